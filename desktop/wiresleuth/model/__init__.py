@@ -1,0 +1,1 @@
+"""Typed, frozen model objects shared by every layer: metadata only, never sockets."""
