@@ -79,6 +79,14 @@ _SPECS: tuple[FindingSpec, ...] = (
         ),
     ),
     FindingSpec(
+        id="path.direct_blocked",
+        severity=Severity.PROBLEM,
+        title="The server cannot be reached directly",
+        meaning="A direct TCP connection to the target was refused, timed out or found no route.",
+        evidence="The connect error and how long it took; the SYN and any answer in the capture.",
+        action="Check firewall rules for this destination and port, or whether it must go via the proxy.",
+    ),
+    FindingSpec(
         id="tls.reset_after_client_hello",
         severity=Severity.PROBLEM,
         title="The secure connection is reset after the greeting",
@@ -167,6 +175,14 @@ _SPECS: tuple[FindingSpec, ...] = (
         ),
         evidence="The reason capture failed and how to enable it on this system.",
         action="Re-run with capture rights (see the user guide) if a finding needs packet evidence.",
+    ),
+    FindingSpec(
+        id="dns.resolution_failed",
+        severity=Severity.PROBLEM,
+        title="A name could not be looked up",
+        meaning="The system resolver returned no address for a target's host name.",
+        evidence="The resolver's error and how long the lookup took.",
+        action="Check the name; check the DNS servers in system.json and whether the name needs VPN/split DNS.",
     ),
     FindingSpec(
         id="probe.failed",

@@ -1,0 +1,5 @@
+"""``python -m wiresleuth``."""
+
+from wiresleuth.cli.main import main
+
+raise SystemExit(main())

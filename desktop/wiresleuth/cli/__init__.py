@@ -1,0 +1,1 @@
+"""Command-line front end: thin, over the same engine as the window."""

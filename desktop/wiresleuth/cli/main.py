@@ -1,0 +1,61 @@
+"""``wiresleuth`` entry point: parses arguments and hands over to one command module."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from wiresleuth import __version__
+from wiresleuth.cli import exit_codes
+
+log = logging.getLogger("wiresleuth")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """All commands and options."""
+    from wiresleuth.cli import lab_cmd, report_cmd, run_cmd
+
+    parser = argparse.ArgumentParser(
+        prog="wiresleuth",
+        description="Finds what breaks your connections, with evidence from the wire.",
+    )
+    parser.add_argument("--version", action="version", version=f"WireSleuth {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run_cmd.register(commands)
+    report_cmd.register(commands)
+    lab_cmd.register(commands)
+    return parser
+
+
+def has_display() -> bool:
+    """Whether a window can be shown (a desktop session, or any Windows/macOS login)."""
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; with none, open the window where there is a display, else run headless."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if args.command is None:
+        if has_display():
+            print(
+                "The desktop window is not part of this build yet; running the diagnostics "
+                "in this terminal instead.",
+                file=sys.stderr,
+            )
+        args = parser.parse_args(["run", *(argv or [])])
+    try:
+        return int(args.handler(args))
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=sys.stderr)
+        return exit_codes.COULD_NOT_RUN

@@ -1,0 +1,86 @@
+"""Starting and stopping capture from the engine, off the event loop's thread.
+
+The capture package (scapy) is imported here lazily: start-up of the program never pays for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wiresleuth.errors import CaptureUnavailable, WireSleuthError
+from wiresleuth.model.packet import PacketRecord
+from wiresleuth.model.plan import FlowSpec
+from wiresleuth.model.run import CaptureInfo
+
+if TYPE_CHECKING:
+    from wiresleuth.capture.session import CaptureSession
+
+log = logging.getLogger(__name__)
+
+
+class CaptureControl:
+    """One run's capture: may be unavailable, which the run reports rather than fails on."""
+
+    def __init__(self, flows: list[FlowSpec], *, wanted: bool) -> None:
+        self._flows = flows
+        self._wanted = wanted
+        self._session: CaptureSession | None = None
+        self.info = CaptureInfo(available=False, reason="not started")
+
+    async def start(self) -> None:
+        """Start capture; on failure record why and how to enable it."""
+        from wiresleuth.capture.bpf import build_filter
+        from wiresleuth.capture.session import CaptureSession, how_to_enable
+
+        bpf = build_filter(self._flows)
+        if not self._wanted:
+            self.info = CaptureInfo(
+                available=False, filter=bpf, reason="capture was switched off for this run",
+                how_to_enable="run again without --no-capture",
+            )
+            return
+        session = CaptureSession(bpf)
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, session.start)
+        except CaptureUnavailable as exc:
+            log.warning("capture unavailable: %s", exc)
+            self.info = CaptureInfo(
+                available=False, filter=bpf, reason=str(exc), how_to_enable=how_to_enable()
+            )
+            return
+        log.info("capture started with filter %s", bpf)
+        self._session = session
+        self.info = CaptureInfo(available=True, filter=bpf, interface="all")
+
+    async def stop(self) -> list[PacketRecord]:
+        """Stop capture and decode what it saw (nothing when unavailable)."""
+        if self._session is None:
+            return []
+        session = self._session
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(None, session.stop)
+            records = await loop.run_in_executor(None, session.records)
+        except WireSleuthError as exc:
+            log.error("capture failed while stopping: %s", exc)
+            self.info = CaptureInfo(
+                available=False, filter=self.info.filter, reason=f"capture failed: {exc}"
+            )
+            self._session = None
+            return []
+        self.info = CaptureInfo(
+            available=True, filter=self.info.filter, interface="all", packets=len(records)
+        )
+        log.info("capture stopped: %d packets", len(records))
+        return records
+
+    def write(self, path: Path, comments: Mapping[int, str]) -> Path | None:
+        """Write the pcapng with comments; None without capture."""
+        if self._session is None:
+            return None
+        self._session.write_pcapng(path, comments)
+        return path

@@ -1,0 +1,308 @@
+"""The engine: one asyncio loop runs every wizard concurrently, each under a hard deadline.
+
+``run()`` blocks, so front ends call it from a worker thread (the GUI) or the main thread with
+a watcher (the CLI); ``cancel()`` may be called from any thread and the run returns within a
+second with what had finished, marked cancelled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from wiresleuth.analysis.flows import assemble_flows
+from wiresleuth.analysis.timeline import build_timelines
+from wiresleuth.engine.capture_control import CaptureControl
+from wiresleuth.engine.housekeeping import (
+    collect_system_info,
+    packet_comments,
+    probe_failed,
+    resolution_failed,
+)
+from wiresleuth.engine.run_log import RunLog
+from wiresleuth.model.catalogue import sort_findings
+from wiresleuth.model.events import ProgressEvent
+from wiresleuth.model.finding import Finding
+from wiresleuth.model.jsonable import to_jsonable
+from wiresleuth.model.run import RunResult
+from wiresleuth.model.target import Target
+from wiresleuth.probes.resolve import resolve
+from wiresleuth.profile.model import Profile
+from wiresleuth.wizards.base import PacketView, Wizard, WizardAnalysis, WizardInput
+
+log = logging.getLogger(__name__)
+
+EventSink = Callable[[ProgressEvent], None]
+_TRAILING_PACKETS = 0.3
+"""Seconds capture keeps running after the probes, for the FIN/RST that closing sockets cause."""
+
+
+class _Progress:
+    """The engine side of ``wizards.base.Progress`` for one wizard."""
+
+    def __init__(self, engine: Engine, wizard: str) -> None:
+        self._engine = engine
+        self._wizard = wizard
+
+    def step(self, message: str) -> None:
+        self._engine._step(self._wizard, message)
+
+    def socket_event(self, target: str, kind: str, at: float, detail: str = "") -> None:
+        self._engine._emit(
+            "socket", f"{target}: {kind}", wizard=self._wizard,
+            data={"target": target, "event": kind, "at": at, "detail": detail},
+        )
+
+
+class Engine:
+    """Runs a set of wizards against a profile's targets."""
+
+    def __init__(
+        self,
+        profile: Profile,
+        wizards: Sequence[Wizard],
+        *,
+        extra_targets: Sequence[Target] = (),
+        capture: bool = True,
+        on_event: EventSink | None = None,
+        work_dir: Path | None = None,
+    ) -> None:
+        self._profile = profile
+        self._wizards = list(wizards)
+        targets = dict.fromkeys((*profile.targets, *extra_targets))
+        self._targets = tuple(targets)
+        self._capture_wanted = capture
+        self._on_event = on_event
+        self._work_dir = work_dir
+        self._done = 0
+        self._total = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._cancel: asyncio.Event | None = None
+        self._cancel_requested = threading.Event()
+        self._lock = threading.Lock()
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        """The targets this run tests."""
+        return self._targets
+
+    def run(self) -> RunResult:
+        """Run to completion (or cancellation) and return the result; never raises for network
+        trouble, only for programming errors."""
+        with RunLog() as run_log:
+            result = asyncio.run(self._main(run_log))
+        return result
+
+    def cancel(self) -> None:
+        """Ask the run to stop; safe from any thread, returns at once."""
+        self._cancel_requested.set()
+        with self._lock:
+            loop, event = self._loop, self._cancel
+        if loop is not None and event is not None:
+            loop.call_soon_threadsafe(event.set)
+
+    # -- progress -----------------------------------------------------------------------
+
+    def _emit(self, kind: str, message: str, *, wizard: str | None = None,
+              data: Mapping[str, Any] | None = None) -> None:
+        if self._on_event is None:
+            return
+        event = ProgressEvent(
+            kind=kind, time=time.time(), message=message, wizard=wizard,
+            done=self._done, total=self._total, data=dict(data or {}),
+        )
+        try:
+            self._on_event(event)
+        except Exception:  # a broken front end must not lose the run
+            log.exception("progress listener failed on %s", kind)
+
+    def _step(self, wizard: str | None, message: str) -> None:
+        self._done = min(self._done + 1, self._total)
+        log.info("%s: %s", wizard or "engine", message)
+        self._emit("step", message, wizard=wizard)
+
+    # -- the run ------------------------------------------------------------------------
+
+    async def _main(self, run_log: RunLog) -> RunResult:
+        started = time.time()
+        with self._lock:
+            self._loop = asyncio.get_running_loop()
+            self._cancel = asyncio.Event()
+            if self._cancel_requested.is_set():
+                self._cancel.set()
+        budgets = self._profile.budgets
+        run_deadline = time.monotonic() + budgets.run
+        self._total = 3
+        self._emit("run-started", f"Testing {len(self._targets)} target(s)",
+                   data={"targets": [t.key for t in self._targets],
+                         "wizards": [w.id for w in self._wizards]})
+        system_task = asyncio.create_task(collect_system_info())
+
+        hosts = list(dict.fromkeys(t.host for t in self._targets))
+        resolutions = await asyncio.gather(*(resolve(h, timeout=budgets.connect) for h in hosts))
+        resolved = dict(zip(hosts, resolutions, strict=True))
+        given = WizardInput(profile=self._profile, targets=self._targets, resolved=resolved)
+        findings: list[Finding] = [resolution_failed(r) for r in resolutions if r.error]
+        self._total += sum(w.steps(given) for w in self._wizards)
+        self._step(None, "names resolved")
+
+        capture = CaptureControl(
+            [flow for w in self._wizards for flow in w.flows(given)], wanted=self._capture_wanted
+        )
+        await capture.start()
+        self._emit("capture", "capturing this program's traffic" if capture.info.available
+                   else f"capture unavailable: {capture.info.reason}")
+        self._step(None, "capture started" if capture.info.available else "capture unavailable")
+
+        observations, failures, cancelled = await self._run_wizards(given, run_deadline)
+        findings += failures
+        if not cancelled:
+            await self._sleep_unless_cancelled(_TRAILING_PACKETS)
+        packets = await capture.stop()
+
+        self._emit("analysing", "analysing what was seen")
+        flows = assemble_flows(packets)
+        view = PacketView(available=capture.info.available, packets=packets, flows=flows)
+        labels: dict[int, str] = {}
+        for wizard in self._wizards:
+            if wizard.id not in observations:
+                continue
+            analysis = self._analyse(wizard, observations[wizard.id], view)
+            findings += analysis.findings
+            labels.update(analysis.labels)
+        if not capture.info.available:
+            findings.append(capture_unavailable_finding(capture.info.reason,
+                                                        capture.info.how_to_enable))
+        ordered = sort_findings(findings)
+        connections = [
+            replace(c, label=labels.get(c.client_port, c.label)) for c in build_timelines(flows)
+        ]
+        capture_file = capture.write(self._scratch() / "capture.pcapng", packet_comments(ordered))
+        self._step(None, "analysis done")
+        try:
+            system = await asyncio.wait_for(system_task, 5.0)
+        except TimeoutError:
+            system = {"errors": ["system information was not collected within 5 s"]}
+        result = RunResult(
+            started_at=started, finished_at=time.time(),
+            targets=tuple(t.key for t in self._targets), findings=ordered,
+            connections=tuple(connections), packets=tuple(packets), capture=capture.info,
+            capture_file=capture_file,
+            observations={k: to_jsonable(v) for k, v in observations.items()},
+            wizards=tuple(w.id for w in self._wizards), cancelled=cancelled,
+            profile=_profile_summary(self._profile), system=system,
+            log=tuple(run_log.lines),
+        )
+        self._emit("run-finished", "cancelled" if cancelled else "finished",
+                   data={"findings": len(ordered)})
+        return result
+
+    async def _run_wizards(
+        self, given: WizardInput, run_deadline: float
+    ) -> tuple[dict[str, Any], list[Finding], bool]:
+        assert self._cancel is not None
+        tasks = {
+            asyncio.create_task(self._one_wizard(w, given), name=w.id): w for w in self._wizards
+        }
+        cancel_wait = asyncio.create_task(self._cancel.wait())
+        left = max(0.0, run_deadline - time.monotonic())
+        done, pending = await asyncio.wait(
+            {*tasks, cancel_wait}, timeout=left, return_when=asyncio.FIRST_COMPLETED
+        )
+        while not cancel_wait.done() and (pending - {cancel_wait}):
+            left = max(0.0, run_deadline - time.monotonic())
+            if left == 0:
+                break
+            more, pending = await asyncio.wait(pending, timeout=left,
+                                               return_when=asyncio.FIRST_COMPLETED)
+            done |= more
+        cancelled = cancel_wait.done()
+        cancel_wait.cancel()
+        observations: dict[str, Any] = {}
+        failures: list[Finding] = []
+        for task, wizard in tasks.items():
+            if not task.done():
+                task.cancel()
+                why = "the run was cancelled" if cancelled else (
+                    f"it did not finish within the run budget of {self._profile.budgets.run:g} s")
+                failures.append(probe_failed(wizard.id, wizard.title, why))
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for task, wizard in tasks.items():
+            if task.cancelled():
+                continue
+            exc = task.exception()
+            if exc is not None:
+                log.error("wizard %s failed", wizard.id, exc_info=exc)
+                failures.append(probe_failed(wizard.id, wizard.title, f"{type(exc).__name__}: {exc}"))
+            else:
+                observations[wizard.id] = task.result()
+        return observations, failures, cancelled
+
+    async def _one_wizard(self, wizard: Wizard, given: WizardInput) -> Any:
+        self._emit("wizard-started", wizard.title, wizard=wizard.id)
+        began = time.monotonic()
+        result = await wizard.run(given, _Progress(self, wizard.id))
+        self._emit("wizard-finished", f"{wizard.title} done", wizard=wizard.id,
+                   data={"elapsed": time.monotonic() - began})
+        return result
+
+    def _analyse(self, wizard: Wizard, observations: Any, view: PacketView) -> WizardAnalysis:
+        try:
+            return wizard.analyse(observations, view)
+        except Exception as exc:  # one broken analysis must not lose the others
+            log.exception("analysis of %s failed", wizard.id)
+            return WizardAnalysis(findings=(probe_failed(
+                wizard.id, wizard.title, f"its analysis failed: {type(exc).__name__}: {exc}"),))
+
+    async def _sleep_unless_cancelled(self, seconds: float) -> None:
+        assert self._cancel is not None
+        try:
+            await asyncio.wait_for(self._cancel.wait(), seconds)
+        except TimeoutError:
+            pass
+
+    def _scratch(self) -> Path:
+        if self._work_dir is None:
+            self._work_dir = Path(tempfile.mkdtemp(prefix="wiresleuth-run-"))
+        return self._work_dir
+
+
+def capture_unavailable_finding(reason: str | None, how: str | None) -> Finding:
+    """The finding that says what capture would have added and how to enable it."""
+    from wiresleuth.model.finding import Evidence, Severity
+
+    return Finding(
+        id="capture.unavailable", severity=Severity.WARNING, wizard="engine",
+        title="Packets could not be captured",
+        user_text=(
+            "This run could not record its own network packets, so the results rest on what "
+            "the program's connections saw. Most problems are still found; some details that "
+            "prove where a fault is (packet marks, which device sent a reset) are missing."
+        ),
+        engineer_text=(
+            f"Capture unavailable: {reason or 'unknown reason'}. Without packets there are no "
+            "TTL/IP-ID comparisons, DSCP values, retransmission or gap evidence, and no "
+            f"capture.pcapng. To enable: {how or 'see the user guide'}"
+        ),
+        evidence=(Evidence(text=f"capture error: {reason}"),),
+        values={"reason": reason or ""},
+    )
+
+
+def _profile_summary(profile: Profile) -> dict[str, Any]:
+    return {
+        "source": profile.source,
+        "targets": [t.url if t.scheme in ("http", "https") else t.key for t in profile.targets],
+        "pac_url": profile.pac_url,
+        "proxy": profile.proxy,
+        "must_refuse": [t.key for t in profile.must_refuse],
+        "helpdesk": {"name": profile.helpdesk.name, "contact": profile.helpdesk.contact},
+        "budgets": to_jsonable(profile.budgets),
+    }

@@ -1,0 +1,174 @@
+"""What probes measured at the socket level: the raw material findings are concluded from.
+
+These are kept in report.json (``observations``) so that an engineer sees the figures and the
+same analysis can run again on a bundle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResolveObservation:
+    """The addresses a host name resolved to, through the system resolver."""
+
+    host: str
+    """Name as given."""
+    addresses: tuple[str, ...]
+    """Addresses in the order the resolver returned them."""
+    started_at: float
+    """Epoch seconds."""
+    elapsed: float
+    """Seconds the lookup took."""
+    error: str | None = None
+    """Why resolution failed, in words; None on success."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConnectObservation:
+    """One TCP connect() as the program's socket saw it."""
+
+    address: str
+    """Remote address."""
+    port: int
+    """Remote port."""
+    started_at: float
+    """Epoch seconds when connect() was called."""
+    connected_at: float | None = None
+    """Epoch seconds when the handshake completed; None if it did not."""
+    local_address: str | None = None
+    """Local address the kernel chose."""
+    local_port: int | None = None
+    """Local port the kernel chose (links the socket to its flow in the capture)."""
+    mss: int | None = None
+    """TCP_MAXSEG requested before connecting (None: system default)."""
+    error: str | None = None
+    """``timeout``, ``refused``, ``unreachable`` or another error, in words."""
+
+    @property
+    def rtt(self) -> float | None:
+        """Seconds from connect() to established: one round trip to whoever answered the SYN."""
+        return None if self.connected_at is None else self.connected_at - self.started_at
+
+
+@dataclass(frozen=True, kw_only=True)
+class Chunk:
+    """Bytes returned by one recv() call, with the time they were read."""
+
+    at: float
+    """Epoch seconds."""
+    data: bytes
+    """The bytes."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TlsObservation:
+    """One TLS handshake attempt, driven through memory BIOs so every received byte is kept."""
+
+    target: str
+    """``host:port`` of the target."""
+    sni: str
+    """Server name sent in the ClientHello."""
+    purpose: str
+    """``default`` (as a browser would), ``small-mss`` (TCP_MAXSEG 536 retry) or
+    ``public-trust`` (verified against the public CA bundle only)."""
+    connect: ConnectObservation
+    """The TCP connect underneath."""
+    outcome: str
+    """``ok``, ``timeout``, ``reset``, ``eof``, ``not_tls``, ``tls_error``, ``cert_error`` or
+    ``connect_failed``."""
+    ended_at: float
+    """Epoch seconds when the attempt ended."""
+    client_hello_at: float | None = None
+    """Epoch seconds when the ClientHello was handed to the socket."""
+    first_byte_at: float | None = None
+    """Epoch seconds when the first byte from the peer was read."""
+    handshake_done_at: float | None = None
+    """Epoch seconds when the handshake completed."""
+    reset_at: float | None = None
+    """Epoch seconds when the socket reported a reset."""
+    error: str | None = None
+    """The error in words (ssl/socket message)."""
+    received: tuple[Chunk, ...] = ()
+    """What the peer sent, as read (first 16 KiB)."""
+    tls_version: str | None = None
+    """Negotiated version."""
+    cipher: str | None = None
+    """Negotiated cipher suite."""
+    peer_certificate: bytes | None = None
+    """The leaf certificate (DER) the server presented, when the handshake got that far."""
+    verify_error: str | None = None
+    """Certificate verification error, when verification failed."""
+    http_status: str | None = None
+    """Status line of the answer to ``GET /`` after the handshake."""
+    first_data_at: float | None = None
+    """Epoch seconds when the first application byte arrived."""
+
+    @property
+    def received_bytes(self) -> bytes:
+        """All received bytes in order."""
+        return b"".join(chunk.data for chunk in self.received)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PathRttObservation:
+    """Round-trip time to an address measured apart from the TCP handshake under test."""
+
+    address: str
+    """The address measured."""
+    method: str
+    """``icmp`` (echo), ``tcp:PORT`` (SYN answered by SYN-ACK or RST) or ``none``."""
+    samples: tuple[float, ...] = ()
+    """Round-trip times in seconds."""
+    error: str | None = None
+    """Why no method worked, or what the first method's failure was."""
+
+    @property
+    def rtt(self) -> float | None:
+        """The smallest sample: the path's floor, least disturbed by queues."""
+        return min(self.samples) if self.samples else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GatewayObservation:
+    """The default gateway as the system's tables show it."""
+
+    address: str
+    """Gateway IP address."""
+    interface: str | None = None
+    """Interface it is reached through."""
+    mac: str | None = None
+    """Its MAC address from the neighbour table (None when not resolved yet)."""
+    vendor: str | None = None
+    """The IEEE registrant of the MAC's OUI (None when unknown or locally administered)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TlsTargetObservation:
+    """Everything the TLS wizard measured for one target."""
+
+    target: str
+    """``host:port``."""
+    address: str | None
+    """The address tested (the first one resolved); None when resolution failed."""
+    path_rtt: PathRttObservation | None = None
+    """Path RTT measured apart from the handshake."""
+    attempts: tuple[TlsObservation, ...] = ()
+    """The default attempt first, then any follow-up (small MSS, public trust, inspection)."""
+
+    def attempt(self, purpose: str) -> TlsObservation | None:
+        """The attempt made for ``purpose``, if any."""
+        return next((a for a in self.attempts if a.purpose == purpose), None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TlsWizardObservations:
+    """The TLS wizard's observations for the whole run."""
+
+    targets: tuple[TlsTargetObservation, ...]
+    """Per target."""
+    gateway: GatewayObservation | None = None
+    """The default gateway after the probes ran (its MAC is then in the neighbour table)."""
+    gateway_error: str | None = None
+    """Why the gateway could not be read, if so."""

@@ -1,0 +1,36 @@
+"""Path RTT to an address by ICMP echo, or by TCP to another port when ICMP is filtered."""
+
+from __future__ import annotations
+
+from wiresleuth.model.observations import PathRttObservation
+from wiresleuth.probes.errors import describe_os_error
+from wiresleuth.probes.icmp_echo import icmp_echo_rtts, tcp_rtts
+
+
+async def measure_path_rtt(
+    address: str, *, avoid_port: int, timeout: float, count: int = 3
+) -> PathRttObservation:
+    """Try ICMP echo, then TCP ports 80 and 9 (never ``avoid_port``, the port under test)."""
+    problems: list[str] = []
+    try:
+        samples = await icmp_echo_rtts(address, count=count, timeout=timeout)
+    except OSError as exc:
+        problems.append(f"icmp: {describe_os_error(exc)}")
+    else:
+        if samples:
+            return PathRttObservation(address=address, method="icmp", samples=samples)
+        problems.append("icmp: no echo reply")
+    for port in (80, 9):
+        if port == avoid_port:
+            continue
+        try:
+            samples = await tcp_rtts(address, port, count=count, timeout=timeout)
+        except OSError as exc:
+            problems.append(f"tcp:{port}: {describe_os_error(exc)}")
+            continue
+        if samples:
+            return PathRttObservation(
+                address=address, method=f"tcp:{port}", samples=samples, error="; ".join(problems)
+            )
+        problems.append(f"tcp:{port}: no answer")
+    return PathRttObservation(address=address, method="none", error="; ".join(problems))

@@ -1,0 +1,42 @@
+"""Name resolution through the system resolver, as applications do it."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import time
+
+from wiresleuth.model.observations import ResolveObservation
+
+
+async def resolve(host: str, *, timeout: float) -> ResolveObservation:
+    """Resolve ``host`` (a literal address resolves to itself) within ``timeout`` seconds."""
+    started = time.time()
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return ResolveObservation(host=host, addresses=(host,), started_at=started, elapsed=0.0)
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await asyncio.wait_for(
+            loop.getaddrinfo(host, None, type=socket.SOCK_STREAM), timeout
+        )
+    except TimeoutError:
+        return ResolveObservation(
+            host=host, addresses=(), started_at=started, elapsed=time.time() - started,
+            error=f"no answer within {timeout:g} s",
+        )
+    except socket.gaierror as exc:
+        return ResolveObservation(
+            host=host, addresses=(), started_at=started, elapsed=time.time() - started,
+            error=exc.strerror or str(exc),
+        )
+    addresses: dict[str, None] = {}
+    for _family, _type, _proto, _name, sockaddr in infos:
+        addresses.setdefault(str(sockaddr[0]), None)
+    return ResolveObservation(
+        host=host, addresses=tuple(addresses), started_at=started, elapsed=time.time() - started
+    )

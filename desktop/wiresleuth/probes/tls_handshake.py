@@ -1,0 +1,187 @@
+"""A TLS handshake driven through memory BIOs, so every byte the peer sends is kept and timed.
+
+A socket-wrapping TLS library would swallow the bytes that make a diagnosis (an injected
+``HTTP/1.0 200 OK``, a forged alert), so the socket I/O here is ours and ssl only sees BIOs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import time
+from dataclasses import dataclass, field
+
+from wiresleuth.model.observations import Chunk, TlsObservation
+from wiresleuth.model.target import Target
+from wiresleuth.probes.errors import describe_os_error
+from wiresleuth.probes.tcp_connect import tcp_connect
+
+_KEEP = 16 * 1024
+_TLS_CONTENT_TYPES = frozenset({20, 21, 22, 23})
+
+
+@dataclass
+class _Attempt:
+    """Mutable state of one attempt while it runs; frozen into a TlsObservation at the end."""
+
+    sock: socket.socket
+    tls: ssl.SSLObject
+    incoming: ssl.MemoryBIO
+    outgoing: ssl.MemoryBIO
+    deadline: float
+    received: list[Chunk] = field(default_factory=list)
+    kept: int = 0
+    client_hello_at: float | None = None
+    first_byte_at: float | None = None
+
+    async def flush(self) -> None:
+        data = self.outgoing.read()
+        if data:
+            loop = asyncio.get_running_loop()
+            if self.client_hello_at is None:
+                self.client_hello_at = time.time()
+            await asyncio.wait_for(loop.sock_sendall(self.sock, data), self._left())
+
+    async def receive(self) -> bytes:
+        loop = asyncio.get_running_loop()
+        data = await asyncio.wait_for(loop.sock_recv(self.sock, 65536), self._left())
+        now = time.time()
+        if data:
+            if self.first_byte_at is None:
+                self.first_byte_at = now
+            if self.kept < _KEEP:
+                piece = data[: _KEEP - self.kept]
+                self.received.append(Chunk(at=now, data=piece))
+                self.kept += len(piece)
+        return data
+
+    def _left(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        return left
+
+
+async def tls_handshake(
+    target: Target,
+    address: str,
+    *,
+    context: ssl.SSLContext,
+    purpose: str,
+    connect_timeout: float,
+    handshake_timeout: float,
+    mss: int | None = None,
+) -> TlsObservation:
+    """Connect to ``address``, handshake with SNI ``target.host``, then ``GET`` the target's path."""
+    sock, conn = await tcp_connect(address, target.port, timeout=connect_timeout, mss=mss)
+    if sock is None:
+        return TlsObservation(
+            target=target.key, sni=target.host, purpose=purpose, connect=conn,
+            outcome="connect_failed", ended_at=time.time(), error=conn.error,
+        )
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = context.wrap_bio(incoming, outgoing, server_hostname=target.host)
+    attempt = _Attempt(
+        sock=sock, tls=tls, incoming=incoming, outgoing=outgoing,
+        deadline=time.monotonic() + handshake_timeout,
+    )
+    result: dict[str, object] = {}
+    try:
+        result = await _handshake(attempt)
+        if result["outcome"] == "ok":
+            result.update(await _first_response(attempt, target))
+    finally:
+        sock.close()
+    return TlsObservation(
+        target=target.key, sni=target.host, purpose=purpose, connect=conn,
+        ended_at=time.time(), client_hello_at=attempt.client_hello_at,
+        first_byte_at=attempt.first_byte_at, received=tuple(attempt.received),
+        **result,  # type: ignore[arg-type]
+    )
+
+
+async def _handshake(attempt: _Attempt) -> dict[str, object]:
+    try:
+        while True:
+            try:
+                attempt.tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                await attempt.flush()
+                first = attempt.first_byte_at is None
+                data = await attempt.receive()
+                if not data:
+                    return {"outcome": "eof", "error": "the peer closed the connection (FIN)"}
+                if first and data[0] not in _TLS_CONTENT_TYPES:
+                    await _drain(attempt)
+                    return {"outcome": "not_tls", "error": "the peer sent bytes that are not TLS"}
+                attempt.incoming.write(data)
+        await attempt.flush()
+    except ssl.SSLCertVerificationError as exc:
+        return {
+            "outcome": "cert_error", "error": str(exc), "verify_error": exc.verify_message,
+            "peer_certificate": _peer_certificate(attempt.tls),
+        }
+    except ssl.SSLError as exc:
+        return {"outcome": "tls_error", "error": exc.reason or str(exc)}
+    except TimeoutError:
+        return {"outcome": "timeout", "error": "no answer before the deadline"}
+    except ConnectionResetError:
+        return {"outcome": "reset", "reset_at": time.time(), "error": "connection reset (RST)"}
+    except OSError as exc:
+        return {"outcome": "tls_error", "error": describe_os_error(exc)}
+    return {
+        "outcome": "ok",
+        "handshake_done_at": time.time(),
+        "tls_version": attempt.tls.version(),
+        "cipher": (attempt.tls.cipher() or ("",))[0] or None,
+        "peer_certificate": _peer_certificate(attempt.tls),
+    }
+
+
+async def _drain(attempt: _Attempt) -> None:
+    """Keep reading what a non-TLS peer says until it closes, the cap, or the deadline."""
+    try:
+        while attempt.kept < _KEEP and await attempt.receive():
+            pass
+    except (TimeoutError, OSError):
+        pass
+
+
+def _peer_certificate(tls: ssl.SSLObject) -> bytes | None:
+    try:
+        return tls.getpeercert(binary_form=True)
+    except (ValueError, ssl.SSLError):
+        return None
+
+
+async def _first_response(attempt: _Attempt, target: Target) -> dict[str, object]:
+    """Send GET and read the status line: the 'first data' of the timeline."""
+    request = (
+        f"GET {target.path} HTTP/1.1\r\nHost: {target.host}\r\n"
+        "User-Agent: WireSleuth\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+    )
+    status: dict[str, object] = {}
+    try:
+        attempt.tls.write(request.encode("ascii", "replace"))
+        await attempt.flush()
+        text = b""
+        while b"\r\n" not in text and len(text) < 4096:
+            try:
+                text += attempt.tls.read(4096)
+            except ssl.SSLWantReadError:
+                data = await attempt.receive()
+                if not data:
+                    break
+                attempt.incoming.write(data)
+                await attempt.flush()
+            except ssl.SSLZeroReturnError:
+                break
+        if text:
+            status["first_data_at"] = time.time()
+            status["http_status"] = text.split(b"\r\n", 1)[0].decode("latin-1")[:200]
+    except (ssl.SSLError, TimeoutError, OSError) as exc:
+        status["http_status"] = None
+        status["error"] = f"after the handshake: {describe_os_error(exc)}"
+    return status

@@ -1,0 +1,53 @@
+"""Profile model objects (what a helpdesk writes in TOML)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wiresleuth.model.target import Target
+
+
+@dataclass(frozen=True, kw_only=True)
+class Helpdesk:
+    """Who the user should send the bundle to."""
+
+    name: str = ""
+    """Team name shown in the window and the report."""
+    contact: str = ""
+    """Phone, mail or ticket address."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Budgets:
+    """Time limits in seconds; every probe has a hard deadline derived from these."""
+
+    run: float = 120.0
+    """The whole run."""
+    connect: float = 5.0
+    """One TCP connect."""
+    tls_handshake: float = 10.0
+    """One TLS handshake after connect (long enough to see a reset a few seconds later)."""
+    icmp: float = 2.0
+    """One ICMP echo."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Profile:
+    """Everything a run needs to know beyond its defaults."""
+
+    targets: tuple[Target, ...] = ()
+    """Sites to test."""
+    pac_url: str | None = None
+    """PAC URL the organisation uses (later wizards)."""
+    proxy: str | None = None
+    """Explicit proxy ``host:port`` (later wizards); never holds credentials."""
+    must_refuse: tuple[Target, ...] = ()
+    """Endpoints that must refuse connections (e.g. a PAC host off the corporate network)."""
+    helpdesk: Helpdesk = field(default_factory=Helpdesk)
+    """Helpdesk name and contact."""
+    budgets: Budgets = field(default_factory=Budgets)
+    """Time limits."""
+    upload_url: str | None = None
+    """HTTPS address a bundle may be sent to (the desktop application's "Send")."""
+    source: str = "built-in default"
+    """Where the profile came from (a path, or "built-in default")."""

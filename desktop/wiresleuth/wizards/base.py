@@ -1,0 +1,93 @@
+"""The contract between the engine and a wizard."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+from wiresleuth.analysis.flows import TcpFlow
+from wiresleuth.model.finding import Finding
+from wiresleuth.model.observations import ResolveObservation
+from wiresleuth.model.packet import PacketRecord
+from wiresleuth.model.plan import FlowSpec
+from wiresleuth.model.target import Target
+from wiresleuth.profile.model import Profile
+
+
+@dataclass(frozen=True, kw_only=True)
+class WizardInput:
+    """What every wizard gets from the engine before it runs."""
+
+    profile: Profile
+    """The profile in force."""
+    targets: tuple[Target, ...]
+    """Targets to test (profile plus command line)."""
+    resolved: Mapping[str, ResolveObservation]
+    """Host name -> its resolution."""
+
+    def addresses(self, target: Target) -> tuple[str, ...]:
+        """Resolved addresses of a target's host (empty when resolution failed)."""
+        found = self.resolved.get(target.host)
+        return found.addresses if found else ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class PacketView:
+    """What capture saw, handed to analysis: empty when capture was unavailable."""
+
+    available: bool
+    """Whether the run captured packets."""
+    packets: Sequence[PacketRecord] = ()
+    """Decoded packets, numbered as in capture.pcapng."""
+    flows: Sequence[TcpFlow] = ()
+    """TCP flows assembled from them."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class WizardAnalysis:
+    """A wizard's conclusions."""
+
+    findings: tuple[Finding, ...] = ()
+    """Findings with evidence."""
+    labels: Mapping[int, str] = field(default_factory=dict)
+    """Local port -> what that connection was for (timeline lane labels)."""
+
+
+class Progress(Protocol):
+    """How a running wizard reports progress (the engine implements it)."""
+
+    def step(self, message: str) -> None:
+        """One planned step finished."""
+
+    def socket_event(self, target: str, kind: str, at: float, detail: str = "") -> None:
+        """A socket-level moment (connect, client-hello, reset...) for the live timeline."""
+
+
+class Wizard(abc.ABC):
+    """One guided check."""
+
+    id: ClassVar[str]
+    """Stable identifier (used in findings and the bundle)."""
+    title: ClassVar[str]
+    """Name shown in the list of checks."""
+    description: ClassVar[str]
+    """One sentence: what it does and why."""
+
+    @abc.abstractmethod
+    def flows(self, given: WizardInput) -> list[FlowSpec]:
+        """The endpoints the probes will contact: capture keeps only these."""
+
+    @abc.abstractmethod
+    def steps(self, given: WizardInput) -> int:
+        """How many progress steps ``run`` will report."""
+
+    @abc.abstractmethod
+    async def run(self, given: WizardInput, progress: Progress) -> Any:
+        """Run the probes; return the observations (a dataclass; JSON-serialisable via
+        ``to_jsonable``). Network misbehaviour is observed, not raised."""
+
+    @abc.abstractmethod
+    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
+        """Pure: observations and packets in, findings out."""

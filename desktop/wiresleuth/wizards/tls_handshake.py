@@ -1,0 +1,157 @@
+"""TLS handshake wizard: connect to each HTTPS target like a browser and explain any failure.
+
+Per target: path RTT (apart from the handshake), the handshake as a browser does it, then one
+follow-up chosen by the outcome: a small-MSS retry after a stall or reset (large packets lost?),
+a public-trust check after success (SSL inspection?), or an unverified look at a certificate
+that failed verification (who issued it?).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from wiresleuth.analysis.tls_wizard_findings import analyse_tls_wizard
+from wiresleuth.model.observations import (
+    GatewayObservation,
+    TlsObservation,
+    TlsTargetObservation,
+    TlsWizardObservations,
+)
+from wiresleuth.model.plan import FlowSpec
+from wiresleuth.model.target import Target
+from wiresleuth.probes.path_rtt import measure_path_rtt
+from wiresleuth.probes.tls_contexts import inspect_context, os_trust_context, public_trust_context
+from wiresleuth.probes.tls_handshake import tls_handshake
+from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+
+log = logging.getLogger(__name__)
+
+SMALL_MSS = 536
+"""The classic minimum: segments this small pass every sane path, whatever its MTU or policy."""
+_RETRY_SMALL_MSS = frozenset({"timeout", "reset", "eof", "tls_error"})
+_STEPS_PER_TARGET = 3
+
+
+class TlsHandshakeWizard(Wizard):
+    """Does the secure connection to each site complete, and if not, where does it break?"""
+
+    id = "tls"
+    title = "Secure connection (TLS) handshake"
+    description = (
+        "Opens a secure connection to each site the way a browser does and times every step, "
+        "to tell a slow or broken path from a device that answers, resets or inspects in between."
+    )
+
+    def _targets(self, given: WizardInput) -> list[Target]:
+        return [t for t in given.targets if t.scheme == "https"]
+
+    def flows(self, given: WizardInput) -> list[FlowSpec]:
+        flows: list[FlowSpec] = []
+        for target in self._targets(given):
+            for address in given.addresses(target)[:1]:
+                flows += [
+                    FlowSpec(address=address, proto="tcp", port=target.port),
+                    FlowSpec(address=address, proto="icmp"),
+                    FlowSpec(address=address, proto="tcp", port=80),
+                    FlowSpec(address=address, proto="tcp", port=9),
+                ]
+        return flows
+
+    def steps(self, given: WizardInput) -> int:
+        return _STEPS_PER_TARGET * len(self._targets(given))
+
+    async def run(self, given: WizardInput, progress: Progress) -> TlsWizardObservations:
+        results = await asyncio.gather(
+            *(self._one(target, given, progress) for target in self._targets(given))
+        )
+        gateway, error = await _gateway()
+        return TlsWizardObservations(targets=tuple(results), gateway=gateway, gateway_error=error)
+
+    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
+        findings, labels = analyse_tls_wizard(observations, view.flows)
+        return WizardAnalysis(findings=tuple(findings), labels=labels)
+
+    async def _one(self, target: Target, given: WizardInput, progress: Progress) -> TlsTargetObservation:
+        addresses = given.addresses(target)
+        if not addresses:
+            for _ in range(_STEPS_PER_TARGET):
+                progress.step(f"{target.key}: skipped, the name did not resolve")
+            return TlsTargetObservation(target=target.key, address=None)
+        address = addresses[0]
+        budgets = given.profile.budgets
+        rtt_task = asyncio.create_task(
+            measure_path_rtt(address, avoid_port=target.port, timeout=budgets.icmp)
+        )
+        try:
+            first = await self._attempt(target, address, "default", given, progress)
+            progress.step(f"{target.key}: handshake {first.outcome}")
+            attempts = [first]
+            follow_up = _follow_up(first)
+            if follow_up is not None:
+                attempts.append(await self._attempt(target, address, follow_up, given, progress))
+            progress.step(f"{target.key}: follow-up {follow_up or 'not needed'}")
+            path = await rtt_task
+        finally:
+            rtt_task.cancel()
+        progress.step(f"{target.key}: path RTT by {path.method}")
+        return TlsTargetObservation(
+            target=target.key, address=address, path_rtt=path, attempts=tuple(attempts)
+        )
+
+    async def _attempt(
+        self, target: Target, address: str, purpose: str, given: WizardInput, progress: Progress
+    ) -> TlsObservation:
+        context = {
+            "default": os_trust_context, "small-mss": os_trust_context,
+            "public-trust": public_trust_context, "inspect": inspect_context,
+        }[purpose]()
+        budgets = given.profile.budgets
+        obs = await tls_handshake(
+            target, address, context=context, purpose=purpose,
+            connect_timeout=budgets.connect, handshake_timeout=budgets.tls_handshake,
+            mss=SMALL_MSS if purpose == "small-mss" else None,
+        )
+        _report_socket_events(obs, progress)
+        log.info("%s %s via %s: %s (%s)", target.key, purpose, address, obs.outcome, obs.error or "")
+        return obs
+
+
+def _follow_up(first: TlsObservation) -> str | None:
+    if first.outcome in _RETRY_SMALL_MSS:
+        return "small-mss"
+    if first.outcome == "ok":
+        return "public-trust"
+    if first.outcome == "cert_error":
+        return "inspect"
+    return None
+
+
+def _report_socket_events(obs: TlsObservation, progress: Progress) -> None:
+    events = [
+        ("connect", obs.connect.started_at), ("established", obs.connect.connected_at),
+        ("client-hello", obs.client_hello_at), ("first-byte", obs.first_byte_at),
+        ("handshake-done", obs.handshake_done_at), ("reset", obs.reset_at),
+        ("first-data", obs.first_data_at),
+    ]
+    for kind, at in events:
+        if at is not None:
+            progress.socket_event(obs.target, kind, at, obs.purpose)
+    if obs.outcome not in ("ok",):
+        progress.socket_event(obs.target, obs.outcome, obs.ended_at, obs.error or "")
+
+
+async def _gateway() -> tuple[GatewayObservation | None, str | None]:
+    from wiresleuth.platform.gateway import default_gateway
+
+    loop = asyncio.get_running_loop()
+    try:
+        found = await loop.run_in_executor(None, default_gateway)
+    except Exception as exc:  # platform readers convert OS errors, but never lose the run
+        return None, f"{type(exc).__name__}: {exc}"
+    if found is None:
+        return None, "no default gateway"
+    return GatewayObservation(
+        address=found.address, interface=found.interface, mac=found.mac, vendor=found.vendor
+    ), None

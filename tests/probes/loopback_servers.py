@@ -1,0 +1,109 @@
+"""Small TLS/TCP servers on 127.0.0.1 with scripted misbehaviour, for probe tests.
+
+Each serves connections in a daemon thread until closed; every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import struct
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import trustme
+
+Behaviour = Callable[[socket.socket], None]
+
+
+class LoopbackServer:
+    """Accepts on 127.0.0.1:<free port> and runs ``behaviour`` per connection."""
+
+    def __init__(self, behaviour: Behaviour) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.2)
+        self.port = self._listener.getsockname()[1]
+        self._behaviour = behaviour
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn: socket.socket) -> None:
+        conn.settimeout(5)
+        try:
+            self._behaviour(conn)
+        except (OSError, ssl.SSLError):
+            pass
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._listener.close()
+        self._thread.join(2)
+
+    def __enter__(self) -> LoopbackServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def tls_ok(ca: trustme.CA, name: str = "localhost") -> Behaviour:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(name).configure_cert(context)
+
+    def behave(conn: socket.socket) -> None:
+        with context.wrap_socket(conn, server_side=True) as tls:
+            tls.recv(4096)
+            tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+
+    return behave
+
+
+def reset_after(seconds: float) -> Behaviour:
+    def behave(conn: socket.socket) -> None:
+        conn.recv(4096)  # the ClientHello
+        time.sleep(seconds)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    return behave
+
+
+def plaintext_after(seconds: float, text: bytes) -> Behaviour:
+    def behave(conn: socket.socket) -> None:
+        conn.recv(4096)
+        time.sleep(seconds)
+        conn.sendall(text)
+
+    return behave
+
+
+def silent(conn: socket.socket) -> None:
+    conn.recv(4096)
+    conn.settimeout(3)
+    try:
+        conn.recv(1)
+    except TimeoutError:
+        pass
+
+
+def trust_env(tmp: Path, os_cas: list[trustme.CA], public_cas: list[trustme.CA]) -> dict[str, str]:
+    """Environment making ``os_cas`` the OS store and ``public_cas`` the public bundle."""
+    os_file, public_file = tmp / "os.pem", tmp / "public.pem"
+    os_file.write_bytes(b"".join(ca.cert_pem.bytes() for ca in os_cas))
+    public_file.write_bytes(b"".join(ca.cert_pem.bytes() for ca in public_cas))
+    return {"SSL_CERT_FILE": str(os_file), "SSL_CERT_DIR": str(tmp / "none"),
+            "WIRESLEUTH_PUBLIC_CA_BUNDLE": str(public_file)}
