@@ -33,6 +33,6 @@ def report(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(bundle.report, indent=2, ensure_ascii=False))
     else:
-        print(summary_text(bundle.findings))
+        print(summary_text(bundle.findings, bundle.capture))
     problem = any(f.severity is Severity.PROBLEM for f in bundle.findings)
     return exit_codes.PROBLEMS_FOUND if problem else exit_codes.NO_PROBLEM

@@ -1,0 +1,152 @@
+"""Remove secrets before anything is written to a bundle, which leaves the user's computer.
+
+A bundle travels by mail and ticket systems, so proxy passwords and tokens must never be in
+it, whatever a wizard or the system survey happened to record. ``redact`` is pure and
+recursive: it masks
+
+- credentials in URLs (``http://user:pass@proxy:3128`` -> ``http://***@proxy:3128``);
+- ``Authorization`` / ``Proxy-Authorization`` values, also inside captured HTTP text (the
+  scheme word stays: ``Basic ***`` still tells an engineer which scheme was used);
+- values of keys named like password, passwd, passphrase, secret, token, credential(s),
+  api_key or private_key, both as mapping keys and as ``key=value`` / ``key: value`` text.
+
+Text gets ``***``. Bytes are masked with ``*`` of the same length so that a binary container
+(the pcapng capture) keeps its block lengths and stays readable. Bytes already made JSON by
+``wiresleuth.model.jsonable`` (``{"text": ..., "hex": ...}``) are masked in both forms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+MASK = "***"
+"""What a secret in text is replaced by."""
+
+_SECRET_NAME = (
+    r"[\w-]*(?:password|passwd|passphrase|secret|token|credentials?|api[_-]?key|apikey"
+    r"|private[_-]?key)[\w-]*"
+)
+_SECRET_KEY = re.compile(
+    r"password|passwd|passphrase|secret|token|credential|api[_-]?key|apikey|private[_-]?key"
+    r"|authorization",
+    re.IGNORECASE,
+)
+_SEP = r"[\"']?[ \t]*[:=][ \t]*"
+
+# Each pattern keeps everything but the named groups v1/v2, which hold the secret.
+_URL_USERINFO = r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://(?P<v1>[^\s/?#@\"'<>]+(?:@[^\s/?#@\"'<>]+)*)@"
+_AUTH_HEADER = (
+    r"\b(?:proxy-)?authorization" + _SEP + r"(?:(?P<q>[\"'])(?P<v1>[^\"'\r\n]+)(?P=q)"
+    r"|(?P<v2>[^\s\"'][^\r\n]*))"
+)
+_KEY_VALUE = (
+    r"(?<![\w-])" + _SECRET_NAME + _SEP + r"(?:(?P<q>[\"'])(?P<v1>[^\"'\r\n]+)(?P=q)"
+    r"|(?P<v2>[^\s\"'&,;)}\]]+))"
+)
+_PATTERNS = (_URL_USERINFO, _AUTH_HEADER, _KEY_VALUE)
+_TEXT_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in _PATTERNS)
+_BYTES_PATTERNS = tuple(re.compile(p.encode("ascii"), re.IGNORECASE) for p in _PATTERNS)
+_SCHEME_TEXT = re.compile(r"[A-Za-z][\w-]*[ \t]+(?=\S)")
+_SCHEME_BYTES = re.compile(rb"[A-Za-z][\w-]*[ \t]+(?=\S)")
+
+T = TypeVar("T")
+
+
+def _secret_group(match: re.Match[Any]) -> str:
+    return "v1" if match.group("v1") is not None else "v2"
+
+
+def _mask_text(match: re.Match[str]) -> str:
+    group = _secret_group(match)
+    start, end = match.span(group)
+    value = match.group(group)
+    keep = ""
+    if match.re is _TEXT_PATTERNS[1]:
+        scheme = _SCHEME_TEXT.match(value)
+        keep = scheme.group(0) if scheme else ""
+    whole = match.group(0)
+    offset = match.start()
+    return whole[: start - offset] + keep + MASK + whole[end - offset :]
+
+
+def _mask_bytes(match: re.Match[bytes]) -> bytes:
+    group = _secret_group(match)
+    start, end = match.span(group)
+    value = match.group(group)
+    keep = b""
+    if match.re is _BYTES_PATTERNS[1]:
+        scheme = _SCHEME_BYTES.match(value)
+        keep = scheme.group(0) if scheme else b""
+    whole = match.group(0)
+    offset = match.start()
+    masked = keep + b"*" * (len(value) - len(keep))
+    return whole[: start - offset] + masked + whole[end - offset :]
+
+
+def redact_text(text: str) -> str:
+    """The text with every secret it carries replaced by ``***``."""
+    for pattern in _TEXT_PATTERNS:
+        text = pattern.sub(_mask_text, text)
+    return text
+
+
+def redact_bytes(data: bytes) -> bytes:
+    """The bytes with every secret masked by ``*`` of the same length (offsets stay valid)."""
+    for pattern in _BYTES_PATTERNS:
+        data = pattern.sub(_mask_bytes, data)
+    return data
+
+
+def is_secret_key(key: object) -> bool:
+    """Whether a mapping key names a secret (``proxy_password``, ``Authorization``, ``apiKey``)."""
+    return isinstance(key, str) and _SECRET_KEY.search(key) is not None
+
+
+def _redact_value(value: Any) -> Any:
+    # A flag such as {"password_set": true} or an absent value reveals nothing.
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, bytes | bytearray):
+        return b"*" * len(value)
+    return MASK
+
+
+def redact(obj: T) -> T:
+    """A copy of ``obj`` (str, bytes, mapping, list, tuple, or scalar) with secrets masked."""
+    return _walk(obj, redact_text, redact_bytes)  # type: ignore[no-any-return]
+
+
+def _bytes_pair(obj: Mapping[Any, Any], data: Callable[[bytes], bytes]) -> dict[str, str] | None:
+    """The masked form of a ``{"text", "hex"}`` pair (model/jsonable's bytes); None otherwise."""
+    if set(obj) != {"text", "hex"} or not all(isinstance(v, str) for v in obj.values()):
+        return None
+    try:
+        raw = bytes.fromhex(obj["hex"])
+    except ValueError:
+        return None
+    masked = data(raw)
+    same = raw.decode("latin-1") == obj["text"]
+    text = masked.decode("latin-1") if same else redact_text(obj["text"])
+    return {"text": text, "hex": masked.hex()}
+
+
+def _walk(obj: Any, text: Callable[[str], str], data: Callable[[bytes], bytes]) -> Any:
+    if isinstance(obj, str):
+        return text(obj)
+    if isinstance(obj, bytes | bytearray):
+        return data(bytes(obj))
+    if isinstance(obj, Mapping):
+        pair = _bytes_pair(obj, data)
+        if pair is not None:
+            return pair
+        return {
+            key: _redact_value(value) if is_secret_key(key) else _walk(value, text, data)
+            for key, value in obj.items()
+        }
+    if isinstance(obj, list):
+        return [_walk(item, text, data) for item in obj]
+    if isinstance(obj, tuple):
+        return tuple(_walk(item, text, data) for item in obj)
+    return obj

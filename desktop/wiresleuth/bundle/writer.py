@@ -1,0 +1,152 @@
+"""Write a RunResult as a ``.wsbundle`` zip, atomically, with every secret removed.
+
+Atomic because a half-written bundle looks like a damaged one to the helpdesk: the zip is
+written to a temporary file in the destination folder and moved into place with
+``os.replace``; on any failure the temporary file is removed and a BundleError says what
+failed. An existing bundle at the destination stays untouched until the new one is complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from wiresleuth.bundle.manifest import (
+    CAPTURE_MEMBER,
+    HTML_MEMBER,
+    LOG_MEMBER,
+    MANIFEST_MEMBER,
+    REPORT_MEMBER,
+    SYSTEM_MEMBER,
+    build_manifest,
+    now_utc,
+    sha256_hex,
+)
+from wiresleuth.bundle.redact import redact, redact_bytes, redact_text
+from wiresleuth.bundle.serialize import jsonable, report_dict
+from wiresleuth.errors import BundleError
+from wiresleuth.model.run import RunResult
+from wiresleuth.report.html import render_html
+
+BUNDLE_SUFFIX = ".wsbundle"
+"""The file name suffix bundles are saved with."""
+
+_FILE_MODE = 0o644
+
+
+def json_bytes(data: Mapping[str, Any]) -> bytes:
+    """Strict JSON (no NaN), indented for people who open the member in an editor."""
+    return (json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode()
+
+
+def _read_capture(capture_file: Path) -> bytes:
+    try:
+        return capture_file.read_bytes()
+    except OSError as exc:
+        raise BundleError(
+            f"cannot read capture file {capture_file}: {exc.strerror or exc}"
+        ) from exc
+
+
+def bundle_members(result: RunResult, *, created: str | None = None) -> dict[str, bytes]:
+    """Every member of the bundle of ``result``, redacted, manifest included."""
+    report = redact(report_dict(result))
+    system = redact(jsonable(result.system))
+    log_text = redact_text("\n".join(result.log) + ("\n" if result.log else ""))
+    members: dict[str, bytes] = {
+        REPORT_MEMBER: json_bytes(report),
+        SYSTEM_MEMBER: json_bytes(system),
+        LOG_MEMBER: log_text.encode("utf-8"),
+    }
+    if result.capture_file is not None:
+        members[CAPTURE_MEMBER] = redact_bytes(_read_capture(result.capture_file))
+    created = created or now_utc()
+    capture_included = CAPTURE_MEMBER in members
+
+    def manifest_of(files: Mapping[str, bytes]) -> dict[str, Any]:
+        hashes = {name: sha256_hex(data) for name, data in files.items()}
+        return build_manifest(hashes, capture_included=capture_included, created=created)
+
+    html = render_html(report, manifest_of(members), system)
+    members[HTML_MEMBER] = html.encode("utf-8")
+    return {MANIFEST_MEMBER: json_bytes(manifest_of(members)), **members}
+
+
+def _describe(exc: OSError, path: Path) -> str:
+    folder = path.parent
+    code = exc.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return f"disk full while writing bundle {path}"
+    if code == errno.EROFS:
+        return f"cannot write bundle {path}: folder {folder} is on a read-only file system"
+    if code in (errno.EACCES, errno.EPERM):
+        return f"cannot write bundle {path}: folder {folder} is not writable"
+    if code == errno.ENOENT:
+        return f"cannot write bundle {path}: folder {folder} does not exist"
+    if code == errno.EISDIR:
+        return f"cannot write bundle {path}: a folder of that name is in the way"
+    return f"cannot write bundle {path}: {exc.strerror or exc}"
+
+
+def _zip_into(fd: int, members: Mapping[str, bytes], created: str) -> None:
+    stamp = (
+        int(created[0:4]),
+        int(created[5:7]),
+        int(created[8:10]),
+        int(created[11:13]),
+        int(created[14:16]),
+        int(created[17:19]),
+    )
+    with os.fdopen(fd, "wb") as raw:
+        with zipfile.ZipFile(raw, "w") as archive:
+            for name, data in members.items():
+                info = zipfile.ZipInfo(name, date_time=stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = _FILE_MODE << 16
+                archive.writestr(info, data)
+        raw.flush()
+        os.fsync(raw.fileno())
+
+
+def _sync_folder(folder: Path) -> None:
+    # Makes the rename durable; not every file system lets a folder be opened or synced.
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_bundle(result: RunResult, path: Path) -> Path:
+    """Write ``result`` as a bundle at ``path``; return the path. BundleError on failure."""
+    path = Path(path).absolute()
+    folder = path.parent
+    if not folder.is_dir():
+        raise BundleError(f"cannot write bundle {path}: folder {folder} does not exist")
+    created = now_utc()
+    members = bundle_members(result, created=created)
+    try:
+        fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+    except OSError as exc:
+        raise BundleError(_describe(exc, path)) from exc
+    temp = Path(temp_name)
+    try:
+        _zip_into(fd, members, created)
+        os.chmod(temp, _FILE_MODE)
+        os.replace(temp, path)
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        if isinstance(exc, OSError):
+            raise BundleError(_describe(exc, path)) from exc
+        raise
+    _sync_folder(folder)
+    return path

@@ -1,0 +1,156 @@
+"""Secrets never survive ``redact``: URLs, Authorization headers, secret-named keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from wiresleuth.bundle.redact import MASK, is_secret_key, redact, redact_bytes, redact_text
+from wiresleuth.model.jsonable import to_jsonable
+
+PASSWORD = "hunter2-Pr0xy"
+BASIC = "YWxpY2U6aHVudGVyMi1QcjB4eQ=="  # alice:hunter2-Pr0xy
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("http://user:pass@proxy:3128", "http://***@proxy:3128"),
+        (
+            f"HTTPS_PROXY=http://alice:{PASSWORD}@proxy.lab.test:3128/",
+            "HTTPS_PROXY=http://***@proxy.lab.test:3128/",
+        ),
+        ("socks5://alice@proxy:1080", "socks5://***@proxy:1080"),
+        ("http://al:p@ss@proxy:3128/x", "http://***@proxy:3128/x"),
+        (
+            "http://proxy.lab.test:3128 mailed to admin@corp",
+            "http://proxy.lab.test:3128 mailed to admin@corp",
+        ),
+    ],
+)
+def test_url_credentials_are_masked(text: str, expected: str) -> None:
+    assert redact_text(text) == expected
+
+
+def test_authorization_headers_in_captured_http_keep_only_the_scheme() -> None:
+    request = (
+        "CONNECT legacy.lab.test:443 HTTP/1.1\r\nHost: legacy.lab.test:443\r\n"
+        f"Proxy-Authorization: Basic {BASIC}\r\nauthorization: Bearer abc.def\r\n\r\n"
+    )
+    redacted = redact_text(request)
+    assert BASIC not in redacted and "abc.def" not in redacted
+    assert "Proxy-Authorization: Basic ***\r\n" in redacted
+    assert "authorization: Bearer ***\r\n" in redacted
+    assert redacted.startswith("CONNECT legacy.lab.test:443 HTTP/1.1\r\nHost: legacy.lab.test:443")
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (f"{{'Proxy-Authorization': 'Basic {BASIC}', 'Host': 'x'}}", BASIC),
+        (f'{{"Authorization": "Basic {BASIC}", "a": 1}}', BASIC),
+        (
+            'Authorization: Digest username="alice", response="6629fae49393a05397450978507c4ef1"',
+            "6629fae49393a05397450978507c4ef1",
+        ),
+        ("Authorization: NTLM TlRMTVNTUAADAAAAGAAYAEAAAAA=", "TlRMTVNTUAADAAAAGAAYAEAAAAA="),
+    ],
+)
+def test_authorization_values_in_any_quoting_are_masked(text: str, secret: str) -> None:
+    assert secret not in redact_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"password={PASSWORD}&user=alice",
+        f"proxy_password: {PASSWORD}",
+        f'"db_passwd": "{PASSWORD}"',
+        f"client_secret='{PASSWORD}'",
+        f"API-KEY={PASSWORD}",
+        f"apikey: {PASSWORD}",
+        f"access_token={PASSWORD}",
+        f"credentials={PASSWORD}",
+    ],
+)
+def test_secret_named_values_in_text_are_masked(text: str) -> None:
+    redacted = redact_text(text)
+    assert PASSWORD not in redacted
+    assert MASK in redacted
+
+
+def test_plain_prose_is_left_alone() -> None:
+    text = (
+        "The proxy requires authentication (schemes: Basic, NTLM). 3 tokens left; "
+        "Proxy-Authenticate: Negotiate"
+    )
+    assert redact_text(text) == text
+
+
+def test_redact_walks_mappings_lists_and_tuples_and_keeps_flags() -> None:
+    profile = {
+        "proxy": {"url": f"http://alice:{PASSWORD}@proxy:3128", "password": PASSWORD},
+        "proxy_password_set": True,
+        "token": None,
+        "headers": [{"Authorization": f"Basic {BASIC}"}, ("keep", f"password={PASSWORD}")],
+        "retries": 3,
+        "apiKey": 12345,
+    }
+    redacted = redact(profile)
+    assert redacted == {
+        "proxy": {"url": "http://***@proxy:3128", "password": MASK},
+        "proxy_password_set": True,
+        "token": None,
+        "headers": [{"Authorization": MASK}, ("keep", "password=***")],
+        "retries": 3,
+        "apiKey": MASK,
+    }
+    assert profile["proxy"]["password"] == PASSWORD, "redact must not change its input"
+
+
+def test_bytes_are_masked_in_place_with_the_same_length() -> None:
+    data = (
+        b"\x0a\x0d\x0d\x0a\x00\x01GET / HTTP/1.1\r\nProxy-Authorization: Basic "
+        + BASIC.encode()
+        + b"\r\nReferer: http://alice:pw@h/\r\n\x00\xff"
+    )
+    masked = redact_bytes(data)
+    assert len(masked) == len(data)
+    assert BASIC.encode() not in masked and b"alice:pw" not in masked
+    assert b"Proxy-Authorization: Basic *****" in masked
+    assert masked.startswith(b"\x0a\x0d\x0d\x0a\x00\x01GET / HTTP/1.1\r\n")
+    assert masked.endswith(b"\r\n\x00\xff")
+
+
+def test_bytes_made_json_by_the_model_are_masked_in_text_and_hex() -> None:
+    raw = f"CONNECT x:443 HTTP/1.1\r\nProxy-Authorization: Basic {BASIC}\r\n\r\n".encode()
+    redacted = redact(to_jsonable({"request": raw}))
+    assert BASIC not in redacted["request"]["text"]
+    assert BASIC.encode().hex() not in redacted["request"]["hex"]
+    assert (
+        bytes.fromhex(redacted["request"]["hex"]).decode("latin-1") == redacted["request"]["text"]
+    )
+
+
+def test_redaction_is_idempotent() -> None:
+    text = f"http://a:{PASSWORD}@p:1 Proxy-Authorization: Basic {BASIC} password={PASSWORD}"
+    once = redact_text(text)
+    assert redact_text(once) == once
+
+
+@pytest.mark.parametrize(
+    ("key", "secret"),
+    [
+        ("password", True),
+        ("Proxy-Authorization", True),
+        ("client_secret", True),
+        ("api_key", True),
+        ("credentials", True),
+        ("private-key", True),
+        ("host", False),
+        ("helpdesk", False),
+        ("dscp", False),
+        (3, False),
+    ],
+)
+def test_is_secret_key(key: object, secret: bool) -> None:
+    assert is_secret_key(key) is secret

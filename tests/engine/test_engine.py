@@ -1,0 +1,118 @@
+import asyncio
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+
+from tests.probes.loopback_servers import LoopbackServer, reset_after, tls_ok, trust_env
+from wiresleuth.engine import Engine
+from wiresleuth.model.events import ProgressEvent
+from wiresleuth.model.plan import FlowSpec
+from wiresleuth.model.target import Target
+from wiresleuth.profile.model import Budgets, Profile
+from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.tls_handshake import TlsHandshakeWizard
+
+
+class WaitsForever(Wizard):
+    """A wizard whose probe never answers: the engine's deadline must end it."""
+
+    id = "waits"
+    title = "Never finishes"
+    description = "Waits on an event nobody sets."
+
+    def flows(self, given: WizardInput) -> list[FlowSpec]:
+        return []
+
+    def steps(self, given: WizardInput) -> int:
+        return 1
+
+    async def run(self, given: WizardInput, progress: Progress) -> Any:
+        await asyncio.Event().wait()
+
+    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
+        return WizardAnalysis()
+
+
+class Breaks(WaitsForever):
+    id = "breaks"
+    title = "Breaks"
+
+    async def run(self, given: WizardInput, progress: Progress) -> Any:
+        raise OSError("device on fire")
+
+
+@pytest.fixture
+def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> trustme.CA:
+    ca = trustme.CA()
+    for key, value in trust_env(tmp_path, [ca], [ca]).items():
+        monkeypatch.setenv(key, value)
+    return ca
+
+
+def profile(*targets: str, run: float = 20.0) -> Profile:
+    return Profile(targets=tuple(Target.parse(t) for t in targets),
+                   budgets=Budgets(run=run, connect=1.0, tls_handshake=2.0, icmp=0.3))
+
+
+def test_a_real_run_finds_the_reset_and_keeps_the_healthy_target(ca: trustme.CA) -> None:
+    events: list[ProgressEvent] = []
+    with LoopbackServer(tls_ok(ca)) as good, LoopbackServer(reset_after(0.4)) as bad:
+        engine = Engine(profile(f"localhost:{good.port}", f"localhost:{bad.port}"),
+                        [TlsHandshakeWizard()], capture=False, on_event=events.append)
+        result = engine.run()
+    ids = [(f.id, f.target) for f in result.findings]
+    assert ("tls.reset_after_client_hello", f"localhost:{bad.port}") in ids
+    assert not any(t == f"localhost:{good.port}" for _, t in ids)
+    assert ("capture.unavailable", None) in ids
+    reset = next(f for f in result.findings if f.id == "tls.reset_after_client_hello")
+    assert 0.35 < reset.values["seconds"] < 0.9
+    assert result.findings[0].severity.value == "problem"  # ordered by severity
+    kinds = [e.kind for e in events]
+    assert kinds[0] == "run-started" and kinds[-1] == "run-finished"
+    steps = [e for e in events if e.kind == "step"]
+    assert steps[-1].done == steps[-1].total
+    assert "tls" in result.observations
+    assert any("localhost" in line for line in result.log)
+
+
+def test_a_wizard_past_the_run_budget_becomes_a_finding() -> None:
+    began = time.monotonic()
+    result = Engine(profile(run=0.5), [WaitsForever()], capture=False).run()
+    assert time.monotonic() - began < 5
+    failed = [f for f in result.findings if f.id == "probe.failed"]
+    assert failed and "run budget" in failed[0].engineer_text
+    assert not result.cancelled
+
+
+def test_a_failing_wizard_does_not_lose_the_others(ca: trustme.CA) -> None:
+    with LoopbackServer(tls_ok(ca)) as good:
+        result = Engine(profile(f"localhost:{good.port}"), [Breaks(), TlsHandshakeWizard()],
+                        capture=False).run()
+    failed = [f for f in result.findings if f.id == "probe.failed"]
+    assert len(failed) == 1 and "device on fire" in failed[0].engineer_text
+    assert "tls" in result.observations and "breaks" not in result.observations
+
+
+def test_cancel_returns_within_a_second() -> None:
+    engine = Engine(profile(run=60), [WaitsForever()], capture=False)
+    box: list[Any] = []
+    worker = threading.Thread(target=lambda: box.append(engine.run()), daemon=True)
+    worker.start()
+    time.sleep(0.5)
+    asked = time.monotonic()
+    engine.cancel()
+    worker.join(5)
+    assert not worker.is_alive()
+    assert time.monotonic() - asked < 1.0
+    assert box[0].cancelled
+    assert any(f.id == "probe.failed" and "cancelled" in f.engineer_text for f in box[0].findings)
+
+
+def test_cancel_before_start_is_honoured() -> None:
+    engine = Engine(profile(run=60), [WaitsForever()], capture=False)
+    engine.cancel()
+    assert engine.run().cancelled
