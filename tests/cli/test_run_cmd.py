@@ -13,11 +13,18 @@ from tests.probes.loopback_servers import LoopbackServer, reset_after, tls_ok, t
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def wiresleuth(*args: str, env: dict[str, str] | None = None,
-               timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "wiresleuth", *args], capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, **(env or {})},
-                          stdin=subprocess.DEVNULL, check=False)
+def wiresleuth(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wiresleuth", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -29,8 +36,10 @@ def lab_env(tmp_path: Path) -> tuple[trustme.CA, dict[str, str]]:
 def write_profile(tmp_path: Path, *targets: str) -> Path:
     listed = ", ".join(f'"{t}"' for t in targets)
     path = tmp_path / "profile.toml"
-    path.write_text(f"targets = [{listed}]\n[helpdesk]\nname = \"Desk\"\n"
-                    "[budgets]\nrun = 20\nconnect = 1\ntls_handshake = 2\nicmp = 0.3\n")
+    path.write_text(
+        f'targets = [{listed}]\n[helpdesk]\nname = "Desk"\n'
+        "[budgets]\nrun = 20\nconnect = 1\ntls_handshake = 2\nicmp = 0.3\n"
+    )
     return path
 
 
@@ -39,8 +48,9 @@ def test_run_writes_a_bundle_and_exits_1_on_a_problem(tmp_path: Path, lab_env) -
     out = tmp_path / "case.wsbundle"
     with LoopbackServer(tls_ok(ca)) as good, LoopbackServer(reset_after(0.3)) as bad:
         profile = write_profile(tmp_path, f"localhost:{good.port}", f"localhost:{bad.port}")
-        done = wiresleuth("run", "--profile", str(profile), "--out", str(out), "--no-capture",
-                          env=env)
+        done = wiresleuth(
+            "run", "--profile", str(profile), "--out", str(out), "--no-capture", env=env
+        )
     assert done.returncode == 1, done.stderr
     assert "problem" in done.stdout and str(out) in done.stdout
     names = set(zipfile.ZipFile(out).namelist())
@@ -55,8 +65,16 @@ def test_a_healthy_target_exits_0(tmp_path: Path, lab_env) -> None:
     ca, env = lab_env
     out = tmp_path / "ok.wsbundle"
     with LoopbackServer(tls_ok(ca)) as good:
-        done = wiresleuth("run", "--target", f"localhost:{good.port}", "--out", str(out),
-                          "--no-capture", "--quiet", env=env)
+        done = wiresleuth(
+            "run",
+            "--target",
+            f"localhost:{good.port}",
+            "--out",
+            str(out),
+            "--no-capture",
+            "--quiet",
+            env=env,
+        )
     assert done.returncode == 0, done.stdout + done.stderr
     assert out.exists()
 
@@ -78,10 +96,13 @@ def test_report_on_a_file_that_is_no_bundle_exits_2(tmp_path: Path) -> None:
 
 
 def test_start_up_does_not_import_scapy_or_qt() -> None:
-    code = ("import sys, wiresleuth.cli.main as m; m.build_parser(); import wiresleuth.engine; "
-            "print(sorted(k for k in ('scapy', 'PySide6', 'pyqtgraph') if k in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=True)
+    code = (
+        "import sys, wiresleuth.cli.main as m; m.build_parser(); import wiresleuth.engine; "
+        "print(sorted(k for k in ('scapy', 'PySide6', 'pyqtgraph') if k in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
     assert done.stdout.strip() == "[]"
 
 

@@ -54,15 +54,21 @@ def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> trustme.CA:
 
 
 def profile(*targets: str, run: float = 20.0) -> Profile:
-    return Profile(targets=tuple(Target.parse(t) for t in targets),
-                   budgets=Budgets(run=run, connect=1.0, tls_handshake=2.0, icmp=0.3))
+    return Profile(
+        targets=tuple(Target.parse(t) for t in targets),
+        budgets=Budgets(run=run, connect=1.0, tls_handshake=2.0, icmp=0.3),
+    )
 
 
 def test_a_real_run_finds_the_reset_and_keeps_the_healthy_target(ca: trustme.CA) -> None:
     events: list[ProgressEvent] = []
     with LoopbackServer(tls_ok(ca)) as good, LoopbackServer(reset_after(0.4)) as bad:
-        engine = Engine(profile(f"localhost:{good.port}", f"localhost:{bad.port}"),
-                        [TlsHandshakeWizard()], capture=False, on_event=events.append)
+        engine = Engine(
+            profile(f"localhost:{good.port}", f"localhost:{bad.port}"),
+            [TlsHandshakeWizard()],
+            capture=False,
+            on_event=events.append,
+        )
         result = engine.run()
     ids = [(f.id, f.target) for f in result.findings]
     assert ("tls.reset_after_client_hello", f"localhost:{bad.port}") in ids
@@ -90,8 +96,9 @@ def test_a_wizard_past_the_run_budget_becomes_a_finding() -> None:
 
 def test_a_failing_wizard_does_not_lose_the_others(ca: trustme.CA) -> None:
     with LoopbackServer(tls_ok(ca)) as good:
-        result = Engine(profile(f"localhost:{good.port}"), [Breaks(), TlsHandshakeWizard()],
-                        capture=False).run()
+        result = Engine(
+            profile(f"localhost:{good.port}"), [Breaks(), TlsHandshakeWizard()], capture=False
+        ).run()
     failed = [f for f in result.findings if f.id == "probe.failed"]
     assert len(failed) == 1 and "device on fire" in failed[0].engineer_text
     assert "tls" in result.observations and "breaks" not in result.observations

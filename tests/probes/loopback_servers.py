@@ -5,6 +5,7 @@ Each serves connections in a daemon thread until closed; every wait is bounded.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 import struct
@@ -94,10 +95,8 @@ def plaintext_after(seconds: float, text: bytes) -> Behaviour:
 def silent(conn: socket.socket) -> None:
     conn.recv(4096)
     conn.settimeout(3)
-    try:
+    with contextlib.suppress(TimeoutError):
         conn.recv(1)
-    except TimeoutError:
-        pass
 
 
 def trust_env(tmp: Path, os_cas: list[trustme.CA], public_cas: list[trustme.CA]) -> dict[str, str]:
@@ -105,5 +104,8 @@ def trust_env(tmp: Path, os_cas: list[trustme.CA], public_cas: list[trustme.CA])
     os_file, public_file = tmp / "os.pem", tmp / "public.pem"
     os_file.write_bytes(b"".join(ca.cert_pem.bytes() for ca in os_cas))
     public_file.write_bytes(b"".join(ca.cert_pem.bytes() for ca in public_cas))
-    return {"SSL_CERT_FILE": str(os_file), "SSL_CERT_DIR": str(tmp / "none"),
-            "WIRESLEUTH_PUBLIC_CA_BUNDLE": str(public_file)}
+    return {
+        "SSL_CERT_FILE": str(os_file),
+        "SSL_CERT_DIR": str(tmp / "none"),
+        "WIRESLEUTH_PUBLIC_CA_BUNDLE": str(public_file),
+    }

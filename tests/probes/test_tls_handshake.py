@@ -17,8 +17,10 @@ from wiresleuth.model.target import Target
 from wiresleuth.probes.tls_contexts import os_trust_context, public_trust_context
 from wiresleuth.probes.tls_handshake import tls_handshake
 
-INJECTED = (b"HTTP/1.0 200 OK\r\nX-Bypass-Cache: Application and Content Networking System "
-            b"Software 5.5.17\r\nConnection: Close\r\n\r\n<meta http-equiv=refresh content=0>")
+INJECTED = (
+    b"HTTP/1.0 200 OK\r\nX-Bypass-Cache: Application and Content Networking System "
+    b"Software 5.5.17\r\nConnection: Close\r\n\r\n<meta http-equiv=refresh content=0>"
+)
 
 
 @pytest.fixture
@@ -33,13 +35,21 @@ def trusted(tmp_path: Path, public_ca: trustme.CA, monkeypatch: pytest.MonkeyPat
     return public_ca
 
 
-def handshake(port: int, *, context_factory=os_trust_context, timeout: float = 2.0,
-              mss: int | None = None) -> TlsObservation:
+def handshake(
+    port: int, *, context_factory=os_trust_context, timeout: float = 2.0, mss: int | None = None
+) -> TlsObservation:
     target = Target(host="localhost", port=port)
-    return asyncio.run(tls_handshake(
-        target, "127.0.0.1", context=context_factory(), purpose="default",
-        connect_timeout=1.0, handshake_timeout=timeout, mss=mss,
-    ))
+    return asyncio.run(
+        tls_handshake(
+            target,
+            "127.0.0.1",
+            context=context_factory(),
+            purpose="default",
+            connect_timeout=1.0,
+            handshake_timeout=timeout,
+            mss=mss,
+        )
+    )
 
 
 def test_a_good_server_completes_and_answers(trusted: trustme.CA) -> None:
@@ -86,8 +96,9 @@ def test_refused_connect_is_observed_not_raised() -> None:
     assert obs.connect.error == "refused"
 
 
-def test_certificate_from_an_unknown_ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        public_ca: trustme.CA) -> None:
+def test_certificate_from_an_unknown_ca(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, public_ca: trustme.CA
+) -> None:
     inspection = trustme.CA(organization_name="Corp Inspection")
     for key, value in trust_env(tmp_path, [public_ca, inspection], [public_ca]).items():
         monkeypatch.setenv(key, value)

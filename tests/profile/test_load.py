@@ -24,8 +24,11 @@ tls_handshake = 4.5
 
 def test_a_full_profile_is_read() -> None:
     profile = parse_profile(GOOD, source="good.toml")
-    assert [t.key for t in profile.targets] == ["www.lab.test:443", "mail.lab.test:993",
-                                                "intranet.lab.test:80"]
+    assert [t.key for t in profile.targets] == [
+        "www.lab.test:443",
+        "mail.lab.test:993",
+        "intranet.lab.test:80",
+    ]
     assert profile.targets[2].scheme == "http"
     assert profile.must_refuse[0].port == 80
     assert profile.proxy == "proxy.lab.test:3128"
@@ -39,14 +42,17 @@ def test_a_full_profile_is_read() -> None:
     [
         ('targets = ["nohost"]\n', "good.toml, line 1: targets: target 'nohost'"),
         ('targets = []\n\n[budgets]\nrun = "soon"\n', "good.toml, line 4: budgets.run"),
-        ('targets = []\n[budgets]\nrun = 0\n', "good.toml, line 3: budgets.run"),
-        ('targets = []\n[budgets]\nforever = 3\n', "good.toml, line 3: budgets.forever: unknown budget"),
+        ("targets = []\n[budgets]\nrun = 0\n", "good.toml, line 3: budgets.run"),
+        (
+            "targets = []\n[budgets]\nforever = 3\n",
+            "good.toml, line 3: budgets.forever: unknown budget",
+        ),
         ('targets = []\ncolour = "red"\n', "good.toml, line 2: colour: unknown setting"),
         ('proxy = "alice:secret@proxy:3128"\n', "good.toml, line 1: proxy"),
         ('pac_url = "ftp://x/y.pac"\n', "good.toml, line 1: pac_url: scheme 'ftp'"),
-        ('version = 2\n', "good.toml, line 1: version"),
-        ('[helpdesk]\nname = 3\n', "good.toml, line 2: helpdesk.name"),
-        ('targets = [\n', "good.toml: "),
+        ("version = 2\n", "good.toml, line 1: version"),
+        ("[helpdesk]\nname = 3\n", "good.toml, line 2: helpdesk.name"),
+        ("targets = [\n", "good.toml: "),
     ],
 )
 def test_bad_profiles_name_the_line(text: str, message: str) -> None:

@@ -42,18 +42,27 @@ def analyse_tls_wizard(
                 )
     if obs.gateway is not None and obs.gateway.vendor:
         gw = obs.gateway
-        findings.append(Finding(
-            id="net.gateway_vendor", severity=Severity.INFO, wizard=WIZARD,
-            title=f"Your gateway is made by {gw.vendor}",
-            user_text=f"The device your computer sends its traffic to is made by {gw.vendor}.",
-            engineer_text=(
-                f"Default gateway {gw.address} ({gw.interface}) has MAC {gw.mac}, OUI registered "
-                f"to {gw.vendor}. Load balancers or firewalls as first hop act on every connection."
-            ),
-            evidence=(Evidence(text=f"gateway {gw.address} MAC {gw.mac}", addresses=(gw.address,),
-                               data={"mac": gw.mac, "vendor": gw.vendor}),),
-            values={"gateway": gw.address, "mac": gw.mac, "vendor": gw.vendor},
-        ))
+        findings.append(
+            Finding(
+                id="net.gateway_vendor",
+                severity=Severity.INFO,
+                wizard=WIZARD,
+                title=f"Your gateway is made by {gw.vendor}",
+                user_text=f"The device your computer sends its traffic to is made by {gw.vendor}.",
+                engineer_text=(
+                    f"Default gateway {gw.address} ({gw.interface}) has MAC {gw.mac}, OUI registered "
+                    f"to {gw.vendor}. Load balancers or firewalls as first hop act on every connection."
+                ),
+                evidence=(
+                    Evidence(
+                        text=f"gateway {gw.address} MAC {gw.mac}",
+                        addresses=(gw.address,),
+                        data={"mac": gw.mac, "vendor": gw.vendor},
+                    ),
+                ),
+                values={"gateway": gw.address, "mac": gw.mac, "vendor": gw.vendor},
+            )
+        )
     return findings, labels
 
 
@@ -73,17 +82,34 @@ class _TargetAnalysis:
         if attempt is None or attempt.connect.local_port is None:
             return None
         matches = [
-            f for f in self.flows
-            if f.client_port == attempt.connect.local_port and f.server == attempt.connect.address
+            f
+            for f in self.flows
+            if f.client_port == attempt.connect.local_port
+            and f.server == attempt.connect.address
             and f.server_port == attempt.connect.port
         ]
         return matches[-1] if matches else None
 
-    def finding(self, fid: str, severity: Severity, title: str, user: str, engineer: str,
-                evidence: list[Evidence], **values: object) -> Finding:
+    def finding(
+        self,
+        fid: str,
+        severity: Severity,
+        title: str,
+        user: str,
+        engineer: str,
+        evidence: list[Evidence],
+        **values: object,
+    ) -> Finding:
         return Finding(
-            id=fid, severity=severity, title=title, user_text=user, engineer_text=engineer,
-            wizard=WIZARD, target=self.obs.target, evidence=tuple(evidence), values=values,
+            id=fid,
+            severity=severity,
+            title=title,
+            user_text=user,
+            engineer_text=engineer,
+            wizard=WIZARD,
+            target=self.obs.target,
+            evidence=tuple(evidence),
+            values=values,
         )
 
     def findings(self) -> list[Finding]:
@@ -106,24 +132,34 @@ class _TargetAnalysis:
         assert self.default is not None
         path = self.obs.path_rtt
         flow = self.flow_of(self.default)
-        hs = flow.handshake_rtt if flow and flow.handshake_rtt is not None else self.default.connect.rtt
+        hs = (
+            flow.handshake_rtt
+            if flow and flow.handshake_rtt is not None
+            else self.default.connect.rtt
+        )
         if path is None or path.rtt is None or hs is None:
             return None
         if path.rtt < MIN_PATH_RTT or hs >= path.rtt * INTERCEPT_RATIO:
             return None
-        evidence = [Evidence(
-            text=f"TCP handshake {_ms(hs)} against a path RTT of {_ms(path.rtt)} ({path.method})",
-            packets=tuple(p.number for p in (flow.syn, flow.syn_ack) if p) if flow else (),
-            timings={"handshake_rtt": hs, "path_rtt": path.rtt},
-            addresses=(self.default.connect.address,),
-        )]
+        evidence = [
+            Evidence(
+                text=f"TCP handshake {_ms(hs)} against a path RTT of {_ms(path.rtt)} ({path.method})",
+                packets=tuple(p.number for p in (flow.syn, flow.syn_ack) if p) if flow else (),
+                timings={"handshake_rtt": hs, "path_rtt": path.rtt},
+                addresses=(self.default.connect.address,),
+            )
+        ]
         if flow and flow.syn_ack is not None:
-            evidence.append(Evidence(
-                text=f"SYN-ACK arrived with TTL {flow.syn_ack.ttl}",
-                packets=(flow.syn_ack.number,), data={"ttl": flow.syn_ack.ttl},
-            ))
+            evidence.append(
+                Evidence(
+                    text=f"SYN-ACK arrived with TTL {flow.syn_ack.ttl}",
+                    packets=(flow.syn_ack.number,),
+                    data={"ttl": flow.syn_ack.ttl},
+                )
+            )
         return self.finding(
-            "path.tcp_intercepted", Severity.PROBLEM,
+            "path.tcp_intercepted",
+            Severity.PROBLEM,
             f"A device near you answers for {self.obs.target}",
             (
                 f"Your connection to {self.obs.target} is answered by a device close to you, "
@@ -136,7 +172,9 @@ class _TargetAnalysis:
                 "middlebox (WCCP redirect, WAN optimiser, transparent proxy) completes the "
                 "handshake on the server's behalf. Check policy-based routing/WCCP on the path."
             ),
-            evidence, handshake_rtt_ms=round(hs * 1000, 3), path_rtt_ms=round(path.rtt * 1000, 3),
+            evidence,
+            handshake_rtt_ms=round(hs * 1000, 3),
+            path_rtt_ms=round(path.rtt * 1000, 3),
             path_method=path.method,
         )
 
@@ -173,13 +211,19 @@ class _TargetAnalysis:
     def direct_blocked(self, d: TlsObservation) -> Finding:
         flow = self.flow_of(d)
         return self.finding(
-            "path.direct_blocked", Severity.PROBLEM, f"{self.obs.target} cannot be reached",
+            "path.direct_blocked",
+            Severity.PROBLEM,
+            f"{self.obs.target} cannot be reached",
             f"This computer cannot open a connection to {self.obs.target} ({d.connect.error}).",
             f"connect() to {d.connect.address}:{d.connect.port} failed: {d.connect.error} after "
             f"{_ms(d.ended_at - d.connect.started_at)}.",
-            [Evidence(text=f"connect error: {d.connect.error}",
-                      packets=tuple(p.number for p in flow.packets[:5]) if flow else (),
-                      addresses=(d.connect.address,))],
+            [
+                Evidence(
+                    text=f"connect error: {d.connect.error}",
+                    packets=tuple(p.number for p in flow.packets[:5]) if flow else (),
+                    addresses=(d.connect.address,),
+                )
+            ],
             error=d.connect.error,
         )
 
@@ -191,22 +235,27 @@ class _TargetAnalysis:
         chunk_at = _time_of_byte(d, offset)
         after = (chunk_at - d.client_hello_at) if chunk_at and d.client_hello_at else None
         first_line = text.split("\r\n", 1)[0].split("\n", 1)[0][:120]
-        evidence = [Evidence(
-            text=f"{len(data)} non-TLS bytes at offset {offset} of the server's stream: {first_line!r}",
-            packets=(packet.number,) if packet else (),
-            timings={"after_client_hello": after} if after is not None else {},
-            addresses=(packet.src,) if packet else (d.connect.address,),
-            data={"text": text},
-        )]
+        evidence = [
+            Evidence(
+                text=f"{len(data)} non-TLS bytes at offset {offset} of the server's stream: {first_line!r}",
+                packets=(packet.number,) if packet else (),
+                timings={"after_client_hello": after} if after is not None else {},
+                addresses=(packet.src,) if packet else (d.connect.address,),
+                data={"text": text},
+            )
+        ]
         if packet is not None and flow is not None and flow.syn_ack is not None:
-            evidence.append(Evidence(
-                text=f"carried with TTL {packet.ttl}; the SYN-ACK had TTL {flow.syn_ack.ttl}",
-                packets=(packet.number, flow.syn_ack.number),
-                data={"ttl": packet.ttl, "syn_ack_ttl": flow.syn_ack.ttl},
-            ))
+            evidence.append(
+                Evidence(
+                    text=f"carried with TTL {packet.ttl}; the SYN-ACK had TTL {flow.syn_ack.ttl}",
+                    packets=(packet.number, flow.syn_ack.number),
+                    data={"ttl": packet.ttl, "syn_ack_ttl": flow.syn_ack.ttl},
+                )
+            )
         when = f" {_ms(after)} after the ClientHello" if after is not None else ""
         return self.finding(
-            "tls.plaintext_injected", Severity.PROBLEM,
+            "tls.plaintext_injected",
+            Severity.PROBLEM,
             f"Plain text was injected into the secure connection to {self.obs.target}",
             (
                 f"When this computer started a secure connection to {self.obs.target}, something "
@@ -218,7 +267,9 @@ class _TargetAnalysis:
                 "A server speaking TLS never sends this: a cache, WAN optimiser or captive portal "
                 "in the path injected it. Headers such as X-Bypass-Cache or Via name the device."
             ),
-            evidence, text=text, first_line=first_line,
+            evidence,
+            text=text,
+            first_line=first_line,
             seconds_after_client_hello=round(after, 3) if after is not None else None,
         )
 
@@ -232,32 +283,50 @@ class _TargetAnalysis:
             seconds, source = d.reset_at - d.client_hello_at, "socket"
         else:
             seconds, source = d.ended_at - d.connect.started_at, "socket"
-        evidence = [Evidence(
-            text=f"RST {seconds:.2f} s after the ClientHello ({source} timing)",
-            packets=tuple(p.number for p in (hello, rst) if p),
-            timings={"seconds": seconds}, addresses=(rst.src,) if rst else (d.connect.address,),
-        )]
+        evidence = [
+            Evidence(
+                text=f"RST {seconds:.2f} s after the ClientHello ({source} timing)",
+                packets=tuple(p.number for p in (hello, rst) if p),
+                timings={"seconds": seconds},
+                addresses=(rst.src,) if rst else (d.connect.address,),
+            )
+        ]
         values: dict[str, object] = {"seconds": round(seconds, 3), "timing": source}
         who = ""
         if rst is not None and flow is not None:
-            server_ttls = sorted({p.ttl for p in flow.packets
-                                  if p.src == flow.server and p is not rst and not p.has(4)})
+            server_ttls = sorted(
+                {
+                    p.ttl
+                    for p in flow.packets
+                    if p.src == flow.server and p is not rst and not p.has(4)
+                }
+            )
             values.update(reset_by=rst.src, ttl=rst.ttl, server_ttls=server_ttls)
             same = not server_ttls or rst.ttl in server_ttls
-            who = (f" The RST came from {rst.src} with TTL {rst.ttl}"
-                   + (", the same hop distance as the server's other packets."
-                      if same else f", unlike the server's other packets (TTL {server_ttls}): "
-                      "another device sent it in the server's name."))
-            evidence.append(Evidence(
-                text=f"RST from {rst.src} TTL {rst.ttl}; server's other packets TTL {server_ttls}",
-                packets=(rst.number,), addresses=(rst.src,), data={"ttl": rst.ttl},
-            ))
+            who = f" The RST came from {rst.src} with TTL {rst.ttl}" + (
+                ", the same hop distance as the server's other packets."
+                if same
+                else f", unlike the server's other packets (TTL {server_ttls}): "
+                "another device sent it in the server's name."
+            )
+            evidence.append(
+                Evidence(
+                    text=f"RST from {rst.src} TTL {rst.ttl}; server's other packets TTL {server_ttls}",
+                    packets=(rst.number,),
+                    addresses=(rst.src,),
+                    data={"ttl": rst.ttl},
+                )
+            )
         small = self.obs.attempt("small-mss")
         if small is not None:
-            evidence.append(Evidence(
-                text=f"retry with MSS 536: {small.outcome}", addresses=(d.connect.address,)))
+            evidence.append(
+                Evidence(
+                    text=f"retry with MSS 536: {small.outcome}", addresses=(d.connect.address,)
+                )
+            )
         return self.finding(
-            "tls.reset_after_client_hello", Severity.PROBLEM,
+            "tls.reset_after_client_hello",
+            Severity.PROBLEM,
             f"The secure connection to {self.obs.target} is reset after {seconds:.1f} s",
             (
                 f"The server {self.obs.target} accepts the connection but cuts it {seconds:.1f} "
@@ -270,85 +339,128 @@ class _TargetAnalysis:
                 "balancer or firewall TLS profile rejecting the ClientHello (SNI, ciphers, "
                 "client-certificate requirement); openssl shows errno=104, curl error 35."
             ),
-            evidence, **values,
+            evidence,
+            **values,
         )
 
     def alert(self, d: TlsObservation, description: str | None, offset: int) -> Finding:
         flow = self.flow_of(d)
         packet = _packet_at(flow, offset)
         name = description or "unknown"
-        ev = [Evidence(text=f"fatal alert {name} received",
-                       packets=(packet.number,) if packet else (),
-                       addresses=(packet.src,) if packet else (d.connect.address,),
-                       data={"alert": name, "ttl": packet.ttl if packet else None})]
+        ev = [
+            Evidence(
+                text=f"fatal alert {name} received",
+                packets=(packet.number,) if packet else (),
+                addresses=(packet.src,) if packet else (d.connect.address,),
+                data={"alert": name, "ttl": packet.ttl if packet else None},
+            )
+        ]
         return self.finding(
-            "tls.fatal_alert", Severity.PROBLEM,
+            "tls.fatal_alert",
+            Severity.PROBLEM,
             f"The secure connection to {self.obs.target} was refused ({name})",
             f"The secure connection to {self.obs.target} was refused with the error '{name}'.",
             f"TLS fatal alert {name} during the handshake with {d.connect.address} (SNI {d.sni}). "
             "Compare its TTL with the server's packets to know whether the server sent it.",
-            ev, alert=name,
+            ev,
+            alert=name,
         )
 
     def no_server_hello(self, d: TlsObservation, small: TlsObservation | None) -> Finding:
         flow = self.flow_of(d)
         waited = d.ended_at - (d.client_hello_at or d.connect.started_at)
-        how = "the connection was closed without an answer" if d.outcome == "eof" else (
-            f"nothing came back in {waited:.1f} s")
-        ev = [Evidence(text=f"ClientHello sent; {how}", timings={"waited": waited},
-                       packets=_hello_and_ack(flow), addresses=(d.connect.address,))]
+        how = (
+            "the connection was closed without an answer"
+            if d.outcome == "eof"
+            else (f"nothing came back in {waited:.1f} s")
+        )
+        ev = [
+            Evidence(
+                text=f"ClientHello sent; {how}",
+                timings={"waited": waited},
+                packets=_hello_and_ack(flow),
+                addresses=(d.connect.address,),
+            )
+        ]
         if small is not None:
             ev.append(Evidence(text=f"retry with MSS 536: {small.outcome}"))
         return self.finding(
-            "tls.no_server_hello", Severity.PROBLEM,
+            "tls.no_server_hello",
+            Severity.PROBLEM,
             f"{self.obs.target} never answered the secure greeting",
             f"This computer reached {self.obs.target}, but the secure greeting got no answer.",
             f"ClientHello (SNI {d.sni}) to {d.connect.address}:{d.connect.port}: {how}; "
             f"the small-MSS retry {'also failed' if small else 'was not made'}.",
-            ev, waited=round(waited, 3), outcome=d.outcome,
+            ev,
+            waited=round(waited, 3),
+            outcome=d.outcome,
         )
 
     def large_packet_loss(self, d: TlsObservation, small: TlsObservation) -> Finding:
         flow = self.flow_of(d)
         small_flow = self.flow_of(small)
         waited = d.ended_at - (d.client_hello_at or d.connect.started_at)
-        evidence = [Evidence(
-            text=f"default handshake: ClientHello sent, no ServerHello in {waited:.1f} s",
-            packets=_hello_and_ack(flow), timings={"waited": waited},
-            addresses=(d.connect.address,),
-        )]
-        values: dict[str, object] = {"small_mss_ok": True, "small_mss": 536, "waited": round(waited, 3)}
+        evidence = [
+            Evidence(
+                text=f"default handshake: ClientHello sent, no ServerHello in {waited:.1f} s",
+                packets=_hello_and_ack(flow),
+                timings={"waited": waited},
+                addresses=(d.connect.address,),
+            )
+        ]
+        values: dict[str, object] = {
+            "small_mss_ok": True,
+            "small_mss": 536,
+            "waited": round(waited, 3),
+        }
         if flow is not None:
             stream = flow.server_stream
             lost = [p for p in (*_numbers(stream.out_of_order), *_numbers(stream.retransmissions))]
             if stream.gaps:
                 missing = sum(end - start for start, end in stream.gaps)
                 values["missing_bytes"] = missing
-                evidence.append(Evidence(
-                    text=f"{missing} bytes of the server's answer never arrived, although later "
-                         f"segments did (gaps {list(stream.gaps)[:4]})",
-                    packets=tuple(lost[:10]), data={"gaps": [list(g) for g in stream.gaps]},
-                ))
+                evidence.append(
+                    Evidence(
+                        text=f"{missing} bytes of the server's answer never arrived, although later "
+                        f"segments did (gaps {list(stream.gaps)[:4]})",
+                        packets=tuple(lost[:10]),
+                        data={"gaps": [list(g) for g in stream.gaps]},
+                    )
+                )
             elif lost:
-                evidence.append(Evidence(text="server segments retransmitted or out of order",
-                                         packets=tuple(lost[:10])))
+                evidence.append(
+                    Evidence(
+                        text="server segments retransmitted or out of order",
+                        packets=tuple(lost[:10]),
+                    )
+                )
             if flow.server_mss:
                 values["server_mss"] = flow.server_mss
             dup = _numbers(flow.client_dup_acks)
             if dup:
-                evidence.append(Evidence(text=f"{len(dup)} duplicate ACKs from this computer",
-                                         packets=tuple(dup[:10])))
+                evidence.append(
+                    Evidence(
+                        text=f"{len(dup)} duplicate ACKs from this computer",
+                        packets=tuple(dup[:10]),
+                    )
+                )
             values["largest_segment_received"] = stream.max_payload
         small_ms = (small.handshake_done_at or small.ended_at) - small.connect.started_at
-        evidence.append(Evidence(
-            text=f"the same handshake with MSS 536 completed in {_ms(small_ms)}"
-                 + (f"; largest segment received {small_flow.server_stream.max_payload} bytes"
-                    if small_flow else ""),
-            packets=_server_hello_packet(small_flow),
-            timings={"small_mss_handshake": small_ms},
-        ))
+        evidence.append(
+            Evidence(
+                text=f"the same handshake with MSS 536 completed in {_ms(small_ms)}"
+                + (
+                    f"; largest segment received {small_flow.server_stream.max_payload} bytes"
+                    if small_flow
+                    else ""
+                ),
+                packets=_server_hello_packet(small_flow),
+                timings={"small_mss_handshake": small_ms},
+            )
+        )
         return self.finding(
-            "path.large_packet_loss", Severity.PROBLEM,
+            "path.large_packet_loss",
+            Severity.PROBLEM,
             f"Large packets from {self.obs.target} are lost on the way to you",
             (
                 f"Large packets from {self.obs.target} are lost on the way to you; small ones "
@@ -362,7 +474,8 @@ class _TargetAnalysis:
                 "536 completed. Segments above a size are dropped on the path: check QoS "
                 "policers (DSCP), MTU/PMTUD (ICMP frag-needed) and firewalls towards the client."
             ),
-            evidence, **values,
+            evidence,
+            **values,
         )
 
     def cert_invalid(self, d: TlsObservation) -> Finding:
@@ -371,21 +484,28 @@ class _TargetAnalysis:
         cert = describe_certificate(der) if der else None
         issuer = cert.issuer if cert else "unknown"
         return self.finding(
-            "tls.certificate_invalid", Severity.PROBLEM,
+            "tls.certificate_invalid",
+            Severity.PROBLEM,
             f"The certificate of {self.obs.target} is not trusted here",
             f"{self.obs.target} presents a certificate this computer does not trust.",
             f"Verification failed: {d.verify_error or d.error}. Subject {cert.subject if cert else '?'}, "
             f"issuer {issuer}.",
-            [Evidence(text=f"verify error: {d.verify_error or d.error}; issuer {issuer}",
-                      data={"issuer": issuer})],
-            verify_error=d.verify_error or d.error, issuer=issuer,
+            [
+                Evidence(
+                    text=f"verify error: {d.verify_error or d.error}; issuer {issuer}",
+                    data={"issuer": issuer},
+                )
+            ],
+            verify_error=d.verify_error or d.error,
+            issuer=issuer,
         )
 
     def cert_intercepted(self, d: TlsObservation, public: TlsObservation) -> Finding:
         cert = describe_certificate(d.peer_certificate) if d.peer_certificate else None
         issuer = cert.issuer if cert else "unknown"
         return self.finding(
-            "tls.certificate_intercepted", Severity.WARNING,
+            "tls.certificate_intercepted",
+            Severity.WARNING,
             f"Secure connections to {self.obs.target} are inspected ({issuer})",
             (
                 f"Your secure connection to {self.obs.target} is opened and re-signed by "
@@ -398,8 +518,12 @@ class _TargetAnalysis:
                 f"{cert.subject if cert else '?'}, issuer {issuer}. Apps with their own trust "
                 "store (Java, Electron, chat clients) will reject it."
             ),
-            [Evidence(text=f"OS store: ok; public bundle: {public.verify_error or public.error}",
-                      data={"issuer": issuer})],
+            [
+                Evidence(
+                    text=f"OS store: ok; public bundle: {public.verify_error or public.error}",
+                    data={"issuer": issuer},
+                )
+            ],
             issuer=issuer,
         )
 
@@ -407,8 +531,13 @@ class _TargetAnalysis:
 
     def dscp(self, lost: bool) -> Finding | None:
         address = self.obs.address
-        marked = [p for f in self.flows if f.server == address for p in f.packets
-                  if p.src == address and p.dscp]
+        marked = [
+            p
+            for f in self.flows
+            if f.server == address
+            for p in f.packets
+            if p.src == address and p.dscp
+        ]
         if not marked:
             return None
         counts: dict[int, int] = {}
@@ -416,14 +545,19 @@ class _TargetAnalysis:
             counts[p.dscp] = counts.get(p.dscp, 0) + 1
         value = max(counts, key=lambda k: counts[k])
         name = dscp_name(value)
-        total = sum(1 for f in self.flows if f.server == address for p in f.packets if p.src == address)
+        total = sum(
+            1 for f in self.flows if f.server == address for p in f.packets if p.src == address
+        )
         severity = Severity.PROBLEM if lost else Severity.WARNING
         because = (
             " The lost packets are the large ones of this marked server: WAN QoS policers drop "
-            "traffic above the rate or size allowed for this class." if lost else ""
+            "traffic above the rate or size allowed for this class."
+            if lost
+            else ""
         )
         return self.finding(
-            "path.dscp_marked", severity,
+            "path.dscp_marked",
+            severity,
             f"{self.obs.target} marks its packets {name} (DSCP {value})",
             (
                 f"The server {self.obs.target} labels its packets as {name}"
@@ -433,12 +567,21 @@ class _TargetAnalysis:
             ),
             (
                 f"{len(marked)} of {total} packets from {address} carry DSCP {value} ({name})."
-                + because + " Re-mark at the WAN edge or ask the server owner to stop marking."
+                + because
+                + " Re-mark at the WAN edge or ask the server owner to stop marking."
             ),
-            [Evidence(text=f"{len(marked)} packets from {address} with DSCP {value} ({name})",
-                      packets=tuple(p.number for p in marked[:10]), addresses=(address,) if address else (),
-                      data={"dscp": value, "counts": {str(k): v for k, v in counts.items()}})],
-            dscp=value, name=name, marked_packets=len(marked), lost=lost,
+            [
+                Evidence(
+                    text=f"{len(marked)} packets from {address} with DSCP {value} ({name})",
+                    packets=tuple(p.number for p in marked[:10]),
+                    addresses=(address,) if address else (),
+                    data={"dscp": value, "counts": {str(k): v for k, v in counts.items()}},
+                )
+            ],
+            dscp=value,
+            name=name,
+            marked_packets=len(marked),
+            lost=lost,
         )
 
 
@@ -480,8 +623,14 @@ def _hello_and_ack(flow: TcpFlow | None) -> tuple[int, ...]:
     if flow is None or hello is None:
         return ()
     end = hello.seq + hello.payload_len
-    ack = next((p for p in flow.packets if p.src == flow.server and p.has(16) and p.ack == end
-                and p.time >= hello.time), None)
+    ack = next(
+        (
+            p
+            for p in flow.packets
+            if p.src == flow.server and p.has(16) and p.ack == end and p.time >= hello.time
+        ),
+        None,
+    )
     return tuple(p.number for p in (hello, ack) if p)
 
 

@@ -42,10 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; with none, open the window where there is a display, else run headless."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    # On the handler, not the logger: the run log (log.txt) still gets every level.
+    handler.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
     if args.command is None:
         if has_display():
             print(

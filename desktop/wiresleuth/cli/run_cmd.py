@@ -26,9 +26,16 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     """Add the ``run`` command."""
     parser = commands.add_parser("run", help="run the diagnostics and save a bundle")
     parser.add_argument("--profile", type=Path, help="profile file from your helpdesk (TOML)")
-    parser.add_argument("--target", action="append", default=[], metavar="URL",
-                        help="a site to test (https://host/ or host:port); repeatable")
-    parser.add_argument("--out", type=Path, help="bundle to write (default: a name with host and time)")
+    parser.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a site to test (https://host/ or host:port); repeatable",
+    )
+    parser.add_argument(
+        "--out", type=Path, help="bundle to write (default: a name with host and time)"
+    )
     parser.add_argument("--no-capture", action="store_true", help="do not capture packets")
     parser.add_argument("--quiet", action="store_true", help="no progress, only the summary")
     parser.set_defaults(handler=run)
@@ -63,16 +70,24 @@ def run(args: argparse.Namespace) -> int:
         return exit_codes.COULD_NOT_RUN
     out: Path = args.out or Path.cwd() / default_bundle_name()
     if not out.parent.is_dir():
-        print(f"wiresleuth: cannot write {out}: folder {out.parent} does not exist", file=sys.stderr)
+        print(
+            f"wiresleuth: cannot write {out}: folder {out.parent} does not exist", file=sys.stderr
+        )
         return exit_codes.COULD_NOT_RUN
     progress = TerminalProgress(sys.stderr, quiet=args.quiet)
-    engine = Engine(profile, all_wizards(), extra_targets=extra, capture=not args.no_capture,
-                    on_event=progress.on_event)
+    engine = Engine(
+        profile,
+        all_wizards(),
+        extra_targets=extra,
+        capture=not args.no_capture,
+        on_event=progress.on_event,
+    )
     result = _run_interruptibly(engine)
     progress.close()
     if result is None:
-        print("wiresleuth: the run did not stop after cancelling; nothing was saved",
-              file=sys.stderr)
+        print(
+            "wiresleuth: the run did not stop after cancelling; nothing was saved", file=sys.stderr
+        )
         return exit_codes.COULD_NOT_RUN
     try:
         written = write_bundle(result, out)
@@ -95,8 +110,9 @@ def _run_interruptibly(engine: object) -> RunResult | None:
 
     assert isinstance(engine, Engine)
     box: list[RunResult] = []
-    worker = threading.Thread(target=lambda: box.append(engine.run()), name="wiresleuth-run",
-                              daemon=True)
+    worker = threading.Thread(
+        target=lambda: box.append(engine.run()), name="wiresleuth-run", daemon=True
+    )
     worker.start()
     try:
         while worker.is_alive():

@@ -39,7 +39,9 @@ class CaptureControl:
         bpf = build_filter(self._flows)
         if not self._wanted:
             self.info = CaptureInfo(
-                available=False, filter=bpf, reason="capture was switched off for this run",
+                available=False,
+                filter=bpf,
+                reason="capture was switched off for this run",
                 how_to_enable="run again without --no-capture",
             )
             return
@@ -54,7 +56,7 @@ class CaptureControl:
             return
         log.info("capture started with filter %s", bpf)
         self._session = session
-        self.info = CaptureInfo(available=True, filter=bpf, interface="all")
+        self.info = CaptureInfo(available=True, filter=bpf, interface=_interfaces(session))
 
     async def stop(self) -> list[PacketRecord]:
         """Stop capture and decode what it saw (nothing when unavailable)."""
@@ -72,8 +74,14 @@ class CaptureControl:
             )
             self._session = None
             return []
+        if session.problem:
+            log.warning("capture incomplete: %s", session.problem)
         self.info = CaptureInfo(
-            available=True, filter=self.info.filter, interface="all", packets=len(records)
+            available=True,
+            filter=self.info.filter,
+            interface=_interfaces(session),
+            packets=len(records),
+            reason=session.problem or None,
         )
         log.info("capture stopped: %d packets", len(records))
         return records
@@ -84,3 +92,8 @@ class CaptureControl:
             return None
         self._session.write_pcapng(path, comments)
         return path
+
+
+def _interfaces(session: CaptureSession) -> str:
+    names = [name for name in session.interfaces if name]
+    return "all interfaces" if names in ([], ["any"]) else ", ".join(names)

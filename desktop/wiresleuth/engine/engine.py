@@ -8,6 +8,7 @@ second with what had finished, marked cancelled.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import tempfile
 import threading
@@ -56,7 +57,9 @@ class _Progress:
 
     def socket_event(self, target: str, kind: str, at: float, detail: str = "") -> None:
         self._engine._emit(
-            "socket", f"{target}: {kind}", wizard=self._wizard,
+            "socket",
+            f"{target}: {kind}",
+            wizard=self._wizard,
             data={"target": target, "event": kind, "at": at, "detail": detail},
         )
 
@@ -110,13 +113,24 @@ class Engine:
 
     # -- progress -----------------------------------------------------------------------
 
-    def _emit(self, kind: str, message: str, *, wizard: str | None = None,
-              data: Mapping[str, Any] | None = None) -> None:
+    def _emit(
+        self,
+        kind: str,
+        message: str,
+        *,
+        wizard: str | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> None:
         if self._on_event is None:
             return
         event = ProgressEvent(
-            kind=kind, time=time.time(), message=message, wizard=wizard,
-            done=self._done, total=self._total, data=dict(data or {}),
+            kind=kind,
+            time=time.time(),
+            message=message,
+            wizard=wizard,
+            done=self._done,
+            total=self._total,
+            data=dict(data or {}),
         )
         try:
             self._on_event(event)
@@ -140,9 +154,14 @@ class Engine:
         budgets = self._profile.budgets
         run_deadline = time.monotonic() + budgets.run
         self._total = 3
-        self._emit("run-started", f"Testing {len(self._targets)} target(s)",
-                   data={"targets": [t.key for t in self._targets],
-                         "wizards": [w.id for w in self._wizards]})
+        self._emit(
+            "run-started",
+            f"Testing {len(self._targets)} target(s)",
+            data={
+                "targets": [t.key for t in self._targets],
+                "wizards": [w.id for w in self._wizards],
+            },
+        )
         system_task = asyncio.create_task(collect_system_info())
 
         hosts = list(dict.fromkeys(t.host for t in self._targets))
@@ -157,8 +176,12 @@ class Engine:
             [flow for w in self._wizards for flow in w.flows(given)], wanted=self._capture_wanted
         )
         await capture.start()
-        self._emit("capture", "capturing this program's traffic" if capture.info.available
-                   else f"capture unavailable: {capture.info.reason}")
+        self._emit(
+            "capture",
+            "capturing this program's traffic"
+            if capture.info.available
+            else f"capture unavailable: {capture.info.reason}",
+        )
         self._step(None, "capture started" if capture.info.available else "capture unavailable")
 
         observations, failures, cancelled = await self._run_wizards(given, run_deadline)
@@ -178,8 +201,9 @@ class Engine:
             findings += analysis.findings
             labels.update(analysis.labels)
         if not capture.info.available:
-            findings.append(capture_unavailable_finding(capture.info.reason,
-                                                        capture.info.how_to_enable))
+            findings.append(
+                capture_unavailable_finding(capture.info.reason, capture.info.how_to_enable)
+            )
         ordered = sort_findings(findings)
         connections = [
             replace(c, label=labels.get(c.client_port, c.label)) for c in build_timelines(flows)
@@ -191,17 +215,26 @@ class Engine:
         except TimeoutError:
             system = {"errors": ["system information was not collected within 5 s"]}
         result = RunResult(
-            started_at=started, finished_at=time.time(),
-            targets=tuple(t.key for t in self._targets), findings=ordered,
-            connections=tuple(connections), packets=tuple(packets), capture=capture.info,
+            started_at=started,
+            finished_at=time.time(),
+            targets=tuple(t.key for t in self._targets),
+            findings=ordered,
+            connections=tuple(connections),
+            packets=tuple(packets),
+            capture=capture.info,
             capture_file=capture_file,
             observations={k: to_jsonable(v) for k, v in observations.items()},
-            wizards=tuple(w.id for w in self._wizards), cancelled=cancelled,
-            profile=_profile_summary(self._profile), system=system,
+            wizards=tuple(w.id for w in self._wizards),
+            cancelled=cancelled,
+            profile=_profile_summary(self._profile),
+            system=system,
             log=tuple(run_log.lines),
         )
-        self._emit("run-finished", "cancelled" if cancelled else "finished",
-                   data={"findings": len(ordered)})
+        self._emit(
+            "run-finished",
+            "cancelled" if cancelled else "finished",
+            data={"findings": len(ordered)},
+        )
         return result
 
     async def _run_wizards(
@@ -220,8 +253,9 @@ class Engine:
             left = max(0.0, run_deadline - time.monotonic())
             if left == 0:
                 break
-            more, pending = await asyncio.wait(pending, timeout=left,
-                                               return_when=asyncio.FIRST_COMPLETED)
+            more, pending = await asyncio.wait(
+                pending, timeout=left, return_when=asyncio.FIRST_COMPLETED
+            )
             done |= more
         cancelled = cancel_wait.done()
         cancel_wait.cancel()
@@ -230,8 +264,13 @@ class Engine:
         for task, wizard in tasks.items():
             if not task.done():
                 task.cancel()
-                why = "the run was cancelled" if cancelled else (
-                    f"it did not finish within the run budget of {self._profile.budgets.run:g} s")
+                why = (
+                    "the run was cancelled"
+                    if cancelled
+                    else (
+                        f"it did not finish within the run budget of {self._profile.budgets.run:g} s"
+                    )
+                )
                 failures.append(probe_failed(wizard.id, wizard.title, why))
         await asyncio.gather(*tasks, return_exceptions=True)
         for task, wizard in tasks.items():
@@ -240,7 +279,9 @@ class Engine:
             exc = task.exception()
             if exc is not None:
                 log.error("wizard %s failed", wizard.id, exc_info=exc)
-                failures.append(probe_failed(wizard.id, wizard.title, f"{type(exc).__name__}: {exc}"))
+                failures.append(
+                    probe_failed(wizard.id, wizard.title, f"{type(exc).__name__}: {exc}")
+                )
             else:
                 observations[wizard.id] = task.result()
         return observations, failures, cancelled
@@ -249,8 +290,12 @@ class Engine:
         self._emit("wizard-started", wizard.title, wizard=wizard.id)
         began = time.monotonic()
         result = await wizard.run(given, _Progress(self, wizard.id))
-        self._emit("wizard-finished", f"{wizard.title} done", wizard=wizard.id,
-                   data={"elapsed": time.monotonic() - began})
+        self._emit(
+            "wizard-finished",
+            f"{wizard.title} done",
+            wizard=wizard.id,
+            data={"elapsed": time.monotonic() - began},
+        )
         return result
 
     def _analyse(self, wizard: Wizard, observations: Any, view: PacketView) -> WizardAnalysis:
@@ -258,15 +303,18 @@ class Engine:
             return wizard.analyse(observations, view)
         except Exception as exc:  # one broken analysis must not lose the others
             log.exception("analysis of %s failed", wizard.id)
-            return WizardAnalysis(findings=(probe_failed(
-                wizard.id, wizard.title, f"its analysis failed: {type(exc).__name__}: {exc}"),))
+            return WizardAnalysis(
+                findings=(
+                    probe_failed(
+                        wizard.id, wizard.title, f"its analysis failed: {type(exc).__name__}: {exc}"
+                    ),
+                )
+            )
 
     async def _sleep_unless_cancelled(self, seconds: float) -> None:
         assert self._cancel is not None
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._cancel.wait(), seconds)
-        except TimeoutError:
-            pass
 
     def _scratch(self) -> Path:
         if self._work_dir is None:
@@ -279,7 +327,9 @@ def capture_unavailable_finding(reason: str | None, how: str | None) -> Finding:
     from wiresleuth.model.finding import Evidence, Severity
 
     return Finding(
-        id="capture.unavailable", severity=Severity.WARNING, wizard="engine",
+        id="capture.unavailable",
+        severity=Severity.WARNING,
+        wizard="engine",
         title="Packets could not be captured",
         user_text=(
             "This run could not record its own network packets, so the results rest on what "

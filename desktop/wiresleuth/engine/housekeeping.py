@@ -13,7 +13,9 @@ from wiresleuth.model.observations import ResolveObservation
 def probe_failed(wizard: str, title: str, why: str) -> Finding:
     """A probe or wizard that failed becomes a finding about it, never a lost run."""
     return Finding(
-        id="probe.failed", severity=Severity.WARNING, wizard=wizard,
+        id="probe.failed",
+        severity=Severity.WARNING,
+        wizard=wizard,
         title=f"The check “{title}” could not complete",
         user_text=f"One of the checks ({title}) could not finish; the other results are complete.",
         engineer_text=f"Wizard {wizard} failed: {why}. See log.txt in the bundle.",
@@ -25,7 +27,9 @@ def probe_failed(wizard: str, title: str, why: str) -> Finding:
 def resolution_failed(obs: ResolveObservation) -> Finding:
     """A target whose name does not resolve cannot be tested further."""
     return Finding(
-        id="dns.resolution_failed", severity=Severity.PROBLEM, wizard="engine",
+        id="dns.resolution_failed",
+        severity=Severity.PROBLEM,
+        wizard="engine",
         target=obs.host,
         title=f"The name {obs.host} could not be looked up",
         user_text=(
@@ -36,8 +40,7 @@ def resolution_failed(obs: ResolveObservation) -> Finding:
             f"getaddrinfo({obs.host!r}) failed after {obs.elapsed * 1000:.0f} ms: {obs.error}. "
             "Check the resolvers in system.json and whether the name needs a VPN or split DNS."
         ),
-        evidence=(Evidence(text=f"resolver error: {obs.error}",
-                           timings={"elapsed": obs.elapsed}),),
+        evidence=(Evidence(text=f"resolver error: {obs.error}", timings={"elapsed": obs.elapsed}),),
         values={"host": obs.host, "error": obs.error or ""},
     )
 

@@ -22,7 +22,7 @@ _PAYLOAD = b"wiresleuth-rtt-probe"
 def _checksum(data: bytes) -> int:
     if len(data) % 2:
         data += b"\0"
-    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    total: int = sum(struct.unpack(f"!{len(data) // 2}H", data))
     total = (total >> 16) + (total & 0xFFFF)
     total += total >> 16
     return ~total & 0xFFFF
@@ -46,7 +46,9 @@ def _open(v6: bool) -> tuple[socket.socket, bool]:
         return socket.socket(family, socket.SOCK_RAW, proto), not v6
 
 
-def _is_reply(data: bytes, v6: bool, has_ip_header: bool, ident: int, seq: int, dgram: bool) -> bool:
+def _is_reply(
+    data: bytes, v6: bool, has_ip_header: bool, ident: int, seq: int, dgram: bool
+) -> bool:
     if has_ip_header:
         data = data[(data[0] & 0x0F) * 4 :]
     if len(data) < 8:

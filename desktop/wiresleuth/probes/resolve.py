@@ -26,12 +26,18 @@ async def resolve(host: str, *, timeout: float) -> ResolveObservation:
         )
     except TimeoutError:
         return ResolveObservation(
-            host=host, addresses=(), started_at=started, elapsed=time.time() - started,
+            host=host,
+            addresses=(),
+            started_at=started,
+            elapsed=time.time() - started,
             error=f"no answer within {timeout:g} s",
         )
     except socket.gaierror as exc:
         return ResolveObservation(
-            host=host, addresses=(), started_at=started, elapsed=time.time() - started,
+            host=host,
+            addresses=(),
+            started_at=started,
+            elapsed=time.time() - started,
             error=exc.strerror or str(exc),
         )
     addresses: dict[str, None] = {}

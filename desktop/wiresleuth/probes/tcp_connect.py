@@ -35,7 +35,10 @@ async def tcp_connect(
     except (OSError, TimeoutError) as exc:
         sock.close()
         return None, ConnectObservation(
-            address=address, port=port, started_at=started, mss=mss,
+            address=address,
+            port=port,
+            started_at=started,
+            mss=mss,
             error=describe_os_error(exc),
         )
     except BaseException:
@@ -44,6 +47,11 @@ async def tcp_connect(
     connected = time.time()
     local = sock.getsockname()
     return sock, ConnectObservation(
-        address=address, port=port, started_at=started, connected_at=connected,
-        local_address=str(local[0]), local_port=int(local[1]), mss=mss,
+        address=address,
+        port=port,
+        started_at=started,
+        connected_at=connected,
+        local_address=str(local[0]),
+        local_port=int(local[1]),
+        mss=mss,
     )

@@ -21,7 +21,7 @@ def os_trust_context() -> ssl.SSLContext:
     """Verifies like the browsers on this computer do (Windows/macOS APIs, Linux OpenSSL store)."""
     ctx = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.set_alpn_protocols(["http/1.1"])
-    return ctx  # type: ignore[no-any-return]
+    return ctx
 
 
 def public_trust_context() -> ssl.SSLContext:

@@ -77,13 +77,21 @@ async def tls_handshake(
     sock, conn = await tcp_connect(address, target.port, timeout=connect_timeout, mss=mss)
     if sock is None:
         return TlsObservation(
-            target=target.key, sni=target.host, purpose=purpose, connect=conn,
-            outcome="connect_failed", ended_at=time.time(), error=conn.error,
+            target=target.key,
+            sni=target.host,
+            purpose=purpose,
+            connect=conn,
+            outcome="connect_failed",
+            ended_at=time.time(),
+            error=conn.error,
         )
     incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
     tls = context.wrap_bio(incoming, outgoing, server_hostname=target.host)
     attempt = _Attempt(
-        sock=sock, tls=tls, incoming=incoming, outgoing=outgoing,
+        sock=sock,
+        tls=tls,
+        incoming=incoming,
+        outgoing=outgoing,
         deadline=time.monotonic() + handshake_timeout,
     )
     result: dict[str, object] = {}
@@ -94,9 +102,14 @@ async def tls_handshake(
     finally:
         sock.close()
     return TlsObservation(
-        target=target.key, sni=target.host, purpose=purpose, connect=conn,
-        ended_at=time.time(), client_hello_at=attempt.client_hello_at,
-        first_byte_at=attempt.first_byte_at, received=tuple(attempt.received),
+        target=target.key,
+        sni=target.host,
+        purpose=purpose,
+        connect=conn,
+        ended_at=time.time(),
+        client_hello_at=attempt.client_hello_at,
+        first_byte_at=attempt.first_byte_at,
+        received=tuple(attempt.received),
         **result,  # type: ignore[arg-type]
     )
 
@@ -120,7 +133,9 @@ async def _handshake(attempt: _Attempt) -> dict[str, object]:
         await attempt.flush()
     except ssl.SSLCertVerificationError as exc:
         return {
-            "outcome": "cert_error", "error": str(exc), "verify_error": exc.verify_message,
+            "outcome": "cert_error",
+            "error": str(exc),
+            "verify_error": exc.verify_message,
             "peer_certificate": _peer_certificate(attempt.tls),
         }
     except ssl.SSLError as exc:

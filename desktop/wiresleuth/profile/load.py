@@ -20,7 +20,16 @@ from wiresleuth.profile.model import Budgets, Helpdesk, Profile
 DEFAULT_TARGETS = ("https://www.microsoft.com/", "https://www.google.com/")
 """Sites tested when neither the profile nor the command line names any."""
 
-_TOP_KEYS = {"version", "targets", "pac_url", "proxy", "must_refuse", "helpdesk", "budgets", "upload_url"}
+_TOP_KEYS = {
+    "version",
+    "targets",
+    "pac_url",
+    "proxy",
+    "must_refuse",
+    "helpdesk",
+    "budgets",
+    "upload_url",
+}
 _BUDGET_KEYS = {f.name for f in fields(Budgets)}
 _HELPDESK_KEYS = {f.name for f in fields(Helpdesk)}
 
@@ -99,7 +108,9 @@ class _Parser:
     def _targets(self, data: Mapping[str, Any], key: str) -> tuple[Target, ...]:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self._fail(key, 'expected a list of strings, e.g. ["https://intranet.example.com/"]')
+            raise self._fail(
+                key, 'expected a list of strings, e.g. ["https://intranet.example.com/"]'
+            )
         try:
             return tuple(Target.parse(v) for v in value)
         except BadInput as exc:
@@ -110,7 +121,9 @@ class _Parser:
         if value is None:
             return None
         if not isinstance(value, str) or "://" not in value:
-            raise self._fail(key, f"expected a URL starting with {' or '.join(s + '://' for s in schemes)}")
+            raise self._fail(
+                key, f"expected a URL starting with {' or '.join(s + '://' for s in schemes)}"
+            )
         scheme = value.split("://", 1)[0].lower()
         if scheme not in schemes:
             raise self._fail(key, f"scheme {scheme!r} not allowed here (use {', '.join(schemes)})")

@@ -73,7 +73,9 @@ class TlsHandshakeWizard(Wizard):
         findings, labels = analyse_tls_wizard(observations, view.flows)
         return WizardAnalysis(findings=tuple(findings), labels=labels)
 
-    async def _one(self, target: Target, given: WizardInput, progress: Progress) -> TlsTargetObservation:
+    async def _one(
+        self, target: Target, given: WizardInput, progress: Progress
+    ) -> TlsTargetObservation:
         addresses = given.addresses(target)
         if not addresses:
             for _ in range(_STEPS_PER_TARGET):
@@ -104,17 +106,25 @@ class TlsHandshakeWizard(Wizard):
         self, target: Target, address: str, purpose: str, given: WizardInput, progress: Progress
     ) -> TlsObservation:
         context = {
-            "default": os_trust_context, "small-mss": os_trust_context,
-            "public-trust": public_trust_context, "inspect": inspect_context,
+            "default": os_trust_context,
+            "small-mss": os_trust_context,
+            "public-trust": public_trust_context,
+            "inspect": inspect_context,
         }[purpose]()
         budgets = given.profile.budgets
         obs = await tls_handshake(
-            target, address, context=context, purpose=purpose,
-            connect_timeout=budgets.connect, handshake_timeout=budgets.tls_handshake,
+            target,
+            address,
+            context=context,
+            purpose=purpose,
+            connect_timeout=budgets.connect,
+            handshake_timeout=budgets.tls_handshake,
             mss=SMALL_MSS if purpose == "small-mss" else None,
         )
         _report_socket_events(obs, progress)
-        log.info("%s %s via %s: %s (%s)", target.key, purpose, address, obs.outcome, obs.error or "")
+        log.info(
+            "%s %s via %s: %s (%s)", target.key, purpose, address, obs.outcome, obs.error or ""
+        )
         return obs
 
 
@@ -130,9 +140,12 @@ def _follow_up(first: TlsObservation) -> str | None:
 
 def _report_socket_events(obs: TlsObservation, progress: Progress) -> None:
     events = [
-        ("connect", obs.connect.started_at), ("established", obs.connect.connected_at),
-        ("client-hello", obs.client_hello_at), ("first-byte", obs.first_byte_at),
-        ("handshake-done", obs.handshake_done_at), ("reset", obs.reset_at),
+        ("connect", obs.connect.started_at),
+        ("established", obs.connect.connected_at),
+        ("client-hello", obs.client_hello_at),
+        ("first-byte", obs.first_byte_at),
+        ("handshake-done", obs.handshake_done_at),
+        ("reset", obs.reset_at),
         ("first-data", obs.first_data_at),
     ]
     for kind, at in events:

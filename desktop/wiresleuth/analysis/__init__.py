@@ -1,0 +1,1 @@
+"""Pure analysis: decoded packets in, flows, TLS records and timelines out (no I/O)."""

@@ -1,0 +1,265 @@
+"""CaptureSession on this machine's loopback: real packets, real pcapng, real refusals.
+
+Capturing needs root (or CAP_NET_RAW/CAP_NET_ADMIN); without it these tests skip and say so.
+Only 127.0.0.1 and ::1 are ever contacted.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.capture.corpora import REPO, tshark
+from wiresleuth.analysis.flows import assemble_flows
+from wiresleuth.capture.bpf import build_filter
+from wiresleuth.capture.pcap_file import read_capture
+from wiresleuth.capture.session import CaptureSession, how_to_enable
+from wiresleuth.errors import CaptureUnavailable
+from wiresleuth.model.packet import ACK, SYN
+from wiresleuth.model.plan import FlowSpec
+
+needs_root = pytest.mark.skipif(
+    os.geteuid() != 0, reason="live capture needs root (CAP_NET_RAW and CAP_NET_ADMIN)"
+)
+
+EF_TOS = 0xB8  # DSCP 46 (EF), ECN 0
+
+
+class Echo:
+    """A loopback TCP server that answers each request with a fixed reply, then closes."""
+
+    def __init__(self, host: str = "127.0.0.1", reply: bytes = b"pong" * 100) -> None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
+        self.sock.bind((host, 0))
+        self.sock.listen()
+        self.sock.settimeout(5)
+        self.host, self.port = host, self.sock.getsockname()[1]
+        self.reply = reply
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        try:
+            conn, _ = self.sock.accept()
+        except OSError:
+            return
+        with conn:
+            conn.settimeout(5)
+            conn.recv(65536)
+            conn.sendall(self.reply)
+
+    def talk(self, request: bytes, tos: int = 0) -> bytes:
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as client:
+            if tos and family == socket.AF_INET:
+                client.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, tos)
+            elif tos:
+                client.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_TCLASS, tos)
+            client.settimeout(5)
+            client.connect((self.host, self.port))
+            client.sendall(request)
+            received = b""
+            while len(received) < len(self.reply):
+                chunk = client.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+        self.thread.join(5)
+        self.sock.close()
+        return received
+
+
+@pytest.fixture
+def session_for() -> Iterator[list[CaptureSession]]:
+    sessions: list[CaptureSession] = []
+    yield sessions
+    for session in sessions:
+        session.stop()
+
+
+def capture_exchange(
+    sessions: list[CaptureSession], host: str, tos: int, iface: str | None = None
+) -> tuple[CaptureSession, Echo]:
+    server = Echo(host)
+    bystander = Echo(host)  # same host, another port: must not be captured
+    session = CaptureSession(
+        build_filter([FlowSpec(address=host, proto="tcp", port=server.port)]), iface
+    )
+    sessions.append(session)
+    session.start(timeout=2.0)
+    assert server.talk(b"ping" * 50, tos=tos) == server.reply
+    assert bystander.talk(b"not ours") == bystander.reply
+    session.stop()
+    return session, server
+
+
+@needs_root
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1"])
+def test_loopback_exchange_on_all_interfaces(session_for: list[CaptureSession], host: str) -> None:
+    session, server = capture_exchange(session_for, host, EF_TOS)
+    assert session.interfaces == ("any",)
+    assert session.problem is None
+    records = session.records()
+    assert [r.number for r in records] == list(range(1, session.packet_count + 1))
+    assert {r.sport for r in records} | {r.dport for r in records} >= {server.port}
+    assert all(server.port in (r.sport, r.dport) for r in records), "bystander leaked in"
+    syn, syn_ack = records[0], records[1]
+    assert syn.tcp_flags == SYN and syn.dport == server.port
+    assert syn_ack.tcp_flags == SYN | ACK and syn_ack.sport == server.port
+    assert syn.dscp == 46 and syn_ack.dscp == 0  # only the client socket set IP_TOS
+    assert syn.mss is not None and syn.wscale is not None
+    assert all(r.dscp == 46 for r in records if r.dport == server.port)
+    (flow,) = assemble_flows(records)
+    assert flow.client_stream.data == b"ping" * 50
+    assert flow.server_stream.data == server.reply
+    assert flow.handshake_rtt is not None and 0 <= flow.handshake_rtt < 0.5
+    assert flow.client_stream.retransmissions == () and flow.server_stream.gaps == ()
+
+
+@needs_root
+def test_pcapng_with_comments(session_for: list[CaptureSession], tmp_path: Path) -> None:
+    session, _ = capture_exchange(session_for, "127.0.0.1", EF_TOS, iface="lo")
+    assert session.interfaces == ("lo",)
+    path = tmp_path / "capture.pcapng"
+    comments = {1: "SYN with DSCP EF", 2: "SYN-ACK, unmarked"}
+    session.write_pcapng(path, comments)
+    shown = tshark(
+        "-r",
+        str(path),
+        "-Y",
+        "frame.comment",
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+        "-e",
+        "frame.comment",
+    )
+    assert [line.split("\t") for line in shown.splitlines()] == [
+        ["1", "SYN with DSCP EF"],
+        ["2", "SYN-ACK, unmarked"],
+    ]
+    count = tshark("-r", str(path), "-T", "fields", "-e", "frame.number").split()
+    assert len(count) == session.packet_count
+    reread = read_capture(path)
+    assert reread.records == tuple(session.records())  # byte for byte, same numbers and times
+    assert reread.records[0].src_mac == "00:00:00:00:00:00"  # lo is Ethernet-framed
+    with pytest.raises(ValueError, match="no packet numbered"):
+        session.write_pcapng(tmp_path / "x.pcapng", {session.packet_count + 1: "nope"})
+
+
+@needs_root
+def test_bad_filter_fails_at_start(session_for: list[CaptureSession]) -> None:
+    session = CaptureSession("tcp port and")
+    session_for.append(session)
+    began = time.monotonic()
+    with pytest.raises(CaptureUnavailable, match="capture filter is not valid"):
+        session.start(timeout=2.0)
+    assert time.monotonic() - began < 2.0
+
+
+@needs_root
+def test_unknown_interface(session_for: list[CaptureSession]) -> None:
+    session = CaptureSession("tcp", iface="nosuch0")
+    session_for.append(session)
+    with pytest.raises(CaptureUnavailable, match="no network device named nosuch0"):
+        session.start()
+
+
+@needs_root
+def test_stop_is_idempotent_and_bounded() -> None:
+    CaptureSession("tcp").stop()  # never started: nothing to do
+    session = CaptureSession(build_filter([]))
+    session.start()
+    with pytest.raises(CaptureUnavailable, match="already started"):
+        session.start()
+    began = time.monotonic()
+    session.stop()
+    session.stop()
+    assert time.monotonic() - began < 2.0
+    assert session.packet_count == 0 and session.records() == []
+
+
+@needs_root
+def test_packet_limit_is_reported(session_for: list[CaptureSession]) -> None:
+    server = Echo()
+    session = CaptureSession(
+        build_filter([FlowSpec(address="127.0.0.1", proto="tcp", port=server.port)]),
+        max_packets=3,
+    )
+    session_for.append(session)
+    session.start()
+    server.talk(b"x" * 10)
+    session.stop()
+    assert session.packet_count == 3
+    assert session.problem is not None and "beyond the limit of 3" in session.problem
+
+
+CHILD = """
+import sys, time
+from wiresleuth.capture.session import CaptureSession
+from wiresleuth.errors import CaptureUnavailable
+began = time.monotonic()
+try:
+    CaptureSession("tcp port 9").start(timeout=2.0)
+except CaptureUnavailable as exc:
+    print(f"{time.monotonic() - began:.3f}")
+    print(exc)
+    sys.exit(0)
+print("capture started without rights")
+sys.exit(1)
+"""
+
+
+@needs_root
+def test_missing_rights_as_nobody() -> None:
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv (util-linux) is not installed")
+    with tempfile.TemporaryDirectory() as tmp:
+        # A copy nobody can read: the clone itself may sit in a directory closed to others.
+        package = Path(tmp) / "wiresleuth"
+        shutil.copytree(REPO / "desktop" / "wiresleuth", package)
+        for path in [Path(tmp), *Path(tmp).rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        env = {"PYTHONPATH": tmp, "PATH": os.environ.get("PATH", ""), "HOME": tmp}
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable]
+        probe = subprocess.run(
+            [*command, "-c", "import scapy, wiresleuth"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        if probe.returncode != 0:
+            pytest.skip(f"user nobody cannot run this interpreter: {probe.stderr.strip()[-200:]}")
+        result = subprocess.run(
+            [*command, "-c", CHILD],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    seconds, message = result.stdout.split("\n", 1)
+    assert float(seconds) < 2.0
+    assert message.startswith("capturing packets needs rights this program does not have")
+    assert "no permission to capture on any" in message
+
+
+def test_how_to_enable_names_the_remedy() -> None:
+    text = how_to_enable()
+    assert "CAP_NET_RAW" in text and "CAP_NET_ADMIN" in text and "pkexec" in text
+    assert f"setcap cap_net_raw,cap_net_admin=eip {Path(sys.executable).resolve()}" in text
