@@ -23,6 +23,16 @@ def describe_certificate(der: bytes) -> CertificateSummary | None:
         cert = x509.load_der_x509_certificate(der)
     except ValueError:
         return None
-    names = cert.issuer.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-    issuer = str(names[0].value) if names else cert.issuer.rfc4514_string()
-    return CertificateSummary(subject=cert.subject.rfc4514_string(), issuer=issuer)
+    return CertificateSummary(subject=cert.subject.rfc4514_string(), issuer=_readable(cert.issuer))
+
+
+def _readable(name: x509.Name) -> str:
+    """The common name; else organisation and unit, which is what a person recognises."""
+    for oids in (
+        (x509.NameOID.COMMON_NAME,),
+        (x509.NameOID.ORGANIZATION_NAME, x509.NameOID.ORGANIZATIONAL_UNIT_NAME),
+    ):
+        parts = [str(a.value) for oid in oids for a in name.get_attributes_for_oid(oid)]
+        if parts:
+            return ", ".join(parts)
+    return name.rfc4514_string()

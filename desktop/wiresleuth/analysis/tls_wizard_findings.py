@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from wiresleuth.analysis.dscp import dscp_name
-from wiresleuth.analysis.flows import TcpFlow
+from wiresleuth.analysis.flows import Stream, TcpFlow
 from wiresleuth.analysis.tls_certificates import describe_certificate
 from wiresleuth.analysis.tls_records import parse_tls
 from wiresleuth.model.finding import Evidence, Finding, Severity
@@ -415,7 +415,10 @@ class _TargetAnalysis:
         }
         if flow is not None:
             stream = flow.server_stream
-            lost = [p for p in (*_numbers(stream.out_of_order), *_numbers(stream.retransmissions))]
+            after_gaps = [
+                q.number for q in (_packet_after(stream, end) for _, end in stream.gaps) if q
+            ]
+            lost = list(dict.fromkeys((*after_gaps, *stream.out_of_order, *stream.retransmissions)))
             if stream.gaps:
                 missing = sum(end - start for start, end in stream.gaps)
                 values["missing_bytes"] = missing
@@ -436,7 +439,7 @@ class _TargetAnalysis:
                 )
             if flow.server_mss:
                 values["server_mss"] = flow.server_mss
-            dup = _numbers(flow.client_dup_acks)
+            dup = flow.client_dup_acks
             if dup:
                 evidence.append(
                     Evidence(
@@ -585,16 +588,19 @@ class _TargetAnalysis:
         )
 
 
-def _numbers(items: Sequence[object]) -> list[int]:
-    """Packet numbers from a list of numbers or PacketRecords."""
-    return [i.number if isinstance(i, PacketRecord) else int(i) for i in items]  # type: ignore[call-overload]
-
-
 def _packet_at(flow: TcpFlow | None, offset: int) -> PacketRecord | None:
     if flow is None:
         return None
     try:
         return flow.server_stream.packet_at(offset)
+    except (IndexError, KeyError, ValueError):
+        return None
+
+
+def _packet_after(stream: Stream, offset: int) -> PacketRecord | None:
+    """The segment that arrived just after a hole: proof that later bytes got through."""
+    try:
+        return stream.packet_at(offset)
     except (IndexError, KeyError, ValueError):
         return None
 

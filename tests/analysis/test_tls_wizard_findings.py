@@ -1,0 +1,269 @@
+"""The TLS wizard's conclusions on scripted exchanges: observations plus (or without) packets."""
+
+from __future__ import annotations
+
+import trustme
+from cryptography import x509
+
+from tests.analysis.scripted import Wire
+from wiresleuth.analysis.flows import assemble_flows
+from wiresleuth.analysis.tls_wizard_findings import analyse_tls_wizard
+from wiresleuth.model.catalogue import sort_findings
+from wiresleuth.model.finding import Finding
+from wiresleuth.model.observations import (
+    Chunk,
+    ConnectObservation,
+    GatewayObservation,
+    PathRttObservation,
+    TlsObservation,
+    TlsTargetObservation,
+    TlsWizardObservations,
+)
+
+CLIENT, SERVER, T0 = "198.18.1.10", "100.64.1.10", 1_700_000_000.0
+INJECTED = (
+    b"HTTP/1.0 200 OK\r\nX-Bypass-Cache: Application and Content Networking System Software "
+    b"5.5.17\r\nConnection: Close\r\n\r\n<meta http-equiv=refresh content=0>"
+)
+CLIENT_HELLO = b"\x16\x03\x01\x00\x40\x01\x00\x00\x3c" + b"\x03\x03" + bytes(58)
+
+
+def attempt(
+    purpose: str, port: int, outcome: str, *, start: float = T0, rtt: float = 0.1, **kw: object
+) -> TlsObservation:
+    connect = ConnectObservation(
+        address=SERVER,
+        port=443,
+        started_at=start,
+        connected_at=start + rtt,
+        local_address=CLIENT,
+        local_port=port,
+        mss=536 if purpose == "small-mss" else None,
+    )
+    fields: dict[str, object] = {"client_hello_at": start + rtt + 0.001, "ended_at": start + 5}
+    fields.update(kw)
+    return TlsObservation(
+        target="www.lab.test:443",
+        sni="www.lab.test",
+        purpose=purpose,
+        connect=connect,
+        outcome=outcome,
+        **fields,
+    )  # type: ignore[arg-type]
+
+
+def observations(
+    *attempts: TlsObservation,
+    path_rtt: float | None = 0.1,
+    gateway: GatewayObservation | None = None,
+) -> TlsWizardObservations:
+    path = (
+        PathRttObservation(address=SERVER, method="icmp", samples=(path_rtt, path_rtt + 0.002))
+        if path_rtt is not None
+        else None
+    )
+    return TlsWizardObservations(
+        targets=(
+            TlsTargetObservation(
+                target="www.lab.test:443", address=SERVER, path_rtt=path, attempts=attempts
+            ),
+        ),
+        gateway=gateway,
+    )
+
+
+def ids(findings: list[Finding]) -> list[str]:
+    return [f.id for f in sort_findings(findings)]
+
+
+def c1_capture(port: int) -> Wire:
+    """Server marks EF; its large first flight is lost, only the small tail arrives."""
+    wire = Wire(client=(CLIENT, port), server=(SERVER, 443), start=T0)
+    wire.sides["server"].dscp = 46
+    wire.handshake(rtt=0.1)
+    wire.send("client", CLIENT_HELLO)
+    wire.wait(0.05).ack("server")
+    for _ in range(3):
+        wire.send("server", b"\x16" * 1400, lost=True)
+    wire.send("server", b"\x17" * 300)  # the small tail passes: a hole before it
+    wire.ack("client")  # duplicate ACK
+    wire.wait(0.3).resend("server", 3 * 1400)  # tail-loss probe: the small one again
+    wire.ack("client")
+    return wire
+
+
+def test_c1_large_packets_lost_and_ef_marking_with_packet_evidence() -> None:
+    wire = c1_capture(40001)
+    small = Wire(client=(CLIENT, 40002), server=(SERVER, 443), start=T0 + 6, first_number=100)
+    small.sides["server"].dscp = 46
+    small.handshake(rtt=0.1)
+    small.send("client", CLIENT_HELLO)
+    small.send("server", b"\x16\x03\x03\x00\x10\x02" + bytes(15))
+    obs = observations(
+        attempt("default", 40001, "timeout", error="no answer"),
+        attempt("small-mss", 40002, "ok", start=T0 + 6, handshake_done_at=T0 + 6.3),
+    )
+    findings, labels = analyse_tls_wizard(obs, assemble_flows(wire.packets + small.packets))
+    assert ids(findings)[:2] == ["path.large_packet_loss", "path.dscp_marked"]
+    assert "tls.no_server_hello" not in ids(findings)  # explained by the cause, not repeated
+    loss = next(f for f in findings if f.id == "path.large_packet_loss")
+    assert loss.values["missing_bytes"] == 4200
+    assert loss.values["small_mss_ok"] is True
+    assert loss.packets  # the out-of-order tail, its retransmission, the dup ACKs
+    retransmitted = {p.number for p in wire.packets if p.payload.startswith(b"\x17")}
+    assert retransmitted <= set(loss.packets)
+    dscp = next(f for f in findings if f.id == "path.dscp_marked")
+    assert dscp.values["dscp"] == 46 and dscp.values["name"] == "EF"
+    assert dscp.severity.value == "problem"  # marked packets are the lost ones
+    assert labels[40002].startswith("TLS small-mss")
+
+
+def test_c1_without_capture_still_proves_the_loss_from_sockets() -> None:
+    obs = observations(
+        attempt("default", 40001, "timeout"),
+        attempt("small-mss", 40002, "ok", handshake_done_at=T0 + 0.3),
+    )
+    findings, _ = analyse_tls_wizard(obs, [])
+    assert ids(findings) == ["path.large_packet_loss"]
+
+
+def test_a_stall_that_small_mss_does_not_cure_is_no_server_hello() -> None:
+    obs = observations(attempt("default", 40001, "timeout"), attempt("small-mss", 40002, "timeout"))
+    assert ids(analyse_tls_wizard(obs, [])[0]) == ["tls.no_server_hello"]
+
+
+def test_c6_instant_handshake_and_injected_http() -> None:
+    wire = Wire(client=(CLIENT, 40010), server=(SERVER, 443), start=T0)
+    wire.handshake(rtt=0.0003)
+    wire.send("client", CLIENT_HELLO)
+    wire.wait(0.0005).ack("server")
+    wire.wait(3.2).send("server", INJECTED, ttl=63)
+    wire.fin("server")
+    hello_at = T0 + 0.0005
+    obs = observations(
+        attempt(
+            "default",
+            40010,
+            "not_tls",
+            rtt=0.0003,
+            client_hello_at=hello_at,
+            received=(Chunk(at=hello_at + 3.2, data=INJECTED),),
+        ),
+        path_rtt=0.101,
+    )
+    findings, _ = analyse_tls_wizard(obs, assemble_flows(wire.packets))
+    assert ids(findings) == ["path.tcp_intercepted", "tls.plaintext_injected"]
+    inter, plain = sort_findings(findings)
+    assert inter.values["handshake_rtt_ms"] < 1 and inter.values["path_rtt_ms"] == 101.0
+    assert "X-Bypass-Cache" in plain.values["text"]
+    assert plain.values["first_line"] == "HTTP/1.0 200 OK"
+    injected = next(p for p in wire.packets if p.payload.startswith(b"HTTP/1.0"))
+    assert injected.number in plain.packets
+    assert 3.1 < plain.values["seconds_after_client_hello"] < 3.3
+
+
+def test_c6_without_capture_uses_socket_timing_and_bytes() -> None:
+    obs = observations(
+        attempt(
+            "default", 40010, "not_tls", rtt=0.0004, received=(Chunk(at=T0 + 3.2, data=INJECTED),)
+        ),
+        path_rtt=0.1,
+    )
+    assert ids(analyse_tls_wizard(obs, [])[0]) == ["path.tcp_intercepted", "tls.plaintext_injected"]
+
+
+def test_a_nearby_server_is_not_called_intercepted() -> None:
+    obs = observations(attempt("default", 40011, "ok", rtt=0.0003), path_rtt=0.0004)
+    assert ids(analyse_tls_wizard(obs, [])[0]) == []
+
+
+def reset_wire(rst_ttl: int) -> tuple[Wire, float]:
+    wire = Wire(client=(CLIENT, 40020), server=(SERVER, 443), start=T0)
+    wire.handshake(rtt=0.1)
+    hello = wire.send("client", CLIENT_HELLO)
+    assert hello is not None
+    wire.wait(0.05).ack("server")
+    wire.wait(3.0).rst("server", ttl=rst_ttl)
+    return wire, hello.time
+
+
+def test_c8_reset_timed_by_capture_with_the_sender_and_gateway_vendor() -> None:
+    wire, hello_at = reset_wire(rst_ttl=52)
+    gateway = GatewayObservation(
+        address="198.18.1.1", interface="eth0", mac="00:01:d7:00:00:01", vendor="F5 Networks, Inc."
+    )
+    obs = observations(
+        attempt("default", 40020, "reset", reset_at=hello_at + 3.06, client_hello_at=hello_at),
+        attempt("small-mss", 40021, "reset"),
+        gateway=gateway,
+    )
+    findings, _ = analyse_tls_wizard(obs, assemble_flows(wire.packets))
+    assert ids(findings) == ["tls.reset_after_client_hello", "net.gateway_vendor"]
+    reset, vendor = sort_findings(findings)
+    assert abs(reset.values["seconds"] - 3.05) < 0.01 and reset.values["timing"] == "capture"
+    assert reset.values["reset_by"] == SERVER and reset.values["ttl"] == 52
+    assert "same hop distance" in reset.engineer_text
+    assert vendor.values["vendor"] == "F5 Networks, Inc."
+
+
+def test_a_reset_with_a_foreign_ttl_is_attributed_to_another_device() -> None:
+    wire, hello_at = reset_wire(rst_ttl=63)
+    obs = observations(
+        attempt("default", 40020, "reset", client_hello_at=hello_at, reset_at=hello_at + 3.06)
+    )
+    reset = analyse_tls_wizard(obs, assemble_flows(wire.packets))[0][0]
+    assert "another device sent it" in reset.engineer_text
+
+
+def test_c8_without_capture_times_the_reset_from_the_socket() -> None:
+    obs = observations(
+        attempt("default", 40020, "reset", client_hello_at=T0 + 0.1, reset_at=T0 + 3.2)
+    )
+    reset = analyse_tls_wizard(obs, [])[0][0]
+    assert reset.values["timing"] == "socket" and abs(reset.values["seconds"] - 3.1) < 1e-6
+
+
+def test_a_forged_fatal_alert_is_named() -> None:
+    alert = b"\x15\x03\x03\x00\x02\x02\x28"  # fatal handshake_failure
+    obs = observations(
+        attempt("default", 40030, "tls_error", received=(Chunk(at=T0 + 0.3, data=alert),)),
+        attempt("small-mss", 40031, "tls_error"),
+    )
+    finding = analyse_tls_wizard(obs, [])[0][0]
+    assert finding.id == "tls.fatal_alert" and finding.values["alert"] == "handshake_failure"
+
+
+def test_inspection_ca_is_named() -> None:
+    inspection = trustme.CA(organization_name="Corp", organization_unit_name="SSL Inspection")
+    leaf = inspection.issue_cert("www.lab.test")
+    der = x509.load_pem_x509_certificate(leaf.cert_chain_pems[0].bytes()).public_bytes(
+        encoding=__import__(
+            "cryptography.hazmat.primitives.serialization", fromlist=["Encoding"]
+        ).Encoding.DER
+    )
+    obs = observations(
+        attempt("default", 40040, "ok", peer_certificate=der),
+        attempt(
+            "public-trust",
+            40041,
+            "cert_error",
+            verify_error="unable to get local issuer certificate",
+        ),
+    )
+    finding = analyse_tls_wizard(obs, [])[0][0]
+    assert finding.id == "tls.certificate_intercepted"
+    assert finding.values["issuer"] == "Corp, SSL Inspection"
+    assert "Corp, SSL Inspection" in finding.user_text
+
+
+def test_refused_connection_is_direct_blocked() -> None:
+    obs = TlsObservation(
+        target="www.lab.test:443",
+        sni="www.lab.test",
+        purpose="default",
+        connect=ConnectObservation(address=SERVER, port=443, started_at=T0, error="refused"),
+        outcome="connect_failed",
+        ended_at=T0 + 0.1,
+        error="refused",
+    )
+    assert ids(analyse_tls_wizard(observations(obs), [])[0]) == ["path.direct_blocked"]
