@@ -1,0 +1,30 @@
+"""Fault primitives: each ``[[fault]]`` table of a scenario names one by its ``kind``."""
+
+from __future__ import annotations
+
+from wiresleuth.lab.faults.base import Fault, LabControl
+from wiresleuth.lab.faults.delay import Delay
+from wiresleuth.lab.faults.dns_override import DnsOverride
+from wiresleuth.lab.faults.drop_dscp_length import DropDscpLength
+from wiresleuth.lab.faults.gateway_mac import GatewayMac
+from wiresleuth.lab.faults.hold_payload import HoldPayload
+from wiresleuth.lab.faults.listener import Listener
+from wiresleuth.lab.faults.mtu import Mtu
+from wiresleuth.lab.faults.redirect import Redirect
+
+PRIMITIVES: dict[str, type[Fault]] = {
+    cls.kind: cls
+    for cls in (
+        DropDscpLength,
+        Mtu,
+        Delay,
+        Redirect,
+        GatewayMac,
+        DnsOverride,
+        HoldPayload,
+        Listener,
+    )
+}
+"""kind -> primitive class."""
+
+__all__ = ["PRIMITIVES", "Fault", "LabControl"]

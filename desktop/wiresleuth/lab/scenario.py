@@ -1,0 +1,253 @@
+"""Scenarios are data: one TOML file each, naming servers, faults, the client and expectations.
+
+Shipped scenarios live in ``wiresleuth/lab/scenarios/`` (package data); any other file can
+be given by path. Every mistake in a file is reported with the file and the key. See
+docs/lab.md for the format.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import ipaddress
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wiresleuth.errors import BadInput, LabError
+from wiresleuth.lab import addresses
+from wiresleuth.lab.addresses import DOMAIN
+from wiresleuth.lab.expect import Expectations
+from wiresleuth.lab.faults import PRIMITIVES, Fault
+from wiresleuth.lab.faults.base import check_address, check_choice, check_port, check_range
+from wiresleuth.lab.params import ParamError, from_table
+from wiresleuth.lab.pki import CA_KINDS
+from wiresleuth.model.target import Target
+
+_TOP_KEYS = ("description", "server", "fault", "client", "expect", "expect_no_capture")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServerSpec:
+    """A web server in the ``internet`` namespace, with its DNS name."""
+
+    name: str
+    """DNS name under lab.test; also the certificate's name."""
+    address: str
+    """Address inside 100.64.1.0/24 (added to the internet namespace)."""
+    tls_port: int = 443
+    """HTTPS port (0: none)."""
+    http_port: int = 80
+    """Plain HTTP port (0: none)."""
+    ca: str = "public"
+    """Which lab root signs the certificate: public or inspection."""
+    dscp: int = 0
+    """DSCP set on every packet the server sends (46: EF)."""
+    large_chain: bool = False
+    """Intermediates and many SANs: a first flight of several full-size segments."""
+    reset_after: float | None = None
+    """Read the ClientHello, wait this many seconds, then reset (no TLS at all)."""
+
+    def __post_init__(self) -> None:
+        if not self.name.endswith(f".{DOMAIN}"):
+            raise ParamError("name", f"must end with .{DOMAIN}; got {self.name!r}")
+        check_address("address", self.address)
+        if ipaddress.ip_address(self.address) not in ipaddress.ip_network(addresses.SERVER_NET):
+            raise ParamError("address", f"must be inside {addresses.SERVER_NET}")
+        for key, port in (("tls_port", self.tls_port), ("http_port", self.http_port)):
+            if port:
+                check_port(key, port)
+        if not (self.tls_port or self.http_port):
+            raise ParamError("tls_port", "a server needs tls_port or http_port")
+        check_choice("ca", self.ca, CA_KINDS)
+        check_range("dscp", self.dscp, 0, 63)
+        if self.reset_after is not None:
+            check_range("reset_after", self.reset_after, 0, 60)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Budgets:
+    """Seconds the program may spend (written into the client's profile)."""
+
+    run: float = 60.0
+    """Whole run."""
+    connect: float = 3.0
+    """One TCP connect."""
+    tls_handshake: float = 6.0
+    """One TLS handshake."""
+
+    def __post_init__(self) -> None:
+        check_range("run", self.run, 1, 600)
+        check_range("connect", self.connect, 0.1, 60)
+        check_range("tls_handshake", self.tls_handshake, 0.1, 120)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientSpec:
+    """How the program under test is run in ``client``."""
+
+    targets: tuple[str, ...]
+    """URLs or host:port; hosts must be lab names or lab addresses."""
+    budgets: Budgets = field(default_factory=Budgets)
+    """Time budgets for the profile."""
+
+    def __post_init__(self) -> None:
+        if not self.targets:
+            raise ParamError("targets", "give at least one target")
+        for text in self.targets:
+            try:
+                target = Target.parse(text)
+            except BadInput as exc:
+                raise ParamError("targets", str(exc)) from exc
+            if target.host.endswith(f".{DOMAIN}"):
+                continue
+            try:
+                ipaddress.ip_address(target.host)
+            except ValueError:
+                raise ParamError(
+                    "targets", f"{target.host}: use a name under .{DOMAIN} or a lab address"
+                ) from None
+            check_address("targets", target.host, loopback_ok=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scenario:
+    """One scenario, loaded and checked."""
+
+    name: str
+    """File stem (``C1``, ``baseline``...)."""
+    description: str
+    """One line for ``lab list``."""
+    source: str
+    """Where it was read from (for messages)."""
+    servers: tuple[ServerSpec, ...] = ()
+    """Web servers in ``internet``."""
+    faults: tuple[Fault, ...] = ()
+    """Fault primitives, applied in order after the base lab is up."""
+    client: ClientSpec
+    """The program's targets and budgets."""
+    expect: Expectations
+    """What a run with capture rights must report."""
+    expect_no_capture: Expectations | None = None
+    """What a run without capture rights must report (None: not checked that way)."""
+
+
+def _table(raw: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        raise LabError(f"{where}: [{key}] must be a table")
+    return value
+
+
+def _tables(raw: Mapping[str, Any], key: str, where: str) -> list[dict[str, Any]]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise LabError(f"{where}: {key} must be written as [[{key}]] tables")
+    return value
+
+
+def _fault(table: Mapping[str, Any], where: str) -> Fault:
+    kind = table.get("kind")
+    if not isinstance(kind, str):
+        raise LabError(f"{where}: key 'kind' missing; one of: {', '.join(PRIMITIVES)}")
+    cls = PRIMITIVES.get(kind)
+    if cls is None:
+        raise LabError(
+            f"{where}: key 'kind': unknown primitive {kind!r}; known: {', '.join(PRIMITIVES)}"
+        )
+    params = {k: v for k, v in table.items() if k != "kind"}
+    return from_table(cls, params, where=f"{where} (kind = {kind!r})")
+
+
+def parse_scenario(text: str, *, name: str, source: str) -> Scenario:
+    """A scenario from TOML text; LabError naming ``source`` and the key on any mistake."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise LabError(f"{source}: not valid TOML: {exc}") from exc
+    for key in raw:
+        if key not in _TOP_KEYS:
+            raise LabError(f"{source}: unknown key {key!r}; known keys: {', '.join(_TOP_KEYS)}")
+    description = raw.get("description")
+    if not isinstance(description, str) or not description.strip():
+        raise LabError(f"{source}: key 'description' missing (one line for `lab list`)")
+    servers = tuple(
+        from_table(ServerSpec, table, where=f"{source}: [[server]] #{n}")
+        for n, table in enumerate(_tables(raw, "server", source), 1)
+    )
+    _check_unique(servers, source)
+    faults = tuple(
+        _fault(table, f"{source}: [[fault]] #{n}")
+        for n, table in enumerate(_tables(raw, "fault", source), 1)
+    )
+    if "client" not in raw:
+        raise LabError(f"{source}: [client] missing (targets = [...])")
+    client = from_table(ClientSpec, _table(raw, "client", source), where=f"{source}: [client]")
+    expect = from_table(Expectations, _table(raw, "expect", source), where=f"{source}: [expect]")
+    no_capture = None
+    if "expect_no_capture" in raw:
+        no_capture = from_table(
+            Expectations,
+            _table(raw, "expect_no_capture", source),
+            where=f"{source}: [expect_no_capture]",
+        )
+    return Scenario(
+        name=name,
+        description=description.strip().splitlines()[0],
+        source=source,
+        servers=servers,
+        faults=faults,
+        client=client,
+        expect=expect,
+        expect_no_capture=no_capture,
+    )
+
+
+def _check_unique(servers: tuple[ServerSpec, ...], source: str) -> None:
+    seen: dict[str, int] = {}
+    for n, server in enumerate(servers, 1):
+        for key in (server.name, server.address):
+            if key in seen:
+                raise LabError(
+                    f"{source}: [[server]] #{n}: {key} already used by [[server]] #{seen[key]}"
+                )
+            seen[key] = n
+
+
+def _shipped() -> dict[str, Any]:
+    folder = importlib.resources.files("wiresleuth.lab").joinpath("scenarios")
+    return {
+        item.name.removesuffix(".toml"): item
+        for item in folder.iterdir()
+        if item.name.endswith(".toml")
+    }
+
+
+def shipped_names() -> list[str]:
+    """Names of the scenarios shipped with the package, sorted (baseline first)."""
+    return sorted(_shipped(), key=lambda n: (n != "baseline", n))
+
+
+def load_scenario(ref: str | Path) -> Scenario:
+    """A shipped scenario by name (``C1``) or any scenario file by path."""
+    shipped = _shipped()
+    text_ref = str(ref)
+    match = {n.lower(): n for n in shipped}.get(text_ref.lower())
+    if isinstance(ref, str) and match is not None:
+        item = shipped[match]
+        return parse_scenario(item.read_text(encoding="utf-8"), name=match, source=f"{match}.toml")
+    path = Path(ref)
+    if not path.is_file():
+        known = ", ".join(shipped_names())
+        raise LabError(f"no scenario {text_ref!r}: not a file, nor one of: {known}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LabError(f"{path}: cannot read: {exc}") from exc
+    return parse_scenario(text, name=path.stem, source=str(path))
+
+
+def list_scenarios() -> list[tuple[str, str]]:
+    """(name, description) of every shipped scenario."""
+    return [(name, load_scenario(name).description) for name in shipped_names()]

@@ -1,0 +1,123 @@
+"""Build and remove the lab's namespaces, veth links, addresses, routes and resolvers.
+
+Facts of this kernel that shape it: new namespaces start with ``lo`` down; veth passes
+GSO/TSO super-packets that would fool length rules and MTU faults, so offloads are turned off
+on every interface; rp_filter stays 0; IPv6 is off so captures hold only the lab's traffic.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import time
+from pathlib import Path
+
+from wiresleuth.errors import LabError
+from wiresleuth.lab import addresses as addr
+from wiresleuth.lab.commands import run, run_in
+from wiresleuth.lab.names import NETNS_ETC, ROLES, LabNames
+
+_NETNS_RUN = Path("/run/netns")
+
+
+def existing_namespaces(names: LabNames) -> list[str]:
+    """The namespaces of this lab that exist now."""
+    return [ns for ns in names.namespaces if (_NETNS_RUN / ns).exists()]
+
+
+def _sysctl(ns: str, *settings: str) -> None:
+    run_in(ns, ["sysctl", "-q", "-w", *settings])
+
+
+def build_topology(names: LabNames) -> None:
+    """Create the four namespaces and wire them; LabError if this lab already exists."""
+    present = existing_namespaces(names)
+    if present:
+        raise LabError(
+            f"a lab is already up here (namespaces {', '.join(present)}); "
+            "run `wiresleuth lab down` (same WIRESLEUTH_LAB_PREFIX) first"
+        )
+    for role in ROLES:
+        ns = names.ns(role)
+        run(["ip", "netns", "add", ns])
+        if Path("/proc/sys/net/ipv6").exists():
+            _sysctl(ns, "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1")
+        _sysctl(ns, "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0")
+        run(["ip", "-n", ns, "link", "set", "lo", "up"])
+    _sysctl(names.ns("router"), "net.ipv4.ip_forward=1")
+    _sysctl(names.ns("client"), "net.ipv4.ping_group_range=0 2147483647")
+    router = names.ns("router")
+    for link in addr.LINKS:
+        peer = names.ns(link.role)
+        run(["ip", "link", "add", link.router_if, "netns", router, "type", "veth",
+             "peer", "name", link.peer_if, "netns", peer])  # fmt: skip
+        for ns, ifname, cidr in (
+            (router, link.router_if, link.router_addr),
+            (peer, link.peer_if, link.peer_addr),
+        ):
+            run_in(ns, ["ethtool", "-K", ifname, "tso", "off", "gso", "off", "gro", "off"])
+            run(["ip", "-n", ns, "addr", "add", cidr, "dev", ifname])
+            run(["ip", "-n", ns, "link", "set", ifname, "up"])
+        run(["ip", "-n", peer, "route", "add", "default", "via", link.peer_gateway])
+    inet = names.ns("internet")
+    run(["ip", "-n", inet, "addr", "add", f"{addr.DNS_SERVER}/24", "dev", "eth0"])
+    run(["ip", "-n", router, "route", "add", addr.SERVER_NET, "via", addr.INTERNET])
+    for role in ROLES:
+        etc = names.etc_dir(role)
+        etc.mkdir(parents=True, exist_ok=True)
+        (etc / "resolv.conf").write_text(
+            f"# wiresleuth lab ({role})\nnameserver {addr.DNS_SERVER}\n"
+            "options timeout:2 attempts:2\n"
+        )
+        os.chmod(etc / "resolv.conf", 0o644)
+
+
+def add_server_address(names: LabNames, address: str) -> None:
+    """Give the internet namespace one more server address (idempotent)."""
+    inet = names.ns("internet")
+    shown = run(["ip", "-n", inet, "-o", "addr", "show", "dev", "eth0"]).stdout
+    if f" {address}/" not in shown:
+        run(["ip", "-n", inet, "addr", "add", f"{address}/32", "dev", "eth0"])
+
+
+def _ns_pids(ns: str) -> list[int]:
+    done = run(["ip", "netns", "pids", ns], check=False)
+    return [int(tok) for tok in done.stdout.split() if tok.isdigit()]
+
+
+def _kill_stragglers(ns: str, *, timeout: float = 3.0) -> None:
+    """End every process still inside one of our namespaces (all of them are lab processes)."""
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 2.0)):
+        pids = _ns_pids(ns)
+        if not pids:
+            return
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and _ns_pids(ns):
+            for pid in pids:
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(pid, os.WNOHANG)
+            time.sleep(0.05)
+
+
+def teardown_topology(names: LabNames) -> list[str]:
+    """Remove namespaces (their links and iptables rules go with them) and /etc/netns files.
+
+    Returns errors instead of raising, so that teardown always goes as far as it can.
+    """
+    errors: list[str] = []
+    for ns in existing_namespaces(names):
+        try:
+            _kill_stragglers(ns)
+            run(["ip", "netns", "delete", ns])
+        except LabError as exc:
+            errors.append(str(exc))
+    for role in ROLES:
+        shutil.rmtree(names.etc_dir(role), ignore_errors=True)
+    with contextlib.suppress(OSError):
+        NETNS_ETC.rmdir()  # only when empty: other users' entries stay
+    return errors

@@ -1,0 +1,47 @@
+"""End to end: ``wiresleuth lab run`` for each shipped scenario, with and without capture rights.
+
+Each test runs the real CLI, which builds the lab, runs the real ``wiresleuth run`` in the
+client namespace (as root, or as user nobody) and checks the scenario's expectations.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.lab.conftest import fresh_names
+from wiresleuth.lab.names import PREFIX_ENV
+from wiresleuth.lab.report_reader import read_findings
+from wiresleuth.lab.scenario import load_scenario
+from wiresleuth.lab.topology import existing_namespaces
+
+pytestmark = pytest.mark.lab
+
+PREFIX = "wse-"
+
+
+@pytest.mark.parametrize("capture", [True, False], ids=["capture", "no-capture"])
+@pytest.mark.parametrize("scenario", ["baseline", "C1", "C6", "C8"])
+def test_lab_run(scenario: str, capture: bool, tmp_path: Path) -> None:
+    names = fresh_names(PREFIX)
+    out = tmp_path / f"{scenario}.wsbundle"
+    argv = [sys.executable, "-m", "wiresleuth", "lab", "run", scenario, "--out", str(out)]
+    if not capture:
+        argv.append("--no-capture")
+    budget = load_scenario(scenario).client.budgets.run
+    done = subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        timeout=budget + 90,
+        env={**os.environ, PREFIX_ENV: PREFIX},
+        check=False,
+    )
+    report = f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
+    assert done.returncode == 0, report
+    assert "all hold" in done.stdout, report
+    ids = [f["id"] for f in read_findings(out)]
+    assert ("capture.unavailable" in ids) is not capture, ids
+    assert existing_namespaces(names) == [] and not names.state_dir.exists(), "lab left behind"
