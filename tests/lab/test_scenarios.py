@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.lab.conftest import fresh_names
+from wiresleuth.bundle.reader import read_bundle
 from wiresleuth.lab.names import PREFIX_ENV
 from wiresleuth.lab.report_reader import read_findings
 from wiresleuth.lab.scenario import load_scenario
@@ -45,3 +46,29 @@ def test_lab_run(scenario: str, capture: bool, tmp_path: Path) -> None:
     ids = [f["id"] for f in read_findings(out)]
     assert ("capture.unavailable" in ids) is not capture, ids
     assert existing_namespaces(names) == [] and not names.state_dir.exists(), "lab left behind"
+    check_capture(out, capture, tmp_path)
+
+
+def check_capture(bundle_path: Path, capture: bool, tmp_path: Path) -> None:
+    """Wireshark's own reader opens the capture, and every cited packet carries a comment."""
+    bundle = read_bundle(bundle_path)
+    assert bundle.has_capture is capture
+    if not capture:
+        return
+    pcapng = bundle.extract_capture(tmp_path / "capture.pcapng")
+    shown = subprocess.run(
+        ["tshark", "-r", str(pcapng), "-T", "fields", "-e", "frame.number", "-e", "frame.comment"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stderr
+    comments = dict(line.split("\t", 1) for line in shown.stdout.splitlines() if "\t" in line)
+    assert len(comments) == bundle.capture.packets or bundle.capture.packets == 0
+    cited = {n for finding in bundle.findings for n in finding.packets}
+    missing = sorted(n for n in cited if not comments.get(str(n), "").strip())
+    assert missing == [], f"cited packets without a comment: {missing}"
+    for finding in bundle.findings:
+        for number in finding.packets:
+            assert finding.id in comments[str(number)]

@@ -18,7 +18,7 @@ from wiresleuth.model.observations import (
     TlsTargetObservation,
     TlsWizardObservations,
 )
-from wiresleuth.model.packet import PacketRecord
+from wiresleuth.model.packet import ICMP, ICMPV6, PacketRecord
 
 WIZARD = "tls"
 INTERCEPT_RATIO = 0.25
@@ -28,13 +28,15 @@ MIN_PATH_RTT = 0.010
 
 
 def analyse_tls_wizard(
-    obs: TlsWizardObservations, flows: Sequence[TcpFlow]
+    obs: TlsWizardObservations,
+    flows: Sequence[TcpFlow],
+    packets: Sequence[PacketRecord] = (),
 ) -> tuple[list[Finding], dict[int, str]]:
     """Findings for every target, the gateway finding, and timeline labels by local port."""
     findings: list[Finding] = []
     labels: dict[int, str] = {}
     for target in obs.targets:
-        findings += _TargetAnalysis(target, flows).findings()
+        findings += _TargetAnalysis(target, flows, packets).findings()
         for attempt in target.attempts:
             if attempt.connect.local_port is not None:
                 labels[attempt.connect.local_port] = (
@@ -73,10 +75,17 @@ def _ms(seconds: float) -> str:
 class _TargetAnalysis:
     """The findings about one target."""
 
-    def __init__(self, obs: TlsTargetObservation, flows: Sequence[TcpFlow]) -> None:
+    def __init__(
+        self, obs: TlsTargetObservation, flows: Sequence[TcpFlow], packets: Sequence[PacketRecord]
+    ) -> None:
         self.obs = obs
         self.default = obs.attempt("default")
         self.flows = flows
+        self.echo_replies = [
+            p
+            for p in packets
+            if p.src == obs.address and p.proto in (ICMP, ICMPV6) and p.icmp_type in (0, 129)
+        ]
 
     def flow_of(self, attempt: TlsObservation | None) -> TcpFlow | None:
         if attempt is None or attempt.connect.local_port is None:
@@ -150,13 +159,7 @@ class _TargetAnalysis:
             )
         ]
         if flow and flow.syn_ack is not None:
-            evidence.append(
-                Evidence(
-                    text=f"SYN-ACK arrived with TTL {flow.syn_ack.ttl}",
-                    packets=(flow.syn_ack.number,),
-                    data={"ttl": flow.syn_ack.ttl},
-                )
-            )
+            evidence.append(self._hop_distance(flow.syn_ack))
         return self.finding(
             "path.tcp_intercepted",
             Severity.PROBLEM,
@@ -176,6 +179,24 @@ class _TargetAnalysis:
             handshake_rtt_ms=round(hs * 1000, 3),
             path_rtt_ms=round(path.rtt * 1000, 3),
             path_method=path.method,
+        )
+
+    def _hop_distance(self, syn_ack: PacketRecord) -> Evidence:
+        """The SYN-ACK's TTL against the server's own echo replies: a nearer device shows."""
+        echo = self.echo_replies[0] if self.echo_replies else None
+        if echo is None or echo.ttl == syn_ack.ttl:
+            return Evidence(
+                text=f"SYN-ACK arrived with TTL {syn_ack.ttl}",
+                packets=(syn_ack.number,),
+                data={"ttl": syn_ack.ttl},
+            )
+        return Evidence(
+            text=(
+                f"SYN-ACK arrived with TTL {syn_ack.ttl}, the server's echo replies with TTL "
+                f"{echo.ttl}: they come from different distances"
+            ),
+            packets=(syn_ack.number, echo.number),
+            data={"ttl": syn_ack.ttl, "echo_reply_ttl": echo.ttl},
         )
 
     # -- how the default attempt ended ------------------------------------------------------
@@ -443,7 +464,8 @@ class _TargetAnalysis:
             if dup:
                 evidence.append(
                     Evidence(
-                        text=f"{len(dup)} duplicate ACKs from this computer",
+                        text=f"{len(dup)} duplicate ACK{'s' if len(dup) != 1 else ''} (SACK: "
+                        "the data after the hole arrived, the hole did not)",
                         packets=tuple(dup[:10]),
                     )
                 )

@@ -22,8 +22,11 @@ CA_KINDS = ("public", "inspection")
 
 _LARGE_CHAIN_DEPTH = 3
 """Intermediates between root and leaf for a large first flight."""
-_LARGE_CHAIN_SANS = 60
-"""Extra subject alternative names on a large leaf."""
+_LARGE_CHAIN_SANS = 14
+"""Extra subject alternative names on a large leaf. Chosen so the first flight is a little over
+4096 bytes: OpenSSL writes it as 4096 bytes plus a short rest, so the full-size segments are
+dropped by C1's policer while the short last one passes, followed by its tail-loss-probe
+retransmission: the gap and the retransmitted segment a real C1 capture shows."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -70,7 +70,7 @@ class TlsHandshakeWizard(Wizard):
         return TlsWizardObservations(targets=tuple(results), gateway=gateway, gateway_error=error)
 
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        findings, labels = analyse_tls_wizard(observations, view.flows)
+        findings, labels = analyse_tls_wizard(observations, view.flows, view.packets)
         return WizardAnalysis(findings=tuple(findings), labels=labels)
 
     async def _one(
