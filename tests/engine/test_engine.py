@@ -123,3 +123,42 @@ def test_cancel_before_start_is_honoured() -> None:
     engine = Engine(profile(run=60), [WaitsForever()], capture=False)
     engine.cancel()
     assert engine.run().cancelled
+
+
+class Records(WaitsForever):
+    """Returns what it was given from the wizards it needs."""
+
+    id = "records"
+    title = "Records"
+    needs = ("first",)
+
+    async def run(self, given: WizardInput, progress: Progress) -> Any:
+        return dict(given.earlier)
+
+
+class First(WaitsForever):
+    id = "first"
+    title = "First"
+
+    async def run(self, given: WizardInput, progress: Progress) -> Any:
+        await asyncio.sleep(0.05)
+        return {"decision": "PROXY proxy.lab.test:3128"}
+
+
+def test_a_wizard_gets_the_observations_it_needs() -> None:
+    result = Engine(profile(), [First(), Records()], capture=False).run()
+    assert result.observations["records"] == {"first": {"decision": "PROXY proxy.lab.test:3128"}}
+
+
+def test_needs_must_be_listed_first() -> None:
+    with pytest.raises(ValueError, match="needs"):
+        Engine(profile(), [Records(), First()], capture=False)
+
+
+def test_a_needed_wizard_that_fails_is_simply_absent() -> None:
+    class NeedsBreaks(Records):
+        id = "needs-breaks"
+        needs = ("breaks",)
+
+    result = Engine(profile(), [Breaks(), NeedsBreaks()], capture=False).run()
+    assert result.observations["needs-breaks"] == {}

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from wiresleuth.analysis.flows import assemble_flows
+from wiresleuth.analysis.merge import merge_same_findings
 from wiresleuth.analysis.timeline import build_timelines
 from wiresleuth.engine.capture_control import CaptureControl
 from wiresleuth.engine.housekeeping import (
@@ -79,6 +80,14 @@ class Engine:
     ) -> None:
         self._profile = profile
         self._wizards = list(wizards)
+        known: set[str] = set()
+        for wizard in self._wizards:
+            missing = [name for name in wizard.needs if name not in known]
+            if missing:
+                raise ValueError(
+                    f"wizard {wizard.id} needs {missing}, which must be listed before it"
+                )
+            known.add(wizard.id)
         targets = dict.fromkeys((*profile.targets, *extra_targets))
         self._targets = tuple(targets)
         self._capture_wanted = capture
@@ -204,7 +213,7 @@ class Engine:
             findings.append(
                 capture_unavailable_finding(capture.info.reason, capture.info.how_to_enable)
             )
-        ordered = sort_findings(findings)
+        ordered = sort_findings(merge_same_findings(findings))
         connections = [
             replace(c, label=labels.get(c.client_port, c.label)) for c in build_timelines(flows)
         ]
@@ -241,9 +250,13 @@ class Engine:
         self, given: WizardInput, run_deadline: float
     ) -> tuple[dict[str, Any], list[Finding], bool]:
         assert self._cancel is not None
-        tasks = {
-            asyncio.create_task(self._one_wizard(w, given), name=w.id): w for w in self._wizards
-        }
+        tasks: dict[asyncio.Task[Any], Wizard] = {}
+        by_id: dict[str, asyncio.Task[Any]] = {}
+        for wizard in self._wizards:
+            needed = [by_id[name] for name in wizard.needs]
+            task = asyncio.create_task(self._one_wizard(wizard, given, needed), name=wizard.id)
+            tasks[task] = wizard
+            by_id[wizard.id] = task
         cancel_wait = asyncio.create_task(self._cancel.wait())
         left = max(0.0, run_deadline - time.monotonic())
         done, pending = await asyncio.wait(
@@ -286,7 +299,18 @@ class Engine:
                 observations[wizard.id] = task.result()
         return observations, failures, cancelled
 
-    async def _one_wizard(self, wizard: Wizard, given: WizardInput) -> Any:
+    async def _one_wizard(
+        self, wizard: Wizard, given: WizardInput, needed: list[asyncio.Task[Any]]
+    ) -> Any:
+        if needed:
+            # asyncio.wait, not gather: cancelling this wizard must not cancel what it waits for.
+            await asyncio.wait(needed)
+            earlier = {
+                task.get_name(): task.result()
+                for task in needed
+                if not task.cancelled() and task.exception() is None
+            }
+            given = replace(given, earlier=earlier)
         self._emit("wizard-started", wizard.title, wizard=wizard.id)
         began = time.monotonic()
         result = await wizard.run(given, _Progress(self, wizard.id))

@@ -26,6 +26,9 @@ class WizardInput:
     """Targets to test (profile plus command line)."""
     resolved: Mapping[str, ResolveObservation]
     """Host name -> its resolution."""
+    earlier: Mapping[str, Any] = field(default_factory=dict)
+    """Observations of the wizards named in this wizard's ``needs``, by wizard id (a wizard
+    that failed or ran out of time is absent)."""
 
     def addresses(self, target: Target) -> tuple[str, ...]:
         """Resolved addresses of a target's host (empty when resolution failed)."""
@@ -74,6 +77,9 @@ class Wizard(abc.ABC):
     """Name shown in the list of checks."""
     description: ClassVar[str]
     """One sentence: what it does and why."""
+    needs: ClassVar[tuple[str, ...]] = ()
+    """Ids of wizards whose observations this one uses (e.g. the PAC decision); the engine
+    starts it when those have finished and passes them in ``WizardInput.earlier``."""
 
     @abc.abstractmethod
     def flows(self, given: WizardInput) -> list[FlowSpec]:
