@@ -110,3 +110,17 @@ def test_version() -> None:
     from wiresleuth import __version__
 
     assert wiresleuth("--version").stdout.strip() == f"WireSleuth {__version__}"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="capturing packets needs root")
+def test_a_captured_run_leaves_no_scratch_files(tmp_path: Path, lab_env) -> None:
+    ca, env = lab_env
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    out = tmp_path / "captured.wsbundle"
+    with LoopbackServer(tls_ok(ca)) as good:
+        done = wiresleuth("run", "--target", f"localhost:{good.port}", "--out", str(out),
+                          "--quiet", env={**env, "TMPDIR": str(scratch)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "capture.pcapng" in zipfile.ZipFile(out).namelist()
+    assert list(scratch.iterdir()) == []

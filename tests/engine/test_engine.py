@@ -162,3 +162,33 @@ def test_a_needed_wizard_that_fails_is_simply_absent() -> None:
 
     result = Engine(profile(), [Breaks(), NeedsBreaks()], capture=False).run()
     assert result.observations["needs-breaks"] == {}
+
+
+def test_a_needed_wizard_left_out_of_the_run_is_absent() -> None:
+    result = Engine(profile(), [Records()], capture=False).run()
+    assert result.observations["records"] == {}
+
+
+def test_an_address_that_refuses_gives_way_to_the_next(ca: trustme.CA) -> None:
+    """A dual-stack name whose first address refuses (as ::1 often does) is tested on the next."""
+    from wiresleuth.model.observations import ResolveObservation
+
+    class Quiet:
+        def step(self, message: str) -> None:
+            pass
+
+        def socket_event(self, target: str, kind: str, at: float, detail: str = "") -> None:
+            pass
+
+    with LoopbackServer(tls_ok(ca, "dual.test")) as good:
+        given = WizardInput(
+            profile=profile(f"dual.test:{good.port}"),
+            targets=(Target.parse(f"dual.test:{good.port}"),),
+            resolved={"dual.test": ResolveObservation(
+                host="dual.test", addresses=("127.0.0.3", "127.0.0.1"), started_at=0, elapsed=0)},
+        )
+        obs = asyncio.run(TlsHandshakeWizard().run(given, Quiet()))
+    (target,) = obs.targets
+    assert target.address == "127.0.0.1"
+    assert target.skipped_addresses == ("127.0.0.3: refused",)
+    assert target.attempts[0].outcome == "ok"

@@ -14,7 +14,16 @@ def test_collects_this_machine_quickly_and_round_trips() -> None:
     elapsed = time.monotonic() - started
     assert elapsed < system_info.DEADLINE + 0.5
     assert json.loads(json.dumps(info)) == info
-    assert set(info) == {"os", "interfaces", "routes", "gateway", "dns", "proxy", "errors"}
+    assert set(info) == {
+        "os",
+        "interfaces",
+        "routes",
+        "gateway",
+        "dns",
+        "proxy",
+        "proxy_configuration",
+        "errors",
+    }
     assert info["errors"] == []
     assert info["os"]["system"] == "Linux"
     default = [r for r in info["routes"] if r["destination"] == "0.0.0.0/0"]

@@ -49,11 +49,13 @@ def how_to_enable() -> str:
             "'ChmodBPF' helper (it gives the access_bpf group that access and adds you to it), "
             "log out and in again, or run WireSleuth with sudo."
         )
-    python = Path(sys.executable).resolve()
+    program = Path(sys.executable).resolve()
+    frozen = bool(getattr(sys, "frozen", False))
+    what = "the installed program" if frozen else "the Python interpreter it runs on"
     return (
-        "Packet capture needs the CAP_NET_RAW and CAP_NET_ADMIN capabilities. Run WireSleuth "
-        "as root (sudo or pkexec), or grant them to the Python interpreter it runs on: "
-        f"sudo setcap cap_net_raw,cap_net_admin=eip {python}"
+        "Packet capture needs the CAP_NET_RAW capability (not promiscuous mode, so nothing "
+        "more). The Debian package grants it at install time; otherwise run WireSleuth as root "
+        f"(sudo), or grant it to {what}: sudo setcap cap_net_raw=ep {program}"
     )
 
 

@@ -16,7 +16,7 @@ log = logging.getLogger("wiresleuth")
 
 def build_parser() -> argparse.ArgumentParser:
     """All commands and options."""
-    from wiresleuth.cli import lab_cmd, report_cmd, run_cmd
+    from wiresleuth.cli import analyze_cmd, gui_cmd, lab_cmd, listen_cmd, report_cmd, run_cmd
 
     parser = argparse.ArgumentParser(
         prog="wiresleuth",
@@ -24,10 +24,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"WireSleuth {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    gui_cmd.add_window_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     run_cmd.register(commands)
     report_cmd.register(commands)
     lab_cmd.register(commands)
+    listen_cmd.register(commands)
+    analyze_cmd.register(commands)
+    gui_cmd.register(commands)
     return parser
 
 
@@ -48,12 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(handler)
     if args.command is None:
-        if has_display():
-            print(
-                "The desktop window is not part of this build yet; running the diagnostics "
-                "in this terminal instead.",
-                file=sys.stderr,
-            )
+        from wiresleuth.cli import gui_cmd
+
+        if has_display() or gui_cmd.wants_window(args):
+            return gui_cmd.open_window(args)
         args = parser.parse_args(["run", *(argv or [])])
     try:
         return int(args.handler(args))

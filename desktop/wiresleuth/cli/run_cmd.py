@@ -9,13 +9,13 @@ import threading
 import time
 from pathlib import Path
 
-from wiresleuth.cli import exit_codes
+from wiresleuth.cli import exit_codes, proxy_credentials
 from wiresleuth.cli.terminal_progress import TerminalProgress
 from wiresleuth.errors import BadInput, BundleError
 from wiresleuth.model.finding import Severity
 from wiresleuth.model.run import RunResult
 from wiresleuth.model.target import Target
-from wiresleuth.profile import default_profile, load_profile
+from wiresleuth.profile.locate import LocatedProfile, Origin, locate_profile
 from wiresleuth.profile.model import Profile
 
 _CANCEL_GRACE = 5.0
@@ -38,6 +38,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     )
     parser.add_argument("--no-capture", action="store_true", help="do not capture packets")
     parser.add_argument("--quiet", action="store_true", help="no progress, only the summary")
+    proxy_credentials.add_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -48,23 +49,27 @@ def default_bundle_name(now: float | None = None) -> str:
     return f"wiresleuth-{host}-{stamp}.wsbundle"
 
 
-def _profile(args: argparse.Namespace) -> tuple[Profile, list[Target]]:
-    profile = load_profile(args.profile) if args.profile else default_profile()
+def _profile(args: argparse.Namespace) -> tuple[LocatedProfile, list[Target]]:
+    """Command line, beside the program, the user's config folder, built-in (profile.locate)."""
+    located = locate_profile(args.profile)
     extra = [Target.parse(t) for t in args.target]
-    if extra and not args.profile:
-        profile = Profile(helpdesk=profile.helpdesk, budgets=profile.budgets, source="command line")
-    return profile, extra
+    if extra and located.origin is Origin.BUILT_IN:
+        base = located.profile
+        only_targets = Profile(helpdesk=base.helpdesk, budgets=base.budgets, source="command line")
+        located = LocatedProfile(profile=only_targets, origin=Origin.COMMAND_LINE)
+    return located, extra
 
 
 def run(args: argparse.Namespace) -> int:
     """Run, write the bundle, print the summary; exit code per ``exit_codes``."""
     from wiresleuth.bundle.writer import write_bundle
-    from wiresleuth.engine import Engine
+    from wiresleuth.engine import Engine, discard_scratch
     from wiresleuth.report.summary import summary_text
     from wiresleuth.wizards.registry import all_wizards
 
     try:
-        profile, extra = _profile(args)
+        located, extra = _profile(args)
+        credentials = proxy_credentials.ask(args)
     except BadInput as exc:
         print(f"wiresleuth: {exc}", file=sys.stderr)
         return exit_codes.COULD_NOT_RUN
@@ -76,8 +81,8 @@ def run(args: argparse.Namespace) -> int:
         return exit_codes.COULD_NOT_RUN
     progress = TerminalProgress(sys.stderr, quiet=args.quiet)
     engine = Engine(
-        profile,
-        all_wizards(),
+        located.profile,
+        proxy_credentials.give(all_wizards(), credentials),
         extra_targets=extra,
         capture=not args.no_capture,
         on_event=progress.on_event,
@@ -95,8 +100,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"wiresleuth: {exc}", file=sys.stderr)
         print(summary_text(result.findings, result.capture))
         return exit_codes.COULD_NOT_RUN
+    finally:
+        discard_scratch(result)
     print(summary_text(result.findings, result.capture))
-    print(f"\nBundle for your helpdesk: {written}")
+    print(f"\nProfile used: {located.describe()}")
+    print(f"Bundle for your helpdesk: {written}")
     if result.cancelled:
         print("The run was cancelled: the bundle holds what had finished.")
         return exit_codes.COULD_NOT_RUN

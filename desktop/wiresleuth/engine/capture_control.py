@@ -90,7 +90,11 @@ class CaptureControl:
         """Write the pcapng with comments; None without capture."""
         if self._session is None:
             return None
+        from wiresleuth.bundle.redact import redact_bytes
+
         self._session.write_pcapng(path, comments)
+        # Secrets typed in this run (proxy credentials) must not rest on disk, even in scratch.
+        path.write_bytes(redact_bytes(path.read_bytes()))
         return path
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
 import tempfile
 import threading
 import time
@@ -42,6 +43,8 @@ from wiresleuth.wizards.base import PacketView, Wizard, WizardAnalysis, WizardIn
 log = logging.getLogger(__name__)
 
 EventSink = Callable[[ProgressEvent], None]
+_SCRATCH_PREFIX = "wiresleuth-run-"
+"""Prefix of the private (0700) scratch folder a run keeps its capture in until it is saved."""
 _TRAILING_PACKETS = 0.3
 """Seconds capture keeps running after the probes, for the FIN/RST that closing sockets cause."""
 
@@ -80,13 +83,14 @@ class Engine:
     ) -> None:
         self._profile = profile
         self._wizards = list(wizards)
+        # A needed wizard that is not part of this run is simply absent from ``earlier`` (the
+        # user may pick checks); one listed after the wizard that needs it is a programming error.
+        present = {w.id for w in self._wizards}
         known: set[str] = set()
         for wizard in self._wizards:
-            missing = [name for name in wizard.needs if name not in known]
-            if missing:
-                raise ValueError(
-                    f"wizard {wizard.id} needs {missing}, which must be listed before it"
-                )
+            late = [name for name in wizard.needs if name in present and name not in known]
+            if late:
+                raise ValueError(f"wizard {wizard.id} needs {late}, which must be listed before it")
             known.add(wizard.id)
         targets = dict.fromkeys((*profile.targets, *extra_targets))
         self._targets = tuple(targets)
@@ -176,7 +180,12 @@ class Engine:
         hosts = list(dict.fromkeys(t.host for t in self._targets))
         resolutions = await asyncio.gather(*(resolve(h, timeout=budgets.connect) for h in hosts))
         resolved = dict(zip(hosts, resolutions, strict=True))
-        given = WizardInput(profile=self._profile, targets=self._targets, resolved=resolved)
+        given = WizardInput(
+            profile=self._profile,
+            targets=self._targets,
+            resolved=resolved,
+            capture_allowed=self._capture_wanted,
+        )
         findings: list[Finding] = [resolution_failed(r) for r in resolutions if r.error]
         self._total += sum(w.steps(given) for w in self._wizards)
         self._step(None, "names resolved")
@@ -217,7 +226,11 @@ class Engine:
         connections = [
             replace(c, label=labels.get(c.client_port, c.label)) for c in build_timelines(flows)
         ]
-        capture_file = capture.write(self._scratch() / "capture.pcapng", packet_comments(ordered))
+        capture_file = (
+            capture.write(self._scratch() / "capture.pcapng", packet_comments(ordered))
+            if capture.info.available
+            else None
+        )
         self._step(None, "analysis done")
         try:
             system = await asyncio.wait_for(system_task, 5.0)
@@ -253,7 +266,7 @@ class Engine:
         tasks: dict[asyncio.Task[Any], Wizard] = {}
         by_id: dict[str, asyncio.Task[Any]] = {}
         for wizard in self._wizards:
-            needed = [by_id[name] for name in wizard.needs]
+            needed = [by_id[name] for name in wizard.needs if name in by_id]
             task = asyncio.create_task(self._one_wizard(wizard, given, needed), name=wizard.id)
             tasks[task] = wizard
             by_id[wizard.id] = task
@@ -342,8 +355,15 @@ class Engine:
 
     def _scratch(self) -> Path:
         if self._work_dir is None:
-            self._work_dir = Path(tempfile.mkdtemp(prefix="wiresleuth-run-"))
+            self._work_dir = Path(tempfile.mkdtemp(prefix=_SCRATCH_PREFIX))
         return self._work_dir
+
+
+def discard_scratch(result: RunResult) -> None:
+    """Delete the run's scratch files (the capture) once the bundle holds what it needs."""
+    path = result.capture_file
+    if path is not None and path.parent.name.startswith(_SCRATCH_PREFIX):
+        shutil.rmtree(path.parent, ignore_errors=True)
 
 
 def capture_unavailable_finding(reason: str | None, how: str | None) -> Finding:

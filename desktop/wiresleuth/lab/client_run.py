@@ -15,12 +15,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from wiresleuth.errors import LabError
 from wiresleuth.lab.commands import in_ns
 from wiresleuth.lab.pki import TrustBundles
+from wiresleuth.lab.typed_input import Typist, terminal_argv
 
 NOBODY = 65534
 PUBLIC_BUNDLE_ENV = "WIRESLEUTH_PUBLIC_CA_BUNDLE"
@@ -42,13 +44,18 @@ class ClientResult:
     """Its stdout and stderr."""
 
 
-def program_argv(profile: Path, out: Path) -> list[str]:
+def program_argv(profile: Path, out: Path, extra: Sequence[str] = ()) -> list[str]:
     """The program's own command line (the same one an engineer types)."""
-    return [sys.executable, "-m", "wiresleuth", "run", "--profile", str(profile), "--out", str(out)]
+    return [
+        sys.executable, "-m", "wiresleuth", "run", "--profile", str(profile), "--out", str(out),
+        *extra,
+    ]  # fmt: skip
 
 
 def _env(bundles: TrustBundles, home: Path | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    # the proxy-path wizard reads *_proxy: the host's own settings must not leak into a lab
+    env = {k: v for k, v in env.items() if not k.lower().endswith("_proxy")}
     env["SSL_CERT_FILE"] = str(bundles.os_trust)
     env[PUBLIC_BUNDLE_ENV] = str(bundles.public)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -66,13 +73,18 @@ def run_client(
     capture: bool,
     timeout: float,
     output: Path,
+    extra_args: Sequence[str] = (),
+    typed: str | None = None,
 ) -> ClientResult:
-    """Run ``wiresleuth run`` in the client namespace and wait at most ``timeout`` seconds."""
+    """Run ``wiresleuth run`` in the client namespace and wait at most ``timeout`` seconds.
+
+    ``typed`` is typed at the program's password prompt through a pseudo-terminal.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
     out.unlink(missing_ok=True)
     workdir: Path | None = None
     if capture:
-        argv = in_ns(client_ns, program_argv(profile, out))
+        argv = in_ns(client_ns, program_argv(profile, out, extra_args))
         env = _env(bundles, None)
         written = out
     else:
@@ -81,23 +93,28 @@ def run_client(
         os.chmod(workdir, 0o700)
         written = workdir / out.name
         setpriv = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-        argv = in_ns(client_ns, [*setpriv, *program_argv(profile, written)])
+        argv = in_ns(client_ns, [*setpriv, *program_argv(profile, written, extra_args)])
         env = _env(bundles, workdir)
+    typist = Typist(typed) if typed is not None else None
+    if typist is not None:
+        argv = terminal_argv(argv)
     started = time.monotonic()
     try:
         with output.open("wb") as log:
             try:
                 proc = subprocess.Popen(
                     argv,
-                    stdin=subprocess.DEVNULL,
+                    stdin=subprocess.DEVNULL if typist is None else typist.slave,
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     env=env,
                     cwd=workdir or out.parent,
-                    start_new_session=True,
+                    start_new_session=typist is None,  # setsid --ctty makes the session
                 )
             except OSError as exc:
                 raise LabError(f"cannot start the program: {exc}") from exc
+            if typist is not None:
+                typist.start()
             code: int | None
             try:
                 code = proc.wait(timeout=timeout)
@@ -111,6 +128,8 @@ def run_client(
         if workdir is not None and written.exists():
             shutil.move(str(written), out)
     finally:
+        if typist is not None:
+            typist.close()
         if workdir is not None:
             shutil.rmtree(workdir, ignore_errors=True)
     return ClientResult(exit_code=code, seconds=seconds, bundle=out, output=output)

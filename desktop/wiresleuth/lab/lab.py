@@ -27,7 +27,7 @@ from wiresleuth.lab.names import LabNames
 from wiresleuth.lab.pki import LabPKI, TrustBundles
 from wiresleuth.lab.processes import ProcessTable, read_table, stop_processes
 from wiresleuth.lab.scenario import Scenario, ServerSpec
-from wiresleuth.lab.squid import start_squid
+from wiresleuth.lab.squid import SquidOptions, restart_squid, start_squid
 from wiresleuth.lab.topology import (
     add_server_address,
     build_topology,
@@ -168,6 +168,10 @@ class Lab:
     def next_queue(self) -> int:
         """A fresh NFQUEUE number."""
         return next(self._queues)
+
+    def restart_proxy(self, options: SquidOptions) -> None:
+        """Restart the lab's Squid with scenario settings (the ``proxy`` primitive)."""
+        restart_squid(self.names, self.table, options)
 
     # -- building ---------------------------------------------------------------------
     def _server_argv(self, pki: LabPKI, server: ServerSpec) -> list[str]:

@@ -127,6 +127,10 @@ def run_scenario(
                 capture=capture,
                 timeout=loaded.client.budgets.run + GRACE,
                 output=lab.state_dir / "logs" / "program.log",
+                extra_args=(
+                    ("--proxy-user", loaded.client.proxy_user) if loaded.client.proxy_user else ()
+                ),
+                typed=loaded.client.proxy_password,
             )
             timings["program"] = result.seconds
             exit_code = result.exit_code

@@ -76,11 +76,15 @@ class Budgets:
     """One TCP connect."""
     tls_handshake: float = 6.0
     """One TLS handshake."""
+    tunnel_hold: float | None = None
+    """How long the proxy-path wizard holds tunnels open (None: the profile default)."""
 
     def __post_init__(self) -> None:
         check_range("run", self.run, 1, 600)
         check_range("connect", self.connect, 0.1, 60)
         check_range("tls_handshake", self.tls_handshake, 0.1, 120)
+        if self.tunnel_hold is not None:
+            check_range("tunnel_hold", self.tunnel_hold, 1, 600)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,10 +95,35 @@ class ClientSpec:
     """URLs or host:port; hosts must be lab names or lab addresses."""
     budgets: Budgets = field(default_factory=Budgets)
     """Time budgets for the profile."""
+    proxy: str | None = None
+    """The profile's explicit proxy ``host:port`` (the lab's Squid is 198.18.2.10:3128)."""
+    path_proof: tuple[str, ...] = ()
+    """``host:port`` endpoints where a ``path_listener`` runs (profile ``path_proof``)."""
+    proxy_user: str | None = None
+    """Runs the program with ``--proxy-user`` and types ``proxy_password`` at its prompt."""
+    proxy_password: str | None = None
+    """A lab password typed at the prompt through a terminal, as a user would."""
+    pac_url: str | None = None
+    """The profile's PAC URL (``http://pac.lab.test/proxy.pac``)."""
+    must_refuse: tuple[str, ...] = ()
+    """``host:port`` endpoints the profile says must refuse connections (C3)."""
 
     def __post_init__(self) -> None:
         if not self.targets:
             raise ParamError("targets", "give at least one target")
+        if (self.proxy_user is None) != (self.proxy_password is None):
+            raise ParamError("proxy_user", "give proxy_user and proxy_password together")
+        if self.proxy is not None:
+            host, _, port = self.proxy.rpartition(":")
+            if not port.isdigit():
+                raise ParamError("proxy", f'expected "host:port", got {self.proxy!r}')
+            if not host.endswith(f".{DOMAIN}"):
+                check_address("proxy", host)
+        for text in self.path_proof:
+            try:
+                Target.parse(text)
+            except BadInput as exc:
+                raise ParamError("path_proof", str(exc)) from exc
         for text in self.targets:
             try:
                 target = Target.parse(text)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import pwd
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from wiresleuth.errors import LabError
 from wiresleuth.lab.addresses import DNS_SERVER, PROXY, PROXY_PORT
+from wiresleuth.lab.commands import run
 from wiresleuth.lab.names import LabNames
 from wiresleuth.lab.netns_socket import tcp_accepting
 from wiresleuth.lab.processes import ProcessTable
@@ -24,18 +26,66 @@ START_TIMEOUT = 10.0
 SQUID_USER = "proxy"
 
 
-def squid_conf(directory: Path, *, connect_ports: Sequence[int] = (443,)) -> str:
+AUTH_HELPERS = {
+    "basic": "/usr/lib/squid/basic_ncsa_auth",
+    "ntlm": "/usr/lib/squid/ntlm_fake_auth",
+}
+"""Squid helpers per scheme; ``ntlm_fake_auth`` accepts any NTLM credentials (a lab stand-in)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SquidOptions:
+    """Scenario settings of the lab proxy (the ``proxy`` fault primitive sets them)."""
+
+    auth: tuple[str, ...] = ()
+    """Schemes required, in the order Squid offers them: ``ntlm``, ``basic``."""
+    users: tuple[tuple[str, str], ...] = ()
+    """Basic users as (name, ``$apr1$`` hash from ``openssl passwd -apr1``)."""
+    connect_ports: tuple[int, ...] = (443,)
+    """Ports CONNECT may reach (Squid's SSL_ports)."""
+    exempt: tuple[tuple[str, int], ...] = ()
+    """(host, port) pairs CONNECT reaches without authentication, whatever SSL_ports says."""
+
+
+def _access_rules(options: SquidOptions, directory: Path) -> str:
+    ports = " ".join(str(p) for p in options.connect_ports)
+    lines: list[str] = []
+    for scheme in options.auth:
+        helper = AUTH_HELPERS[scheme]
+        argument = f" {directory}/passwd" if scheme == "basic" else ""
+        lines += [f"auth_param {scheme} program {helper}{argument}", f"auth_param {scheme} children 2"]
+        if scheme == "basic":
+            lines.append("auth_param basic realm wiresleuth lab proxy")
+    lines += [
+        "acl labnet src 198.18.0.0/15 100.64.0.0/10",
+        f"acl SSL_ports port {ports}",
+        "acl CONNECT method CONNECT",
+    ]
+    for number, (host, port) in enumerate(options.exempt, 1):
+        lines += [
+            f"acl exempt{number}_host dstdomain {host}",
+            f"acl exempt{number}_port port {port}",
+            f"http_access allow CONNECT exempt{number}_host exempt{number}_port labnet",
+        ]
+    lines.append("http_access deny CONNECT !SSL_ports")
+    if options.auth:
+        lines += ["acl authenticated proxy_auth REQUIRED", "http_access deny !authenticated"]
+    lines += ["http_access allow labnet", "http_access deny all"]
+    return "\n".join(lines)
+
+
+def squid_conf(
+    directory: Path,
+    *,
+    connect_ports: Sequence[int] = (443,),
+    options: SquidOptions | None = None,
+) -> str:
     """The squid.conf text of the lab proxy."""
-    ports = " ".join(str(p) for p in connect_ports)
+    options = options or SquidOptions(connect_ports=tuple(connect_ports))
     return f"""# wiresleuth lab proxy
 http_port {PROXY}:{PROXY_PORT}
 visible_hostname proxy.lab.test
-acl labnet src 198.18.0.0/15 100.64.0.0/10
-acl SSL_ports port {ports}
-acl CONNECT method CONNECT
-http_access deny CONNECT !SSL_ports
-http_access allow labnet
-http_access deny all
+{_access_rules(options, directory)}
 cache deny all
 dns_nameservers {DNS_SERVER}
 shutdown_lifetime 0 seconds
@@ -50,8 +100,17 @@ pinger_enable off
 """
 
 
+def apr1_hash(password: str) -> str:
+    """The ``$apr1$`` hash basic_ncsa_auth reads (``openssl passwd -apr1``)."""
+    return run(["openssl", "passwd", "-apr1", password]).stdout.strip()
+
+
 def start_squid(
-    names: LabNames, table: ProcessTable, *, connect_ports: Sequence[int] = (443,)
+    names: LabNames,
+    table: ProcessTable,
+    *,
+    connect_ports: Sequence[int] = (443,),
+    options: SquidOptions | None = None,
 ) -> None:
     """Write the config, start Squid in ``proxy`` and wait until it accepts connections."""
     directory = names.state_dir / "squid"
@@ -61,8 +120,12 @@ def start_squid(
     except KeyError as exc:
         raise LabError(f"user {SQUID_USER!r} missing: install the Debian squid package") from exc
     os.chown(directory, user.pw_uid, user.pw_gid)
+    if options is not None and options.users:
+        passwd = directory / "passwd"
+        passwd.write_text("".join(f"{user}:{digest}\n" for user, digest in options.users))
+        os.chmod(passwd, 0o644)
     conf = directory / "squid.conf"
-    conf.write_text(squid_conf(directory, connect_ports=connect_ports))
+    conf.write_text(squid_conf(directory, connect_ports=connect_ports, options=options))
     os.chmod(conf, 0o644)
     proxy_ns = names.ns("proxy")
     table.spawn(PROCESS, proxy_ns, ["squid", "-N", "-f", str(conf)])
@@ -72,3 +135,10 @@ def start_squid(
         return tcp_accepting(proxy_ns, PROXY, PROXY_PORT)
 
     wait_until(accepting, what="Squid", timeout=START_TIMEOUT, interval=0.1)
+
+
+def restart_squid(names: LabNames, table: ProcessTable, options: SquidOptions) -> None:
+    """Stop the running Squid and start it again with ``options`` (a scenario's proxy)."""
+    if table.running(PROCESS):
+        table.stop(PROCESS)
+    start_squid(names, table, options=options)

@@ -33,6 +33,44 @@ class FindingSpec:
 
 _SPECS: tuple[FindingSpec, ...] = (
     FindingSpec(
+        id="mtu.blackhole",
+        severity=Severity.PROBLEM,
+        title="Packets above a size vanish and nobody says so (PMTU black hole)",
+        meaning=(
+            "ICMP echoes with Don't Fragment set are answered up to a size below the interface "
+            "MTU and lost above it, and no router sends 'fragmentation needed': TCP cannot "
+            "learn the smaller MTU, so large segments are lost whatever they carry."
+        ),
+        evidence=(
+            "The DF sweep (every size tried and its result: the data of a size/result plot), "
+            "the absence of frag-needed, and the TCP exchanges that stall at full size but "
+            "work with MSS 536."
+        ),
+        action=(
+            "Ask the network team to let ICMP type 3 code 4 reach clients, or to clamp the TCP "
+            "MSS on the link with the smaller MTU (path MTU minus 40)."
+        ),
+    ),
+    FindingSpec(
+        id="path.qos_policing",
+        severity=Severity.PROBLEM,
+        title="A network policy drops one server's large packets (QoS/DSCP), not the MTU",
+        meaning=(
+            "ICMP of every size crosses the path, yet full-size TCP segments from this server "
+            "are lost while small ones pass: a policer or filter acts on this server's traffic, "
+            "typically WAN QoS dropping large packets of a priority class (DSCP EF or AF)."
+        ),
+        evidence=(
+            "The DF sweep reaching the interface MTU, the server's announced MSS and the "
+            "largest segment that arrived, lost segments, the small-MSS exchange that works, "
+            "and the server's DSCP marks (with capture)."
+        ),
+        action=(
+            "Give the network team the server address and its DSCP; ask them to check the WAN "
+            "QoS policy for that class and to re-mark the server's traffic at the edge."
+        ),
+    ),
+    FindingSpec(
         id="path.large_packet_loss",
         severity=Severity.PROBLEM,
         title="Large packets from a server are lost on the way",
@@ -79,12 +117,116 @@ _SPECS: tuple[FindingSpec, ...] = (
         ),
     ),
     FindingSpec(
+        id="proxy.unreachable",
+        severity=Severity.PROBLEM,
+        title="The proxy cannot be reached",
+        meaning=(
+            "A TCP connection to the proxy (from the PAC decision, the profile or the "
+            "environment) failed: every site routed through it fails."
+        ),
+        evidence="The proxy, its address, the connect error and its SYN packets; the targets routed through it.",
+        action="Check the proxy service and any firewall between the user and the proxy; check the proxy name.",
+    ),
+    FindingSpec(
+        id="proxy.auth_required",
+        severity=Severity.WARNING,
+        title="The proxy requires authentication",
+        meaning=(
+            "The proxy answered 407 and named its schemes (Negotiate, NTLM, Basic). Browsers "
+            "log in; many other programs cannot, and fail or drop (case C2)."
+        ),
+        evidence=(
+            "The 407 answer and its Proxy-Authenticate schemes, the targets that needed it and "
+            "those the proxy served without it; whether credentials typed in this run worked."
+        ),
+        action="Exempt the destinations of programs that cannot authenticate from proxy authentication.",
+    ),
+    FindingSpec(
+        id="proxy.auth_rejected",
+        severity=Severity.PROBLEM,
+        title="The proxy rejected the credentials",
+        meaning=(
+            "Credentials the user typed in this run were answered with 407 again. They are "
+            "never stored: only the scheme and the user name are in the report."
+        ),
+        evidence="The scheme, the user name and the proxy's answers.",
+        action="Check the account (password, domain, lock-out) and whether it may use the proxy.",
+    ),
+    FindingSpec(
+        id="proxy.connect_port_denied",
+        severity=Severity.PROBLEM,
+        title="The proxy refuses to connect to this port",
+        meaning=(
+            "CONNECT host:port was refused (403 or another error) while the proxy itself "
+            "answers: typically only port 443 is allowed (case C5's port 2429)."
+        ),
+        evidence="The proxy's answer (status, error header), the ports it did allow, and whether direct works.",
+        action="Allow CONNECT to that port for this destination on the proxy, or give the program another route.",
+    ),
+    FindingSpec(
+        id="proxy.tunnel_closed",
+        severity=Severity.PROBLEM,
+        title="The proxy closes long connections",
+        meaning=(
+            "A tunnel through the proxy, kept busy with light traffic, was closed after N "
+            "seconds (by FIN or RST) while the direct connection stayed open (case C2: "
+            "meetings drop after ~45 s)."
+        ),
+        evidence=(
+            "Seconds until the close, FIN or RST, the address that sent it (and its TTL when "
+            "captured), and the direct connection held for comparison."
+        ),
+        action=(
+            "Look for a tunnel lifetime or an authentication re-check on the proxy; exempt "
+            "these destinations from proxy authentication or raise the limit."
+        ),
+    ),
+    FindingSpec(
+        id="proxy.transparent_http",
+        severity=Severity.WARNING,
+        title="A transparent proxy answers plain web requests",
+        meaning=(
+            "A direct HTTP request with a Host header no server knows was answered with proxy "
+            "headers (Via, X-Cache, X-Bypass-Cache...), or its handshake was faster than the "
+            "path allows: a device in the path takes over port 80 (WCCP, a cache, an optimiser)."
+        ),
+        evidence="The answer and its proxy headers; handshake RTT against the path RTT.",
+        action="Ask the network team which device intercepts port 80 on this path and whether it should.",
+    ),
+    FindingSpec(
+        id="path.works_only_via_proxy",
+        severity=Severity.WARNING,
+        title="The site works only through the proxy",
+        meaning=(
+            "Direct TCP to the target fails while the proxy connects to it. A problem when "
+            "this computer goes direct for it; otherwise a warning that programs ignoring the "
+            "proxy setting (a vendor client demanding direct access, case C5) will fail."
+        ),
+        evidence="The direct connect error and SYNs, the proxy's answer, and the route in force (and its source).",
+        action=(
+            "Send the site through the proxy (PAC or proxy setting) and configure the program "
+            "to use the system proxy; exempt it from proxy authentication if it cannot log in."
+        ),
+    ),
+    FindingSpec(
         id="path.direct_blocked",
         severity=Severity.PROBLEM,
         title="The server cannot be reached directly",
         meaning="A direct TCP connection to the target was refused, timed out or found no route.",
         evidence="The connect error and how long it took; the SYN and any answer in the capture.",
         action="Check firewall rules for this destination and port, or whether it must go via the proxy.",
+    ),
+    FindingSpec(
+        id="path.unexpected_handshake",
+        severity=Severity.PROBLEM,
+        title="An endpoint that should refuse connections answered",
+        meaning=(
+            "An endpoint the profile says must refuse (e.g. a PAC server off the corporate "
+            "network) completed the TCP handshake: something answers on its behalf (carrier "
+            "optimiser, transparent proxy), and programs wait instead of falling back (case C3)."
+        ),
+        evidence="Handshake time against the path RTT, and what the request got (nothing, or a fake answer).",
+        action="Find the device that answers (carrier, hotel or office network) or correct the profile.",
     ),
     FindingSpec(
         id="tls.reset_after_client_hello",
@@ -158,6 +300,67 @@ _SPECS: tuple[FindingSpec, ...] = (
         ),
     ),
     FindingSpec(
+        id="pathproof.not_delivered",
+        severity=Severity.WARNING,
+        title="A path-proof message did not arrive",
+        meaning=(
+            "A unique marker sent to a `wiresleuth listen` endpoint (directly or through a "
+            "proxy) was not acknowledged: that path does not deliver. A problem when no path "
+            "delivered it, a warning when another did (case C9)."
+        ),
+        evidence="The route, what failed (connect, CONNECT, no acknowledgement) and the marker text.",
+        action="Compare with the listener's log: the marker is absent there; the path in between drops it.",
+    ),
+    FindingSpec(
+        id="pathproof.delivered",
+        severity=Severity.INFO,
+        title="A path-proof message arrived",
+        meaning=(
+            "A unique marker reached the `wiresleuth listen` endpoint and was acknowledged, "
+            "with the source address the server saw (the proxy's, through a proxy)."
+        ),
+        evidence="The marker, the route, the source address the listener logged and the round trip.",
+        action="Proof that the network delivers this path: look at the application or server instead.",
+    ),
+    FindingSpec(
+        id="local.request_held",
+        severity=Severity.WARNING,
+        title="Software on this computer holds web requests before they leave",
+        meaning=(
+            "The program handed its request to the network, but the packet reached the wire "
+            "seconds later: software on this computer (an antivirus URL filter, a firewall, a "
+            "security agent) held it. A round hold (5.0 s) is a software timeout failing open."
+        ),
+        evidence=(
+            "Per request: when it was handed to the socket and when it appeared on the wire "
+            "(capture), the held packet, and the connection attempts of other processes that "
+            "went unanswered during the hold (SYN headers only, or the socket table)."
+        ),
+        action=(
+            "Check the security product's web/URL filter and the server it consults (the "
+            "unanswered address and port); exempt or repair it."
+        ),
+    ),
+    FindingSpec(
+        id="mtu.path_mtu",
+        severity=Severity.INFO,
+        title="Largest packet that crosses the path",
+        meaning="The path MTU towards a server, found by a binary search with ICMP echoes with DF set.",
+        evidence="Every size tried and its result (reply, lost, frag-needed), for a size/result plot.",
+        action="Context for any large-packet finding: compare with the interface MTU.",
+    ),
+    FindingSpec(
+        id="local.security_products",
+        severity=Severity.INFO,
+        title="Security products on this computer",
+        meaning=(
+            "Antivirus, endpoint and network-filter products this computer reports (Windows "
+            "Security Center, macOS system extensions, known agents' processes on Linux)."
+        ),
+        evidence="Each product's name and where it was found (WMI class, extension, process).",
+        action="Context for delays and resets caused on this computer: name the product to its owner.",
+    ),
+    FindingSpec(
         id="net.gateway_vendor",
         severity=Severity.INFO,
         title="Your default gateway's maker",
@@ -175,6 +378,175 @@ _SPECS: tuple[FindingSpec, ...] = (
         ),
         evidence="The reason capture failed and how to enable it on this system.",
         action="Re-run with capture rights (see the user guide) if a finding needs packet evidence.",
+    ),
+    FindingSpec(
+        id="dns.nxdomain_rewritten",
+        severity=Severity.PROBLEM,
+        title="The name server invents addresses for names that do not exist",
+        meaning=(
+            "Random, certainly non-existent names got an address instead of NXDOMAIN: the "
+            "resolver (often an Internet provider's) rewrites errors into its own web server. "
+            "A PAC or WPAD name that should not resolve off the company network then leads "
+            "browsers to that server, which answers (e.g. 404) instead of failing fast (C4)."
+        ),
+        evidence=(
+            "Each random name with the address, TTL and server that answered, and what that "
+            "address answers to GET / (status line, Server header)."
+        ),
+        action=(
+            "Use name servers that do not rewrite NXDOMAIN (or opt out with the provider); "
+            "point the PAC name off-network at an address that refuses connections."
+        ),
+    ),
+    FindingSpec(
+        id="pac.points_to_local_listener",
+        severity=Severity.PROBLEM,
+        title="The PAC address points at this computer, where a program answers",
+        meaning=(
+            "The PAC host resolves to loopback or to this computer, and a local program "
+            "listening on the PAC port answers (e.g. Microsoft-HTTPAPI/2.0 with 404) where a "
+            "refusal was needed: browsers wait or retry instead of going direct (C4)."
+        ),
+        evidence=(
+            "The PAC host's address and its kind, the owning process (pid, executable), the "
+            "answer's status line and Server header."
+        ),
+        action=(
+            "Stop that service listening on the PAC port, or resolve the PAC name off-network "
+            "to an address that refuses (RST), with a short TTL."
+        ),
+    ),
+    FindingSpec(
+        id="pac.unexpected_answer",
+        severity=Severity.PROBLEM,
+        title="Something answers for a PAC server that should refuse",
+        meaning=(
+            "The profile says this PAC endpoint must refuse every connection (so browsers off "
+            "the company network fall back to direct at once), but a handshake completed: a "
+            "device in the path (a carrier's TCP optimiser) answers on the server's behalf (C3)."
+        ),
+        evidence=(
+            "Handshake time against the path RTT (ICMP), the SYN-ACK's TTL against the "
+            "address's echo replies, and what came after (silence or a fake answer)."
+        ),
+        action=(
+            "Give the access provider the PAC server address and the evidence; ask them to "
+            "bypass it in their optimiser (this fixed C3 for Verizon)."
+        ),
+    ),
+    FindingSpec(
+        id="path.forged_http_response",
+        severity=Severity.PROBLEM,
+        title="An HTTP answer came from the path, not from the server",
+        meaning=(
+            "An HTTP response arrived that the server cannot have sent: the server refuses all "
+            "connections, or the handshake was faster than the path allows. A middlebox "
+            "answered, e.g. C3's fake 'HTTP/1.1 503'."
+        ),
+        evidence="The status line and Server header, the handshake-versus-path timing, the TTLs.",
+        action="Give the network team or provider the evidence; the device that answered must be found.",
+    ),
+    FindingSpec(
+        id="pac.fetch_hangs",
+        severity=Severity.PROBLEM,
+        title="Loading the PAC hangs",
+        meaning=(
+            "The PAC server accepts the connection and never answers, or its SYNs go "
+            "unanswered. Chrome and Edge wait up to 30 s per attempt before going direct."
+        ),
+        evidence="Connect timing, how long the program waited, bytes received (none or partial).",
+        action="Check the PAC server and any proxy/optimiser in the path; a refusal or a 200 is needed.",
+    ),
+    FindingSpec(
+        id="pac.fetch_refused",
+        severity=Severity.PROBLEM,
+        title="The PAC server refuses connections",
+        meaning=(
+            "The PAC endpoint answered the SYN with a reset. Where the profile lists it under "
+            "must_refuse this is the expected state (info: the fast fallback works); "
+            "otherwise the PAC cannot be loaded and browsers go direct (problem)."
+        ),
+        evidence="The SYN and RST with the time between them.",
+        action="If the PAC should be served here, check the server and firewalls; else nothing.",
+    ),
+    FindingSpec(
+        id="pac.fetch_http_error",
+        severity=Severity.PROBLEM,
+        title="The PAC could not be downloaded",
+        meaning=(
+            "The PAC server answered with a status other than 200, or with no HTTP answer at "
+            "all. Browsers treat it as a failed PAC and go direct."
+        ),
+        evidence="Status line, Server header and the address that answered.",
+        action="Fix the PAC URL or the server; check whether the address is the real PAC server.",
+    ),
+    FindingSpec(
+        id="pac.invalid_script",
+        severity=Severity.PROBLEM,
+        title="The PAC script is not usable",
+        meaning=(
+            "The PAC is not valid JavaScript, has no FindProxyForURL, throws, returns text "
+            "browsers do not understand, exhausts memory or is larger than 1 MiB."
+        ),
+        evidence="The JavaScript error or the invalid return value, and the target it came from.",
+        action="Give the error to whoever maintains the PAC file.",
+    ),
+    FindingSpec(
+        id="pac.evaluation_timeout",
+        severity=Severity.PROBLEM,
+        title="The PAC script never finishes",
+        meaning=(
+            "FindProxyForURL did not return within the time limit (e.g. an endless loop): "
+            "browsers stall on it. It ran in a separate process that was stopped."
+        ),
+        evidence="The time limit and how long the script ran.",
+        action="Give the PAC to whoever maintains it; look for loops and slow DNS calls.",
+    ),
+    FindingSpec(
+        id="pac.fetch_slow",
+        severity=Severity.WARNING,
+        title="The PAC loads slowly",
+        meaning=(
+            "The PAC was served, but took more than 2 s; every browser start and network "
+            "change waits for it."
+        ),
+        evidence="Connect time and total download time.",
+        action="Check the PAC server's load and the path to it.",
+    ),
+    FindingSpec(
+        id="local.port80_listener",
+        severity=Severity.WARNING,
+        title="A program on this computer listens on a web port",
+        meaning=(
+            "A program listens on TCP 80 (or 8080/443) of this computer. Harmless by itself; "
+            "when a PAC or WPAD name points here, it answers instead of the refusal browsers "
+            "need (C4). Warning when it answers HTTP on port 80, otherwise info."
+        ),
+        evidence="Bound address and port, owning process, its answers to GET /wpad.dat and GET /.",
+        action="If a PAC/WPAD problem is reported too, stop the service or move it off port 80.",
+    ),
+    FindingSpec(
+        id="dns.long_ttl",
+        severity=Severity.INFO,
+        title="The PAC server's address is cached for a long time",
+        meaning=(
+            "The PAC host's DNS answer has a TTL above 5 minutes: after moving between "
+            "networks (VPN on/off) computers keep the old address that long (C4: 30 minutes)."
+        ),
+        evidence="The name, address, TTL and the server that answered.",
+        action="Shorten the TTL of a PAC name that resolves differently inside and outside.",
+    ),
+    FindingSpec(
+        id="pac.not_configured",
+        severity=Severity.INFO,
+        title="No proxy auto-configuration is in use",
+        meaning=(
+            "Neither the profile nor this computer names a PAC (and automatic detection found "
+            "none), so there was no PAC to check. Every proxy source read and the one in force "
+            "are listed."
+        ),
+        evidence="Each configuration source (WinINet, WinHTTP, scutil, GNOME, KDE, environment).",
+        action="Nothing, unless your organisation uses a PAC: then the profile should name it.",
     ),
     FindingSpec(
         id="dns.resolution_failed",

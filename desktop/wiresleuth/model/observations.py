@@ -156,6 +156,8 @@ class TlsTargetObservation:
     """Path RTT measured apart from the handshake."""
     attempts: tuple[TlsObservation, ...] = ()
     """The default attempt first, then any follow-up (small MSS, public trust, inspection)."""
+    skipped_addresses: tuple[str, ...] = ()
+    """Addresses of the name tried before ``address`` that refused or had no route, with why."""
 
     def attempt(self, purpose: str) -> TlsObservation | None:
         """The attempt made for ``purpose``, if any."""

@@ -19,6 +19,7 @@ from wiresleuth.platform.facts import DnsConfig, Neighbour, Route
 from wiresleuth.platform.gateway import choose_gateway
 from wiresleuth.platform.interfaces import collect_interfaces
 from wiresleuth.platform.proxy_env import proxy_environment
+from wiresleuth.platform.proxy_settings import read_proxy_configuration
 from wiresleuth.platform.unavailable import FactUnavailable
 
 DEADLINE = 2.0
@@ -102,6 +103,7 @@ def collect_system(deadline: float = DEADLINE) -> dict[str, Any]:
         neighbours_f = parts.submit(read_neighbours)
         dns_f = parts.submit(read_dns)
         proxy_f = parts.submit(proxy_environment)
+        proxy_config_f = parts.submit(read_proxy_configuration)
 
         os_info = parts.result("os", os_f)
         interfaces = parts.result("interfaces", interfaces_f)
@@ -115,6 +117,7 @@ def collect_system(deadline: float = DEADLINE) -> dict[str, Any]:
             for reason in dns[1]:
                 parts.note("dns", reason)
         proxy = parts.result("proxy", proxy_f)
+        proxy_config = parts.result("proxy_configuration", proxy_config_f)
 
         gateway = None
         if routes is None:
@@ -131,6 +134,7 @@ def collect_system(deadline: float = DEADLINE) -> dict[str, Any]:
             "gateway": _plain(gateway),
             "dns": _plain(dns[0]) if dns is not None else None,
             "proxy": proxy,
+            "proxy_configuration": _plain(proxy_config),
             "errors": parts.errors,
         }
     finally:

@@ -26,6 +26,7 @@ _TOP_KEYS = {
     "pac_url",
     "proxy",
     "must_refuse",
+    "path_proof",
     "helpdesk",
     "budgets",
     "upload_url",
@@ -97,6 +98,7 @@ class _Parser:
         return Profile(
             targets=self._targets(data, "targets"),
             must_refuse=self._targets(data, "must_refuse"),
+            path_proof=self._targets(data, "path_proof"),
             pac_url=self._url(data, "pac_url", ("http", "https", "file")),
             proxy=self._proxy(data),
             upload_url=self._url(data, "upload_url", ("https",)),

@@ -29,6 +29,9 @@ class Budgets:
     """One TLS handshake after connect (long enough to see a reset a few seconds later)."""
     icmp: float = 2.0
     """One ICMP echo."""
+    tunnel_hold: float = 60.0
+    """How long the proxy-path wizard keeps a tunnel open (direct and via the proxy) to see
+    whether something in the path closes long-lived connections (case C2: ~45 s)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,6 +46,9 @@ class Profile:
     """Explicit proxy ``host:port`` (later wizards); never holds credentials."""
     must_refuse: tuple[Target, ...] = ()
     """Endpoints that must refuse connections (e.g. a PAC host off the corporate network)."""
+    path_proof: tuple[Target, ...] = ()
+    """``host:port`` endpoints where ``wiresleuth listen`` runs: the proxy-path wizard sends
+    each a marker directly and via the proxy (case C9)."""
     helpdesk: Helpdesk = field(default_factory=Helpdesk)
     """Helpdesk name and contact."""
     budgets: Budgets = field(default_factory=Budgets)

@@ -26,6 +26,8 @@ class WizardInput:
     """Targets to test (profile plus command line)."""
     resolved: Mapping[str, ResolveObservation]
     """Host name -> its resolution."""
+    capture_allowed: bool = True
+    """False when the user switched capture off for this run: wizards then capture nothing."""
     earlier: Mapping[str, Any] = field(default_factory=dict)
     """Observations of the wizards named in this wizard's ``needs``, by wizard id (a wizard
     that failed or ran out of time is absent)."""

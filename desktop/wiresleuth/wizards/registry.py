@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from wiresleuth.wizards.base import Wizard
+from wiresleuth.wizards.local_hold import LocalHoldWizard
+from wiresleuth.wizards.local_listeners import LocalListenersWizard
+from wiresleuth.wizards.mtu_path import MtuPathWizard
+from wiresleuth.wizards.pac import PacWizard
+from wiresleuth.wizards.proxy_path import ProxyPathWizard
 from wiresleuth.wizards.tls_handshake import TlsHandshakeWizard
 
 
 def all_wizards() -> list[Wizard]:
     """Fresh instances of every wizard."""
-    return [TlsHandshakeWizard()]
+    return [
+        TlsHandshakeWizard(),
+        PacWizard(),
+        ProxyPathWizard(),  # needs the PAC wizard's decisions
+        MtuPathWizard(),  # needs the TLS wizard's small-MSS retry
+        LocalHoldWizard(),
+        LocalListenersWizard(),
+    ]

@@ -15,6 +15,7 @@ from typing import Any
 from wiresleuth.analysis.tls_wizard_findings import analyse_tls_wizard
 from wiresleuth.model.observations import (
     GatewayObservation,
+    PathRttObservation,
     TlsObservation,
     TlsTargetObservation,
     TlsWizardObservations,
@@ -32,6 +33,8 @@ SMALL_MSS = 536
 """The classic minimum: segments this small pass every sane path, whatever its MTU or policy."""
 _RETRY_SMALL_MSS = frozenset({"timeout", "reset", "eof", "tls_error"})
 _STEPS_PER_TARGET = 3
+_MAX_ADDRESSES = 4
+"""Addresses of one name tried in turn when the first refuses (dual-stack hosts, ::1 first)."""
 
 
 class TlsHandshakeWizard(Wizard):
@@ -50,7 +53,7 @@ class TlsHandshakeWizard(Wizard):
     def flows(self, given: WizardInput) -> list[FlowSpec]:
         flows: list[FlowSpec] = []
         for target in self._targets(given):
-            for address in given.addresses(target)[:1]:
+            for address in given.addresses(target)[:_MAX_ADDRESSES]:
                 flows += [
                     FlowSpec(address=address, proto="tcp", port=target.port),
                     FlowSpec(address=address, proto="icmp"),
@@ -81,25 +84,42 @@ class TlsHandshakeWizard(Wizard):
             for _ in range(_STEPS_PER_TARGET):
                 progress.step(f"{target.key}: skipped, the name did not resolve")
             return TlsTargetObservation(target=target.key, address=None)
-        address = addresses[0]
         budgets = given.profile.budgets
-        rtt_task = asyncio.create_task(
-            measure_path_rtt(address, avoid_port=target.port, timeout=budgets.icmp)
-        )
+        rtt_tasks: dict[str, asyncio.Task[PathRttObservation]] = {}
+
+        def rtt_of(address: str) -> asyncio.Task[PathRttObservation]:
+            if address not in rtt_tasks:
+                rtt_tasks[address] = asyncio.create_task(
+                    measure_path_rtt(address, avoid_port=target.port, timeout=budgets.icmp)
+                )
+            return rtt_tasks[address]
+
+        skipped: list[str] = []
         try:
-            first = await self._attempt(target, address, "default", given, progress)
+            # As browsers do: an address that refuses or has no route gives way to the next.
+            for address in addresses[:_MAX_ADDRESSES]:
+                rtt_of(address)
+                first = await self._attempt(target, address, "default", given, progress)
+                if first.outcome != "connect_failed" or address == addresses[-1]:
+                    break
+                skipped.append(f"{address}: {first.connect.error}")
             progress.step(f"{target.key}: handshake {first.outcome}")
             attempts = [first]
             follow_up = _follow_up(first)
             if follow_up is not None:
                 attempts.append(await self._attempt(target, address, follow_up, given, progress))
             progress.step(f"{target.key}: follow-up {follow_up or 'not needed'}")
-            path = await rtt_task
+            path = await rtt_of(address)
         finally:
-            rtt_task.cancel()
+            for task in rtt_tasks.values():
+                task.cancel()
         progress.step(f"{target.key}: path RTT by {path.method}")
         return TlsTargetObservation(
-            target=target.key, address=address, path_rtt=path, attempts=tuple(attempts)
+            target=target.key,
+            address=address,
+            path_rtt=path,
+            attempts=tuple(attempts),
+            skipped_addresses=tuple(skipped),
         )
 
     async def _attempt(

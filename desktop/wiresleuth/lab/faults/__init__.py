@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from wiresleuth.lab.faults.agent import Agent
 from wiresleuth.lab.faults.base import Fault, LabControl
 from wiresleuth.lab.faults.delay import Delay
 from wiresleuth.lab.faults.dns_override import DnsOverride
+from wiresleuth.lab.faults.dns_rewrite import DnsRewrite
 from wiresleuth.lab.faults.drop_dscp_length import DropDscpLength
+from wiresleuth.lab.faults.drop_port import DropPort
 from wiresleuth.lab.faults.gateway_mac import GatewayMac
 from wiresleuth.lab.faults.hold_payload import HoldPayload
+from wiresleuth.lab.faults.http_file import HttpFile
 from wiresleuth.lab.faults.listener import Listener
 from wiresleuth.lab.faults.mtu import Mtu
+from wiresleuth.lab.faults.path_listener import PathListener
+from wiresleuth.lab.faults.proxy import ProxySettings
 from wiresleuth.lab.faults.redirect import Redirect
 
 PRIMITIVES: dict[str, type[Fault]] = {
@@ -23,6 +29,12 @@ PRIMITIVES: dict[str, type[Fault]] = {
         DnsOverride,
         HoldPayload,
         Listener,
+        HttpFile,
+        DnsRewrite,
+        ProxySettings,
+        DropPort,
+        PathListener,
+        Agent,
     )
 }
 """kind -> primitive class."""

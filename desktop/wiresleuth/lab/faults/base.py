@@ -16,6 +16,7 @@ from typing import ClassVar, Protocol
 from wiresleuth.errors import LabError
 from wiresleuth.lab import addresses
 from wiresleuth.lab.params import ParamError
+from wiresleuth.lab.squid import SquidOptions
 
 
 class LabControl(Protocol):
@@ -44,6 +45,9 @@ class LabControl(Protocol):
 
     def next_queue(self) -> int:
         """A fresh NFQUEUE number."""
+
+    def restart_proxy(self, options: SquidOptions) -> None:
+        """Restart the lab's Squid with scenario settings (auth, lifetime, ports)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -51,11 +51,14 @@ class PageHandler(http.server.BaseHTTPRequestHandler):
         self.close_connection = True
 
     def do_HEAD(self) -> None:
+        # HEAD keeps the connection when asked: the proxy-path wizard's tunnel hold sends one
+        # every few seconds, as a long-lived application session would (case C2).
+        keep = self.headers.get("Connection", "").lower() == "keep-alive"
         self.send_response(200)
         self.send_header("Content-Length", "0")
-        self.send_header("Connection", "close")
+        self.send_header("Connection", "keep-alive" if keep else "close")
         self.end_headers()
-        self.close_connection = True
+        self.close_connection = not keep
 
 
 def _tls_handler(context: ssl.SSLContext, name: str) -> type[PageHandler]:

@@ -1,0 +1,239 @@
+"""Conclusions of the local-hold wizard: does this computer hold requests before they
+leave, for how long, and what was it trying to reach meanwhile? (case C7)
+
+Pure. The hold is the time between the program handing its request to the socket and the
+request's packet on the wire: the capture's timestamp of the first payload packet, else
+Linux's own transmit timestamp of the request (it leaves the host then). Without either,
+a late answer cannot be told from a slow server, and nothing is concluded.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wiresleuth.analysis.flows import TcpFlow
+from wiresleuth.analysis.icmp import normalise
+from wiresleuth.model.finding import Evidence, Finding, Severity
+from wiresleuth.model.hold_observations import (
+    ConnectAttemptSeen,
+    HeldRequest,
+    HoldWizardObservations,
+)
+from wiresleuth.model.packet import PacketRecord
+
+WIZARD = "hold"
+HOLD_MIN = 0.2
+"""A request leaving this much later than it was handed over was held (normal: < 1 ms)."""
+ROUND_TOLERANCE = 0.1
+"""A hold this close to whole seconds is a round number: a software timeout."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Timing:
+    """When one request left, and how we know."""
+
+    request: HeldRequest
+    """The request."""
+    wire_at: float | None
+    """Epoch seconds it appeared on the wire (or left the host)."""
+    source: str
+    """``capture``, ``kernel timestamp`` or ``none``."""
+    packet: PacketRecord | None = None
+    """The captured request packet."""
+
+    @property
+    def hold(self) -> float | None:
+        """Seconds between handing over and leaving."""
+        sent = self.request.attempt.sent_at
+        if sent is None or self.wire_at is None:
+            return None
+        return max(0.0, self.wire_at - sent)
+
+
+def request_timing(request: HeldRequest, flows: Sequence[TcpFlow]) -> Timing:
+    """The wire time of a request: capture first, then the kernel's transmit timestamp."""
+    conn = request.attempt.connect
+    for flow in flows:
+        if (
+            flow.client_port == conn.local_port
+            and normalise(flow.server) == normalise(conn.address)
+            and flow.server_port == conn.port
+        ):
+            first = next((p for p in flow.client_stream.packets if p.payload_len > 0), None)
+            if first is not None:
+                return Timing(request=request, wire_at=first.time, source="capture", packet=first)
+    if request.attempt.left_host_at is not None:
+        return Timing(
+            request=request, wire_at=request.attempt.left_host_at, source="kernel timestamp"
+        )
+    return Timing(request=request, wire_at=None, source="none")
+
+
+def unanswered_during(
+    seen: Sequence[ConnectAttemptSeen], windows: Sequence[tuple[float, float]]
+) -> dict[str, dict[str, object]]:
+    """``ip:port`` -> what was seen of unanswered attempts overlapping a hold window."""
+    out: dict[str, dict[str, object]] = {}
+    for attempt in seen:
+        if attempt.answered:
+            continue
+        if not any(attempt.at <= end and attempt.last_at >= start for start, end in windows):
+            continue
+        key = f"{attempt.dst}:{attempt.dport}"
+        entry = out.setdefault(key, {"syns": 0, "sources": [], "processes": []})
+        entry["syns"] = int(entry["syns"]) + attempt.syns  # type: ignore[call-overload]
+        for field, value in (("sources", attempt.source), ("processes", attempt.process)):
+            items = entry[field]
+            assert isinstance(items, list)
+            if value and value not in items:
+                items.append(value)
+    return out
+
+
+def is_round(seconds: float) -> bool:
+    """Whole seconds within the tolerance (and at least one second)."""
+    return seconds >= 1.0 - ROUND_TOLERANCE and abs(seconds - round(seconds)) <= ROUND_TOLERANCE
+
+
+def analyse_hold(
+    obs: HoldWizardObservations, flows: Sequence[TcpFlow]
+) -> tuple[list[Finding], dict[int, str]]:
+    """The hold finding (if any), the security products finding, timeline labels."""
+    timings = [request_timing(r, flows) for r in obs.requests]
+    labels: dict[int, str] = {}
+    for t in timings:
+        port = t.request.attempt.connect.local_port
+        if port is not None:
+            how = f"held {t.hold:.2f} s" if t.hold is not None else "hold not measurable"
+            labels[port] = (
+                f"{t.request.kind} request to {t.request.target} (round {t.request.round}): {how}"
+            )
+    findings: list[Finding] = []
+    products = [f"{p.name} ({p.source})" for p in obs.products]
+    held = [t for t in timings if t.hold is not None and t.hold >= HOLD_MIN]
+    if held:
+        findings.append(_held_finding(obs, timings, held, products))
+    if obs.products:
+        findings.append(_products_finding(obs, products))
+    return findings, labels
+
+
+def _held_finding(
+    obs: HoldWizardObservations,
+    timings: list[Timing],
+    held: list[Timing],
+    products: list[str],
+) -> Finding:
+    holds = [t.hold for t in held if t.hold is not None]
+    seconds = statistics.median(holds)
+    round_number = is_round(seconds)
+    windows = [
+        (t.request.attempt.sent_at, t.wire_at)
+        for t in held
+        if t.request.attempt.sent_at is not None and t.wire_at is not None
+    ]
+    quiet = unanswered_during(obs.attempts_seen, windows)
+    measured = [t for t in timings if t.hold is not None]
+    sources = sorted({t.source for t in held})
+    rtts = [t.request.attempt.connect.rtt for t in held]
+    handshake = statistics.median([r for r in rtts if r is not None] or [0.0])
+    evidence: list[Evidence] = []
+    for t in held[:6]:
+        a = t.request.attempt
+        assert a.sent_at is not None and t.wire_at is not None and t.hold is not None
+        flow_packets = (t.packet.number,) if t.packet is not None else ()
+        evidence.append(
+            Evidence(
+                text=(
+                    f"{t.request.kind} request to {a.connect.address}:{a.connect.port} "
+                    "handed to the socket, "
+                    f"on the wire {t.hold:.3f} s later ({t.source})"
+                    + (
+                        f"; answer {a.first_byte_at - t.wire_at:.3f} s after it left"
+                        if a.first_byte_at is not None
+                        else ""
+                    )
+                ),
+                packets=flow_packets,
+                timings={"sent_by_app": a.sent_at, "on_wire": t.wire_at, "hold": t.hold},
+                addresses=(f"{a.connect.address}:{a.connect.port}",),
+            )
+        )
+    for key, entry in quiet.items():
+        procs = entry["processes"]
+        who = f" by {', '.join(map(str, procs))}" if isinstance(procs, list) and procs else ""
+        evidence.append(
+            Evidence(
+                text=(
+                    f"during the hold this computer tried {key}{who} and got no answer"
+                    + (f" ({entry['syns']} SYNs)" if entry["syns"] else "")
+                ),
+                addresses=(key,),
+                data=dict(entry),
+            )
+        )
+    note = (
+        f" {seconds:.1f} s is a round number: a software timeout that then lets the request "
+        "through (failing open)."
+        if round_number
+        else ""
+    )
+    tried = (
+        f" Meanwhile it tried to reach {', '.join(quiet)}, which never answered." if quiet else ""
+    )
+    installed = f" Security products found: {', '.join(products)}." if products else ""
+    return Finding(
+        id="local.request_held",
+        severity=Severity.PROBLEM if seconds >= 1.0 else Severity.WARNING,
+        title=f"Software on this computer holds web requests {seconds:.1f} s",
+        user_text=(
+            f"Software on this computer holds each web request about {seconds:.1f} seconds "
+            "before sending it, which makes every page slow. It is usually an antivirus or "
+            f"web filter that cannot reach its own server.{tried}{installed} Tell the helpdesk."
+        ),
+        engineer_text=(
+            f"{len(held)} of {len(measured)} requests left the host {seconds:.3f} s (median) "
+            f"after the program handed them to the socket ({', '.join(sources)}), while "
+            f"their TCP handshakes took {handshake * 1000:.0f} ms (median): the payload is "
+            f"held, not the path.{note}{tried} Check the local "
+            "URL-filter/web-protection component and the server it consults." + installed
+        ),
+        wizard=WIZARD,
+        target=None,
+        evidence=tuple(evidence),
+        values={
+            "seconds": round(seconds, 3),
+            "round_number": round_number,
+            "held_requests": len(held),
+            "measured_requests": len(measured),
+            "timing": sources,
+            "unanswered": list(quiet),
+            "products": products,
+        },
+    )
+
+
+def _products_finding(obs: HoldWizardObservations, products: list[str]) -> Finding:
+    return Finding(
+        id="local.security_products",
+        severity=Severity.INFO,
+        title=f"Security products on this computer: {', '.join(p.name for p in obs.products)}",
+        user_text=(
+            "This computer runs these security products: "
+            + ", ".join(p.name for p in obs.products)
+            + "."
+        ),
+        engineer_text=(
+            "Reported by the OS: "
+            + "; ".join(f"{p.name} ({p.source}: {p.detail})" for p in obs.products)
+            + (f". Inventory incomplete: {obs.products_error}" if obs.products_error else ".")
+        ),
+        wizard=WIZARD,
+        evidence=tuple(
+            Evidence(text=f"{p.name}: {p.source} {p.detail}", data={"enabled": p.enabled})
+            for p in obs.products
+        ),
+        values={"products": products},
+    )

@@ -1,0 +1,415 @@
+"""Conclusions of the MTU/DSCP wizard: is it the path MTU (a black hole) or a policy?
+
+Pure. The DF sweep says which packet sizes cross the path as ICMP; the TCP evidence says
+whether the server's large segments arrive (its own default/small-MSS exchange, and, when
+captured, every flow to that server: announced MSS, largest segment that arrived, gaps,
+retransmissions, DSCP). A black hole loses large packets whatever they carry, ICMP too; a
+policy lets ICMP of every size pass and loses large TCP segments of one (marked) server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from wiresleuth.analysis.dscp import dscp_name
+from wiresleuth.analysis.flows import TcpFlow
+from wiresleuth.analysis.icmp import normalise
+from wiresleuth.model.finding import Evidence, Finding, Severity
+from wiresleuth.model.mtu_observations import (
+    MtuTargetObservation,
+    MtuWizardObservations,
+    PathMtuSweep,
+    SegmentAttempt,
+)
+
+WIZARD = "mtu"
+MARGIN = 100
+"""A segment this many bytes under the announced MSS is not "full size"."""
+_NO_ANSWER = frozenset({"silent", "eof"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class TcpEvidence:
+    """What TCP showed about large segments from one server."""
+
+    server_mss: tuple[int, ...] = ()
+    """MSS values the server announced in its SYN-ACKs (capture)."""
+    largest_received: int | None = None
+    """Largest segment payload that arrived from the server (capture)."""
+    lost_packets: tuple[int, ...] = ()
+    """Frame numbers proving loss: segments after a hole, retransmissions, duplicate ACKs."""
+    missing_bytes: int = 0
+    """Bytes of the server's streams never seen although later bytes were."""
+    sockets_default: str | None = None
+    """Outcome of the default-MSS exchange (this wizard's, or the TLS wizard's handshake)."""
+    sockets_small: str | None = None
+    """Outcome of the small-MSS exchange (None when none was made)."""
+    sockets_source: str = "mtu"
+    """Whose exchanges those are: ``mtu`` (this wizard) or ``tls`` (the TLS wizard's)."""
+    dscp_counts: dict[int, int] = field(default_factory=dict)
+    """DSCP value -> packets from the server (capture)."""
+    marked_packets: tuple[int, ...] = ()
+    """Frame numbers of packets from the server with a non-zero DSCP."""
+    unmarked: int = 0
+    """Packets from the server with DSCP 0 (capture)."""
+
+    @property
+    def lost_by_sockets(self) -> bool:
+        """The default exchange got no answer while the same with MSS 536 did."""
+        return self.sockets_default in _NO_ANSWER and self.sockets_small == "answered"
+
+    @property
+    def lost_by_capture(self) -> bool:
+        """Holes or retransmissions in the server's data, its large segments never seen."""
+        if not self.lost_packets:
+            return False
+        if self.largest_received is None or not self.server_mss:
+            return True
+        return self.largest_received < max(self.server_mss) - MARGIN
+
+    @property
+    def large_lost(self) -> bool:
+        """Either proof holds."""
+        return self.lost_by_sockets or self.lost_by_capture
+
+    @property
+    def dscp(self) -> int | None:
+        """The most frequent non-zero DSCP, None when unmarked or not captured."""
+        marked = {k: v for k, v in self.dscp_counts.items() if k}
+        return max(marked, key=lambda k: marked[k]) if marked else None
+
+
+def tcp_evidence(
+    address: str,
+    attempts: Sequence[SegmentAttempt],
+    flows: Sequence[TcpFlow],
+    *,
+    tls: tuple[str | None, str | None] = (None, None),
+) -> TcpEvidence:
+    """Gather the TCP facts about ``address``: the socket exchanges (this wizard's, else the
+    TLS wizard's ``tls`` = (default, small-MSS) outcomes) and every captured flow."""
+    address = normalise(address)
+    mss: list[int] = []
+    largest: int | None = None
+    lost: list[int] = []
+    missing = 0
+    counts: dict[int, int] = {}
+    marked: list[int] = []
+    unmarked = 0
+    for flow in flows:
+        if normalise(flow.server) != address:
+            continue
+        if flow.server_mss:
+            mss.append(flow.server_mss)
+        stream = flow.server_stream
+        if stream.max_payload:
+            largest = max(largest or 0, stream.max_payload)
+        for start, end in stream.gaps:
+            missing += end - start
+            with contextlib.suppress(KeyError):
+                lost.append(stream.packet_at(end).number)
+        lost += [*stream.retransmissions, *flow.client_dup_acks]
+        for packet in stream.packets:
+            counts[packet.dscp] = counts.get(packet.dscp, 0) + 1
+            if packet.dscp:
+                marked.append(packet.number)
+            else:
+                unmarked += 1
+    by_purpose: dict[str, str | None] = {a.purpose: a.outcome for a in attempts}
+    source = "mtu"
+    if not attempts and tls[0] is not None:
+        by_purpose, source = {"default": tls[0], "small-mss": tls[1]}, "tls"
+    return TcpEvidence(
+        server_mss=tuple(dict.fromkeys(mss)),
+        largest_received=largest,
+        lost_packets=tuple(dict.fromkeys(lost)),
+        missing_bytes=missing,
+        sockets_default=by_purpose.get("default"),
+        sockets_small=by_purpose.get("small-mss"),
+        sockets_source=source,
+        dscp_counts=counts,
+        marked_packets=tuple(marked),
+        unmarked=unmarked,
+    )
+
+
+def sweep_plot(sweep: PathMtuSweep) -> list[list[object]]:
+    """The sweep as rows for a plot: [size, result, rtt in ms or None], in order sent."""
+    return [
+        [p.size, p.result, round(p.rtt * 1000, 3) if p.rtt is not None else None]
+        for p in sweep.probes
+    ]
+
+
+def analyse_mtu(
+    obs: MtuWizardObservations, flows: Sequence[TcpFlow]
+) -> tuple[list[Finding], dict[int, str]]:
+    """Findings per server address (first target naming it) and timeline labels."""
+    findings: list[Finding] = []
+    labels: dict[int, str] = {}
+    seen: set[str] = set()
+    for target in obs.targets:
+        for attempt in target.tcp:
+            if attempt.connect.local_port is not None:
+                labels[attempt.connect.local_port] = (
+                    f"MTU test ({attempt.purpose}) to {target.target}: {attempt.outcome}"
+                )
+        if target.address is None or normalise(target.address) in seen:
+            continue
+        seen.add(normalise(target.address))
+        tcp = tcp_evidence(
+            target.address, target.tcp, flows, tls=(target.tls_default, target.tls_small_mss)
+        )
+        findings += _Target(target, tcp).findings()
+    return findings, labels
+
+
+class _Target:
+    def __init__(self, obs: MtuTargetObservation, tcp: TcpEvidence) -> None:
+        self.obs = obs
+        self.tcp = tcp
+        self.address = obs.address or ""
+        self.key = obs.finding_target or obs.target
+
+    def finding(
+        self, fid: str, severity: Severity, title: str, user: str, engineer: str,
+        evidence: list[Evidence], **values: object,
+    ) -> Finding:  # fmt: skip
+        return Finding(
+            id=fid, severity=severity, title=title, user_text=user, engineer_text=engineer,
+            wizard=WIZARD, target=self.key, evidence=tuple(evidence), values=values,
+        )  # fmt: skip
+
+    def findings(self) -> list[Finding]:
+        out: list[Finding] = []
+        sweep = self.obs.sweep
+        if sweep is not None and sweep.path_mtu is not None:
+            out.append(self.path_mtu(sweep))
+            if self.is_blackhole(sweep):
+                out.append(self.blackhole(sweep))
+            elif self.is_policy(sweep):
+                out.append(self.policing(sweep))
+        if self.tcp.dscp is not None:  # merged by the engine with the TLS wizard's
+            out.append(self.dscp_marked())
+        return out
+
+    # -- the sweep ---------------------------------------------------------------------
+
+    def sweep_evidence(self, sweep: PathMtuSweep) -> Evidence:
+        lost = sweep.smallest_lost
+        text = (
+            f"DF echo sweep {sweep.low}..{sweep.interface_mtu} bytes by {sweep.method}: "
+            f"{len(sweep.probes)} probes; largest answered {sweep.path_mtu}"
+            + (f", smallest lost {lost}" if lost else "")
+            + (
+                f"; frag-needed from {sweep.frag_needed[0].reported_by} (MTU {sweep.frag_needed[0].mtu})"
+                if sweep.frag_needed
+                else "; no frag-needed came back"
+            )
+        )
+        return Evidence(
+            text=text,
+            addresses=(self.address,),
+            data={"sweep": sweep_plot(sweep), "columns": ["size", "result", "rtt_ms"]},
+        )
+
+    def path_mtu(self, sweep: PathMtuSweep) -> Finding:
+        full = sweep.path_mtu == sweep.interface_mtu
+        return self.finding(
+            "mtu.path_mtu",
+            Severity.INFO,
+            f"Largest packet that reaches {self.obs.target}: {sweep.path_mtu} bytes",
+            (
+                f"Packets up to {sweep.path_mtu} bytes reach {self.obs.target}"
+                + (", the full size of your connection." if full else ".")
+            ),
+            (
+                f"Path MTU towards {self.address}: {sweep.path_mtu} (interface MTU "
+                f"{sweep.interface_mtu}), found by a binary search with DF set "
+                f"({len(sweep.probes)} probes, {sweep.method})."
+                + (
+                    f" Routers report it (frag-needed, MTU {sweep.frag_needed[0].mtu}): PMTUD works."
+                    if sweep.frag_needed
+                    else ""
+                )
+            ),
+            [self.sweep_evidence(sweep)],
+            path_mtu=sweep.path_mtu,
+            interface_mtu=sweep.interface_mtu,
+            method=sweep.method,
+            frag_needed_seen=bool(sweep.frag_needed),
+            probes=len(sweep.probes),
+        )
+
+    def is_blackhole(self, sweep: PathMtuSweep) -> bool:
+        lost = sweep.smallest_lost
+        return (
+            sweep.path_mtu is not None
+            and lost is not None
+            and lost > sweep.path_mtu
+            and not sweep.frag_needed
+        )
+
+    def is_policy(self, sweep: PathMtuSweep) -> bool:
+        return sweep.path_mtu == sweep.interface_mtu and self.tcp.large_lost
+
+    # -- conclusions -----------------------------------------------------------------------
+
+    def tcp_evidence_list(self) -> list[Evidence]:
+        tcp = self.tcp
+        out: list[Evidence] = []
+        if tcp.sockets_default is not None:
+            small = f"; with MSS 536: {tcp.sockets_small}" if tcp.sockets_small else ""
+            whose = "the TLS wizard's handshake" if tcp.sockets_source == "tls" else "TCP exchange"
+            out.append(
+                Evidence(
+                    text=f"{whose} with the default MSS: {tcp.sockets_default}{small}",
+                    addresses=(self.address,),
+                    data={"default": tcp.sockets_default, "small_mss": tcp.sockets_small},
+                )
+            )
+        if tcp.server_mss or tcp.largest_received is not None:
+            out.append(
+                Evidence(
+                    text=(
+                        f"server announced MSS {'/'.join(map(str, tcp.server_mss)) or '?'}; "
+                        f"largest segment that arrived: {tcp.largest_received or 0} bytes"
+                        + (
+                            f"; {tcp.missing_bytes} bytes never arrived though later ones did"
+                            if tcp.missing_bytes
+                            else ""
+                        )
+                    ),
+                    packets=tcp.lost_packets[:10],
+                    addresses=(self.address,),
+                    data={
+                        "server_mss": list(tcp.server_mss),
+                        "largest_received": tcp.largest_received,
+                        "missing_bytes": tcp.missing_bytes,
+                    },
+                )
+            )
+        return out
+
+    def blackhole(self, sweep: PathMtuSweep) -> Finding:
+        lost = sweep.smallest_lost
+        return self.finding(
+            "mtu.blackhole",
+            Severity.PROBLEM,
+            f"Packets larger than {sweep.path_mtu} bytes to {self.obs.target} vanish",
+            (
+                f"Packets larger than {sweep.path_mtu} bytes never reach {self.obs.target}, "
+                "and no device tells this computer to send smaller ones. Pages and downloads "
+                "stall while small requests work. The network team must fix the link MTU or "
+                "let ICMP 'fragmentation needed' through."
+            ),
+            (
+                f"PMTU black hole towards {self.address}: DF echoes up to {sweep.path_mtu} bytes "
+                f"answered, {lost} and larger lost (interface MTU {sweep.interface_mtu}), and "
+                "no ICMP frag-needed came back, so TCP cannot learn the smaller MTU. Large TCP "
+                "segments are lost too whatever they carry. Fix: allow ICMP type 3 code 4 "
+                f"towards clients, or clamp TCP MSS to {(sweep.path_mtu or 576) - 40} on the link."
+            ),
+            [self.sweep_evidence(sweep), *self.tcp_evidence_list()],
+            path_mtu=sweep.path_mtu,
+            smallest_lost=lost,
+            interface_mtu=sweep.interface_mtu,
+            frag_needed_seen=False,
+            large_tcp_lost=self.tcp.large_lost,
+        )
+
+    def policing(self, sweep: PathMtuSweep) -> Finding:
+        tcp = self.tcp
+        dscp = tcp.dscp
+        if dscp is not None:
+            mark = f"{dscp_name(dscp)} (DSCP {dscp})"
+            why = (
+                f" The server marks its packets {mark}: WAN QoS policers drop large packets "
+                "of such classes."
+            )
+        elif tcp.dscp_counts:
+            mark = "none"
+            why = " Its packets carry no DSCP mark: a size-based filter or policer is likelier."
+        else:
+            mark = "unknown (no capture)"
+            why = " Capture would show whether the server marks its packets (DSCP)."
+        evidence = [self.sweep_evidence(sweep), *self.tcp_evidence_list()]
+        if dscp is not None:
+            evidence.append(self.dscp_evidence())
+        return self.finding(
+            "path.qos_policing",
+            Severity.PROBLEM,
+            f"A network policy drops large packets from {self.obs.target}",
+            (
+                f"Test packets of every size reach {self.obs.target}, but the server's own "
+                "large packets are dropped on the way to you. That is a network policy (often "
+                "QoS on the WAN), not a packet-size limit of the line. Give this report to "
+                "the network team."
+            ),
+            (
+                f"ICMP echoes with DF pass at every size up to the interface MTU "
+                f"({sweep.interface_mtu}), yet full-size TCP segments from {self.address} are "
+                "lost while small ones (MSS 536) pass: not a PMTU problem but a policer or "
+                f"filter acting on this server's traffic. DSCP: {mark}.{why} Check the WAN "
+                "QoS policy (police/drop of EF or AF classes above a size or rate) and "
+                "re-mark this server's traffic at the edge."
+            ),
+            evidence,
+            path_mtu=sweep.path_mtu,
+            interface_mtu=sweep.interface_mtu,
+            dscp=dscp,
+            dscp_name=dscp_name(dscp) if dscp is not None else None,
+            proof="sockets" if tcp.lost_by_sockets else "capture",
+            largest_received=tcp.largest_received,
+            server_mss=list(tcp.server_mss),
+        )
+
+    def dscp_evidence(self) -> Evidence:
+        tcp = self.tcp
+        named = {f"{dscp_name(k)} ({k})": v for k, v in sorted(tcp.dscp_counts.items())}
+        total = sum(tcp.dscp_counts.values())
+        some = " (only some of them)" if tcp.unmarked else ""
+        return Evidence(
+            text=f"{len(tcp.marked_packets)} of {total} packets from {self.address} marked{some}: {named}",
+            packets=tcp.marked_packets[:10],
+            addresses=(self.address,),
+            data={
+                "counts": {str(k): v for k, v in tcp.dscp_counts.items()},
+                "unmarked": tcp.unmarked,
+            },
+        )
+
+    def dscp_marked(self) -> Finding:
+        tcp = self.tcp
+        dscp = tcp.dscp
+        assert dscp is not None
+        name = dscp_name(dscp)
+        lost = tcp.large_lost
+        return self.finding(
+            "path.dscp_marked",
+            Severity.PROBLEM if lost else Severity.WARNING,
+            f"{self.obs.target} marks its packets {name} (DSCP {dscp})",
+            (
+                f"The server {self.obs.target} labels its packets as {name}"
+                + (" (voice priority)" if dscp == 46 else "")
+                + ". Networks treat such packets specially and may drop large ones."
+                + (" That matches the lost packets found for this server." if lost else "")
+            ),
+            (
+                f"{len(tcp.marked_packets)} packets from {self.address} carry DSCP {dscp} ({name})"
+                + (
+                    f", {tcp.unmarked} others none: the server marks only some"
+                    if tcp.unmarked
+                    else ""
+                )
+                + ". Re-mark at the WAN edge or ask the server owner to stop marking."
+            ),
+            [self.dscp_evidence()],
+            dscp=dscp,
+            name=name,
+            marked_packets=len(tcp.marked_packets),
+            unmarked_packets=tcp.unmarked,
+            lost=lost,
+        )

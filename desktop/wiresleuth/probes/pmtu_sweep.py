@@ -1,0 +1,162 @@
+"""The path-MTU sweep towards one address: the binary search of ``analysis.mtu_search``
+driven by DF echoes on an ICMP socket, or by the system's ``ping`` where sockets are not
+allowed. Every wait is bounded; a lost probe is tried once more before it counts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import sys
+import time
+from collections.abc import Awaitable, Callable
+
+import psutil
+
+from wiresleuth.analysis.mtu_search import MIN_IPV4_MTU, BinarySearch
+from wiresleuth.analysis.ping_output import parse_ping, ping_argv
+from wiresleuth.model.mtu_observations import PathMtuSweep, SweepProbe
+from wiresleuth.probes import df_echo
+
+log = logging.getLogger(__name__)
+
+Prober = Callable[[int, float], Awaitable[SweepProbe]]
+MAX_PROBES = 24
+"""Hard bound on probes per sweep (a binary search over 576..9000 needs 14)."""
+_TRIES_WHEN_LOST = 2
+_FIRST_WAIT = 1.0
+
+
+def interface_mtu(address: str) -> int | None:
+    """MTU of the interface the system would use towards ``address`` (None if unknown).
+
+    A UDP socket "connected" to the address sends nothing but makes the kernel pick the
+    route; its local address names the interface.
+    """
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect((address, 9))
+            local = probe.getsockname()[0]
+    except OSError:
+        return None
+    try:
+        for name, addrs in psutil.net_if_addrs().items():
+            if any(a.address == local for a in addrs):
+                stats = psutil.net_if_stats().get(name)
+                return stats.mtu if stats and stats.mtu > 0 else None
+    except (OSError, psutil.Error):
+        return None
+    return None
+
+
+def probe_wait(rtt: float | None, budget: float) -> float:
+    """How long to wait for one probe: four round trips plus slack, within the budget."""
+    if rtt is None:
+        return min(budget, _FIRST_WAIT)
+    return max(0.3, min(budget, 4 * rtt + 0.2))
+
+
+def _system() -> str:
+    if sys.platform.startswith("win"):
+        return "windows"
+    return "darwin" if sys.platform == "darwin" else "linux"
+
+
+async def ping_probe(address: str, size: int, timeout: float) -> SweepProbe:
+    """One DF probe through the system's ``ping`` (killed if it outlives its wait)."""
+    system = _system()
+    argv = ping_argv(system, address, size, timeout)
+    env = dict(os.environ, LC_ALL="C", LANG="C")
+    sent = time.time()
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *argv,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            stdin=asyncio.subprocess.DEVNULL,
+            env=env,
+        )
+    except OSError as exc:
+        return SweepProbe(size=size, result="error", at=sent, detail=f"ping: {exc}")
+    try:
+        out, _ = await asyncio.wait_for(proc.communicate(), timeout + 2.0)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        await proc.wait()
+        return SweepProbe(size=size, result="lost", at=sent, detail="ping did not finish")
+    outcome = parse_ping(out.decode("utf-8", "replace"), system)
+    return SweepProbe(
+        size=size,
+        result=outcome.result,
+        at=sent,
+        rtt=outcome.rtt,
+        mtu=outcome.mtu,
+        reported_by=outcome.reported_by,
+        detail=outcome.line,
+    )
+
+
+async def run_search(
+    prober: Prober, *, low: int, high: int, budget: float
+) -> tuple[list[SweepProbe], int | None]:
+    """Drive the binary search with ``prober``; (probes in order, path MTU)."""
+    search = BinarySearch(low=low, high=high)
+    probes: list[SweepProbe] = []
+    rtt: float | None = None
+    while (size := search.next_size()) is not None and len(probes) < MAX_PROBES:
+        result: SweepProbe | None = None
+        for _ in range(_TRIES_WHEN_LOST):
+            result = await prober(size, probe_wait(rtt, budget))
+            probes.append(result)
+            if result.result != "lost":
+                break
+        assert result is not None
+        if result.result == "reply" and result.rtt is not None:
+            rtt = result.rtt if rtt is None else min(rtt, result.rtt)
+        if result.result == "error":
+            break
+        search.record(size, result.result == "reply", mtu_hint=result.mtu)
+    return probes, search.result
+
+
+async def sweep(address: str, *, budget: float) -> PathMtuSweep:
+    """Sweep ``address`` from 576 bytes to the interface MTU with DF set."""
+    high = interface_mtu(address) or 1500
+    low = min(MIN_IPV4_MTU, high)
+    echo: df_echo.DfEcho | None = None
+    if df_echo.supported():
+        try:
+            echo = df_echo.DfEcho(address)
+        except OSError as exc:
+            log.info("no ICMP socket for the MTU sweep (%s): using the system ping", exc)
+    try:
+        if echo is not None:
+            probes, found = await run_search(echo.probe, low=low, high=high, budget=budget)
+            method = "socket"
+        else:
+
+            async def through_ping(size: int, timeout: float) -> SweepProbe:
+                return await ping_probe(address, size, timeout)
+
+            probes, found = await run_search(through_ping, low=low, high=high, budget=budget)
+            method = "ping"
+    finally:
+        if echo is not None:
+            echo.close()
+    error = None
+    if found is None:
+        errors = [p.detail for p in probes if p.result == "error"]
+        error = errors[0] if errors else "no echo reply at any size: ICMP is blocked or filtered"
+    return PathMtuSweep(
+        address=address,
+        method=method,
+        interface_mtu=high,
+        low=low,
+        probes=tuple(probes),
+        path_mtu=found,
+        error=error,
+    )

@@ -1,0 +1,136 @@
+"""Local-hold wizard: does software on this computer hold web requests before they leave?
+
+Per target, in two rounds, a plain-HTTP GET (port 80) and an HTTPS ClientHello are sent
+at the same time; each request's hand-over time is compared with the moment it left
+(capture, else Linux's transmit timestamp). While they wait, other processes' connection
+attempts are watched (SYN headers, socket table), and the OS's security products listed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from wiresleuth.analysis.hold_findings import analyse_hold
+from wiresleuth.model.hold_observations import (
+    ConnectAttemptSeen,
+    HeldRequest,
+    HoldWizardObservations,
+    ProductObservation,
+)
+from wiresleuth.model.plan import FlowSpec
+from wiresleuth.model.target import Target
+from wiresleuth.probes.connect_watch import ConnectWatch
+from wiresleuth.probes.first_answer import client_hello, first_answer, http_get
+from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+
+ROUNDS = 2
+HTTP_PORT = 80
+HTTPS_PORT = 443
+
+
+class LocalHoldWizard(Wizard):
+    """Is each request held on this computer before it reaches the network?"""
+
+    id = "hold"
+    title = "Requests held on this computer (antivirus, URL filter)"
+    description = (
+        "Times each web request from the moment the program hands it over to the moment it "
+        "reaches the network, to catch security software that holds requests, and names "
+        "what that software was trying to reach meanwhile."
+    )
+
+    def __init__(self, *, capture: bool = True) -> None:
+        self.capture = capture
+        """Whether the SYN-header capture may run (the engine's capture setting)."""
+
+    def _endpoints(self, given: WizardInput) -> list[tuple[Target, str, str, int]]:
+        out: list[tuple[Target, str, str, int]] = []
+        for target in given.targets:
+            if target.scheme not in ("http", "https"):
+                continue
+            for address in given.addresses(target)[:1]:
+                https_port = target.port if target.scheme == "https" else HTTPS_PORT
+                http_port = target.port if target.scheme == "http" else HTTP_PORT
+                out += [
+                    (target, address, "http", http_port),
+                    (target, address, "https", https_port),
+                ]
+        return out
+
+    def flows(self, given: WizardInput) -> list[FlowSpec]:
+        return [
+            FlowSpec(address=address, proto="tcp", port=port)
+            for _, address, _, port in self._endpoints(given)
+        ]
+
+    def steps(self, given: WizardInput) -> int:
+        return ROUNDS + 1
+
+    async def run(self, given: WizardInput, progress: Progress) -> HoldWizardObservations:
+        from wiresleuth.platform.security_products import collect_security_products
+
+        loop = asyncio.get_running_loop()
+        inventory = loop.run_in_executor(None, collect_security_products)
+        endpoints = self._endpoints(given)
+        requests: list[HeldRequest] = []
+        seen: list[ConnectAttemptSeen] = []
+        syn_status = table_status = "no requests to make"
+        budgets = given.profile.budgets
+        for round_no in range(1, ROUNDS + 1):
+            if not endpoints:
+                progress.step("no HTTP(S) target to time")
+                continue
+            watch = ConnectWatch()
+            await watch.start(capture=self.capture and given.capture_allowed)
+            try:
+                results = await asyncio.gather(
+                    *(
+                        self._request(t, a, kind, port, budgets.connect, budgets.tls_handshake)
+                        for t, a, kind, port in endpoints
+                    )
+                )
+            finally:
+                await watch.stop()
+            for (target, _, kind, _), attempt in zip(endpoints, results, strict=True):
+                if attempt.connect.local_port is not None:
+                    watch.own_ports.add(attempt.connect.local_port)
+                requests.append(
+                    HeldRequest(target=target.key, kind=kind, round=round_no, attempt=attempt)
+                )
+                if attempt.sent_at is not None:
+                    progress.socket_event(target.key, "sent-by-app", attempt.sent_at, kind)
+                if attempt.left_host_at is not None:
+                    progress.socket_event(target.key, "on-the-wire", attempt.left_host_at, kind)
+            seen += [s for s in watch.seen() if s.sport not in watch.own_ports]
+            syn_status, table_status = watch.syn_capture, watch.socket_table
+            progress.step(f"round {round_no}: {len(results)} requests timed")
+        found, error = await inventory
+        progress.step(f"security products: {len(found)} found")
+        return HoldWizardObservations(
+            requests=tuple(requests),
+            attempts_seen=tuple(seen),
+            syn_capture=syn_status,
+            socket_table=table_status,
+            products=tuple(
+                ProductObservation(name=p.name, source=p.source, detail=p.detail, enabled=p.enabled)
+                for p in found
+            ),
+            products_error=error,
+        )
+
+    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
+        findings, labels = analyse_hold(observations, view.flows)
+        return WizardAnalysis(findings=tuple(findings), labels=labels)
+
+    async def _request(
+        self, target: Target, address: str, kind: str, port: int, connect: float, answer: float
+    ) -> Any:
+        if kind == "https":
+            request, trigger = client_hello(target.host), "tls-client-hello"
+        else:
+            request, trigger = http_get(target.host, target.path), "http-get"
+        return await first_answer(
+            address, port, request, trigger=trigger, purpose=f"hold-{kind}",
+            connect_timeout=connect, answer_timeout=answer,
+        )  # fmt: skip

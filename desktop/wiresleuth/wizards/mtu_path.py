@@ -1,0 +1,176 @@
+"""MTU/DSCP wizard: which packet sizes cross the path, and is a loss the MTU or a policy?
+
+Per server: a binary DF sweep from 576 bytes to the interface MTU (frag-needed or silence
+above the limit), one TCP exchange that makes the server send full-size segments (and the
+same with MSS 536 when it stalls), and, from the capture, every flow's MSS, largest
+segment, gaps and DSCP marks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from wiresleuth.analysis.mtu_findings import analyse_mtu
+from wiresleuth.model.mtu_observations import (
+    MtuTargetObservation,
+    MtuWizardObservations,
+    SegmentAttempt,
+)
+from wiresleuth.model.observations import TlsWizardObservations
+from wiresleuth.model.plan import FlowSpec
+from wiresleuth.model.target import Target
+from wiresleuth.probes.first_answer import client_hello, first_answer, http_get
+from wiresleuth.probes.pmtu_sweep import sweep
+from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+
+SMALL_MSS = 536
+ANSWER_WAIT = 4.0
+"""Longest wait for the server's first answer (a ServerHello comes within one RTT or two)."""
+_STEPS_PER_TARGET = 2
+
+
+class MtuPathWizard(Wizard):
+    """Do large packets cross the path, and if not, is it the MTU or a QoS policy?"""
+
+    id = "mtu"
+    needs = ("tls",)
+    """The TLS wizard's default and small-MSS handshakes are this wizard's TCP evidence for
+    HTTPS targets (no second stalled handshake); HTTP targets get an exchange of its own."""
+    title = "Packet sizes and priority marks (MTU, DSCP)"
+    description = (
+        "Finds the largest packet that reaches each site, whether routers say so when a "
+        "packet is too big, and tells an MTU black hole from a QoS policy dropping one "
+        "server's large, priority-marked packets."
+    )
+
+    def _targets(self, given: WizardInput) -> list[Target]:
+        return [t for t in given.targets if t.scheme in ("https", "http")]
+
+    def flows(self, given: WizardInput) -> list[FlowSpec]:
+        flows: list[FlowSpec] = []
+        for target in self._targets(given):
+            for address in given.addresses(target)[:1]:
+                flows += [
+                    FlowSpec(address=address, proto="icmp"),
+                    FlowSpec(address=address, proto="tcp", port=target.port),
+                ]
+        return flows
+
+    def steps(self, given: WizardInput) -> int:
+        return _STEPS_PER_TARGET * len(self._targets(given))
+
+    async def run(self, given: WizardInput, progress: Progress) -> MtuWizardObservations:
+        targets = self._targets(given)
+        tls_keys: dict[str, str] = {}
+        for t in given.targets:
+            for a in given.addresses(t)[:1]:
+                if t.scheme == "https":
+                    tls_keys.setdefault(a, t.key)
+        tls = given.earlier.get("tls")
+        handshakes = _tls_outcomes(tls) if isinstance(tls, TlsWizardObservations) else {}
+        results = await asyncio.gather(
+            *(self._one(t, given, progress, tls_keys, handshakes) for t in targets)
+        )
+        return MtuWizardObservations(targets=tuple(results))
+
+    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
+        findings, labels = analyse_mtu(observations, view.flows)
+        return WizardAnalysis(findings=tuple(findings), labels=labels)
+
+    async def _one(
+        self,
+        target: Target,
+        given: WizardInput,
+        progress: Progress,
+        tls_keys: dict[str, str],
+        handshakes: dict[str, tuple[str | None, str | None]],
+    ) -> MtuTargetObservation:
+        addresses = given.addresses(target)
+        if not addresses or ":" in addresses[0]:
+            for _ in range(_STEPS_PER_TARGET):
+                progress.step(f"{target.key}: skipped (no IPv4 address)")
+            return MtuTargetObservation(
+                target=target.key, address=addresses[0] if addresses else None, scheme=target.scheme
+            )
+        address = addresses[0]
+        budgets = given.profile.budgets
+
+        async def swept() -> Any:
+            result = await sweep(address, budget=budgets.icmp)
+            progress.step(f"{target.key}: path MTU {result.path_mtu or 'unknown'}")
+            return result
+
+        known = handshakes.get(target.key, (None, None))
+
+        async def tcp() -> tuple[SegmentAttempt, ...]:
+            if known[0] is not None:
+                progress.step(f"{target.key}: large segments: the TLS wizard's handshakes")
+                return ()
+            attempts = [await self._exchange(target, address, given, None, progress)]
+            if attempts[0].outcome in ("silent", "eof"):
+                attempts.append(await self._exchange(target, address, given, SMALL_MSS, progress))
+            progress.step(
+                f"{target.key}: large segments "
+                + ", ".join(f"{a.purpose} {a.outcome}" for a in attempts)
+            )
+            return tuple(attempts)
+
+        result, attempts = await asyncio.gather(swept(), tcp())
+        return MtuTargetObservation(
+            target=target.key,
+            address=address,
+            scheme=target.scheme,
+            sweep=result,
+            tcp=attempts,
+            tls_default=known[0],
+            tls_small_mss=known[1],
+            finding_target=tls_keys.get(address, target.key),
+        )
+
+    async def _exchange(
+        self, target: Target, address: str, given: WizardInput, mss: int | None,
+        progress: Progress,
+    ) -> SegmentAttempt:  # fmt: skip
+        budgets = given.profile.budgets
+        if target.scheme == "https":
+            request, trigger = client_hello(target.host), "tls-client-hello"
+        else:
+            request, trigger = http_get(target.host, target.path), "http-get"
+        purpose = "default" if mss is None else "small-mss"
+        attempt = await first_answer(
+            address,
+            target.port,
+            request,
+            trigger=trigger,
+            purpose=purpose,
+            connect_timeout=budgets.connect,
+            answer_timeout=min(budgets.tls_handshake, ANSWER_WAIT),
+            mss=mss,
+        )
+        if attempt.sent_at is not None:
+            progress.socket_event(target.key, "mtu-request", attempt.sent_at, purpose)
+        if attempt.first_byte_at is not None:
+            progress.socket_event(target.key, "mtu-first-byte", attempt.first_byte_at, purpose)
+        return attempt
+
+
+def _tls_outcomes(tls: TlsWizardObservations) -> dict[str, tuple[str | None, str | None]]:
+    """Target key -> (default, small-MSS) as ``answered`` / ``silent`` / other outcome."""
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for target in tls.targets:
+        default = target.attempt("default")
+        if default is None or default.outcome == "connect_failed":
+            continue
+        small = target.attempt("small-mss")
+        out[target.target] = (
+            _answered(default.first_byte_at, default.outcome),
+            _answered(small.first_byte_at, small.outcome) if small is not None else None,
+        )
+    return out
+
+
+def _answered(first_byte_at: float | None, outcome: str) -> str:
+    if first_byte_at is not None:
+        return "answered"
+    return "silent" if outcome in ("timeout", "eof", "tls_error") else outcome

@@ -1,0 +1,452 @@
+"""PAC wizard: where the proxy configuration comes from, and what its PAC really does.
+
+Order of work: the proxy sources of this computer (and the profile's PAC URL, which wins
+for the test); WPAD discovery when automatic detection is on; the PAC host's DNS answer and
+TTL with a resolver-rewriting test; the fetch, timed at the socket and seen on the wire; the
+script run in a sandboxed child process for every target. Nothing touches the network when
+no PAC is configured anywhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from wiresleuth.analysis.http_response import parse_head
+from wiresleuth.analysis.pac_classify import (
+    BROWSER_PAC_MAX_BYTES,
+    address_kind,
+    classify_fetch,
+)
+from wiresleuth.analysis.pac_findings import analyse_pac
+from wiresleuth.analysis.wpad_candidates import wpad_candidates
+from wiresleuth.model.pac_observations import (
+    DnsAnswerObservation,
+    HttpExchangeObservation,
+    ListenerObservation,
+    PacEvaluationObservation,
+    PacWizardObservations,
+    WpadCandidateObservation,
+)
+from wiresleuth.model.plan import FlowSpec
+from wiresleuth.model.proxy_config import ProxyConfiguration
+from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+
+log = logging.getLogger(__name__)
+
+REWRITE_TESTS = 2
+"""Random names asked to detect NXDOMAIN rewriting."""
+PLAN_DNS_TIMEOUT = 2.0
+"""Seconds the pre-capture lookup of the PAC host may take (it only sizes the capture)."""
+_STEPS = 4
+
+
+@dataclass(kw_only=True)
+class _Plan:
+    """Decided before capture starts: which PAC URL, and which addresses to capture."""
+
+    configuration: ProxyConfiguration | None = None
+    configuration_error: str | None = None
+    pac_url: str | None = None
+    pac_source: str | None = None
+    addresses: tuple[str, ...] = ()
+    nameservers: tuple[str, ...] = ()
+    notes: list[str] = field(default_factory=list)
+
+
+def _host_port(url: str) -> tuple[str | None, int | None, str]:
+    parts = urlsplit(url)
+    default = 443 if parts.scheme == "https" else 80
+    try:
+        port = parts.port or default
+    except ValueError:
+        port = default
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return parts.hostname, port, path
+
+
+def _is_literal(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _read_configuration() -> tuple[ProxyConfiguration | None, str | None]:
+    from wiresleuth.platform.proxy_settings import read_proxy_configuration
+
+    try:
+        return read_proxy_configuration(), None
+    except Exception as exc:  # the OS boundary: a broken reader must not lose the run
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+class PacWizard(Wizard):
+    """Does the PAC load fast, from the right server, and decide sensibly for each site?"""
+
+    id = "pac"
+    title = "Proxy auto-configuration (PAC), its server and its name"
+    description = (
+        "Finds where this computer's proxy settings come from, fetches the proxy "
+        "auto-configuration file the way a browser does, checks who answers and how fast, "
+        "and runs the script safely for each site."
+    )
+
+    def __init__(self) -> None:
+        self._plan: _Plan | None = None
+
+    # -- planning (before capture) --------------------------------------------------------
+
+    def _planned(self, given: WizardInput) -> _Plan:
+        if self._plan is not None:
+            return self._plan
+        plan = _Plan()
+        plan.configuration, plan.configuration_error = _read_configuration()
+        if given.profile.pac_url:
+            plan.pac_url, plan.pac_source = given.profile.pac_url, "profile"
+        elif plan.configuration is not None and plan.configuration.winning is not None:
+            winning = plan.configuration.winning
+            if winning.pac_url:
+                plan.pac_url, plan.pac_source = winning.pac_url, f"system:{winning.name}"
+        if plan.pac_url and urlsplit(plan.pac_url).scheme in ("http", "https"):
+            host, _port, _path = _host_port(plan.pac_url)
+            if host and _is_literal(host):
+                plan.addresses = (host,)
+            elif host:
+                plan.addresses = _quick_lookup(host, plan)
+            from wiresleuth.probes.dns_lookup import system_nameservers
+
+            plan.nameservers = system_nameservers()
+        self._plan = plan
+        return plan
+
+    def flows(self, given: WizardInput) -> list[FlowSpec]:
+        plan = self._planned(given)
+        if plan.pac_url is None:
+            return []
+        _host, port, _path = _host_port(plan.pac_url)
+        flows: list[FlowSpec] = []
+        for address in plan.addresses:
+            flows += [
+                FlowSpec(address=address, proto="tcp", port=port),
+                FlowSpec(address=address, proto="icmp"),
+            ]
+        flows += [FlowSpec(address=ns, proto="udp", port=53) for ns in plan.nameservers]
+        return flows
+
+    def steps(self, given: WizardInput) -> int:
+        return _STEPS
+
+    # -- the run --------------------------------------------------------------------------
+
+    async def run(self, given: WizardInput, progress: Progress) -> PacWizardObservations:
+        loop = asyncio.get_running_loop()
+        plan = await loop.run_in_executor(None, self._planned, given)
+        config = plan.configuration
+        wpad: tuple[WpadCandidateObservation, ...] = ()
+        pac_url, pac_source = plan.pac_url, plan.pac_source
+        if pac_url is None and config is not None and config.mode == "auto_detect":
+            wpad = await _discover(given)
+            found = next((c for c in wpad if c.outcome == "found"), None)
+            if found is not None:
+                pac_url, pac_source = found.url, "wpad"
+        progress.step(f"proxy configuration: {config.mode if config else 'unreadable'}")
+        base = PacWizardObservations(
+            configuration=config,
+            configuration_error=plan.configuration_error,
+            profile_pac_url=given.profile.pac_url,
+            pac_url=pac_url,
+            pac_source=pac_source,
+            wpad=wpad,
+            targets=tuple(t.url for t in given.targets),
+        )
+        if pac_url is None:
+            for message in ("DNS: no PAC", "fetch: no PAC", "script: no PAC"):
+                progress.step(message)
+            return base
+        if urlsplit(pac_url).scheme == "file":
+            return await self._file_pac(base, pac_url, given, progress)
+        return await self._http_pac(base, pac_url, given, progress)
+
+    async def _file_pac(
+        self, base: PacWizardObservations, url: str, given: WizardInput, progress: Progress
+    ) -> PacWizardObservations:
+        from dataclasses import replace
+
+        progress.step("DNS: file PAC, no name to look up")
+        path = Path(unquote(urlsplit(url).path))
+        loop = asyncio.get_running_loop()
+        try:
+            raw = await loop.run_in_executor(None, _read_limited, path)
+        except OSError as exc:
+            progress.step("fetch: the PAC file cannot be read")
+            progress.step("script: not evaluated")
+            return replace(base, file_error=exc.strerror or str(exc))
+        progress.step(f"fetch: read {len(raw)} bytes from {path}")
+        evaluation = await _evaluate(raw.decode("utf-8", errors="replace"), given, None)
+        progress.step(f"script: {evaluation.outcome}")
+        return replace(base, script_bytes=len(raw), evaluation=evaluation)
+
+    async def _http_pac(
+        self, base: PacWizardObservations, url: str, given: WizardInput, progress: Progress
+    ) -> PacWizardObservations:
+        from dataclasses import replace
+
+        from wiresleuth.probes.dns_lookup import dns_query, random_label
+        from wiresleuth.probes.resolve import resolve
+
+        budgets = given.profile.budgets
+        host, port, path = _host_port(url)
+        assert host is not None and port is not None
+        obs = replace(base, host=host, port=port, must_refuse=_must_refuse(given, host, port))
+        dns: DnsAnswerObservation | None = None
+        rewrite: tuple[DnsAnswerObservation, ...] = ()
+        address: str | None = host if _is_literal(host) else None
+        if address is None:
+            parent = host.split(".", 1)[1] if host.count(".") >= 2 else host
+            names = [f"{random_label()}.{parent}" for _ in range(REWRITE_TESTS)]
+            rewrite_task = asyncio.gather(*(dns_query(n, timeout=budgets.connect) for n in names))
+            answer, system = await asyncio.gather(
+                dns_query(host, timeout=budgets.connect), resolve(host, timeout=budgets.connect)
+            )
+            rewrite = tuple(await rewrite_task)
+            dns = answer
+            address = system.addresses[0] if system.addresses else None
+            if address is None and answer.addresses:
+                address = answer.addresses[0]
+        rewrite_http = await _probe_rewrites(rewrite, budgets.connect)
+        obs = replace(obs, dns=dns, rewrite_tests=rewrite, rewrite_http=rewrite_http)
+        progress.step(f"DNS: {host} -> {address or 'no address'}")
+        if address is None:
+            progress.step("fetch: skipped, no address")
+            progress.step("script: not evaluated")
+            return obs
+        from wiresleuth.probes.local_listeners import find_listeners, local_addresses
+
+        loop = asyncio.get_running_loop()
+        mine = await loop.run_in_executor(None, local_addresses)
+        kind = address_kind(address, mine)
+        obs = replace(obs, address=address, address_kind=kind)
+        listeners: tuple[ListenerObservation, ...] = ()
+        if kind in ("loopback", "this_machine"):
+            listeners = await _listeners_on(port, find_listeners)
+        fetch, path_rtt = await _fetch_and_rtt(url, address, port, host, path, kind, given)
+        obs = replace(obs, fetch=fetch, path_rtt=path_rtt, local_listeners=listeners)
+        _report(fetch, progress)
+        cls = classify_fetch(fetch)
+        progress.step(f"fetch: {cls.kind} ({fetch.outcome})")
+        head = parse_head(fetch.data)
+        if cls.kind != "served" or head is None:
+            progress.step("script: not evaluated")
+            return obs
+        script = head.text_body()
+        my_ip = fetch.connect.local_address or _first_address(mine)
+        evaluation = await _evaluate(script, given, my_ip)
+        progress.step(f"script: {evaluation.outcome}")
+        return replace(obs, script_bytes=len(head.body), evaluation=evaluation)
+
+    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
+        findings = analyse_pac(observations, view.flows, view.packets)
+        labels: dict[int, str] = {}
+        fetch = getattr(observations, "fetch", None)
+        if fetch is not None and fetch.connect.local_port is not None:
+            labels[fetch.connect.local_port] = "PAC fetch"
+        return WizardAnalysis(findings=tuple(findings), labels=labels)
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _quick_lookup(host: str, plan: _Plan) -> tuple[str, ...]:
+    """The PAC host's addresses before capture starts (so capture can include them)."""
+    import socket
+
+    import dns.exception
+    import dns.resolver
+
+    try:
+        answer = dns.resolver.resolve(host + ".", "A", search=False, lifetime=PLAN_DNS_TIMEOUT)
+        found = tuple(str(item.address) for item in answer)
+    except (dns.exception.DNSException, OSError) as exc:
+        plan.notes.append(f"pre-capture lookup of {host}: {exc}")
+        found = ()
+    try:  # the system resolver (hosts file, loopback answers) is what browsers use
+        infos = socket.getaddrinfo(host, None, socket.AF_INET, socket.SOCK_STREAM)
+        found = tuple(dict.fromkeys([*found, *(str(i[4][0]) for i in infos)]))
+    except OSError:
+        pass
+    return found
+
+
+def _must_refuse(given: WizardInput, host: str, port: int) -> bool:
+    return any(t.host == host and t.port == port for t in given.profile.must_refuse)
+
+
+def _read_limited(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(BROWSER_PAC_MAX_BYTES + 1)
+
+
+def _first_address(addresses: tuple[str, ...]) -> str:
+    for address in addresses:
+        if "." in address and not address.startswith("127."):
+            return address
+    return "127.0.0.1"
+
+
+async def _evaluate(script: str, given: WizardInput, my_ip: str | None) -> PacEvaluationObservation:
+    from wiresleuth.probes.local_listeners import local_addresses
+    from wiresleuth.probes.pac_sandbox import evaluate_pac
+
+    if my_ip is None:
+        loop = asyncio.get_running_loop()
+        my_ip = _first_address(await loop.run_in_executor(None, local_addresses))
+    targets = [(t.url, t.host) for t in given.targets]
+    return await evaluate_pac(script, targets, my_ip=my_ip)
+
+
+async def _probe_rewrites(
+    tests: tuple[DnsAnswerObservation, ...], timeout: float
+) -> tuple[HttpExchangeObservation, ...]:
+    """``GET /`` at each address a random name got: what answers there."""
+    from wiresleuth.probes.http_get import http_get
+
+    addresses = list(dict.fromkeys(a for t in tests if t.rcode == "NOERROR" for a in t.addresses))
+    return tuple(
+        await asyncio.gather(
+            *(
+                http_get(
+                    f"http://{a}/",
+                    a,
+                    80,
+                    host=a,
+                    path="/",
+                    connect_timeout=timeout,
+                    read_timeout=timeout,
+                    size_limit=16384,
+                )
+                for a in addresses[:2]
+            )
+        )
+    )
+
+
+async def _listeners_on(port: int, finder: Any) -> tuple[ListenerObservation, ...]:
+    from wiresleuth.probes.local_listeners import owner_of
+
+    loop = asyncio.get_running_loop()
+    found, _error = await loop.run_in_executor(None, finder, (port,))
+    result = []
+    for address, listen_port, pid in found:
+        owner = await loop.run_in_executor(None, owner_of, pid)
+        result.append(ListenerObservation(address=address, port=listen_port, **owner))
+    return tuple(result)
+
+
+async def _fetch_and_rtt(
+    url: str, address: str, port: int, host: str, path: str, kind: str, given: WizardInput
+) -> tuple[HttpExchangeObservation, Any]:
+    from wiresleuth.probes.http_get import http_get
+    from wiresleuth.probes.path_rtt import measure_path_rtt
+    from wiresleuth.probes.tls_contexts import os_trust_context
+
+    budgets = given.profile.budgets
+    rtt_task = None
+    if kind not in ("loopback", "this_machine"):
+        rtt_task = asyncio.create_task(
+            measure_path_rtt(address, avoid_port=port, timeout=budgets.icmp)
+        )
+    try:
+        fetch = await http_get(
+            url,
+            address,
+            port,
+            host=host if port in (80, 443) else f"{host}:{port}",
+            path=path,
+            connect_timeout=budgets.connect,
+            read_timeout=budgets.tls_handshake,
+            size_limit=BROWSER_PAC_MAX_BYTES + 1,
+            tls=os_trust_context() if urlsplit(url).scheme == "https" else None,
+        )
+        path_rtt = await rtt_task if rtt_task is not None else None
+    finally:
+        if rtt_task is not None:
+            rtt_task.cancel()
+    return fetch, path_rtt
+
+
+def _report(fetch: HttpExchangeObservation, progress: Progress) -> None:
+    target = f"{fetch.address}:{fetch.connect.port}"
+    progress.socket_event(target, "connect", fetch.connect.started_at, "PAC fetch")
+    if fetch.connect.connected_at is not None:
+        progress.socket_event(target, "established", fetch.connect.connected_at, "PAC fetch")
+    if fetch.first_byte_at is not None:
+        progress.socket_event(target, "first-byte", fetch.first_byte_at, "PAC fetch")
+    if fetch.outcome != "answered":
+        progress.socket_event(target, fetch.outcome, fetch.ended_at, fetch.error or "")
+
+
+async def _discover(given: WizardInput) -> tuple[WpadCandidateObservation, ...]:
+    """Try each WPAD candidate in order until one serves a PAC (DNS, then GET)."""
+    from wiresleuth.probes.dns_lookup import dns_query
+    from wiresleuth.probes.http_get import http_get
+
+    loop = asyncio.get_running_loop()
+    domains = await loop.run_in_executor(None, _search_domains)
+    budgets = given.profile.budgets
+    found: list[WpadCandidateObservation] = []
+    for url in wpad_candidates(domains):
+        host, port, path = _host_port(url)
+        assert host is not None and port is not None
+        answer = await dns_query(host, timeout=budgets.connect)
+        if answer.rcode != "NOERROR" or not answer.addresses:
+            found.append(
+                WpadCandidateObservation(url=url, host=host, dns=answer, outcome="no_such_name")
+            )
+            continue
+        fetch = await http_get(
+            url,
+            answer.addresses[0],
+            port,
+            host=host,
+            path=path,
+            connect_timeout=budgets.connect,
+            read_timeout=budgets.tls_handshake,
+            size_limit=BROWSER_PAC_MAX_BYTES + 1,
+        )
+        cls = classify_fetch(fetch)
+        outcome = {"served": "found", "http_error": "http_status"}.get(cls.kind, "unreachable")
+        found.append(
+            WpadCandidateObservation(url=url, host=host, dns=answer, fetch=fetch, outcome=outcome)
+        )
+        if outcome == "found":
+            break
+    return tuple(found)
+
+
+def _search_domains() -> list[str]:
+    """The DNS search domains, then this computer's own domain."""
+    import socket
+
+    from wiresleuth.platform.host import current
+    from wiresleuth.platform.unavailable import FactUnavailable
+
+    domains: list[str] = []
+    try:
+        config, _problems = current().dns()
+        domains += list(config.search)
+    except FactUnavailable as exc:
+        log.info("no DNS search domains: %s", exc)
+    fqdn = socket.getfqdn()
+    if "." in fqdn:
+        domains.append(fqdn.split(".", 1)[1])
+    return list(dict.fromkeys(domains))

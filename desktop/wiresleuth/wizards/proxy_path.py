@@ -1,0 +1,562 @@
+"""Proxy-path wizard: for each target, the route a client takes (PAC, profile proxy, environment
+or DIRECT) and the alternatives, tested the way the client would use them.
+
+Per target: a direct TCP connect; through every known proxy a ``CONNECT host:port`` (secure
+sites, any port the profile lists) or a ``GET http://...`` (plain sites); a 407 is answered
+only with credentials typed in this run. In parallel, a tunnel to each secure site is held
+open, direct and through the proxy, with light traffic (case C2). Plain sites also get a
+request with a Host header no server knows, to catch a transparent proxy (case C6). The
+profile's ``path_proof`` endpoints get a marker directly and via each proxy (case C9), and
+its ``must_refuse`` endpoints a connect that must fail (case C3).
+
+The seam for the PAC decision is ``PacDecider``: give the wizard one and it asks it for
+``FindProxyForURL``'s answer per target; without one (or when it answers None) the wizard
+uses the profile's proxy, then the environment's ``*_proxy`` variables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import ipaddress
+import logging
+import secrets
+import socket
+import time
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from wiresleuth.analysis.proxy_path_findings import analyse_proxy_wizard
+from wiresleuth.analysis.proxy_routes import environment_proxy, plan_routes, proxies_of
+from wiresleuth.model.observations import ConnectObservation
+from wiresleuth.model.plan import FlowSpec
+from wiresleuth.model.proxy_observations import (
+    DirectHttpObservation,
+    HoldObservation,
+    MarkerObservation,
+    ProxyExchange,
+    ProxyReachObservation,
+    ProxyTargetObservation,
+    ProxyWizardObservations,
+    RoutePlan,
+)
+from wiresleuth.model.target import Target
+from wiresleuth.probes.errors import describe_os_error
+from wiresleuth.probes.http_wire import NotHttp, ResponseParser, origin_request
+from wiresleuth.probes.marker_send import send_marker
+from wiresleuth.probes.path_rtt import measure_path_rtt
+from wiresleuth.probes.proxy_auth import ProxyCredentials
+from wiresleuth.probes.proxy_exchange import through_proxy
+from wiresleuth.probes.resolve import resolve
+from wiresleuth.probes.tcp_connect import tcp_connect
+from wiresleuth.probes.tunnel_hold import hold_connection
+from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+
+log = logging.getLogger(__name__)
+
+MIN_HOLD = 2.0
+"""Below this many seconds a hold proves nothing; the wizard skips it and says so."""
+_FLOW_LOOKUP_TIMEOUT = 2.0
+
+
+class PacDecider(Protocol):
+    """Where the PAC decision plugs in (the PAC wizard's evaluator implements it)."""
+
+    async def find_proxy(self, pac_url: str, target: Target) -> str | None:
+        """``FindProxyForURL(target.url, target.host)`` of the PAC at ``pac_url``; None when
+        the PAC could not be fetched or evaluated (the wizard then falls back)."""
+
+
+def _split(proxy: str) -> tuple[str, int]:
+    host, _, port = proxy.rpartition(":")
+    return host.strip("[]"), int(port)
+
+
+def _is_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _lookup_now(host: str) -> str | None:
+    """Blocking lookup for ``flows()`` (sync in the engine contract), bounded by a thread."""
+    if _is_literal(host):
+        return host
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    try:
+        future = pool.submit(socket.getaddrinfo, host, None, type=socket.SOCK_STREAM)
+        infos = future.result(timeout=_FLOW_LOOKUP_TIMEOUT)
+    except (OSError, concurrent.futures.TimeoutError):
+        return None
+    finally:
+        pool.shutdown(wait=False)
+    return str(infos[0][4][0]) if infos else None
+
+
+class ProxyPathWizard(Wizard):
+    """Does each site work directly, through the proxy, both or neither, and why?"""
+
+    id = "proxy"
+    needs = ("pac",)
+    title = "Proxy path"
+    description = (
+        "Tests each site the way your computer reaches it (directly or through the proxy) and "
+        "the other way too, holds long connections open, and proves which path delivers."
+    )
+
+    def __init__(
+        self,
+        *,
+        credentials: ProxyCredentials | None = None,
+        pac: PacDecider | None = None,
+        environment: Mapping[str, str] | None = None,
+    ) -> None:
+        self.credentials = credentials
+        """Typed by the user in this run (``wiresleuth run --proxy-user``); never stored."""
+        self._pac = pac
+        self._environment = environment
+
+    # -- what will be tested ------------------------------------------------------------
+
+    def environment(self) -> Mapping[str, str]:
+        """The ``*_proxy`` settings in force (credentials already removed)."""
+        if self._environment is None:
+            from wiresleuth.platform.proxy_env import proxy_environment
+
+            self._environment = proxy_environment()
+        return self._environment
+
+    def _known_proxies(self, given: WizardInput) -> tuple[str, ...]:
+        env = self.environment()
+        extra = [given.profile.proxy]
+        for scheme in ("https", "http"):
+            probe = Target(host="wiresleuth.invalid", port=443, scheme=scheme)
+            proxy, _ = environment_proxy(probe, env)
+            extra.append(proxy)
+        return proxies_of([], *extra)
+
+    def _targets(self, given: WizardInput) -> list[Target]:
+        """Secure sites only matter here when a proxy exists; plain sites always do."""
+        has_proxy = bool(self._known_proxies(given)) or given.profile.pac_url is not None
+        return [t for t in given.targets if t.scheme == "http" or has_proxy]
+
+    def _hold_seconds(self, given: WizardInput) -> float:
+        budgets = given.profile.budgets
+        cap = budgets.run * 0.75 - budgets.connect - budgets.tls_handshake
+        return max(0.0, min(budgets.tunnel_hold, cap))
+
+    def flows(self, given: WizardInput) -> list[FlowSpec]:
+        flows: list[FlowSpec] = []
+        for proxy in self._known_proxies(given):
+            host, port = _split(proxy)
+            address = _lookup_now(host)
+            if address is not None:
+                flows.append(FlowSpec(address=address, proto="tcp", port=port))
+        for target in self._targets(given):
+            for address in given.addresses(target)[:1]:
+                flows.append(FlowSpec(address=address, proto="tcp", port=target.port))
+                if target.scheme == "http":
+                    flows += [
+                        FlowSpec(address=address, proto="icmp"),
+                        FlowSpec(address=address, proto="tcp", port=9),
+                    ]
+        for endpoint in (*given.profile.path_proof, *given.profile.must_refuse):
+            address = _lookup_now(endpoint.host)
+            if address is not None:
+                flows.append(FlowSpec(address=address, proto="tcp", port=endpoint.port))
+                if endpoint in given.profile.must_refuse:
+                    flows.append(FlowSpec(address=address, proto="icmp"))
+        return flows
+
+    def steps(self, given: WizardInput) -> int:
+        targets = self._targets(given)
+        holds = 1 if any(t.scheme == "https" for t in targets) and self._known_proxies(given) else 0
+        profile = given.profile
+        return 1 + len(targets) + holds + len(profile.path_proof) + len(profile.must_refuse)
+
+    # -- running ------------------------------------------------------------------------
+
+    async def run(self, given: WizardInput, progress: Progress) -> ProxyWizardObservations:
+        notes: list[str] = []
+        targets = self._targets(given)
+        plans = [await self._plan(given, target, notes) for target in targets]
+        proxies = proxies_of(plans, *self._known_proxies(given))
+        for plan in plans:
+            for route in plan.routes:
+                if route.kind == "SOCKS":
+                    notes.append(f"{plan.target}: SOCKS route {route.proxy} not tested")
+        reach = await asyncio.gather(*(self._reach(p, given) for p in proxies))
+        progress.step(f"{len(proxies)} prox{'y' if len(proxies) == 1 else 'ies'} checked")
+        usable = [
+            (r.proxy, r.address)
+            for r in reach
+            if r.address and r.connect and r.connect.connected_at
+        ]
+        hold_seconds = self._hold_seconds(given)
+        hold_targets = [t for t in targets if t.scheme == "https"] if proxies else []
+        holds_task: asyncio.Task[list[HoldObservation]] | None = None
+        if hold_targets and hold_seconds >= MIN_HOLD:
+            holds_task = asyncio.create_task(
+                self._holds(hold_targets, given, usable[:1], hold_seconds, progress)
+            )
+        elif hold_targets:
+            notes.append(
+                f"tunnel hold skipped: {hold_seconds:.1f} s left by the run budget (min {MIN_HOLD:g} s)"
+            )
+            progress.step("tunnel hold skipped")
+        try:
+            results = await asyncio.gather(
+                *(
+                    self._target(t, plan, given, usable, progress)
+                    for t, plan in zip(targets, plans, strict=True)
+                ),
+                *(self._markers(e, given, usable, progress) for e in given.profile.path_proof),
+                *(self._refusal(e, given, progress) for e in given.profile.must_refuse),
+            )
+            holds = await holds_task if holds_task is not None else []
+        finally:
+            if holds_task is not None:
+                holds_task.cancel()
+        per_target = [r for r in results if isinstance(r, ProxyTargetObservation)]
+        markers = [m for r in results if isinstance(r, tuple) for m in r]
+        refusals = [r for r in results if isinstance(r, DirectHttpObservation)]
+        by_target: dict[str, list[HoldObservation]] = {}
+        for hold in holds:
+            by_target.setdefault(hold.target, []).append(hold)
+        per_target = [
+            ProxyTargetObservation(
+                target=o.target,
+                scheme=o.scheme,
+                address=o.address,
+                plan=o.plan,
+                direct=o.direct,
+                via_proxy=o.via_proxy,
+                holds=tuple(by_target.get(o.target, ())),
+                direct_http=o.direct_http,
+            )
+            for o in per_target
+        ]
+        return ProxyWizardObservations(
+            proxies=tuple(reach),
+            targets=tuple(per_target),
+            markers=tuple(markers),
+            refusals=tuple(refusals),
+            credentials=self.credentials.user if self.credentials else None,
+            hold_seconds=hold_seconds if holds_task is not None else 0.0,
+            notes=tuple(dict.fromkeys(notes)),
+        )
+
+    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
+        findings, labels = analyse_proxy_wizard(observations, view.flows, view.packets)
+        return WizardAnalysis(findings=tuple(findings), labels=labels)
+
+    async def _plan(self, given: WizardInput, target: Target, notes: list[str]) -> RoutePlan:
+        pac_result: str | None = None
+        pac_url = given.profile.pac_url
+        earlier = given.earlier.get("pac")
+        if pac_url is not None and self._pac is None and earlier is not None:
+            # The PAC wizard already fetched and evaluated the script in its sandbox.
+            pac_result = _pac_decision(earlier, target)
+            if pac_result is None:
+                notes.append(f"{target.key}: the PAC gave no decision; profile/environment used")
+        elif pac_url is not None and self._pac is not None:
+            pac_result = await self._pac.find_proxy(pac_url, target)
+            if pac_result is None:
+                notes.append(f"{target.key}: the PAC gave no decision; profile/environment used")
+        elif pac_url is not None:
+            notes.append(
+                "the PAC decision is not wired into this wizard yet; profile/environment used"
+            )
+        return plan_routes(
+            target,
+            pac_result=pac_result,
+            profile_proxy=given.profile.proxy,
+            environment=self.environment(),
+        )
+
+    async def _reach(self, proxy: str, given: WizardInput) -> ProxyReachObservation:
+        host, port = _split(proxy)
+        found = await resolve(host, timeout=given.profile.budgets.connect)
+        if not found.addresses:
+            return ProxyReachObservation(proxy=proxy, address=None, error=found.error)
+        address = found.addresses[0]
+        sock, conn = await tcp_connect(address, port, timeout=given.profile.budgets.connect)
+        if sock is not None:
+            sock.close()
+        return ProxyReachObservation(proxy=proxy, address=address, connect=conn)
+
+    async def _direct(self, address: str, port: int, given: WizardInput) -> ConnectObservation:
+        sock, conn = await tcp_connect(address, port, timeout=given.profile.budgets.connect)
+        if sock is not None:
+            sock.close()
+        return conn
+
+    async def _exchange(
+        self, target: Target, proxy: tuple[str, str], given: WizardInput
+    ) -> ProxyExchange:
+        budgets = given.profile.budgets
+        sock, exchange = await through_proxy(
+            proxy[0], proxy[1], target,
+            method="CONNECT" if target.scheme == "https" else "GET",
+            credentials=self.credentials,
+            connect_timeout=budgets.connect, answer_timeout=budgets.tls_handshake,
+        )  # fmt: skip
+        if sock is not None:
+            sock.close()
+        return exchange
+
+    async def _target(
+        self,
+        target: Target,
+        plan: RoutePlan,
+        given: WizardInput,
+        proxies: list[tuple[str, str]],
+        progress: Progress,
+    ) -> ProxyTargetObservation:
+        addresses = given.addresses(target)
+        address = addresses[0] if addresses else None
+        direct_task = (
+            asyncio.create_task(self._direct(address, target.port, given)) if address else None
+        )
+        http_task = (
+            asyncio.create_task(self._direct_http(target, address, given))
+            if address and target.scheme == "http"
+            else None
+        )
+        exchanges = await asyncio.gather(*(self._exchange(target, p, given) for p in proxies))
+        direct = await direct_task if direct_task else None
+        direct_http = await http_task if http_task else None
+        for exchange in exchanges:
+            progress.socket_event(
+                target.key, f"via {exchange.proxy}: {exchange.outcome}", exchange.ended_at
+            )
+        if direct is not None:
+            progress.socket_event(
+                target.key,
+                "direct: " + ("connected" if direct.connected_at else str(direct.error)),
+                direct.connected_at or direct.started_at,
+            )
+        progress.step(
+            f"{target.key}: direct {'ok' if direct and direct.connected_at else 'failed'}"
+        )
+        return ProxyTargetObservation(
+            target=target.key, scheme=target.scheme, address=address, plan=plan, direct=direct,
+            via_proxy=tuple(exchanges), direct_http=direct_http,
+        )  # fmt: skip
+
+    async def _direct_http(
+        self, target: Target, address: str, given: WizardInput
+    ) -> DirectHttpObservation:
+        """A request with a Host no server has: only a proxy in between answers it as one."""
+        budgets = given.profile.budgets
+        rtt_task = asyncio.create_task(
+            measure_path_rtt(address, avoid_port=target.port, timeout=budgets.icmp)
+        )
+        bogus = f"wiresleuth-{secrets.token_hex(6)}.invalid"
+        try:
+            observation = await self._ask(target, address, bogus, given)
+            path = await rtt_task
+        finally:
+            rtt_task.cancel()
+        return DirectHttpObservation(
+            target=observation.target, address=address, host_header=bogus,
+            connect=observation.connect, answer=observation.answer, path_rtt=path,
+            error=observation.error,
+        )  # fmt: skip
+
+    async def _ask(
+        self, target: Target, address: str, host: str, given: WizardInput
+    ) -> DirectHttpObservation:
+        budgets = given.profile.budgets
+        sock, conn = await tcp_connect(address, target.port, timeout=budgets.connect)
+        if sock is None:
+            return DirectHttpObservation(
+                target=target.key, address=address, host_header=host, connect=conn, error=conn.error
+            )
+        loop = asyncio.get_running_loop()
+        parser = ResponseParser()
+        error: str | None = None
+        deadline = time.monotonic() + budgets.tls_handshake
+        try:
+            await loop.sock_sendall(
+                sock, origin_request("GET", host, target.path, keep_alive=False)
+            )
+            while parser.answer is None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    error = f"no answer within {budgets.tls_handshake:g} s"
+                    break
+                try:
+                    data = await asyncio.wait_for(loop.sock_recv(sock, 65536), left)
+                except TimeoutError:
+                    continue
+                if not data:
+                    error = "closed without an answer"
+                    break
+                parser.feed(data, time.time())
+        except NotHttp as exc:
+            error = str(exc)
+        except OSError as exc:
+            error = describe_os_error(exc)
+        finally:
+            sock.close()
+        return DirectHttpObservation(
+            target=target.key, address=address, host_header=host, connect=conn,
+            answer=parser.answer, error=error,
+        )  # fmt: skip
+
+    async def _holds(
+        self,
+        targets: list[Target],
+        given: WizardInput,
+        proxies: list[tuple[str, str]],
+        seconds: float,
+        progress: Progress,
+    ) -> list[HoldObservation]:
+        jobs = []
+        for target in targets:
+            addresses = given.addresses(target)
+            if addresses:
+                jobs.append(self._hold_direct(target, addresses[0], given, seconds))
+            for proxy in proxies:
+                jobs.append(self._hold_proxy(target, proxy, given, seconds))
+        holds = list(await asyncio.gather(*jobs))
+        for hold in holds:
+            progress.socket_event(hold.target, f"hold {hold.route}: {hold.outcome}", hold.ended_at)
+        progress.step(f"{len(holds)} connection(s) held for up to {seconds:g} s")
+        return holds
+
+    async def _hold_direct(
+        self, target: Target, address: str, given: WizardInput, seconds: float
+    ) -> HoldObservation:
+        budgets = given.profile.budgets
+        sock, conn = await tcp_connect(address, target.port, timeout=budgets.connect)
+        if sock is None:
+            now = time.time()
+            return HoldObservation(
+                target=target.key, route="DIRECT", wanted=seconds, connect=conn,
+                outcome="connect_failed", started_at=now, ended_at=now, error=conn.error,
+            )  # fmt: skip
+        return await hold_connection(
+            sock, conn, target, route="DIRECT", wanted=seconds,
+            answer_timeout=budgets.tls_handshake,
+        )  # fmt: skip
+
+    async def _hold_proxy(
+        self, target: Target, proxy: tuple[str, str], given: WizardInput, seconds: float
+    ) -> HoldObservation:
+        budgets = given.profile.budgets
+        route = f"PROXY {proxy[0]}"
+        sock, exchange = await through_proxy(
+            proxy[0], proxy[1], target, method="CONNECT", credentials=self.credentials,
+            connect_timeout=budgets.connect, answer_timeout=budgets.tls_handshake,
+        )  # fmt: skip
+        if sock is None:
+            now = time.time()
+            outcome = "connect_failed" if exchange.outcome == "connect_failed" else "setup_failed"
+            return HoldObservation(
+                target=target.key, route=route, wanted=seconds, connect=exchange.connect,
+                outcome=outcome, started_at=now, ended_at=now,
+                error=exchange.error or f"CONNECT: {exchange.outcome}",
+            )  # fmt: skip
+        return await hold_connection(
+            sock, exchange.connect, target, route=route, wanted=seconds,
+            answer_timeout=budgets.tls_handshake,
+        )  # fmt: skip
+
+    async def _markers(
+        self,
+        endpoint: Target,
+        given: WizardInput,
+        proxies: list[tuple[str, str]],
+        progress: Progress,
+    ) -> tuple[MarkerObservation, ...]:
+        budgets = given.profile.budgets
+        found = await resolve(endpoint.host, timeout=budgets.connect)
+        jobs = []
+        if found.addresses:
+            jobs.append(
+                send_marker(
+                    endpoint,
+                    found.addresses[0],
+                    proxy=None,
+                    credentials=None,
+                    connect_timeout=budgets.connect,
+                    answer_timeout=budgets.tls_handshake,
+                )
+            )
+        for proxy in proxies:
+            jobs.append(
+                send_marker(
+                    endpoint,
+                    found.addresses[0] if found.addresses else endpoint.host,
+                    proxy=proxy,
+                    credentials=self.credentials,
+                    connect_timeout=budgets.connect,
+                    answer_timeout=budgets.tls_handshake,
+                )
+            )
+        markers: list[MarkerObservation] = list(await asyncio.gather(*jobs))
+        if not found.addresses:
+            markers.insert(
+                0,
+                MarkerObservation(
+                    target=endpoint.key,
+                    route="DIRECT",
+                    marker="",
+                    outcome="connect_failed",
+                    error=f"name did not resolve: {found.error}",
+                ),
+            )
+        for marker in markers:
+            progress.socket_event(
+                endpoint.key, f"marker {marker.route}: {marker.outcome}",
+                marker.acked_at or marker.sent_at or time.time(),
+            )  # fmt: skip
+        progress.step(f"{endpoint.key}: path proof sent")
+        return tuple(markers)
+
+    async def _refusal(
+        self, endpoint: Target, given: WizardInput, progress: Progress
+    ) -> DirectHttpObservation:
+        budgets = given.profile.budgets
+        found = await resolve(endpoint.host, timeout=budgets.connect)
+        if not found.addresses:
+            progress.step(f"{endpoint.key}: did not resolve")
+            now = time.time()
+            return DirectHttpObservation(
+                target=endpoint.key, address="", host_header=endpoint.host,
+                connect=ConnectObservation(address="", port=endpoint.port, started_at=now,
+                                           error=f"name did not resolve: {found.error}"),
+            )  # fmt: skip
+        address = found.addresses[0]
+        rtt_task = asyncio.create_task(
+            measure_path_rtt(address, avoid_port=endpoint.port, timeout=budgets.icmp)
+        )
+        try:
+            observation = await self._ask(endpoint, address, endpoint.host, given)
+            path = await rtt_task
+        finally:
+            rtt_task.cancel()
+        progress.step(
+            f"{endpoint.key}: "
+            + ("refused as expected" if observation.connect.connected_at is None else "answered")
+        )
+        return DirectHttpObservation(
+            target=observation.target, address=address, host_header=observation.host_header,
+            connect=observation.connect, answer=observation.answer, path_rtt=path,
+            error=observation.error,
+        )  # fmt: skip
+
+
+def _pac_decision(observations: Any, target: Target) -> str | None:
+    """``FindProxyForURL``'s answer for ``target`` from the PAC wizard's evaluation."""
+    evaluation = getattr(observations, "evaluation", None)
+    if evaluation is None or evaluation.outcome != "ok":
+        return None
+    for decision in evaluation.decisions:
+        if decision.url == target.url and decision.result:
+            return str(decision.result)
+    return None

@@ -1,0 +1,1 @@
+"""Build tools for WireSleuth's installers (not part of the shipped program)."""

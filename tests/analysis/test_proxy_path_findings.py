@@ -1,0 +1,337 @@
+"""The proxy-path wizard's conclusions on scripted observations (and scripted packets)."""
+
+from __future__ import annotations
+
+from tests.analysis.scripted import Wire
+from wiresleuth.analysis.flows import assemble_flows
+from wiresleuth.analysis.proxy_path_findings import analyse_proxy_wizard
+from wiresleuth.model.finding import Finding, Severity
+from wiresleuth.model.observations import ConnectObservation, PathRttObservation
+from wiresleuth.model.proxy_observations import (
+    DirectHttpObservation,
+    HoldObservation,
+    HttpAnswer,
+    MarkerObservation,
+    ProxyExchange,
+    ProxyReachObservation,
+    ProxyTargetObservation,
+    ProxyWizardObservations,
+    Route,
+    RoutePlan,
+)
+
+T0 = 1_700_000_000.0
+PROXY = "198.18.2.10:3128"
+PROXY_IP = "198.18.2.10"
+
+
+def ok_connect(
+    address: str, port: int, local_port: int = 40000, rtt: float = 0.001
+) -> ConnectObservation:
+    return ConnectObservation(
+        address=address, port=port, started_at=T0, connected_at=T0 + rtt,
+        local_address="198.18.1.10", local_port=local_port,
+    )  # fmt: skip
+
+
+def failed_connect(address: str, port: int, error: str = "timeout") -> ConnectObservation:
+    return ConnectObservation(address=address, port=port, started_at=T0, error=error)
+
+
+def answer(status: int, reason: str, *headers: tuple[str, str]) -> HttpAnswer:
+    return HttpAnswer(status=status, reason=reason, headers=tuple(headers), at=T0 + 0.01)
+
+
+ASK_BASIC = answer(407, "Proxy Authentication Required", ("Proxy-Authenticate", 'Basic realm="x"'))
+
+
+def exchange(target: str, outcome: str, final: HttpAnswer, **kw: object) -> ProxyExchange:
+    return ProxyExchange(
+        proxy=PROXY, method="CONNECT", target=target, connect=ok_connect(PROXY_IP, 3128),
+        outcome=outcome, ended_at=T0 + 0.02, answer=final, **kw,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def proxied(target: str, *, direct: ConnectObservation | None, via: tuple[ProxyExchange, ...] = (),
+            holds: tuple[HoldObservation, ...] = (), first: Route | None = None) -> ProxyTargetObservation:  # fmt: skip
+    route = first or Route(kind="PROXY", proxy=PROXY)
+    return ProxyTargetObservation(
+        target=target, scheme="https", address="100.64.1.60",
+        plan=RoutePlan(target=target, routes=(route,), source="profile"),
+        direct=direct, via_proxy=via, holds=holds,
+    )  # fmt: skip
+
+
+def hold(route: str, outcome: str, seconds: float, conn: ConnectObservation, requests: int = 5) -> HoldObservation:  # fmt: skip
+    return HoldObservation(
+        target="meet.example:443", route=route, wanted=14.0, connect=conn, outcome=outcome,
+        started_at=T0, ended_at=T0 + seconds, requests=requests,
+        closed_by=conn.address if outcome in ("fin", "reset") else None,
+    )  # fmt: skip
+
+
+def run(obs: ProxyWizardObservations, packets: list | None = None) -> list[Finding]:  # type: ignore[type-arg]
+    findings, _ = analyse_proxy_wizard(obs, assemble_flows(packets or []), packets or [])
+    return findings
+
+
+def ids(findings: list[Finding]) -> list[str]:
+    return [f.id for f in findings]
+
+
+def only(findings: list[Finding], fid: str) -> Finding:
+    matching = [f for f in findings if f.id == fid]
+    assert len(matching) == 1, ids(findings)
+    return matching[0]
+
+
+def test_healthy_proxy_and_direct_say_nothing() -> None:
+    target = proxied(
+        "www.example:443",
+        direct=ok_connect("100.64.1.10", 443),
+        via=(exchange("www.example:443", "ok", answer(200, "Connection established")),),
+        holds=(
+            hold("DIRECT", "held", 14, ok_connect("100.64.1.10", 443)),
+            hold(f"PROXY {PROXY}", "held", 14, ok_connect(PROXY_IP, 3128)),
+        ),
+    )
+    assert run(ProxyWizardObservations(targets=(target,))) == []
+
+
+def test_c2_tunnel_closed_by_the_proxy_with_fin_seen_in_the_capture() -> None:
+    proxy_conn = ok_connect(PROXY_IP, 3128, local_port=50123)
+    wire = Wire(client=("198.18.1.10", 50123), server=(PROXY_IP, 3128), start=T0)
+    wire.handshake(rtt=0.001)
+    wire.send("client", b"CONNECT meet.example:443 HTTP/1.1\r\n\r\n")
+    wire.wait(8.2)
+    fin = wire.fin("server")
+    assert fin is not None
+    target = proxied(
+        "meet.example:443",
+        direct=ok_connect("100.64.1.60", 443),
+        via=(
+            exchange(
+                "meet.example:443",
+                "ok",
+                answer(200, "OK"),
+                first_answer=ASK_BASIC,
+                auth_scheme="Basic",
+                auth_user="alice",
+            ),
+        ),
+        holds=(
+            hold("DIRECT", "held", 14, ok_connect("100.64.1.60", 443, local_port=50100)),
+            hold(f"PROXY {PROXY}", "fin", 8.2, proxy_conn),
+        ),
+    )
+    findings = run(ProxyWizardObservations(targets=(target,), credentials="alice"), wire.packets)
+    assert set(ids(findings)) == {"proxy.tunnel_closed", "proxy.auth_required"}
+    closed = only(findings, "proxy.tunnel_closed")
+    assert closed.severity is Severity.PROBLEM
+    assert closed.values["seconds"] == 8.2 and closed.values["how"] == "FIN"
+    assert closed.values["closed_by"] == PROXY_IP and closed.values["direct"] == "held"
+    assert closed.values["auth_required"] is True
+    assert fin.number in closed.packets
+    assert "exempt" in closed.user_text.lower()
+    auth = only(findings, "proxy.auth_required")
+    assert auth.values["schemes"] == ["Basic"] and auth.values["login"] == "accepted"
+
+
+def test_both_holds_closed_together_is_the_servers_doing() -> None:
+    target = proxied(
+        "meet.example:443",
+        direct=ok_connect("100.64.1.60", 443),
+        via=(exchange("meet.example:443", "ok", answer(200, "OK")),),
+        holds=(
+            hold("DIRECT", "fin", 10.0, ok_connect("100.64.1.60", 443)),
+            hold(f"PROXY {PROXY}", "fin", 10.4, ok_connect(PROXY_IP, 3128)),
+        ),
+    )
+    assert run(ProxyWizardObservations(targets=(target,))) == []
+
+
+def test_a_reset_without_capture_names_the_socket_peer() -> None:
+    target = proxied(
+        "meet.example:443",
+        direct=ok_connect("100.64.1.60", 443),
+        via=(exchange("meet.example:443", "ok", answer(200, "OK")),),
+        holds=(
+            hold("DIRECT", "held", 14, ok_connect("100.64.1.60", 443)),
+            hold(f"PROXY {PROXY}", "reset", 5.0, ok_connect(PROXY_IP, 3128)),
+        ),
+    )
+    closed = only(run(ProxyWizardObservations(targets=(target,))), "proxy.tunnel_closed")
+    assert (closed.values["how"], closed.values["closed_by"]) == ("RST", PROXY_IP)
+    assert closed.packets == ()
+
+
+def test_c5_direct_blocked_works_via_proxy_and_other_host_denied() -> None:
+    tax = proxied(
+        "tax.example:2429",
+        direct=failed_connect("100.64.1.50", 2429),
+        via=(exchange("tax.example:2429", "ok", answer(200, "Connection established")),),
+    )
+    other = proxied(
+        "other.example:2429",
+        direct=failed_connect("100.64.1.51", 2429),
+        via=(
+            exchange(
+                "other.example:2429",
+                "denied",
+                answer(403, "Forbidden", ("X-Squid-Error", "ERR_ACCESS_DENIED 0")),
+            ),
+        ),
+    )
+    web = proxied(
+        "www.example:443",
+        direct=ok_connect("100.64.1.10", 443),
+        via=(
+            exchange(
+                "www.example:443",
+                "auth_required",
+                ASK_BASIC,
+                auth_note="no credentials typed in this run",
+            ),
+        ),
+    )
+    findings = run(ProxyWizardObservations(targets=(tax, other, web)))
+    assert sorted(ids(findings)) == sorted(
+        [
+            "path.works_only_via_proxy",
+            "proxy.connect_port_denied",
+            "path.direct_blocked",
+            "proxy.auth_required",
+        ]
+    )
+    works = only(findings, "path.works_only_via_proxy")
+    assert works.target == "tax.example:2429" and works.severity is Severity.WARNING
+    assert works.values["route"] == f"PROXY {PROXY}" and works.values["direct_error"] == "timeout"
+    denied = only(findings, "proxy.connect_port_denied")
+    assert denied.target == "other.example:2429" and denied.severity is Severity.PROBLEM
+    assert (denied.values["port"], denied.values["status"]) == (2429, 403)
+    assert denied.values["allowed_ports"] == [2429]
+    assert only(findings, "path.direct_blocked").target == "other.example:2429"
+    auth = only(findings, "proxy.auth_required")
+    assert auth.values["exempt"] == ["tax.example:2429"] and auth.values["login"] == "not typed"
+
+
+def test_works_only_via_proxy_is_a_problem_when_the_client_goes_direct() -> None:
+    target = proxied(
+        "app.example:443",
+        direct=failed_connect("100.64.1.80", 443, "refused"),
+        via=(exchange("app.example:443", "ok", answer(200, "OK")),),
+        first=Route(kind="DIRECT"),
+    )
+    works = only(run(ProxyWizardObservations(targets=(target,))), "path.works_only_via_proxy")
+    assert works.severity is Severity.PROBLEM and works.values["route"] == "DIRECT"
+
+
+def test_rejected_credentials() -> None:
+    target = proxied(
+        "www.example:443",
+        direct=ok_connect("100.64.1.10", 443),
+        via=(
+            exchange(
+                "www.example:443",
+                "auth_required",
+                ASK_BASIC,
+                first_answer=ASK_BASIC,
+                auth_scheme="Basic",
+                auth_user="alice",
+            ),
+        ),
+    )
+    findings = run(ProxyWizardObservations(targets=(target,), credentials="alice"))
+    rejected = only(findings, "proxy.auth_rejected")
+    assert rejected.values == {
+        "proxy": PROXY, "scheme": "Basic", "user": "alice", "targets": ["www.example:443"],
+    }  # fmt: skip
+    assert only(findings, "proxy.auth_required").values["login"] == "rejected"
+
+
+def test_unreachable_proxy() -> None:
+    reach = ProxyReachObservation(
+        proxy=PROXY, address=PROXY_IP, connect=failed_connect(PROXY_IP, 3128, "refused")
+    )
+    target = proxied("www.example:443", direct=ok_connect("100.64.1.10", 443))
+    down = only(
+        run(ProxyWizardObservations(proxies=(reach,), targets=(target,))), "proxy.unreachable"
+    )
+    assert down.values["error"] == "refused" and down.values["targets"] == ["www.example:443"]
+
+
+def direct_http(
+    answer_: HttpAnswer | None, handshake: float, path: float
+) -> ProxyTargetObservation:
+    observation = DirectHttpObservation(
+        target="www.example:80", address="100.64.1.10", host_header="wiresleuth-abc.invalid",
+        connect=ok_connect("100.64.1.10", 80, rtt=handshake), answer=answer_,
+        path_rtt=PathRttObservation(address="100.64.1.10", method="icmp", samples=(path,)),
+    )  # fmt: skip
+    return ProxyTargetObservation(
+        target="www.example:80", scheme="http", address="100.64.1.10",
+        plan=RoutePlan(target="www.example:80", routes=(Route(kind="DIRECT"),), source="none"),
+        direct=ok_connect("100.64.1.10", 80), direct_http=observation,
+    )  # fmt: skip
+
+
+def test_transparent_proxy_by_its_headers_or_its_speed() -> None:
+    by_headers = direct_http(
+        answer(503, "Service Unavailable", ("Via", "1.1 wccp-cache"), ("X-Cache", "MISS")),
+        handshake=0.1, path=0.1,
+    )  # fmt: skip
+    found = only(run(ProxyWizardObservations(targets=(by_headers,))), "proxy.transparent_http")
+    assert found.values["headers"] == {"Via": "1.1 wccp-cache", "X-Cache": "MISS"}
+    by_speed = direct_http(answer(400, "Bad Request"), handshake=0.0004, path=0.1)
+    fast = only(run(ProxyWizardObservations(targets=(by_speed,))), "proxy.transparent_http")
+    assert fast.values["handshake_rtt_ms"] == 0.4 and fast.values["headers"] == {}
+    honest = direct_http(answer(400, "Bad Request", ("Server", "nginx")), handshake=0.1, path=0.1)
+    assert run(ProxyWizardObservations(targets=(honest,))) == []
+
+
+def marker(route: str, outcome: str, seen: str | None = None) -> MarkerObservation:
+    return MarkerObservation(
+        target="app.example:9400", route=route, marker=f"ws-{route[:3].lower()}",
+        outcome=outcome, sent_at=T0, acked_at=T0 + 0.2 if seen else None, seen_from=seen,
+        connect=ok_connect(PROXY_IP if route != "DIRECT" else "100.64.1.70", 3128),
+        error=None if seen else "timeout",
+    )  # fmt: skip
+
+
+def test_c9_path_proof_direct_dropped_proxy_delivered() -> None:
+    obs = ProxyWizardObservations(
+        markers=(
+            marker("DIRECT", "connect_failed"),
+            marker(f"PROXY {PROXY}", "delivered", PROXY_IP),
+        )
+    )
+    findings = run(obs)
+    assert ids(findings) == ["pathproof.not_delivered", "pathproof.delivered"]
+    missing, arrived = findings
+    assert missing.severity is Severity.WARNING and missing.values["direct"] is True
+    assert missing.values["delivered_by"] == [f"PROXY {PROXY}"]
+    assert arrived.severity is Severity.INFO
+    assert arrived.values["proxy_seen_from"] == PROXY_IP and arrived.values["direct"] is False
+
+
+def test_path_proof_nothing_delivered_is_a_problem() -> None:
+    findings = run(ProxyWizardObservations(markers=(marker("DIRECT", "no_ack"),)))
+    assert ids(findings) == ["pathproof.not_delivered"]
+    assert findings[0].severity is Severity.PROBLEM
+
+
+def test_an_endpoint_that_must_refuse_but_answers() -> None:
+    refused = DirectHttpObservation(
+        target="pac.example:80", address="100.64.1.90", host_header="pac.example",
+        connect=failed_connect("100.64.1.90", 80, "refused"),
+    )  # fmt: skip
+    answered = DirectHttpObservation(
+        target="pac2.example:80", address="100.64.1.91", host_header="pac2.example",
+        connect=ok_connect("100.64.1.91", 80, rtt=0.0005), error="no answer within 3 s",
+        path_rtt=PathRttObservation(address="100.64.1.91", method="icmp", samples=(0.1,)),
+    )  # fmt: skip
+    findings = run(ProxyWizardObservations(refusals=(refused, answered)))
+    found = only(findings, "path.unexpected_handshake")
+    assert found.target == "pac2.example:80"
+    assert found.values["answered"] == "no answer within 3 s"
+    assert "close to you" in found.user_text

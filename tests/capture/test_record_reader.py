@@ -1,0 +1,237 @@
+"""CaptureReader: every container variant gives the same records; damage is skipped, said."""
+
+from __future__ import annotations
+
+import gzip
+import struct
+from pathlib import Path
+
+import pytest
+
+from tests.capture.corpora import corpus, names, packets
+from wiresleuth.capture.record_reader import CaptureReader, RecordBatch
+from wiresleuth.errors import CaptureFileError
+
+SOURCE = "http_google.pcapng"  # 12 Ethernet frames of one HTTP exchange
+
+
+def read_all(path: Path, **kw: int) -> tuple[list[tuple[int, bytes, float, int]], CaptureReader]:
+    """(number, frame, time, linktype) of every record, and the reader (closed)."""
+    out: list[tuple[int, bytes, float, int]] = []
+    with CaptureReader(path, **kw) as reader:
+        for batch in reader.batches():
+            for i in range(len(batch)):
+                out.append(
+                    (batch.first_number + i, batch.frame(i), float(batch.times[i]),
+                     int(batch.linktypes[i]))
+                )  # fmt: skip
+    return out, reader
+
+
+def scapy_frames(path: Path) -> list[tuple[bytes, float]]:
+    from scapy.utils import RawPcapNgReader
+
+    with RawPcapNgReader(str(path)) as reader:
+        return [(data, ((meta.tshigh << 32) | meta.tslow) / meta.tsresol) for data, meta in reader]
+
+
+def pcap_bytes(
+    items: list[tuple[bytes, float]], *, endian: str = "<", nano: bool = False, linktype: int = 1
+) -> bytes:
+    magic = 0xA1B23C4D if nano else 0xA1B2C3D4
+    scale = 1_000_000_000 if nano else 1_000_000
+    out = struct.pack(endian + "IHHiIII", magic, 2, 4, 0, 0, 262144, linktype)
+    for data, when in items:
+        seconds, fraction = divmod(round(when * scale), scale)
+        out += struct.pack(endian + "IIII", seconds, fraction, len(data), len(data)) + data
+    return out
+
+
+def block(kind: int, body: bytes, endian: str = "<") -> bytes:
+    body += b"\x00" * (-len(body) % 4)
+    size = 12 + len(body)
+    return struct.pack(endian + "II", kind, size) + body + struct.pack(endian + "I", size)
+
+
+def shb(endian: str = "<") -> bytes:
+    return block(0x0A0D0D0A, struct.pack(endian + "IHHq", 0x1A2B3C4D, 1, 0, -1), endian)
+
+
+def idb(linktype: int, endian: str = "<", *, tsresol: int | None = None, offset: int = 0) -> bytes:
+    options = b""
+    if tsresol is not None:
+        options += struct.pack(endian + "HH", 9, 1) + bytes([tsresol]) + b"\x00" * 3
+    if offset:
+        options += struct.pack(endian + "HHq", 14, 8, offset)
+    if options:
+        options += struct.pack(endian + "HH", 0, 0)
+    return block(1, struct.pack(endian + "HHI", linktype, 0, 262144) + options, endian)
+
+
+def epb(interface: int, data: bytes, ticks: int, endian: str = "<") -> bytes:
+    head = struct.pack(endian + "IIIII", interface, ticks >> 32, ticks & 0xFFFFFFFF, len(data), len(data))
+    return block(6, head + data, endian)
+
+
+@pytest.fixture(scope="module")
+def items() -> list[tuple[bytes, float]]:
+    return scapy_frames(packets(SOURCE))
+
+
+def test_pcapng_matches_scapy(items: list[tuple[bytes, float]]) -> None:
+    records, reader = read_all(packets(SOURCE))
+    assert [(frame, when) for _, frame, when, _ in records] == items
+    assert [n for n, *_ in records] == list(range(1, 13))
+    assert reader.format == "pcapng" and reader.packets == 12 and reader.warnings == []
+
+
+@pytest.mark.parametrize("endian", ["<", ">"])
+@pytest.mark.parametrize("nano", [False, True])
+@pytest.mark.parametrize("compress", [False, True])
+def test_every_pcap_variant(
+    tmp_path: Path, items: list[tuple[bytes, float]], endian: str, nano: bool, compress: bool
+) -> None:
+    data = pcap_bytes(items, endian=endian, nano=nano)
+    path = tmp_path / "copy.pcap"
+    path.write_bytes(gzip.compress(data) if compress else data)
+    records, reader = read_all(path)
+    assert [frame for _, frame, _, _ in records] == [frame for frame, _ in items]
+    for (_, _, ours, linktype), (_, theirs) in zip(records, items, strict=True):
+        assert ours == pytest.approx(theirs, abs=1e-6) and linktype == 1
+    assert reader.compressed is compress and reader.warnings == []
+
+
+def test_sections_byte_orders_interfaces_and_block_kinds(tmp_path: Path) -> None:
+    eth, raw = b"E" * 60, b"\x45" + b"R" * 39
+    content = (
+        shb("<")
+        + idb(1, "<")  # microseconds
+        + idb(101, "<", tsresol=9, offset=100)  # nanoseconds, 100 s later
+        + epb(0, eth, 1_000_000)
+        + block(4, b"\x00" * 8)  # name resolution block: skipped
+        + epb(1, raw, 2_000_000_000)
+        + block(3, struct.pack("<I", len(eth)) + eth)  # simple packet block, interface 0
+        + shb(">")  # a second section, big-endian, with its own interfaces
+        + idb(1, ">", tsresol=0x80 | 10)  # 2**-10 s
+        + block(2, struct.pack(">HHIIII", 0, 0, 0, 3 * 1024, len(eth), len(eth)) + eth, ">")
+        + epb(0, eth, 4 * 1024, ">")
+    )
+    path = tmp_path / "mixed.pcapng"
+    path.write_bytes(content)
+    records, reader = read_all(path)
+    assert [n for n, *_ in records] == [1, 2, 3, 4, 5]
+    assert [lt for *_, lt in records] == [1, 101, 1, 1, 1]
+    times = [when for _, _, when, _ in records]
+    assert times[0] == 1.0 and times[1] == 102.0 and times[3:] == [3.0, 4.0]
+    assert times[2] == times[1]  # a simple packet block has no time: the previous one's
+    assert [len(frame) for _, frame, _, _ in records] == [60, 40, 60, 60, 60]
+    assert len(reader.interfaces) == 3 and reader.warnings == []
+
+
+def test_small_batches_give_the_same_records_in_bounded_buffers(tmp_path: Path) -> None:
+    frames = [(bytes([i % 256]) * (200 + i % 1300), 1000.0 + i / 100) for i in range(3000)]
+    path = tmp_path / "many.pcap"
+    path.write_bytes(pcap_bytes(frames))
+    whole, _ = read_all(path)
+    batches: list[RecordBatch] = []
+    with CaptureReader(path, batch_bytes=1 << 16) as reader:
+        batches = list(reader.batches())
+    assert len(batches) > 20
+    assert max(len(b.buffer) for b in batches) <= 2 * (1 << 16) + 2000
+    chopped = [(b.first_number + i, b.frame(i)) for b in batches for i in range(len(b))]
+    assert chopped == [(n, frame) for n, frame, _, _ in whole]
+    assert [frame for _, frame, _, _ in whole] == [frame for frame, _ in frames]
+
+
+def test_record_with_impossible_length_is_skipped_and_reading_goes_on(tmp_path: Path) -> None:
+    frames = [(bytes([65 + i]) * 90, 5000.0 + i) for i in range(6)]
+    raw = bytearray(pcap_bytes(frames))
+    third = 24 + 2 * (16 + 90)
+    raw[third + 8 : third + 12] = struct.pack("<I", 0xFFFFFF00)  # caplen of record 3
+    path = tmp_path / "bad.pcap"
+    path.write_bytes(bytes(raw))
+    records, reader = read_all(path)
+    # record 3 keeps its number (damaged); the reader finds record 4 after the garbage
+    assert [(n, frame[:1]) for n, frame, _, _ in records] == [
+        (1, b"A"), (2, b"B"), (4, b"D"), (5, b"E"), (6, b"F"),
+    ]  # fmt: skip
+    assert any("packet 3 has an impossible length" in w for w in reader.warnings)
+
+
+def test_pcapng_block_with_broken_length_is_skipped(tmp_path: Path) -> None:
+    frames = [bytes([65 + i]) * 64 for i in range(4)]
+    blocks = [epb(0, frame, i * 1_000_000) for i, frame in enumerate(frames)]
+    broken = bytearray(blocks[1])
+    broken[4:8] = struct.pack("<I", 7)  # not a multiple of 4
+    path = tmp_path / "bad.pcapng"
+    path.write_bytes(shb() + idb(1) + blocks[0] + bytes(broken) + blocks[2] + blocks[3])
+    records, reader = read_all(path)
+    assert [frame[:1] for _, frame, _, _ in records] == [b"A", b"C", b"D"]
+    assert any("impossible length (7 bytes)" in w and "skipped" in w for w in reader.warnings)
+
+
+def test_file_cut_inside_the_last_record(tmp_path: Path, items: list[tuple[bytes, float]]) -> None:
+    whole = pcap_bytes(items)
+    path = tmp_path / "cut.pcap"
+    path.write_bytes(whole[:-30])
+    records, reader = read_all(path)
+    assert len(records) == 12 and len(records[-1][1]) == len(items[-1][0]) - 30
+    assert any("packet 12 is cut short" in w for w in reader.warnings)
+    path.write_bytes(pcap_bytes(items[:3]) + b"\x00" * 7)
+    records, reader = read_all(path)
+    assert len(records) == 3
+    assert any("ends with 7 bytes" in w for w in reader.warnings)
+
+
+def test_pcapng_cut_anywhere_is_never_fatal(tmp_path: Path) -> None:
+    data = packets(SOURCE).read_bytes()
+    for keep in (60, 300, 1000, 2000, len(data) - 3):
+        path = tmp_path / "cut.pcapng"
+        path.write_bytes(data[:keep])
+        records, reader = read_all(path)
+        assert len(records) < 12 and reader.warnings
+
+
+def test_max_packets(items: list[tuple[bytes, float]]) -> None:
+    records, reader = read_all(packets(SOURCE), max_packets=5)
+    assert len(records) == 5 and "only the first 5 packets were read" in reader.warnings
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"\xd4\xc3", "cut off inside its file header"),
+        (b"\xd4\xc3\xb2\xa1\x02\x00", "damaged or truncated file header"),
+        (b"GET / HTTP/1.1\r\n\r\n", "is not a capture file"),
+        (b"\x1f\x8bnot really gzip", "compressed .gzip. but damaged"),
+    ],
+)
+def test_files_we_cannot_read(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "x.pcap"
+    path.write_bytes(content)
+    with pytest.raises(CaptureFileError, match=message):
+        CaptureReader(path)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(CaptureFileError, match="cannot open"):
+        CaptureReader(tmp_path / "nope.pcapng")
+
+
+@pytest.mark.parametrize("name", names("tcpdump-tests"))
+def test_same_records_as_scapy_on_the_tcpdump_corpus(name: str) -> None:
+    """scapy's reader is the reference; it keeps at most 65535 bytes of a record."""
+    from scapy.utils import RawPcapReader
+
+    path = corpus("tcpdump-tests") / name
+    try:
+        with path.open("rb") as handle:
+            theirs = [data for data, _ in RawPcapReader(handle)]  # type: ignore[arg-type]
+    except Exception:
+        pytest.skip("scapy cannot read it either")
+    try:
+        records, _ = read_all(path)
+    except CaptureFileError:
+        pytest.fail("scapy reads this file, we reject it")
+    assert [frame[:65535] for _, frame, _, _ in records] == theirs

@@ -1,0 +1,115 @@
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from installers.linux import deb
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.parametrize(
+    ("pep440", "debian"),
+    [("0.1.0", "0.1.0"), ("1.2rc1", "1.2~rc1"), ("1.2.dev3", "1.2~dev3"), ("1.2.post1", "1.2+post1")],
+)
+def test_versions_sort_like_their_python_counterparts(pep440: str, debian: str) -> None:
+    assert deb.debian_version(pep440) == debian
+
+
+@pytest.mark.skipif(shutil.which("dpkg") is None, reason="needs dpkg")
+def test_debian_agrees_a_release_candidate_comes_first() -> None:
+    newer = subprocess.run(
+        ["dpkg", "--compare-versions", deb.debian_version("1.2rc1"), "lt", deb.debian_version("1.2")]
+    )
+    assert newer.returncode == 0
+
+
+def test_maintainer_takes_the_helpdesk_mail_when_there_is_one() -> None:
+    assert deb.maintainer_for("ACME IT", "+1 555 · it@acme.example") == "ACME IT <it@acme.example>"
+    assert deb.maintainer_for("", "+1 555") == "WireSleuth <wiresleuth@example.invalid>"
+    assert deb.maintainer_for("A <b>, c", "") == "A  b   c <wiresleuth@example.invalid>"
+
+
+def test_control_text_has_every_field_dpkg_needs() -> None:
+    fields = deb.ControlFields(
+        version="1.0",
+        architecture="amd64",
+        depends=("libc6 (>= 2.36)", "libxcb1"),
+        installed_kib=42,
+        maintainer="Desk <d@x.test>",
+        helpdesk="ACME IT",
+    )
+    text = deb.control_text(fields)
+    assert "Depends: libc6 (>= 2.36), libxcb1\n" in text
+    assert "Installed-Size: 42\n" in text
+    assert text.endswith(" Prepared for ACME IT.\n")
+    assert all(line.startswith(" ") or ": " in line for line in text.splitlines())
+
+
+def fake_app(folder: Path) -> Path:
+    (folder / "_internal").mkdir(parents=True)
+    (folder / "wiresleuth").write_text("#!/bin/sh\necho fake\n")
+    (folder / "wiresleuth").chmod(0o700)
+    (folder / "_internal" / "data.txt").write_text("x" * 1500)
+    (folder / "_internal" / "libx.so.1").write_bytes(b"a library, mode 755 in the wheel")
+    (folder / "_internal" / "libx.so.1").chmod(0o755)
+    (folder / "profile.toml").write_text('targets = []\n')
+    return folder
+
+
+@pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="needs dpkg-deb")
+def test_a_package_is_staged_and_built(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    deb.stage_tree(fake_app(tmp_path / "app"), root)
+    program = root / "usr/lib/wiresleuth/wiresleuth"
+    assert os.readlink(root / "usr/bin/wiresleuth") == "../lib/wiresleuth/wiresleuth"
+    assert (root / "usr/bin/wiresleuth").resolve() == program.resolve()
+    assert program.stat().st_mode & 0o777 == 0o755
+    assert (root / "usr/lib/wiresleuth/profile.toml").stat().st_mode & 0o777 == 0o644
+    assert (root / "usr/lib/wiresleuth/_internal/libx.so.1").stat().st_mode & 0o777 == 0o644
+    assert (root / "usr/share/mime/packages/wiresleuth.xml").is_file()
+    assert (root / "usr/share/icons/hicolor/48x48/apps/wiresleuth.png").is_file()
+    assert (root / "usr/share/icons/hicolor/scalable/apps/wiresleuth.svg").is_file()
+    assert (root / "usr/share/doc/wiresleuth/copyright").is_file()
+    fields = deb.ControlFields(
+        version="1.0", architecture="all", depends=("libc6",),
+        installed_kib=deb.installed_kib(root), maintainer="D <d@x.test>",
+    )  # fmt: skip
+    assert fields.installed_kib >= 2 + 16  # data.txt is two blocks; icons and docs add more
+    deb.write_control(root, fields)
+    sums = (root / "DEBIAN/md5sums").read_text()
+    assert "  usr/lib/wiresleuth/wiresleuth\n" in sums and "usr/bin/wiresleuth" not in sums
+    built = deb.dpkg_deb(root, tmp_path / "t.deb", compression="gzip", level=1)
+    listing = subprocess.run(["dpkg-deb", "-c", str(built)], capture_output=True, text=True).stdout
+    assert "root/root" in listing and "./usr/bin/wiresleuth -> ../lib/wiresleuth/wiresleuth" in listing
+    assert "./usr/share/doc/wiresleuth/changelog.gz" in listing
+    info = subprocess.run(["dpkg-deb", "-f", str(built), "Package", "Version"], capture_output=True, text=True)
+    assert info.stdout == "Package: wiresleuth\nVersion: 1.0\n"
+
+
+def test_the_maintainer_script_grants_only_cap_net_raw() -> None:
+    script = (deb.DEBIAN_FILES / "postinst").read_text()
+    assert 'setcap cap_net_raw=ep "$PROGRAM"' in script
+    assert "cap_net_admin=" not in script and "PROGRAM=/usr/lib/wiresleuth/wiresleuth" in script
+    assert subprocess.run(["sh", "-n", str(deb.DEBIAN_FILES / "postinst")]).returncode == 0
+
+
+@pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="needs desktop-file-utils")
+def test_the_desktop_entry_is_valid_and_opens_bundles() -> None:
+    entry = ROOT / "resources/linux/wiresleuth.desktop"
+    done = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "MimeType=application/x-wiresleuth-bundle;\n" in entry.read_text()
+    assert "Exec=wiresleuth open %f\n" in entry.read_text()  # `wiresleuth open FILE` shows it
+
+
+@pytest.mark.skipif(shutil.which("update-mime-database") is None, reason="needs shared-mime-info")
+def test_the_mime_type_claims_wsbundle_files(tmp_path: Path) -> None:
+    (tmp_path / "packages").mkdir()
+    shutil.copy(ROOT / "resources/linux/wiresleuth-mime.xml", tmp_path / "packages/wiresleuth.xml")
+    subprocess.run(["update-mime-database", str(tmp_path)], check=True, capture_output=True)
+    assert "60:application/x-wiresleuth-bundle:*.wsbundle" in (tmp_path / "globs2").read_text()
+    assert "application/x-wiresleuth-bundle application/zip" in (tmp_path / "subclasses").read_text()
+    assert "application/x-wiresleuth-bundle:wiresleuth" in (tmp_path / "icons").read_text()

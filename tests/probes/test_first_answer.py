@@ -1,0 +1,108 @@
+"""The first-answer probe against real loopback sockets: timings, TX timestamps, outcomes."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import sys
+import threading
+
+from wiresleuth.probes.df_echo import DfEcho, echo_request
+from wiresleuth.probes.first_answer import client_hello, first_answer, http_get
+
+
+def serve_once(reply: bytes, *, answer: bool = True) -> tuple[int, threading.Thread]:
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def run() -> None:
+        conn, _ = listener.accept()
+        with conn, listener:
+            conn.settimeout(5)
+            conn.recv(4096)
+            if answer:
+                conn.sendall(reply)
+            else:
+                conn.recv(4096)  # until the client gives up and closes
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return port, thread
+
+
+def test_answered_with_timings_and_the_kernel_send_time() -> None:
+    port, thread = serve_once(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+    got = asyncio.run(
+        first_answer(
+            "127.0.0.1",
+            port,
+            http_get("h"),
+            trigger="http-get",
+            purpose="t",
+            connect_timeout=2,
+            answer_timeout=2,
+        )
+    )
+    thread.join(5)
+    assert got.outcome == "answered" and got.bytes_received == 38
+    assert got.sent_at is not None and got.first_byte_at is not None
+    assert 0 <= got.first_byte_at - got.sent_at < 1
+    if sys.platform.startswith("linux"):
+        assert got.left_host_at is not None and 0 <= got.left_host_at - got.sent_at < 0.5
+        assert got.snd_mss and got.rcv_mss
+
+
+def test_silence_until_the_deadline() -> None:
+    port, thread = serve_once(b"", answer=False)
+    got = asyncio.run(
+        first_answer(
+            "127.0.0.1",
+            port,
+            client_hello("h"),
+            trigger="tls-client-hello",
+            purpose="t",
+            connect_timeout=2,
+            answer_timeout=0.5,
+        )
+    )
+    thread.join(5)
+    assert got.outcome == "silent" and got.first_byte_at is None
+    assert got.ended_at - (got.sent_at or 0) >= 0.5
+
+
+def test_refused_connect() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as spare:
+        port = spare.getsockname()[1]
+    got = asyncio.run(
+        first_answer(
+            "127.0.0.1",
+            port,
+            b"x",
+            trigger="http-get",
+            purpose="t",
+            connect_timeout=1,
+            answer_timeout=1,
+        )
+    )
+    assert got.outcome == "connect_failed" and got.connect.error == "refused"
+
+
+def test_client_hello_is_a_tls_handshake_record() -> None:
+    hello = client_hello("news.example")
+    assert hello[0] == 0x16 and hello[5] == 0x01 and b"news.example" in hello
+
+
+def test_echo_request_has_the_asked_ip_size() -> None:
+    assert len(echo_request(1, 1, 1280)) + 20 == 1280
+
+
+def test_df_echo_over_loopback_when_icmp_sockets_are_allowed() -> None:
+    try:
+        echo = DfEcho("127.0.0.1")
+    except OSError:
+        return  # neither a ping socket nor a raw socket is allowed here: nothing to prove
+    try:
+        got = asyncio.run(echo.probe(1500, 1.0))
+    finally:
+        echo.close()
+    assert (got.result, got.size) == ("reply", 1500)
