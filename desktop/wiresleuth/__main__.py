@@ -2,4 +2,5 @@
 
 from wiresleuth.cli.main import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # a spawned child (PAC sandbox) imports this module too
+    raise SystemExit(main())

@@ -23,8 +23,11 @@ from wiresleuth.model.packet import ICMP, ICMPV6, PacketRecord
 WIZARD = "tls"
 INTERCEPT_RATIO = 0.25
 """A handshake this much faster than the path cannot have reached the server."""
-MIN_PATH_RTT = 0.010
-"""Below this path RTT, timing cannot tell a nearby device from the server."""
+MIN_PATH_RTT = 0.020
+"""Below this path RTT, timing cannot tell a nearby device from the server (a busy host's own
+ICMP handling alone can add 10-15 ms)."""
+MIN_GAP = 0.015
+"""The handshake must also be this much faster than the path in absolute terms."""
 
 
 def analyse_tls_wizard(
@@ -148,7 +151,7 @@ class _TargetAnalysis:
         )
         if path is None or path.rtt is None or hs is None:
             return None
-        if path.rtt < MIN_PATH_RTT or hs >= path.rtt * INTERCEPT_RATIO:
+        if path.rtt < MIN_PATH_RTT or hs >= path.rtt * INTERCEPT_RATIO or path.rtt - hs < MIN_GAP:
             return None
         evidence = [
             Evidence(

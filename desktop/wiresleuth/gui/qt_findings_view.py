@@ -1,0 +1,220 @@
+"""Findings as a traffic-light list, each expandable to the engineer's text and evidence.
+
+Shows model Findings as they are; activating a piece of evidence (click, Enter) emits
+``evidence_activated`` so the viewer can select the packets it cites.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QIcon,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
+
+from wiresleuth.gui.qt_theme import SEVERITY_COLOURS
+from wiresleuth.model.finding import Evidence, Finding, Severity
+
+_EVIDENCE_ROLE = Qt.ItemDataRole.UserRole + 1
+_FINDING_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    """The child items of ``item``, in order."""
+    found = (item.child(index) for index in range(item.childCount()))
+    return [child for child in found if child is not None]
+
+
+def severity_icon(severity: Severity, size: int = 16) -> QIcon:
+    """A traffic-light mark whose shape also tells the severity (circle, triangle, 'i')."""
+    pixmap = QPixmap(size * 2, size * 2)  # drawn at 2x: crisp on HiDPI screens
+    pixmap.setDevicePixelRatio(2.0)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    colour = QColor(SEVERITY_COLOURS[severity])
+    painter.setPen(QPen(colour.darker(130), 1.0))
+    painter.setBrush(QBrush(colour))
+    margin = size * 0.12
+    if severity is Severity.WARNING:
+        path = QPainterPath()
+        path.moveTo(QPointF(size / 2, margin))
+        path.lineTo(QPointF(size - margin, size - margin))
+        path.lineTo(QPointF(margin, size - margin))
+        path.closeSubpath()
+        painter.drawPath(path)
+    else:
+        painter.drawEllipse(QPointF(size / 2, size / 2), size / 2 - margin, size / 2 - margin)
+    painter.setPen(QPen(QColor("white"), size * 0.12))
+    if severity is Severity.PROBLEM:
+        painter.drawLine(QPointF(size / 2, size * 0.28), QPointF(size / 2, size * 0.58))
+        painter.drawPoint(QPointF(size / 2, size * 0.72))
+    elif severity is Severity.INFO:
+        painter.drawLine(QPointF(size / 2, size * 0.45), QPointF(size / 2, size * 0.72))
+        painter.drawPoint(QPointF(size / 2, size * 0.30))
+    painter.end()
+    return QIcon(pixmap)
+
+
+class _WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their wrapped text: QTreeView would otherwise elide long findings."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self._tree = tree
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        icon = 22 if index.data(Qt.ItemDataRole.DecorationRole) is not None else 0
+        indent = self._tree.indentation() * (depth + (1 if self._tree.rootIsDecorated() else 0))
+        width = max(self._tree.viewport().width() - indent - icon - 12, 80)
+        font = index.data(Qt.ItemDataRole.FontRole)
+        metrics = QFontMetrics(font if isinstance(font, QFont) else option.font)
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        box = metrics.boundingRect(QRect(0, 0, width, 100_000), int(Qt.TextFlag.TextWordWrap), text)
+        return QSize(width, max(box.height(), metrics.height()) + 6)
+
+
+class QtFindingsView(QTreeWidget):
+    """A tree: finding -> what it means, then "For the engineer" -> text, evidence, ID."""
+
+    evidence_activated = Signal(object, object)
+    """(Finding, Evidence) the user chose."""
+    finding_selected = Signal(object)
+    """The Finding whose row is current (or None)."""
+
+    def __init__(self, parent: QWidget | None = None, *, engineer: bool = False) -> None:
+        super().__init__(parent)
+        self._engineer = engineer
+        self.setHeaderHidden(True)
+        self.setColumnCount(1)
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setUniformRowHeights(False)
+        self.setItemDelegate(_WrappingDelegate(self))
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setIconSize(QSize(16, 16))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setAccessibleName(self.tr("Findings"))
+        self.setAccessibleDescription(
+            self.tr("Each finding expands to the engineer's text and the evidence behind it")
+        )
+        self.itemActivated.connect(self._activated)
+        self.itemClicked.connect(self._activated)
+        self.currentItemChanged.connect(self._current_changed)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.scheduleDelayedItemsLayout()  # row heights follow the new width
+
+    def severity_word(self, severity: Severity) -> str:
+        """The severity in words (translated): colour is never the only cue."""
+        return {
+            Severity.PROBLEM: self.tr("Problem"),
+            Severity.WARNING: self.tr("Warning"),
+            Severity.INFO: self.tr("For information"),
+        }[severity]
+
+    def set_findings(self, findings: Sequence[Finding]) -> None:
+        """Show ``findings`` (already ordered, most severe first)."""
+        self.clear()
+        for finding in findings:
+            self.addTopLevelItem(self._finding_item(finding))
+        for top in children(self.invisibleRootItem()):
+            top.setExpanded(True)
+            if self._engineer:
+                for child in children(top):
+                    child.setExpanded(True)
+        if self.topLevelItemCount() == 0:
+            empty = QTreeWidgetItem([self.tr("No findings.")])
+            empty.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.addTopLevelItem(empty)
+
+    def _finding_item(self, finding: Finding) -> QTreeWidgetItem:
+        target = f"  ({finding.target})" if finding.target else ""
+        head = f"{self.severity_word(finding.severity)}: {finding.title}{target}"
+        item = QTreeWidgetItem([head])
+        item.setIcon(0, severity_icon(finding.severity))
+        item.setData(0, _FINDING_ROLE, finding)
+        item.setToolTip(0, finding.user_text)
+        font = item.font(0)
+        font.setBold(True)
+        item.setFont(0, font)
+        user = QTreeWidgetItem([finding.user_text])
+        user.setData(0, _FINDING_ROLE, finding)
+        item.addChild(user)
+        engineer = QTreeWidgetItem([self.tr("For the engineer")])
+        engineer.setData(0, _FINDING_ROLE, finding)
+        item.addChild(engineer)
+        if finding.engineer_text:
+            text = QTreeWidgetItem([finding.engineer_text])
+            text.setData(0, _FINDING_ROLE, finding)
+            engineer.addChild(text)
+        for evidence in finding.evidence:
+            engineer.addChild(self._evidence_item(finding, evidence))
+        ident = QTreeWidgetItem([self.tr("Finding ID: {0}").format(finding.id)])
+        ident.setData(0, _FINDING_ROLE, finding)
+        engineer.addChild(ident)
+        return item
+
+    def _evidence_item(self, finding: Finding, evidence: Evidence) -> QTreeWidgetItem:
+        text = self.tr("Evidence: {0}").format(evidence.text)
+        if evidence.packets:
+            numbers = ", ".join(str(n) for n in evidence.packets)
+            text += " " + self.tr("(packets {0})").format(numbers)
+        item = QTreeWidgetItem([text])
+        item.setData(0, _FINDING_ROLE, finding)
+        item.setData(0, _EVIDENCE_ROLE, evidence)
+        if evidence.packets:
+            item.setToolTip(0, self.tr("Show these packets in the timeline and the packet table"))
+            item.setForeground(0, self.palette().link())
+        return item
+
+    def findings(self) -> list[Finding]:
+        """The findings shown, in order."""
+        shown = (item.data(0, _FINDING_ROLE) for item in children(self.invisibleRootItem()))
+        return [finding for finding in shown if isinstance(finding, Finding)]
+
+    def evidence_items(self) -> list[QTreeWidgetItem]:
+        """Every evidence row (for keyboard users and tests)."""
+        found = []
+        stack = children(self.invisibleRootItem())
+        while stack:
+            item = stack.pop(0)
+            if item.data(0, _EVIDENCE_ROLE) is not None:
+                found.append(item)
+            stack = children(item) + stack
+        return found
+
+    def _activated(self, item: QTreeWidgetItem, column: int = 0) -> None:
+        evidence = item.data(0, _EVIDENCE_ROLE)
+        finding = item.data(0, _FINDING_ROLE)
+        if isinstance(evidence, Evidence) and isinstance(finding, Finding):
+            self.evidence_activated.emit(finding, evidence)
+
+    def _current_changed(self, current: QTreeWidgetItem | None, _previous: object) -> None:
+        finding = current.data(0, _FINDING_ROLE) if current is not None else None
+        self.finding_selected.emit(finding if isinstance(finding, Finding) else None)

@@ -1,0 +1,86 @@
+"""GUI tests drive the real window offscreen (QT_QPA_PLATFORM=offscreen, set before Qt starts).
+
+Runs go through the real engine against real TLS servers on loopback (tests/probes/
+loopback_servers.py); tests marked ``lab`` run the window inside the lab's client namespace.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import trustme
+
+from tests.probes.loopback_servers import LoopbackServer, reset_after, tls_ok, trust_env
+from wiresleuth.engine import Engine
+from wiresleuth.errors import LabError
+from wiresleuth.model.run import RunResult
+from wiresleuth.model.target import Target
+from wiresleuth.profile.model import Budgets, Helpdesk, Profile
+from wiresleuth.wizards.registry import all_wizards
+
+SAMPLE_BUNDLE = Path(__file__).parents[1] / "bundle" / "samples" / "format-1.wsbundle"
+"""A bundle of the current format with a capture (C8/C6/C1-like findings)."""
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("lab") is None:
+        return
+    from wiresleuth.lab.lab import check_host
+
+    try:
+        check_host()
+    except LabError as exc:
+        pytest.skip(f"lab test needs a Linux host with root and the lab tools: {exc}")
+
+
+@pytest.fixture
+def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> trustme.CA:
+    """A CA that this computer's trust store (and the public bundle) trust, for this test."""
+    ca = trustme.CA()
+    for key, value in trust_env(tmp_path, [ca], [ca]).items():
+        monkeypatch.setenv(key, value)
+    return ca
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh HOME and XDG folders, so the window finds no user profile and saves here."""
+    folder = tmp_path / "home"
+    (folder / "Desktop").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(folder))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / ".config"))
+    monkeypatch.setenv("XDG_DESKTOP_DIR", str(folder / "Desktop"))
+    yield folder
+
+
+def loopback_profile(
+    *targets: str, run: float = 20.0, handshake: float = 2.0, upload_url: str | None = None
+) -> Profile:
+    """A profile testing ``targets`` with short budgets (loopback answers in microseconds)."""
+    return Profile(
+        targets=tuple(Target.parse(t) for t in targets),
+        budgets=Budgets(run=run, connect=1.0, tls_handshake=handshake, icmp=0.3),
+        helpdesk=Helpdesk(name="Test Desk", contact="+1 555 0100"),
+        upload_url=upload_url,
+        source="test profile",
+    )
+
+
+@pytest.fixture(scope="session")
+def engine_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResult]:
+    """One real run (engine, TLS wizard, capture when allowed) against a healthy loopback TLS
+    server and one that resets ~0.4 s after the ClientHello."""
+    ca = trustme.CA()
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in trust_env(tmp_path_factory.mktemp("trust"), [ca], [ca]).items():
+            patch.setenv(key, value)
+        with LoopbackServer(tls_ok(ca)) as good, LoopbackServer(reset_after(0.4)) as bad:
+            profile = loopback_profile(f"localhost:{good.port}", f"localhost:{bad.port}")
+            result = Engine(profile, all_wizards(), capture=os.geteuid() == 0).run()
+    yield result

@@ -1,0 +1,260 @@
+"""Screenshots of every screen, for docs/screenshots and for looking at them.
+
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python -m tests.gui.screens OUT \
+        [--profile lab-profile.toml] [--bundles A.wsbundle B.wsbundle] [--open C.wsbundle] \
+        [--theme dark]
+
+Drives the real window through a real run: against the profile given (the lab's, run inside
+its client namespace), else against TLS servers on loopback. Not a test (pytest does not
+collect it); ``wiresleuth --screenshot`` and ``wiresleuth open B --screenshot`` make the
+start and viewer screens the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import trustme
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from tests.gui.conftest import loopback_profile
+from tests.probes.loopback_servers import LoopbackServer, reset_after, tls_ok, trust_env
+from wiresleuth.gui.app import create_application
+from wiresleuth.gui.capture_rights import linux_rights
+from wiresleuth.gui.qt_main_window import QtMainWindow
+from wiresleuth.gui.qt_theme import Theme
+from wiresleuth.profile import load_profile
+from wiresleuth.profile.model import Profile
+
+
+def wait_until(app: QApplication, done: Callable[[], bool], seconds: float) -> None:
+    """Process events until ``done()`` or the deadline (then fail loudly)."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > deadline:
+            raise SystemExit("screens: timed out waiting for the window")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def settle(app: QApplication, seconds: float = 0.4) -> None:
+    """Let layouts and paints finish."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def save(widget: QWidget, out: Path, name: str, app: QApplication) -> None:
+    settle(app)
+    path = out / f"{name}.png"
+    if not widget.grab().save(str(path)):
+        raise SystemExit(f"screens: cannot write {path}")
+    print(path)
+
+
+def shoot(
+    app: QApplication,
+    out: Path,
+    profile: Profile,
+    bundles: list[Path],
+    opened: Path | None,
+    suffix: str,
+) -> None:
+    window = QtMainWindow(profile)
+    window.show()
+    wait_until(app, lambda: window._ready_sent, 10)
+    save(window, out, f"start{suffix}", app)
+    unprivileged = linux_rights(
+        "CapEff:\t0000000000000000\n", 1000, Path("/usr/bin/python3.11"), "/usr/bin/pkexec"
+    )
+    window.start_page.set_capture_rights(unprivileged)
+    window.rights = unprivileged
+    save(window, out, f"start-no-capture{suffix}", app)
+    window.show_capture_help()
+    assert window.dialog is not None
+    save(window.dialog, out, f"capture-rights{suffix}", app)
+    window.dialog.close()
+
+    window.start_page.site.setText(profile.targets[-1].url if profile.targets else "")
+    window.start_page.run_button.click()
+    wait_until(app, lambda: len(window.session.live()) >= 2, 30)
+    settle(app, 0.6)
+    save(window, out, f"progress{suffix}", app)
+    wait_until(app, lambda: window.result is not None, 120)
+    save(window, out, f"results{suffix}", app)
+
+    dialog = window.save_for_helpdesk()
+    assert dialog is not None
+    dialog.path_edit.setText(str(out / "screens-run.wsbundle"))
+    save(dialog, out, f"save{suffix}", app)
+    dialog.save()
+    wait_until(app, lambda: dialog.saved_path is not None, 30)
+    save(dialog, out, f"saved{suffix}", app)
+    dialog.accept()
+
+    window.show_details()
+    viewer = window.viewer_page()
+    rows = [i for i in viewer.findings.evidence_items() if "packets" in i.text(0)]
+    if rows:
+        viewer.findings.setCurrentItem(rows[0])
+        viewer.findings.itemClicked.emit(rows[0], 0)
+    save(window, out, f"viewer{suffix}", app)
+    for tab, name in (
+        (viewer.waterfall, "viewer-requests"),
+        (viewer.mtu, "viewer-mtu"),
+        (viewer.system, "viewer-system"),
+        (viewer.pac_script.parentWidget().parentWidget(), "viewer-pac"),
+    ):
+        viewer.tabs.setCurrentWidget(tab)
+        save(window, out, f"{name}{suffix}", app)
+    viewer.tabs.setCurrentIndex(0)
+
+    if len(bundles) >= 2:
+        window.compare_paths(bundles[0], bundles[1])
+        wait_until(
+            app,
+            lambda: (
+                window._compare_page is not None
+                and window.stack.currentWidget() is window._compare_page
+            ),
+            60,
+        )
+        save(window, out, f"compare{suffix}", app)
+    if opened is not None:
+        window.open_path(opened)
+        wait_until(app, lambda: window.windowTitle().startswith(opened.name), 60)
+        save(window, out, f"viewer-bundle{suffix}", app)
+
+    window.show_start()
+    window.step_by_step(window.start_page.checks.selected()[0])
+    wizard = window.dialog
+    assert wizard is not None
+    save(wizard, out, f"step-by-step{suffix}", app)
+    wizard.reject()
+    window.show_about()
+    assert window.dialog is not None
+    save(window.dialog, out, f"about{suffix}", app)
+    window.dialog.close()
+    window.close()
+
+
+PAC_SCRIPT = (
+    "function FindProxyForURL(url, host) {\n"
+    '  if (isPlainHostName(host) || dnsDomainIs(host, ".corp.example")) return "DIRECT";\n'
+    '  return "PROXY 198.18.2.10:3128; DIRECT";\n'
+    "}\n"
+)
+
+
+def pac_server() -> ThreadingHTTPServer:
+    """A PAC file on loopback (the helpdesk's proxy auto-configuration), served in a thread."""
+    body = PAC_SCRIPT.encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-ns-proxy-autoconfig")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def good_and_bad_day(folder: Path) -> list[Path]:
+    """Two bundles of the same site: reset after the ClientHello (bad day), then healthy."""
+    import os
+    import socket
+
+    from wiresleuth.bundle.writer import write_bundle
+    from wiresleuth.engine import Engine
+    from wiresleuth.wizards.registry import all_wizards
+
+    ca = trustme.CA()
+    saved = {
+        k: os.environ.get(k)
+        for k in ("SSL_CERT_FILE", "SSL_CERT_DIR", "WIRESLEUTH_PUBLIC_CA_BUNDLE")
+    }
+    os.environ.update(trust_env(folder, [ca], [ca]))
+    behaviour = {"now": reset_after(0.8)}
+
+    def today(conn: socket.socket) -> None:
+        behaviour["now"](conn)
+
+    paths = []
+    try:
+        with LoopbackServer(today) as server:
+            profile = loopback_profile(f"localhost:{server.port}")
+            for name in ("bad-day", "good-day"):
+                result = Engine(profile, all_wizards(), capture=os.geteuid() == 0).run()
+                paths.append(write_bundle(result, folder / f"{name}.wsbundle"))
+                behaviour["now"] = tls_ok(ca)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return paths
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.gui.screens")
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--profile", type=Path, help="run against this profile (e.g. the lab's)")
+    parser.add_argument(
+        "--bundles",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="A B: the bundles to compare (default: a bad and a good day on loopback)",
+    )
+    parser.add_argument("--open", type=Path, help="a bundle or capture to show in the viewer")
+    parser.add_argument("--theme", choices=("light", "dark"), default="light")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    app = create_application(Theme(args.theme))
+    suffix = "" if args.theme == "light" else f"-{args.theme}"
+    bundles = args.bundles or good_and_bad_day(Path(tempfile.mkdtemp(prefix="wiresleuth-screens-")))
+    if args.profile:
+        shoot(app, args.out, load_profile(args.profile), bundles, args.open, suffix)
+    else:
+        ca = trustme.CA()
+        import os
+
+        os.environ.update(trust_env(Path(tempfile.mkdtemp()), [ca], [ca]))
+        pac = pac_server()
+        try:
+            with LoopbackServer(tls_ok(ca)) as good, LoopbackServer(reset_after(2.0)) as bad:
+                base = loopback_profile(
+                    f"localhost:{good.port}", f"localhost:{bad.port}", run=30, handshake=5
+                )
+                profile = replace(
+                    base, pac_url=f"http://127.0.0.1:{pac.server_address[1]}/wpad.dat"
+                )
+                shoot(app, args.out, profile, bundles, args.open, suffix)
+        finally:
+            pac.shutdown()
+            pac.server_close()
+    QTimer.singleShot(0, app.quit)
+    app.exec()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

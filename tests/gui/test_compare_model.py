@@ -1,0 +1,72 @@
+import os
+import socket
+from pathlib import Path
+
+import pytest
+import trustme
+
+from tests.gui.conftest import loopback_profile
+from tests.probes.loopback_servers import LoopbackServer, reset_after, tls_ok
+from wiresleuth.engine import Engine
+from wiresleuth.gui.compare_model import Change, compare_documents, figures_differ
+from wiresleuth.gui.document import Document, document_from_result
+from wiresleuth.gui.path_figures import Figure
+from wiresleuth.wizards.registry import all_wizards
+
+
+@pytest.fixture
+def bad_and_good_day(ca: trustme.CA) -> tuple[Document, Document]:
+    """The same site on a bad day (reset after the ClientHello) and on a good day."""
+    behaviour = {"now": reset_after(0.4)}
+
+    def today(conn: socket.socket) -> None:
+        behaviour["now"](conn)
+
+    with LoopbackServer(today) as server:
+        profile = loopback_profile(f"localhost:{server.port}")
+        capture = os.geteuid() == 0
+        bad = Engine(profile, all_wizards(), capture=capture).run()
+        behaviour["now"] = tls_ok(ca)
+        good = Engine(profile, all_wizards(), capture=capture).run()
+    return document_from_result(bad, "bad day"), document_from_result(good, "good day")
+
+
+def test_the_bad_days_finding_and_outcome_differ_the_address_does_not(
+    bad_and_good_day: tuple[Document, Document],
+) -> None:
+    bad, good = bad_and_good_day
+    comparison = compare_documents(bad, good)
+    rows = {(r.id, r.change) for r in comparison.findings}
+    assert ("tls.reset_after_client_hello", Change.ONLY_A) in rows
+    assert comparison.findings[0].change is not Change.SAME  # differences come first
+    figures = {(f.group, f.name): f for f in comparison.figures}
+    target = bad.findings[0].target
+    outcome = figures[(str(target), "default: outcome")]
+    assert (outcome.a and outcome.a.value, outcome.b and outcome.b.value) == ("reset", "ok")
+    assert outcome.change is Change.DIFFERENT
+    assert figures[(str(target), "address")].change is Change.SAME
+    assert figures[(str(target), "default: reset after ClientHello")].change is Change.ONLY_A
+    assert figures[(str(target), "default: TLS handshake")].change is Change.ONLY_B
+    assert comparison.differences >= 4
+
+
+def test_jitter_is_not_a_difference() -> None:
+    def ms(value: float) -> Figure:
+        return Figure(group="t", name="path RTT", value=value, unit="ms")
+
+    assert not figures_differ(ms(100.0), ms(104.0))  # within 5 ms
+    assert not figures_differ(ms(100.0), ms(120.0))  # within 25 %
+    assert figures_differ(ms(100.0), ms(140.0))
+    assert figures_differ(ms(0.3), ms(101.2))  # C6: intercepted vs real path
+    text = Figure(group="t", name="DSCP from server", value="EF (46)")
+    assert figures_differ(text, Figure(group="t", name="DSCP from server", value="CS0 (0)"))
+
+
+def test_a_document_compared_with_itself_has_no_difference(tmp_path: Path) -> None:
+    from tests.gui.conftest import SAMPLE_BUNDLE
+    from wiresleuth.gui.document import load_document
+
+    doc = load_document(SAMPLE_BUNDLE)
+    comparison = compare_documents(doc, doc)
+    assert comparison.differences == 0
+    assert all(r.change is Change.SAME for r in comparison.findings)

@@ -1,0 +1,90 @@
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.gui.conftest import SAMPLE_BUNDLE
+from wiresleuth.bundle.writer import write_bundle
+from wiresleuth.errors import BundleError, CaptureFileError
+from wiresleuth.gui.document import (
+    CAPTURE_ONLY_NOTE,
+    DocumentKind,
+    document_from_result,
+    load_document,
+)
+from wiresleuth.model.run import RunResult
+
+
+def test_a_bundle_brings_its_findings_timelines_and_decoded_capture() -> None:
+    doc = load_document(SAMPLE_BUNDLE)
+    assert doc.kind is DocumentKind.BUNDLE and doc.title == "format-1.wsbundle"
+    assert [f.id for f in doc.findings][:3] == [
+        "path.tcp_intercepted",
+        "tls.plaintext_injected",
+        "tls.reset_after_client_hello",
+    ]
+    assert len(doc.connections) == 3
+    assert doc.packets and doc.capture.available
+    cited = {n for f in doc.findings for n in f.packets}
+    assert cited and cited <= set(doc.packet_index)  # every cited frame was decoded
+    number = min(cited)
+    assert doc.comments[number].split(":")[0] in {f.id for f in doc.findings}
+    assert doc.connections[doc.connection_index[number]].packets.count(number) == 1
+    assert doc.log and doc.system and doc.manifest["format"] == "wiresleuth-bundle"
+    assert doc.origin == doc.started_at
+
+
+def test_a_plain_capture_gets_packet_only_findings_and_says_what_it_cannot_conclude(
+    tmp_path: Path,
+) -> None:
+    capture = tmp_path / "trace.pcapng"
+    with zipfile.ZipFile(SAMPLE_BUNDLE) as bundle:
+        capture.write_bytes(bundle.read("capture.pcapng"))
+    doc = load_document(capture)
+    assert doc.kind is DocumentKind.CAPTURE
+    assert doc.notes[0] == CAPTURE_ONLY_NOTE
+    # The packet-only analysis (as `wiresleuth analyze`): the C1-like server marks EF.
+    dscp = next(f for f in doc.findings if f.id == "path.dscp_marked")
+    assert dscp.values.get("dscp") == 46
+    assert set(dscp.packets) <= set(doc.packet_index)  # its evidence is in the packet table
+    assert len(doc.packets) == 26 and doc.capture.available
+    assert len(doc.connections) == 3  # timelines by assemble_flows + build_timelines
+    assert {c.server_port for c in doc.connections} == {443}
+    assert [e.kind for e in doc.connections[0].events][:2] == ["syn", "syn-ack"]
+    assert doc.connections[0].events[-1].kind == "rst"  # the C8-like reset, packet 6
+    assert doc.connections[0].events[-1].packet == 6
+    assert doc.origin == min(c.start for c in doc.connections)
+
+
+def test_a_run_just_made_keeps_the_result_to_save_and_matches_its_bundle(
+    engine_run: RunResult, tmp_path: Path
+) -> None:
+    live = document_from_result(engine_run)
+    assert live.result is engine_run and live.kind is DocumentKind.RUN
+    saved = load_document(write_bundle(engine_run, tmp_path / "run.wsbundle"))
+    assert [f.id for f in saved.findings] == [f.id for f in live.findings]
+    assert [c.id for c in saved.connections] == [c.id for c in live.connections]
+    assert len(saved.packets) == len(live.packets)
+
+
+@pytest.mark.parametrize(
+    ("content", "error", "words"),
+    [
+        (b"PK\x03\x04 not really a zip", BundleError, "not a WireSleuth bundle"),
+        (b"hello, this is text", CaptureFileError, "neither a WireSleuth bundle"),
+    ],
+)
+def test_files_of_the_wrong_kind_are_refused_in_words(
+    tmp_path: Path, content: bytes, error: type[Exception], words: str
+) -> None:
+    path = tmp_path / "thing.wsbundle"
+    path.write_bytes(content)
+    with pytest.raises(error, match=words):
+        load_document(path)
+
+
+def test_a_missing_file_or_a_folder_is_named(tmp_path: Path) -> None:
+    with pytest.raises(BundleError, match="no such file"):
+        load_document(tmp_path / "gone.wsbundle")
+    with pytest.raises(BundleError, match="is a folder"):
+        load_document(tmp_path)

@@ -1,0 +1,108 @@
+"""``wiresleuth --screenshot`` and ``wiresleuth open FILE --screenshot``, as a user runs them:
+a separate process with no display (Qt's offscreen platform is then chosen by the program)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from tests.gui.conftest import SAMPLE_BUNDLE
+
+
+def wiresleuth(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "wiresleuth", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=home,
+    )
+
+
+def image(path: Path) -> QImage:
+    picture = QImage(str(path))
+    assert not picture.isNull(), f"{path} is not an image"
+    return picture
+
+
+def test_the_main_window_renders_and_exits_0(home: Path) -> None:
+    shot = home / "start.png"
+    done = wiresleuth(home, "--screenshot", str(shot))
+    assert done.returncode == 0, done.stderr
+    picture = image(shot)
+    assert (picture.width(), picture.height()) == (1180, 700)
+    assert "propagateSizeHints" not in done.stderr
+
+
+def test_the_viewer_renders_with_the_bundle_loaded(home: Path) -> None:
+    shot = home / "viewer.png"
+    done = wiresleuth(
+        home, "open", str(SAMPLE_BUNDLE), "--screenshot", str(shot), "--theme", "dark"
+    )
+    assert done.returncode == 0, done.stderr
+    picture = image(shot)
+    assert picture.width() == 1180
+    assert picture.pixelColor(600, 350).lightness() < 128  # the dark palette
+
+
+def test_two_files_are_compared(home: Path) -> None:
+    shot = home / "compare.png"
+    done = wiresleuth(
+        home, "open", str(SAMPLE_BUNDLE), str(SAMPLE_BUNDLE), "--screenshot", str(shot)
+    )
+    assert done.returncode == 0, done.stderr
+    image(shot)
+
+
+def test_a_file_that_cannot_be_opened_is_named_and_still_pictured(home: Path) -> None:
+    broken = home / "broken.wsbundle"
+    broken.write_bytes(b"PK\x03\x04 cut short")
+    shot = home / "broken.png"
+    done = wiresleuth(home, "open", str(broken), "--screenshot", str(shot))
+    assert done.returncode == 2
+    assert "not a WireSleuth bundle" in done.stderr
+    image(shot)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["open", "missing.wsbundle"], "no such file: missing.wsbundle"),
+        (["open", "a", "b", "c"], "one file, or two"),
+        (["open", str(SAMPLE_BUNDLE)], "no display"),
+        (["--screenshot", "/nonexistent/folder/x.png"], "does not exist"),
+    ],
+)
+def test_what_cannot_be_done_is_said(home: Path, args: list[str], message: str) -> None:
+    done = wiresleuth(home, *args)
+    assert done.returncode == 2
+    assert message in done.stderr
+
+
+def test_scapy_is_not_imported_to_show_the_window(home: Path) -> None:
+    script = (
+        "import sys\n"
+        "from wiresleuth.gui.app import create_application\n"
+        "from wiresleuth.gui.qt_main_window import QtMainWindow\n"
+        "from wiresleuth.profile import default_profile\n"
+        "app = create_application(offscreen=True)\n"
+        "window = QtMainWindow(default_profile(), warm_up=False)\n"
+        "window.ready.connect(app.quit)\n"
+        "window.show()\n"
+        "app.exec()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scapy', 'pyqtgraph')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=home
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -1,0 +1,133 @@
+"""Send to helpdesk (real HTTPS upload on loopback), capture rights, About."""
+
+import os
+from pathlib import Path
+
+import pytest
+import trustme
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from tests.gui.conftest import loopback_profile
+from tests.gui.test_upload import HelpdeskServer
+from tests.probes.loopback_servers import LoopbackServer, reset_after
+from wiresleuth.gui.capture_rights import linux_rights
+from wiresleuth.gui.qt_about import QtAboutDialog
+from wiresleuth.gui.qt_capture_dialog import QtCaptureDialog
+from wiresleuth.gui.qt_main_window import QtMainWindow
+from wiresleuth.gui.qt_save_dialog import QtSaveDialog
+from wiresleuth.gui.qt_upload_dialog import QtUploadDialog
+
+pytestmark = pytest.mark.qt
+
+NO_RIGHTS = "CapEff:\t0000000000000000\n"
+
+
+def ran(qtbot: QtBot, upload_url: str, ca: trustme.CA) -> QtMainWindow:
+    from wiresleuth.gui.capture_rights import CaptureRights
+
+    with LoopbackServer(reset_after(0.2)) as bad:
+        window = QtMainWindow(
+            loopback_profile(f"localhost:{bad.port}", upload_url=upload_url),
+            capture=os.geteuid() == 0,
+            rights=CaptureRights(available=True),
+            warm_up=False,
+        )
+        qtbot.addWidget(window)
+        window.show()
+        with qtbot.waitSignal(window.session.finished, timeout=20_000):
+            window.run_diagnostics()
+    return window
+
+
+def test_send_saves_first_then_uploads_with_progress(
+    qtbot: QtBot, home: Path, ca: trustme.CA
+) -> None:
+    server = HelpdeskServer(ca)
+    try:
+        window = ran(qtbot, server.url, ca)
+        qtbot.mouseClick(window.results_page().send_button, Qt.MouseButton.LeftButton)
+        saving = window.dialog
+        assert isinstance(saving, QtSaveDialog)  # nothing saved yet: save comes first
+        saving.path_edit.setText(str(home / "sent.wsbundle"))
+        with qtbot.waitSignal(saving.saved, timeout=10_000):
+            saving.save()
+        qtbot.waitUntil(lambda: isinstance(window.dialog, QtUploadDialog), timeout=5000)
+        upload = window.dialog
+        assert isinstance(upload, QtUploadDialog)
+        qtbot.waitUntil(lambda: upload.receipt is not None, timeout=15_000)
+        assert upload.bar.value() == 100
+        assert "ticket 42" in upload.label.text()
+        ((_headers, body),) = server.received
+        assert body == (home / "sent.wsbundle").read_bytes()
+    finally:
+        server.close()
+
+
+def test_a_refused_upload_says_why_and_offers_to_retry(
+    qtbot: QtBot, home: Path, ca: trustme.CA
+) -> None:
+    server = HelpdeskServer(ca, status=503, answer=b"maintenance until 18:00\n")
+    try:
+        window = ran(qtbot, server.url, ca)
+        bundle = home / "saved.wsbundle"
+        from wiresleuth.bundle.writer import write_bundle
+
+        assert window.result is not None
+        window.saved_bundle = write_bundle(window.result, bundle)
+        window.send_to_helpdesk()
+        upload = window.dialog
+        assert isinstance(upload, QtUploadDialog)
+        qtbot.waitUntil(lambda: upload.error is not None, timeout=15_000)
+        assert (
+            "HTTP 503" in upload.label.text() and "maintenance until 18:00" in upload.label.text()
+        )
+        assert str(bundle) in upload.label.text()  # the file is still there to mail
+        assert upload.retry_button.isVisible()
+    finally:
+        server.close()
+
+
+def test_capture_rights_show_the_command_and_copy_it(qtbot: QtBot) -> None:
+    rights = linux_rights(NO_RIGHTS, 1000, Path("/usr/bin/python3.11"), None)
+    dialog = QtCaptureDialog(rights)
+    qtbot.addWidget(dialog)
+    assert dialog.command is not None
+    assert dialog.command.text() == "pkexec setcap cap_net_raw=ep /usr/bin/python3.11"
+    assert dialog.grant_button is None  # no pkexec here: the text says to use sudo instead
+    copy = next(
+        b for b in dialog.findChildren(QPushButton) if b.accessibleName() == "Copy the command"
+    )
+    qtbot.mouseClick(copy, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == rights.command_text
+
+
+@pytest.mark.parametrize(
+    ("elevator", "said"),
+    [("/bin/true", "Capture is allowed"), ("/bin/false", "was not allowed (exit code 1)")],
+)
+def test_the_elevation_runs_without_blocking_and_reports(
+    qtbot: QtBot, elevator: str, said: str
+) -> None:
+    rights = linux_rights(NO_RIGHTS, 1000, Path("/usr/bin/python3.11"), elevator)
+    dialog = QtCaptureDialog(rights)
+    qtbot.addWidget(dialog)
+    assert dialog.grant_button is not None
+    qtbot.mouseClick(dialog.grant_button, Qt.MouseButton.LeftButton)
+    assert "Waiting" in dialog.status.text()  # returned at once: the process runs on its own
+    qtbot.waitUntil(lambda: said in dialog.status.text(), timeout=5000)
+
+
+def test_about_names_the_versions(qtbot: QtBot) -> None:
+    from PySide6 import __version__ as pyside
+
+    import wiresleuth
+
+    dialog = QtAboutDialog()
+    qtbot.addWidget(dialog)
+    text = dialog.label.text()
+    for name, version in (("WireSleuth", wiresleuth.__version__), ("PySide6", pyside)):
+        assert f"<td>{name}</td><td>&nbsp;&nbsp;{version}</td>" in text
+    assert "scapy" in text and "pyqtgraph" in text

@@ -1,0 +1,69 @@
+import threading
+
+import pytest
+from PySide6.QtCore import QThreadPool
+from pytestqt.qtbot import QtBot
+
+from wiresleuth.gui.qt_worker import Emit, QtFunctionWorker
+
+pytestmark = pytest.mark.qt
+
+
+def record(worker: QtFunctionWorker) -> list[tuple[str, object]]:
+    seen: list[tuple[str, object]] = []
+    worker.signals.started.connect(lambda: seen.append(("started", None)))
+    worker.signals.yielded.connect(lambda v: seen.append(("yielded", v)))
+    worker.signals.returned.connect(lambda v: seen.append(("returned", v)))
+    worker.signals.errored.connect(lambda e: seen.append(("errored", type(e).__name__)))
+    worker.signals.finished.connect(lambda: seen.append(("finished", None)))
+    return seen
+
+
+def test_run_synchronously_reports_in_order() -> None:
+    def work(emit: Emit) -> int:
+        emit(1)
+        emit(2)
+        return 3
+
+    worker = QtFunctionWorker(work)
+    seen = record(worker)
+    worker.run()
+    assert seen == [
+        ("started", None),
+        ("yielded", 1),
+        ("yielded", 2),
+        ("returned", 3),
+        ("finished", None),
+    ]
+    assert worker.done
+
+
+def test_an_exception_is_reported_not_lost() -> None:
+    def work(_emit: Emit) -> None:
+        raise OSError("disk on fire")
+
+    worker = QtFunctionWorker(work)
+    seen = record(worker)
+    worker.run()
+    assert seen == [("started", None), ("errored", "OSError"), ("finished", None)]
+
+
+def test_in_the_pool_results_arrive_on_the_gui_thread(qtbot: QtBot) -> None:
+    gui = threading.get_ident()
+    where: list[tuple[str, bool]] = []
+
+    def work(emit: Emit) -> bool:
+        emit(threading.get_ident() != gui)  # really another thread
+        return True
+
+    worker = QtFunctionWorker(work)  # started below, once the receivers are connected
+    worker.signals.yielded.connect(
+        lambda other: where.append(("yield", bool(other) and threading.get_ident() == gui))
+    )
+    worker.signals.returned.connect(
+        lambda _v: where.append(("return", threading.get_ident() == gui))
+    )
+    with qtbot.waitSignal(worker.signals.finished, timeout=5000):
+        QThreadPool.globalInstance().start(worker)
+    assert worker.done
+    assert where == [("yield", True), ("return", True)]
