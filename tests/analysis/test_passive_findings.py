@@ -41,7 +41,9 @@ def capture(
     )
 
 
-def findings(records: list[PacketRecord], **kw: tuple[DnsMessage, ...] | tuple[IcmpNote, ...]) -> tuple[Finding, ...]:
+def findings(
+    records: list[PacketRecord], **kw: tuple[DnsMessage, ...] | tuple[IcmpNote, ...]
+) -> tuple[Finding, ...]:
     found = passive_findings(capture(records, **kw))  # type: ignore[arg-type]
     assert all(f.id in CATALOGUE and f.wizard == "analyze" for f in found)
     return found
@@ -229,7 +231,9 @@ def test_reset_after_the_server_hello_or_from_the_client_is_not_that() -> None:
     answered = tls_connection(rtt=0.02, port=50300, start=T0, first=1)
     answered.wait(1)
     answered.rst("server")
-    client_gave_up = Wire(client=(CLIENT, 50301), server=(SERVER, 443), start=T0 + 5, first_number=answered.number)
+    client_gave_up = Wire(
+        client=(CLIENT, 50301), server=(SERVER, 443), start=T0 + 5, first_number=answered.number
+    )
     client_gave_up.handshake()
     client_gave_up.send("client", HELLO)
     client_gave_up.wait(1)
@@ -252,16 +256,24 @@ def test_client_hello_acknowledged_and_never_answered() -> None:
 # -- large packets, DSCP ---------------------------------------------------------------------
 
 
-def c1_like(*, lose_large: bool = True, client_mss: int = 1460, port: int = 50500, start: float = T0, first: int = 1) -> Wire:
+def c1_like(
+    *,
+    lose_large: bool = True,
+    client_mss: int = 1460,
+    port: int = 50500,
+    start: float = T0,
+    first: int = 1,
+) -> Wire:
     """C1: an EF-marked server whose large segments are dropped; small ones pass."""
     wire = Wire(client=(CLIENT, port), server=(SERVER, 443), start=start, first_number=first)
     wire.sides["server"].dscp = 46
     wire.handshake(client_mss=client_mss)
     wire.send("client", HELLO)
     wire.ack("server")
-    for size in (1400, 1400):
-        wire.send("server", b"S" * size, lost=lose_large)
-    wire.send("server", b"t" * 300)  # the small tail of the flight gets through
+    flight = b"\x16\x03\x03" + (3100 - 5).to_bytes(2, "big") + b"S" * (3100 - 5)
+    for start in (0, 1400):
+        wire.send("server", flight[start : start + 1400], lost=lose_large)
+    wire.send("server", flight[2800:])  # the small tail of the flight gets through
     for _ in range(3):
         wire.ack("client")  # duplicate ACKs: the large ones are missing
     for offset in (0, 1400):
@@ -281,14 +293,18 @@ def test_large_segments_lost_small_ones_pass_and_the_server_marks_ef() -> None:
 
 def test_small_mss_connection_to_the_same_server_is_quoted() -> None:
     stalled = c1_like()
-    small = Wire(client=(CLIENT, 50600), server=(SERVER, 443), start=T0 + 20, first_number=stalled.number)
+    small = Wire(
+        client=(CLIENT, 50600), server=(SERVER, 443), start=T0 + 20, first_number=stalled.number
+    )
     small.sides["server"].dscp = 46
     small.handshake(client_mss=536)
     small.send("client", HELLO)
     for _ in range(6):
         small.send("server", b"s" * 536)
     small.ack("client")
-    (loss,) = [f for f in findings(stalled.packets + small.packets) if f.id == "path.large_packet_loss"]
+    (loss,) = [
+        f for f in findings(stalled.packets + small.packets) if f.id == "path.large_packet_loss"
+    ]
     assert loss.values["small_mss_ok"] is True and loss.values["small_mss"] == 536
 
 
@@ -301,7 +317,9 @@ def test_marked_server_without_loss_is_a_warning_and_filled_holes_are_no_loss() 
 # -- DNS -------------------------------------------------------------------------------------
 
 
-def dns_pair(name: str, rcode: int, addresses: list[str], number: int) -> tuple[DnsMessage, DnsMessage]:
+def dns_pair(
+    name: str, rcode: int, addresses: list[str], number: int
+) -> tuple[DnsMessage, DnsMessage]:
     query = dns.message.make_query(name, "A")
     answer = dns.message.make_response(query)
     answer.set_rcode(rcode)
@@ -309,7 +327,13 @@ def dns_pair(name: str, rcode: int, addresses: list[str], number: int) -> tuple[
         answer.answer.append(dns.rrset.from_text(name, 300, "IN", "A", *addresses))
     return (
         DnsMessage(number=number, time=T0, src=CLIENT, dst="198.18.0.53", payload=query.to_wire()),
-        DnsMessage(number=number + 1, time=T0 + 0.01, src="198.18.0.53", dst=CLIENT, payload=answer.to_wire()),
+        DnsMessage(
+            number=number + 1,
+            time=T0 + 0.01,
+            src="198.18.0.53",
+            dst=CLIENT,
+            payload=answer.to_wire(),
+        ),
     )
 
 
@@ -346,10 +370,16 @@ def held(port: int, start: float, first: int, hold: float) -> Wire:
 
 def test_requests_held_five_seconds_while_syns_go_unanswered() -> None:
     one = held(50700, T0, 1, 5.0)
-    agent = Wire(client=(CLIENT, 50800), server=("100.64.1.74", 5274), start=T0 + 1, first_number=one.number)
+    agent = Wire(
+        client=(CLIENT, 50800), server=("100.64.1.74", 5274), start=T0 + 1, first_number=one.number
+    )
     agent.emit("client", flags=SYN, mss=1460)
     two = held(50701, T0 + 20, agent.number, 5.02)
-    (hold,) = [f for f in findings(one.packets + agent.packets + two.packets) if f.id == "local.request_held"]
+    (hold,) = [
+        f
+        for f in findings(one.packets + agent.packets + two.packets)
+        if f.id == "local.request_held"
+    ]
     assert hold.severity is Severity.WARNING and hold.values["concluded"] is False
     assert hold.values["round_number"] and hold.values["waiting_for"] == ["100.64.1.74:5274"]
     assert hold.values["median_hold_s"] == pytest.approx(5.0, abs=0.05)
@@ -367,7 +397,9 @@ def test_gateway_vendor_from_the_next_hop_of_several_servers() -> None:
     records = []
     number = 1
     for i in range(3):
-        wire = tls_connection(rtt=0.02, port=51000 + i, start=T0 + i, first=number, server=f"100.64.3.{i + 1}")
+        wire = tls_connection(
+            rtt=0.02, port=51000 + i, start=T0 + i, first=number, server=f"100.64.3.{i + 1}"
+        )
         records += wire.packets
         number = wire.number
     (gateway,) = findings(with_macs(records))

@@ -3,7 +3,8 @@
 For every capture of ``shared/corpora/packets`` and for lab-like captures made here (the
 synthetic traffic of ``tests/capture/synthetic.py``: losses and fast retransmits, timeouts,
 zero windows and probes, keep-alives, resets, refused connections, SYN retries, VLAN tags,
-IPv6), each conversation must agree with tshark on: frames and bytes each way
+IPv6), and for the captures of real lab runs (``tests/capture/samples/lab``), each
+conversation must agree with tshark on: frames and bytes each way
 (``-z conv,tcp`` and per-frame sums), duration and relative start, resets, the handshake
 RTT (``tcp.analysis.ack_rtt`` of the SYN-ACK), the initial RTT, and the count of every
 ``tcp.analysis.*`` flag.
@@ -132,7 +133,9 @@ def conv_table(path: Path) -> list[tuple[tuple[str, int], tuple[str, int], int, 
         match = CONV_ROW.match(line)
         if match:
             a, pa, b, pb, ba, ab, start, duration = match.groups()
-            rows.append(((a, int(pa)), (b, int(pb)), int(ba), int(ab), float(start), float(duration)))
+            rows.append(
+                ((a, int(pa)), (b, int(pb)), int(ba), int(ab), float(start), float(duration))
+            )
     return rows
 
 
@@ -231,6 +234,16 @@ def test_lab_like_capture_agrees_with_tshark(lab_like: dict[str, Path], name: st
     }  # fmt: skip
 
 
+LAB = Path(__file__).resolve().parents[1] / "capture" / "samples" / "lab"
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("name", ["C1.pcapng", "C6.pcapng", "C8.pcapng"])
+def test_real_lab_captures_agree_with_tshark(name: str) -> None:
+    """What ``wiresleuth lab run`` captured of the program's own traffic (SOURCES.md)."""
+    assert disagreements(LAB / name) == {}
+
+
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("name", sorted(set(AGREEING_TCPDUMP_FILES)))
 def test_tcpdump_files_with_tricky_tcp_agree(name: str) -> None:
@@ -254,4 +267,6 @@ def test_documented_differences_are_exactly_those(name: str) -> None:
         assert ours[2].initial_rtt == pytest.approx(10.005, abs=0.001)
     elif reason == "invalid-timestamps":
         assert set(problems) == {0}
-        assert all(p.split()[0] in ("initial_rtt", "duration") or "conv,tcp" in p for p in problems[0])
+        assert all(
+            p.split()[0] in ("initial_rtt", "duration") or "conv,tcp" in p for p in problems[0]
+        )

@@ -94,7 +94,9 @@ def frames(path: Path) -> Iterator[tuple[RecordBatch, list[PacketRecord | None],
             yield batch, ours, batch.first_number
 
 
-def reference(frame: bytes, linktype: int, number: int, when: float) -> tuple[PacketRecord | None, bool]:
+def reference(
+    frame: bytes, linktype: int, number: int, when: float
+) -> tuple[PacketRecord | None, bool]:
     try:
         return decode_frame(frame, linktype, number=number, time=when), False
     except Exception:
@@ -103,7 +105,10 @@ def reference(frame: bytes, linktype: int, number: int, when: float) -> tuple[Pa
 
 CORPUS_FILES = [
     *(("packets", p.name) for p in sorted((SHARED / "corpora" / "packets").glob("*.pcapng"))),
-    *(("tcpdump-tests", p.name) for p in sorted((SHARED / "corpora" / "tcpdump-tests").glob("*.pcap*"))),
+    *(
+        ("tcpdump-tests", p.name)
+        for p in sorted((SHARED / "corpora" / "tcpdump-tests").glob("*.pcap*"))
+    ),
 ]
 SEEN: Counter[str] = Counter()
 
@@ -146,6 +151,7 @@ def test_the_explained_cases_are_real() -> None:
 
 
 MAC_A, MAC_B = "00:01:d7:aa:bb:cc", "52:54:00:12:34:56"
+ETH = Ether(src=MAC_A, dst=MAC_B)  # explicit: scapy would otherwise look the addresses up
 
 
 def syn() -> TCP:
@@ -167,14 +173,14 @@ def ipv6() -> IPv6:
 CASES = {
     "ethernet-tcp": (1, Ether(src=MAC_A, dst=MAC_B) / ipv4() / syn() / Raw(b"GET /")),
     "ethernet-padding": (1, Ether(src=MAC_A, dst=MAC_B) / ipv4() / TCP(flags="A") / Raw(b"x" * 10)),
-    "ip-options": (1, Ether() / IP(src="198.18.0.2", dst="198.19.0.10", options=[IPOption_RR()]) / UDP(sport=53, dport=5353) / Raw(b"dns")),
-    "vlan": (1, Ether() / Dot1Q(vlan=10) / ipv4() / UDP() / Raw(b"v")),
-    "qinq": (1, Ether() / Dot1AD(vlan=20) / Dot1Q(vlan=10) / ipv4() / TCP() / Raw(b"q")),
+    "ip-options": (1, ETH / IP(src="198.18.0.2", dst="198.19.0.10", options=[IPOption_RR()]) / UDP(sport=53, dport=5353) / Raw(b"dns")),
+    "vlan": (1, ETH / Dot1Q(vlan=10) / ipv4() / UDP() / Raw(b"v")),
+    "qinq": (1, ETH / Dot1AD(vlan=20) / Dot1Q(vlan=10) / ipv4() / TCP() / Raw(b"q")),
     "snap": (1, Dot3(src=MAC_A, dst=MAC_B) / LLC(dsap=0xAA, ssap=0xAA, ctrl=3) / SNAP(code=0x0800) / ipv4() / ICMP()),
-    "ipv6-ext": (1, Ether() / ipv6() / IPv6ExtHdrHopByHop() / IPv6ExtHdrRouting(addresses=["2001:db8::99"]) / IPv6ExtHdrDestOpt() / syn()),
-    "ipv6-fragment-first": (1, Ether() / ipv6() / IPv6ExtHdrFragment(m=1, offset=0) / UDP() / Raw(b"f" * 40)),
-    "ipv6-fragment-later": (1, Ether() / ipv6() / IPv6ExtHdrFragment(nh=17, offset=8) / Raw(b"g" * 40)),
-    "ipv4-fragment-later": (1, Ether() / IP(src="198.18.0.2", dst="198.19.0.10", frag=100, proto=6) / Raw(b"h" * 30)),
+    "ipv6-ext": (1, ETH / ipv6() / IPv6ExtHdrHopByHop() / IPv6ExtHdrRouting(addresses=["2001:db8::99"]) / IPv6ExtHdrDestOpt() / syn()),
+    "ipv6-fragment-first": (1, ETH / ipv6() / IPv6ExtHdrFragment(m=1, offset=0) / UDP() / Raw(b"f" * 40)),
+    "ipv6-fragment-later": (1, ETH / ipv6() / IPv6ExtHdrFragment(nh=17, offset=8) / Raw(b"g" * 40)),
+    "ipv4-fragment-later": (1, ETH / IP(src="198.18.0.2", dst="198.19.0.10", frag=100, proto=6) / Raw(b"h" * 30)),
     "sll": (113, CookedLinux(pkttype=0, lladdrtype=1, lladdrlen=6, src=bytes.fromhex("0001d7aabbcc0000")) / ipv4() / syn()),
     "sll2": (276, CookedLinuxV2(lladdrlen=6, src=bytes.fromhex("525400123456ffff")) / ipv6() / UDP() / Raw(b"x")),
     "loopback-v4": (0, b"\x02\x00\x00\x00" + bytes(ipv4() / syn())),
@@ -183,9 +189,9 @@ CASES = {
     "raw-v4": (101, ipv4() / TCP(flags="PA") / Raw(b"raw")),
     "raw-v6": (229, ipv6() / TCP(flags="R")),
     "raw4-type": (228, ipv4() / ICMP(type=3, code=4, nexthopmtu=1400) / IP() / TCP()),
-    "truncated-tcp": (1, bytes(Ether() / ipv4() / syn() / Raw(b"x" * 100))[:50]),
-    "short-udp": (1, bytes(Ether() / ipv4() / UDP() / Raw(b"x" * 100))[:40]),
-    "tso-length-zero": (1, bytes(Ether() / IP(src="198.18.0.2", dst="198.19.0.10", len=0) / TCP() / Raw(b"z" * 70))),
+    "truncated-tcp": (1, bytes(ETH / ipv4() / syn() / Raw(b"x" * 100))[:50]),
+    "short-udp": (1, bytes(ETH / ipv4() / UDP() / Raw(b"x" * 100))[:40]),
+    "tso-length-zero": (1, bytes(ETH / IP(src="198.18.0.2", dst="198.19.0.10", len=0) / TCP() / Raw(b"z" * 70))),
 }  # fmt: skip
 
 
@@ -221,7 +227,7 @@ def test_built_frames_of_every_link_type(case: str) -> None:
 def test_statuses_of_frames_that_are_not_ip() -> None:
     from scapy.layers.l2 import ARP
 
-    assert decode_one(bytes(Ether() / ARP()), 1) == (None, NOT_IP)
+    assert decode_one(bytes(ETH / ARP()), 1) == (None, NOT_IP)
     assert decode_one(b"\x00" * 30, 127) == (None, UNKNOWN_LINK)
     assert decode_one(b"\x00" * 8, 1) == (None, UNDECODABLE)
     assert decode_one(b"\x45\x00", 101) == (None, UNDECODABLE)

@@ -69,7 +69,9 @@ def idb(linktype: int, endian: str = "<", *, tsresol: int | None = None, offset:
 
 
 def epb(interface: int, data: bytes, ticks: int, endian: str = "<") -> bytes:
-    head = struct.pack(endian + "IIIII", interface, ticks >> 32, ticks & 0xFFFFFFFF, len(data), len(data))
+    head = struct.pack(
+        endian + "IIIII", interface, ticks >> 32, ticks & 0xFFFFFFFF, len(data), len(data)
+    )
     return block(6, head + data, endian)
 
 
@@ -203,6 +205,7 @@ def test_max_packets(items: list[tuple[bytes, float]]) -> None:
         (b"", "is empty"),
         (b"\xd4\xc3", "cut off inside its file header"),
         (b"\xd4\xc3\xb2\xa1\x02\x00", "damaged or truncated file header"),
+        (b"\x0a\x0d\x0d\x0a\x00\x00", "damaged or truncated file header"),
         (b"GET / HTTP/1.1\r\n\r\n", "is not a capture file"),
         (b"\x1f\x8bnot really gzip", "compressed .gzip. but damaged"),
     ],

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import BinaryIO
 
-from wiresleuth.capture.record_reader import CaptureReader, Interface
+from wiresleuth.capture.record_reader import CaptureReader, Interface, RecordBatch
 from wiresleuth.errors import CaptureFileError
 
 _SHB, _IDB, _EPB = 0x0A0D0D0A, 1, 6
@@ -74,14 +74,11 @@ def _damaged() -> Interface:
 
 def _records(
     out: BinaryIO,
-    batch: object,
+    batch: RecordBatch,
     reader: CaptureReader,
     declared: dict[int, int],
     comments: Mapping[int, str],
 ) -> int:
-    from wiresleuth.capture.record_reader import RecordBatch
-
-    assert isinstance(batch, RecordBatch)
     buffer = batch.buffer
     scale = {
         iface: (1_000_000_000 if (reader.interfaces[iface].resolution > 1_000_000) else 1_000_000)

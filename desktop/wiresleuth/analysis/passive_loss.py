@@ -1,0 +1,171 @@
+"""path.large_packet_loss from a capture: large segments lost while small ones pass.
+
+Two views of the same fault, depending on where the capture was taken:
+
+- beside the receiver (the usual laptop capture): bytes of the server's stream never
+  arrive although later, smaller segments do (a hole that no retransmission fills, since
+  the retransmissions are just as large), and every segment that did arrive is small;
+- beside the sender: the same large segment is sent again and again and never
+  acknowledged, while small segments are.
+
+A connection whose client asked for a small MSS and completed, beside one that stalled,
+is the passive twin of the TLS wizard's small-MSS retry.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from wiresleuth.analysis.passive_common import make_finding, plural
+from wiresleuth.analysis.passive_model import PassiveCapture
+from wiresleuth.analysis.passive_tcp import DirectionSummary, TcpConversation
+from wiresleuth.model.finding import Evidence, Finding, Severity
+
+LARGE = 1000
+"""Bytes from which a lost segment counts as large."""
+SMALL = 700
+"""Bytes below which segments that did pass count as small."""
+RESENT = 2
+"""Retransmissions of one never-acknowledged large segment that make it a pattern."""
+
+
+@dataclass(frozen=True)
+class _Loss:
+    conv: TcpConversation
+    sender: DirectionSummary
+    receiver: DirectionSummary
+    missing: int  # bytes never delivered
+    frames: tuple[int, ...]
+    how: str
+
+
+def _holes(conv: TcpConversation, sender: DirectionSummary) -> _Loss | None:
+    """Receiver-side view: large holes never filled, only small segments through."""
+    large = [h for h in sender.holes if h.end - h.start >= LARGE]
+    if not large or sender.max_segment >= LARGE:
+        return None
+    missing = sum(h.end - h.start for h in sender.holes)
+    frames = tuple(h.frame_after for h in large[:5]) + sender.frames_of.get("duplicate-ack", ())[:5]
+    how = (
+        f"{missing} bytes from {sender.address} never arrived although later segments did "
+        f"(largest segment that arrived: {sender.max_segment} bytes)"
+    )
+    receiver = conv.client if sender is conv.server else conv.server
+    dups = receiver.count("duplicate-ack")
+    if dups:
+        how += f"; {receiver.address} sent {plural(dups, 'duplicate ACK')}"
+        frames = (
+            tuple(h.frame_after for h in large[:5])
+            + receiver.frames_of.get("duplicate-ack", ())[:5]
+        )
+    return _Loss(conv, sender, receiver, missing, frames, how)
+
+
+def _resends(conv: TcpConversation, sender: DirectionSummary) -> _Loss | None:
+    """Sender-side view: one large segment resent again and again, never acknowledged."""
+    acked = sender.acked_offset or 0
+    by_offset: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for frame, offset, length in sender.retransmitted:
+        if length >= LARGE and offset >= acked:
+            by_offset[offset].append((frame, length))
+    stuck = [(offset, sends) for offset, sends in by_offset.items() if len(sends) >= RESENT]
+    if not stuck:
+        return None
+    offset, sends = min(stuck)
+    size = max(length for _, length in sends)
+    receiver = conv.client if sender is conv.server else conv.server
+    how = (
+        f"{sender.address} sent the {size}-byte segment at stream byte {offset} "
+        f"{len(sends) + 1} times; it was never acknowledged (acknowledged up to byte {acked})"
+    )
+    return _Loss(conv, sender, receiver, size, tuple(f for f, _ in sends[:10]), how)
+
+
+def large_packet_losses(capture: PassiveCapture) -> list[Finding]:
+    """One finding per sender address whose large segments the capture shows lost."""
+    losses: dict[str, list[_Loss]] = defaultdict(list)
+    for conv in capture.conversations:
+        for sender in (conv.server, conv.client):
+            loss = _holes(conv, sender) or _resends(conv, sender)
+            if loss is not None:
+                losses[sender.address].append(loss)
+    findings = []
+    for address, found in losses.items():
+        findings.append(_finding(address, found, capture.conversations))
+    return findings
+
+
+def _small_mss_success(
+    address: str, conversations: tuple[TcpConversation, ...]
+) -> TcpConversation | None:
+    """A connection to the same server that asked for a small MSS and got data through."""
+    for conv in conversations:
+        if (
+            conv.server.address == address
+            and conv.client_mss is not None
+            and conv.client_mss <= SMALL
+            and conv.server.payload_bytes > LARGE
+            and not conv.server.holes
+        ):
+            return conv
+    return None
+
+
+def _finding(
+    address: str, found: list[_Loss], conversations: tuple[TcpConversation, ...]
+) -> Finding:
+    first = found[0]
+    conv = first.conv
+    target = conv.target if first.sender is conv.server else address
+    evidence = [
+        Evidence(
+            text=first.how,
+            packets=first.frames,
+            addresses=(address,),
+            data={"missing_bytes": first.missing},
+        )
+    ]
+    values: dict[str, object] = {
+        "missing_bytes": first.missing,
+        "largest_segment_received": first.sender.max_segment,
+        "connections": len(found),
+        "small_mss_ok": False,
+    }
+    if conv.server_mss and first.sender is conv.server:
+        values["server_mss"] = conv.server_mss
+    marked = sorted({tos >> 2 for tos in first.sender.tos_counts if tos >> 2})
+    if marked:
+        values["dscp"] = marked[0]
+    small = _small_mss_success(address, conversations)
+    if small is not None and small.syns:
+        values["small_mss_ok"] = True
+        values["small_mss"] = small.client_mss
+        evidence.append(
+            Evidence(
+                text=f"a connection to the same server that asked for MSS {small.client_mss} "
+                f"received {small.server.payload_bytes} bytes without loss",
+                packets=(small.syns[0].frame,),
+            )
+        )
+    if len(found) > 1:
+        evidence.append(
+            Evidence(text=f"{plural(len(found), 'connection')} lost large segments this way")
+        )
+    return make_finding(
+        "path.large_packet_loss",
+        Severity.PROBLEM,
+        f"Large packets from {address} are lost on the way",
+        (
+            f"Large packets from {address} are lost on the way to "
+            f"{first.receiver.address}; small ones pass. This is a network problem between the "
+            "two (often a QoS or MTU setting on the WAN), not a problem of either computer."
+        ),
+        (
+            f"{first.how}. Segments above a size are dropped on the path: check QoS policers "
+            "(DSCP), MTU/PMTUD (ICMP frag-needed) and firewalls between the two."
+        ),
+        evidence,
+        target=target,
+        **values,
+    )

@@ -1,0 +1,147 @@
+"""``wiresleuth analyze FILE``: findings from a capture taken elsewhere (pcap or pcapng).
+
+Prints the findings (``--json``: the findings and every connection's figures as JSON);
+``--out`` also writes a bundle the window opens, with the capture copied to pcapng and a
+comment on every packet a finding cites. Exit codes as ``run``: 0 nothing of severity
+"problem", 1 problems found, 2 the file (or the bundle) could not be read (written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from wiresleuth.cli import exit_codes
+from wiresleuth.errors import BundleError, CaptureFileError
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``analyze`` command."""
+    parser = commands.add_parser(
+        "analyze",
+        help="find problems in a capture file taken elsewhere (pcap, pcapng)",
+        description=(
+            "Reads a pcap or pcapng file (gzip too), analyses every TCP connection as "
+            "Wireshark does and reports what the packets prove: intercepted handshakes, "
+            "plaintext in TLS, resets after the ClientHello, large-packet loss, DSCP marks, "
+            "rewritten DNS answers, held requests. Evidence cites the file's frame numbers."
+        ),
+    )
+    parser.add_argument("file", type=Path, help="the capture file")
+    parser.add_argument(
+        "--json", action="store_true", help="print findings and per-connection figures as JSON"
+    )
+    parser.add_argument("--out", type=Path, help="also write a bundle (.wsbundle) here")
+    parser.set_defaults(handler=analyze)
+
+
+def _direction(d: Any) -> dict[str, Any]:
+    return {
+        "address": d.address,
+        "port": d.port,
+        "frames": d.frames,
+        "bytes": d.frame_bytes,
+        "payload_bytes": d.payload_bytes,
+        "retransmissions": d.retransmissions,
+        "analysis": dict(sorted((k, v) for k, v in d.counts.items() if v)),
+        "resets": d.reset_count,
+        "ttls": sorted(d.ttls),
+        "dscp": sorted({tos >> 2 for tos in d.tos_counts}),
+    }
+
+
+def _conversation(conv: Any) -> dict[str, Any]:
+    return {
+        "stream": conv.index,
+        "id": conv.id,
+        "client": _direction(conv.client),
+        "server": _direction(conv.server),
+        "start": conv.start,
+        "duration": conv.duration,
+        "handshake_rtt": conv.handshake_rtt,
+        "initial_rtt": conv.initial_rtt,
+        "client_mss": conv.client_mss,
+        "server_mss": conv.server_mss,
+    }
+
+
+def json_report(analysis: Any) -> dict[str, Any]:
+    """The analysis as JSON: the file, its warnings, findings and every connection."""
+    from wiresleuth.bundle.serialize import finding_dict
+    from wiresleuth.report.summary import count_by_severity
+
+    scan = analysis.scan
+    return {
+        "file": str(scan.path),
+        "format": scan.format,
+        "compressed": scan.compressed,
+        "packets": scan.packets,
+        "ip_packets": scan.ip_packets,
+        "tcp_connections": len(scan.conversations),
+        "dns_messages": len(scan.dns),
+        "first_time": scan.first_time,
+        "last_time": scan.last_time,
+        "link_types": sorted({i.linktype for i in scan.interfaces}),
+        "warnings": list(scan.warnings),
+        "summary": count_by_severity(analysis.findings),
+        "findings": [finding_dict(f) for f in analysis.findings],
+        "conversations": [_conversation(c) for c in scan.conversations],
+    }
+
+
+def _header(analysis: Any) -> str:
+    scan = analysis.scan
+    kind = scan.format + (", gzip-compressed" if scan.compressed else "")
+    lines = [
+        f"{scan.path.name} ({kind}): {scan.packets} packets, {len(scan.conversations)} TCP "
+        f"connections, {len(scan.dns)} DNS messages. Evidence cites this file's frame numbers."
+    ]
+    lines += [f"Note: {warning}" for warning in scan.warnings]
+    return "\n".join(lines)
+
+
+def analyze(args: argparse.Namespace) -> int:
+    """Analyse, print, optionally bundle; exit code per ``exit_codes``."""
+    from wiresleuth.capture.analyze_file import analyze_file
+    from wiresleuth.model.finding import Severity
+    from wiresleuth.report.summary import summary_text
+
+    out: Path | None = args.out
+    if out is not None and not out.absolute().parent.is_dir():
+        print(
+            f"wiresleuth: cannot write {out}: folder {out.parent} does not exist", file=sys.stderr
+        )
+        return exit_codes.COULD_NOT_RUN
+    try:
+        analysis = analyze_file(args.file)
+    except CaptureFileError as exc:
+        print(f"wiresleuth: {exc}", file=sys.stderr)
+        return exit_codes.COULD_NOT_RUN
+    if args.json:
+        print(json.dumps(json_report(analysis), indent=2, ensure_ascii=False, allow_nan=False))
+    else:
+        print(_header(analysis))
+        print()
+        print(summary_text(analysis.findings), end="")
+    if out is not None and not _bundle(analysis, out, quiet=args.json):
+        return exit_codes.COULD_NOT_RUN
+    problem = any(f.severity is Severity.PROBLEM for f in analysis.findings)
+    return exit_codes.PROBLEMS_FOUND if problem else exit_codes.NO_PROBLEM
+
+
+def _bundle(analysis: Any, out: Path, *, quiet: bool) -> bool:
+    from wiresleuth.bundle.writer import write_bundle
+    from wiresleuth.capture.analyze_file import run_result
+
+    with tempfile.TemporaryDirectory(prefix="wiresleuth-analyze-") as work:
+        try:
+            written = write_bundle(run_result(analysis, Path(work)), out)
+        except (BundleError, CaptureFileError) as exc:
+            print(f"wiresleuth: {exc}", file=sys.stderr)
+            return False
+    print(f"\nBundle: {written}", file=sys.stderr if quiet else sys.stdout)
+    return True

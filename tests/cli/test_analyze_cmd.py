@@ -1,0 +1,86 @@
+"""``wiresleuth analyze``: exit codes, texts, JSON and the bundle, on real files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.capture.corpora import packets
+from tests.capture.test_analyze_file import bodega, write
+from wiresleuth.bundle.reader import read_bundle
+from wiresleuth.cli import exit_codes
+from wiresleuth.cli.main import main
+
+
+def test_problems_found_exit_1_and_the_findings_are_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "bodega-error.cap", bodega())
+    assert main(["analyze", str(path)]) == exit_codes.PROBLEMS_FOUND
+    text = capsys.readouterr().out
+    assert text.startswith("bodega-error.cap (pcap): 10 packets, 1 TCP connections")
+    assert "[!!] PROBLEM: Plain text was injected" in text and "(packets 4, 6)" in text
+
+
+def test_clean_capture_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(packets("http_google.pcapng"))]) == exit_codes.NO_PROBLEM
+    assert "We found no problem." in capsys.readouterr().out
+
+
+def test_json_has_findings_and_every_connection(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = packets("http_espn.pcapng")
+    assert main(["analyze", "--json", str(path)]) == exit_codes.NO_PROBLEM
+    report = json.loads(capsys.readouterr().out)
+    assert report["packets"] > 0 and report["format"] == "pcapng"
+    assert len(report["conversations"]) == report["tcp_connections"] == 25
+    first = report["conversations"][0]
+    assert first["stream"] == 0 and first["client"]["frames"] > 0
+    assert set(first) >= {"handshake_rtt", "initial_rtt", "duration", "server"}
+    assert report["summary"]["problem"] == report["summary"]["warning"] == 0
+    assert [f["id"] for f in report["findings"]] == ["net.gateway_vendor"]
+
+
+def test_out_writes_a_bundle_the_report_command_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "bodega-error.cap", bodega())
+    out = tmp_path / "bodega.wsbundle"
+    assert main(["analyze", str(path), "--out", str(out)]) == exit_codes.PROBLEMS_FOUND
+    assert f"Bundle: {out}" in capsys.readouterr().out
+    bundle = read_bundle(out)
+    assert [f.id for f in bundle.findings] == ["tls.plaintext_injected"]
+    assert bundle.has_capture and bundle.connections
+    assert main(["report", str(out)]) == exit_codes.PROBLEMS_FOUND
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot open"),
+        (b"", "is empty"),
+        (b"<html>not a capture</html>", "is not a capture file"),
+        (b"\xd4\xc3\xb2\xa1\x02\x00", "damaged or truncated file header"),
+    ],
+)
+def test_unreadable_files_exit_2_with_a_message_naming_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None, message: str
+) -> None:
+    path = tmp_path / "broken.pcap"
+    if content is not None:
+        path.write_bytes(content)
+    assert main(["analyze", str(path)]) == exit_codes.COULD_NOT_RUN
+    err = capsys.readouterr().err
+    assert err.startswith("wiresleuth: ") and message in err and "broken.pcap" in err
+
+
+def test_bundle_into_a_missing_folder_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "bodega-error.cap", bodega())
+    out = tmp_path / "nowhere" / "x.wsbundle"
+    assert main(["analyze", str(path), "--out", str(out)]) == exit_codes.COULD_NOT_RUN
+    assert "does not exist" in capsys.readouterr().err
