@@ -123,7 +123,11 @@ def ether_frame(src: str, dst: str, sport: int, dport: int) -> bytes:
     from scapy.layers.inet import IP, TCP
     from scapy.layers.l2 import Ether
 
-    return bytes(Ether() / IP(src=src, dst=dst) / TCP(sport=sport, dport=dport))
+    return bytes(
+        Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+        / IP(src=src, dst=dst)
+        / TCP(sport=sport, dport=dport)
+    )
 
 
 def test_filter_selects_our_flows_and_errors_about_them() -> None:
@@ -137,25 +141,43 @@ def test_filter_selects_our_flows_and_errors_about_them() -> None:
     other_port = ether_frame(ME, SERVER, 50000, 8443)
     other_host = ether_frame(ME, "198.19.0.99", 50000, 443)
     quoted = IPerror(src=ME, dst=SERVER) / TCPerror(sport=50000, dport=443)
-    frag_needed = Ether() / IP(src=ROUTER, dst=ME) / ICMP(type=3, code=4, nexthopmtu=1400) / quoted
+    frag_needed = (
+        Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+        / IP(src=ROUTER, dst=ME)
+        / ICMP(type=3, code=4, nexthopmtu=1400)
+        / quoted
+    )
     bystander = IPerror(src=ME, dst="198.19.0.99") / TCPerror(sport=50000, dport=443)
-    other_error = Ether() / IP(src=ROUTER, dst=ME) / ICMP(type=3, code=4) / bystander
-    echo_router = Ether() / IP(src=ROUTER, dst=ME) / ICMP(type=0)
+    other_error = (
+        Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+        / IP(src=ROUTER, dst=ME)
+        / ICMP(type=3, code=4)
+        / bystander
+    )
+    echo_router = (
+        Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+        / IP(src=ROUTER, dst=ME)
+        / ICMP(type=0)
+    )
     too_big = (
-        Ether()
+        Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
         / IPv6(src=ROUTER6, dst=ME6)
         / ICMPv6PacketTooBig(mtu=1280)
         / IPerror6(src=ME6, dst=SERVER6)
         / TCP(sport=50000, dport=443)
     )
     too_big_other = (
-        Ether()
+        Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
         / IPv6(src=ROUTER6, dst=ME6)
         / ICMPv6PacketTooBig(mtu=1280)
         / IPerror6(src=ME6, dst="2001:db8::99")
         / TCP(sport=50000, dport=443)
     )
-    dns = Ether() / IP(src=ME, dst="100.64.0.53") / UDP(sport=5000, dport=53)
+    dns = (
+        Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+        / IP(src=ME, dst="100.64.0.53")
+        / UDP(sport=5000, dport=53)
+    )
     assert matches(text, ours) and matches(text, answer)
     assert matches(text, bytes(frag_needed))
     assert matches(text, bytes(too_big))

@@ -67,14 +67,26 @@ def test_sack_blocks_and_payload() -> None:
         ack=99,
         options=[("NOP", None), ("NOP", None), ("SAck", (1000, 2000, 3000, 4000))],
     )
-    record = decode(bytes(Ether() / IP(src="198.19.0.10", dst="198.18.0.2") / segment / b"data"), 1)
+    record = decode(
+        bytes(
+            Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+            / IP(src="198.19.0.10", dst="198.18.0.2")
+            / segment
+            / b"data"
+        ),
+        1,
+    )
     assert record.sack_blocks == ((1000, 2000), (3000, 4000))
     assert record.tcp_flags == PSH | ACK and record.ack == 99
     assert (record.payload, record.payload_len) == (b"data", 4)
 
 
 def test_ethernet_padding_is_not_payload() -> None:
-    frame = bytes(Ether() / IP(src="198.18.0.2", dst="198.19.0.10") / TCP(flags="A"))
+    frame = bytes(
+        Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+        / IP(src="198.18.0.2", dst="198.19.0.10")
+        / TCP(flags="A")
+    )
     padded = frame + b"\x00" * (60 - len(frame))
     record = decode(padded, 1)
     assert (record.payload, record.payload_len) == (b"", 0)
@@ -82,7 +94,10 @@ def test_ethernet_padding_is_not_payload() -> None:
 
 def test_snap_length_cut_keeps_wire_lengths() -> None:
     frame = bytes(
-        Ether() / IP(src="198.19.0.10", dst="198.18.0.2") / TCP(flags="PA") / (b"x" * 1400)
+        Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+        / IP(src="198.19.0.10", dst="198.18.0.2")
+        / TCP(flags="PA")
+        / (b"x" * 1400)
     )
     record = decode(frame[:96], 1)
     assert record.payload_len == 1400
@@ -198,13 +213,28 @@ def test_tso_packet_with_zero_length() -> None:
 
 
 def test_non_ip_frames_and_unknown_link_types() -> None:
-    assert decode_frame(bytes(Ether() / ARP()), 1, number=1, time=0.0) is None
+    assert (
+        decode_frame(
+            bytes(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / ARP()),
+            1,
+            number=1,
+            time=0.0,
+        )
+        is None
+    )
     assert decode_frame(b"\x00" * 40, 127, number=1, time=0.0) is None  # radiotap: not decoded
     assert 127 not in DECODED_LINKTYPES
 
 
 def test_decode_packet_on_a_fully_dissected_packet() -> None:
-    packet = Ether(bytes(Ether() / IP(src="198.18.0.2", dst="198.19.0.10") / TCP() / b"GET /"))
+    packet = Ether(
+        bytes(
+            Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+            / IP(src="198.18.0.2", dst="198.19.0.10")
+            / TCP()
+            / b"GET /"
+        )
+    )
     packet.time = 99.0
     record = decode_packet(packet, number=3)
     assert record is not None and record.time == 99.0 and record.payload == b"GET /"

@@ -142,7 +142,11 @@ def test_mixed_link_types_keep_what_we_decode(tmp_path: Path) -> None:
     from scapy.layers.inet import IP, TCP
     from scapy.layers.l2 import Ether
 
-    frame = bytes(Ether() / IP(src="198.18.0.2", dst="198.19.0.10") / TCP())
+    frame = bytes(
+        Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+        / IP(src="198.18.0.2", dst="198.19.0.10")
+        / TCP()
+    )
 
     def epb(interface: int, data: bytes, when: int) -> bytes:
         return block(6, struct.pack("<IIIII", interface, 0, when, len(data), len(data)) + data)
