@@ -21,6 +21,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     exit 0
 fi
 started=$(date +%s)
+mkdir -p build
 make --no-print-directory installer-tools
 status=0
 make --no-print-directory installer-smoke >build/installer-smoke.log 2>&1 || status=$?

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import argparse
 import http.server
-import signal
 import sys
-import threading
 from pathlib import Path
-from types import FrameType
 
-from wiresleuth.lab.servers.tcp_server import MarkedTCPServer, mark_ready
+from wiresleuth.lab.servers.tcp_server import MarkedTCPServer, serve_until_signalled
 
 IO_TIMEOUT = 10.0
 """Seconds a client may take to send its request."""
@@ -72,23 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     body = args.body_file.read_bytes() if args.body_file else b""
     handler = _handler(args.path, body, args.status, args.content_type, args.server)
     server = MarkedTCPServer((args.address, args.port), handler)
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2})
-    thread.daemon = True
-    thread.start()
-    mark_ready(args.ready_file)
-    while not stop.wait(0.5):
-        pass
-    server.shutdown()
-    server.server_close()
-    return 0
+    return serve_until_signalled([server], args.ready_file)
 
 
 if __name__ == "__main__":

@@ -14,12 +14,9 @@ of every record (a long-lived PAC record). dnsmasq has no option that rewrites N
 from __future__ import annotations
 
 import argparse
-import signal
 import socketserver
 import sys
-import threading
 from pathlib import Path
-from types import FrameType
 
 import dns.exception
 import dns.flags
@@ -30,7 +27,7 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 
-from wiresleuth.lab.servers.tcp_server import mark_ready
+from wiresleuth.lab.servers.tcp_server import serve_until_signalled
 
 UPSTREAM_TIMEOUT = 2.0
 REWRITE_TTL = 60
@@ -116,23 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     server = ForwarderServer(
         (args.listen, args.port), handler_for(args.upstream, args.nxdomain_address, args.ttl)
     )
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2})
-    thread.daemon = True
-    thread.start()
-    mark_ready(args.ready_file)
-    while not stop.wait(0.5):
-        pass
-    server.shutdown()
-    server.server_close()
-    return 0
+    return serve_until_signalled([server], args.ready_file)
 
 
 if __name__ == "__main__":

@@ -11,20 +11,17 @@ accepts and never answers, the C4 local web service answering 404. Usage::
 from __future__ import annotations
 
 import argparse
-import signal
 import socket
 import socketserver
 import sys
-import threading
 import time
 from pathlib import Path
-from types import FrameType
 
 from wiresleuth.lab.servers.tcp_server import (
     MarkedTCPServer,
     close_with_fin,
     close_with_reset,
-    mark_ready,
+    serve_until_signalled,
 )
 
 CLOSE_MODES = ("fin", "rst", "hold")
@@ -96,23 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     reply = args.reply_file.read_bytes() if args.reply_file else b""
     handler = _handler(reply, wait=args.wait, read_first=not args.no_read, close=args.close)
     server = MarkedTCPServer((args.address, args.port), handler, dscp=args.dscp)
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2})
-    thread.daemon = True
-    thread.start()
-    mark_ready(args.ready_file)
-    while not stop.wait(0.5):
-        pass
-    server.shutdown()
-    server.server_close()
-    return 0
+    return serve_until_signalled([server], args.ready_file)
 
 
 if __name__ == "__main__":

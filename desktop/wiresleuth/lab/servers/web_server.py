@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import argparse
 import http.server
-import signal
 import socket
 import socketserver
 import ssl
 import sys
-import threading
 import time
 from pathlib import Path
-from types import FrameType
 
-from wiresleuth.lab.servers.tcp_server import MarkedTCPServer, close_with_reset, mark_ready
+from wiresleuth.lab.servers.tcp_server import (
+    MarkedTCPServer,
+    close_with_reset,
+    serve_until_signalled,
+)
 
 IO_TIMEOUT = 10.0
 """Seconds a client may take for each step (handshake, request)."""
@@ -138,27 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.http_port:
         plain = type("PlainPageHandler", (PageHandler,), {"site_name": args.name})
         servers.append(MarkedTCPServer((args.address, args.http_port), plain, dscp=args.dscp))
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    threads = [
-        threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-        for s in servers
-    ]
-    for thread in threads:
-        thread.start()
-    mark_ready(args.ready_file)
-    while not stop.wait(0.5):
-        pass
-    for server in servers:
-        server.shutdown()
-        server.server_close()
-    return 0
+    return serve_until_signalled(servers, args.ready_file)
 
 
 if __name__ == "__main__":
