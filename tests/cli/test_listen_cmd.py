@@ -47,11 +47,14 @@ def test_listen_logs_the_marker_with_its_source_and_acknowledges_it() -> None:
         assert (ack.source, ack.port) == ("127.0.0.1", local_port)
         logged = read_until(proc, marker)
         assert f"127.0.0.1:{local_port} MARKER WIRESLEUTH-MARKER {marker}" in logged[-1]
+        # the client has closed; wait for the listener to log it before stopping it
+        closed = read_until(proc, f"127.0.0.1:{local_port} CLOSE")
+        assert closed
     finally:
         proc.terminate()
         out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0, err
-    assert " STOP" in out and f"127.0.0.1:{local_port} CLOSE" in out
+    assert " STOP" in out
 
 
 def test_a_port_in_use_is_refused_with_exit_code_2() -> None:
