@@ -15,9 +15,9 @@ form.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from wiresleuth.bundle.manifest import CAPTURE_MEMBER
 from wiresleuth.errors import BundleError
@@ -26,6 +26,8 @@ from wiresleuth.model.jsonable import to_jsonable
 from wiresleuth.model.run import CaptureInfo, RunResult
 from wiresleuth.model.timeline import Connection, TimelineEvent
 from wiresleuth.report.summary import count_by_severity
+
+T = TypeVar("T")
 
 
 def _finite(obj: Any) -> Any:
@@ -205,30 +207,27 @@ def _damaged(what: str, exc: Exception) -> BundleError:
 
 def findings_from_report(report: Mapping[str, Any]) -> tuple[Finding, ...]:
     """The Findings of a report dict; BundleError naming the finding that cannot be read."""
-    items = report.get("findings", [])
-    if not isinstance(items, list):
-        raise BundleError("report.json is damaged: 'findings' is not a list")
-    findings = []
-    for index, item in enumerate(items, 1):
-        try:
-            findings.append(_finding(item))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise _damaged(f"finding {index}", exc) from exc
-    return tuple(findings)
+    return _read_list(report, "findings", "finding", _finding)
 
 
 def connections_from_report(report: Mapping[str, Any]) -> tuple[Connection, ...]:
     """The Connections of a report dict; BundleError naming the one that cannot be read."""
-    items = report.get("connections", [])
+    return _read_list(report, "connections", "connection", _connection)
+
+
+def _read_list(
+    report: Mapping[str, Any], key: str, what: str, parse: Callable[[Any], T]
+) -> tuple[T, ...]:
+    items = report.get(key, [])
     if not isinstance(items, list):
-        raise BundleError("report.json is damaged: 'connections' is not a list")
-    connections = []
+        raise BundleError(f"report.json is damaged: {key!r} is not a list")
+    parsed: list[T] = []
     for index, item in enumerate(items, 1):
         try:
-            connections.append(_connection(item))
+            parsed.append(parse(item))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise _damaged(f"connection {index}", exc) from exc
-    return tuple(connections)
+            raise _damaged(f"{what} {index}", exc) from exc
+    return tuple(parsed)
 
 
 def capture_from_report(report: Mapping[str, Any]) -> CaptureInfo:

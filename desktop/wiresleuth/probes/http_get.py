@@ -51,16 +51,7 @@ async def http_get(
     if sock is None:
         failure = connect.error or "error"
         kind = {"refused": "refused", "timeout": "connect_timeout"}.get(failure, "unreachable")
-        return HttpExchangeObservation(
-            url=url,
-            address=address,
-            connect=connect,
-            outcome=kind,
-            ended_at=time.time(),
-            size_limit=size_limit,
-            waited=connect_timeout,
-            error=failure,
-        )
+        return _ended(url, address, connect, kind, size_limit, connect_timeout, failure)
     chunks: list[Chunk] = []
     total = 0
     sent_at: float | None = None
