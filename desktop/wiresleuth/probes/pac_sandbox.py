@@ -37,6 +37,7 @@ from wiresleuth.model.pac_observations import (
     PacEvaluationObservation,
     PacLookupObservation,
 )
+from wiresleuth.probes.pac_sandbox_child import CHILD_ARGUMENT
 
 MAX_SCRIPT_BYTES = 1024 * 1024
 """Larger scripts are refused unread, like Chromium (``kDefaultMaxResponseBytes``, 1 MiB)."""
@@ -48,8 +49,6 @@ START_LIMIT = 20.0
 """Seconds the child may take to start (exec, imports, reading the script) before we give up."""
 ANSWER_LIMIT = 16 * 1024 * 1024
 """Largest message the child may send (decisions and lookups of every target)."""
-CHILD_ARGUMENT = "--wiresleuth-pac-sandbox-child"
-"""The frozen app's only argument when it is started as the PAC evaluator."""
 START_METHODS = ("spawn", "fork")
 """Tried in this order; ``fork`` only where the OS has it."""
 _POLL = 0.02

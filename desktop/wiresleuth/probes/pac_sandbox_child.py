@@ -29,6 +29,9 @@ import json
 import os
 from typing import Any
 
+CHILD_ARGUMENT = "--wiresleuth-pac-sandbox-child"
+"""The frozen app's only argument when it is started as this child (installers/entry.py)."""
+
 
 def _send(answer: Any, kind: str, payload: Any) -> None:
     answer.write(json.dumps([kind, payload]) + "\n")
