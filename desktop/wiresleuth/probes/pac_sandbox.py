@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import queue
 import subprocess
@@ -38,6 +39,8 @@ from wiresleuth.model.pac_observations import (
     PacLookupObservation,
 )
 from wiresleuth.probes.pac_sandbox_child import CHILD_ARGUMENT
+
+log = logging.getLogger(__name__)
 
 MAX_SCRIPT_BYTES = 1024 * 1024
 """Larger scripts are refused unread, like Chromium (``kDefaultMaxResponseBytes``, 1 MiB)."""
@@ -367,6 +370,9 @@ async def _run_child(
                 kind, payload = "", None
             if kind == "ready" and not ready:
                 ready = True
+                notes = payload.get("notes", []) if isinstance(payload, dict) else []
+                for note in notes:
+                    log.info("PAC evaluator (%s) kept a privilege: %s", method, note)
                 deadline = time.monotonic() + time_limit
                 baseline = _rss_mb(child.pid)
                 continue

@@ -16,11 +16,12 @@ loaded, then ``[kind, payload]`` with kind ``ok``, ``invalid``, ``memory`` or ``
 How it starts (``wiresleuth.probes.pac_sandbox``): normally as a fresh interpreter with an
 EMPTY environment (``main``), so neither ``os.environ`` nor ``/proc/<pid>/environ`` holds a
 token or a proxy password. Where the interpreter cannot be executed again, as a fork
-(``serve_forked``): that child clears ``os.environ`` as its first act, but it is not
-equivalent to a fresh start: the parent's memory, its environment block included, is still
-mapped in the child. What keeps the script from it there is the interpreter confinement
-alone (no JavaScript can read process memory); the fork is the fallback, and its
-observation says ``sandbox = "fork"``.
+(``serve_forked``): that child clears ``os.environ`` and zeroes the kernel's copy of the
+environment as its first acts, but it is not equivalent to a fresh start: the rest of the
+parent's memory (where the environment was copied to, typed passwords) is still mapped in
+the child. What keeps the script from it there is the interpreter confinement alone (no
+JavaScript can read process memory); the fork is the fallback, and its observation says
+``sandbox = "fork"``.
 """
 
 from __future__ import annotations
