@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -158,7 +159,16 @@ def _fork() -> _Child:
     request_r, request_w = os.pipe()
     answer_r, answer_w = os.pipe()
     error_r, error_w = os.pipe()
-    pid = os.fork()
+    try:
+        with warnings.catch_warnings():
+            # Python 3.12+ warns that a fork of a threaded process may deadlock the child;
+            # this child takes no lock: everything it imports is loaded (preload) above.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError:
+        for fd in (request_r, request_w, answer_r, answer_w, error_r, error_w):
+            os.close(fd)
+        raise
     if pid == 0:  # pragma: no cover (the child never returns)
         serve_forked(request_r, answer_w, error_w)
     for fd in (request_r, answer_w, error_w):
@@ -372,7 +382,7 @@ async def _run_child(
                 ready = True
                 notes = payload.get("notes", []) if isinstance(payload, dict) else []
                 for note in notes:
-                    log.info("PAC evaluator (%s) kept a privilege: %s", method, note)
+                    log.info("PAC evaluator (%s): not confined as planned: %s", method, note)
                 deadline = time.monotonic() + time_limit
                 baseline = _rss_mb(child.pid)
                 continue

@@ -85,7 +85,7 @@ def serve(request_fd: int, answer: Any) -> None:
         server = request.get("resolver")
         resolve = recording_resolver(tuple(server) if server else None, lookups)
         functions = pac_functions(my_ip=str(request["my_ip"]), resolve=resolve)
-        limit_resources(
+        notes += limit_resources(
             memory_mb=int(request["memory_limit_mb"]), cpu_seconds=float(request["cpu_seconds"])
         )
         _send(answer, "ready", {"notes": notes})

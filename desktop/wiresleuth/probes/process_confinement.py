@@ -87,9 +87,10 @@ def drop_privileges() -> list[str]:
     return notes
 
 
-def limit_resources(*, memory_mb: int, cpu_seconds: float) -> None:
+def limit_resources(*, memory_mb: int, cpu_seconds: float) -> list[str]:
     """Address space grown by at most ``memory_mb``, ``cpu_seconds`` more of CPU, no files
-    written, no core dump, few descriptors, no new process or thread (POSIX).
+    written, no core dump, few descriptors, no new process or thread (POSIX); the notes say
+    which limit the OS refused.
 
     The address-space cap is relative to what is mapped now: a forked child starts with
     its parent's mappings, so an absolute cap could lie below what already exists. Hard
@@ -98,28 +99,34 @@ def limit_resources(*, memory_mb: int, cpu_seconds: float) -> None:
     try:
         import resource
     except ImportError:  # Windows: the parent watches the RSS instead
-        return
+        return []
     import psutil
 
-    def cap(kind: int, value: int) -> None:
+    notes: list[str] = []
+
+    def cap(name: str, kind: int, value: int, hard_extra: int = 0) -> None:
         _soft, hard = resource.getrlimit(kind)
         if hard != resource.RLIM_INFINITY:
             value = min(value, hard)
-        resource.setrlimit(kind, (value, value))
+            hard_extra = min(hard_extra, hard - value)
+        try:
+            resource.setrlimit(kind, (value, value + hard_extra))
+        except (OSError, ValueError) as exc:
+            notes.append(f"{name}: {exc}")
 
-    cap(resource.RLIMIT_AS, int(psutil.Process().memory_info().vms) + memory_mb * 1024 * 1024)
-    cap(resource.RLIMIT_FSIZE, 0)
-    cap(resource.RLIMIT_CORE, 0)
-    cap(resource.RLIMIT_NOFILE, max(OPEN_FILES, _highest_descriptor() + 1))
+    cap("RLIMIT_AS", resource.RLIMIT_AS, psutil.Process().memory_info().vms + memory_mb * 2**20)
+    cap("RLIMIT_FSIZE", resource.RLIMIT_FSIZE, 0)
+    cap("RLIMIT_CORE", resource.RLIMIT_CORE, 0)
+    cap("RLIMIT_NOFILE", resource.RLIMIT_NOFILE, max(OPEN_FILES, _highest_descriptor() + 1))
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    used = usage.ru_utime + usage.ru_stime
-    cpu = int(used + cpu_seconds) + 1
-    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    if hard == resource.RLIM_INFINITY or hard > cpu:
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))  # SIGXCPU, then SIGKILL
-    if hasattr(resource, "RLIMIT_NPROC") and sys.platform.startswith("linux"):
+    # SIGXCPU at the soft limit, SIGKILL a second later
+    cap(
+        "RLIMIT_CPU", resource.RLIMIT_CPU, int(usage.ru_utime + usage.ru_stime + cpu_seconds) + 1, 1
+    )
+    if sys.platform.startswith("linux"):
         # Counted per user: 0 refuses every fork and thread of this process (root is exempt).
-        resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
+        cap("RLIMIT_NPROC", resource.RLIMIT_NPROC, 0)
+    return notes
 
 
 def _highest_descriptor() -> int:
