@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -127,7 +128,7 @@ class _Child:
                 if self._popen is not None:
                     self._popen.kill()
                 else:
-                    os.kill(self.pid, 9)
+                    os.kill(self.pid, signal.SIGKILL)
             except OSError:
                 pass
         deadline = time.monotonic() + 2.0
