@@ -345,6 +345,9 @@ async def evaluate_pac(
             "cpu_seconds": time_limit + 2.0,
         }
     ).encode("utf-8")
+    unknown = set(methods) - set(START_METHODS)
+    if unknown:
+        raise ValueError(f"unknown start methods: {sorted(unknown)}")
     usable = [m for m in methods if m != "fork" or hasattr(os, "fork")]
     result = _finish("unavailable", started, error="no way to start the evaluator", **common)
     for method in usable:
