@@ -3,6 +3,8 @@
 Hardening comes first, before any library that reads the environment is imported (see
 ``installers.privileges``). ``freeze_support`` lets a frozen Windows/macOS app start
 multiprocessing children (spawn re-executes this program) instead of a second application.
+Started with ``CHILD_ARGUMENT`` alone, the program is the PAC evaluator child
+(``wiresleuth.probes.pac_sandbox``): it confines itself and reads one script on stdin.
 """
 
 import multiprocessing
@@ -16,6 +18,12 @@ if __name__ == "__main__":
     if refusal is not None:
         print(refusal, file=sys.stderr)
         raise SystemExit(2)
+    from wiresleuth.probes.pac_sandbox_child import CHILD_ARGUMENT
+
+    if sys.argv[1:] == [CHILD_ARGUMENT]:
+        from wiresleuth.probes.pac_sandbox_child import main as pac_child
+
+        raise SystemExit(pac_child())
     multiprocessing.freeze_support()
     from wiresleuth.cli.main import main
 

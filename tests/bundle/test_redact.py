@@ -154,3 +154,43 @@ def test_redaction_is_idempotent() -> None:
 )
 def test_is_secret_key(key: object, secret: bool) -> None:
     assert is_secret_key(key) is secret
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            f"PROXY alice:{PASSWORD}@proxy.lab.test:3128; DIRECT",
+            "PROXY ***@proxy.lab.test:3128; DIRECT",
+        ),
+        (
+            f"HTTPS_PROXY=alice:{PASSWORD}@proxy.lab.test:3128",
+            "HTTPS_PROXY=***@proxy.lab.test:3128",
+        ),
+        (f"alice:{PASSWORD}@[2001:db8::1]:3128", "***@[2001:db8::1]:3128"),
+        (f"DB_PASS={PASSWORD}", "DB_PASS=***"),
+        ("ghp_0123456789abcdefghijABCDEFGHIJ012345.exfil.lab.test", "***.exfil.lab.test"),
+        ("GITLAB glpat-abcdefghij0123456789 AKIAIOSFODNN7EXAMPLE", "GITLAB *** ***"),
+    ],
+)
+def test_credentials_without_a_scheme_and_known_tokens_are_masked(text: str, expected: str) -> None:
+    """What a hostile PAC's answer or lookups, or a scheme-less *_proxy value, may carry."""
+    assert redact_text(text) == expected
+    masked = redact_bytes(text.encode())
+    assert len(masked) == len(text.encode()) and PASSWORD.encode() not in masked
+    assert b"ghp_0123" not in masked and b"AKIAIOSF" not in masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PROXY proxy.corp.example:8080; PROXY 10.0.0.1:3128; HTTPS p.corp.example:443; DIRECT",
+        "SOCKS5 [2001:db8::1]:1080; SOCKS socks.corp.example:1080",
+        "contact mailto:helpdesk@corp.example or sip:helpdesk@corp.example, admin@corp",
+        "git@github.com:org/repo.git; Via: 1.1 proxy.corp.example:3128 (squid/5.7)",
+        "bypass=*.corp.example passive=true xAKIAIOSFODNN7EXAMPLE",
+    ],
+)
+def test_legitimate_proxy_names_and_addresses_are_left_alone(text: str) -> None:
+    assert redact_text(text) == text
+    assert redact_bytes(text.encode()) == text.encode()

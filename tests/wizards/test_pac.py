@@ -4,7 +4,12 @@ their observations and findings come out of a real run."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import threading
 from pathlib import Path
+
+import pytest
 
 from tests.probes.pac_servers import ScriptedTcp, http_reply
 from wiresleuth.engine import Engine
@@ -107,3 +112,30 @@ def test_the_listener_wizard_runs_and_reports_what_it_found() -> None:
     assert len([f for f in result.findings if f.id == "local.port80_listener"]) == len(
         obs["listeners"]
     )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_file_pac_that_is_a_named_pipe_is_refused_without_waiting(tmp_path: Path) -> None:
+    """Issue 20, item 4: the run used to hang after "finished", in open() of the FIFO."""
+    path = tmp_path / "proxy.pac"
+    os.mkfifo(path)
+    outcome: list[object] = []
+
+    def both() -> None:
+        outcome.append(run(PacWizard(), profile(path.as_uri())))
+        decider = SandboxPacDecider()
+        outcome.append(
+            asyncio.run(decider.find_proxy(path.as_uri(), Target.parse("https://a.lab.test/")))
+        )
+
+    worker = threading.Thread(target=both, daemon=True)
+    worker.start()
+    worker.join(60.0)
+    with contextlib.suppress(OSError):  # release a reader stuck in open(), if any
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+    assert not worker.is_alive(), "the PAC wizard waited on the named pipe"
+    (result, obs), decided = outcome
+    assert "named pipe (FIFO), not a regular file" in obs["file_error"]
+    [finding] = [f for f in result.findings if f.wizard == "pac"]
+    assert finding.id == "pac.invalid_script" and "named pipe" in finding.values["reason"]
+    assert decided is None

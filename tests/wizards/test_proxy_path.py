@@ -148,3 +148,21 @@ def test_transparent_http_and_an_endpoint_that_should_refuse() -> None:
     answered = found["path.unexpected_handshake"]
     assert answered.target == f"127.0.0.1:{pac.port}"
     assert answered.values["answered"].startswith("200")
+
+
+def test_a_pac_proxy_with_a_label_over_63_characters_is_an_unusable_route() -> None:
+    """Issue 20, item 9: the IDNA codec's UnicodeError used to end the whole wizard."""
+    name = "a" * 70 + ".example"
+    with LoopbackServer(keepalive_then("hold", 0)) as site:
+        target = f"127.0.0.1:{site.port}"
+        wizard = ProxyPathWizard(pac=FixedPac(f"PROXY {name}:8080; DIRECT"), environment={})
+        result = Engine(profile(target, pac_url="http://wpad.example/wpad.dat"), [wizard],
+                        capture=False).run()  # fmt: skip
+    ids = [f.id for f in result.findings]
+    assert "probe.failed" not in ids
+    [unreachable] = [f for f in result.findings if f.id == "proxy.unreachable"]
+    assert unreachable.values["proxy"] == f"{name}:8080"
+    assert "70 characters; DNS allows 63" in unreachable.values["error"]
+    obs = result.observations["proxy"]
+    assert [r["kind"] for r in obs["targets"][0]["plan"]["routes"]] == ["PROXY", "DIRECT"]
+    assert obs["targets"][0]["direct"]["connected_at"] is not None  # the next route was tested

@@ -8,7 +8,14 @@ recursive: it masks
 - ``Authorization`` / ``Proxy-Authorization`` values, also inside captured HTTP text (the
   scheme word stays: ``Basic ***`` still tells an engineer which scheme was used);
 - values of keys named like password, passwd, passphrase, secret, token, credential(s),
-  api_key or private_key, both as mapping keys and as ``key=value`` / ``key: value`` text.
+  api_key or private_key, or ending in ``_pass``/``_pwd`` (``DB_PASS``), both as mapping
+  keys and as ``key=value`` / ``key: value`` text;
+- credentials before a host without a scheme, as a PAC answer or a ``*_proxy`` variable
+  may carry them (``PROXY alice:pw@proxy:3128`` -> ``PROXY ***@proxy:3128``); a plain
+  ``user@host`` (no password) and ``mailto:``/``sip:`` addresses are left alone;
+- tokens whose shape names them whatever surrounds them, as a hostile PAC would send them
+  out as DNS names (GitHub ``ghp_``/``github_pat_``, GitLab ``glpat-``, Slack ``xox?-``,
+  AWS access key IDs, Google API keys, OpenAI ``sk-`` keys, JSON Web Tokens).
 
 Text gets ``***``. Bytes are masked with ``*`` of the same length so that a binary container
 (the pcapng capture) keeps its block lengths and stays readable. Bytes already made JSON by
@@ -19,18 +26,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, AnyStr, TypeVar
 
 MASK = "***"
 """What a secret in text is replaced by."""
 
 _SECRET_NAME = (
-    r"[\w-]*(?:password|passwd|passphrase|secret|token|credentials?|api[_-]?key|apikey"
-    r"|private[_-]?key)[\w-]*"
+    r"(?:[\w-]*(?:password|passwd|passphrase|secret|token|credentials?|api[_-]?key|apikey"
+    r"|private[_-]?key)[\w-]*|[\w-]*[_-](?:pass|pwd))"
 )
 _SECRET_KEY = re.compile(
     r"password|passwd|passphrase|secret|token|credential|api[_-]?key|apikey|private[_-]?key"
-    r"|authorization",
+    r"|authorization|[_-](?:pass|pwd)$",
     re.IGNORECASE,
 )
 _SEP = r"[\"']?[ \t]*[:=][ \t]*"
@@ -48,6 +55,30 @@ _KEY_VALUE = (
 _PATTERNS = (_URL_USERINFO, _AUTH_HEADER, _KEY_VALUE)
 _TEXT_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in _PATTERNS)
 _BYTES_PATTERNS = tuple(re.compile(p.encode("ascii"), re.IGNORECASE) for p in _PATTERNS)
+
+# Credentials without a scheme (``alice:pw@proxy``). Searched from the ``:pw@`` part, which
+# starts with a literal and so is found fast even in a large capture; the user name is
+# then read backwards from the colon.
+_PASSWORD_AT = r":(?P<pw>[^\s/?#@\"'<>;,]+)@(?=[\w\[])"
+_USER_TAIL = r"(?<![\w.~%+:/@-])[\w.~%+-]{1,128}\Z"
+_NOT_CREDENTIALS = frozenset({"mailto", "sip", "sips", "xmpp", "tel"})
+"""URI schemes whose ``scheme:user@host`` is an address, not a user and a password."""
+_PASSWORD_AT_TEXT = re.compile(_PASSWORD_AT)
+_PASSWORD_AT_BYTES = re.compile(_PASSWORD_AT.encode("ascii"))
+_USER_TAIL_TEXT = re.compile(_USER_TAIL)
+_USER_TAIL_BYTES = re.compile(_USER_TAIL.encode("ascii"))
+
+# Tokens known by their shape. Case-sensitive, and without a look-behind so that the
+# search skips ahead on the first letters; the left edge is checked on each match.
+_KNOWN_TOKEN = (
+    r"gh[pousr]_[A-Za-z0-9]{36,}|github_pat_\w{22,}|glpat-[\w-]{20,}"
+    r"|xox[abposr]-[A-Za-z0-9-]{10,}|(?:AKIA|ASIA)[A-Z0-9]{16}|AIza[\w-]{35}"
+    r"|sk-(?:proj-)?[\w-]{32,}|eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}"
+)
+_TOKEN_TEXT = re.compile(_KNOWN_TOKEN)
+_TOKEN_BYTES = re.compile(_KNOWN_TOKEN.encode("ascii"))
+_WORD_TEXT = re.compile(r"[\w-]")
+_WORD_BYTES = re.compile(rb"[\w-]")
 _SCHEME_TEXT = re.compile(r"[A-Za-z][\w-]*[ \t]+(?=\S)")
 _SCHEME_BYTES = re.compile(rb"[A-Za-z][\w-]*[ \t]+(?=\S)")
 
@@ -85,18 +116,64 @@ def _mask_bytes(match: re.Match[bytes]) -> bytes:
     return whole[: start - offset] + masked + whole[end - offset :]
 
 
+def _bare_userinfo(
+    data: AnyStr, at: re.Pattern[AnyStr], tail: re.Pattern[AnyStr]
+) -> list[tuple[int, int]]:
+    """Spans of ``user:password`` that stand before ``@host`` without a scheme."""
+    spans = []
+    for match in at.finditer(data):
+        colon = match.start()
+        user = tail.search(data, max(0, colon - 129), colon)
+        if user is None:
+            continue
+        name = user.group(0)
+        if (
+            name.lower() if isinstance(name, str) else name.decode("ascii").lower()
+        ) in _NOT_CREDENTIALS:
+            continue
+        spans.append((user.start(), match.end("pw")))
+    return spans
+
+
+def _tokens(
+    data: AnyStr, token: re.Pattern[AnyStr], word: re.Pattern[AnyStr]
+) -> list[tuple[int, int]]:
+    """Spans of known tokens that do not continue a longer word on their left."""
+    return [
+        m.span()
+        for m in token.finditer(data)
+        if m.start() == 0 or word.match(data, m.start() - 1) is None
+    ]
+
+
+def _masked(data: AnyStr, spans: list[tuple[int, int]], mask: Callable[[int], AnyStr]) -> AnyStr:
+    pieces = []
+    done = 0
+    for start, end in sorted(spans):
+        if start < done:
+            continue
+        pieces += [data[done:start], mask(end - start)]
+        done = end
+    pieces.append(data[done:])
+    return data[:0].join(pieces)
+
+
 def redact_text(text: str) -> str:
     """The text with every secret it carries replaced by ``***``."""
     for pattern in _TEXT_PATTERNS:
         text = pattern.sub(_mask_text, text)
-    return text
+    spans = _bare_userinfo(text, _PASSWORD_AT_TEXT, _USER_TAIL_TEXT)
+    spans += _tokens(text, _TOKEN_TEXT, _WORD_TEXT)
+    return _masked(text, spans, lambda _n: MASK) if spans else text
 
 
 def redact_bytes(data: bytes) -> bytes:
     """The bytes with every secret masked by ``*`` of the same length (offsets stay valid)."""
     for pattern in _BYTES_PATTERNS:
         data = pattern.sub(_mask_bytes, data)
-    return data
+    spans = _bare_userinfo(data, _PASSWORD_AT_BYTES, _USER_TAIL_BYTES)
+    spans += _tokens(data, _TOKEN_BYTES, _WORD_BYTES)
+    return _masked(data, spans, lambda n: b"*" * n) if spans else data
 
 
 def is_secret_key(key: object) -> bool:

@@ -16,6 +16,7 @@ from wiresleuth.analysis.pac_classify import BROWSER_PAC_MAX_BYTES
 from wiresleuth.model.target import Target
 from wiresleuth.probes.http_get import http_get
 from wiresleuth.probes.local_listeners import local_addresses
+from wiresleuth.probes.pac_file import read_pac_file
 from wiresleuth.probes.pac_sandbox import evaluate_pac
 from wiresleuth.probes.resolve import resolve
 
@@ -87,5 +88,4 @@ class SandboxPacDecider:
 
 
 def _read(path: Path) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(BROWSER_PAC_MAX_BYTES + 1)
+    return read_pac_file(path, BROWSER_PAC_MAX_BYTES)

@@ -10,6 +10,21 @@ import time
 from wiresleuth.model.observations import ResolveObservation
 
 
+def invalid_name(host: str, exc: UnicodeError) -> str:
+    """Why ``host`` cannot be a DNS name, in words (a label over 63 characters, an empty one)."""
+    labels = host.rstrip(".").split(".")
+    longest = max(labels, key=len)
+    if len(longest) > 63:
+        shown = longest if len(longest) <= 24 else f"{longest[:20]}…"
+        return (
+            f"not a valid host name: the part {shown!r} has {len(longest)} characters; "
+            "DNS allows 63 between dots"
+        )
+    if "" in labels:
+        return "not a valid host name: it has an empty part between two dots"
+    return f"not a valid host name ({exc})"
+
+
 async def resolve(host: str, *, timeout: float) -> ResolveObservation:
     """Resolve ``host`` (a literal address resolves to itself) within ``timeout`` seconds."""
     started = time.time()
@@ -39,6 +54,14 @@ async def resolve(host: str, *, timeout: float) -> ResolveObservation:
             started_at=started,
             elapsed=time.time() - started,
             error=exc.strerror or str(exc),
+        )
+    except UnicodeError as exc:  # the IDNA codec refuses the name before any lookup
+        return ResolveObservation(
+            host=host,
+            addresses=(),
+            started_at=started,
+            elapsed=time.time() - started,
+            error=invalid_name(host, exc),
         )
     addresses: dict[str, None] = {}
     for _family, _type, _proto, _name, sockaddr in infos:

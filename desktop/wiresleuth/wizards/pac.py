@@ -292,8 +292,9 @@ def _must_refuse(given: WizardInput, host: str, port: int) -> bool:
 
 
 def _read_limited(path: Path) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(BROWSER_PAC_MAX_BYTES + 1)
+    from wiresleuth.probes.pac_file import read_pac_file
+
+    return read_pac_file(path, BROWSER_PAC_MAX_BYTES)
 
 
 def _first_address(addresses: tuple[str, ...]) -> str:

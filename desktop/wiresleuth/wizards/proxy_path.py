@@ -88,7 +88,7 @@ def _lookup_now(host: str) -> str | None:
     try:
         future = pool.submit(socket.getaddrinfo, host, None, type=socket.SOCK_STREAM)
         infos = future.result(timeout=_FLOW_LOOKUP_TIMEOUT)
-    except (OSError, concurrent.futures.TimeoutError):
+    except (OSError, UnicodeError, concurrent.futures.TimeoutError):  # UnicodeError: label > 63
         return None
     finally:
         pool.shutdown(wait=False)
