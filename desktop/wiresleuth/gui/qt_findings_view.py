@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wiresleuth.gui.plain_text import tooltip
 from wiresleuth.gui.qt_theme import SEVERITY_COLOURS
 from wiresleuth.model.finding import Evidence, Finding, Severity
 
@@ -159,7 +160,7 @@ class QtFindingsView(QTreeWidget):
         item = QTreeWidgetItem([head])
         item.setIcon(0, severity_icon(finding.severity))
         item.setData(0, _FINDING_ROLE, finding)
-        item.setToolTip(0, finding.user_text)
+        item.setToolTip(0, tooltip(finding.user_text))
         font = item.font(0)
         font.setBold(True)
         item.setFont(0, font)

@@ -7,8 +7,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
+from wiresleuth.gui.plain_text import tooltip
+
 _MAX_TEXT = 400
 _MAX_CHILDREN = 2000
+_MAX_TIP = 4000
 
 
 def _scalar(value: Any) -> str:
@@ -75,5 +78,5 @@ class QtJsonTree(QTreeWidget):
                         _scalar(item if not isinstance(item, Mapping | list | tuple) else ""),
                     ]
                 )
-                node.setToolTip(1, str(item)[:4000])
+                node.setToolTip(1, tooltip(str(item)[:_MAX_TIP]))
                 parent.addChild(node)

@@ -12,9 +12,10 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from wiresleuth.gui.mtu_view import RESULTS, SweepView
+from wiresleuth.gui.plain_text import legend_text, plain_label, tooltip
 
 STYLE = {
     "reply": ("o", "#43a047"),
@@ -40,7 +41,7 @@ class QtMtuPlot(QWidget):
         self.chooser.setAccessibleName(self.tr("Target whose sweep is shown"))
         self.chooser.currentIndexChanged.connect(self._show)
         row.addWidget(self.chooser)
-        self.note = QLabel()
+        self.note = plain_label()
         self.note.setWordWrap(True)
         row.addWidget(self.note, 1)
         layout.addLayout(row)
@@ -135,11 +136,11 @@ class QtMtuPlot(QWidget):
                 brush=pg.mkBrush(colour),
                 pen=pg.mkPen(self._text),
                 hoverable=True,
-                tip=lambda x, y, data: str(data),
+                tip=lambda x, y, data: tooltip(str(data)),
             )
             self._plot.addItem(scatter)
             self._items.append(scatter)
-            self._legend.addItem(scatter, self._result_name(result))
+            self._legend.addItem(scatter, legend_text(self._result_name(result)))
         lines = [
             (sweep.path_mtu, "#43a047", self.tr("path MTU {0}")),
             (sweep.interface_mtu, "#7f8c9a", self.tr("interface MTU {0}")),

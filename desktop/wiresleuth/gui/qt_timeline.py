@@ -18,10 +18,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeySequence, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.gui.packet_arrays import PacketArrays, packet_arrays
+from wiresleuth.gui.plain_text import legend_text, plain_label, tooltip
 from wiresleuth.gui.qt_theme import dscp_colour
 from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.timeline import Connection, TimelineEvent
@@ -130,7 +131,7 @@ class QtTimeline(QWidget):
         self._legend_button.setCheckable(True)
         self._legend_button.setChecked(True)
         bar.addWidget(self._legend_button)
-        self._hint = QLabel(
+        self._hint = plain_label(
             self.tr(
                 "Filled markers are packets (colour: DSCP), hollow ones what the program's socket saw. "
                 "Drag to pan, wheel to zoom, hover a marker for details, click a lane for its packets."
@@ -334,7 +335,7 @@ class QtTimeline(QWidget):
             )
             scatter.sigClicked.connect(self._points_clicked)
             self._plot.addItem(scatter)
-            self._legend.addItem(scatter, self._group_name(name))
+            self._legend.addItem(scatter, legend_text(self._group_name(name)))
             self._scatters.append(scatter)
         dscps = sorted({e.dscp for _, e in self._events if e.packet is not None})
         if dscps and dscps != [0]:
@@ -343,7 +344,7 @@ class QtTimeline(QWidget):
                     symbol="o", size=10, brush=pg.mkBrush(dscp_colour(value)), pen=pg.mkPen(text)
                 )
                 self._legend.addItem(
-                    sample, self.tr("DSCP {0} ({1})").format(dscp_name(value), value)
+                    sample, legend_text(self.tr("DSCP {0} ({1})").format(dscp_name(value), value))
                 )
 
     def _draw_sizes(self) -> None:
@@ -382,7 +383,7 @@ class QtTimeline(QWidget):
         else:
             lines.append(self.tr("reported by the program's socket (no packet)"))
         lines.append(connection.label or connection.id)
-        return "\n".join(lines)
+        return tooltip("\n".join(lines))
 
     def _points_clicked(self, _item: Any, points: Any, _event: Any) -> None:
         if not len(points):

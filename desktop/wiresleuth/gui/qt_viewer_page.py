@@ -12,7 +12,6 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from wiresleuth.gui.document import Document, DocumentKind
 from wiresleuth.gui.mtu_view import mtu_sweeps
 from wiresleuth.gui.pac_view import pac_view
+from wiresleuth.gui.plain_text import plain_label
 from wiresleuth.gui.qt_findings_view import QtFindingsView
 from wiresleuth.gui.qt_json_tree import QtJsonTree
 from wiresleuth.gui.qt_mtu_plot import QtMtuPlot
@@ -55,7 +55,7 @@ class QtViewerPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         top = QHBoxLayout()
-        self._title = QLabel()
+        self._title = plain_label()
         font = QFont(self._title.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
@@ -71,7 +71,7 @@ class QtViewerPage(QWidget):
         self._back.clicked.connect(self.back_requested)
         top.addWidget(self._back)
         layout.addLayout(top)
-        self._notes = QLabel()
+        self._notes = plain_label()
         self._notes.setWordWrap(True)
         self._notes.setFrameShape(QFrame.Shape.StyledPanel)
         self._notes.setMargin(6)
@@ -98,7 +98,7 @@ class QtViewerPage(QWidget):
         table_box = QWidget()
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(0, 0, 0, 0)
-        self._table_title = QLabel(self.tr("Click a lane to list its packets."))
+        self._table_title = plain_label(self.tr("Click a lane to list its packets."))
         table_layout.addWidget(self._table_title)
         self.packets = QtPacketTable()
         table_layout.addWidget(self.packets)
@@ -113,7 +113,7 @@ class QtViewerPage(QWidget):
         self.tabs.addTab(self.system, self.tr("S&ystem"))
         pac_box = QWidget()
         pac_layout = QVBoxLayout(pac_box)
-        self._pac_note = QLabel()
+        self._pac_note = plain_label()
         self._pac_note.setWordWrap(True)
         self._pac_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         pac_layout.addWidget(self._pac_note)

@@ -14,8 +14,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFontMetrics, QPalette
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from wiresleuth.gui.plain_text import legend_text, plain_label
 from wiresleuth.gui.waterfall_model import RequestWaterfall
 
 PHASE_COLOURS = {"connect": "#1e88e5", "TLS": "#8e24aa", "first byte": "#43a047"}
@@ -49,7 +50,7 @@ class QtWaterfall(QWidget):
         self.setAccessibleName(self.tr("Request waterfall"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self._note = QLabel()
+        self._note = plain_label()
         self._note.setWordWrap(True)
         layout.addWidget(self._note)
         self._view = pg.GraphicsLayoutWidget()
@@ -139,7 +140,7 @@ class QtWaterfall(QWidget):
         }
         for name, colour in (*PHASE_COLOURS.items(), ("failed", FAILED_COLOUR)):
             sample = pg.BarGraphItem(x0=[], width=[], y=[], height=1, brush=pg.mkBrush(colour))
-            self._legend.addItem(sample, names.get(name, self.tr("failed")))
+            self._legend.addItem(sample, legend_text(names.get(name, self.tr("failed"))))
         metrics = QFontMetrics(self.font())
         room = AXIS_WIDTH - 16
         ticks = [
