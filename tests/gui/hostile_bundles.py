@@ -180,18 +180,26 @@ def write_hostile_bundle(folder: Path, name: str = FILE_NAME) -> Path:
     return write_bundle(hostile_run(), folder / name)
 
 
-def edited_bundle(source: Path, target: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
-    """A copy of ``source`` whose report.json ``edit`` changed (manifest checksums updated).
+def edited_bundle(
+    source: Path,
+    target: Path,
+    edit: Callable[[dict[str, Any]], None],
+    *,
+    without: tuple[str, ...] = (),
+) -> Path:
+    """A copy of ``source`` whose report.json ``edit`` changed (manifest checksums updated),
+    leaving out the members named in ``without``.
 
     Written with ``allow_nan``: JSON's NaN and Infinity tokens are what a hand-made bundle
     can hold that a real run never writes.
     """
     with zipfile.ZipFile(source) as original:
-        members = {name: original.read(name) for name in original.namelist()}
+        members = {n: original.read(n) for n in original.namelist() if n not in without}
     report = json.loads(members["report.json"])
     edit(report)
     members["report.json"] = json.dumps(report, allow_nan=True).encode()
     manifest = json.loads(members["manifest.json"])
+    manifest["files"] = {k: v for k, v in manifest["files"].items() if k not in without}
     for name in manifest["files"]:
         if name in members:
             manifest["files"][name] = hashlib.sha256(members[name]).hexdigest()

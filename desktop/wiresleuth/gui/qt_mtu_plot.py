@@ -34,11 +34,13 @@ class QtMtuPlot(QWidget):
         super().__init__(parent)
         self.setAccessibleName(self.tr("MTU sweep"))
         self.sweeps: tuple[SweepView, ...] = ()
+        self.problems: tuple[str, ...] = ()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         self.chooser = QComboBox()
         self.chooser.setAccessibleName(self.tr("Target whose sweep is shown"))
+        self.chooser.view().setAccessibleName(self.tr("Targets swept"))
         self.chooser.currentIndexChanged.connect(self._show)
         row.addWidget(self.chooser)
         self.note = plain_label()
@@ -87,9 +89,11 @@ class QtMtuPlot(QWidget):
         }
         return names.get(result, result)
 
-    def set_sweeps(self, sweeps: Sequence[SweepView]) -> None:
-        """Show these sweeps (the first one at once)."""
+    def set_sweeps(self, sweeps: Sequence[SweepView], problems: Sequence[str] = ()) -> None:
+        """Show these sweeps (the first one at once); ``problems`` (what the measurements held
+        that could not be drawn) go in the note."""
         self.sweeps = tuple(sweeps)
+        self.problems = tuple(problems)
         self.chooser.blockSignals(True)
         self.chooser.clear()
         for sweep in self.sweeps:
@@ -103,10 +107,18 @@ class QtMtuPlot(QWidget):
             self._plot.removeItem(item)
         self._items = []
         self._legend.clear()
+        left_out = (
+            [self.tr("Left out: {0}.").format("; ".join(self.problems))] if self.problems else []
+        )
         if not self.sweeps:
             self.note.setText(
-                self.tr(
-                    "No MTU sweep here: it comes from the packet-size check, which this file does not have."
+                "\n".join(
+                    [
+                        self.tr(
+                            "No MTU sweep here: it comes from the packet-size check, which this file does not have."
+                        ),
+                        *left_out,
+                    ]
                 )
             )
             return
@@ -118,7 +130,7 @@ class QtMtuPlot(QWidget):
             )
         if sweep.error:
             parts.append(sweep.error)
-        self.note.setText(" ".join(parts))
+        self.note.setText("\n".join([" ".join(parts), *left_out]))
         for result in (*RESULTS, *sorted({p.result for p in sweep.points} - set(RESULTS))):
             points = [p for p in sweep.points if p.result == result]
             if not points:

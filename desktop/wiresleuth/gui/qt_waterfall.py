@@ -68,6 +68,7 @@ class QtWaterfall(QWidget):
         self._plot.getAxis("bottom").enableAutoSIPrefix(False)
         self._items: list[Any] = []
         self.requests: tuple[RequestWaterfall, ...] = ()
+        self.problems: tuple[str, ...] = ()
         self._apply_palette()
 
     def _apply_palette(self) -> None:
@@ -84,21 +85,27 @@ class QtWaterfall(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._apply_palette()
-            self.set_requests(self.requests)
+            self.set_requests(self.requests, self.problems)
 
-    def set_requests(self, requests: Sequence[RequestWaterfall]) -> None:
-        """Show one row per request."""
+    def set_requests(
+        self, requests: Sequence[RequestWaterfall], problems: Sequence[str] = ()
+    ) -> None:
+        """Show one row per request (their times finite, as ``waterfall_model`` makes them);
+        ``problems`` (what the measurements held that could not be drawn) go in the note."""
         for item in self._items:
             self._plot.removeItem(item)
         self._items = []
         self._legend.clear()
         self.requests = tuple(requests)
+        self.problems = tuple(problems)
+        left_out = "\n" + self.tr("Left out: {0}.").format("; ".join(problems)) if problems else ""
         if not self.requests:
             self._note.setText(
                 self.tr(
                     "No request timings here: they come from the secure-connection check's own "
                     "measurements, which plain capture files (and bundles without that check) do not have."
                 )
+                + left_out
             )
             self._plot.getAxis("left").setTicks([[], []])
             return
@@ -107,6 +114,7 @@ class QtWaterfall(QWidget):
                 "Each row is one request as the program's socket timed it: TCP connect, TLS "
                 "handshake, then the first byte of the answer. Name lookups happen before and are not timed here."
             )
+            + left_out
         )
         origin = min(r.phases[0].start for r in self.requests)
         end = max(p.end for r in self.requests for p in r.phases)
