@@ -31,6 +31,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui.conftest import loopback_profile
 from tests.gui.hostile_bundles import (
     FILE_NAME,
+    HTML,
     MARK,
     SHOWN,
     edited_bundle,
@@ -40,6 +41,7 @@ from tests.gui.hostile_bundles import (
 )
 from wiresleuth.gui.capture_rights import CaptureRights
 from wiresleuth.gui.plain_text import (
+    LEGEND_CHARS,
     legend_text,
     plain_label,
     plain_message_box,
@@ -255,11 +257,10 @@ def test_a_tooltip_shows_its_text_with_its_line_breaks() -> None:
     assert as_html(tooltip("a &lt; b")) == "a &lt; b"  # an entity in the text stays as typed
 
 
-def test_a_legend_name_is_shown_as_typed() -> None:
-    assert as_html(legend_text(HTML_AND_AMP)) == HTML_AND_AMP.replace("\n", " ")  # one line
-
-
-HTML_AND_AMP = hostile("legend") + " R&D"
+def test_a_legend_name_is_shown_as_typed_on_one_short_line() -> None:
+    assert as_html(legend_text("R&D <b>x</b>\nnext")) == "R&D <b>x</b> next"
+    long = as_html(legend_text(hostile("legend")))
+    assert long == HTML[: LEGEND_CHARS - 1] + "…" and long.startswith(SHOWN)
 
 
 def test_labels_and_message_boxes_are_plain(qtbot: QtBot) -> None:

@@ -140,7 +140,7 @@ def test_odd_measurement_types_are_said_in_their_tabs(
     assert "attempts[0].handshake_done_at is a number (nan), not a finite number" in note
     assert "the connect phase ends before it starts (1714555800.0 to 1714555799.0)" in note
     assert "tls.targets[1] is text ('text'), not an object" in note
-    assert "1 requests have times outside the recording" in note
+    assert "1 request has times outside the recording" in note
     pac = viewer._pac_note.text()
     assert "Left out: pac.fetch is a list of 0, not an object;" in pac
     assert "pac.evaluation.decisions is a number (5), not a list" in pac

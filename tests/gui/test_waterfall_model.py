@@ -73,7 +73,7 @@ def test_wild_times_are_left_out_and_the_rest_drawn() -> None:
         "tls.targets[0].attempts[1].handshake_done_at is a number (nan), not a finite number",
         "tls.targets[0].attempts[3]: the first byte phase ends before it starts (100.3 to 99.0)",
         "tls.targets[0].attempts[4].client_hello_at is text ('soon'), not a number",
-        "1 requests have times outside the recording",
+        "1 request has times outside the recording",
     )
 
 

@@ -24,6 +24,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 _TOOLTIP = '<p style="white-space:pre-wrap">{0}</p>'
+LEGEND_CHARS = 40
+"""Characters of a legend name shown at most."""
 
 
 def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
@@ -52,8 +54,12 @@ def tooltip(text: str) -> str:
 
 
 def legend_text(text: str) -> str:
-    """A name for pyqtgraph's LegendItem, which renders its names as HTML."""
-    return html.escape(text, quote=False)
+    """A name for pyqtgraph's LegendItem, which renders its names as HTML: escaped, on one line,
+    and cut at ``LEGEND_CHARS`` (a legend wider than its plot pushes the plot out of view)."""
+    line = " ".join(text.split())
+    if len(line) > LEGEND_CHARS:
+        line = line[: LEGEND_CHARS - 1] + "…"
+    return html.escape(line, quote=False)
 
 
 def window_title(text: str) -> str:

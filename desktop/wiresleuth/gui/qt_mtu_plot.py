@@ -42,6 +42,11 @@ class QtMtuPlot(QWidget):
         self.chooser.setAccessibleName(self.tr("Target whose sweep is shown"))
         self.chooser.view().setAccessibleName(self.tr("Targets swept"))
         self.chooser.currentIndexChanged.connect(self._show)
+        # As wide as about 40 characters, whatever the names: the note beside it keeps its room.
+        self.chooser.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.chooser.setMinimumContentsLength(40)
         row.addWidget(self.chooser)
         self.note = plain_label()
         self.note.setWordWrap(True)
@@ -97,7 +102,7 @@ class QtMtuPlot(QWidget):
         self.chooser.blockSignals(True)
         self.chooser.clear()
         for sweep in self.sweeps:
-            self.chooser.addItem(f"{sweep.target} ({sweep.address})")
+            self.chooser.addItem(" ".join(f"{sweep.target} ({sweep.address})".split()))
         self.chooser.blockSignals(False)
         self.chooser.setVisible(len(self.sweeps) > 1)
         self._show()

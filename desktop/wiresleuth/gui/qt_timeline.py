@@ -368,7 +368,11 @@ class QtTimeline(QWidget):
                     self._event_time.setdefault(event.packet, event.time)
         if outside:
             self._problem(
-                self.tr("{0} events have times outside the recording; not drawn").format(outside)
+                self.tr("1 event has a time outside the recording; not drawn")
+                if outside == 1
+                else self.tr("{0} events have times outside the recording; not drawn").format(
+                    outside
+                )
             )
         order = [(name, symbol) for name, symbol, _ in EVENT_GROUPS] + [OTHER_GROUP, SOCKET_GROUP]
         text = self._text_colour
@@ -417,10 +421,13 @@ class QtTimeline(QWidget):
             return
         arrays = self._arrays
         drawn = self._frame.mask(arrays.times) & np.isfinite(arrays.lengths)
-        if not drawn.all():
+        left_out = int((~drawn).sum())
+        if left_out:
             self._problem(
-                self.tr("{0} packets have times outside the recording; not drawn").format(
-                    int((~drawn).sum())
+                self.tr("1 packet has a time outside the recording; not drawn")
+                if left_out == 1
+                else self.tr("{0} packets have times outside the recording; not drawn").format(
+                    left_out
                 )
             )
         times = arrays.times - self._origin

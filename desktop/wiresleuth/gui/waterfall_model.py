@@ -125,8 +125,13 @@ def _plausible(
         for r in found
         if all(frame.plausible(p.start) and frame.plausible(p.end) for p in r.phases)
     ]
-    if len(kept) < len(found):
-        shape.note(f"{len(found) - len(kept)} requests have times outside the recording")
+    outside = len(found) - len(kept)
+    if outside:
+        shape.note(
+            "1 request has times outside the recording"
+            if outside == 1
+            else f"{outside} requests have times outside the recording"
+        )
     return kept
 
 
