@@ -185,6 +185,9 @@ class QtFindingsView(QTreeWidget):
         click and an activation of the same row never meet a deleted item)."""
         row = QTreeWidgetItem()
         row.setForeground(0, self.palette().link())
+        font = row.font(0)
+        font.setItalic(True)  # an action, not a piece of evidence
+        row.setFont(0, font)
         row.setToolTip(0, self.tr("Click or press Enter to list more"))
         return row
 
