@@ -5,11 +5,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtGui import QImage
 
 from tests.gui.conftest import SAMPLE_BUNDLE
+from tests.gui.hostile_bundles import edited_bundle
 
 
 def wiresleuth(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -106,3 +108,22 @@ def test_scapy_is_not_imported_to_show_the_window(home: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_lone_connection_from_1e308_to_minus_1e308_does_not_crash_the_viewer(
+    home: Path,
+) -> None:
+    """It did: rc 139 (the view's span overflowed to infinity). A separate process, so a
+    crash is a return code here, not the end of the test run."""
+
+    def wild(report: dict[str, Any]) -> None:
+        first = report["connections"][0]
+        first["start"], first["end"] = 1e308, -1e308
+        report["connections"] = [first]
+
+    bundle = edited_bundle(SAMPLE_BUNDLE, home / "wild.wsbundle", wild, without=("capture.pcapng",))
+    shot = home / "wild.png"
+    done = wiresleuth(home, "open", str(bundle), "--screenshot", str(shot))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    assert image(shot).width() == 1180

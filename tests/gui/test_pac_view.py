@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui.conftest import loopback_profile
 from wiresleuth.engine import Engine
 from wiresleuth.gui.document import document_from_result
+from wiresleuth.gui.json_shape import ShapeError
 from wiresleuth.gui.pac_view import pac_view
 from wiresleuth.gui.qt_viewer_page import QtViewerPage
 from wiresleuth.model.run import RunResult
@@ -83,8 +84,34 @@ def test_the_viewers_pac_tab_shows_them(qtbot: QtBot, pac_run: RunResult) -> Non
     assert answer is not None and answer.text(1) == "PROXY 198.18.2.10:3128; DIRECT"
 
 
-def test_no_pac_or_another_shape_is_none() -> None:
+def test_no_pac_is_none_and_other_shapes_are_named() -> None:
     assert pac_view({}) is None
     assert pac_view({"pac": {"pac_url": None}}) is None
     odd = pac_view({"pac": {"pac_url": "http://x/wpad.dat", "fetch": "?", "evaluation": [1]}})
     assert odd is not None and odd.script is None and odd.decisions == ()
+    assert odd.problems == (
+        "pac.fetch is text ('?'), not an object",
+        "pac.evaluation is a list of 1, not an object",
+    )
+    with pytest.raises(ShapeError, match="'pac' are text"):
+        pac_view({"pac": "http://x/wpad.dat"})
+
+
+def test_values_of_another_shape_are_left_out() -> None:
+    evaluation = {
+        "outcome": 7,
+        "decisions": [{"url": ["x"], "result": "DIRECT"}, "DIRECT", {"url": "u", "error": 1}],
+        "lookups": [{"name": "wpad", "address": None, "elapsed": float("inf")}],
+    }
+    view = pac_view({"pac": {"pac_url": "http://x/", "evaluation": evaluation}})
+    assert view is not None and view.outcome == "7"
+    assert [(d.url, d.answer, d.failed) for d in view.decisions] == [
+        ("", "DIRECT", False),
+        ("u", "1", True),
+    ]
+    assert view.lookups == (("wpad", "no address", 0.0),)
+    assert view.problems == (
+        "pac.evaluation.decisions[0].url is a list of 1, not text",
+        "pac.evaluation.decisions[1] is text ('DIRECT'), not an object",
+        "pac.evaluation.lookups[0].elapsed is a number (inf), not a finite number",
+    )

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
@@ -77,3 +79,68 @@ def test_socket_events_are_drawn_as_the_packet_they_stand_for() -> None:
     assert group_of(event("connect", None)) == handshake
     assert group_of(event("reset", None))[0] == "RST"
     assert group_of(event("timeout", None)) == SOCKET_GROUP
+
+
+T0 = 1_714_555_800.0
+
+
+def lane(name: str, start: float, end: float, *event_times: float) -> Connection:
+    events = tuple(
+        TimelineEvent(time=t, kind="syn", direction="out", packet=None) for t in event_times
+    )
+    return Connection(
+        id=name, client=CLIENT, client_port=1, server="100.64.0.1", server_port=443,
+        start=start, end=end, events=events, label=name,
+    )  # fmt: skip
+
+
+def test_wild_times_are_left_out_named_and_cannot_break_the_view(qtbot: QtBot) -> None:
+    timeline = QtTimeline()
+    qtbot.addWidget(timeline)
+    timeline.resize(900, 500)
+    timeline.show()
+    connections = [
+        lane("good", T0, T0 + 2, T0, T0 + 1),
+        lane("huge", 1e308, -1e308, 1e308),
+        lane("nan", float("nan"), T0 + 1, float("inf")),
+        lane("backwards", T0 + 3, T0 + 2.5),
+    ]
+    timeline.set_connections(connections, 1e308)
+    assert timeline.origin == T0  # the first time of the recording, not the wild one
+    assert list(timeline._bars.opts["y"]) == [0.0, 3.0]  # "huge" and "nan" are not drawn
+    assert list(timeline._bars.opts["x0"]) == [0.0, 2.5]
+    assert timeline.problems == (
+        "huge: its times (1e+308 to -1e+308) lie outside the recording; not drawn",
+        "nan: its times (nan to 1714555801.0) lie outside the recording; not drawn",
+        "backwards: it ends before it starts (1714555803.0 to 1714555802.5)",
+        "2 events have times outside the recording; not drawn",
+    )
+    left, right = timeline.visible_seconds()
+    assert left < 0 < 3 < right < 4  # fitted to what is drawn
+    for _ in range(100):  # zooming out stops at the recording's plausible span
+        timeline.zoom_out()
+    left, right = timeline.visible_seconds()
+    assert np.isfinite([left, right]).all() and right - left <= 2 * 7 * 86_400 + 1
+    for _ in range(200):  # zooming in stops at a microsecond
+        timeline.zoom_in()
+    left, right = timeline.visible_seconds()
+    assert right - left >= 0.9e-6
+    timeline.select_lane(1)  # a lane without a bar can be selected (by its name)
+    assert timeline.selected_lane == 1 and list(timeline._selection.opts["x0"]) == []
+    qtbot.wait(20)
+
+
+def test_packets_stamped_far_away_stay_off_the_strip(qtbot: QtBot) -> None:
+    packets = synthetic_packets(2, 10, start=T0)
+    wild = [
+        replace(packets[0], number=len(packets) + 1, time=0.0),
+        replace(packets[1], number=len(packets) + 2, time=float("nan")),
+    ]
+    timeline = QtTimeline()
+    qtbot.addWidget(timeline)
+    timeline.set_connections(build_timelines(assemble_flows(packets)), T0, packets + wild)
+    xs, _ = timeline._out_curve.getOriginalDataset()
+    xi, _ = timeline._in_curve.getOriginalDataset()
+    assert len(xs) + len(xi) == 3 * len(packets)
+    assert timeline.problems == ("2 packets have times outside the recording; not drawn",)
+    assert not timeline.show_packets([len(packets) + 1])

@@ -15,8 +15,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from wiresleuth.errors import BundleError, CaptureFileError
 from wiresleuth.gui.packet_arrays import PacketArrays, packet_arrays
+from wiresleuth.gui.plot_coordinates import TimeFrame, is_finite, time_frame, times_array
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.run import CaptureInfo, RunResult
@@ -80,13 +83,24 @@ class Document:
     result: RunResult | None = None
     """The run itself when the document is a run just made (it can still be saved)."""
 
+    @cached_property
+    def frame(self) -> TimeFrame:
+        """Where the timeline draws times: around the middle of the recording, from the run's
+        start (else the first plausible time seen), so a wild time cannot move the view."""
+        connections = self.connections
+        times = np.concatenate(
+            (
+                times_array(c.start for c in connections),
+                times_array(c.end for c in connections),
+                self.arrays.times,
+            )
+        )
+        return time_frame(self.started_at, times)
+
     @property
     def origin(self) -> float:
-        """Time zero of the timeline: the run's start, else the first thing seen."""
-        if self.started_at is not None:
-            return self.started_at
-        times = [c.start for c in self.connections] + [p.time for p in self.packets[:1]]
-        return min(times) if times else 0.0
+        """Time zero of the timeline and the packet table (finite, within the recording)."""
+        return self.frame.origin
 
     @cached_property
     def packet_index(self) -> Mapping[int, PacketRecord]:
@@ -112,7 +126,7 @@ class Document:
 
     def warmed(self) -> Document:
         """Itself, with every lookup built: call it in the loading worker, not the window."""
-        for name in ("packet_index", "connection_index", "comments", "arrays"):
+        for name in ("packet_index", "connection_index", "comments", "arrays", "frame"):
             getattr(self, name)
         return self
 
@@ -193,7 +207,7 @@ def document_from_bundle(path: Path) -> Document:
         log=bundle.log,
         profile=_mapping(report.get("profile")),
         manifest=bundle.manifest,
-        started_at=float(started) if isinstance(started, int | float) else None,
+        started_at=float(started) if is_finite(started) else None,
         cancelled=cancelled,
         notes=tuple(notes),
     )

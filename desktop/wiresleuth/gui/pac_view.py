@@ -1,7 +1,8 @@
 """The PAC script and how it answered, read from the PAC wizard's observations for the viewer.
 
-Observations arrive in the bundle's JSON form; a shape this version does not know gives
-None and the viewer falls back to the raw measurements.
+Observations arrive in the bundle's JSON form and are read through ``json_shape``: a value of
+another shape is left out and named in ``problems``; a ``pac`` part that is not an object is a
+ShapeError.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from wiresleuth.gui.json_shape import Shape, section
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,67 +44,91 @@ class PacView:
     """One per URL evaluated."""
     lookups: tuple[tuple[str, str, float], ...]
     """Names the script resolved: (name, address or "no address", seconds)."""
+    problems: tuple[str, ...] = ()
+    """Values of the measurements left out, in words."""
 
 
-def _text(chunk: Any) -> str:
-    data = chunk.get("data") if isinstance(chunk, Mapping) else None
-    if isinstance(data, Mapping) and isinstance(data.get("text"), str):
-        return str(data["text"])
-    return ""
-
-
-def _script(fetch: Mapping[str, Any]) -> str | None:
-    received = fetch.get("received")
-    if not isinstance(received, list) or not received:
+def _script(shape: Shape, fetch: Mapping[str, Any]) -> str | None:
+    received = shape.items(fetch.get("received"), "pac.fetch.received")
+    if not received:
         return None
-    raw = "".join(_text(chunk) for chunk in received)
+    texts = []
+    for index, chunk in enumerate(received):
+        where = f"pac.fetch.received[{index}]"
+        fields = shape.mapping(chunk, where)
+        data = shape.mapping(fields.get("data"), f"{where}.data") if fields else None
+        if data is not None:
+            texts.append(shape.text(data.get("text"), f"{where}.data.text"))
+    raw = "".join(texts)
     if raw.startswith("HTTP/"):
         _, _, body = raw.partition("\r\n\r\n")
         return body
     return raw
 
 
-def pac_view(observations: Mapping[str, Any]) -> PacView | None:
-    """The PAC wizard's observations as the viewer shows them; None without them."""
-    pac = observations.get("pac")
-    if not isinstance(pac, Mapping) or not pac.get("pac_url"):
-        return None
-    fetch = pac.get("fetch") if isinstance(pac.get("fetch"), Mapping) else {}
-    assert isinstance(fetch, Mapping)
-    evaluation = pac.get("evaluation") if isinstance(pac.get("evaluation"), Mapping) else {}
-    assert isinstance(evaluation, Mapping)
+def _decisions(shape: Shape, evaluation: Mapping[str, Any]) -> tuple[PacDecision, ...]:
     decisions = []
-    for item in evaluation.get("decisions") or []:
-        if isinstance(item, Mapping):
-            error = item.get("error")
-            decisions.append(
-                PacDecision(
-                    url=str(item.get("url", "")),
-                    answer=str(error if error else item.get("result")),
-                    failed=bool(error),
-                )
+    for index, item in enumerate(
+        shape.items(evaluation.get("decisions"), "pac.evaluation.decisions")
+    ):
+        where = f"pac.evaluation.decisions[{index}]"
+        fields = shape.mapping(item, where)
+        if fields is None:
+            continue
+        error = shape.text(fields.get("error"), f"{where}.error")
+        decisions.append(
+            PacDecision(
+                url=shape.text(fields.get("url"), f"{where}.url"),
+                answer=error or shape.text(fields.get("result"), f"{where}.result"),
+                failed=bool(error),
             )
+        )
+    return tuple(decisions)
+
+
+def _lookups(shape: Shape, evaluation: Mapping[str, Any]) -> tuple[tuple[str, str, float], ...]:
     lookups = []
-    for item in evaluation.get("lookups") or []:
-        if isinstance(item, Mapping):
-            elapsed = item.get("elapsed")
-            lookups.append(
-                (
-                    str(item.get("name", "")),
-                    str(item.get("address") or "no address"),
-                    float(elapsed) if isinstance(elapsed, int | float) else 0.0,
-                )
+    for index, item in enumerate(shape.items(evaluation.get("lookups"), "pac.evaluation.lookups")):
+        where = f"pac.evaluation.lookups[{index}]"
+        fields = shape.mapping(item, where)
+        if fields is None:
+            continue
+        elapsed = shape.number(fields.get("elapsed"), f"{where}.elapsed")
+        lookups.append(
+            (
+                shape.text(fields.get("name"), f"{where}.name"),
+                shape.text(fields.get("address"), f"{where}.address") or "no address",
+                elapsed if elapsed is not None and elapsed >= 0 else 0.0,
             )
-    where = pac.get("address")
-    kind = pac.get("address_kind")
-    outcome = fetch.get("outcome") or pac.get("file_error") or "not fetched"
-    fetched = f"{outcome} from {where} ({kind})" if where else str(outcome)
+        )
+    return tuple(lookups)
+
+
+def pac_view(observations: Mapping[str, Any]) -> PacView | None:
+    """The PAC wizard's observations as the viewer shows them; None without them, ShapeError
+    when they are not an object."""
+    pac = section(observations, "pac")
+    if pac is None or not pac.get("pac_url"):
+        return None
+    shape = Shape()
+    fetch = shape.mapping(pac.get("fetch"), "pac.fetch") or {}
+    evaluation = shape.mapping(pac.get("evaluation"), "pac.evaluation") or {}
+    where = shape.text(pac.get("address"), "pac.address")
+    kind = shape.text(pac.get("address_kind"), "pac.address_kind")
+    outcome = (
+        shape.text(fetch.get("outcome"), "pac.fetch.outcome")
+        or shape.text(pac.get("file_error"), "pac.file_error")
+        or "not fetched"
+    )
+    fetched = f"{outcome} from {where} ({kind})" if where else outcome
+    source = shape.text(pac.get("pac_source"), "pac.pac_source")
     return PacView(
-        url=str(pac.get("pac_url")),
-        source=str(pac["pac_source"]) if pac.get("pac_source") else None,
+        url=shape.text(pac.get("pac_url"), "pac.pac_url"),
+        source=source or None,
         fetched=fetched,
-        script=_script(fetch),
-        outcome=str(evaluation.get("outcome") or "not evaluated"),
-        decisions=tuple(decisions),
-        lookups=tuple(lookups),
+        script=_script(shape, fetch),
+        outcome=shape.text(evaluation.get("outcome"), "pac.evaluation.outcome") or "not evaluated",
+        decisions=_decisions(shape, evaluation),
+        lookups=_lookups(shape, evaluation),
+        problems=shape.problems,
     )

@@ -15,6 +15,8 @@ import numpy.typing as npt
 from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.timeline import Connection
 
+_LARGEST = int(np.iinfo(np.int64).max)
+
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class PacketArrays:
@@ -33,12 +35,13 @@ class PacketArrays:
         return len(self.numbers)
 
     def times_of(self, numbers: Sequence[int]) -> dict[int, float]:
-        """Frame number -> time, for those of ``numbers`` that are here."""
-        wanted = np.asarray(list(numbers), dtype=np.int64)
+        """Frame number -> time, for those of ``numbers`` that are here (a bundle may cite
+        frames it does not hold, or numbers no capture can have)."""
+        if not len(self.numbers):
+            return {}
+        wanted = np.fromiter((n for n in numbers if 0 <= n <= _LARGEST), np.int64)
         at = np.searchsorted(self.numbers, wanted)
-        found = (at < len(self.numbers)) & (
-            self.numbers[np.minimum(at, len(self.numbers) - 1)] == wanted
-        )
+        found = self.numbers[np.minimum(at, len(self.numbers) - 1)] == wanted
         return {
             int(n): float(self.times[i]) for n, i, ok in zip(wanted, at, found, strict=True) if ok
         }

@@ -14,6 +14,7 @@ from typing import Any
 
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.gui.document import Document
+from wiresleuth.gui.plot_coordinates import is_finite
 from wiresleuth.model.timeline import Connection
 
 
@@ -48,7 +49,7 @@ class Figure:
 
 
 def _num(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return float(value) if is_finite(value) else None  # NaN or 1e999 is no figure
 
 
 def _attempt_figures(group: str, attempt: Mapping[str, Any]) -> list[Figure]:

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from wiresleuth.errors import BadInput
+from wiresleuth.gui.plain_text import plain_label
 from wiresleuth.gui.qt_checks_list import CheckInfo
 from wiresleuth.gui.qt_findings_view import QtFindingsView
 from wiresleuth.gui.qt_run_session import QtRunSession, RunState
@@ -46,11 +46,11 @@ class _IntroPage(QWizardPage):
         self.setTitle(check.title)
         self.setSubTitle(self.tr("What this check does and why"))
         layout = QVBoxLayout(self)
-        text = QLabel(check.description)
+        text = plain_label(check.description)
         text.setWordWrap(True)
         layout.addWidget(text)
         sites = ", ".join(t.url for t in profile.targets) or self.tr("none")
-        targets = QLabel(self.tr("Sites from your profile: {0}").format(sites))
+        targets = plain_label(self.tr("Sites from your profile: {0}").format(sites))
         targets.setWordWrap(True)
         layout.addWidget(targets)
 
@@ -65,14 +65,14 @@ class _InputPage(QWizardPage):
             )
         )
         layout = QVBoxLayout(self)
-        label = QLabel(self.tr("&Site or app address:"))
+        label = plain_label(self.tr("&Site or app address:"))
         layout.addWidget(label)
         self.site = QLineEdit(site)
         self.site.setAccessibleName(self.tr("Site or app address"))
         self.site.setPlaceholderText("https://portal.example.com/")
         label.setBuddy(self.site)
         layout.addWidget(self.site)
-        self.error = QLabel()
+        self.error = plain_label()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #d32f2f")
         layout.addWidget(self.error)
@@ -128,7 +128,7 @@ class _RunPage(QWizardPage):
         self.bar.setAccessibleName(self.tr("Progress"))
         self.bar.setRange(0, 0)
         layout.addWidget(self.bar)
-        self.message = QLabel()
+        self.message = plain_label()
         layout.addWidget(self.message)
         self.timeline = QtTimeline(sizes=False)
         layout.addWidget(self.timeline, 1)
@@ -187,6 +187,8 @@ class QtCheckWizard(QWizard):
         super().__init__(parent)
         self.setWindowTitle(self.tr("{0} — step by step").format(check.title))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setTitleFormat(Qt.TextFormat.PlainText)
+        self.setSubTitleFormat(Qt.TextFormat.PlainText)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.session = QtRunSession(self)
         self.result_value: RunResult | None = None

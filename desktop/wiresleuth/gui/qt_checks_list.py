@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QPushButton, QWidget
+
+from wiresleuth.gui.plain_text import plain_label
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,7 +71,7 @@ class QtChecksList(QWidget):
             box.setAccessibleName(self.tr("Include: {0}").format(check.title))
             box.toggled.connect(self.selection_changed)
             self._boxes[check.id] = box
-            title = QLabel(check.title)
+            title = plain_label(check.title)
             font = QFont(title.font())
             font.setBold(True)
             title.setFont(font)
@@ -78,7 +80,7 @@ class QtChecksList(QWidget):
             needed = [titles[n] for n in check.needs if n in titles]
             if needed:
                 text += " " + self.tr("Runs together with: {0}.").format(", ".join(needed))
-            description = QLabel(text)
+            description = plain_label(text)
             description.setWordWrap(True)
             step = QPushButton(self.tr("Step by step…"))
             step.setAccessibleName(self.tr("Walk through {0} step by step").format(check.title))

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QSplitter,
     QTreeWidget,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from wiresleuth.gui.compare_model import Change, Comparison
 from wiresleuth.gui.document import Document
+from wiresleuth.gui.plain_text import plain_label
 from wiresleuth.gui.qt_findings_view import children
 from wiresleuth.model.finding import Finding
 
@@ -40,7 +40,7 @@ class QtComparePage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         top = QHBoxLayout()
-        self._title = QLabel()
+        self._title = plain_label()
         font = QFont(self._title.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
@@ -56,7 +56,7 @@ class QtComparePage(QWidget):
         back.clicked.connect(self.back_requested)
         top.addWidget(back)
         layout.addLayout(top)
-        self._summary = QLabel()
+        self._summary = plain_label()
         self._summary.setWordWrap(True)
         layout.addWidget(self._summary)
         split = QSplitter(Qt.Orientation.Vertical)

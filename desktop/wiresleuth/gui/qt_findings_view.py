@@ -2,13 +2,28 @@
 
 Shows model Findings as they are; activating a piece of evidence (click, Enter) emits
 ``evidence_activated`` so the viewer can select the packets it cites.
+
+A bundle may hold any number of findings and pieces of evidence (one with 200 000 froze the
+window for a minute: every row is an item, and rows that wrap are measured one by one). So
+the list shows the first ``FINDINGS_SHOWN`` findings and the first ``EVIDENCE_SHOWN`` pieces
+of each, then a "Show more" row that adds the next ``MORE_STEP`` when activated: what is
+built stays proportional to what the engineer asked to see.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -30,11 +45,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wiresleuth.gui.plain_text import tooltip
 from wiresleuth.gui.qt_theme import SEVERITY_COLOURS
 from wiresleuth.model.finding import Evidence, Finding, Severity
 
 _EVIDENCE_ROLE = Qt.ItemDataRole.UserRole + 1
 _FINDING_ROLE = Qt.ItemDataRole.UserRole + 2
+_MORE_ROLE = Qt.ItemDataRole.UserRole + 3
+FINDINGS_SHOWN = 100
+"""Findings listed at first."""
+EVIDENCE_SHOWN = 20
+"""Pieces of evidence listed at first under each finding."""
+MORE_STEP = 100
+"""Rows a "Show more" row adds each time."""
 
 
 def children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
@@ -118,6 +141,9 @@ class QtFindingsView(QTreeWidget):
         self.setIconSize(QSize(16, 16))
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self._all: tuple[Finding, ...] = ()
+        self._more_findings = QTreeWidgetItem()
+        self._pending_more: QTreeWidgetItem | None = None
         self.setAccessibleName(self.tr("Findings"))
         self.setAccessibleDescription(
             self.tr("Each finding expands to the engineer's text and the evidence behind it")
@@ -139,27 +165,63 @@ class QtFindingsView(QTreeWidget):
         }[severity]
 
     def set_findings(self, findings: Sequence[Finding]) -> None:
-        """Show ``findings`` (already ordered, most severe first)."""
+        """Show ``findings`` (already ordered, most severe first): the first FINDINGS_SHOWN,
+        and a row that shows more."""
         self.clear()
-        for finding in findings:
-            self.addTopLevelItem(self._finding_item(finding))
-        for top in children(self.invisibleRootItem()):
-            top.setExpanded(True)
-            if self._engineer:
-                for child in children(top):
-                    child.setExpanded(True)
-        if self.topLevelItemCount() == 0:
+        self._pending_more = None  # its row is gone
+        self._all = tuple(findings)
+        if not self._all:
             empty = QTreeWidgetItem([self.tr("No findings.")])
             empty.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.addTopLevelItem(empty)
+            return
+        self._more_findings = self._more_row()
+        self._more_findings.setData(0, _MORE_ROLE, "findings")
+        self.addTopLevelItem(self._more_findings)
+        self._show_findings(FINDINGS_SHOWN)
 
-    def _finding_item(self, finding: Finding) -> QTreeWidgetItem:
+    def _more_row(self) -> QTreeWidgetItem:
+        """A row that lists more when activated (it stays, hidden once all are listed, so a
+        click and an activation of the same row never meet a deleted item)."""
+        row = QTreeWidgetItem()
+        row.setForeground(0, self.palette().link())
+        font = row.font(0)
+        font.setItalic(True)  # an action, not a piece of evidence
+        row.setFont(0, font)
+        row.setToolTip(0, self.tr("Click or press Enter to list more"))
+        return row
+
+    def _show_findings(self, count: int) -> None:
+        shown = self.topLevelItemCount() - 1  # the last row is the "more" row
+        for finding in self._all[shown : shown + count]:
+            item, engineer, more = self._finding_item(finding)
+            self.insertTopLevelItem(self.topLevelItemCount() - 1, item)
+            # In the tree first: an item hides only once it is in one.
+            self._show_evidence(engineer, more, finding, EVIDENCE_SHOWN)
+            item.setExpanded(True)
+            if self._engineer:
+                for child in children(item):
+                    child.setExpanded(True)
+        left = len(self._all) - (self.topLevelItemCount() - 1)
+        self._more_findings.setText(
+            0,
+            self.tr("Show {0} more findings ({1} not listed yet)").format(
+                min(MORE_STEP, left), left
+            ),
+        )
+        self._more_findings.setData(0, _MORE_ROLE, "findings")
+        self._more_findings.setHidden(left <= 0)
+
+    def _finding_item(
+        self, finding: Finding
+    ) -> tuple[QTreeWidgetItem, QTreeWidgetItem, QTreeWidgetItem]:
+        """The finding's row, its "For the engineer" row and its evidence's "more" row."""
         target = f"  ({finding.target})" if finding.target else ""
         head = f"{self.severity_word(finding.severity)}: {finding.title}{target}"
         item = QTreeWidgetItem([head])
         item.setIcon(0, severity_icon(finding.severity))
         item.setData(0, _FINDING_ROLE, finding)
-        item.setToolTip(0, finding.user_text)
+        item.setToolTip(0, tooltip(finding.user_text))
         font = item.font(0)
         font.setBold(True)
         item.setFont(0, font)
@@ -173,12 +235,31 @@ class QtFindingsView(QTreeWidget):
             text = QTreeWidgetItem([finding.engineer_text])
             text.setData(0, _FINDING_ROLE, finding)
             engineer.addChild(text)
-        for evidence in finding.evidence:
-            engineer.addChild(self._evidence_item(finding, evidence))
+        more = self._more_row()
+        more.setData(0, _FINDING_ROLE, finding)
+        engineer.addChild(more)
         ident = QTreeWidgetItem([self.tr("Finding ID: {0}").format(finding.id)])
         ident.setData(0, _FINDING_ROLE, finding)
         engineer.addChild(ident)
-        return item
+        return item, engineer, more
+
+    def _show_evidence(
+        self, engineer: QTreeWidgetItem, more: QTreeWidgetItem, finding: Finding, count: int
+    ) -> None:
+        """List the next ``count`` pieces of ``finding``'s evidence above its "more" row."""
+        at = engineer.indexOfChild(more)
+        shown = sum(1 for child in children(engineer) if child.data(0, _EVIDENCE_ROLE) is not None)
+        batch = finding.evidence[shown : shown + count]
+        engineer.insertChildren(at, [self._evidence_item(finding, ev) for ev in batch])
+        left = len(finding.evidence) - shown - len(batch)
+        more.setText(
+            0,
+            self.tr("Show {0} more pieces of evidence ({1} not listed yet)").format(
+                min(MORE_STEP, left), left
+            ),
+        )
+        more.setData(0, _MORE_ROLE, "evidence")
+        more.setHidden(left <= 0)
 
     def _evidence_item(self, finding: Finding, evidence: Evidence) -> QTreeWidgetItem:
         text = self.tr("Evidence: {0}").format(evidence.text)
@@ -194,12 +275,40 @@ class QtFindingsView(QTreeWidget):
         return item
 
     def findings(self) -> list[Finding]:
-        """The findings shown, in order."""
+        """The findings listed, in order."""
         shown = (item.data(0, _FINDING_ROLE) for item in children(self.invisibleRootItem()))
         return [finding for finding in shown if isinstance(finding, Finding)]
 
+    def more_items(self) -> list[QTreeWidgetItem]:
+        """The "Show more" rows still offering more (for keyboard users and tests)."""
+        found = []
+        stack = children(self.invisibleRootItem())
+        while stack:
+            item = stack.pop(0)
+            if item.data(0, _MORE_ROLE) is not None and not item.isHidden():
+                found.append(item)
+            stack = children(item) + stack
+        return found
+
+    def show_more(self, item: QTreeWidgetItem) -> None:
+        """List the next rows of a "Show more" row."""
+        kind = item.data(0, _MORE_ROLE)
+        if item.isHidden():
+            return
+        if kind == "findings":
+            self._show_findings(MORE_STEP)
+        elif kind == "evidence":
+            finding, engineer = item.data(0, _FINDING_ROLE), item.parent()
+            if isinstance(finding, Finding) and engineer is not None:
+                self._show_evidence(engineer, item, finding, MORE_STEP)
+
+    def _more_requested(self) -> None:
+        item, self._pending_more = self._pending_more, None
+        if item is not None:
+            self.show_more(item)
+
     def evidence_items(self) -> list[QTreeWidgetItem]:
-        """Every evidence row (for keyboard users and tests)."""
+        """Every evidence row listed (for keyboard users and tests)."""
         found = []
         stack = children(self.invisibleRootItem())
         while stack:
@@ -210,6 +319,13 @@ class QtFindingsView(QTreeWidget):
         return found
 
     def _activated(self, item: QTreeWidgetItem, column: int = 0) -> None:
+        if item.data(0, _MORE_ROLE) is not None:
+            # A click may emit both itemClicked and itemActivated (styles that activate on one
+            # click): handled once, on the next turn of the event loop.
+            if self._pending_more is None:
+                self._pending_more = item
+                QTimer.singleShot(0, self._more_requested)
+            return
         evidence = item.data(0, _EVIDENCE_ROLE)
         finding = item.data(0, _FINDING_ROLE)
         if isinstance(evidence, Evidence) and isinstance(finding, Finding):

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from wiresleuth.errors import BadInput, WireSleuthError
 from wiresleuth.gui.capture_rights import CaptureRights, check_capture_rights
+from wiresleuth.gui.plain_text import plain_message_box, window_title
 from wiresleuth.gui.qt_checks_list import CheckInfo, registered_checks
 from wiresleuth.gui.qt_run_session import QtRunSession
 from wiresleuth.gui.qt_start_page import QtStartPage
@@ -317,9 +318,7 @@ class QtMainWindow(QMainWindow):
         """A window-modal message that does not block the event loop."""
         self.last_error = f"{title}: {text}"
         self.statusBar().showMessage(self.last_error)
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
-        )
+        box = plain_message_box(QMessageBox.Icon.Warning, title, text, self)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         self._message_box = box
         box.open()
@@ -456,7 +455,7 @@ class QtMainWindow(QMainWindow):
         page = self.viewer_page()
         page.set_document(document)
         self.stack.setCurrentWidget(page)
-        self.setWindowTitle(f"{document.title} — WireSleuth")
+        self.setWindowTitle(window_title(f"{document.title} — WireSleuth"))
         self.document_shown.emit(document)
 
     # -- files -----------------------------------------------------------------------------
@@ -538,7 +537,9 @@ class QtMainWindow(QMainWindow):
             page = self.compare_page()
             page.set_comparison(a, b, comparison)
             self.stack.setCurrentWidget(page)
-            self.setWindowTitle(self.tr("{0} vs {1} — WireSleuth").format(a.title, b.title))
+            self.setWindowTitle(
+                window_title(self.tr("{0} vs {1} — WireSleuth").format(a.title, b.title))
+            )
 
     def load_profile(self, path: Path) -> None:
         """Use the helpdesk profile at ``path`` for the next runs."""

@@ -12,9 +12,10 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from wiresleuth.gui.mtu_view import RESULTS, SweepView
+from wiresleuth.gui.plain_text import legend_text, plain_label, tooltip
 
 STYLE = {
     "reply": ("o", "#43a047"),
@@ -33,14 +34,21 @@ class QtMtuPlot(QWidget):
         super().__init__(parent)
         self.setAccessibleName(self.tr("MTU sweep"))
         self.sweeps: tuple[SweepView, ...] = ()
+        self.problems: tuple[str, ...] = ()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         self.chooser = QComboBox()
         self.chooser.setAccessibleName(self.tr("Target whose sweep is shown"))
+        self.chooser.view().setAccessibleName(self.tr("Targets swept"))
         self.chooser.currentIndexChanged.connect(self._show)
+        # As wide as about 40 characters, whatever the names: the note beside it keeps its room.
+        self.chooser.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.chooser.setMinimumContentsLength(40)
         row.addWidget(self.chooser)
-        self.note = QLabel()
+        self.note = plain_label()
         self.note.setWordWrap(True)
         row.addWidget(self.note, 1)
         layout.addLayout(row)
@@ -86,13 +94,15 @@ class QtMtuPlot(QWidget):
         }
         return names.get(result, result)
 
-    def set_sweeps(self, sweeps: Sequence[SweepView]) -> None:
-        """Show these sweeps (the first one at once)."""
+    def set_sweeps(self, sweeps: Sequence[SweepView], problems: Sequence[str] = ()) -> None:
+        """Show these sweeps (the first one at once); ``problems`` (what the measurements held
+        that could not be drawn) go in the note."""
         self.sweeps = tuple(sweeps)
+        self.problems = tuple(problems)
         self.chooser.blockSignals(True)
         self.chooser.clear()
         for sweep in self.sweeps:
-            self.chooser.addItem(f"{sweep.target} ({sweep.address})")
+            self.chooser.addItem(" ".join(f"{sweep.target} ({sweep.address})".split()))
         self.chooser.blockSignals(False)
         self.chooser.setVisible(len(self.sweeps) > 1)
         self._show()
@@ -102,10 +112,18 @@ class QtMtuPlot(QWidget):
             self._plot.removeItem(item)
         self._items = []
         self._legend.clear()
+        left_out = (
+            [self.tr("Left out: {0}.").format("; ".join(self.problems))] if self.problems else []
+        )
         if not self.sweeps:
             self.note.setText(
-                self.tr(
-                    "No MTU sweep here: it comes from the packet-size check, which this file does not have."
+                "\n".join(
+                    [
+                        self.tr(
+                            "No MTU sweep here: it comes from the packet-size check, which this file does not have."
+                        ),
+                        *left_out,
+                    ]
                 )
             )
             return
@@ -117,7 +135,7 @@ class QtMtuPlot(QWidget):
             )
         if sweep.error:
             parts.append(sweep.error)
-        self.note.setText(" ".join(parts))
+        self.note.setText("\n".join([" ".join(parts), *left_out]))
         for result in (*RESULTS, *sorted({p.result for p in sweep.points} - set(RESULTS))):
             points = [p for p in sweep.points if p.result == result]
             if not points:
@@ -135,11 +153,11 @@ class QtMtuPlot(QWidget):
                 brush=pg.mkBrush(colour),
                 pen=pg.mkPen(self._text),
                 hoverable=True,
-                tip=lambda x, y, data: str(data),
+                tip=lambda x, y, data: tooltip(str(data)),
             )
             self._plot.addItem(scatter)
             self._items.append(scatter)
-            self._legend.addItem(scatter, self._result_name(result))
+            self._legend.addItem(scatter, legend_text(self._result_name(result)))
         lines = [
             (sweep.path_mtu, "#43a047", self.tr("path MTU {0}")),
             (sweep.interface_mtu, "#7f8c9a", self.tr("interface MTU {0}")),

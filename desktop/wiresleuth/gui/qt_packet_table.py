@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from wiresleuth.analysis.dscp import dscp_name
+from wiresleuth.gui.plain_text import tooltip
 from wiresleuth.model.packet import TCP, PacketRecord
 from wiresleuth.model.timeline import Connection, TimelineEvent
 
@@ -144,8 +145,8 @@ class QtPacketTableModel(QAbstractTableModel):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = self._cells(index.row())[index.column()]
-            if role == Qt.ItemDataRole.ToolTipRole and index.column() != len(COLUMNS) - 1:
-                return None
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return tooltip(text) if index.column() == len(COLUMNS) - 1 else None
             return text
         if role == Qt.ItemDataRole.BackgroundRole:
             number = self.number_at(index.row())

@@ -14,7 +14,6 @@ from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QProgressBar,
     QPushButton,
     QTreeWidget,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wiresleuth.gui.plain_text import plain_label
 from wiresleuth.gui.qt_findings_view import children
 from wiresleuth.gui.qt_run_session import CheckState, QtRunSession, RunState
 from wiresleuth.gui.qt_timeline import QtTimeline
@@ -41,7 +41,7 @@ class QtProgressPage(QWidget):
         self._live_dirty = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
-        self._title = QLabel(self.tr("Running the checks…"))
+        self._title = plain_label(self.tr("Running the checks…"))
         font = QFont(self._title.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
@@ -60,7 +60,7 @@ class QtProgressPage(QWidget):
         layout.addLayout(row)
         shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         shortcut.activated.connect(session.cancel)
-        self._message = QLabel()
+        self._message = plain_label()
         self._message.setAccessibleName(self.tr("Current step"))
         layout.addWidget(self._message)
         self.checks = QTreeWidget()
@@ -71,7 +71,7 @@ class QtProgressPage(QWidget):
         self.checks.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.checks.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         layout.addWidget(self.checks)
-        live = QLabel(
+        live = plain_label(
             self.tr("Connections as they happen (socket events; packets are analysed at the end):")
         )
         live.setWordWrap(True)

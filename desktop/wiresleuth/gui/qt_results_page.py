@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from wiresleuth.gui.plain_text import plain_label
 from wiresleuth.gui.qt_findings_view import QtFindingsView
 from wiresleuth.model.run import RunResult
 from wiresleuth.profile.model import Profile
@@ -29,7 +30,7 @@ class QtResultsPage(QWidget):
         self.result: RunResult | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
-        self.headline = QLabel()
+        self.headline = plain_label()
         font = QFont(self.headline.font())
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
@@ -37,13 +38,13 @@ class QtResultsPage(QWidget):
         self.headline.setWordWrap(True)
         self.headline.setAccessibleName(self.tr("Summary"))
         layout.addWidget(self.headline)
-        self._detail = QLabel()
+        self._detail = plain_label()
         self._detail.setWordWrap(True)
         self._detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self._detail)
         self.findings = QtFindingsView()
         layout.addWidget(self.findings, 1)
-        self._helpdesk = QLabel()
+        self._helpdesk = plain_label()
         self._helpdesk.setWordWrap(True)
         layout.addWidget(self._helpdesk)
         buttons = QHBoxLayout()

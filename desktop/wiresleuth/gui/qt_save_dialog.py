@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTreeWidget,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wiresleuth.gui.plain_text import plain_label
 from wiresleuth.gui.qt_worker import Emit, QtFunctionWorker, start_worker
 from wiresleuth.gui.save_contents import OWN_TRAFFIC_ONLY, bundle_contents, default_save_path
 from wiresleuth.model.run import RunResult
@@ -46,7 +46,7 @@ class QtSaveDialog(QDialog):
         self.setAccessibleName(self.tr("Save for helpdesk"))
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
-        intro = QLabel(self.tr("The file you save (a WireSleuth bundle) contains:"))
+        intro = plain_label(self.tr("The file you save (a WireSleuth bundle) contains:"))
         layout.addWidget(intro)
         self.contents = QTreeWidget()
         self.contents.setColumnCount(2)
@@ -59,10 +59,10 @@ class QtSaveDialog(QDialog):
         self.contents.resizeColumnToContents(0)
         self.contents.setMaximumHeight(160)
         layout.addWidget(self.contents)
-        own = QLabel(self.tr(OWN_TRAFFIC_ONLY))
+        own = plain_label(self.tr(OWN_TRAFFIC_ONLY))
         own.setWordWrap(True)
         layout.addWidget(own)
-        where = QLabel(self.tr("Save &to:"))
+        where = plain_label(self.tr("Save &to:"))
         layout.addWidget(where)
         row = QHBoxLayout()
         self.path_edit = QLineEdit(str(path or default_save_path()))
@@ -74,7 +74,7 @@ class QtSaveDialog(QDialog):
         browse.clicked.connect(self._browse)
         row.addWidget(browse)
         layout.addLayout(row)
-        self.message = QLabel()
+        self.message = plain_label()
         self.message.setWordWrap(True)
         self.message.setAccessibleName(self.tr("Save status"))
         layout.addWidget(self.message)

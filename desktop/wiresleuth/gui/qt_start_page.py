@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from wiresleuth.errors import BadInput
 from wiresleuth.gui.capture_rights import CaptureRights
+from wiresleuth.gui.plain_text import plain_label
 from wiresleuth.gui.qt_checks_list import CheckInfo, QtChecksList
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Profile
@@ -64,7 +64,7 @@ class QtStartPage(QWidget):
         layout.setContentsMargins(32, 24, 32, 24)
         layout.setSpacing(14)
 
-        title = QLabel(self.tr("Find out what breaks your connections"))
+        title = plain_label(self.tr("Find out what breaks your connections"))
         font = QFont(title.font())
         font.setPointSizeF(font.pointSizeF() * 1.7)
         font.setBold(True)
@@ -72,11 +72,11 @@ class QtStartPage(QWidget):
         title.setWordWrap(True)
         layout.addWidget(title)
         helpdesk_row = QHBoxLayout()
-        self.logo = QLabel()
+        self.logo = plain_label()
         self.logo.setAccessibleName(self.tr("Your helpdesk's logo"))
         self.logo.hide()
         helpdesk_row.addWidget(self.logo)
-        self._helpdesk = QLabel()
+        self._helpdesk = plain_label()
         self._helpdesk.setWordWrap(True)
         self._helpdesk.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._helpdesk.setAccessibleName(self.tr("Your helpdesk"))
@@ -87,7 +87,7 @@ class QtStartPage(QWidget):
         self.banner.setFrameShape(QFrame.Shape.StyledPanel)
         self.banner.setAccessibleName(self.tr("Packet capture is not available"))
         banner_layout = QHBoxLayout(self.banner)
-        self._banner_text = QLabel()
+        self._banner_text = plain_label()
         self._banner_text.setWordWrap(True)
         banner_layout.addWidget(self._banner_text, 1)
         self.banner_button = QPushButton(self.tr("What this means…"))
@@ -99,7 +99,7 @@ class QtStartPage(QWidget):
         self.banner.hide()
         layout.addWidget(self.banner)
 
-        site_label = QLabel(self.tr("&What isn't working? (optional)"))
+        site_label = plain_label(self.tr("&What isn't working? (optional)"))
         layout.addWidget(site_label)
         row = QHBoxLayout()
         self.site = QLineEdit()
@@ -124,12 +124,12 @@ class QtStartPage(QWidget):
         self.run_button.clicked.connect(self.run_requested)
         row.addWidget(self.run_button)
         layout.addLayout(row)
-        self.site_error = QLabel()
+        self.site_error = plain_label()
         self.site_error.setWordWrap(True)
         self.site_error.setStyleSheet("color: #d32f2f")
         self.site_error.hide()
         layout.addWidget(self.site_error)
-        self._targets = QLabel()
+        self._targets = plain_label()
         self._targets.setWordWrap(True)
         layout.addWidget(self._targets)
 
@@ -140,7 +140,7 @@ class QtStartPage(QWidget):
         self.checks.selection_changed.connect(self._selection_changed)
         group_layout.addWidget(self.checks)
         layout.addWidget(group)
-        privacy = QLabel(
+        privacy = plain_label(
             self.tr(
                 "The checks connect only to the sites listed, record only their own traffic, "
                 "and keep the results on this computer until you save or send them."

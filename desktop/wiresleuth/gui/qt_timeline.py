@@ -6,6 +6,10 @@ legend explains the shapes, coloured by DSCP, with hover tooltips and clicks. Ou
 sit just above the lane's middle, incoming ones just below. The packet-size strip shows every
 packet as a stem (out up, in down) with peak downsampling and clip-to-view, which keeps a
 100 000-packet capture smooth to zoom and pan.
+
+Times go through a ``TimeFrame`` (``plot_coordinates``): a connection, event or packet whose
+time is not finite or lies far outside the recording is not drawn, and ``problems`` says
+which, so a damaged bundle can neither crash the plot nor squash every lane into one pixel.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeySequence, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.gui.packet_arrays import PacketArrays, packet_arrays
+from wiresleuth.gui.plain_text import legend_text, plain_label, tooltip
+from wiresleuth.gui.plot_coordinates import MIN_VIEW_S, TimeFrame, time_frame, times_array
 from wiresleuth.gui.qt_theme import dscp_colour
 from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.timeline import Connection, TimelineEvent
@@ -62,6 +68,7 @@ LANE_AXIS_WIDTH = 230
 """Pixels for lane names (the size strip below uses the same, so the time axes line up)."""
 _LABEL_CHARS = 60
 _MIN_WIDTH = 0.0005
+_LISTED = 5
 
 
 def group_of(event: TimelineEvent) -> tuple[str, str]:
@@ -95,6 +102,11 @@ class QtTimeline(QWidget):
         self._arrays: PacketArrays | None = None
         self._lanes: Mapping[int, int] | None = None
         self._origin = 0.0
+        self._frame = TimeFrame(origin=0.0, middle=0.0)
+        self.problems: tuple[str, ...] = ()
+        """What could not be drawn (times not finite or outside the recording), in words."""
+        self._problems: list[str] = []
+        self._unlisted = 0
         self._events: list[tuple[int, TimelineEvent]] = []
         self._event_lane: dict[int, int] = {}
         self._event_time: dict[int, float] = {}
@@ -130,7 +142,7 @@ class QtTimeline(QWidget):
         self._legend_button.setCheckable(True)
         self._legend_button.setChecked(True)
         bar.addWidget(self._legend_button)
-        self._hint = QLabel(
+        self._hint = plain_label(
             self.tr(
                 "Filled markers are packets (colour: DSCP), hollow ones what the program's socket saw. "
                 "Drag to pan, wheel to zoom, hover a marker for details, click a lane for its packets."
@@ -213,6 +225,7 @@ class QtTimeline(QWidget):
                     fit=False,
                     arrays=self._arrays,
                     lanes=self._lanes,
+                    frame=self._frame,
                 )
 
     # -- data ------------------------------------------------------------------------------
@@ -236,18 +249,32 @@ class QtTimeline(QWidget):
         fit: bool = True,
         arrays: PacketArrays | None = None,
         lanes: Mapping[int, int] | None = None,
+        frame: TimeFrame | None = None,
     ) -> None:
         """Show ``connections`` (one lane each) and ``packets`` (the size strip).
 
-        ``arrays`` (the packets as columns) and ``lanes`` (frame number -> lane) may come
-        ready-made from the loading worker (Document.arrays, Document.connection_index);
-        otherwise they are made here.
+        ``arrays`` (the packets as columns), ``lanes`` (frame number -> lane) and ``frame``
+        (where times are drawn) may come ready-made from the loading worker
+        (Document.arrays, Document.connection_index, Document.frame); otherwise they are
+        made here. ``origin`` is time zero when it lies within the recording.
         """
         self._connections = tuple(connections)
         self._packets = packets
         self._arrays = arrays if arrays is not None else packet_arrays(packets, connections)
         self._lanes = lanes
-        self._origin = origin
+        if frame is None:
+            times = np.concatenate(
+                (
+                    times_array(c.start for c in self._connections),
+                    times_array(c.end for c in self._connections),
+                    self._arrays.times,
+                )
+            )
+            frame = time_frame(origin, times)
+        self._frame = frame
+        self._origin = frame.origin
+        self._problems = []
+        self._unlisted = 0
         self._selected_lane = None
         self._clear_marks()
         for scatter in self._scatters:
@@ -259,19 +286,50 @@ class QtTimeline(QWidget):
         self._draw_bars()
         self._draw_events()
         self._draw_sizes()
+        self.problems = (
+            *self._problems,
+            *((f"and {self._unlisted} more",) if self._unlisted else ()),
+        )
         self._selection.setOpts(x0=[], width=[], y=[])
+        left, right = frame.limits
+        self._plot.setLimits(xMin=left, xMax=right, minXRange=MIN_VIEW_S)
         if fit:
             self.fit()
         else:
             self._update_lane_ticks()
 
+    def _problem(self, text: str) -> None:
+        if len(self._problems) < _LISTED:
+            self._problems.append(text)
+        else:
+            self._unlisted += 1
+
+    def _lane_span(self, lane: int) -> tuple[float, float] | None:
+        connection = self._connections[lane]
+        return self._frame.span(connection.start, connection.end)
+
     def _draw_bars(self) -> None:
-        count = len(self._connections)
-        x0 = np.fromiter((c.start - self._origin for c in self._connections), float, count)
-        width = np.fromiter(
-            (max(c.end - c.start, _MIN_WIDTH) for c in self._connections), float, count
-        )
-        self._bars.setOpts(x0=x0, width=width, y=np.arange(count, dtype=float), height=0.5)
+        x0, width, ys = [], [], []
+        for lane, connection in enumerate(self._connections):
+            span = self._lane_span(lane)
+            name = lane_label(connection)
+            if span is None:
+                self._problem(
+                    self.tr(
+                        "{0}: its times ({1} to {2}) lie outside the recording; not drawn"
+                    ).format(name, connection.start, connection.end)
+                )
+                continue
+            if connection.end < connection.start:
+                self._problem(
+                    self.tr("{0}: it ends before it starts ({1} to {2})").format(
+                        name, connection.start, connection.end
+                    )
+                )
+            x0.append(span[0])
+            width.append(max(span[1] - span[0], _MIN_WIDTH))
+            ys.append(float(lane))
+        self._bars.setOpts(x0=np.array(x0), width=np.array(width), y=np.array(ys), height=0.5)
 
     def _brush(self, dscp: int | None) -> Any:
         """One brush object per DSCP (None: hollow), so pyqtgraph renders each marker once."""
@@ -297,13 +355,25 @@ class QtTimeline(QWidget):
     def _draw_events(self) -> None:
         self._events = []
         groups: dict[tuple[str, str], list[int]] = {}
+        outside = 0
         for lane, connection in enumerate(self._connections):
             for event in connection.events:
+                if not self._frame.plausible(event.time):
+                    outside += 1
+                    continue
                 groups.setdefault(group_of(event), []).append(len(self._events))
                 self._events.append((lane, event))
                 if event.packet is not None:
                     self._event_lane.setdefault(event.packet, lane)
                     self._event_time.setdefault(event.packet, event.time)
+        if outside:
+            self._problem(
+                self.tr("1 event has a time outside the recording; not drawn")
+                if outside == 1
+                else self.tr("{0} events have times outside the recording; not drawn").format(
+                    outside
+                )
+            )
         order = [(name, symbol) for name, symbol, _ in EVENT_GROUPS] + [OTHER_GROUP, SOCKET_GROUP]
         text = self._text_colour
         for key in order:
@@ -334,7 +404,7 @@ class QtTimeline(QWidget):
             )
             scatter.sigClicked.connect(self._points_clicked)
             self._plot.addItem(scatter)
-            self._legend.addItem(scatter, self._group_name(name))
+            self._legend.addItem(scatter, legend_text(self._group_name(name)))
             self._scatters.append(scatter)
         dscps = sorted({e.dscp for _, e in self._events if e.packet is not None})
         if dscps and dscps != [0]:
@@ -343,17 +413,27 @@ class QtTimeline(QWidget):
                     symbol="o", size=10, brush=pg.mkBrush(dscp_colour(value)), pen=pg.mkPen(text)
                 )
                 self._legend.addItem(
-                    sample, self.tr("DSCP {0} ({1})").format(dscp_name(value), value)
+                    sample, legend_text(self.tr("DSCP {0} ({1})").format(dscp_name(value), value))
                 )
 
     def _draw_sizes(self) -> None:
         if self._sizes is None or self._arrays is None:
             return
         arrays = self._arrays
+        drawn = self._frame.mask(arrays.times) & np.isfinite(arrays.lengths)
+        left_out = int((~drawn).sum())
+        if left_out:
+            self._problem(
+                self.tr("1 packet has a time outside the recording; not drawn")
+                if left_out == 1
+                else self.tr("{0} packets have times outside the recording; not drawn").format(
+                    left_out
+                )
+            )
         times = arrays.times - self._origin
         for curve, mask, sign in (
-            (self._out_curve, arrays.outgoing, 1.0),
-            (self._in_curve, ~arrays.outgoing, -1.0),
+            (self._out_curve, arrays.outgoing & drawn, 1.0),
+            (self._in_curve, ~arrays.outgoing & drawn, -1.0),
         ):
             # A stem per packet, joined along the baseline (0, size, 0 at the packet's time):
             # peak downsampling then keeps each pixel's tallest stem. (NaN separators would
@@ -382,7 +462,7 @@ class QtTimeline(QWidget):
         else:
             lines.append(self.tr("reported by the program's socket (no packet)"))
         lines.append(connection.label or connection.id)
-        return "\n".join(lines)
+        return tooltip("\n".join(lines))
 
     def _points_clicked(self, _item: Any, points: Any, _event: Any) -> None:
         if not len(points):
@@ -406,17 +486,26 @@ class QtTimeline(QWidget):
 
     # -- navigation ------------------------------------------------------------------------
 
+    def _drawn_extent(self) -> tuple[float, float] | None:
+        """The x range of everything drawn (bars and packets)."""
+        edges = [
+            edge for lane in range(len(self._connections)) for edge in self._lane_span(lane) or ()
+        ]
+        if self._arrays is not None and len(self._arrays):
+            times = self._arrays.times[self._frame.mask(self._arrays.times)]
+            if len(times):
+                edges += [float(times.min()) - self._origin, float(times.max()) - self._origin]
+        return (min(edges), max(edges)) if edges else None
+
     def fit(self) -> None:
         """Everything in x; the first lanes (up to 20) in y."""
-        if not self._connections:
+        extent = self._drawn_extent()
+        if not self._connections or extent is None:
             self._plot.setXRange(0, 1, padding=0)
-            self._plot.setYRange(-0.5, 0.5, padding=0)
+            self._plot.setYRange(-0.5, max(min(len(self._connections), 20), 1) - 0.5, padding=0)
+            self._update_lane_ticks()
             return
-        start = min(c.start for c in self._connections) - self._origin
-        end = max(c.end for c in self._connections) - self._origin
-        if self._arrays is not None and len(self._arrays):
-            start = min(start, float(self._arrays.times.min()) - self._origin)
-            end = max(end, float(self._arrays.times.max()) - self._origin)
+        start, end = extent
         span = max(end - start, 0.01)
         self._plot.setXRange(start - span * 0.02, end + span * 0.02, padding=0)
         self._plot.setYRange(-0.6, min(len(self._connections), 20) - 0.4, padding=0)
@@ -424,8 +513,10 @@ class QtTimeline(QWidget):
 
     def _zoom(self, factor: float) -> None:
         (left, right), _ = self._plot.getViewBox().viewRange()
-        middle, half = (left + right) / 2, (right - left) / 2 * factor
-        self._plot.setXRange(middle - half, middle + half, padding=0)
+        low, high = self._frame.limits
+        middle = (left + right) / 2
+        half = min(max((right - left) / 2 * factor, MIN_VIEW_S), (high - low) / 2)
+        self._plot.setXRange(max(middle - half, low), min(middle + half, high), padding=0)
 
     def zoom_in(self) -> None:
         """Halve the time shown, around its middle."""
@@ -445,6 +536,8 @@ class QtTimeline(QWidget):
 
     def _update_lane_ticks(self, *_args: Any) -> None:
         _, (top, bottom) = self._plot.getViewBox().viewRange()
+        if not (math.isfinite(top) and math.isfinite(bottom)):
+            return
         low, high = (
             max(0, math.ceil(min(top, bottom))),
             min(len(self._connections) - 1, math.floor(max(top, bottom))),
@@ -471,10 +564,12 @@ class QtTimeline(QWidget):
         if not 0 <= lane < len(self._connections):
             return
         self._selected_lane = lane
-        connection = self._connections[lane]
-        start = connection.start - self._origin
-        width = max(connection.end - connection.start, _MIN_WIDTH)
-        self._selection.setOpts(x0=[start], width=[width], y=[lane], height=0.62)
+        span = self._lane_span(lane)
+        if span is None:  # its times cannot be drawn: the lane is highlighted by its name only
+            self._selection.setOpts(x0=[], width=[], y=[], height=0.62)
+        else:
+            width = max(span[1] - span[0], _MIN_WIDTH)
+            self._selection.setOpts(x0=[span[0]], width=[width], y=[lane], height=0.62)
         _, (top, bottom) = self._plot.getViewBox().viewRange()
         low, high = min(top, bottom), max(top, bottom)
         if not low <= lane <= high:
@@ -509,7 +604,7 @@ class QtTimeline(QWidget):
         known = dict(self._event_time)
         if self._arrays is not None:
             known.update(self._arrays.times_of(numbers))
-        found = [(n, known[n]) for n in numbers if n in known]
+        found = [(n, known[n]) for n in numbers if n in known and self._frame.plausible(known[n])]
         if not found:
             return False
         highlight = self.palette().color(QPalette.ColorRole.Highlight)

@@ -12,13 +12,13 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from wiresleuth.gui.plain_text import plain_label
 from wiresleuth.gui.qt_worker import Emit, QtFunctionWorker, start_worker
 from wiresleuth.gui.upload import UploadCancelled, UploadReceipt, upload_bundle
 
@@ -37,7 +37,7 @@ class QtUploadDialog(QDialog):
         self.setWindowTitle(self.tr("Send to helpdesk"))
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
-        self.label = QLabel(self.tr("Sending {0} to {1}…").format(bundle.name, url))
+        self.label = plain_label(self.tr("Sending {0} to {1}…").format(bundle.name, url))
         self.label.setWordWrap(True)
         self.label.setAccessibleName(self.tr("Upload status"))
         layout.addWidget(self.label)

@@ -7,12 +7,13 @@ the Document as loaded; this page computes nothing about the network.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -26,10 +27,12 @@ from PySide6.QtWidgets import (
 from wiresleuth.gui.document import Document, DocumentKind
 from wiresleuth.gui.mtu_view import mtu_sweeps
 from wiresleuth.gui.pac_view import pac_view
+from wiresleuth.gui.plain_text import plain_label
 from wiresleuth.gui.qt_findings_view import QtFindingsView
 from wiresleuth.gui.qt_json_tree import QtJsonTree
 from wiresleuth.gui.qt_mtu_plot import QtMtuPlot
 from wiresleuth.gui.qt_packet_table import QtPacketTable
+from wiresleuth.gui.qt_part_guard import QtPartGuard
 from wiresleuth.gui.qt_timeline import QtTimeline
 from wiresleuth.gui.qt_waterfall import QtWaterfall
 from wiresleuth.gui.waterfall_model import request_waterfalls
@@ -55,7 +58,7 @@ class QtViewerPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         top = QHBoxLayout()
-        self._title = QLabel()
+        self._title = plain_label()
         font = QFont(self._title.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
@@ -71,7 +74,7 @@ class QtViewerPage(QWidget):
         self._back.clicked.connect(self.back_requested)
         top.addWidget(self._back)
         layout.addLayout(top)
-        self._notes = QLabel()
+        self._notes = plain_label()
         self._notes.setWordWrap(True)
         self._notes.setFrameShape(QFrame.Shape.StyledPanel)
         self._notes.setMargin(6)
@@ -98,22 +101,24 @@ class QtViewerPage(QWidget):
         table_box = QWidget()
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(0, 0, 0, 0)
-        self._table_title = QLabel(self.tr("Click a lane to list its packets."))
+        self._table_title = plain_label(self.tr("Click a lane to list its packets."))
         table_layout.addWidget(self._table_title)
         self.packets = QtPacketTable()
         table_layout.addWidget(self.packets)
         timeline_split.addWidget(table_box)
         timeline_split.setSizes([420, 220])
-        self.tabs.addTab(timeline_split, self.tr("&Timeline and packets"))
+        self.parts: dict[str, QtPartGuard] = {}
+        """Each tab's part, by name: the view, or why it could not be shown."""
+        self._add_part("timeline", timeline_split, self.tr("&Timeline and packets"))
         self.waterfall = QtWaterfall()
-        self.tabs.addTab(self.waterfall, self.tr("&Requests"))
+        self._add_part("requests", self.waterfall, self.tr("&Requests"))
         self.mtu = QtMtuPlot()
-        self.tabs.addTab(self.mtu, self.tr("MT&U sweep"))
+        self._add_part("mtu", self.mtu, self.tr("MT&U sweep"))
         self.system = QtJsonTree(self.tr("System information"))
-        self.tabs.addTab(self.system, self.tr("S&ystem"))
+        self._add_part("system", self.system, self.tr("S&ystem"))
         pac_box = QWidget()
         pac_layout = QVBoxLayout(pac_box)
-        self._pac_note = QLabel()
+        self._pac_note = plain_label()
         self._pac_note.setWordWrap(True)
         self._pac_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         pac_layout.addWidget(self._pac_note)
@@ -131,14 +136,28 @@ class QtViewerPage(QWidget):
         self.pac_answers.setAccessibleName(self.tr("How the PAC script answered"))
         pac_split.addWidget(self.pac_answers)
         pac_layout.addWidget(pac_split, 1)
-        self.tabs.addTab(pac_box, self.tr("&PAC"))
+        self._add_part("pac", pac_box, self.tr("&PAC"))
         self.observations = QtJsonTree(self.tr("What each check measured"))
-        self.tabs.addTab(self.observations, self.tr("&Measurements"))
+        self._add_part("measurements", self.observations, self.tr("&Measurements"))
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setAccessibleName(self.tr("Log of the run"))
         self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.tabs.addTab(self.log, self.tr("&Log"))
+
+    def _add_part(self, name: str, view: QWidget, title: str) -> None:
+        part = QtPartGuard(view)
+        self.parts[name] = part
+        self.tabs.addTab(part, title)
+
+    def _fill(self, name: str, show: Callable[[], None]) -> None:
+        document = self.document
+        source = {
+            DocumentKind.RUN: self.tr("run"),
+            DocumentKind.BUNDLE: self.tr("bundle"),
+            DocumentKind.CAPTURE: self.tr("capture file"),
+        }[document.kind if document is not None else DocumentKind.BUNDLE]
+        self.parts[name].fill(show, source)
 
     def set_document(self, document: Document) -> None:
         """Show ``document``."""
@@ -150,17 +169,28 @@ class QtViewerPage(QWidget):
         }[document.kind]
         self._title.setText(f"{document.title} ({kind})")
         self._save.setVisible(document.result is not None)
+        self.findings.set_findings(document.findings)
+        self._fill("timeline", lambda: self._show_timeline(document))
         lines = []
         lines.append(headline(count_by_severity(document.findings)))
         lines += list(document.notes)
+        if self.timeline.problems:
+            lines.append(
+                self.tr("Not drawn on the timeline: {0}.").format("; ".join(self.timeline.problems))
+            )
         self._notes.setText("\n".join(lines))
-        self.findings.set_findings(document.findings)
+        # The other tabs are filled on the next turn of the event loop: what is visible first,
+        # and no single turn long enough to make the window stutter.
+        QTimer.singleShot(0, self._fill_other_tabs)
+
+    def _show_timeline(self, document: Document) -> None:
         self.timeline.set_connections(
             document.connections,
             document.origin,
             document.packets,
             arrays=document.arrays,
             lanes=document.connection_index,
+            frame=document.frame,
         )
         self.packets.table_model.set_rows(None, {}, {}, document.origin)
         self._table_title.setText(
@@ -170,26 +200,43 @@ class QtViewerPage(QWidget):
         )
         if document.connections:
             self.select_connection(0)
-        # The other tabs are filled on the next turn of the event loop: what is visible first,
-        # and no single turn long enough to make the window stutter.
-        QTimer.singleShot(0, self._fill_other_tabs)
 
     def _fill_other_tabs(self) -> None:
         document = self.document
         if document is None:
             return
-        self.waterfall.set_requests(request_waterfalls(document.observations))
-        self.mtu.set_sweeps(mtu_sweeps(document.observations))
-        self.system.set_data(document.system or {self.tr("system"): self.tr("not recorded")})
-        self._show_pac(document)
-        self.observations.set_data(
-            document.observations or {self.tr("measurements"): self.tr("none in this file")}
+        observations = document.observations
+
+        def requests() -> None:
+            read = request_waterfalls(observations, document.frame)
+            self.waterfall.set_requests(read.requests, read.problems)
+
+        def mtu() -> None:
+            read = mtu_sweeps(observations)
+            self.mtu.set_sweeps(read.sweeps, read.problems)
+
+        self._fill("requests", requests)
+        self._fill("mtu", mtu)
+        self._fill(
+            "system",
+            lambda: self.system.set_data(
+                document.system or {self.tr("system"): self.tr("not recorded")}
+            ),
+        )
+        self._fill("pac", lambda: self._show_pac(document))
+        self._fill(
+            "measurements",
+            lambda: self.observations.set_data(
+                observations or {self.tr("measurements"): self.tr("none in this file")}
+            ),
         )
         self.log.setPlainText(document.log or self.tr("(no log in this file)"))
         self.filled.emit()
 
     def _show_pac(self, document: Document) -> None:
         self.pac_answers.clear()
+        self.pac_script.setPlainText("")
+        self._pac_note.setText("")
         view = pac_view(document.observations)
         if view is None:
             pac_url = document.profile.get("pac_url")
@@ -202,11 +249,12 @@ class QtViewerPage(QWidget):
             self._pac_note.setText(text)
             self.pac_script.setPlainText("")
             return
-        self._pac_note.setText(
-            self.tr("PAC file {0} (from {1}): fetched {2}; evaluation: {3}.").format(
-                view.url, view.source or self.tr("unknown"), view.fetched, view.outcome
-            )
+        note = self.tr("PAC file {0} (from {1}): fetched {2}; evaluation: {3}.").format(
+            view.url, view.source or self.tr("unknown"), view.fetched, view.outcome
         )
+        if view.problems:
+            note += "\n" + self.tr("Left out: {0}.").format("; ".join(view.problems))
+        self._pac_note.setText(note)
         self.pac_script.setPlainText(
             view.script if view.script is not None else self.tr("(the script was not kept)")
         )

@@ -14,8 +14,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFontMetrics, QPalette
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from wiresleuth.gui.plain_text import legend_text, plain_label
 from wiresleuth.gui.waterfall_model import RequestWaterfall
 
 PHASE_COLOURS = {"connect": "#1e88e5", "TLS": "#8e24aa", "first byte": "#43a047"}
@@ -49,7 +50,7 @@ class QtWaterfall(QWidget):
         self.setAccessibleName(self.tr("Request waterfall"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self._note = QLabel()
+        self._note = plain_label()
         self._note.setWordWrap(True)
         layout.addWidget(self._note)
         self._view = pg.GraphicsLayoutWidget()
@@ -67,6 +68,7 @@ class QtWaterfall(QWidget):
         self._plot.getAxis("bottom").enableAutoSIPrefix(False)
         self._items: list[Any] = []
         self.requests: tuple[RequestWaterfall, ...] = ()
+        self.problems: tuple[str, ...] = ()
         self._apply_palette()
 
     def _apply_palette(self) -> None:
@@ -83,21 +85,27 @@ class QtWaterfall(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._apply_palette()
-            self.set_requests(self.requests)
+            self.set_requests(self.requests, self.problems)
 
-    def set_requests(self, requests: Sequence[RequestWaterfall]) -> None:
-        """Show one row per request."""
+    def set_requests(
+        self, requests: Sequence[RequestWaterfall], problems: Sequence[str] = ()
+    ) -> None:
+        """Show one row per request (their times finite, as ``waterfall_model`` makes them);
+        ``problems`` (what the measurements held that could not be drawn) go in the note."""
         for item in self._items:
             self._plot.removeItem(item)
         self._items = []
         self._legend.clear()
         self.requests = tuple(requests)
+        self.problems = tuple(problems)
+        left_out = "\n" + self.tr("Left out: {0}.").format("; ".join(problems)) if problems else ""
         if not self.requests:
             self._note.setText(
                 self.tr(
                     "No request timings here: they come from the secure-connection check's own "
                     "measurements, which plain capture files (and bundles without that check) do not have."
                 )
+                + left_out
             )
             self._plot.getAxis("left").setTicks([[], []])
             return
@@ -106,6 +114,7 @@ class QtWaterfall(QWidget):
                 "Each row is one request as the program's socket timed it: TCP connect, TLS "
                 "handshake, then the first byte of the answer. Name lookups happen before and are not timed here."
             )
+            + left_out
         )
         origin = min(r.phases[0].start for r in self.requests)
         end = max(p.end for r in self.requests for p in r.phases)
@@ -139,7 +148,7 @@ class QtWaterfall(QWidget):
         }
         for name, colour in (*PHASE_COLOURS.items(), ("failed", FAILED_COLOUR)):
             sample = pg.BarGraphItem(x0=[], width=[], y=[], height=1, brush=pg.mkBrush(colour))
-            self._legend.addItem(sample, names.get(name, self.tr("failed")))
+            self._legend.addItem(sample, legend_text(names.get(name, self.tr("failed"))))
         metrics = QFontMetrics(self.font())
         room = AXIS_WIDTH - 16
         ticks = [
