@@ -44,6 +44,7 @@ class InterruptGate:
         self._window = window
         self._clock = clock
         self._last: float | None = None
+        """When the last press came (the clock's seconds)."""
         self._previous: signal.Handlers | Callable[[int, FrameType | None], object] | int | None
         self._previous = None
         self._installed = False
@@ -58,6 +59,10 @@ class InterruptGate:
             self.quit_requested = True
             if self.raise_on_quit:
                 raise QuitNow
+
+    def in_quit_window(self) -> bool:
+        """Whether a press now would be a second one (one came less than ``window`` ago)."""
+        return self._last is not None and self._clock() - self._last <= self._window
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         del signum, frame

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -35,20 +36,31 @@ def _why(exc: OSError, folder: Path) -> str:
     return f"folder {folder}: {exc.strerror or exc}"
 
 
+def _stat(path: Path, out: Path, folder: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:  # a name too long, a file where a folder should be…
+        raise BadInput(f"cannot write {out}: {_why(exc, folder)}") from exc
+
+
 def check_out_path(out: Path) -> Path:
     """``out`` made absolute, once it is sure a file can be written there; BadInput otherwise."""
     out = Path(out).absolute()
     folder = out.parent
-    if out.is_dir():
+    existing = _stat(out, out, folder)
+    if existing is not None and stat.S_ISDIR(existing.st_mode):
         raise BadInput(
             f"cannot write {out}: it is a folder; give a file name, e.g. {out / 'case.wsbundle'}"
         )
-    if not folder.exists():
-        raise BadInput(f"cannot write {out}: folder {folder} does not exist")
-    if not folder.is_dir():
-        raise BadInput(f"cannot write {out}: {folder} is not a folder")
-    if out.exists() and not out.is_file():
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
         raise BadInput(f"cannot write {out}: something other than a file is in the way")
+    parent = _stat(folder, out, folder)
+    if parent is None:
+        raise BadInput(f"cannot write {out}: folder {folder} does not exist")
+    if not stat.S_ISDIR(parent.st_mode):
+        raise BadInput(f"cannot write {out}: {folder} is not a folder")
     try:
         # Named as bundle.writer names its temporary file: a name too long fails here too.
         fd, probe = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.", suffix=".part")

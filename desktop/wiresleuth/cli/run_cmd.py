@@ -167,6 +167,10 @@ def _run_interruptibly(
                 )
         if cancelled_at is not None and time.monotonic() - cancelled_at > CANCEL_GRACE:
             raise _RunStuck
+    # A second press within the window means "save nothing": let the window close first,
+    # so that what the user asked for is what happens, however fast the run stopped.
+    while gate.in_quit_window() and not gate.quit_requested:
+        time.sleep(_POLL)
     if gate.quit_requested:
         raise QuitNow
     if failure:

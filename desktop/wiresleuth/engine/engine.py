@@ -12,7 +12,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,10 @@ log = logging.getLogger(__name__)
 EventSink = Callable[[ProgressEvent], None]
 _TRAILING_PACKETS = 0.3
 """Seconds capture keeps running after the probes, for the FIN/RST that closing sockets cause."""
+_STOP_GRACE = 3.0
+"""Seconds cancelled wizards have to end before the run goes on without them."""
+_RECANCEL = 0.2
+"""Seconds between cancellations of a wizard that has not ended yet."""
 
 
 class _Progress:
@@ -302,9 +306,9 @@ class Engine:
                     )
                 )
                 failures.append(probe_failed(wizard.id, wizard.title, why))
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await _until_stopped(tasks)
         for task, wizard in tasks.items():
-            if task.cancelled():
+            if not task.done() or task.cancelled():
                 continue
             exc = task.exception()
             if exc is not None:
@@ -361,6 +365,26 @@ class Engine:
         if self._work_dir is None:
             self._own_scratch = self._work_dir = scratch.new_folder()
         return self._work_dir
+
+
+async def _until_stopped(tasks: Collection[asyncio.Task[Any]]) -> None:
+    """Wait for cancelled tasks to end, cancelling again those that swallowed it.
+
+    On Python 3.11 ``asyncio.wait_for`` loses a cancellation that arrives as the future it
+    waits for completes; a probe then goes on to its own timeout (a minute, for a stalled
+    handshake) and a cancelled run did not stop. A task still running after ``_STOP_GRACE``
+    is left behind (and logged) rather than holding the run.
+    """
+    pending = {task for task in tasks if not task.done()}
+    deadline = time.monotonic() + _STOP_GRACE
+    while pending and time.monotonic() < deadline:
+        _, pending = await asyncio.wait(pending, timeout=_RECANCEL)
+        for task in pending:
+            task.cancel()
+    for task in pending:
+        log.error(
+            "task %s did not stop within %g s of being cancelled", task.get_name(), _STOP_GRACE
+        )
 
 
 def discard_scratch(result: RunResult) -> None:
