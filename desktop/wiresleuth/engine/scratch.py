@@ -33,7 +33,7 @@ SWEPT_PREFIXES = (RUN_PREFIX, ANALYZE_PREFIX)
 """Folders in the temp folder that the start-up sweep looks at."""
 OWNER_FILE = ".owner"
 """``PID START_TIME`` of the process that made the folder."""
-STALE_AFTER = 3600.0
+STALE_AFTER = 900.0
 """Seconds a folder must be old before the sweep considers it: a folder whose owner runs in
 another pid namespace (a sandboxed copy sharing /tmp) looks ownerless, so only old ones go."""
 
