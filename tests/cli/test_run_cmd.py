@@ -230,10 +230,11 @@ def stalled_run(tmp_path: Path, lab_env) -> Iterator[tuple[Running, Path, Path]]
             running.close()
 
 
-def test_ctrl_c_cancels_and_saves_what_finished(stalled_run) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_cancels_and_saves_what_finished(stalled_run, signum: int) -> None:
     running, out, scratch_dir = stalled_run
     running.wait_for_line("proxies checked")  # the PAC and proxy checks are done by now
-    running.proc.send_signal(signal.SIGINT)
+    running.proc.send_signal(signum)
     code, stdout, stderr = running.finish(timeout=60)
     assert code == 2, stderr
     assert "cancelling" in stderr and "Traceback" not in stderr

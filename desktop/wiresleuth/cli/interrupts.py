@@ -1,5 +1,8 @@
 """Ctrl-C during a run: the first press cancels and keeps what finished, a second quits.
 
+SIGTERM counts as a press too: ``timeout 600 wiresleuth run`` or a shutting-down session
+then gets the bundle of what had finished rather than nothing.
+
 Not KeyboardInterrupt: on Python 3.11 a ``Thread.join`` interrupted by KeyboardInterrupt
 marks the still-running worker thread as finished (the clean-up of bpo-45274 releases the
 lock of a thread that holds it), so a run cancelled that way lost its result. Here SIGINT
@@ -17,6 +20,9 @@ import threading
 import time
 from collections.abc import Callable
 from types import FrameType, TracebackType
+
+_Handler = Callable[[int, FrameType | None], object] | int | signal.Handlers | None
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 QUIT_WINDOW = 2.0
 """Seconds within which a second Ctrl-C means "quit now, save nothing"."""
@@ -45,9 +51,7 @@ class InterruptGate:
         self._clock = clock
         self._last: float | None = None
         """When the last press came (the clock's seconds)."""
-        self._previous: signal.Handlers | Callable[[int, FrameType | None], object] | int | None
-        self._previous = None
-        self._installed = False
+        self._previous: dict[int, _Handler] = {}
 
     def press(self) -> None:
         """One Ctrl-C (the signal handler calls this; tests may too)."""
@@ -70,8 +74,8 @@ class InterruptGate:
 
     def __enter__(self) -> InterruptGate:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._on_signal)
-            self._installed = True
+            for number in _SIGNALS:
+                self._previous[number] = signal.signal(number, self._on_signal)
         return self
 
     def __exit__(
@@ -80,7 +84,6 @@ class InterruptGate:
         value: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self._installed:
-            previous = signal.SIG_DFL if self._previous is None else self._previous
-            signal.signal(signal.SIGINT, previous)
-            self._installed = False
+        for number, previous in self._previous.items():
+            signal.signal(number, signal.SIG_DFL if previous is None else previous)
+        self._previous.clear()
