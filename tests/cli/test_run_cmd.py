@@ -386,3 +386,50 @@ def test_an_out_folder_without_write_permission_is_found_before_the_run(tmp_path
     assert done.returncode == 2
     assert "you may not write in folder" in done.stderr, done.stderr
     assert done.stderr.count("\n") == 1 and "Testing" not in done.stderr
+
+
+def test_a_run_that_does_not_stop_after_cancelling_is_given_up_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A check stuck in a blocking call holds the engine's loop: the wait for it is bounded."""
+    import asyncio
+    import io
+
+    from wiresleuth.cli import run_cmd
+    from wiresleuth.cli.interrupts import InterruptGate
+    from wiresleuth.cli.terminal_progress import TerminalProgress
+    from wiresleuth.engine import Engine
+    from wiresleuth.model.plan import FlowSpec
+    from wiresleuth.model.target import Target
+    from wiresleuth.profile.model import Budgets, Profile
+    from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+
+    class Blocks(Wizard):
+        id = "blocks"
+        title = "Blocks its thread"
+        description = "A blocking call inside the event loop, as a buggy probe might make."
+
+        def flows(self, given: WizardInput) -> list[FlowSpec]:
+            return []
+
+        def steps(self, given: WizardInput) -> int:
+            return 1
+
+        async def run(self, given: WizardInput, progress: Progress) -> None:
+            await asyncio.sleep(0)
+            time.sleep(3)  # deliberately blocking: cancel cannot reach it
+
+        def analyse(self, observations: object, view: PacketView) -> WizardAnalysis:
+            return WizardAnalysis()
+
+    monkeypatch.setattr(run_cmd, "CANCEL_GRACE", 0.5)
+    profile = Profile(targets=(Target.parse("localhost:9"),), budgets=Budgets(run=60))
+    engine = Engine(profile, [Blocks()], capture=False)
+    gate = InterruptGate()
+    presser = threading.Timer(0.5, gate.press)
+    presser.start()
+    try:
+        with pytest.raises(run_cmd._RunStuck):
+            run_cmd._run_interruptibly(engine, gate, TerminalProgress(io.StringIO()))
+    finally:
+        presser.cancel()
