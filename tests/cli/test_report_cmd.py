@@ -66,3 +66,15 @@ def test_report_json_is_escaped_and_still_the_same_json(tmp_path: Path) -> None:
     assert RAW.findall(done.stdout) == []
     report = json.loads(done.stdout)
     assert report["findings"][0]["title"] == f"title {HOSTILE} end"
+
+
+def test_text_the_terminal_cannot_encode_is_escaped_not_fatal(tmp_path: Path) -> None:
+    run = uncaptured_run()
+    title = "Grüße aus 東京 ✓"
+    finding = replace(run.findings[0], title=title)
+    bundle = write_bundle(
+        replace(run, findings=(finding, *run.findings[1:])), tmp_path / "u.wsbundle"
+    )
+    done = wiresleuth("report", str(bundle), env={"PYTHONIOENCODING": "ascii"})
+    assert done.returncode == 1, done.stderr
+    assert "Gr\\xfc\\xdfe aus \\u6771\\u4eac \\u2713" in done.stdout

@@ -8,6 +8,7 @@ line on stderr; ``--debug`` (or ``WIRESLEUTH_DEBUG=1``) adds the traceback for a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -109,6 +110,7 @@ def _log_to_stderr(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; with none, open the window where there is a display, else run headless."""
     args: argparse.Namespace | None = None
+    _tolerant_streams()
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
@@ -143,9 +145,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_codes.COULD_NOT_RUN
 
 
+def _tolerant_streams() -> None:
+    """A character the terminal's encoding lacks (a cp1252 console, a pipe under LANG=C)
+    is written as an escape, never a UnicodeEncodeError that ends the command."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
 def _silence_stdout() -> None:
-    try:
+    with contextlib.suppress(OSError, ValueError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
