@@ -84,3 +84,13 @@ def test_bundle_into_a_missing_folder_exits_2(
     out = tmp_path / "nowhere" / "x.wsbundle"
     assert main(["analyze", str(path), "--out", str(out)]) == exit_codes.COULD_NOT_RUN
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_hostile_file_name_is_printed_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "x\x1b]0;owned\x07\u202ecap.pcap", bodega())
+    assert main(["analyze", str(path)]) == exit_codes.PROBLEMS_FOUND
+    text = capsys.readouterr().out
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert text.startswith("x\\u001b]0;owned\\u0007\\u202ecap.pcap (pcap)")

@@ -1,4 +1,8 @@
 import asyncio
+import contextlib
+import os
+import stat
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -8,7 +12,7 @@ import pytest
 import trustme
 
 from tests.probes.loopback_servers import LoopbackServer, reset_after, tls_ok, trust_env
-from wiresleuth.engine import Engine
+from wiresleuth.engine import Engine, discard_scratch
 from wiresleuth.model.events import ProgressEvent
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.target import Target
@@ -119,6 +123,31 @@ def test_cancel_returns_within_a_second() -> None:
     assert any(f.id == "probe.failed" and "cancelled" in f.engineer_text for f in box[0].findings)
 
 
+class SwallowsOneCancel(WaitsForever):
+    """Loses one cancellation, as ``asyncio.wait_for`` on Python 3.11 does when the future it
+    waits for completes at the same moment; then waits a minute more (a probe's timeout)."""
+
+    id = "swallows"
+    title = "Swallows a cancel"
+
+    async def run(self, given: WizardInput, progress: Progress) -> Any:
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.Event().wait()
+        await asyncio.sleep(60)
+
+
+def test_cancel_stops_a_wizard_that_lost_the_first_cancellation() -> None:
+    engine = Engine(profile(run=120), [SwallowsOneCancel()], capture=False)
+    box: list[Any] = []
+    worker = threading.Thread(target=lambda: box.append(engine.run()), daemon=True)
+    worker.start()
+    time.sleep(0.5)
+    engine.cancel()
+    worker.join(20)
+    assert box and box[0].cancelled
+    assert any(f.id == "probe.failed" and "cancelled" in f.engineer_text for f in box[0].findings)
+
+
 def test_cancel_before_start_is_honoured() -> None:
     engine = Engine(profile(run=60), [WaitsForever()], capture=False)
     engine.cancel()
@@ -192,3 +221,53 @@ def test_an_address_that_refuses_gives_way_to_the_next(ca: trustme.CA) -> None:
     assert target.address == "127.0.0.1"
     assert target.skipped_addresses == ("127.0.0.3: refused",)
     assert target.attempts[0].outcome == "ok"
+
+
+needs_capture = pytest.mark.skipif(os.geteuid() != 0, reason="capturing packets needs root")
+
+
+class _Stop(BaseException):
+    """Raised by a progress listener: the run fails after its capture file was written."""
+
+
+@needs_capture
+def test_a_failing_run_leaves_no_scratch_folder(
+    ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    made: list[Path] = []
+
+    def fail_after_capture(event: ProgressEvent) -> None:
+        made.extend(tmp.glob("wiresleuth-run-*/capture.pcapng"))
+        if event.message == "analysis done":
+            raise _Stop
+
+    with LoopbackServer(tls_ok(ca)) as good:
+        engine = Engine(
+            profile(f"localhost:{good.port}"),
+            [TlsHandshakeWizard()],
+            capture=True,
+            on_event=fail_after_capture,
+        )
+        with pytest.raises(_Stop):
+            engine.run()
+    assert made, "the run should have written its capture before failing"
+    assert list(tmp.iterdir()) == []
+
+
+@needs_capture
+def test_the_scratch_capture_is_private_until_discarded(
+    ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    with LoopbackServer(tls_ok(ca)) as good:
+        result = Engine(profile(f"localhost:{good.port}"), [TlsHandshakeWizard()]).run()
+    assert result.capture_file is not None, result.capture.reason
+    assert stat.S_IMODE(result.capture_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(result.capture_file.parent.stat().st_mode) == 0o700
+    discard_scratch(result)
+    assert list(tmp.iterdir()) == []

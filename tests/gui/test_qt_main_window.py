@@ -301,3 +301,31 @@ def test_files_dropped_on_the_window_are_opened_or_compared(qtbot: QtBot, home: 
     refused.ignore()
     window.dragEnterEvent(refused)
     assert not refused.isAccepted()
+
+
+def test_a_replaced_result_leaves_no_capture_behind(
+    qtbot: QtBot, home: Path, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from tests.bundle.sample_runs import uncaptured_run
+    from wiresleuth.engine import scratch
+    from wiresleuth.model.run import RunResult
+
+    def result_with_capture(name: str) -> RunResult:
+        folder = scratch.new_folder(base=tmp_path)
+        capture = scratch.private_file(folder / "capture.pcapng")
+        capture.write_bytes(name.encode())
+        return replace(uncaptured_run(), capture_file=capture)
+
+    window = open_window(qtbot, loopback_profile("localhost:9"))
+    first, second = result_with_capture("first"), result_with_capture("second")
+    try:
+        window.session.finished.emit(first)
+        assert first.capture_file is not None and first.capture_file.exists()
+        window.session.finished.emit(second)  # a second run: the first can no longer be saved
+        assert not first.capture_file.parent.exists()
+        assert second.capture_file is not None and second.capture_file.exists()
+    finally:
+        for result in (first, second):
+            scratch.discard_for(result.capture_file)

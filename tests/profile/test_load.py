@@ -1,3 +1,5 @@
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,77 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_default_profile_has_targets() -> None:
     assert default_profile().targets
     assert default_profile().source == "built-in default"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('version = true\ntargets = ["a.lab.test:443"]\n', "good.toml, line 1: version"),
+        ("version = 1.0\n", "good.toml, line 1: version"),
+        ("[budgets]\nrun = 0.001\n", "good.toml, line 2: budgets.run: 0.001 s is too short"),
+        ("[budgets]\nrun = 4.9\n", "good.toml, line 2: budgets.run"),
+        ("[budgets]\nconnect = 0.01\n", "good.toml, line 2: budgets.connect: 0.01 s is too short"),
+        ("[budgets]\nrun = true\n", "good.toml, line 2: budgets.run"),
+        (f'targets = ["https://{"a" * 64}.lab.test/"]\n', "good.toml, line 1: targets: target"),
+        ('must_refuse = ["bad host.lab.test:80"]\n', "good.toml, line 1: must_refuse"),
+        ("x = " + "[" * 100_000 + "]" * 100_000, "good.toml: profile is not valid: values are"),
+        ("x = {" * 5_000 + "}" * 5_000, "good.toml: profile is not valid"),
+        ("[budgets]\nrun = " + "9" * 5000 + "\n", "good.toml: profile is not valid: a number"),
+    ],
+)
+def test_profiles_that_cannot_run_are_refused_plainly(text: str, message: str) -> None:
+    with pytest.raises(ProfileError) as info:
+        parse_profile(text, source="good.toml")
+    assert str(info.value).startswith(message), str(info.value)
+
+
+def test_the_shortest_budgets_allowed_are_accepted() -> None:
+    profile = parse_profile("[budgets]\nrun = 5\nconnect = 0.1\nicmp = 0.1\n")
+    assert (profile.budgets.run, profile.budgets.connect) == (5.0, 0.1)
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    assert load_profile(path).helpdesk.name == "IT Service Desk"
+    assert parse_profile("\ufeff" + GOOD).budgets.run == 30.0
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.mkdir(), "is a folder, not a profile file"),
+        (lambda p: p.write_bytes(b"# x\n" * 300_000), "is too large for a profile"),
+        (lambda p: p.write_bytes(b'targets = ["\xff\xfe"]\n'), r"not UTF-8 text \(byte 12\)"),
+        (lambda p: p.write_bytes(bytes(range(256))), "profile is not valid"),
+    ],
+)
+def test_files_that_are_no_profile_are_refused(tmp_path: Path, make, message: str) -> None:
+    path = tmp_path / "profile.toml"
+    make(path)
+    with pytest.raises(ProfileError, match=message):
+        load_profile(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "profile.toml"
+    os.mkfifo(fifo)
+    errors: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            load_profile(fifo)
+        except BaseException as exc:
+            errors.append(exc)
+
+    reader = threading.Thread(target=load, daemon=True)
+    reader.start()
+    reader.join(10)
+    if reader.is_alive():  # unblock it, so the thread ends with the test
+        with open(fifo, "wb"):
+            pass
+        reader.join(10)
+        pytest.fail("loading a FIFO as a profile waited for a writer")
+    assert len(errors) == 1 and isinstance(errors[0], ProfileError)
+    assert "not a regular file" in str(errors[0])

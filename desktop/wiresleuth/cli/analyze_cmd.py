@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from wiresleuth.cli import exit_codes
-from wiresleuth.errors import BundleError, CaptureFileError
+from wiresleuth.cli import console, exit_codes
+from wiresleuth.cli.out_path import check_out_path
+from wiresleuth.errors import BadInput, BundleError, CaptureFileError
+from wiresleuth.report.terminal_text import for_terminal
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -96,11 +96,12 @@ def json_report(analysis: Any) -> dict[str, Any]:
 def _header(analysis: Any) -> str:
     scan = analysis.scan
     kind = scan.format + (", gzip-compressed" if scan.compressed else "")
+    name = for_terminal(scan.path.name, one_line=True)
     lines = [
-        f"{scan.path.name} ({kind}): {scan.packets} packets, {len(scan.conversations)} TCP "
+        f"{name} ({kind}): {scan.packets} packets, {len(scan.conversations)} TCP "
         f"connections, {len(scan.dns)} DNS messages. Evidence cites this file's frame numbers."
     ]
-    lines += [f"Note: {warning}" for warning in scan.warnings]
+    lines += [f"Note: {for_terminal(warning, one_line=True)}" for warning in scan.warnings]
     return "\n".join(lines)
 
 
@@ -111,22 +112,20 @@ def analyze(args: argparse.Namespace) -> int:
     from wiresleuth.report.summary import summary_text
 
     out: Path | None = args.out
-    if out is not None and not out.absolute().parent.is_dir():
-        print(
-            f"wiresleuth: cannot write {out}: folder {out.parent} does not exist", file=sys.stderr
-        )
-        return exit_codes.COULD_NOT_RUN
     try:
+        if out is not None:
+            out = check_out_path(out)
         analysis = analyze_file(args.file)
-    except CaptureFileError as exc:
-        print(f"wiresleuth: {exc}", file=sys.stderr)
+    except BadInput as exc:
+        console.error(str(exc))
         return exit_codes.COULD_NOT_RUN
     if args.json:
-        print(json.dumps(json_report(analysis), indent=2, ensure_ascii=False, allow_nan=False))
+        text = json.dumps(json_report(analysis), indent=2, ensure_ascii=False, allow_nan=False)
+        console.show(text)  # escapes are JSON escapes: still the same JSON
     else:
-        print(_header(analysis))
-        print()
-        print(summary_text(analysis.findings), end="")
+        console.show(_header(analysis))
+        console.show()
+        console.show(summary_text(analysis.findings), end="")
     if out is not None and not _bundle(analysis, out, quiet=args.json):
         return exit_codes.COULD_NOT_RUN
     problem = any(f.severity is Severity.PROBLEM for f in analysis.findings)
@@ -136,12 +135,15 @@ def analyze(args: argparse.Namespace) -> int:
 def _bundle(analysis: Any, out: Path, *, quiet: bool) -> bool:
     from wiresleuth.bundle.writer import write_bundle
     from wiresleuth.capture.analyze_file import run_result
+    from wiresleuth.engine import scratch
 
-    with tempfile.TemporaryDirectory(prefix="wiresleuth-analyze-") as work:
-        try:
-            written = write_bundle(run_result(analysis, Path(work)), out)
-        except (BundleError, CaptureFileError) as exc:
-            print(f"wiresleuth: {exc}", file=sys.stderr)
-            return False
-    print(f"\nBundle: {written}", file=sys.stderr if quiet else sys.stdout)
+    work = scratch.new_folder(scratch.ANALYZE_PREFIX)
+    try:
+        written = write_bundle(run_result(analysis, work), out)
+    except (BundleError, CaptureFileError) as exc:
+        console.error(str(exc))
+        return False
+    finally:
+        scratch.discard(work)
+    console.show(f"\nBundle: {written}", to_stderr=quiet)
     return True

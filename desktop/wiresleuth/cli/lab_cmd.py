@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from wiresleuth.errors import Cancelled, LabError
+from wiresleuth.report.terminal_text import for_terminal
 
 EXPECTATIONS_HOLD = 0
 EXPECTATIONS_FAILED = 1
@@ -47,7 +48,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def _say(text: str, stream: TextIO = sys.stdout) -> None:
-    print(f"lab: {text}", file=stream, flush=True)
+    print(f"lab: {for_terminal(text)}", file=stream, flush=True)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -85,10 +86,11 @@ def _run(args: argparse.Namespace) -> int:
         shown = (
             ", ".join(f"{k}={v!r}" for k, v in values.items()) if isinstance(values, dict) else ""
         )
-        print(
+        line = (
             f"  {finding.get('severity', '?'):<8} {finding.get('id')}"
             f"  [{finding.get('target') or 'run'}]  {shown}"
         )
+        print(for_terminal(line, one_line=True))  # read back from the program's bundle
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in outcome.timings.items())
     _say(f"timings: {timing}")
     if outcome.bundle:
@@ -105,7 +107,7 @@ def _run(args: argparse.Namespace) -> int:
         return LAB_FAILED if outcome.lab_errors else EXPECTATIONS_HOLD
     _say(f"expectations of {outcome.scenario} ({mode}): {len(outcome.failures)} failed")
     for failure in outcome.failures:
-        print(f"  FAIL {failure}")
+        print(f"  FAIL {for_terminal(failure)}")
     return EXPECTATIONS_FAILED
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
-import sys
 from pathlib import Path
 from typing import TextIO
 
-from wiresleuth.cli import exit_codes
+from wiresleuth.cli import console, exit_codes
+from wiresleuth.report.terminal_text import for_terminal
+
+_COMMAND = "wiresleuth listen"
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -37,17 +39,20 @@ def listen(args: argparse.Namespace) -> int:
     from wiresleuth.probes.marker_listener import serve_markers
 
     if not 0 < args.port < 65536:
-        print("wiresleuth listen: the port must be from 1 to 65535", file=sys.stderr)
+        console.error("the port must be from 1 to 65535", command=_COMMAND)
         return exit_codes.COULD_NOT_RUN
     log_file: TextIO | None = None
     try:
         if args.log is not None:
             log_file = args.log.open("a", encoding="utf-8")
     except OSError as exc:
-        print(f"wiresleuth listen: cannot open {args.log}: {exc.strerror}", file=sys.stderr)
+        console.error(f"cannot open {args.log}: {exc.strerror or exc}", command=_COMMAND)
         return exit_codes.COULD_NOT_RUN
 
     def sink(line: str) -> None:
+        line = for_terminal(
+            line, one_line=True
+        )  # what a peer sent is already escaped; twice is safe
         print(line, flush=True)
         if log_file is not None:
             log_file.write(line + "\n")
@@ -66,11 +71,11 @@ def listen(args: argparse.Namespace) -> int:
 
     try:
         asyncio.run(main())
-    except OSError as exc:
-        print(
-            f"wiresleuth listen: cannot listen on {args.bind or '*'}:{args.port}: "
-            f"{exc.strerror or exc}",
-            file=sys.stderr,
+    except (OSError, ValueError) as exc:  # ValueError: a --bind that is no address at all
+        console.error(
+            f"cannot listen on {args.bind or '*'}:{args.port}: "
+            f"{getattr(exc, 'strerror', None) or exc}",
+            command=_COMMAND,
         )
         return exit_codes.COULD_NOT_RUN
     finally:

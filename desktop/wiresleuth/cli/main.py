@@ -1,29 +1,54 @@
-"""``wiresleuth`` entry point: parses arguments and hands over to one command module."""
+"""``wiresleuth`` entry point: parses arguments and hands over to one command module.
+
+Exit codes are a contract (``exit_codes``): 1 means "problems found", so no failure of the
+program itself may end in 1. Every error, expected or not, ends here as exit 2 with one plain
+line on stderr; ``--debug`` (or ``WIRESLEUTH_DEBUG=1``) adds the traceback for a bug report.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 from wiresleuth import __version__
-from wiresleuth.cli import exit_codes
+from wiresleuth.cli import console, exit_codes
+from wiresleuth.errors import WireSleuthError
 
 log = logging.getLogger("wiresleuth")
+
+DEBUG_ENV = "WIRESLEUTH_DEBUG"
+"""Set to 1 to see tracebacks (as ``--debug``), also where no option can be given."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line naming the command and where its help is."""
+
+    def error(self, message: str) -> NoReturn:
+        console.error(f"{message} (`{self.prog} --help` lists the options)", command=self.prog)
+        raise SystemExit(exit_codes.COULD_NOT_RUN)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """All commands and options."""
     from wiresleuth.cli import analyze_cmd, gui_cmd, lab_cmd, listen_cmd, report_cmd, run_cmd
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="wiresleuth",
         description="Finds what breaks your connections, with evidence from the wire.",
     )
     parser.add_argument("--version", action="version", version=f"WireSleuth {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help=f"log details and show the traceback of an internal error (also: {DEBUG_ENV}=1)",
+    )
     gui_cmd.add_window_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     run_cmd.register(commands)
@@ -42,23 +67,95 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run a command; with none, open the window where there is a display, else run headless."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def debug_wanted(args: argparse.Namespace | None = None) -> bool:
+    """Whether tracebacks are shown: ``--debug`` or ``WIRESLEUTH_DEBUG`` set to a true value."""
+    if args is not None and getattr(args, "debug", False):
+        return True
+    return os.environ.get(DEBUG_ENV, "").strip().lower() not in ("", "0", "no", "false")
+
+
+class _TerminalLogFormat(logging.Formatter):
+    """Log lines on stderr: no traceback unless debugging (log.txt of a run keeps them all)."""
+
+    def __init__(self, *, tracebacks: bool) -> None:
+        super().__init__("%(levelname)s %(name)s: %(message)s")
+        self._tracebacks = tracebacks
+
+    def format(self, record: logging.LogRecord) -> str:
+        if self._tracebacks or not record.exc_info:
+            return super().format(record)
+        exc = record.exc_info[1]
+        shown = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
+        line = super().format(shown)
+        return f"{line} ({type(exc).__name__}: {exc})" if exc is not None else line
+
+
+def _reported_elsewhere(record: logging.LogRecord) -> bool:
+    """False for a logged error of our own kind: the front end says it in its own words."""
+    exc = record.exc_info[1] if record.exc_info else None
+    return not isinstance(exc, WireSleuthError)
+
+
+def _log_to_stderr(args: argparse.Namespace) -> None:
+    debug = debug_wanted(args)
     handler = logging.StreamHandler(sys.stderr)
     # On the handler, not the logger: the run log (log.txt) still gets every level.
-    handler.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.DEBUG if args.verbose or debug else logging.WARNING)
+    handler.setFormatter(_TerminalLogFormat(tracebacks=debug))
+    if not debug:
+        handler.addFilter(_reported_elsewhere)
     logging.getLogger().addHandler(handler)
-    if args.command is None:
-        from wiresleuth.cli import gui_cmd
 
-        if has_display() or gui_cmd.wants_window(args):
-            return gui_cmd.open_window(args)
-        args = parser.parse_args(["run", *(argv or [])])
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; with none, open the window where there is a display, else run headless."""
+    args: argparse.Namespace | None = None
+    _tolerant_streams()
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        _log_to_stderr(args)
+        if args.command is None:
+            from wiresleuth.cli import gui_cmd
+
+            if has_display() or gui_cmd.wants_window(args):
+                return gui_cmd.open_window(args)
+            given = sys.argv[1:] if argv is None else list(argv)
+            args = parser.parse_args([*given, "run"])  # all given are options of the window
         return int(args.handler(args))
     except KeyboardInterrupt:
         print("\nInterrupted.", file=sys.stderr)
         return exit_codes.COULD_NOT_RUN
+    except BrokenPipeError:
+        # Whoever read our output went away (`| head`): nothing more can be said to them.
+        _silence_stdout()
+        return exit_codes.COULD_NOT_RUN
+    except WireSleuthError as exc:  # a command that forgot to catch its own error kind
+        console.error(str(exc))
+        if debug_wanted(args):
+            traceback.print_exc()
+        return exit_codes.COULD_NOT_RUN
+    except Exception as exc:
+        detail = str(exc)
+        detail = f"{detail[:300]}…" if len(detail) > 300 else detail
+        how = "" if debug_wanted(args) else f"; --debug or {DEBUG_ENV}=1 shows where"
+        console.error(f"internal error: {type(exc).__name__}: {detail} (please report this{how})")
+        if debug_wanted(args):
+            traceback.print_exc()
+        return exit_codes.COULD_NOT_RUN
+
+
+def _tolerant_streams() -> None:
+    """A character the terminal's encoding lacks (a cp1252 console, a pipe under LANG=C)
+    is written as an escape, never a UnicodeEncodeError that ends the command."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
+def _silence_stdout() -> None:
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

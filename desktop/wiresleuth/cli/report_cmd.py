@@ -1,13 +1,16 @@
-"""``wiresleuth report BUNDLE``: print a bundle's findings."""
+"""``wiresleuth report BUNDLE``: print a bundle's findings.
+
+A bundle comes from someone else's computer: everything printed from it goes through the
+console helpers, so no escape sequence it holds reaches the terminal raw.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from wiresleuth.cli import exit_codes
+from wiresleuth.cli import console, exit_codes
 from wiresleuth.errors import BundleError
 
 
@@ -28,11 +31,16 @@ def report(args: argparse.Namespace) -> int:
     try:
         bundle = read_bundle(args.bundle)
     except BundleError as exc:
-        print(f"wiresleuth: {exc}", file=sys.stderr)
+        console.error(str(exc))
         return exit_codes.COULD_NOT_RUN
     if args.json:
-        print(json.dumps(bundle.report, indent=2, ensure_ascii=False))
+        # for_terminal writes its escapes as JSON escapes: the output stays the same JSON.
+        console.show(json.dumps(bundle.report, indent=2, ensure_ascii=False))
     else:
-        print(summary_text(bundle.findings, bundle.capture))
+        if bundle.report.get("cancelled") is True:
+            console.show(
+                "This run was cancelled: its results cover the checks that had finished.\n"
+            )
+        console.show(summary_text(bundle.findings, bundle.capture))
     problem = any(f.severity is Severity.PROBLEM for f in bundle.findings)
     return exit_codes.PROBLEMS_FOUND if problem else exit_codes.NO_PROBLEM

@@ -1,15 +1,26 @@
-"""``wiresleuth run``: the diagnostics in a terminal, ending with a bundle and a summary."""
+"""``wiresleuth run``: the diagnostics in a terminal, ending with a bundle and a summary.
+
+Everything that can be wrong with the input (profile, targets, ``--out``) is checked before
+the run starts. The run itself goes in a worker thread; the main thread waits in bounded
+steps and answers Ctrl-C (``interrupts``): the first press cancels, and the bundle holds what
+had finished, marked cancelled; a second press within two seconds quits at once, saving
+nothing and leaving no scratch file behind.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
-from wiresleuth.cli import exit_codes, proxy_credentials
+from wiresleuth.cli import console, exit_codes, proxy_credentials
+from wiresleuth.cli.interrupts import QUIT_WINDOW, InterruptGate, QuitNow
+from wiresleuth.cli.out_path import check_out_path
 from wiresleuth.cli.terminal_progress import TerminalProgress
 from wiresleuth.errors import BadInput, BundleError
 from wiresleuth.model.finding import Severity
@@ -18,13 +29,30 @@ from wiresleuth.model.target import Target
 from wiresleuth.profile.locate import LocatedProfile, Origin, locate_profile
 from wiresleuth.profile.model import Profile
 
-_CANCEL_GRACE = 5.0
-"""Seconds to wait for a cancelled run to hand back what it has."""
+if TYPE_CHECKING:
+    from wiresleuth.engine import Engine
+
+CANCEL_GRACE = 15.0
+"""Seconds a cancelled run has to hand back what it has (it needs about one, plus the system
+information it waits up to 5 s for) before the program gives up on it."""
+_POLL = 0.1
+"""Seconds between looks at the worker and at Ctrl-C presses."""
+
+
+class _RunStuck(Exception):
+    """The run did not end within CANCEL_GRACE of being cancelled."""
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``run`` command."""
-    parser = commands.add_parser("run", help="run the diagnostics and save a bundle")
+    parser = commands.add_parser(
+        "run",
+        help="run the diagnostics and save a bundle",
+        description=(
+            "Runs the checks and saves a bundle for the helpdesk. Ctrl-C cancels and saves "
+            "what had finished; Ctrl-C twice within 2 s quits at once without saving."
+        ),
+    )
     parser.add_argument("--profile", type=Path, help="profile file from your helpdesk (TOML)")
     parser.add_argument(
         "--target",
@@ -57,27 +85,25 @@ def _profile(args: argparse.Namespace) -> tuple[LocatedProfile, list[Target]]:
         base = located.profile
         only_targets = Profile(helpdesk=base.helpdesk, budgets=base.budgets, source="command line")
         located = LocatedProfile(profile=only_targets, origin=Origin.COMMAND_LINE)
+    if not located.profile.targets and not extra:
+        raise BadInput(
+            f"nothing to test: the profile ({located.describe()}) names no site; add a line "
+            'such as targets = ["https://intranet.example.com/"] to it, or give --target URL'
+        )
     return located, extra
 
 
 def run(args: argparse.Namespace) -> int:
     """Run, write the bundle, print the summary; exit code per ``exit_codes``."""
-    from wiresleuth.bundle.writer import write_bundle
-    from wiresleuth.engine import Engine, discard_scratch
-    from wiresleuth.report.summary import summary_text
+    from wiresleuth.engine import Engine
     from wiresleuth.wizards.registry import all_wizards
 
     try:
         located, extra = _profile(args)
+        out = check_out_path(args.out or Path.cwd() / default_bundle_name())
         credentials = proxy_credentials.ask(args)
     except BadInput as exc:
-        print(f"wiresleuth: {exc}", file=sys.stderr)
-        return exit_codes.COULD_NOT_RUN
-    out: Path = args.out or Path.cwd() / default_bundle_name()
-    if not out.parent.is_dir():
-        print(
-            f"wiresleuth: cannot write {out}: folder {out.parent} does not exist", file=sys.stderr
-        )
+        console.error(str(exc))
         return exit_codes.COULD_NOT_RUN
     progress = TerminalProgress(sys.stderr, quiet=args.quiet)
     engine = Engine(
@@ -87,46 +113,124 @@ def run(args: argparse.Namespace) -> int:
         capture=not args.no_capture,
         on_event=progress.on_event,
     )
-    result = _run_interruptibly(engine)
-    progress.close()
-    if result is None:
-        print(
-            "wiresleuth: the run did not stop after cancelling; nothing was saved", file=sys.stderr
-        )
-        return exit_codes.COULD_NOT_RUN
+    with InterruptGate() as gate:
+        try:
+            result = _run_interruptibly(engine, gate, progress)
+        except QuitNow:
+            progress.close()
+            _quit_now("quit at once: nothing was saved")
+        except _RunStuck:
+            progress.close()
+            _quit_now(
+                f"the run did not stop within {CANCEL_GRACE:g} s of cancelling (a check is "
+                "stuck in the system); nothing was saved"
+            )
+        progress.close()
+        return _save_and_summarise(result, out, located, gate)
+
+
+def _run_interruptibly(
+    engine: Engine, gate: InterruptGate, progress: TerminalProgress
+) -> RunResult:
+    """Run in a worker thread; the main thread only waits, in bounded steps, and reacts."""
+    box: list[RunResult] = []
+    failure: list[BaseException] = []
+    finished = threading.Event()
+
+    def work() -> None:
+        try:
+            box.append(engine.run())
+        except BaseException as exc:  # handed to the main thread, which reports it
+            failure.append(exc)
+        finally:
+            finished.set()
+
+    threading.Thread(target=work, name="wiresleuth-run", daemon=True).start()
+    seen = 0
+    cancelled_at: float | None = None
+    while not finished.wait(_POLL):
+        if gate.quit_requested:
+            raise QuitNow
+        if gate.presses != seen:
+            seen = gate.presses
+            progress.close()  # the message goes on a line of its own
+            if cancelled_at is None:
+                engine.cancel()
+                cancelled_at = time.monotonic()
+                console.error(
+                    f"cancelling: keeping what has finished (Ctrl-C again within "
+                    f"{QUIT_WINDOW:g} s quits without saving)"
+                )
+            else:
+                console.error(
+                    "still saving what has finished; Ctrl-C twice quickly quits without saving"
+                )
+        if cancelled_at is not None and time.monotonic() - cancelled_at > CANCEL_GRACE:
+            raise _RunStuck
+    # A second press within the window means "save nothing": let the window close first,
+    # so that what the user asked for is what happens, however fast the run stopped.
+    while gate.in_quit_window() and not gate.quit_requested:
+        time.sleep(_POLL)
+    if gate.quit_requested:
+        raise QuitNow
+    if failure:
+        raise failure[0]
+    return box[0]
+
+
+def _save_and_summarise(
+    result: RunResult, out: Path, located: LocatedProfile, gate: InterruptGate
+) -> int:
+    from wiresleuth.bundle.writer import write_bundle
+    from wiresleuth.engine import discard_scratch
+    from wiresleuth.report.summary import summary_text
+
+    before = _identity(out)
     try:
+        gate.raise_on_quit = True  # the writer removes its temporary file on any exception
         written = write_bundle(result, out)
+        gate.raise_on_quit = False
+    except QuitNow:
+        gate.raise_on_quit = False
+        if _identity(out) != before:
+            _quit_now(f"quit at once; the bundle had already been saved: {out}")
+        _quit_now("quit at once: nothing was saved")
     except BundleError as exc:
-        print(f"wiresleuth: {exc}", file=sys.stderr)
-        print(summary_text(result.findings, result.capture))
+        gate.raise_on_quit = False
+        console.error(str(exc))
+        console.show(summary_text(result.findings, result.capture))
         return exit_codes.COULD_NOT_RUN
     finally:
         discard_scratch(result)
-    print(summary_text(result.findings, result.capture))
-    print(f"\nProfile used: {located.describe()}")
-    print(f"Bundle for your helpdesk: {written}")
     if result.cancelled:
-        print("The run was cancelled: the bundle holds what had finished.")
+        console.show("The run was cancelled: these results cover the checks that had finished.\n")
+    console.show(summary_text(result.findings, result.capture))
+    console.show(f"\nProfile used: {located.describe()}")
+    console.show(f"Bundle for your helpdesk: {written}")
+    if result.cancelled:
+        console.show("The run was cancelled: the bundle holds what had finished.")
         return exit_codes.COULD_NOT_RUN
     problem = any(f.severity is Severity.PROBLEM for f in result.findings)
     return exit_codes.PROBLEMS_FOUND if problem else exit_codes.NO_PROBLEM
 
 
-def _run_interruptibly(engine: object) -> RunResult | None:
-    """Run in a worker thread so Ctrl-C cancels the run and still saves what it found."""
-    from wiresleuth.engine import Engine
-
-    assert isinstance(engine, Engine)
-    box: list[RunResult] = []
-    worker = threading.Thread(
-        target=lambda: box.append(engine.run()), name="wiresleuth-run", daemon=True
-    )
-    worker.start()
+def _identity(path: Path) -> tuple[int, int, int] | None:
     try:
-        while worker.is_alive():
-            worker.join(0.2)
-    except KeyboardInterrupt:
-        print("\nCancelling…", file=sys.stderr)
-        engine.cancel()
-        worker.join(_CANCEL_GRACE)
-    return box[0] if box else None
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _quit_now(message: str) -> NoReturn:
+    """Say ``message``, remove every scratch folder, and end the process at once.
+
+    ``os._exit``: the run's worker thread (and the threads it waits on, in a system call
+    perhaps) are abandoned, and the interpreter's normal exit would wait for them.
+    """
+    from wiresleuth.engine import scratch
+
+    scratch.remove_all(close=True)
+    console.error(message)
+    sys.stdout.flush()
+    os._exit(exit_codes.COULD_NOT_RUN)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from wiresleuth.model.events import ProgressEvent
+from wiresleuth.report.terminal_text import for_terminal
 
 _WIDTH = 24
 
@@ -27,7 +28,8 @@ class TerminalProgress:
         total = max(event.total, 1)
         filled = round(_WIDTH * event.done / total)
         bar = "#" * filled + "." * (_WIDTH - filled)
-        line = f"[{bar}] {event.done}/{event.total} {event.message}"
+        message = for_terminal(event.message, one_line=True)  # may name what a server sent
+        line = f"[{bar}] {event.done}/{event.total} {message}"
         if self._tty:
             self._stream.write("\r\x1b[2K" + line[:120])
             self._drawn = True
@@ -36,7 +38,8 @@ class TerminalProgress:
         self._stream.flush()
 
     def close(self) -> None:
-        """End the updating line."""
+        """End the updating line (the next event starts a new one)."""
         if self._drawn:
             self._stream.write("\n")
             self._stream.flush()
+            self._drawn = False

@@ -91,8 +91,10 @@ class CaptureControl:
         if self._session is None:
             return None
         from wiresleuth.bundle.redact import redact_bytes
+        from wiresleuth.engine.scratch import private_file
 
-        self._session.write_pcapng(path, comments)
+        # Created 0600 first: the pcapng writer truncates it and keeps that mode.
+        self._session.write_pcapng(private_file(path), comments)
         # Secrets typed in this run (proxy credentials) must not rest on disk, even in scratch.
         path.write_bytes(redact_bytes(path.read_bytes()))
         return path

@@ -10,11 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import shutil
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from typing import Any
 from wiresleuth.analysis.flows import assemble_flows
 from wiresleuth.analysis.merge import merge_same_findings
 from wiresleuth.analysis.timeline import build_timelines
+from wiresleuth.engine import scratch
 from wiresleuth.engine.capture_control import CaptureControl
 from wiresleuth.engine.housekeeping import (
     collect_system_info,
@@ -43,10 +42,12 @@ from wiresleuth.wizards.base import PacketView, Wizard, WizardAnalysis, WizardIn
 log = logging.getLogger(__name__)
 
 EventSink = Callable[[ProgressEvent], None]
-_SCRATCH_PREFIX = "wiresleuth-run-"
-"""Prefix of the private (0700) scratch folder a run keeps its capture in until it is saved."""
 _TRAILING_PACKETS = 0.3
 """Seconds capture keeps running after the probes, for the FIN/RST that closing sockets cause."""
+_STOP_GRACE = 3.0
+"""Seconds cancelled wizards have to end before the run goes on without them."""
+_RECANCEL = 0.2
+"""Seconds between cancellations of a wizard that has not ended yet."""
 
 
 class _Progress:
@@ -97,6 +98,7 @@ class Engine:
         self._capture_wanted = capture
         self._on_event = on_event
         self._work_dir = work_dir
+        self._own_scratch: Path | None = None
         self._done = 0
         self._total = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -111,9 +113,15 @@ class Engine:
 
     def run(self) -> RunResult:
         """Run to completion (or cancellation) and return the result; never raises for network
-        trouble, only for programming errors."""
-        with RunLog() as run_log:
-            result = asyncio.run(self._main(run_log))
+        trouble, only for programming errors (and then leaves no scratch folder behind)."""
+        scratch.sweep_once()
+        try:
+            with RunLog() as run_log:
+                result = asyncio.run(self._main(run_log))
+        except BaseException:
+            if self._own_scratch is not None:
+                scratch.discard(self._own_scratch)
+            raise
         return result
 
     def cancel(self) -> None:
@@ -298,9 +306,9 @@ class Engine:
                     )
                 )
                 failures.append(probe_failed(wizard.id, wizard.title, why))
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await _until_stopped(tasks)
         for task, wizard in tasks.items():
-            if task.cancelled():
+            if not task.done() or task.cancelled():
                 continue
             exc = task.exception()
             if exc is not None:
@@ -355,15 +363,33 @@ class Engine:
 
     def _scratch(self) -> Path:
         if self._work_dir is None:
-            self._work_dir = Path(tempfile.mkdtemp(prefix=_SCRATCH_PREFIX))
+            self._own_scratch = self._work_dir = scratch.new_folder()
         return self._work_dir
+
+
+async def _until_stopped(tasks: Collection[asyncio.Task[Any]]) -> None:
+    """Wait for cancelled tasks to end, cancelling again those that swallowed it.
+
+    On Python 3.11 ``asyncio.wait_for`` loses a cancellation that arrives as the future it
+    waits for completes; a probe then goes on to its own timeout (a minute, for a stalled
+    handshake) and a cancelled run did not stop. A task still running after ``_STOP_GRACE``
+    is left behind (and logged) rather than holding the run.
+    """
+    pending = {task for task in tasks if not task.done()}
+    deadline = time.monotonic() + _STOP_GRACE
+    while pending and time.monotonic() < deadline:
+        _, pending = await asyncio.wait(pending, timeout=_RECANCEL)
+        for task in pending:
+            task.cancel()
+    for task in pending:
+        log.error(
+            "task %s did not stop within %g s of being cancelled", task.get_name(), _STOP_GRACE
+        )
 
 
 def discard_scratch(result: RunResult) -> None:
     """Delete the run's scratch files (the capture) once the bundle holds what it needs."""
-    path = result.capture_file
-    if path is not None and path.parent.name.startswith(_SCRATCH_PREFIX):
-        shutil.rmtree(path.parent, ignore_errors=True)
+    scratch.discard_for(result.capture_file)
 
 
 def capture_unavailable_finding(reason: str | None, how: str | None) -> Finding:

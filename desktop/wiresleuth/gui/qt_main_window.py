@@ -369,7 +369,11 @@ class QtMainWindow(QMainWindow):
         self._show_result(result)
 
     def _show_result(self, result: RunResult) -> None:
-        self.result = result
+        from wiresleuth.engine import discard_scratch
+
+        previous, self.result = self.result, result
+        if previous is not None and previous is not result:
+            discard_scratch(previous)  # its capture can no longer be saved from the window
         self.saved_bundle = None
         self.save_action.setEnabled(True)
         page = self.results_page()

@@ -193,7 +193,7 @@ def parse_scenario(text: str, *, name: str, source: str) -> Scenario:
     """A scenario from TOML text; LabError naming ``source`` and the key on any mistake."""
     try:
         raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:  # too deep, too long
         raise LabError(f"{source}: not valid TOML: {exc}") from exc
     for key in raw:
         if key not in _TOP_KEYS:

@@ -1,12 +1,19 @@
 """Read a profile TOML file, with errors that name the file and line.
 
 tomllib reports syntax errors with a line; for values of the wrong kind we find the key's line
-in the text ourselves, since tomllib keeps no positions.
+in the text ourselves, since tomllib keeps no positions. A profile may come from anyone (a
+mail attachment, a folder beside the program), so every way it can be wrong ends in a
+ProfileError, never another exception: a byte-order mark is accepted (Windows editors write
+one), a file that is no regular file or too large is refused before it is read, nesting too
+deep for the parser and numbers too long to convert are "not valid", types are strict (``true``
+is not a number) and budgets too short to test anything are refused.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import fields
@@ -32,6 +39,15 @@ _TOP_KEYS = {
     "upload_url",
 }
 _BUDGET_KEYS = {f.name for f in fields(Budgets)}
+MAX_PROFILE_BYTES = 1024 * 1024
+"""Largest profile file read (a real one is a few hundred bytes)."""
+MAX_BUDGET = 3600.0
+"""Longest budget, in seconds."""
+MIN_BUDGETS = {"run": 5.0}
+"""Shortest budget per key, in seconds: a run needs some seconds to look names up and start
+capture before any check can begin; below that it would end having tested nothing."""
+MIN_PROBE_BUDGET = 0.1
+"""Shortest budget of one probe (connect, handshake, echo, tunnel hold), in seconds."""
 _HELPDESK_KEYS = {f.name for f in fields(Helpdesk)}
 
 
@@ -40,23 +56,74 @@ def default_profile() -> Profile:
     return Profile(targets=tuple(Target.parse(t) for t in DEFAULT_TARGETS))
 
 
-def load_profile(path: Path) -> Profile:
-    """Load and validate a profile file."""
+def _read_regular(path: Path) -> bytes:
+    """The file's bytes; ProfileError for a folder, pipe, device, or a file too large.
+
+    Opened without blocking and checked on the open descriptor: a FIFO named as a profile
+    must not hang the program, and a file swapped after a check cannot slip through.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        text = path.read_text(encoding="utf-8")
+        fd = os.open(path, flags)
     except FileNotFoundError as exc:
         raise ProfileError(f"{path}: no such profile file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"{path}: cannot read profile: {exc}") from exc
+    except IsADirectoryError as exc:
+        raise ProfileError(f"{path} is a folder, not a profile file") from exc
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot read profile: {exc.strerror or exc}") from exc
+    try:
+        info = os.fstat(fd)
+    except OSError as exc:
+        os.close(fd)
+        raise ProfileError(f"{path}: cannot read profile: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ProfileError(f"{path} is a folder, not a profile file")
+        raise ProfileError(
+            f"{path} is not a regular file (a pipe or a device?); give the profile file itself"
+        )
+    with os.fdopen(fd, "rb") as stream:
+        if info.st_size > MAX_PROFILE_BYTES:
+            raise ProfileError(
+                f"{path} is too large for a profile ({info.st_size} bytes; at most "
+                f"{MAX_PROFILE_BYTES // 1024} KiB)"
+            )
+        try:
+            data = stream.read(MAX_PROFILE_BYTES + 1)
+        except OSError as exc:
+            raise ProfileError(f"{path}: cannot read profile: {exc.strerror or exc}") from exc
+    if len(data) > MAX_PROFILE_BYTES:
+        raise ProfileError(
+            f"{path} is too large for a profile (more than {MAX_PROFILE_BYTES // 1024} KiB)"
+        )
+    return data
+
+
+def load_profile(path: Path) -> Profile:
+    """Load and validate a profile file."""
+    data = _read_regular(Path(path))
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark is not part of the profile
+    except UnicodeDecodeError as exc:
+        raise ProfileError(
+            f"{path}: profile is not valid: not UTF-8 text (byte {exc.start}); "
+            "save it as UTF-8 from a text editor"
+        ) from exc
     return parse_profile(text, source=str(path))
 
 
 def parse_profile(text: str, *, source: str = "<profile>") -> Profile:
     """Validate profile text; every error names ``source:line``."""
+    text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{source}: {exc}") from exc
+        raise ProfileError(f"{source}: profile is not valid TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise ProfileError(f"{source}: profile is not valid: values are nested too deeply") from exc
+    except ValueError as exc:  # Python refuses to convert an integer of thousands of digits
+        raise ProfileError(f"{source}: profile is not valid: a number in it is too long") from exc
     return _Parser(text, source).profile(data)
 
 
@@ -93,7 +160,7 @@ class _Parser:
                 known = ", ".join(sorted(_TOP_KEYS))
                 raise self._fail(key, f"unknown setting (known: {known})")
         version = data.get("version", 1)
-        if version != 1:
+        if type(version) is not int or version != 1:  # bool is an int to Python, not to us
             raise self._fail("version", f"this program reads profile version 1, not {version!r}")
         return Profile(
             targets=self._targets(data, "targets"),
@@ -162,7 +229,20 @@ class _Parser:
             if key not in _BUDGET_KEYS:
                 known = ", ".join(sorted(_BUDGET_KEYS))
                 raise self._fail(key, f"unknown budget (known: {known})", "budgets")
-            if isinstance(item, bool) or not isinstance(item, int | float) or not 0 < item <= 3600:
-                raise self._fail(key, "expected a number of seconds between 0 and 3600", "budgets")
+            if (
+                isinstance(item, bool)
+                or not isinstance(item, int | float)
+                or not 0 < item <= MAX_BUDGET
+            ):
+                raise self._fail(
+                    key, f"expected a number of seconds between 0 and {MAX_BUDGET:g}", "budgets"
+                )
+            least = MIN_BUDGETS.get(key, MIN_PROBE_BUDGET)
+            if item < least:
+                raise self._fail(
+                    key,
+                    f"{item:g} s is too short to test anything; give at least {least:g} seconds",
+                    "budgets",
+                )
             result[key] = float(item)
         return Budgets(**result)

@@ -1,7 +1,8 @@
 """Terminal text of a run's findings: plain words first, the engineer's detail indented below.
 
 Used at the end of ``wiresleuth run`` and by ``wiresleuth report BUNDLE``; the HTML report
-reuses ``headline`` so both say the same thing.
+reuses ``headline`` so both say the same thing. Every string a finding carries may come from a
+hostile bundle or server, so each goes through ``for_terminal`` before it is wrapped.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from wiresleuth.model.catalogue import sort_findings
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.run import CaptureInfo
+from wiresleuth.report.terminal_text import for_terminal
 
 WIDTH = 78
 """Wrap width of the terminal text."""
@@ -79,7 +81,7 @@ def _packets_text(packets: Sequence[int]) -> str:
 
 def _evidence_lines(evidence: Evidence, indent: str) -> list[str]:
     return textwrap.wrap(
-        f"- {evidence.text}{_packets_text(evidence.packets)}",
+        f"- {for_terminal(evidence.text, one_line=True)}{_packets_text(evidence.packets)}",
         WIDTH,
         initial_indent=indent,
         subsequent_indent=indent + "  ",
@@ -89,7 +91,7 @@ def _evidence_lines(evidence: Evidence, indent: str) -> list[str]:
 
 def _wrap(text: str, indent: str) -> list[str]:
     lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
+    for paragraph in for_terminal(text).splitlines() or [""]:
         lines += textwrap.wrap(
             paragraph,
             WIDTH,
@@ -103,11 +105,12 @@ def _wrap(text: str, indent: str) -> list[str]:
 def finding_block(finding: Finding) -> str:
     """One finding: marker and title, target, user text, then engineer text and evidence."""
     head = f"{MARKERS[finding.severity]}: "
+    title = for_terminal(finding.title, one_line=True)
     lines = textwrap.wrap(
-        head + finding.title, WIDTH, subsequent_indent=" " * len(head), break_on_hyphens=False
+        head + title, WIDTH, subsequent_indent=" " * len(head), break_on_hyphens=False
     ) or [head.rstrip()]
     if finding.target:
-        lines.append(f"  Target: {finding.target}")
+        lines.append(f"  Target: {for_terminal(finding.target, one_line=True)}")
     lines += _wrap(finding.user_text, "  ")
     if finding.engineer_text or finding.evidence:
         lines.append("    For the engineer:")
@@ -115,7 +118,7 @@ def finding_block(finding: Finding) -> str:
             lines += _wrap(finding.engineer_text, "    ")
         for evidence in finding.evidence:
             lines += _evidence_lines(evidence, "    ")
-    lines.append(f"    [{finding.id}]")
+    lines.append(f"    [{for_terminal(finding.id, one_line=True)}]")
     return "\n".join(lines)
 
 

@@ -1,0 +1,151 @@
+"""Every command on hostile input: exit 2 and one plain line on stderr, never a traceback.
+
+Exit 1 means "problems found", so a crash must never end in 1; whatever goes wrong, the
+user reads one line that says what, and ``--debug`` shows the traceback for a bug report.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_run_cmd import wiresleuth
+
+DEEP_TOML = "x = " + "[" * 100_000 + "]" * 100_000 + "\n"
+
+HOSTILE: dict[str, Callable[[Path], Path]] = {
+    "missing": lambda d: d / "absent.file",
+    "directory": lambda d: _mkdir(d / "a-folder"),
+    "empty": lambda d: _write(d / "empty.file", b""),
+    "garbage": lambda d: _write(d / "garbage.file", b"this is not what you think it is\n"),
+    "deep-toml": lambda d: _write(d / "deep.toml", DEEP_TOML.encode()),
+    "binary": lambda d: _write(d / "junk.bin", bytes(range(256)) * 64 + b"\x1b]0;title\x07"),
+}
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir()
+    return path
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def assert_one_plain_line(done: subprocess.CompletedProcess[str]) -> None:
+    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
+    assert done.stderr.count("\n") == 1 and done.stderr.endswith("\n"), done.stderr
+    assert done.stderr.startswith("wiresleuth"), done.stderr
+    assert "Traceback" not in done.stderr and "\x1b" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("run", "--no-capture", "--profile", "{file}", "--out", "{tmp}/x.wsbundle"),
+        ("report", "{file}"),
+        ("report", "--json", "{file}"),
+        ("analyze", "{file}"),
+        ("analyze", "--json", "{file}", "--out", "{tmp}/a.wsbundle"),
+        ("open", "--screenshot", "{tmp}/shot.png", "{file}"),
+    ],
+    ids=["run", "report", "report-json", "analyze", "analyze-out", "open"],
+)
+def test_commands_on_hostile_files(tmp_path: Path, kind: str, command: tuple[str, ...]) -> None:
+    hostile = HOSTILE[kind](tmp_path)
+    args = [a.format(file=hostile, tmp=tmp_path) for a in command]
+    done = wiresleuth(*args, env={"QT_QPA_PLATFORM": "offscreen"})
+    assert_one_plain_line(done)
+    assert not (tmp_path / "x.wsbundle").exists() and not (tmp_path / "a.wsbundle").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("listen", "not-a-port"),
+        ("listen", "0"),
+        ("listen", "99999999999999999999"),
+        ("listen", "9", "--bind", "not an address at all"),
+        ("listen", "9", "--log", "{tmp}"),
+        ("listen",),
+        ("lab",),
+        ("lab", "frobnicate"),
+        ("lab", "run"),
+        ("lab", "run", "{tmp}/deep.toml", "--out", "{tmp}/lab.wsbundle"),
+        ("lab", "run", "{tmp}", "--out", "{tmp}/lab.wsbundle"),
+        ("lab", "up", "{tmp}/deep.toml"),
+        ("run", "--target", "https://[::1/", "--out", "{tmp}/x.wsbundle"),
+        ("run", "--target", "localhost:²", "--out", "{tmp}/x.wsbundle"),
+        ("run", "--target", "localhost:9", "--out", "{tmp}"),
+        ("run", "--no-such-option"),
+        ("open", "a", "b", "c"),
+        ("no-such-command",),
+    ],
+)
+def test_commands_with_bad_arguments(tmp_path: Path, args: tuple[str, ...]) -> None:
+    (tmp_path / "deep.toml").write_text(DEEP_TOML)
+    env = {"WIRESLEUTH_LAB_PREFIX": "clirob-", "QT_QPA_PLATFORM": "offscreen"}
+    done = wiresleuth(*(a.format(tmp=tmp_path) for a in args), env=env)
+    if args[0] == "lab":
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    else:
+        assert_one_plain_line(done)
+
+
+@pytest.mark.parametrize("kind", ["empty", "garbage", "deep-toml", "binary"])
+def test_the_bare_command_without_a_display_on_a_hostile_profile(tmp_path: Path, kind: str) -> None:
+    # Headless, ``wiresleuth`` runs with the profile in the user's config folder.
+    config = tmp_path / "config"
+    (config / "WireSleuth").mkdir(parents=True)
+    hostile = HOSTILE[kind](tmp_path)
+    (config / "WireSleuth" / "profile.toml").write_bytes(hostile.read_bytes())
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["XDG_CONFIG_HOME"] = str(config)
+    done = subprocess.run(
+        [sys.executable, "-m", "wiresleuth"],
+        capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL,
+        cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert_one_plain_line(done)
+    assert "profile" in done.stderr or "nothing to test" in done.stderr
+
+
+BOOM = (
+    "import sys\n"
+    "from wiresleuth.cli import report_cmd\n"
+    "def boom(args):\n"
+    "    raise ValueError('something broke\\nover two lines \\x1b[2J')\n"
+    "report_cmd.report = boom\n"
+    "from wiresleuth.cli.main import main\n"
+    "raise SystemExit(main(sys.argv[1:]))\n"
+)
+
+
+def _boom(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", BOOM, *args],
+        capture_output=True, text=True, timeout=60, check=False,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+def test_an_internal_error_is_exit_2_and_one_line() -> None:
+    done = _boom("report", "x.wsbundle")
+    assert_one_plain_line(done)
+    assert "internal error: ValueError: something broke\\nover two lines \\u001b[2J" in done.stderr
+    assert "--debug" in done.stderr
+
+
+@pytest.mark.parametrize(("args", "env"), [(("--debug",), {}), ((), {"WIRESLEUTH_DEBUG": "1"})])
+def test_debug_shows_the_traceback(args: tuple[str, ...], env: dict[str, str]) -> None:
+    done = _boom(*args, "report", "x.wsbundle", env=env)
+    assert done.returncode == 2
+    assert "Traceback (most recent call last)" in done.stderr and "in boom" in done.stderr

@@ -1,0 +1,80 @@
+"""``wiresleuth report`` on a hostile bundle: escape sequences never reach the terminal raw."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from tests.bundle.sample_runs import uncaptured_run
+from tests.cli.test_run_cmd import wiresleuth
+from wiresleuth.bundle.writer import write_bundle
+from wiresleuth.model.finding import Evidence, Finding, Severity
+from wiresleuth.model.run import CaptureInfo
+
+ESCAPES = {
+    "clear": "\x1b[2J\x1b[3J\x1b[H",
+    "clipboard": "\x1b]52;c;ZWNobyBvd25lZA==\x07",
+    "title": "\x1b]0;pwned\x1b\\",
+    "c1": "\x9b2J\x9d0;x\x9c",
+    "bell": "\x07\x07",
+    "bidi": "\u202egnp.exe\u202c \u2066x\u2069",
+    "del": "\x7f\x08\r",
+}
+HOSTILE = "".join(ESCAPES.values())
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def hostile_bundle(folder: Path) -> Path:
+    def text(name: str) -> str:
+        return f"{name} {HOSTILE} end"
+
+    finding = Finding(
+        id=text("id"),
+        severity=Severity.PROBLEM,
+        title=text("title"),
+        user_text=text("user") + "\nsecond line " + HOSTILE,
+        engineer_text=text("engineer"),
+        wizard=text("wizard"),
+        target=text("target"),
+        evidence=(Evidence(text=text("evidence"), addresses=(text("address"),)),),
+        values={"v": text("value")},
+    )
+    run = replace(
+        uncaptured_run(),
+        findings=(finding, *uncaptured_run().findings),
+        capture=CaptureInfo(available=False, reason=text("reason"), how_to_enable=text("how")),
+    )
+    return write_bundle(run, folder / "hostile.wsbundle")
+
+
+def test_report_prints_no_raw_escape_sequence(tmp_path: Path) -> None:
+    bundle = hostile_bundle(tmp_path)
+    done = wiresleuth("report", str(bundle))
+    assert done.returncode == 1, done.stderr  # it holds a problem
+    assert "title" in done.stdout and "evidence" in done.stdout and "reason" in done.stdout
+    assert RAW.findall(done.stdout) == []
+    assert "\\u001b]52;c;" in done.stdout  # shown, so the engineer sees what was there
+    assert "cancelled" in done.stdout  # the sample run was cancelled, and the report says so
+
+
+def test_report_json_is_escaped_and_still_the_same_json(tmp_path: Path) -> None:
+    bundle = hostile_bundle(tmp_path)
+    done = wiresleuth("report", str(bundle), "--json")
+    assert done.returncode == 1, done.stderr
+    assert RAW.findall(done.stdout) == []
+    report = json.loads(done.stdout)
+    assert report["findings"][0]["title"] == f"title {HOSTILE} end"
+
+
+def test_text_the_terminal_cannot_encode_is_escaped_not_fatal(tmp_path: Path) -> None:
+    run = uncaptured_run()
+    title = "Grüße aus 東京 ✓"
+    finding = replace(run.findings[0], title=title)
+    bundle = write_bundle(
+        replace(run, findings=(finding, *run.findings[1:])), tmp_path / "u.wsbundle"
+    )
+    done = wiresleuth("report", str(bundle), env={"PYTHONIOENCODING": "ascii"})
+    assert done.returncode == 1, done.stderr
+    assert "Gr\\xfc\\xdfe aus \\u6771\\u4eac \\u2713" in done.stdout
