@@ -19,6 +19,7 @@ from installers.linux import shlibs
 from installers.linux.deb import (
     STATIC_DEPENDS,
     ControlFields,
+    build_helper,
     debian_version,
     dpkg_deb,
     installed_kib,
@@ -49,7 +50,7 @@ def build(
         )
     staged = read_branding(branding)
     root = work / "root"
-    stage_tree(app, root)
+    stage_tree(app, root, build_helper(work / "helper" / "wiresleuth-capture"))
     fields = ControlFields(
         version=debian_version(version()),
         architecture=arch,
