@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -59,11 +60,21 @@ def fake_app(folder: Path) -> Path:
     return folder
 
 
+def fake_helper(folder: Path) -> Path:
+    helper = folder / "wiresleuth-capture"
+    helper.write_bytes(b"\x7fELF a compiled helper")
+    helper.chmod(0o755)  # as the compiler leaves it
+    return helper
+
+
 @pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="needs dpkg-deb")
 def test_a_package_is_staged_and_built(tmp_path: Path) -> None:
     root = tmp_path / "root"
-    deb.stage_tree(fake_app(tmp_path / "app"), root)
+    deb.stage_tree(fake_app(tmp_path / "app"), root, fake_helper(tmp_path))
     program = root / "usr/lib/wiresleuth/wiresleuth"
+    helper = root / "usr/lib/wiresleuth/wiresleuth-capture"
+    assert helper.read_bytes() == b"\x7fELF a compiled helper"
+    assert helper.stat().st_mode & 0o7777 == 0o750  # root only until the postinst's override
     assert os.readlink(root / "usr/bin/wiresleuth") == "../lib/wiresleuth/wiresleuth"
     assert (root / "usr/bin/wiresleuth").resolve() == program.resolve()
     assert program.stat().st_mode & 0o777 == 0o755
@@ -84,16 +95,41 @@ def test_a_package_is_staged_and_built(tmp_path: Path) -> None:
     built = deb.dpkg_deb(root, tmp_path / "t.deb", compression="gzip", level=1)
     listing = subprocess.run(["dpkg-deb", "-c", str(built)], capture_output=True, text=True).stdout
     assert "root/root" in listing and "./usr/bin/wiresleuth -> ../lib/wiresleuth/wiresleuth" in listing
+    assert re.search(r"^-rwxr-x--- root/root .* ./usr/lib/wiresleuth/wiresleuth-capture$", listing, re.M)
+    assert "  usr/lib/wiresleuth/wiresleuth-capture\n" in sums
+    for script in ("postinst", "postrm"):
+        assert (root / "DEBIAN" / script).stat().st_mode & 0o777 == 0o755
     assert "./usr/share/doc/wiresleuth/changelog.gz" in listing
     info = subprocess.run(["dpkg-deb", "-f", str(built), "Package", "Version"], capture_output=True, text=True)
     assert info.stdout == "Package: wiresleuth\nVersion: 1.0\n"
 
 
-def test_the_maintainer_script_grants_only_cap_net_raw() -> None:
+def test_the_maintainer_scripts_grant_the_helper_alone() -> None:
     script = (deb.DEBIAN_FILES / "postinst").read_text()
-    assert 'setcap cap_net_raw=ep "$PROGRAM"' in script
-    assert "cap_net_admin=" not in script and "PROGRAM=/usr/lib/wiresleuth/wiresleuth" in script
-    assert subprocess.run(["sh", "-n", str(deb.DEBIAN_FILES / "postinst")]).returncode == 0
+    assert "PROGRAM=/usr/lib/wiresleuth/wiresleuth\n" in script
+    assert "HELPER=/usr/lib/wiresleuth/wiresleuth-capture\n" in script
+    assert 'setcap -r "$PROGRAM"' in script  # what an older version granted is taken back
+    assert 'setcap cap_net_raw=ep "$HELPER"' in script
+    assert 'setcap cap_net_raw=ep "$PROGRAM"' not in script and "cap_net_admin=" not in script
+    assert 'groupadd --system "$GROUP"' in script and "GROUP=wiresleuth\n" in script
+    assert 'dpkg-statoverride --update --add root "$GROUP" 0750 "$HELPER"' in script
+    assert 'gpasswd -a "$user" "$GROUP"' in script and "SUDO_USER" in script
+    assert "PKEXEC_UID" in script and "log out and in again" in script
+    assert 'if [ -e "$OPT_OUT" ]; then\n        setcap -r "$HELPER"' in script
+    removal = (deb.DEBIAN_FILES / "postrm").read_text()
+    assert 'dpkg-statoverride --remove "$HELPER"' in removal
+    assert 'if [ -e "$STATE/created-group" ]' in removal and 'groupdel "$GROUP"' in removal
+    for name in deb.MAINTAINER_SCRIPTS:
+        assert subprocess.run(["sh", "-n", str(deb.DEBIAN_FILES / name)]).returncode == 0
+
+
+def test_the_helper_is_compiled_for_the_package(tmp_path: Path) -> None:
+    if shutil.which("gcc") is None or not Path("/usr/include/pcap/pcap.h").is_file():
+        pytest.skip("compiling the capture helper needs gcc and libpcap-dev: run scripts/setup")
+    built = deb.build_helper(tmp_path / "helper" / "wiresleuth-capture")
+    dynamic = subprocess.run(["readelf", "-d", str(built)], capture_output=True, text=True).stdout
+    assert "Shared library: [libpcap.so.0.8]" in dynamic
+    assert "BIND_NOW" in dynamic or "FLAGS_1" in dynamic  # -z now: no lazy binding
 
 
 @pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="needs desktop-file-utils")
