@@ -230,14 +230,15 @@ def facts(**given: object) -> HelperFacts:
 @pytest.mark.parametrize(
     ("given", "opted_out", "said"),
     [
-        ({}, False, "ask your administrator to add you to it (sudo gpasswd -a alice wiresleuth)"),
+        ({}, False, "Ask your administrator to add you (sudo gpasswd -a alice wiresleuth)"),
         ({"packaged": False, "path": Path("/src/.venv/libexec/wiresleuth-capture")}, False,
          "run sudo scripts/grant-capture in the WireSleuth folder"),
+        ({"executable": True}, False, "sudo dpkg-reconfigure wiresleuth"),
         ({"path": None}, False, "The capture helper (wiresleuth-capture) is not installed"),
         ({"listed_in_group": True}, False, "log out and in again"),
         ({}, True, "switched packet capture off on this computer"),
     ],
-    ids=["package", "source", "missing", "relogin", "opted-out"],
+    ids=["package", "source", "lost-right", "missing", "relogin", "opted-out"],
 )  # fmt: skip
 def test_the_advice_names_the_group_route_and_never_root(
     given: dict[str, object], opted_out: bool, said: str

@@ -58,22 +58,28 @@ def linux_advice(facts: HelperFacts, *, opted_out: bool) -> str:
             "package; in a source checkout, run scripts/setup (it builds the helper; it needs "
             "gcc and libpcap-dev), then sudo scripts/grant-capture. " + never_root
         )
-    where = (
-        "ask your administrator to add you to it (sudo gpasswd -a "
-        f"{facts.user or 'USER'} {GROUP})"
-        if facts.packaged
-        else "run sudo scripts/grant-capture in the WireSleuth folder (it sets up the helper "
-        "and the group, and adds you)"
-    )
     if facts.listed_in_group and not facts.executable:
         return (
             f"You are in the '{GROUP}' group, but this session started before you were added: "
             "log out and in again. " + never_root
         )
+    helper = f"Packets are captured by a small helper program, {facts.path}"
+    if not facts.packaged:
+        return (
+            f"{helper}, which must be set up once in a source checkout: run sudo "
+            "scripts/grant-capture in the WireSleuth folder (it gives the helper its one right, "
+            f"lets the '{GROUP}' group start it and adds you), then log out and in again. "
+            + never_root
+        )
+    if facts.executable and not facts.capture_right:
+        return (
+            f"{helper}, which has lost its capture right: ask your administrator to run sudo "
+            "dpkg-reconfigure wiresleuth, which grants it again. " + never_root
+        )
     return (
-        f"Packets are captured by a small helper program, {facts.path}, which only root and "
-        f"members of the '{GROUP}' group may start. To allow capture, {where}, then log out and "
-        "in again. " + never_root
+        f"{helper}, which only root and members of the '{GROUP}' group may start. Ask your "
+        f"administrator to add you (sudo gpasswd -a {facts.user or 'USER'} {GROUP}), then log "
+        "out and in again. " + never_root
     )
 
 

@@ -101,7 +101,10 @@ def linux_rights(
         )
         if facts.executable:  # in the group, but the helper lost its capability
             command = ()
-            how = "Ask your administrator to reinstall WireSleuth, which grants it again."
+            how = (
+                "Ask your administrator to run sudo dpkg-reconfigure wiresleuth, which grants "
+                "it again."
+            )
     else:
         command = ("pkexec", str(grant_script))
         how = (
