@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import select
 import shutil
 import subprocess
@@ -17,7 +18,9 @@ from wiresleuth.capture.frame import Frame
 from wiresleuth.capture.pcap_stream import PcapStream
 from wiresleuth.model.packet import ICMP
 
-FILTER = "icmp and host 127.0.0.1"
+ADDRESS = f"127.{secrets.randbelow(250) + 2}.{secrets.randbelow(250)}.{secrets.randbelow(250) + 2}"
+"""A loopback address of this test run alone (the machine's other tests ping 127.0.0.1)."""
+FILTER = f"icmp and host {ADDRESS}"
 
 
 class Helper:
@@ -89,7 +92,7 @@ def ping(count: int = 3) -> None:
     if shutil.which("ping") is None:
         pytest.skip("ping is missing: run scripts/setup (iputils-ping)")
     subprocess.run(
-        ["ping", "-c", str(count), "-i", "0.2", "-W", "1", "127.0.0.1"],
+        ["ping", "-c", str(count), "-i", "0.2", "-W", "1", ADDRESS],
         check=True, capture_output=True, timeout=30,
     )  # fmt: skip
 

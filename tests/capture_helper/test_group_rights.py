@@ -3,7 +3,7 @@
 An unprivileged user (nobody) in the group captures; outside it the program is told plainly
 why not; the loader injects nothing into the privileged helper (LD_PRELOAD, LD_LIBRARY_PATH),
 while the same injection into an unprivileged copy does run (so the check can fail). Needs
-root, setpriv, setcap and groupadd; only 127.0.0.1 is pinged.
+root, setpriv, setcap and groupadd; only a loopback address (127.x.y.z) is pinged.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The capture helper itself, run as root: what it captures, refuses, reports and drops.
 
-Every wait is bounded; only 127.0.0.1 is pinged.
+Every wait is bounded; only a loopback address (127.x.y.z) is pinged.
 """
 
 from __future__ import annotations
