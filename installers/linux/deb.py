@@ -1,7 +1,7 @@
 """Assemble the .deb: file tree, control file, maintainer script, then ``dpkg-deb --build``.
 
 Layout: the frozen app in /usr/lib/wiresleuth (the helpdesk's profile and logo beside the
-executable, every library's RUNPATH made to work in a privileged process), the capture
+executable, every library's RUNPATH pointing into the app folder), the capture
 helper ``wiresleuth-capture`` beside it (compiled from desktop/capture-helper, mode 0750),
 /usr/bin/wiresleuth a symlink to the program, the desktop entry, the hicolor icons and
 the MIME type of ``.wsbundle`` under /usr/share. The desktop, MIME and icon caches are
