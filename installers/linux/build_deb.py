@@ -19,7 +19,6 @@ from installers.linux import shlibs
 from installers.linux.deb import (
     STATIC_DEPENDS,
     ControlFields,
-    build_helper,
     debian_version,
     dpkg_deb,
     installed_kib,
@@ -50,7 +49,7 @@ def build(
         )
     staged = read_branding(branding)
     root = work / "root"
-    stage_tree(app, root, build_helper(work / "helper" / "wiresleuth-capture"))
+    stage_tree(app, root)
     fields = ControlFields(
         version=debian_version(version()),
         architecture=arch,

@@ -141,14 +141,22 @@ def build_helper(out: Path) -> Path:
     return out
 
 
-def stage_tree(app: Path, root: Path, helper: Path) -> None:
-    """Lay out the package's files under ``root`` (emptied first); DEBIAN/ comes later."""
+def stage_tree(app: Path, root: Path, helper: Path | None = None) -> None:
+    """Lay out the package's files under ``root`` (emptied first); DEBIAN/ comes later.
+
+    ``helper`` is the compiled capture helper to ship; None compiles it here from source.
+    """
     if root.exists():
         shutil.rmtree(root)
     shutil.copytree(app, root / INSTALL_DIR, symlinks=True)
     patch_app(root / INSTALL_DIR)
     _normalise_modes(root / INSTALL_DIR)
-    _copy(helper, root / INSTALL_DIR / HELPER_NAME, HELPER_MODE)
+    shipped = root / INSTALL_DIR / HELPER_NAME
+    if helper is None:
+        build_helper(shipped)
+    else:
+        _copy(helper, shipped)
+    shipped.chmod(HELPER_MODE)
     (root / "usr/bin").mkdir(parents=True)
     (root / "usr/bin/wiresleuth").symlink_to(f"../{INSTALL_DIR.removeprefix('usr/')}/wiresleuth")
     _copy(RESOURCES / "linux/wiresleuth.desktop", root / "usr/share/applications/wiresleuth.desktop")

@@ -1,5 +1,4 @@
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -60,21 +59,11 @@ def fake_app(folder: Path) -> Path:
     return folder
 
 
-def fake_helper(folder: Path) -> Path:
-    helper = folder / "wiresleuth-capture"
-    helper.write_bytes(b"\x7fELF a compiled helper")
-    helper.chmod(0o755)  # as the compiler leaves it
-    return helper
-
-
 @pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="needs dpkg-deb")
 def test_a_package_is_staged_and_built(tmp_path: Path) -> None:
     root = tmp_path / "root"
-    deb.stage_tree(fake_app(tmp_path / "app"), root, fake_helper(tmp_path))
+    deb.stage_tree(fake_app(tmp_path / "app"), root)
     program = root / "usr/lib/wiresleuth/wiresleuth"
-    helper = root / "usr/lib/wiresleuth/wiresleuth-capture"
-    assert helper.read_bytes() == b"\x7fELF a compiled helper"
-    assert helper.stat().st_mode & 0o7777 == 0o750  # root only until the postinst's override
     assert os.readlink(root / "usr/bin/wiresleuth") == "../lib/wiresleuth/wiresleuth"
     assert (root / "usr/bin/wiresleuth").resolve() == program.resolve()
     assert program.stat().st_mode & 0o777 == 0o755
@@ -95,17 +84,14 @@ def test_a_package_is_staged_and_built(tmp_path: Path) -> None:
     built = deb.dpkg_deb(root, tmp_path / "t.deb", compression="gzip", level=1)
     listing = subprocess.run(["dpkg-deb", "-c", str(built)], capture_output=True, text=True).stdout
     assert "root/root" in listing and "./usr/bin/wiresleuth -> ../lib/wiresleuth/wiresleuth" in listing
-    assert re.search(r"^-rwxr-x--- root/root .* ./usr/lib/wiresleuth/wiresleuth-capture$", listing, re.M)
-    assert "  usr/lib/wiresleuth/wiresleuth-capture\n" in sums
-    for script in ("postinst", "postrm"):
-        assert (root / "DEBIAN" / script).stat().st_mode & 0o777 == 0o755
     assert "./usr/share/doc/wiresleuth/changelog.gz" in listing
     info = subprocess.run(["dpkg-deb", "-f", str(built), "Package", "Version"], capture_output=True, text=True)
     assert info.stdout == "Package: wiresleuth\nVersion: 1.0\n"
 
 
-def test_the_maintainer_scripts_grant_the_helper_alone() -> None:
+def test_the_maintainer_script_grants_only_cap_net_raw() -> None:
     script = (deb.DEBIAN_FILES / "postinst").read_text()
+    # ... and only to the capture helper, which root and the wiresleuth group may start
     assert "PROGRAM=/usr/lib/wiresleuth/wiresleuth\n" in script
     assert "HELPER=/usr/lib/wiresleuth/wiresleuth-capture\n" in script
     assert 'setcap -r "$PROGRAM"' in script  # what an older version granted is taken back
@@ -121,15 +107,6 @@ def test_the_maintainer_scripts_grant_the_helper_alone() -> None:
     assert 'if [ -e "$STATE/created-group" ]' in removal and 'groupdel "$GROUP"' in removal
     for name in deb.MAINTAINER_SCRIPTS:
         assert subprocess.run(["sh", "-n", str(deb.DEBIAN_FILES / name)]).returncode == 0
-
-
-def test_the_helper_is_compiled_for_the_package(tmp_path: Path) -> None:
-    if shutil.which("gcc") is None or not Path("/usr/include/pcap/pcap.h").is_file():
-        pytest.skip("compiling the capture helper needs gcc and libpcap-dev: run scripts/setup")
-    built = deb.build_helper(tmp_path / "helper" / "wiresleuth-capture")
-    dynamic = subprocess.run(["readelf", "-d", str(built)], capture_output=True, text=True).stdout
-    assert "Shared library: [libpcap.so.0.8]" in dynamic
-    assert "BIND_NOW" in dynamic or "FLAGS_1" in dynamic  # -z now: no lazy binding
 
 
 @pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="needs desktop-file-utils")
@@ -149,3 +126,43 @@ def test_the_mime_type_claims_wsbundle_files(tmp_path: Path) -> None:
     assert "60:application/x-wiresleuth-bundle:*.wsbundle" in (tmp_path / "globs2").read_text()
     assert "application/x-wiresleuth-bundle application/zip" in (tmp_path / "subclasses").read_text()
     assert "application/x-wiresleuth-bundle:wiresleuth" in (tmp_path / "icons").read_text()
+
+
+def fake_helper(folder: Path) -> Path:
+    helper = folder / "wiresleuth-capture"
+    helper.write_bytes(b"\x7fELF a compiled helper")
+    helper.chmod(0o755)  # as the compiler leaves it
+    return helper
+
+
+@pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="needs dpkg-deb")
+def test_the_capture_helper_ships_root_only_until_configured(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    deb.stage_tree(fake_app(tmp_path / "app"), root, fake_helper(tmp_path))
+    helper = root / "usr/lib/wiresleuth/wiresleuth-capture"
+    assert helper.read_bytes() == b"\x7fELF a compiled helper"
+    assert helper.stat().st_mode & 0o7777 == 0o750  # the postinst's override adds the group
+    fields = deb.ControlFields(
+        version="1.0", architecture="all", depends=("libc6",),
+        installed_kib=deb.installed_kib(root), maintainer="D <d@x.test>",
+    )  # fmt: skip
+    deb.write_control(root, fields)
+    assert "  usr/lib/wiresleuth/wiresleuth-capture\n" in (root / "DEBIAN/md5sums").read_text()
+    for script in ("postinst", "postrm"):
+        assert (root / "DEBIAN" / script).stat().st_mode & 0o777 == 0o755
+    built = deb.dpkg_deb(root, tmp_path / "t.deb", compression="gzip", level=1)
+    listing = subprocess.run(["dpkg-deb", "-c", str(built)], capture_output=True, text=True).stdout
+    line = next(x for x in listing.splitlines() if x.endswith("./usr/lib/wiresleuth/wiresleuth-capture"))
+    assert line.startswith("-rwxr-x--- root/root ")
+
+
+def test_the_helper_is_compiled_for_the_package(tmp_path: Path) -> None:
+    if shutil.which("gcc") is None or not Path("/usr/include/pcap/pcap.h").is_file():
+        pytest.skip("compiling the capture helper needs gcc and libpcap-dev: run scripts/setup")
+    root = tmp_path / "root"
+    deb.stage_tree(fake_app(tmp_path / "app"), root)  # no helper given: compiled from source
+    built = root / "usr/lib/wiresleuth/wiresleuth-capture"
+    assert built.stat().st_mode & 0o7777 == 0o750
+    dynamic = subprocess.run(["readelf", "-d", str(built)], capture_output=True, text=True).stdout
+    assert "Shared library: [libpcap.so.0.8]" in dynamic
+    assert "BIND_NOW" in dynamic or "FLAGS_1" in dynamic  # -z now: no lazy binding
