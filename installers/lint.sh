@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-shellcheck installers/*.sh installers/linux/*.sh installers/macos/*.sh installers/linux/debian/postinst
+shellcheck installers/*.sh installers/linux/*.sh installers/macos/*.sh installers/linux/debian/postinst \
+    installers/linux/debian/postrm desktop/capture-helper/build.sh scripts/grant-capture
 echo "shellcheck: ok"
 desktop-file-validate resources/linux/wiresleuth.desktop
 echo "desktop-file-validate: ok"

@@ -1,50 +1,22 @@
-"""Start-up hardening for the frozen app when it holds rights its user does not (Linux).
+"""The program never runs with rights its user does not have: it refuses to start if it does.
 
-The Linux package grants the program one file capability, CAP_NET_RAW, so that a normal
-user's run can capture its own packets. The kernel then starts it in "secure-execution"
-mode (AT_SECURE): glibc ignores LD_* variables, OpenSSL ignores SSL_CERT_*/OPENSSL_*, and
-PyInstaller's bootloader ignores PYTHON* variables. Qt and GLib do not: Qt loads plugins
-from ``QT_PLUGIN_PATH`` even then (checked on this build), which would hand the capability
-to any code a local user points it at. So, before anything else is imported, the entry
-point keeps only an allowlist of variables (data, never code locations), pins PATH to the
-system folders (children start without the capability, but ctypes' library search may run
-tools from PATH), and refuses Qt's plugin-path command-line option.
+Capture rights belong to the small ``wiresleuth-capture`` helper alone (Linux); the program
+holds no capability (the package's postinst removes any an older version gave it). A
+program started with a file capability, setuid or setgid would run in secure-execution mode
+(AT_SECURE) and would still run code its user chooses: PyInstaller's multiprocessing hook
+executes what follows ``-c`` when ``freeze_support()`` is called, Qt loads plugins from
+``QT_PLUGIN_PATH``. So the entry point checks first and refuses, naming the remedy, before
+any of that code is reached. Not on Windows or macOS: there the operating system's capture
+gate (Npcap, ``/dev/bpf*``) needs no elevated process.
 """
 
 from __future__ import annotations
 
 import ctypes
 import sys
-from collections.abc import Mapping, MutableMapping, Sequence
 
 AT_SECURE = 23
 """getauxval() key: non-zero when the kernel started this process with elevated rights."""
-
-SAFE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-"""PATH of an elevated process: system folders only."""
-
-KEPT = frozenset(
-    {
-        "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TERM", "COLORTERM", "NO_COLOR",
-        "DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "DBUS_SESSION_BUS_ADDRESS",
-        "XDG_RUNTIME_DIR", "XDG_SESSION_TYPE", "XDG_CURRENT_DESKTOP", "XDG_SESSION_DESKTOP",
-        "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
-        "XDG_DATA_DIRS", "XDG_CONFIG_DIRS",
-        "http_proxy", "https_proxy", "ftp_proxy", "all_proxy", "no_proxy",
-        "HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "ALL_PROXY", "NO_PROXY",
-        "QT_QPA_PLATFORM", "QT_SCALE_FACTOR", "QT_SCREEN_SCALE_FACTORS",
-        "QT_ENABLE_HIGHDPI_SCALING", "QT_FONT_DPI", "QT_IM_MODULE", "XMODIFIERS",
-        "QT_ACCESSIBILITY", "QT_LINUX_ACCESSIBILITY_ALWAYS_ON",
-    }
-)  # fmt: skip
-"""Variables an elevated process keeps: where the user is, how to show things (names of
-bundled plugins, never folders of code), proxies."""
-
-KEPT_PREFIXES = ("LC_", "WIRESLEUTH_")
-"""Locale settings and the program's own variables (data only)."""
-
-REFUSED_OPTIONS = ("-platformpluginpath", "--platformpluginpath")
-"""Qt command-line options that name a folder of code to load."""
 
 
 def is_elevated() -> bool:
@@ -57,36 +29,13 @@ def is_elevated() -> bool:
     return bool(getauxval(AT_SECURE))
 
 
-def kept_environment(environ: Mapping[str, str]) -> dict[str, str]:
-    """The environment an elevated process may use: the allowlist, and PATH pinned."""
-    kept = {
-        name: value
-        for name, value in environ.items()
-        if name in KEPT or name.startswith(KEPT_PREFIXES)
-    }
-    kept["PATH"] = SAFE_PATH
-    return kept
-
-
-def refused_option(argv: Sequence[str]) -> str | None:
-    """The first argument an elevated process must not accept, if any."""
-    for argument in argv:
-        if argument.split("=", 1)[0] in REFUSED_OPTIONS:
-            return argument
-    return None
-
-
-def harden(environ: MutableMapping[str, str], argv: Sequence[str]) -> str | None:
-    """Apply the rules in place when elevated; returns why the start is refused, else None."""
+def refusal(program: str) -> str | None:
+    """Why this process must not go on (it holds rights its user does not), else None."""
     if not is_elevated():
         return None
-    kept = kept_environment(environ)
-    environ.clear()
-    environ.update(kept)
-    option = refused_option(argv)
-    if option is not None:
-        return (
-            f"wiresleuth: {option} is not accepted: this program holds packet-capture rights "
-            "and loads code only from its own folder"
-        )
-    return None
+    return (
+        f"wiresleuth: {program} was started with elevated rights (a file capability, setuid "
+        "or setgid), which it must never hold: packet capture goes through its capture "
+        f"helper. An administrator can remove them: sudo setcap -r {program} (and "
+        f"sudo chmod u-s,g-s {program})"
+    )

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import struct
 import sys
 from pathlib import Path
 
-from installers.privileges import harden
+from installers.privileges import refusal
 from wiresleuth import __version__
+from wiresleuth.capture.helper_path import GROUP, file_capabilities, helper_facts
 from wiresleuth.errors import WireSleuthError
 from wiresleuth.profile.locate import find_logo, locate_profile
 from wiresleuth.resources import app_icon, expected_package_data, is_frozen, unreadable_package_data
@@ -66,31 +66,34 @@ def check_qt(screenshot: Path | None) -> tuple[bool, str]:
     return True, f"Qt {pyside_version} started (platform {platform})"
 
 
-CAP_NET_RAW = 13
-"""Linux capability number of the right to open packet sockets."""
-
-
-def file_capabilities(path: Path) -> int:
-    """Permitted capability bits stored on a file (``security.capability``), 0 when none."""
-    try:
-        raw = os.getxattr(path, "security.capability")
-    except OSError:
-        return 0
-    if len(raw) < 12:
-        return 0
-    _magic, permitted_low, _inheritable_low = struct.unpack_from("<III", raw)
-    permitted_high = struct.unpack_from("<I", raw, 12)[0] if len(raw) >= 20 else 0
-    return int(permitted_low | permitted_high << 32)
-
-
-def program_capture_rights() -> str | None:
-    """On Linux, whether the installed ``wiresleuth`` beside this check holds CAP_NET_RAW."""
+def check_program_rights() -> tuple[bool, str] | None:
+    """On Linux, the installed ``wiresleuth`` must hold no capability (the helper captures)."""
     if not sys.platform.startswith("linux") or not is_frozen():
         return None
     program = Path(sys.executable).resolve().parent / "wiresleuth"
-    if file_capabilities(program) >> CAP_NET_RAW & 1:
-        return f"capture rights: {program} holds cap_net_raw (file capability)"
-    return f"capture rights: {program} holds no capture capability (runs need root to capture)"
+    if file_capabilities(program):
+        return False, (
+            f"{program} holds file capabilities it must not have "
+            f"(an administrator can remove them: sudo setcap -r {program})"
+        )
+    return True, f"{program} holds no capability (capture runs in its helper)"
+
+
+def helper_line() -> str | None:
+    """On Linux, the capture helper and whether this user may start it."""
+    if not sys.platform.startswith("linux"):
+        return None
+    facts = helper_facts()
+    if facts.path is None:
+        return "capture helper: not installed"
+    right = "cap_net_raw" if facts.capture_right else "no capture capability"
+    if facts.executable:
+        who = "this user may start it"
+    elif facts.listed_in_group:
+        who = f"this user joined the '{GROUP}' group after logging in: log out and in again"
+    else:
+        who = f"this user may not start it (not in the '{GROUP}' group)"
+    return f"capture helper: {facts.path} ({right}); {who}"
 
 
 def check_capture() -> str:
@@ -113,24 +116,27 @@ def main(argv: list[str] | None = None) -> int:
         "--require-capture", action="store_true", help="fail when capture is unavailable"
     )
     args = parser.parse_args(argv)
-    refusal = harden(os.environ, sys.argv[1:])
-    if refusal is not None:
-        print(refusal, file=sys.stderr)
+    refused = refusal(sys.executable)
+    if refused is not None:
+        print(refused, file=sys.stderr)
         return 2
     print(f"WireSleuth {__version__} ({'frozen app' if is_frozen() else 'source'})")
     ok = True
-    for check in (check_package_data, check_profile, lambda: check_qt(args.screenshot)):
+    checks = [check_package_data, check_profile, lambda: check_qt(args.screenshot)]
+    for check in checks:
         passed, line = check()
         ok = ok and passed
         print(("ok   " if passed else "FAIL ") + line)
+    program = check_program_rights()
+    if program is not None:
+        ok = ok and program[0]
+        print(("ok   " if program[0] else "FAIL ") + program[1])
+    helper = helper_line()
+    if helper is not None:
+        print("note " + helper)
     capture = check_capture()
     capture_ok = capture.startswith("capture: available")
-    print(("ok   " if capture_ok else "note ") + capture + " (this check's own process)")
-    rights = program_capture_rights()
-    if rights is not None:
-        program_ok = "holds cap_net_raw" in rights
-        print(("ok   " if program_ok else "note ") + rights)
-        capture_ok = capture_ok or program_ok
+    print(("ok   " if capture_ok else "note ") + capture)
     if args.require_capture and not capture_ok:
         ok = False
     return 0 if ok else 1

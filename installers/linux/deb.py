@@ -1,11 +1,13 @@
 """Assemble the .deb: file tree, control file, maintainer script, then ``dpkg-deb --build``.
 
 Layout: the frozen app in /usr/lib/wiresleuth (the helpdesk's profile and logo beside the
-executable, every library's RUNPATH made to work in a privileged process), /usr/bin/wiresleuth
-a symlink to it, the desktop entry, the hicolor icons and
+executable, every library's RUNPATH pointing into the app folder), the capture
+helper ``wiresleuth-capture`` beside it (compiled from desktop/capture-helper, mode 0750),
+/usr/bin/wiresleuth a symlink to the program, the desktop entry, the hicolor icons and
 the MIME type of ``.wsbundle`` under /usr/share. The desktop, MIME and icon caches are
 rebuilt by the triggers of desktop-file-utils, shared-mime-info and the icon theme, so the
-maintainer script only grants the capture capability; removal leaves nothing behind.
+maintainer scripts only deal with capture rights (the ``wiresleuth`` group, the helper's
+owner, mode and capability); removal leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -35,10 +37,16 @@ DEBIAN_FILES = Path(__file__).resolve().parent / "debian"
 RESOURCES = ROOT / "resources"
 ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
 
-STATIC_DEPENDS = ("libpcap0.8t64 | libpcap0.8", "libcap2-bin", "fontconfig-config")
-"""Not visible to the ELF scan: libpcap is opened through ctypes (capture; Debian 13 and
-Ubuntu 24.04 renamed it for 64-bit time_t); setcap runs in postinst; the bundled
+STATIC_DEPENDS = ("libpcap0.8t64 | libpcap0.8", "libcap2-bin", "passwd", "fontconfig-config")
+"""Not visible to the ELF scan of the app: libpcap is opened through ctypes and linked by the
+capture helper (Debian 13 and Ubuntu 24.04 renamed it for 64-bit time_t); setcap, and
+groupadd/gpasswd/groupdel (passwd), run in the maintainer scripts; the bundled
 libfontconfig reads /etc/fonts/fonts.conf (without it the window has no fonts)."""
+HELPER_NAME = "wiresleuth-capture"
+HELPER_BUILD = ROOT / "desktop" / "capture-helper" / "build.sh"
+HELPER_MODE = 0o750
+"""As shipped: root only until the postinst's dpkg-statoverride makes it root:wiresleuth 0750."""
+MAINTAINER_SCRIPTS = ("postinst", "postrm")
 RECOMMENDS = ("shared-mime-info", "desktop-file-utils")
 """The tools whose dpkg triggers register the .wsbundle type and the menu entry."""
 
@@ -123,13 +131,32 @@ def _normalise_modes(root: Path) -> None:
             path.chmod(0o755 if executable else 0o644)
 
 
-def stage_tree(app: Path, root: Path) -> None:
-    """Lay out the package's files under ``root`` (emptied first); DEBIAN/ comes later."""
+def build_helper(out: Path) -> Path:
+    """Compile the capture helper (gcc and libpcap-dev, as scripts/setup does) to ``out``."""
+    done = subprocess.run(
+        [str(HELPER_BUILD), str(out)], capture_output=True, text=True, timeout=300, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"the capture helper did not compile:\n{done.stderr.strip()}")
+    return out
+
+
+def stage_tree(app: Path, root: Path, helper: Path | None = None) -> None:
+    """Lay out the package's files under ``root`` (emptied first); DEBIAN/ comes later.
+
+    ``helper`` is the compiled capture helper to ship; None compiles it here from source.
+    """
     if root.exists():
         shutil.rmtree(root)
     shutil.copytree(app, root / INSTALL_DIR, symlinks=True)
     patch_app(root / INSTALL_DIR)
     _normalise_modes(root / INSTALL_DIR)
+    shipped = root / INSTALL_DIR / HELPER_NAME
+    if helper is None:
+        build_helper(shipped)
+    else:
+        _copy(helper, shipped)
+    shipped.chmod(HELPER_MODE)
     (root / "usr/bin").mkdir(parents=True)
     (root / "usr/bin/wiresleuth").symlink_to(f"../{INSTALL_DIR.removeprefix('usr/')}/wiresleuth")
     _copy(RESOURCES / "linux/wiresleuth.desktop", root / "usr/share/applications/wiresleuth.desktop")
@@ -184,13 +211,14 @@ def md5sums(root: Path) -> str:
 
 
 def write_control(root: Path, fields: ControlFields) -> None:
-    """DEBIAN/control, md5sums and the maintainer script."""
+    """DEBIAN/control, md5sums and the maintainer scripts."""
     write_changelog(root, fields.version, fields.maintainer)
     debian = root / "DEBIAN"
     debian.mkdir(exist_ok=True)
     (debian / "control").write_text(control_text(fields), "utf-8")
     (debian / "md5sums").write_text(md5sums(root), "utf-8")
-    _copy(DEBIAN_FILES / "postinst", debian / "postinst", 0o755)
+    for script in MAINTAINER_SCRIPTS:
+        _copy(DEBIAN_FILES / script, debian / script, 0o755)
     debian.chmod(0o755)
 
 

@@ -6,8 +6,12 @@ the dynamic loader ignores LD_LIBRARY_PATH: the installed program would then loa
 system's libssl, libxkbcommon and so on, or none (the clean-root smoke test showed both).
 The loader does honour ``$ORIGIN`` at the start of a RUNPATH element of a library, so
 every library gets ``$ORIGIN/<way to _internal>``. Absolute RUNPATH entries (the build
-machine's, e.g. ``/root/.pyenv/…/lib``) are dropped: in a privileged process a folder a
-user could create there would be a way in.
+machine's, e.g. ``/root/.pyenv/…/lib``) are dropped: a folder someone could create there
+on a user's machine would be a way into the user's process.
+
+The program no longer holds a capability (capture runs in the separate capture helper), so
+the secure-execution case is gone; the patch stays because it makes the libraries resolve
+each other without depending on the bootloader's environment, and it drops those folders.
 """
 
 from __future__ import annotations

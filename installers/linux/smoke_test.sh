@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Installs a WireSleuth .deb into a fresh, clean Debian root and proves it works there:
-# dpkg -i, capture rights granted, `wiresleuth --version`, the install self-check (package
+# dpkg -i, capture rights on the capture helper alone (root:wiresleuth 0750, cap_net_raw; the
+# installing user in the group), `wiresleuth --version`, the install self-check (package
 # data through importlib.resources, Qt offscreen, profile lookup), a headless run as a
-# normal user against a loopback TLS server (bundle with capture), the .wsbundle MIME type
-# and menu entry registered, then dpkg --purge and a before/after comparison of every file.
+# normal user against a loopback TLS server (bundle with capture), the privilege test (code
+# a user chooses through the frozen program's -c, -m, PYTHONPATH, PYTHONSTARTUP, LD_PRELOAD
+# and multiprocessing prefixes, in and out of the group, never gets a raw socket), the
+# opt-out file, the .wsbundle MIME type and menu entry registered, then dpkg --purge (group
+# removed) and a before/after comparison of every file.
 #
 #   sudo installers/linux/smoke_test.sh dist/wiresleuth_VERSION_ARCH.deb [ARTEFACT_DIR]
 #

@@ -1,8 +1,12 @@
-"""Prints the tcpdump corpus outcome (analysed / rejected, reasons grouped) after the run."""
+"""The tcpdump corpus outcome (printed after the run) and the freshly compiled capture helper."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+from wiresleuth.capture.helper_path import HELPER_ENV
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -12,3 +16,18 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("capture corpus")
         for line in SUMMARY:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def capture_helper(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Linux capture helper compiled from this checkout (skips without gcc/libpcap-dev)."""
+    from tests.capture_helper.build import compile_helper
+
+    return compile_helper(tmp_path_factory.mktemp("helper"))
+
+
+@pytest.fixture
+def use_helper(capture_helper: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Sessions in this test start the freshly compiled helper (not whatever is installed)."""
+    monkeypatch.setenv(HELPER_ENV, str(capture_helper))
+    return capture_helper

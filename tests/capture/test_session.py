@@ -1,17 +1,15 @@
 """CaptureSession on this machine's loopback: real packets, real pcapng, real refusals.
 
-Capturing needs root (or CAP_NET_RAW/CAP_NET_ADMIN); without it these tests skip and say so.
+On Linux the session captures through the capture helper (compiled from this checkout for
+the tests); the in-process libpcap backend of Windows and macOS runs here too, as root, on
+the same exchanges. Capturing needs root here; without it these tests skip and say so.
 Only 127.0.0.1 and ::1 are ever contacted.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -19,18 +17,26 @@ from pathlib import Path
 
 import pytest
 
-from tests.capture.corpora import REPO, tshark
+from tests.capture.corpora import tshark
 from wiresleuth.analysis.flows import assemble_flows
+from wiresleuth.capture.backend import CaptureBackend
 from wiresleuth.capture.bpf import build_filter
+from wiresleuth.capture.helper_path import HelperFacts
+from wiresleuth.capture.inprocess import InProcessCapture
 from wiresleuth.capture.pcap_file import read_capture
-from wiresleuth.capture.session import CaptureSession, how_to_enable
+from wiresleuth.capture.session import CaptureSession, linux_advice
 from wiresleuth.errors import CaptureUnavailable
 from wiresleuth.model.packet import ACK, SYN
 from wiresleuth.model.plan import FlowSpec
 
-needs_root = pytest.mark.skipif(
-    os.geteuid() != 0, reason="live capture needs root (CAP_NET_RAW and CAP_NET_ADMIN)"
-)
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="live capture needs root here")
+pytestmark = pytest.mark.usefixtures("use_helper")
+BACKENDS = ["helper", "in-process"]
+
+
+def backend(kind: str, bpf: str, iface: str | None = None) -> CaptureBackend | None:
+    """None: the platform's own choice (the helper on Linux); else libpcap in this process."""
+    return None if kind == "helper" else InProcessCapture(bpf, iface)
 
 EF_TOS = 0xB8  # DSCP 46 (EF), ECN 0
 
@@ -89,13 +95,13 @@ def session_for() -> Iterator[list[CaptureSession]]:
 
 
 def capture_exchange(
-    sessions: list[CaptureSession], host: str, tos: int, iface: str | None = None
+    sessions: list[CaptureSession], host: str, tos: int, iface: str | None = None,
+    kind: str = "helper",
 ) -> tuple[CaptureSession, Echo]:
     server = Echo(host)
     bystander = Echo(host)  # same host, another port: must not be captured
-    session = CaptureSession(
-        build_filter([FlowSpec(address=host, proto="tcp", port=server.port)]), iface
-    )
+    bpf = build_filter([FlowSpec(address=host, proto="tcp", port=server.port)])
+    session = CaptureSession(bpf, iface, backend=backend(kind, bpf, iface))
     sessions.append(session)
     session.start(timeout=2.0)
     assert server.talk(b"ping" * 50, tos=tos) == server.reply
@@ -105,9 +111,12 @@ def capture_exchange(
 
 
 @needs_root
+@pytest.mark.parametrize("kind", BACKENDS)
 @pytest.mark.parametrize("host", ["127.0.0.1", "::1"])
-def test_loopback_exchange_on_all_interfaces(session_for: list[CaptureSession], host: str) -> None:
-    session, server = capture_exchange(session_for, host, EF_TOS)
+def test_loopback_exchange_on_all_interfaces(
+    session_for: list[CaptureSession], host: str, kind: str
+) -> None:
+    session, server = capture_exchange(session_for, host, EF_TOS, kind=kind)
     assert session.interfaces == ("any",)
     assert session.problem is None
     records = session.records()
@@ -128,8 +137,11 @@ def test_loopback_exchange_on_all_interfaces(session_for: list[CaptureSession], 
 
 
 @needs_root
-def test_pcapng_with_comments(session_for: list[CaptureSession], tmp_path: Path) -> None:
-    session, _ = capture_exchange(session_for, "127.0.0.1", EF_TOS, iface="lo")
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_pcapng_with_comments(
+    session_for: list[CaptureSession], tmp_path: Path, kind: str
+) -> None:
+    session, _ = capture_exchange(session_for, "127.0.0.1", EF_TOS, iface="lo", kind=kind)
     assert session.interfaces == ("lo",)
     path = tmp_path / "capture.pcapng"
     comments = {1: "SYN with DSCP EF", 2: "SYN-ACK, unmarked"}
@@ -160,8 +172,9 @@ def test_pcapng_with_comments(session_for: list[CaptureSession], tmp_path: Path)
 
 
 @needs_root
-def test_bad_filter_fails_at_start(session_for: list[CaptureSession]) -> None:
-    session = CaptureSession("tcp port and")
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_bad_filter_fails_at_start(session_for: list[CaptureSession], kind: str) -> None:
+    session = CaptureSession("tcp port and", backend=backend(kind, "tcp port and"))
     session_for.append(session)
     began = time.monotonic()
     with pytest.raises(CaptureUnavailable, match="capture filter is not valid"):
@@ -170,8 +183,9 @@ def test_bad_filter_fails_at_start(session_for: list[CaptureSession]) -> None:
 
 
 @needs_root
-def test_unknown_interface(session_for: list[CaptureSession]) -> None:
-    session = CaptureSession("tcp", iface="nosuch0")
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_unknown_interface(session_for: list[CaptureSession], kind: str) -> None:
+    session = CaptureSession("tcp", iface="nosuch0", backend=backend(kind, "tcp", "nosuch0"))
     session_for.append(session)
     with pytest.raises(CaptureUnavailable, match="no network device named nosuch0"):
         session.start()
@@ -206,60 +220,31 @@ def test_packet_limit_is_reported(session_for: list[CaptureSession]) -> None:
     assert session.problem is not None and "beyond the limit of 3" in session.problem
 
 
-CHILD = """
-import sys, time
-from wiresleuth.capture.session import CaptureSession
-from wiresleuth.errors import CaptureUnavailable
-began = time.monotonic()
-try:
-    CaptureSession("tcp port 9").start(timeout=2.0)
-except CaptureUnavailable as exc:
-    print(f"{time.monotonic() - began:.3f}")
-    print(exc)
-    sys.exit(0)
-print("capture started without rights")
-sys.exit(1)
-"""
+def facts(**given: object) -> HelperFacts:
+    values: dict[str, object] = {"path": Path("/usr/lib/wiresleuth/wiresleuth-capture"),
+                                 "packaged": True, "user": "alice"}  # fmt: skip
+    values.update(given)
+    return HelperFacts(**values)  # type: ignore[arg-type]
 
 
-@needs_root
-def test_missing_rights_as_nobody() -> None:
-    if shutil.which("setpriv") is None:
-        pytest.skip("setpriv (util-linux) is not installed")
-    with tempfile.TemporaryDirectory() as tmp:
-        # A copy nobody can read: the clone itself may sit in a directory closed to others.
-        package = Path(tmp) / "wiresleuth"
-        shutil.copytree(REPO / "desktop" / "wiresleuth", package)
-        for path in [Path(tmp), *Path(tmp).rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o644)
-        env = {"PYTHONPATH": tmp, "PATH": os.environ.get("PATH", ""), "HOME": tmp}
-        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable]
-        probe = subprocess.run(
-            [*command, "-c", "import scapy, wiresleuth"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        if probe.returncode != 0:
-            pytest.skip(f"user nobody cannot run this interpreter: {probe.stderr.strip()[-200:]}")
-        result = subprocess.run(
-            [*command, "-c", CHILD],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    assert result.returncode == 0, result.stdout + result.stderr
-    seconds, message = result.stdout.split("\n", 1)
-    assert float(seconds) < 2.0
-    assert message.startswith("capturing packets needs rights this program does not have")
-    assert "no permission to capture on any" in message
-
-
-def test_how_to_enable_names_the_remedy() -> None:
-    text = how_to_enable()
-    assert "CAP_NET_RAW" in text and "root" in text
-    assert f"setcap cap_net_raw=ep {Path(sys.executable).resolve()}" in text
+@pytest.mark.parametrize(
+    ("given", "opted_out", "said"),
+    [
+        ({}, False, "Ask your administrator to add you (sudo gpasswd -a alice wiresleuth)"),
+        ({"packaged": False, "path": Path("/src/.venv/libexec/wiresleuth-capture")}, False,
+         "run sudo scripts/grant-capture in the WireSleuth folder"),
+        ({"executable": True}, False, "sudo dpkg-reconfigure wiresleuth"),
+        ({"path": None}, False, "The capture helper (wiresleuth-capture) is not installed"),
+        ({"listed_in_group": True}, False, "log out and in again"),
+        ({}, True, "switched packet capture off on this computer"),
+    ],
+    ids=["package", "source", "lost-right", "missing", "relogin", "opted-out"],
+)  # fmt: skip
+def test_the_advice_names_the_group_route_and_never_root(
+    given: dict[str, object], opted_out: bool, said: str
+) -> None:
+    text = linux_advice(facts(**given), opted_out=opted_out)
+    assert said in text
+    assert "never needs to run as root" in text
+    assert "setcap" not in text and "sudo wiresleuth" not in text
+    assert "run WireSleuth as" not in text and "with sudo" not in text

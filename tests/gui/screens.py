@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.gui.conftest import loopback_profile
 from tests.probes.loopback_servers import LoopbackServer, reset_after, tls_ok, trust_env
+from wiresleuth.capture.helper_path import HelperFacts
 from wiresleuth.gui.app import create_application
 from wiresleuth.gui.capture_rights import linux_rights
 from wiresleuth.gui.qt_main_window import QtMainWindow
@@ -75,8 +76,11 @@ def shoot(
     wait_until(app, lambda: window._ready_sent, 10)
     save(window, out, f"start{suffix}", app)
     unprivileged = linux_rights(
-        "CapEff:\t0000000000000000\n", 1000, Path("/usr/bin/python3.11"), "/usr/bin/pkexec"
-    )
+        HelperFacts(path=Path("/usr/lib/wiresleuth/wiresleuth-capture"), packaged=True,
+                    user="alice", group_exists=True),
+        1000,
+        "/usr/bin/pkexec",
+    )  # fmt: skip
     window.start_page.set_capture_rights(unprivileged)
     window.rights = unprivileged
     save(window, out, f"start-no-capture{suffix}", app)

@@ -1,42 +1,80 @@
+import os
 from pathlib import Path
 
-from wiresleuth.gui.capture_rights import CAP_NET_RAW, check_capture_rights, linux_rights
+import pytest
 
-PYTHON = Path("/usr/bin/python3.11")
+from wiresleuth.capture.helper_path import HelperFacts
+from wiresleuth.gui.capture_rights import CaptureRights, check_capture_rights, linux_rights
 
-
-def status(cap_eff: int) -> str:
-    return f"Name:\tpython3\nCapInh:\t0000000000000000\nCapEff:\t{cap_eff:016x}\n"
-
-
-def test_root_or_cap_net_raw_may_capture() -> None:
-    assert linux_rights(status(0), 0, PYTHON, None).available
-    assert linux_rights(status(1 << CAP_NET_RAW), 1000, PYTHON, None).available
+PACKAGED = Path("/usr/lib/wiresleuth/wiresleuth-capture")
+SOURCE = Path("/home/alice/wiresleuth/.venv/libexec/wiresleuth-capture")
+GRANT = Path("/home/alice/wiresleuth/scripts/grant-capture")
 
 
-def test_an_ordinary_user_gets_the_exact_command_and_the_elevator() -> None:
-    rights = linux_rights(status(1 << 12), 1000, PYTHON, "/usr/bin/pkexec")  # NET_ADMIN only
-    assert not rights.available
-    assert "CAP_NET_RAW" in rights.reason
-    assert rights.command == ("pkexec", "setcap", "cap_net_raw=ep", str(PYTHON))
-    assert rights.command_text == f"pkexec setcap cap_net_raw=ep {PYTHON}"
-    assert rights.elevator == "/usr/bin/pkexec"
-    assert linux_rights("garbage", 1000, PYTHON, None).elevator is None
+def facts(**given: object) -> HelperFacts:
+    values: dict[str, object] = {"path": PACKAGED, "packaged": True, "user": "alice",
+                                 "group_exists": True}  # fmt: skip
+    values.update(given)
+    return HelperFacts(**values)  # type: ignore[arg-type]
 
 
-def test_an_administrators_opt_out_is_respected() -> None:
-    rights = linux_rights(status(0), 1000, PYTHON, "/usr/bin/pkexec", opted_out=True)
-    assert not rights.available and "root only" in rights.reason
-    assert rights.command == () and rights.elevator is None
+def rights(
+    given: HelperFacts, euid: int = 1000, pkexec: str | None = "/usr/bin/pkexec", **kw: bool
+) -> CaptureRights:
+    return linux_rights(given, euid, pkexec, grant_script=GRANT, **kw)
 
 
-def test_this_process_is_judged_by_its_real_rights() -> None:
-    import os
+def test_a_member_with_a_granted_helper_or_root_may_capture() -> None:
+    assert rights(facts(executable=True, capture_right=True)).available
+    assert rights(facts(), euid=0).available  # root may start the 0750 helper
+    assert not rights(facts(path=None), euid=0).available  # but not a helper that is missing
 
-    assert check_capture_rights().available == (os.geteuid() == 0 or _has_net_raw())
+
+def test_a_non_member_of_an_installed_package_is_offered_the_group() -> None:
+    got = rights(facts())
+    assert not got.available and "only members of the 'wiresleuth' group" in got.reason
+    assert got.command == ("pkexec", "gpasswd", "-a", "alice", "wiresleuth")
+    assert got.command_text == "pkexec gpasswd -a alice wiresleuth"
+    assert got.elevator == "/usr/bin/pkexec" and "Log out and in again" in got.how
+    assert rights(facts(), pkexec=None).elevator is None
 
 
-def _has_net_raw() -> bool:
-    text = Path("/proc/self/status").read_text()
-    line = next(line for line in text.splitlines() if line.startswith("CapEff:"))
-    return bool(int(line.split()[1], 16) >> CAP_NET_RAW & 1)
+def test_a_source_checkout_is_offered_grant_capture() -> None:
+    got = rights(facts(path=SOURCE, packaged=False, executable=True))  # built, not granted
+    assert not got.available and "holds no capture right" in got.reason
+    assert got.command == ("pkexec", str(GRANT))
+    assert "scripts/grant-capture" in got.how
+
+
+@pytest.mark.parametrize(
+    ("given", "opted_out", "reason"),
+    [
+        (facts(listed_in_group=True), False, "added to the 'wiresleuth' group after this session"),
+        (facts(), True, "allows capture for root only"),
+        (facts(path=None), False, "is not installed"),
+        (facts(executable=True), False, "holds no capture right"),  # packaged: reinstall
+    ],
+    ids=["relogin", "opted-out", "missing", "packaged-without-capability"],
+)
+def test_nothing_is_offered_where_a_click_cannot_help(
+    given: HelperFacts, opted_out: bool, reason: str
+) -> None:
+    got = rights(given, opted_out=opted_out)
+    assert not got.available and reason in got.reason
+    assert got.command == () and got.elevator is None
+
+
+@pytest.mark.parametrize("executable", [True, False])
+def test_no_route_ever_grants_the_program_or_the_interpreter(executable: bool) -> None:
+    for packaged, path in ((True, PACKAGED), (False, SOURCE)):
+        got = rights(facts(path=path, packaged=packaged, executable=executable))
+        text = " ".join((got.reason, got.how, got.command_text))
+        assert "setcap" not in text and "python" not in text.lower()
+        assert "sudo wiresleuth" not in text and "as root" not in text
+
+
+def test_this_process_is_judged_by_the_helper_it_would_start() -> None:
+    got = check_capture_rights()
+    if os.geteuid() == 0:
+        assert got.available is (got.reason == "")
+    assert got.available or got.reason

@@ -7,12 +7,13 @@ import pytest
 import trustme
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import loopback_profile
 from tests.gui.test_upload import HelpdeskServer
 from tests.probes.loopback_servers import LoopbackServer, reset_after
+from wiresleuth.capture.helper_path import HelperFacts
 from wiresleuth.gui.capture_rights import linux_rights
 from wiresleuth.gui.qt_about import QtAboutDialog
 from wiresleuth.gui.qt_capture_dialog import QtCaptureDialog
@@ -22,7 +23,9 @@ from wiresleuth.gui.qt_upload_dialog import QtUploadDialog
 
 pytestmark = pytest.mark.qt
 
-NO_RIGHTS = "CapEff:\t0000000000000000\n"
+NOT_IN_GROUP = HelperFacts(
+    path=Path("/usr/lib/wiresleuth/wiresleuth-capture"), packaged=True, user="alice"
+)
 
 
 def ran(qtbot: QtBot, upload_url: str, ca: trustme.CA) -> QtMainWindow:
@@ -91,12 +94,15 @@ def test_a_refused_upload_says_why_and_offers_to_retry(
 
 
 def test_capture_rights_show_the_command_and_copy_it(qtbot: QtBot) -> None:
-    rights = linux_rights(NO_RIGHTS, 1000, Path("/usr/bin/python3.11"), None)
+    rights = linux_rights(NOT_IN_GROUP, 1000, None)
     dialog = QtCaptureDialog(rights)
     qtbot.addWidget(dialog)
     assert dialog.command is not None
-    assert dialog.command.text() == "pkexec setcap cap_net_raw=ep /usr/bin/python3.11"
+    assert dialog.command.text() == "pkexec gpasswd -a alice wiresleuth"
     assert dialog.grant_button is None  # no pkexec here: the text says to use sudo instead
+    shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "'wiresleuth' group" in shown and "with sudo in place of pkexec" in shown
+    assert "setcap" not in shown and "WireSleuth itself keeps running as you" in shown
     copy = next(
         b for b in dialog.findChildren(QPushButton) if b.accessibleName() == "Copy the command"
     )
@@ -111,7 +117,7 @@ def test_capture_rights_show_the_command_and_copy_it(qtbot: QtBot) -> None:
 def test_the_elevation_runs_without_blocking_and_reports(
     qtbot: QtBot, elevator: str, said: str
 ) -> None:
-    rights = linux_rights(NO_RIGHTS, 1000, Path("/usr/bin/python3.11"), elevator)
+    rights = linux_rights(NOT_IN_GROUP, 1000, elevator)
     dialog = QtCaptureDialog(rights)
     qtbot.addWidget(dialog)
     assert dialog.grant_button is not None

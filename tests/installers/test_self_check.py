@@ -1,5 +1,4 @@
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,14 +22,18 @@ def test_from_source_every_required_check_passes(tmp_path: Path) -> None:
     assert lines[0].endswith("(source)")
     assert any(line.startswith("ok   ") and "package data files readable" in line for line in lines)
     assert "ok   profile: built-in default; logo: none" in lines
+    assert any(line.startswith("note capture helper: ") for line in lines)  # where, and who
     assert shot.read_bytes().startswith(b"\x89PNG")
 
 
-def test_file_capabilities_are_read_from_the_file(tmp_path: Path) -> None:
-    plain = tmp_path / "plain"
-    plain.write_bytes(b"")
-    assert self_check.file_capabilities(plain) == 0
-    if os.geteuid() != 0 or shutil.which("setcap") is None:
-        pytest.skip("setting a file capability needs root and setcap")
-    subprocess.run(["setcap", "cap_net_raw=ep", str(plain)], check=True)
-    assert self_check.file_capabilities(plain) == 1 << self_check.CAP_NET_RAW
+def test_the_helper_line_says_where_and_who(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WIRESLEUTH_CAPTURE_HELPER", str(tmp_path / "missing"))
+    assert self_check.helper_line() == "capture helper: not installed"
+    helper = tmp_path / "wiresleuth-capture"
+    helper.write_bytes(b"")
+    helper.chmod(0o644)  # nobody may execute it, root neither
+    monkeypatch.setenv("WIRESLEUTH_CAPTURE_HELPER", str(helper))
+    assert self_check.helper_line() == (
+        f"capture helper: {helper} (no capture capability); "
+        "this user may not start it (not in the 'wiresleuth' group)"
+    )

@@ -53,7 +53,9 @@ def check_capture(bundle_path: Path, capture: bool, tmp_path: Path) -> None:
     """Wireshark's own reader opens the capture, and every cited packet carries a comment."""
     bundle = read_bundle(bundle_path)
     assert bundle.has_capture is capture
-    if not capture:
+    if not capture:  # nobody: refused by the helper's group, or the helper has no right
+        reason = bundle.capture.reason or ""
+        assert "group may" in reason or "holds no capture right here" in reason, reason
         return
     pcapng = bundle.extract_capture(tmp_path / "capture.pcapng")
     shown = subprocess.run(

@@ -1,5 +1,10 @@
 """Live capture handles on libpcap, through the ctypes binding that scapy ships.
 
+Used in the program's own process on Windows and macOS, where the operating system is the
+capture gate (Npcap's install options, read access to ``/dev/bpf*``), and on every platform
+to compile filters without a device (``check_filter``). On Linux live capture runs in the
+``wiresleuth-capture`` helper instead (``helper_capture``): the program holds no rights.
+
 We talk to libpcap directly (not through scapy's sniffers) for three reasons: errors
 (no rights, bad filter, no such device) surface synchronously when the handle is opened,
 immediate mode delivers every packet without a buffering delay, and the ``any`` device
@@ -9,10 +14,10 @@ sees each loopback packet once (scapy's native Linux socket sees it twice).
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from wiresleuth.capture.frame import Frame
 from wiresleuth.errors import CaptureUnavailable
 
 SNAPLEN = 262144
@@ -26,22 +31,6 @@ _PCAP_ERROR_PERM_DENIED = -8
 _PCAP_ERROR_PROMISC_PERM_DENIED = -11
 _PCAP_ERROR_NO_SUCH_DEVICE = -5
 _PCAP_ERROR_IFACE_NOT_UP = -9
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Frame:
-    """One captured link-layer frame, kept as raw bytes until someone decodes it."""
-
-    data: bytes
-    """The captured bytes (at most the snap length)."""
-    time: float
-    """Capture timestamp, epoch seconds."""
-    linktype: int
-    """libpcap DLT/LINKTYPE of the handle that captured it."""
-    wirelen: int
-    """Length on the wire (may exceed ``len(data)``)."""
-    ifname: str
-    """The capture device name (``any`` on Linux when capturing everywhere)."""
 
 
 class PermissionDenied(CaptureUnavailable):

@@ -1,38 +1,27 @@
 """A live capture of this program's own flows while a run's probes execute.
 
-The session opens its libpcap handles in ``start()`` (so a missing right or a bad filter
-fails there, in the caller's thread, with a plain message) and reads them in a thread of
-its own until ``stop()``, which drains what the kernel still holds and always returns in
-bounded time.
+The session owns what was captured (frames, limits, numbering, the pcapng file); a backend
+does the capturing. On Linux that is the ``wiresleuth-capture`` helper process, the only
+thing that holds the right to capture (the program itself never does, and never needs to
+run as root); on Windows and macOS it is libpcap inside this process, where Npcap or the
+``/dev/bpf*`` permissions are the operating system's gate. Either way ``start()`` fails in
+the caller's thread with a plain reason, and ``stop()`` returns in bounded time after
+taking what had already arrived.
 """
 
 from __future__ import annotations
 
-import select
 import sys
 import threading
-import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from wiresleuth.capture.backend import CaptureBackend
 from wiresleuth.capture.decode import decode_frame
-from wiresleuth.capture.libpcap import (
-    Frame,
-    InvalidFilter,
-    LiveHandle,
-    PermissionDenied,
-    list_devices,
-)
+from wiresleuth.capture.frame import Frame
+from wiresleuth.capture.helper_path import GROUP, OPT_OUT, HelperFacts, helper_facts
 from wiresleuth.errors import CaptureUnavailable
 from wiresleuth.model.packet import PacketRecord
-
-_BATCH = 512
-"""Frames read from one handle before looking at the others (fairness, not a limit)."""
-_POLL_SECONDS = 0.05
-"""Longest idle wait between reads; bounds how long stop() waits for the thread."""
-_DRAIN_SECONDS = 1.0
-"""How long stop() keeps reading what arrived before it was called."""
-_JOIN_SECONDS = 3.0
 
 
 def how_to_enable() -> str:
@@ -40,55 +29,109 @@ def how_to_enable() -> str:
     if sys.platform.startswith("win"):
         return (
             "Install Npcap (https://npcap.com), the packet capture driver Wireshark also uses, "
-            "then start WireSleuth again. If Npcap was installed with 'Restrict Npcap driver's "
-            "access to Administrators only', run WireSleuth as administrator."
+            "then start WireSleuth again. If Npcap was installed for administrators only "
+            "('Restrict Npcap driver's access to Administrators only'), ask your administrator "
+            "to reinstall it without that option. WireSleuth itself never needs to run as "
+            "administrator."
         )
     if sys.platform == "darwin":
         return (
             "Packet capture needs read access to the /dev/bpf* devices. Install Wireshark's "
-            "'ChmodBPF' helper (it gives the access_bpf group that access and adds you to it), "
-            "log out and in again, or run WireSleuth with sudo."
+            "'ChmodBPF' helper (it gives the access_bpf group that access) and ask your "
+            "administrator to add you to the access_bpf group, then log out and in again. "
+            "WireSleuth itself never needs to run with sudo."
         )
-    program = Path(sys.executable).resolve()
-    frozen = bool(getattr(sys, "frozen", False))
-    what = "the installed program" if frozen else "the Python interpreter it runs on"
+    return linux_advice(helper_facts(), opted_out=OPT_OUT.exists())
+
+
+def linux_advice(facts: HelperFacts, *, opted_out: bool) -> str:
+    """The Linux route in words: the capture helper, its group, and who can change that."""
+    never_root = "WireSleuth itself never needs to run as root."
+    if opted_out:
+        return (
+            f"Your administrator has switched packet capture off on this computer ({OPT_OUT}). "
+            "The checks still run without it. " + never_root
+        )
+    if facts.path is None:
+        return (
+            "The capture helper (wiresleuth-capture) is not installed. Reinstall the WireSleuth "
+            "package; in a source checkout, run scripts/setup (it builds the helper; it needs "
+            "gcc and libpcap-dev), then sudo scripts/grant-capture. " + never_root
+        )
+    if facts.listed_in_group and not facts.executable:
+        return (
+            f"You are in the '{GROUP}' group, but this session started before you were added: "
+            "log out and in again. " + never_root
+        )
+    helper = f"Packets are captured by a small helper program, {facts.path}"
+    if not facts.packaged:
+        return (
+            f"{helper}, which must be set up once in a source checkout: run sudo "
+            "scripts/grant-capture in the WireSleuth folder (it gives the helper its one right, "
+            f"lets the '{GROUP}' group start it and adds you), then log out and in again. "
+            + never_root
+        )
+    if facts.executable and not facts.capture_right:
+        return (
+            f"{helper}, which has lost its capture right: ask your administrator to run sudo "
+            "dpkg-reconfigure wiresleuth, which grants it again. " + never_root
+        )
     return (
-        "Packet capture needs the CAP_NET_RAW capability (not promiscuous mode, so nothing "
-        "more). The Debian package grants it at install time; otherwise run WireSleuth as root "
-        f"(sudo), or grant it to {what}: sudo setcap cap_net_raw=ep {program}"
+        f"{helper}, which only root and members of the '{GROUP}' group may start. Ask your "
+        f"administrator to add you (sudo gpasswd -a {facts.user or 'USER'} {GROUP}), then log "
+        "out and in again. " + never_root
     )
 
 
-def _close_all(handles: list[LiveHandle]) -> None:
-    for handle in handles:
-        handle.close()
+def _backend(bpf_filter: str, iface: str | None, max_seconds: int | None) -> CaptureBackend:
+    """The helper process on Linux, libpcap in this process elsewhere."""
+    if sys.platform.startswith("linux"):
+        from wiresleuth.capture.helper_capture import DEFAULT_MAX_SECONDS, HelperCapture
+        from wiresleuth.capture.helper_path import candidates, find_helper
+
+        helper = find_helper()
+        if helper is None:
+            looked = ", ".join(str(path) for path in candidates())
+            raise CaptureUnavailable(
+                f"the capture helper wiresleuth-capture is not installed (looked for {looked})"
+            )
+        return HelperCapture(
+            helper, bpf_filter, iface, max_seconds=max_seconds or DEFAULT_MAX_SECONDS
+        )
+    from wiresleuth.capture.inprocess import InProcessCapture
+
+    return InProcessCapture(bpf_filter, iface)
 
 
 class CaptureSession:
     """Captures packets matching a BPF filter on one interface or on all of them."""
 
     def __init__(
-        self, bpf_filter: str, iface: str | None = None, *, max_packets: int = 200_000
+        self,
+        bpf_filter: str,
+        iface: str | None = None,
+        *,
+        max_packets: int = 200_000,
+        max_seconds: int | None = None,
+        backend: CaptureBackend | None = None,
     ) -> None:
         self.bpf_filter = bpf_filter
         self.iface = iface
         self.max_packets = max_packets
-        self._handles: list[LiveHandle] = []
+        self.max_seconds = max_seconds
+        self._given_backend = backend
+        self._backend: CaptureBackend | None = None
         self._frames: list[Frame] = []
         self._lock = threading.Lock()
-        self._running = threading.Event()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._started = False
         self._stopped = False
         self._dropped = 0
-        self._kernel_drops = 0
-        self._error: str | None = None
         self._records: list[PacketRecord] | None = None
 
     @property
     def interfaces(self) -> tuple[str, ...]:
         """The devices captured on (``any`` on Linux when capturing everywhere)."""
-        return tuple(handle.device for handle in self._handles)
+        return self._backend.devices if self._backend is not None else ()
 
     @property
     def packet_count(self) -> int:
@@ -99,10 +142,12 @@ class CaptureSession:
     @property
     def problem(self) -> str | None:
         """Why the capture is incomplete (ended early, packets over the limit), if it is."""
-        notes = [self._error] if self._error else []
-        if self._kernel_drops:
+        backend = self._backend
+        notes = [backend.error] if backend is not None and backend.error else []
+        drops = backend.kernel_drops if backend is not None else 0
+        if drops:
             notes.append(
-                f"the capture missed {self._kernel_drops} packets (its buffer overflowed): "
+                f"the capture missed {drops} packets (its buffer overflowed): "
                 "gaps in the capture may be ours, not the network's"
             )
         if self._dropped:
@@ -111,109 +156,34 @@ class CaptureSession:
             )
         return "; ".join(notes) or None
 
-    def _devices(self) -> list[str]:
-        if self.iface is not None:
-            return [self.iface]
-        if sys.platform.startswith("linux"):
-            return ["any"]
-        devices = list_devices()
-        if not devices:
-            raise CaptureUnavailable("no network interface is available for capture")
-        return devices
-
-    def _open_handles(self) -> list[LiveHandle]:
-        devices = self._devices()
-        handles: list[LiveHandle] = []
-        first_error: CaptureUnavailable | None = None
-        for device in devices:
-            try:
-                handles.append(LiveHandle.open(device, self.bpf_filter))
-            except (PermissionDenied, InvalidFilter):
-                _close_all(handles)  # the same answer on every device: say it once
-                raise
-            except CaptureUnavailable as exc:
-                if len(devices) == 1:
-                    raise
-                first_error = first_error or exc  # one interface of many may be down
-        if not handles:
-            assert first_error is not None
-            raise first_error
-        return handles
+    def _keep(self, frames: list[Frame]) -> None:
+        with self._lock:
+            room = max(self.max_packets - len(self._frames), 0)
+            self._frames.extend(frames[:room])
+            self._dropped += max(len(frames) - room, 0)
 
     def start(self, timeout: float = 2.0) -> None:
         """Start capturing; raise CaptureUnavailable (saying why) unless capture really runs."""
-        if self._thread is not None:
+        if self._started:
             raise CaptureUnavailable("this capture session was already started")
-        self._handles = self._open_handles()
-        self._thread = threading.Thread(target=self._run, name="wiresleuth-capture", daemon=True)
-        self._thread.start()
-        if not self._running.wait(timeout) or not self._thread.is_alive():
-            self._stopping.set()
-            self._thread.join(_JOIN_SECONDS)
-            reason = self._error or f"the capture thread did not start within {timeout:g} s"
-            self._close_handles()
-            raise CaptureUnavailable(f"packet capture did not start: {reason}")
-
-    def _run(self) -> None:
-        try:
-            self._running.set()
-            drain_until: float | None = None
-            while True:
-                got = self._read_once()
-                if self._stopping.is_set():
-                    drain_until = drain_until or time.monotonic() + _DRAIN_SECONDS
-                    if not got or time.monotonic() > drain_until:
-                        break
-                elif not got:
-                    self._wait_readable()
-        except CaptureUnavailable as exc:
-            self._error = str(exc)
-        except Exception as exc:  # libpcap through ctypes: report, never kill the program
-            self._error = f"capture stopped unexpectedly: {type(exc).__name__}: {exc}"
-
-    def _read_once(self) -> bool:
-        got = False
-        for handle in self._handles:
-            frames = handle.read_available(_BATCH)
-            if not frames:
-                continue
-            got = True
-            with self._lock:
-                room = max(self.max_packets - len(self._frames), 0)
-                self._frames.extend(frames[:room])
-                self._dropped += max(len(frames) - room, 0)
-        return got
-
-    def _wait_readable(self) -> None:
-        fds = [handle.fileno() for handle in self._handles]
-        if fds and all(fd >= 0 for fd in fds):
-            select.select(fds, [], [], _POLL_SECONDS)
-        else:
-            self._stopping.wait(_POLL_SECONDS / 5)
+        self._started = True
+        backend = self._given_backend or _backend(self.bpf_filter, self.iface, self.max_seconds)
+        backend.start(self._keep, timeout)
+        self._backend = backend
 
     def stop(self) -> None:
-        """Stop capturing after draining what already arrived; safe to call twice."""
-        if self._stopped or self._thread is None:
+        """Stop capturing after taking what already arrived; safe to call twice."""
+        if self._stopped or self._backend is None:
             self._stopped = True
             return
         self._stopped = True
-        self._stopping.set()
-        self._thread.join(_DRAIN_SECONDS + _JOIN_SECONDS)
-        if self._thread.is_alive():
-            self._error = self._error or "the capture thread did not stop in time"
-            return  # leave the handles to the daemon thread rather than free them under it
-        self._close_handles()
-
-    def _close_handles(self) -> None:
-        for handle in self._handles:
-            self._kernel_drops += handle.dropped()
-            handle.close()
+        self._backend.stop()
 
     def frames(self) -> list[Frame]:
         """Captured frames in capture order (merged by time when several devices were used)."""
         with self._lock:
             frames = list(self._frames)
-        if len(self._handles) > 1:
+        if len(self.interfaces) > 1:
             frames.sort(key=lambda frame: frame.time)
         return frames
 
@@ -243,9 +213,8 @@ class CaptureSession:
         from scapy.utils import PcapNgWriter
 
         writer = PcapNgWriter(str(path))
-        writer.linktype = (
-            frames[0].linktype if frames else (self._handles[0].linktype if self._handles else 1)
-        )
+        linktype = self._backend.linktype if self._backend is not None else None
+        writer.linktype = frames[0].linktype if frames else (1 if linktype is None else linktype)
         with writer:
             for number, frame in enumerate(frames, start=1):
                 packet = conf.raw_layer(frame.data)

@@ -1,8 +1,12 @@
 """Can this program capture its own packets here, and if not, what is lost and how to allow it.
 
 Checked before a run so the window can say so up front, without opening a capture (that is
-the engine's job, and the run reports the real outcome). The window itself never runs as
-root: the route offered elevates only the step that grants capture rights.
+the engine's job, and the run reports the real outcome). The window never runs as root and
+never holds a capability. On Linux packets are captured by the ``wiresleuth-capture`` helper,
+which root and members of the ``wiresleuth`` group may start: allowing capture means joining
+that group, which only an administrator can do; the route offered runs exactly that one
+command through pkexec (a password prompt from the system), and the change takes effect at
+the user's next login.
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-OPT_OUT = Path("/etc/wiresleuth/no-capture-rights")
-"""An administrator's choice (docs/helpdesk-guide.md): capture for root only, no grant offered."""
-CAP_NET_RAW = 13
-"""Linux capability bit that lets a program open packet sockets (libpcap's ``any`` device)."""
+from wiresleuth.capture.helper_path import GROUP, OPT_OUT, HelperFacts, helper_facts
+
+GRANT_SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "grant-capture"
+"""A source checkout's equivalent of the package's postinst (run as root)."""
 
 LOST = (
     "Without capture the checks still run and most problems are still found, but the "
@@ -34,11 +38,13 @@ class CaptureRights:
     """Whether capture looks possible, and the platform's route when it is not."""
 
     available: bool
-    """True when the program appears to hold the right to capture."""
+    """True when this user's runs appear able to capture."""
     reason: str = ""
     """Why not, in words (empty when available)."""
+    how: str = ""
+    """What to do about it, in words (empty: the platform's general advice applies)."""
     command: tuple[str, ...] = ()
-    """The exact command that grants the right (empty where there is no such command)."""
+    """The exact command an administrator runs to allow it (empty where there is none)."""
     elevator: str | None = None
     """Path of the tool that can run ``command`` with a password prompt (Linux: pkexec)."""
 
@@ -48,46 +54,78 @@ class CaptureRights:
         return shlex.join(self.command)
 
 
-def _linux_capabilities(status: str) -> int:
-    for line in status.splitlines():
-        if line.startswith("CapEff:"):
-            return int(line.split()[1], 16)
-    return 0
-
-
 def linux_rights(
-    status: str, euid: int, executable: Path, pkexec: str | None, *, opted_out: bool = False
+    facts: HelperFacts,
+    euid: int,
+    pkexec: str | None,
+    *,
+    opted_out: bool = False,
+    grant_script: Path = GRANT_SCRIPT,
 ) -> CaptureRights:
-    """Rights from ``/proc/self/status`` text: root or CAP_NET_RAW in the effective set.
+    """Rights from the capture helper's facts: root, or a group member with a granted helper.
 
-    The route is the one the Linux package takes at install time (``setcap cap_net_raw=ep``
-    on the program; CAP_NET_RAW alone suffices), unless the administrator opted out of it.
+    The command offered adds this user to the group (installed package) or runs the source
+    checkout's ``scripts/grant-capture``; never a capability on the program or interpreter.
     """
-    if euid == 0 or _linux_capabilities(status) >> CAP_NET_RAW & 1:
+    after = " Log out and in again afterwards; WireSleuth itself keeps running as you."
+    if facts.path is None:
+        return CaptureRights(
+            available=False,
+            reason="the capture helper (wiresleuth-capture) is not installed",
+            how="Reinstall WireSleuth; in a source checkout run scripts/setup, which builds it.",
+        )
+    if euid == 0:
         return CaptureRights(available=True)
-    reason = "this program does not hold the CAP_NET_RAW capability that packet capture needs"
     if opted_out:
         return CaptureRights(
             available=False,
-            reason=f"{reason}: your administrator allows capture for root only ({OPT_OUT})",
+            reason=f"your administrator allows capture for root only ({OPT_OUT})",
         )
-    command = ("pkexec", "setcap", "cap_net_raw=ep", str(executable))
-    return CaptureRights(available=False, reason=reason, command=command, elevator=pkexec)
+    if facts.listed_in_group and not facts.executable:
+        return CaptureRights(
+            available=False,
+            reason=f"you were added to the '{GROUP}' group after this session started",
+            how="Log out and in again: group membership takes effect at login.",
+        )
+    if not facts.executable:
+        reason = f"only members of the '{GROUP}' group may capture packets, and you are not one"
+    elif not facts.capture_right:
+        reason = f"the capture helper {facts.path} holds no capture right"
+    else:
+        return CaptureRights(available=True)
+    if facts.packaged:
+        command: tuple[str, ...] = ("pkexec", "gpasswd", "-a", facts.user, GROUP)
+        how = (
+            f"An administrator can add you to the '{GROUP}' group, which may start WireSleuth's "
+            "small capture helper (the only part of WireSleuth that can capture)." + after
+        )
+        if facts.executable:  # in the group, but the helper lost its capability
+            command = ()
+            how = (
+                "Ask your administrator to run sudo dpkg-reconfigure wiresleuth, which grants "
+                "it again."
+            )
+    else:
+        command = ("pkexec", str(grant_script))
+        how = (
+            "An administrator can run scripts/grant-capture from this source checkout: it "
+            f"gives the capture helper its one right, lets the '{GROUP}' group start it and "
+            "adds you to that group." + after
+        )
+    return CaptureRights(
+        available=False,
+        reason=reason,
+        how=how,
+        command=command,
+        elevator=pkexec if command else None,
+    )
 
 
 def check_capture_rights() -> CaptureRights:
-    """The rights of this process on this operating system."""
+    """The rights of this user on this operating system."""
     if sys.platform.startswith("linux"):
-        try:
-            status = Path("/proc/self/status").read_text(encoding="ascii", errors="replace")
-        except OSError:
-            status = ""
         return linux_rights(
-            status,
-            os.geteuid(),
-            Path(sys.executable).resolve(),
-            shutil.which("pkexec"),
-            opted_out=OPT_OUT.exists(),
+            helper_facts(), os.geteuid(), shutil.which("pkexec"), opted_out=OPT_OUT.exists()
         )
     if sys.platform.startswith("win"):
         root = Path(os.environ.get("SYSTEMROOT", r"C:\Windows"))

@@ -1,9 +1,10 @@
 """Capture rights: what a run without capture loses, and the platform's route to allow it.
 
-Linux: the exact ``pkexec setcap ...`` command that grants the capture capabilities to this
-program's executable, copyable, and run from here through pkexec when pkexec is installed
-(a password prompt from the system; only that one command is elevated, the window itself
-keeps running as the user). Windows: install Npcap. macOS: the BPF permission (ChmodBPF).
+Linux: the exact command an administrator runs (add this user to the ``wiresleuth`` group,
+which may start the capture helper; in a source checkout, ``scripts/grant-capture``),
+copyable, and run from here through pkexec when pkexec is installed (a password prompt from
+the system; only that one command is elevated, the window keeps running as the user and
+never holds a capability). Windows: install Npcap. macOS: the BPF permission (ChmodBPF).
 """
 
 from __future__ import annotations
@@ -41,20 +42,12 @@ class QtCaptureDialog(QDialog):
         layout.addWidget(lost)
         self.command: QLineEdit | None = None
         self.grant_button: QPushButton | None = None
-        if not rights.command:  # Windows (Npcap), macOS (BPF), or an administrator's choice
-            how = QLabel(self.tr("How to allow it: {0}").format(how_to_allow()))
+        if not rights.command:  # Windows (Npcap), macOS (BPF), or nothing a click can do
+            how = QLabel(self.tr("How to allow it: {0}").format(rights.how or how_to_allow()))
             how.setWordWrap(True)
             layout.addWidget(how)
         else:
-            note = QLabel(
-                self.tr(
-                    "How to allow it: give {0} the one capability capture needs, as the "
-                    "WireSleuth package does when it is installed. Only this command runs with "
-                    "administrator rights; WireSleuth itself keeps running as you. If {0} is "
-                    "a Python interpreter, every program run with it gets the capability too. "
-                    "Start WireSleuth again afterwards."
-                ).format(rights.command[-1])
-            )
+            note = QLabel(self.tr("How to allow it: {0}").format(rights.how))
             note.setWordWrap(True)
             layout.addWidget(note)
             row = QHBoxLayout()
@@ -68,14 +61,17 @@ class QtCaptureDialog(QDialog):
             row.addWidget(copy)
             layout.addLayout(row)
             if rights.elevator:
-                self.grant_button = QPushButton(self.tr("&Allow capture (asks for a password)…"))
+                self.grant_button = QPushButton(
+                    self.tr("&Allow capture (asks for an administrator's password)…")
+                )
                 self.grant_button.setAccessibleName(self.tr("Allow capture with pkexec"))
                 self.grant_button.clicked.connect(self.grant)
                 layout.addWidget(self.grant_button)
             else:
                 missing = QLabel(
                     self.tr(
-                        "pkexec is not installed here: run the command in a terminal with sudo instead of pkexec."
+                        "pkexec is not installed here: an administrator can run the command "
+                        "in a terminal, with sudo in place of pkexec."
                     )
                 )
                 missing.setWordWrap(True)
@@ -108,7 +104,12 @@ class QtCaptureDialog(QDialog):
     def _granted(self, code: int, _status: object) -> None:
         process, self._process = self._process, None
         if code == 0:
-            self.status.setText(self.tr("Capture is allowed. Start WireSleuth again to use it."))
+            self.status.setText(
+                self.tr(
+                    "Capture is allowed. Log out and in again, then start WireSleuth: "
+                    "capture works from then on."
+                )
+            )
             return
         said = (
             bytes(process.readAllStandardError().data()).decode(errors="replace").strip()

@@ -184,7 +184,7 @@ class QtStartPage(QWidget):
             return
         self._banner_text.setText(
             self.tr(
-                "Packet capture is not allowed for this program ({0}). The checks still run, "
+                "Packet capture is not allowed here ({0}). The checks still run, "
                 "but some evidence will be missing."
             ).format(rights.reason)
         )

@@ -1,8 +1,9 @@
 """Run the real program inside the ``client`` namespace, as root or as an unprivileged user.
 
-"Without capture rights" is user nobody (``setpriv``): no CAP_NET_RAW, so the program must
-fall back to what its sockets see. Its bundle goes to a directory that user can write and
-is moved to the requested path afterwards.
+"Without capture rights" is user nobody (``setpriv``, in no group): the capture helper
+refuses it (not in its group, or no capability on a helper scripts/setup just built), so
+the program must fall back to what its sockets see. Its bundle goes to a directory that
+user can write and is moved to the requested path afterwards.
 """
 
 from __future__ import annotations

@@ -91,9 +91,22 @@ def test_a_package_is_staged_and_built(tmp_path: Path) -> None:
 
 def test_the_maintainer_script_grants_only_cap_net_raw() -> None:
     script = (deb.DEBIAN_FILES / "postinst").read_text()
-    assert 'setcap cap_net_raw=ep "$PROGRAM"' in script
-    assert "cap_net_admin=" not in script and "PROGRAM=/usr/lib/wiresleuth/wiresleuth" in script
-    assert subprocess.run(["sh", "-n", str(deb.DEBIAN_FILES / "postinst")]).returncode == 0
+    # ... and only to the capture helper, which root and the wiresleuth group may start
+    assert "PROGRAM=/usr/lib/wiresleuth/wiresleuth\n" in script
+    assert "HELPER=/usr/lib/wiresleuth/wiresleuth-capture\n" in script
+    assert 'setcap -r "$PROGRAM"' in script  # what an older version granted is taken back
+    assert 'setcap cap_net_raw=ep "$HELPER"' in script
+    assert 'setcap cap_net_raw=ep "$PROGRAM"' not in script and "cap_net_admin=" not in script
+    assert 'groupadd --system "$GROUP"' in script and "GROUP=wiresleuth\n" in script
+    assert 'dpkg-statoverride --update --add root "$GROUP" 0750 "$HELPER"' in script
+    assert 'gpasswd -a "$user" "$GROUP"' in script and "SUDO_USER" in script
+    assert "PKEXEC_UID" in script and "log out and in again" in script
+    assert 'if [ -e "$OPT_OUT" ]; then\n        setcap -r "$HELPER"' in script
+    removal = (deb.DEBIAN_FILES / "postrm").read_text()
+    assert 'dpkg-statoverride --remove "$HELPER"' in removal
+    assert 'if [ -e "$STATE/created-group" ]' in removal and 'groupdel "$GROUP"' in removal
+    for name in deb.MAINTAINER_SCRIPTS:
+        assert subprocess.run(["sh", "-n", str(deb.DEBIAN_FILES / name)]).returncode == 0
 
 
 @pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="needs desktop-file-utils")
@@ -113,3 +126,43 @@ def test_the_mime_type_claims_wsbundle_files(tmp_path: Path) -> None:
     assert "60:application/x-wiresleuth-bundle:*.wsbundle" in (tmp_path / "globs2").read_text()
     assert "application/x-wiresleuth-bundle application/zip" in (tmp_path / "subclasses").read_text()
     assert "application/x-wiresleuth-bundle:wiresleuth" in (tmp_path / "icons").read_text()
+
+
+def fake_helper(folder: Path) -> Path:
+    helper = folder / "wiresleuth-capture"
+    helper.write_bytes(b"\x7fELF a compiled helper")
+    helper.chmod(0o755)  # as the compiler leaves it
+    return helper
+
+
+@pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="needs dpkg-deb")
+def test_the_capture_helper_ships_root_only_until_configured(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    deb.stage_tree(fake_app(tmp_path / "app"), root, fake_helper(tmp_path))
+    helper = root / "usr/lib/wiresleuth/wiresleuth-capture"
+    assert helper.read_bytes() == b"\x7fELF a compiled helper"
+    assert helper.stat().st_mode & 0o7777 == 0o750  # the postinst's override adds the group
+    fields = deb.ControlFields(
+        version="1.0", architecture="all", depends=("libc6",),
+        installed_kib=deb.installed_kib(root), maintainer="D <d@x.test>",
+    )  # fmt: skip
+    deb.write_control(root, fields)
+    assert "  usr/lib/wiresleuth/wiresleuth-capture\n" in (root / "DEBIAN/md5sums").read_text()
+    for script in ("postinst", "postrm"):
+        assert (root / "DEBIAN" / script).stat().st_mode & 0o777 == 0o755
+    built = deb.dpkg_deb(root, tmp_path / "t.deb", compression="gzip", level=1)
+    listing = subprocess.run(["dpkg-deb", "-c", str(built)], capture_output=True, text=True).stdout
+    line = next(x for x in listing.splitlines() if x.endswith("./usr/lib/wiresleuth/wiresleuth-capture"))
+    assert line.startswith("-rwxr-x--- root/root ")
+
+
+def test_the_helper_is_compiled_for_the_package(tmp_path: Path) -> None:
+    if shutil.which("gcc") is None or not Path("/usr/include/pcap/pcap.h").is_file():
+        pytest.skip("compiling the capture helper needs gcc and libpcap-dev: run scripts/setup")
+    root = tmp_path / "root"
+    deb.stage_tree(fake_app(tmp_path / "app"), root)  # no helper given: compiled from source
+    built = root / "usr/lib/wiresleuth/wiresleuth-capture"
+    assert built.stat().st_mode & 0o7777 == 0o750
+    dynamic = subprocess.run(["readelf", "-d", str(built)], capture_output=True, text=True).stdout
+    assert "Shared library: [libpcap.so.0.8]" in dynamic
+    assert "BIND_NOW" in dynamic or "FLAGS_1" in dynamic  # -z now: no lazy binding

@@ -1,0 +1,298 @@
+"""Capture through the ``wiresleuth-capture`` helper process (Linux).
+
+On Linux the program holds no capability: the helper (``desktop/capture-helper``, installed
+for root and the ``wiresleuth`` group) opens the capture with its own right, drops every
+capability, and streams classic pcap on its standard output. Its standard input is a pipe
+this side holds open: closing it (``stop()``, or this process dying) makes the helper drain
+what the kernel holds and exit, so it never outlives the run.
+
+``start()`` keeps the in-process contract: it returns once the helper has written its pcap
+header (capture open, filter set, rights dropped), or raises CaptureUnavailable with a plain
+reason (helper missing, this user not allowed to start it, no capture right, bad filter, no
+such device). ``stop()`` is bounded: it waits for the helper's end of stream, then
+terminates and finally kills it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import select
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import IO
+
+from wiresleuth.capture.backend import Deliver
+from wiresleuth.capture.helper_path import GROUP
+from wiresleuth.capture.libpcap import InvalidFilter, PermissionDenied
+from wiresleuth.capture.pcap_stream import PcapStream, StreamDamaged
+from wiresleuth.errors import CaptureUnavailable
+
+DEFAULT_MAX_SECONDS = 6 * 3600
+"""The helper's own time limit: far beyond any run's budget, a backstop should stop() never come."""
+EXIT_USAGE, EXIT_PERMISSION, EXIT_NO_DEVICE, EXIT_BAD_FILTER = 2, 3, 4, 5
+"""The helper's exit codes (documented in wiresleuth-capture.c)."""
+
+_DRAIN_SECONDS = 1.0
+"""How long stop() gives the helper to hand over what the kernel still holds."""
+_JOIN_SECONDS = 3.0
+_TERM_SECONDS = 1.0
+"""How long a helper that was sent SIGTERM gets before SIGKILL."""
+_READ_BYTES = 1 << 16
+_STDERR_LIMIT = 1 << 16
+_PREFIX = "wiresleuth-capture: "
+_FIELD = re.compile(r"(\w+)=(\S+)")
+
+
+class NotAllowed(PermissionDenied):
+    """This user may not start the helper (not root, not in its group)."""
+
+
+class HelperCapture:
+    """One helper process capturing on one device (``any``: every interface)."""
+
+    def __init__(
+        self,
+        helper: Path,
+        bpf_filter: str,
+        iface: str | None = None,
+        *,
+        max_seconds: int = DEFAULT_MAX_SECONDS,
+    ) -> None:
+        self.helper = helper
+        self.bpf_filter = bpf_filter
+        self.device = iface or "any"
+        self.max_seconds = max_seconds
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._stream = PcapStream(self.device)
+        self._thread: threading.Thread | None = None
+        self._stopped = False
+        self._error: str | None = None
+        self._kernel_drops = 0
+
+    @property
+    def devices(self) -> tuple[str, ...]:
+        return (self.device,) if self._stream.header_seen else ()
+
+    @property
+    def linktype(self) -> int | None:
+        return self._stream.linktype
+
+    @property
+    def error(self) -> str | None:
+        return self._error
+
+    @property
+    def kernel_drops(self) -> int:
+        return self._kernel_drops
+
+    @property
+    def pid(self) -> int | None:
+        """The helper's process id while it runs (tests look at its capabilities)."""
+        return self._proc.pid if self._proc is not None else None
+
+    def argv(self) -> list[str]:
+        """The helper's command line: its only input."""
+        return [
+            str(self.helper), "-i", self.device, "-t", str(self.max_seconds),
+            "-f", self.bpf_filter,
+        ]  # fmt: skip
+
+    def start(self, deliver: Deliver, timeout: float) -> None:
+        """Start the helper; return once its capture is open, else raise saying why."""
+        try:
+            proc = subprocess.Popen(
+                self.argv(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={},  # the helper clears its environment anyway
+                close_fds=True,
+                start_new_session=True,  # a terminal's Ctrl-C is the program's to handle
+                bufsize=0,
+            )
+        except FileNotFoundError as exc:
+            raise CaptureUnavailable(
+                f"the capture helper {self.helper} is not installed"
+            ) from exc
+        except PermissionError as exc:
+            raise NotAllowed(
+                f"you may not start the capture helper {self.helper}: only root and members "
+                f"of the '{_group_of(self.helper)}' group may, and you are not in that group "
+                "(in this session)"
+            ) from exc
+        except OSError as exc:
+            raise CaptureUnavailable(
+                f"cannot start the capture helper {self.helper}: {exc}"
+            ) from exc
+        self._proc = proc
+        try:
+            self._await_header(proc, deliver, timeout)
+        except BaseException:
+            self._end(proc)
+            _release(proc)
+            raise
+        self._thread = threading.Thread(
+            target=self._read, args=(proc, deliver), name="wiresleuth-capture", daemon=True
+        )
+        self._thread.start()
+
+    def _await_header(
+        self, proc: subprocess.Popen[bytes], deliver: Deliver, timeout: float
+    ) -> None:
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        deadline = time.monotonic() + timeout
+        while not self._stream.header_seen:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise CaptureUnavailable(
+                    f"packet capture did not start: the capture helper did not open its "
+                    f"capture within {timeout:g} s"
+                )
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(fd, _READ_BYTES)
+            if not chunk:
+                self._wait(proc, _JOIN_SECONDS)
+                raise self._startup_error(proc.returncode, self._stderr_lines(proc))
+            frames = self._stream.feed(chunk)
+            if frames:
+                deliver(frames)
+
+    def _startup_error(self, code: int | None, lines: list[str]) -> CaptureUnavailable:
+        said = next((line[len("error: ") :] for line in lines if line.startswith("error: ")), "")
+        detail = said or (lines[-1] if lines else "it said nothing")
+        if code == EXIT_PERMISSION:
+            return PermissionDenied(
+                f"the capture helper {self.helper} holds no capture right here ({detail})"
+            )
+        if code == EXIT_BAD_FILTER:
+            return InvalidFilter(f"the capture filter is not valid ({detail}): {self.bpf_filter}")
+        if code == EXIT_NO_DEVICE:
+            return CaptureUnavailable(detail)
+        if code == EXIT_USAGE:
+            return CaptureUnavailable(f"the capture helper refused its arguments: {detail}")
+        if code is None:
+            return CaptureUnavailable("the capture helper did not end after closing its output")
+        if code < 0:
+            return CaptureUnavailable(f"the capture helper was killed by signal {-code}")
+        return CaptureUnavailable(f"the capture helper failed (exit {code}): {detail}")
+
+    def _read(self, proc: subprocess.Popen[bytes], deliver: Deliver) -> None:
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        try:
+            while chunk := os.read(fd, _READ_BYTES):
+                frames = self._stream.feed(chunk)
+                if frames:
+                    deliver(frames)
+            if self._stream.pending:
+                self._error = "the capture helper's output ended inside a packet"
+        except StreamDamaged as exc:
+            self._error = str(exc)
+            with contextlib.suppress(OSError):
+                proc.terminate()
+        except Exception as exc:  # report, never kill the program
+            self._error = f"reading the capture stopped unexpectedly: {type(exc).__name__}: {exc}"
+            with contextlib.suppress(OSError):
+                proc.terminate()
+
+    def stop(self) -> None:
+        """Close the helper's input, take what it still sends, and reap it; bounded."""
+        proc, thread = self._proc, self._thread
+        if self._stopped or proc is None or thread is None:
+            self._stopped = True
+            return
+        self._stopped = True
+        _close(proc.stdin)  # the helper drains the kernel's buffer and ends its stream
+        thread.join(_DRAIN_SECONDS + _JOIN_SECONDS)
+        forced = None
+        if thread.is_alive():
+            forced = "did not stop when asked and was terminated"
+        code = self._end(proc)
+        thread.join(_JOIN_SECONDS)  # the helper has ended: its stream is at its end
+        lines = self._stderr_lines(proc) if code is not None else []
+        if not thread.is_alive():
+            _release(proc)
+        self._note_end(code, lines, forced)
+
+    def _note_end(self, code: int | None, lines: list[str], forced: str | None) -> None:
+        report = next((line for line in reversed(lines) if line.startswith("stopped ")), None)
+        fields = dict(_FIELD.findall(report)) if report else {}
+        with contextlib.suppress(ValueError):
+            self._kernel_drops = int(fields.get("dropped", "0"))
+        reason = fields.get("reason")
+        said = next((line for line in lines if line.startswith("error: ")), None)
+        if forced is not None:
+            problem: str | None = f"the capture helper {forced}"
+        elif reason == "time-limit":
+            problem = f"the capture stopped at its time limit of {self.max_seconds} s"
+        elif report is None or reason not in ("input-closed", "signal"):
+            detail = said or report or f"exit {code}, no final report"
+            problem = f"the capture helper ended early ({detail})"
+        else:
+            problem = None
+        if problem and not self._error:
+            self._error = problem
+
+    def _end(self, proc: subprocess.Popen[bytes]) -> int | None:
+        """Reap the helper (terminate, then kill, when it lingers); its exit code or None."""
+        _close(proc.stdin)
+        code = self._wait(proc, _TERM_SECONDS)
+        if code is None:
+            with contextlib.suppress(OSError):
+                proc.terminate()
+            code = self._wait(proc, _TERM_SECONDS)
+        if code is None:
+            with contextlib.suppress(OSError):
+                proc.kill()
+            code = self._wait(proc, _JOIN_SECONDS)
+        return code
+
+    @staticmethod
+    def _wait(proc: subprocess.Popen[bytes], seconds: float) -> int | None:
+        try:
+            return proc.wait(seconds)
+        except subprocess.TimeoutExpired:
+            return None
+
+    @staticmethod
+    def _stderr_lines(proc: subprocess.Popen[bytes]) -> list[str]:
+        """The helper's status lines, without its name (read after it ended)."""
+        if proc.stderr is None or proc.stderr.closed:
+            return []
+        fd = proc.stderr.fileno()
+        data = b""
+        while len(data) < _STDERR_LIMIT and select.select([fd], [], [], 0.5)[0]:
+            chunk = os.read(fd, _STDERR_LIMIT)
+            if not chunk:
+                break
+            data += chunk
+        text = data.decode("utf-8", "replace")
+        return [line.removeprefix(_PREFIX).strip() for line in text.splitlines() if line.strip()]
+
+
+def _group_of(path: Path) -> str:
+    """The name of the group that owns ``path`` (the one allowed to start it)."""
+    import grp
+
+    try:
+        return grp.getgrgid(path.stat().st_gid).gr_name
+    except (OSError, KeyError):
+        return GROUP
+
+
+def _release(proc: subprocess.Popen[bytes]) -> None:
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        _close(stream)
+
+
+def _close(stream: IO[bytes] | None) -> None:
+    if stream is not None:
+        with contextlib.suppress(OSError):
+            stream.close()
