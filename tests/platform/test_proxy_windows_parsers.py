@@ -3,9 +3,11 @@ import pytest
 from tests.platform.proxy_samples_util import proxy_sample
 from wiresleuth.platform.proxy_windows_parsers import (
     connection_flags,
+    machine_wininet_source,
     parse_netsh_winhttp,
     parse_proxy_server,
     parse_reg_query,
+    per_machine,
     wininet_source,
 )
 from wiresleuth.platform.unavailable import FactUnavailable
@@ -82,3 +84,19 @@ def test_netsh_direct_access() -> None:
 def test_netsh_output_in_another_form_is_unavailable_not_guessed() -> None:
     with pytest.raises(FactUnavailable, match="not understood"):
         parse_netsh_winhttp("Der Befehl wurde nicht gefunden.\n")
+
+
+def test_policy_per_machine_puts_the_machine_settings_in_force() -> None:
+    # synthetic samples (see proxy_samples/SOURCES.md): no recorded output was found
+    policy = parse_reg_query(proxy_sample("windows_synthetic_reg_query_policy_per_machine.txt"))
+    assert per_machine(policy)
+    assert not per_machine({})  # absent: per-user, Windows' default
+    assert not per_machine({"ProxySettingsPerUser": ("REG_DWORD", "0x1")})
+    machine = parse_reg_query(
+        proxy_sample("windows_synthetic_reg_query_machine_internet_settings.txt")
+    )
+    source = machine_wininet_source(machine)
+    assert source.proxies == {"all": "proxy.corp.example:8080"}
+    assert source.bypass == ("<local>", "*.corp.example")
+    assert source.policy is not None and "ProxySettingsPerUser" in source.policy
+    assert source.origin.startswith("reg query HKLM")

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wiresleuth.analysis.flows import TcpFlow
+from wiresleuth.analysis.route_severity import direct_closed_severity
 from wiresleuth.analysis.tls_wizard_findings import INTERCEPT_RATIO, MIN_PATH_RTT
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.observations import ConnectObservation
@@ -313,19 +314,35 @@ class _Analysis:
         goes_direct = first is None or first.kind == "DIRECT"
         proxies = [x.proxy for x in ok]
         headers = proxy_headers(ok[0].answer)
+        severity = direct_closed_severity(first, proxies)
+        if severity is Severity.INFO:
+            assert first is not None
+            proxies = [str(first.proxy), *[p for p in proxies if p != first.proxy]]
+        title = (
+            f"Direct access to {t.target} is closed; your applications use the proxy, which works"
+            if severity is Severity.INFO
+            else f"{t.target} works only through the proxy"
+        )
         self.add(
             "path.works_only_via_proxy",
-            Severity.PROBLEM if goes_direct else Severity.WARNING,
-            f"{t.target} works only through the proxy",
+            severity,
+            title,
             (
-                f"{t.target} cannot be reached directly ({t.direct.error}), but through the proxy "
-                f"{proxies[0]} it works."
+                (
+                    f"Direct access to {t.target} is closed by policy; your applications use the "
+                    f"proxy {proxies[0]} (from {t.plan.detail or t.plan.source}), which works. A "
+                    "program that insists on a direct connection (some vendor clients do) will "
+                    "fail: configure it to use the system proxy, or ask for a direct exception."
+                )
+                if severity is Severity.INFO
+                else f"{t.target} cannot be reached directly ({t.direct.error}), but through the "
+                f"proxy {proxies[0]} it works."
                 + (
                     " This computer is set to go directly, so it fails: the proxy setting (or PAC "
                     "file) must send this site through the proxy."
                     if goes_direct
-                    else " Programs that use the proxy setting work; a program that insists on a "
-                    "direct connection will not: configure it to use the system proxy."
+                    else " The proxy this computer is set to use does not work for it; programs "
+                    "that use the working proxy or insist on a direct connection need configuring."
                 )
             ),
             (

@@ -35,7 +35,10 @@ class RoutePlan:
     routes: tuple[Route, ...]
     """In the order the client tries them (failover to the next when one cannot connect)."""
     source: str
-    """``pac``, ``profile``, ``environment``, ``no_proxy`` (bypassed) or ``none``."""
+    """Where the decision came from: a ``model.route.SOURCE_KINDS`` entry (``profile``,
+    ``os_policy``, ``os_settings``, ``environment``, ``pac``, ``default``) when the route
+    wizard decided; older bundles and the wizard's own fallback say ``pac``, ``profile``,
+    ``environment``, ``no_proxy`` (bypassed) or ``none``."""
     detail: str = ""
     """The raw decision (a PAC result, a variable's name and value without credentials)."""
 
