@@ -207,6 +207,8 @@ class _TargetAnalysis:
     def outcome(self) -> list[Finding]:
         d = self.default
         assert d is not None
+        if d.proxy is not None and d.outcome in ("connect_failed", "tunnel_failed"):
+            return []  # the route's proxy failed: the proxy-path wizard says how and why
         if d.outcome == "connect_failed":
             return [self.direct_blocked(d)]
         parsed = parse_tls(d.received_bytes)
@@ -229,6 +231,8 @@ class _TargetAnalysis:
         if d.outcome == "ok":
             public = self.obs.attempt("public-trust")
             if public is not None and public.outcome == "cert_error":
+                if d.proxy is not None:
+                    return [self.inspected_by_proxy(d, public)]
                 return [self.cert_intercepted(d, public)]
         return []
 
@@ -255,7 +259,7 @@ class _TargetAnalysis:
         data = d.received_bytes[offset:]
         text = data[:2048].decode("utf-8", "replace")
         flow = self.flow_of(d)
-        packet = _packet_at(flow, offset)
+        packet = _packet_at(flow, offset + d.tunnel_bytes)
         chunk_at = _time_of_byte(d, offset)
         after = (chunk_at - d.client_hello_at) if chunk_at and d.client_hello_at else None
         first_line = text.split("\r\n", 1)[0].split("\n", 1)[0][:120]
@@ -369,7 +373,7 @@ class _TargetAnalysis:
 
     def alert(self, d: TlsObservation, description: str | None, offset: int) -> Finding:
         flow = self.flow_of(d)
-        packet = _packet_at(flow, offset)
+        packet = _packet_at(flow, offset + d.tunnel_bytes)
         name = description or "unknown"
         ev = [
             Evidence(
@@ -553,6 +557,69 @@ class _TargetAnalysis:
                 )
             ],
             issuer=issuer,
+        )
+
+    def inspected_by_proxy(self, d: TlsObservation, public: TlsObservation) -> Finding:
+        """The route's proxy re-signs TLS: browsers (OS trust) work, certifi-based apps fail."""
+        cert = describe_certificate(d.peer_certificate) if d.peer_certificate else None
+        seen = cert.issuer if cert else "unknown"
+        direct = self.obs.attempt("direct-inspect")
+        real_cert = (
+            describe_certificate(direct.peer_certificate)
+            if direct is not None and direct.peer_certificate
+            else None
+        )
+        real = real_cert.issuer if real_cert else None
+        real_text = (
+            f"the real server's certificate, read directly, is issued by “{real}”"
+            if real
+            else "the real server's certificate could not be read directly"
+            + (f" ({direct.outcome}: {direct.error})" if direct is not None else "")
+        )
+        proxy = d.proxy
+        return self.finding(
+            "tls.inspected_by_proxy",
+            Severity.WARNING,
+            f"The proxy {proxy} inspects secure connections to {self.obs.target}",
+            (
+                f"Your applications reach {self.obs.target} through the proxy {proxy}, which "
+                f"opens the secure connection and re-signs it as “{seen}”. This computer trusts "
+                "that signer, so browsers work; programs that carry their own list of trusted "
+                "authorities do not: Python programs (requests, pip: certifi), Java, Node.js and "
+                "many Electron or vendor clients will reject the connection with a certificate "
+                "error. The helpdesk can exempt the site from inspection or add the "
+                "organisation's certificate to those programs."
+            ),
+            (
+                f"CONNECT {self.obs.target} via {proxy} ({d.tunnel_status}); the leaf presented "
+                f"through the tunnel (subject {cert.subject if cert else '?'}) is issued by "
+                f"“{seen}”; it verifies against the OS trust store (truststore) but not against "
+                f"the public bundle (certifi): {public.verify_error or public.error}. By "
+                f"comparison, {real_text}. An SSL-inspecting (ssl-bump) proxy; applications "
+                "using certifi, a JRE cacerts or Node's bundled CAs fail unless the inspection "
+                "CA is added or the destination is spliced (not bumped)."
+            ),
+            [
+                Evidence(
+                    text=(
+                        f"through {proxy}: issuer “{seen}”; OS store: ok; public bundle: "
+                        f"{public.verify_error or public.error}"
+                    ),
+                    packets=_server_hello_packet(self.flow_of(d)),
+                    addresses=(d.connect.address,),
+                    data={"issuer": seen},
+                ),
+                Evidence(
+                    text=f"direct: {real_text}",
+                    packets=_server_hello_packet(self.flow_of(direct)),
+                    addresses=(direct.connect.address,) if direct is not None else (),
+                    data={"issuer": real} if real else {},
+                ),
+            ],
+            proxy=proxy,
+            issuer=seen,
+            real_issuer=real,
+            failing_apps=["Python (certifi)", "Java", "Node.js", "Electron clients"],
         )
 
     # -- DSCP -----------------------------------------------------------------------------

@@ -92,6 +92,9 @@ class ProxyExchange:
     """Why credentials were not tried or could not be used (``no credentials typed``...)."""
     error: str | None = None
     """The socket error in words, if any."""
+    answer_bytes: int = 0
+    """Bytes the proxy sent on the connection that carries the tunnel, up to the tunnel's
+    opening (its answers): where the tunnelled stream starts in the capture."""
 
 
 @dataclass(frozen=True, kw_only=True)
