@@ -369,6 +369,7 @@ class _Analysis:
             proxies=proxies,
             route=first.label if first else "DIRECT",
             route_source=t.plan.source,
+            route_detail=t.plan.detail,
         )
 
     def direct_blocked(self, t: ProxyTargetObservation) -> None:

@@ -12,7 +12,7 @@ class ResolverCheck:
     server: str
     """The server's address."""
     answered: bool
-    """Whether any DNS answer came back (NOERROR, NXDOMAIN or SERVFAIL all count)."""
+    """Whether the server answered the question (NOERROR or NXDOMAIN)."""
     outcome: str
     """The answer's code, or ``timeout`` / an error code."""
     error: str | None = None

@@ -41,7 +41,9 @@ async def _resolver(server: str, timeout: float) -> ResolverCheck:
     from wiresleuth.probes.dns_lookup import dns_query
 
     answer = await dns_query(PROBE_NAME, timeout=timeout, nameservers=(server,))
-    answered = answer.rcode in ("NOERROR", "NXDOMAIN", "SERVFAIL", "REFUSED")
+    # dnspython reports "every server failed" (unreachable, refused) as SERVFAIL too: only
+    # an answer that names the record's fate proves the server answered
+    answered = answer.rcode in ("NOERROR", "NXDOMAIN")
     return ResolverCheck(
         server=server, answered=answered, outcome=answer.rcode, error=answer.error
     )
