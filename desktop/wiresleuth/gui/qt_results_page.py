@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from wiresleuth.gui.qt_findings_view import QtFindingsView
+from wiresleuth.gui.route_view import route_lines
 from wiresleuth.model.run import RunResult
 from wiresleuth.profile.model import Profile
 from wiresleuth.report.summary import capture_sentence, count_by_severity, headline
@@ -41,6 +42,12 @@ class QtResultsPage(QWidget):
         self._detail.setWordWrap(True)
         self._detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self._detail)
+        self._routes = QLabel()
+        self._routes.setWordWrap(True)
+        self._routes.setTextFormat(Qt.TextFormat.PlainText)
+        self._routes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._routes.setAccessibleName(self.tr("How each site was reached"))
+        layout.addWidget(self._routes)
         self.findings = QtFindingsView()
         layout.addWidget(self.findings, 1)
         self._helpdesk = QLabel()
@@ -80,6 +87,11 @@ class QtResultsPage(QWidget):
                 self.tr("These results cover only the checks that had finished.") + " " + detail
             )
         self._detail.setText(detail)
+        routes = route_lines(result.observations)
+        self._routes.setText(
+            "\n".join([self.tr("How each site was reached:"), *routes]) if routes else ""
+        )
+        self._routes.setVisible(bool(routes))
         self.findings.set_findings(result.findings)
         helpdesk = profile.helpdesk
         if helpdesk.name or helpdesk.contact:

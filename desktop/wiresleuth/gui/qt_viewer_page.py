@@ -32,6 +32,7 @@ from wiresleuth.gui.qt_mtu_plot import QtMtuPlot
 from wiresleuth.gui.qt_packet_table import QtPacketTable
 from wiresleuth.gui.qt_timeline import QtTimeline
 from wiresleuth.gui.qt_waterfall import QtWaterfall
+from wiresleuth.gui.route_view import route_lines
 from wiresleuth.gui.waterfall_model import request_waterfalls
 from wiresleuth.model.finding import Evidence, Finding
 from wiresleuth.report.summary import count_by_severity, headline
@@ -73,6 +74,7 @@ class QtViewerPage(QWidget):
         layout.addLayout(top)
         self._notes = QLabel()
         self._notes.setWordWrap(True)
+        self._notes.setTextFormat(Qt.TextFormat.PlainText)  # target names come from the file
         self._notes.setFrameShape(QFrame.Shape.StyledPanel)
         self._notes.setMargin(6)
         self._notes.setAccessibleName(self.tr("Notes about this file"))
@@ -153,6 +155,9 @@ class QtViewerPage(QWidget):
         lines = []
         lines.append(headline(count_by_severity(document.findings)))
         lines += list(document.notes)
+        routes = route_lines(document.observations)
+        if routes:
+            lines += [self.tr("Route of each site:"), *routes]
         self._notes.setText("\n".join(lines))
         self.findings.set_findings(document.findings)
         self.timeline.set_connections(
