@@ -330,7 +330,7 @@ class _Analysis:
             (
                 (
                     f"Direct access to {t.target} is closed by policy; your applications use the "
-                    f"proxy {proxies[0]} (from {t.plan.detail or t.plan.source}), which works. A "
+                    f"proxy {proxies[0]} (from {t.plan.origin or t.plan.source}), which works. A "
                     "program that insists on a direct connection (some vendor clients do) will "
                     "fail: configure it to use the system proxy, or ask for a direct exception."
                 )

@@ -41,6 +41,9 @@ class RoutePlan:
     ``environment``, ``no_proxy`` (bypassed) or ``none``."""
     detail: str = ""
     """The raw decision (a PAC result, a variable's name and value without credentials)."""
+    origin: str = ""
+    """The setting that decided, in words (``GNOME settings``, ``PAC from KDE settings
+    (URL)``), when the route wizard decided; empty otherwise."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -265,6 +265,7 @@ class ProxyPathWizard(Wizard):
                 routes=route.candidates,
                 source=route.source,
                 detail=f"{route.origin}: {route.detail}" if route.detail else route.origin,
+                origin=route.origin,
             )
         pac_result: str | None = None
         pac_url = given.profile.pac_url
