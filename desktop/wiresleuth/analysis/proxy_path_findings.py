@@ -590,7 +590,7 @@ class _Analysis:
         self.label(d.connect, f"direct HTTP to {t.target} with Host {d.host_header}")
         headers = proxy_headers(d.answer)
         flow = self.packets.flow(d.connect)
-        handshake = flow.handshake_rtt if flow and flow.handshake_rtt is not None else d.connect.rtt
+        handshake = flow.handshake_rtt if flow and flow.handshake_rtt is not None else d.connect.handshake_rtt
         path = d.path_rtt.rtt if d.path_rtt else None
         too_fast = (
             handshake is not None
@@ -770,7 +770,7 @@ class _Analysis:
         if r.connect.connected_at is None:
             return
         flow = self.packets.flow(r.connect)
-        handshake = flow.handshake_rtt if flow and flow.handshake_rtt is not None else r.connect.rtt
+        handshake = flow.handshake_rtt if flow and flow.handshake_rtt is not None else r.connect.handshake_rtt
         path = r.path_rtt.rtt if r.path_rtt else None
         answered = _status(r.answer) if r.answer else (r.error or "no answer")
         evidence = [

@@ -147,7 +147,7 @@ class _TargetAnalysis:
         hs = (
             flow.handshake_rtt
             if flow and flow.handshake_rtt is not None
-            else self.default.connect.rtt
+            else self.default.connect.handshake_rtt
         )
         if path is None or path.rtt is None or hs is None:
             return None

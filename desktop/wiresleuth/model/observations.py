@@ -45,11 +45,22 @@ class ConnectObservation:
     """TCP_MAXSEG requested before connecting (None: system default)."""
     error: str | None = None
     """``timeout``, ``refused``, ``unreachable`` or another error, in words."""
+    kernel_rtt: float | None = None
+    """The kernel's own SYN to SYN-ACK time (Linux TCP_INFO), in seconds; None elsewhere."""
 
     @property
     def rtt(self) -> float | None:
         """Seconds from connect() to established: one round trip to whoever answered the SYN."""
         return None if self.connected_at is None else self.connected_at - self.started_at
+
+    @property
+    def handshake_rtt(self) -> float | None:
+        """The handshake's round trip as precisely as the socket knows it: the kernel's
+        measurement when there is one, else ``rtt`` (which includes this program's delay in
+        noticing the answer on a busy computer)."""
+        if self.connected_at is None:
+            return None
+        return self.kernel_rtt if self.kernel_rtt is not None else self.rtt
 
 
 @dataclass(frozen=True, kw_only=True)
