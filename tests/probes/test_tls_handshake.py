@@ -142,6 +142,7 @@ def test_the_handshake_runs_inside_the_routes_connect_tunnel(trusted: trustme.CA
     assert obs.proxy == f"127.0.0.1:{proxy.port}" and obs.connect.port == proxy.port
     assert obs.tunnel_status == "200 Connection established"
     assert obs.tunnel_bytes == len(b"HTTP/1.1 200 Connection established\r\n\r\n")
+    assert obs.tunnel_request_bytes > len(f"CONNECT localhost:{server.port} HTTP/1.1\r\n")
     assert obs.received_bytes[:1] == b"\x16"  # the proxy's answer is not part of the TLS bytes
     assert obs.http_status == "HTTP/1.1 200 OK"
 

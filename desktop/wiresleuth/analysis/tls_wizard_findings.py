@@ -304,7 +304,7 @@ class _TargetAnalysis:
     def reset(self, d: TlsObservation) -> Finding:
         flow = self.flow_of(d)
         rst = next((p for p in flow.rsts if p.src == flow.server), None) if flow else None
-        hello = _client_hello_packet(flow)
+        hello = _client_hello_packet(flow, d.tunnel_request_bytes)
         if rst is not None and hello is not None:
             seconds, source = rst.time - hello.time, "capture"
         elif d.reset_at is not None and d.client_hello_at is not None:
@@ -406,7 +406,7 @@ class _TargetAnalysis:
             Evidence(
                 text=f"ClientHello sent; {how}",
                 timings={"waited": waited},
-                packets=_hello_and_ack(flow),
+                packets=_hello_and_ack(flow, d.tunnel_request_bytes),
                 addresses=(d.connect.address,),
             )
         ]
@@ -431,7 +431,7 @@ class _TargetAnalysis:
         evidence = [
             Evidence(
                 text=f"default handshake: ClientHello sent, no ServerHello in {waited:.1f} s",
-                packets=_hello_and_ack(flow),
+                packets=_hello_and_ack(flow, d.tunnel_request_bytes),
                 timings={"waited": waited},
                 addresses=(d.connect.address,),
             )
@@ -486,7 +486,7 @@ class _TargetAnalysis:
                     if small_flow
                     else ""
                 ),
-                packets=_server_hello_packet(small_flow),
+                packets=_server_hello_packet(small_flow, small.tunnel_bytes),
                 timings={"small_mss_handshake": small_ms},
             )
         )
@@ -605,7 +605,7 @@ class _TargetAnalysis:
                         f"through {proxy}: issuer “{seen}”; OS store: ok; public bundle: "
                         f"{public.verify_error or public.error}"
                     ),
-                    packets=_server_hello_packet(self.flow_of(d)),
+                    packets=_server_hello_packet(self.flow_of(d), d.tunnel_bytes),
                     addresses=(d.connect.address,),
                     data={"issuer": seen},
                 ),
@@ -706,18 +706,20 @@ def _time_of_byte(d: TlsObservation, offset: int) -> float | None:
     return None
 
 
-def _client_hello_packet(flow: TcpFlow | None) -> PacketRecord | None:
-    if flow is None or not flow.client_stream.data:
+def _client_hello_packet(flow: TcpFlow | None, offset: int = 0) -> PacketRecord | None:
+    """The packet carrying the ClientHello: the first client bytes, or the first after the
+    ``offset`` bytes of a CONNECT request when the handshake went through a tunnel."""
+    if flow is None or len(flow.client_stream.data) <= offset:
         return None
     try:
-        return flow.client_stream.packet_at(0)
+        return flow.client_stream.packet_at(offset)
     except (IndexError, KeyError, ValueError):
         return None
 
 
-def _hello_and_ack(flow: TcpFlow | None) -> tuple[int, ...]:
+def _hello_and_ack(flow: TcpFlow | None, offset: int = 0) -> tuple[int, ...]:
     """The ClientHello and the server's ACK of it: proof that small packets do get through."""
-    hello = _client_hello_packet(flow)
+    hello = _client_hello_packet(flow, offset)
     if flow is None or hello is None:
         return ()
     end = hello.seq + hello.payload_len
@@ -732,10 +734,11 @@ def _hello_and_ack(flow: TcpFlow | None) -> tuple[int, ...]:
     return tuple(p.number for p in (hello, ack) if p)
 
 
-def _server_hello_packet(flow: TcpFlow | None) -> tuple[int, ...]:
-    if flow is None or not flow.server_stream.data:
+def _server_hello_packet(flow: TcpFlow | None, offset: int = 0) -> tuple[int, ...]:
+    """The packet carrying the server's first TLS bytes (after a proxy's CONNECT answer)."""
+    if flow is None or len(flow.server_stream.data) <= offset:
         return ()
     try:
-        return (flow.server_stream.packet_at(0).number,)
+        return (flow.server_stream.packet_at(offset).number,)
     except (IndexError, KeyError, ValueError):
         return ()

@@ -123,6 +123,9 @@ class TlsObservation:
     tunnel_bytes: int = 0
     """Bytes of the proxy's CONNECT answer before the first TLS byte in the TCP stream (so
     stream offsets in the capture map to offsets in ``received``)."""
+    tunnel_request_bytes: int = 0
+    """Bytes this program sent to open the tunnel (the CONNECT request) before the
+    ClientHello in the TCP stream."""
 
     @property
     def received_bytes(self) -> bytes:

@@ -98,6 +98,8 @@ class ProxyExchange:
     answer_bytes: int = 0
     """Bytes the proxy sent on the connection that carries the tunnel, up to the tunnel's
     opening (its answers): where the tunnelled stream starts in the capture."""
+    request_bytes: int = 0
+    """Bytes sent to the proxy on that connection up to the tunnel's opening (the requests)."""
 
 
 @dataclass(frozen=True, kw_only=True)

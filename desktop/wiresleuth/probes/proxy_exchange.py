@@ -52,6 +52,8 @@ class _Line:
     pending: bytes = field(default=b"")
     received: int = 0
     """Bytes read from this connection so far (the proxy's answers)."""
+    sent: int = 0
+    """Bytes sent on this connection so far (the requests)."""
 
     async def send(self, data: bytes) -> None:
         loop = asyncio.get_running_loop()
@@ -59,6 +61,7 @@ class _Line:
             await asyncio.wait_for(loop.sock_sendall(self.sock, data), self.timeout)
         except (OSError, TimeoutError) as exc:
             raise _Ended("closed", describe_os_error(exc)) from exc
+        self.sent += len(data)
 
     async def _recv(self, deadline: float) -> bytes:
         if self.pending:
@@ -208,6 +211,7 @@ async def through_proxy(
         auth_user=credentials.user if credentials and scheme else None,
         auth_note=note,
         answer_bytes=line.received,
+        request_bytes=line.sent,
     )
     if outcome == "ok" and method == "CONNECT" and sock is not None and not line.pending:
         return sock, observation

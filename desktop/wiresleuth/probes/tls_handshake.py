@@ -98,6 +98,7 @@ async def tls_handshake(
         tunnel = {"proxy": proxy[0], "tunnel_status": status}
         if sock is not None:
             tunnel["tunnel_bytes"] = exchange.answer_bytes
+            tunnel["tunnel_request_bytes"] = exchange.request_bytes
         else:
             failed = exchange.outcome == "connect_failed"
             return TlsObservation(
