@@ -320,3 +320,29 @@ def test_a_failed_tunnel_is_left_to_the_proxy_wizard_not_called_direct_blocked()
         attempt("default", 40060, "tunnel_failed", proxy="198.18.2.10:3128", error="CONNECT: denied")
     )
     assert analyse_tls_wizard(obs, [])[0] == []
+
+
+def test_through_a_tunnel_the_evidence_cites_the_server_hello_not_the_proxys_answer() -> None:
+    inspection = trustme.CA(organization_name="Lab", organization_unit_name="Lab Inspection CA")
+    proxy = "198.18.2.10:3128"
+    request = b"CONNECT www.lab.test:443 HTTP/1.1\r\nHost: www.lab.test:443\r\n\r\n"
+    answer = b"HTTP/1.1 200 Connection established\r\n\r\n"
+    wire = Wire(client=(CLIENT, 40070), server=(SERVER, 443), start=T0)
+    wire.handshake(rtt=0.1)
+    wire.send("client", request)
+    wire.wait(0.05).send("server", answer)
+    wire.send("client", CLIENT_HELLO)
+    wire.wait(0.05).send("server", b"\x16\x03\x03" + bytes(200))
+    wire.ack("client")
+    hello_from_server = wire.packets[-2].number
+    obs = observations(
+        attempt(
+            "default", 40070, "ok", peer_certificate=_der(inspection, "www.lab.test"),
+            proxy=proxy, tunnel_status="200 Connection established",
+            tunnel_bytes=len(answer), tunnel_request_bytes=len(request),
+        ),
+        attempt("public-trust", 40071, "cert_error", proxy=proxy, verify_error="unknown CA"),
+    )  # fmt: skip
+    finding = analyse_tls_wizard(obs, assemble_flows(wire.packets))[0][0]
+    assert finding.id == "tls.inspected_by_proxy"
+    assert finding.evidence[0].packets == (hello_from_server,)
