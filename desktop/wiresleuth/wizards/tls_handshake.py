@@ -28,6 +28,7 @@ from wiresleuth.model.observations import (
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.target import Target
 from wiresleuth.probes.path_rtt import measure_path_rtt
+from wiresleuth.probes.proxy_auth import ProxyCredentials
 from wiresleuth.probes.tls_contexts import inspect_context, os_trust_context, public_trust_context
 from wiresleuth.probes.tls_handshake import tls_handshake
 from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
@@ -53,6 +54,10 @@ class TlsHandshakeWizard(Wizard):
         "Opens a secure connection to each site the way a browser does and times every step, "
         "to tell a slow or broken path from a device that answers, resets or inspects in between."
     )
+
+    def __init__(self, *, credentials: ProxyCredentials | None = None) -> None:
+        self.credentials = credentials
+        """Typed by the user in this run for the route's proxy (``--proxy-user``); never stored."""
 
     def _targets(self, given: WizardInput) -> list[Target]:
         return [t for t in given.targets if t.scheme == "https"]
@@ -213,6 +218,7 @@ class TlsHandshakeWizard(Wizard):
             handshake_timeout=budgets.tls_handshake,
             mss=SMALL_MSS if purpose == "small-mss" else None,
             proxy=proxy,
+            credentials=self.credentials if proxy is not None else None,
         )
         _report_socket_events(obs, progress)
         log.info(
