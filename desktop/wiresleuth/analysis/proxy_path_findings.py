@@ -348,7 +348,7 @@ class _Analysis:
             (
                 f"Direct TCP to {t.direct.address}:{t.direct.port}: {t.direct.error}; "
                 f"{ok[0].method} via {', '.join(proxies)}: {_status(ok[0].answer)}. Route in force: "
-                f"{' -> '.join(r.label for r in t.plan.routes)} (from {t.plan.source}). "
+                f"{' -> '.join(r.label for r in t.plan.routes)} (from {t.plan.origin or t.plan.source}). "
                 "Direct access is blocked on the path (firewall or no route), the proxy path is open."
             ),
             [
