@@ -100,3 +100,17 @@ def test_policy_per_machine_puts_the_machine_settings_in_force() -> None:
     assert source.bypass == ("<local>", "*.corp.example")
     assert source.policy is not None and "ProxySettingsPerUser" in source.policy
     assert source.origin.startswith("reg query HKLM")
+
+
+def test_an_mdm_machine_with_a_pac_in_the_machine_key() -> None:
+    # the configuration a user of an Intune-managed machine described in carsonyl/pypac pull
+    # request #85 (2026-03-11): policy ProxySettingsPerUser = 0, and under the machine key
+    # ProxyEnable = 0 with AutoConfigURL. Written here in reg.exe's layout (synthetic text).
+    machine = parse_reg_query(
+        "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\r\n"
+        "    ProxyEnable    REG_DWORD    0x0\r\n"
+        "    AutoConfigURL    REG_SZ    http://pac.corp.example/proxy.pac\r\n\r\n"
+    )
+    source = machine_wininet_source(machine)
+    assert source.mode == "pac" and source.pac_url == "http://pac.corp.example/proxy.pac"
+    assert source.proxies == {} and source.policy is not None
