@@ -121,3 +121,16 @@ def test_policy_sources_are_named_as_policy() -> None:
 )
 def test_bypass_entries(host: str, patterns: list[str], suffix: bool, hit: str | None) -> None:
     assert bypassed(host, patterns, suffix_match=suffix) == hit
+
+
+def test_a_macos_pac_from_recorded_scutil_output_decides_through_the_pac_wizard() -> None:
+    mac = parse_scutil_proxy(proxy_sample("macos_httptoolkit151_scutil_proxy.txt"))
+    pac = {
+        "url": "http://wpad.company.com/wpad.dat",
+        "origin": "system:macos",
+        "outcome": "ok",
+        "decisions": {SECURE.url: "PROXY proxy.company.com:8080"},
+    }
+    route = _route(SECURE, choose("Darwin", [mac]), pac)
+    assert route.label == "PROXY proxy.company.com:8080" and route.source == "pac"
+    assert route.origin == "PAC from macOS network settings (http://wpad.company.com/wpad.dat)"
