@@ -204,7 +204,10 @@ def test_c5_direct_blocked_works_via_proxy_and_other_host_denied() -> None:
         ]
     )
     works = only(findings, "path.works_only_via_proxy")
-    assert works.target == "tax.example:2429" and works.severity is Severity.WARNING
+    # judged against the route: the applications use the proxy, which works; direct being
+    # closed is policy (info), and the C5 diagnosis (a vendor demanding direct) is still said
+    assert works.target == "tax.example:2429" and works.severity is Severity.INFO
+    assert "insists on a direct connection" in works.user_text
     assert works.values["route"] == f"PROXY {PROXY}" and works.values["direct_error"] == "timeout"
     denied = only(findings, "proxy.connect_port_denied")
     assert denied.target == "other.example:2429" and denied.severity is Severity.PROBLEM
@@ -335,3 +338,14 @@ def test_an_endpoint_that_must_refuse_but_answers() -> None:
     assert found.target == "pac2.example:80"
     assert found.values["answered"] == "no answer within 3 s"
     assert "close to you" in found.user_text
+
+
+def test_works_only_via_proxy_is_a_warning_when_the_routes_proxy_is_not_the_one_that_works() -> None:
+    target = proxied(
+        "app.example:443",
+        direct=failed_connect("100.64.1.80", 443, "refused"),
+        via=(exchange("app.example:443", "ok", answer(200, "OK")),),
+        first=Route(kind="PROXY", proxy="other.proxy:3128"),
+    )
+    works = only(run(ProxyWizardObservations(targets=(target,))), "path.works_only_via_proxy")
+    assert works.severity is Severity.WARNING

@@ -282,3 +282,67 @@ def test_c6_syn_ack_from_a_nearer_hop_than_the_servers_echo_replies() -> None:
     evidence = findings[0].evidence[1]
     assert set(evidence.packets) == {syn_ack.number, 99}
     assert evidence.data == {"ttl": syn_ack.ttl, "echo_reply_ttl": 47}
+
+
+def _der(ca: trustme.CA, name: str) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    leaf = ca.issue_cert(name)
+    return x509.load_pem_x509_certificate(leaf.cert_chain_pems[0].bytes()).public_bytes(
+        Encoding.DER
+    )
+
+
+def test_inspection_by_the_routes_proxy_names_the_proxy_and_both_issuers() -> None:
+    inspection = trustme.CA(organization_name="Lab", organization_unit_name="Lab Inspection CA")
+    public = trustme.CA(organization_name="Lab", organization_unit_name="Lab Public Root CA")
+    proxy = "198.18.2.10:3128"
+    obs = observations(
+        attempt(
+            "default", 40050, "ok", peer_certificate=_der(inspection, "www.lab.test"),
+            proxy=proxy, tunnel_status="200 Connection established", tunnel_bytes=39,
+        ),
+        attempt(
+            "public-trust", 40051, "cert_error", proxy=proxy,
+            verify_error="unable to get local issuer certificate",
+        ),
+        attempt("direct-inspect", 40052, "ok", peer_certificate=_der(public, "www.lab.test")),
+    )  # fmt: skip
+    finding = analyse_tls_wizard(obs, [])[0][0]
+    assert finding.id == "tls.inspected_by_proxy" and finding.values["proxy"] == proxy
+    assert "Inspection" in str(finding.values["issuer"])
+    assert "Public Root" in str(finding.values["real_issuer"])
+    assert "Python" in finding.user_text and proxy in finding.user_text
+
+
+def test_a_failed_tunnel_is_left_to_the_proxy_wizard_not_called_direct_blocked() -> None:
+    obs = observations(
+        attempt("default", 40060, "tunnel_failed", proxy="198.18.2.10:3128", error="CONNECT: denied")
+    )
+    assert analyse_tls_wizard(obs, [])[0] == []
+
+
+def test_through_a_tunnel_the_evidence_cites_the_server_hello_not_the_proxys_answer() -> None:
+    inspection = trustme.CA(organization_name="Lab", organization_unit_name="Lab Inspection CA")
+    proxy = "198.18.2.10:3128"
+    request = b"CONNECT www.lab.test:443 HTTP/1.1\r\nHost: www.lab.test:443\r\n\r\n"
+    answer = b"HTTP/1.1 200 Connection established\r\n\r\n"
+    wire = Wire(client=(CLIENT, 40070), server=(SERVER, 443), start=T0)
+    wire.handshake(rtt=0.1)
+    wire.send("client", request)
+    wire.wait(0.05).send("server", answer)
+    wire.send("client", CLIENT_HELLO)
+    wire.wait(0.05).send("server", b"\x16\x03\x03" + bytes(200))
+    wire.ack("client")
+    hello_from_server = wire.packets[-2].number
+    obs = observations(
+        attempt(
+            "default", 40070, "ok", peer_certificate=_der(inspection, "www.lab.test"),
+            proxy=proxy, tunnel_status="200 Connection established",
+            tunnel_bytes=len(answer), tunnel_request_bytes=len(request),
+        ),
+        attempt("public-trust", 40071, "cert_error", proxy=proxy, verify_error="unknown CA"),
+    )  # fmt: skip
+    finding = analyse_tls_wizard(obs, assemble_flows(wire.packets))[0][0]
+    assert finding.id == "tls.inspected_by_proxy"
+    assert finding.evidence[0].packets == (hello_from_server,)

@@ -34,8 +34,10 @@ def test_the_prompt_names_the_user_and_the_wizard_gets_the_credentials() -> None
     assert prompts == ["Proxy password for CORP\\alice: "]
     assert credentials is not None and credentials.password == "typed-now"
     wizards = give([TlsHandshakeWizard(), ProxyPathWizard()], credentials)
-    proxy = wizards[1]
+    tls, proxy = wizards
     assert isinstance(proxy, ProxyPathWizard) and proxy.credentials is credentials
+    # the TLS handshake goes through the route's proxy tunnel: it logs in with them too
+    assert isinstance(tls, TlsHandshakeWizard) and tls.credentials is credentials
 
 
 def test_end_of_input_is_bad_input() -> None:

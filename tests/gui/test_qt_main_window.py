@@ -142,9 +142,12 @@ def test_cancel_answers_within_a_second(qtbot: QtBot, home: Path, ca: trustme.CA
             qtbot, loopback_profile(f"localhost:{server.port}", run=60, handshake=30)
         )
         qtbot.mouseClick(window.start_page.run_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(
-            lambda: window.session.checks[0].state is CheckState.RUNNING, timeout=10_000
-        )
+
+        def tls_running() -> bool:  # rows are replaced on each update: look it up each time
+            tls = next(c for c in window.session.checks if c.id == "tls")
+            return tls.state is CheckState.RUNNING
+
+        qtbot.waitUntil(tls_running, timeout=10_000)
         qtbot.wait(300)  # mid-handshake: the server holds the ClientHello unanswered
         with qtbot.waitSignal(window.session.finished, timeout=5000):
             asked = time.monotonic()

@@ -39,7 +39,8 @@ def test_gnome_auto_without_a_url_is_auto_detect() -> None:
 
 def test_gnome_manual() -> None:
     source = gnome_source(proxy_sample("linux_vm_gsettings_manual.txt"))
-    assert source.proxies == {"http": "proxy.corp.example:3128"}
+    # use-same-proxy is true (GNOME's default): Chromium uses the HTTP proxy for every scheme
+    assert source.proxies == {"all": "proxy.corp.example:3128"}
     assert source.bypass == ("localhost", "127.0.0.0/8", "::1", "*.corp.example")
     assert source.mode == "manual"
 

@@ -3,9 +3,11 @@ import pytest
 from tests.platform.proxy_samples_util import proxy_sample
 from wiresleuth.platform.proxy_windows_parsers import (
     connection_flags,
+    machine_wininet_source,
     parse_netsh_winhttp,
     parse_proxy_server,
     parse_reg_query,
+    per_machine,
     wininet_source,
 )
 from wiresleuth.platform.unavailable import FactUnavailable
@@ -82,3 +84,33 @@ def test_netsh_direct_access() -> None:
 def test_netsh_output_in_another_form_is_unavailable_not_guessed() -> None:
     with pytest.raises(FactUnavailable, match="not understood"):
         parse_netsh_winhttp("Der Befehl wurde nicht gefunden.\n")
+
+
+def test_policy_per_machine_puts_the_machine_settings_in_force() -> None:
+    # synthetic samples (see proxy_samples/SOURCES.md): no recorded output was found
+    policy = parse_reg_query(proxy_sample("windows_synthetic_reg_query_policy_per_machine.txt"))
+    assert per_machine(policy)
+    assert not per_machine({})  # absent: per-user, Windows' default
+    assert not per_machine({"ProxySettingsPerUser": ("REG_DWORD", "0x1")})
+    machine = parse_reg_query(
+        proxy_sample("windows_synthetic_reg_query_machine_internet_settings.txt")
+    )
+    source = machine_wininet_source(machine)
+    assert source.proxies == {"all": "proxy.corp.example:8080"}
+    assert source.bypass == ("<local>", "*.corp.example")
+    assert source.policy is not None and "ProxySettingsPerUser" in source.policy
+    assert source.origin.startswith("reg query HKLM")
+
+
+def test_an_mdm_machine_with_a_pac_in_the_machine_key() -> None:
+    # the configuration a user of an Intune-managed machine described in carsonyl/pypac pull
+    # request #85 (2026-03-11): policy ProxySettingsPerUser = 0, and under the machine key
+    # ProxyEnable = 0 with AutoConfigURL. Written here in reg.exe's layout (synthetic text).
+    machine = parse_reg_query(
+        "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\r\n"
+        "    ProxyEnable    REG_DWORD    0x0\r\n"
+        "    AutoConfigURL    REG_SZ    http://pac.corp.example/proxy.pac\r\n\r\n"
+    )
+    source = machine_wininet_source(machine)
+    assert source.mode == "pac" and source.pac_url == "http://pac.corp.example/proxy.pac"
+    assert source.proxies == {} and source.policy is not None

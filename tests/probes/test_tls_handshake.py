@@ -114,3 +114,46 @@ def test_small_mss_is_requested(trusted: trustme.CA) -> None:
     with LoopbackServer(tls_ok(trusted)) as server:
         obs = handshake(server.port, mss=536)
     assert obs.outcome == "ok" and obs.connect.mss == 536
+
+
+def _through(proxy_port: int, target_port: int) -> TlsObservation:
+    return asyncio.run(
+        tls_handshake(
+            Target(host="localhost", port=target_port),
+            "",
+            context=os_trust_context(),
+            purpose="default",
+            connect_timeout=1.0,
+            handshake_timeout=2.0,
+            proxy=(f"127.0.0.1:{proxy_port}", "127.0.0.1"),
+        )
+    )
+
+
+def test_the_handshake_runs_inside_the_routes_connect_tunnel(trusted: trustme.CA) -> None:
+    from tests.probes.proxy_servers import connect_proxy
+
+    with (
+        LoopbackServer(tls_ok(trusted)) as server,
+        LoopbackServer(connect_proxy(server.port)) as proxy,
+    ):
+        obs = _through(proxy.port, server.port)
+    assert obs.outcome == "ok", obs.error
+    assert obs.proxy == f"127.0.0.1:{proxy.port}" and obs.connect.port == proxy.port
+    assert obs.tunnel_status == "200 Connection established"
+    assert obs.tunnel_bytes == len(b"HTTP/1.1 200 Connection established\r\n\r\n")
+    assert obs.tunnel_request_bytes > len(f"CONNECT localhost:{server.port} HTTP/1.1\r\n")
+    assert obs.received_bytes[:1] == b"\x16"  # the proxy's answer is not part of the TLS bytes
+    assert obs.http_status == "HTTP/1.1 200 OK"
+
+
+def test_a_refused_connect_is_a_tunnel_failure_not_a_tls_one(trusted: trustme.CA) -> None:
+    from tests.probes.proxy_servers import connect_proxy
+
+    with (
+        LoopbackServer(tls_ok(trusted)) as server,
+        LoopbackServer(connect_proxy(server.port, deny_ports=(server.port,))) as proxy,
+    ):
+        obs = _through(proxy.port, server.port)
+    assert obs.outcome == "tunnel_failed" and obs.tunnel_status == "403 Forbidden"
+    assert obs.client_hello_at is None  # nothing was sent to the server

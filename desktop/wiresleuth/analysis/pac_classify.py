@@ -60,7 +60,7 @@ class FetchClass:
 def classify_fetch(fetch: HttpExchangeObservation) -> FetchClass:
     """The class of one fetch, from what its socket saw."""
     seconds = fetch.ended_at - fetch.connect.started_at
-    handshake = fetch.connect.rtt
+    handshake = fetch.connect.handshake_rtt
     if fetch.outcome == "refused":
         return FetchClass(kind="refused", seconds=seconds)
     if fetch.outcome in ("connect_timeout", "unreachable"):

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wiresleuth.analysis.flows import TcpFlow
+from wiresleuth.analysis.route_severity import direct_closed_severity
 from wiresleuth.analysis.tls_wizard_findings import INTERCEPT_RATIO, MIN_PATH_RTT
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.observations import ConnectObservation
@@ -313,25 +314,41 @@ class _Analysis:
         goes_direct = first is None or first.kind == "DIRECT"
         proxies = [x.proxy for x in ok]
         headers = proxy_headers(ok[0].answer)
+        severity = direct_closed_severity(first, proxies)
+        if severity is Severity.INFO:
+            assert first is not None
+            proxies = [str(first.proxy), *[p for p in proxies if p != first.proxy]]
+        title = (
+            f"Direct access to {t.target} is closed; your applications use the proxy, which works"
+            if severity is Severity.INFO
+            else f"{t.target} works only through the proxy"
+        )
         self.add(
             "path.works_only_via_proxy",
-            Severity.PROBLEM if goes_direct else Severity.WARNING,
-            f"{t.target} works only through the proxy",
+            severity,
+            title,
             (
-                f"{t.target} cannot be reached directly ({t.direct.error}), but through the proxy "
-                f"{proxies[0]} it works."
+                (
+                    f"Direct access to {t.target} is closed by policy; your applications use the "
+                    f"proxy {proxies[0]} (from {t.plan.origin or t.plan.source}), which works. A "
+                    "program that insists on a direct connection (some vendor clients do) will "
+                    "fail: configure it to use the system proxy, or ask for a direct exception."
+                )
+                if severity is Severity.INFO
+                else f"{t.target} cannot be reached directly ({t.direct.error}), but through the "
+                f"proxy {proxies[0]} it works."
                 + (
                     " This computer is set to go directly, so it fails: the proxy setting (or PAC "
                     "file) must send this site through the proxy."
                     if goes_direct
-                    else " Programs that use the proxy setting work; a program that insists on a "
-                    "direct connection will not: configure it to use the system proxy."
+                    else " The proxy this computer is set to use does not work for it; programs "
+                    "that use the working proxy or insist on a direct connection need configuring."
                 )
             ),
             (
                 f"Direct TCP to {t.direct.address}:{t.direct.port}: {t.direct.error}; "
                 f"{ok[0].method} via {', '.join(proxies)}: {_status(ok[0].answer)}. Route in force: "
-                f"{' -> '.join(r.label for r in t.plan.routes)} (from {t.plan.source}). "
+                f"{' -> '.join(r.label for r in t.plan.routes)} (from {t.plan.origin or t.plan.source}). "
                 "Direct access is blocked on the path (firewall or no route), the proxy path is open."
             ),
             [
@@ -352,6 +369,7 @@ class _Analysis:
             proxies=proxies,
             route=first.label if first else "DIRECT",
             route_source=t.plan.source,
+            route_detail=t.plan.detail,
         )
 
     def direct_blocked(self, t: ProxyTargetObservation) -> None:
@@ -572,7 +590,7 @@ class _Analysis:
         self.label(d.connect, f"direct HTTP to {t.target} with Host {d.host_header}")
         headers = proxy_headers(d.answer)
         flow = self.packets.flow(d.connect)
-        handshake = flow.handshake_rtt if flow and flow.handshake_rtt is not None else d.connect.rtt
+        handshake = flow.handshake_rtt if flow and flow.handshake_rtt is not None else d.connect.handshake_rtt
         path = d.path_rtt.rtt if d.path_rtt else None
         too_fast = (
             handshake is not None
@@ -752,7 +770,7 @@ class _Analysis:
         if r.connect.connected_at is None:
             return
         flow = self.packets.flow(r.connect)
-        handshake = flow.handshake_rtt if flow and flow.handshake_rtt is not None else r.connect.rtt
+        handshake = flow.handshake_rtt if flow and flow.handshake_rtt is not None else r.connect.handshake_rtt
         path = r.path_rtt.rtt if r.path_rtt else None
         answered = _status(r.answer) if r.answer else (r.error or "no answer")
         evidence = [

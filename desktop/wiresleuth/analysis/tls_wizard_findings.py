@@ -147,7 +147,7 @@ class _TargetAnalysis:
         hs = (
             flow.handshake_rtt
             if flow and flow.handshake_rtt is not None
-            else self.default.connect.rtt
+            else self.default.connect.handshake_rtt
         )
         if path is None or path.rtt is None or hs is None:
             return None
@@ -207,6 +207,8 @@ class _TargetAnalysis:
     def outcome(self) -> list[Finding]:
         d = self.default
         assert d is not None
+        if d.proxy is not None and d.outcome in ("connect_failed", "tunnel_failed"):
+            return []  # the route's proxy failed: the proxy-path wizard says how and why
         if d.outcome == "connect_failed":
             return [self.direct_blocked(d)]
         parsed = parse_tls(d.received_bytes)
@@ -229,6 +231,8 @@ class _TargetAnalysis:
         if d.outcome == "ok":
             public = self.obs.attempt("public-trust")
             if public is not None and public.outcome == "cert_error":
+                if d.proxy is not None:
+                    return [self.inspected_by_proxy(d, public)]
                 return [self.cert_intercepted(d, public)]
         return []
 
@@ -255,7 +259,7 @@ class _TargetAnalysis:
         data = d.received_bytes[offset:]
         text = data[:2048].decode("utf-8", "replace")
         flow = self.flow_of(d)
-        packet = _packet_at(flow, offset)
+        packet = _packet_at(flow, offset + d.tunnel_bytes)
         chunk_at = _time_of_byte(d, offset)
         after = (chunk_at - d.client_hello_at) if chunk_at and d.client_hello_at else None
         first_line = text.split("\r\n", 1)[0].split("\n", 1)[0][:120]
@@ -300,7 +304,7 @@ class _TargetAnalysis:
     def reset(self, d: TlsObservation) -> Finding:
         flow = self.flow_of(d)
         rst = next((p for p in flow.rsts if p.src == flow.server), None) if flow else None
-        hello = _client_hello_packet(flow)
+        hello = _client_hello_packet(flow, d.tunnel_request_bytes)
         if rst is not None and hello is not None:
             seconds, source = rst.time - hello.time, "capture"
         elif d.reset_at is not None and d.client_hello_at is not None:
@@ -369,7 +373,7 @@ class _TargetAnalysis:
 
     def alert(self, d: TlsObservation, description: str | None, offset: int) -> Finding:
         flow = self.flow_of(d)
-        packet = _packet_at(flow, offset)
+        packet = _packet_at(flow, offset + d.tunnel_bytes)
         name = description or "unknown"
         ev = [
             Evidence(
@@ -402,7 +406,7 @@ class _TargetAnalysis:
             Evidence(
                 text=f"ClientHello sent; {how}",
                 timings={"waited": waited},
-                packets=_hello_and_ack(flow),
+                packets=_hello_and_ack(flow, d.tunnel_request_bytes),
                 addresses=(d.connect.address,),
             )
         ]
@@ -427,7 +431,7 @@ class _TargetAnalysis:
         evidence = [
             Evidence(
                 text=f"default handshake: ClientHello sent, no ServerHello in {waited:.1f} s",
-                packets=_hello_and_ack(flow),
+                packets=_hello_and_ack(flow, d.tunnel_request_bytes),
                 timings={"waited": waited},
                 addresses=(d.connect.address,),
             )
@@ -482,7 +486,7 @@ class _TargetAnalysis:
                     if small_flow
                     else ""
                 ),
-                packets=_server_hello_packet(small_flow),
+                packets=_server_hello_packet(small_flow, small.tunnel_bytes),
                 timings={"small_mss_handshake": small_ms},
             )
         )
@@ -553,6 +557,69 @@ class _TargetAnalysis:
                 )
             ],
             issuer=issuer,
+        )
+
+    def inspected_by_proxy(self, d: TlsObservation, public: TlsObservation) -> Finding:
+        """The route's proxy re-signs TLS: browsers (OS trust) work, certifi-based apps fail."""
+        cert = describe_certificate(d.peer_certificate) if d.peer_certificate else None
+        seen = cert.issuer if cert else "unknown"
+        direct = self.obs.attempt("direct-inspect")
+        real_cert = (
+            describe_certificate(direct.peer_certificate)
+            if direct is not None and direct.peer_certificate
+            else None
+        )
+        real = real_cert.issuer if real_cert else None
+        real_text = (
+            f"the real server's certificate, read directly, is issued by “{real}”"
+            if real
+            else "the real server's certificate could not be read directly"
+            + (f" ({direct.outcome}: {direct.error})" if direct is not None else "")
+        )
+        proxy = d.proxy
+        return self.finding(
+            "tls.inspected_by_proxy",
+            Severity.WARNING,
+            f"The proxy {proxy} inspects secure connections to {self.obs.target}",
+            (
+                f"Your applications reach {self.obs.target} through the proxy {proxy}, which "
+                f"opens the secure connection and re-signs it as “{seen}”. This computer trusts "
+                "that signer, so browsers work; programs that carry their own list of trusted "
+                "authorities do not: Python programs (requests, pip: certifi), Java, Node.js and "
+                "many Electron or vendor clients will reject the connection with a certificate "
+                "error. The helpdesk can exempt the site from inspection or add the "
+                "organisation's certificate to those programs."
+            ),
+            (
+                f"CONNECT {self.obs.target} via {proxy} ({d.tunnel_status}); the leaf presented "
+                f"through the tunnel (subject {cert.subject if cert else '?'}) is issued by "
+                f"“{seen}”; it verifies against the OS trust store (truststore) but not against "
+                f"the public bundle (certifi): {public.verify_error or public.error}. By "
+                f"comparison, {real_text}. An SSL-inspecting (ssl-bump) proxy; applications "
+                "using certifi, a JRE cacerts or Node's bundled CAs fail unless the inspection "
+                "CA is added or the destination is spliced (not bumped)."
+            ),
+            [
+                Evidence(
+                    text=(
+                        f"through {proxy}: issuer “{seen}”; OS store: ok; public bundle: "
+                        f"{public.verify_error or public.error}"
+                    ),
+                    packets=_server_hello_packet(self.flow_of(d), d.tunnel_bytes),
+                    addresses=(d.connect.address,),
+                    data={"issuer": seen},
+                ),
+                Evidence(
+                    text=f"direct: {real_text}",
+                    packets=_server_hello_packet(self.flow_of(direct)),
+                    addresses=(direct.connect.address,) if direct is not None else (),
+                    data={"issuer": real} if real else {},
+                ),
+            ],
+            proxy=proxy,
+            issuer=seen,
+            real_issuer=real,
+            failing_apps=["Python (certifi)", "Java", "Node.js", "Electron clients"],
         )
 
     # -- DSCP -----------------------------------------------------------------------------
@@ -639,18 +706,20 @@ def _time_of_byte(d: TlsObservation, offset: int) -> float | None:
     return None
 
 
-def _client_hello_packet(flow: TcpFlow | None) -> PacketRecord | None:
-    if flow is None or not flow.client_stream.data:
+def _client_hello_packet(flow: TcpFlow | None, offset: int = 0) -> PacketRecord | None:
+    """The packet carrying the ClientHello: the first client bytes, or the first after the
+    ``offset`` bytes of a CONNECT request when the handshake went through a tunnel."""
+    if flow is None or len(flow.client_stream.data) <= offset:
         return None
     try:
-        return flow.client_stream.packet_at(0)
+        return flow.client_stream.packet_at(offset)
     except (IndexError, KeyError, ValueError):
         return None
 
 
-def _hello_and_ack(flow: TcpFlow | None) -> tuple[int, ...]:
+def _hello_and_ack(flow: TcpFlow | None, offset: int = 0) -> tuple[int, ...]:
     """The ClientHello and the server's ACK of it: proof that small packets do get through."""
-    hello = _client_hello_packet(flow)
+    hello = _client_hello_packet(flow, offset)
     if flow is None or hello is None:
         return ()
     end = hello.seq + hello.payload_len
@@ -665,10 +734,11 @@ def _hello_and_ack(flow: TcpFlow | None) -> tuple[int, ...]:
     return tuple(p.number for p in (hello, ack) if p)
 
 
-def _server_hello_packet(flow: TcpFlow | None) -> tuple[int, ...]:
-    if flow is None or not flow.server_stream.data:
+def _server_hello_packet(flow: TcpFlow | None, offset: int = 0) -> tuple[int, ...]:
+    """The packet carrying the server's first TLS bytes (after a proxy's CONNECT answer)."""
+    if flow is None or len(flow.server_stream.data) <= offset:
         return ()
     try:
-        return (flow.server_stream.packet_at(0).number,)
+        return (flow.server_stream.packet_at(offset).number,)
     except (IndexError, KeyError, ValueError):
         return ()

@@ -46,10 +46,9 @@ def ask(args: argparse.Namespace, prompt: Prompt = getpass.getpass) -> ProxyCred
 
 
 def give(wizards: list[Wizard], credentials: ProxyCredentials | None) -> list[Wizard]:
-    """The wizards, with the credentials handed to the proxy-path wizard."""
-    from wiresleuth.wizards.proxy_path import ProxyPathWizard
-
+    """The wizards, with the credentials handed to every wizard that goes through the proxy
+    (proxy path, and the TLS handshake through the route's tunnel), as the window does."""
     for wizard in wizards:
-        if isinstance(wizard, ProxyPathWizard):
+        if hasattr(wizard, "credentials"):
             wizard.credentials = credentials
     return wizards

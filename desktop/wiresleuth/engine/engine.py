@@ -26,8 +26,8 @@ from wiresleuth.engine.housekeeping import (
     collect_system_info,
     packet_comments,
     probe_failed,
-    resolution_failed,
 )
+from wiresleuth.engine.lookups import lookup_findings
 from wiresleuth.engine.run_log import RunLog
 from wiresleuth.model.catalogue import sort_findings
 from wiresleuth.model.events import ProgressEvent
@@ -194,7 +194,7 @@ class Engine:
             resolved=resolved,
             capture_allowed=self._capture_wanted,
         )
-        findings: list[Finding] = [resolution_failed(r) for r in resolutions if r.error]
+        findings: list[Finding] = await lookup_findings(resolutions, budgets.connect)
         self._total += sum(w.steps(given) for w in self._wizards)
         self._step(None, "names resolved")
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from wiresleuth.gui.plain_text import plain_label
 from wiresleuth.gui.qt_findings_view import QtFindingsView
+from wiresleuth.gui.route_view import route_lines
 from wiresleuth.model.run import RunResult
 from wiresleuth.profile.model import Profile
 from wiresleuth.report.summary import capture_sentence, count_by_severity, headline
@@ -42,6 +43,11 @@ class QtResultsPage(QWidget):
         self._detail.setWordWrap(True)
         self._detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self._detail)
+        self._routes = plain_label()
+        self._routes.setWordWrap(True)
+        self._routes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._routes.setAccessibleName(self.tr("How each site was reached"))
+        layout.addWidget(self._routes)
         self.findings = QtFindingsView()
         layout.addWidget(self.findings, 1)
         self._helpdesk = plain_label()
@@ -81,6 +87,11 @@ class QtResultsPage(QWidget):
                 self.tr("These results cover only the checks that had finished.") + " " + detail
             )
         self._detail.setText(detail)
+        routes = route_lines(result.observations)
+        self._routes.setText(
+            "\n".join([self.tr("How each site was reached:"), *routes]) if routes else ""
+        )
+        self._routes.setVisible(bool(routes))
         self.findings.set_findings(result.findings)
         helpdesk = profile.helpdesk
         if helpdesk.name or helpdesk.contact:

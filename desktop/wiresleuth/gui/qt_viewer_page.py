@@ -35,6 +35,7 @@ from wiresleuth.gui.qt_packet_table import QtPacketTable
 from wiresleuth.gui.qt_part_guard import QtPartGuard
 from wiresleuth.gui.qt_timeline import QtTimeline
 from wiresleuth.gui.qt_waterfall import QtWaterfall
+from wiresleuth.gui.route_view import route_lines
 from wiresleuth.gui.waterfall_model import request_waterfalls
 from wiresleuth.model.finding import Evidence, Finding
 from wiresleuth.report.summary import count_by_severity, headline
@@ -178,6 +179,12 @@ class QtViewerPage(QWidget):
             lines.append(
                 self.tr("Not drawn on the timeline: {0}.").format("; ".join(self.timeline.problems))
             )
+        try:
+            routes = route_lines(document.observations)
+        except (TypeError, ValueError, AttributeError) as exc:  # a damaged route table
+            routes = [self.tr("(the route table could not be read: {0})").format(exc)]
+        if routes:
+            lines += [self.tr("Route of each site:"), *routes]
         self._notes.setText("\n".join(lines))
         # The other tabs are filled on the next turn of the event loop: what is visible first,
         # and no single turn long enough to make the window stutter.

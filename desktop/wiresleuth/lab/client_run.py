@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +53,9 @@ def program_argv(profile: Path, out: Path, extra: Sequence[str] = ()) -> list[st
     ]  # fmt: skip
 
 
-def _env(bundles: TrustBundles, home: Path | None) -> dict[str, str]:
+def _env(
+    bundles: TrustBundles, home: Path | None, settings: Mapping[str, str]
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
     # the proxy-path wizard reads *_proxy: the host's own settings must not leak into a lab
     env = {k: v for k, v in env.items() if not k.lower().endswith("_proxy")}
@@ -62,6 +64,7 @@ def _env(bundles: TrustBundles, home: Path | None) -> dict[str, str]:
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     if home is not None:
         env["HOME"] = str(home)
+    env.update(settings)  # the scenario's OS proxy configuration (client_settings)
     return env
 
 
@@ -76,17 +79,19 @@ def run_client(
     output: Path,
     extra_args: Sequence[str] = (),
     typed: str | None = None,
+    settings: Mapping[str, str] | None = None,
 ) -> ClientResult:
     """Run ``wiresleuth run`` in the client namespace and wait at most ``timeout`` seconds.
 
-    ``typed`` is typed at the program's password prompt through a pseudo-terminal.
+    ``typed`` is typed at the program's password prompt through a pseudo-terminal;
+    ``settings`` is the environment that shows the scenario's OS proxy configuration.
     """
     out.parent.mkdir(parents=True, exist_ok=True)
     out.unlink(missing_ok=True)
     workdir: Path | None = None
     if capture:
         argv = in_ns(client_ns, program_argv(profile, out, extra_args))
-        env = _env(bundles, None)
+        env = _env(bundles, None, settings or {})
         written = out
     else:
         workdir = Path(tempfile.mkdtemp(prefix="wiresleuth-lab-nobody-"))
@@ -95,7 +100,7 @@ def run_client(
         written = workdir / out.name
         setpriv = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
         argv = in_ns(client_ns, [*setpriv, *program_argv(profile, written, extra_args)])
-        env = _env(bundles, workdir)
+        env = _env(bundles, workdir, settings or {})
     typist = Typist(typed) if typed is not None else None
     if typist is not None:
         argv = terminal_argv(argv)

@@ -16,6 +16,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from wiresleuth.errors import LabError
@@ -70,6 +71,7 @@ class Lab:
         self.table = ProcessTable(self.state_dir)
         self.dns = LabDns(names, self.table)
         self._bundles: TrustBundles | None = None
+        self._pki: LabPKI | None = None
         self.one_way_ms = 0.0
         self._delay_rules = False
         self._queues = itertools.count(DELAY_QUEUE + 1)
@@ -171,6 +173,14 @@ class Lab:
 
     def restart_proxy(self, options: SquidOptions) -> None:
         """Restart the lab's Squid with scenario settings (the ``proxy`` primitive)."""
+        if options.inspect:
+            if self._pki is None:
+                raise LabError("the lab is not built yet: no inspection CA")
+            options = replace(
+                options,
+                inspection_ca=self._pki.root_with_key_pem("inspection"),
+                upstream_ca=self._pki.root_pem("public"),
+            )
         restart_squid(self.names, self.table, options)
 
     # -- building ---------------------------------------------------------------------
@@ -195,6 +205,7 @@ class Lab:
         build_topology(self.names)
         self.progress(f"namespaces up: {', '.join(self.names.namespaces)}")
         pki = LabPKI(self.state_dir / "pki")
+        self._pki = pki
         self._bundles = pki.write_bundles()
         for server in scenario.servers:
             add_server_address(self.names, server.address)

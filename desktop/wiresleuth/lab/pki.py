@@ -68,6 +68,11 @@ class LabPKI:
         """PEM of one lab root."""
         return bytes(self._roots[kind].cert_pem.bytes())
 
+    def root_with_key_pem(self, kind: str) -> bytes:
+        """PEM of one lab root and its private key (the inspecting proxy signs with it)."""
+        root = self._roots[kind]
+        return bytes(root.cert_pem.bytes()) + bytes(root.private_key_pem.bytes())
+
     def write_bundles(self) -> TrustBundles:
         """Write os-trust.pem and public.pem (world-readable: the client may run as nobody)."""
         system = SYSTEM_BUNDLE if SYSTEM_BUNDLE.exists() else Path(certifi.where())

@@ -14,13 +14,14 @@ from typing import Any
 from wiresleuth.errors import LabError
 from wiresleuth.lab.client_profile import write_profile
 from wiresleuth.lab.client_run import GRACE, run_client
+from wiresleuth.lab.client_settings import os_settings_env
 from wiresleuth.lab.expect import check
 from wiresleuth.lab.interrupts import cancel_on_signals, shielded
 from wiresleuth.lab.lab import Lab, build_lab
 from wiresleuth.lab.names import LabNames
 from wiresleuth.lab.processes import log_tail
 from wiresleuth.lab.report_reader import read_findings
-from wiresleuth.lab.scenario import Scenario, load_scenario
+from wiresleuth.lab.scenario import ClientSpec, Scenario, load_scenario
 
 Progress = Callable[[str], None]
 
@@ -117,6 +118,7 @@ def run_scenario(
             lab = build_lab(loaded, names, progress=progress)
             timings["build"] = time.monotonic() - started
             profile = write_profile(lab.state_dir / "profile.toml", loaded.client)
+            _client_routes(lab, loaded.client, progress)
             who = "root (capture)" if capture else "user nobody (no capture rights)"
             progress(f"running the program in {names.ns('client')} as {who}")
             result = run_client(
@@ -131,6 +133,7 @@ def run_scenario(
                     ("--proxy-user", loaded.client.proxy_user) if loaded.client.proxy_user else ()
                 ),
                 typed=loaded.client.proxy_password,
+                settings=os_settings_env(loaded.client, lab.state_dir / "client-config"),
             )
             timings["program"] = result.seconds
             exit_code = result.exit_code
@@ -159,10 +162,18 @@ def run_scenario(
     )
 
 
+def _client_routes(lab: Lab, client: ClientSpec, progress: Progress) -> None:
+    """Take the client offline when the scenario says it has no default route."""
+    if not client.default_route:
+        lab.ip("client", "route", "del", "default")
+        progress("client: default route removed (offline)")
+
+
 def bring_up(scenario: str | Path, *, progress: Progress = _quiet) -> Lab:
     """Build a lab and leave it up (``lab up``); the profile is written for by-hand runs."""
     loaded = load_scenario(scenario)
     with cancel_on_signals():
         lab = build_lab(loaded, LabNames.from_env(), progress=progress)
     write_profile(lab.state_dir / "profile.toml", loaded.client)
+    _client_routes(lab, loaded.client, progress)
     return lab

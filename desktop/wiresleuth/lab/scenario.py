@@ -25,6 +25,8 @@ from wiresleuth.lab.params import ParamError, from_table
 from wiresleuth.lab.pki import CA_KINDS
 from wiresleuth.model.target import Target
 
+OS_SETTINGS = ("gnome", "kde", "environment")
+"""Mechanisms through which a scenario sets the client's OS proxy configuration."""
 _TOP_KEYS = ("description", "server", "fault", "client", "expect", "expect_no_capture")
 
 
@@ -107,10 +109,33 @@ class ClientSpec:
     """The profile's PAC URL (``http://pac.lab.test/proxy.pac``)."""
     must_refuse: tuple[str, ...] = ()
     """``host:port`` endpoints the profile says must refuse connections (C3)."""
+    os_settings: str | None = None
+    """Where the client's OS proxy configuration is set, through the real mechanism the
+    program reads: ``gnome`` (GSettings keyfile in the run's XDG_CONFIG_HOME, desktop GNOME),
+    ``kde`` (kioslaverc there, desktop KDE) or ``environment`` (``*_proxy`` variables)."""
+    os_proxy: str | None = None
+    """The OS settings' fixed proxy ``host:port``."""
+    os_pac_url: str | None = None
+    """The OS settings' PAC URL (instead of a fixed proxy)."""
+    os_bypass: tuple[str, ...] = ()
+    """The OS settings' bypass list (GNOME ignore-hosts, KDE NoProxyFor, no_proxy)."""
+    default_route: bool = True
+    """False: the client has no default route (offline: unplugged uplink, Wi-Fi without
+    DHCP); removed just before the program runs, after the lab was checked up."""
 
     def __post_init__(self) -> None:
         if not self.targets:
             raise ParamError("targets", "give at least one target")
+        if self.os_settings is not None:
+            check_choice("os_settings", self.os_settings, OS_SETTINGS)
+            if (self.os_proxy is None) == (self.os_pac_url is None):
+                raise ParamError("os_settings", "give exactly one of os_proxy and os_pac_url")
+        elif self.os_proxy or self.os_pac_url or self.os_bypass:
+            raise ParamError("os_proxy", f"say where with os_settings ({', '.join(OS_SETTINGS)})")
+        if self.os_proxy is not None:
+            host, _, port = self.os_proxy.rpartition(":")
+            if not port.isdigit() or not host:
+                raise ParamError("os_proxy", f'expected "host:port", got {self.os_proxy!r}')
         if (self.proxy_user is None) != (self.proxy_password is None):
             raise ParamError("proxy_user", "give proxy_user and proxy_password together")
         if self.proxy is not None:

@@ -45,6 +45,13 @@ class SquidOptions:
     """Ports CONNECT may reach (Squid's SSL_ports)."""
     exempt: tuple[tuple[str, int], ...] = ()
     """(host, port) pairs CONNECT reaches without authentication, whatever SSL_ports says."""
+    inspect: bool = False
+    """SSL inspection: ssl-bump every CONNECT, re-signing with the lab's inspection CA
+    (needs Debian's squid-openssl, built with OpenSSL and security_file_certgen)."""
+    inspection_ca: bytes = b""
+    """PEM certificate and key of the CA that re-signs (the lab fills it in)."""
+    upstream_ca: bytes = b""
+    """PEM roots the proxy trusts for the real servers (the lab's public root)."""
 
 
 def _access_rules(options: SquidOptions, directory: Path) -> str:
@@ -83,9 +90,9 @@ def squid_conf(
     """The squid.conf text of the lab proxy."""
     options = options or SquidOptions(connect_ports=tuple(connect_ports))
     return f"""# wiresleuth lab proxy
-http_port {PROXY}:{PROXY_PORT}
+http_port {PROXY}:{PROXY_PORT}{_bump_port(directory) if options.inspect else ""}
 visible_hostname proxy.lab.test
-{_access_rules(options, directory)}
+{_access_rules(options, directory)}{_bump_rules(directory) if options.inspect else ""}
 cache deny all
 dns_nameservers {DNS_SERVER}
 shutdown_lifetime 0 seconds
@@ -98,6 +105,50 @@ coredump_dir {directory}
 logfile_rotate 0
 pinger_enable off
 """
+
+
+CERTGEN = "/usr/lib/squid/security_file_certgen"
+"""squid-openssl's helper that mints the re-signed certificates."""
+
+
+def _bump_port(directory: Path) -> str:
+    return (
+        f" ssl-bump tls-cert={directory}/inspection-ca.pem generate-host-certificates=on "
+        "dynamic_cert_mem_cache_size=4MB"
+    )
+
+
+def _bump_rules(directory: Path) -> str:
+    return f"""
+sslcrtd_program {CERTGEN} -s {directory}/ssl_db -M 4MB
+sslcrtd_children 2
+acl step1 at_step SslBump1
+ssl_bump peek step1
+ssl_bump bump all
+tls_outgoing_options cafile={directory}/upstream-ca.pem"""
+
+
+def _prepare_inspection(directory: Path, options: SquidOptions, user: pwd.struct_passwd) -> None:
+    """The re-signing CA, the upstream roots and the certificate database Squid needs."""
+    if not Path(CERTGEN).exists():
+        raise LabError(
+            f"{CERTGEN} missing: SSL inspection needs Debian's squid-openssl "
+            "(scripts/apt-packages.txt)"
+        )
+    ca = directory / "inspection-ca.pem"
+    ca.write_bytes(options.inspection_ca)
+    os.chmod(ca, 0o600)
+    os.chown(ca, user.pw_uid, user.pw_gid)
+    upstream = directory / "upstream-ca.pem"
+    upstream.write_bytes(options.upstream_ca)
+    os.chmod(upstream, 0o644)
+    db = directory / "ssl_db"
+    if not db.exists():
+        run([CERTGEN, "-c", "-s", str(db), "-M", "4MB"])
+    for root, dirs, files in os.walk(db):
+        for name in (*dirs, *files):
+            os.chown(Path(root) / name, user.pw_uid, user.pw_gid)
+    os.chown(db, user.pw_uid, user.pw_gid)
 
 
 def apr1_hash(password: str) -> str:
@@ -124,6 +175,8 @@ def start_squid(
         passwd = directory / "passwd"
         passwd.write_text("".join(f"{user}:{digest}\n" for user, digest in options.users))
         os.chmod(passwd, 0o644)
+    if options is not None and options.inspect:
+        _prepare_inspection(directory, options, user)
     conf = directory / "squid.conf"
     conf.write_text(squid_conf(directory, connect_ports=connect_ports, options=options))
     os.chmod(conf, 0o644)

@@ -198,9 +198,11 @@ _SPECS: tuple[FindingSpec, ...] = (
         severity=Severity.WARNING,
         title="The site works only through the proxy",
         meaning=(
-            "Direct TCP to the target fails while the proxy connects to it. A problem when "
-            "this computer goes direct for it; otherwise a warning that programs ignoring the "
-            "proxy setting (a vendor client demanding direct access, case C5) will fail."
+            "Direct TCP to the target fails while a proxy connects to it. Judged against the "
+            "route the user's applications take: a problem when they go direct; info when "
+            "they go through that proxy (direct access is closed by policy, and only programs "
+            "that ignore the proxy setting, such as a vendor client demanding direct access "
+            "(case C5), will fail); a warning when their proxy is another one that fails."
         ),
         evidence="The direct connect error and SYNs, the proxy's answer, and the route in force (and its source).",
         action=(
@@ -261,6 +263,26 @@ _SPECS: tuple[FindingSpec, ...] = (
         meaning="A TLS fatal alert ended the handshake (by the server, or by a device that forged it).",
         evidence="The alert's description, the packet that carried it and its TTL compared with the server's.",
         action="Give the alert name and server to the team that runs the server or the inspecting device.",
+    ),
+    FindingSpec(
+        id="tls.inspected_by_proxy",
+        severity=Severity.WARNING,
+        title="The route's proxy inspects secure connections (SSL inspection)",
+        meaning=(
+            "Through the proxy the user's applications use, the site's certificate is issued "
+            "by a CA this computer trusts but the public bundle (certifi) does not: the proxy "
+            "opens and re-signs TLS. Browsers (OS trust) work; Python (certifi), Java, Node.js "
+            "and many vendor clients with their own CA list fail with certificate errors."
+        ),
+        evidence=(
+            "The issuer seen through the CONNECT tunnel, both verification results (OS store "
+            "vs public bundle), and the real server's issuer read by a direct comparison "
+            "handshake when direct access is possible."
+        ),
+        action=(
+            "Exempt the destination from inspection (splice, not bump) for the applications "
+            "that fail, or add the organisation's inspection CA to their trust stores."
+        ),
     ),
     FindingSpec(
         id="tls.certificate_intercepted",
@@ -547,6 +569,25 @@ _SPECS: tuple[FindingSpec, ...] = (
         ),
         evidence="Each configuration source (WinINet, WinHTTP, scutil, GNOME, KDE, environment).",
         action="Nothing, unless your organisation uses a PAC: then the profile should name it.",
+    ),
+    FindingSpec(
+        id="net.no_connectivity",
+        severity=Severity.PROBLEM,
+        title="This computer has no network connection",
+        meaning=(
+            "No target could be looked up or reached and the basics are missing: no default "
+            "route, no DNS server answers, or the gateway is silent. Every per-site failure "
+            "follows from that one cause, so they are its evidence rather than findings of "
+            "their own."
+        ),
+        evidence=(
+            "The routing table's default route (or its absence), each DNS server asked and "
+            "whether it answered, the gateway's answer, and every target's lookup error."
+        ),
+        action=(
+            "Reconnect the computer (cable, Wi-Fi, VPN) and run the diagnostics again; if it "
+            "is connected, check its address settings (DHCP) and the gateway."
+        ),
     ),
     FindingSpec(
         id="dns.resolution_failed",

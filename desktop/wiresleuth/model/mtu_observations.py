@@ -73,7 +73,8 @@ class SegmentAttempt:
     connect: ConnectObservation
     """The TCP connect underneath."""
     trigger: str
-    """What was sent: ``tls-client-hello`` or ``http-get``."""
+    """What was sent: ``tls-client-hello`` or ``http-get`` (to the server), ``proxy-connect``
+    or ``proxy-get`` (to the route's proxy)."""
     outcome: str
     """``answered`` (bytes came back), ``silent`` (nothing before the deadline), ``reset``,
     ``eof`` (closed without a byte) or ``connect_failed``."""
@@ -118,6 +119,9 @@ class MtuTargetObservation:
     finding_target: str | None = None
     """The target key findings about this address are filed under: the HTTPS target the
     TLS wizard reports it as, so the engine merges both wizards' ``path.dscp_marked``."""
+    proxy: str | None = None
+    """``host:port`` of the route's proxy when the route goes through one: ``address`` is
+    then the proxy's (the first hop that matters) and the sweep measures the path to it."""
 
 
 @dataclass(frozen=True, kw_only=True)

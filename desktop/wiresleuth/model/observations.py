@@ -45,11 +45,22 @@ class ConnectObservation:
     """TCP_MAXSEG requested before connecting (None: system default)."""
     error: str | None = None
     """``timeout``, ``refused``, ``unreachable`` or another error, in words."""
+    kernel_rtt: float | None = None
+    """The kernel's own SYN to SYN-ACK time (Linux TCP_INFO), in seconds; None elsewhere."""
 
     @property
     def rtt(self) -> float | None:
         """Seconds from connect() to established: one round trip to whoever answered the SYN."""
         return None if self.connected_at is None else self.connected_at - self.started_at
+
+    @property
+    def handshake_rtt(self) -> float | None:
+        """The handshake's round trip as precisely as the socket knows it: the kernel's
+        measurement when there is one, else ``rtt`` (which includes this program's delay in
+        noticing the answer on a busy computer)."""
+        if self.connected_at is None:
+            return None
+        return self.kernel_rtt if self.kernel_rtt is not None else self.rtt
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,8 +87,8 @@ class TlsObservation:
     connect: ConnectObservation
     """The TCP connect underneath."""
     outcome: str
-    """``ok``, ``timeout``, ``reset``, ``eof``, ``not_tls``, ``tls_error``, ``cert_error`` or
-    ``connect_failed``."""
+    """``ok``, ``timeout``, ``reset``, ``eof``, ``not_tls``, ``tls_error``, ``cert_error``,
+    ``connect_failed`` or ``tunnel_failed`` (the route's proxy refused the CONNECT)."""
     ended_at: float
     """Epoch seconds when the attempt ended."""
     client_hello_at: float | None = None
@@ -104,6 +115,17 @@ class TlsObservation:
     """Status line of the answer to ``GET /`` after the handshake."""
     first_data_at: float | None = None
     """Epoch seconds when the first application byte arrived."""
+    proxy: str | None = None
+    """``host:port`` of the proxy the handshake went through (a CONNECT tunnel, the route's
+    first hop); None when it went direct. ``connect`` is then the connection to the proxy."""
+    tunnel_status: str | None = None
+    """The proxy's answer to CONNECT (``200 Connection established``, ``403 Forbidden``...)."""
+    tunnel_bytes: int = 0
+    """Bytes of the proxy's CONNECT answer before the first TLS byte in the TCP stream (so
+    stream offsets in the capture map to offsets in ``received``)."""
+    tunnel_request_bytes: int = 0
+    """Bytes this program sent to open the tunnel (the CONNECT request) before the
+    ClientHello in the TCP stream."""
 
     @property
     def received_bytes(self) -> bytes:
@@ -158,6 +180,11 @@ class TlsTargetObservation:
     """The default attempt first, then any follow-up (small MSS, public trust, inspection)."""
     skipped_addresses: tuple[str, ...] = ()
     """Addresses of the name tried before ``address`` that refused or had no route, with why."""
+    proxy: str | None = None
+    """``host:port`` of the route's proxy the attempts went through; None: the route is direct
+    (``address`` is then the proxy's address and ``path_rtt`` measures the path to it)."""
+    route: str | None = None
+    """The route in force, as shown (``proxy a:3128 (from GNOME settings)``)."""
 
     def attempt(self, purpose: str) -> TlsObservation | None:
         """The attempt made for ``purpose``, if any."""

@@ -33,6 +33,9 @@ class ProxySource:
     """Hosts or patterns that go direct, verbatim."""
     raw: Mapping[str, str] = field(default_factory=dict)
     """The source's own values as read (credentials removed), for the engineer."""
+    policy: str | None = None
+    """Set when an administrator's policy put these settings in force, in words (Windows
+    ``ProxySettingsPerUser = 0``: machine-wide WinINet settings replace the user's)."""
 
     @property
     def configured(self) -> bool:

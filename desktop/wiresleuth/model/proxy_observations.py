@@ -35,9 +35,15 @@ class RoutePlan:
     routes: tuple[Route, ...]
     """In the order the client tries them (failover to the next when one cannot connect)."""
     source: str
-    """``pac``, ``profile``, ``environment``, ``no_proxy`` (bypassed) or ``none``."""
+    """Where the decision came from: a ``model.route.SOURCE_KINDS`` entry (``profile``,
+    ``os_policy``, ``os_settings``, ``environment``, ``pac``, ``default``) when the route
+    wizard decided; older bundles and the wizard's own fallback say ``pac``, ``profile``,
+    ``environment``, ``no_proxy`` (bypassed) or ``none``."""
     detail: str = ""
     """The raw decision (a PAC result, a variable's name and value without credentials)."""
+    origin: str = ""
+    """The setting that decided, in words (``GNOME settings``, ``PAC from KDE settings
+    (URL)``), when the route wizard decided; empty otherwise."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,6 +95,11 @@ class ProxyExchange:
     """Why credentials were not tried or could not be used (``no credentials typed``...)."""
     error: str | None = None
     """The socket error in words, if any."""
+    answer_bytes: int = 0
+    """Bytes the proxy sent on the connection that carries the tunnel, up to the tunnel's
+    opening (its answers): where the tunnelled stream starts in the capture."""
+    request_bytes: int = 0
+    """Bytes sent to the proxy on that connection up to the tunnel's opening (the requests)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -81,6 +81,9 @@ def gnome_source(text: str) -> ProxySource:
             port = values.get(f"{scheme}.port")
             if host:
                 proxies[scheme] = f"{host}:{port}" if isinstance(port, int) and port else host
+        if values.get("use-same-proxy") is True and "http" in proxies:
+            # Chromium: with use-same-proxy (GNOME's default) the HTTP proxy serves every scheme
+            proxies = {"all": proxies["http"]}
         hosts = values.get("ignore-hosts")
         bypass = tuple(str(h) for h in hosts) if isinstance(hosts, list) else ()
     return ProxySource(

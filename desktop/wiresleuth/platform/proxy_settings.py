@@ -28,16 +28,29 @@ def _guarded(name: str, origin: str, read: Callable[[], ProxySource | None]) -> 
         return ProxySource(name=name, origin=origin, available=False, error=str(exc))
 
 
+def _reg(key: str) -> dict[str, tuple[str, str]] | None:
+    """``reg query KEY`` parsed; None when the key does not exist or cannot be read."""
+    try:
+        return windows.parse_reg_query(run_command(["reg", "query", key]))
+    except FactUnavailable:
+        return None
+
+
 def _windows_sources() -> list[ProxySource | None]:
     def wininet() -> ProxySource:
-        values = windows.parse_reg_query(run_command(["reg", "query", windows.INTERNET_SETTINGS]))
-        try:
-            connections = windows.parse_reg_query(
-                run_command(["reg", "query", windows.CONNECTIONS])
+        policy = _reg(windows.POLICY_INTERNET_SETTINGS) or {}
+        if windows.per_machine(policy):
+            values = _reg(windows.MACHINE_INTERNET_SETTINGS)
+            if values is None:
+                raise FactUnavailable(
+                    f"ProxySettingsPerUser is 0 but {windows.MACHINE_INTERNET_SETTINGS} "
+                    "cannot be read"
+                )
+            return windows.machine_wininet_source(
+                values, connections=_reg(windows.MACHINE_CONNECTIONS)
             )
-        except FactUnavailable:
-            connections = None
-        return windows.wininet_source(values, connections=connections)
+        values = windows.parse_reg_query(run_command(["reg", "query", windows.INTERNET_SETTINGS]))
+        return windows.wininet_source(values, connections=_reg(windows.CONNECTIONS))
 
     def winhttp() -> ProxySource:
         return windows.parse_netsh_winhttp(run_command(["netsh", "winhttp", "show", "proxy"]))

@@ -21,6 +21,15 @@ INTERNET_SETTINGS = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Se
 """The per-user WinINet key."""
 CONNECTIONS = INTERNET_SETTINGS + r"\Connections"
 """Its subkey holding DefaultConnectionSettings."""
+MACHINE_INTERNET_SETTINGS = r"HKLM\Software\Microsoft\Windows\CurrentVersion\Internet Settings"
+"""The machine-wide WinINet key, in force for every user when ProxySettingsPerUser is 0."""
+MACHINE_CONNECTIONS = MACHINE_INTERNET_SETTINGS + r"\Connections"
+"""Its subkey holding the machine-wide DefaultConnectionSettings."""
+POLICY_INTERNET_SETTINGS = (
+    r"HKLM\Software\Policies\Microsoft\Windows\CurrentVersion\Internet Settings"
+)
+"""Where Group Policy ("Make proxy settings per-machine (rather than per-user)") writes
+``ProxySettingsPerUser``: 0 makes the machine-wide settings apply to every user."""
 
 _VALUE = re.compile(r"^\s+(?P<name>\S.*?)\s{2,}(?P<type>REG_[A-Z_]+)(?:\s{2,}(?P<data>.*?))?\s*$")
 FLAG_PROXY = 0x02
@@ -136,6 +145,34 @@ def wininet_source(
         proxies=parse_proxy_server(server) if use_proxy and server else {},
         bypass=_bypass(_string(values, "ProxyOverride")),
         raw=raw,
+    )
+
+
+def per_machine(policy: Mapping[str, tuple[str, str]]) -> bool:
+    """Whether ``ProxySettingsPerUser`` (from ``reg query`` of the policy key) is 0.
+
+    Absent (the default) or 1 means per-user settings, as Microsoft documents the policy.
+    """
+    return _dword(policy, "ProxySettingsPerUser") == 0
+
+
+def machine_wininet_source(
+    values: Mapping[str, tuple[str, str]],
+    *,
+    connections: Mapping[str, tuple[str, str]] | None = None,
+) -> ProxySource:
+    """The machine-wide WinINet settings, marked as put in force by policy."""
+    from dataclasses import replace
+
+    source = wininet_source(
+        values, connections=connections, origin=f"reg query {MACHINE_INTERNET_SETTINGS}"
+    )
+    return replace(
+        source,
+        policy=(
+            "Group Policy ProxySettingsPerUser = 0: the machine-wide settings apply to every "
+            "user"
+        ),
     )
 
 

@@ -50,6 +50,10 @@ class _Line:
     sock: socket.socket
     timeout: float
     pending: bytes = field(default=b"")
+    received: int = 0
+    """Bytes read from this connection so far (the proxy's answers)."""
+    sent: int = 0
+    """Bytes sent on this connection so far (the requests)."""
 
     async def send(self, data: bytes) -> None:
         loop = asyncio.get_running_loop()
@@ -57,6 +61,7 @@ class _Line:
             await asyncio.wait_for(loop.sock_sendall(self.sock, data), self.timeout)
         except (OSError, TimeoutError) as exc:
             raise _Ended("closed", describe_os_error(exc)) from exc
+        self.sent += len(data)
 
     async def _recv(self, deadline: float) -> bytes:
         if self.pending:
@@ -67,7 +72,9 @@ class _Line:
         if left <= 0:
             raise _Ended("no_answer", f"no answer within {self.timeout:g} s")
         try:
-            return await asyncio.wait_for(loop.sock_recv(self.sock, 65536), left)
+            data = await asyncio.wait_for(loop.sock_recv(self.sock, 65536), left)
+            self.received += len(data)
+            return data
         except TimeoutError as exc:
             raise _Ended("no_answer", f"no answer within {self.timeout:g} s") from exc
         except OSError as exc:
@@ -116,12 +123,14 @@ async def through_proxy(
     credentials: ProxyCredentials | None,
     connect_timeout: float,
     answer_timeout: float,
+    mss: int | None = None,
 ) -> tuple[socket.socket | None, ProxyExchange]:
     """Ask ``proxy`` for ``target``; return the open tunnel (CONNECT that succeeded) or None,
-    and the observation. Network trouble is observed, never raised."""
+    and the observation. Network trouble is observed, never raised. ``mss`` clamps the TCP
+    segments of the connection to the proxy (the small-MSS retry through a tunnel)."""
     port = int(proxy.rpartition(":")[2])
     asked = target.key if method == "CONNECT" else target.url
-    sock, conn = await tcp_connect(proxy_address, port, timeout=connect_timeout)
+    sock, conn = await tcp_connect(proxy_address, port, timeout=connect_timeout, mss=mss)
     if sock is None:
         return None, ProxyExchange(
             proxy=proxy,
@@ -201,6 +210,8 @@ async def through_proxy(
         auth_scheme=scheme,
         auth_user=credentials.user if credentials and scheme else None,
         auth_note=note,
+        answer_bytes=line.received,
+        request_bytes=line.sent,
     )
     if outcome == "ok" and method == "CONNECT" and sock is not None and not line.pending:
         return sock, observation

@@ -5,10 +5,34 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import struct
+import sys
 import time
 
 from wiresleuth.model.observations import ConnectObservation
 from wiresleuth.probes.errors import describe_os_error
+
+_TCP_INFO = getattr(socket, "TCP_INFO", 11)
+_TCPI_RTT = struct.Struct("=I")
+_TCPI_RTT_OFFSET = 68
+"""``tcpi_rtt`` (microseconds) in Linux's ``struct tcp_info`` (include/uapi/linux/tcp.h)."""
+
+
+def kernel_rtt(sock: socket.socket) -> float | None:
+    """The kernel's RTT estimate of a just-connected socket, in seconds (Linux TCP_INFO).
+
+    Right after connect() it is the SYN to SYN-ACK time the kernel measured itself: immune
+    to the delay between the SYN-ACK's arrival and this program's event loop noticing it,
+    which a busy computer adds to the socket-level timing. None elsewhere or when unknown.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        raw = sock.getsockopt(socket.IPPROTO_TCP, _TCP_INFO, 104)
+        (micro,) = _TCPI_RTT.unpack_from(raw, _TCPI_RTT_OFFSET)
+    except (OSError, struct.error):
+        return None
+    return micro / 1_000_000 if micro else None
 
 
 def _family(address: str) -> socket.AddressFamily:
@@ -45,6 +69,7 @@ async def tcp_connect(
         sock.close()
         raise
     connected = time.time()
+    measured = kernel_rtt(sock)
     local = sock.getsockname()
     return sock, ConnectObservation(
         address=address,
@@ -54,4 +79,5 @@ async def tcp_connect(
         local_address=str(local[0]),
         local_port=int(local[1]),
         mss=mss,
+        kernel_rtt=measured,
     )

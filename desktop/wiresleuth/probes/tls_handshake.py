@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from wiresleuth.model.observations import Chunk, TlsObservation
 from wiresleuth.model.target import Target
 from wiresleuth.probes.errors import describe_os_error
+from wiresleuth.probes.proxy_auth import ProxyCredentials
+from wiresleuth.probes.proxy_exchange import through_proxy
 from wiresleuth.probes.tcp_connect import tcp_connect
 
 _KEEP = 16 * 1024
@@ -72,9 +74,45 @@ async def tls_handshake(
     connect_timeout: float,
     handshake_timeout: float,
     mss: int | None = None,
+    proxy: tuple[str, str] | None = None,
+    credentials: ProxyCredentials | None = None,
 ) -> TlsObservation:
-    """Connect to ``address``, handshake with SNI ``target.host``, then ``GET`` the target's path."""
-    sock, conn = await tcp_connect(address, target.port, timeout=connect_timeout, mss=mss)
+    """Connect to ``address``, handshake with SNI ``target.host``, then ``GET`` the target's path.
+
+    With ``proxy`` (``host:port``, its address) the handshake runs inside a ``CONNECT``
+    tunnel through that proxy, as applications whose route is that proxy do; ``address`` is
+    then unused and ``connect`` describes the connection to the proxy.
+    """
+    tunnel: dict[str, object] = {}
+    if proxy is not None:
+        sock, exchange = await through_proxy(
+            proxy[0], proxy[1], target, method="CONNECT", credentials=credentials,
+            connect_timeout=connect_timeout, answer_timeout=handshake_timeout, mss=mss,
+        )  # fmt: skip
+        conn = exchange.connect
+        status = (
+            f"{exchange.answer.status} {exchange.answer.reason}".strip()
+            if exchange.answer is not None
+            else None
+        )
+        tunnel = {"proxy": proxy[0], "tunnel_status": status}
+        if sock is not None:
+            tunnel["tunnel_bytes"] = exchange.answer_bytes
+            tunnel["tunnel_request_bytes"] = exchange.request_bytes
+        else:
+            failed = exchange.outcome == "connect_failed"
+            return TlsObservation(
+                target=target.key,
+                sni=target.host,
+                purpose=purpose,
+                connect=conn,
+                outcome="connect_failed" if failed else "tunnel_failed",
+                ended_at=time.time(),
+                error=conn.error if failed else f"CONNECT: {exchange.outcome} ({status})",
+                **tunnel,  # type: ignore[arg-type]
+            )
+    else:
+        sock, conn = await tcp_connect(address, target.port, timeout=connect_timeout, mss=mss)
     if sock is None:
         return TlsObservation(
             target=target.key,
@@ -110,6 +148,7 @@ async def tls_handshake(
         client_hello_at=attempt.client_hello_at,
         first_byte_at=attempt.first_byte_at,
         received=tuple(attempt.received),
+        **tunnel,  # type: ignore[arg-type]
         **result,  # type: ignore[arg-type]
     )
 

@@ -1,7 +1,8 @@
 """Local-hold wizard: does software on this computer hold web requests before they leave?
 
 Per target, in two rounds, a plain-HTTP GET (port 80) and an HTTPS ClientHello are sent
-at the same time; each request's hand-over time is compared with the moment it left
+at the same time (to the route's proxy, as ``GET http://...`` and ``CONNECT``, when the
+route is a proxy); each request's hand-over time is compared with the moment it left
 (capture, else Linux's transmit timestamp). While they wait, other processes' connection
 attempts are watched (SYN headers, socket table), and the OS's security products listed.
 """
@@ -9,6 +10,7 @@ attempts are watched (SYN headers, socket table), and the OS's security products
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any
 
 from wiresleuth.analysis.hold_findings import analyse_hold
@@ -22,7 +24,9 @@ from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.target import Target
 from wiresleuth.probes.connect_watch import ConnectWatch
 from wiresleuth.probes.first_answer import client_hello, first_answer, http_get
+from wiresleuth.probes.http_wire import connect_request, proxy_get_request
 from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.route_input import hop_for, split_proxy
 
 ROUNDS = 2
 HTTP_PORT = 80
@@ -33,6 +37,7 @@ class LocalHoldWizard(Wizard):
     """Is each request held on this computer before it reaches the network?"""
 
     id = "hold"
+    needs = ("route",)
     title = "Requests held on this computer (antivirus, URL filter)"
     description = (
         "Times each web request from the moment the program hands it over to the moment it "
@@ -44,24 +49,40 @@ class LocalHoldWizard(Wizard):
         self.capture = capture
         """Whether the SYN-header capture may run (the engine's capture setting)."""
 
-    def _endpoints(self, given: WizardInput) -> list[tuple[Target, str, str, int]]:
-        out: list[tuple[Target, str, str, int]] = []
+    def _endpoints(self, given: WizardInput) -> list[_Endpoint]:
+        """Per target a plain GET and a secure opening, to where the route goes first."""
+        out: list[_Endpoint] = []
         for target in given.targets:
             if target.scheme not in ("http", "https"):
                 continue
-            for address in given.addresses(target)[:1]:
-                https_port = target.port if target.scheme == "https" else HTTPS_PORT
-                http_port = target.port if target.scheme == "http" else HTTP_PORT
+            https_port = target.port if target.scheme == "https" else HTTPS_PORT
+            http_port = target.port if target.scheme == "http" else HTTP_PORT
+            hop = hop_for(given, target)
+            if hop.via_proxy:
+                if hop.proxy is None or hop.proxy_address is None:
+                    continue  # the proxy has no address: the proxy-path wizard reports it
+                port = split_proxy(hop.proxy)[1]
+                plain = f"http://{target.host}:{http_port}{target.path}"
+                if http_port == HTTP_PORT:
+                    plain = f"http://{target.host}{target.path}"
                 out += [
-                    (target, address, "http", http_port),
-                    (target, address, "https", https_port),
+                    _Endpoint(target, hop.proxy_address, "http", port, hop.proxy, plain),
+                    _Endpoint(
+                        target, hop.proxy_address, "https", port, hop.proxy,
+                        f"{target.host}:{https_port}",
+                    ),
+                ]  # fmt: skip
+                continue
+            for address in given.addresses(target)[:1]:
+                out += [
+                    _Endpoint(target, address, "http", http_port),
+                    _Endpoint(target, address, "https", https_port),
                 ]
         return out
 
     def flows(self, given: WizardInput) -> list[FlowSpec]:
         return [
-            FlowSpec(address=address, proto="tcp", port=port)
-            for _, address, _, port in self._endpoints(given)
+            FlowSpec(address=e.address, proto="tcp", port=e.port) for e in self._endpoints(given)
         ]
 
     def steps(self, given: WizardInput) -> int:
@@ -85,14 +106,12 @@ class LocalHoldWizard(Wizard):
             await watch.start(capture=self.capture and given.capture_allowed)
             try:
                 results = await asyncio.gather(
-                    *(
-                        self._request(t, a, kind, port, budgets.connect, budgets.tls_handshake)
-                        for t, a, kind, port in endpoints
-                    )
+                    *(self._request(e, budgets.connect, budgets.tls_handshake) for e in endpoints)
                 )
             finally:
                 await watch.stop()
-            for (target, _, kind, _), attempt in zip(endpoints, results, strict=True):
+            for endpoint, attempt in zip(endpoints, results, strict=True):
+                target, kind = endpoint.target, endpoint.kind
                 if attempt.connect.local_port is not None:
                     watch.own_ports.add(attempt.connect.local_port)
                 requests.append(
@@ -123,14 +142,32 @@ class LocalHoldWizard(Wizard):
         findings, labels = analyse_hold(observations, view.flows)
         return WizardAnalysis(findings=tuple(findings), labels=labels)
 
-    async def _request(
-        self, target: Target, address: str, kind: str, port: int, connect: float, answer: float
-    ) -> Any:
-        if kind == "https":
+    async def _request(self, e: _Endpoint, connect: float, answer: float) -> Any:
+        target = e.target
+        if e.proxy is not None and e.kind == "https":
+            request, trigger = connect_request(e.asked), "proxy-connect"
+        elif e.proxy is not None:
+            request, trigger = proxy_get_request(e.asked, target.host), "proxy-get"
+        elif e.kind == "https":
             request, trigger = client_hello(target.host), "tls-client-hello"
         else:
             request, trigger = http_get(target.host, target.path), "http-get"
         return await first_answer(
-            address, port, request, trigger=trigger, purpose=f"hold-{kind}",
+            e.address, e.port, request, trigger=trigger, purpose=f"hold-{e.kind}",
             connect_timeout=connect, answer_timeout=answer,
         )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Endpoint:
+    """One request to time: to the target, or to the route's proxy asking for it."""
+
+    target: Target
+    address: str
+    kind: str
+    """``http`` or ``https``."""
+    port: int
+    proxy: str | None = None
+    """``host:port`` of the route's proxy the request goes to; None: direct."""
+    asked: str = ""
+    """What the proxy is asked for: the absolute URL (GET) or ``host:port`` (CONNECT)."""

@@ -3,7 +3,8 @@
 Per server: a binary DF sweep from 576 bytes to the interface MTU (frag-needed or silence
 above the limit), one TCP exchange that makes the server send full-size segments (and the
 same with MSS 536 when it stalls), and, from the capture, every flow's MSS, largest
-segment, gaps and DSCP marks.
+segment, gaps and DSCP marks. When the route goes through a proxy, the first hop that
+matters is the proxy: the sweep and the exchange go there (``CONNECT``/``GET http://``).
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from wiresleuth.model.observations import TlsWizardObservations
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.target import Target
 from wiresleuth.probes.first_answer import client_hello, first_answer, http_get
+from wiresleuth.probes.http_wire import connect_request, proxy_get_request
 from wiresleuth.probes.pmtu_sweep import sweep
 from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.route_input import hop_for, split_proxy
 
 SMALL_MSS = 536
 ANSWER_WAIT = 4.0
@@ -34,7 +37,7 @@ class MtuPathWizard(Wizard):
     """Do large packets cross the path, and if not, is it the MTU or a QoS policy?"""
 
     id = "mtu"
-    needs = ("tls",)
+    needs = ("tls", "route")
     """The TLS wizard's default and small-MSS handshakes are this wizard's TCP evidence for
     HTTPS targets (no second stalled handshake); HTTP targets get an exchange of its own."""
     title = "Packet sizes and priority marks (MTU, DSCP)"
@@ -86,7 +89,11 @@ class MtuPathWizard(Wizard):
         tls_keys: dict[str, str],
         handshakes: dict[str, tuple[str | None, str | None]],
     ) -> MtuTargetObservation:
+        hop = hop_for(given, target)
         addresses = given.addresses(target)
+        if hop.via_proxy:
+            # the first hop that matters: the proxy; beyond it the proxy's own path applies
+            addresses = (hop.proxy_address,) if hop.proxy_address else ()
         if not addresses or ":" in addresses[0]:
             for _ in range(_STEPS_PER_TARGET):
                 progress.step(f"{target.key}: skipped (no IPv4 address)")
@@ -126,6 +133,7 @@ class MtuPathWizard(Wizard):
             tls_default=known[0],
             tls_small_mss=known[1],
             finding_target=tls_keys.get(address, target.key),
+            proxy=hop.proxy,
         )
 
     async def _exchange(
@@ -133,14 +141,22 @@ class MtuPathWizard(Wizard):
         progress: Progress,
     ) -> SegmentAttempt:  # fmt: skip
         budgets = given.profile.budgets
-        if target.scheme == "https":
+        hop = hop_for(given, target)
+        port = target.port
+        if hop.via_proxy and hop.proxy is not None:
+            port = split_proxy(hop.proxy)[1]
+            if target.scheme == "https":
+                request, trigger = connect_request(target.key), "proxy-connect"
+            else:
+                request, trigger = proxy_get_request(target.url, target.host), "proxy-get"
+        elif target.scheme == "https":
             request, trigger = client_hello(target.host), "tls-client-hello"
         else:
             request, trigger = http_get(target.host, target.path), "http-get"
         purpose = "default" if mss is None else "small-mss"
         attempt = await first_answer(
             address,
-            target.port,
+            port,
             request,
             trigger=trigger,
             purpose=purpose,

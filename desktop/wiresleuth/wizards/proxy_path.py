@@ -51,6 +51,7 @@ from wiresleuth.probes.resolve import resolve
 from wiresleuth.probes.tcp_connect import tcp_connect
 from wiresleuth.probes.tunnel_hold import hold_connection
 from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.route_input import hop_for, routes_of
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class ProxyPathWizard(Wizard):
     """Does each site work directly, through the proxy, both or neither, and why?"""
 
     id = "proxy"
-    needs = ("pac",)
+    needs = ("pac", "route")
     title = "Proxy path"
     description = (
         "Tests each site the way your computer reaches it (directly or through the proxy) and "
@@ -135,6 +136,9 @@ class ProxyPathWizard(Wizard):
             probe = Target(host="wiresleuth.invalid", port=443, scheme=scheme)
             proxy, _ = environment_proxy(probe, env)
             extra.append(proxy)
+        routes = routes_of(given)
+        if routes is not None:
+            extra += [c.proxy for r in routes.routes for c in r.candidates if c.proxy]
         return proxies_of([], *extra)
 
     def _targets(self, given: WizardInput) -> list[Target]:
@@ -253,6 +257,16 @@ class ProxyPathWizard(Wizard):
         return WizardAnalysis(findings=tuple(findings), labels=labels)
 
     async def _plan(self, given: WizardInput, target: Target, notes: list[str]) -> RoutePlan:
+        route = hop_for(given, target).route
+        if route is not None and self._pac is None:
+            # The route wizard decided, from the same settings the user's applications use.
+            return RoutePlan(
+                target=target.key,
+                routes=route.candidates,
+                source=route.source,
+                detail=f"{route.origin}: {route.detail}" if route.detail else route.origin,
+                origin=route.origin,
+            )
         pac_result: str | None = None
         pac_url = given.profile.pac_url
         earlier = given.earlier.get("pac")

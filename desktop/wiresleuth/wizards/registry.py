@@ -8,16 +8,18 @@ from wiresleuth.wizards.local_listeners import LocalListenersWizard
 from wiresleuth.wizards.mtu_path import MtuPathWizard
 from wiresleuth.wizards.pac import PacWizard
 from wiresleuth.wizards.proxy_path import ProxyPathWizard
+from wiresleuth.wizards.route import RouteWizard
 from wiresleuth.wizards.tls_handshake import TlsHandshakeWizard
 
 
 def all_wizards() -> list[Wizard]:
     """Fresh instances of every wizard."""
     return [
-        TlsHandshakeWizard(),
         PacWizard(),
-        ProxyPathWizard(),  # needs the PAC wizard's decisions
-        MtuPathWizard(),  # needs the TLS wizard's small-MSS retry
+        RouteWizard(),  # needs the PAC wizard's evaluation; every measuring wizard needs it
+        TlsHandshakeWizard(),
+        ProxyPathWizard(),
+        MtuPathWizard(),  # also needs the TLS wizard's small-MSS retry
         LocalHoldWizard(),
         LocalListenersWizard(),
     ]

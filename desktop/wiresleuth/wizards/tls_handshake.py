@@ -1,5 +1,9 @@
 """TLS handshake wizard: connect to each HTTPS target like a browser and explain any failure.
 
+It follows the route the user's applications take: through a CONNECT tunnel when the route
+is a proxy (the certificate seen through the proxy is then compared with the real server's,
+read directly), directly otherwise.
+
 Per target: path RTT (apart from the handshake), the handshake as a browser does it, then one
 follow-up chosen by the outcome: a small-MSS retry after a stall or reset (large packets lost?),
 a public-trust check after success (SSL inspection?), or an unverified look at a certificate
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import Any
 
 from wiresleuth.analysis.tls_wizard_findings import analyse_tls_wizard
@@ -23,9 +28,11 @@ from wiresleuth.model.observations import (
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.target import Target
 from wiresleuth.probes.path_rtt import measure_path_rtt
+from wiresleuth.probes.proxy_auth import ProxyCredentials
 from wiresleuth.probes.tls_contexts import inspect_context, os_trust_context, public_trust_context
 from wiresleuth.probes.tls_handshake import tls_handshake
 from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.route_input import Hop, hop_for, split_proxy
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +48,16 @@ class TlsHandshakeWizard(Wizard):
     """Does the secure connection to each site complete, and if not, where does it break?"""
 
     id = "tls"
+    needs = ("route",)
     title = "Secure connection (TLS) handshake"
     description = (
         "Opens a secure connection to each site the way a browser does and times every step, "
         "to tell a slow or broken path from a device that answers, resets or inspects in between."
     )
+
+    def __init__(self, *, credentials: ProxyCredentials | None = None) -> None:
+        self.credentials = credentials
+        """Typed by the user in this run for the route's proxy (``--proxy-user``); never stored."""
 
     def _targets(self, given: WizardInput) -> list[Target]:
         return [t for t in given.targets if t.scheme == "https"]
@@ -77,6 +89,64 @@ class TlsHandshakeWizard(Wizard):
         return WizardAnalysis(findings=tuple(findings), labels=labels)
 
     async def _one(
+        self, target: Target, given: WizardInput, progress: Progress
+    ) -> TlsTargetObservation:
+        hop = hop_for(given, target)
+        if hop.via_proxy:
+            return await self._one_via_proxy(target, hop, given, progress)
+        found = await self._one_direct(target, given, progress)
+        return replace(found, route=hop.route.shown if hop.route else None)
+
+    async def _one_via_proxy(
+        self, target: Target, hop: Hop, given: WizardInput, progress: Progress
+    ) -> TlsTargetObservation:
+        """The route's proxy first: the handshake inside a CONNECT tunnel, as applications do.
+
+        Direct is tried only to explain an inspected certificate (the real server's issuer).
+        """
+        assert hop.proxy is not None and hop.route is not None
+        shown = hop.route.shown
+        if hop.proxy_address is None:
+            for _ in range(_STEPS_PER_TARGET):
+                progress.step(f"{target.key}: skipped, the proxy {hop.proxy} has no address")
+            return TlsTargetObservation(
+                target=target.key, address=None, proxy=hop.proxy, route=shown
+            )
+        budgets = given.profile.budgets
+        via = (hop.proxy, hop.proxy_address)
+        port = split_proxy(hop.proxy)[1]
+        rtt = asyncio.create_task(
+            measure_path_rtt(hop.proxy_address, avoid_port=port, timeout=budgets.icmp)
+        )
+        try:
+            first = await self._attempt(target, "", "default", given, progress, via)
+            progress.step(f"{target.key}: handshake through {hop.proxy}: {first.outcome}")
+            attempts = [first]
+            follow_up = _follow_up(first)
+            if follow_up is not None:
+                attempts.append(await self._attempt(target, "", follow_up, given, progress, via))
+            inspected = follow_up == "public-trust" and attempts[-1].outcome == "cert_error"
+            addresses = given.addresses(target)
+            if (inspected or first.outcome == "cert_error") and addresses:
+                # the comparison that explains it: the certificate the real server sends
+                attempts.append(
+                    await self._attempt(target, addresses[0], "direct-inspect", given, progress)
+                )
+            progress.step(f"{target.key}: follow-up {follow_up or 'not needed'}")
+            path = await rtt
+        finally:
+            rtt.cancel()
+        progress.step(f"{target.key}: path RTT to the proxy by {path.method}")
+        return TlsTargetObservation(
+            target=target.key,
+            address=hop.proxy_address,
+            path_rtt=path,
+            attempts=tuple(attempts),
+            proxy=hop.proxy,
+            route=shown,
+        )
+
+    async def _one_direct(
         self, target: Target, given: WizardInput, progress: Progress
     ) -> TlsTargetObservation:
         addresses = given.addresses(target)
@@ -123,13 +193,20 @@ class TlsHandshakeWizard(Wizard):
         )
 
     async def _attempt(
-        self, target: Target, address: str, purpose: str, given: WizardInput, progress: Progress
+        self,
+        target: Target,
+        address: str,
+        purpose: str,
+        given: WizardInput,
+        progress: Progress,
+        proxy: tuple[str, str] | None = None,
     ) -> TlsObservation:
         context = {
             "default": os_trust_context,
             "small-mss": os_trust_context,
             "public-trust": public_trust_context,
             "inspect": inspect_context,
+            "direct-inspect": inspect_context,
         }[purpose]()
         budgets = given.profile.budgets
         obs = await tls_handshake(
@@ -140,11 +217,14 @@ class TlsHandshakeWizard(Wizard):
             connect_timeout=budgets.connect,
             handshake_timeout=budgets.tls_handshake,
             mss=SMALL_MSS if purpose == "small-mss" else None,
+            proxy=proxy,
+            credentials=self.credentials if proxy is not None else None,
         )
         _report_socket_events(obs, progress)
         log.info(
-            "%s %s via %s: %s (%s)", target.key, purpose, address, obs.outcome, obs.error or ""
-        )
+            "%s %s via %s: %s (%s)",
+            target.key, purpose, proxy[0] if proxy else address, obs.outcome, obs.error or "",
+        )  # fmt: skip
         return obs
 
 

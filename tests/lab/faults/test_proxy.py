@@ -90,6 +90,17 @@ def test_squid_rules_exempt_first_then_ports_then_auth() -> None:
     assert "auth_param" not in plain and "acl SSL_ports port 443\n" in plain
 
 
+def test_inspection_bumps_with_the_lab_ca_and_only_when_asked() -> None:
+    conf = squid_conf(Path("/s"), options=SquidOptions(inspect=True))
+    assert "http_port 198.18.2.10:3128 ssl-bump tls-cert=/s/inspection-ca.pem" in conf
+    assert "generate-host-certificates=on" in conf
+    assert "sslcrtd_program /usr/lib/squid/security_file_certgen -s /s/ssl_db -M 4MB" in conf
+    lines = conf.splitlines()
+    assert lines.index("ssl_bump peek step1") < lines.index("ssl_bump bump all")
+    assert "tls_outgoing_options cafile=/s/upstream-ca.pem" in lines
+    assert "ssl_bump" not in squid_conf(Path("/s"), options=SquidOptions())
+
+
 # -- in a real lab ----------------------------------------------------------------------------
 
 

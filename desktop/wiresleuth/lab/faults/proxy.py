@@ -31,7 +31,7 @@ class ProxySettings(Fault):
     """Restart the lab proxy with authentication, a lifetime, CONNECT ports and exemptions."""
 
     kind = "proxy"
-    summary = "lab Squid with auth (basic/ntlm), tunnel lifetime, CONNECT ports, auth exemptions"
+    summary = "lab Squid with auth (basic/ntlm), tunnel lifetime, CONNECT ports, auth exemptions, SSL inspection"
 
     auth: tuple[str, ...] = ()
     """Schemes required, in the order offered: ``ntlm``, ``basic``."""
@@ -43,6 +43,9 @@ class ProxySettings(Fault):
     """Seconds after set-up at which the proxy closes each tunnel, busy or not (0: never)."""
     exempt: tuple[str, ...] = ()
     """``host:port`` CONNECT targets allowed without authentication (whatever the ports)."""
+    inspect: bool = False
+    """SSL inspection: the proxy bumps every CONNECT and re-signs with the lab's inspection
+    CA (in the client's OS trust store, not in its public bundle), as corporate proxies do."""
 
     def __post_init__(self) -> None:
         for n, scheme in enumerate(self.auth):
@@ -71,6 +74,7 @@ class ProxySettings(Fault):
             users=users,
             connect_ports=self.connect_ports,
             exempt=tuple(_host_port("exempt", e) for e in self.exempt),
+            inspect=self.inspect,
         )
 
     def apply(self, lab: LabControl) -> None:
@@ -89,4 +93,6 @@ class ProxySettings(Fault):
             parts.append(f"connections closed after {self.lifetime:g} s")
         if self.exempt:
             parts.append(f"exempt from auth: {', '.join(self.exempt)}")
+        if self.inspect:
+            parts.append("SSL inspection (ssl-bump, lab inspection CA)")
         return "proxy: " + "; ".join(parts)

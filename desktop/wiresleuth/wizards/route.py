@@ -1,0 +1,126 @@
+"""Route wizard: which way each target really goes, computed once for every measuring wizard.
+
+It runs after the PAC wizard (whose sandboxed evaluation decides for PAC users, whichever
+source named the PAC) and reads the same OS configuration that wizard read. The TLS, proxy,
+MTU and hold wizards need it: they test this route first and direct only as a comparison.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import platform
+import time
+from typing import Any
+
+from wiresleuth.analysis.route_decision import pac_summary, route_for
+from wiresleuth.model.plan import FlowSpec
+from wiresleuth.model.proxy_config import ProxyConfiguration
+from wiresleuth.model.route import RouteObservations
+from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.route_input import known_proxies, lookup_now, split_proxy
+
+log = logging.getLogger(__name__)
+
+
+def _configuration() -> tuple[ProxyConfiguration | None, str | None]:
+    from wiresleuth.platform.proxy_settings import read_proxy_configuration
+
+    try:
+        return read_proxy_configuration(), None
+    except Exception as exc:  # the OS boundary: a broken reader must not lose the run
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+class RouteWizard(Wizard):
+    """Which route does each site take: which proxy or direct, decided by which setting?"""
+
+    id = "route"
+    needs = ("pac",)
+    title = "The route each site takes"
+    description = (
+        "Works out, from the same settings your applications use (helpdesk profile, system "
+        "policy, system proxy settings, PAC file, environment), whether each site goes through "
+        "a proxy or directly, so that every check tests that route."
+    )
+
+    def __init__(self) -> None:
+        self._static: ProxyConfiguration | None = None
+
+    def flows(self, given: WizardInput) -> list[FlowSpec]:
+        if self._static is None:
+            self._static, _ = _configuration()
+        flows: list[FlowSpec] = []
+        for proxy in known_proxies(given, self._static):
+            host, port = split_proxy(proxy)
+            address = lookup_now(host)
+            if address is not None:
+                flows += [
+                    FlowSpec(address=address, proto="tcp", port=port),
+                    FlowSpec(address=address, proto="icmp"),
+                ]
+        return flows
+
+    def steps(self, given: WizardInput) -> int:
+        return 1
+
+    async def run(self, given: WizardInput, progress: Progress) -> RouteObservations:
+        from wiresleuth.probes.resolve import resolve
+
+        notes: list[str] = []
+        pac_obs = given.earlier.get("pac")
+        configuration: ProxyConfiguration | None = getattr(pac_obs, "configuration", None)
+        if configuration is None:
+            error = getattr(pac_obs, "configuration_error", None)
+            if pac_obs is None:
+                loop = asyncio.get_running_loop()
+                configuration, error = await loop.run_in_executor(None, _configuration)
+                notes.append("the PAC wizard did not run: a PAC, if any, was not evaluated")
+            if error:
+                notes.append(f"this computer's proxy settings could not be read: {error}")
+        pac = pac_summary(pac_obs)
+        routes = tuple(
+            route_for(
+                target,
+                profile_proxy=given.profile.proxy,
+                profile_pac_url=given.profile.pac_url,
+                configuration=configuration,
+                pac=pac,
+            )
+            for target in given.targets
+        )
+        proxies = list(
+            dict.fromkeys(c.proxy for r in routes for c in r.candidates if c.proxy is not None)
+        )
+        found = await asyncio.gather(
+            *(resolve(split_proxy(p)[0], timeout=given.profile.budgets.connect) for p in proxies)
+        )
+        addresses = {p: f.addresses[0] for p, f in zip(proxies, found, strict=True) if f.addresses}
+        errors = {
+            p: f.error or "no address"
+            for p, f in zip(proxies, found, strict=True)
+            if not f.addresses
+        }
+        for route in routes:
+            log.info("route %s: %s (%s)", route.target, route.label, route.origin)
+            progress.socket_event(route.target, f"route: {route.shown}", time.time(), route.reason)
+        progress.step(
+            "; ".join(f"{r.target}: {r.shown}" for r in routes[:3])
+            + (f" and {len(routes) - 3} more" if len(routes) > 3 else "")
+            if routes
+            else "no target"
+        )
+        return RouteObservations(
+            routes=routes,
+            system=platform.system(),
+            settings_source=configuration.winner if configuration is not None else None,
+            pac_url=pac["url"] if pac else None,
+            pac_origin=pac["origin"] if pac else None,
+            pac_outcome=pac["outcome"] if pac else None,
+            proxy_addresses=addresses,
+            proxy_errors=errors,
+            notes=tuple(notes),
+        )
+
+    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
+        return WizardAnalysis()

@@ -1,0 +1,29 @@
+import asyncio
+import sys
+
+import pytest
+
+from tests.probes.loopback_servers import LoopbackServer, silent
+from wiresleuth.probes.tcp_connect import tcp_connect
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="TCP_INFO is read on Linux only")
+def test_the_kernel_measures_the_handshake_itself() -> None:
+    async def go():  # type: ignore[no-untyped-def]
+        with LoopbackServer(silent) as server:
+            sock, conn = await tcp_connect("127.0.0.1", server.port, timeout=2.0)
+            assert sock is not None
+            sock.close()
+            return conn
+
+    conn = asyncio.run(go())
+    assert conn.kernel_rtt is not None and 0 < conn.kernel_rtt < 0.05  # loopback: microseconds
+    assert conn.rtt is not None and conn.handshake_rtt == conn.kernel_rtt
+
+
+def test_a_failed_connect_has_no_handshake_time() -> None:
+    async def go():  # type: ignore[no-untyped-def]
+        return await tcp_connect("127.0.0.1", 9, timeout=1.0)
+
+    sock, conn = asyncio.run(go())
+    assert sock is None and conn.kernel_rtt is None and conn.handshake_rtt is None
