@@ -209,6 +209,44 @@ def strip_debug_info(app: Path) -> tuple[int, int]:
     return files, saved
 
 
+def separate_modules() -> dict[str, str]:
+    """PyInstaller's ``module_collection_mode``: Apache-2.0-only packages kept as .py files.
+
+    The program as a whole is conveyed under GPL-2.0 (scapy is GPL-2.0-only), which the FSF
+    holds incompatible with Apache-2.0. So, as docs/licensing.md says, the packages licensed
+    only under Apache-2.0 (requests, pypac) are not compiled into the executable's archive
+    but stay separate source files beside it, loaded at run time, like OpenSSL's libraries.
+    """
+    from importlib.metadata import packages_distributions
+
+    from wiresleuth.licences import distribution_licence, runtime_closure
+
+    apache_only = {
+        d.metadata["Name"].lower()
+        for d in runtime_closure()
+        if "Apache-2.0" in distribution_licence(d) and " OR " not in distribution_licence(d)
+    }
+    return {
+        module: "py"
+        for module, names in sorted(packages_distributions().items())
+        if any(n.lower() in apache_only for n in names) and not module.startswith("_")
+    }
+
+
+NOTICE_FILES = ("THIRD-PARTY-NOTICES.txt", "COPYING")
+"""Beside the program (and in the macOS app's Resources): the components' licences, the GPL."""
+
+
+def place_notices(notices_text: Path, destination: Path) -> list[Path]:
+    """Copy THIRD-PARTY-NOTICES.txt (made by installers.notices) and COPYING to ``destination``."""
+    placed = []
+    for source in (notices_text, ROOT / "COPYING"):
+        target = destination / source.name
+        shutil.copy2(source, target)
+        placed.append(target)
+    return placed
+
+
 def hidden_imports() -> list[str]:
     """Every wiresleuth module: commands and wizards are imported lazily, out of PyInstaller's sight."""
     found = []
