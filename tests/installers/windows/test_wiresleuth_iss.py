@@ -72,3 +72,10 @@ def test_every_preprocessor_variable_used_is_defined_or_required() -> None:
     defined = set(re.findall(r"#define (\w+)", text)) | set(re.findall(r"#ifndef (\w+)", text))
     assert used <= defined
     assert "#error" in text  # building without a version is refused
+
+
+def test_the_licences_must_be_in_the_folder_it_packages() -> None:
+    text = ISS.read_text()
+    assert '#define NoticesFile AddBackslash(SourceDir) + "THIRD-PARTY-NOTICES.txt"' in text
+    guard = text.index("#if !FileExists(NoticesFile)")
+    assert text.index("#error", guard) < text.index("#endif", guard) < text.index("[Setup]")
