@@ -194,7 +194,9 @@ def strip_debug_info(app: Path) -> tuple[int, int]:
     from installers.linux.shlibs import elf_files
 
     files = saved = 0
-    for path in elf_files(app):
+    # Only the libraries: the executables carry PyInstaller's archive appended after the ELF
+    # image, which strip would cut off.
+    for path in elf_files(app / "_internal"):
         if any(path.with_name(path.name + s).exists() for s in (".hmac", ".chk")):
             continue
         sections = subprocess.run(

@@ -1,6 +1,7 @@
 import ast
 import os
 import plistlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -176,3 +177,37 @@ def test_the_icon_pngs_exist_in_every_size() -> None:
     for size in (16, 32, 48, 64, 128, 256, 512):
         with image_module.open(freeze.icon_png(size)) as image:
             assert image.size == (size, size)
+
+
+@pytest.mark.skipif(
+    shutil.which("gcc") is None or shutil.which("strip") is None,
+    reason="needs gcc and binutils (scripts/setup installs gcc)",
+)
+def test_debug_info_is_stripped_from_libraries_only(tmp_path: Path) -> None:
+    import ctypes
+
+    source = tmp_path / "answer.c"
+    source.write_text("int answer(void) { return 42; }\n")
+    internal = tmp_path / "app" / "_internal"
+    internal.mkdir(parents=True)
+    library = internal / "libanswer.so"
+    subprocess.run(["gcc", "-g", "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
+    program = tmp_path / "app" / "wiresleuth"
+    subprocess.run(
+        ["gcc", "-g", "-o", str(program), "-x", "c", "-"],
+        input=b"int main(void){return 0;}\n",
+        check=True,
+    )
+    with program.open("ab") as handle:  # PyInstaller appends its archive to the executable
+        handle.write(b"ARCHIVE" * 100)
+    program_before = program.read_bytes()
+    size_before = library.stat().st_size
+    files, saved = freeze.strip_debug_info(tmp_path / "app")
+    assert files == 1 and saved == size_before - library.stat().st_size > 0
+    sections = subprocess.run(
+        ["readelf", "-SW", str(library)], capture_output=True, text=True
+    ).stdout
+    assert ".debug_" not in sections and ".symtab" in sections  # --strip-debug only
+    assert ctypes.CDLL(str(library)).answer() == 42
+    assert program.read_bytes() == program_before
+    assert freeze.strip_debug_info(tmp_path / "app") == (0, 0)  # nothing left to strip
