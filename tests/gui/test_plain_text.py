@@ -93,8 +93,12 @@ def _model_surfaces(view: QAbstractItemView, name: str) -> Iterator[Surface]:
     stack = [QModelIndex()]
     while stack:
         parent = stack.pop()
+        try:
+            columns = max(model.columnCount(parent), 1)
+        except TypeError:  # QListWidget's model keeps columnCount private: one column
+            columns = 1
         for row in range(model.rowCount(parent)):
-            for column in range(max(model.columnCount(parent), 1)):
+            for column in range(columns):
                 index = model.index(row, column, parent)
                 display = index.data(Qt.ItemDataRole.DisplayRole)
                 if isinstance(display, str):
