@@ -18,6 +18,7 @@ from wiresleuth.analysis.tls_records import (
     ALERT_DESCRIPTIONS,
     ALERT_LEVELS,
     HANDSHAKE_NAMES,
+    TlsParse,
     parse_tls,
 )
 from wiresleuth.model.detail_tree import DetailNode
@@ -41,7 +42,25 @@ def _is_record(data: bytes, pos: int) -> bool:
     return 20 <= data[pos] <= 23 and data[pos + 1] == 3 and data[pos + 2] <= 4 and 0 < length <= _MAX_RECORD
 
 
-def _handshakes(data: bytes, start: int, end: int, encrypted: bool) -> list[DetailNode]:
+def _hello_lines(kind: int, parse: TlsParse) -> tuple[DetailNode, ...]:
+    """What a hello says that matters: names, protocols, the version and suite chosen."""
+    lines = []
+    if kind == 1 and parse.sni:
+        lines.append(DetailNode(text=f"Server name (SNI): {_line(parse.sni)}"))
+    if kind in (1, 2) and parse.alpn:
+        lines.append(DetailNode(text=_line("ALPN: " + ", ".join(parse.alpn))))
+    if kind == 2 and parse.version is not None:
+        lines.append(DetailNode(text=f"Version chosen: {tls_version_name(parse.version)}"))
+    if kind == 2 and parse.cipher_suite is not None:
+        lines.append(DetailNode(text=f"Cipher suite chosen: 0x{parse.cipher_suite:04x}"))
+    if kind == 11 and parse.certificates:
+        lines.append(DetailNode(text=f"Certificates in the chain: {len(parse.certificates)}"))
+    return tuple(lines)
+
+
+def _handshakes(
+    data: bytes, start: int, end: int, encrypted: bool, parse: TlsParse
+) -> list[DetailNode]:
     """Handshake messages inside one record body (cleartext ones only)."""
     if encrypted:
         return [DetailNode(text="Encrypted handshake message", start=start, end=end)]
@@ -54,7 +73,12 @@ def _handshakes(data: bytes, start: int, end: int, encrypted: bool) -> list[Deta
         stop = min(pos + 4 + size, end)
         more = "" if pos + 4 + size <= end else " (continues in the next record or segment)"
         nodes.append(
-            DetailNode(text=f"Handshake: {name}, {size} bytes{more}", start=pos, end=stop)
+            DetailNode(
+                text=f"Handshake: {name}, {size} bytes{more}",
+                start=pos,
+                end=stop,
+                children=_hello_lines(kind, parse),
+            )
         )
         pos += 4 + size
     return nodes
@@ -80,7 +104,7 @@ def tls_details(data: bytes) -> list[DetailNode]:
             DetailNode(text=f"Length: {length}", start=pos + 3, end=pos + 5),
         ]
         if kind == 22:
-            children += _handshakes(data, body, end, encrypted)
+            children += _handshakes(data, body, end, encrypted, parse)
         elif kind == 21 and length == 2 and end - body == 2 and not encrypted:
             level = ALERT_LEVELS.get(data[body], f"level {data[body]}")
             description = ALERT_DESCRIPTIONS.get(data[body + 1], f"alert {data[body + 1]}")
@@ -99,19 +123,6 @@ def tls_details(data: bytes) -> list[DetailNode]:
             )
         )
         pos += 5 + length
-    hello = []
-    if parse.sni:
-        hello.append(DetailNode(text=f"Server name (SNI): {_line(parse.sni)}"))
-    if parse.alpn:
-        hello.append(DetailNode(text=_line("ALPN: " + ", ".join(parse.alpn))))
-    if parse.version is not None:
-        hello.append(DetailNode(text=f"Version chosen: {tls_version_name(parse.version)}"))
-    if parse.cipher_suite is not None:
-        hello.append(DetailNode(text=f"Cipher suite chosen: 0x{parse.cipher_suite:04x}"))
-    if parse.certificates:
-        hello.append(DetailNode(text=f"Certificates in the chain: {len(parse.certificates)}"))
-    if hello:
-        nodes.append(DetailNode(text="Hello", children=tuple(hello)))
     return nodes
 
 

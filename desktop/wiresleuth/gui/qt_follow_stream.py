@@ -91,10 +91,10 @@ class QtFollowStream(QWidget):
     def _render(self) -> None:
         colours = view_colours()
         formats = {}
-        for side, colour in ((True, colours.client_text), (False, colours.server_text)):
+        for client, colour in ((True, colours.client_text), (False, colours.server_text)):
             form = QTextCharFormat()
             form.setForeground(QColor(colour))
-            formats[side] = form
+            formats[client] = form
         note = QTextCharFormat()
         note.setForeground(self.palette().placeholderText())
         note.setFontItalic(True)
@@ -103,9 +103,15 @@ class QtFollowStream(QWidget):
         self.text.clear()
         cursor = QTextCursor(self.text.document())
         budget = SHOWN_BYTES
+        side: bool | None = None
         for chunk in self._chunks:
             if wanted is not None and chunk.from_client is not wanted:
                 continue
+            if side is not None and side is not chunk.from_client:
+                text_so_far = self.text.document().lastBlock().text()
+                if text_so_far:
+                    cursor.insertText("\n")  # each side's turn starts on a line of its own
+            side = chunk.from_client
             if chunk.missing:
                 cursor.insertText(
                     self.tr("[{0} bytes missing: never captured]\n").format(chunk.missing), note

@@ -212,7 +212,7 @@ class QtPacketPane(QWidget):
         bar.addWidget(self.clear_button)
         layout.addLayout(bar)
         self.count = plain_label()
-        self.count.setWordWrap(True)
+        self.count.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.count)
 
         split = QSplitter(Qt.Orientation.Vertical)
@@ -243,7 +243,9 @@ class QtPacketPane(QWidget):
         details_split.setSizes([420, 380])
         lower_layout.addWidget(details_split, 1)
         split.addWidget(lower)
-        split.setSizes([260, 180])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([300, 200])
         layout.addWidget(split, 1)
         self._update_actions(None)
 

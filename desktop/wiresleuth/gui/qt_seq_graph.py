@@ -220,9 +220,26 @@ class QtSeqGraph(QWidget):
             self.packet_clicked.emit(int(points[0].data()))
 
     def fit(self) -> None:
-        """The whole graph in view."""
-        self._plot.enableAutoRange()
-        self._plot.autoRange(padding=0.04)
+        """The whole graph in view: its segments, ACKs, SACK blocks and holes (the window's
+        edge, often far above, is left to zooming out)."""
+        graph = self.graph
+        if graph is None:
+            self._plot.autoRange()
+            return
+        origin = self._frame.origin
+        xs = [s.time for s in graph.segments] + [a.time for a in graph.acks]
+        xs += [h.opened for h in graph.holes] + [graph.start, graph.end]
+        ys = [v for s in graph.segments for v in (s.start, s.end)]
+        ys += [a.ack for a in graph.acks] + [v for a in graph.acks for b in a.sacks for v in b]
+        ys += [v for h in graph.holes for v in (h.start, h.end)]
+        xs = [x - origin for x in xs if self._frame.plausible(x)]
+        if not xs or not ys:
+            self._plot.autoRange()
+            return
+        left, right = min(xs), max(xs)
+        bottom, top = min(ys), max(ys)
+        self._plot.setXRange(left, right + 1e-6, padding=0.04)
+        self._plot.setYRange(bottom, top + 1, padding=0.06)
 
     def visible_range(self) -> tuple[tuple[float, float], tuple[float, float]]:
         """((left, right), (bottom, top)) shown."""

@@ -98,6 +98,8 @@ class ViewColours:
     """Packet-size strip: packets received."""
     indicator_outline: str
     """The edge of check boxes and radio buttons (Fusion's fades into dark backgrounds)."""
+    error_text: str
+    """Text that says something failed (4.5:1 on the window and the base)."""
 
 
 LIGHT_VIEW = ViewColours(
@@ -105,18 +107,25 @@ LIGHT_VIEW = ViewColours(
     reference="#6a1b9a", segment="#1f5fbf", retransmission="#c62828", ack="#2e7d32",
     window="#795548", sack="#c25100", hole="#d32f2f", hole_alpha=55, client_text="#a8231a",
     server_text="#1a4fa0", outgoing="#1f5fbf", incoming="#c25100", indicator_outline="#6b7079",
+    error_text="#c62828",
 )  # fmt: skip
 DARK_VIEW = ViewColours(
     lane_bar="#7a8494", cited_row="#ffb300", cited_alpha=45, evidence="#ce93d8",
     reference="#b39ddb", segment="#64a8ff", retransmission="#ff6b6b", ack="#66bb6a",
     window="#bcaaa4", sack="#ffa040", hole="#ff6b6b", hole_alpha=60, client_text="#ff8a80",
     server_text="#82b1ff", outgoing="#64a8ff", incoming="#ffa040", indicator_outline="#a0a6ae",
+    error_text="#ff8a80",
 )  # fmt: skip
 
 
 def view_colours(theme: Theme | None = None) -> ViewColours:
     """The viewer's colours for ``theme`` (the one in force by default)."""
     return DARK_VIEW if (theme or current_theme()) is Theme.DARK else LIGHT_VIEW
+
+
+def error_style() -> str:
+    """A style sheet for a label saying something failed, in the theme in force."""
+    return f"color: {view_colours().error_text}"
 
 
 def cited_row_colour() -> QColor:
@@ -147,14 +156,15 @@ class QtOutlinedStyle(QProxyStyle):
         if element not in kinds:
             return
         painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(QColor(view_colours().indicator_outline), 1.0))
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        box = option.rect.adjusted(1, 1, -1, -1)
+        box = option.rect.adjusted(0, 0, -1, -1)
         if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.drawEllipse(box)
         else:
-            painter.drawRoundedRect(box, 2, 2)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.drawRect(box)  # crisp, one device pixel wide
         painter.restore()
 
 
@@ -210,6 +220,7 @@ def _light_palette() -> QPalette:
         QPalette.ColorRole.Highlight: QColor("#2f6fd0"),
         QPalette.ColorRole.HighlightedText: QColor("#ffffff"),
         QPalette.ColorRole.Link: QColor("#1a5fb4"),
+        QPalette.ColorRole.LinkVisited: QColor("#6f3fb0"),
         QPalette.ColorRole.Mid: QColor("#c5c9d0"),
         QPalette.ColorRole.Dark: QColor("#9aa0a8"),
         QPalette.ColorRole.Light: QColor("#ffffff"),

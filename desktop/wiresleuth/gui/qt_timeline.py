@@ -92,6 +92,8 @@ LANE_MIN_PX = 30
 """A lane is never drawn lower than this: more lanes scroll instead of shrinking."""
 LANE_MAX_PX = 64
 """Nor higher than this, when a few lanes would otherwise fill a tall plot."""
+BRACKET_HEADROOM = 0.7
+"""Lanes' worth of room kept above the first lane shown while brackets are drawn (labels)."""
 EVIDENCE_PADDING = 0.12
 """Share of an evidence interval shown on either side of it when it is selected."""
 _MIN_WIDTH = 0.0005
@@ -139,6 +141,8 @@ class QtTimeline(QWidget):
         self.brackets: tuple[EvidenceInterval, ...] = ()
         """The evidence intervals drawn now."""
         self._marked_numbers: tuple[int, ...] = ()
+        self._labels: list[tuple[Any, float, float]] = []
+        self._headroom = 0.0
         self._selected_lane: int | None = None
         self._brushes: dict[int | None, Any] = {}
         self._top = 0
@@ -178,13 +182,17 @@ class QtTimeline(QWidget):
         self._list_button.setCheckable(True)
         self._list_button.setChecked(lane_list)
         bar.addWidget(self._list_button)
-        self._hint = plain_label(
-            self.tr(
-                "Filled markers are packets (colour: DSCP), hollow ones what the program's "
-                "socket saw. Wheel or drag: time only; Up/Down: lanes; hover for details."
+        self._hint = plain_label(self.tr("Wheel, drag: time · Up/Down: lanes · hover: details"))
+        self._hint.setToolTip(
+            tooltip(
+                self.tr(
+                    "Filled markers are packets (colour: DSCP), hollow ones what the program's "
+                    "socket saw. The wheel and a drag zoom and pan in time; the lanes scroll "
+                    "with the bar on the right, Up/Down, Page Up/Down, Home/End. Hover a marker "
+                    "or a lane's name for details; click a lane to list its packets."
+                )
             )
         )
-        self._hint.setWordWrap(True)
         bar.addWidget(self._hint, 1)
         layout.addLayout(bar)
 
@@ -246,12 +254,12 @@ class QtTimeline(QWidget):
             self._sizes.setMenuEnabled(False)
             self._sizes.setMouseEnabled(x=True, y=False)
             self._sizes.getAxis("left").setWidth(LANE_AXIS_WIDTH)
-            self._sizes.setLabel("left", self.tr("bytes (out ↑ in ↓)"))
+            self._sizes.setLabel("left", self.tr("bytes ↑ out ↓ in"))
             self._sizes.getAxis("bottom").enableAutoSIPrefix(False)
             self._sizes.getAxis("left").enableAutoSIPrefix(False)
             self._sizes.setDownsampling(auto=True, mode="peak")
             self._sizes.setClipToView(True)
-            self._sizes.setMaximumHeight(110)
+            self._sizes.setMaximumHeight(80)
             self._out_curve = self._sizes.plot([], [])
             self._in_curve = self._sizes.plot([], [])
 
@@ -657,7 +665,8 @@ class QtTimeline(QWidget):
     def _show_lanes_from(self, top: int) -> None:
         self._top = max(top, 0)
         visible = self.visible_lane_count()
-        self._plot.setYRange(self._top - 0.5, self._top - 0.5 + visible, padding=0)
+        first = self._top - 0.5 - self._headroom
+        self._plot.setYRange(first, first + visible, padding=0)
         self._update_lane_ticks()
 
     def scroll_to_lane(self, lane: int) -> None:
@@ -736,7 +745,15 @@ class QtTimeline(QWidget):
     def _toggle_list(self) -> None:
         self.lane_list.setVisible(self._list_button.isChecked())
 
+    def _keep_labels_in_view(self) -> None:
+        if not self._labels:
+            return
+        (left, _right), _ = self._plot.getViewBox().viewRange()
+        for label, start, top in self._labels:
+            label.setPos(max(start, left), top)
+
     def _update_lane_ticks(self, *_args: Any) -> None:
+        self._keep_labels_in_view()
         _, (top, bottom) = self._plot.getViewBox().viewRange()
         if not (math.isfinite(top) and math.isfinite(bottom)):
             return
@@ -794,6 +811,8 @@ class QtTimeline(QWidget):
         self._marks = []
         self.brackets = ()
         self._marked_numbers = ()
+        self._labels = []
+        self._headroom = 0.0
 
     def _lane_of(self, number: int) -> int | None:
         if self._lanes is None:  # built on the first need, from the connections' frame lists
@@ -842,6 +861,7 @@ class QtTimeline(QWidget):
             if self._draw_bracket(interval):
                 drawn.append(interval)
         self.brackets = tuple(drawn)
+        self._headroom = BRACKET_HEADROOM if drawn else 0.0
         self._marked_numbers = tuple(numbers)
         return found
 
@@ -874,11 +894,24 @@ class QtTimeline(QWidget):
         band.setZValue(-5)
         self._plot.addItem(band)
         self._marks.append(band)
-        label = pg.TextItem(text=interval.label, color=colour, anchor=(0.5, 1.0))
-        label.setPos((left + right) / 2, top)
+        # Labels go above the bracket (the view keeps a little headroom above the lanes for
+        # them): the main one from its left end (kept in view while panning), a reference
+        # one ending at its right end, so the two do not meet.
+        base = self.palette().color(QPalette.ColorRole.Base)
+        base.setAlpha(230)
+        label = pg.TextItem(
+            text=interval.label,
+            color=colour,
+            anchor=(1.0, 1.0) if interval.reference else (0.0, 1.0),
+            fill=pg.mkBrush(base),
+            border=pg.mkPen(colour),
+        )
+        label.setPos(right if interval.reference else left, top)
         label.setZValue(6)
         self._plot.addItem(label)
         self._marks.append(label)
+        if not interval.reference:
+            self._labels.append((label, left, top))
         return True
 
     def show_packets(self, numbers: Sequence[int]) -> bool:
@@ -919,11 +952,14 @@ class QtTimeline(QWidget):
         return True
 
     def _show_span_of_lanes(self, first: int, last: int) -> None:
-        visible = max(1, int(self.visible_lane_count()))
-        if self._top <= first and last < self._top + visible:
-            return
-        self.lane_scroll.setValue(max(0, min(first, self.lane_scroll.maximum())))
-        self._show_lanes_from(self.lane_scroll.value())
+        visible = max(1, int(self.visible_lane_count() - self._headroom))
+        top = self._top
+        if not (top <= first and last < top + visible):
+            top = max(0, min(first, self.lane_scroll.maximum()))
+        self.lane_scroll.blockSignals(True)
+        self.lane_scroll.setValue(top)
+        self.lane_scroll.blockSignals(False)
+        self._show_lanes_from(top)
 
     def marked_points(self) -> list[QPointF]:
         """Where the marks are (tests check that evidence scrolls the view to them)."""

@@ -45,6 +45,7 @@ from wiresleuth.gui.qt_mtu_plot import QtMtuPlot
 from wiresleuth.gui.qt_packet_pane import QtPacketPane
 from wiresleuth.gui.qt_part_guard import QtPartGuard
 from wiresleuth.gui.qt_seq_graph import QtSeqGraph
+from wiresleuth.gui.qt_theme import view_colours
 from wiresleuth.gui.qt_timeline import QtTimeline
 from wiresleuth.gui.qt_waterfall import QtWaterfall
 from wiresleuth.gui.waterfall_model import request_waterfalls
@@ -118,9 +119,9 @@ class QtViewerPage(QWidget):
         """The packet list (the pane's table)."""
         self._table_title = self.packet_pane.count
         timeline_split.addWidget(self.packet_pane)
-        timeline_split.setStretchFactor(0, 2)
-        timeline_split.setStretchFactor(1, 3)
-        timeline_split.setSizes([300, 420])
+        timeline_split.setStretchFactor(0, 1)
+        timeline_split.setStretchFactor(1, 1)
+        timeline_split.setSizes([450, 450])
         self.parts: dict[str, QtPartGuard] = {}
         """Each tab's part, by name: the view, or why it could not be shown."""
         self._add_part("timeline", timeline_split, self.tr("&Timeline and packets"))
@@ -285,7 +286,7 @@ class QtViewerPage(QWidget):
         for decision in view.decisions:
             item = QTreeWidgetItem([decision.url, decision.answer])
             if decision.failed:
-                item.setForeground(1, QColor("#d32f2f"))
+                item.setForeground(1, QColor(view_colours().error_text))
             self.pac_answers.addTopLevelItem(item)
         for name, address, seconds in view.lookups:
             self.pac_answers.addTopLevelItem(
@@ -388,7 +389,7 @@ class QtViewerPage(QWidget):
         intervals = evidence_intervals(document, evidence)
         shown = self.timeline.show_evidence(intervals, evidence.packets)
         lanes = evidence_lanes(document, evidence)
-        label = self.tr("evidence of {0}: {1} packets in {2} connections").format(
+        label = self.tr("evidence of {0}: the cited packets ({1}) and their connections ({2})").format(
             finding.id, len(evidence.packets), len(lanes)
         )
         if document.packets:
