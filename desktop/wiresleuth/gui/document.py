@@ -23,7 +23,7 @@ from wiresleuth.errors import BundleError, CaptureFileError
 from wiresleuth.gui.packet_arrays import PacketArrays, packet_arrays
 from wiresleuth.gui.plot_coordinates import TimeFrame, is_finite, time_frame, times_array
 from wiresleuth.model.finding import Finding
-from wiresleuth.model.packet import PacketRecord
+from wiresleuth.model.packet import PacketRecord, first_frame_time
 from wiresleuth.model.run import CaptureInfo, RunResult
 from wiresleuth.model.timeline import Connection
 
@@ -207,7 +207,7 @@ def document_from_result(result: RunResult, title: str = "This run") -> Document
         cancelled=result.cancelled,
         notes=tuple(notes),
         result=result,
-        time_zero=min(result.packets, key=lambda p: p.number).time if result.packets else None,
+        time_zero=first_frame_time(result.packets),
         capture_file=(
             result.capture_file
             if result.capture_file is not None and result.capture_file.is_file()
