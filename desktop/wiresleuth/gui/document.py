@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from wiresleuth.errors import BundleError, CaptureFileError
+from wiresleuth.gui.loading import Progress
 from wiresleuth.gui.packet_arrays import PacketArrays, packet_arrays
 from wiresleuth.gui.plot_coordinates import TimeFrame, is_finite, time_frame, times_array
 from wiresleuth.model.finding import Finding
@@ -42,17 +43,8 @@ CAPTURE_ONLY_NOTE = (
 
 _ZIP_MAGIC = b"PK\x03\x04"
 
-Progress = Callable[[float, str], None]
-"""Called with (share done, 0 to 1; what is being done) while a file loads; raising from it
-(``LoadCancelled``) stops the loading."""
-
-
 Stage = Callable[[float], None]
 """Reports the share (0 to 1) of one stage of loading done."""
-
-
-class LoadCancelled(Exception):
-    """The user cancelled opening a file."""
 
 
 class DocumentKind(enum.StrEnum):

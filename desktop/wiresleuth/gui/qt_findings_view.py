@@ -171,6 +171,18 @@ class QtFindingsView(QTreeWidget):
                 item.setForeground(0, link)
             stack += children(item)
 
+    def cited_evidence(self, finding: Finding) -> tuple[QTreeWidgetItem, Evidence] | None:
+        """The row of ``finding``'s first listed evidence that cites packets, and it."""
+        for item in self.evidence_items():
+            evidence = item.data(0, _EVIDENCE_ROLE)
+            if (
+                item.data(0, _FINDING_ROLE) == finding
+                and isinstance(evidence, Evidence)
+                and evidence.packets
+            ):
+                return item, evidence
+        return None
+
     def link_items(self) -> list[QTreeWidgetItem]:
         """The rows drawn as links: evidence that cites packets, "Show more" rows."""
         found = []

@@ -739,6 +739,10 @@ class QtTimeline(QWidget):
         (left, right), _ = self._plot.getViewBox().viewRange()
         return float(left), float(right)
 
+    def set_axis_label(self, text: str) -> None:
+        """What the time axis counts (frame 1 of the capture, unless told otherwise)."""
+        self._plot.setLabel("bottom", text)
+
     def _toggle_legend(self) -> None:
         self._legend.setVisible(self._legend_button.isChecked())
 

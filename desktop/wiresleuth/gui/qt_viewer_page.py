@@ -374,6 +374,16 @@ class QtViewerPage(QWidget):
             return
         self.stream.set_stream(title, follow_stream(flow))
 
+    def show_finding(self, finding: Finding) -> None:
+        """Make ``finding`` current in the list and show its first evidence that cites packets."""
+        found = self.findings.cited_evidence(finding)
+        if found is None:
+            return
+        item, evidence = found
+        self.findings.setCurrentItem(item)
+        self.findings.scrollToItem(item)
+        self.show_evidence(finding, evidence)
+
     def show_evidence(self, finding: Finding, evidence: Evidence) -> None:
         """Bracket what the evidence measured on the timeline, fit the view to it, and list
         the packets of every connection it touches with the cited ones selected."""
