@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
-from wiresleuth.analysis.flows import Stream, TcpFlow, assemble_flows
+from wiresleuth.analysis.flows import Stream, assemble_flows
 from wiresleuth.analysis.tls_records import (
     ALERT_LEVELS,
     HANDSHAKE_NAMES,
@@ -33,6 +34,8 @@ DNS_PORTS = frozenset({53, 5353, 5355})
 _FLAG_ORDER = ((0x01, "FIN"), (0x02, "SYN"), (0x04, "RST"), (0x08, "PSH"), (0x10, "ACK"),
                (0x20, "URG"), (0x40, "ECE"), (0x80, "CWR"))  # fmt: skip
 _LINE = 160
+_MOD = 1 << 32
+_HALF = 1 << 31
 """Characters of a text line (an HTTP request line, injected text) shown at most."""
 
 _TLS_TITLES = {
@@ -71,6 +74,12 @@ _ICMP6 = {1: "Destination Unreachable", 2: "Packet Too Big", 3: "Time Exceeded",
           143: "Multicast Listener Report Message v2"}  # fmt: skip
 _DNS_RCODES = {1: "Format error", 2: "Server failure", 3: "No such name", 4: "Not implemented",
                5: "Refused"}  # fmt: skip
+
+
+def _signed(diff: int) -> int:
+    """A 32-bit sequence difference as a signed number (wrap-around)."""
+    diff %= _MOD
+    return diff - _MOD if diff >= _HALF else diff
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -204,7 +213,8 @@ def icmp_summary(packet: PacketRecord) -> str:
 class _TcpContext:
     """What the flows say about the TCP packets, by frame number."""
 
-    flows: dict[int, tuple[TcpFlow, Stream, Stream]] = field(default_factory=dict)
+    bases: dict[int, tuple[int | None, int | None]] = field(default_factory=dict)
+    """Frame -> (base sequence number of its sender's stream, of its peer's)."""
     tls: dict[int, list[str]] = field(default_factory=dict)
     continuation: set[int] = field(default_factory=set)
     foreign: dict[int, str] = field(default_factory=dict)
@@ -256,8 +266,9 @@ def _after_gaps(stream: Stream) -> list[int]:
     return found
 
 
-def _tcp_context(packets: Sequence[PacketRecord]) -> _TcpContext:
-    context = _TcpContext()
+def _tcp_context(packets: Sequence[PacketRecord], context: _TcpContext | None = None) -> _TcpContext:
+    """What the flows of ``packets`` say, added to ``context`` (a new one by default)."""
+    context = context if context is not None else _TcpContext()
     for flow in assemble_flows(packets):
         client, server = flow.client_stream, flow.server_stream
         scaling = (
@@ -268,7 +279,7 @@ def _tcp_context(packets: Sequence[PacketRecord]) -> _TcpContext:
         )
         for packet in flow.packets:
             mine, peer = (client, server) if flow.is_from_client(packet) else (server, client)
-            context.flows[packet.number] = (flow, mine, peer)
+            context.bases[packet.number] = (mine.base_seq, peer.base_seq)
             if scaling and not packet.has(SYN):
                 hello = flow.syn if mine is client else flow.syn_ack
                 assert hello is not None and hello.wscale is not None
@@ -289,7 +300,12 @@ def _tcp_context(packets: Sequence[PacketRecord]) -> _TcpContext:
     return context
 
 
-def _tcp_line(packet: PacketRecord, info: PacketInfo, peer: Stream | None) -> str:
+def _relative(value: int, base: int | None) -> int | None:
+    """A sequence number counted from its stream's base, as Wireshark shows it (base = 1)."""
+    return None if base is None else _signed(value - base) + 1
+
+
+def _tcp_line(packet: PacketRecord, info: PacketInfo, peer_base: int | None) -> str:
     size = max(packet.payload_len, len(packet.payload))
     parts = [f"{packet.sport} → {packet.dport} [{tcp_flag_names(packet.tcp_flags)}]"]
     parts.append(f"Seq={info.seq if info.seq is not None else packet.seq}")
@@ -302,31 +318,22 @@ def _tcp_line(packet: PacketRecord, info: PacketInfo, peer: Stream | None) -> st
     if packet.wscale is not None:
         parts.append(f"WS={1 << min(packet.wscale, 14)}")
     for left, right in packet.sack_blocks:
-        if peer is not None and peer.base_seq is not None:
-            low, high = peer.offset_of(left), peer.offset_of(right)
-            if low is not None and high is not None:
-                left, right = low + 1, high + 1
+        if peer_base is not None:
+            left, right = _signed(left - peer_base) + 1, _signed(right - peer_base) + 1
         parts.append(f"SLE={left} SRE={right}")
     return " ".join(parts)
 
 
 def _tcp_info(packet: PacketRecord, context: _TcpContext) -> PacketInfo:
-    entry = context.flows.get(packet.number)
-    seq = ack = None
-    peer: Stream | None = None
-    if entry is not None:
-        _flow, mine, peer = entry
-        offset = mine.offset_of(packet.seq)
-        seq = None if offset is None else offset + 1
-        if packet.has(ACK):
-            acked = peer.offset_of(packet.ack)
-            ack = None if acked is None else acked + 1
-    elif packet.has(ACK):
-        ack = packet.ack
+    mine_base, peer_base = context.bases.get(packet.number, (None, None))
+    seq = _relative(packet.seq, mine_base)
+    ack: int | None = None
+    if packet.has(ACK):
+        ack = _relative(packet.ack, peer_base) if packet.number in context.bases else packet.ack
     window = packet.window * context.scale.get(packet.number, 1)
     notes = tuple(context.notes.get(packet.number, ()))
     info = PacketInfo(protocol="TCP", info="", seq=seq, ack=ack, window=window, notes=notes)
-    line = _tcp_line(packet, info, peer)
+    line = _tcp_line(packet, info, peer_base)
     protocol, summary = "TCP", ""
     if packet.number in context.foreign:
         protocol = "TCP"
@@ -365,8 +372,76 @@ def describe_packet(packet: PacketRecord, context: _TcpContext | None = None) ->
     return PacketInfo(protocol=version, info=f"IP protocol {packet.proto}")
 
 
+class PacketDescriber(Sequence[PacketInfo]):
+    """Protocol and Info of the packets of a capture, each worked out when first asked for.
+
+    A list of 200 000 packets shows a screenful at a time: a TCP packet's line needs its
+    connection reassembled, and only the connections of the packets asked for are. The
+    packets are grouped by connection once (``prepare``, in the loading worker); asking for
+    every line (a text filter) costs what describing the whole capture costs, so that runs
+    in a worker too. Safe to read from two threads: a connection worked out twice gives the
+    same lines twice.
+    """
+
+    def __init__(self, packets: Sequence[PacketRecord]) -> None:
+        self._packets = packets
+        self._groups: dict[frozenset[tuple[str, int]], list[int]] | None = None
+        self._group_of: dict[int, frozenset[tuple[str, int]]] = {}
+        self._described: set[frozenset[tuple[str, int]]] = set()
+        self._context = _TcpContext()
+        self._infos: dict[int, PacketInfo] = {}
+
+    def __len__(self) -> int:
+        return len(self._packets)
+
+    def prepare(self) -> PacketDescriber:
+        """Group the TCP packets by connection (endpoints): one pass, no reassembly."""
+        if self._groups is None:
+            groups: dict[frozenset[tuple[str, int]], list[int]] = {}
+            for index, packet in enumerate(self._packets):
+                if packet.proto == TCP and packet.sport is not None and packet.dport is not None:
+                    key = frozenset(((packet.src, packet.sport), (packet.dst, packet.dport)))
+                    groups.setdefault(key, []).append(index)
+                    self._group_of[index] = key
+            self._groups = groups
+        return self
+
+    def _describe_group(self, key: frozenset[tuple[str, int]]) -> None:
+        if key in self._described:
+            return
+        assert self._groups is not None
+        _tcp_context([self._packets[i] for i in self._groups[key]], self._context)
+        self._described.add(key)
+
+    @overload
+    def __getitem__(self, index: int) -> PacketInfo: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[PacketInfo]: ...
+
+    def __getitem__(self, index: int | slice) -> PacketInfo | Sequence[PacketInfo]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        found = self._infos.get(index)
+        if found is None:
+            self.prepare()
+            key = self._group_of.get(index)
+            if key is not None:
+                self._describe_group(key)
+            found = describe_packet(self._packets[index], self._context)
+            self._infos[index] = found
+        return found
+
+    @property
+    def complete(self) -> bool:
+        """Whether every line has been worked out."""
+        return len(self._infos) == len(self._packets)
+
+
 def describe_packets(packets: Sequence[PacketRecord]) -> list[PacketInfo]:
-    """Protocol and Info of every packet, in the order given (the whole capture at once:
-    TCP packets are read with their connection)."""
-    context = _tcp_context(packets)
-    return [describe_packet(packet, context) for packet in packets]
+    """Protocol and Info of every packet, in the order given (TCP packets are read with their
+    connection)."""
+    describer = PacketDescriber(packets)
+    return [describer[index] for index in range(len(describer))]

@@ -11,7 +11,7 @@ import enum
 import shutil
 import tempfile
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from wiresleuth.errors import BundleError, CaptureFileError
-from wiresleuth.gui.loading import Progress
+from wiresleuth.gui.loading import Progress, collector_paused
 from wiresleuth.gui.packet_arrays import PacketArrays, packet_arrays
 from wiresleuth.gui.plot_coordinates import TimeFrame, is_finite, time_frame, times_array
 from wiresleuth.model.finding import Finding
@@ -29,7 +29,7 @@ from wiresleuth.model.run import CaptureInfo, RunResult
 from wiresleuth.model.timeline import Connection
 
 if TYPE_CHECKING:
-    from wiresleuth.analysis.packet_info import PacketInfo
+    from wiresleuth.analysis.packet_info import PacketDescriber
 
 CAPTURE_ONLY_NOTE = (
     "This is a capture file taken elsewhere: the findings here come from its packets alone "
@@ -126,11 +126,12 @@ class Document:
         return tuple(sorted(self.packets, key=lambda p: p.number))
 
     @cached_property
-    def infos(self) -> Sequence[PacketInfo]:
-        """Protocol and Info of each of ``ordered_packets`` (same order)."""
-        from wiresleuth.analysis.packet_info import describe_packets
+    def infos(self) -> PacketDescriber:
+        """Protocol and Info of each of ``ordered_packets`` (same order; each worked out when
+        first asked for, see ``PacketDescriber``)."""
+        from wiresleuth.analysis.packet_info import PacketDescriber
 
-        return describe_packets(self.ordered_packets)
+        return PacketDescriber(self.ordered_packets).prepare()
 
     @cached_property
     def packet_index(self) -> Mapping[int, PacketRecord]:
@@ -352,15 +353,16 @@ def load_document(path: Path, on_progress: Progress | None = None) -> Document:
         raise BundleError(f"{path} is a folder, not a bundle or a capture file") from exc
     except OSError as exc:
         raise BundleError(f"cannot open {path}: {exc.strerror or exc}") from exc
-    if head == _ZIP_MAGIC:
-        return _warmed(document_from_bundle(path, on_progress), on_progress)
-    try:
-        return _warmed(document_from_capture(path, on_progress), on_progress)
-    except CaptureFileError as exc:
-        raise CaptureFileError(
-            f"{path.name} is neither a WireSleuth bundle (.wsbundle) nor a capture file "
-            f"(.pcap/.pcapng): {exc}"
-        ) from exc
+    with collector_paused():
+        if head == _ZIP_MAGIC:
+            return _warmed(document_from_bundle(path, on_progress), on_progress)
+        try:
+            return _warmed(document_from_capture(path, on_progress), on_progress)
+        except CaptureFileError as exc:
+            raise CaptureFileError(
+                f"{path.name} is neither a WireSleuth bundle (.wsbundle) nor a capture file "
+                f"(.pcap/.pcapng): {exc}"
+            ) from exc
 
 
 def _warmed(document: Document, on_progress: Progress | None) -> Document:

@@ -142,6 +142,17 @@ class PacketRows:
             return None
         return document.connections[index]
 
+    @property
+    def haystack_ready(self) -> bool:
+        """Whether the text filter can run at once (every row's text worked out)."""
+        return self._cache.haystack is not None or not self.has_packets
+
+    def build_haystack(self) -> None:
+        """Work out every row's text for the text filter (slow for a large capture: the
+        packet pane runs it in a worker)."""
+        if self.has_packets:
+            self._haystack()
+
     def _haystack(self) -> list[str]:
         if self._cache.haystack is None:
             assert self.document is not None

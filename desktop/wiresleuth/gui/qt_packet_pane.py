@@ -45,6 +45,8 @@ _TEXT_DELAY_MS = 250
 _CACHED = 128
 _DUMP_WIDTH = 16
 _MAX_ITEMS = 5000
+SYNC_TEXT_ROWS = 20_000
+"""Up to this many packets, the text filter works out every row's text at once."""
 
 
 def hex_dump(data: bytes) -> str:
@@ -171,6 +173,7 @@ class QtPacketPane(QWidget):
         self._cache: dict[int, PacketDetails] = {}
         self._wanted: int | None = None
         self._workers: list[QtFunctionWorker] = []
+        self._haystack_worker: QtFunctionWorker | None = None
         self._frames_filter: tuple[frozenset[int] | None, str] = (None, "")
         self._wireshark = find_wireshark()
         self._launch: Callable[[list[str]], bool] = _start_detached
@@ -296,7 +299,19 @@ class QtPacketPane(QWidget):
         )
 
     def apply_filter(self) -> None:
-        """List what the bar's controls let through, keeping the current packet if listed."""
+        """List what the bar's controls let through, keeping the current packet if listed.
+
+        A text filter over a large capture first works out every row's text in a worker."""
+        rows = self.table.table_model.rows
+        wanted = self.current_filter()
+        if wanted.text.strip() and not rows.haystack_ready and len(rows.document.packets if rows.document else ()) > SYNC_TEXT_ROWS:
+            if self._haystack_worker is None or self._haystack_worker.done:
+                self.count.setText(self.tr("Reading every packet for the text filter…"))
+                self._haystack_worker = start_worker(
+                    lambda _emit: rows.build_haystack(),
+                    on_finish=self.apply_filter,
+                )
+            return
         current = self.table.current_number()
         self.table.table_model.set_filter(self.current_filter())
         self._update_count()
