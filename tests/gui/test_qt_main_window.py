@@ -301,3 +301,59 @@ def test_files_dropped_on_the_window_are_opened_or_compared(qtbot: QtBot, home: 
     refused.ignore()
     window.dragEnterEvent(refused)
     assert not refused.isAccepted()
+
+
+def test_opening_shows_progress_and_can_be_cancelled(qtbot: QtBot, home: Path) -> None:
+    from PySide6.QtCore import QThreadPool
+
+    from tests.gui.lab_samples import lab_bundle
+
+    window = open_window(qtbot, loopback_profile())
+    progress = window.open_progress()
+    shares: list[object] = []
+    window.document_shown.connect(lambda _d: shares.append(progress.bar.value()))
+    with qtbot.waitSignal(window.document_shown, timeout=10_000):
+        window.open_path(lab_bundle("C1"))
+        assert progress.isVisible()
+    qtbot.waitUntil(lambda: not progress.isVisible(), timeout=5000)
+    assert shares and 0 < int(shares[0]) <= 1000  # it moved while the file loaded
+    shown = window.viewer_page().document
+
+    pool = QThreadPool.globalInstance()
+    threads = pool.maxThreadCount()
+    pool.setMaxThreadCount(0)  # the loading waits in the queue: Cancel comes first, for sure
+    try:
+        window.open_path(lab_bundle("C8"))
+        assert progress.isVisible() and progress.cancel_button.isEnabled()
+        qtbot.keyClick(window, Qt.Key.Key_Escape)
+        assert not progress.cancel_button.isEnabled()
+    finally:
+        pool.setMaxThreadCount(threads)
+    qtbot.waitUntil(lambda: not progress.isVisible(), timeout=10_000)
+    assert window.statusBar().currentMessage() == "Opening C8.wsbundle was cancelled."
+    assert window.last_error is None and window._message_box is None  # no error box
+    assert window.viewer_page().document is shown  # the other file is still on show
+
+
+def test_one_side_of_a_comparison_opens_in_the_viewer_at_its_finding(
+    qtbot: QtBot, home: Path
+) -> None:
+    from tests.gui.lab_samples import lab_bundle
+
+    window = open_window(qtbot, loopback_profile())
+    window.compare_paths(lab_bundle("C8"), lab_bundle("C1"))
+    page = window.compare_page()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is page, timeout=20_000)
+    comparison = page.comparison
+    assert comparison is not None
+    finding_rows = [page.findings.topLevelItem(i) for i in range(page.findings.topLevelItemCount())]
+    reset = next(i for i in finding_rows if i.text(0).startswith("tls.reset_after_client_hello"))
+    page.findings.setCurrentItem(reset)
+    assert "RST 3.11 s after the ClientHello" in page.side_text["A"].toPlainText()
+    assert page.side_text["B"].toPlainText() == "Not found on this side."
+    assert [b.label for b in page.timeline.brackets] == ["A: 3.106 s"]
+    with qtbot.waitSignal(window.document_shown, timeout=5000):
+        page.open_buttons["A"].click()
+    viewer = window.viewer_page()
+    assert viewer.document is page.a
+    assert viewer.packets.selected_numbers() == [14, 27]
