@@ -243,7 +243,9 @@ class QtPacketPane(QWidget):
         details_split.addWidget(self.details)
         self.bytes = QtPacketBytes()
         details_split.addWidget(self.bytes)
-        details_split.setSizes([420, 380])
+        details_split.setStretchFactor(0, 4)
+        details_split.setStretchFactor(1, 5)
+        details_split.setSizes([400, 540])  # the dump's 71 characters fit the right-hand side
         lower_layout.addWidget(details_split, 1)
         split.addWidget(lower)
         split.setStretchFactor(0, 3)

@@ -187,9 +187,12 @@ class QtSeqGraph(QWidget):
             self._legend.addItem(boxes, legend_text(self.tr("never arrived (hole)")))
 
     def _title(self, graph: SeqGraph) -> str:
-        text = self.tr("Bytes from {0} to {1}: {2} in {3} segments").format(
-            graph.sender, graph.receiver, graph.bytes_sent, len(graph.segments)
-        )
+        count = len(graph.segments)
+        text = (
+            self.tr("Bytes from {0} to {1}: {2} in 1 segment")
+            if count == 1
+            else self.tr("Bytes from {0} to {1}: {2} in {3} segments")
+        ).format(graph.sender, graph.receiver, graph.bytes_sent, count)
         lost = graph.lost
         if lost:
             text += self.tr("; {0} bytes never arrived although later bytes did").format(lost)

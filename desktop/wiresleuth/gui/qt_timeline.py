@@ -30,7 +30,15 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QKeyEvent, QKeySequence, QMouseEvent, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -88,12 +96,14 @@ LANE_OFFSET = 0.18
 """Outgoing events sit this much above the lane's middle, incoming ones below."""
 LANE_AXIS_WIDTH = 190
 """Pixels for lane names (the size strip below uses the same, so the time axes line up)."""
-LANE_MIN_PX = 30
+LANE_MIN_PX = 26
 """A lane is never drawn lower than this: more lanes scroll instead of shrinking."""
 LANE_MAX_PX = 64
 """Nor higher than this, when a few lanes would otherwise fill a tall plot."""
 BRACKET_HEADROOM = 0.7
 """Lanes' worth of room kept above the first lane shown while brackets are drawn (labels)."""
+LEGEND_COLUMN_PX = 105
+"""Room given to one legend entry when the legend's columns are counted."""
 EVIDENCE_PADDING = 0.12
 """Share of an evidence interval shown on either side of it when it is selected."""
 _MIN_WIDTH = 0.0005
@@ -259,7 +269,7 @@ class QtTimeline(QWidget):
             self._sizes.getAxis("left").enableAutoSIPrefix(False)
             self._sizes.setDownsampling(auto=True, mode="peak")
             self._sizes.setClipToView(True)
-            self._sizes.setMaximumHeight(80)
+            self._sizes.setMaximumHeight(64)
             self._out_curve = self._sizes.plot([], [])
             self._in_curve = self._sizes.plot([], [])
 
@@ -288,6 +298,13 @@ class QtTimeline(QWidget):
             self._out_curve.setPen(pg.mkPen(colours.outgoing))
             self._in_curve.setPen(pg.mkPen(colours.incoming))
         self._legend.setLabelTextColor(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # As many legend columns as fit: a legend wider than its plot is cut at the right.
+        listed = self.lane_list.width() if self.lane_list.isVisibleTo(self) else 0
+        room = event.size().width() - listed - LANE_AXIS_WIDTH // 2
+        self._legend.setColumnCount(max(2, min(8, room // LEGEND_COLUMN_PX)))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
