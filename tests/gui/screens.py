@@ -190,42 +190,48 @@ def viewer_shots(
             20,
         )
 
-    open_bundle("C7")
-    evidence("http request to 100.64.1.60:80 handed")
-    details(17)
-    save(window, out, f"viewer-evidence{suffix}", app)
-    open_bundle("C6")
-    evidence("TCP handshake 0.1 ms")
-    details(3)
-    save(window, out, f"viewer-bundle{suffix}", app)
-    open_bundle("C4-nxdomain")
-    viewer.packet_pane.clear_filters()
-    split = viewer.parts["timeline"].view
-    sizes = split.sizes()  # type: ignore[attr-defined]
-    split.setSizes([220, sum(sizes) - 220])  # type: ignore[attr-defined]  # room for packets
-    details(27)
-    tree = viewer.packet_pane.details
-    record = tree.topLevelItem(tree.topLevelItemCount() - 1)
-    if record is not None:
-        record.setExpanded(True)
-        tree.setCurrentItem(record.child(record.childCount() - 1) or record)
-    viewer.packet_pane.table.scrollTo(viewer.packet_pane.table.currentIndex())
-    save(window, out, f"viewer-packets{suffix}", app)
-    split.setSizes(sizes)  # type: ignore[attr-defined]
-    viewer.timeline.select_lane(7)
-    viewer.timeline.lane_list.setFocus()
-    save(window, out, f"viewer-lanes{suffix}", app)
-    open_bundle("C1")
-    evidence("4096 bytes of the server's answer never arrived")
-    viewer.tabs.setCurrentWidget(viewer.parts["sequence"])
-    save(window, out, f"viewer-sequence{suffix}", app)
-    open_bundle("C6")
-    evidence("246 non-TLS bytes")
-    viewer.packet_pane.follow_button.click()
-    save(window, out, f"viewer-stream{suffix}", app)
-    open_bundle("C1")
-    evidence("37 of 37 packets")
-    save(window, out, f"viewer-three-connections{suffix}", app)
+    if suffix:  # the dark palette: one viewer screen and the comparison (its check box)
+        open_bundle("C6")
+        evidence("TCP handshake 0.1 ms")
+        details(3)
+        save(window, out, f"viewer{suffix}", app)
+    else:
+        open_bundle("C7")
+        evidence("http request to 100.64.1.60:80 handed")
+        details(17)
+        save(window, out, f"viewer-evidence{suffix}", app)
+        open_bundle("C6")
+        evidence("TCP handshake 0.1 ms")
+        details(3)
+        save(window, out, f"viewer-bundle{suffix}", app)
+        open_bundle("C4-nxdomain")
+        viewer.packet_pane.clear_filters()
+        split = viewer.parts["timeline"].view
+        sizes = split.sizes()  # type: ignore[attr-defined]
+        split.setSizes([220, sum(sizes) - 220])  # type: ignore[attr-defined]  # room for packets
+        details(27)
+        tree = viewer.packet_pane.details
+        record = tree.topLevelItem(tree.topLevelItemCount() - 1)
+        if record is not None:
+            record.setExpanded(True)
+            tree.setCurrentItem(record.child(record.childCount() - 1) or record)
+        viewer.packet_pane.table.scrollTo(viewer.packet_pane.table.currentIndex())
+        save(window, out, f"viewer-packets{suffix}", app)
+        split.setSizes(sizes)  # type: ignore[attr-defined]
+        viewer.timeline.select_lane(7)
+        viewer.timeline.lane_list.setFocus()
+        save(window, out, f"viewer-lanes{suffix}", app)
+        open_bundle("C1")
+        evidence("4096 bytes of the server's answer never arrived")
+        viewer.tabs.setCurrentWidget(viewer.parts["sequence"])
+        save(window, out, f"viewer-sequence{suffix}", app)
+        open_bundle("C6")
+        evidence("246 non-TLS bytes")
+        viewer.packet_pane.follow_button.click()
+        save(window, out, f"viewer-stream{suffix}", app)
+        open_bundle("C1")
+        evidence("37 of 37 packets")
+        save(window, out, f"viewer-three-connections{suffix}", app)
     if len(bundles) < 2:
         bundles = good_and_bad_day(Path(tempfile.mkdtemp(prefix="wiresleuth-screens-")))
     first, second = bundles[0], bundles[1]

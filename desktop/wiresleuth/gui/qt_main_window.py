@@ -548,7 +548,7 @@ class QtMainWindow(QMainWindow):
 
             return load_document(path, cancellable(flag, emit))
 
-        self.statusBar().showMessage(self.tr("Opening {0}…").format(path.name))
+        self.statusBar().clearMessage()  # the progress beside it says what is being opened
         self._load(load, self._document_loaded, path.name, progress=True)
 
     def _document_loaded(self, document: object) -> None:

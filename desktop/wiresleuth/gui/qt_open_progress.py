@@ -11,7 +11,7 @@ import threading
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QSizePolicy, QWidget
 
 from wiresleuth.gui.plain_text import plain_label
 
@@ -35,11 +35,13 @@ class QtOpenProgress(QWidget):
         self.bar = QProgressBar()
         self.bar.setRange(0, STEPS)
         self.bar.setAccessibleName(self.tr("Opening the file"))
-        self.bar.setMaximumWidth(220)
+        self.bar.setMinimumWidth(260)
+        self.bar.setMaximumWidth(320)
         layout.addWidget(self.bar)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setAccessibleName(self.tr("Stop opening the file"))
         self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.cancel_button)
         self._escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self._escape.setContext(Qt.ShortcutContext.WindowShortcut)
