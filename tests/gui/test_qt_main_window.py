@@ -301,4 +301,3 @@ def test_files_dropped_on_the_window_are_opened_or_compared(qtbot: QtBot, home: 
     refused.ignore()
     window.dragEnterEvent(refused)
     assert not refused.isAccepted()
-
