@@ -87,20 +87,31 @@ def test_cells_of_a_packet_and_its_delta() -> None:
     assert cells[COLUMNS.index("Comment")].startswith("tls.reset_after_client_hello")
 
 
-def test_without_a_capture_a_connections_socket_events_are_listed(engine_run: object) -> None:
-    from dataclasses import replace
-
+def test_without_a_capture_a_connections_socket_events_are_listed() -> None:
     from wiresleuth.gui.document import document_from_result
     from wiresleuth.model.run import RunResult
+    from wiresleuth.model.timeline import Connection, TimelineEvent
 
-    assert isinstance(engine_run, RunResult)
-    document: Document = document_from_result(replace(engine_run, packets=(), capture_file=None))
+    t0 = 1_714_555_800.0
+    events = (
+        TimelineEvent(time=t0 + 0.01, kind="connect", direction="out"),
+        TimelineEvent(time=t0 + 0.11, kind="established", direction="in"),
+        TimelineEvent(time=t0 + 0.12, kind="client-hello", direction="out"),
+    )
+    connection = Connection(
+        id="198.18.0.2:50000->100.64.0.1:443", client="198.18.0.2", client_port=50000,
+        server="100.64.0.1", server_port=443, start=t0 + 0.01, end=t0 + 0.12, events=events,
+        label="TLS default to x.lab.test:443",
+    )  # fmt: skip
+    run = RunResult(started_at=t0, finished_at=t0 + 1, targets=(), findings=(), connections=(connection,))
+    document: Document = document_from_result(run)
     rows = PacketRows(document)
     assert not rows.has_packets and len(rows) == 0
     rows.set_filter(PacketFilter(connection=0))
-    events = document.connections[0].events
-    assert len(rows) == len(events)
-    assert rows.cells(0)[COLUMNS.index("Info")].startswith("→ " if events[0].direction == "out" else "← ")
+    assert len(rows) == 3
+    assert rows.cells(0)[:2] == ("", "0.010000")  # since the run started: there is no frame 1
+    assert rows.cells(2)[COLUMNS.index("Info")] == "→ client-hello"
+    assert rows.cells(1)[COLUMNS.index("Protocol")] == "socket"
 
 
 def test_the_sample_bundles_time_zero_is_its_frame_1() -> None:
