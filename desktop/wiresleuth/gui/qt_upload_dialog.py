@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from wiresleuth.gui.plain_text import plain_label
+from wiresleuth.gui.qt_theme import error_style
 from wiresleuth.gui.qt_worker import Emit, QtFunctionWorker, start_worker
 from wiresleuth.gui.upload import UploadCancelled, UploadReceipt, upload_bundle
 
@@ -114,7 +115,7 @@ class QtUploadDialog(QDialog):
                     "Not sent: {0}. The bundle is still saved at {1}; you can also send that file by mail."
                 ).format(error, self._bundle)
             )
-            self.label.setStyleSheet("color: #d32f2f")
+            self.label.setStyleSheet(error_style())
         self.retry_button.show()
         self.cancel_button.setText(self.tr("Close"))
 
