@@ -308,6 +308,15 @@ class Engine:
                 failures.append(
                     probe_failed(wizard.id, wizard.title, f"{type(exc).__name__}: {exc}")
                 )
+            elif not isinstance(task.result(), wizard.observation_type):
+                kind = type(task.result()).__name__
+                failures.append(
+                    probe_failed(
+                        wizard.id,
+                        wizard.title,
+                        f"it returned {kind}, not its {wizard.observation_type.__name__}",
+                    )
+                )
             else:
                 observations[wizard.id] = task.result()
         return observations, failures, cancelled

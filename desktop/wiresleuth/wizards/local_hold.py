@@ -33,6 +33,7 @@ class LocalHoldWizard(Wizard):
     """Is each request held on this computer before it reaches the network?"""
 
     id = "hold"
+    observation_type = HoldWizardObservations
     title = "Requests held on this computer (antivirus, URL filter)"
     description = (
         "Times each web request from the moment the program hands it over to the moment it "

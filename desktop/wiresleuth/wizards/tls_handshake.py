@@ -41,6 +41,7 @@ class TlsHandshakeWizard(Wizard):
     """Does the secure connection to each site complete, and if not, where does it break?"""
 
     id = "tls"
+    observation_type = TlsWizardObservations
     title = "Secure connection (TLS) handshake"
     description = (
         "Opens a secure connection to each site the way a browser does and times every step, "
