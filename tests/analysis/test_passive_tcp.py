@@ -72,7 +72,7 @@ def test_loss_dup_acks_and_fast_retransmission() -> None:
     assert server.counts["fast-retransmission"] == 1 and server.retransmissions == 1
     assert fixed is not None and server.frames_of["fast-retransmission"] == (fixed.number,)
     assert server.holes == ()  # the retransmission filled it
-    assert server.retransmitted == ((fixed.number, 1400, 1400),)
+    assert server.retransmitted == ((fixed.number, 1400, 1400, fixed.time),)
 
 
 def test_hole_never_filled_is_kept_with_the_frame_after_it() -> None:

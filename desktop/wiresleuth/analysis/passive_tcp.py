@@ -81,6 +81,10 @@ FLAG_NAMES: dict[int, str] = {
 
 FRAMES_KEPT = 50
 """Frame numbers kept per kind of event and direction (counts go on)."""
+TURNS_KEPT = 32
+"""Turns (who speaks, when) kept per conversation, from its start (counts go on)."""
+ZERO_WINDOWS_KEPT = 20
+"""Zero-window episodes kept per direction (the longest; counts go on)."""
 CLIENT_PREFIX = 1024
 """Bytes kept of each side's first data (an HTTP request line, the start of a ClientHello)."""
 PREFIX_BUDGET = 128 << 20
@@ -156,6 +160,8 @@ class TcpSegments:
     """Conversation key of the two endpoints (``conversation_key``)."""
     forward: Sequence[bool]
     """Whether the sender is the lower endpoint of the key."""
+    wscale: IntColumn | None = None
+    """Window scale option (-1: none); only SYNs need it (None: not read, windows unscaled)."""
 
     def __len__(self) -> int:
         return len(self.number)
@@ -212,6 +218,7 @@ def segments_from_records(
         src_mac=[_mac_number(r.src_mac) for r in tcp],
         dst_mac=[_mac_number(r.dst_mac) for r in tcp],
         mss=[r.mss if r.mss is not None else -1 for r in tcp],
+        wscale=[r.wscale if r.wscale is not None else -1 for r in tcp],
         **conversation_keys(
             [(ident(r.src) << 16) | (r.sport or 0) for r in tcp],
             [(ident(r.dst) << 16) | (r.dport or 0) for r in tcp],
@@ -250,6 +257,48 @@ class Mark(NamedTuple):
     """Its IP TTL / hop limit."""
     src_mac: int
     """Its Ethernet source address as a number (-1: none)."""
+
+
+class Turn(NamedTuple):
+    """One side's run of new data until the other side sends data (a request, an answer)."""
+
+    from_client: bool
+    """Whether the client spoke."""
+    first_frame: int
+    """Its first data segment."""
+    first_time: float
+    """When that was captured."""
+    last_frame: int
+    """Its last new data segment (before the other side spoke)."""
+    last_time: float
+    """When that was captured."""
+    ack_frame: int
+    """The other side's first pure ACK of all of it, before it spoke (-1: none)."""
+    ack_time: float
+    """When that was captured (0.0: none)."""
+
+
+class ZeroWindow(NamedTuple):
+    """A time a receiver advertised a zero window: it could take no more data."""
+
+    frame: int
+    """The first segment with the zero window."""
+    time: float
+    """When that was captured."""
+    end_frame: int
+    """Its first segment with an open window again (-1: the window never opened again)."""
+    end_time: float
+    """When that was captured (the conversation's last packet when it never opened)."""
+
+    @property
+    def reopened(self) -> bool:
+        """Whether the window opened again."""
+        return self.end_frame >= 0
+
+    @property
+    def seconds(self) -> float:
+        """How long the window stayed closed (until the end of the capture if it never opened)."""
+        return self.end_time - self.time
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -302,8 +351,8 @@ class DirectionSummary:
     """TOS byte -> first frames that carried it."""
     max_segment: int
     """Largest payload sent."""
-    retransmitted: tuple[tuple[int, int, int], ...]
-    """(frame, stream offset, length) of the first retransmissions."""
+    retransmitted: tuple[tuple[int, int, int, float], ...]
+    """(frame, stream offset, length, time) of the first retransmissions."""
     holes: tuple[Hole, ...]
     """Ranges of this side's bytes never captured (at the end of the capture)."""
     holes_dropped: int
@@ -322,6 +371,17 @@ class DirectionSummary:
     """The record walk of this side's bytes."""
     macs: tuple[int, int]
     """(source, destination) Ethernet address of its first frame as numbers (-1: none)."""
+    zero_windows: tuple[ZeroWindow, ...] = ()
+    """Times this side advertised a zero window (the longest ZERO_WINDOWS_KEPT, in order)."""
+    zero_window_count: int = 0
+    """How many times, all of them."""
+    window_scale: int | None = None
+    """Shift of this side's window field (0: no scaling); None when the handshake was not
+    captured (the window is then known only up to its scale)."""
+    last_window: int | None = None
+    """The last receive window this side advertised, in bytes (scaled when known)."""
+    last_time: float | None = None
+    """When its last segment was captured."""
 
     def count(self, *names: str) -> int:
         """Segments with any of the named flags (each segment counted once per name)."""
@@ -371,6 +431,10 @@ class TcpConversation:
     """MSS option of the SYN-ACK."""
     roles_known: bool
     """Whether client and server come from the handshake (else guessed from ports)."""
+    turns: tuple[Turn, ...] = ()
+    """Who sent data when: the first TURNS_KEPT turns."""
+    turn_count: int = 0
+    """Turns, all of them."""
 
     @property
     def duration(self) -> float:
@@ -455,6 +519,10 @@ class _Side:
         "unacked",
         "watch",
         "window",
+        "wscale",
+        "zero_count",
+        "zero_open",
+        "zero_windows",
     )
 
     def __init__(self) -> None:
@@ -487,7 +555,7 @@ class _Side:
         self.tos_counts: dict[int, int] = {}
         self.tos_frames: dict[int, list[int]] = {}
         self.max_segment = 0
-        self.retransmitted: list[tuple[int, int, int]] = []
+        self.retransmitted: list[tuple[int, int, int, float]] = []
         self.holes: list[list[int]] = []  # [start, end, frame after] in stream offsets
         self.holes_dropped = 0
         self.prefix = bytearray()
@@ -496,13 +564,31 @@ class _Side:
         self.macs = (-1, -1)
         self.tracked = 0
         self.watch = 0  # any data reaching this offset goes through _data
+        self.wscale = -2  # window scale option of this side's SYN (-1: none; -2: no SYN seen)
+        self.zero_open: list[Any] | None = None  # [frame, time] of an open zero-window episode
+        self.zero_windows: list[ZeroWindow] = []
+        self.zero_count = 0
 
     def rel(self, seq: int) -> int:
         """Stream offset of a sequence number (Wireshark's relative sequence number - 1)."""
         offset = (seq - self.base - 1) & _M
         return offset - (1 << 32) if offset >= _H else offset
 
-    def summary(self, address: str, port: int, peer: _Side) -> DirectionSummary:
+    def close_zero_window(self, frame: int, time: float) -> None:
+        """The window opened again."""
+        assert self.zero_open is not None
+        _keep(self.zero_windows, ZeroWindow(self.zero_open[0], self.zero_open[1], frame, time))
+        self.zero_open = None
+        self.zero_count += 1
+
+    def summary(self, address: str, port: int, peer: _Side, end: float) -> DirectionSummary:
+        zero_windows, zero_count = list(self.zero_windows), self.zero_count
+        if self.zero_open is not None:  # closed until the end
+            _keep(zero_windows, ZeroWindow(self.zero_open[0], self.zero_open[1], -1, end))
+            zero_count += 1
+        handshake = self.wscale > -2 and peer.wscale > -2
+        scaled = self.wscale >= 0 and peer.wscale >= 0
+        shift = min(self.wscale, 14) if scaled else 0
         counts = {FLAG_NAMES[flag]: count for flag, count in self.counts.items()}
         counts["any-retransmission"] = sum(
             count for flag, count in self.counts.items() if flag & ANY_RETRANSMISSION
@@ -535,6 +621,11 @@ class _Side:
             prefix=bytes(self.prefix),
             tls=replace(self.tls, _ahead={}),  # segments kept beyond a hole: not needed now
             macs=self.macs,
+            zero_windows=tuple(sorted(zero_windows, key=lambda z: z.time)),
+            zero_window_count=zero_count,
+            window_scale=shift if handshake else None,
+            last_window=self.window << shift if self.window >= 0 else None,
+            last_time=self.lastack_time if self.frames else None,
         )
 
 
@@ -555,11 +646,16 @@ class _Conversation:
         "pairs",
         "side_a",
         "side_b",
+        "speaker",
         "start",
         "syn_ack",
         "syn_ack_from_a",
         "syn_frames",
         "syn_from_a",
+        "turn",
+        "turn_count",
+        "turns",
+        "waiting",
     )
 
     def __init__(self, index: int, a: int, b: int, number: int, time: float, a_low: bool) -> None:
@@ -584,6 +680,11 @@ class _Conversation:
         self.first_rtt = 0.0
         self.mru_syn = 0.0
         self.mss: dict[str, int] = {}
+        self.speaker: _Side | None = None  # the side that sent the latest new data
+        self.waiting: _Side | None = None  # a side whose turn awaits the other's pure ACK
+        self.turn: list[Any] = []  # [from A, first frame, time, last frame, time, ack, time]
+        self.turns: list[list[Any]] = []
+        self.turn_count = 0
 
 
 class TcpAnalyser:
@@ -627,6 +728,7 @@ class TcpAnalyser:
             if (
                 flags & (SYN | FIN | RST)
                 or not window
+                or not d.window
                 or not nxt
                 or seq != nxt
                 or seglen == 1
@@ -665,7 +767,7 @@ class TcpAnalyser:
             if r.unacked and flags & ACK:
                 self._acked(conv, r, ack, now, flags)
             if ta:
-                self._flagged(d, ta, number, seq, seglen)
+                self._flagged(d, ta, number, seq, seglen, now)
             if ttl != d.last_ttl:
                 d.last_ttl = ttl
                 d.ttls.setdefault(ttl, number)
@@ -684,6 +786,27 @@ class TcpAnalyser:
                 offset = (seq - d.base - (0 if flags & SYN else 1)) & _M
                 if offset < _H and (ta or d.holes or offset + seglen > d.watch):
                     self._data(d, number, now, offset, seglen, ta, nxt, segs, i)
+                if not ta & ANY_RETRANSMISSION and not flags & SYN:
+                    turn = conv.turn if conv.speaker is d else self._turn(conv, d, number, now)
+                    turn[3] = number
+                    turn[4] = now
+                    if turn[5] >= 0:  # more of the request after the peer's ACK
+                        turn[5], turn[6] = -1, 0.0
+                        conv.waiting = d
+            elif conv.waiting is r and ack == r.nextseq and flags & ACK:
+                conv.turn[5], conv.turn[6] = number, now
+                conv.waiting = None
+
+    @staticmethod
+    def _turn(conv: _Conversation, d: _Side, number: int, now: float) -> list[Any]:
+        """``d`` starts speaking: a new turn."""
+        turn = [d is conv.side_a, number, now, number, now, -1, 0.0]
+        conv.turn = turn
+        conv.speaker = conv.waiting = d
+        conv.turn_count += 1
+        if len(conv.turns) < TURNS_KEPT:
+            conv.turns.append(turn)
+        return turn
 
     def _new(self, key: int, segs: TcpSegments, i: int, forward: bool) -> _Conversation:
         src = (int(segs.src[i]) << 16) | int(segs.sport[i])
@@ -723,11 +846,15 @@ class TcpAnalyser:
         nxt = d.nextseq
         ta = 0
         plain = not flags & (SYN | FIN | RST)
+        if d.zero_open is not None and window and not flags & RST:
+            d.close_zero_window(number, now)
         if seglen == 1 and seq == nxt and r.window == 0:
             ta = ZERO_WINDOW_PROBE
         else:
             if window == 0 and plain:
                 ta = ZERO_WINDOW
+                if d.zero_open is None:
+                    d.zero_open = [number, now]
             if nxt and ((nxt - seq) & _M) >= _H and not flags & RST:
                 ta |= LOST_PACKET
             if seglen <= 1 and plain and seq == (nxt - 1) & _M:
@@ -786,6 +913,8 @@ class TcpAnalyser:
         if flags & (SYN | RST | FIN):
             mark = Mark(number, now, segs.ttl[i], int(segs.src_mac[i]))
             self._control(conv, d, from_a, flags, mark, int(segs.mss[i]))
+            if flags & SYN and not flags & RST:
+                d.wscale = int(segs.wscale[i]) if segs.wscale is not None else -1
         return conv, d, r, ta
 
     @staticmethod
@@ -822,7 +951,7 @@ class TcpAnalyser:
             r.ack_rtt_min = rtt
 
     @staticmethod
-    def _flagged(d: _Side, ta: int, number: int, seq: int, seglen: int) -> None:
+    def _flagged(d: _Side, ta: int, number: int, seq: int, seglen: int, now: float) -> None:
         counts = d.counts
         frames_of = d.frames_of
         for flag in _FLAGS:
@@ -832,7 +961,7 @@ class TcpAnalyser:
                 if len(kept) < FRAMES_KEPT:
                     kept.append(number)
         if ta & ANY_RETRANSMISSION and len(d.retransmitted) < FRAMES_KEPT:
-            d.retransmitted.append((number, d.rel(seq), seglen))
+            d.retransmitted.append((number, d.rel(seq), seglen, now))
 
     @staticmethod
     def _marked(d: _Side, tos: int, number: int) -> None:
@@ -947,8 +1076,8 @@ class TcpAnalyser:
             index=conv.index,
             a=a,
             b=b,
-            client=client_side.summary(*client, server_side),
-            server=server_side.summary(*server, client_side),
+            client=client_side.summary(*client, server_side, conv.end),
+            server=server_side.summary(*server, client_side, conv.end),
             start=conv.start,
             end=conv.end,
             first_frame=conv.first_frame,
@@ -961,6 +1090,10 @@ class TcpAnalyser:
             client_mss=conv.mss.get("client"),
             server_mss=conv.mss.get("server"),
             roles_known=known,
+            turns=tuple(
+                Turn(t[0] == client_is_a, t[1], t[2], t[3], t[4], t[5], t[6]) for t in conv.turns
+            ),
+            turn_count=conv.turn_count,
         )
 
 
@@ -978,6 +1111,13 @@ def _watch(d: _Side) -> int:
     if len(d.prefix) < d.prefix_limit:
         marks.append(len(d.prefix))
     return min(marks)
+
+
+def _keep(kept: list[ZeroWindow], episode: ZeroWindow) -> None:
+    """Add an episode, keeping the ZERO_WINDOWS_KEPT longest."""
+    kept.append(episode)
+    if len(kept) > ZERO_WINDOWS_KEPT:
+        kept.remove(min(kept, key=lambda z: z.seconds))
 
 
 def _fill(holes: list[list[int]], start: int, end: int) -> None:
@@ -1014,5 +1154,7 @@ __all__ = [
     "TcpAnalyser",
     "TcpConversation",
     "TcpSegments",
+    "Turn",
+    "ZeroWindow",
     "segments_from_records",
 ]
