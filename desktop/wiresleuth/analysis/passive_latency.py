@@ -18,10 +18,10 @@ user notices half a second) and against the same connection's baseline for that 
 - the path against the connection's later round trips (the fastest acknowledgement of data
   each way): a handshake PATH_FACTOR times slower than them. A path that is slow all the
   time is its nature (a satellite link), not something that went wrong;
-- the server against its other answers on the same connection (the fastest), or the round
-  trip when it answered only once: FACTOR times. A site that takes a second for every page
+- the server against its other answers on the same connection (the fastest), or the
+  connection's fastest round trip when it answered only once: FACTOR times. A site that takes a second for every page
   is how that site is; one answer far slower than the others, or than the network, is not;
-- the client against the round trip, FACTOR times.
+- the client against the connection's fastest round trip, FACTOR times.
 
 Not judged: a pause longer than LONG_HOLD (servers hold requests on purpose: long polling,
 push channels); a server's data after the first OPENING requests (later in a long-lived
@@ -97,6 +97,12 @@ class ExchangeTimes:
     """Who sent data when."""
 
     @property
+    def round_trip(self) -> float | None:
+        """The connection's fastest round trip: the handshake's or a later one."""
+        known = [t for t in (self.rtt, self.later_rtt) if t is not None]
+        return min(known) if known else None
+
+    @property
     def client_rtt(self) -> float:
         """From the capture point to the client and back (SYN-ACK to the last ACK)."""
         if self.rtt is None or self.server_rtt is None:
@@ -166,8 +172,9 @@ def _server_parts(times: ExchangeTimes) -> list[Part]:
         if others:
             baseline = max(min(others), 0.0)
             said = f"its fastest other answer on this connection took {ms(baseline)}"
-        elif times.rtt is not None:
-            baseline, said = times.rtt, f"the connection's round trip is {ms(times.rtt)}"
+        elif times.round_trip is not None:
+            baseline = times.round_trip
+            said = f"the connection's round trip is {ms(baseline)}"
         else:
             continue
         if SLOW <= think.seconds <= LONG_HOLD and think.seconds >= FACTOR * baseline:
@@ -186,17 +193,18 @@ def _server_parts(times: ExchangeTimes) -> list[Part]:
 
 def _client_part(times: ExchangeTimes) -> Part | None:
     turns = times.turns
-    if times.ready is None or times.rtt is None or not turns or not turns[0].from_client:
+    baseline = times.round_trip
+    if times.ready is None or baseline is None or not turns or not turns[0].from_client:
         return None
     request = turns[0]
     seconds = request.first_time - times.ready.time - times.client_rtt
-    if not (SLOW <= seconds <= LONG_HOLD and seconds >= FACTOR * times.rtt):
+    if not (SLOW <= seconds <= LONG_HOLD and seconds >= FACTOR * baseline):
         return None
     return Part(
         kind="client",
         seconds=seconds,
-        baseline=times.rtt,
-        baseline_text=f"the connection's round trip is {ms(times.rtt)}",
+        baseline=baseline,
+        baseline_text=f"the connection's round trip is {ms(baseline)}",
         frames=(times.ready.frame, request.first_frame),
         text=(
             "the connection was ready, the client sent its first request "

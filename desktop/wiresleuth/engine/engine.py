@@ -21,6 +21,7 @@ from typing import Any
 
 from wiresleuth.analysis.flows import assemble_flows
 from wiresleuth.analysis.merge import merge_same_findings
+from wiresleuth.analysis.passive_records import run_faults
 from wiresleuth.analysis.timeline import build_timelines
 from wiresleuth.engine.capture_control import CaptureControl
 from wiresleuth.engine.housekeeping import (
@@ -218,6 +219,7 @@ class Engine:
             analysis = self._analyse(wizard, observations[wizard.id], view)
             findings += analysis.findings
             labels.update(analysis.labels)
+        findings += run_faults(packets, findings)
         if not capture.info.available:
             findings.append(
                 capture_unavailable_finding(capture.info.reason, capture.info.how_to_enable)
