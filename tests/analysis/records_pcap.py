@@ -27,7 +27,13 @@ def _tcp_options(record: PacketRecord) -> bytes:
     return options + b"\x00" * (-len(options) % 4)
 
 
-def _transport(record: PacketRecord) -> bytes:
+def _transport(record: PacketRecord) -> tuple[bytes, int]:
+    """The transport header and the captured payload, and the bytes of payload not captured."""
+    missing = max(record.payload_len - len(record.payload), 0)
+    return _header_and_payload(record), missing
+
+
+def _header_and_payload(record: PacketRecord) -> bytes:
     if record.proto == TCP:
         assert record.sport is not None and record.dport is not None
         options = _tcp_options(record)
@@ -47,21 +53,22 @@ def _transport(record: PacketRecord) -> bytes:
         return header + options + record.payload
     if record.proto == UDP:
         assert record.sport is not None and record.dport is not None
-        length = 8 + len(record.payload)
+        length = 8 + max(record.payload_len, len(record.payload))
         return struct.pack("!HHHH", record.sport, record.dport, length, 0) + record.payload
     if record.proto == ICMP:
         return bytes([record.icmp_type or 0, record.icmp_code or 0, 0, 0]) + record.payload
     raise ValueError(f"cannot write protocol {record.proto}")
 
 
-def frame(record: PacketRecord) -> bytes:
-    """The IPv4 packet of a record."""
-    transport = _transport(record)
+def frame(record: PacketRecord) -> tuple[bytes, int]:
+    """The IPv4 packet of a record as captured, and its length on the wire (a payload cut
+    by the snap length keeps its length in the IP header, as in a real capture)."""
+    transport, missing = _transport(record)
     header = struct.pack(
         "!BBHHHBBH4s4s",
         0x45,
         (record.dscp << 2) | record.ecn,
-        20 + len(transport),
+        20 + len(transport) + missing,
         record.ip_id or 0,
         0x4000 if record.df else 0,
         record.ttl,
@@ -70,18 +77,18 @@ def frame(record: PacketRecord) -> bytes:
         ipaddress.IPv4Address(record.src).packed,
         ipaddress.IPv4Address(record.dst).packed,
     )
-    return header + transport
+    return header + transport, 20 + len(transport) + missing
 
 
 def write_pcap(path: Path, records: Iterable[PacketRecord]) -> Path:
     """Write the records in order as a raw-IP pcap (their times as the frames' times)."""
     out = bytearray(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, LINKTYPE_RAW))
     for record in records:
-        data = frame(record)
+        data, wire = frame(record)
         seconds = int(record.time)
         micros = round((record.time - seconds) * 1_000_000)
         if micros == 1_000_000:
             seconds, micros = seconds + 1, 0
-        out += struct.pack("<IIII", seconds, micros, len(data), len(data)) + data
+        out += struct.pack("<IIII", seconds, micros, len(data), wire) + data
     path.write_bytes(bytes(out))
     return path

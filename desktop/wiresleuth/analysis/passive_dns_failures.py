@@ -35,6 +35,15 @@ _TYPE_NAMES = {1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 15: "MX", 16: "
                33: "SRV", 65: "HTTPS"}  # fmt: skip
 
 
+def _queries(count: int) -> str:
+    return "1 query" if count == 1 else f"{count} queries"
+
+
+def _shown(names: list[str]) -> list[str]:
+    """Names as people write them (without the final dot)."""
+    return [name.rstrip(".") or "." for name in names]
+
+
 def type_name(qtype: int) -> str:
     """``A``, ``AAAA``, ``TYPE99``."""
     return _TYPE_NAMES.get(qtype, f"TYPE{qtype}")
@@ -93,7 +102,10 @@ def _failure(server: str, found: list[DnsExchange]) -> Finding:
     if len(found) > 1:
         evidence.append(
             Evidence(
-                text=f"{plural(len(found), 'lookup')} failed this way, for {', '.join(names[:5])}",
+                text=(
+                    f"{plural(len(found), 'lookup')} failed this way, for "
+                    f"{', '.join(_shown(names)[:5])}"
+                ),
                 packets=tuple(e.answer.frame for e in found[:10] if e.answer is not None),
                 data={"names": names[:50]},
             )
@@ -111,7 +123,7 @@ def _failure(server: str, found: list[DnsExchange]) -> Finding:
         f"The name server {server} failed to look up {plural(len(names), 'name')}",
         (
             f"The name server {server} could not answer "
-            f"{'reverse lookups' if reverse_only else 'lookups of ' + ', '.join(names[:3])}. "
+            f"{'reverse lookups' if reverse_only else 'lookups of ' + ', '.join(_shown(names)[:3])}. "
             + (
                 "That only hides some computer names; nothing depends on it."
                 if reverse_only
@@ -181,8 +193,8 @@ def _silence(server: str, lookups: list[list[DnsExchange]], answers_others: bool
         evidence.append(
             Evidence(
                 text=(
-                    f"{plural(len(queries), 'query')} for {plural(len(names), 'name')} "
-                    f"unanswered over {ms(span)}: {', '.join(names[:5])}"
+                    f"{_queries(len(queries))} for {plural(len(names), 'name')} "
+                    f"unanswered over {ms(span)}: {', '.join(_shown(names)[:5])}"
                 ),
                 packets=tuple(q.query_frame for q in queries[:10] if q.query_frame is not None),
                 data={"names": names[:50]},
@@ -200,12 +212,12 @@ def _silence(server: str, lookups: list[list[DnsExchange]], answers_others: bool
         f"The name server {server} did not answer",
         (
             f"This computer asked the name server {server} for "
-            f"{', '.join(names[:3])}{' and others' if len(names) > 3 else ''} and got no "
+            f"{', '.join(_shown(names)[:3])}{' and others' if len(names) > 3 else ''} and got no "
             "answer. Programs wait for each lookup to time out before they give up or try "
             "another server."
         ),
         (
-            f"{plural(len(queries), 'query')} to {server} for {plural(len(names), 'name')} "
+            f"{_queries(len(queries))} to {server} for {plural(len(names), 'name')} "
             f"without an answer over {ms(span)}, and no other server answered them. {some}"
         ),
         evidence,

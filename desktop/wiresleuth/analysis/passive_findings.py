@@ -78,5 +78,6 @@ def ordinary_faults(
     findings += unanswered_queries(capture, exchanges)
     findings += stuck_segments(capture, skip=lossy)
     findings += zero_windows(capture)
-    findings += slow_exchanges(capture, explained=explained)
+    cited = frozenset(n for f in findings for n in f.packets)
+    findings += slow_exchanges(capture, explained=explained | cited)  # a stall explains it
     return findings

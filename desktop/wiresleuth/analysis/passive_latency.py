@@ -237,11 +237,15 @@ def slowest_part(times: ExchangeTimes) -> Part | None:
 
 
 def conversation_frames(conv: TcpConversation) -> set[int]:
-    """The frames of a conversation that findings cite: handshake, resets, turns."""
+    """The frames of a conversation that findings cite: handshake, resets, turns, zero
+    windows, retransmissions."""
     marks = (*conv.syns, conv.syn_ack, conv.handshake_ack, *conv.client.resets, *conv.server.resets)
     frames = {m.frame for m in marks if m is not None}
     for turn in conv.turns:
         frames.update((turn.first_frame, turn.last_frame))
+    for side in (conv.client, conv.server):
+        frames.update(z.frame for z in side.zero_windows)
+        frames.update(frame for frame, *_ in side.retransmitted)
     return frames
 
 

@@ -61,6 +61,4 @@ def run_faults(records: Sequence[PacketRecord], cited: Iterable[Finding] = ()) -
     if not records:
         return []
     explained = frozenset(number for finding in cited for number in finding.packets)
-    return ordinary_faults(
-        passive_capture(records), explained=explained, connection_attempts=False
-    )
+    return ordinary_faults(passive_capture(records), explained=explained, connection_attempts=False)
