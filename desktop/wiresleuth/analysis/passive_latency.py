@@ -255,11 +255,16 @@ def slow_exchanges(
     """One finding per kind and target: the slowest part of its slowest exchange.
 
     ``explained`` holds frames other findings cite (a held request, an injected answer, a
-    wizard's own conclusion in a run): a conversation with one of them is that finding's to
-    explain, not a latency of its own."""
+    wizard's own conclusion in a run): a target with a conversation they cite is theirs to
+    explain (its other connections met the same device), not a latency of its own."""
     found: dict[tuple[str, str], list[tuple[ExchangeTimes, Part]]] = defaultdict(list)
+    taken = {
+        conv.target
+        for conv in capture.conversations
+        if explained and not explained.isdisjoint(conversation_frames(conv))
+    }
     for conv in capture.conversations:
-        if explained and not explained.isdisjoint(conversation_frames(conv)):
+        if conv.target in taken:
             continue
         times = exchange_times(conv)
         part = slowest_part(times)
