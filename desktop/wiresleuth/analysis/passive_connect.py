@@ -1,7 +1,7 @@
 """tcp.connection_refused and tcp.no_answer: connection attempts that never became connections.
 
 The rules read ``ConnectAttempt`` (one connection's opening: the SYNs, what answered them,
-the ICMP errors about them), which ``connect_attempts`` makes of any PassiveCapture, from a
+the ICMP errors about them), which ``failed_attempts`` makes of any PassiveCapture, from a
 capture file or from a run's own packets.
 
 - Refused: the SYN was answered by a reset from the server's address, not a SYN-ACK.
@@ -67,13 +67,13 @@ class ConnectAttempt:
     syns: tuple[Mark, ...]
     """The client's SYNs (more than one: retried)."""
     answered: bool
-    """Whether a SYN-ACK came."""
+    """Whether a SYN-ACK came (``failed_attempts`` gives only those where none came)."""
     reset: Mark | None
     """The reset that answered a SYN instead (None: none)."""
     server_frames: int
     """Frames the server side sent (SYN-ACK, reset or anything else)."""
-    server_ttls: tuple[int, ...]
-    """TTLs of the server side's packets other than resets."""
+    server_ttls: tuple[int, ...] = ()
+    """TTLs of the server side's packets other than resets (when known)."""
     icmp: tuple[IcmpSeen, ...] = ()
     """ICMP errors quoting this connection's packets."""
 
@@ -100,17 +100,30 @@ def _icmp_index(notes: Iterable[IcmpNote]) -> dict[tuple[str, int, str, int], li
     return index
 
 
-def connect_attempts(capture: PassiveCapture) -> list[ConnectAttempt]:
-    """The connection attempts of a capture (conversations that began with a client's SYN)."""
-    icmp = _icmp_index(capture.icmp)
-    attempts = []
+def failed_attempts(capture: PassiveCapture) -> list[ConnectAttempt]:
+    """The connection attempts of a capture that got no SYN-ACK and that nothing made good
+    later: no later handshake between the same two addresses on the same port (in either
+    direction: peers such as BGP routers connect to each other, and the session one of them
+    refused is the other's to open), and not a scan."""
+    answered_at: dict[tuple[frozenset[str], int], float] = {}
+    failed = []
     for conv in capture.conversations:
         if not conv.syns:
             continue
+        pair = (frozenset((conv.client.address, conv.server.address)), conv.server.port)
+        if conv.syn_ack is not None:
+            answered_at[pair] = max(answered_at.get(pair, 0.0), conv.syns[-1].time)
+        else:
+            failed.append((pair, conv))
+    if not failed:
+        return []
+    icmp = _icmp_index(capture.icmp)
+    attempts = []
+    for pair, conv in failed:
         first = conv.syns[0].time
+        if answered_at.get(pair, 0.0) > first:
+            continue  # a later attempt was answered
         key = (conv.client.address, conv.client.port, conv.server.address, conv.server.port)
-        reset = next((r for r in conv.server.resets if r.time >= first), None)
-        resets = {r.frame for r in conv.server.resets}
         attempts.append(
             ConnectAttempt(
                 client=conv.client.address,
@@ -118,10 +131,10 @@ def connect_attempts(capture: PassiveCapture) -> list[ConnectAttempt]:
                 port=conv.server.port,
                 target=conv.target,
                 syns=conv.syns,
-                answered=conv.syn_ack is not None,
-                reset=reset if conv.syn_ack is None else None,
+                answered=False,
+                reset=next((r for r in conv.server.resets if r.time >= first), None),
                 server_frames=conv.server.frames,
-                server_ttls=tuple(t for t, f in conv.server.ttls.items() if f not in resets),
+                server_ttls=(),
                 icmp=tuple(
                     seen
                     for seen in icmp.get(key, ())
@@ -129,7 +142,8 @@ def connect_attempts(capture: PassiveCapture) -> list[ConnectAttempt]:
                 ),
             )
         )
-    return attempts
+    scanners = _scanners(attempts)
+    return [a for a in attempts if a.client not in scanners]
 
 
 def _scanners(attempts: list[ConnectAttempt]) -> set[str]:
@@ -137,34 +151,22 @@ def _scanners(attempts: list[ConnectAttempt]) -> set[str]:
     ports: dict[tuple[str, str], set[int]] = defaultdict(set)
     servers: dict[tuple[str, int], set[str]] = defaultdict(set)
     for a in attempts:
-        if not a.answered:
-            ports[(a.client, a.server)].add(a.port)
-            servers[(a.client, a.port)].add(a.server)
+        ports[(a.client, a.server)].add(a.port)
+        servers[(a.client, a.port)].add(a.server)
     return {c for (c, _), found in ports.items() if len(found) >= SCAN_TARGETS} | {
         c for (c, _), found in servers.items() if len(found) >= SCAN_TARGETS
     }
 
 
-def _pair(a: ConnectAttempt) -> tuple[frozenset[str], int]:
-    return frozenset((a.client, a.server)), a.port
-
-
-def _lasting(attempts: list[ConnectAttempt]) -> list[ConnectAttempt]:
-    """The failed attempts that no later handshake between the same two addresses on the
-    same port made good (in either direction: peers such as BGP routers connect to each
-    other, and the session one of them refused is the other's to open)."""
-    scanners = _scanners(attempts)
-    answered_at: dict[tuple[frozenset[str], int], float] = {}
-    for a in attempts:
-        if a.answered:
-            answered_at[_pair(a)] = max(answered_at.get(_pair(a), 0.0), a.syns[-1].time)
-    return [
-        a
-        for a in attempts
-        if not a.answered
-        and a.client not in scanners
-        and answered_at.get(_pair(a), 0.0) <= a.syns[0].time
-    ]
+def _server_ttls(capture: PassiveCapture, servers: set[str]) -> dict[str, set[int]]:
+    """TTLs of the packets (other than resets) each of ``servers`` sent in the capture."""
+    ttls: dict[str, set[int]] = defaultdict(set)
+    for conv in capture.conversations:
+        side = conv.server
+        if side.address in servers:
+            resets = {r.frame for r in side.resets}
+            ttls[side.address].update(t for t, f in side.ttls.items() if f not in resets)
+    return ttls
 
 
 def _grouped(attempts: Iterable[ConnectAttempt]) -> dict[str, list[ConnectAttempt]]:
@@ -177,13 +179,16 @@ def _grouped(attempts: Iterable[ConnectAttempt]) -> dict[str, list[ConnectAttemp
 # -- refused -------------------------------------------------------------------------------
 
 
-def refused_connections(capture: PassiveCapture) -> list[Finding]:
-    """tcp.connection_refused: one finding per server:port that answered SYNs with a reset."""
-    attempts = connect_attempts(capture)
-    ttls: dict[str, set[int]] = defaultdict(set)
-    for a in attempts:
-        ttls[a.server].update(a.server_ttls)
-    refused = [a for a in _lasting(attempts) if a.reset is not None]
+def refused_connections(
+    capture: PassiveCapture, attempts: list[ConnectAttempt] | None = None
+) -> list[Finding]:
+    """tcp.connection_refused: one finding per server:port that answered SYNs with a reset
+    (``attempts``: ``failed_attempts(capture)``, when already made)."""
+    failed = failed_attempts(capture) if attempts is None else attempts
+    refused = [a for a in failed if a.reset is not None]
+    if not refused:
+        return []
+    ttls = _server_ttls(capture, {a.server for a in refused})
     return [_refused(target, found, ttls) for target, found in _grouped(refused).items()]
 
 
@@ -254,11 +259,14 @@ def _refused(target: str, found: list[ConnectAttempt], ttls: dict[str, set[int]]
 # -- no answer -----------------------------------------------------------------------------
 
 
-def unanswered_connections(capture: PassiveCapture) -> list[Finding]:
+def unanswered_connections(
+    capture: PassiveCapture, attempts: list[ConnectAttempt] | None = None
+) -> list[Finding]:
     """tcp.no_answer: one finding per server:port whose SYNs got nothing back."""
+    failed = failed_attempts(capture) if attempts is None else attempts
     silent = [
         a
-        for a in _lasting(connect_attempts(capture))
+        for a in failed
         if a.reset is None and not a.server_frames and (a.tried >= RETRY or a.icmp)
     ]
     return [_unanswered(target, found) for target, found in _grouped(silent).items()]

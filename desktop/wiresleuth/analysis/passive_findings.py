@@ -10,7 +10,11 @@ Evidence cites frame numbers of the file itself.
 from __future__ import annotations
 
 from wiresleuth.analysis.dns_exchanges import DnsExchange, dns_exchanges
-from wiresleuth.analysis.passive_connect import refused_connections, unanswered_connections
+from wiresleuth.analysis.passive_connect import (
+    failed_attempts,
+    refused_connections,
+    unanswered_connections,
+)
 from wiresleuth.analysis.passive_dns import rewritten_answers
 from wiresleuth.analysis.passive_dns_failures import server_failures, unanswered_queries
 from wiresleuth.analysis.passive_dscp import dscp_markings
@@ -18,7 +22,7 @@ from wiresleuth.analysis.passive_gateway import gateway_vendors
 from wiresleuth.analysis.passive_hold import held_requests
 from wiresleuth.analysis.passive_intercept import intercepted_handshakes
 from wiresleuth.analysis.passive_latency import slow_exchanges
-from wiresleuth.analysis.passive_loss import large_packet_losses, lossy_conversations
+from wiresleuth.analysis.passive_loss import large_packet_loss_findings
 from wiresleuth.analysis.passive_model import PassiveCapture
 from wiresleuth.analysis.passive_plaintext import plaintext_injections
 from wiresleuth.analysis.passive_reset import (
@@ -36,7 +40,7 @@ def passive_findings(capture: PassiveCapture) -> tuple[Finding, ...]:
     findings += intercepted_handshakes(capture)
     findings += plaintext_injections(capture)
     findings += resets_after_client_hello(capture)
-    losses = large_packet_losses(capture)
+    losses, lossy_conversations = large_packet_loss_findings(capture)
     findings += losses
     lossy = {str(f.evidence[0].addresses[0]) for f in losses if f.evidence[0].addresses}
     findings += unanswered_client_hellos(capture)
@@ -48,7 +52,7 @@ def passive_findings(capture: PassiveCapture) -> tuple[Finding, ...]:
     findings += ordinary_faults(
         capture,
         explained=frozenset(n for f in findings for n in f.packets),
-        lossy=frozenset(lossy_conversations(capture)),
+        lossy=lossy_conversations,
         exchanges=exchanges,
     )
     return sort_findings(findings)
@@ -72,8 +76,9 @@ def ordinary_faults(
     exchanges = dns_exchanges(capture.dns) if exchanges is None else exchanges
     findings: list[Finding] = []
     if connection_attempts:
-        findings += refused_connections(capture)
-        findings += unanswered_connections(capture)
+        attempts = failed_attempts(capture)
+        findings += refused_connections(capture, attempts)
+        findings += unanswered_connections(capture, attempts)
     findings += server_failures(capture, exchanges)
     findings += unanswered_queries(capture, exchanges)
     findings += stuck_segments(capture, skip=lossy)

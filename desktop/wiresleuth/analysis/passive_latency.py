@@ -33,6 +33,7 @@ tell them apart).
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -249,6 +250,12 @@ def conversation_frames(conv: TcpConversation) -> set[int]:
     return frames
 
 
+def _may_hold(cited: list[int], conv: TcpConversation) -> bool:
+    """Whether one of the (sorted) cited frames falls within the conversation's frames."""
+    at = bisect.bisect_left(cited, conv.first_frame)
+    return at < len(cited) and cited[at] <= conv.last_frame
+
+
 def slow_exchanges(
     capture: PassiveCapture, *, explained: frozenset[int] = frozenset()
 ) -> list[Finding]:
@@ -258,14 +265,15 @@ def slow_exchanges(
     wizard's own conclusion in a run): a target with a conversation they cite is theirs to
     explain (its other connections met the same device), not a latency of its own."""
     found: dict[tuple[str, str], list[tuple[ExchangeTimes, Part]]] = defaultdict(list)
+    cited = sorted(explained)
     taken = {
         conv.target
         for conv in capture.conversations
-        if explained and not explained.isdisjoint(conversation_frames(conv))
+        if _may_hold(cited, conv) and not explained.isdisjoint(conversation_frames(conv))
     }
     for conv in capture.conversations:
-        if conv.target in taken:
-            continue
+        if conv.end - conv.start < SLOW or conv.target in taken:
+            continue  # (no part of a shorter conversation can be slow)
         times = exchange_times(conv)
         part = slowest_part(times)
         if part is not None:

@@ -106,24 +106,25 @@ def _losses(capture: PassiveCapture) -> list[_Loss]:
     return found
 
 
-def lossy_conversations(capture: PassiveCapture) -> set[int]:
-    """Indexes of the conversations whose large segments were lost (what explains them)."""
-    return {loss.conv.index for loss in _losses(capture)}
-
-
 def large_packet_losses(capture: PassiveCapture) -> list[Finding]:
     """One finding per sender address whose large segments the capture shows lost.
 
     Never when the receiver explains it (``_receiver_limited``), nor when the receiver fell
     silent while the segment was resent (``passive_stall.stuck_targets``): small packets
     must be seen to pass."""
+    return large_packet_loss_findings(capture)[0]
+
+
+def large_packet_loss_findings(capture: PassiveCapture) -> tuple[list[Finding], frozenset[int]]:
+    """``large_packet_losses`` and the indexes of the conversations they explain."""
+    found = _losses(capture)
     losses: dict[str, list[_Loss]] = defaultdict(list)
-    for loss in _losses(capture):
+    for loss in found:
         losses[loss.sender.address].append(loss)
-    findings = []
-    for address, found in losses.items():
-        findings.append(_finding(address, found, capture.conversations))
-    return findings
+    findings = [
+        _finding(address, items, capture.conversations) for address, items in losses.items()
+    ]
+    return findings, frozenset(loss.conv.index for loss in found)
 
 
 def _small_mss_success(

@@ -81,8 +81,9 @@ FLAG_NAMES: dict[int, str] = {
 
 FRAMES_KEPT = 50
 """Frame numbers kept per kind of event and direction (counts go on)."""
-TURNS_KEPT = 32
-"""Turns (who speaks, when) kept per conversation, from its start (counts go on)."""
+TURNS_KEPT = 8
+"""Turns (who speaks, when) kept per conversation, from its start (counts go on): the
+opening exchanges, which latency attribution judges, and a few to compare them with."""
 ZERO_WINDOWS_KEPT = 20
 """Zero-window episodes kept per direction (the longest; counts go on)."""
 CLIENT_PREFIX = 1024
@@ -566,7 +567,7 @@ class _Side:
         self.watch = 0  # any data reaching this offset goes through _data
         self.wscale = -2  # window scale option of this side's SYN (-1: none; -2: no SYN seen)
         self.zero_open: list[Any] | None = None  # [frame, time] of an open zero-window episode
-        self.zero_windows: list[ZeroWindow] = []
+        self.zero_windows: list[ZeroWindow] | None = None  # made when needed (memory, GC)
         self.zero_count = 0
 
     def rel(self, seq: int) -> int:
@@ -577,12 +578,14 @@ class _Side:
     def close_zero_window(self, frame: int, time: float) -> None:
         """The window opened again."""
         assert self.zero_open is not None
+        if self.zero_windows is None:
+            self.zero_windows = []
         _keep(self.zero_windows, ZeroWindow(self.zero_open[0], self.zero_open[1], frame, time))
         self.zero_open = None
         self.zero_count += 1
 
     def summary(self, address: str, port: int, peer: _Side, end: float) -> DirectionSummary:
-        zero_windows, zero_count = list(self.zero_windows), self.zero_count
+        zero_windows, zero_count = list(self.zero_windows or ()), self.zero_count
         if self.zero_open is not None:  # closed until the end
             _keep(zero_windows, ZeroWindow(self.zero_open[0], self.zero_open[1], -1, end))
             zero_count += 1
@@ -652,7 +655,11 @@ class _Conversation:
         "syn_ack_from_a",
         "syn_frames",
         "syn_from_a",
-        "turn",
+        "t_ack_frame",
+        "t_ack_time",
+        "t_first",
+        "t_last_frame",
+        "t_last_time",
         "turn_count",
         "turns",
         "waiting",
@@ -682,8 +689,13 @@ class _Conversation:
         self.mss: dict[str, int] = {}
         self.speaker: _Side | None = None  # the side that sent the latest new data
         self.waiting: _Side | None = None  # a side whose turn awaits the other's pure ACK
-        self.turn: list[Any] = []  # [from A, first frame, time, last frame, time, ack, time]
-        self.turns: list[list[Any]] = []
+        # the current turn: (from A, first frame, its time), last frame and time, the peer's ACK
+        self.t_first: tuple[bool, int, float] = (True, -1, 0.0)
+        self.t_last_frame = -1
+        self.t_last_time = 0.0
+        self.t_ack_frame = -1
+        self.t_ack_time = 0.0
+        self.turns: list[tuple[bool, int, float, int, float, int, float]] | None = None
         self.turn_count = 0
 
 
@@ -787,26 +799,30 @@ class TcpAnalyser:
                 if offset < _H and (ta or d.holes or offset + seglen > d.watch):
                     self._data(d, number, now, offset, seglen, ta, nxt, segs, i)
                 if not ta & ANY_RETRANSMISSION and not flags & SYN:
-                    turn = conv.turn if conv.speaker is d else self._turn(conv, d, number, now)
-                    turn[3] = number
-                    turn[4] = now
-                    if turn[5] >= 0:  # more of the request after the peer's ACK
-                        turn[5], turn[6] = -1, 0.0
+                    if conv.speaker is not d:
+                        self._turn(conv, d, number, now)
+                    elif conv.t_ack_frame >= 0:  # more of the request after the peer's ACK
+                        conv.t_ack_frame = -1
                         conv.waiting = d
+                    conv.t_last_frame = number
+                    conv.t_last_time = now
             elif conv.waiting is r and ack == r.nextseq and flags & ACK:
-                conv.turn[5], conv.turn[6] = number, now
+                conv.t_ack_frame = number
+                conv.t_ack_time = now
                 conv.waiting = None
 
     @staticmethod
-    def _turn(conv: _Conversation, d: _Side, number: int, now: float) -> list[Any]:
-        """``d`` starts speaking: a new turn."""
-        turn = [d is conv.side_a, number, now, number, now, -1, 0.0]
-        conv.turn = turn
+    def _turn(conv: _Conversation, d: _Side, number: int, now: float) -> None:
+        """``d`` starts speaking: the other side's turn (if any) is over, a new one begins."""
+        if conv.speaker is not None and conv.turn_count <= TURNS_KEPT:
+            if conv.turns is None:
+                conv.turns = []
+            conv.turns.append(_closed(conv))
+        conv.t_first = (d is conv.side_a, number, now)
+        conv.t_ack_frame = -1
+        conv.t_ack_time = 0.0
         conv.speaker = conv.waiting = d
         conv.turn_count += 1
-        if len(conv.turns) < TURNS_KEPT:
-            conv.turns.append(turn)
-        return turn
 
     def _new(self, key: int, segs: TcpSegments, i: int, forward: bool) -> _Conversation:
         src = (int(segs.src[i]) << 16) | int(segs.sport[i])
@@ -1090,9 +1106,7 @@ class TcpAnalyser:
             client_mss=conv.mss.get("client"),
             server_mss=conv.mss.get("server"),
             roles_known=known,
-            turns=tuple(
-                Turn(t[0] == client_is_a, t[1], t[2], t[3], t[4], t[5], t[6]) for t in conv.turns
-            ),
+            turns=_turns(conv, client_is_a),
             turn_count=conv.turn_count,
         )
 
@@ -1111,6 +1125,21 @@ def _watch(d: _Side) -> int:
     if len(d.prefix) < d.prefix_limit:
         marks.append(len(d.prefix))
     return min(marks)
+
+
+def _closed(conv: _Conversation) -> tuple[bool, int, float, int, float, int, float]:
+    """The conversation's current turn, as kept."""
+    from_a, first_frame, first_time = conv.t_first
+    return (from_a, first_frame, first_time, conv.t_last_frame, conv.t_last_time,
+            conv.t_ack_frame, conv.t_ack_time)  # fmt: skip
+
+
+def _turns(conv: _Conversation, client_is_a: bool) -> tuple[Turn, ...]:
+    """The kept turns, the one still open included."""
+    kept = list(conv.turns or ())
+    if conv.speaker is not None and conv.turn_count <= TURNS_KEPT:
+        kept.append(_closed(conv))
+    return tuple(Turn(t[0] == client_is_a, *t[1:]) for t in kept)
 
 
 def _keep(kept: list[ZeroWindow], episode: ZeroWindow) -> None:
