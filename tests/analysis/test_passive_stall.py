@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from tests.analysis.both_ways import CLIENT, T0, findings_both_ways, ids, only
 from tests.analysis.scripted import Wire
+from tests.analysis.test_passive_findings import c1_like
 from wiresleuth.model.finding import Severity
+from wiresleuth.model.packet import RST
 
 PRINTER = "100.64.1.30"
 
@@ -96,3 +99,13 @@ def test_one_fast_retransmission_that_is_acknowledged_is_ordinary(tmp_path: Path
 def test_resends_without_back_off_are_not_the_stall_pattern(tmp_path: Path) -> None:
     wire = printer(backoff=(0.5, 0.5, 0.5, 0.5))
     assert "tcp.unacknowledged" not in ids(findings_both_ways(wire.packets, tmp_path))
+
+
+def test_a_receivers_reset_with_a_zero_window_does_not_hide_large_packet_loss(
+    tmp_path: Path,
+) -> None:
+    wire = c1_like()
+    *before, rst = wire.packets
+    assert rst.tcp_flags & RST
+    found = findings_both_ways([*before, dataclasses.replace(rst, window=0)], tmp_path)
+    assert "path.large_packet_loss" in ids(found)

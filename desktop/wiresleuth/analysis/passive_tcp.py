@@ -380,7 +380,8 @@ class DirectionSummary:
     """Shift of this side's window field (0: no scaling); None when the handshake was not
     captured (the window is then known only up to its scale)."""
     last_window: int | None = None
-    """The last receive window this side advertised, in bytes (scaled when known)."""
+    """The last receive window this side advertised before any reset it sent, in bytes
+    (scaled when known)."""
     last_time: float | None = None
     """When its last segment was captured."""
 
@@ -506,6 +507,7 @@ class _Side:
         "maxseqtobeacked",
         "nextseq",
         "nextseq_time",
+        "open_window",
         "payload_bytes",
         "prefix",
         "prefix_limit",
@@ -566,6 +568,7 @@ class _Side:
         self.tracked = 0
         self.watch = 0  # any data reaching this offset goes through _data
         self.wscale = -2  # window scale option of this side's SYN (-1: none; -2: no SYN seen)
+        self.open_window = -1  # the window before this side's first reset
         self.zero_open: list[Any] | None = None  # [frame, time] of an open zero-window episode
         self.zero_windows: list[ZeroWindow] | None = None  # made when needed (memory, GC)
         self.zero_count = 0
@@ -583,6 +586,10 @@ class _Side:
         _keep(self.zero_windows, ZeroWindow(self.zero_open[0], self.zero_open[1], frame, time))
         self.zero_open = None
         self.zero_count += 1
+
+    def _last_window(self) -> int:
+        """The last window this side advertised before any reset it sent."""
+        return self.open_window if self.open_window >= 0 else self.window
 
     def summary(self, address: str, port: int, peer: _Side, end: float) -> DirectionSummary:
         zero_windows, zero_count = list(self.zero_windows or ()), self.zero_count
@@ -627,7 +634,7 @@ class _Side:
             zero_windows=tuple(sorted(zero_windows, key=lambda z: z.time)),
             zero_window_count=zero_count,
             window_scale=shift if handshake else None,
-            last_window=self.window << shift if self.window >= 0 else None,
+            last_window=self._last_window() << shift if self._last_window() >= 0 else None,
             last_time=self.lastack_time if self.frames else None,
         )
 
@@ -920,6 +927,8 @@ class TcpAnalyser:
             d.nextseq_time = now
         if (seq == d.maxseqtobeacked or not d.maxseqtobeacked) and not ta & ZERO_WINDOW_PROBE:
             d.maxseqtobeacked = d.nextseq
+        if flags & RST and d.open_window < 0:
+            d.open_window = d.window  # a reset's window (often 0) says nothing of the receiver
         d.window = window
         d.lastack = ack
         d.lastack_time = now
