@@ -62,3 +62,22 @@ def test_the_committed_sample_bundle_loads(tmp_path: Path) -> None:
         report = json.loads(archive.read(REPORT_MEMBER))
     assert set(recorded.untyped) == set(report["observations"])  # written before types existed
     assert recorded.packets
+
+
+def test_a_lab_run_loads_typed_and_its_ordinary_faults_come_out_the_same() -> None:
+    """A real bundle (``lab run C6``, this version): every wizard's observations typed, the
+    capture's packets, and the passive rules run again on them conclude what the run did."""
+    from wiresleuth.analysis.passive_records import run_faults
+    from wiresleuth.model.observations import TlsWizardObservations
+
+    recorded = load_recorded_run(Path(__file__).parent / "samples" / "run-C6-lab.wsbundle", TYPES)
+    assert set(recorded.observations) == set(TYPES) and recorded.untyped == {}
+    tls = recorded.observations["tls"]
+    assert isinstance(tls, TlsWizardObservations)
+    assert tls.targets[0].attempts[0].received_bytes.startswith(b"HTTP/1.0 200 OK")
+    assert len(recorded.packets) == recorded.capture.packets
+    wizards = [f for f in recorded.findings if f.wizard != "analyze"]
+    again = run_faults(recorded.packets, wizards)
+    assert [(f.id, f.target, f.packets) for f in again] == [
+        (f.id, f.target, f.packets) for f in recorded.findings if f.wizard == "analyze"
+    ]
