@@ -43,6 +43,8 @@ PREFIX = "wse-"
         "C4-nxdomain",
         "pac-healthy",
         "pac-hostile",
+        "passive-faults",
+        "slow-server",
     ],
 )
 def test_lab_run(scenario: str, capture: bool, tmp_path: Path) -> None:
