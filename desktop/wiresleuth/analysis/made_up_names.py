@@ -6,6 +6,7 @@ to 15 letters), other software with random registered domains
 but randomness where people choose names: in a single-label name, or in the label that is
 registered (the one left of the public suffix). Content delivery networks put random labels
 *below* a registered domain (``d1a2b3.cloudfront.net``), which exist: those are not judged.
+Names under ``.invalid`` never exist, whatever they look like.
 
 Randomness is judged by two properties people's names rarely have and random strings
 usually do: letters and digits that alternate several times, and long runs of consonants
@@ -24,6 +25,8 @@ _SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "ne", 
 (``example.co.uk``): the registered label is then the third from the right."""
 _LOCAL_SINGLE = frozenset({"localhost", "wpad", "isatap", "local"})
 _LABEL = re.compile(r"^[a-z0-9]+$")
+_NEVER = frozenset({"invalid"})
+"""Top-level domains for which every resolver must answer NXDOMAIN (RFC 6761 6.4)."""
 
 
 def registered_label(name: str) -> str:
@@ -69,6 +72,8 @@ def _random_label(label: str, *, strict: bool) -> str | None:
 def made_up(name: str) -> str | None:
     """Why ``name`` is certainly made up, in words; None when it may well exist."""
     labels = name.lower().rstrip(".").split(".")
+    if labels[-1] in _NEVER:
+        return f"a name under .{labels[-1]}, which never exists (RFC 6761)"
     label = registered_label(name)
     why = _random_label(label, strict=True)
     if why is None:
