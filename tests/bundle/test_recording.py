@@ -51,7 +51,9 @@ def test_a_bundle_without_capture_has_no_packets(uncaptured: RunResult, tmp_path
 
 def test_observations_that_do_not_fit_their_type_are_named() -> None:
     report = {"observations": {"tls": {"targets": [{"target": 5}]}}}
-    with pytest.raises(BundleError, match=r"the tls wizard cannot be read as TlsWizardObservations"):
+    with pytest.raises(
+        BundleError, match=r"the tls wizard cannot be read as TlsWizardObservations"
+    ):
         typed_observations(report, TYPES)
 
 

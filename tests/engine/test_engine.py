@@ -204,8 +204,11 @@ def test_an_address_that_refuses_gives_way_to_the_next(ca: trustme.CA) -> None:
         given = WizardInput(
             profile=profile(f"dual.test:{good.port}"),
             targets=(Target.parse(f"dual.test:{good.port}"),),
-            resolved={"dual.test": ResolveObservation(
-                host="dual.test", addresses=("127.0.0.3", "127.0.0.1"), started_at=0, elapsed=0)},
+            resolved={
+                "dual.test": ResolveObservation(
+                    host="dual.test", addresses=("127.0.0.3", "127.0.0.1"), started_at=0, elapsed=0
+                )
+            },
         )
         obs = asyncio.run(TlsHandshakeWizard().run(given, Quiet()))
     (target,) = obs.targets

@@ -16,7 +16,12 @@ def test_version_comes_from_the_package() -> None:
 
 @pytest.mark.parametrize(
     ("text", "numbers"),
-    [("0.1.0", (0, 1, 0, 0)), ("2.3", (2, 3, 0, 0)), ("1.2.3rc1", (1, 2, 3, 0)), ("1.2.3.4.5", (1, 2, 3, 4))],
+    [
+        ("0.1.0", (0, 1, 0, 0)),
+        ("2.3", (2, 3, 0, 0)),
+        ("1.2.3rc1", (1, 2, 3, 0)),
+        ("1.2.3.4.5", (1, 2, 3, 4)),
+    ],
 )
 def test_numeric_version_for_windows(text: str, numbers: tuple[int, ...]) -> None:
     assert freeze.numeric_version(text) == numbers

@@ -144,7 +144,7 @@ def _server_time(times: ExchangeTimes, request: Turn, answer: Turn) -> _Think | 
         seconds = answer.first_time - request.ack_time
         return _Think(
             seconds,
-            (request.last_frame, request.ack_frame, answer.first_frame),
+            (request.first_frame, request.ack_frame, answer.first_frame),
             f"the server acknowledged the request in {ms(request.ack_time - request.last_time)} "
             f"and sent the first byte of its answer {ms(seconds)} after that",
         )
@@ -153,7 +153,7 @@ def _server_time(times: ExchangeTimes, request: Turn, answer: Turn) -> _Think | 
     seconds = answer.first_time - request.last_time - times.server_rtt
     return _Think(
         seconds,
-        (request.last_frame, answer.first_frame),
+        (request.first_frame, answer.first_frame),
         f"the first byte of the answer came {ms(answer.first_time - request.last_time)} after "
         f"the request, {ms(seconds)} more than the round trip to the server",
     )
@@ -243,7 +243,7 @@ def conversation_frames(conv: TcpConversation) -> set[int]:
     marks = (*conv.syns, conv.syn_ack, conv.handshake_ack, *conv.client.resets, *conv.server.resets)
     frames = {m.frame for m in marks if m is not None}
     for turn in conv.turns:
-        frames.update((turn.first_frame, turn.last_frame))
+        frames.add(turn.first_frame)
     for side in (conv.client, conv.server):
         frames.update(z.frame for z in side.zero_windows)
         frames.update(frame for frame, *_ in side.retransmitted)

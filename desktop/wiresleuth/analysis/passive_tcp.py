@@ -269,10 +269,8 @@ class Turn(NamedTuple):
     """Its first data segment."""
     first_time: float
     """When that was captured."""
-    last_frame: int
-    """Its last new data segment (before the other side spoke)."""
     last_time: float
-    """When that was captured."""
+    """When its last new data was captured (before the other side spoke)."""
     ack_frame: int
     """The other side's first pure ACK of all of it, before it spoke (-1: none)."""
     ack_time: float
@@ -314,9 +312,10 @@ class Hole:
     """The frame that arrived after the hole (Wireshark: previous segment not captured)."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class DirectionSummary:
-    """What one side of a conversation sent."""
+    """What one side of a conversation sent (slots: two per conversation, and more fields
+    than CPython shares in an instance dictionary)."""
 
     address: str
     """Sender address."""
@@ -596,6 +595,7 @@ class _Side:
         if self.zero_open is not None:  # closed until the end
             _keep(zero_windows, ZeroWindow(self.zero_open[0], self.zero_open[1], -1, end))
             zero_count += 1
+        window = self._last_window()
         handshake = self.wscale > -2 and peer.wscale > -2
         scaled = self.wscale >= 0 and peer.wscale >= 0
         shift = min(self.wscale, 14) if scaled else 0
@@ -631,10 +631,10 @@ class _Side:
             prefix=bytes(self.prefix),
             tls=replace(self.tls, _ahead={}),  # segments kept beyond a hole: not needed now
             macs=self.macs,
-            zero_windows=tuple(sorted(zero_windows, key=lambda z: z.time)),
+            zero_windows=tuple(sorted(zero_windows)) if zero_windows else (),
             zero_window_count=zero_count,
             window_scale=shift if handshake else None,
-            last_window=self._last_window() << shift if self._last_window() >= 0 else None,
+            last_window=window << shift if window >= 0 else None,
             last_time=self.lastack_time if self.frames else None,
         )
 
@@ -662,11 +662,8 @@ class _Conversation:
         "syn_ack_from_a",
         "syn_frames",
         "syn_from_a",
-        "t_ack_frame",
-        "t_ack_time",
+        "t_ack",
         "t_first",
-        "t_last_frame",
-        "t_last_time",
         "turn_count",
         "turns",
         "waiting",
@@ -698,11 +695,8 @@ class _Conversation:
         self.waiting: _Side | None = None  # a side whose turn awaits the other's pure ACK
         # the current turn: (from A, first frame, its time), last frame and time, the peer's ACK
         self.t_first: tuple[bool, int, float] = (True, -1, 0.0)
-        self.t_last_frame = -1
-        self.t_last_time = 0.0
-        self.t_ack_frame = -1
-        self.t_ack_time = 0.0
-        self.turns: list[tuple[bool, int, float, int, float, int, float]] | None = None
+        self.t_ack: tuple[int, float, int] | None = None  # (frame, time, ACK number)
+        self.turns: list[tuple[bool, int, float, float, int, float]] | None = None
         self.turn_count = 0
 
 
@@ -805,31 +799,31 @@ class TcpAnalyser:
                 offset = (seq - d.base - (0 if flags & SYN else 1)) & _M
                 if offset < _H and (ta or d.holes or offset + seglen > d.watch):
                     self._data(d, number, now, offset, seglen, ta, nxt, segs, i)
-                if not ta & ANY_RETRANSMISSION and not flags & SYN:
-                    if conv.speaker is not d:
-                        self._turn(conv, d, number, now)
-                    elif conv.t_ack_frame >= 0:  # more of the request after the peer's ACK
-                        conv.t_ack_frame = -1
-                        conv.waiting = d
-                    conv.t_last_frame = number
-                    conv.t_last_time = now
+                if conv.speaker is not d and not ta & ANY_RETRANSMISSION:
+                    self._turn(conv, d, number, now)  # new data from the other side
             elif conv.waiting is r and ack == r.nextseq and flags & ACK:
-                conv.t_ack_frame = number
-                conv.t_ack_time = now
+                conv.t_ack = (number, now, ack)  # the first pure ACK of all r sent
                 conv.waiting = None
 
     @staticmethod
     def _turn(conv: _Conversation, d: _Side, number: int, now: float) -> None:
         """``d`` starts speaking: the other side's turn (if any) is over, a new one begins."""
-        if conv.speaker is not None and conv.turn_count <= TURNS_KEPT:
+        count = conv.turn_count
+        conv.turn_count = count + 1
+        if count > TURNS_KEPT:  # beyond the turns kept: only counted
+            conv.speaker = d
+            return
+        if conv.speaker is not None:
             if conv.turns is None:
                 conv.turns = []
             conv.turns.append(_closed(conv))
-        conv.t_first = (d is conv.side_a, number, now)
-        conv.t_ack_frame = -1
-        conv.t_ack_time = 0.0
-        conv.speaker = conv.waiting = d
-        conv.turn_count += 1
+        conv.speaker = d
+        if count < TURNS_KEPT:
+            conv.t_first = (d is conv.side_a, number, now)
+            conv.t_ack = None
+            conv.waiting = d
+        else:
+            conv.waiting = None
 
     def _new(self, key: int, segs: TcpSegments, i: int, forward: bool) -> _Conversation:
         src = (int(segs.src[i]) << 16) | int(segs.sport[i])
@@ -1136,19 +1130,26 @@ def _watch(d: _Side) -> int:
     return min(marks)
 
 
-def _closed(conv: _Conversation) -> tuple[bool, int, float, int, float, int, float]:
-    """The conversation's current turn, as kept."""
+def _closed(conv: _Conversation) -> tuple[bool, int, float, float, int, float]:
+    """The conversation's current turn, as kept: its last data is when the speaker's next
+    sequence number last moved; the peer's ACK counts if it covered all of it."""
     from_a, first_frame, first_time = conv.t_first
-    return (from_a, first_frame, first_time, conv.t_last_frame, conv.t_last_time,
-            conv.t_ack_frame, conv.t_ack_time)  # fmt: skip
+    speaker = conv.speaker
+    assert speaker is not None
+    ack = conv.t_ack
+    if ack is not None and ack[2] == speaker.nextseq:
+        return from_a, first_frame, first_time, speaker.nextseq_time, ack[0], ack[1]
+    return from_a, first_frame, first_time, speaker.nextseq_time, -1, 0.0
 
 
 def _turns(conv: _Conversation, client_is_a: bool) -> tuple[Turn, ...]:
     """The kept turns, the one still open included."""
-    kept = list(conv.turns or ())
-    if conv.speaker is not None and conv.turn_count <= TURNS_KEPT:
-        kept.append(_closed(conv))
-    return tuple(Turn(t[0] == client_is_a, *t[1:]) for t in kept)
+    if conv.speaker is None:
+        return ()
+    kept = conv.turns or []
+    if conv.turn_count <= TURNS_KEPT:
+        kept = [*kept, _closed(conv)]
+    return tuple(Turn(a == client_is_a, b, c, d, e, f) for a, b, c, d, e, f in kept)
 
 
 def _keep(kept: list[ZeroWindow], episode: ZeroWindow) -> None:

@@ -12,7 +12,12 @@ ROOT = Path(__file__).resolve().parents[3]
 
 @pytest.mark.parametrize(
     ("pep440", "debian"),
-    [("0.1.0", "0.1.0"), ("1.2rc1", "1.2~rc1"), ("1.2.dev3", "1.2~dev3"), ("1.2.post1", "1.2+post1")],
+    [
+        ("0.1.0", "0.1.0"),
+        ("1.2rc1", "1.2~rc1"),
+        ("1.2.dev3", "1.2~dev3"),
+        ("1.2.post1", "1.2+post1"),
+    ],
 )
 def test_versions_sort_like_their_python_counterparts(pep440: str, debian: str) -> None:
     assert deb.debian_version(pep440) == debian
@@ -21,7 +26,13 @@ def test_versions_sort_like_their_python_counterparts(pep440: str, debian: str) 
 @pytest.mark.skipif(shutil.which("dpkg") is None, reason="needs dpkg")
 def test_debian_agrees_a_release_candidate_comes_first() -> None:
     newer = subprocess.run(
-        ["dpkg", "--compare-versions", deb.debian_version("1.2rc1"), "lt", deb.debian_version("1.2")]
+        [
+            "dpkg",
+            "--compare-versions",
+            deb.debian_version("1.2rc1"),
+            "lt",
+            deb.debian_version("1.2"),
+        ]
     )
     assert newer.returncode == 0
 
@@ -55,7 +66,7 @@ def fake_app(folder: Path) -> Path:
     (folder / "_internal" / "data.txt").write_text("x" * 1500)
     (folder / "_internal" / "libx.so.1").write_bytes(b"a library, mode 755 in the wheel")
     (folder / "_internal" / "libx.so.1").chmod(0o755)
-    (folder / "profile.toml").write_text('targets = []\n')
+    (folder / "profile.toml").write_text("targets = []\n")
     return folder
 
 
@@ -83,9 +94,13 @@ def test_a_package_is_staged_and_built(tmp_path: Path) -> None:
     assert "  usr/lib/wiresleuth/wiresleuth\n" in sums and "usr/bin/wiresleuth" not in sums
     built = deb.dpkg_deb(root, tmp_path / "t.deb", compression="gzip", level=1)
     listing = subprocess.run(["dpkg-deb", "-c", str(built)], capture_output=True, text=True).stdout
-    assert "root/root" in listing and "./usr/bin/wiresleuth -> ../lib/wiresleuth/wiresleuth" in listing
+    assert (
+        "root/root" in listing and "./usr/bin/wiresleuth -> ../lib/wiresleuth/wiresleuth" in listing
+    )
     assert "./usr/share/doc/wiresleuth/changelog.gz" in listing
-    info = subprocess.run(["dpkg-deb", "-f", str(built), "Package", "Version"], capture_output=True, text=True)
+    info = subprocess.run(
+        ["dpkg-deb", "-f", str(built), "Package", "Version"], capture_output=True, text=True
+    )
     assert info.stdout == "Package: wiresleuth\nVersion: 1.0\n"
 
 
@@ -96,7 +111,9 @@ def test_the_maintainer_script_grants_only_cap_net_raw() -> None:
     assert subprocess.run(["sh", "-n", str(deb.DEBIAN_FILES / "postinst")]).returncode == 0
 
 
-@pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="needs desktop-file-utils")
+@pytest.mark.skipif(
+    shutil.which("desktop-file-validate") is None, reason="needs desktop-file-utils"
+)
 def test_the_desktop_entry_is_valid_and_opens_bundles() -> None:
     entry = ROOT / "resources/linux/wiresleuth.desktop"
     done = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True, text=True)
@@ -111,5 +128,7 @@ def test_the_mime_type_claims_wsbundle_files(tmp_path: Path) -> None:
     shutil.copy(ROOT / "resources/linux/wiresleuth-mime.xml", tmp_path / "packages/wiresleuth.xml")
     subprocess.run(["update-mime-database", str(tmp_path)], check=True, capture_output=True)
     assert "60:application/x-wiresleuth-bundle:*.wsbundle" in (tmp_path / "globs2").read_text()
-    assert "application/x-wiresleuth-bundle application/zip" in (tmp_path / "subclasses").read_text()
+    assert (
+        "application/x-wiresleuth-bundle application/zip" in (tmp_path / "subclasses").read_text()
+    )
     assert "application/x-wiresleuth-bundle:wiresleuth" in (tmp_path / "icons").read_text()
