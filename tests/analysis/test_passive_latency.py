@@ -109,3 +109,8 @@ def test_a_held_request_is_not_timed_again(tmp_path: Path) -> None:
     second = exchange(client_waits=5.0, port=50701, start=T0 + 20, first=first.number)
     found = findings_both_ways(first.packets + second.packets, tmp_path)
     assert "local.request_held" in ids(found) and "latency.client" not in ids(found)
+
+
+def test_without_the_handshake_the_opening_requests_are_unknown(tmp_path: Path) -> None:
+    wire = exchange(server_thinks=(1.0,))
+    assert findings_both_ways(wire.packets[3:], tmp_path) == ()  # captured from the request on

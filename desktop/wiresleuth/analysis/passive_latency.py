@@ -19,16 +19,18 @@ user notices half a second) and against the same connection's baseline for that 
   each way): a handshake PATH_FACTOR times slower than them. A path that is slow all the
   time is its nature (a satellite link), not something that went wrong;
 - the server against its other answers on the same connection (the fastest), or the
-  connection's fastest round trip when it answered only once: FACTOR times. A site that takes a second for every page
-  is how that site is; one answer far slower than the others, or than the network, is not;
+  connection's fastest round trip when it answered only once: FACTOR times. A site that
+  takes a second for every page is how that site is; one answer far slower than the
+  others, or than the network, is not;
 - the client against the connection's fastest round trip, FACTOR times.
 
-Not judged: a pause longer than LONG_HOLD (servers hold requests on purpose: long polling,
-push channels); a server's data after the first OPENING requests (later in a long-lived
-connection a server's message is as often unprompted, a push or an interactive session's
-output, as it is an answer); and a client's pause between two exchanges (on a kept-alive
-connection it is the user reading the page as often as it is the program: the wire cannot
-tell them apart).
+Every part needs the connection's handshake in the capture (without it the opening
+requests are unknown, and a message may well be unprompted). Not judged: a pause longer
+than LONG_HOLD (servers hold requests on purpose: long polling, push channels); a server's
+data after the first OPENING requests (later in a long-lived connection a server's message
+is as often unprompted, a push or an interactive session's output, as it is an answer);
+and a client's pause between two exchanges (on a kept-alive connection it is the user
+reading the page as often as it is the program: the wire cannot tell them apart).
 """
 
 from __future__ import annotations
@@ -160,6 +162,8 @@ def _server_time(times: ExchangeTimes, request: Turn, answer: Turn) -> _Think | 
 
 
 def _server_parts(times: ExchangeTimes) -> list[Part]:
+    if times.syn_ack is None:
+        return []  # the connection's opening was not captured: its first requests are unknown
     thinks = []
     turns = times.turns
     for index, request in enumerate(turns[:-1]):
