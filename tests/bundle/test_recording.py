@@ -72,7 +72,7 @@ def test_a_lab_run_loads_typed_and_its_ordinary_faults_come_out_the_same() -> No
     from wiresleuth.analysis.passive_records import run_faults
     from wiresleuth.model.observations import TlsWizardObservations
 
-    recorded = load_recorded_run(Path(__file__).parent / "samples" / "run-C6-lab.wsbundle", TYPES)
+    recorded = load_recorded_run(Path(__file__).parent / "runs" / "C6-lab.wsbundle", TYPES)
     assert set(recorded.observations) == set(recorded.wizards) and recorded.untyped == {}
     assert len(recorded.observations) >= 6
     tls = recorded.observations["tls"]
