@@ -435,7 +435,8 @@ class TcpConversation:
     turns: tuple[Turn, ...] = ()
     """Who sent data when: the first TURNS_KEPT turns."""
     turn_count: int = 0
-    """Turns, all of them."""
+    """Turns seen while each side sent its first 64 data segments (the opening exchanges;
+    later turns of a long transfer are not followed, which costs nothing per segment)."""
 
     @property
     def duration(self) -> float:
@@ -792,15 +793,15 @@ class TcpAnalyser:
                 d.payload_bytes += seglen
                 if seglen > d.max_segment:
                     d.max_segment = seglen
-                if d.tracked < _ACK_RTT_SEGMENTS:
+                if d.tracked < _ACK_RTT_SEGMENTS:  # (each side's first data: the opening)
                     d.tracked += 1
                     end = (seq + seglen + (1 if flags & (SYN | FIN) else 0)) & _M
                     d.unacked.append((end, now, bool(flags & SYN)))
+                    if conv.speaker is not d and not ta & ANY_RETRANSMISSION:
+                        self._turn(conv, d, number, now)  # new data from the other side
                 offset = (seq - d.base - (0 if flags & SYN else 1)) & _M
                 if offset < _H and (ta or d.holes or offset + seglen > d.watch):
                     self._data(d, number, now, offset, seglen, ta, nxt, segs, i)
-                if conv.speaker is not d and not ta & ANY_RETRANSMISSION:
-                    self._turn(conv, d, number, now)  # new data from the other side
             elif conv.waiting is r and ack == r.nextseq and flags & ACK:
                 conv.t_ack = (number, now, ack)  # the first pure ACK of all r sent
                 conv.waiting = None
