@@ -19,6 +19,7 @@ from typing import Any
 
 from wiresleuth.analysis.flows import assemble_flows
 from wiresleuth.analysis.merge import merge_same_findings
+from wiresleuth.analysis.passive_records import run_faults
 from wiresleuth.analysis.timeline import build_timelines
 from wiresleuth.engine import scratch
 from wiresleuth.engine.capture_control import CaptureControl
@@ -226,6 +227,7 @@ class Engine:
             analysis = self._analyse(wizard, observations[wizard.id], view)
             findings += analysis.findings
             labels.update(analysis.labels)
+        findings += run_faults(packets, findings)
         if not capture.info.available:
             findings.append(
                 capture_unavailable_finding(capture.info.reason, capture.info.how_to_enable)
@@ -316,6 +318,15 @@ class Engine:
                 failures.append(
                     probe_failed(wizard.id, wizard.title, f"{type(exc).__name__}: {exc}")
                 )
+            elif not _declared(wizard, task.result()):
+                kind = type(task.result()).__name__
+                failures.append(
+                    probe_failed(
+                        wizard.id,
+                        wizard.title,
+                        f"it returned {kind}, not its {wizard.observation_type.__name__}",
+                    )
+                )
             else:
                 observations[wizard.id] = task.result()
         return observations, failures, cancelled
@@ -385,6 +396,13 @@ async def _until_stopped(tasks: Collection[asyncio.Task[Any]]) -> None:
         log.error(
             "task %s did not stop within %g s of being cancelled", task.get_name(), _STOP_GRACE
         )
+
+
+def _declared(wizard: Wizard, observations: Any) -> bool:
+    """Whether a wizard returned the observation type it declares (one that declares none
+    is let through: tests/wizards/test_registry.py requires every shipped wizard to)."""
+    kind = getattr(wizard, "observation_type", None)
+    return kind is None or isinstance(observations, kind)
 
 
 def discard_scratch(result: RunResult) -> None:

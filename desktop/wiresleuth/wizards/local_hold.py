@@ -38,6 +38,7 @@ class LocalHoldWizard(Wizard):
 
     id = "hold"
     needs = ("route",)
+    observation_type = HoldWizardObservations
     title = "Requests held on this computer (antivirus, URL filter)"
     description = (
         "Times each web request from the moment the program hands it over to the moment it "

@@ -94,6 +94,7 @@ class PacWizard(Wizard):
     """Does the PAC load fast, from the right server, and decide sensibly for each site?"""
 
     id = "pac"
+    observation_type = PacWizardObservations
     title = "Proxy auto-configuration (PAC), its server and its name"
     description = (
         "Finds where this computer's proxy settings come from, fetches the proxy "
