@@ -17,28 +17,25 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from wiresleuth.analysis.flows import assemble_flows
-from wiresleuth.analysis.merge import merge_same_findings
-from wiresleuth.analysis.passive_records import run_faults
-from wiresleuth.analysis.timeline import build_timelines
+from wiresleuth.diagnosis.diagnose import diagnose
+from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
+from wiresleuth.diagnosis.interpretations.engine import EngineInterpretation
+from wiresleuth.diagnosis.interpretations.wire import WireInterpretation
+from wiresleuth.diagnosis.recording import Origin, Recording
 from wiresleuth.engine import scratch
 from wiresleuth.engine.capture_control import CaptureControl
-from wiresleuth.engine.housekeeping import (
-    collect_system_info,
-    packet_comments,
-    probe_failed,
-)
-from wiresleuth.engine.lookups import lookup_findings
+from wiresleuth.engine.housekeeping import collect_system_info
+from wiresleuth.engine.lookups import connectivity_if_offline
 from wiresleuth.engine.run_log import RunLog
-from wiresleuth.model.catalogue import sort_findings
+from wiresleuth.model.catalogue import CATALOGUE
+from wiresleuth.model.engine_observations import ENGINE, CheckFailure, EngineObservations
 from wiresleuth.model.events import ProgressEvent
-from wiresleuth.model.finding import Finding
 from wiresleuth.model.jsonable import to_jsonable
 from wiresleuth.model.run import RunResult
 from wiresleuth.model.target import Target
 from wiresleuth.probes.resolve import resolve
 from wiresleuth.profile.model import Profile
-from wiresleuth.wizards.base import PacketView, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.base import PacketView, Wizard, WizardInput
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +192,7 @@ class Engine:
             resolved=resolved,
             capture_allowed=self._capture_wanted,
         )
-        findings: list[Finding] = await lookup_findings(resolutions, budgets.connect)
+        connectivity = await connectivity_if_offline(resolutions, budgets.connect)
         self._total += sum(w.steps(given) for w in self._wizards)
         self._step(None, "names resolved")
 
@@ -212,32 +209,30 @@ class Engine:
         self._step(None, "capture started" if capture.info.available else "capture unavailable")
 
         observations, failures, cancelled = await self._run_wizards(given, run_deadline)
-        findings += failures
         if not cancelled:
             await self._sleep_unless_cancelled(_TRAILING_PACKETS)
         packets = await capture.stop()
 
         self._emit("analysing", "analysing what was seen")
-        flows = assemble_flows(packets)
-        view = PacketView(available=capture.info.available, packets=packets, flows=flows)
-        labels: dict[int, str] = {}
-        for wizard in self._wizards:
-            if wizard.id not in observations:
-                continue
-            analysis = self._analyse(wizard, observations[wizard.id], view)
-            findings += analysis.findings
-            labels.update(analysis.labels)
-        findings += run_faults(packets, findings)
-        if not capture.info.available:
-            findings.append(
-                capture_unavailable_finding(capture.info.reason, capture.info.how_to_enable)
-            )
-        ordered = sort_findings(merge_same_findings(findings))
-        connections = [
-            replace(c, label=labels.get(c.client_port, c.label)) for c in build_timelines(flows)
-        ]
+        observations[ENGINE] = EngineObservations(
+            lookups=tuple(resolutions),
+            connectivity=connectivity,
+            failures=tuple(failures),
+            checks={w.id: w.title for w in self._wizards},
+        )
+        recording = Recording(
+            origin=Origin.RUN,
+            name="run",
+            own_traffic=True,
+            wizards=tuple(w.id for w in self._wizards),
+            observations=observations,
+            capture=capture.info,
+            packets=tuple(packets),
+        )
+        diagnosis = diagnose(recording, self._interpretations())
+        ordered = diagnosis.findings
         capture_file = (
-            capture.write(self._scratch() / "capture.pcapng", packet_comments(ordered))
+            capture.write(self._scratch() / "capture.pcapng", diagnosis.comments)
             if capture.info.available
             else None
         )
@@ -251,7 +246,7 @@ class Engine:
             finished_at=time.time(),
             targets=tuple(t.key for t in self._targets),
             findings=ordered,
-            connections=tuple(connections),
+            connections=diagnosis.connections,
             packets=tuple(packets),
             capture=capture.info,
             capture_file=capture_file,
@@ -271,7 +266,7 @@ class Engine:
 
     async def _run_wizards(
         self, given: WizardInput, run_deadline: float
-    ) -> tuple[dict[str, Any], list[Finding], bool]:
+    ) -> tuple[dict[str, Any], list[CheckFailure], bool]:
         assert self._cancel is not None
         tasks: dict[asyncio.Task[Any], Wizard] = {}
         by_id: dict[str, asyncio.Task[Any]] = {}
@@ -296,7 +291,7 @@ class Engine:
         cancelled = cancel_wait.done()
         cancel_wait.cancel()
         observations: dict[str, Any] = {}
-        failures: list[Finding] = []
+        failures: list[CheckFailure] = []
         for task, wizard in tasks.items():
             if not task.done():
                 task.cancel()
@@ -307,7 +302,7 @@ class Engine:
                         f"it did not finish within the run budget of {self._profile.budgets.run:g} s"
                     )
                 )
-                failures.append(probe_failed(wizard.id, wizard.title, why))
+                failures.append(CheckFailure(wizard=wizard.id, title=wizard.title, why=why))
         await _until_stopped(tasks)
         for task, wizard in tasks.items():
             if not task.done() or task.cancelled():
@@ -316,15 +311,17 @@ class Engine:
             if exc is not None:
                 log.error("wizard %s failed", wizard.id, exc_info=exc)
                 failures.append(
-                    probe_failed(wizard.id, wizard.title, f"{type(exc).__name__}: {exc}")
+                    CheckFailure(
+                        wizard=wizard.id, title=wizard.title, why=f"{type(exc).__name__}: {exc}"
+                    )
                 )
             elif not _declared(wizard, task.result()):
                 kind = type(task.result()).__name__
                 failures.append(
-                    probe_failed(
-                        wizard.id,
-                        wizard.title,
-                        f"it returned {kind}, not its {wizard.observation_type.__name__}",
+                    CheckFailure(
+                        wizard=wizard.id,
+                        title=wizard.title,
+                        why=f"it returned {kind}, not its {wizard.observation_type.__name__}",
                     )
                 )
             else:
@@ -354,18 +351,12 @@ class Engine:
         )
         return result
 
-    def _analyse(self, wizard: Wizard, observations: Any, view: PacketView) -> WizardAnalysis:
-        try:
-            return wizard.analyse(observations, view)
-        except Exception as exc:  # one broken analysis must not lose the others
-            log.exception("analysis of %s failed", wizard.id)
-            return WizardAnalysis(
-                findings=(
-                    probe_failed(
-                        wizard.id, wizard.title, f"its analysis failed: {type(exc).__name__}: {exc}"
-                    ),
-                )
-            )
+    def _interpretations(self) -> list[Interpretation]:
+        return [
+            EngineInterpretation(),
+            *(_WizardAnalysis(w) for w in self._wizards),
+            WireInterpretation(),
+        ]
 
     async def _sleep_unless_cancelled(self, seconds: float) -> None:
         assert self._cancel is not None
@@ -410,28 +401,22 @@ def discard_scratch(result: RunResult) -> None:
     scratch.discard_for(result.capture_file)
 
 
-def capture_unavailable_finding(reason: str | None, how: str | None) -> Finding:
-    """The finding that says what capture would have added and how to enable it."""
-    from wiresleuth.model.finding import Evidence, Severity
+class _WizardAnalysis(Interpretation):
+    """A wizard's ``analyse`` as an interpretation (until each moves to ``diagnosis``)."""
 
-    return Finding(
-        id="capture.unavailable",
-        severity=Severity.WARNING,
-        wizard="engine",
-        title="Packets could not be captured",
-        user_text=(
-            "This run could not record its own network packets, so the results rest on what "
-            "the program's connections saw. Most problems are still found; some details that "
-            "prove where a fault is (packet marks, which device sent a reset) are missing."
-        ),
-        engineer_text=(
-            f"Capture unavailable: {reason or 'unknown reason'}. Without packets there are no "
-            "TTL/IP-ID comparisons, DSCP values, retransmission or gap evidence, and no "
-            f"capture.pcapng. To enable: {how or 'see the user guide'}"
-        ),
-        evidence=(Evidence(text=f"capture error: {reason}"),),
-        values={"reason": reason or ""},
-    )
+    emits = frozenset(CATALOGUE)
+
+    def __init__(self, wizard: Wizard) -> None:
+        self._wizard = wizard
+        self.name = wizard.id  # type: ignore[misc]
+
+    def interpret(self, material: Material) -> Conclusions:
+        view = material.wire
+        analysis = self._wizard.analyse(
+            material.recording.observations[self._wizard.id],
+            PacketView(available=view.available, packets=view.packets, flows=view.flows),
+        )
+        return Conclusions(findings=analysis.findings, labels=analysis.labels)
 
 
 def _profile_summary(profile: Profile) -> dict[str, Any]:

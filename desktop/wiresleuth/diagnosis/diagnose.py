@@ -1,0 +1,110 @@
+"""``diagnose``: every interpretation a recording gives material to, then one merged,
+ordered list of findings, labelled timelines and the comments Wireshark shows on the cited
+packets. The analysis tail of a run, of ``wiresleuth analyze`` and of a bundle re-analysed.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from wiresleuth.analysis.merge import merge_same_findings
+from wiresleuth.analysis.timeline import build_timelines
+from wiresleuth.diagnosis.check_failures import check_failed, whole_check
+from wiresleuth.diagnosis.interpretation import Interpretation, Material
+from wiresleuth.diagnosis.recording import Recording
+from wiresleuth.diagnosis.registry import INTERPRETATIONS
+from wiresleuth.diagnosis.wire import PacketView
+from wiresleuth.model.catalogue import sort_findings
+from wiresleuth.model.engine_observations import ENGINE, EngineObservations
+from wiresleuth.model.finding import Finding
+from wiresleuth.model.timeline import Connection
+
+log = logging.getLogger(__name__)
+
+
+class UndeclaredFinding(UserWarning):
+    """An interpretation concluded a finding ID it does not declare (a programming error:
+    the tests, which turn warnings into errors, fail on it; a user's run keeps the finding)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Diagnosis:
+    """What a recording shows."""
+
+    findings: tuple[Finding, ...]
+    """Findings, one per ID and target, most severe first."""
+    connections: tuple[Connection, ...] = ()
+    """Per-connection timelines of the recording's packets, labelled with their purpose."""
+    labels: Mapping[int, str] = field(default_factory=dict)
+    """Local port -> what that connection was for."""
+    wire: PacketView | None = None
+    """The packets in the forms the rules read (a source that fetches timelines itself
+    uses its conversations)."""
+
+    @property
+    def comments(self) -> dict[int, str]:
+        """Frame number -> the comment naming every finding that cites it."""
+        return packet_comments(self.findings)
+
+
+def diagnose(
+    recording: Recording, interpretations: Sequence[Interpretation] = INTERPRETATIONS
+) -> Diagnosis:
+    """Run each interpretation that applies, in order; one that raises becomes a
+    ``probe.failed`` finding and the others go on."""
+    wire = PacketView(
+        available=recording.capture.available,
+        packets=recording.packets,
+        given=recording.conversations,
+        name=recording.name,
+    )
+    engine = recording.observations.get(ENGINE)
+    titles = engine.checks if isinstance(engine, EngineObservations) else {}
+    findings: list[Finding] = list(recording.kept)
+    labels: dict[int, str] = {}
+    for interpretation in interpretations:
+        if not interpretation.applies(recording):
+            continue
+        name = interpretation.name
+        try:
+            concluded = interpretation.interpret(
+                Material(recording=recording, wire=wire, so_far=tuple(findings))
+            )
+        except Exception as exc:  # one broken interpretation must not lose the others
+            log.exception("interpretation %s failed", name)
+            why = f"its analysis failed: {type(exc).__name__}: {exc}"
+            findings.append(check_failed(whole_check(name, titles.get(name, name), why), name))
+            continue
+        _check_declared(interpretation, concluded.findings)
+        findings += concluded.findings
+        findings += [check_failed(u, name) for u in concluded.unfinished]
+        labels.update(concluded.labels)
+    ordered = sort_findings(merge_same_findings(findings))
+    connections = tuple(
+        replace(c, label=labels.get(c.client_port, c.label)) for c in build_timelines(wire.flows)
+    )
+    return Diagnosis(findings=ordered, connections=connections, labels=labels, wire=wire)
+
+
+def _check_declared(interpretation: Interpretation, findings: Iterable[Finding]) -> None:
+    stray = sorted({f.id for f in findings} - interpretation.emits)
+    if stray:
+        warnings.warn(
+            f"the {interpretation.name} interpretation concluded {', '.join(stray)}, "
+            "which it does not declare",
+            UndeclaredFinding,
+            stacklevel=2,
+        )
+
+
+def packet_comments(findings: Iterable[Finding]) -> dict[int, str]:
+    """Frame number -> comment naming every finding that cites it (Wireshark shows it)."""
+    comments: dict[int, list[str]] = {}
+    for finding in findings:
+        for evidence in finding.evidence:
+            for number in evidence.packets:
+                comments.setdefault(number, []).append(f"{finding.id}: {evidence.text}")
+    return {number: " | ".join(texts) for number, texts in comments.items()}

@@ -1,0 +1,92 @@
+"""The engine's own conclusions: the targets' lookups, checks that ended without a
+result, and what a run without capture misses."""
+
+from __future__ import annotations
+
+from wiresleuth.analysis.connectivity import no_connectivity
+from wiresleuth.diagnosis.check_failures import whole_check
+from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material, Unfinished
+from wiresleuth.diagnosis.recording import Recording
+from wiresleuth.model.engine_observations import ENGINE, EngineObservations
+from wiresleuth.model.finding import Evidence, Finding, Severity
+from wiresleuth.model.observations import ResolveObservation
+
+
+class EngineInterpretation(Interpretation):
+    """What the run itself saw: names that did not resolve, a computer without a network,
+    checks that could not run, capture that was unavailable."""
+
+    name = ENGINE
+    observation_type = EngineObservations
+    emits = frozenset({"dns.resolution_failed", "net.no_connectivity", "capture.unavailable"})
+
+    def applies(self, recording: Recording) -> bool:
+        return recording.own_traffic
+
+    def interpret(self, material: Material) -> Conclusions:
+        engine = material.observations(ENGINE, EngineObservations)
+        findings: list[Finding] = []
+        unfinished: tuple[Unfinished, ...] = ()
+        if engine is not None:
+            findings += lookup_findings(engine)
+            unfinished = tuple(whole_check(f.wizard, f.title, f.why) for f in engine.failures)
+        capture = material.recording.capture
+        if not capture.available:
+            findings.append(capture_unavailable(capture.reason, capture.how_to_enable))
+        return Conclusions(findings=tuple(findings), unfinished=unfinished)
+
+
+def lookup_findings(engine: EngineObservations) -> list[Finding]:
+    """One ``net.no_connectivity`` when every name failed for want of a basic; else one
+    finding per name that did not resolve."""
+    failed = [r for r in engine.lookups if r.error]
+    if not failed:
+        return []
+    if len(failed) == len(engine.lookups) and engine.connectivity is not None:
+        offline = no_connectivity(engine.lookups, engine.connectivity)
+        if offline is not None:
+            return [offline]
+    return [resolution_failed(r) for r in failed]
+
+
+def resolution_failed(obs: ResolveObservation) -> Finding:
+    """A target whose name does not resolve cannot be tested further."""
+    return Finding(
+        id="dns.resolution_failed",
+        severity=Severity.PROBLEM,
+        wizard=ENGINE,
+        target=obs.host,
+        title=f"The name {obs.host} could not be looked up",
+        user_text=(
+            f"This computer could not find the address of {obs.host}, so nothing can connect to "
+            "it. Check the spelling; if it is right, the name server in use does not know it."
+        ),
+        engineer_text=(
+            f"getaddrinfo({obs.host!r}) failed after {obs.elapsed * 1000:.0f} ms: {obs.error}. "
+            "Check the resolvers in system.json and whether the name needs a VPN or split DNS."
+        ),
+        evidence=(Evidence(text=f"resolver error: {obs.error}", timings={"elapsed": obs.elapsed}),),
+        values={"host": obs.host, "error": obs.error or ""},
+    )
+
+
+def capture_unavailable(reason: str | None, how: str | None) -> Finding:
+    """What capture would have added, and how to enable it."""
+    return Finding(
+        id="capture.unavailable",
+        severity=Severity.WARNING,
+        wizard=ENGINE,
+        title="Packets could not be captured",
+        user_text=(
+            "This run could not record its own network packets, so the results rest on what "
+            "the program's connections saw. Most problems are still found; some details that "
+            "prove where a fault is (packet marks, which device sent a reset) are missing."
+        ),
+        engineer_text=(
+            f"Capture unavailable: {reason or 'unknown reason'}. Without packets there are no "
+            "TTL/IP-ID comparisons, DSCP values, retransmission or gap evidence, and no "
+            f"capture.pcapng. To enable: {how or 'see the user guide'}"
+        ),
+        evidence=(Evidence(text=f"capture error: {reason}"),),
+        values={"reason": reason or ""},
+    )
