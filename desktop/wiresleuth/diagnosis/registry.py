@@ -11,10 +11,12 @@ from typing import Any
 
 from wiresleuth.diagnosis.interpretation import Interpretation
 from wiresleuth.diagnosis.interpretations.engine import EngineInterpretation
+from wiresleuth.diagnosis.interpretations.listeners import ListenersInterpretation
 from wiresleuth.diagnosis.interpretations.wire import WireInterpretation
 
 INTERPRETATIONS: Sequence[Interpretation] = (
     EngineInterpretation(),
+    ListenersInterpretation(),
     WireInterpretation(),
 )
 """The interpretations of this version, in order."""

@@ -22,6 +22,7 @@ from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Mat
 from wiresleuth.diagnosis.interpretations.engine import EngineInterpretation
 from wiresleuth.diagnosis.interpretations.wire import WireInterpretation
 from wiresleuth.diagnosis.recording import Origin, Recording
+from wiresleuth.diagnosis.registry import INTERPRETATIONS
 from wiresleuth.engine import scratch
 from wiresleuth.engine.capture_control import CaptureControl
 from wiresleuth.engine.housekeeping import collect_system_info
@@ -352,9 +353,10 @@ class Engine:
         return result
 
     def _interpretations(self) -> list[Interpretation]:
+        registered = {i.name: i for i in INTERPRETATIONS}
         return [
             EngineInterpretation(),
-            *(_WizardAnalysis(w) for w in self._wizards),
+            *(registered.get(w.id) or _WizardAnalysis(w) for w in self._wizards),
             WireInterpretation(),
         ]
 
