@@ -12,10 +12,12 @@ from typing import Any
 from wiresleuth.diagnosis.interpretation import Interpretation
 from wiresleuth.diagnosis.interpretations.engine import EngineInterpretation
 from wiresleuth.diagnosis.interpretations.listeners import ListenersInterpretation
+from wiresleuth.diagnosis.interpretations.route import RouteInterpretation
 from wiresleuth.diagnosis.interpretations.wire import WireInterpretation
 
 INTERPRETATIONS: Sequence[Interpretation] = (
     EngineInterpretation(),
+    RouteInterpretation(),
     ListenersInterpretation(),
     WireInterpretation(),
 )
