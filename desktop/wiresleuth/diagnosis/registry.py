@@ -11,6 +11,7 @@ from typing import Any
 
 from wiresleuth.diagnosis.interpretation import Interpretation
 from wiresleuth.diagnosis.interpretations.engine import EngineInterpretation
+from wiresleuth.diagnosis.interpretations.hold import HoldInterpretation
 from wiresleuth.diagnosis.interpretations.listeners import ListenersInterpretation
 from wiresleuth.diagnosis.interpretations.route import RouteInterpretation
 from wiresleuth.diagnosis.interpretations.wire import WireInterpretation
@@ -18,6 +19,7 @@ from wiresleuth.diagnosis.interpretations.wire import WireInterpretation
 INTERPRETATIONS: Sequence[Interpretation] = (
     EngineInterpretation(),
     RouteInterpretation(),
+    HoldInterpretation(),
     ListenersInterpretation(),
     WireInterpretation(),
 )

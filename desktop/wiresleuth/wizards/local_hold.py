@@ -13,7 +13,6 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from wiresleuth.analysis.hold_findings import analyse_hold
 from wiresleuth.model.hold_observations import (
     ConnectAttemptSeen,
     HeldRequest,
@@ -25,7 +24,7 @@ from wiresleuth.model.target import Target
 from wiresleuth.probes.connect_watch import ConnectWatch
 from wiresleuth.probes.first_answer import client_hello, first_answer, http_get
 from wiresleuth.probes.http_wire import connect_request, proxy_get_request
-from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 from wiresleuth.wizards.route_input import hop_for, split_proxy
 
 ROUNDS = 2
@@ -138,10 +137,6 @@ class LocalHoldWizard(Wizard):
             ),
             products_error=error,
         )
-
-    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        findings, labels = analyse_hold(observations, view.flows)
-        return WizardAnalysis(findings=tuple(findings), labels=labels)
 
     async def _request(self, e: _Endpoint, connect: float, answer: float) -> Any:
         target = e.target
