@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from wiresleuth.analysis.mtu_findings import analyse_mtu
 from wiresleuth.model.mtu_observations import (
     MtuTargetObservation,
     MtuWizardObservations,
@@ -24,7 +23,7 @@ from wiresleuth.model.target import Target
 from wiresleuth.probes.first_answer import client_hello, first_answer, http_get
 from wiresleuth.probes.http_wire import connect_request, proxy_get_request
 from wiresleuth.probes.pmtu_sweep import sweep
-from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 from wiresleuth.wizards.route_input import hop_for, split_proxy
 
 SMALL_MSS = 536
@@ -77,10 +76,6 @@ class MtuPathWizard(Wizard):
             *(self._one(t, given, progress, tls_keys, handshakes) for t in targets)
         )
         return MtuWizardObservations(targets=tuple(results))
-
-    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        findings, labels = analyse_mtu(observations, view.flows)
-        return WizardAnalysis(findings=tuple(findings), labels=labels)
 
     async def _one(
         self,
