@@ -16,11 +16,13 @@ from wiresleuth.diagnosis.interpretations.listeners import ListenersInterpretati
 from wiresleuth.diagnosis.interpretations.mtu import MtuInterpretation
 from wiresleuth.diagnosis.interpretations.proxy import ProxyInterpretation
 from wiresleuth.diagnosis.interpretations.route import RouteInterpretation
+from wiresleuth.diagnosis.interpretations.tls import TlsInterpretation
 from wiresleuth.diagnosis.interpretations.wire import WireInterpretation
 
 INTERPRETATIONS: Sequence[Interpretation] = (
     EngineInterpretation(),
     RouteInterpretation(),
+    TlsInterpretation(),
     ProxyInterpretation(),
     MtuInterpretation(),
     HoldInterpretation(),

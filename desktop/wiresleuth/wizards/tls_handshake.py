@@ -15,9 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from typing import Any
 
-from wiresleuth.analysis.tls_wizard_findings import analyse_tls_wizard
 from wiresleuth.model.observations import (
     GatewayObservation,
     PathRttObservation,
@@ -31,7 +29,7 @@ from wiresleuth.probes.path_rtt import measure_path_rtt
 from wiresleuth.probes.proxy_auth import ProxyCredentials
 from wiresleuth.probes.tls_contexts import inspect_context, os_trust_context, public_trust_context
 from wiresleuth.probes.tls_handshake import tls_handshake
-from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 from wiresleuth.wizards.route_input import Hop, hop_for, split_proxy
 
 log = logging.getLogger(__name__)
@@ -84,10 +82,6 @@ class TlsHandshakeWizard(Wizard):
         )
         gateway, error = await _gateway()
         return TlsWizardObservations(targets=tuple(results), gateway=gateway, gateway_error=error)
-
-    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        findings, labels = analyse_tls_wizard(observations, view.flows, view.packets)
-        return WizardAnalysis(findings=tuple(findings), labels=labels)
 
     async def _one(
         self, target: Target, given: WizardInput, progress: Progress
