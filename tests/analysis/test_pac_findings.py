@@ -14,7 +14,7 @@ from tests.analysis.pac_obs import (
 from tests.analysis.scripted import Wire
 from tests.probes.pac_servers import http_reply
 from wiresleuth.analysis.flows import assemble_flows
-from wiresleuth.analysis.pac_findings import analyse_pac, decisions_by_target
+from wiresleuth.analysis.pac_findings import analyse_pac, decisions_by_target, evaluator_failure
 from wiresleuth.model.finding import Severity
 from wiresleuth.model.packet import ICMP, UDP, PacketRecord
 from wiresleuth.model.proxy_config import ProxyConfiguration, ProxySource
@@ -217,12 +217,18 @@ def test_connect_timeout_hangs() -> None:
         (evaluation("memory", error="InternalError: out of memory"), "pac.invalid_script"),
         (evaluation("ok", None), "pac.invalid_script"),
         (evaluation("ok", "PRXY p:8080"), "pac.invalid_script"),
-        (evaluation("crashed", error="exit 1"), "probe.failed"),
     ],
 )
 def test_script_outcomes(ev, fid) -> None:  # type: ignore[no-untyped-def]
     obs = pac_obs(fetch=exchange("answered", data=http_reply("200 OK", PAC)), evaluation=ev)
     assert [f.id for f in analyse_pac(obs, [], [])] == [fid]
+
+
+def test_a_crashed_evaluator_is_no_finding_about_the_script() -> None:
+    ev = evaluation("crashed", error="exit 1")
+    obs = pac_obs(fetch=exchange("answered", data=http_reply("200 OK", PAC)), evaluation=ev)
+    assert analyse_pac(obs, [], []) == []
+    assert evaluator_failure(obs) == "PAC evaluator crashed: exit 1"
 
 
 def test_too_large_is_an_invalid_script() -> None:

@@ -86,7 +86,7 @@ class _PacAnalysis:
         self.obs = obs
         self.flows = flows
         self.packets = packets
-        self.target = f"{obs.host}:{obs.port}" if obs.host and obs.port else obs.pac_url
+        self.target = pac_target(obs)
 
     def finding(
         self,
@@ -722,19 +722,7 @@ class _PacAnalysis:
             }[ev.outcome]
             return [self.invalid_script(reason, [Evidence(text=ev.error or reason)])]
         if ev.outcome in ("crashed", "unavailable"):
-            return [
-                Finding(
-                    id="probe.failed",
-                    severity=Severity.WARNING,
-                    title="The proxy configuration script could not be evaluated",
-                    user_text="One check (the PAC script) could not finish; the rest is complete.",
-                    engineer_text=f"PAC evaluator {ev.outcome}: {ev.error}",
-                    wizard=WIZARD,
-                    target=self.target,
-                    evidence=(Evidence(text=ev.error or ev.outcome),),
-                    values={"wizard": WIZARD, "error": ev.error or ev.outcome},
-                )
-            ]
+            return []  # the check did not finish: ``evaluator_failure`` says why
         failed = [d for d in ev.decisions if d.result is None]
         bad = [
             (d, parse_pac_result(d.result)[1])
@@ -766,6 +754,20 @@ def analyse_pac(
 ) -> list[Finding]:
     """Every finding of the PAC wizard."""
     return _PacAnalysis(obs, flows, packets).findings()
+
+
+def pac_target(obs: PacWizardObservations) -> str | None:
+    """What the PAC findings are about: the PAC server's ``host:port``, else its URL."""
+    return f"{obs.host}:{obs.port}" if obs.host and obs.port else obs.pac_url
+
+
+def evaluator_failure(obs: PacWizardObservations) -> str | None:
+    """What went wrong when the PAC evaluator itself failed (crashed, or could not start):
+    the script was not judged, the check did not finish; None otherwise."""
+    ev = obs.evaluation
+    if ev is None or ev.outcome not in ("crashed", "unavailable"):
+        return None
+    return f"PAC evaluator {ev.outcome}: {ev.error}"
 
 
 def decisions_by_target(obs: PacWizardObservations) -> dict[str, tuple[str, ...]]:

@@ -14,6 +14,7 @@ from wiresleuth.diagnosis.interpretations.engine import EngineInterpretation
 from wiresleuth.diagnosis.interpretations.hold import HoldInterpretation
 from wiresleuth.diagnosis.interpretations.listeners import ListenersInterpretation
 from wiresleuth.diagnosis.interpretations.mtu import MtuInterpretation
+from wiresleuth.diagnosis.interpretations.pac import PacInterpretation
 from wiresleuth.diagnosis.interpretations.proxy import ProxyInterpretation
 from wiresleuth.diagnosis.interpretations.route import RouteInterpretation
 from wiresleuth.diagnosis.interpretations.tls import TlsInterpretation
@@ -21,6 +22,7 @@ from wiresleuth.diagnosis.interpretations.wire import WireInterpretation
 
 INTERPRETATIONS: Sequence[Interpretation] = (
     EngineInterpretation(),
+    PacInterpretation(),
     RouteInterpretation(),
     TlsInterpretation(),
     ProxyInterpretation(),
