@@ -18,17 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from wiresleuth.diagnosis.diagnose import diagnose
-from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
-from wiresleuth.diagnosis.interpretations.engine import EngineInterpretation
-from wiresleuth.diagnosis.interpretations.wire import WireInterpretation
 from wiresleuth.diagnosis.recording import Origin, Recording
-from wiresleuth.diagnosis.registry import INTERPRETATIONS
 from wiresleuth.engine import scratch
 from wiresleuth.engine.capture_control import CaptureControl
 from wiresleuth.engine.housekeeping import collect_system_info
 from wiresleuth.engine.lookups import connectivity_if_offline
 from wiresleuth.engine.run_log import RunLog
-from wiresleuth.model.catalogue import CATALOGUE
 from wiresleuth.model.engine_observations import ENGINE, CheckFailure, EngineObservations
 from wiresleuth.model.events import ProgressEvent
 from wiresleuth.model.jsonable import to_jsonable
@@ -36,7 +31,7 @@ from wiresleuth.model.run import RunResult
 from wiresleuth.model.target import Target
 from wiresleuth.probes.resolve import resolve
 from wiresleuth.profile.model import Profile
-from wiresleuth.wizards.base import PacketView, Wizard, WizardInput
+from wiresleuth.wizards.base import Wizard, WizardInput
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +225,7 @@ class Engine:
             capture=capture.info,
             packets=tuple(packets),
         )
-        diagnosis = diagnose(recording, self._interpretations())
+        diagnosis = diagnose(recording)
         ordered = diagnosis.findings
         capture_file = (
             capture.write(self._scratch() / "capture.pcapng", diagnosis.comments)
@@ -352,14 +347,6 @@ class Engine:
         )
         return result
 
-    def _interpretations(self) -> list[Interpretation]:
-        registered = {i.name: i for i in INTERPRETATIONS}
-        return [
-            EngineInterpretation(),
-            *(registered.get(w.id) or _WizardAnalysis(w) for w in self._wizards),
-            WireInterpretation(),
-        ]
-
     async def _sleep_unless_cancelled(self, seconds: float) -> None:
         assert self._cancel is not None
         with contextlib.suppress(TimeoutError):
@@ -401,24 +388,6 @@ def _declared(wizard: Wizard, observations: Any) -> bool:
 def discard_scratch(result: RunResult) -> None:
     """Delete the run's scratch files (the capture) once the bundle holds what it needs."""
     scratch.discard_for(result.capture_file)
-
-
-class _WizardAnalysis(Interpretation):
-    """A wizard's ``analyse`` as an interpretation (until each moves to ``diagnosis``)."""
-
-    emits = frozenset(CATALOGUE)
-
-    def __init__(self, wizard: Wizard) -> None:
-        self._wizard = wizard
-        self.name = wizard.id  # type: ignore[misc]
-
-    def interpret(self, material: Material) -> Conclusions:
-        view = material.wire
-        analysis = self._wizard.analyse(
-            material.recording.observations[self._wizard.id],
-            PacketView(available=view.available, packets=view.packets, flows=view.flows),
-        )
-        return Conclusions(findings=analysis.findings, labels=analysis.labels)
 
 
 def _profile_summary(profile: Profile) -> dict[str, Any]:

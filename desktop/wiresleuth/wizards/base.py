@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from wiresleuth.analysis.flows import TcpFlow
-from wiresleuth.model.finding import Finding
 from wiresleuth.model.observations import ResolveObservation
-from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Profile
@@ -54,28 +51,6 @@ class WizardInput:
         return found.addresses if found else ()
 
 
-@dataclass(frozen=True, kw_only=True)
-class PacketView:
-    """What capture saw, handed to analysis: empty when capture was unavailable."""
-
-    available: bool
-    """Whether the run captured packets."""
-    packets: Sequence[PacketRecord] = ()
-    """Decoded packets, numbered as in capture.pcapng."""
-    flows: Sequence[TcpFlow] = ()
-    """TCP flows assembled from them."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class WizardAnalysis:
-    """A wizard's conclusions."""
-
-    findings: tuple[Finding, ...] = ()
-    """Findings with evidence."""
-    labels: Mapping[int, str] = field(default_factory=dict)
-    """Local port -> what that connection was for (timeline lane labels)."""
-
-
 class Progress(Protocol):
     """How a running wizard reports progress (the engine implements it)."""
 
@@ -115,8 +90,3 @@ class Wizard(abc.ABC):
         """Run the probes; return the observations (an ``observation_type``, which
         ``to_jsonable`` saves and ``from_jsonable`` reads back). Network misbehaviour is
         observed, not raised."""
-
-    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        """Pure: observations and packets in, findings out (moving to ``diagnosis``: a
-        wizard with an interpretation there has none here)."""
-        return WizardAnalysis()
