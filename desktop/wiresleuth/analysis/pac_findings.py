@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from wiresleuth.analysis.flows import TcpFlow
+from wiresleuth.analysis.handshake_timing import faster_than_path
 from wiresleuth.analysis.http_response import parse_head
 from wiresleuth.analysis.pac_classify import (
     BROWSER_PAC_MAX_BYTES,
@@ -30,10 +31,6 @@ from wiresleuth.model.pac_observations import (
 from wiresleuth.model.packet import ICMP, ICMPV6, UDP, PacketRecord
 
 WIZARD = "pac"
-INTERCEPT_RATIO = 0.25
-"""A handshake this much faster than the path RTT did not reach the server."""
-MIN_PATH_RTT = 0.010
-"""Below this path RTT, timing cannot tell a nearby device from the server."""
 
 
 def _ms(seconds: float | None) -> str:
@@ -172,7 +169,7 @@ class _PacAnalysis:
             values["handshake_ms"] = round(hs * 1000, 3)
         if path is not None and path.rtt is not None and hs is not None:
             values["path_rtt_ms"] = round(path.rtt * 1000, 3)
-            near = path.rtt >= MIN_PATH_RTT and hs < path.rtt * INTERCEPT_RATIO
+            near = faster_than_path(hs, path.rtt)
             answered_by = "a device nearer than the server" if near else "the server's address"
             evidence.append(
                 Evidence(

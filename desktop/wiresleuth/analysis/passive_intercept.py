@@ -10,8 +10,8 @@ with what else the same capture says about the distance to that server:
   from an address this computer reaches through a gateway that does route (other servers'
   answers arrive with their TTL lowered), was made by the gateway or a box beside it.
 
-The thresholds are the TLS wizard's (``tls_wizard_findings``: a quarter of a path of 20 ms
-or more, and 15 ms faster at least). What is not evidence: the time the server takes to
+The thresholds are those of every handshake-timing rule (``handshake_timing``: a quarter of
+a path of 20 ms or more, and 15 ms faster at least). What is not evidence: the time the server takes to
 acknowledge data (delayed ACKs and application think time make it longer than the path),
 or a short handshake on its own (a server may be close).
 """
@@ -21,10 +21,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from wiresleuth.analysis.handshake_timing import MIN_PATH_RTT, faster_than_path, much_faster
 from wiresleuth.analysis.passive_common import hops, mac_text, make_finding, ms, plural
 from wiresleuth.analysis.passive_model import IcmpNote, PassiveCapture
 from wiresleuth.analysis.passive_tcp import TcpConversation
-from wiresleuth.analysis.tls_wizard_findings import INTERCEPT_RATIO, MIN_GAP, MIN_PATH_RTT
 from wiresleuth.model.finding import Evidence, Finding, Severity
 
 ZERO_HOP_RTT = 0.005
@@ -80,11 +80,6 @@ def _gateways(conversations: tuple[TcpConversation, ...]) -> dict[int, set[int]]
     }  # fmt: skip
 
 
-def _faster(handshake: float, path: float) -> bool:
-    """The TLS wizard's rule: a fraction of the path, and faster by a clear margin."""
-    return handshake < INTERCEPT_RATIO * path and path - handshake >= MIN_GAP
-
-
 def _references(
     conv: TcpConversation,
     same_server: list[TcpConversation],
@@ -103,7 +98,7 @@ def _references(
     if honest:
         best = min(honest, key=lambda other: other.handshake_rtt or 0.0)
         assert best.handshake_rtt is not None and best.syn_ack is not None
-        if _faster(rtt, best.handshake_rtt):
+        if faster_than_path(rtt, best.handshake_rtt):
             found.append(
                 _Reference(
                     f"another connection to {conv.server.address} (port {best.server.port}) "
@@ -114,7 +109,7 @@ def _references(
                     "other-handshake",
                 )
             )
-    if echo is not None and echo[0] >= MIN_PATH_RTT and _faster(rtt, echo[0]):
+    if echo is not None and faster_than_path(rtt, echo[0]):
         found.append(
             _Reference(
                 f"{conv.server.address} answers ping in {ms(echo[0])} (reply TTL {echo[3]})",
@@ -129,7 +124,7 @@ def _references(
         if frame != conv.syn_ack.frame and hops(ttl) >= syn_ack_hops + MIN_HOP_GAP
     ]  # fmt: skip
     ack_rtt = conv.client.min_ack_rtt
-    if later and (ack_rtt is None or rtt < INTERCEPT_RATIO * ack_rtt):
+    if later and (ack_rtt is None or much_faster(rtt, ack_rtt)):
         ttl = later[0]
         found.append(
             _Reference(

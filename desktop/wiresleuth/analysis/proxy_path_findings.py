@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wiresleuth.analysis.flows import TcpFlow
+from wiresleuth.analysis.handshake_timing import faster_than_path
 from wiresleuth.analysis.route_severity import direct_closed_severity
-from wiresleuth.analysis.tls_wizard_findings import INTERCEPT_RATIO, MIN_PATH_RTT
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.observations import ConnectObservation
 from wiresleuth.model.packet import FIN, RST, PacketRecord
@@ -593,10 +593,7 @@ class _Analysis:
         handshake = flow.handshake_rtt if flow and flow.handshake_rtt is not None else d.connect.handshake_rtt
         path = d.path_rtt.rtt if d.path_rtt else None
         too_fast = (
-            handshake is not None
-            and path is not None
-            and path >= MIN_PATH_RTT
-            and handshake < path * INTERCEPT_RATIO
+            handshake is not None and path is not None and faster_than_path(handshake, path)
         )
         if not headers and not too_fast:
             return
@@ -785,7 +782,7 @@ class _Analysis:
             evidence.append(
                 Evidence(text=f"path RTT {_ms(path)} ({r.path_rtt.method if r.path_rtt else ''})")
             )
-        near = handshake is not None and path is not None and handshake < path * INTERCEPT_RATIO
+        near = handshake is not None and path is not None and faster_than_path(handshake, path)
         self.add(
             "path.unexpected_handshake",
             Severity.PROBLEM,

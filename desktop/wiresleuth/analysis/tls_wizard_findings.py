@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import Stream, TcpFlow
+from wiresleuth.analysis.handshake_timing import faster_than_path
 from wiresleuth.analysis.tls_certificates import describe_certificate
 from wiresleuth.analysis.tls_records import parse_tls
 from wiresleuth.model.finding import Evidence, Finding, Severity
@@ -21,13 +22,6 @@ from wiresleuth.model.observations import (
 from wiresleuth.model.packet import ICMP, ICMPV6, PacketRecord
 
 WIZARD = "tls"
-INTERCEPT_RATIO = 0.25
-"""A handshake this much faster than the path cannot have reached the server."""
-MIN_PATH_RTT = 0.020
-"""Below this path RTT, timing cannot tell a nearby device from the server (a busy host's own
-ICMP handling alone can add 10-15 ms)."""
-MIN_GAP = 0.015
-"""The handshake must also be this much faster than the path in absolute terms."""
 
 
 def analyse_tls_wizard(
@@ -151,7 +145,7 @@ class _TargetAnalysis:
         )
         if path is None or path.rtt is None or hs is None:
             return None
-        if path.rtt < MIN_PATH_RTT or hs >= path.rtt * INTERCEPT_RATIO or path.rtt - hs < MIN_GAP:
+        if not faster_than_path(hs, path.rtt):
             return None
         evidence = [
             Evidence(
