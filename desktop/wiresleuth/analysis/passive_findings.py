@@ -10,6 +10,7 @@ Evidence cites frame numbers of the file itself.
 from __future__ import annotations
 
 from wiresleuth.analysis.dns_exchanges import DnsExchange, dns_exchanges
+from wiresleuth.analysis.intercepted_handshake import intercepted_handshakes
 from wiresleuth.analysis.passive_connect import (
     failed_attempts,
     refused_connections,
@@ -20,7 +21,6 @@ from wiresleuth.analysis.passive_dns_failures import server_failures, unanswered
 from wiresleuth.analysis.passive_dscp import dscp_markings
 from wiresleuth.analysis.passive_gateway import gateway_vendors
 from wiresleuth.analysis.passive_hold import held_requests
-from wiresleuth.analysis.passive_intercept import intercepted_handshakes
 from wiresleuth.analysis.passive_latency import slow_exchanges
 from wiresleuth.analysis.passive_loss import large_packet_loss_findings
 from wiresleuth.analysis.passive_model import PassiveCapture

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from wiresleuth.analysis.intercepted_handshake import GATEWAY_MIN_ADDRESSES
 from wiresleuth.analysis.passive_common import mac_text, make_finding
-from wiresleuth.analysis.passive_intercept import GATEWAY_MIN_ADDRESSES
 from wiresleuth.analysis.passive_model import PassiveCapture
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.platform.oui import mac_vendor

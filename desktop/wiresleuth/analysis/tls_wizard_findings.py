@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import Stream, TcpFlow
 from wiresleuth.analysis.handshake_timing import faster_than_path
+from wiresleuth.analysis.intercepted_handshake import HandshakeSeen, PathReference, intercepted
 from wiresleuth.analysis.tls_certificates import describe_certificate
 from wiresleuth.analysis.tls_records import parse_tls
 from wiresleuth.model.finding import Evidence, Finding, Severity
@@ -138,45 +139,33 @@ class _TargetAnalysis:
         assert self.default is not None
         path = self.obs.path_rtt
         flow = self.flow_of(self.default)
-        hs = (
-            flow.handshake_rtt
-            if flow and flow.handshake_rtt is not None
-            else self.default.connect.handshake_rtt
-        )
+        captured = flow is not None and flow.handshake_rtt is not None
+        hs = flow.handshake_rtt if flow is not None and captured else self.default.connect.handshake_rtt
         if path is None or path.rtt is None or hs is None:
             return None
         if not faster_than_path(hs, path.rtt):
             return None
-        evidence = [
-            Evidence(
-                text=f"TCP handshake {_ms(hs)} against a path RTT of {_ms(path.rtt)} ({path.method})",
-                packets=tuple(p.number for p in (flow.syn, flow.syn_ack) if p) if flow else (),
-                timings={"handshake_rtt": hs, "path_rtt": path.rtt},
-                addresses=(self.default.connect.address,),
-            )
-        ]
-        if flow and flow.syn_ack is not None:
-            evidence.append(self._hop_distance(flow.syn_ack))
-        return self.finding(
-            "path.tcp_intercepted",
-            Severity.PROBLEM,
-            f"A device near you answers for {self.obs.target}",
-            (
-                f"Your connection to {self.obs.target} is answered by a device close to you, "
-                "not by the real server: the answer came back faster than any packet can travel "
-                "to that server and back. Tell the helpdesk; the network team must find that device."
-            ),
-            (
-                f"SYN-ACK after {_ms(hs)}, but the path RTT to {self.default.connect.address} is "
-                f"{_ms(path.rtt)} ({path.method}, min of {len(path.samples)}). A TCP-terminating "
-                "middlebox (WCCP redirect, WAN optimiser, transparent proxy) completes the "
-                "handshake on the server's behalf. Check policy-based routing/WCCP on the path."
-            ),
-            evidence,
-            handshake_rtt_ms=round(hs * 1000, 3),
-            path_rtt_ms=round(path.rtt * 1000, 3),
-            path_method=path.method,
+        address = self.default.connect.address
+        seen = HandshakeSeen(
+            target=self.obs.target,
+            server=address,
+            rtt=hs,
+            packets=tuple(p.number for p in (flow.syn, flow.syn_ack) if p) if flow else (),
+            syn_ack_ttl=flow.syn_ack.ttl if flow and flow.syn_ack is not None else None,
         )
+        probe = PathReference(
+            text=(
+                f"the path RTT to {address} is {_ms(path.rtt)} ({path.method}, fastest of "
+                f"{len(path.samples)})"
+                + ("" if captured else "; the handshake timed by the socket")
+            ),
+            seconds=path.rtt,
+            packets=(),
+            kind="probe",
+            how=path.method,
+        )
+        extra = [self._hop_distance(flow.syn_ack)] if flow and flow.syn_ack is not None else []
+        return intercepted(seen, [probe], wizard=WIZARD, extra=extra)
 
     def _hop_distance(self, syn_ack: PacketRecord) -> Evidence:
         """The SYN-ACK's TTL against the server's own echo replies: a nearer device shows."""
