@@ -12,6 +12,7 @@ from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import Stream, TcpFlow
 from wiresleuth.analysis.handshake_timing import faster_than_path
 from wiresleuth.analysis.intercepted_handshake import HandshakeSeen, PathReference, intercepted
+from wiresleuth.analysis.passive_plaintext import Injection, plaintext_injected
 from wiresleuth.analysis.tls_certificates import describe_certificate
 from wiresleuth.analysis.tls_records import parse_tls
 from wiresleuth.model.finding import Evidence, Finding, Severity
@@ -239,49 +240,31 @@ class _TargetAnalysis:
         )
 
     def plaintext(self, d: TlsObservation, offset: int) -> Finding:
-        data = d.received_bytes[offset:]
-        text = data[:2048].decode("utf-8", "replace")
         flow = self.flow_of(d)
         packet = _packet_at(flow, offset + d.tunnel_bytes)
+        hello = _client_hello_packet(flow, d.tunnel_request_bytes)
         chunk_at = _time_of_byte(d, offset)
         after = (chunk_at - d.client_hello_at) if chunk_at and d.client_hello_at else None
-        first_line = text.split("\r\n", 1)[0].split("\n", 1)[0][:120]
-        evidence = [
-            Evidence(
-                text=f"{len(data)} non-TLS bytes at offset {offset} of the server's stream: {first_line!r}",
-                packets=(packet.number,) if packet else (),
-                timings={"after_client_hello": after} if after is not None else {},
-                addresses=(packet.src,) if packet else (d.connect.address,),
-                data={"text": text},
-            )
-        ]
+        extra: tuple[Evidence, ...] = ()
         if packet is not None and flow is not None and flow.syn_ack is not None:
-            evidence.append(
+            extra = (
                 Evidence(
                     text=f"carried with TTL {packet.ttl}; the SYN-ACK had TTL {flow.syn_ack.ttl}",
                     packets=(packet.number, flow.syn_ack.number),
                     data={"ttl": packet.ttl, "syn_ack_ttl": flow.syn_ack.ttl},
-                )
+                ),
             )
-        when = f" {_ms(after)} after the ClientHello" if after is not None else ""
-        return self.finding(
-            "tls.plaintext_injected",
-            Severity.PROBLEM,
-            f"Plain text was injected into the secure connection to {self.obs.target}",
-            (
-                f"When this computer started a secure connection to {self.obs.target}, something "
-                "in between answered with an unencrypted web page instead. That is why the page "
-                "cannot be displayed. The helpdesk needs this report."
+        return plaintext_injected(
+            Injection(
+                target=self.obs.target,
+                data=d.received_bytes[offset:],
+                offset=offset,
+                after=after,
+                packets=tuple(p.number for p in (hello, packet) if p is not None),
+                sender=packet.src if packet else d.connect.address,
+                extra=extra,
             ),
-            (
-                f"Non-TLS bytes arrived on the TLS connection{when}, starting {first_line!r}. "
-                "A server speaking TLS never sends this: a cache, WAN optimiser or captive portal "
-                "in the path injected it. Headers such as X-Bypass-Cache or Via name the device."
-            ),
-            evidence,
-            text=text,
-            first_line=first_line,
-            seconds_after_client_hello=round(after, 3) if after is not None else None,
+            wizard=WIZARD,
         )
 
     def reset(self, d: TlsObservation) -> Finding:
