@@ -13,6 +13,12 @@ from wiresleuth.analysis.flows import Stream, TcpFlow
 from wiresleuth.analysis.handshake_timing import faster_than_path
 from wiresleuth.analysis.intercepted_handshake import HandshakeSeen, PathReference, intercepted
 from wiresleuth.analysis.passive_plaintext import Injection, plaintext_injected
+from wiresleuth.analysis.passive_reset import (
+    ResetSeen,
+    Unanswered,
+    no_server_hello,
+    reset_after_client_hello,
+)
 from wiresleuth.analysis.tls_certificates import describe_certificate
 from wiresleuth.analysis.tls_records import parse_tls
 from wiresleuth.model.finding import Evidence, Finding, Severity
@@ -21,7 +27,7 @@ from wiresleuth.model.observations import (
     TlsTargetObservation,
     TlsWizardObservations,
 )
-from wiresleuth.model.packet import ICMP, ICMPV6, PacketRecord
+from wiresleuth.model.packet import ICMP, ICMPV6, RST, PacketRecord
 
 WIZARD = "tls"
 
@@ -277,64 +283,32 @@ class _TargetAnalysis:
             seconds, source = d.reset_at - d.client_hello_at, "socket"
         else:
             seconds, source = d.ended_at - d.connect.started_at, "socket"
-        evidence = [
-            Evidence(
-                text=f"RST {seconds:.2f} s after the ClientHello ({source} timing)",
-                packets=tuple(p.number for p in (hello, rst) if p),
-                timings={"seconds": seconds},
-                addresses=(rst.src,) if rst else (d.connect.address,),
-            )
-        ]
-        values: dict[str, object] = {"seconds": round(seconds, 3), "timing": source}
-        who = ""
+        server_ttls: tuple[int, ...] = ()
         if rst is not None and flow is not None:
-            server_ttls = sorted(
-                {
-                    p.ttl
-                    for p in flow.packets
-                    if p.src == flow.server and p is not rst and not p.has(4)
-                }
-            )
-            values.update(reset_by=rst.src, ttl=rst.ttl, server_ttls=server_ttls)
-            same = not server_ttls or rst.ttl in server_ttls
-            who = f" The RST came from {rst.src} with TTL {rst.ttl}" + (
-                ", the same hop distance as the server's other packets."
-                if same
-                else f", unlike the server's other packets (TTL {server_ttls}): "
-                "another device sent it in the server's name."
-            )
-            evidence.append(
-                Evidence(
-                    text=f"RST from {rst.src} TTL {rst.ttl}; server's other packets TTL {server_ttls}",
-                    packets=(rst.number,),
-                    addresses=(rst.src,),
-                    data={"ttl": rst.ttl},
-                )
+            server_ttls = tuple(
+                sorted({p.ttl for p in flow.packets if p.src == flow.server and not p.has(RST)})
             )
         small = self.obs.attempt("small-mss")
-        if small is not None:
-            evidence.append(
-                Evidence(
-                    text=f"retry with MSS 536: {small.outcome}", addresses=(d.connect.address,)
-                )
-            )
-        return self.finding(
-            "tls.reset_after_client_hello",
-            Severity.PROBLEM,
-            f"The secure connection to {self.obs.target} is reset after {seconds:.1f} s",
-            (
-                f"The server {self.obs.target} accepts the connection but cuts it {seconds:.1f} "
-                "seconds after this computer starts the secure greeting. Browsers show this as "
-                "'connection reset'. The server's team (or its load balancer's) must look at it."
+        retry = (
+            Evidence(text=f"retry with MSS 536: {small.outcome}", addresses=(d.connect.address,))
+            if small is not None
+            else None
+        )
+        return reset_after_client_hello(
+            ResetSeen(
+                target=self.obs.target,
+                address=f"{d.connect.address}:{d.connect.port}",
+                seconds=seconds,
+                timing=source,
+                packets=tuple(p.number for p in (hello, rst) if p),
+                sender=rst.src if rst is not None else None,
+                ttl=rst.ttl if rst is not None else None,
+                server_ttls=server_ttls,
+                reset_frame=rst.number if rst is not None else None,
+                sni=d.sni,
+                extra=(retry,) if retry is not None else (),
             ),
-            (
-                f"TCP to {d.connect.address}:{d.connect.port} established, ClientHello (SNI "
-                f"{d.sni}) sent, RST {seconds:.2f} s later, no ServerHello.{who} Typical of a load "
-                "balancer or firewall TLS profile rejecting the ClientHello (SNI, ciphers, "
-                "client-certificate requirement); openssl shows errno=104, curl error 35."
-            ),
-            evidence,
-            **values,
+            wizard=WIZARD,
         )
 
     def alert(self, d: TlsObservation, description: str | None, offset: int) -> Finding:
@@ -363,31 +337,24 @@ class _TargetAnalysis:
     def no_server_hello(self, d: TlsObservation, small: TlsObservation | None) -> Finding:
         flow = self.flow_of(d)
         waited = d.ended_at - (d.client_hello_at or d.connect.started_at)
-        how = (
-            "the connection was closed without an answer"
-            if d.outcome == "eof"
-            else (f"nothing came back in {waited:.1f} s")
-        )
-        ev = [
-            Evidence(
-                text=f"ClientHello sent; {how}",
-                timings={"waited": waited},
-                packets=_hello_and_ack(flow, d.tunnel_request_bytes),
-                addresses=(d.connect.address,),
-            )
-        ]
-        if small is not None:
-            ev.append(Evidence(text=f"retry with MSS 536: {small.outcome}"))
-        return self.finding(
-            "tls.no_server_hello",
-            Severity.PROBLEM,
-            f"{self.obs.target} never answered the secure greeting",
-            f"This computer reached {self.obs.target}, but the secure greeting got no answer.",
-            f"ClientHello (SNI {d.sni}) to {d.connect.address}:{d.connect.port}: {how}; "
-            f"the small-MSS retry {'also failed' if small else 'was not made'}.",
-            ev,
-            waited=round(waited, 3),
-            outcome=d.outcome,
+        packets = _hello_and_ack(flow, d.tunnel_request_bytes)
+        return no_server_hello(
+            Unanswered(
+                target=self.obs.target,
+                address=f"{d.connect.address}:{d.connect.port}",
+                waited=waited,
+                how=(
+                    "the connection was closed without an answer"
+                    if d.outcome == "eof"
+                    else "nothing came back"
+                ),
+                packets=packets,
+                acknowledged=len(packets) == 2,
+                sni=d.sni,
+                retried=small.outcome if small is not None else None,
+                outcome=d.outcome,
+            ),
+            wizard=WIZARD,
         )
 
     def large_packet_loss(self, d: TlsObservation, small: TlsObservation) -> Finding:
