@@ -12,6 +12,7 @@ from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import Stream, TcpFlow
 from wiresleuth.analysis.handshake_timing import faster_than_path
 from wiresleuth.analysis.intercepted_handshake import HandshakeSeen, PathReference, intercepted
+from wiresleuth.analysis.passive_loss import LargeLoss, large_packet_loss
 from wiresleuth.analysis.passive_plaintext import Injection, plaintext_injected
 from wiresleuth.analysis.passive_reset import (
     ResetSeen,
@@ -370,7 +371,6 @@ class _TargetAnalysis:
             )
         ]
         values: dict[str, object] = {
-            "small_mss_ok": True,
             "small_mss": 536,
             "waited": round(waited, 3),
         }
@@ -423,24 +423,21 @@ class _TargetAnalysis:
                 timings={"small_mss_handshake": small_ms},
             )
         )
-        return self.finding(
-            "path.large_packet_loss",
-            Severity.PROBLEM,
-            f"Large packets from {self.obs.target} are lost on the way to you",
-            (
-                f"Large packets from {self.obs.target} are lost on the way to you; small ones "
-                "pass. The same connection works when it asks for small packets. This is a "
-                "network problem between you and that server (often a QoS or MTU setting on "
-                "the WAN), not a problem of this computer."
+        return large_packet_loss(
+            LargeLoss(
+                target=self.obs.target,
+                sender=self.obs.target,
+                receiver=None,
+                how=(
+                    f"Default handshake to {d.connect.address}:{d.connect.port} stalled after "
+                    f"the ClientHello (no ServerHello in {waited:.1f} s) while a retry with "
+                    "TCP_MAXSEG 536 completed"
+                ),
+                small_mss_ok=True,
+                evidence=tuple(evidence),
+                values=values,
             ),
-            (
-                f"Default handshake to {d.connect.address}:{d.connect.port} stalled after the "
-                f"ClientHello (no ServerHello in {waited:.1f} s) while a retry with TCP_MAXSEG "
-                "536 completed. Segments above a size are dropped on the path: check QoS "
-                "policers (DSCP), MTU/PMTUD (ICMP frag-needed) and firewalls towards the client."
-            ),
-            evidence,
-            **values,
+            wizard=WIZARD,
         )
 
     def cert_invalid(self, d: TlsObservation) -> Finding:
