@@ -12,6 +12,7 @@ from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import Stream, TcpFlow
 from wiresleuth.analysis.handshake_timing import faster_than_path
 from wiresleuth.analysis.intercepted_handshake import HandshakeSeen, PathReference, intercepted
+from wiresleuth.analysis.passive_gateway import GatewaySeen, gateway_vendor
 from wiresleuth.analysis.passive_loss import LargeLoss, large_packet_loss
 from wiresleuth.analysis.passive_plaintext import Injection, plaintext_injected
 from wiresleuth.analysis.passive_reset import (
@@ -48,27 +49,24 @@ def analyse_tls_wizard(
                 labels[attempt.connect.local_port] = (
                     f"TLS {attempt.purpose} to {attempt.target}: {attempt.outcome}"
                 )
-    if obs.gateway is not None and obs.gateway.vendor:
-        gw = obs.gateway
+    gw = obs.gateway
+    if gw is not None and gw.vendor and gw.mac:
         findings.append(
-            Finding(
-                id="net.gateway_vendor",
-                severity=Severity.INFO,
-                wizard=WIZARD,
-                title=f"Your gateway is made by {gw.vendor}",
-                user_text=f"The device your computer sends its traffic to is made by {gw.vendor}.",
-                engineer_text=(
-                    f"Default gateway {gw.address} ({gw.interface}) has MAC {gw.mac}, OUI registered "
-                    f"to {gw.vendor}. Load balancers or firewalls as first hop act on every connection."
-                ),
-                evidence=(
-                    Evidence(
-                        text=f"gateway {gw.address} MAC {gw.mac}",
-                        addresses=(gw.address,),
-                        data={"mac": gw.mac, "vendor": gw.vendor},
+            gateway_vendor(
+                GatewaySeen(
+                    mac=gw.mac,
+                    vendor=gw.vendor,
+                    address=gw.address,
+                    how=f"Default gateway {gw.address} ({gw.interface}) has MAC {gw.mac}",
+                    evidence=(
+                        Evidence(
+                            text=f"gateway {gw.address} MAC {gw.mac}",
+                            addresses=(gw.address,),
+                            data={"mac": gw.mac, "vendor": gw.vendor},
+                        ),
                     ),
                 ),
-                values={"gateway": gw.address, "mac": gw.mac, "vendor": gw.vendor},
+                wizard=WIZARD,
             )
         )
     return findings, labels
