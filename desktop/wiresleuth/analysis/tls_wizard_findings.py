@@ -12,6 +12,7 @@ from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import Stream, TcpFlow
 from wiresleuth.analysis.handshake_timing import faster_than_path
 from wiresleuth.analysis.intercepted_handshake import HandshakeSeen, PathReference, intercepted
+from wiresleuth.analysis.passive_dscp import Marking, dscp_marked
 from wiresleuth.analysis.passive_gateway import GatewaySeen, gateway_vendor
 from wiresleuth.analysis.passive_loss import LargeLoss, large_packet_loss
 from wiresleuth.analysis.passive_plaintext import Injection, plaintext_injected
@@ -571,40 +572,25 @@ class _TargetAnalysis:
         total = sum(
             1 for f in self.flows if f.server == address for p in f.packets if p.src == address
         )
-        severity = Severity.PROBLEM if lost else Severity.WARNING
-        because = (
-            " The lost packets are the large ones of this marked server: WAN QoS policers drop "
-            "traffic above the rate or size allowed for this class."
-            if lost
-            else ""
-        )
-        return self.finding(
-            "path.dscp_marked",
-            severity,
-            f"{self.obs.target} marks its packets {name} (DSCP {value})",
-            (
-                f"The server {self.obs.target} labels its packets as {name}"
-                + (" (voice priority)" if value == 46 else "")
-                + ". Networks treat such packets specially and may drop large ones."
-                + (" That matches the lost packets found for this server." if lost else "")
+        return dscp_marked(
+            Marking(
+                target=self.obs.target,
+                server=self.obs.target,
+                address=address or "",
+                value=value,
+                marked=len(marked),
+                total=total,
+                lost=lost,
+                evidence=(
+                    Evidence(
+                        text=f"{len(marked)} packets from {address} with DSCP {value} ({name})",
+                        packets=tuple(p.number for p in marked[:10]),
+                        addresses=(address,) if address else (),
+                        data={"dscp": value, "counts": {str(k): v for k, v in counts.items()}},
+                    ),
+                ),
             ),
-            (
-                f"{len(marked)} of {total} packets from {address} carry DSCP {value} ({name})."
-                + because
-                + " Re-mark at the WAN edge or ask the server owner to stop marking."
-            ),
-            [
-                Evidence(
-                    text=f"{len(marked)} packets from {address} with DSCP {value} ({name})",
-                    packets=tuple(p.number for p in marked[:10]),
-                    addresses=(address,) if address else (),
-                    data={"dscp": value, "counts": {str(k): v for k, v in counts.items()}},
-                )
-            ],
-            dscp=value,
-            name=name,
-            marked_packets=len(marked),
-            lost=lost,
+            wizard=WIZARD,
         )
 
 
