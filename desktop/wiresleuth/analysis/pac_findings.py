@@ -22,6 +22,7 @@ from wiresleuth.analysis.pac_classify import (
     classify_fetch,
     parse_pac_result,
 )
+from wiresleuth.analysis.passive_dns import Rewriting, nxdomain_rewritten
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.pac_observations import (
     HttpExchangeObservation,
@@ -393,28 +394,24 @@ class _PacAnalysis:
             else:
                 evidence.append(Evidence(text=f"GET / at {exchange.address}: {exchange.outcome}"))
         pac_is_fake = bool(obs.address and obs.address in addresses)
-        extra = (
-            f" The PAC name {obs.host} resolves to that same address {obs.address}: it most "
-            "likely does not exist on this network, and the answer is the resolver's invention."
-            if pac_is_fake
-            else ""
-        )
-        return self.finding(
-            "dns.nxdomain_rewritten",
-            Severity.PROBLEM,
-            "Your name server invents addresses for names that do not exist",
-            "Names that do not exist are answered with the address of a web server (typically an "
-            "Internet provider's search page). Programs that should get a quick 'no such name' "
-            "reach that server instead; a proxy configuration file looked up this way is "
-            "answered by the wrong server." + extra,
-            f"{len(rewritten)} of {len(obs.rewrite_tests)} random, certainly non-existent names "
-            f"got NOERROR with {', '.join(addresses)} instead of NXDOMAIN (NXDOMAIN rewriting). "
-            "Use resolvers that do not rewrite (or opt out with the provider)." + extra,
-            evidence,
-            target=None,
-            addresses=list(addresses),
-            server=server_header,
-            pac_host_affected=pac_is_fake,
+        servers = {t.server for t in rewritten if t.server}
+        return nxdomain_rewritten(
+            Rewriting(
+                resolver=None,
+                why=(
+                    f"{len(rewritten)} of {len(obs.rewrite_tests)} random, certainly "
+                    "non-existent names got NOERROR with an address instead of NXDOMAIN"
+                    + (f" from {', '.join(sorted(servers))}" if servers else "")
+                ),
+                example=f"{rewritten[0].name} -> {', '.join(rewritten[0].addresses)}",
+                names=tuple(t.name for t in rewritten),
+                addresses=addresses,
+                evidence=tuple(evidence),
+                server_header=server_header,
+                pac_host=obs.host if pac_is_fake else None,
+                target=self.target,
+            ),
+            wizard=WIZARD,
         )
 
     def local_listener(self) -> ListenerObservation | None:
