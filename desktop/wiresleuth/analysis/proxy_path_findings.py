@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from wiresleuth.analysis.direct_blocked import Blocked, direct_blocked
 from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.analysis.handshake_timing import faster_than_path
 from wiresleuth.analysis.route_severity import direct_closed_severity
@@ -374,25 +375,18 @@ class _Analysis:
 
     def direct_blocked(self, t: ProxyTargetObservation) -> None:
         assert t.direct is not None
-        tried = [f"{x.proxy}: {x.outcome}" for x in t.via_proxy]
-        self.add(
-            "path.direct_blocked",
-            Severity.PROBLEM,
-            f"{t.target} cannot be reached",
-            f"This computer cannot open a connection to {t.target} ({t.direct.error}).",
-            (
-                f"connect() to {t.direct.address}:{t.direct.port} failed: {t.direct.error}. "
-                + (f"Via proxy: {'; '.join(tried)}." if tried else "No proxy is configured.")
-            ),
-            [
-                Evidence(
-                    text=f"connect error: {t.direct.error}",
+        self.findings.append(
+            direct_blocked(
+                Blocked(
+                    target=t.target,
+                    address=t.direct.address,
+                    port=t.direct.port,
+                    error=t.direct.error,
                     packets=self.packets.syns(t.direct),
-                    addresses=(t.direct.address,),
-                )
-            ],
-            t.target,
-            error=t.direct.error,
+                    via_proxy=tuple(f"{x.proxy}: {x.outcome}" for x in t.via_proxy),
+                ),
+                wizard=WIZARD,
+            )
         )
 
     # -- authentication --------------------------------------------------------------------

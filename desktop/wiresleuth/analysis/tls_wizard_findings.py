@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from wiresleuth.analysis.direct_blocked import Blocked, direct_blocked
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import Stream, TcpFlow
 from wiresleuth.analysis.handshake_timing import faster_than_path
@@ -228,21 +229,16 @@ class _TargetAnalysis:
 
     def direct_blocked(self, d: TlsObservation) -> Finding:
         flow = self.flow_of(d)
-        return self.finding(
-            "path.direct_blocked",
-            Severity.PROBLEM,
-            f"{self.obs.target} cannot be reached",
-            f"This computer cannot open a connection to {self.obs.target} ({d.connect.error}).",
-            f"connect() to {d.connect.address}:{d.connect.port} failed: {d.connect.error} after "
-            f"{_ms(d.ended_at - d.connect.started_at)}.",
-            [
-                Evidence(
-                    text=f"connect error: {d.connect.error}",
-                    packets=tuple(p.number for p in flow.packets[:5]) if flow else (),
-                    addresses=(d.connect.address,),
-                )
-            ],
-            error=d.connect.error,
+        return direct_blocked(
+            Blocked(
+                target=self.obs.target,
+                address=d.connect.address,
+                port=d.connect.port,
+                error=d.connect.error,
+                seconds=d.ended_at - d.connect.started_at,
+                packets=tuple(p.number for p in flow.packets[:5]) if flow else (),
+            ),
+            wizard=WIZARD,
         )
 
     def plaintext(self, d: TlsObservation, offset: int) -> Finding:
