@@ -13,6 +13,7 @@ from typing import Any
 from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.analysis.handshake_timing import faster_than_path
 from wiresleuth.analysis.http_response import parse_head
+from wiresleuth.analysis.name_lookups import LookupFailed, resolution_failed
 from wiresleuth.analysis.pac_classify import (
     BROWSER_PAC_MAX_BYTES,
     BROWSER_PAC_WAIT,
@@ -308,31 +309,26 @@ class _PacAnalysis:
         out: list[Finding] = []
         dns = obs.dns
         if dns is not None and (dns.rcode != "NOERROR" or not dns.addresses):
-            severity = Severity.INFO if obs.must_refuse else Severity.PROBLEM
-            expected = (
-                " The profile expects this endpoint to refuse, and a name that does not resolve "
-                "fails as fast, so this is the expected state."
-                if obs.must_refuse
-                else ""
-            )
             out.append(
-                self.finding(
-                    "dns.resolution_failed",
-                    severity,
-                    f"The PAC server's name {dns.name} could not be looked up",
-                    f"The proxy configuration file is at {dns.name}, which this computer's name "
-                    "servers do not know. Browsers cannot load it and connect directly." + expected,
-                    f"{dns.qtype} {dns.name}: {dns.rcode} after {_ms(dns.elapsed)} "
-                    f"({dns.error or 'no address'}); server {dns.server or 'unknown'}." + expected,
-                    [
-                        Evidence(
-                            text=f"{dns.name} {dns.qtype}: {dns.rcode}",
-                            timings={"elapsed": dns.elapsed},
-                        )
-                    ],
-                    target=dns.name,
-                    host=dns.name,
-                    error=dns.rcode,
+                resolution_failed(
+                    LookupFailed(
+                        name=dns.name,
+                        headline=f"The PAC server's name {dns.name} could not be looked up",
+                        consequence=(
+                            f"The proxy configuration file is at {dns.name}, which this "
+                            "computer's name servers do not know. Browsers cannot load it and "
+                            "connect directly."
+                        ),
+                        detail=(
+                            f"{dns.qtype} {dns.name}: {dns.rcode} after {_ms(dns.elapsed)} "
+                            f"({dns.error or 'no address'}); server {dns.server or 'unknown'}."
+                        ),
+                        error=dns.rcode,
+                        elapsed=dns.elapsed,
+                        evidence=f"{dns.name} {dns.qtype}: {dns.rcode}",
+                        expected=obs.must_refuse,
+                    ),
+                    wizard=WIZARD,
                 )
             )
         if dns is not None and dns.ttl is not None and dns.ttl > LONG_TTL and dns.addresses:

@@ -4,12 +4,12 @@ result, and what a run without capture misses."""
 from __future__ import annotations
 
 from wiresleuth.analysis.connectivity import no_connectivity
+from wiresleuth.analysis.name_lookups import target_not_resolved
 from wiresleuth.diagnosis.check_failures import whole_check
 from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material, Unfinished
 from wiresleuth.diagnosis.recording import Recording
 from wiresleuth.model.engine_observations import ENGINE, EngineObservations
 from wiresleuth.model.finding import Evidence, Finding, Severity
-from wiresleuth.model.observations import ResolveObservation
 
 
 class EngineInterpretation(Interpretation):
@@ -46,28 +46,7 @@ def lookup_findings(engine: EngineObservations) -> list[Finding]:
         offline = no_connectivity(engine.lookups, engine.connectivity)
         if offline is not None:
             return [offline]
-    return [resolution_failed(r) for r in failed]
-
-
-def resolution_failed(obs: ResolveObservation) -> Finding:
-    """A target whose name does not resolve cannot be tested further."""
-    return Finding(
-        id="dns.resolution_failed",
-        severity=Severity.PROBLEM,
-        wizard=ENGINE,
-        target=obs.host,
-        title=f"The name {obs.host} could not be looked up",
-        user_text=(
-            f"This computer could not find the address of {obs.host}, so nothing can connect to "
-            "it. Check the spelling; if it is right, the name server in use does not know it."
-        ),
-        engineer_text=(
-            f"getaddrinfo({obs.host!r}) failed after {obs.elapsed * 1000:.0f} ms: {obs.error}. "
-            "Check the resolvers in system.json and whether the name needs a VPN or split DNS."
-        ),
-        evidence=(Evidence(text=f"resolver error: {obs.error}", timings={"elapsed": obs.elapsed}),),
-        values={"host": obs.host, "error": obs.error or ""},
-    )
+    return [target_not_resolved(r, wizard=ENGINE) for r in failed]
 
 
 def capture_unavailable(reason: str | None, how: str | None) -> Finding:
