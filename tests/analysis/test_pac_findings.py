@@ -14,7 +14,12 @@ from tests.analysis.pac_obs import (
 from tests.analysis.scripted import Wire
 from tests.probes.pac_servers import http_reply
 from wiresleuth.analysis.flows import assemble_flows
-from wiresleuth.analysis.pac_findings import analyse_pac, decisions_by_target, evaluator_failure
+from wiresleuth.analysis.pac_findings import (
+    analyse_pac,
+    decisions_by_target,
+    evaluator_failure,
+    pac_host_not_resolved,
+)
 from wiresleuth.model.finding import Severity
 from wiresleuth.model.packet import ICMP, UDP, PacketRecord
 from wiresleuth.model.proxy_config import ProxyConfiguration, ProxySource
@@ -186,7 +191,9 @@ def test_c4_nxdomain_rewriting_and_the_404_of_the_search_server() -> None:
 )
 def test_a_pac_name_that_does_not_resolve(must_refuse: bool, severity: Severity) -> None:
     obs = pac_obs(dns=dns("pac.lab.test", rcode="NXDOMAIN"), address=None, must_refuse=must_refuse)
-    [finding] = analyse_pac(obs, [], [])
+    assert analyse_pac(obs, [], []) == []  # the lookups are the engine's to conclude
+    finding = pac_host_not_resolved(obs)
+    assert finding is not None and finding.wizard == "pac"
     assert (finding.id, finding.severity, finding.target) == (
         "dns.resolution_failed",
         severity,

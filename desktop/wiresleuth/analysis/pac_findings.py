@@ -308,29 +308,6 @@ class _PacAnalysis:
         obs = self.obs
         out: list[Finding] = []
         dns = obs.dns
-        if dns is not None and (dns.rcode != "NOERROR" or not dns.addresses):
-            out.append(
-                resolution_failed(
-                    LookupFailed(
-                        name=dns.name,
-                        headline=f"The PAC server's name {dns.name} could not be looked up",
-                        consequence=(
-                            f"The proxy configuration file is at {dns.name}, which this "
-                            "computer's name servers do not know. Browsers cannot load it and "
-                            "connect directly."
-                        ),
-                        detail=(
-                            f"{dns.qtype} {dns.name}: {dns.rcode} after {_ms(dns.elapsed)} "
-                            f"({dns.error or 'no address'}); server {dns.server or 'unknown'}."
-                        ),
-                        error=dns.rcode,
-                        elapsed=dns.elapsed,
-                        evidence=f"{dns.name} {dns.qtype}: {dns.rcode}",
-                        expected=obs.must_refuse,
-                    ),
-                    wizard=WIZARD,
-                )
-            )
         if dns is not None and dns.ttl is not None and dns.ttl > LONG_TTL and dns.addresses:
             out.append(
                 self.finding(
@@ -744,6 +721,33 @@ def analyse_pac(
 ) -> list[Finding]:
     """Every finding of the PAC wizard."""
     return _PacAnalysis(obs, flows, packets).findings()
+
+
+def pac_host_not_resolved(obs: PacWizardObservations) -> Finding | None:
+    """``dns.resolution_failed`` when the PAC server's name does not resolve (the engine's
+    interpretation concludes it, with the targets' own lookups)."""
+    dns = obs.dns
+    if dns is None or (dns.rcode == "NOERROR" and dns.addresses):
+        return None
+    return resolution_failed(
+        LookupFailed(
+            name=dns.name,
+            headline=f"The PAC server's name {dns.name} could not be looked up",
+            consequence=(
+                f"The proxy configuration file is at {dns.name}, which this computer's name "
+                "servers do not know. Browsers cannot load it and connect directly."
+            ),
+            detail=(
+                f"{dns.qtype} {dns.name}: {dns.rcode} after {_ms(dns.elapsed)} "
+                f"({dns.error or 'no address'}); server {dns.server or 'unknown'}."
+            ),
+            error=dns.rcode,
+            elapsed=dns.elapsed,
+            evidence=f"{dns.name} {dns.qtype}: {dns.rcode}",
+            expected=obs.must_refuse,
+        ),
+        wizard=WIZARD,
+    )
 
 
 def pac_target(obs: PacWizardObservations) -> str | None:

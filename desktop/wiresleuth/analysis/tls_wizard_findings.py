@@ -74,6 +74,37 @@ def analyse_tls_wizard(
     return findings, labels
 
 
+def direct_blocked_targets(
+    obs: TlsWizardObservations, flows: Sequence[TcpFlow]
+) -> list[Finding]:
+    """``path.direct_blocked`` for every target whose handshake could not even connect
+    directly (the proxy-path interpretation concludes it, with its own)."""
+    found = []
+    for target in obs.targets:
+        analysis = _TargetAnalysis(target, flows, ())
+        d = analysis.default
+        if d is not None and d.proxy is None and d.outcome == "connect_failed":
+            found.append(analysis.direct_blocked(d))
+    return found
+
+
+def marked_targets(
+    obs: TlsWizardObservations, flows: Sequence[TcpFlow], lost: frozenset[str]
+) -> list[Finding]:
+    """``path.dscp_marked`` for every target whose packets on the TLS check's connections
+    carry a mark (``lost``: targets whose large packets were lost; the MTU/DSCP
+    interpretation concludes it, with its own)."""
+    found = []
+    for target in obs.targets:
+        analysis = _TargetAnalysis(target, flows, ())
+        if analysis.default is None:
+            continue
+        marked = analysis.dscp(target.target in lost)
+        if marked is not None:
+            found.append(marked)
+    return found
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
@@ -135,10 +166,6 @@ class _TargetAnalysis:
         if intercepted:
             out.append(intercepted)
         out += self.outcome()
-        lost = any(f.id == "path.large_packet_loss" for f in out)
-        dscp = self.dscp(lost)
-        if dscp:
-            out.append(dscp)
         return out
 
     # -- handshake timing -----------------------------------------------------------------
@@ -201,7 +228,7 @@ class _TargetAnalysis:
         if d.proxy is not None and d.outcome in ("connect_failed", "tunnel_failed"):
             return []  # the route's proxy failed: the proxy-path wizard says how and why
         if d.outcome == "connect_failed":
-            return [self.direct_blocked(d)]
+            return []  # the target cannot be reached: ``direct_blocked_targets`` says so
         parsed = parse_tls(d.received_bytes)
         if d.outcome == "not_tls" or parsed.non_tls_offset is not None:
             return [self.plaintext(d, parsed.non_tls_offset or 0)]

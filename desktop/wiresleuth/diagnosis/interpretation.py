@@ -82,6 +82,13 @@ class Material:
         return frozenset(number for finding in self.so_far for number in finding.packets)
 
 
+def foreign_traffic(recording: Recording) -> bool:
+    """Whether the recording holds traffic this program's probes did not make (a capture
+    taken elsewhere) with packets to judge: the rules about traffic seen from outside apply."""
+    captured = bool(recording.packets) or recording.conversations is not None
+    return captured and not recording.own_traffic
+
+
 class Interpretation(abc.ABC):
     """One wizard's interpretation, or a set of rules that needs no observations."""
 

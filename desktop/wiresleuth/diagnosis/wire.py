@@ -13,8 +13,10 @@ from functools import cached_property
 
 from wiresleuth.analysis.dns_exchanges import DnsExchange, dns_exchanges
 from wiresleuth.analysis.flows import TcpFlow, assemble_flows
+from wiresleuth.analysis.passive_loss import large_packet_loss_findings
 from wiresleuth.analysis.passive_model import PassiveCapture
 from wiresleuth.analysis.passive_records import passive_capture
+from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import PacketRecord
 
 
@@ -47,3 +49,9 @@ class PacketView:
     def dns(self) -> list[DnsExchange]:
         """DNS queries paired with their answers."""
         return dns_exchanges(self.conversations.dns)
+
+    @cached_property
+    def losses(self) -> tuple[list[Finding], frozenset[int]]:
+        """Large-packet losses the conversations show, and the conversations they explain
+        (the rules about stalls leave those alone)."""
+        return large_packet_loss_findings(self.conversations)

@@ -20,3 +20,11 @@ def test_a_crashed_evaluator_is_an_unfinished_check() -> None:
     assert failed.target == f"{obs.host}:{obs.port}"
     assert failed.title == "The proxy configuration script could not be evaluated"
     assert failed.engineer_text == "PAC evaluator crashed: exit 1"
+
+
+def test_a_pac_server_name_that_does_not_resolve_is_the_engines_lookup_finding() -> None:
+    from tests.analysis.pac_obs import dns
+
+    obs = pac_obs(dns=dns("pac.lab.test", rcode="NXDOMAIN"), address=None)
+    (found,) = diagnose(run_of({"pac": obs})).findings
+    assert (found.id, found.target, found.wizard) == ("dns.resolution_failed", "pac.lab.test", "pac")

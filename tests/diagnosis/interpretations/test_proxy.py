@@ -19,3 +19,18 @@ def test_a_site_that_works_only_through_the_proxy() -> None:
     assert [(f.id, f.target, f.wizard) for f in found] == [
         ("path.works_only_via_proxy", "tax.example:2429", "proxy")
     ]
+
+
+def test_a_tls_handshake_that_cannot_connect_is_concluded_here_without_a_proxy_check() -> None:
+    from tests.analysis.test_tls_wizard_findings import SERVER, T0, observations
+    from wiresleuth.model.observations import ConnectObservation, TlsObservation
+
+    refused = TlsObservation(
+        target="www.lab.test:443", sni="www.lab.test", purpose="default",
+        connect=ConnectObservation(address=SERVER, port=443, started_at=T0, error="refused"),
+        outcome="connect_failed", ended_at=T0 + 0.1, error="refused",
+    )  # fmt: skip
+    found = diagnose(run_of({"tls": observations(refused)})).findings
+    assert [(f.id, f.target, f.wizard) for f in found] == [
+        ("path.direct_blocked", "www.lab.test:443", "tls")
+    ]

@@ -5,23 +5,26 @@ from __future__ import annotations
 
 from wiresleuth.analysis.connectivity import no_connectivity
 from wiresleuth.analysis.name_lookups import target_not_resolved
+from wiresleuth.analysis.pac_findings import pac_host_not_resolved
 from wiresleuth.diagnosis.check_failures import whole_check
 from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material, Unfinished
 from wiresleuth.diagnosis.recording import Recording
 from wiresleuth.model.engine_observations import ENGINE, EngineObservations
 from wiresleuth.model.finding import Evidence, Finding, Severity
+from wiresleuth.model.pac_observations import PacWizardObservations
 
 
 class EngineInterpretation(Interpretation):
-    """What the run itself saw: names that did not resolve, a computer without a network,
-    checks that could not run, capture that was unavailable."""
+    """What the run itself saw: names that did not resolve (the targets', and the PAC
+    server's the PAC check looked up), a computer without a network, checks that could not
+    run, capture that was unavailable."""
 
     name = ENGINE
     observation_type = EngineObservations
     emits = frozenset({"dns.resolution_failed", "net.no_connectivity", "capture.unavailable"})
 
     def applies(self, recording: Recording) -> bool:
-        return recording.own_traffic
+        return recording.own_traffic or "pac" in recording.observations
 
     def interpret(self, material: Material) -> Conclusions:
         engine = material.observations(ENGINE, EngineObservations)
@@ -30,8 +33,12 @@ class EngineInterpretation(Interpretation):
         if engine is not None:
             findings += lookup_findings(engine)
             unfinished = tuple(whole_check(f.wizard, f.title, f.why) for f in engine.failures)
+        pac = material.observations("pac", PacWizardObservations)
+        unresolved = pac_host_not_resolved(pac) if pac is not None else None
+        if unresolved is not None:
+            findings.append(unresolved)
         capture = material.recording.capture
-        if not capture.available:
+        if material.recording.own_traffic and not capture.available:
             findings.append(capture_unavailable(capture.reason, capture.how_to_enable))
         return Conclusions(findings=tuple(findings), unfinished=unfinished)
 

@@ -1,9 +1,17 @@
-"""The local-hold check's interpretation: requests held on this computer before they left."""
+"""The local-hold check's interpretation: requests held on this computer before they left
+(in a capture taken elsewhere, requests that leave long after their connection is ready)."""
 
 from __future__ import annotations
 
 from wiresleuth.analysis.hold_findings import analyse_hold
-from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
+from wiresleuth.analysis.passive_hold import held_requests
+from wiresleuth.diagnosis.interpretation import (
+    Conclusions,
+    Interpretation,
+    Material,
+    foreign_traffic,
+)
+from wiresleuth.diagnosis.recording import Recording
 from wiresleuth.model.hold_observations import HoldWizardObservations
 
 
@@ -14,8 +22,12 @@ class HoldInterpretation(Interpretation):
     observation_type = HoldWizardObservations
     emits = frozenset({"local.request_held", "local.security_products"})
 
+    def applies(self, recording: Recording) -> bool:
+        return self.name in recording.observations or foreign_traffic(recording)
+
     def interpret(self, material: Material) -> Conclusions:
         obs = material.observations(self.name, HoldWizardObservations)
-        assert obs is not None
+        if obs is None:  # a capture taken elsewhere: requests that leave late
+            return Conclusions(findings=tuple(held_requests(material.wire.conversations)))
         findings, labels = analyse_hold(obs, material.wire.flows)
         return Conclusions(findings=tuple(findings), labels=labels)

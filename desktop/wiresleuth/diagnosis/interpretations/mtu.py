@@ -1,11 +1,24 @@
-"""The MTU/DSCP check's interpretation: which packet sizes cross the path, and whether a
-loss is the MTU or a policy."""
+"""The MTU/DSCP check's interpretation: which packet sizes cross the path, whether a loss
+is the MTU or a policy, and which servers mark their packets (on the TLS check's
+connections too, and on every server of a capture taken elsewhere)."""
 
 from __future__ import annotations
 
 from wiresleuth.analysis.mtu_findings import analyse_mtu
-from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
+from wiresleuth.analysis.passive_dscp import dscp_markings
+from wiresleuth.analysis.tls_wizard_findings import marked_targets
+from wiresleuth.diagnosis.interpretation import (
+    Conclusions,
+    Interpretation,
+    Material,
+    foreign_traffic,
+)
+from wiresleuth.diagnosis.recording import Recording
+from wiresleuth.model.finding import Finding
 from wiresleuth.model.mtu_observations import MtuWizardObservations
+from wiresleuth.model.observations import TlsWizardObservations
+
+LOSS = "path.large_packet_loss"
 
 
 class MtuInterpretation(Interpretation):
@@ -15,8 +28,28 @@ class MtuInterpretation(Interpretation):
     observation_type = MtuWizardObservations
     emits = frozenset({"mtu.blackhole", "mtu.path_mtu", "path.dscp_marked", "path.qos_policing"})
 
+    def applies(self, recording: Recording) -> bool:
+        observed = recording.observations
+        return self.name in observed or "tls" in observed or foreign_traffic(recording)
+
     def interpret(self, material: Material) -> Conclusions:
+        wire = material.wire
+        findings: list[Finding] = []
+        labels: dict[int, str] = {}
         obs = material.observations(self.name, MtuWizardObservations)
-        assert obs is not None
-        findings, labels = analyse_mtu(obs, material.wire.flows)
+        if obs is not None:
+            found, labels = analyse_mtu(obs, wire.flows)
+            findings += found
+        losses = [f for f in material.so_far if f.id == LOSS]
+        tls = material.observations("tls", TlsWizardObservations)
+        if tls is not None:
+            lost = frozenset(f.target for f in losses if f.target)
+            findings += marked_targets(tls, wire.flows, lost)
+        if foreign_traffic(material.recording):
+            lossy = {
+                str(f.evidence[0].addresses[0])
+                for f in losses
+                if f.evidence and f.evidence[0].addresses
+            }
+            findings += dscp_markings(wire.conversations, lossy)
         return Conclusions(findings=tuple(findings), labels=labels)

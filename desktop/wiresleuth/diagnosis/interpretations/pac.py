@@ -1,10 +1,18 @@
 """The PAC check's interpretation: where the proxy configuration comes from, and what its
-PAC really does."""
+PAC really does; resolvers that invent addresses, in a capture taken elsewhere too."""
 
 from __future__ import annotations
 
 from wiresleuth.analysis.pac_findings import analyse_pac, evaluator_failure, pac_target
-from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material, Unfinished
+from wiresleuth.analysis.passive_dns import rewritten_answers
+from wiresleuth.diagnosis.interpretation import (
+    Conclusions,
+    Interpretation,
+    Material,
+    Unfinished,
+    foreign_traffic,
+)
+from wiresleuth.diagnosis.recording import Recording
 from wiresleuth.model.pac_observations import PacWizardObservations
 
 
@@ -15,7 +23,7 @@ class PacInterpretation(Interpretation):
     observation_type = PacWizardObservations
     emits = frozenset(
         {
-            "dns.long_ttl", "dns.nxdomain_rewritten", "dns.resolution_failed",
+            "dns.long_ttl", "dns.nxdomain_rewritten",
             "pac.evaluation_timeout", "pac.fetch_hangs", "pac.fetch_http_error",
             "pac.fetch_refused", "pac.fetch_slow", "pac.invalid_script", "pac.not_configured",
             "pac.points_to_local_listener", "pac.unexpected_answer",
@@ -23,9 +31,14 @@ class PacInterpretation(Interpretation):
         }
     )  # fmt: skip
 
+    def applies(self, recording: Recording) -> bool:
+        return self.name in recording.observations or foreign_traffic(recording)
+
     def interpret(self, material: Material) -> Conclusions:
         obs = material.observations(self.name, PacWizardObservations)
-        assert obs is not None
+        if obs is None:  # a capture taken elsewhere
+            wire = material.wire
+            return Conclusions(findings=tuple(rewritten_answers(wire.conversations, wire.dns)))
         wire = material.wire
         findings = analyse_pac(obs, wire.flows, wire.packets)
         labels: dict[int, str] = {}

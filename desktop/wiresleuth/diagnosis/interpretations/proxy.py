@@ -1,15 +1,21 @@
-"""The proxy-path check's interpretation: which way each site works, and why."""
+"""The proxy-path check's interpretation: which way each site works, and why; and the
+targets that cannot be reached directly, wherever a check met them."""
 
 from __future__ import annotations
 
 from wiresleuth.analysis.proxy_path_findings import analyse_proxy_wizard
+from wiresleuth.analysis.tls_wizard_findings import direct_blocked_targets
 from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
+from wiresleuth.diagnosis.recording import Recording
+from wiresleuth.model.finding import Finding
+from wiresleuth.model.observations import TlsWizardObservations
 from wiresleuth.model.proxy_observations import ProxyWizardObservations
 
 
 class ProxyInterpretation(Interpretation):
     """Direct, via the proxy, both or neither; tunnels closed, transparent proxies, path
-    proof, endpoints that must refuse."""
+    proof, endpoints that must refuse; targets that cannot be reached directly (the TLS
+    check's handshakes included)."""
 
     name = "proxy"
     observation_type = ProxyWizardObservations
@@ -22,9 +28,18 @@ class ProxyInterpretation(Interpretation):
         }
     )  # fmt: skip
 
+    def applies(self, recording: Recording) -> bool:
+        return self.name in recording.observations or "tls" in recording.observations
+
     def interpret(self, material: Material) -> Conclusions:
-        obs = material.observations(self.name, ProxyWizardObservations)
-        assert obs is not None
         wire = material.wire
-        findings, labels = analyse_proxy_wizard(obs, wire.flows, wire.packets)
+        findings: list[Finding] = []
+        labels: dict[int, str] = {}
+        obs = material.observations(self.name, ProxyWizardObservations)
+        if obs is not None:
+            found, labels = analyse_proxy_wizard(obs, wire.flows, wire.packets)
+            findings += found
+        tls = material.observations("tls", TlsWizardObservations)
+        if tls is not None:
+            findings += direct_blocked_targets(tls, wire.flows)
         return Conclusions(findings=tuple(findings), labels=labels)

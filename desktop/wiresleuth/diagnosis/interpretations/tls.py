@@ -1,31 +1,57 @@
 """The TLS check's interpretation: whether each secure connection completes, and if not,
-where it breaks."""
+where it breaks; in a capture taken elsewhere, the same questions asked of every TLS
+conversation in it."""
 
 from __future__ import annotations
 
+from wiresleuth.analysis.intercepted_handshake import intercepted_handshakes
+from wiresleuth.analysis.passive_gateway import gateway_vendors
+from wiresleuth.analysis.passive_plaintext import plaintext_injections
+from wiresleuth.analysis.passive_reset import resets_after_client_hello, unanswered_client_hellos
 from wiresleuth.analysis.tls_wizard_findings import analyse_tls_wizard
-from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
+from wiresleuth.diagnosis.interpretation import (
+    Conclusions,
+    Interpretation,
+    Material,
+    foreign_traffic,
+)
+from wiresleuth.diagnosis.recording import Recording
+from wiresleuth.model.finding import Finding
 from wiresleuth.model.observations import TlsWizardObservations
 
 
 class TlsInterpretation(Interpretation):
-    """Intercepted handshakes, injected plaintext, resets, alerts, lost large packets,
-    certificates replaced on the way, the gateway's maker."""
+    """Intercepted handshakes, injected plaintext, resets, unanswered greetings, lost large
+    packets, certificates replaced on the way, the gateway's maker."""
 
     name = "tls"
     observation_type = TlsWizardObservations
     emits = frozenset(
         {
-            "net.gateway_vendor", "path.direct_blocked", "path.dscp_marked",
-            "path.large_packet_loss", "path.tcp_intercepted", "tls.certificate_intercepted",
-            "tls.certificate_invalid", "tls.fatal_alert", "tls.inspected_by_proxy",
-            "tls.no_server_hello", "tls.plaintext_injected", "tls.reset_after_client_hello",
+            "net.gateway_vendor", "path.large_packet_loss", "path.tcp_intercepted",
+            "tls.certificate_intercepted", "tls.certificate_invalid", "tls.fatal_alert",
+            "tls.inspected_by_proxy", "tls.no_server_hello", "tls.plaintext_injected",
+            "tls.reset_after_client_hello",
         }
     )  # fmt: skip
 
+    def applies(self, recording: Recording) -> bool:
+        return self.name in recording.observations or foreign_traffic(recording)
+
     def interpret(self, material: Material) -> Conclusions:
-        obs = material.observations(self.name, TlsWizardObservations)
-        assert obs is not None
+        findings: list[Finding] = []
+        labels: dict[int, str] = {}
         wire = material.wire
-        findings, labels = analyse_tls_wizard(obs, wire.flows, wire.packets)
+        obs = material.observations(self.name, TlsWizardObservations)
+        if obs is not None:
+            found, labels = analyse_tls_wizard(obs, wire.flows, wire.packets)
+            findings += found
+        if foreign_traffic(material.recording):
+            capture = wire.conversations
+            findings += intercepted_handshakes(capture)
+            findings += plaintext_injections(capture)
+            findings += resets_after_client_hello(capture)
+            findings += wire.losses[0]
+            findings += unanswered_client_hellos(capture)
+            findings += gateway_vendors(capture)
         return Conclusions(findings=tuple(findings), labels=labels)

@@ -3,24 +3,22 @@ failing name servers, stalls, and which part of a slow exchange took the time.""
 
 from __future__ import annotations
 
-from wiresleuth.analysis.passive_findings import ordinary_faults, passive_findings
+from wiresleuth.analysis.passive_findings import ordinary_faults
 from wiresleuth.analysis.passive_model import WIZARD
 from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
 from wiresleuth.diagnosis.recording import Recording
 
 
 class WireInterpretation(Interpretation):
-    """Rules that need no observations: the packets alone."""
+    """Rules that need no observations: the packets alone. They run last and leave alone
+    the conversations other findings already explain."""
 
     name = WIZARD
     emits = frozenset(
         {
             "tcp.connection_refused", "tcp.no_answer", "dns.no_answer", "dns.server_failure",
             "tcp.unacknowledged", "tcp.zero_window", "latency.path", "latency.server",
-            "latency.client", "path.tcp_intercepted", "tls.plaintext_injected",
-            "tls.reset_after_client_hello", "tls.no_server_hello", "path.large_packet_loss",
-            "path.dscp_marked", "dns.nxdomain_rewritten", "local.request_held",
-            "net.gateway_vendor",
+            "latency.client",
         }
     )  # fmt: skip
 
@@ -28,12 +26,14 @@ class WireInterpretation(Interpretation):
         return bool(recording.packets) or recording.conversations is not None
 
     def interpret(self, material: Material) -> Conclusions:
-        conversations = material.wire.conversations
-        if material.recording.own_traffic:
-            # The run's probes made every connection: the wizards explain the ones they cite,
-            # and the connection attempts they provoke on purpose are theirs to judge.
-            found = ordinary_faults(
-                conversations, explained=material.cited, connection_attempts=False
-            )
-            return Conclusions(findings=tuple(found))
-        return Conclusions(findings=passive_findings(conversations))
+        wire = material.wire
+        own = material.recording.own_traffic
+        found = ordinary_faults(
+            wire.conversations,
+            explained=material.cited,
+            # A run's probes provoke refusals and silence on purpose: theirs to judge.
+            connection_attempts=not own,
+            lossy=frozenset() if own else wire.losses[1],
+            exchanges=wire.dns,
+        )
+        return Conclusions(findings=tuple(found))
