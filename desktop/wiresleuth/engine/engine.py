@@ -17,6 +17,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from wiresleuth.analysis.check_status import (
+    CheckRun,
+    capture_status,
+    check_statuses,
+    lookup_statuses,
+)
 from wiresleuth.analysis.flows import assemble_flows
 from wiresleuth.analysis.merge import merge_same_findings
 from wiresleuth.analysis.timeline import build_timelines
@@ -210,7 +216,7 @@ class Engine:
         )
         self._step(None, "capture started" if capture.info.available else "capture unavailable")
 
-        observations, failures, cancelled = await self._run_wizards(given, run_deadline)
+        observations, failures, stopped, cancelled = await self._run_wizards(given, run_deadline)
         findings += failures
         if not cancelled:
             await self._sleep_unless_cancelled(_TRAILING_PACKETS)
@@ -220,17 +226,39 @@ class Engine:
         flows = assemble_flows(packets)
         view = PacketView(available=capture.info.available, packets=packets, flows=flows)
         labels: dict[int, str] = {}
+        runs: list[CheckRun] = []
         for wizard in self._wizards:
+            not_tested = self._not_tested(wizard, given)
             if wizard.id not in observations:
+                runs.append(
+                    CheckRun(
+                        id=wizard.id, title=wizard.title, per_target=wizard.per_target,
+                        not_tested=not_tested,
+                        could_not_run=stopped.get(wizard.id, "it ended without a result"),
+                    )
+                )  # fmt: skip
                 continue
             analysis = self._analyse(wizard, observations[wizard.id], view)
             findings += analysis.findings
             labels.update(analysis.labels)
+            runs.append(
+                CheckRun(
+                    id=wizard.id, title=wizard.title, per_target=wizard.per_target,
+                    not_tested={**not_tested, **analysis.not_tested},
+                    passed_detail=analysis.passed_detail,
+                )
+            )  # fmt: skip
         if not capture.info.available:
             findings.append(
                 capture_unavailable_finding(capture.info.reason, capture.info.how_to_enable)
             )
         ordered = sort_findings(merge_same_findings(findings))
+        keys = [t.key for t in self._targets]
+        checks = (
+            *lookup_statuses([(t.key, t.host) for t in self._targets], resolved, ordered),
+            *check_statuses(runs, keys, ordered),
+            capture_status(capture.info, wanted=self._capture_wanted),
+        )
         connections = [
             replace(c, label=labels.get(c.client_port, c.label)) for c in build_timelines(flows)
         ]
@@ -259,6 +287,7 @@ class Engine:
             profile=_profile_summary(self._profile),
             system=system,
             log=tuple(run_log.lines),
+            checks=checks,
         )
         self._emit(
             "run-finished",
@@ -269,7 +298,10 @@ class Engine:
 
     async def _run_wizards(
         self, given: WizardInput, run_deadline: float
-    ) -> tuple[dict[str, Any], list[Finding], bool]:
+    ) -> tuple[dict[str, Any], list[Finding], dict[str, str], bool]:
+        """Observations per wizard; findings about wizards that failed; why each wizard
+        without observations stopped; whether the run was cancelled. A wizard the user's
+        cancel stopped gets no finding: its status says it could not run, and why."""
         assert self._cancel is not None
         tasks: dict[asyncio.Task[Any], Wizard] = {}
         by_id: dict[str, asyncio.Task[Any]] = {}
@@ -295,16 +327,15 @@ class Engine:
         cancel_wait.cancel()
         observations: dict[str, Any] = {}
         failures: list[Finding] = []
+        stopped: dict[str, str] = {}
         for task, wizard in tasks.items():
             if not task.done():
                 task.cancel()
-                why = (
-                    "the run was cancelled"
-                    if cancelled
-                    else (
-                        f"it did not finish within the run budget of {self._profile.budgets.run:g} s"
-                    )
-                )
+                if cancelled:
+                    stopped[wizard.id] = "the run was cancelled before this check finished"
+                    continue
+                why = f"it did not finish within the run budget of {self._profile.budgets.run:g} s"
+                stopped[wizard.id] = why
                 failures.append(probe_failed(wizard.id, wizard.title, why))
         await _until_stopped(tasks)
         for task, wizard in tasks.items():
@@ -313,12 +344,12 @@ class Engine:
             exc = task.exception()
             if exc is not None:
                 log.error("wizard %s failed", wizard.id, exc_info=exc)
-                failures.append(
-                    probe_failed(wizard.id, wizard.title, f"{type(exc).__name__}: {exc}")
-                )
+                why = f"{type(exc).__name__}: {exc}"
+                stopped[wizard.id] = f"it failed: {why}"
+                failures.append(probe_failed(wizard.id, wizard.title, why))
             else:
                 observations[wizard.id] = task.result()
-        return observations, failures, cancelled
+        return observations, failures, stopped, cancelled
 
     async def _one_wizard(
         self, wizard: Wizard, given: WizardInput, needed: list[asyncio.Task[Any]]
@@ -342,6 +373,13 @@ class Engine:
             data={"elapsed": time.monotonic() - began},
         )
         return result
+
+    def _not_tested(self, wizard: Wizard, given: WizardInput) -> dict[str, str]:
+        try:
+            return dict(wizard.not_tested(given))
+        except Exception:  # a broken declaration must not lose the run
+            log.exception("%s: not_tested failed", wizard.id)
+            return {}
 
     def _analyse(self, wizard: Wizard, observations: Any, view: PacketView) -> WizardAnalysis:
         try:

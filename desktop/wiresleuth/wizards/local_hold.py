@@ -37,6 +37,7 @@ class LocalHoldWizard(Wizard):
     """Is each request held on this computer before it reaches the network?"""
 
     id = "hold"
+    per_target = False
     needs = ("route",)
     title = "Requests held on this computer (antivirus, URL filter)"
     description = (
@@ -140,7 +141,9 @@ class LocalHoldWizard(Wizard):
 
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
         findings, labels = analyse_hold(observations, view.flows)
-        return WizardAnalysis(findings=tuple(findings), labels=labels)
+        obs: HoldWizardObservations = observations
+        skipped = {} if obs.requests else {"": "no web site with an address to time"}
+        return WizardAnalysis(findings=tuple(findings), labels=labels, not_tested=skipped)
 
     async def _request(self, e: _Endpoint, connect: float, answer: float) -> Any:
         target = e.target

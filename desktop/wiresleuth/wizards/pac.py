@@ -94,6 +94,7 @@ class PacWizard(Wizard):
     """Does the PAC load fast, from the right server, and decide sensibly for each site?"""
 
     id = "pac"
+    per_target = False
     title = "Proxy auto-configuration (PAC), its server and its name"
     description = (
         "Finds where this computer's proxy settings come from, fetches the proxy "
@@ -260,7 +261,11 @@ class PacWizard(Wizard):
         fetch = getattr(observations, "fetch", None)
         if fetch is not None and fetch.connect.local_port is not None:
             labels[fetch.connect.local_port] = "PAC fetch"
-        return WizardAnalysis(findings=tuple(findings), labels=labels)
+        url = getattr(observations, "pac_url", None)
+        if url is None:
+            skipped = {"": "no PAC is in use: none in the profile or this computer's settings"}
+            return WizardAnalysis(findings=tuple(findings), labels=labels, not_tested=skipped)
+        return WizardAnalysis(findings=tuple(findings), labels=labels, passed_detail={"": url})
 
 
 # -- helpers --------------------------------------------------------------------------------

@@ -252,6 +252,14 @@ class ProxyPathWizard(Wizard):
             notes=tuple(dict.fromkeys(notes)),
         )
 
+    def not_tested(self, given: WizardInput) -> dict[str, str]:
+        kept = {t.key for t in self._targets(given)}
+        why = (
+            "no proxy is known: none in the profile, this computer's settings, a PAC or the "
+            "environment"
+        )
+        return {t.key: why for t in given.targets if t.key not in kept}
+
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
         findings, labels = analyse_proxy_wizard(observations, view.flows, view.packets)
         return WizardAnalysis(findings=tuple(findings), labels=labels)

@@ -123,4 +123,5 @@ class RouteWizard(Wizard):
         )
 
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        return WizardAnalysis()
+        obs: RouteObservations = observations
+        return WizardAnalysis(passed_detail={r.target: r.shown for r in obs.routes})

@@ -84,9 +84,25 @@ class TlsHandshakeWizard(Wizard):
         gateway, error = await _gateway()
         return TlsWizardObservations(targets=tuple(results), gateway=gateway, gateway_error=error)
 
+    def not_tested(self, given: WizardInput) -> dict[str, str]:
+        return {t.key: "not an HTTPS site" for t in given.targets if t.scheme != "https"}
+
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
         findings, labels = analyse_tls_wizard(observations, view.flows, view.packets)
-        return WizardAnalysis(findings=tuple(findings), labels=labels)
+        obs: TlsWizardObservations = observations
+        skipped = {
+            t.target: (
+                f"the proxy {t.proxy} of its route has no address"
+                if t.proxy
+                else "its name did not resolve"
+            )
+            for t in obs.targets
+            if t.address is None
+        }
+        detail = {t.target: f"route: {t.route}" for t in obs.targets if t.route}
+        return WizardAnalysis(
+            findings=tuple(findings), labels=labels, not_tested=skipped, passed_detail=detail
+        )
 
     async def _one(
         self, target: Target, given: WizardInput, progress: Progress
