@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from wiresleuth.analysis.causes import count_causes, group_causes
 from wiresleuth.model.catalogue import CATALOGUE
 from wiresleuth.model.cause import Cause
+from wiresleuth.model.check_status import CheckStatus
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.run import CaptureInfo
 from wiresleuth.report.terminal_text import for_terminal
@@ -197,8 +198,46 @@ def cause_block(cause: Cause) -> str:
     return "\n".join(blocks)
 
 
-def summary_text(findings: Sequence[Finding], capture: CaptureInfo | None = None) -> str:
-    """The whole terminal summary, most severe cause first; ends with a newline."""
+NO_STATUSES = (
+    "Not recorded: this bundle was made before WireSleuth recorded what each check did, so "
+    "a missing finding does not mean that a check passed."
+)
+"""Said instead of the status table of a bundle that has none."""
+
+
+def checks_by_title(checks: Sequence[CheckStatus]) -> list[tuple[str, list[CheckStatus]]]:
+    """The statuses grouped by check, in the run's order."""
+    groups: dict[str, list[CheckStatus]] = {}
+    for status in checks:
+        groups.setdefault(status.title, []).append(status)
+    return list(groups.items())
+
+
+def checks_block(checks: Sequence[CheckStatus] | None) -> str:
+    """"What was checked": every check and its status per target, or why it is unknown."""
+    lines = ["What was checked:"]
+    if checks is None:
+        return "\n".join(lines + _wrap(NO_STATUSES, "  "))
+    for title, rows in checks_by_title(checks):
+        name = for_terminal(title, one_line=True)
+        if len(rows) == 1 and rows[0].target is None:
+            lines += _wrap(f"{name}: {for_terminal(rows[0].shown, one_line=True)}", "  ")
+            continue
+        lines += _wrap(name, "  ")
+        for row in rows:
+            where = for_terminal(row.target or "the check as a whole", one_line=True)
+            lines += _wrap(f"{where}: {for_terminal(row.shown, one_line=True)}", "    ")
+    return "\n".join(lines)
+
+
+def summary_text(
+    findings: Sequence[Finding],
+    capture: CaptureInfo | None = None,
+    checks: Sequence[CheckStatus] | None = (),
+) -> str:
+    """The whole terminal summary, most severe cause first, then what each check did
+    (``checks``: empty to leave that out, None when the bundle does not record it); ends
+    with a newline."""
     causes = group_causes(findings)
     first = [cause_headline(causes)]
     notes = notes_sentence(causes)
@@ -208,4 +247,6 @@ def summary_text(findings: Sequence[Finding], capture: CaptureInfo | None = None
     if capture is not None:
         blocks[0] += "\n" + "\n".join(_wrap(capture_sentence(capture), ""))
     blocks += [cause_block(cause) for cause in causes]
+    if checks is None or checks:
+        blocks.append(checks_block(checks))
     return "\n\n".join(blocks) + "\n"
