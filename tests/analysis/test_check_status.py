@@ -56,7 +56,7 @@ def test_a_warning_is_a_problem_and_information_is_a_pass() -> None:
     rows = _by_key(check_statuses(runs, [A, B], findings))
     assert rows[("tls", A)].status is Status.PROBLEM
     assert rows[("tls", B)].status is Status.PASSED
-    assert rows[("tls", B)].shown == "passed (route: direct)"
+    assert rows[("tls", B)].shown == "passed: route: direct"
     assert rows[("tls", B)].findings == ("tls.whatever",)
 
 
@@ -120,7 +120,7 @@ def test_name_lookups() -> None:
 
 def test_capture() -> None:
     assert capture_status(CaptureInfo(available=True, packets=12), wanted=True).shown == (
-        "passed (12 packets)"
+        "passed: 12 packets"
     )
     denied = capture_status(CaptureInfo(available=False, reason="no permission"), wanted=True)
     assert denied.shown == "could not run (no permission)"

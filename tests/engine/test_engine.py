@@ -302,4 +302,4 @@ def test_every_check_says_what_it_did_with_each_target() -> None:
         "not tested (its name did not resolve)"
     )
     assert statuses[("lookup", "no-such-name.invalid:443")].status is Status.PROBLEM
-    assert statuses[("lookup", "127.0.0.1:9")].shown == "passed (127.0.0.1)"
+    assert statuses[("lookup", "127.0.0.1:9")].shown == "passed: 127.0.0.1"

@@ -75,7 +75,7 @@ def test_a_served_pac_decides_for_each_target() -> None:
     assert decisions == {"https://a.lab.test/": "PROXY p:3128", "https://b.lab.test/": "DIRECT"}
     assert [f.id for f in result.findings if f.wizard == "pac"] == []
     (status,) = [s for s in result.checks if s.check == "pac"]
-    assert status.shown == f"passed ({url})"
+    assert status.shown == f"passed: {url}"
 
 
 def test_a_local_404_is_named_with_its_process() -> None:

@@ -55,9 +55,14 @@ class CheckStatus:
 
     @property
     def shown(self) -> str:
-        """``not tested (no proxy is known)``: the status in words with its reason."""
+        """The status in words with its reason: ``not tested (no proxy is known)``, ``could
+        not run (the run was cancelled)``, ``passed: 198.18.0.1``, ``problem: <title>``."""
         word = STATUS_WORDS[self.status]
-        return f"{word} ({self.reason})" if self.reason else word
+        if not self.reason:
+            return word
+        if self.status in (Status.PASSED, Status.PROBLEM):
+            return f"{word}: {self.reason}"
+        return f"{word} ({self.reason})"
 
 
 def status_dict(status: CheckStatus) -> dict[str, Any]:

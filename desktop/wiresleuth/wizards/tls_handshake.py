@@ -99,7 +99,7 @@ class TlsHandshakeWizard(Wizard):
             for t in obs.targets
             if t.address is None
         }
-        detail = {t.target: f"route: {t.route}" for t in obs.targets if t.route}
+        detail = {t.target: t.route for t in obs.targets if t.route}
         return WizardAnalysis(
             findings=tuple(findings), labels=labels, not_tested=skipped, passed_detail=detail
         )
