@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import loopback_profile
-from tests.gui.test_upload import HelpdeskServer
 from tests.probes.loopback_servers import LoopbackServer, reset_after
+from tests.send.test_upload import HelpdeskServer
 from wiresleuth.capture.helper_path import HelperFacts
 from wiresleuth.gui.capture_rights import linux_rights
 from wiresleuth.gui.qt_about import QtAboutDialog

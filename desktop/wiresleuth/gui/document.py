@@ -20,6 +20,7 @@ import numpy as np
 from wiresleuth.errors import BundleError, CaptureFileError
 from wiresleuth.gui.packet_arrays import PacketArrays, packet_arrays
 from wiresleuth.gui.plot_coordinates import TimeFrame, is_finite, time_frame, times_array
+from wiresleuth.model.check_status import CheckStatus, load_statuses
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.run import CaptureInfo, RunResult
@@ -82,6 +83,11 @@ class Document:
     """What the engineer should know first: limits of this source, damage found reading it."""
     result: RunResult | None = None
     """The run itself when the document is a run just made (it can still be saved)."""
+    targets: tuple[str, ...] = ()
+    """The sites the run tested (``host:port``); empty for a capture file."""
+    checks: tuple[CheckStatus, ...] | None = None
+    """Every check's status per target; None when the source does not record them (a
+    capture file, a bundle made before statuses existed)."""
 
     @cached_property
     def frame(self) -> TimeFrame:
@@ -161,6 +167,8 @@ def document_from_result(result: RunResult, title: str = "This run") -> Document
         cancelled=result.cancelled,
         notes=tuple(notes),
         result=result,
+        targets=result.targets,
+        checks=result.checks or None,
     )
 
 
@@ -210,6 +218,8 @@ def document_from_bundle(path: Path) -> Document:
         started_at=float(started) if is_finite(started) else None,
         cancelled=cancelled,
         notes=tuple(notes),
+        targets=tuple(t for t in _list(report.get("targets")) if isinstance(t, str)),
+        checks=load_statuses(report.get("checks")),
     )
 
 
@@ -286,3 +296,7 @@ def load_document(path: Path) -> Document:
 
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

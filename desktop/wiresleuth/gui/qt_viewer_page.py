@@ -8,6 +8,7 @@ the Document as loaded; this page computes nothing about the network.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase
@@ -24,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wiresleuth.analysis.causes import group_causes
 from wiresleuth.gui.document import Document, DocumentKind
+from wiresleuth.gui.helpdesk_facts import run_facts_line
 from wiresleuth.gui.mtu_view import mtu_sweeps
 from wiresleuth.gui.pac_view import pac_view
 from wiresleuth.gui.plain_text import plain_label
@@ -38,7 +41,7 @@ from wiresleuth.gui.qt_waterfall import QtWaterfall
 from wiresleuth.gui.route_view import route_lines
 from wiresleuth.gui.waterfall_model import request_waterfalls
 from wiresleuth.model.finding import Evidence, Finding
-from wiresleuth.report.summary import count_by_severity, headline
+from wiresleuth.report.summary import cause_headline
 
 
 class QtViewerPage(QWidget):
@@ -50,6 +53,8 @@ class QtViewerPage(QWidget):
     """The user wants the start page."""
     save_requested = Signal()
     """The user wants to save the run shown (documents of a run just made)."""
+    helpdesk_requested = Signal()
+    """The user wants the helpdesk's page of the document shown (runs and bundles)."""
     filled = Signal()
     """Every tab shows the current document (the last ones are filled a moment later)."""
 
@@ -70,6 +75,10 @@ class QtViewerPage(QWidget):
         self._save.setAccessibleName(self.tr("Save for helpdesk"))
         self._save.clicked.connect(self.save_requested)
         top.addWidget(self._save)
+        self._helpdesk = QPushButton(self.tr("For the &helpdesk"))
+        self._helpdesk.setAccessibleName(self.tr("The helpdesk's page of this run"))
+        self._helpdesk.clicked.connect(self.helpdesk_requested)
+        top.addWidget(self._helpdesk)
         self._back = QPushButton(self.tr("&Back to start"))
         self._back.setAccessibleName(self.tr("Back to the start page"))
         self._back.clicked.connect(self.back_requested)
@@ -151,6 +160,13 @@ class QtViewerPage(QWidget):
         self.parts[name] = part
         self.tabs.addTab(part, title)
 
+    def mark_saved(self, path: Path) -> None:
+        """The run shown was saved as ``path``: the header says so (not "not saved yet")."""
+        document = self.document
+        if document is not None and document.kind is DocumentKind.RUN:
+            saved = self.tr("saved")
+            self._title.setText(f"{path.name} ({saved}){run_facts_line(document)}")
+
     def _fill(self, name: str, show: Callable[[], None]) -> None:
         document = self.document
         source = {
@@ -168,12 +184,13 @@ class QtViewerPage(QWidget):
             DocumentKind.BUNDLE: self.tr("bundle"),
             DocumentKind.CAPTURE: self.tr("capture file"),
         }[document.kind]
-        self._title.setText(f"{document.title} ({kind})")
+        self._title.setText(f"{document.title} ({kind}){run_facts_line(document)}")
         self._save.setVisible(document.result is not None)
+        self._helpdesk.setVisible(document.kind is not DocumentKind.CAPTURE)
         self.findings.set_findings(document.findings)
         self._fill("timeline", lambda: self._show_timeline(document))
         lines = []
-        lines.append(headline(count_by_severity(document.findings)))
+        lines.append(cause_headline(group_causes(document.findings)))
         lines += list(document.notes)
         if self.timeline.problems:
             lines.append(
