@@ -138,9 +138,8 @@ def test_cancel_answers_within_a_second(qtbot: QtBot, home: Path, ca: trustme.CA
         silent(conn)
 
     with LoopbackServer(hangs) as server:
-        window = open_window(
-            qtbot, loopback_profile(f"localhost:{server.port}", run=60, handshake=30)
-        )
+        window = open_window(qtbot, loopback_profile(run=60, handshake=30))
+        qtbot.keyClicks(window.start_page.site, f"localhost:{server.port}")  # typed by the user
         qtbot.mouseClick(window.start_page.run_button, Qt.MouseButton.LeftButton)
 
         def tls_running() -> bool:  # rows are replaced on each update: look it up each time
@@ -158,9 +157,15 @@ def test_cancel_answers_within_a_second(qtbot: QtBot, home: Path, ca: trustme.CA
     page = window.results_page()
     assert window.stack.currentWidget() is page
     assert page.headline.text().startswith("The run was cancelled.")
-    assert any(
-        f.id == "probe.failed" and "cancelled" in f.engineer_text for f in page.findings.findings()
-    )
+    # the site the user typed is named; the cancel is no "check could not complete" warning
+    site = f"localhost:{server.port}"
+    assert f"Sites: {site}. The run was cancelled" in page._detail.text()
+    assert not any(f.id == "probe.failed" for f in page.findings.findings())
+    assert window.statusBar().currentMessage().startswith("Run cancelled after ")
+    assert window.result is not None
+    tls = next(c for c in window.result.checks if (c.check, c.target) == ("tls", site))
+    assert tls.shown == "could not run (the run was cancelled before this check finished)"
+    assert "could not run" in page.checked.text()
 
 
 def test_send_appears_with_an_upload_address(
@@ -332,3 +337,105 @@ def test_a_replaced_result_leaves_no_capture_behind(
     finally:
         for result in (first, second):
             scratch.discard_for(result.capture_file)
+
+
+def test_titles_follow_what_is_shown_and_mark_unsaved_results(
+    qtbot: QtBot, home: Path, tmp_path: Path
+) -> None:
+    from tests.bundle.sample_runs import uncaptured_run
+
+    window = open_window(qtbot, loopback_profile("localhost:9"))
+    with qtbot.waitSignal(window.document_shown, timeout=30_000):
+        window.open_path(SAMPLE_BUNDLE)
+    assert window.windowTitle().startswith("format-1.wsbundle — ")
+    window.session.finished.emit(uncaptured_run())  # a fresh run's results
+    assert window.windowTitle() == "Results — WireSleuth[*]"  # not the bundle's name any more
+    assert window.isWindowModified()
+    window.show_details()
+    viewer = window.viewer_page()
+    assert "(not saved yet)" in viewer._title.text()
+    dialog = window.save_for_helpdesk()
+    assert isinstance(dialog, QtSaveDialog)
+    dialog.path_edit.setText(str(home / "kept.wsbundle"))
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        dialog.save()
+    dialog.accept()
+    assert window.windowTitle() == "kept.wsbundle — WireSleuth[*]"
+    assert not window.isWindowModified()
+    assert viewer._title.text().startswith("kept.wsbundle (saved)")  # not "not saved yet"
+
+
+def test_unsaved_results_are_not_lost_without_asking(qtbot: QtBot, home: Path) -> None:
+    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.bundle.sample_runs import uncaptured_run
+
+    window = open_window(qtbot, loopback_profile("localhost:9"))
+    window.session.finished.emit(uncaptured_run())
+    window.quit_action.trigger()  # File > Quit
+    box = window.unsaved_box
+    assert box is not None and box.isVisible() and "not saved" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert window.isVisible() and window.unsaved_box is None
+
+    class Spontaneous(QCloseEvent):  # the window's close button, as the window manager sends it
+        def spontaneous(self) -> bool:
+            return True
+
+    closing = Spontaneous()
+    window.closeEvent(closing)
+    assert not closing.isAccepted() and window.isVisible()
+    box = window.unsaved_box
+    assert box is not None
+    box.button(QMessageBox.StandardButton.Discard).click()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
+
+
+def test_save_from_the_question_then_carries_on(qtbot: QtBot, home: Path) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.bundle.sample_runs import uncaptured_run
+
+    window = open_window(qtbot, loopback_profile("localhost:9"))
+    window.session.finished.emit(uncaptured_run())
+    window.quit()
+    box = window.unsaved_box
+    assert box is not None
+    box.button(QMessageBox.StandardButton.Save).click()
+    dialog = window.dialog
+    assert isinstance(dialog, QtSaveDialog)
+    dialog.path_edit.setText(str(home / "before-quit.wsbundle"))
+    dialog.save()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    assert (home / "before-quit.wsbundle").is_file()
+
+
+def test_run_again_runs_the_same_checks_on_the_same_site(
+    qtbot: QtBot, home: Path, servers: tuple[LoopbackServer, LoopbackServer]
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    good, _ = servers
+    window = open_window(qtbot, loopback_profile())
+    window.start_page.checks.set_selected(["route", "tls"])
+    qtbot.keyClicks(window.start_page.site, f"localhost:{good.port}")
+    run_to_results(qtbot, window)
+    first = window.result
+    assert first is not None and first.targets == (f"localhost:{good.port}",)
+    window.start_page.site.clear()  # what the start page holds now does not matter
+    qtbot.mouseClick(window.results_page().again_button, Qt.MouseButton.LeftButton)
+    box = window.unsaved_box  # the first results are not saved: asked first
+    assert box is not None
+    with qtbot.waitSignal(window.session.finished, timeout=RUN_TIMEOUT_MS):
+        box.button(QMessageBox.StandardButton.Discard).click()
+    assert window.result is not first and window.result is not None
+    assert window.result.targets == first.targets and window.result.wizards == first.wizards
+
+
+def test_an_error_in_the_status_bar_goes_with_its_page(qtbot: QtBot, home: Path) -> None:
+    window = open_window(qtbot, loopback_profile())
+    window.show_error("Cannot open x", "it is broken")
+    assert window.statusBar().currentMessage() == "Cannot open x: it is broken"
+    window.stack.setCurrentWidget(window.results_page())
+    assert window.statusBar().currentMessage() == ""

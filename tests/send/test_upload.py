@@ -23,6 +23,8 @@ class HelpdeskServer:
 
     def __init__(self, ca: trustme.CA, status: int = 201, answer: bytes = b"ticket 42\n") -> None:
         self.received: list[tuple[dict[str, str], bytes]] = []
+        self.status = status
+        """What the next POST is answered with (a test may change it)."""
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -30,7 +32,7 @@ class HelpdeskServer:
                 size = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(size)
                 server.received.append((dict(self.headers.items()), body))
-                self.send_response(status)
+                self.send_response(server.status)
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer)

@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 
 from wiresleuth.model.cause import Cause
 from wiresleuth.model.check_status import STATUS_WORDS, CheckStatus, Status
-from wiresleuth.report.summary import cause_headline, helpdesk_action, notes_sentence
+from wiresleuth.model.finding import Severity
+from wiresleuth.report.summary import cause_headline, helpdesk_action
 from wiresleuth.report.terminal_text import for_terminal
 
 _MAX_CHECK_LINES = 30
@@ -98,7 +99,8 @@ def check_counts(checks: Sequence[CheckStatus]) -> str:
 
 def _cause_lines(index: int, cause: Cause) -> list[str]:
     finding = cause.finding
-    where = f" ({_one_line(finding.target)})" if finding.target else ""
+    named = finding.target and finding.target in finding.title
+    where = f" ({_one_line(finding.target)})" if finding.target and not named else ""
     lines = [f"{index}. [{cause.severity.value.upper()}] {_one_line(finding.title)}{where}"]
     action = helpdesk_action(finding)
     if action:
@@ -144,12 +146,12 @@ def ticket_text(facts: TicketFacts) -> str:
         lines.append(f"Profile: {_one_line(facts.profile)}")
     lines.append("")
     lines.append(_one_line(cause_headline(facts.causes)))
-    notes = notes_sentence(facts.causes)
-    if notes:
-        lines.append(notes)
-    trouble = [c for c in facts.causes if not c.about_the_run]
+    trouble = [c for c in facts.causes if not c.about_the_run and c.severity is not Severity.INFO]
     for index, cause in enumerate(trouble, 1):
         lines += _cause_lines(index, cause)
+    notes = [c for c in facts.causes if not c.about_the_run and c.severity is Severity.INFO]
+    if notes:
+        lines.append("Notes: " + "; ".join(_one_line(c.finding.title) for c in notes))
     remarks = [c for c in facts.causes if c.about_the_run]
     for cause in remarks:
         lines.append(f"About the run: {_one_line(cause.finding.title)}")
