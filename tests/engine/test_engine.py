@@ -222,7 +222,9 @@ def test_an_address_that_refuses_gives_way_to_the_next(ca: trustme.CA) -> None:
         def step(self, message: str) -> None:
             pass
 
-        def socket_event(self, target: str, kind: str, at: float, detail: str = "") -> None:
+        def socket_event(
+            self, target: str, kind: str, at: float, detail: str = "", *, lane: str = ""
+        ) -> None:
             pass
 
     with LoopbackServer(tls_ok(ca, "dual.test")) as good:

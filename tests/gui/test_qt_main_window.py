@@ -439,3 +439,36 @@ def test_an_error_in_the_status_bar_goes_with_its_page(qtbot: QtBot, home: Path)
     assert window.statusBar().currentMessage() == "Cannot open x: it is broken"
     window.stack.setCurrentWidget(window.results_page())
     assert window.statusBar().currentMessage() == ""
+
+
+def test_a_hanging_connection_is_drawn_while_it_waits(
+    qtbot: QtBot, home: Path, ca: trustme.CA
+) -> None:
+    def hangs(conn: socket.socket) -> None:
+        silent(conn)
+
+    with LoopbackServer(hangs) as server:
+        site = f"localhost:{server.port}"
+        window = open_window(qtbot, loopback_profile(site, run=60, handshake=30))
+        window.start_page.checks.set_selected(["route", "tls"])
+        qtbot.mouseClick(window.start_page.run_button, Qt.MouseButton.LeftButton)
+        page = window.progress_page()
+
+        def lane_waits() -> bool:
+            return any(c.label == f"{site} (default)" for c in window.session.live(time.time()))
+
+        qtbot.waitUntil(lane_waits, timeout=10_000)  # long before the 30 s handshake limit
+        lane = f"{site} (default)"
+        first = next(c for c in window.session.live(time.time()) if c.label == lane)
+        qtbot.wait(1200)
+        later = next(c for c in window.session.live(time.time()) if c.label == lane)
+        assert later.end - first.end > 0.9  # it grows while it waits
+        qtbot.waitUntil(lambda: "the secure greeting" in page._message.text(), timeout=5000)
+        assert page._message.text().startswith("Waiting ")
+        assert f"for {site} to answer the secure greeting (TLS)" in page._message.text()
+        assert "round" not in page._message.text() and ":" not in page._message.text()[:8]
+        qtbot.waitUntil(
+            lambda: any(c.label == lane for c in page.timeline._connections), timeout=2000
+        )  # the page's timeline draws it too
+        with qtbot.waitSignal(window.session.finished, timeout=5000):
+            window.session.cancel()

@@ -66,12 +66,14 @@ class _Progress:
     def step(self, message: str) -> None:
         self._engine._step(self._wizard, message)
 
-    def socket_event(self, target: str, kind: str, at: float, detail: str = "") -> None:
+    def socket_event(
+        self, target: str, kind: str, at: float, detail: str = "", *, lane: str = ""
+    ) -> None:
         self._engine._emit(
             "socket",
             f"{target}: {kind}",
             wizard=self._wizard,
-            data={"target": target, "event": kind, "at": at, "detail": detail},
+            data={"target": target, "event": kind, "at": at, "detail": detail, "lane": lane},
         )
 
 

@@ -71,8 +71,14 @@ class Progress(Protocol):
     def step(self, message: str) -> None:
         """One planned step finished."""
 
-    def socket_event(self, target: str, kind: str, at: float, detail: str = "") -> None:
-        """A socket-level moment (connect, client-hello, reset...) for the live timeline."""
+    def socket_event(
+        self, target: str, kind: str, at: float, detail: str = "", *, lane: str = ""
+    ) -> None:
+        """A socket-level moment (connect, client-hello, reset...) for the live timeline.
+
+        ``lane`` names the attempt it belongs to (its purpose) when ``detail`` says something
+        else (an error). An attempt announced by ``connect`` as it starts is drawn while it
+        waits, growing, until its ``closed`` moment."""
 
 
 class Wizard(abc.ABC):
