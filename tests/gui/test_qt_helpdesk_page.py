@@ -61,7 +61,7 @@ def test_a_bundle_in_the_viewer_has_its_helpdesk_page(
     assert first is not None and first.child(0).text(0).startswith("Give the network team")
     assert page.checks_title.text().startswith("What was checked: ")
     groups = [page.checks.topLevelItem(i).text(0) for i in range(page.checks.topLevelItemCount())]
-    assert "Secure connection (TLS) handshake" in groups
+    assert "Secure connection (TLS) handshake — 1 found a problem" in groups
     with qtbot.waitSignal(page.copied, timeout=2000):
         qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
     copied = QGuiApplication.clipboard().text()

@@ -61,7 +61,7 @@ def test_the_whole_summary() -> None:
         "About the run: Packets could not be captured\n"
         "Packets could not be captured: no permission.\n"
         "\n"
-        "What was checked: 1 passed, 1 problem, 1 not tested, 1 could not run.\n"
+        "What was checked: 1 passed, 1 found a problem, 1 not tested, 1 could not run.\n"
         "  Proxy path — a:443: not tested (no proxy is known)\n"
         "  MTU — a:443: could not run (the run was cancelled)\n"
         "  TLS — a:443: problem: x\n"
@@ -90,6 +90,6 @@ def test_hostile_titles_stay_on_one_line_and_visible() -> None:
 
 
 def test_check_counts() -> None:
-    assert check_counts(CHECKS) == "1 passed, 1 problem, 1 not tested, 1 could not run"
-    assert check_counts(CHECKS[3:] * 2) == "2 problems"
+    assert check_counts(CHECKS) == "1 passed, 1 found a problem, 1 not tested, 1 could not run"
+    assert check_counts(CHECKS[3:] * 2) == "2 found a problem"
     assert check_counts(()) == "no check"

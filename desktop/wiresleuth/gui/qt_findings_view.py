@@ -261,7 +261,7 @@ class QtFindingsView(QTreeWidget):
         user = QTreeWidgetItem([finding.user_text])
         user.setData(0, _FINDING_ROLE, finding)
         item.addChild(user)
-        if cause is not None:
+        if cause is not None and cause.severity is not Severity.INFO:
             step = QTreeWidgetItem([self.tr("Next step: {0}").format(next_step(finding))])
             step.setData(0, _FINDING_ROLE, finding)
             bold = step.font(0)

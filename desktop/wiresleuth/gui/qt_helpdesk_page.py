@@ -15,7 +15,6 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 from wiresleuth.gui.plain_text import plain_label, tooltip
 from wiresleuth.gui.qt_findings_view import WrappingDelegate, severity_icon
 from wiresleuth.gui.qt_theme import SEVERITY_COLOURS
-from wiresleuth.model.check_status import STATUS_WORDS, CheckStatus, Status
+from wiresleuth.model.check_status import CheckStatus, Status
 from wiresleuth.model.finding import Severity
 from wiresleuth.report.summary import NO_STATUSES, cause_headline, checks_by_title, helpdesk_action
 from wiresleuth.report.ticket import TicketFacts, check_counts, ticket_text
@@ -136,13 +135,11 @@ class QtHelpdeskPage(QWidget):
         self.checks_title = plain_label(self.tr("What was checked"))
         right_layout.addWidget(self.checks_title)
         self.checks = QTreeWidget()
-        self.checks.setColumnCount(2)
-        self.checks.setHeaderLabels([self.tr("Check and site"), self.tr("Status")])
+        self.checks.setHeaderHidden(True)
         self.checks.setWordWrap(True)
         self.checks.setUniformRowHeights(False)
         self.checks.setItemDelegate(WrappingDelegate(self.checks))
-        self.checks.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.checks.header().setStretchLastSection(True)
+        self.checks.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.checks.setAccessibleName(self.tr("What was checked: every check's status"))
         right_layout.addWidget(self.checks)
         split.addWidget(right)
@@ -206,7 +203,8 @@ class QtHelpdeskPage(QWidget):
             self.todo.addTopLevelItem(item)
         for cause in [*trouble, *(c for c in self.facts.causes if c.about_the_run)]:
             finding = cause.finding
-            target = f"  ({finding.target})" if finding.target else ""
+            named = finding.target and finding.target in finding.title
+            target = f"  ({finding.target})" if finding.target and not named else ""
             item = QTreeWidgetItem([f"{finding.title}{target}"])
             item.setIcon(0, severity_icon(cause.severity))
             item.setToolTip(0, tooltip(finding.user_text))
@@ -227,34 +225,30 @@ class QtHelpdeskPage(QWidget):
         checks = self.facts.checks
         if checks is None:
             self.checks_title.setText(self.tr("What was checked: not recorded"))
-            self.checks.addTopLevelItem(QTreeWidgetItem([NO_STATUSES, ""]))
+            self.checks.addTopLevelItem(QTreeWidgetItem([NO_STATUSES]))
             return
         self.checks_title.setText(self.tr("What was checked: {0}").format(check_counts(checks)))
         for title, rows in checks_by_title(checks):
             if len(rows) == 1 and rows[0].target is None:
                 self.checks.addTopLevelItem(self._status_item(title, rows[0]))
                 continue
-            group = QTreeWidgetItem([title, self._group_status(rows)])
+            group = QTreeWidgetItem([f"{title} — {check_counts(rows)}"])
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
             for row in rows:
-                group.addChild(
-                    self._status_item(row.target or self.tr("the check as a whole"), row)
-                )
+                where = row.target or self.tr("the check as a whole")
+                group.addChild(self._status_item(where, row))
             self.checks.addTopLevelItem(group)
             group.setExpanded(any(r.status is not Status.PASSED for r in rows))
-        self.checks.resizeColumnToContents(0)
 
     def _status_item(self, name: str, status: CheckStatus) -> QTreeWidgetItem:
-        item = QTreeWidgetItem([name, status.shown])
+        item = QTreeWidgetItem([f"{name}: {status.shown}"])
         colour = _STATUS_COLOURS.get(status.status)
         if colour is not None:
-            item.setForeground(1, QColor(colour))
-        item.setToolTip(1, tooltip(status.shown))
+            item.setForeground(0, QColor(colour))
+        item.setToolTip(0, tooltip(status.shown))
         return item
-
-    def _group_status(self, rows: list[CheckStatus]) -> str:
-        counts = {s: sum(1 for r in rows if r.status is s) for s in Status}
-        parts = [f"{n} {STATUS_WORDS[s]}" for s, n in counts.items() if n]
-        return ", ".join(parts)
 
     # -- copying ----------------------------------------------------------------------------
 

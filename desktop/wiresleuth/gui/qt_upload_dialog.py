@@ -14,7 +14,7 @@ import re
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -39,13 +39,14 @@ from wiresleuth.send.upload import (
     upload_bundle,
 )
 
-_MAIL = re.compile(r"^[^\s@<>\"']+@[^\s@<>\"']+\.[^\s@<>\"']+$")
+_MAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 def helpdesk_mail(profile: Profile) -> str | None:
-    """The helpdesk's mail address, when the profile's contact is one."""
-    contact = profile.helpdesk.contact.strip()
-    return contact if _MAIL.match(contact) else None
+    """The mail address in the profile's helpdesk contact ("+1 555 0100 · desk@corp.example"
+    holds one), if any."""
+    found = _MAIL.search(profile.helpdesk.contact)
+    return found.group() if found else None
 
 
 class QtUploadDialog(QDialog):
@@ -65,7 +66,7 @@ class QtUploadDialog(QDialog):
         self.route_text: str | None = None
         """The route the upload took, in words, once known."""
         self.setWindowTitle(self.tr("Send to helpdesk"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         self.label = plain_label(
             self.tr("Send {0} to {1}.").format(bundle.name, profile.helpdesk.name or url)
@@ -144,6 +145,8 @@ class QtUploadDialog(QDialog):
         for button in (self.retry_button, self.send_button, self.folder_button, self.mail_button):
             button.hide()
         self.fallback.hide()
+        self.stage.show()
+        self.bar.show()
         self.ticket.setEnabled(False)
         self.cancel_button.setText(self.tr("&Cancel"))
         self._say(self.tr("Sending {0}…").format(self._bundle.name))
@@ -210,6 +213,7 @@ class QtUploadDialog(QDialog):
     def _failed(self, error: object) -> None:
         self.bar.setRange(0, 100)
         self.bar.setValue(0)
+        self.bar.hide()  # nothing arrived: an empty bar would only say so again
         self.ticket.setEnabled(True)
         if isinstance(error, UploadCancelled):
             self.error = str(error)
@@ -243,6 +247,8 @@ class QtUploadDialog(QDialog):
         self.mail_button.setVisible(mail is not None)
         self.retry_button.show()
         self.cancel_button.setText(self.tr("Close"))
+        self.stage.setVisible(bool(self.stage.text()))
+        QTimer.singleShot(0, self.adjustSize)  # room for the lines just shown
 
     def _unexpected(self, error: object) -> str:
         """An error the upload did not put in words (a bug, or the route computation)."""

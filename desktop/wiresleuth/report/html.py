@@ -198,7 +198,7 @@ def _finding_html(
         f"<h3>{esc(finding.get('title', ''))}</h3>{target_html}</header>",
         f'<p class="user-text">{esc(finding.get("user_text", ""))}</p>',
     ]
-    if cause is not None:
+    if cause is not None and cause.severity is not Severity.INFO:
         parts.append(f'<p class="step"><b>Next step:</b> {esc(next_step(cause))}</p>')
     spec = CATALOGUE.get(str(finding.get("id", "")))
     if spec is not None and cause is not None:

@@ -186,7 +186,7 @@ def finding_block(finding: Finding, *, indent: str = "", step: bool = False) -> 
 def cause_block(cause: Cause) -> str:
     """A cause: its finding with the user's next step, then the findings it explains,
     indented under it."""
-    blocks = [finding_block(cause.finding, step=True)]
+    blocks = [finding_block(cause.finding, step=cause.severity is not Severity.INFO)]
     if cause.supporting:
         count = len(cause.supporting)
         blocks.append(

@@ -85,14 +85,13 @@ def _one_line(text: str) -> str:
 
 
 def check_counts(checks: Sequence[CheckStatus]) -> str:
-    """``10 passed, 1 problem, 6 not tested, 1 could not run`` (zero counts left out)."""
+    """``10 passed, 1 found a problem, 6 not tested, 1 could not run`` (zero counts left out):
+    checks per site, not causes (two checks may see the same cause)."""
     parts = []
     for status in Status:
         count = sum(1 for c in checks if c.status is status)
         if count:
-            word = STATUS_WORDS[status]
-            if status is Status.PROBLEM and count != 1:
-                word = "problems"
+            word = "found a problem" if status is Status.PROBLEM else STATUS_WORDS[status]
             parts.append(f"{count} {word}")
     return ", ".join(parts) or "no check"
 
