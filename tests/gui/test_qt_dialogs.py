@@ -185,3 +185,22 @@ def test_about_names_the_versions(qtbot: QtBot) -> None:
     for name, version in (("WireSleuth", wiresleuth.__version__), ("PySide6", pyside)):
         assert f"<td>{name}</td><td>&nbsp;&nbsp;{version}</td>" in text
     assert "scapy" in text and "pyqtgraph" in text
+
+
+@pytest.mark.parametrize(
+    ("contact", "mail"),
+    [
+        ("desk@corp.example", "desk@corp.example"),
+        ("+1 555 0100 · servicedesk@example.com", "servicedesk@example.com"),
+        ("+1 555 0100", None),
+        ("", None),
+    ],
+)
+def test_the_helpdesk_mail_address_is_found_in_the_contact(contact: str, mail: str | None) -> None:
+    from dataclasses import replace
+
+    from wiresleuth.gui.qt_upload_dialog import helpdesk_mail
+    from wiresleuth.profile.model import Helpdesk
+
+    profile = replace(loopback_profile(), helpdesk=Helpdesk(name="Desk", contact=contact))
+    assert helpdesk_mail(profile) == mail

@@ -395,3 +395,15 @@ def test_the_computer_and_user_are_named(manifest: dict[str, Any]) -> None:
     system = {"computer": {"name": "laptop-042", "user": "alice"}}
     page = render_html(report_dict(run), manifest, system)
     assert "Computer laptop-042 · user alice" in page
+
+
+def test_a_title_that_names_its_target_does_not_repeat_it(manifest: dict[str, Any]) -> None:
+    blocked = Finding(
+        id="path.direct_blocked", severity=Severity.PROBLEM,
+        title="127.0.0.1:9 cannot be reached", user_text="u", engineer_text="e", wizard="tls",
+        target="127.0.0.1:9",
+    )  # fmt: skip
+    page = render_html(report_dict(dataclasses.replace(uncaptured_run(), findings=(blocked,))),
+                       manifest, {})  # fmt: skip
+    assert '<span class="target">127.0.0.1:9</span>' not in page
+    assert "<h3>127.0.0.1:9 cannot be reached</h3>" in page

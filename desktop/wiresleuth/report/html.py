@@ -191,7 +191,8 @@ def _finding_html(
     css = severity if severity in _SEVERITY_RANK else "info"
     badge = next((word for name, _, word in _SEVERITIES if name == severity), severity)
     target = finding.get("target")
-    target_html = f'<span class="target">{esc(target)}</span>' if target else ""
+    named = bool(target) and str(target) in str(finding.get("title", ""))
+    target_html = f'<span class="target">{esc(target)}</span>' if target and not named else ""
     parts = [
         f'<article class="card finding {css}">',
         f'<header><span class="badge {css}">{esc(badge)}</span>'
