@@ -186,8 +186,50 @@ def test_a_damaged_file_is_refused_in_words(qtbot: QtBot, home: Path, tmp_path: 
     broken.write_bytes(b"PK\x03\x04 cut short")
     window.open_path(broken)
     qtbot.waitUntil(lambda: window.last_error is not None, timeout=5000)
-    assert "not a WireSleuth bundle" in str(window.last_error)
+    assert "broken.wsbundle is incomplete: it holds 14 of at least 30 bytes" in str(
+        window.last_error
+    )
     assert window.stack.currentWidget() is window.start_page
+
+
+def test_a_truncated_download_says_the_file_is_incomplete(
+    qtbot: QtBot, home: Path, tmp_path: Path
+) -> None:
+    cut = tmp_path / "from-alice.wsbundle"
+    data = SAMPLE_BUNDLE.read_bytes()
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    window = open_window(qtbot, loopback_profile())
+    window.open_path(cut)
+    qtbot.waitUntil(lambda: window.last_error is not None, timeout=5000)
+    box = window._message_box
+    assert box is not None and "is incomplete: it holds" in box.text()
+    assert "cut short" in box.text() and "not a zip" not in box.text()
+
+
+def test_a_checksum_mismatch_opens_what_is_readable_with_a_warning(
+    qtbot: QtBot, home: Path, tmp_path: Path
+) -> None:
+    import json
+    import zipfile
+
+    from tests.bundle.conftest import rewrite_zip
+
+    with zipfile.ZipFile(SAMPLE_BUNDLE) as archive:
+        report = json.loads(archive.read("report.json"))
+    report["findings"][0]["title"] = "A title edited after saving"
+    edited = rewrite_zip(
+        SAMPLE_BUNDLE, tmp_path / "edited.wsbundle", {"report.json": json.dumps(report).encode()}
+    )
+    window = open_window(qtbot, loopback_profile())
+    with qtbot.waitSignal(window.document_shown, timeout=30_000):
+        window.open_path(edited)
+    viewer = window.viewer_page()
+    assert window.stack.currentWidget() is viewer
+    assert "A title edited after saving" in [f.title for f in viewer.findings.findings()]
+    assert "\nDamaged: this bundle was changed or damaged" in viewer._notes.text()
+    box = window._message_box
+    assert box is not None and box.isVisible()
+    assert box.text().startswith("Damaged: ") and "report.json: its contents do not" in box.text()
 
 
 def test_every_control_is_named_and_reachable_by_keyboard(qtbot: QtBot, home: Path) -> None:

@@ -75,6 +75,13 @@ class Document:
     """The profile used (secrets removed)."""
     manifest: Mapping[str, Any] = field(default_factory=dict)
     """manifest.json of a bundle (program version, OS, checksums)."""
+    targets: tuple[str, ...] = ()
+    """The sites the run tested (``host:port``); empty for a capture file."""
+    checks: tuple[CheckStatus, ...] | None = None
+    """Every check's status per target; None when the source does not record them (a
+    capture file, a bundle made before statuses existed)."""
+    damage: tuple[str, ...] = ()
+    """Members of a bundle opened although they do not match their checksum (a warning)."""
     started_at: float | None = None
     """Epoch seconds the run started, when known."""
     cancelled: bool = False
@@ -83,11 +90,6 @@ class Document:
     """What the engineer should know first: limits of this source, damage found reading it."""
     result: RunResult | None = None
     """The run itself when the document is a run just made (it can still be saved)."""
-    targets: tuple[str, ...] = ()
-    """The sites the run tested (``host:port``); empty for a capture file."""
-    checks: tuple[CheckStatus, ...] | None = None
-    """Every check's status per target; None when the source does not record them (a
-    capture file, a bundle made before statuses existed)."""
 
     @cached_property
     def frame(self) -> TimeFrame:
@@ -193,8 +195,10 @@ def document_from_bundle(path: Path) -> Document:
     from wiresleuth.bundle.reader import read_bundle
     from wiresleuth.report.summary import capture_sentence
 
-    bundle = read_bundle(path)
+    bundle = read_bundle(path, lenient=True)  # what is readable opens, with a warning
     packets, notes = _bundle_packets(bundle)
+    if bundle.damage:
+        notes.insert(0, damage_note(bundle.damage))
     report = bundle.report
     cancelled = bool(report.get("cancelled", False))
     if cancelled:
@@ -220,6 +224,7 @@ def document_from_bundle(path: Path) -> Document:
         notes=tuple(notes),
         targets=tuple(t for t in _list(report.get("targets")) if isinstance(t, str)),
         checks=load_statuses(report.get("checks")),
+        damage=bundle.damage,
     )
 
 
@@ -300,3 +305,11 @@ def _mapping(value: Any) -> Mapping[str, Any]:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def damage_note(damage: tuple[str, ...]) -> str:
+    """The warning a bundle opened despite checksum mismatches carries first."""
+    return (
+        "Damaged: this bundle was changed or damaged after it was saved, so what it shows may "
+        "not be what the run found. " + " ".join(f"{item}." for item in damage)
+    )

@@ -736,6 +736,15 @@ class QtMainWindow(QMainWindow):
         if isinstance(document, Document):
             self.show_document(document)
             self.statusBar().showMessage(self.tr("Opened {0}").format(document.title))
+            if document.damage:
+                from wiresleuth.gui.document import damage_note
+
+                self.show_error(
+                    self.tr("{0} is damaged").format(document.title),
+                    damage_note(document.damage)
+                    + " "
+                    + self.tr("What could be read is shown; ask for the file again."),
+                )
 
     def compare_paths(self, first: Path, second: Path) -> None:
         """Load two files and show what differs."""
