@@ -188,12 +188,8 @@ def cause_block(cause: Cause) -> str:
     indented under it."""
     blocks = [finding_block(cause.finding, step=cause.severity is not Severity.INFO)]
     if cause.supporting:
-        count = len(cause.supporting)
-        blocks.append(
-            f"  It explains {_plural(count, 'more finding')} (for the engineer):"
-            if count != 1
-            else "  It explains 1 more finding (for the engineer):"
-        )
+        more = _plural(len(cause.supporting), "more finding")
+        blocks.append(f"  It explains {more} (for the engineer):")
         blocks += [finding_block(f, indent="    ") for f in cause.supporting]
     return "\n".join(blocks)
 
