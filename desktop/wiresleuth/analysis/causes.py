@@ -26,6 +26,13 @@ def _explains(cause: Finding, symptom: Finding) -> bool:
     return cause.target is None or symptom.target is None or cause.target == symptom.target
 
 
+_EXPLAINED_BY: dict[str, tuple[str, ...]] = {}
+"""Finding ID -> the IDs that explain it (the catalogue's relation, reversed)."""
+for _spec in CATALOGUE.values():
+    for _symptom in _spec.explains:
+        _EXPLAINED_BY[_symptom] = (*_EXPLAINED_BY.get(_symptom, ()), _spec.id)
+
+
 def _about_the_run(finding: Finding) -> bool:
     spec = CATALOGUE.get(finding.id)
     return spec is not None and spec.about_the_run
@@ -35,10 +42,24 @@ def group_causes(findings: Iterable[Finding]) -> tuple[Cause, ...]:
     """The causes of ``findings``: every finding appears exactly once, as a cause or inside
     one. Causes come most severe first, then in the catalogue's cause-before-symptom order."""
     ordered = sort_findings(tuple(findings))
+    by_id: dict[str, list[int]] = {}
+    by_place: dict[tuple[str, str | None], list[int]] = {}
+    for index, finding in enumerate(ordered):
+        by_id.setdefault(finding.id, []).append(index)
+        by_place.setdefault((finding.id, finding.target), []).append(index)
     parent: dict[int, int] = {}
     for index, finding in enumerate(ordered):
-        for other, candidate in enumerate(ordered):
-            if _explains(candidate, finding):
+        # Only the findings that may explain this one are looked at (a bundle may hold
+        # thousands: no pairwise scan): the IDs that explain it, on its target or the run's.
+        candidates: list[int] = []
+        for cause_id in _EXPLAINED_BY.get(finding.id, ()):
+            if finding.target is None:
+                candidates += by_id.get(cause_id, ())
+            else:
+                candidates += by_place.get((cause_id, finding.target), ())
+                candidates += by_place.get((cause_id, None), ())
+        for other in sorted(candidates):
+            if _explains(ordered[other], finding):
                 parent[index] = other
                 break
     members: dict[int, list[int]] = {}
