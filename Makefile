@@ -30,10 +30,21 @@ PYINSTALLER := $(PYTHON) -m PyInstaller --noconfirm --log-level WARN
 
 SMOKE := $(BUILD)/smoke
 
-.PHONY: installer installer-tools installer-branding installer-app installer-smoke \
+.PHONY: installer installer-env installer-tools installer-branding installer-app installer-smoke \
 	installer-rootfs installer-lint clean-installer
 
-installer-tools:
+# A checkout without .venv: scripts/setup makes it (Debian/Ubuntu); elsewhere, one line says what to run.
+installer-env:
+	@if ! command -v "$(PYTHON)" >/dev/null 2>&1; then \
+		if [ "$(PYTHON)" = .venv/bin/python ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "make: no .venv yet: running scripts/setup"; scripts/setup; \
+		else \
+			echo "make: $(PYTHON) not found: run scripts/setup (Debian/Ubuntu), or python3 -m venv .venv && .venv/bin/pip install -e '.[installer]'" >&2; \
+			exit 2; \
+		fi; \
+	fi
+
+installer-tools: installer-env
 	@$(PYTHON) -c "import PyInstaller, tomlkit, PIL" 2>/dev/null \
 		|| $(PYTHON) -m pip install -q -e '.[installer]'
 

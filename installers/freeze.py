@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,12 +38,23 @@ EXCLUDES = (
     "pytest",
     "IPython",
     "matplotlib",
+    "scapy.tools",  # scapy's developer tools (test runner, table generators); they import yaml
+    "yaml",  # PyYAML: only scapy.tools uses it (the installer extra has it for the workflow lint)
+    "PySide6.QtSvg",  # pyqtgraph imports these two in try/except ImportError (SVG export and
+    "PySide6.QtTest",  # QTest.qWait, neither used); QtOpenGL/QtOpenGLWidgets it imports outright
+    "readline",  # interactive consoles only; its libreadline is GPL-3.0-or-later
 )
-"""Modules never shipped: test and lab-only tools that an import graph could drag in."""
+"""Modules never shipped: test and lab-only tools that an import graph could drag in, and
+modules the program never uses that a dependency's import graph names."""
 
 EXCLUDED_BINARIES = ("PySide6/Qt/plugins/platformthemes/libqgtk3.so",)
 """Never shipped: Qt's GTK theme loads GTK, which loads modules named in the user's GTK
-settings (``gtk-modules``), even in a process holding capture rights."""
+settings (``gtk-modules``), even in a process holding capture rights. The libraries only it
+needed (the GTK 3 stack, ~17 MB) go with it: ``trimmed_binaries``."""
+
+EXCLUDED_DATA = ("PySide6/Qt/translations/",)
+"""Destination prefixes never shipped: Qt's own translations (7 MB); the program has none of
+its own, and Qt's alone would give a window in two languages."""
 
 
 def version() -> str:
@@ -104,9 +118,135 @@ def datas(workdir: Path) -> list[tuple[str, str]]:
     return pairs
 
 
-def without_excluded_binaries(toc: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """An Analysis' binaries minus ``EXCLUDED_BINARIES`` (compared as destination paths)."""
-    return [entry for entry in toc if Path(entry[0]).as_posix() not in EXCLUDED_BINARIES]
+def orphaned_by_exclusion(
+    toc: list[tuple[str, str, str]], needed: Callable[[str], Iterable[str]]
+) -> set[str]:
+    """Destinations of libraries that only excluded binaries needed, directly or through others.
+
+    ``needed(source)`` gives a library's DT_NEEDED sonames. A library that nothing left needs
+    but that something removed did is an orphan; a library nothing ever needed (one loaded by
+    ctypes, a plugin) is not. Repeated until nothing changes, so whole chains go.
+    """
+    binaries = {dest: src for dest, src, kind in toc if kind != "SYMLINK"}
+    by_name: dict[str, list[str]] = {}
+    for dest in binaries:
+        by_name.setdefault(Path(dest).name, []).append(dest)
+    needs = {
+        dest: {d for name in needed(src) for d in by_name.get(name, [])}
+        for dest, src in binaries.items()
+    }
+    dependents: dict[str, set[str]] = {dest: set() for dest in binaries}
+    for dest, wanted in needs.items():
+        for library in wanted - {dest}:
+            dependents[library].add(dest)
+    removed = {dest for dest in binaries if Path(dest).as_posix() in EXCLUDED_BINARIES}
+    changed = True
+    while changed:
+        orphans = {
+            dest
+            for dest, users in dependents.items()
+            if dest not in removed and users and users <= removed
+        }
+        removed |= orphans
+        changed = bool(orphans)
+    return removed
+
+
+def _elf_needed(source: str) -> list[str]:
+    from installers.linux.shlibs import ELF_MAGIC, read_elf
+
+    with open(source, "rb") as handle:
+        if handle.read(4) != ELF_MAGIC:
+            return []
+    return list(read_elf(Path(source)).needed)
+
+
+def trimmed_binaries(toc: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """An Analysis' binaries minus ``EXCLUDED_BINARIES`` and (Linux) the libraries only they needed.
+
+    Symlinks to a removed library (PyInstaller links Qt's libraries into ``_internal``) go too.
+    """
+    if sys.platform.startswith("linux"):
+        removed = orphaned_by_exclusion(toc, _elf_needed)
+    else:
+        removed = {dest for dest, _, _ in toc if Path(dest).as_posix() in EXCLUDED_BINARIES}
+    return [
+        entry
+        for entry in toc
+        if entry[0] not in removed and not (entry[2] == "SYMLINK" and entry[1] in removed)
+    ]
+
+
+def without_excluded_data(toc: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """An Analysis' datas minus those under ``EXCLUDED_DATA``."""
+    return [e for e in toc if not Path(e[0]).as_posix().startswith(EXCLUDED_DATA)]
+
+
+def strip_debug_info(app: Path) -> tuple[int, int]:
+    """Remove DWARF debug sections from the app's ELF files (Linux); returns (files, bytes saved).
+
+    A Python built from source (pyenv) and some wheels keep full debug info: libpython alone
+    carries 17 MB of it. Only ``--strip-debug`` and only on files that have ``.debug_*``
+    sections: the symbol tables stay, and files that carry none (most wheels' libraries,
+    rewritten by auditwheel's patchelf) are not touched. Files with a FIPS checksum beside them
+    (``.hmac``/``.chk``) are left alone, as PyInstaller's own strip does.
+    """
+    from installers.linux.shlibs import elf_files
+
+    files = saved = 0
+    # Only the libraries: the executables carry PyInstaller's archive appended after the ELF
+    # image, which strip would cut off.
+    for path in elf_files(app / "_internal"):
+        if any(path.with_name(path.name + s).exists() for s in (".hmac", ".chk")):
+            continue
+        sections = subprocess.run(
+            ["readelf", "-SW", str(path)], capture_output=True, text=True, check=True, timeout=60
+        ).stdout
+        if " .debug_" not in sections:
+            continue
+        before = path.stat().st_size
+        subprocess.run(["strip", "--strip-debug", str(path)], check=True, timeout=120)
+        files += 1
+        saved += before - path.stat().st_size
+    return files, saved
+
+
+def separate_modules() -> dict[str, str]:
+    """PyInstaller's ``module_collection_mode``: Apache-2.0-only packages kept as .py files.
+
+    The program as a whole is conveyed under GPL-2.0 (scapy is GPL-2.0-only), which the FSF
+    holds incompatible with Apache-2.0. So, as docs/licensing.md says, the packages licensed
+    only under Apache-2.0 (requests, pypac) are not compiled into the executable's archive
+    but stay separate source files beside it, loaded at run time, like OpenSSL's libraries.
+    """
+    from importlib.metadata import packages_distributions
+
+    from wiresleuth.licences import distribution_licence, runtime_closure
+
+    apache_only = {
+        d.metadata["Name"].lower()
+        for d in runtime_closure()
+        if "Apache-2.0" in distribution_licence(d) and " OR " not in distribution_licence(d)
+    }
+    return {
+        module: "py"
+        for module, names in sorted(packages_distributions().items())
+        if any(n.lower() in apache_only for n in names) and not module.startswith("_")
+    }
+
+
+NOTICE_FILES = ("THIRD-PARTY-NOTICES.txt", "COPYING")
+"""Beside the program (and in the macOS app's Resources): the components' licences, the GPL."""
+
+
+def place_notices(notices_text: Path, destination: Path) -> list[Path]:
+    """Copy THIRD-PARTY-NOTICES.txt (made by installers.notices) and COPYING to ``destination``."""
+    placed = []
+    for source in (notices_text, ROOT / "COPYING"):
+        target = destination / source.name
+        shutil.copy2(source, target)
+        placed.append(target)
+    return placed
 
 
 def hidden_imports() -> list[str]:

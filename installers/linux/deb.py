@@ -27,6 +27,7 @@ from pathlib import Path
 from packaging.version import Version
 
 from installers.freeze import ROOT
+from installers.linux.deb_notices import stage_notices
 from installers.linux.runpath import patch_app
 
 PACKAGE = "wiresleuth"
@@ -169,7 +170,7 @@ def stage_tree(app: Path, root: Path, helper: Path | None = None) -> None:
         )
     _copy(RESOURCES / "icons/wiresleuth.svg", icons / "scalable/apps/wiresleuth.svg")
     doc = root / "usr/share/doc/wiresleuth"
-    _copy(DEBIAN_FILES / "copyright", doc / "copyright")
+    stage_notices(app, doc)
     _copy(DEBIAN_FILES / "README.Debian", doc / "README.Debian")
 
 

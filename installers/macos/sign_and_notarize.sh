@@ -29,6 +29,14 @@ else
     timestamp=(--timestamp)
 fi
 
+# 0. The licences must be inside before the signature seals the bundle (the spec puts them there).
+for notice in THIRD-PARTY-NOTICES.txt COPYING; do
+    if [ ! -f "$app/Contents/Resources/$notice" ]; then
+        echo "$app/Contents/Resources/$notice is missing: build the app with installers/wiresleuth.spec" >&2
+        exit 2
+    fi
+done
+
 # 1. Inside out: every Mach-O file in the bundle, then the bundle itself with entitlements.
 while IFS= read -r -d '' file; do
     if file -b "$file" | grep -q "Mach-O"; then

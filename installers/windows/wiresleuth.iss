@@ -34,6 +34,13 @@
   #define OutputDir "..\..\dist"
 #endif
 #define NpcapPage "https://npcap.com/#download"
+; The licences travel with the program: THIRD-PARTY-NOTICES.txt and COPYING, which the
+; PyInstaller spec puts beside wiresleuth.exe (installers/notices.py), are installed with the
+; folder below. A folder without them was not built by the spec: refuse to package it.
+#define NoticesFile AddBackslash(SourceDir) + "THIRD-PARTY-NOTICES.txt"
+#if !FileExists(NoticesFile) && !FileExists(AddBackslash(SourcePath) + NoticesFile)
+  #error THIRD-PARTY-NOTICES.txt is missing from SourceDir: build the program with installers\wiresleuth.spec
+#endif
 
 [Setup]
 AppId={{5B0E8A53-2C1D-4F7E-9A86-3D5E2C7B9F14}
@@ -67,8 +74,9 @@ Name: "english"; MessagesFile: "compiler:Default.isl"
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
 
 [Files]
-; The whole PyInstaller folder: wiresleuth.exe, wiresleuth-selfcheck.exe, _internal\, and in a
-; branded build the helpdesk's profile.toml and helpdesk-logo.png beside the executable.
+; The whole PyInstaller folder: wiresleuth.exe, wiresleuth-selfcheck.exe, _internal\, the
+; licences (THIRD-PARTY-NOTICES.txt, COPYING), and in a branded build the helpdesk's
+; profile.toml and helpdesk-logo.png beside the executable.
 Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]

@@ -287,8 +287,16 @@ def test_c6_syn_ack_from_a_nearer_hop_than_the_servers_echo_replies() -> None:
     wire = Wire(client=(CLIENT, 40012), server=(SERVER, 443), start=T0)
     wire.handshake(rtt=0.0003)
     syn_ack = wire.packets[1]
-    echo = PacketRecord(number=99, time=T0 + 0.2, src=SERVER, dst=CLIENT, proto=ICMP, ttl=47,
-                        icmp_type=0, icmp_code=0)
+    echo = PacketRecord(
+        number=99,
+        time=T0 + 0.2,
+        src=SERVER,
+        dst=CLIENT,
+        proto=ICMP,
+        ttl=47,
+        icmp_type=0,
+        icmp_code=0,
+    )
     obs = observations(attempt("default", 40012, "ok", rtt=0.0003), path_rtt=0.1)
     findings, _ = analyse_tls_wizard(obs, assemble_flows(wire.packets), [*wire.packets, echo])
     evidence = findings[0].evidence[1]

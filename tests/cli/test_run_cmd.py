@@ -127,8 +127,15 @@ def test_a_captured_run_leaves_no_scratch_files(tmp_path: Path, lab_env) -> None
     scratch.mkdir()
     out = tmp_path / "captured.wsbundle"
     with LoopbackServer(tls_ok(ca)) as good:
-        done = wiresleuth("run", "--target", f"localhost:{good.port}", "--out", str(out),
-                          "--quiet", env={**env, "TMPDIR": str(scratch)})
+        done = wiresleuth(
+            "run",
+            "--target",
+            f"localhost:{good.port}",
+            "--out",
+            str(out),
+            "--quiet",
+            env={**env, "TMPDIR": str(scratch)},
+        )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "capture.pcapng" in zipfile.ZipFile(out).namelist()
     assert list(scratch.iterdir()) == []

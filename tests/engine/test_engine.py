@@ -26,6 +26,7 @@ class WaitsForever(Wizard):
     """A wizard whose probe never answers: the engine's deadline must end it."""
 
     id = "waits"
+    observation_type = dict
     title = "Never finishes"
     description = "Waits on an event nobody sets."
 
@@ -195,6 +196,25 @@ def test_a_wizard_gets_the_observations_it_needs() -> None:
     assert result.observations["records"] == {"first": {"decision": "PROXY proxy.lab.test:3128"}}
 
 
+def test_a_wizard_that_returns_another_type_than_it_declares_fails() -> None:
+    class Lies(First):
+        id = "lies"
+        observation_type = list
+
+    result = Engine(profile(), [Lies(), Records()], capture=False).run()
+    assert "lies" not in result.observations
+    (failed,) = [f for f in result.findings if f.id == "probe.failed"]
+    assert "it returned dict, not its list" in failed.engineer_text
+
+
+def test_earlier_observations_are_typed() -> None:
+    given = WizardInput(profile=profile(), targets=(), resolved={}, earlier={"first": {"a": 1}})
+    assert given.earlier_observations("first", dict) == {"a": 1}
+    assert given.earlier_observations("absent", dict) is None
+    with pytest.raises(TypeError, match="the first wizard's observations are dict, not list"):
+        given.earlier_observations("first", list)
+
+
 def test_needs_must_be_listed_first() -> None:
     with pytest.raises(ValueError, match="needs"):
         Engine(profile(), [Records(), First()], capture=False)
@@ -231,8 +251,11 @@ def test_an_address_that_refuses_gives_way_to_the_next(ca: trustme.CA) -> None:
         given = WizardInput(
             profile=profile(f"dual.test:{good.port}"),
             targets=(Target.parse(f"dual.test:{good.port}"),),
-            resolved={"dual.test": ResolveObservation(
-                host="dual.test", addresses=("127.0.0.3", "127.0.0.1"), started_at=0, elapsed=0)},
+            resolved={
+                "dual.test": ResolveObservation(
+                    host="dual.test", addresses=("127.0.0.3", "127.0.0.1"), started_at=0, elapsed=0
+                )
+            },
         )
         obs = asyncio.run(TlsHandshakeWizard().run(given, Quiet()))
     (target,) = obs.targets

@@ -244,3 +244,111 @@ def edited_bundle(
         for name, data in members.items():
             archive.writestr(name, data)
     return target
+
+
+# -- a capture whose every text is hostile: HTTP lines, a server name, a DNS name ------------
+
+CLIENT, SERVER, RESOLVER = "198.18.0.2", "100.64.0.1", "100.64.0.53"
+
+
+def _ip(src: str, dst: str, proto: int, body: bytes) -> bytes:
+    import socket
+    import struct
+
+    header = struct.pack(
+        "!BBHHHBBH4s4s", 0x45, 0, 20 + len(body), 1, 0x4000, 64, proto, 0,
+        socket.inet_aton(src), socket.inet_aton(dst),
+    )  # fmt: skip
+    return header + body
+
+
+def _tcp(src: str, dst: str, sport: int, dport: int, seq: int, ack: int, flags: int, data: bytes = b"") -> bytes:
+    import struct
+
+    segment = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 64240, 0, 0)
+    return _ip(src, dst, 6, segment + data)
+
+
+def _udp(src: str, dst: str, sport: int, dport: int, data: bytes) -> bytes:
+    import struct
+
+    return _ip(src, dst, 17, struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data)
+
+
+def _client_hello(server_name: bytes) -> bytes:
+    """A TLS 1.2 ClientHello record with one cipher suite and a server_name extension."""
+    name = b"\x00" + len(server_name).to_bytes(2, "big") + server_name
+    sni = b"\x00\x00" + (len(name) + 2).to_bytes(2, "big") + len(name).to_bytes(2, "big") + name
+    body = b"\x03\x03" + bytes(32) + b"\x00" + b"\x00\x02\x13\x01" + b"\x01\x00"
+    body += len(sni).to_bytes(2, "big") + sni
+    handshake = b"\x01" + len(body).to_bytes(3, "big") + body
+    return b"\x16\x03\x01" + len(handshake).to_bytes(2, "big") + handshake
+
+
+def _dns(name: bytes, answer: bool) -> bytes:
+    labels = b"".join(len(part).to_bytes(1, "big") + part for part in name.split(b".")) + b"\x00"
+    flags = b"\x81\x80" if answer else b"\x01\x00"
+    counts = b"\x00\x01" + (b"\x00\x01" if answer else b"\x00\x00") + b"\x00\x00\x00\x00"
+    message = b"\x12\x34" + flags + counts + labels + b"\x00\x01\x00\x01"
+    if answer:
+        message += b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04" + bytes([100, 64, 0, 1])
+    return message
+
+
+def write_hostile_capture(path: Path) -> Path:
+    """A raw-IPv4 pcap: a plain HTTP exchange, a ClientHello and a DNS answer, each text
+    starting with HTML (request line, Host, status line, body, server name, query name)."""
+    import struct
+
+    tag = HTML.encode()
+    http_request = b"GET /" + tag + b" HTTP/1.1\r\nHost: " + tag + b"\r\n\r\n"
+    http_answer = b"HTTP/1.1 200 " + tag + b"\r\nServer: " + tag + b"\r\n\r\n" + tag
+    syn, ack, psh_ack, fin_ack = 0x02, 0x10, 0x18, 0x11
+    frames = [
+        _tcp(CLIENT, SERVER, 50000, 80, 1000, 0, syn),
+        _tcp(SERVER, CLIENT, 80, 50000, 5000, 1001, syn | ack),
+        _tcp(CLIENT, SERVER, 50000, 80, 1001, 5001, ack),
+        _tcp(CLIENT, SERVER, 50000, 80, 1001, 5001, psh_ack, http_request),
+        _tcp(SERVER, CLIENT, 80, 50000, 5001, 1001 + len(http_request), psh_ack, http_answer),
+        _tcp(SERVER, CLIENT, 80, 50000, 5001 + len(http_answer), 1001 + len(http_request), fin_ack),
+        _tcp(CLIENT, SERVER, 50001, 443, 7000, 0, syn),
+        _tcp(SERVER, CLIENT, 443, 50001, 9000, 7001, syn | ack),
+        _tcp(CLIENT, SERVER, 50001, 443, 7001, 9001, ack),
+        _tcp(CLIENT, SERVER, 50001, 443, 7001, 9001, psh_ack, _client_hello(f"<h1>{MARK}.test".encode())),
+        _udp(CLIENT, RESOLVER, 40000, 53, _dns(b"<h1>" + MARK.encode() + b".test", False)),
+        _udp(RESOLVER, CLIENT, 53, 40000, _dns(b"<h1>" + MARK.encode() + b".test", True)),
+    ]
+    with path.open("wb") as out:
+        out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 101))
+        for index, frame in enumerate(frames):
+            out.write(struct.pack("<IIII", int(T0) + index, 0, len(frame), len(frame)))
+            out.write(frame)
+    return path
+
+
+def hostile_run_with_capture(folder: Path) -> RunResult:
+    """``hostile_run`` with a capture: its packets, their connections (hostile labels) and
+    findings whose evidence cites them."""
+    from dataclasses import replace
+
+    from wiresleuth.analysis.flows import assemble_flows
+    from wiresleuth.analysis.timeline import build_timelines
+    from wiresleuth.capture.packet_reading import read_packets
+
+    capture = write_hostile_capture(folder / "hostile.pcap")
+    packets = read_packets(capture).records
+    connections = tuple(
+        replace(c, label=hostile(f"connection label {i}"))
+        for i, c in enumerate(build_timelines(assemble_flows(packets)))
+    )
+    run = hostile_run()
+    cited = Evidence(text=hostile("cited evidence"), packets=(4, 10, 12), timings={"seconds": 1.0})
+    findings = tuple(replace(f, evidence=(cited, *f.evidence)) for f in run.findings)
+    return replace(
+        run,
+        packets=packets,
+        connections=connections,
+        findings=findings,
+        capture=CaptureInfo(available=True, packets=len(packets), interface=hostile("interface")),
+        capture_file=capture,
+    )

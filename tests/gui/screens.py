@@ -2,7 +2,11 @@
 
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python -m tests.gui.screens OUT \
         [--profile lab-profile.toml] [--bundles A.wsbundle B.wsbundle] [--open C.wsbundle] \
-        [--theme dark]
+        [--theme dark] [--viewer-only] [--large big.pcap]
+
+``--viewer-only`` makes just the engineer's viewer screens, from the lab bundles in
+tests/gui/samples/lab (evidence brackets, packet list and details, sequence graph, stream,
+lanes, comparison); ``--large`` adds the progress of opening a large capture.
 
 Drives the real window through a real run: against the profile given (the lab's, run inside
 its client namespace), else against TLS servers on loopback. Not a test (pytest does not
@@ -152,6 +156,107 @@ def shoot(
     window.close()
 
 
+def viewer_shots(
+    app: QApplication, out: Path, suffix: str, bundles: list[Path], large: Path | None
+) -> None:
+    """The viewer on lab bundles: each point of the user guide's viewer section."""
+    from tests.gui.lab_samples import lab_bundle
+    from wiresleuth.gui.capture_rights import CaptureRights
+    from wiresleuth.profile import default_profile
+
+    window = QtMainWindow(default_profile(), capture=False, rights=CaptureRights(available=True))
+    window.resize(1366, 740)
+    window.show()
+    wait_until(app, lambda: window._ready_sent, 10)
+    viewer = window.viewer_page()
+
+    def open_bundle(name: str) -> None:
+        window.open_path(lab_bundle(name))
+        wait_until(app, lambda: window.windowTitle().startswith(f"{name}.wsbundle"), 60)
+        settle(app, 0.6)
+
+    def evidence(start: str) -> None:
+        for item in viewer.findings.evidence_items():
+            if item.text(0).startswith(f"Evidence: {start}"):
+                viewer.findings.setCurrentItem(item)
+                viewer.findings.scrollToItem(item)
+                viewer.findings.itemClicked.emit(item, 0)
+                settle(app, 0.8)
+                return
+        raise SystemExit(f"screens: no evidence {start!r}")
+
+    def details(number: int) -> None:
+        viewer.packet_pane.table.select_packets([number])
+        wait_until(
+            app,
+            lambda: viewer.packet_pane.shown_details is not None
+            and viewer.packet_pane.shown_details.number == number,
+            20,
+        )
+
+    if suffix:  # the dark palette: one viewer screen and the comparison (its check box)
+        open_bundle("C6")
+        evidence("TCP handshake 0.1 ms")
+        details(3)
+        save(window, out, f"viewer{suffix}", app)
+    else:
+        open_bundle("C7")
+        evidence("http request to 100.64.1.60:80 handed")
+        details(17)
+        save(window, out, f"viewer-evidence{suffix}", app)
+        open_bundle("C6")
+        evidence("TCP handshake 0.1 ms")
+        details(3)
+        save(window, out, f"viewer-bundle{suffix}", app)
+        open_bundle("C4-nxdomain")
+        viewer.packet_pane.clear_filters()
+        split = viewer.parts["timeline"].view
+        sizes = split.sizes()  # type: ignore[attr-defined]
+        split.setSizes([220, sum(sizes) - 220])  # type: ignore[attr-defined]  # room for packets
+        details(27)
+        tree = viewer.packet_pane.details
+        record = tree.topLevelItem(tree.topLevelItemCount() - 1)
+        if record is not None:
+            record.setExpanded(True)
+            tree.setCurrentItem(record.child(record.childCount() - 1) or record)
+        viewer.packet_pane.table.scrollTo(viewer.packet_pane.table.currentIndex())
+        save(window, out, f"viewer-packets{suffix}", app)
+        split.setSizes(sizes)  # type: ignore[attr-defined]
+        viewer.timeline.select_lane(7)
+        viewer.timeline.lane_list.setFocus()
+        save(window, out, f"viewer-lanes{suffix}", app)
+        open_bundle("C1")
+        evidence("4096 bytes of the server's answer never arrived")
+        viewer.tabs.setCurrentWidget(viewer.parts["sequence"])
+        save(window, out, f"viewer-sequence{suffix}", app)
+        open_bundle("C6")
+        evidence("246 non-TLS bytes")
+        viewer.packet_pane.follow_button.click()
+        save(window, out, f"viewer-stream{suffix}", app)
+        open_bundle("C1")
+        evidence("37 of 37 packets")
+        save(window, out, f"viewer-three-connections{suffix}", app)
+    if len(bundles) < 2:
+        bundles = good_and_bad_day(Path(tempfile.mkdtemp(prefix="wiresleuth-screens-")))
+    first, second = bundles[0], bundles[1]
+    window.compare_paths(first, second)
+    page = window.compare_page()
+    wait_until(app, lambda: window.stack.currentWidget() is page, 60)
+    rows = [page.findings.topLevelItem(i) for i in range(page.findings.topLevelItemCount())]
+    chosen = next((r for r in rows if r is not None and r.text(3) != "same"), None)
+    if chosen is not None:
+        page.findings.setCurrentItem(chosen)
+    save(window, out, f"compare{suffix}", app)
+    if large is not None:
+        window.show_start()
+        window.open_path(large)
+        wait_until(app, lambda: window.open_progress().bar.value() > 150, 120)
+        save(window, out, f"opening-large{suffix}", app)
+        window.open_progress().cancel()
+        wait_until(app, lambda: not window.open_progress().isVisible(), 60)
+    window.close()
+
+
 PAC_SCRIPT = (
     "function FindProxyForURL(url, host) {\n"
     '  if (isPlainHostName(host) || dnsDomainIs(host, ".corp.example")) return "DIRECT";\n'
@@ -230,10 +335,17 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--open", type=Path, help="a bundle or capture to show in the viewer")
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
+    parser.add_argument("--viewer-only", action="store_true", help="the viewer's screens only")
+    parser.add_argument("--large", type=Path, help="a large capture: the progress of opening it")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     app = create_application(Theme(args.theme))
     suffix = "" if args.theme == "light" else f"-{args.theme}"
+    if args.viewer_only:
+        viewer_shots(app, args.out, suffix, args.bundles, args.large)
+        QTimer.singleShot(0, app.quit)
+        app.exec()
+        return 0
     bundles = args.bundles or good_and_bad_day(Path(tempfile.mkdtemp(prefix="wiresleuth-screens-")))
     if args.profile:
         shoot(app, args.out, load_profile(args.profile), bundles, args.open, suffix)

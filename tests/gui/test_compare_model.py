@@ -70,3 +70,44 @@ def test_a_document_compared_with_itself_has_no_difference(tmp_path: Path) -> No
     comparison = compare_documents(doc, doc)
     assert comparison.differences == 0
     assert all(r.change is Change.SAME for r in comparison.findings)
+
+
+def test_connections_line_up_by_what_they_were_for() -> None:
+    from dataclasses import replace
+
+    from tests.gui.lab_samples import lab_bundle
+    from wiresleuth.gui.compare_model import (
+        ALIGNED_ZERO,
+        aligned_lanes,
+        connection_key,
+        pair_connections,
+    )
+    from wiresleuth.gui.document import load_document
+
+    c8 = load_document(lab_bundle("C8"))
+    assert connection_key(c8.connections[0]) == "TLS default to portal.lab.test:443"  # ": reset" gone
+    # The same site another day: the default handshake went well, and one lane is missing.
+    other = [replace(c8.connections[0], label="TLS default to portal.lab.test:443: ok")]
+    other += [c for c in c8.connections[1:] if "round 2" not in c.label]
+    pairs = pair_connections(c8.connections, other)
+    assert pairs[0].key == "TLS default to portal.lab.test:443" and (pairs[0].a, pairs[0].b) == (0, 0)
+    alone = [p for p in pairs if p.b is None]
+    assert [c8.connections[p.a].label for p in alone if p.a is not None] == [
+        c.label for c in c8.connections if "round 2" in c.label
+    ]
+    lanes, where = aligned_lanes(c8, c8, pair_connections(c8.connections, c8.connections))
+    assert len(lanes) == 2 * len(c8.connections)
+    assert lanes[0].label.startswith("A: ") and lanes[1].label.startswith("B: ")
+    assert all(lane.start == ALIGNED_ZERO for lane in lanes)
+    first = c8.connections[0]
+    assert lanes[0].events[-1].time - ALIGNED_ZERO == first.events[-1].time - first.start
+    assert where[:2] == [(0, "A", 0), (0, "B", 0)]
+
+
+def test_figures_list_differences_first() -> None:
+    from tests.gui.lab_samples import lab_bundle
+    from wiresleuth.gui.document import load_document
+
+    comparison = compare_documents(load_document(lab_bundle("C8")), load_document(lab_bundle("C1")))
+    changes = [row.change is Change.SAME for row in comparison.figures]
+    assert changes == sorted(changes)  # every difference before the first "same"

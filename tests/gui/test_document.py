@@ -31,7 +31,9 @@ def test_a_bundle_brings_its_findings_timelines_and_decoded_capture() -> None:
     assert doc.comments[number].split(":")[0] in {f.id for f in doc.findings}
     assert doc.connections[doc.connection_index[number]].packets.count(number) == 1
     assert doc.log and doc.system and doc.manifest["format"] == "wiresleuth-bundle"
-    assert doc.origin == doc.started_at
+    # One time base, Wireshark's: frame 1 of the capture is 0 (not the run's start).
+    assert doc.origin == doc.time_zero == doc.packet_index[1].time != doc.started_at
+    assert doc.capture_file is not None and doc.capture_file.is_file()
 
 
 def test_a_plain_capture_gets_packet_only_findings_and_says_what_it_cannot_conclude(
@@ -53,7 +55,8 @@ def test_a_plain_capture_gets_packet_only_findings_and_says_what_it_cannot_concl
     assert [e.kind for e in doc.connections[0].events][:2] == ["syn", "syn-ack"]
     assert doc.connections[0].events[-1].kind == "rst"  # the C8-like reset, packet 6
     assert doc.connections[0].events[-1].packet == 6
-    assert doc.origin == min(c.start for c in doc.connections)
+    assert doc.origin == doc.time_zero == doc.packet_index[1].time
+    assert doc.capture_file == capture
 
 
 def test_a_run_just_made_keeps_the_result_to_save_and_matches_its_bundle(

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
+    QPlainTextEdit,
     QStyledItemDelegate,
     QWidget,
 )
@@ -37,6 +38,7 @@ from tests.gui.hostile_bundles import (
     edited_bundle,
     hostile,
     hostile_run,
+    hostile_run_with_capture,
     write_hostile_bundle,
 )
 from wiresleuth.gui.capture_rights import CaptureRights
@@ -93,8 +95,12 @@ def _model_surfaces(view: QAbstractItemView, name: str) -> Iterator[Surface]:
     stack = [QModelIndex()]
     while stack:
         parent = stack.pop()
+        try:
+            columns = max(model.columnCount(parent), 1)
+        except TypeError:  # QListWidget's model keeps columnCount private: one column
+            columns = 1
         for row in range(model.rowCount(parent)):
-            for column in range(max(model.columnCount(parent), 1)):
+            for column in range(columns):
                 index = model.index(row, column, parent)
                 display = index.data(Qt.ItemDataRole.DisplayRole)
                 if isinstance(display, str):
@@ -144,6 +150,9 @@ def surfaces(window: QtMainWindow) -> list[Surface]:
             found += _model_surfaces(widget, name)
         if isinstance(widget, QGraphicsView):
             found += _scene_surfaces(widget, name)
+        if isinstance(widget, QPlainTextEdit):  # plain by construction: shown as stored
+            text = widget.toPlainText()
+            found.append(Surface(f"{type(widget.parent()).__name__} plain text", text, text))
     message = window.statusBar().currentMessage()  # QStatusBar draws its message as text
     found.append(Surface("status bar", message, message))
     return found
@@ -203,6 +212,55 @@ def test_the_viewer_shows_every_bundle_text_literally(
         assert expected in kinds, f"no hostile text reached {expected}"
     for label in (viewer._title, viewer._pac_note, viewer.mtu.note, viewer._table_title):
         assert MARK in label.text() and label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_packets_of_a_hostile_capture_are_shown_literally(
+    qtbot: QtBot, window: QtMainWindow, tmp_path: Path
+) -> None:
+    """Packet list (Info), details, follow stream, lane list and the comparison's rows, on a
+    capture whose HTTP lines, TLS server name and DNS name start with HTML."""
+    from wiresleuth.bundle.writer import write_bundle
+
+    bundle = write_bundle(hostile_run_with_capture(tmp_path), tmp_path / "hostile-capture.wsbundle")
+    open_and_fill(qtbot, window, bundle)
+    viewer = window.viewer_page()
+    viewer.findings.setCurrentItem(viewer.findings.topLevelItem(0))
+    viewer.show_evidence(*_first_evidence(window))  # the cited GET, ClientHello and DNS answer
+    pane = viewer.packet_pane
+    pane.clear_filters()
+    infos = [pane.table.table_model.rows.cells(r)[7] for r in range(len(pane.table.table_model.rows))]
+    assert any(info.startswith("GET /" + SHOWN) for info in infos)
+    assert any(info.startswith("Client Hello (SNI=" + SHOWN) for info in infos)
+    assert any(info.startswith("Standard query response 0x1234 A " + SHOWN) for info in infos)
+    for number in (4, 10, 12):
+        pane.table.select_packets([number])
+        qtbot.waitUntil(
+            lambda n=number: pane.shown_details is not None and pane.shown_details.number == n,
+            timeout=10_000,
+        )
+    pane.table.select_packets([4])
+    qtbot.waitUntil(lambda: pane.shown_details is not None and pane.shown_details.number == 4)
+    pane.follow_button.click()
+    assert SHOWN in viewer.stream.shown_text
+    viewer.tabs.setCurrentWidget(viewer.parts["sequence"])
+    qtbot.wait(10)
+    kinds = assert_literal(surfaces(window))
+    for expected in (
+        "QtPacketTable item",  # Info and Comment cells
+        "QtPacketTable item tooltip",
+        "QtPacketDetails item",  # HTTP lines, server name, DNS records
+        "QListWidget item",  # the lane list: full connection names
+        "QListWidget item tooltip",
+        "QtFollowStream plain text",
+        "QListView item",  # the connection filter's entries (a combo box's list)
+    ):
+        assert expected in kinds, f"no hostile text reached {expected}"
+    window.compare_paths(bundle, bundle)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.compare_page(), timeout=10_000)
+    page = window.compare_page()
+    page.findings.setCurrentItem(page.findings.topLevelItem(0))
+    kinds = assert_literal(surfaces(window))
+    assert "QTreeWidget item" in kinds and "QWidget plain text" in kinds  # rows, both sides
 
 
 def _first_evidence(window: QtMainWindow) -> tuple[object, object]:

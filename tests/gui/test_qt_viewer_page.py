@@ -175,3 +175,129 @@ def test_a_part_of_another_shape_is_replaced_by_why(
     assert exceptions == []
     failed = {name: guard.failure for name, guard in viewer.parts.items() if guard.failure}
     assert failed == {part: why}
+
+
+# -- packet truth and evidence you can see (issue 14) -------------------------------------------
+
+
+def lab_viewer(qtbot: QtBot, window: QtMainWindow, name: str) -> QtViewerPage:
+    from tests.gui.lab_samples import lab_bundle
+
+    viewer = window.viewer_page()
+    with qtbot.waitSignal(viewer.filled, timeout=10_000):
+        window.open_path(lab_bundle(name))
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is viewer, timeout=5000)
+    return viewer
+
+
+def choose_evidence(viewer: QtViewerPage, start: str) -> Any:
+    for item in viewer.findings.evidence_items():
+        evidence = item.data(0, Qt.ItemDataRole.UserRole + 1)
+        if evidence.text.startswith(start):
+            viewer.findings.setCurrentItem(item)
+            viewer.findings.itemClicked.emit(item, 0)
+            return evidence
+    raise AssertionError(f"no evidence starting {start!r}")
+
+
+def test_evidence_of_three_connections_shows_every_cited_packet(
+    qtbot: QtBot, window: QtMainWindow
+) -> None:
+    viewer = lab_viewer(qtbot, window, "C1")
+    evidence = choose_evidence(viewer, "37 of 37 packets")
+    document = viewer.document
+    assert document is not None
+    assert sorted(viewer.packets.selected_numbers()) == sorted(evidence.packets)
+    assert viewer.timeline.ringed_lanes() == [0, 1, 2]
+    left, right = viewer.timeline.visible_seconds()
+    for number in evidence.packets:
+        assert left <= document.packet_index[number].time - document.origin <= right
+    listed = viewer.packets.table_model.rows
+    assert {listed.number_at(r) for r in range(len(listed))} == set().union(
+        *(document.connections[lane].packets for lane in (0, 1, 2))
+    )
+    assert "their connections (3)" in viewer.packet_pane.count.text()
+
+
+def test_a_held_request_fits_its_whole_interval(qtbot: QtBot, window: QtMainWindow) -> None:
+    viewer = lab_viewer(qtbot, window, "C7")
+    evidence = choose_evidence(viewer, "http request to 100.64.1.60:80 handed")
+    document = viewer.document
+    assert document is not None
+    (bracket,) = viewer.timeline.brackets
+    assert bracket.label == "held 5.001 s"
+    left, right = viewer.timeline.visible_seconds()
+    start = evidence.timings["sent_by_app"] - document.origin
+    end = evidence.timings["on_wire"] - document.origin
+    assert left < start < end < right  # the whole 5 s, not 30 ms around one packet
+    assert right - left < 2 * (end - start)
+    assert "held 5.001 s" in window.statusBar().currentMessage()
+
+
+def test_the_sequence_graph_shows_the_c1_hole(qtbot: QtBot, window: QtMainWindow) -> None:
+    viewer = lab_viewer(qtbot, window, "C1")
+    viewer.select_connection(0)
+    viewer.tabs.setCurrentWidget(viewer.parts["sequence"])
+    graph = viewer.seq_graph.graph
+    assert graph is not None and graph.lost == 4096
+    holes = viewer.seq_graph.items["holes"]
+    assert list(holes.opts["y0"]) == [1] and list(holes.opts["height"]) == [4096]
+    assert "4096 bytes never arrived" in viewer.seq_graph.title.text()
+    (left, right), (bottom, top) = viewer.seq_graph.visible_range()
+    hole = viewer.seq_graph.graph.holes[0]
+    document = viewer.document
+    assert document is not None
+    assert bottom <= 1 and top >= 4097  # the hole is in view...
+    assert left <= hole.opened - document.origin <= right  # ...from when it showed
+    viewer.select_connection(3)  # the MSS-536 retry: no hole
+    assert viewer.seq_graph.graph is not None and viewer.seq_graph.graph.holes == ()
+
+
+def test_the_stream_shows_the_injected_answer(qtbot: QtBot, window: QtMainWindow) -> None:
+    viewer = lab_viewer(qtbot, window, "C6")
+    choose_evidence(viewer, "246 non-TLS bytes")
+    viewer.packet_pane.follow_button.click()
+    assert viewer.tabs.currentWidget() is viewer.parts["stream"]
+    shown = viewer.stream.shown_text
+    assert "HTTP/1.0 200 OK" in shown and "X-Bypass-Cache: Application and Content" in shown
+    viewer.stream.sides.setCurrentIndex(1)  # the client only
+    viewer.stream.sides.activated.emit(1)
+    assert "X-Bypass-Cache" not in viewer.stream.shown_text
+
+
+def test_a_packet_shows_its_details_and_bytes(qtbot: QtBot, window: QtMainWindow) -> None:
+    viewer = lab_viewer(qtbot, window, "C4-nxdomain")
+    pane = viewer.packet_pane
+    pane.clear_filters()
+    pane.table.select_packets([27])
+    pane.show_details(27)
+    qtbot.waitUntil(lambda: pane.shown_details is not None, timeout=10_000)
+    details = pane.shown_details
+    assert details is not None and details.whole_frame and len(details.data) == 585
+    tops = [pane.details.topLevelItem(i).text(0) for i in range(pane.details.topLevelItemCount())]
+    assert tops[0] == "WireSleuth: frame 27" and tops[-1] == "TLS record: Handshake, 512 bytes"
+    record = pane.details.topLevelItem(pane.details.topLevelItemCount() - 1)
+    pane.details.setCurrentItem(record)
+    marked = pane.bytes.extraSelections()
+    assert len(marked) == 2 * 517  # every byte of the record, in hex and as text
+    assert pane.bytes.toPlainText().startswith("0000  00 04 00 01 00 06")
+
+
+def test_open_in_wireshark_runs_the_command_for_the_frame(
+    qtbot: QtBot, window: QtMainWindow, tmp_path: Path
+) -> None:
+    viewer = lab_viewer(qtbot, window, "C8")
+    pane = viewer.packet_pane
+    document = viewer.document
+    assert document is not None and document.capture_file is not None
+    pane._wireshark = None
+    pane.table.select_packets([14])
+    assert not pane.wireshark_button.isVisibleTo(pane) and pane.wireshark_command(14) is None
+    program = tmp_path / "wireshark"
+    launched: list[list[str]] = []
+    pane._wireshark = program
+    pane._launch = lambda command: launched.append(command) or True
+    pane.table.select_packets([27])
+    assert pane.wireshark_button.isVisibleTo(pane) and pane.wireshark_button.isEnabled()
+    pane.wireshark_button.click()
+    assert launched == [[str(program), "-r", str(document.capture_file), "-g", "27"]]

@@ -19,10 +19,14 @@ def test_the_committed_pngs_are_the_svgs_current_rendering(tmp_path: Path, monke
 
     committed = {size: render_icons.png_path(size).read_bytes() for size in render_icons.SIZES}
     monkeypatch.setattr(render_icons, "ICON_DIR", tmp_path)
-    (tmp_path / "wiresleuth.svg").write_bytes((render_icons.ROOT_ICONS / "wiresleuth.svg").read_bytes())
+    (tmp_path / "wiresleuth.svg").write_bytes(
+        (render_icons.ROOT_ICONS / "wiresleuth.svg").read_bytes()
+    )
     render_icons.render(tmp_path / "wiresleuth.svg")
     for size, data in committed.items():
         fresh = Image.open(tmp_path / f"wiresleuth-{size}.png").convert("RGBA")
         old = Image.open(__import__("io").BytesIO(data)).convert("RGBA")
         difference = ImageChops.difference(fresh, old).getbbox()
-        assert difference is None, f"resources/icons/wiresleuth-{size}.png is stale: run python -m installers.render_icons"
+        assert difference is None, (
+            f"resources/icons/wiresleuth-{size}.png is stale: run python -m installers.render_icons"
+        )

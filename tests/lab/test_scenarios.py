@@ -25,7 +25,7 @@ PREFIX = os.environ.get(PREFIX_ENV, "wse-")
 
 
 @pytest.mark.parametrize("capture", [True, False], ids=["capture", "no-capture"])
-@pytest.mark.parametrize("scenario", ["baseline", "C1", "C6", "C8", "mtu-blackhole", "C7", "C2", "C5", "C9", "proxy-healthy", "C3-synack", "C3-503", "C4-loopback", "C4-nxdomain", "pac-healthy", "pac-hostile", "corp-proxy-os", "corp-pac-os", "proxy-inspection", "offline"])
+@pytest.mark.parametrize("scenario", ["baseline", "C1", "C6", "C8", "mtu-blackhole", "C7", "C2", "C5", "C9", "proxy-healthy", "C3-synack", "C3-503", "C4-loopback", "C4-nxdomain", "pac-healthy", "pac-hostile", "corp-proxy-os", "corp-pac-os", "proxy-inspection", "offline", "passive-faults", "slow-server"])
 def test_lab_run(scenario: str, capture: bool, tmp_path: Path) -> None:
     names = fresh_names(PREFIX)
     out = tmp_path / f"{scenario}.wsbundle"
@@ -75,3 +75,36 @@ def check_capture(bundle_path: Path, capture: bool, tmp_path: Path) -> None:
     for finding in bundle.findings:
         for number in finding.packets:
             assert finding.id in comments[str(number)]
+    check_time_base(bundle_path, pcapng)
+
+
+def check_time_base(bundle_path: Path, pcapng: Path) -> None:
+    """One time base (issue 14): the viewer's packet list and report.html write each frame's
+    time as tshark's frame.time_relative."""
+    import re
+    import zipfile
+
+    from wiresleuth.gui.document import load_document
+    from wiresleuth.gui.packet_rows import PacketRows
+
+    shown = subprocess.run(
+        ["tshark", "-r", str(pcapng), "-T", "fields", "-e", "frame.number", "-e", "frame.time_relative"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stderr
+    theirs = {int(n): float(t) for n, t in (line.split("\t") for line in shown.stdout.splitlines())}
+    rows = PacketRows(load_document(bundle_path))
+    assert len(rows) == len(theirs)
+    for row in range(len(rows)):
+        number = rows.number_at(row)
+        assert number is not None and abs(float(rows.cells(row)[1]) - theirs[number]) <= 1.5e-6, number
+    with zipfile.ZipFile(bundle_path) as archive:
+        page = archive.read("report.html").decode()
+    assert "Times are seconds since frame 1 of the capture" in page
+    cells = re.findall(r'<tr><td class="num">([0-9.]+)</td><td>(?:sent|received)</td><td>[^<]*</td><td class="num">(\d+)</td>', page)
+    assert cells
+    for seconds, number in cells:
+        assert abs(float(seconds) - theirs[int(number)]) <= 1.5e-6, number

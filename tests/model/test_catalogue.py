@@ -31,8 +31,13 @@ def test_public_ids_exist() -> None:
 
 
 def test_every_id_emitted_in_the_source_is_catalogued() -> None:
+    # The core emits findings; the window only shows them (its "pac.address"-like strings are
+    # paths into report.json, named in messages about a damaged bundle).
+    package = ROOT / "desktop" / "wiresleuth"
     source = "\n".join(
-        p.read_text(encoding="utf-8") for p in (ROOT / "desktop" / "wiresleuth").rglob("*.py")
+        p.read_text(encoding="utf-8")
+        for p in package.rglob("*.py")
+        if p.relative_to(package).parts[0] != "gui"
     )
     emitted = set(
         re.findall(

@@ -407,3 +407,16 @@ def test_a_title_that_names_its_target_does_not_repeat_it(manifest: dict[str, An
                        manifest, {})  # fmt: skip
     assert '<span class="target">127.0.0.1:9</span>' not in page
     assert "<h3>127.0.0.1:9 cannot be reached</h3>" in page
+
+
+def test_the_page_counts_time_from_frame_1_when_given(tmp_path: Path) -> None:
+    from tests.bundle.sample_runs import captured_run
+    from wiresleuth.bundle.serialize import report_dict as as_report
+    from wiresleuth.report.html import render_html as render
+
+    run = captured_run(tmp_path)
+    first = next(e for c in run.connections for e in c.events if e.packet == 1)
+    page = render(as_report(run), {}, {}, time_zero=first.time)
+    assert "Times are seconds since frame 1 of the capture" in page
+    assert '<tr><td class="num">0.000000</td><td>sent</td><td>syn</td>' in page
+    assert "seconds since the start of the run" in render(as_report(run), {}, {})

@@ -33,3 +33,22 @@ def test_the_event_table_is_capped_and_says_so() -> None:
 
 def test_no_connections() -> None:
     assert "No connection was recorded." in connections_html({})
+
+
+def test_times_are_seconds_since_frame_1_as_in_the_viewer_and_wireshark(tmp_path: Path) -> None:
+    run = captured_run(tmp_path)
+    zero = next(e.time for c in run.connections for e in c.events if e.packet == 1)
+    html = connections_html(report_dict(run), time_zero=zero)
+    assert "Times are seconds since frame 1 of the capture" in html
+    for connection in run.connections:
+        for event in connection.events:
+            assert f'<tr><td class="num">{event.time - zero:.6f}</td>' in html
+
+
+def test_without_a_capture_times_count_from_the_start_of_the_run() -> None:
+    events = [{"time": 1000.5, "kind": "connect", "direction": "out"}]
+    connection = {"id": "c", "start": 1000.5, "end": 1001.0, "events": events}
+    report = {"started_at": 1000.0, "connections": [connection]}
+    html = connections_html(report)
+    assert "seconds since the start of the run" in html
+    assert '<tr><td class="num">0.500000</td>' in html

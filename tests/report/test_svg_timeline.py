@@ -49,7 +49,7 @@ def test_one_marker_with_a_tooltip_per_event(lanes: list[dict[str, Any]]) -> Non
 def test_tooltip_words_for_the_c8_reset(lanes: list[dict[str, Any]]) -> None:
     titles = [g.findtext(f"{SVG}title") for g in _parse(timeline_svg(lanes[0])).iter(f"{SVG}g")]
     assert (
-        "RST received · at 3,104.300 ms · frame 6 · 40 bytes · TTL 62 · "
+        "RST received · at 3.104300 s · frame 6 · 40 bytes · TTL 62 · "
         "RST 3.00 s after ClientHello"
     ) in titles
 
@@ -64,10 +64,26 @@ def test_marked_packets_take_the_dscp_colour(lanes: list[dict[str, Any]]) -> Non
     assert ef not in timeline_svg(lanes[0])
 
 
-def test_axis_is_in_ms_from_the_connection_start(lanes: list[dict[str, Any]]) -> None:
+def test_without_a_time_zero_the_axis_counts_from_the_connection(
+    lanes: list[dict[str, Any]],
+) -> None:
     ticks = re.findall(r'class="tick">([^<]+)<', timeline_svg(lanes[0]))
-    assert ticks == ["0", "500", "1,000", "1,500", "2,000", "2,500", "3,000", "3,500"]
-    assert "ms from connection start" in timeline_svg(lanes[0])
+    assert ticks == ["0.0", "0.5", "1.0", "1.5", "2.0", "2.5", "3.0", "3.5"]
+    assert "seconds since the connection&#x27;s first event" in timeline_svg(lanes[0])
+
+
+def test_times_are_seconds_since_frame_1_on_round_ticks(lanes: list[dict[str, Any]]) -> None:
+    """One time base (issue 14): the lane of a connection that starts 1.234 s after frame 1
+    has its ticks on round values of that base, and its tooltips say when as Wireshark does."""
+    lane = lanes[0]
+    zero = lane["start"] - 1.234
+    svg = timeline_svg(lane, time_zero=zero)
+    ticks = re.findall(r'class="tick">([^<]+)<', svg)
+    assert ticks == ["1.5", "2.0", "2.5", "3.0", "3.5", "4.0", "4.5"]
+    assert "seconds since frame 1 of the capture" in svg
+    titles = [g.findtext(f"{SVG}title") or "" for g in _parse(svg).iter(f"{SVG}g")]
+    first = lane["events"][0]
+    assert titles[0].startswith(f"SYN sent · at {first['time'] - zero:.6f} s · frame 1")
 
 
 def test_zoom_on_a_fast_start_followed_by_a_long_wait(lanes: list[dict[str, Any]]) -> None:
@@ -78,7 +94,7 @@ def test_zoom_on_a_fast_start_followed_by_a_long_wait(lanes: list[dict[str, Any]
     zoomed = _parse(timeline_svg(c6, until=zoom_window(c6)))
     assert len(zoomed.findall(f"{SVG}g")) == 5  # SYN, SYN-ACK, ACK, ClientHello, ACK
     ticks = re.findall(r'class="tick">([^<]+)<', timeline_svg(c6, until=zoom_window(c6)))
-    assert ticks[:3] == ["0.0", "0.5", "1.0"]
+    assert ticks[:3] == ["0.0000", "0.0005", "0.0010"]  # seconds, to the step's precision
 
 
 def test_markers_beyond_the_cap_are_counted_not_drawn() -> None:

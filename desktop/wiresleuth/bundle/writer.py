@@ -32,6 +32,7 @@ from wiresleuth.bundle.manifest import (
 from wiresleuth.bundle.redact import redact, redact_bytes, redact_text
 from wiresleuth.bundle.serialize import jsonable, report_dict
 from wiresleuth.errors import BundleError
+from wiresleuth.model.packet import first_frame_time
 from wiresleuth.model.run import RunResult
 from wiresleuth.report.html import render_html
 
@@ -74,7 +75,9 @@ def bundle_members(result: RunResult, *, created: str | None = None) -> dict[str
         hashes = {name: sha256_hex(data) for name, data in files.items()}
         return build_manifest(hashes, capture_included=capture_included, created=created)
 
-    html = render_html(report, manifest_of(members), system)
+    html = render_html(
+        report, manifest_of(members), system, time_zero=first_frame_time(result.packets)
+    )
     members[HTML_MEMBER] = html.encode("utf-8")
     return {MANIFEST_MEMBER: json_bytes(manifest_of(members)), **members}
 

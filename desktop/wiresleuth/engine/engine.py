@@ -25,6 +25,7 @@ from wiresleuth.analysis.check_status import (
 )
 from wiresleuth.analysis.flows import assemble_flows
 from wiresleuth.analysis.merge import merge_same_findings
+from wiresleuth.analysis.passive_records import run_faults
 from wiresleuth.analysis.timeline import build_timelines
 from wiresleuth.engine import scratch
 from wiresleuth.engine.capture_control import CaptureControl
@@ -250,6 +251,7 @@ class Engine:
                     passed_detail=analysis.passed_detail,
                 )
             )  # fmt: skip
+        findings += run_faults(packets, findings)
         if not capture.info.available:
             findings.append(
                 capture_unavailable_finding(capture.info.reason, capture.info.how_to_enable)
@@ -349,6 +351,11 @@ class Engine:
                 why = f"{type(exc).__name__}: {exc}"
                 stopped[wizard.id] = f"it failed: {why}"
                 failures.append(probe_failed(wizard.id, wizard.title, why))
+            elif not _declared(wizard, task.result()):
+                kind = type(task.result()).__name__
+                why = f"it returned {kind}, not its {wizard.observation_type.__name__}"
+                stopped[wizard.id] = why
+                failures.append(probe_failed(wizard.id, wizard.title, why))
             else:
                 observations[wizard.id] = task.result()
         return observations, failures, stopped, cancelled
@@ -425,6 +432,13 @@ async def _until_stopped(tasks: Collection[asyncio.Task[Any]]) -> None:
         log.error(
             "task %s did not stop within %g s of being cancelled", task.get_name(), _STOP_GRACE
         )
+
+
+def _declared(wizard: Wizard, observations: Any) -> bool:
+    """Whether a wizard returned the observation type it declares (one that declares none
+    is let through: tests/wizards/test_registry.py requires every shipped wizard to)."""
+    kind = getattr(wizard, "observation_type", None)
+    return kind is None or isinstance(observations, kind)
 
 
 def discard_scratch(result: RunResult) -> None:

@@ -8,23 +8,29 @@ off the GUI thread.
 from __future__ import annotations
 
 import enum
+import shutil
 import tempfile
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from wiresleuth.errors import BundleError, CaptureFileError
+from wiresleuth.gui.loading import Progress, collector_paused
 from wiresleuth.gui.packet_arrays import PacketArrays, packet_arrays
 from wiresleuth.gui.plot_coordinates import TimeFrame, is_finite, time_frame, times_array
 from wiresleuth.model.check_status import CheckStatus, load_statuses
 from wiresleuth.model.finding import Finding
-from wiresleuth.model.packet import PacketRecord
+from wiresleuth.model.packet import PacketRecord, first_frame_time
 from wiresleuth.model.run import CaptureInfo, RunResult
 from wiresleuth.model.timeline import Connection
+
+if TYPE_CHECKING:
+    from wiresleuth.analysis.packet_info import PacketDescriber
 
 CAPTURE_ONLY_NOTE = (
     "This is a capture file taken elsewhere: the findings here come from its packets alone "
@@ -37,6 +43,9 @@ CAPTURE_ONLY_NOTE = (
 """What cannot be concluded from a capture without the program's own probes."""
 
 _ZIP_MAGIC = b"PK\x03\x04"
+
+Stage = Callable[[float], None]
+"""Reports the share (0 to 1) of one stage of loading done."""
 
 
 class DocumentKind(enum.StrEnum):
@@ -90,11 +99,18 @@ class Document:
     """What the engineer should know first: limits of this source, damage found reading it."""
     result: RunResult | None = None
     """The run itself when the document is a run just made (it can still be saved)."""
+    time_zero: float | None = None
+    """Epoch seconds of frame 1 of the capture: the time every view counts from, as
+    Wireshark's ``frame.time_relative`` does (None without a capture: the run's start)."""
+    capture_file: Path | None = None
+    """A pcap/pcapng file holding the frames of ``packets`` (the details and bytes panes, and
+    Wireshark, read it); None when the frames themselves are not at hand."""
 
     @cached_property
     def frame(self) -> TimeFrame:
-        """Where the timeline draws times: around the middle of the recording, from the run's
-        start (else the first plausible time seen), so a wild time cannot move the view."""
+        """Where the timeline draws times: around the middle of the recording, from frame 1 of
+        the capture (else the run's start, else the first plausible time seen), so a wild
+        time cannot move the view."""
         connections = self.connections
         times = np.concatenate(
             (
@@ -103,12 +119,27 @@ class Document:
                 self.arrays.times,
             )
         )
-        return time_frame(self.started_at, times)
+        zero = self.time_zero if self.time_zero is not None else self.started_at
+        return time_frame(zero, times)
 
     @property
     def origin(self) -> float:
-        """Time zero of the timeline and the packet table (finite, within the recording)."""
+        """Time zero of every view: frame 1 of the capture, as in Wireshark (finite, within
+        the recording)."""
         return self.frame.origin
+
+    @cached_property
+    def ordered_packets(self) -> tuple[PacketRecord, ...]:
+        """The packets in frame-number order (the packet list's rows)."""
+        return tuple(sorted(self.packets, key=lambda p: p.number))
+
+    @cached_property
+    def infos(self) -> PacketDescriber:
+        """Protocol and Info of each of ``ordered_packets`` (same order; each worked out when
+        first asked for, see ``PacketDescriber``)."""
+        from wiresleuth.analysis.packet_info import PacketDescriber
+
+        return PacketDescriber(self.ordered_packets).prepare()
 
     @cached_property
     def packet_index(self) -> Mapping[int, PacketRecord]:
@@ -134,7 +165,15 @@ class Document:
 
     def warmed(self) -> Document:
         """Itself, with every lookup built: call it in the loading worker, not the window."""
-        for name in ("packet_index", "connection_index", "comments", "arrays", "frame"):
+        for name in (
+            "packet_index",
+            "connection_index",
+            "comments",
+            "arrays",
+            "frame",
+            "ordered_packets",
+            "infos",
+        ):
             getattr(self, name)
         return self
 
@@ -171,32 +210,68 @@ def document_from_result(result: RunResult, title: str = "This run") -> Document
         result=result,
         targets=result.targets,
         checks=result.checks or None,
+        time_zero=first_frame_time(result.packets),
+        capture_file=(
+            result.capture_file
+            if result.capture_file is not None and result.capture_file.is_file()
+            else None
+        ),
     )
 
 
-def _bundle_packets(bundle: Any) -> tuple[tuple[PacketRecord, ...], list[str]]:
-    """Decode the bundle's capture (scapy is imported here, in the loading thread)."""
-    from wiresleuth.capture.pcap_file import read_capture
+def _report(on_progress: Progress | None, start: float, end: float, text: str) -> Stage:
+    """A progress callback for one stage: its share (0 to 1) mapped onto [start, end]."""
+
+    def report(share: float) -> None:
+        if on_progress is not None:
+            on_progress(start + (end - start) * min(max(share, 0.0), 1.0), text)
+
+    return report
+
+
+def _bytes_progress(report: Stage) -> Callable[[int, int], None]:
+    return lambda done, total: report(done / total if total else 0.0)
+
+
+def _kept_folder(document: Document, folder: Path) -> Document:
+    """``folder`` is removed when ``document`` is no longer used (or the program ends)."""
+    weakref.finalize(document, shutil.rmtree, folder, ignore_errors=True)
+    return document
+
+
+def _bundle_packets(
+    bundle: Any, folder: Path, on_progress: Progress | None
+) -> tuple[tuple[PacketRecord, ...], float | None, Path | None, list[str]]:
+    """Decode the bundle's capture, extracted into ``folder`` (kept for the details pane and
+    Wireshark): packets, the time of frame 1, the file, notes."""
+    from wiresleuth.capture.packet_reading import read_packets
 
     if not bundle.has_capture:
-        return (), []
-    with tempfile.TemporaryDirectory(prefix="wiresleuth-view-") as folder:
-        try:
-            path = bundle.extract_capture(Path(folder))
-            read = read_capture(path)
-        except (BundleError, CaptureFileError) as exc:
-            return (), [f"The capture in this bundle could not be read: {exc}"]
+        return (), None, None, []
+    try:
+        path = bundle.extract_capture(folder)
+        read = read_packets(
+            path, on_progress=_bytes_progress(_report(on_progress, 0.15, 0.8, "Decoding"))
+        )
+    except (BundleError, CaptureFileError) as exc:
+        return (), None, None, [f"The capture in this bundle could not be read: {exc}"]
     notes = [f"Capture: {warning}" for warning in read.warnings]
-    return read.records, notes
+    return read.records, read.time_zero, path, notes
 
 
-def document_from_bundle(path: Path) -> Document:
+def document_from_bundle(path: Path, on_progress: Progress | None = None) -> Document:
     """Read a bundle and decode its capture; BundleError when the bundle cannot be used."""
     from wiresleuth.bundle.reader import read_bundle
     from wiresleuth.report.summary import capture_sentence
 
+    _report(on_progress, 0.0, 0.1, "Reading the bundle")(0.0)
     bundle = read_bundle(path, lenient=True)  # what is readable opens, with a warning
-    packets, notes = _bundle_packets(bundle)
+    folder = Path(tempfile.mkdtemp(prefix="wiresleuth-view-"))
+    try:
+        packets, time_zero, capture_file, notes = _bundle_packets(bundle, folder, on_progress)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     if bundle.damage:
         notes.insert(0, damage_note(bundle.damage))
     report = bundle.report
@@ -206,7 +281,7 @@ def document_from_bundle(path: Path) -> Document:
     if not bundle.capture.available:
         notes.append(capture_sentence(bundle.capture))
     started = report.get("started_at")
-    return Document(
+    document = Document(
         kind=DocumentKind.BUNDLE,
         title=path.name,
         source=path,
@@ -225,40 +300,35 @@ def document_from_bundle(path: Path) -> Document:
         targets=tuple(t for t in _list(report.get("targets")) if isinstance(t, str)),
         checks=load_statuses(report.get("checks")),
         damage=bundle.damage,
+        time_zero=time_zero,
+        capture_file=capture_file,
     )
+    return _kept_folder(document, folder)
 
 
 PACKET_TABLE_LIMIT = 200_000
 """Packets read for the packet table at most (the findings cover the whole file)."""
 
 
-def _capture_records(path: Path, limit: int) -> list[PacketRecord]:
-    """The file's IP packets, numbered as Wireshark numbers its frames (fast reader)."""
-    from wiresleuth.capture.fast_decode import AddressBook, decode_batch
-    from wiresleuth.capture.fast_records import batch_records
-    from wiresleuth.capture.record_reader import CaptureReader
-
-    records: list[PacketRecord] = []
-    book = AddressBook()
-    with CaptureReader(path, max_packets=limit) as reader:
-        for batch in reader.batches():
-            records += batch_records(batch, decode_batch(batch, book), book)
-    return records
-
-
-def document_from_capture(path: Path) -> Document:
+def document_from_capture(path: Path, on_progress: Progress | None = None) -> Document:
     """Analyse a pcap/pcapng file as ``wiresleuth analyze`` does: passive findings, timelines
     of the connections they cite (then the others), and its packets for the table."""
     from wiresleuth.capture.analyze_file import analyze_file, timelines
+    from wiresleuth.capture.packet_reading import read_packets
 
-    analysis = analyze_file(path)
+    analysing = _report(on_progress, 0.0, 0.55, "Analysing the capture")
+    analysing(0.0)
+    size = _size(path)
+    analysis = analyze_file(path, on_progress=lambda done, _packets: analysing(done / size))
+    _report(on_progress, 0.55, 0.6, "Building the timelines")(0.0)
     connections = tuple(timelines(analysis))
-    packets = _capture_records(path, PACKET_TABLE_LIMIT)
+    reading = _report(on_progress, 0.6, 0.85, "Reading the packets")
+    read = read_packets(path, limit=PACKET_TABLE_LIMIT, on_progress=_bytes_progress(reading))
     notes = [CAPTURE_ONLY_NOTE, *(f"Capture: {warning}" for warning in analysis.scan.warnings)]
-    if analysis.scan.packets > len(packets):
+    if not read.complete:
         notes.append(
-            f"The packet table holds the first {len(packets)} of {analysis.scan.packets} "
-            "packets; the findings cover them all."
+            f"The packet list holds the first {read.frames} of {analysis.scan.packets} "
+            "frames; the findings cover them all."
         )
     return Document(
         kind=DocumentKind.CAPTURE,
@@ -266,17 +336,27 @@ def document_from_capture(path: Path) -> Document:
         source=path,
         findings=analysis.findings,
         connections=connections,
-        packets=tuple(packets),
+        packets=read.records,
         capture=analysis.capture_info,
         started_at=analysis.scan.first_time,
         notes=tuple(notes),
+        time_zero=read.time_zero,
+        capture_file=path,
     )
 
 
-def load_document(path: Path) -> Document:
+def _size(path: Path) -> int:
+    try:
+        return max(path.stat().st_size, 1)
+    except OSError:
+        return 1
+
+
+def load_document(path: Path, on_progress: Progress | None = None) -> Document:
     """A bundle or a capture file, told apart by content; BundleError/CaptureFileError say why not.
 
-    Blocking (file reads, scapy decoding, flow analysis): call it from a worker thread.
+    Blocking (file reads, decoding, flow analysis): call it from a worker thread.
+    ``on_progress`` hears how far it got, and may raise ``LoadCancelled`` to stop it.
     """
     path = Path(path)
     try:
@@ -288,15 +368,21 @@ def load_document(path: Path) -> Document:
         raise BundleError(f"{path} is a folder, not a bundle or a capture file") from exc
     except OSError as exc:
         raise BundleError(f"cannot open {path}: {exc.strerror or exc}") from exc
-    if head == _ZIP_MAGIC:
-        return document_from_bundle(path).warmed()
-    try:
-        return document_from_capture(path).warmed()
-    except CaptureFileError as exc:
-        raise CaptureFileError(
-            f"{path.name} is neither a WireSleuth bundle (.wsbundle) nor a capture file "
-            f"(.pcap/.pcapng): {exc}"
-        ) from exc
+    with collector_paused():
+        if head == _ZIP_MAGIC:
+            return _warmed(document_from_bundle(path, on_progress), on_progress)
+        try:
+            return _warmed(document_from_capture(path, on_progress), on_progress)
+        except CaptureFileError as exc:
+            raise CaptureFileError(
+                f"{path.name} is neither a WireSleuth bundle (.wsbundle) nor a capture file "
+                f"(.pcap/.pcapng): {exc}"
+            ) from exc
+
+
+def _warmed(document: Document, on_progress: Progress | None) -> Document:
+    _report(on_progress, 0.85, 1.0, "Reading what each packet is")(0.0)
+    return document.warmed()
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

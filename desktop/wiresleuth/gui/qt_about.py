@@ -56,8 +56,18 @@ class QtAboutDialog(QDialog):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setAccessibleName(self.tr("Versions"))
         layout.addWidget(self.label)
+        self.licences_button = QPushButton(self.tr("Licences"))
+        self.licences_button.clicked.connect(self.show_licences)
+        layout.addWidget(self.licences_button)
         close = QPushButton(self.tr("Close"))
         close.setAccessibleName(self.tr("Close"))
         close.setDefault(True)
         close.clicked.connect(self.accept)
         layout.addWidget(close)
+
+    def show_licences(self) -> None:
+        """The program's and its components' licences (gui/qt_licences.py)."""
+        from wiresleuth.gui.qt_licences import QtLicencesDialog
+
+        self.licences = QtLicencesDialog(self)
+        self.licences.open()

@@ -28,6 +28,7 @@ from wiresleuth.gui.qt_checks_list import CheckInfo
 from wiresleuth.gui.qt_findings_view import QtFindingsView
 from wiresleuth.gui.qt_run_session import QtRunSession, RunState
 from wiresleuth.gui.qt_start_page import parse_site
+from wiresleuth.gui.qt_theme import error_style
 from wiresleuth.gui.qt_timeline import QtTimeline
 from wiresleuth.model.run import RunResult
 from wiresleuth.model.target import Target
@@ -74,7 +75,7 @@ class _InputPage(QWizardPage):
         layout.addWidget(self.site)
         self.error = plain_label()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #d32f2f")
+        self.error.setStyleSheet(error_style())
         layout.addWidget(self.error)
 
     def validatePage(self) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QPointF,
@@ -158,6 +159,50 @@ class QtFindingsView(QTreeWidget):
         self.itemActivated.connect(self._activated)
         self.itemClicked.connect(self._activated)
         self.currentItemChanged.connect(self._current_changed)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._recolour_links()
+
+    def _recolour_links(self) -> None:
+        """Links take the palette's link colour again (a theme switch changes it; a colour
+        kept from the other theme reads at 2.5:1 on the new background)."""
+        link = self.palette().link()
+        stack = children(self.invisibleRootItem())
+        while stack:
+            item = stack.pop()
+            evidence = item.data(0, _EVIDENCE_ROLE)
+            cites = isinstance(evidence, Evidence) and bool(evidence.packets)
+            if cites or item.data(0, _MORE_ROLE) is not None:
+                item.setForeground(0, link)
+            stack += children(item)
+
+    def cited_evidence(self, finding: Finding) -> tuple[QTreeWidgetItem, Evidence] | None:
+        """The row of ``finding``'s first listed evidence that cites packets, and it."""
+        for item in self.evidence_items():
+            evidence = item.data(0, _EVIDENCE_ROLE)
+            if (
+                item.data(0, _FINDING_ROLE) == finding
+                and isinstance(evidence, Evidence)
+                and evidence.packets
+            ):
+                return item, evidence
+        return None
+
+    def link_items(self) -> list[QTreeWidgetItem]:
+        """The rows drawn as links: evidence that cites packets, "Show more" rows."""
+        found = []
+        stack = children(self.invisibleRootItem())
+        while stack:
+            item = stack.pop()
+            evidence = item.data(0, _EVIDENCE_ROLE)
+            if (isinstance(evidence, Evidence) and evidence.packets) or item.data(
+                0, _MORE_ROLE
+            ) is not None:
+                found.append(item)
+            stack += children(item)
+        return found
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

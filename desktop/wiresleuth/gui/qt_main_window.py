@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # the pages are imported when first built (pyqtgraph comes wi
     from wiresleuth.gui.document import Document
     from wiresleuth.gui.qt_compare_page import QtComparePage
     from wiresleuth.gui.qt_helpdesk_page import QtHelpdeskPage
+    from wiresleuth.gui.qt_open_progress import QtOpenProgress
     from wiresleuth.gui.qt_progress_page import QtProgressPage
     from wiresleuth.gui.qt_results_page import QtResultsPage
     from wiresleuth.gui.qt_save_dialog import QtSaveDialog
@@ -123,6 +124,7 @@ class QtMainWindow(QMainWindow):
         self._helpdesk_page: QtHelpdeskPage | None = None
         self._helpdesk_document: Document | None = None
         self._helpdesk_back: QWidget | None = None
+        self._open_progress: QtOpenProgress | None = None
         self._message_box: QMessageBox | None = None
         self.dialog: QWidget | None = None
         self.unsaved_box: QMessageBox | None = None
@@ -260,6 +262,7 @@ class QtMainWindow(QMainWindow):
 
             page = QtComparePage()
             page.back_requested.connect(self.show_start)
+            page.open_requested.connect(self._show_compared)
             self._compare_page = page
             self.stack.addWidget(page)
         return self._compare_page
@@ -398,19 +401,50 @@ class QtMainWindow(QMainWindow):
         return worker
 
     def _load(
-        self, work: Callable[[Emit], Any], on_return: Callable[[Any], None], what: str
+        self,
+        work: Callable[[Emit], Any],
+        on_return: Callable[[Any], None],
+        what: str,
+        *,
+        progress: bool = False,
     ) -> None:
-        """Run a file job in a worker; errors are shown, and ``ready`` waits for it."""
+        """Run a file job in a worker; errors are shown, and ``ready`` waits for it. With
+        ``progress``, the status bar shows what the job yields and offers Cancel."""
+        from wiresleuth.gui.loading import LoadCancelled
+
         self._pending += 1
+        bar = self.open_progress() if progress else None
 
         def failed(error: object) -> None:
+            if isinstance(error, LoadCancelled):
+                self.statusBar().showMessage(self.tr("Opening {0} was cancelled.").format(what))
+                return
             self.show_error(self.tr("Cannot open {0}").format(what), str(error))
 
         def finish() -> None:
             self._pending -= 1
+            if bar is not None:
+                bar.finish()
             self._maybe_ready()
 
-        self._track(start_worker(work, on_return=on_return, on_error=failed, on_finish=finish))
+        self._track(
+            start_worker(
+                work,
+                on_yield=bar.step if bar is not None else None,
+                on_return=on_return,
+                on_error=failed,
+                on_finish=finish,
+            )
+        )
+
+    def open_progress(self) -> QtOpenProgress:
+        """The status bar's progress and Cancel for files being opened (built on first use)."""
+        if self._open_progress is None:
+            from wiresleuth.gui.qt_open_progress import QtOpenProgress
+
+            self._open_progress = QtOpenProgress()
+            self.statusBar().addPermanentWidget(self._open_progress)
+        return self._open_progress
 
     def show_error(self, title: str, text: str) -> None:
         """A window-modal message that does not block the event loop; the status bar keeps
@@ -610,6 +644,16 @@ class QtMainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
         self.document_shown.emit(document)
 
+    def _show_compared(self, document: object, finding: object) -> None:
+        """One side of a comparison in the viewer, at the finding chosen there."""
+        from wiresleuth.gui.document import Document
+        from wiresleuth.model.finding import Finding
+
+        if isinstance(document, Document):
+            self.show_document(document)
+            if isinstance(finding, Finding):
+                self.viewer_page().show_finding(finding)
+
     # -- the helpdesk's page -------------------------------------------------------------------
 
     def show_helpdesk_of_result(self) -> None:
@@ -722,13 +766,17 @@ class QtMainWindow(QMainWindow):
             self.load_profile(path)
             return
 
-        def load(_emit: Emit) -> Document:
+        from wiresleuth.gui.loading import cancellable
+
+        flag = self.open_progress().start(path.name)
+
+        def load(emit: Emit) -> Document:
             from wiresleuth.gui.document import load_document
 
-            return load_document(path)
+            return load_document(path, cancellable(flag, emit))
 
-        self.statusBar().showMessage(self.tr("Opening {0}…").format(path.name))
-        self._load(load, self._document_loaded, path.name)
+        self.statusBar().clearMessage()  # the progress beside it says what is being opened
+        self._load(load, self._document_loaded, path.name, progress=True)
 
     def _document_loaded(self, document: object) -> None:
         from wiresleuth.gui.document import Document
@@ -749,14 +797,20 @@ class QtMainWindow(QMainWindow):
     def compare_paths(self, first: Path, second: Path) -> None:
         """Load two files and show what differs."""
 
-        def load(_emit: Emit) -> tuple[Document, Document, object]:
+        from wiresleuth.gui.loading import cancellable
+
+        what = f"{first.name} / {second.name}"
+        flag = self.open_progress().start(what)
+
+        def load(emit: Emit) -> tuple[Document, Document, object]:
             from wiresleuth.gui.compare_model import compare_documents
             from wiresleuth.gui.document import load_document
 
-            a, b = load_document(first), load_document(second)
+            a = load_document(first, cancellable(flag, emit, 0.0, 0.5))
+            b = load_document(second, cancellable(flag, emit, 0.5, 1.0))
             return a, b, compare_documents(a, b)
 
-        self._load(load, self._comparison_loaded, f"{first.name} / {second.name}")
+        self._load(load, self._comparison_loaded, what, progress=True)
 
     def _comparison_loaded(self, value: object) -> None:
         from wiresleuth.gui.compare_model import Comparison

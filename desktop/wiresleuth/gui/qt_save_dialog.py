@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from wiresleuth.gui.plain_text import plain_label
+from wiresleuth.gui.qt_theme import error_style
 from wiresleuth.gui.qt_worker import Emit, QtFunctionWorker, start_worker
 from wiresleuth.gui.save_contents import OWN_TRAFFIC_ONLY, bundle_contents, default_save_path
 from wiresleuth.model.run import RunResult
@@ -151,7 +152,7 @@ class QtSaveDialog(QDialog):
 
     def _failed(self, text: str) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #d32f2f")
+        self.message.setStyleSheet(error_style())
         self.save_button.setEnabled(True)
 
     def open_folder(self) -> None:

@@ -28,6 +28,7 @@ from wiresleuth.errors import BadInput
 from wiresleuth.gui.capture_rights import CaptureRights
 from wiresleuth.gui.plain_text import plain_label
 from wiresleuth.gui.qt_checks_list import CheckInfo, QtChecksList
+from wiresleuth.gui.qt_theme import error_style
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Profile
 
@@ -126,7 +127,7 @@ class QtStartPage(QWidget):
         layout.addLayout(row)
         self.site_error = plain_label()
         self.site_error.setWordWrap(True)
-        self.site_error.setStyleSheet("color: #d32f2f")
+        self.site_error.setStyleSheet(error_style())
         self.site_error.hide()
         layout.addWidget(self.site_error)
         self._targets = plain_label()

@@ -27,9 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from wiresleuth.gui.plain_text import plain_label
-from wiresleuth.gui.qt_theme import SEVERITY_COLOURS
+from wiresleuth.gui.qt_theme import error_style
 from wiresleuth.gui.qt_worker import Emit, QtFunctionWorker, start_worker
-from wiresleuth.model.finding import Severity
 from wiresleuth.profile.model import Profile
 from wiresleuth.send.upload import (
     UploadCancelled,
@@ -175,8 +174,7 @@ class QtUploadDialog(QDialog):
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.label.setText(text)
-        colour = SEVERITY_COLOURS[Severity.PROBLEM] if error else ""
-        self.label.setStyleSheet(f"color: {colour}" if colour else "")
+        self.label.setStyleSheet(error_style() if error else "")
 
     def _progress(self, value: object) -> None:
         if not isinstance(value, tuple) or not value:

@@ -1,8 +1,11 @@
 """The engineer's view of a Document: findings with evidence, timeline, packets, and the rest.
 
-Clicking a piece of evidence selects the packets it cites in the packet table and scrolls the
-timeline to them; clicking a lane lists that connection's packets. Everything shown comes from
-the Document as loaded; this page computes nothing about the network.
+Choosing a piece of evidence brackets what it measured on the timeline (across every lane it
+spans), fits the view to it, and lists the packets of every connection it touches with the
+cited ones selected; choosing a lane lists that connection's packets and shows its sequence
+graph and stream. Everything shown comes from the Document as loaded and the view models
+(``packet_rows``, ``evidence_intervals``, ``connection_flows``); this page computes nothing
+about the network.
 """
 
 from __future__ import annotations
@@ -26,16 +29,26 @@ from PySide6.QtWidgets import (
 )
 
 from wiresleuth.analysis.causes import group_causes
+from wiresleuth.analysis.flows import TcpFlow
+from wiresleuth.analysis.tcp_follow import follow_stream
+from wiresleuth.analysis.tcp_seq_graph import sequence_graph
+from wiresleuth.gui.connection_flows import ConnectionFlows
 from wiresleuth.gui.document import Document, DocumentKind
+from wiresleuth.gui.evidence_intervals import evidence_intervals
 from wiresleuth.gui.helpdesk_facts import run_facts_line
+from wiresleuth.gui.lane_labels import full_label
 from wiresleuth.gui.mtu_view import mtu_sweeps
 from wiresleuth.gui.pac_view import pac_view
+from wiresleuth.gui.packet_rows import evidence_frames, evidence_lanes
 from wiresleuth.gui.plain_text import plain_label
 from wiresleuth.gui.qt_findings_view import QtFindingsView
+from wiresleuth.gui.qt_follow_stream import QtFollowStream
 from wiresleuth.gui.qt_json_tree import QtJsonTree
 from wiresleuth.gui.qt_mtu_plot import QtMtuPlot
-from wiresleuth.gui.qt_packet_table import QtPacketTable
+from wiresleuth.gui.qt_packet_pane import QtPacketPane
 from wiresleuth.gui.qt_part_guard import QtPartGuard
+from wiresleuth.gui.qt_seq_graph import QtSeqGraph
+from wiresleuth.gui.qt_theme import view_colours
 from wiresleuth.gui.qt_timeline import QtTimeline
 from wiresleuth.gui.qt_waterfall import QtWaterfall
 from wiresleuth.gui.route_view import route_lines
@@ -108,18 +121,30 @@ class QtViewerPage(QWidget):
         self.timeline.connection_selected.connect(self.select_connection)
         self.timeline.packet_clicked.connect(self._packet_clicked)
         timeline_split.addWidget(self.timeline)
-        table_box = QWidget()
-        table_layout = QVBoxLayout(table_box)
-        table_layout.setContentsMargins(0, 0, 0, 0)
-        self._table_title = plain_label(self.tr("Click a lane to list its packets."))
-        table_layout.addWidget(self._table_title)
-        self.packets = QtPacketTable()
-        table_layout.addWidget(self.packets)
-        timeline_split.addWidget(table_box)
-        timeline_split.setSizes([420, 220])
+        self.packet_pane = QtPacketPane()
+        self.packet_pane.connection_chosen.connect(self._lane_from_filter)
+        self.packet_pane.packet_chosen.connect(self._packet_chosen)
+        self.packet_pane.follow_requested.connect(self.follow_connection)
+        self.packets = self.packet_pane.table
+        """The packet list (the pane's table)."""
+        self._table_title = self.packet_pane.count
+        timeline_split.addWidget(self.packet_pane)
+        timeline_split.setStretchFactor(0, 1)
+        timeline_split.setStretchFactor(1, 1)
+        timeline_split.setSizes([450, 450])
         self.parts: dict[str, QtPartGuard] = {}
         """Each tab's part, by name: the view, or why it could not be shown."""
         self._add_part("timeline", timeline_split, self.tr("&Timeline and packets"))
+        self.seq_graph = QtSeqGraph()
+        self.seq_graph.direction_changed.connect(self._graph_direction)
+        self.seq_graph.packet_clicked.connect(self._packet_clicked)
+        self._add_part("sequence", self.seq_graph, self.tr("Se&quence graph"))
+        self.stream = QtFollowStream()
+        self._add_part("stream", self.stream, self.tr("Stre&am"))
+        self._flows: ConnectionFlows | None = None
+        self._lane: int | None = None
+        self._from_server: bool | None = None
+        self.tabs.currentChanged.connect(lambda _i: self._fill_connection_tabs())
         self.waterfall = QtWaterfall()
         self._add_part("requests", self.waterfall, self.tr("&Requests"))
         self.mtu = QtMtuPlot()
@@ -179,6 +204,8 @@ class QtViewerPage(QWidget):
     def set_document(self, document: Document) -> None:
         """Show ``document``."""
         self.document = document
+        self._flows = ConnectionFlows(document)
+        self._lane, self._from_server = None, None
         kind = {
             DocumentKind.RUN: self.tr("not saved yet"),
             DocumentKind.BUNDLE: self.tr("bundle"),
@@ -216,14 +243,12 @@ class QtViewerPage(QWidget):
             lanes=document.connection_index,
             frame=document.frame,
         )
-        self.packets.table_model.set_rows(None, {}, {}, document.origin)
-        self._table_title.setText(
-            self.tr("{0} connections. Click a lane to list its packets.").format(
-                len(document.connections)
-            )
-        )
+        self.packet_pane.set_document(document)
         if document.connections:
-            self.select_connection(0)
+            self.timeline.select_lane(0)
+            self._lane = 0
+            if not document.packets:  # no capture: the rows are a connection's socket events
+                self.packet_pane.show_connection(0)
 
     def _fill_other_tabs(self) -> None:
         document = self.document
@@ -285,7 +310,7 @@ class QtViewerPage(QWidget):
         for decision in view.decisions:
             item = QTreeWidgetItem([decision.url, decision.answer])
             if decision.failed:
-                item.setForeground(1, QColor("#d32f2f"))
+                item.setForeground(1, QColor(view_colours().error_text))
             self.pac_answers.addTopLevelItem(item)
         for name, address, seconds in view.lookups:
             self.pac_answers.addTopLevelItem(
@@ -299,26 +324,93 @@ class QtViewerPage(QWidget):
         self.pac_answers.resizeColumnToContents(0)
 
     def select_connection(self, index: int) -> None:
-        """List the packets of connection ``index`` and highlight its lane."""
+        """List the packets of connection ``index``, highlight its lane, graph it."""
         document = self.document
         if document is None or not 0 <= index < len(document.connections):
             return
-        connection = document.connections[index]
         self.timeline.select_lane(index)
-        self.packets.table_model.set_rows(
-            connection, document.packet_index, document.comments, document.origin
-        )
+        self.packet_pane.show_connection(index)
         self.packets.scrollToTop()
-        count = self.packets.table_model.rowCount()
-        self._table_title.setText(
-            self.tr("{0} — {1} rows").format(connection.label or connection.id, count)
-        )
+        self._lane, self._from_server = index, None
+        self._fill_connection_tabs()
+
+    def _lane_from_filter(self, lane: int) -> None:
+        self.timeline.select_lane(lane)
+        self._lane, self._from_server = lane, None
+        self._fill_connection_tabs()
 
     def _packet_clicked(self, number: int) -> None:
-        self.packets.select_packets([number])
+        if not self.packets.select_packets([number]):
+            self.packet_pane.clear_filters()
+            self.packets.select_packets([number])
+
+    def _packet_chosen(self, number: int) -> None:
+        document = self.document
+        lane = document.connection_index.get(number) if document is not None else None
+        if lane is not None and lane != self._lane:
+            self.timeline.select_lane(lane)
+            self._lane, self._from_server = lane, None
+            self._fill_connection_tabs()
+
+    def follow_connection(self, lane: int) -> None:
+        """Show the stream of connection ``lane``."""
+        self._lane = lane
+        self.timeline.select_lane(lane)
+        self.tabs.setCurrentWidget(self.parts["stream"])
+        self._fill_connection_tabs()
+
+    def _graph_direction(self, from_server: bool) -> None:
+        self._from_server = from_server
+        self._fill_connection_tabs()
+
+    def _fill_connection_tabs(self) -> None:
+        """The sequence graph and the stream of the chosen lane, when their tab is shown."""
+        current = self.tabs.currentWidget()
+        if current is self.parts.get("sequence"):
+            self._fill("sequence", self._show_sequence)
+        elif current is self.parts.get("stream"):
+            self._fill("stream", self._show_stream)
+
+    def _chosen_flow(self) -> tuple[str, TcpFlow | None]:
+        document, lane = self.document, self._lane
+        if document is None or lane is None or self._flows is None:
+            return self.tr("Choose a connection (a lane) first."), None
+        title = self.tr("Connection {0}: {1}").format(lane + 1, full_label(document.connections[lane]))
+        flow = self._flows.flow(lane)
+        if flow is None:
+            return title + " — " + self.tr("its packets are not in this file (no capture)."), None
+        return title, flow
+
+    def _show_sequence(self) -> None:
+        document = self.document
+        title, flow = self._chosen_flow()
+        if document is None or flow is None:
+            self.seq_graph.clear(title)
+            return
+        graph = sequence_graph(flow, from_server=self._from_server)
+        from_server = graph.sender == _endpoint(flow.server, flow.server_port)
+        self.seq_graph.set_graph(graph, document.frame, from_server=from_server)
+
+    def _show_stream(self) -> None:
+        title, flow = self._chosen_flow()
+        if flow is None:
+            self.stream.clear(title)
+            return
+        self.stream.set_stream(title, follow_stream(flow))
+
+    def show_finding(self, finding: Finding) -> None:
+        """Make ``finding`` current in the list and show its first evidence that cites packets."""
+        found = self.findings.cited_evidence(finding)
+        if found is None:
+            return
+        item, evidence = found
+        self.findings.setCurrentItem(item)
+        self.findings.scrollToItem(item)
+        self.show_evidence(finding, evidence)
 
     def show_evidence(self, finding: Finding, evidence: Evidence) -> None:
-        """Select the evidence's packets in the table and scroll the timeline to them."""
+        """Bracket what the evidence measured on the timeline, fit the view to it, and list
+        the packets of every connection it touches with the cited ones selected."""
         document = self.document
         if document is None:
             return
@@ -327,16 +419,32 @@ class QtViewerPage(QWidget):
                 self.tr("This evidence cites no packet: it was measured by the program's sockets.")
             )
             return
-        lane = document.connection_index.get(evidence.packets[0])
-        if lane is not None:
-            self.select_connection(lane)
-        found = self.packets.select_packets(evidence.packets)
-        shown = self.timeline.show_packets(evidence.packets)
         self.tabs.setCurrentIndex(0)
+        intervals = evidence_intervals(document, evidence)
+        shown = self.timeline.show_evidence(intervals, evidence.packets)
+        lanes = evidence_lanes(document, evidence)
+        label = self.tr("evidence of {0}: the cited packets ({1}) and their connections ({2})").format(
+            finding.id, len(evidence.packets), len(lanes)
+        )
+        if document.packets:
+            found = self.packet_pane.show_frames(
+                evidence_frames(document, evidence), label, evidence.packets
+            )
+        else:  # no capture: the socket events of the first connection it names
+            self.packet_pane.show_connection(lanes[0] if lanes else None)
+            found = self.packets.select_packets(evidence.packets)
+        if lanes:
+            self._lane, self._from_server = lanes[0], None
         numbers = ", ".join(str(n) for n in evidence.packets)
         if found or shown:
-            self.status.emit(self.tr("{0}: packets {1}").format(finding.id, numbers))
+            spans = "; ".join(interval.label for interval in self.timeline.brackets)
+            text = self.tr("{0}: packets {1}").format(finding.id, numbers)
+            self.status.emit(text + (f" ({spans})" if spans else ""))
         else:
             self.status.emit(
                 self.tr("Packets {0} are not in this file (it holds no capture).").format(numbers)
             )
+
+
+def _endpoint(address: str, port: int) -> str:
+    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"

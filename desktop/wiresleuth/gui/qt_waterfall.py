@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from wiresleuth.gui.plain_text import legend_text, plain_label
 from wiresleuth.gui.waterfall_model import RequestWaterfall
 
-PHASE_COLOURS = {"connect": "#1e88e5", "TLS": "#8e24aa", "first byte": "#43a047"}
+PHASE_COLOURS = {"connect": "#1e88e5", "TLS": "#9c4dcc", "first byte": "#43a047"}
 """Colour per phase."""
 FAILED_COLOUR = "#d32f2f"
 """A phase that ended in a failure."""

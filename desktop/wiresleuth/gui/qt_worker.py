@@ -15,6 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from wiresleuth.gui.loading import Cancelled
+
 log = logging.getLogger(__name__)
 
 Emit = Callable[[object], None]
@@ -51,6 +53,9 @@ class QtFunctionWorker(QRunnable):
         self._emit("started")
         try:
             value = self._function(lambda item: self._emit("yielded", item))
+        except Cancelled as exc:  # asked for: no traceback in the log
+            log.debug("worker cancelled: %s", exc)
+            self._emit("errored", exc)
         except Exception as exc:  # every failure must reach the window, not the thread's void
             log.exception("worker failed")
             self._emit("errored", exc)

@@ -44,7 +44,12 @@ class FindingSpec:
 _SPECS: tuple[FindingSpec, ...] = (
     FindingSpec(
         id="mtu.blackhole",
-        explains=("path.large_packet_loss", "tls.no_server_hello", "mtu.path_mtu"),
+        explains=(
+            "path.large_packet_loss",
+            "tls.no_server_hello",
+            "mtu.path_mtu",
+            "tcp.unacknowledged",
+        ),
         severity=Severity.PROBLEM,
         title="Packets above a size vanish and nobody says so (PMTU black hole)",
         meaning=(
@@ -69,6 +74,7 @@ _SPECS: tuple[FindingSpec, ...] = (
             "path.dscp_marked",
             "tls.no_server_hello",
             "mtu.path_mtu",
+            "tcp.unacknowledged",
         ),
         severity=Severity.PROBLEM,
         title="A network policy drops one server's large packets (QoS/DSCP), not the MTU",
@@ -89,7 +95,10 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="path.large_packet_loss",
-        explains=("tls.no_server_hello",),
+        explains=(
+            "tls.no_server_hello",
+            "tcp.unacknowledged",
+        ),
         severity=Severity.PROBLEM,
         title="Large packets from a server are lost on the way",
         meaning=(
@@ -371,7 +380,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="local.request_held",
-        explains=("local.security_products",),
+        explains=("local.security_products", "latency.client"),
         severity=Severity.WARNING,
         title="Software on this computer holds web requests before they leave",
         meaning=(
@@ -615,6 +624,9 @@ _SPECS: tuple[FindingSpec, ...] = (
             "tls.no_server_hello",
             "pathproof.not_delivered",
             "mtu.path_mtu",
+            "tcp.no_answer",
+            "dns.no_answer",
+            "dns.server_failure",
         ),
         severity=Severity.PROBLEM,
         title="This computer has no network connection",
@@ -650,6 +662,166 @@ _SPECS: tuple[FindingSpec, ...] = (
         meaning="One probe failed or ran out of time; the rest of the run is unaffected.",
         evidence="The probe, its deadline and the error.",
         action="Re-run; if it repeats, send the bundle: the log says what failed.",
+    ),
+)
+
+# Ordinary faults any capture can show (issue 12), concluded by the passive rules on a
+# capture file and, where they apply, on a run's own packets.
+_SPECS += (
+    FindingSpec(
+        id="tcp.unacknowledged",
+        severity=Severity.PROBLEM,
+        title="A segment was sent again and again and never acknowledged",
+        meaning=(
+            "One side resent the same segment with growing intervals (TCP's retransmission "
+            "back-off) and the other side never acknowledged it: the connection could not go "
+            "on. When the receiver's window was full (it had stopped taking data) the receiver "
+            "is stuck, not the network; when nothing at all came back, the receiver or the "
+            "path went silent."
+        ),
+        evidence=(
+            "Every resend of the segment with its time and the intervals between them, the "
+            "highest byte acknowledged, the receiver's last window and whether it still sent "
+            "anything."
+        ),
+        action=(
+            "Window full: look at the receiving device or program (a hung printer, a full "
+            "disk, a stuck application). Silence: check whether the receiver is still up, then "
+            "the path between the two."
+        ),
+    ),
+    FindingSpec(
+        id="tcp.zero_window",
+        severity=Severity.WARNING,
+        title="A receiver stopped taking data (zero window)",
+        meaning=(
+            "A computer advertised a receive window of zero: its program was not reading what "
+            "arrived, so the sender had to wait. A window that opens again within half a "
+            "second is normal flow control and is not reported; a longer stall is (info when "
+            "it recovered, warning when it lasted 2 s or more or never recovered)."
+        ),
+        evidence=(
+            "The first zero-window segment, the segment that opened the window again (or "
+            "that it never did), how long it stayed closed, the sender's window probes."
+        ),
+        action=(
+            "The receiving program or device is slow or stuck (disk, CPU, a printer that "
+            "cannot print): look there, not at the network."
+        ),
+    ),
+    FindingSpec(
+        id="tcp.connection_refused",
+        severity=Severity.WARNING,
+        title="A server refused the connection",
+        meaning=(
+            "A connection attempt was answered by a reset instead of a SYN-ACK: nothing "
+            "accepts connections on that port (the service is stopped or listens elsewhere), "
+            "or a firewall refuses on the server's behalf. Not reported when a later attempt "
+            "to the same port succeeded, nor for port scans."
+        ),
+        evidence=(
+            "The SYN and the reset with the time between them, the reset's TTL and hop count "
+            "against the server's other packets, how many attempts were refused."
+        ),
+        action=(
+            "Check that the service runs and listens on that port; if the reset came from "
+            "nearer than the server (another TTL), find the firewall that sends it."
+        ),
+    ),
+    FindingSpec(
+        id="tcp.no_answer",
+        severity=Severity.WARNING,
+        title="Connection attempts got no answer",
+        meaning=(
+            "SYNs were sent, retried, and never answered by a SYN-ACK or a reset: the server "
+            "is down or unreachable, or a firewall drops the attempts silently. ICMP errors "
+            "(host unreachable, administratively prohibited) say where it was stopped."
+        ),
+        evidence=(
+            "The SYNs and their retries, for how long the client tried, how many connections "
+            "failed this way, and any ICMP error about them with the router that sent it."
+        ),
+        action=(
+            "Check that the server is up and reachable from this network; ask the network "
+            "team about firewalls dropping that address and port."
+        ),
+    ),
+    FindingSpec(
+        id="dns.server_failure",
+        severity=Severity.WARNING,
+        title="A name server failed or refused to answer",
+        meaning=(
+            "A name server answered SERVFAIL (it could not resolve the name: the domain's "
+            "servers are unreachable or its DNSSEC is broken) or REFUSED (it does not serve "
+            "this client). Not reported when the same name was answered after all; reverse "
+            "lookups alone are only info."
+        ),
+        evidence="Each failed query and its answer, the name, the type and the server.",
+        action=(
+            "SERVFAIL for one domain: the domain's owner must fix its name servers. For every "
+            "name, or REFUSED: the resolver is misconfigured for this network; use another."
+        ),
+    ),
+    FindingSpec(
+        id="dns.no_answer",
+        severity=Severity.WARNING,
+        title="A name server did not answer",
+        meaning=(
+            "DNS queries got no answer at all (the client asked again, or waited seconds): "
+            "the name server is down or unreachable, or answers are lost. Applications wait "
+            "for the lookup's timeout before they even start to connect. Not reported when "
+            "another server answered the same name."
+        ),
+        evidence="The unanswered queries and their retries, the names, the server, for how long.",
+        action="Check the name server named; configure a working one (system.json lists them).",
+    ),
+    FindingSpec(
+        id="latency.path",
+        severity=Severity.WARNING,
+        title="The network path is slow",
+        meaning=(
+            "A slow exchange spent most of its time on the network: the round trip to the "
+            "server (the TCP handshake) took half a second or more, and it dominated over "
+            "the time the server and the client took."
+        ),
+        evidence="The handshake's SYN and SYN-ACK with the round trip, and the exchange's other parts.",
+        action=(
+            "Give the network team the path (addresses, round trip): a congested or long "
+            "link (satellite, overloaded VPN) or a queue in a device on the way."
+        ),
+    ),
+    FindingSpec(
+        id="latency.server",
+        severity=Severity.WARNING,
+        title="The server is slow to answer",
+        meaning=(
+            "A request reached the server quickly (its acknowledgement came back within the "
+            "round trip), but the answer's first byte came half a second or more later and "
+            "at least four round trips later: the server (or the application behind it) took "
+            "the time, not the network."
+        ),
+        evidence=(
+            "The request, the server's ACK of it, the first byte of the answer, the round "
+            "trip of the same connection."
+        ),
+        action="Give the server's owner the time and the request; the network is not the cause.",
+    ),
+    FindingSpec(
+        id="latency.client",
+        severity=Severity.WARNING,
+        title="The client waits before it sends its request",
+        meaning=(
+            "The connection was ready (or the previous answer complete), but the client sent "
+            "its request half a second or more later, and at least four round trips later: "
+            "the time was spent on the client's side (the program, or software on the "
+            "computer holding it). Between two exchanges this may also be a user's pause "
+            "(info)."
+        ),
+        evidence="The end of the handshake or the previous answer, the request, the round trip.",
+        action=(
+            "Look at the client program and the security software on that computer; the "
+            "network and the server are not the cause."
+        ),
     ),
 )
 

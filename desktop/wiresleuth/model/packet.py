@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 TCP = 6
@@ -81,3 +82,13 @@ class PacketRecord:
     def has(self, flag: int) -> bool:
         """Whether every bit of ``flag`` is set in the TCP flags."""
         return self.tcp_flags & flag == flag
+
+
+def first_frame_time(packets: Iterable[PacketRecord]) -> float | None:
+    """Epoch time of the lowest-numbered packet: Wireshark's time reference
+    (``frame.time_relative`` is 0 at frame 1). None without packets."""
+    first: PacketRecord | None = None
+    for packet in packets:
+        if first is None or packet.number < first.number:
+            first = packet
+    return first.time if first is not None else None

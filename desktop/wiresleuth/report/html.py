@@ -415,9 +415,18 @@ def _header_html(report: Mapping[str, Any]) -> str:
 
 
 def render_html(
-    report: Mapping[str, Any], manifest: Mapping[str, Any], system: Mapping[str, Any]
+    report: Mapping[str, Any],
+    manifest: Mapping[str, Any],
+    system: Mapping[str, Any],
+    *,
+    time_zero: float | None = None,
 ) -> str:
-    """The whole report.html page of a bundle's report, manifest and system information."""
+    """The whole report.html page of a bundle's report, manifest and system information.
+
+    ``time_zero`` is the epoch time of frame 1 of the bundle's capture: times are written as
+    seconds since it, as the viewer and Wireshark write them (without a capture: since the
+    run started).
+    """
     profile = as_map(report.get("profile"))
     targets = ", ".join(str(t) for t in as_list(report.get("targets")))
     title = f"WireSleuth report: {targets}" if targets else "WireSleuth report"
@@ -428,7 +437,7 @@ def render_html(
             _summary_html(report),
             _helpdesk_html(profile.get("helpdesk")),
             _findings_html(report),
-            connections_html(report),
+            connections_html(report, time_zero),
             _capture_html(report),
             _checks_html(report),
             _system_html(system),

@@ -49,12 +49,12 @@ def _legend_html(connections: Sequence[Mapping[str, Any]]) -> str:
     return f'<div class="legend" aria-label="Legend">{"".join(spans)}</div>'
 
 
-def _event_table(connection: Mapping[str, Any], start: float) -> str:
+def _event_table(connection: Mapping[str, Any], zero: float) -> str:
     events = [ev for ev in as_list(connection.get("events")) if isinstance(ev, Mapping)]
     rows = []
     for event in events[:MAX_EVENT_ROWS]:
         t = num(event.get("time"))
-        offset = f"{(t - start) * 1000:,.3f}" if t is not None else "?"
+        offset = f"{t - zero:.6f}" if t is not None else "?"
         dscp = num(event.get("dscp"))
         dscp_text = f"{int(dscp)} ({dscp_name(int(dscp))})" if dscp else ""
         packet = event.get("packet")
@@ -72,20 +72,22 @@ def _event_table(connection: Mapping[str, Any], start: float) -> str:
     note = f'<p class="note">{more} more events: open capture.pcapng.</p>' if more > 0 else ""
     return (
         f"<details><summary>All {len(events)} events as a table</summary>"
-        '<div class="table-wrap"><table><thead><tr><th class="num">ms</th><th>direction</th>'
+        '<div class="table-wrap"><table><thead><tr><th class="num">s</th><th>direction</th>'
         '<th>event</th><th class="num">frame</th><th class="num">bytes</th>'
         '<th class="num">TTL</th><th>DSCP</th><th>detail</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>{note}</details>"
     )
 
 
-def _connection_html(connection: Mapping[str, Any]) -> str:
+def _connection_html(connection: Mapping[str, Any], zero: float | None, zero_name: str) -> str:
     start = num(connection.get("start")) or 0.0
+    if zero is None:
+        zero = start
     end = num(connection.get("end")) or start
     title = connection.get("label") or connection.get("id") or "Connection"
     facts = [
         ("connection", str(connection.get("id", "")).replace("->", " → ")),
-        ("started", utc_time(start, date=True)),
+        ("started", f"{utc_time(start, date=True)} ({start - zero:.6f} s since {zero_name})"),
         ("lasted", duration_text(end - start)),
     ]
     frames = as_list(connection.get("packets"))
@@ -101,26 +103,34 @@ def _connection_html(connection: Mapping[str, Any]) -> str:
     zoom = zoom_window(connection)
     zoomed = (
         f'<p class="zoom-title">Zoom on the first {esc(duration_text(zoom))}:</p>'
-        f'<div class="lane-scroll">{timeline_svg(connection, until=zoom)}</div>'
+        f'<div class="lane-scroll">{timeline_svg(connection, zoom, zero, zero_name)}</div>'
         if zoom is not None
         else ""
     )
     return (
         f'<section class="card connection"><h3>{esc(title)}</h3>{facts_html(facts)}'
-        f'<div class="lane-scroll">{timeline_svg(connection)}</div>{zoomed}{note}'
-        f"{_event_table(connection, start)}</section>"
+        f'<div class="lane-scroll">{timeline_svg(connection, None, zero, zero_name)}</div>'
+        f"{zoomed}{note}{_event_table(connection, zero)}</section>"
     )
 
 
-def connections_html(report: Mapping[str, Any]) -> str:
-    """The Connections section of a report (report.json form)."""
+def connections_html(report: Mapping[str, Any], time_zero: float | None = None) -> str:
+    """The Connections section of a report (report.json form).
+
+    Times are seconds since ``time_zero``, frame 1 of the capture (the time base of the
+    viewer and of Wireshark's ``frame.time_relative``); without it, since the run started.
+    """
     connections = [c for c in as_list(report.get("connections")) if isinstance(c, Mapping)]
     if not connections:
         return "<h2>Connections</h2><p>No connection was recorded.</p>"
+    zero, zero_name = time_zero, "frame 1 of the capture"
+    if zero is None:
+        zero, zero_name = num(report.get("started_at")), "the start of the run"
     return (
         '<h2>Connections</h2><p class="note">One lane per connection: what this computer '
-        "sent above the line, what it received below, in milliseconds from the connection's "
-        "first packet. Hover a marker for its details.</p>"
+        "sent above the line, what it received below. Times are seconds since "
+        f"{esc(zero_name)}, as the viewer and Wireshark (frame.time_relative) show them. "
+        "Hover a marker for its details.</p>"
         + _legend_html(connections)
-        + "".join(_connection_html(c) for c in connections)
+        + "".join(_connection_html(c, zero, zero_name) for c in connections)
     )

@@ -1,4 +1,9 @@
-"""A connection's timeline as inline SVG: one lane, time in ms from the connection's start.
+"""A connection's timeline as inline SVG: one lane from the connection's start to its end.
+
+Times are written as the viewer and Wireshark write them: seconds since frame 1 of the
+capture (``frame.time_relative``; without a capture, since the run started), the
+``time_zero`` the report is rendered with. The lane spans the connection alone, so its ticks
+fall on round values of that one time base.
 
 Sent packets sit above the lane's centre line, received ones below; markers that would
 overlap stack into rows. The shape says the event kind (see ``legend_items``), the colour
@@ -184,12 +189,24 @@ def ms_label(value: float, step: float) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def _tooltip(event: Mapping[str, Any], offset_ms: float) -> str:
+def seconds_label(value_ms: float, step_ms: float) -> str:
+    """A tick at ``value_ms`` written in seconds, with the decimals a ``step_ms`` step needs."""
+    step = step_ms / 1000
+    decimals = 0 if step >= 1 else min(6, -math.floor(math.log10(step)))
+    return f"{value_ms / 1000:,.{decimals}f}"
+
+
+def relative_time(seconds: float) -> str:
+    """A time since frame 1 as the packet list and Wireshark write it (microseconds)."""
+    return f"{seconds:.6f} s"
+
+
+def _tooltip(event: Mapping[str, Any], since_zero: float) -> str:
     kind = str(event.get("kind", "?"))
     direction = "sent" if event.get("direction") == "out" else "received"
     parts = [
         f"{style_of(kind).label if kind in KIND_STYLES else kind} {direction}",
-        f"at {offset_ms:,.3f} ms",
+        f"at {relative_time(since_zero)}",
     ]
     packet = event.get("packet")
     if isinstance(packet, int) and not isinstance(packet, bool):
@@ -260,11 +277,23 @@ def zoom_window(connection: Mapping[str, Any]) -> float | None:
     return max(cluster_end * 1.25, 1e-4)
 
 
-def timeline_svg(connection: Mapping[str, Any], until: float | None = None) -> str:
-    """The SVG lane of one connection (report.json form); only its first ``until`` s if given."""
+def timeline_svg(
+    connection: Mapping[str, Any],
+    until: float | None = None,
+    time_zero: float | None = None,
+    zero_name: str = "frame 1 of the capture",
+) -> str:
+    """The SVG lane of one connection (report.json form); only its first ``until`` s if given.
+
+    Times are written as seconds since ``time_zero`` (``zero_name`` says what it is: frame 1
+    of the capture); without one, since the connection's first event.
+    """
+    if time_zero is None:
+        zero_name = "the connection's first event"
     events = _events(connection)
     first = _num(events[0].get("time")) if events else 0.0
     start = _num(connection.get("start"), first)
+    zero = time_zero if time_zero is not None and math.isfinite(time_zero) else start
     if until is not None:
         events = [e for e in events if _num(e.get("time"), start) - start <= until]
     shown = events[:MAX_MARKERS]
@@ -274,6 +303,9 @@ def timeline_svg(connection: Mapping[str, Any], until: float | None = None) -> s
     span_ms = max((end - start) * 1000.0, 1e-3)
     step = nice_step(span_ms)
     axis_end = math.ceil(span_ms / step - 1e-9) * step
+    offset_ms = (start - zero) * 1000.0  # where the lane starts, in the report's time base
+    if not math.isfinite(offset_ms) or abs(offset_ms) > 1e15:
+        offset_ms = 0.0
 
     def x_of(t: float) -> float:
         return LEFT + (t - start) * 1000.0 / axis_end * _PLOT
@@ -303,21 +335,21 @@ def timeline_svg(connection: Mapping[str, Any], until: float | None = None) -> s
         f'<line x1="{LEFT}" y1="{centre}" x2="{LEFT + _PLOT}" y2="{centre}" '
         'stroke="#94a3b8" stroke-width="1.5"/>',
     ]
-    tick = 0.0
+    tick = math.ceil(offset_ms / step - 1e-9) * step  # the first round value on the lane
     for _ in range(64):  # bounded: nice_step gives about 8 intervals
-        if tick > axis_end + step / 2:
+        if tick - offset_ms > axis_end + step / 2:
             break
-        x = LEFT + tick / axis_end * _PLOT
+        x = LEFT + (tick - offset_ms) / axis_end * _PLOT
         parts.append(
             f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{axis_y + 4}" '
             'stroke="#e2e8f0" stroke-width="1"/>'
             f'<text x="{x:.1f}" y="{axis_y + 18}" text-anchor="middle" class="tick">'
-            f"{escape(ms_label(tick, step))}</text>"
+            f"{escape(seconds_label(tick, step))}</text>"
         )
         tick += step
     parts.append(
         f'<text x="{LEFT + _PLOT}" y="{axis_y + 34}" text-anchor="end" class="axis-title">'
-        "ms from connection start</text>"
+        f"seconds since {escape(zero_name)}</text>"
     )
     for group, rows, sign in ((outs, out_rows, -1), (ins, in_rows, 1)):
         for (event, t), row in zip(group, rows, strict=True):
@@ -328,7 +360,7 @@ def timeline_svg(connection: Mapping[str, Any], until: float | None = None) -> s
             style = style_of(kind)
             colour = dscp_colour(dscp) if dscp else style.colour
             parts.append(
-                f'<g class="ev"><title>{escape(_tooltip(event, (t - start) * 1000.0))}</title>'
+                f'<g class="ev"><title>{escape(_tooltip(event, t - zero))}</title>'
                 f'<line x1="{x:.1f}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" '
                 f'stroke="{colour}" stroke-width="1" opacity="0.5"/>'
                 f"{marker(style.shape, x, y, colour)}</g>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.model.finding import Finding
@@ -14,6 +14,8 @@ from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Profile
+
+ObsT = TypeVar("ObsT")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,9 +30,23 @@ class WizardInput:
     """Host name -> its resolution."""
     capture_allowed: bool = True
     """False when the user switched capture off for this run: wizards then capture nothing."""
-    earlier: Mapping[str, Any] = field(default_factory=dict)
+    earlier: Mapping[str, object] = field(default_factory=dict)
     """Observations of the wizards named in this wizard's ``needs``, by wizard id (a wizard
-    that failed or ran out of time is absent)."""
+    that failed or ran out of time is absent); read them with ``earlier_observations``."""
+
+    def earlier_observations(self, wizard: str, kind: type[ObsT]) -> ObsT | None:
+        """The observations of the wizard ``wizard`` (one this wizard ``needs``), typed; None
+        when it did not run or failed. TypeError when it gave something else than ``kind``
+        (its ``observation_type``): a programming error, not a network fault."""
+        found = self.earlier.get(wizard)
+        if found is None:
+            return None
+        if not isinstance(found, kind):
+            raise TypeError(
+                f"the {wizard} wizard's observations are {type(found).__name__}, "
+                f"not {kind.__name__}"
+            )
+        return found
 
     def addresses(self, target: Target) -> tuple[str, ...]:
         """Resolved addresses of a target's host (empty when resolution failed)."""
@@ -90,6 +106,9 @@ class Wizard(abc.ABC):
     """Name shown in the list of checks."""
     description: ClassVar[str]
     """One sentence: what it does and why."""
+    observation_type: ClassVar[type[Any]]
+    """The dataclass ``run`` returns (a model type: report.json holds it, ``from_jsonable``
+    reads it back from a bundle)."""
     needs: ClassVar[tuple[str, ...]] = ()
     """Ids of wizards whose observations this one uses (e.g. the PAC decision); the engine
     starts it when those have finished and passes them in ``WizardInput.earlier``."""
@@ -113,8 +132,9 @@ class Wizard(abc.ABC):
 
     @abc.abstractmethod
     async def run(self, given: WizardInput, progress: Progress) -> Any:
-        """Run the probes; return the observations (a dataclass; JSON-serialisable via
-        ``to_jsonable``). Network misbehaviour is observed, not raised."""
+        """Run the probes; return the observations (an ``observation_type``, which
+        ``to_jsonable`` saves and ``from_jsonable`` reads back). Network misbehaviour is
+        observed, not raised."""
 
     @abc.abstractmethod
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:

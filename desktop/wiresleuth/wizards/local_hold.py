@@ -40,6 +40,7 @@ class LocalHoldWizard(Wizard):
     id = "hold"
     per_target = False
     needs = ("route",)
+    observation_type = HoldWizardObservations
     title = "Requests held on this computer (antivirus, URL filter)"
     description = (
         "Times each web request from the moment the program hands it over to the moment it "

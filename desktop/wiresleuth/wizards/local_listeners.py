@@ -24,6 +24,7 @@ class LocalListenersWizard(Wizard):
 
     id = "listeners"
     per_target = False
+    observation_type = ListenersObservations
     title = "Web servers on this computer"
     description = (
         "Lists the programs listening on ports 80, 8080 and 443 of this computer and what they "

@@ -37,6 +37,7 @@ class MtuPathWizard(Wizard):
     """Do large packets cross the path, and if not, is it the MTU or a QoS policy?"""
 
     id = "mtu"
+    observation_type = MtuWizardObservations
     needs = ("tls", "route")
     """The TLS wizard's default and small-MSS handshakes are this wizard's TCP evidence for
     HTTPS targets (no second stalled handshake); HTTP targets get an exchange of its own."""
@@ -70,8 +71,8 @@ class MtuPathWizard(Wizard):
             for a in given.addresses(t)[:1]:
                 if t.scheme == "https":
                     tls_keys.setdefault(a, t.key)
-        tls = given.earlier.get("tls")
-        handshakes = _tls_outcomes(tls) if isinstance(tls, TlsWizardObservations) else {}
+        tls = given.earlier_observations("tls", TlsWizardObservations)
+        handshakes = _tls_outcomes(tls) if tls is not None else {}
         results = await asyncio.gather(
             *(self._one(t, given, progress, tls_keys, handshakes) for t in targets)
         )

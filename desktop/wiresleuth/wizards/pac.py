@@ -95,6 +95,7 @@ class PacWizard(Wizard):
 
     id = "pac"
     per_target = False
+    observation_type = PacWizardObservations
     title = "Proxy auto-configuration (PAC), its server and its name"
     description = (
         "Finds where this computer's proxy settings come from, fetches the proxy "

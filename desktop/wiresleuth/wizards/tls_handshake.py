@@ -50,6 +50,7 @@ class TlsHandshakeWizard(Wizard):
 
     id = "tls"
     needs = ("route",)
+    observation_type = TlsWizardObservations
     title = "Secure connection (TLS) handshake"
     description = (
         "Opens a secure connection to each site the way a browser does and times every step, "

@@ -5,14 +5,21 @@ from pathlib import Path
 
 import pytest
 
+from installers import notices
 from installers.linux import deb
+from wiresleuth.licences import Component, LicenceText, Notices
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize(
     ("pep440", "debian"),
-    [("0.1.0", "0.1.0"), ("1.2rc1", "1.2~rc1"), ("1.2.dev3", "1.2~dev3"), ("1.2.post1", "1.2+post1")],
+    [
+        ("0.1.0", "0.1.0"),
+        ("1.2rc1", "1.2~rc1"),
+        ("1.2.dev3", "1.2~dev3"),
+        ("1.2.post1", "1.2+post1"),
+    ],
 )
 def test_versions_sort_like_their_python_counterparts(pep440: str, debian: str) -> None:
     assert deb.debian_version(pep440) == debian
@@ -21,7 +28,13 @@ def test_versions_sort_like_their_python_counterparts(pep440: str, debian: str) 
 @pytest.mark.skipif(shutil.which("dpkg") is None, reason="needs dpkg")
 def test_debian_agrees_a_release_candidate_comes_first() -> None:
     newer = subprocess.run(
-        ["dpkg", "--compare-versions", deb.debian_version("1.2rc1"), "lt", deb.debian_version("1.2")]
+        [
+            "dpkg",
+            "--compare-versions",
+            deb.debian_version("1.2rc1"),
+            "lt",
+            deb.debian_version("1.2"),
+        ]
     )
     assert newer.returncode == 0
 
@@ -55,7 +68,23 @@ def fake_app(folder: Path) -> Path:
     (folder / "_internal" / "data.txt").write_text("x" * 1500)
     (folder / "_internal" / "libx.so.1").write_bytes(b"a library, mode 755 in the wheel")
     (folder / "_internal" / "libx.so.1").chmod(0o755)
-    (folder / "profile.toml").write_text('targets = []\n')
+    (folder / "profile.toml").write_text("targets = []\n")
+    listed = Notices(
+        version="1.0", conveyed_under="GPL-2.0", origin="build",
+        components=(
+            Component(name="WireSleuth", version="1.0", licence="GPL-2.0-or-later", kind="program"),
+            Component(
+                name="scapy", version="2.6.1", licence="GPL-2.0-only", kind="python package",
+                texts=(LicenceText(name="LICENSE", text="GNU GPL v2 text"),),
+            ),
+            Component(
+                name="libssl3", version="3.0", licence="Apache-2.0\nwrapped", kind="system library",
+                texts=(LicenceText(name="copyright", text="OpenSSL"),),
+            ),
+        ),
+    )  # fmt: skip
+    _data, text = notices.write(listed, folder / "_internal" / "licences")
+    text.rename(folder / notices.NOTICES_NAME)
     return folder
 
 
@@ -72,7 +101,11 @@ def test_a_package_is_staged_and_built(tmp_path: Path) -> None:
     assert (root / "usr/share/mime/packages/wiresleuth.xml").is_file()
     assert (root / "usr/share/icons/hicolor/48x48/apps/wiresleuth.png").is_file()
     assert (root / "usr/share/icons/hicolor/scalable/apps/wiresleuth.svg").is_file()
-    assert (root / "usr/share/doc/wiresleuth/copyright").is_file()
+    copyright_text = (root / "usr/share/doc/wiresleuth/copyright").read_text()
+    assert "\n  scapy 2.6.1: GPL-2.0-only\n  libssl3 3.0: Apache-2.0 wrapped\n" in copyright_text
+    assert "@COMPONENTS@" not in copyright_text and "License: GPL-2\n" in copyright_text
+    notices_text = (root / "usr/share/doc/wiresleuth/THIRD-PARTY-NOTICES.txt").read_text()
+    assert "--- LICENSE ---\nGNU GPL v2 text" in notices_text
     fields = deb.ControlFields(
         version="1.0", architecture="all", depends=("libc6",),
         installed_kib=deb.installed_kib(root), maintainer="D <d@x.test>",
@@ -83,10 +116,37 @@ def test_a_package_is_staged_and_built(tmp_path: Path) -> None:
     assert "  usr/lib/wiresleuth/wiresleuth\n" in sums and "usr/bin/wiresleuth" not in sums
     built = deb.dpkg_deb(root, tmp_path / "t.deb", compression="gzip", level=1)
     listing = subprocess.run(["dpkg-deb", "-c", str(built)], capture_output=True, text=True).stdout
-    assert "root/root" in listing and "./usr/bin/wiresleuth -> ../lib/wiresleuth/wiresleuth" in listing
+    assert (
+        "root/root" in listing and "./usr/bin/wiresleuth -> ../lib/wiresleuth/wiresleuth" in listing
+    )
     assert "./usr/share/doc/wiresleuth/changelog.gz" in listing
-    info = subprocess.run(["dpkg-deb", "-f", str(built), "Package", "Version"], capture_output=True, text=True)
+    assert "./usr/share/doc/wiresleuth/THIRD-PARTY-NOTICES.txt" in listing
+    assert "./usr/lib/wiresleuth/_internal/licences/licences.json" in listing
+    info = subprocess.run(
+        ["dpkg-deb", "-f", str(built), "Package", "Version"], capture_output=True, text=True
+    )
     assert info.stdout == "Package: wiresleuth\nVersion: 1.0\n"
+
+
+def test_an_app_without_its_licence_list_makes_no_package(tmp_path: Path) -> None:
+    app = fake_app(tmp_path / "app")
+    (app / "_internal" / "licences" / "licences.json").unlink()
+    with pytest.raises(SystemExit, match=r"licences\.json is missing"):
+        deb.stage_tree(app, tmp_path / "root")
+
+
+def test_the_copyright_file_is_machine_readable_with_every_component(tmp_path: Path) -> None:
+    from installers.linux.deb_notices import app_notices, copyright_text
+
+    text = copyright_text(app_notices(fake_app(tmp_path / "app")))
+    paragraphs = text.strip().split("\n\n")
+    assert paragraphs[0].startswith(
+        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"
+    )
+    assert paragraphs[1].startswith("Files: *\nCopyright: ") and "License: GPL-2\n" in paragraphs[1]
+    for paragraph in paragraphs:  # continuation lines start with a space (DEP-5)
+        assert all(line[:1] == " " or ":" in line for line in paragraph.splitlines()), paragraph
+    assert "WireSleuth 1.0:" not in text  # the program is the Files: * paragraph
 
 
 def test_the_maintainer_script_grants_only_cap_net_raw() -> None:
@@ -109,7 +169,10 @@ def test_the_maintainer_script_grants_only_cap_net_raw() -> None:
         assert subprocess.run(["sh", "-n", str(deb.DEBIAN_FILES / name)]).returncode == 0
 
 
-@pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="needs desktop-file-utils")
+@pytest.mark.skipif(
+    shutil.which("desktop-file-validate") is None,
+    reason="needs desktop-file-utils (apt-get install desktop-file-utils)",
+)
 def test_the_desktop_entry_is_valid_and_opens_bundles() -> None:
     entry = ROOT / "resources/linux/wiresleuth.desktop"
     done = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True, text=True)
@@ -118,13 +181,18 @@ def test_the_desktop_entry_is_valid_and_opens_bundles() -> None:
     assert "Exec=wiresleuth open %f\n" in entry.read_text()  # `wiresleuth open FILE` shows it
 
 
-@pytest.mark.skipif(shutil.which("update-mime-database") is None, reason="needs shared-mime-info")
+@pytest.mark.skipif(
+    shutil.which("update-mime-database") is None,
+    reason="needs shared-mime-info (apt-get install shared-mime-info)",
+)
 def test_the_mime_type_claims_wsbundle_files(tmp_path: Path) -> None:
     (tmp_path / "packages").mkdir()
     shutil.copy(ROOT / "resources/linux/wiresleuth-mime.xml", tmp_path / "packages/wiresleuth.xml")
     subprocess.run(["update-mime-database", str(tmp_path)], check=True, capture_output=True)
     assert "60:application/x-wiresleuth-bundle:*.wsbundle" in (tmp_path / "globs2").read_text()
-    assert "application/x-wiresleuth-bundle application/zip" in (tmp_path / "subclasses").read_text()
+    assert (
+        "application/x-wiresleuth-bundle application/zip" in (tmp_path / "subclasses").read_text()
+    )
     assert "application/x-wiresleuth-bundle:wiresleuth" in (tmp_path / "icons").read_text()
 
 

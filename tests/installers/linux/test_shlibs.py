@@ -40,7 +40,9 @@ def test_ldconfig_output_is_read_for_one_architecture() -> None:
 
 
 def test_dpkg_search_output_gives_the_package() -> None:
-    assert shlibs.parse_dpkg_search("libgl1:amd64: /usr/lib/x86_64-linux-gnu/libGL.so.1\n") == "libgl1"
+    assert (
+        shlibs.parse_dpkg_search("libgl1:amd64: /usr/lib/x86_64-linux-gnu/libGL.so.1\n") == "libgl1"
+    )
     assert shlibs.parse_dpkg_search("diversion by x from: /a\nlibc6:amd64: /a\n") == "libc6"
     assert shlibs.parse_dpkg_search("") is None
 
@@ -56,7 +58,10 @@ def test_depends_counts_only_libraries_the_app_does_not_ship(tmp_path: Path) -> 
         "libQt6Gui.so.6": shlibs.ElfInfo(needed=("libGL.so.1", "libc.so.6"), glibc=(2, 34)),
         "libmissing-host.so": shlibs.ElfInfo(needed=("libnowhere.so.9",), glibc=()),
     }
-    owners = {"/lib/x86_64-linux-gnu/libc.so.6": "libc6", "/lib/x86_64-linux-gnu/libGL.so.1": "libgl1"}
+    owners = {
+        "/lib/x86_64-linux-gnu/libc.so.6": "libc6",
+        "/lib/x86_64-linux-gnu/libGL.so.1": "libgl1",
+    }
     entries, unresolved = shlibs.depends(
         app,
         "amd64",

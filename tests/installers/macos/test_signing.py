@@ -36,3 +36,16 @@ def test_scripts_parse_and_pass_shellcheck(name: str) -> None:
         pytest.skip("shellcheck is not installed")
     done = subprocess.run(["shellcheck", str(MACOS / name)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout
+
+
+def test_signing_refuses_an_app_without_its_licences(tmp_path: Path) -> None:
+    script = Path(__file__).resolve().parents[3] / "installers/macos/sign_and_notarize.sh"
+    app = tmp_path / "WireSleuth.app"
+    (app / "Contents/Resources").mkdir(parents=True)
+    done = subprocess.run(
+        ["bash", str(script), str(app), str(tmp_path / "x.dmg")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2 and "THIRD-PARTY-NOTICES.txt is missing" in done.stderr

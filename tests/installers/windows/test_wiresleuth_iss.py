@@ -38,16 +38,23 @@ def test_it_installs_per_user_without_admin_by_default() -> None:
 def test_wsbundle_opens_in_wiresleuth_and_is_removed_on_uninstall() -> None:
     registry = sections()["Registry"]
     assert all(line.startswith("Root: HKA;") for line in registry)
-    assert any(r'Subkey: "Software\Classes\.wsbundle\OpenWithProgids"' in r and "uninsdeletevalue" in r for r in registry)
+    assert any(
+        r'Subkey: "Software\Classes\.wsbundle\OpenWithProgids"' in r and "uninsdeletevalue" in r
+        for r in registry
+    )
     command = next(r for r in registry if r"WireSleuth.Bundle\shell\open\command" in r)
     assert '"""{app}\\wiresleuth.exe"" open ""%1"""' in command
-    assert any("WireSleuth.Bundle\"" in r and "uninsdeletekey" in r for r in registry)
+    assert any('WireSleuth.Bundle"' in r and "uninsdeletekey" in r for r in registry)
 
 
 def test_start_menu_entry_and_whole_app_folder() -> None:
-    assert any(line.startswith('Name: "{autoprograms}\\WireSleuth"') for line in sections()["Icons"])
+    assert any(
+        line.startswith('Name: "{autoprograms}\\WireSleuth"') for line in sections()["Icons"]
+    )
     files = sections()["Files"]
-    assert files == ['Source: "{#SourceDir}\\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs']
+    assert files == [
+        'Source: "{#SourceDir}\\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs'
+    ]
 
 
 def test_npcap_is_detected_explained_and_never_bundled() -> None:
@@ -65,3 +72,10 @@ def test_every_preprocessor_variable_used_is_defined_or_required() -> None:
     defined = set(re.findall(r"#define (\w+)", text)) | set(re.findall(r"#ifndef (\w+)", text))
     assert used <= defined
     assert "#error" in text  # building without a version is refused
+
+
+def test_the_licences_must_be_in_the_folder_it_packages() -> None:
+    text = ISS.read_text()
+    assert '#define NoticesFile AddBackslash(SourceDir) + "THIRD-PARTY-NOTICES.txt"' in text
+    guard = text.index("#if !FileExists(NoticesFile)")
+    assert text.index("#error", guard) < text.index("#endif", guard) < text.index("[Setup]")
