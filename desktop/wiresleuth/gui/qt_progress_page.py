@@ -81,7 +81,8 @@ class QtProgressPage(QWidget):
         )
         live.setWordWrap(True)
         layout.addWidget(live)
-        self.timeline = QtTimeline(sizes=False)
+        self.timeline = QtTimeline(sizes=False, lane_list=False)
+        self.timeline.set_time_label(self.tr("seconds since the first connection"))
         layout.addWidget(self.timeline, 1)
 
         self._tick = QTimer(self)
