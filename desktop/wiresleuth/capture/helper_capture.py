@@ -202,10 +202,10 @@ class HelperCapture:
                 frames = self._stream.feed(chunk)
                 if frames:
                     deliver(frames)
-            if self._stream.pending:
+            if self._stream.pending and not self._error:
                 self._error = "the capture helper's output ended inside a packet"
         except StreamDamaged as exc:
-            self._error = str(exc)
+            self._error = self._error or str(exc)  # the first damage seen is the one to tell
             with contextlib.suppress(OSError):
                 proc.terminate()
         except Exception as exc:  # report, never kill the program
