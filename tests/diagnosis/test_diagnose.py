@@ -12,7 +12,12 @@ from wiresleuth.diagnosis.diagnose import UndeclaredFinding, diagnose
 from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
 from wiresleuth.diagnosis.recording import Origin, Recording
 from wiresleuth.model.connectivity import ConnectivityObservation
-from wiresleuth.model.engine_observations import ENGINE, CheckFailure, EngineObservations
+from wiresleuth.model.engine_observations import (
+    ENGINE,
+    CheckFailure,
+    CheckPlan,
+    EngineObservations,
+)
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.observations import ResolveObservation
 from wiresleuth.model.run import CaptureInfo
@@ -45,7 +50,7 @@ def test_the_engines_own_observations_give_its_findings() -> None:
     engine = EngineObservations(
         lookups=(lookup("good.example"), lookup("bad.example", "Name or service not known")),
         failures=(CheckFailure(wizard="tls", title="TLS", why="OSError: device on fire"),),
-        checks={"tls": "TLS"},
+        checks=(CheckPlan(wizard="tls", title="TLS"),),
     )
     found = diagnose(run_recording(engine)).findings
     assert ids(found) == [
@@ -96,13 +101,13 @@ class Says(Interpretation):
 def test_a_broken_interpretation_becomes_a_finding_and_the_others_go_on() -> None:
     wire = Wire(client=("198.18.0.2", 50123))
     wire.handshake()
+    engine = EngineObservations(checks=(CheckPlan(wizard="breaks", title="Breaking check"),))
     recording = run_recording(
-        EngineObservations(checks={"breaks": "Breaking check"}),
-        observations={ENGINE: EngineObservations(checks={"breaks": "Breaking check"}),
-                      "breaks": {}, "says": {}},
+        engine,
+        observations={ENGINE: engine, "breaks": {}, "says": {}},
         capture=CaptureInfo(available=True),
         packets=tuple(wire.packets),
-    )  # fmt: skip
+    )
     done = diagnose(recording, (Breaks(), Says()))
     assert ids(done.findings) == [("tls.cert_invalid", "site.example:443"), ("probe.failed", None)]
     failed = done.findings[1]
@@ -123,3 +128,32 @@ def test_an_interpretation_that_concludes_what_it_does_not_declare_is_caught() -
 def test_an_interpretation_without_its_observations_does_not_run() -> None:
     recording = run_recording(EngineObservations())
     assert diagnose(recording, (Breaks(), Says())).findings == ()
+
+
+def test_statuses_come_from_the_engines_plan_and_what_was_concluded() -> None:
+    engine = EngineObservations(
+        targets={"bad.example:443": "bad.example", "good.example:443": "good.example"},
+        lookups=(lookup("bad.example", "NXDOMAIN"), lookup("good.example")),
+        checks=(
+            CheckPlan(wizard="says", title="Says", not_tested={"good.example:443": "not asked"}),
+            CheckPlan(wizard="tls", title="TLS"),
+        ),
+        failures=(
+            CheckFailure(
+                wizard="tls", title="TLS", why="the run was cancelled",
+                stopped="the run was cancelled before this check finished", cancelled=True,
+            ),
+        ),
+    )  # fmt: skip
+    done = diagnose(run_recording(engine, observations={ENGINE: engine, "says": {}}), (Says(),))
+    assert "probe.failed" not in {f.id for f in done.findings}  # cancelled: a status only
+    shown = {(c.check, c.target): c.status.value for c in done.checks}
+    assert shown == {
+        ("lookup", "bad.example:443"): "problem",
+        ("lookup", "good.example:443"): "passed",
+        ("says", "bad.example:443"): "passed",
+        ("says", "good.example:443"): "not_tested",
+        ("tls", "bad.example:443"): "could_not_run",
+        ("tls", "good.example:443"): "could_not_run",
+        ("capture", None): "could_not_run",
+    }

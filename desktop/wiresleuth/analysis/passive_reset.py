@@ -23,6 +23,7 @@ from wiresleuth.analysis.passive_common import (
 )
 from wiresleuth.analysis.passive_model import WIZARD, PassiveCapture
 from wiresleuth.analysis.passive_tcp import Mark, TcpConversation
+from wiresleuth.analysis.spoken_duration import spoken_duration
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.platform.oui import mac_vendor
 
@@ -141,9 +142,9 @@ def reset_after_client_hello(seen: ResetSeen, *, wizard: str = WIZARD) -> Findin
     return Finding(
         id="tls.reset_after_client_hello",
         severity=Severity.PROBLEM,
-        title=f"The secure connection to {target} is reset after {seconds:.1f} s",
+        title=f"The secure connection to {target} is reset after {spoken_duration(seconds)}",
         user_text=(
-            f"The server {target} accepts the connection but cuts it {seconds:.1f} seconds "
+            f"The server {target} accepts the connection but cuts it {spoken_duration(seconds)} "
             "after this computer starts the secure greeting. Browsers show this as 'connection "
             "reset'. The server's team (or its load balancer's) must look at it."
         ),

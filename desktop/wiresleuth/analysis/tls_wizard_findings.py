@@ -408,7 +408,7 @@ class _TargetAnalysis:
                 evidence.append(
                     Evidence(
                         text=f"{missing} bytes of the server's answer never arrived, although later "
-                        f"segments did (gaps {list(stream.gaps)[:4]})",
+                        f"segments did (bytes {_gaps_text(stream.gaps)})",
                         packets=tuple(lost[:10]),
                         data={"gaps": [list(g) for g in stream.gaps]},
                     )
@@ -679,3 +679,9 @@ def _server_hello_packet(flow: TcpFlow | None, offset: int = 0) -> tuple[int, ..
         return (flow.server_stream.packet_at(offset).number,)
     except (IndexError, KeyError, ValueError):
         return ()
+
+
+def _gaps_text(gaps: Sequence[tuple[int, int]]) -> str:
+    """``0–4096, 8192–12288`` (the first four holes, then how many more)."""
+    shown = ", ".join(f"{start}–{end}" for start, end in gaps[:4])
+    return shown + (f" and {len(gaps) - 4} more" if len(gaps) > 4 else "")

@@ -10,14 +10,21 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from wiresleuth.analysis.check_status import (
+    CheckRun,
+    capture_status,
+    check_statuses,
+    lookup_statuses,
+)
 from wiresleuth.analysis.merge import merge_same_findings
 from wiresleuth.analysis.timeline import build_timelines
 from wiresleuth.diagnosis.check_failures import check_failed, whole_check
-from wiresleuth.diagnosis.interpretation import Interpretation, Material
+from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
 from wiresleuth.diagnosis.recording import Recording
 from wiresleuth.diagnosis.registry import INTERPRETATIONS
 from wiresleuth.diagnosis.wire import PacketView
 from wiresleuth.model.catalogue import sort_findings
+from wiresleuth.model.check_status import CheckStatus
 from wiresleuth.model.engine_observations import ENGINE, EngineObservations
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.timeline import Connection
@@ -40,6 +47,9 @@ class Diagnosis:
     """Per-connection timelines of the recording's packets, labelled with their purpose."""
     labels: Mapping[int, str] = field(default_factory=dict)
     """Local port -> what that connection was for."""
+    checks: tuple[CheckStatus, ...] = ()
+    """The status of every check for every target (a run's recording: the engine's own
+    observations say which checks it planned)."""
     wire: PacketView | None = None
     """The packets in the forms the rules read (a source that fetches timelines itself
     uses its conversations)."""
@@ -61,32 +71,74 @@ def diagnose(
         given=recording.conversations,
         name=recording.name,
     )
-    engine = recording.observations.get(ENGINE)
-    titles = engine.checks if isinstance(engine, EngineObservations) else {}
+    found = recording.observations.get(ENGINE)
+    engine = found if isinstance(found, EngineObservations) else None
     findings: list[Finding] = list(recording.kept)
     labels: dict[int, str] = {}
+    concluded: dict[str, Conclusions] = {}
     for interpretation in interpretations:
         if not interpretation.applies(recording):
             continue
         name = interpretation.name
         try:
-            concluded = interpretation.interpret(
+            these = interpretation.interpret(
                 Material(recording=recording, wire=wire, so_far=tuple(findings))
             )
         except Exception as exc:  # one broken interpretation must not lose the others
             log.exception("interpretation %s failed", name)
             why = f"its analysis failed: {type(exc).__name__}: {exc}"
-            findings.append(check_failed(whole_check(name, titles.get(name, name), why), name))
+            title = engine.title_of(name) if engine is not None else name
+            findings.append(check_failed(whole_check(name, title, why), name))
             continue
-        _check_declared(interpretation, concluded.findings)
-        findings += concluded.findings
-        findings += [check_failed(u, name) for u in concluded.unfinished]
-        labels.update(concluded.labels)
+        _check_declared(interpretation, these.findings)
+        concluded[name] = these
+        findings += these.findings
+        findings += [check_failed(u, name) for u in these.unfinished]
+        labels.update(these.labels)
     ordered = sort_findings(merge_same_findings(findings))
     connections = tuple(
         replace(c, label=labels.get(c.client_port, c.label)) for c in build_timelines(wire.flows)
     )
-    return Diagnosis(findings=ordered, connections=connections, labels=labels, wire=wire)
+    checks = statuses(recording, engine, concluded, ordered) if engine is not None else ()
+    return Diagnosis(
+        findings=ordered, connections=connections, labels=labels, wire=wire, checks=checks
+    )
+
+
+def statuses(
+    recording: Recording,
+    engine: EngineObservations,
+    concluded: Mapping[str, Conclusions],
+    findings: Sequence[Finding],
+) -> tuple[CheckStatus, ...]:
+    """Every check's status for every target: the name lookups, each planned check (what
+    it left out before it ran, what its interpretation says it could not test), capture."""
+    stopped = {f.wizard: f.stopped or f.why for f in engine.failures}
+    runs: list[CheckRun] = []
+    for plan in engine.checks:
+        if plan.wizard not in recording.observations:
+            runs.append(
+                CheckRun(
+                    id=plan.wizard, title=plan.title, per_target=plan.per_target,
+                    not_tested=plan.not_tested,
+                    could_not_run=stopped.get(plan.wizard, "it ended without a result"),
+                )
+            )  # fmt: skip
+            continue
+        these = concluded.get(plan.wizard, Conclusions())
+        runs.append(
+            CheckRun(
+                id=plan.wizard, title=plan.title, per_target=plan.per_target,
+                not_tested={**plan.not_tested, **these.not_tested},
+                passed_detail=these.passed_detail,
+            )
+        )  # fmt: skip
+    resolved = {r.host: r for r in engine.lookups}
+    return (
+        *lookup_statuses(list(engine.targets.items()), resolved, findings),
+        *check_statuses(runs, list(engine.targets), findings),
+        capture_status(recording.capture, wanted=engine.capture_wanted),
+    )
 
 
 def _check_declared(interpretation: Interpretation, findings: Iterable[Finding]) -> None:

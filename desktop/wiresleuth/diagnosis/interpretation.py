@@ -50,6 +50,11 @@ class Conclusions:
     """Local port -> what that connection was for (timeline lane labels)."""
     unfinished: tuple[Unfinished, ...] = ()
     """Parts of the check that could not finish."""
+    not_tested: Mapping[str, str] = field(default_factory=dict)
+    """Target (``host:port``; "" for the check as a whole) -> why the run left it untested
+    (the name did not resolve, the proxy has no address): its status says so, not "passed"."""
+    passed_detail: Mapping[str, str] = field(default_factory=dict)
+    """Target (or "") -> a few words worth showing beside "passed" (the route taken)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -24,7 +24,12 @@ from wiresleuth.engine.capture_control import CaptureControl
 from wiresleuth.engine.housekeeping import collect_system_info
 from wiresleuth.engine.lookups import connectivity_if_offline
 from wiresleuth.engine.run_log import RunLog
-from wiresleuth.model.engine_observations import ENGINE, CheckFailure, EngineObservations
+from wiresleuth.model.engine_observations import (
+    ENGINE,
+    CheckFailure,
+    CheckPlan,
+    EngineObservations,
+)
 from wiresleuth.model.events import ProgressEvent
 from wiresleuth.model.jsonable import to_jsonable
 from wiresleuth.model.run import RunResult
@@ -54,12 +59,14 @@ class _Progress:
     def step(self, message: str) -> None:
         self._engine._step(self._wizard, message)
 
-    def socket_event(self, target: str, kind: str, at: float, detail: str = "") -> None:
+    def socket_event(
+        self, target: str, kind: str, at: float, detail: str = "", *, lane: str = ""
+    ) -> None:
         self._engine._emit(
             "socket",
             f"{target}: {kind}",
             wizard=self._wizard,
-            data={"target": target, "event": kind, "at": at, "detail": detail},
+            data={"target": target, "event": kind, "at": at, "detail": detail, "lane": lane},
         )
 
 
@@ -211,10 +218,20 @@ class Engine:
 
         self._emit("analysing", "analysing what was seen")
         observations[ENGINE] = EngineObservations(
+            targets={t.key: t.host for t in self._targets},
             lookups=tuple(resolutions),
             connectivity=connectivity,
+            capture_wanted=self._capture_wanted,
+            checks=tuple(
+                CheckPlan(
+                    wizard=w.id,
+                    title=w.title,
+                    per_target=w.per_target,
+                    not_tested=self._not_tested(w, given),
+                )
+                for w in self._wizards
+            ),
             failures=tuple(failures),
-            checks={w.id: w.title for w in self._wizards},
         )
         recording = Recording(
             origin=Origin.RUN,
@@ -252,6 +269,7 @@ class Engine:
             profile=_profile_summary(self._profile),
             system=system,
             log=tuple(run_log.lines),
+            checks=diagnosis.checks,
         )
         self._emit(
             "run-finished",
@@ -263,6 +281,9 @@ class Engine:
     async def _run_wizards(
         self, given: WizardInput, run_deadline: float
     ) -> tuple[dict[str, Any], list[CheckFailure], bool]:
+        """Observations per wizard; the checks that ended without them (a check the user's
+        cancel stopped is marked so: its status says it could not run, no finding is made
+        of it); whether the run was cancelled."""
         assert self._cancel is not None
         tasks: dict[asyncio.Task[Any], Wizard] = {}
         by_id: dict[str, asyncio.Task[Any]] = {}
@@ -291,14 +312,19 @@ class Engine:
         for task, wizard in tasks.items():
             if not task.done():
                 task.cancel()
-                why = (
-                    "the run was cancelled"
-                    if cancelled
-                    else (
-                        f"it did not finish within the run budget of {self._profile.budgets.run:g} s"
-                    )
+                if cancelled:
+                    failures.append(
+                        CheckFailure(
+                            wizard=wizard.id, title=wizard.title, why="the run was cancelled",
+                            stopped="the run was cancelled before this check finished",
+                            cancelled=True,
+                        )
+                    )  # fmt: skip
+                    continue
+                why = f"it did not finish within the run budget of {self._profile.budgets.run:g} s"
+                failures.append(
+                    CheckFailure(wizard=wizard.id, title=wizard.title, why=why, stopped=why)
                 )
-                failures.append(CheckFailure(wizard=wizard.id, title=wizard.title, why=why))
         await _until_stopped(tasks)
         for task, wizard in tasks.items():
             if not task.done() or task.cancelled():
@@ -306,19 +332,17 @@ class Engine:
             exc = task.exception()
             if exc is not None:
                 log.error("wizard %s failed", wizard.id, exc_info=exc)
+                why = f"{type(exc).__name__}: {exc}"
                 failures.append(
                     CheckFailure(
-                        wizard=wizard.id, title=wizard.title, why=f"{type(exc).__name__}: {exc}"
+                        wizard=wizard.id, title=wizard.title, why=why, stopped=f"it failed: {why}"
                     )
                 )
             elif not _declared(wizard, task.result()):
                 kind = type(task.result()).__name__
+                why = f"it returned {kind}, not its {wizard.observation_type.__name__}"
                 failures.append(
-                    CheckFailure(
-                        wizard=wizard.id,
-                        title=wizard.title,
-                        why=f"it returned {kind}, not its {wizard.observation_type.__name__}",
-                    )
+                    CheckFailure(wizard=wizard.id, title=wizard.title, why=why, stopped=why)
                 )
             else:
                 observations[wizard.id] = task.result()
@@ -346,6 +370,13 @@ class Engine:
             data={"elapsed": time.monotonic() - began},
         )
         return result
+
+    def _not_tested(self, wizard: Wizard, given: WizardInput) -> dict[str, str]:
+        try:
+            return dict(wizard.not_tested(given))
+        except Exception:  # a broken declaration must not lose the run
+            log.exception("%s: not_tested failed", wizard.id)
+            return {}
 
     async def _sleep_unless_cancelled(self, seconds: float) -> None:
         assert self._cancel is not None

@@ -77,6 +77,10 @@ class MtuPathWizard(Wizard):
         )
         return MtuWizardObservations(targets=tuple(results))
 
+    def not_tested(self, given: WizardInput) -> dict[str, str]:
+        kept = {t.key for t in self._targets(given)}
+        return {t.key: "not a web site" for t in given.targets if t.key not in kept}
+
     async def _one(
         self,
         target: Target,

@@ -93,6 +93,7 @@ class PacWizard(Wizard):
     """Does the PAC load fast, from the right server, and decide sensibly for each site?"""
 
     id = "pac"
+    per_target = False
     observation_type = PacWizardObservations
     title = "Proxy auto-configuration (PAC), its server and its name"
     description = (
@@ -384,7 +385,10 @@ def _report(fetch: HttpExchangeObservation, progress: Progress) -> None:
     if fetch.first_byte_at is not None:
         progress.socket_event(target, "first-byte", fetch.first_byte_at, "PAC fetch")
     if fetch.outcome != "answered":
-        progress.socket_event(target, fetch.outcome, fetch.ended_at, fetch.error or "")
+        progress.socket_event(
+            target, fetch.outcome, fetch.ended_at, fetch.error or "", lane="PAC fetch"
+        )
+    progress.socket_event(target, "closed", fetch.ended_at, "PAC fetch", lane="PAC fetch")
 
 
 async def _discover(given: WizardInput) -> tuple[WpadCandidateObservation, ...]:

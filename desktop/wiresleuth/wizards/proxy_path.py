@@ -253,6 +253,14 @@ class ProxyPathWizard(Wizard):
             notes=tuple(dict.fromkeys(notes)),
         )
 
+    def not_tested(self, given: WizardInput) -> dict[str, str]:
+        kept = {t.key for t in self._targets(given)}
+        why = (
+            "no proxy is known: none in the profile, this computer's settings, a PAC or the "
+            "environment"
+        )
+        return {t.key: why for t in given.targets if t.key not in kept}
+
     async def _plan(self, given: WizardInput, target: Target, notes: list[str]) -> RoutePlan:
         route = hop_for(given, target).route
         if route is not None and self._pac is None:

@@ -106,7 +106,9 @@ class RouteWizard(Wizard):
         }
         for route in routes:
             log.info("route %s: %s (%s)", route.target, route.label, route.origin)
-            progress.socket_event(route.target, f"route: {route.shown}", time.time(), route.reason)
+            progress.socket_event(
+                route.target, f"route: {route.shown}", time.time(), route.reason, lane="route"
+            )
         progress.step(
             "; ".join(f"{r.target}: {r.shown}" for r in routes[:3])
             + (f" and {len(routes) - 3} more" if len(routes) > 3 else "")

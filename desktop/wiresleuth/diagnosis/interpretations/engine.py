@@ -32,7 +32,9 @@ class EngineInterpretation(Interpretation):
         unfinished: tuple[Unfinished, ...] = ()
         if engine is not None:
             findings += lookup_findings(engine)
-            unfinished = tuple(whole_check(f.wizard, f.title, f.why) for f in engine.failures)
+            unfinished = tuple(
+                whole_check(f.wizard, f.title, f.why) for f in engine.failures if not f.cancelled
+            )
         pac = material.observations("pac", PacWizardObservations)
         unresolved = pac_host_not_resolved(pac) if pac is not None else None
         if unresolved is not None:

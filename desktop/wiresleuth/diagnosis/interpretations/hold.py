@@ -30,4 +30,5 @@ class HoldInterpretation(Interpretation):
         if obs is None:  # a capture taken elsewhere: requests that leave late
             return Conclusions(findings=tuple(held_requests(material.wire.conversations)))
         findings, labels = analyse_hold(obs, material.wire.flows)
-        return Conclusions(findings=tuple(findings), labels=labels)
+        skipped = {} if obs.requests else {"": "no web site with an address to time"}
+        return Conclusions(findings=tuple(findings), labels=labels, not_tested=skipped)

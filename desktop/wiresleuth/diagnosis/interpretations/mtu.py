@@ -36,10 +36,22 @@ class MtuInterpretation(Interpretation):
         wire = material.wire
         findings: list[Finding] = []
         labels: dict[int, str] = {}
+        skipped: dict[str, str] = {}
         obs = material.observations(self.name, MtuWizardObservations)
         if obs is not None:
             found, labels = analyse_mtu(obs, wire.flows)
             findings += found
+            skipped = {
+                t.target: (
+                    f"the proxy {t.proxy} of its route has no address"
+                    if t.proxy
+                    else "its name did not resolve"
+                    if t.address is None
+                    else f"no IPv4 address (only {t.address})"
+                )
+                for t in obs.targets
+                if t.sweep is None
+            }
         losses = [f for f in material.so_far if f.id == LOSS]
         tls = material.observations("tls", TlsWizardObservations)
         if tls is not None:
@@ -52,4 +64,4 @@ class MtuInterpretation(Interpretation):
                 if f.evidence and f.evidence[0].addresses
             }
             findings += dscp_markings(wire.conversations, lossy)
-        return Conclusions(findings=tuple(findings), labels=labels)
+        return Conclusions(findings=tuple(findings), labels=labels, not_tested=skipped)

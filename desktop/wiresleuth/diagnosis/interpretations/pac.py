@@ -58,4 +58,16 @@ class PacInterpretation(Interpretation):
                     target=pac_target(obs),
                 ),
             )
-        return Conclusions(findings=tuple(findings), labels=labels, unfinished=unfinished)
+        if obs.pac_url is None:
+            return Conclusions(
+                findings=tuple(findings),
+                labels=labels,
+                unfinished=unfinished,
+                not_tested={"": "no PAC is in use: none in the profile or this computer's settings"},
+            )
+        return Conclusions(
+            findings=tuple(findings),
+            labels=labels,
+            unfinished=unfinished,
+            passed_detail={"": obs.pac_url},
+        )

@@ -35,11 +35,17 @@ class ProxyInterpretation(Interpretation):
         wire = material.wire
         findings: list[Finding] = []
         labels: dict[int, str] = {}
+        skipped: dict[str, str] = {}
         obs = material.observations(self.name, ProxyWizardObservations)
         if obs is not None:
             found, labels = analyse_proxy_wizard(obs, wire.flows, wire.packets)
             findings += found
+            skipped = {
+                t.target: "its name did not resolve and no proxy was tried"
+                for t in obs.targets
+                if t.direct is None and not t.via_proxy and t.address is None
+            }
         tls = material.observations("tls", TlsWizardObservations)
         if tls is not None:
             findings += direct_blocked_targets(tls, wire.flows)
-        return Conclusions(findings=tuple(findings), labels=labels)
+        return Conclusions(findings=tuple(findings), labels=labels, not_tested=skipped)

@@ -15,4 +15,6 @@ class RouteInterpretation(Interpretation):
     emits = frozenset()
 
     def interpret(self, material: Material) -> Conclusions:
-        return Conclusions()
+        obs = material.observations(self.name, RouteObservations)
+        assert obs is not None
+        return Conclusions(passed_detail={r.target: r.shown for r in obs.routes})

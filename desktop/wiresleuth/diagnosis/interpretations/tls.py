@@ -41,11 +41,23 @@ class TlsInterpretation(Interpretation):
     def interpret(self, material: Material) -> Conclusions:
         findings: list[Finding] = []
         labels: dict[int, str] = {}
+        skipped: dict[str, str] = {}
+        detail: dict[str, str] = {}
         wire = material.wire
         obs = material.observations(self.name, TlsWizardObservations)
         if obs is not None:
             found, labels = analyse_tls_wizard(obs, wire.flows, wire.packets)
             findings += found
+            skipped = {
+                t.target: (
+                    f"the proxy {t.proxy} of its route has no address"
+                    if t.proxy
+                    else "its name did not resolve"
+                )
+                for t in obs.targets
+                if t.address is None
+            }
+            detail = {t.target: t.route for t in obs.targets if t.route}
         if foreign_traffic(material.recording):
             capture = wire.conversations
             findings += intercepted_handshakes(capture)
@@ -54,4 +66,6 @@ class TlsInterpretation(Interpretation):
             findings += wire.losses[0]
             findings += unanswered_client_hellos(capture)
             findings += gateway_vendors(capture)
-        return Conclusions(findings=tuple(findings), labels=labels)
+        return Conclusions(
+            findings=tuple(findings), labels=labels, not_tested=skipped, passed_detail=detail
+        )
