@@ -32,6 +32,7 @@ from wiresleuth.model.engine_observations import (
 )
 from wiresleuth.model.events import ProgressEvent
 from wiresleuth.model.jsonable import to_jsonable
+from wiresleuth.model.profile_summary import ProfileSummary
 from wiresleuth.model.run import RunResult
 from wiresleuth.model.target import Target
 from wiresleuth.probes.resolve import resolve
@@ -422,12 +423,14 @@ def discard_scratch(result: RunResult) -> None:
 
 
 def _profile_summary(profile: Profile) -> dict[str, Any]:
-    return {
-        "source": profile.source,
-        "targets": [t.url if t.scheme in ("http", "https") else t.key for t in profile.targets],
-        "pac_url": profile.pac_url,
-        "proxy": profile.proxy,
-        "must_refuse": [t.key for t in profile.must_refuse],
-        "helpdesk": {"name": profile.helpdesk.name, "contact": profile.helpdesk.contact},
-        "budgets": to_jsonable(profile.budgets),
-    }
+    summary = ProfileSummary(
+        source=profile.source,
+        targets=tuple(t.url if t.scheme in ("http", "https") else t.key for t in profile.targets),
+        pac_url=profile.pac_url,
+        proxy=profile.proxy,
+        must_refuse=tuple(t.key for t in profile.must_refuse),
+        helpdesk={"name": profile.helpdesk.name, "contact": profile.helpdesk.contact},
+        budgets=to_jsonable(profile.budgets),
+    )
+    written: dict[str, Any] = to_jsonable(summary)
+    return written

@@ -19,13 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from wiresleuth.diagnosis.diagnose import packet_comments
 from wiresleuth.errors import BundleError, CaptureFileError
 from wiresleuth.gui.loading import Progress, collector_paused
+from wiresleuth.gui.measurements import Measurements, measurements
 from wiresleuth.gui.packet_arrays import PacketArrays, packet_arrays
 from wiresleuth.gui.plot_coordinates import TimeFrame, is_finite, time_frame, times_array
 from wiresleuth.model.check_status import CheckStatus, load_statuses
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import PacketRecord, first_frame_time
+from wiresleuth.model.profile_summary import ProfileSummary, profile_summary
 from wiresleuth.model.run import CaptureInfo, RunResult
 from wiresleuth.model.timeline import Connection
 
@@ -180,12 +183,18 @@ class Document:
     @cached_property
     def comments(self) -> Mapping[int, str]:
         """Frame number -> every finding's evidence that cites it (the packet table's comment)."""
-        texts: dict[int, list[str]] = {}
-        for finding in self.findings:
-            for evidence in finding.evidence:
-                for number in evidence.packets:
-                    texts.setdefault(number, []).append(f"{finding.id}: {evidence.text}")
-        return {number: " | ".join(items) for number, items in texts.items()}
+        return packet_comments(self.findings)
+
+    @cached_property
+    def measurements(self) -> Measurements:
+        """Each check's measurements as their own types (``gui.measurements``); asking for
+        one that cannot be read raises ShapeError with the reason."""
+        return measurements(self.observations)
+
+    @cached_property
+    def profile_summary(self) -> ProfileSummary | None:
+        """The profile used, typed (None when the document has none it can read)."""
+        return profile_summary(self.profile)
 
 
 def document_from_result(result: RunResult, title: str = "This run") -> Document:
