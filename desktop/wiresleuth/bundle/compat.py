@@ -33,12 +33,17 @@ CONVERTERS: Mapping[int, Converter] = {}
 """Format version -> the step that upgrades a bundle of that version."""
 
 
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def format_version(manifest: Mapping[str, Any]) -> int:
     """The manifest's format version; BadBundle when it is not a positive integer."""
     version = manifest.get("format_version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise BadBundle(
-            f"manifest.json is damaged: format_version {version!r} is not a positive integer"
+            f"manifest.json is damaged: format_version {_short(version)} is not a positive integer"
         )
     return version
 
@@ -47,7 +52,7 @@ def check_version(manifest: Mapping[str, Any], current: int = FORMAT_VERSION) ->
     """The manifest's format version; BadBundle naming the program when it is newer."""
     version = format_version(manifest)
     if version > current:
-        made_by = manifest.get("program_version", "?")
+        made_by = str(manifest.get("program_version", "?"))[:40]  # a hostile one may be huge
         raise BadBundle(
             f"This bundle was made by a newer WireSleuth {made_by} (bundle format {version}); "
             f"this WireSleuth reads formats up to {current}. Update WireSleuth to open it."

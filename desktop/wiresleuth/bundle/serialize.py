@@ -232,6 +232,8 @@ def _connection(data: Mapping[str, Any]) -> Connection:
 
 def _damaged(what: str, exc: Exception) -> BadBundle:
     detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+    if len(detail) > 200:  # messages quote the bad value, which may be megabytes long
+        detail = detail[:197] + "..."
     return BadBundle(f"report.json is damaged: {what}: {detail}")
 
 

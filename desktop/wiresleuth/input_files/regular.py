@@ -58,7 +58,7 @@ def check_regular(path: Path, *, what: str, error: type[WireSleuthError]) -> Non
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        raise error(_open_failed(path, exc)) from exc
+        raise error(_open_failed(path, exc, what)) from exc
     kind = kind_of(mode)
     if kind is not None:
         raise error(refusal(path, kind, what))
@@ -73,7 +73,7 @@ def open_regular(path: Path, *, what: str, error: type[WireSleuthError]) -> io.B
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
-        raise error(_open_failed(path, exc)) from exc
+        raise error(_open_failed(path, exc, what)) from exc
     try:
         kind = kind_of(os.fstat(fd).st_mode)
         if kind is not None:
@@ -91,9 +91,13 @@ def _set_blocking(fd: int) -> None:
         os.set_blocking(fd, True)
 
 
-def _open_failed(path: Path, exc: OSError) -> str:
+def _open_failed(path: Path, exc: OSError, what: str) -> str:
     if isinstance(exc, FileNotFoundError):
         return f"cannot open {path}: no such file"
-    if isinstance(exc, IsADirectoryError):
-        return f"cannot open {path}: it is a folder"
+    try:  # a socket cannot be opened at all (ENXIO): say what it is rather than why not
+        kind = kind_of(os.stat(path).st_mode)
+    except OSError:
+        kind = None
+    if kind is not None:
+        return refusal(path, kind, what)
     return f"cannot open {path}: {exc.strerror or exc}"
