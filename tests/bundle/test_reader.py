@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import warnings
 import zipfile
 from pathlib import Path
@@ -19,6 +20,7 @@ from wiresleuth.bundle.writer import write_bundle
 from wiresleuth.cli import exit_codes
 from wiresleuth.cli.main import main
 from wiresleuth.errors import BadBundle, BundleError
+from wiresleuth.input_files.extract_folders import STALE_AFTER
 from wiresleuth.model.finding import Severity
 from wiresleuth.model.run import RunResult
 
@@ -379,7 +381,7 @@ with read_bundle(Path(sys.argv[1])).extracted_capture() as path:
 """
 
 
-def test_a_killed_viewer_leaves_its_capture_until_the_next_start(
+def test_a_killed_viewer_leaves_its_capture_until_a_later_start(
     good: Path, tmp_path: Path
 ) -> None:
     temp = tmp_path / "temp"
@@ -396,6 +398,8 @@ def test_a_killed_viewer_leaves_its_capture_until_the_next_start(
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
     assert extracted.exists()  # a kill runs no clean-up
+    then = time.time() - STALE_AFTER - 60  # a later start, past the sweep's guard
+    os.utime(extracted.parent, (then, then))
     started = subprocess.run(
         [sys.executable, "-m", "wiresleuth", "report", str(good)],
         capture_output=True, text=True, env=env, cwd=REPO, timeout=120, check=False,

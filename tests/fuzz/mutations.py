@@ -25,6 +25,9 @@ Mutation = Callable[[bytes, random.Random], bytes]
 
 NASTY_LENGTHS = (0, 1, 7, 11, 12, 13, 16, 28, 0x7FFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFF0, 262_145,
                  1 << 20, 65_536)  # fmt: skip
+MAX_GROWN = 64 << 20
+"""Largest file a repeating mutation makes (the writer's redaction of a bundle's capture runs
+at some 7 MB/s: a 240 MB case spent a minute there, not in a reader)."""
 _SHB = 0x0A0D0D0A
 _PCAP_MAGICS = {
     b"\xd4\xc3\xb2\xa1": "<", b"\x4d\x3c\xb2\xa1": "<",
@@ -130,10 +133,11 @@ def block_flood(data: bytes, rng: random.Random) -> bytes:
     """A few blocks or records repeated thousands of times (tens of thousands of packets)."""
     found = units(data)
     if not found:
-        return data * 3000
+        return data * min(3000, MAX_GROWN // len(data))
     first = rng.randrange(len(found))
     start, end = found[first][0], found[first][0] + found[first][1]
-    return data[:end] + data[start:end] * rng.choice((3000, 30_000)) + data[end:]
+    copies = min(rng.choice((3000, 30_000)), MAX_GROWN // (end - start))
+    return data[:end] + data[start:end] * copies + data[end:]
 
 
 def section_storm(data: bytes, rng: random.Random) -> bytes:
@@ -147,7 +151,7 @@ def section_storm(data: bytes, rng: random.Random) -> bytes:
     )
     first_packet = next((b for b in blocks if b[0] >= head_end), blocks[-1])
     section = data[:head_end] + data[first_packet[0] : first_packet[0] + first_packet[1]]
-    return section * rng.randint(2000, 8000)
+    return section * min(rng.randint(2000, 8000), MAX_GROWN // len(section))
 
 
 def absurd_header(data: bytes, rng: random.Random) -> bytes:
@@ -229,8 +233,8 @@ def write_zip(members: list[tuple[str, bytes]], *, fix_hashes: bool) -> bytes:
                 (n, json.dumps(manifest).encode() if n == "manifest.json" else b)
                 for n, b in members
             ]
-        except (KeyError, ValueError, AttributeError, TypeError):
-            pass
+        except (KeyError, ValueError, AttributeError, TypeError, RecursionError):
+            pass  # a manifest the mutation broke stays broken
     out = BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # duplicate names are a mutation
@@ -277,7 +281,7 @@ def mutate_json(data: bytes, rng: random.Random) -> bytes:
     """Replace (or delete) a value somewhere in a JSON document with a hostile one."""
     try:
         doc = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return bit_flips(data, rng)
     marker = "\u2603NASTY\u2603"
     for _ in range(rng.randint(1, 3)):
