@@ -1,5 +1,6 @@
-"""The fuzz cases: seed files (the shared corpora, committed and lab-style bundles) and the
-mutations applied to them, named so that any case can be rebuilt from its name alone."""
+"""The fuzz cases: seed files (the shared corpora, the committed sample bundle, bundles the
+lab wrote and lab-style ones made here) and the mutations applied to them, named so that any
+case can be rebuilt from its name alone."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ REPO = Path(__file__).resolve().parents[2]
 CORPORA = REPO.parent / "shared" / "corpora"
 LAB_CAPTURES = REPO / "tests" / "capture" / "samples" / "lab"
 SAMPLE_BUNDLE = REPO / "tests" / "bundle" / "samples" / "format-1.wsbundle"
+LAB_BUNDLES = (
+    *sorted((REPO / "tests" / "gui" / "samples" / "lab").glob("*.wsbundle")),
+    REPO / "tests" / "bundle" / "runs" / "C6-lab.wsbundle",
+)
+"""Bundles the lab wrote (committed with the viewer's and the recording's tests)."""
 CREATED = "2024-05-01T09:30:09Z"
 """A fixed creation time, so that the generated seed bundles are the same bytes every run."""
 
@@ -106,10 +112,18 @@ def seed_bytes(work: Path, tcpdump_every: int = 40) -> dict[str, bytes]:
     seeds = {name: path.read_bytes() for name, path in paths.items()}
     seeds["format-1-sample"] = SAMPLE_BUNDLE.read_bytes()
     seeds.update(lab_style_bundles(work))
+    seeds.update({_lab_name(path): path.read_bytes() for path in LAB_BUNDLES})
     return seeds
 
 
-BUNDLE_SEEDS = ("format-1-sample", "captured-run", "uncaptured-run", "analyzed-C1", "analyzed-C8")
+def _lab_name(path: Path) -> str:
+    return f"lab-{path.stem}"
+
+
+BUNDLE_SEEDS = (
+    "format-1-sample", "captured-run", "uncaptured-run", "analyzed-C1", "analyzed-C8",
+    *(_lab_name(path) for path in LAB_BUNDLES),
+)  # fmt: skip
 
 
 HEAVY_SEEDS = ("http_google", "lab-C8", "tcp_ports")
