@@ -284,7 +284,6 @@ def test_a_report_of_two_million_empty_objects_is_refused_before_decoding(
     [
         (b'{"x": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", "nested 50001 levels deep"),
         (b'{"findings": [], "capture": {"packets": ' + b"7" * 5000 + b"}}", "longer than 40"),
-        (b'{"started_at": NaN}', "NaN is not allowed"),
     ],
 )
 def test_deep_json_and_huge_numbers_are_a_bad_bundle_not_a_traceback(

@@ -63,8 +63,6 @@ def test_too_many_values_are_refused_before_decoding() -> None:
 @pytest.mark.parametrize(
     ("data", "words"),
     [
-        (b'{"a": NaN}', "NaN is not allowed"),
-        (b'{"a": -Infinity}', "-Infinity is not allowed"),
         (b'{"a": "\\ud800"}', "lone UTF-16 surrogate"),
         (b'{"a": "\\udc00\\ud800"}', "lone UTF-16 surrogate"),
         (b'{"a": "open', "string is not terminated"),
