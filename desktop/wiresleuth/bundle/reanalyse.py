@@ -71,7 +71,7 @@ class Reanalysis:
 
 
 def reanalyse(path: Path) -> Reanalysis:
-    """Read the bundle at ``path`` and conclude again (BundleError when it cannot be read)."""
+    """Read the bundle at ``path`` and conclude again (BadBundle when it cannot be read)."""
     bundle = read_bundle(path)
     recording, notes = bundle_recording(bundle)
     return Reanalysis(
