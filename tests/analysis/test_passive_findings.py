@@ -9,7 +9,7 @@ import dns.rrset
 import pytest
 
 from tests.analysis.scripted import Wire
-from wiresleuth.analysis.passive_findings import passive_findings
+from tests.diagnosis.recordings import wire_findings
 from wiresleuth.analysis.passive_model import DnsMessage, IcmpNote, PassiveCapture
 from wiresleuth.analysis.passive_tcp import TcpAnalyser, segments_from_records
 from wiresleuth.model.catalogue import CATALOGUE
@@ -44,7 +44,7 @@ def capture(
 def findings(
     records: list[PacketRecord], **kw: tuple[DnsMessage, ...] | tuple[IcmpNote, ...]
 ) -> tuple[Finding, ...]:
-    found = passive_findings(capture(records, **kw))  # type: ignore[arg-type]
+    found = wire_findings(capture(records, **kw))  # type: ignore[arg-type]
     assert all(f.id in CATALOGUE and f.wizard == "analyze" for f in found)
     return found
 

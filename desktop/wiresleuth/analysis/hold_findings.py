@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wiresleuth.analysis.flows import TcpFlow
-from wiresleuth.analysis.icmp import normalise
 from wiresleuth.analysis.passive_common import ms, plural
+from wiresleuth.model.address import normalise
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.hold_observations import (
     ConnectAttemptSeen,

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import TcpFlow
-from wiresleuth.analysis.icmp import normalise
 from wiresleuth.analysis.passive_dscp import Marking, dscp_marked
+from wiresleuth.model.address import normalise
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.mtu_observations import (
     MtuTargetObservation,

@@ -16,7 +16,7 @@ from wiresleuth.cli import console, exit_codes
 from wiresleuth.errors import BundleError
 
 if TYPE_CHECKING:
-    from wiresleuth.bundle.reanalyse import Reanalysis
+    from wiresleuth.sources.bundle_file import Reanalysis
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -65,9 +65,9 @@ def report(args: argparse.Namespace) -> int:
 
 
 def _reanalyse(args: argparse.Namespace) -> int:
-    from wiresleuth.bundle.reanalyse import reanalyse
     from wiresleuth.model.finding import Severity
     from wiresleuth.report.summary import summary_text
+    from wiresleuth.sources.bundle_file import reanalyse
 
     try:
         again = reanalyse(args.bundle)

@@ -331,8 +331,8 @@ PACKET_TABLE_LIMIT = 200_000
 def document_from_capture(path: Path, on_progress: Progress | None = None) -> Document:
     """Analyse a pcap/pcapng file as ``wiresleuth analyze`` does: passive findings, timelines
     of the connections they cite (then the others), and its packets for the table."""
-    from wiresleuth.capture.analyze_file import analyze_file, timelines
     from wiresleuth.capture.packet_reading import read_packets
+    from wiresleuth.sources.capture_file import analyze_file, timelines
 
     analysing = _report(on_progress, 0.0, 0.55, "Analysing the capture")
     analysing(0.0)

@@ -3,7 +3,7 @@ failing name servers, stalls, and which part of a slow exchange took the time.""
 
 from __future__ import annotations
 
-from wiresleuth.analysis.passive_findings import ordinary_faults
+from wiresleuth.analysis.ordinary_faults import ordinary_faults
 from wiresleuth.analysis.passive_model import WIZARD
 from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
 from wiresleuth.diagnosis.recording import Recording

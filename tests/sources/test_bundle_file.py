@@ -12,16 +12,16 @@ import pytest
 from tests.analysis.test_tls_wizard_findings import attempt, observations
 from tests.bundle.conftest import SAMPLES
 from wiresleuth.bundle.manifest import MANIFEST_MEMBER, REPORT_MEMBER, sha256_hex
-from wiresleuth.bundle.reanalyse import reanalyse
 from wiresleuth.bundle.writer import write_bundle
 from wiresleuth.model.engine_observations import ENGINE, EngineObservations
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.jsonable import to_jsonable
 from wiresleuth.model.observations import ResolveObservation
 from wiresleuth.model.run import RunResult
+from wiresleuth.sources.bundle_file import reanalyse
 
 LAB = Path(__file__).parents[1] / "gui" / "samples" / "lab"
-RUNS = Path(__file__).parent / "runs"
+RUNS = Path(__file__).parents[1] / "bundle" / "runs"
 
 
 def key(finding: Finding) -> tuple[str, str | None, str, tuple[int, ...]]:
