@@ -16,6 +16,7 @@ from wiresleuth.lab.faults.gateway_mac import GatewayMac
 from wiresleuth.lab.faults.hold_payload import HoldPayload
 from wiresleuth.lab.faults.http_file import HttpFile
 from wiresleuth.lab.faults.listener import Listener
+from wiresleuth.lab.faults.mss_clamp import MssClamp
 from wiresleuth.lab.faults.mtu import Mtu
 from wiresleuth.lab.faults.path_listener import PathListener
 from wiresleuth.lab.faults.proxy import ProxySettings
@@ -46,6 +47,8 @@ PRIMITIVES: dict[str, type[Fault]] = {
         DnsServer,
         ClientExchange,
         ClientLookups,
+        # the hop locator's middleboxes (issue 17)
+        MssClamp,
     )
 }
 """kind -> primitive class."""
