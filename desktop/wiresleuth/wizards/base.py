@@ -79,6 +79,11 @@ class WizardAnalysis:
     """Findings with evidence."""
     labels: Mapping[int, str] = field(default_factory=dict)
     """Local port -> what that connection was for (timeline lane labels)."""
+    not_tested: Mapping[str, str] = field(default_factory=dict)
+    """Target (``host:port``; "" for the check as a whole) -> why the run left it untested
+    (the name did not resolve, the proxy has no address): its status says so, not "passed"."""
+    passed_detail: Mapping[str, str] = field(default_factory=dict)
+    """Target (or "") -> a few words worth showing beside "passed" (the route taken)."""
     additions: tuple[FindingAddition, ...] = ()
     """What this wizard adds to other wizards' findings (same ID and target), joined to
     them after merging (the hop locator's "the reset comes from hop 2")."""
@@ -90,8 +95,14 @@ class Progress(Protocol):
     def step(self, message: str) -> None:
         """One planned step finished."""
 
-    def socket_event(self, target: str, kind: str, at: float, detail: str = "") -> None:
-        """A socket-level moment (connect, client-hello, reset...) for the live timeline."""
+    def socket_event(
+        self, target: str, kind: str, at: float, detail: str = "", *, lane: str = ""
+    ) -> None:
+        """A socket-level moment (connect, client-hello, reset...) for the live timeline.
+
+        ``lane`` names the attempt it belongs to (its purpose) when ``detail`` says something
+        else (an error). An attempt announced by ``connect`` as it starts is drawn while it
+        waits, growing, until its ``closed`` moment."""
 
 
 class Wizard(abc.ABC):
@@ -109,6 +120,15 @@ class Wizard(abc.ABC):
     needs: ClassVar[tuple[str, ...]] = ()
     """Ids of wizards whose observations this one uses (e.g. the PAC decision); the engine
     starts it when those have finished and passes them in ``WizardInput.earlier``."""
+    per_target: ClassVar[bool] = True
+    """Whether the check has a status per target; False for checks of the computer as a
+    whole (PAC, local listeners, request holds), which have one status."""
+
+    def not_tested(self, given: WizardInput) -> dict[str, str]:
+        """Targets (``host:port``; "" for the whole check) this check leaves out before it
+        runs, and why ("not an HTTPS site"); what it skips while running is in
+        ``WizardAnalysis.not_tested``."""
+        return {}
 
     @abc.abstractmethod
     def flows(self, given: WizardInput) -> list[FlowSpec]:

@@ -33,6 +33,7 @@ class HopLocatorWizard(Wizard):
 
     id = "hops"
     needs = ("pac", "tls")
+    per_target = False  # it locates what other checks suspect, not each site
     observation_type = HopLocatorObservations
     title = "Which device in the path answers"
     description = (
@@ -95,6 +96,10 @@ class HopLocatorWizard(Wizard):
 
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
         concluded = hop_conclusions(observations, view.packets, captured=view.available)
+        idle = not observations.locations and observations.note
         return WizardAnalysis(
-            findings=concluded.findings, additions=concluded.additions, labels=concluded.labels
+            findings=concluded.findings,
+            additions=concluded.additions,
+            labels=concluded.labels,
+            not_tested={"": observations.note} if idle else {},
         )
