@@ -20,6 +20,7 @@ from wiresleuth.analysis.hop_requests import SUSPECTS
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.finding_addition import FindingAddition
 from wiresleuth.model.hop_observations import (
+    MAX_HOPS,
     HopLocation,
     HopLocatorObservations,
     HopProbe,
@@ -50,6 +51,21 @@ NEEDS_CAPTURE = (
 )
 """Why nothing can be located where there is neither an error queue nor capture."""
 _FIELD_KEYS = {"MSS option": "mss", "DSCP": "dscp", "TCP window": "window"}
+DSCP_LIMIT = (
+    "without capture rights, DSCP changes on the way could not be compared (the socket "
+    "gives only the quoted TCP header)"
+)
+"""What the quote comparison cannot do without capture."""
+
+
+def _sentences(parts: Sequence[str]) -> str:
+    """Parts joined as one sentence, its first letter upper-case (the rest as written)."""
+    text = "; ".join(parts)
+    return f" {text[:1].upper()}{text[1:]}." if text else ""
+
+
+def _and(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -194,7 +210,9 @@ class _Reader:
                     return found
         return None
 
-    def rows(self, answer_hop: int | None, server_hops: int | None) -> tuple[HopRow, ...]:
+    def rows(
+        self, answer_hop: int | None, server_hops: int | None, changed: Sequence[Rewrite] = ()
+    ) -> tuple[HopRow, ...]:
         traces = _traces(self.location)
         seen_ttls = [
             p.ttl
@@ -205,6 +223,7 @@ class _Reader:
         last = max([x for x in (answer_hop, server_hops) if x is not None], default=0)
         if not last:
             last = max(seen_ttls, default=0)
+        last = min(last, MAX_HOPS)  # a bundle may say anything: the list stays a path's length
         rows: list[HopRow] = []
         for ttl in range(1, last + 1):
             seen: list[str] = []
@@ -222,6 +241,12 @@ class _Reader:
                     and trace.kind in ("echo", "udp", "syn")
                 ):
                     rtts.append(probe.rtt)
+            for rewrite in changed:
+                if rewrite.at.ttl == ttl:
+                    seen.append(
+                        f"quotes {rewrite.field} {rewrite.seen}, not {rewrite.sent}: "
+                        "changed before this hop"
+                    )
             address = self.address_at(ttl)
             rows.append(
                 HopRow(
@@ -276,32 +301,27 @@ class _Reader:
         answer_hop = suspect.answered_ttl if suspect is not None else None
         limits: list[str] = []
         if not captured:
-            limits.append(
-                "without capture rights, DSCP changes on the way could not be compared (the "
-                "socket gives only the quoted TCP header)"
-                + (
-                    ", and the routers that dropped the "
-                    f"{TRACE_NAMES[request.kind]}s are named from the echo trace at the same "
-                    "distance"
-                    if request.kind != "syn"
-                    else ""
+            limits.append(DSCP_LIMIT)
+            if request.kind != "syn":
+                limits.append(
+                    f"the routers that dropped the {TRACE_NAMES.get(request.kind, request.kind)}s are named "
+                    "from the echo trace at the same distance (the socket does not say who)"
                 )
-            )
         blocked = self.blocked(captured)
         not_located = blocked or why_not_located(suspect)
         if not_located is not None:
             answer_hop = None
-        quotes = self.quotes()
+        changed = tuple(rewrites(self.quotes()))
         return HopReading(
             location=location,
-            rows=self.rows(answer_hop, server_hops),
+            rows=self.rows(answer_hop, server_hops, changed),
             answer_hop=answer_hop,
             syn_hop=syn_hop,
             server_hops=server_hops,
             not_located=not_located,
             blocked=blocked,
             limits=tuple(limits),
-            rewrites=tuple(rewrites(quotes)),
+            rewrites=changed,
             packets=self.packets,
         )
 
@@ -321,6 +341,8 @@ def why_not_located(trace: HopTrace | None) -> str | None:
         return "the probes were not sent"
     if trace.answered_ttl is not None:
         return None
+    if not trace.probes:
+        return trace.error or "no probe was sent"
     named = TRACE_NAMES.get(trace.kind, trace.kind)
     tried = max((p.ttl for p in trace.probes), default=0)
     why = f"; {trace.error}" if trace.error else ""
@@ -353,9 +375,26 @@ def _where(reading: HopReading, ttl: int) -> str:
             parts.append("the server's own address")
     else:
         parts.append("its address is unknown: it sent no ICMP message")
-    if ttl == 1:
+    if ttl == 1 and not (row is not None and row.destination):
         parts.append("your first router")
     return f"hop {ttl} ({', '.join(parts)})"
+
+
+def describe_reading(reading: HopReading) -> str:
+    """One sentence on what a location found (the viewer's heading of its hop list)."""
+    request = reading.location.request
+    named = TRACE_NAMES.get(request.kind, request.kind)
+    if reading.answer_hop is None:
+        return f"Not located: {reading.not_located or 'no probe got the suspicious answer'}."
+    server = reading.server_hops
+    distance = (
+        "; how far the server is could not be measured"
+        if server is None
+        else ", as far away as the server itself"
+        if server == reading.answer_hop
+        else f"; the server is {server} hops away"
+    )
+    return f"The {named} is answered by {_where(reading, reading.answer_hop)}{distance}."
 
 
 def _addition(reading: HopReading, suspicion: HopSuspicion) -> FindingAddition:
@@ -367,7 +406,7 @@ def _addition(reading: HopReading, suspicion: HopSuspicion) -> FindingAddition:
     values: dict[str, object] = {"located": hop is not None}
     if reading.limits:
         values["hop_limits"] = "; ".join(reading.limits)
-    limits = f" {'; '.join(reading.limits).capitalize()}." if reading.limits else ""
+    limits = _sentences(reading.limits)
     if hop is None or trace is None:
         why = why_not or "no probe got the suspicious answer"
         values["not_located"] = why
@@ -484,6 +523,9 @@ def _rewrite_finding(reading: HopReading) -> Finding | None:
     request = reading.location.request
     fields = [r.field for r in reading.rewrites]
     values: dict[str, object] = {"rewritten": fields}
+    limits = [limit for limit in reading.limits if limit == DSCP_LIMIT]
+    if limits:
+        values["hop_limits"] = "; ".join(limits)
     sentences: list[str] = []
     engineer: list[str] = []
     evidence: list[Evidence] = []
@@ -508,7 +550,7 @@ def _rewrite_finding(reading: HopReading) -> Finding | None:
         else:
             between = f"before {at}"
             who = "this computer's first router, or a device on the link to it, changes it"
-        sentences.append(f"the {rewrite.field} ({rewrite.sent} → {rewrite.seen}) {between}")
+        sentences.append(f"the {rewrite.field} from {rewrite.sent} to {rewrite.seen}, {between}")
         engineer.append(
             f"{rewrite.field}: {rewrite.sent} ("
             + ("as sent" if rewrite.baseline == "sent" else "as hop 1 quotes it")
@@ -521,11 +563,8 @@ def _rewrite_finding(reading: HopReading) -> Finding | None:
                 text=f"{rewrite.field}: {rewrite.sent} "
                 + ("sent" if rewrite.baseline == "sent" else "quoted by hop 1")
                 + f", {rewrite.seen} quoted by hop {rewrite.at.ttl}",
-                packets=tuple(
-                    dict.fromkeys(
-                        (*(rewrite.before.packets if rewrite.before else ()), *rewrite.at.packets)
-                    )
-                ),
+                packets=tuple(sorted({*(rewrite.before.packets if rewrite.before else ()),
+                                      *rewrite.at.packets})),
                 addresses=tuple(a for a in (rewrite.at.address,) if a),
                 data={"field": rewrite.field, "sent": rewrite.sent, "seen": rewrite.seen},
             )
@@ -547,17 +586,16 @@ def _rewrite_finding(reading: HopReading) -> Finding | None:
     return Finding(
         id="path.header_rewritten",
         severity=Severity.INFO,
-        title=f"A device on the way to {request.target} rewrites the {', '.join(fields)}",
+        title=f"A device on the way to {request.target} rewrites the {_and(fields)}",
         user_text=(
-            f"A device between you and {request.target} changes your connections' "
+            f"A device between you and {request.target} changes your packets on the way: "
             + "; ".join(sentences)
             + ". "
             + " ".join(why[f] for f in fields)
         ),
         engineer_text=(
             "ICMP time-exceeded quotes of TTL-limited probes compared with what was sent "
-            "(tracebox): " + "; ".join(engineer) + "."
-            + (f" {'; '.join(reading.limits).capitalize()}." if reading.limits else "")
+            "(tracebox): " + "; ".join(engineer) + "." + _sentences(limits)
         ),
         wizard=WIZARD,
         target=request.target,

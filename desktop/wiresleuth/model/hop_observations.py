@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+MAX_HOPS = 16
+"""The farthest hop tried: beyond it a device is no longer "in the path near you"."""
 SUSPECT_KINDS = ("syn", "client-hello", "http")
 """What a located target's suspicious answer follows: the SYN (a handshake answered by a
 device), the TLS ClientHello (a reset, injected bytes) or an HTTP request (a forged answer)."""

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from wiresleuth.model.hop_observations import HopProbe
+from wiresleuth.model.hop_observations import MAX_HOPS, HopProbe
 
-MAX_HOPS = 16
-"""The farthest hop tried: beyond it a device is no longer "in the path near you"."""
+__all__ = ["ENDS", "MAX_HOPS", "RESOLVED", "WAVE", "grace_after_end", "nearest_end",
+           "settled", "trace_ended", "waves"]  # fmt: skip
+
 WAVE = 8
 """Probes sent at once."""
 ENDS = frozenset({"answered", "unreachable"})

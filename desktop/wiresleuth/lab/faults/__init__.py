@@ -22,6 +22,7 @@ from wiresleuth.lab.faults.path_listener import PathListener
 from wiresleuth.lab.faults.proxy import ProxySettings
 from wiresleuth.lab.faults.redirect import Redirect
 from wiresleuth.lab.faults.reject_port import RejectPort
+from wiresleuth.lab.faults.remark_dscp import RemarkDscp
 from wiresleuth.lab.faults.slow_reader import SlowReader
 
 PRIMITIVES: dict[str, type[Fault]] = {
@@ -49,6 +50,7 @@ PRIMITIVES: dict[str, type[Fault]] = {
         ClientLookups,
         # the hop locator's middleboxes (issue 17)
         MssClamp,
+        RemarkDscp,
     )
 }
 """kind -> primitive class."""
