@@ -13,6 +13,7 @@ import trustme
 from tests.probes.loopback_servers import LoopbackServer, reset_after, trust_env
 from wiresleuth.engine import Engine
 from wiresleuth.model.check_status import Status
+from wiresleuth.model.events import ProgressEvent
 from wiresleuth.model.hop_observations import HopLocatorObservations
 from wiresleuth.model.observations import ResolveObservation, TlsWizardObservations
 from wiresleuth.model.target import Target
@@ -76,14 +77,12 @@ def test_nothing_suspected_nothing_sent() -> None:
     assert found.locations == () and found.note == "no check suspects a device in the path"
 
 
-def _reset_run(ca: trustme.CA, wizards: list[object], run: float = 30.0) -> object:
-    with LoopbackServer(reset_after(0.3)) as server:
-        profile = _profile(f"127.0.0.1:{server.port}", run=run)
-        return Engine(profile, wizards, capture=False).run()  # type: ignore[arg-type]
-
-
 def test_a_reset_is_located_and_the_finding_says_where(ca: trustme.CA) -> None:
-    result = _reset_run(ca, [TlsHandshakeWizard(), HopLocatorWizard()])
+    events: list[ProgressEvent] = []
+    with LoopbackServer(reset_after(0.3)) as server:
+        profile = _profile(f"127.0.0.1:{server.port}")
+        wizards = [TlsHandshakeWizard(), HopLocatorWizard()]
+        result = Engine(profile, wizards, capture=False, on_event=events.append).run()
     [reset] = [f for f in result.findings if f.id == "tls.reset_after_client_hello"]  # type: ignore[attr-defined]
     assert reset.wizard == "tls+hops"
     assert reset.values["answer_hop"] == 1 and reset.values["server_hops"] == 1
@@ -94,6 +93,9 @@ def test_a_reset_is_located_and_the_finding_says_where(ca: trustme.CA) -> None:
     assert location["data"]["probes"][0]["answer"] == "reset"
     [status] = [s for s in result.checks if s.check == "hops"]  # type: ignore[attr-defined]
     assert status.status is Status.PROBLEM
+    # the live view: a lane that says what the locator waits for, closed at its end
+    moments = [e.data["event"] for e in events if e.data.get("lane") == "hop locator"]
+    assert moments == ["connect", "connect", "client-hello", "closed"]
 
 
 def test_the_locator_keeps_inside_the_runs_budget(ca: trustme.CA) -> None:

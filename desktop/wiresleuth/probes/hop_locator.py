@@ -203,17 +203,26 @@ async def locate(
     deadline: float,
     sockets: SocketFactory = system_socket,
     name_timeout: float = NAME_TIMEOUT,
+    starting: Callable[[str], None] | None = None,
 ) -> HopLocation:
     """Trace towards one suspicious target and name its hops (see the module docstring);
-    ``name_timeout`` 0 skips the reverse names."""
+    ``name_timeout`` 0 skips the reverse names; ``starting`` is told the kind of each trace
+    as it starts (the live view says what the run waits for)."""
+
+    def tell(kind: str) -> None:
+        if starting is not None:
+            starting(kind)
+
     started = time.time()
     if request.skipped:
         return HopLocation(request=request, started_at=started, ended_at=started)
     address, port = request.address, request.port
+    tell("echo")
     reference = await reference_trace(
         address, timeout=echo_timeout, deadline=deadline, sockets=sockets
     )
     distance = reference.answered_ttl
+    tell("syn")
     syn = await run_trace(
         "syn", address, port, lambda ttl: syn_probe(address, port, ttl, sockets=sockets),
         last=distance + 1 if distance else MAX_HOPS, timeout=connect_timeout,
@@ -233,6 +242,7 @@ async def locate(
                 address, port, ttl, payload, connect_timeout=connect_timeout, sockets=sockets
             )
 
+        tell(request.kind)
         data = await run_trace(
             request.kind, address, port, make,
             last=syn.answered_ttl or distance or MAX_HOPS,

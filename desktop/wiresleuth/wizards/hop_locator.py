@@ -26,6 +26,11 @@ _MAX_ADDRESSES = 4
 """As the TLS wizard: the addresses of one name it may have tried."""
 RESERVE = 2.0
 """Seconds of the run's budget left for what follows the probes (capture stop, analysis)."""
+LANE = "hop locator"
+"""The live view's lane of each location."""
+_MOMENTS = {"echo": "connect", "syn": "connect", "client-hello": "client-hello",
+            "http": "sent-by-app"}  # fmt: skip
+"""Trace kind -> the live view's moment, so that it says what the run waits for."""
 
 
 class HopLocatorWizard(Wizard):
@@ -81,16 +86,20 @@ class HopLocatorWizard(Wizard):
         ) - RESERVE
         locations: list[HopLocation] = []
         for request in requests:
+
+            def starting(kind: str, target: str = request.target) -> None:
+                moment = _MOMENTS.get(kind, "connect")
+                progress.socket_event(target, moment, time.time(), kind, lane=LANE)
+
             location = await locate(
                 request,
                 connect_timeout=budgets.connect,
                 echo_timeout=budgets.icmp,
                 deadline=deadline,
+                starting=starting,
             )
             locations.append(location)
-            progress.socket_event(
-                request.target, "hops-located", location.ended_at, f"{request.kind} traced"
-            )
+            progress.socket_event(request.target, "closed", location.ended_at, LANE, lane=LANE)
         progress.step(f"traced {len(locations)} suspicious connection(s)")
         return HopLocatorObservations(locations=tuple(locations), error_queue=supported)
 
