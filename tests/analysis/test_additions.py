@@ -26,7 +26,9 @@ def _addition(fid: str, target: str | None) -> FindingAddition:
 
 def test_an_addition_joins_the_finding_with_its_id_and_target() -> None:
     findings = [_finding("tls.reset_after_client_hello", "a:443"), _finding("x.other", "a:443")]
-    joined, unmatched = add_to_findings(findings, [_addition("tls.reset_after_client_hello", "a:443")])
+    joined, unmatched = add_to_findings(
+        findings, [_addition("tls.reset_after_client_hello", "a:443")]
+    )
     assert unmatched == []
     reset, other = joined
     assert reset.user_text == "It is reset. The reset comes from hop 2."

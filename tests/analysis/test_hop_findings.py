@@ -140,13 +140,26 @@ def test_a_hop_that_names_itself_nowhere_is_listed_without_an_address() -> None:
     assert reading.rows[1].seen == ("ICMP echo: no answer", "SYN: SYN-ACK after 2.0 ms")
 
 
-def test_without_error_queue_nor_capture_nothing_is_located() -> None:
-    obs = HopLocatorObservations(locations=(_location(),), error_queue=False)
+def test_without_error_queue_nor_capture_the_hop_is_counted_but_not_named() -> None:
+    location = _location()
+    stripped = replace(
+        location,
+        reference=replace(location.reference, probes=tuple(  # type: ignore[arg-type]
+            replace(p, reported_by=None, fate="silent") if p.fate == "expired" else p
+            for p in location.reference.probes  # type: ignore[union-attr]
+        )),
+        syn=replace(location.syn, probes=tuple(  # type: ignore[arg-type]
+            replace(p, reported_by=None, fate="silent") if p.fate == "expired" else p
+            for p in location.syn.probes  # type: ignore[union-attr]
+        )),
+    )  # fmt: skip
+    obs = HopLocatorObservations(locations=(stripped,), error_queue=False)
     [addition] = hop_conclusions(obs, (), captured=False).additions
-    assert addition.values["located"] is False
-    assert addition.values["not_located"] == NEEDS_CAPTURE
-    assert "not located: needs capture rights" in addition.engineer_text
-    assert addition.user_text == "Which device in the path does it could not be located."
+    assert addition.values["located"] is True and addition.values["answer_hop"] == 2
+    assert addition.values["answer_address"] is None
+    assert NEEDS_CAPTURE in str(addition.values["hop_limits"])
+    assert "hop 2 (its address needs capture rights here)" in addition.user_text
+    assert "The routers' addresses need capture rights here" in addition.engineer_text
 
 
 def test_a_skipped_request_says_why() -> None:
@@ -170,6 +183,54 @@ def test_an_answer_that_does_not_come_again_is_not_located() -> None:
     )
     [addition] = hop_conclusions(obs, (), captured=False).additions
     assert addition.values["located"] is False
-    assert "no ClientHello sent with TTL 1 to 2 got the suspicious answer again" in (
-        addition.values["not_located"]  # type: ignore[operator]
+    assert (
+        "no ClientHello sent with TTL 1 to 2 got the suspicious answer again"
+        in (
+            addition.values["not_located"]  # type: ignore[operator]
+        )
     )
+
+
+def _as_without_error_queue(obs: HopLocatorObservations) -> HopLocatorObservations:
+    """The same run as a system whose sockets report no ICMP error would have recorded it
+    (Windows, macOS): every expired probe silent, no sender, no quote."""
+
+    def blind(trace: HopTrace | None) -> HopTrace | None:
+        if trace is None:
+            return None
+        probes = tuple(
+            replace(p, fate="silent", reported_by=None, quote=b"", rtt=None, icmp_type=None)
+            if p.fate == "expired"
+            else p
+            for p in trace.probes
+        )
+        return replace(trace, probes=probes)
+
+    locations = tuple(
+        replace(loc, reference=blind(loc.reference), syn=blind(loc.syn), data=blind(loc.data))
+        for loc in obs.locations
+    )
+    return replace(obs, locations=locations, error_queue=False)
+
+
+def test_without_an_error_queue_the_capture_names_the_hops() -> None:
+    run = recorded("mss-clamp")
+    blind = _as_without_error_queue(hops_of(run))
+    [addition] = hop_conclusions(blind, run.packets, captured=True).additions
+    assert addition.values["answer_hop"] == 3 and addition.values["server_hops"] == 3
+    [reading] = read_locations(blind, run.packets, captured=True)
+    assert [r.address for r in reading.rows] == ["198.18.1.1", "100.64.2.2", "100.64.1.45"]
+    [rewrite] = hop_conclusions(blind, run.packets, captured=True).findings
+    assert rewrite.values["rewritten"] == ["MSS option", "DSCP"]
+
+
+def test_without_an_error_queue_nor_capture_rights_it_says_what_needs_them() -> None:
+    run = recorded("mss-clamp")
+    blind = _as_without_error_queue(hops_of(run))
+    concluded = hop_conclusions(blind, (), captured=False)
+    [addition] = concluded.additions
+    assert addition.values["answer_hop"] == 3  # the first TTL the reset answered
+    assert NEEDS_CAPTURE in str(addition.values["hop_limits"])
+    assert concluded.findings == ()  # no quote: no rewrite can be seen
+    [reading] = read_locations(blind, (), captured=False)
+    assert [r.address for r in reading.rows] == [None, None, "100.64.1.45"]

@@ -60,7 +60,9 @@ def test_unreadable_quotes_are_none() -> None:
     assert captured_quote(b"\x00\x00\x00\x00" + b"\x60" + b"\x00" * 40) is None  # IPv6
 
 
-def _hop(ttl: int, mss: int | None, *, sent: int | None = None, dscp: int | None = None) -> QuotedHop:
+def _hop(
+    ttl: int, mss: int | None, *, sent: int | None = None, dscp: int | None = None
+) -> QuotedHop:
     return QuotedHop(
         ttl=ttl, address=f"10.0.0.{ttl}", fields=HeaderFields(mss=mss, dscp=dscp),
         sent=HeaderFields(mss=sent, dscp=0) if sent is not None else None,

@@ -40,14 +40,19 @@ def test_c6_one_request_for_both_findings_with_the_clienthello() -> None:
 
 def test_a_reset_waits_as_long_as_the_reset_took() -> None:
     [request] = hop_requests(_tls("mss-clamp"), None)
-    assert request.kind == "client-hello" and request.findings[0].id == "tls.reset_after_client_hello"
+    assert (
+        request.kind == "client-hello" and request.findings[0].id == "tls.reset_after_client_hello"
+    )
     assert request.answer_wait == pytest.approx(2.1, abs=0.2)
 
 
 def test_the_forged_pac_answer_is_located_with_the_http_request() -> None:
     [request] = hop_requests(None, _pac())
     assert (request.address, request.port, request.kind) == ("100.64.1.50", 80, "http")
-    assert {s.id for s in request.findings} == {"pac.unexpected_answer", "path.forged_http_response"}
+    assert {s.id for s in request.findings} == {
+        "pac.unexpected_answer",
+        "path.forged_http_response",
+    }
     assert (request.host, request.path) == ("pac.lab.test", "/proxy.pac")
 
 
@@ -73,7 +78,9 @@ def test_an_ipv6_address_is_not_located_and_says_why() -> None:
     target = tls.targets[0]
     v6 = replace(
         target,
-        attempts=tuple(replace(a, connect=replace(a.connect, address="::1")) for a in target.attempts),
+        attempts=tuple(
+            replace(a, connect=replace(a.connect, address="::1")) for a in target.attempts
+        ),
     )
     [request] = hop_requests(replace(tls, targets=(v6,)), None)
     assert request.skipped is not None and "IPv6" in request.skipped

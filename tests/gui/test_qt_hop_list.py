@@ -21,10 +21,18 @@ def test_the_answering_hop_is_marked_and_the_findings_list_is_selected(qtbot: Qt
     top = widget.tree.topLevelItem(0)
     assert top is not None and top.isExpanded()
     summary, *hops = (top.child(i) for i in range(top.childCount()))
-    assert summary is not None and summary.text(0).startswith("The ClientHello is answered by hop 2")
+    assert summary is not None and summary.text(0).startswith(
+        "The ClientHello is answered by hop 2"
+    )
     texts = [[h.text(c) for c in range(5)] for h in hops if h is not None]
-    assert [t[:2] for t in texts] == [["1", "198.18.1.1"], ["2", "100.64.2.2"], ["3", "100.64.1.30"]]
-    assert texts[1][4].startswith("(answers here)\n") and texts[2][4].startswith("(the destination)\n")
+    assert [t[:2] for t in texts] == [
+        ["1", "198.18.1.1"],
+        ["2", "100.64.2.2"],
+        ["3", "100.64.1.30"],
+    ]
+    assert texts[1][4].startswith("(answers here)\n") and texts[2][4].startswith(
+        "(the destination)\n"
+    )
     assert "SYN: SYN-ACK after" in texts[1][4].splitlines()[2]
     assert hops[1] is not None and hops[1].font(0).bold() and not hops[0].font(0).bold()  # type: ignore[union-attr]
     widget.tree.setCurrentItem(None)

@@ -107,7 +107,9 @@ class HopCapture:
             (
                 (packet, quote)
                 for packet, quote in self._errors
-                if quote.proto == ICMP and quote.ident == probe.local_port and quote.seq == probe.ttl
+                if quote.proto == ICMP
+                and quote.ident == probe.local_port
+                and quote.seq == probe.ttl
             ),
             (None, None),
         )

@@ -12,7 +12,7 @@ connection) is said in the texts.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from wiresleuth.analysis.hop_capture import HopCapture, ProbePackets
 from wiresleuth.analysis.hop_quotes import HeaderFields, QuotedHop, Rewrite, rewrites, tcp_fields
@@ -46,10 +46,13 @@ _NOUNS = {
     "path.forged_http_response": "fake answer",
 }
 NEEDS_CAPTURE = (
-    "needs capture rights: this system's sockets do not say which router dropped a probe, "
-    "and without capture its ICMP messages are not seen"
+    "the routers' addresses need capture rights here: this system's sockets do not say "
+    "which router dropped a probe, and without capture its ICMP messages are not seen"
 )
-"""Why nothing can be located where there is neither an error queue nor capture."""
+"""What cannot be done where there is neither an error queue nor capture: the hop that
+answers is still the first TTL answered, but no router on the way is named."""
+_UNNAMED = "its address is unknown: it sent no ICMP message"
+_UNNAMED_NO_RIGHTS = "its address needs capture rights here"
 _FIELD_KEYS = {"MSS option": "mss", "DSCP": "dscp", "TCP window": "window"}
 DSCP_LIMIT = (
     "without capture rights, DSCP changes on the way could not be compared (the socket "
@@ -108,6 +111,8 @@ class HopReading:
     """Why nothing at all could be located here (skipped, no rights), in words."""
     limits: tuple[str, ...]
     """What could not be done in this run (no capture rights), in words."""
+    unnamed: str = _UNNAMED
+    """How a hop without an address is described (why it has none)."""
     rewrites: tuple[Rewrite, ...]
     """Fields hops quote differently from how the probe left."""
     packets: Mapping[tuple[str, int], ProbePackets]
@@ -172,7 +177,6 @@ class _Reader:
         *,
         error_queue: bool,
     ) -> None:
-        self.location = location
         self.capture = capture
         self.error_queue = error_queue
         self.names = {n.address: n.name for n in location.names if n.name}
@@ -181,6 +185,41 @@ class _Reader:
             for probe in trace.probes:
                 if capture is not None and probe.fate != "not_waited":
                     self.packets[(trace.kind, probe.ttl)] = capture.of(trace.kind, probe)
+        self.location = self._with_capture(location)
+
+    def _with_capture(self, location: HopLocation) -> HopLocation:
+        """The location as the capture completes it: a probe the socket saw no fate for
+        (no error queue: Windows, macOS) but whose ICMP error was captured expired there."""
+        if not self.packets:
+            return location
+
+        def completed(trace: HopTrace | None) -> HopTrace | None:
+            if trace is None:
+                return None
+            probes = []
+            for probe in trace.probes:
+                captured = self.packets.get((trace.kind, probe.ttl))
+                error = captured.error if captured is not None else None
+                if probe.fate in ("silent", "failed") and error is not None:
+                    sent = captured.sent if captured is not None else None
+                    probe = replace(
+                        probe,
+                        fate="expired" if error.icmp_type == 11 else "unreachable",
+                        reported_by=error.src,
+                        icmp_type=error.icmp_type,
+                        icmp_code=error.icmp_code,
+                        rtt=error.time - sent.time if sent is not None else None,
+                        error=None,
+                    )
+                probes.append(probe)
+            return replace(trace, probes=tuple(probes))
+
+        return replace(
+            location,
+            reference=completed(location.reference),
+            syn=completed(location.syn),
+            data=completed(location.data),
+        )
 
     def sender(self, trace: HopTrace, probe: HopProbe) -> str | None:
         """The router that answered a probe with an ICMP error (socket, else capture)."""
@@ -300,9 +339,12 @@ class _Reader:
         suspect = location.data if request.kind != "syn" else location.syn
         answer_hop = suspect.answered_ttl if suspect is not None else None
         limits: list[str] = []
+        blind = not self.error_queue and not captured
+        if blind:
+            limits.append(NEEDS_CAPTURE)
         if not captured:
             limits.append(DSCP_LIMIT)
-            if request.kind != "syn":
+            if request.kind != "syn" and not blind:
                 limits.append(
                     f"the routers that dropped the {TRACE_NAMES.get(request.kind, request.kind)}s are named "
                     "from the echo trace at the same distance (the socket does not say who)"
@@ -321,6 +363,7 @@ class _Reader:
             not_located=not_located,
             blocked=blocked,
             limits=tuple(limits),
+            unnamed=_UNNAMED_NO_RIGHTS if blind else _UNNAMED,
             rewrites=changed,
             packets=self.packets,
         )
@@ -328,11 +371,7 @@ class _Reader:
     def blocked(self, captured: bool) -> str | None:
         """Why no hop at all can be located here."""
         request = self.location.request
-        if request.skipped:
-            return request.skipped
-        if not self.error_queue and not captured:
-            return NEEDS_CAPTURE
-        return None
+        return request.skipped or None
 
 
 def why_not_located(trace: HopTrace | None) -> str | None:
@@ -374,7 +413,7 @@ def _where(reading: HopReading, ttl: int) -> str:
         if row.destination and row.address == reading.location.request.address:
             parts.append("the server's own address")
     else:
-        parts.append("its address is unknown: it sent no ICMP message")
+        parts.append(reading.unnamed)
     if ttl == 1 and not (row is not None and row.destination):
         parts.append("your first router")
     return f"hop {ttl} ({', '.join(parts)})"
@@ -563,8 +602,11 @@ def _rewrite_finding(reading: HopReading) -> Finding | None:
                 text=f"{rewrite.field}: {rewrite.sent} "
                 + ("sent" if rewrite.baseline == "sent" else "quoted by hop 1")
                 + f", {rewrite.seen} quoted by hop {rewrite.at.ttl}",
-                packets=tuple(sorted({*(rewrite.before.packets if rewrite.before else ()),
-                                      *rewrite.at.packets})),
+                packets=tuple(
+                    sorted(
+                        {*(rewrite.before.packets if rewrite.before else ()), *rewrite.at.packets}
+                    )
+                ),
                 addresses=tuple(a for a in (rewrite.at.address,) if a),
                 data={"field": rewrite.field, "sent": rewrite.sent, "seen": rewrite.seen},
             )

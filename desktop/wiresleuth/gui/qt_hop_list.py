@@ -51,13 +51,10 @@ class QtHopList(QWidget):
         self.lists = lists.lists
         note = lists.note
         if lists.lists:
-            note = (
-                self.tr(
-                    "Each located connection: its probes were sent with TTL 1, 2, 3… so that "
-                    "each hop on the way answered in turn."
-                )
-                + (f" {note}" if note else "")
-            )
+            note = self.tr(
+                "Each located connection: its probes were sent with TTL 1, 2, 3… so that "
+                "each hop on the way answered in turn."
+            ) + (f" {note}" if note else "")
         self.note.setText(note)
         for view in lists.lists:
             item = QTreeWidgetItem([view.title])

@@ -66,9 +66,7 @@ async def run_wave(make: ProbeMaker, ttls: Sequence[int], timeout: float) -> lis
     """Send one probe per TTL at once; wait at most ``timeout`` (less once settled)."""
     began = time.time()
     deadline = time.monotonic() + timeout
-    tasks: dict[asyncio.Task[HopProbe], int] = {
-        asyncio.create_task(make(ttl)): ttl for ttl in ttls
-    }
+    tasks: dict[asyncio.Task[HopProbe], int] = {asyncio.create_task(make(ttl)): ttl for ttl in ttls}
     results: dict[int, HopProbe] = {}
     end_seen: float | None = None
     pending = set(tasks)
@@ -252,11 +250,8 @@ async def locate(
     names: tuple[HopName, ...] = ()
     left = min(name_timeout, deadline - time.monotonic())
     if addresses and left > 0:
-        names = tuple(
-            await asyncio.gather(*(reverse_name(a, timeout=left) for a in addresses))
-        )
+        names = tuple(await asyncio.gather(*(reverse_name(a, timeout=left) for a in addresses)))
     return HopLocation(
         request=request, reference=reference, syn=syn, data=data, names=names,
         started_at=started, ended_at=time.time(),
     )  # fmt: skip
-

@@ -307,9 +307,7 @@ async def _datagram_fate(
             )  # fmt: skip
 
 
-async def echo_probe(
-    address: str, ttl: int, *, sockets: SocketFactory = system_socket
-) -> HopProbe:
+async def echo_probe(address: str, ttl: int, *, sockets: SocketFactory = system_socket) -> HopProbe:
     """One ICMP echo limited to ``ttl`` hops. PermissionError (raised) when ping sockets are
     not allowed for this user: the caller then traces with UDP."""
     sock = open_ping_socket(sockets)
@@ -325,9 +323,7 @@ async def echo_probe(
         sock.close()
 
 
-async def udp_probe(
-    address: str, ttl: int, *, sockets: SocketFactory = system_socket
-) -> HopProbe:
+async def udp_probe(address: str, ttl: int, *, sockets: SocketFactory = system_socket) -> HopProbe:
     """One UDP datagram limited to ``ttl`` hops, to a port nothing listens on (traceroute's):
     routers say "time exceeded", the destination "port unreachable"."""
     started = time.time()

@@ -41,9 +41,7 @@ class MssClamp(Fault):
             check_address("address", self.address)
 
     def apply(self, lab: LabControl) -> None:
-        matches = (
-            [["-d", self.address], ["-s", self.address]] if self.address is not None else [[]]
-        )
+        matches = [["-d", self.address], ["-s", self.address]] if self.address is not None else [[]]
         for match in matches:
             lab.iptables(
                 HOP_ROLES[self.hop], "-t", "mangle", "-I", "FORWARD", "1", "-p", "tcp", *match,
