@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 
 from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.model.finding import Finding
+from wiresleuth.model.finding_addition import FindingAddition
 from wiresleuth.model.observations import ResolveObservation
 from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.plan import FlowSpec
@@ -33,6 +34,10 @@ class WizardInput:
     earlier: Mapping[str, object] = field(default_factory=dict)
     """Observations of the wizards named in this wizard's ``needs``, by wizard id (a wizard
     that failed or ran out of time is absent); read them with ``earlier_observations``."""
+
+    run_deadline: float | None = None
+    """``time.monotonic()`` at which the run's budget ends (None: not bounded by a run):
+    a wizard whose probes depend on what it finds keeps inside it."""
 
     def earlier_observations(self, wizard: str, kind: type[ObsT]) -> ObsT | None:
         """The observations of the wizard ``wizard`` (one this wizard ``needs``), typed; None
@@ -79,6 +84,9 @@ class WizardAnalysis:
     (the name did not resolve, the proxy has no address): its status says so, not "passed"."""
     passed_detail: Mapping[str, str] = field(default_factory=dict)
     """Target (or "") -> a few words worth showing beside "passed" (the route taken)."""
+    additions: tuple[FindingAddition, ...] = ()
+    """What this wizard adds to other wizards' findings (same ID and target), joined to
+    them after merging (the hop locator's "the reset comes from hop 2")."""
 
 
 class Progress(Protocol):
