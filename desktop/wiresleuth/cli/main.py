@@ -36,7 +36,15 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """All commands and options."""
-    from wiresleuth.cli import analyze_cmd, gui_cmd, lab_cmd, listen_cmd, report_cmd, run_cmd
+    from wiresleuth.cli import (
+        analyze_cmd,
+        gui_cmd,
+        inbox_cmd,
+        lab_cmd,
+        listen_cmd,
+        report_cmd,
+        run_cmd,
+    )
 
     parser = _Parser(
         prog="wiresleuth",
@@ -57,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     listen_cmd.register(commands)
     analyze_cmd.register(commands)
     gui_cmd.register(commands)
+    inbox_cmd.register(commands)
     return parser
 
 
