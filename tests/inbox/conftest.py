@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import trustme
 
 from tests.inbox import postgres
+from tests.inbox.running import RunningInbox, running_inbox
 
 _numbers = itertools.count(1)
 
@@ -35,3 +37,15 @@ def index_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'inbox.sqlite3'}"
     server: postgres.PostgresServer = request.getfixturevalue("postgres_server")
     return server.create_database(f"inbox_test_{next(_numbers)}")
+
+
+@pytest.fixture
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+def inbox(tmp_path: Path, index_url: str, ca: trustme.CA) -> Iterator[RunningInbox]:
+    """A running inbox (SQLite and PostgreSQL), an engineer and an upload token."""
+    with running_inbox(tmp_path, index_url, ca) as running:
+        yield running

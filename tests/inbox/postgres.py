@@ -75,7 +75,9 @@ class PostgresServer:
     def stop(self) -> None:
         data = self.folder / "data"
         subprocess.run(
-            self._command(str(self.bin / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "-t", "20", "stop"),
+            self._command(
+                str(self.bin / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "-t", "20", "stop"
+            ),
             capture_output=True,
             timeout=40,
             check=False,
