@@ -95,6 +95,7 @@ def running_inbox(
     prepared = prepare(
         settings, ServeOptions(host="127.0.0.1", port=0, cert=cert_file, key=key_file)
     )
+    prepared.server.config.timeout_graceful_shutdown = 2  # a test's client left open
     accounts.add_engineer(prepared.store.db, ENGINEER, PASSWORD)
     token = tokens.create_token(prepared.store.db, "tests").secret
     thread = threading.Thread(

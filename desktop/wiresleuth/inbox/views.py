@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from sqlalchemy import ColumnElement, case, distinct, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from wiresleuth.inbox.database import Database
 from wiresleuth.inbox.facts import FACET_KINDS
@@ -113,17 +114,21 @@ def conditions(filters: Filters, now: datetime | None = None) -> list[ColumnElem
     found: list[ColumnElement[bool]] = []
     if filters.since in SINCE:
         found.append(BundleRow.received_at >= (now or utc_now()) - SINCE[filters.since])
+    # Aliases: the grouped view's own FROM holds findings or facets, which the sub-query
+    # must not correlate with (only with bundles).
     if filters.finding:
+        finding = aliased(FindingRow)
         found.append(
-            exists().where(
-                FindingRow.bundle_id == BundleRow.id, FindingRow.finding_id == filters.finding
-            )
+            exists()
+            .where(finding.bundle_id == BundleRow.id, finding.finding_id == filters.finding)
+            .correlate(BundleRow)
         )
     for kind, value in filters.facets.items():
+        facet = aliased(FacetRow)
         found.append(
-            exists().where(
-                FacetRow.bundle_id == BundleRow.id, FacetRow.kind == kind, FacetRow.value == value
-            )
+            exists()
+            .where(facet.bundle_id == BundleRow.id, facet.kind == kind, facet.value == value)
+            .correlate(BundleRow)
         )
     if filters.computer:
         found.append(BundleRow.computer == filters.computer)
