@@ -170,7 +170,9 @@ def test_the_grouped_view_counts_bundles_and_links_to_them(
     assert row and row.group(1) == "5"
     row = re.search(r'href="/bundles\?finding=path\.tcp_intercepted">(\d+)</a>', page)
     assert row and row.group(1) == "2"  # C6 and the sample
-    assert re.search(r'href="/groups\?gateway=F5\+Networks%2C\+Inc\."[^>]*>F5 Networks, Inc\.</a>', page)
+    assert re.search(
+        r'href="/groups\?gateway=F5\+Networks%2C\+Inc\."[^>]*>F5 Networks, Inc\.</a>', page
+    )
     narrowed = client.get(
         inbox.url + "/groups", params={"gateway": "F5 Networks, Inc."}, timeout=10
     ).text

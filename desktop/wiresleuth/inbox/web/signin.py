@@ -4,7 +4,8 @@ password guessing.
 The session cookie is ``__Host-`` prefixed (HTTPS only, this host only, path /), HttpOnly
 and SameSite=Lax. Every form posts the session's CSRF token, compared in constant time;
 the sign-in form, before any session exists, posts a token that must equal a cookie set
-with the form (double submit). A POST whose Origin is another site is refused either way.
+with the form (double submit). A POST that the browser says came from another site is
+refused either way.
 """
 
 from __future__ import annotations
@@ -56,12 +57,15 @@ def current(request: Request) -> SignedIn | None:
 
 
 def same_origin(request: Request) -> bool:
-    """False when the browser says the form came from another site."""
+    """False when the browser says the form came from another site (``Sec-Fetch-Site`` or
+    ``Origin``). A browser that says neither, or an opaque ``Origin: null``, is judged by
+    the form's token alone."""
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        return False
     origin = request.headers.get("origin")
     if origin is None or origin == "null":
-        return origin is None
-    host = request.headers.get("host", "")
-    return origin == f"https://{host}"
+        return True
+    return origin == f"https://{request.headers.get('host', '')}"
 
 
 def form_token_ok(expected: str, form: Mapping[str, object]) -> bool:
