@@ -109,7 +109,8 @@ def serve(args: argparse.Namespace) -> int:
     console.show("Ctrl-C stops it.", end="\n")
     sys.stdout.flush()
     _log_to_stderr()
-    run(prepared)
+    by = run(prepared)
+    logging.getLogger("wiresleuth.inbox").info("inbox stopped%s", f" ({by})" if by else "")
     return exit_codes.NO_PROBLEM
 
 

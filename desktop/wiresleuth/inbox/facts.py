@@ -92,6 +92,11 @@ def _strings(values: Any) -> list[str]:
     return [text for v in values if (text := clean(v)) is not None]
 
 
+def _mappings(value: Any) -> list[Mapping[str, Any]]:
+    """The objects in a JSON list (anything else: none)."""
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
 def _utc(text: Any) -> datetime | None:
     if not isinstance(text, str) or len(text) > 40:
         return None
@@ -107,7 +112,8 @@ def _utc(text: Any) -> datetime | None:
 def _addresses(
     interface: Mapping[str, Any],
 ) -> Iterable[ipaddress.IPv4Interface | ipaddress.IPv6Interface]:
-    for item in interface.get("addresses") or ():
+    addresses = interface.get("addresses")
+    for item in addresses if isinstance(addresses, list) else ():
         text: str | None = None
         if isinstance(item, str):
             text = item
@@ -127,8 +133,8 @@ def _addresses(
 def client_subnet(system: Mapping[str, Any]) -> str | None:
     """The network of the address on the interface the default route leaves by (IPv4
     first); else of the first interface with an ordinary address."""
-    interfaces = [i for i in system.get("interfaces") or () if isinstance(i, Mapping)]
-    routes = [r for r in system.get("routes") or () if isinstance(r, Mapping)]
+    interfaces = _mappings(system.get("interfaces"))
+    routes = _mappings(system.get("routes"))
     default = next(
         (
             r.get("interface")

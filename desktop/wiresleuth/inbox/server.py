@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import socket
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +34,7 @@ from wiresleuth.inbox.web.app import build_app
 
 log = logging.getLogger("wiresleuth.inbox")
 
+_STOPS = (signal.SIGINT, signal.SIGTERM)
 RETENTION_EVERY = 3600.0
 """Seconds between two retention sweeps (one runs at the start too)."""
 
@@ -167,10 +170,25 @@ def prepare(settings: InboxSettings, options: ServeOptions) -> Prepared:
     )  # fmt: skip
 
 
-def serve(prepared: Prepared) -> None:
-    """Serve until SIGINT or SIGTERM (uvicorn's graceful shutdown)."""
+def serve(prepared: Prepared) -> str | None:
+    """Serve until SIGINT or SIGTERM (uvicorn's graceful shutdown: uploads under way are
+    finished); the signal's name, if one stopped it.
+
+    Uvicorn raises the signal again once it has stopped (so that a default handler ends the
+    process by it); the handlers set here take it instead, so the command ends normally.
+    """
+    stopped: list[int] = []
+    main = threading.current_thread() is threading.main_thread()
+    previous = (
+        {number: signal.signal(number, lambda n, _f: stopped.append(n)) for number in _STOPS}
+        if main
+        else {}
+    )
     try:
         prepared.server.run(sockets=[prepared.sock])
     finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         prepared.sock.close()
         prepared.store.db.close()
+    return signal.Signals(stopped[0]).name if stopped else None
