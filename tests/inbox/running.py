@@ -124,4 +124,6 @@ def running_inbox(
         # stay level over many uploads).
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
+            prepared.server.server_state.connections.clear()  # what uvicorn gave up on
+            prepared.server.server_state.tasks.clear()
             gc.collect()
