@@ -63,7 +63,9 @@ def parse_listen(text: str) -> tuple[str, int]:
 def open_socket(host: str, port: int) -> socket.socket:
     """The listening socket (bound before anything is announced); BadInput when taken."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP said, not 0: asyncio sets TCP_NODELAY only on sockets that say so, and
+    # without it each answer's second TLS record waited for the client's delayed ACK (40 ms).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
