@@ -4,7 +4,7 @@ SQLite and PostgreSQL side by side, upload throughput, and the server's memory.
 For each database: 10,000 synthetic bundles are indexed by inserting their rows directly
 (a bundle row, its findings and its facets, with realistic spreads: 400 computers, 40
 sites, 25 subnets, 8 gateway vendors, finding IDs of the catalogue with a long tail, over
-30 days), then ``--real`` real bundle files (the lab's, each made unique) are uploaded
+30 days), then ``--real`` real bundle files (the lab's, each from its own computer) are uploaded
 through the HTTP endpoint (checked by the bundle reader, kept, indexed). The inbox runs as
 its own process (``wiresleuth inbox serve``); an engineer signs in and each page is
 fetched ``--repeat`` times over HTTPS with keep-alive. Prints medians and 95th percentiles
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import random
 import re
 import select
@@ -28,7 +27,6 @@ import sys
 import tempfile
 import threading
 import time
-import zipfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -41,6 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tests.inbox import postgres  # noqa: E402
+from tests.inbox.samples import many_bundles  # noqa: E402
 
 from wiresleuth.inbox import accounts, tokens  # noqa: E402
 from wiresleuth.inbox.database import Database  # noqa: E402
@@ -49,7 +48,6 @@ from wiresleuth.inbox.store import new_id, utc_now  # noqa: E402
 from wiresleuth.inbox.tables import BundleRow, FacetRow, FindingRow  # noqa: E402
 from wiresleuth.model.catalogue import CATALOGUE  # noqa: E402
 
-LAB = REPO / "tests" / "gui" / "samples" / "lab"
 PASSWORD = "benchmark password"
 MB = 1024 * 1024
 
@@ -94,43 +92,25 @@ def synthetic_rows(db: Database, count: int, seed: int = 19) -> None:
             })  # fmt: skip
             findings += [
                 {"bundle_id": bundle_id, "position": n, "finding_id": f, "severity": severity[f],
-                 "target": rng.choice(site), "title": CATALOGUE[f].title}
+                 "target": rng.choice(site), "title": CATALOGUE[f].title,
+                 "received_at": bundles[-1]["received_at"]}
                 for n, f in enumerate(chosen)
             ]  # fmt: skip
-            facets += [{"bundle_id": bundle_id, "kind": "site", "value": s} for s in site]
+            received = bundles[-1]["received_at"]
             facets += [
-                {"bundle_id": bundle_id, "kind": "subnet", "value": bundles[-1]["subnet"]},
-                {"bundle_id": bundle_id, "kind": "gateway", "value": bundles[-1]["gateway_vendor"]},
-                {"bundle_id": bundle_id, "kind": "resolver", "value": rng.choice(resolvers)},
-                {"bundle_id": bundle_id, "kind": "proxy", "value": proxy},
+                {"bundle_id": bundle_id, "kind": kind, "value": value, "received_at": received}
+                for kind, value in [
+                    *(("site", s) for s in site),
+                    ("subnet", bundles[-1]["subnet"]),
+                    ("gateway", bundles[-1]["gateway_vendor"]),
+                    ("resolver", rng.choice(resolvers)),
+                    ("proxy", proxy),
+                ]
             ]
         with db.session() as session, session.begin():
             session.execute(insert(BundleRow), bundles)
             session.execute(insert(FindingRow), findings)
             session.execute(insert(FacetRow), facets)
-
-
-def unique_bundles(folder: Path, count: int) -> list[Path]:
-    """``count`` real bundles: the lab's, each with its own computer and user (checksums fixed)."""
-    sources = sorted(LAB.glob("*.wsbundle"))
-    folder.mkdir(parents=True, exist_ok=True)
-    made = []
-    for n in range(count):
-        source = sources[n % len(sources)]
-        with zipfile.ZipFile(source) as original:
-            members = {name: original.read(name) for name in original.namelist()}
-        system = json.loads(members["system.json"])
-        system["computer"] = {"name": f"LAB-{n:04d}", "user": f"tester{n % 17}"}
-        members["system.json"] = json.dumps(system).encode()
-        manifest = json.loads(members["manifest.json"])
-        manifest["files"]["system.json"] = hashlib.sha256(members["system.json"]).hexdigest()
-        members["manifest.json"] = json.dumps(manifest).encode()
-        path = folder / f"lab-{n:04d}-{source.name}"
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in members.items():
-                archive.writestr(name, data)
-        made.append(path)
-    return made
 
 
 class Server:
@@ -228,7 +208,7 @@ def measure(args: argparse.Namespace, kind: str, url: str, folder: Path) -> dict
     figures: dict[str, Any] = {"index rows": f"{indexed:.1f} s"}
     try:
         figures["memory at start"] = server.rss()
-        real = unique_bundles(folder / f"{kind}-real", args.real) if args.real else []
+        real = many_bundles(folder / f"{kind}-real", args.real) if args.real else []
         upload = client(server)
         started = time.perf_counter()
         for path in real:

@@ -36,3 +36,24 @@ def rewritten(source: Path, target: Path, member: str, data: bytes, *, fix_manif
         for name, content in members.items():
             archive.writestr(name, content)
     return target
+
+
+def with_computer(source: Path, target: Path, computer: str, user: str) -> Path:
+    """A copy of a lab bundle as if run on ``computer`` by ``user`` (system.json's
+    ``computer``, as the program writes it; checksums fixed): the same findings, another
+    file."""
+    with zipfile.ZipFile(source) as original:
+        system = json.loads(original.read("system.json"))
+    system["computer"] = {"name": computer, "user": user}
+    return rewritten(source, target, "system.json", json.dumps(system).encode(), fix_manifest=True)
+
+
+def many_bundles(folder: Path, count: int) -> list[Path]:
+    """``count`` distinct real bundles: the lab's in turn, each from its own computer."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for n in range(count):
+        source = LAB_BUNDLES[n % len(LAB_BUNDLES)]
+        target = folder / f"wiresleuth-LAB-{n:04d}-{source.stem}.wsbundle"
+        made.append(with_computer(source, target, f"LAB-{n:04d}", f"tester{n % 17}"))
+    return made

@@ -23,10 +23,11 @@ def db(tmp_path: Path, index_url: str) -> Iterator[Database]:
 def add(
     db: Database, bundle_id: str, *, age_days: float, computer: str, findings: list[str], site: str
 ) -> None:
+    received = utc_now() - timedelta(days=age_days)
     with db.session() as session, session.begin():
         session.add(
             BundleRow(
-                id=bundle_id, sha256=bundle_id.ljust(64, "0"), received_at=utc_now() - timedelta(days=age_days),
+                id=bundle_id, sha256=bundle_id.ljust(64, "0"), received_at=received,
                 size=1, file_name=f"{bundle_id}.wsbundle", stored_as="x", ticket=None, token_id=None,
                 sender="198.18.0.2", program_version="0.1", run_started=None, computer=computer,
                 user_name="u_1%", os=None, headline_id=findings[0] if findings else None,
@@ -46,9 +47,10 @@ def add(
                     severity=severity,
                     target=site,
                     title=f"{finding} at {site}",
+                    received_at=received,
                 )
             )
-        session.add(FacetRow(bundle_id=bundle_id, kind="site", value=site))
+        session.add(FacetRow(bundle_id=bundle_id, kind="site", value=site, received_at=received))
 
 
 def test_filters_combine_and_count(db: Database) -> None:

@@ -86,14 +86,20 @@ def sweep_incoming(settings: InboxSettings) -> int:
     return removed
 
 
+def upkeep(store: BundleStore, days: int) -> None:
+    """Delete bundles past the retention period and refresh the planners' statistics."""
+    store.purge(days)
+    store.db.refresh_statistics()
+
+
 async def retention_loop(store: BundleStore, days: int) -> None:
-    """Delete bundles past the retention period, now and every hour."""
+    """``upkeep`` every hour (``prepare`` ran it at the start)."""
     while True:
+        await asyncio.sleep(RETENTION_EVERY)
         try:
-            await run_in_threadpool(store.purge, days)
+            await run_in_threadpool(upkeep, store, days)
         except Exception:  # a failed sweep is retried at the next; the server goes on
             log.exception("retention sweep failed")
-        await asyncio.sleep(RETENTION_EVERY)
 
 
 @dataclass
@@ -115,7 +121,7 @@ def prepare(settings: InboxSettings, options: ServeOptions) -> Prepared:
     db = Database(settings.db_url)
     store = BundleStore(settings, db)
     sweep_incoming(settings)
-    store.purge(settings.retention_days)
+    upkeep(store, settings.retention_days)
     if options.cert is not None or options.key is not None:
         if options.cert is None or options.key is None:
             raise BadInput("--cert and --key go together")

@@ -154,9 +154,9 @@ class BundleStore:
                 with self.db.session() as session, session.begin():
                     session.add(_bundle_row(bundle_id, stored_as, received, arrival, facts))
                     session.flush()
-                    session.add_all(_finding_rows(bundle_id, facts))
+                    session.add_all(_finding_rows(bundle_id, received, facts))
                     session.add_all(
-                        FacetRow(bundle_id=bundle_id, kind=kind, value=value)
+                        FacetRow(bundle_id=bundle_id, kind=kind, value=value, received_at=received)
                         for kind, value in facts.facets
                     )
             except IntegrityError:
@@ -270,10 +270,11 @@ def _bundle_row(
     )
 
 
-def _finding_rows(bundle_id: str, facts: BundleFacts) -> list[FindingRow]:
+def _finding_rows(bundle_id: str, received: datetime, facts: BundleFacts) -> list[FindingRow]:
     return [
         FindingRow(
             bundle_id=bundle_id,
+            received_at=received,
             position=index,
             finding_id=finding.finding_id,
             severity=finding.severity,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-12-05 10:00:30
+Create Date: 2026-12-05
 """
 
 from __future__ import annotations
@@ -128,6 +128,7 @@ def upgrade() -> None:
         sa.Column("bundle_id", sa.String(length=16), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("value", sa.String(length=255), nullable=False),
+        sa.Column("received_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["bundle_id"],
             ["bundles.id"],
@@ -139,7 +140,7 @@ def upgrade() -> None:
     with op.batch_alter_table("facets", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_facets_bundle_id"), ["bundle_id"], unique=False)
         batch_op.create_index(
-            "ix_facets_kind_value_bundle_id", ["kind", "value", "bundle_id"], unique=False
+            "ix_facets_grouped", ["kind", "value", "bundle_id", "received_at"], unique=False
         )
 
     op.create_table(
@@ -151,6 +152,7 @@ def upgrade() -> None:
         sa.Column("severity", sa.String(length=16), nullable=False),
         sa.Column("target", sa.String(length=255), nullable=True),
         sa.Column("title", sa.String(length=500), nullable=False),
+        sa.Column("received_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["bundle_id"],
             ["bundles.id"],
@@ -162,18 +164,20 @@ def upgrade() -> None:
     with op.batch_alter_table("findings", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_findings_bundle_id"), ["bundle_id"], unique=False)
         batch_op.create_index(
-            "ix_findings_finding_id_bundle_id", ["finding_id", "bundle_id"], unique=False
+            "ix_findings_grouped",
+            ["finding_id", "severity", "bundle_id", "received_at"],
+            unique=False,
         )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("findings", schema=None) as batch_op:
-        batch_op.drop_index("ix_findings_finding_id_bundle_id")
+        batch_op.drop_index("ix_findings_grouped")
         batch_op.drop_index(batch_op.f("ix_findings_bundle_id"))
 
     op.drop_table("findings")
     with op.batch_alter_table("facets", schema=None) as batch_op:
-        batch_op.drop_index("ix_facets_kind_value_bundle_id")
+        batch_op.drop_index("ix_facets_grouped")
         batch_op.drop_index(batch_op.f("ix_facets_bundle_id"))
 
     op.drop_table("facets")
