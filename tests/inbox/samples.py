@@ -48,12 +48,15 @@ def with_computer(source: Path, target: Path, computer: str, user: str) -> Path:
     return rewritten(source, target, "system.json", json.dumps(system).encode(), fix_manifest=True)
 
 
-def many_bundles(folder: Path, count: int) -> list[Path]:
-    """``count`` distinct real bundles: the lab's in turn, each from its own computer."""
+def many_bundles(folder: Path, count: int, *, mostly: str | None = None) -> list[Path]:
+    """``count`` distinct real bundles: the lab's in turn, each from its own computer; with
+    ``mostly``, every other one is that lab bundle (a morning when one fault hits many)."""
     folder.mkdir(parents=True, exist_ok=True)
     made = []
     for n in range(count):
         source = LAB_BUNDLES[n % len(LAB_BUNDLES)]
+        if mostly is not None and n % 2 == 0:
+            source = lab_bundle(mostly)
         target = folder / f"wiresleuth-LAB-{n:04d}-{source.stem}.wsbundle"
         made.append(with_computer(source, target, f"LAB-{n:04d}", f"tester{n % 17}"))
     return made

@@ -1,7 +1,7 @@
 """Screenshots of the inbox's pages for docs/: ``python -m tests.inbox.screens [FOLDER]``.
 
-Runs an inbox (SQLite), uploads forty lab bundles from forty computers (some with ticket
-numbers) and the writer's sample, signs in in headless Chromium and saves the list, the
+Runs an inbox (SQLite), uploads forty lab bundles from forty computers, half of them the same
+fault (C8: a reset after the ClientHello behind an F5), some with ticket numbers, signs in in headless Chromium and saves the list, the
 grouped view and one bundle's page as docs/screenshots/inbox-*.png (or into FOLDER).
 """
 
@@ -26,7 +26,7 @@ def main(argv: list[str]) -> int:
         with running_inbox(folder, f"sqlite:///{folder / 'index.sqlite3'}", trustme.CA()) as inbox:
             client = inbox.session()
             ids = []
-            for n, bundle in enumerate(many_bundles(folder / "bundles", 40)):
+            for n, bundle in enumerate(many_bundles(folder / "bundles", 40, mostly="C8")):
                 headers = {
                     "Content-Disposition": f'attachment; filename="{bundle.name}"',
                     "Accept": "application/json",

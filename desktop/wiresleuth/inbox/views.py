@@ -27,6 +27,14 @@ GROUP_SIZE = 15
 SINCE = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 """The time windows the pages offer (and ``all``)."""
 SEVERITY_RANK = {"problem": 2, "warning": 1, "info": 0}
+SINCE_WORDS = {"24h": "24 hours", "7d": "7 days", "30d": "30 days"}
+FACET_HEADINGS = {
+    "site": "By site",
+    "subnet": "By subnet",
+    "gateway": "By gateway vendor",
+    "resolver": "By DNS resolver",
+    "proxy": "By proxy",
+}
 FACET_TITLES = {
     "site": "Site",
     "subnet": "Subnet",
@@ -91,7 +99,7 @@ class Filters:
         """(key, label, value) of each filter in force, for the page to show and remove."""
         found = []
         if self.since != "all":
-            found.append(("since", "Received in the last", self.since))
+            found.append(("since", "Received in the last", SINCE_WORDS[self.since]))
         if self.finding:
             found.append(("finding", "Finding", self.finding))
         found += [(k, FACET_TITLES[k], v) for k, v in self.facets.items()]

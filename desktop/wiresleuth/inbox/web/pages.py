@@ -167,12 +167,13 @@ def groups(request: Request) -> Response:
     titles = {fid: spec.title for fid, spec in CATALOGUE.items()}
     return render(
         request, "groups.html", me, filters=filters, grouping=grouping, catalogue=titles,
-        facet_kinds=FACET_KINDS, facet_titles=views.FACET_TITLES, since_choices=_since_choices(),
+        facet_kinds=FACET_KINDS, facet_titles=views.FACET_TITLES,
+        facet_headings=views.FACET_HEADINGS, since_choices=_since_choices(),
     )  # fmt: skip
 
 
 def _since_choices() -> list[tuple[str, str]]:
-    return [("all", "any time"), ("24h", "24 hours"), ("7d", "7 days"), ("30d", "30 days")]
+    return [("all", "any time"), *views.SINCE_WORDS.items()]
 
 
 def bundle_page(request: Request) -> Response:
