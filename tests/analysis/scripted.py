@@ -80,6 +80,7 @@ class Wire:
         dscp: int | None = None,
         window: int | None = None,
         mss: int | None = None,
+        wscale: int | None = None,
         src: str | None = None,
     ) -> PacketRecord | None:
         """Put one segment on the wire (or lose it before the capture point)."""
@@ -103,6 +104,7 @@ class Wire:
             ack=(me.rcv if ack is None else ack) % MOD if flags & ACK else 0,
             window=me.window if window is None else window,
             mss=mss,
+            wscale=wscale,
             payload=payload,
             payload_len=wire_len,
         )
@@ -114,14 +116,20 @@ class Wire:
         return record
 
     def handshake(
-        self, *, rtt: float = 0.05, client_mss: int = 1460, server_mss: int = 1400
+        self,
+        *,
+        rtt: float = 0.05,
+        client_mss: int = 1460,
+        server_mss: int = 1400,
+        wscale: int | None = None,
     ) -> Wire:
+        """SYN, SYN-ACK ``rtt`` later, ACK; ``wscale``: both offer that window scale."""
         client, server = self.sides["client"], self.sides["server"]
-        self.emit("client", flags=SYN, mss=client_mss)
+        self.emit("client", flags=SYN, mss=client_mss, wscale=wscale)
         client.nxt += 1
         server.rcv = client.nxt
         self.wait(rtt)
-        self.emit("server", flags=SYN | ACK, mss=server_mss)
+        self.emit("server", flags=SYN | ACK, mss=server_mss, wscale=wscale)
         server.nxt += 1
         client.rcv = server.nxt
         self.wait(0.0002)

@@ -72,7 +72,7 @@ def test_loss_dup_acks_and_fast_retransmission() -> None:
     assert server.counts["fast-retransmission"] == 1 and server.retransmissions == 1
     assert fixed is not None and server.frames_of["fast-retransmission"] == (fixed.number,)
     assert server.holes == ()  # the retransmission filled it
-    assert server.retransmitted == ((fixed.number, 1400, 1400),)
+    assert server.retransmitted == ((fixed.number, 1400, 1400, fixed.time),)
 
 
 def test_hole_never_filled_is_kept_with_the_frame_after_it() -> None:
@@ -236,3 +236,18 @@ def test_data_with_fin_ends_the_stream_at_the_right_offset() -> None:
     wire.emit("client", flags=PSH | ACK | FIN, payload=b"bye")
     conv = one(wire.packets)
     assert conv.client.fins and conv.client.end_offset == 4  # 3 bytes and the FIN
+
+
+def test_turns_are_counted_and_the_first_ones_kept() -> None:
+    from tests.analysis.test_passive_latency import exchange
+    from wiresleuth.analysis.passive_tcp import TURNS_KEPT
+
+    wire = exchange(server_thinks=(0.01,) * 10)
+    analyser = TcpAnalyser()
+    analyser.add(segments_from_records(wire.packets))
+    (conv,) = analyser.conversations()
+    assert conv.turn_count == 20 and len(conv.turns) == TURNS_KEPT
+    assert [t.from_client for t in conv.turns] == [True, False] * (TURNS_KEPT // 2)
+    request, answer = conv.turns[:2]
+    assert request.ack_frame == answer.first_frame - 1  # the server's pure ACK, then its answer
+    assert answer.first_time - request.ack_time == pytest.approx(0.01, abs=0.001)

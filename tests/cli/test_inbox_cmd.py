@@ -91,10 +91,7 @@ def _read_until(process: subprocess.Popen[bytes], pattern: str, timeout: float =
     return seen.decode()
 
 
-def test_serve_prints_its_fingerprint_receives_and_stops_on_sigterm(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from wiresleuth.gui.upload import upload_bundle
+def test_serve_prints_its_fingerprint_receives_and_stops_on_sigterm(tmp_path: Path) -> None:
     from wiresleuth.inbox.certificate import _read
 
     data = ["--data", str(tmp_path / "inbox")]
@@ -114,13 +111,14 @@ def test_serve_prints_its_fingerprint_receives_and_stops_on_sigterm(
         assert (
             printed and printed.group(1) == _read(cert, cert.with_name("inbox-key.pem")).fingerprint
         )
-        # a computer told to trust this certificate sends to it (the window's own code)
-        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
-        monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path / "none"))
-        receipt = upload_bundle(
-            FORMAT_1, f"https://localhost:{port.group(1)}/upload/{token.group(1)}"
-        )
-        assert receipt.status == 201 and receipt.message.startswith("Received as ")
+        # a computer told to trust this certificate (deployed to its store) sends to it
+        trusting = {"SSL_CERT_FILE": str(cert), "SSL_CERT_DIR": str(tmp_path / "none"),
+                    "XDG_CURRENT_DESKTOP": "none", "https_proxy": "", "HTTPS_PROXY": "",
+                    "all_proxy": "", "ALL_PROXY": ""}  # fmt: skip
+        url = f"https://localhost:{port.group(1)}/upload/{token.group(1)}"
+        sent = wiresleuth("send", str(FORMAT_1), "--url", url, env=trusting)
+        assert sent.returncode == 0, sent.stderr
+        assert "The server answered: Received as " in sent.stdout
     finally:
         process.send_signal(signal.SIGTERM)
         try:

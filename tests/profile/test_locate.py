@@ -117,7 +117,11 @@ def test_a_run_uses_the_settings_folder_profile_and_says_so(tmp_path: Path) -> N
     (folder / PROFILE_NAME).write_text(
         '[helpdesk]\nname = "Desk"\n[budgets]\nrun = 20\nconnect = 1\ntls_handshake = 2\nicmp = 0.3\n'
     )
-    env = {**os.environ, **trust_env(tmp_path, [ca], [ca]), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    env = {
+        **os.environ,
+        **trust_env(tmp_path, [ca], [ca]),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
     with LoopbackServer(tls_ok(ca)) as server:
         done = subprocess.run(
             [sys.executable, "-m", "wiresleuth", "run", "--target", f"localhost:{server.port}",

@@ -27,7 +27,9 @@ class Steps:
     def step(self, message: str) -> None:
         self.steps.append(message)
 
-    def socket_event(self, target: str, kind: str, at: float, detail: str = "") -> None:
+    def socket_event(
+        self, target: str, kind: str, at: float, detail: str = "", *, lane: str = ""
+    ) -> None:
         pass
 
 

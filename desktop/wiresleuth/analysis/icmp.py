@@ -74,9 +74,8 @@ def normalise(address: str) -> str:
         return address
 
 
-def _describe(packet: PacketRecord, mtu: int | None) -> str:
-    kind, code = packet.icmp_type, packet.icmp_code or 0
-    if packet.proto == ICMP:
+def _describe(proto: int, kind: int, code: int, mtu: int | None) -> str:
+    if proto == ICMP:
         if kind == 3:
             text = _V4_UNREACHABLE.get(code, f"destination unreachable (code {code})")
             return f"{text}, next-hop MTU {mtu}" if code == 4 and mtu else text
@@ -85,7 +84,7 @@ def _describe(packet: PacketRecord, mtu: int | None) -> str:
             5: "redirect",
             11: "time exceeded" + (" in transit" if code == 0 else " reassembling fragments"),
             12: "parameter problem",
-        }.get(kind or 0, f"ICMP type {kind}")
+        }.get(kind, f"ICMP type {kind}")
     if kind == 1:
         return _V6_UNREACHABLE.get(code, f"destination unreachable (code {code})")
     if kind == 2:
@@ -95,47 +94,88 @@ def _describe(packet: PacketRecord, mtu: int | None) -> str:
     return "parameter problem"
 
 
-def icmp_error(packet: PacketRecord) -> IcmpError | None:
-    """Read an ICMP error's quoted header; None for other packets or unreadable quotes."""
-    if packet.proto == ICMP and packet.icmp_type in _V4_ERRORS:
-        rest, quote = packet.payload[:4], packet.payload[4:]
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Quote:
+    """What an ICMP error says and which packet it quotes."""
+
+    description: str
+    """In words: "fragmentation needed, next-hop MTU 1400", "port unreachable", ..."""
+    mtu: int | None
+    """Next-hop MTU of "fragmentation needed" / "packet too big", else None."""
+    proto: int
+    """IP protocol of the quoted packet."""
+    src: str
+    """Source address of the quoted packet (normally ours)."""
+    dst: str
+    """Destination address of the quoted packet."""
+    sport: int | None
+    """Quoted source port (TCP/UDP), when the quote reaches that far."""
+    dport: int | None
+    """Quoted destination port."""
+    seq: int | None
+    """Quoted TCP sequence number."""
+
+
+QUOTE_BYTES = 72
+"""ICMP bytes after type, code and checksum that hold a quote's addresses and ports (4 of
+the rest of the header, an IPv6 header, 8 of the transport header, some extension room)."""
+
+
+def read_quote(proto: int, kind: int | None, code: int | None, payload: bytes) -> Quote | None:
+    """The quote of an ICMP (``proto`` ICMP) or ICMPv6 error, from the bytes after its type,
+    code and checksum; None for other messages or unreadable quotes."""
+    if proto == ICMP and kind in _V4_ERRORS:
+        rest, quote = payload[:4], payload[4:]
         if len(quote) < 20 or quote[0] >> 4 != 4:
             return None
         header = (quote[0] & 0x0F) * 4
-        proto = quote[9]
+        inner = quote[9]
         src = str(ipaddress.IPv4Address(quote[12:16]))
         dst = str(ipaddress.IPv4Address(quote[16:20]))
-        mtu = (
-            int.from_bytes(rest[2:4], "big")
-            if packet.icmp_type == 3 and packet.icmp_code == 4
-            else None
-        )
-    elif packet.proto == ICMPV6 and packet.icmp_type in _V6_ERRORS:
-        rest, quote = packet.payload[:4], packet.payload[4:]
+        mtu = int.from_bytes(rest[2:4], "big") if kind == 3 and code == 4 else None
+    elif proto == ICMPV6 and kind in _V6_ERRORS:
+        rest, quote = payload[:4], payload[4:]
         if len(quote) < 40 or quote[0] >> 4 != 6:
             return None
         header = 40
-        proto = quote[6]
+        inner = quote[6]
         src = str(ipaddress.IPv6Address(quote[8:24]))
         dst = str(ipaddress.IPv6Address(quote[24:40]))
-        mtu = int.from_bytes(rest, "big") if packet.icmp_type == 2 else None
+        mtu = int.from_bytes(rest, "big") if kind == 2 else None
     else:
         return None
     transport = quote[header:]
     sport = dport = seq = None
-    if proto in (TCP, UDP) and len(transport) >= 4:
+    if inner in (TCP, UDP) and len(transport) >= 4:
         sport = int.from_bytes(transport[0:2], "big")
         dport = int.from_bytes(transport[2:4], "big")
-        if proto == TCP and len(transport) >= 8:
+        if inner == TCP and len(transport) >= 8:
             seq = int.from_bytes(transport[4:8], "big")
-    return IcmpError(
-        packet=packet,
-        description=_describe(packet, mtu),
+    return Quote(
+        description=_describe(proto, kind, code or 0, mtu),
         mtu=mtu,
-        proto=proto,
+        proto=inner,
         src=src,
         dst=dst,
         sport=sport,
         dport=dport,
         seq=seq,
+    )
+
+
+def icmp_error(packet: PacketRecord) -> IcmpError | None:
+    """Read an ICMP error's quoted header; None for other packets or unreadable quotes."""
+    quote = read_quote(packet.proto, packet.icmp_type, packet.icmp_code, packet.payload)
+    if quote is None:
+        return None
+    return IcmpError(
+        packet=packet,
+        description=quote.description,
+        mtu=quote.mtu,
+        proto=quote.proto,
+        src=quote.src,
+        dst=quote.dst,
+        sport=quote.sport,
+        dport=quote.dport,
+        seq=quote.seq,
     )

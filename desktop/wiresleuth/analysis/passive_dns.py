@@ -3,32 +3,30 @@
 Some resolvers (ISPs, "search assist" appliances) answer a name that does not exist with the
 address of their own web server, so that a typo lands on their page; software that expects
 "no such name" (a PAC lookup, a WPAD probe, a fallback to direct) then talks to that server
-instead and waits. A capture shows it two ways:
+instead and waits. A capture shows it three ways, each a property of the mechanism rather
+than of one probe's shape:
 
 - an answer whose status is NXDOMAIN but which carries addresses anyway;
-- an address given for a name that is certainly made up: Chromium probes the network with
-  random single-label names of 7 to 15 letters to detect exactly this rewriting.
-
-Messages are parsed with dnspython (imported only when the capture has DNS); what it cannot
-parse is skipped.
+- an address given for a name that is certainly made up (``made_up_names``: random where
+  people choose names, e.g. Chromium's random single labels or ``3439ur09dhiolh32ljha.net``);
+- the same addresses given for several names that are each unlikely to exist and cannot
+  all exist (under different registered domains: a rewriting resolver answers every such
+  name alike, where a CDN gives one address to many names of one domain).
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from wiresleuth.analysis.dns_exchanges import NOERROR, NXDOMAIN, DnsExchange, dns_exchanges
+from wiresleuth.analysis.made_up_names import made_up, registered_label, unlikely
 from wiresleuth.analysis.passive_common import make_finding, plural
-from wiresleuth.analysis.passive_model import DnsMessage, PassiveCapture
+from wiresleuth.analysis.passive_model import PassiveCapture
 from wiresleuth.model.finding import Evidence, Finding, Severity
 
-if TYPE_CHECKING:
-    import dns.message
-
-_RANDOM_PROBE = re.compile(r"^[a-z]{7,15}\.?$")
-_A, _AAAA, _NOERROR, _NXDOMAIN = 1, 28, 0, 3
+SAME_ANSWER = 3
+"""Names unlikely to exist that, given the same addresses by one server, prove rewriting."""
 
 
 @dataclass(frozen=True)
@@ -41,48 +39,55 @@ class _Rewrite:
     why: str
 
 
-def _parse(message: DnsMessage) -> dns.message.Message | None:
-    import dns.exception
-    import dns.message
-
-    try:
-        return dns.message.from_wire(message.payload, ignore_trailing=True)
-    except (dns.exception.DNSException, ValueError, UnicodeError, IndexError, KeyError):
-        return None
-
-
-def _addresses(msg: dns.message.Message) -> tuple[str, ...]:
-    return tuple(
-        item.to_text() for rrset in msg.answer if rrset.rdtype in (_A, _AAAA) for item in rrset
-    )
-
-
-def rewritten_answers(capture: PassiveCapture) -> list[Finding]:
+def rewritten_answers(
+    capture: PassiveCapture, exchanges: list[DnsExchange] | None = None
+) -> list[Finding]:
     """One finding per resolver that gave addresses for names that do not exist."""
-    queries: dict[tuple[str, str, int], int] = {}
-    found: dict[str, list[_Rewrite]] = defaultdict(list)
-    for message in capture.dns:
-        msg = _parse(message)
-        if msg is None or not msg.question:
+    found: dict[str, dict[int, _Rewrite]] = defaultdict(dict)
+    alike: dict[tuple[str, frozenset[str]], dict[str, DnsExchange]] = defaultdict(dict)
+    for exchange in dns_exchanges(capture.dns) if exchanges is None else exchanges:
+        answer = exchange.answer
+        if answer is None or not answer.addresses:
             continue
-        name = msg.question[0].name.to_text().lower()
-        if not msg.flags & 0x8000:  # a query
-            queries[(message.src, message.dst, msg.id)] = message.number
-            continue
-        addresses = _addresses(msg)
-        if not addresses:
-            continue
-        query = queries.get((message.dst, message.src, msg.id))
-        if msg.rcode() == _NXDOMAIN:
+        why = None
+        if answer.rcode == NXDOMAIN:
             why = "the answer says NXDOMAIN (no such name) yet carries addresses"
-        elif msg.rcode() == _NOERROR and _RANDOM_PROBE.match(name):
-            why = "a random made-up name (a browser's check for this rewriting) got addresses"
-        else:
-            continue
-        found[message.src].append(
-            _Rewrite(message.src, name, addresses, query, message.number, why)
-        )
-    return [_finding(resolver, rewrites) for resolver, rewrites in found.items()]
+        elif answer.rcode == NOERROR:
+            reason = made_up(exchange.name)
+            if reason is not None:
+                why = f"{reason} got addresses"
+            elif unlikely(exchange.name):
+                key = (exchange.server, frozenset(answer.addresses))
+                alike[key].setdefault(exchange.name, exchange)
+        if why is not None:
+            found[exchange.server][answer.frame] = _rewrite(exchange, why)
+    for (server, addresses), names in alike.items():
+        if len({registered_label(name) for name in names}) < SAME_ANSWER:
+            continue  # names under one registered domain may all exist (a CDN's aliases)
+        shown = ", ".join(sorted(addresses)[:2])
+        for exchange in names.values():
+            why = (
+                f"{len(names)} names that cannot all exist ({', '.join(sorted(names)[:3])}) "
+                f"all got {shown}"
+            )
+            assert exchange.answer is not None
+            found[server].setdefault(exchange.answer.frame, _rewrite(exchange, why))
+    return [
+        _finding(resolver, sorted(rewrites.values(), key=lambda r: r.answer))
+        for resolver, rewrites in found.items()
+    ]
+
+
+def _rewrite(exchange: DnsExchange, why: str) -> _Rewrite:
+    assert exchange.answer is not None
+    return _Rewrite(
+        exchange.server,
+        exchange.name,
+        exchange.answer.addresses,
+        exchange.query_frame,
+        exchange.answer.frame,
+        why,
+    )
 
 
 def _finding(resolver: str, rewrites: list[_Rewrite]) -> Finding:

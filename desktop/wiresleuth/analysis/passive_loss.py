@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from wiresleuth.analysis.passive_common import make_finding, plural
 from wiresleuth.analysis.passive_model import PassiveCapture
+from wiresleuth.analysis.passive_stall import stuck_targets, window_full
 from wiresleuth.analysis.passive_tcp import DirectionSummary, TcpConversation
 from wiresleuth.model.finding import Evidence, Finding, Severity
 
@@ -66,7 +67,7 @@ def _resends(conv: TcpConversation, sender: DirectionSummary) -> _Loss | None:
     """Sender-side view: one large segment resent again and again, never acknowledged."""
     acked = sender.acked_offset or 0
     by_offset: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for frame, offset, length in sender.retransmitted:
+    for frame, offset, length, _ in sender.retransmitted:
         if length >= LARGE and offset >= acked:
             by_offset[offset].append((frame, length))
     stuck = [(offset, sends) for offset, sends in by_offset.items() if len(sends) >= RESENT]
@@ -82,18 +83,48 @@ def _resends(conv: TcpConversation, sender: DirectionSummary) -> _Loss | None:
     return _Loss(conv, sender, receiver, size, tuple(f for f, _ in sends[:10]), how)
 
 
-def large_packet_losses(capture: PassiveCapture) -> list[Finding]:
-    """One finding per sender address whose large segments the capture shows lost."""
-    losses: dict[str, list[_Loss]] = defaultdict(list)
+def _receiver_limited(conv: TcpConversation, sender: DirectionSummary) -> bool:
+    """Whether the receiver, not the path, explains what the sender could not deliver: its
+    window was full, or smaller than a large segment (a printer whose window shrank)."""
+    receiver = conv.client if sender is conv.server else conv.server
+    if window_full(sender, receiver):
+        return True
+    known = receiver.window_scale is not None and receiver.last_window is not None
+    return known and (receiver.last_window or 0) < LARGE
+
+
+def _losses(capture: PassiveCapture) -> list[_Loss]:
+    stuck = stuck_targets(capture)
+    found = []
     for conv in capture.conversations:
         for sender in (conv.server, conv.client):
+            if (conv.index, sender.address) in stuck or _receiver_limited(conv, sender):
+                continue
             loss = _holes(conv, sender) or _resends(conv, sender)
             if loss is not None:
-                losses[sender.address].append(loss)
-    findings = []
-    for address, found in losses.items():
-        findings.append(_finding(address, found, capture.conversations))
-    return findings
+                found.append(loss)
+    return found
+
+
+def large_packet_losses(capture: PassiveCapture) -> list[Finding]:
+    """One finding per sender address whose large segments the capture shows lost.
+
+    Never when the receiver explains it (``_receiver_limited``), nor when the receiver fell
+    silent while the segment was resent (``passive_stall.stuck_targets``): small packets
+    must be seen to pass."""
+    return large_packet_loss_findings(capture)[0]
+
+
+def large_packet_loss_findings(capture: PassiveCapture) -> tuple[list[Finding], frozenset[int]]:
+    """``large_packet_losses`` and the indexes of the conversations they explain."""
+    found = _losses(capture)
+    losses: dict[str, list[_Loss]] = defaultdict(list)
+    for loss in found:
+        losses[loss.sender.address].append(loss)
+    findings = [
+        _finding(address, items, capture.conversations) for address, items in losses.items()
+    ]
+    return findings, frozenset(loss.conv.index for loss in found)
 
 
 def _small_mss_success(

@@ -53,6 +53,9 @@ class IcmpNote:
     """Its TTL / hop limit."""
     ident: int = -1
     """Echo request/reply: identifier << 16 | sequence number (pairs them); else -1."""
+    quote: bytes = b""
+    """The bytes after type, code and checksum, up to ``icmp.QUOTE_BYTES``: an error's
+    quote of the packet it is about (``icmp.read_quote``)."""
 
 
 @dataclass(frozen=True, kw_only=True)

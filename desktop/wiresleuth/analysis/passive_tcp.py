@@ -81,6 +81,11 @@ FLAG_NAMES: dict[int, str] = {
 
 FRAMES_KEPT = 50
 """Frame numbers kept per kind of event and direction (counts go on)."""
+TURNS_KEPT = 8
+"""Turns (who speaks, when) kept per conversation, from its start (counts go on): the
+opening exchanges, which latency attribution judges, and a few to compare them with."""
+ZERO_WINDOWS_KEPT = 20
+"""Zero-window episodes kept per direction (the longest; counts go on)."""
 CLIENT_PREFIX = 1024
 """Bytes kept of each side's first data (an HTTP request line, the start of a ClientHello)."""
 PREFIX_BUDGET = 128 << 20
@@ -156,6 +161,8 @@ class TcpSegments:
     """Conversation key of the two endpoints (``conversation_key``)."""
     forward: Sequence[bool]
     """Whether the sender is the lower endpoint of the key."""
+    wscale: IntColumn | None = None
+    """Window scale option (-1: none); only SYNs need it (None: not read, windows unscaled)."""
 
     def __len__(self) -> int:
         return len(self.number)
@@ -212,6 +219,7 @@ def segments_from_records(
         src_mac=[_mac_number(r.src_mac) for r in tcp],
         dst_mac=[_mac_number(r.dst_mac) for r in tcp],
         mss=[r.mss if r.mss is not None else -1 for r in tcp],
+        wscale=[r.wscale if r.wscale is not None else -1 for r in tcp],
         **conversation_keys(
             [(ident(r.src) << 16) | (r.sport or 0) for r in tcp],
             [(ident(r.dst) << 16) | (r.dport or 0) for r in tcp],
@@ -252,6 +260,46 @@ class Mark(NamedTuple):
     """Its Ethernet source address as a number (-1: none)."""
 
 
+class Turn(NamedTuple):
+    """One side's run of new data until the other side sends data (a request, an answer)."""
+
+    from_client: bool
+    """Whether the client spoke."""
+    first_frame: int
+    """Its first data segment."""
+    first_time: float
+    """When that was captured."""
+    last_time: float
+    """When its last new data was captured (before the other side spoke)."""
+    ack_frame: int
+    """The other side's first pure ACK of all of it, before it spoke (-1: none)."""
+    ack_time: float
+    """When that was captured (0.0: none)."""
+
+
+class ZeroWindow(NamedTuple):
+    """A time a receiver advertised a zero window: it could take no more data."""
+
+    frame: int
+    """The first segment with the zero window."""
+    time: float
+    """When that was captured."""
+    end_frame: int
+    """Its first segment with an open window again (-1: the window never opened again)."""
+    end_time: float
+    """When that was captured (the conversation's last packet when it never opened)."""
+
+    @property
+    def reopened(self) -> bool:
+        """Whether the window opened again."""
+        return self.end_frame >= 0
+
+    @property
+    def seconds(self) -> float:
+        """How long the window stayed closed (until the end of the capture if it never opened)."""
+        return self.end_time - self.time
+
+
 @dataclass(frozen=True, kw_only=True)
 class Hole:
     """Bytes of a direction never seen although later bytes were (lost before the capture)."""
@@ -264,9 +312,10 @@ class Hole:
     """The frame that arrived after the hole (Wireshark: previous segment not captured)."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class DirectionSummary:
-    """What one side of a conversation sent."""
+    """What one side of a conversation sent (slots: two per conversation, and more fields
+    than CPython shares in an instance dictionary)."""
 
     address: str
     """Sender address."""
@@ -302,8 +351,8 @@ class DirectionSummary:
     """TOS byte -> first frames that carried it."""
     max_segment: int
     """Largest payload sent."""
-    retransmitted: tuple[tuple[int, int, int], ...]
-    """(frame, stream offset, length) of the first retransmissions."""
+    retransmitted: tuple[tuple[int, int, int, float], ...]
+    """(frame, stream offset, length, time) of the first retransmissions."""
     holes: tuple[Hole, ...]
     """Ranges of this side's bytes never captured (at the end of the capture)."""
     holes_dropped: int
@@ -322,6 +371,18 @@ class DirectionSummary:
     """The record walk of this side's bytes."""
     macs: tuple[int, int]
     """(source, destination) Ethernet address of its first frame as numbers (-1: none)."""
+    zero_windows: tuple[ZeroWindow, ...] = ()
+    """Times this side advertised a zero window (the longest ZERO_WINDOWS_KEPT, in order)."""
+    zero_window_count: int = 0
+    """How many times, all of them."""
+    window_scale: int | None = None
+    """Shift of this side's window field (0: no scaling); None when the handshake was not
+    captured (the window is then known only up to its scale)."""
+    last_window: int | None = None
+    """The last receive window this side advertised before any reset it sent, in bytes
+    (scaled when known)."""
+    last_time: float | None = None
+    """When its last segment was captured."""
 
     def count(self, *names: str) -> int:
         """Segments with any of the named flags (each segment counted once per name)."""
@@ -371,6 +432,11 @@ class TcpConversation:
     """MSS option of the SYN-ACK."""
     roles_known: bool
     """Whether client and server come from the handshake (else guessed from ports)."""
+    turns: tuple[Turn, ...] = ()
+    """Who sent data when: the first TURNS_KEPT turns."""
+    turn_count: int = 0
+    """Turns seen while each side sent its first 64 data segments (the opening exchanges;
+    later turns of a long transfer are not followed, which costs nothing per segment)."""
 
     @property
     def duration(self) -> float:
@@ -441,6 +507,7 @@ class _Side:
         "maxseqtobeacked",
         "nextseq",
         "nextseq_time",
+        "open_window",
         "payload_bytes",
         "prefix",
         "prefix_limit",
@@ -455,6 +522,10 @@ class _Side:
         "unacked",
         "watch",
         "window",
+        "wscale",
+        "zero_count",
+        "zero_open",
+        "zero_windows",
     )
 
     def __init__(self) -> None:
@@ -487,7 +558,7 @@ class _Side:
         self.tos_counts: dict[int, int] = {}
         self.tos_frames: dict[int, list[int]] = {}
         self.max_segment = 0
-        self.retransmitted: list[tuple[int, int, int]] = []
+        self.retransmitted: list[tuple[int, int, int, float]] = []
         self.holes: list[list[int]] = []  # [start, end, frame after] in stream offsets
         self.holes_dropped = 0
         self.prefix = bytearray()
@@ -496,13 +567,39 @@ class _Side:
         self.macs = (-1, -1)
         self.tracked = 0
         self.watch = 0  # any data reaching this offset goes through _data
+        self.wscale = -2  # window scale option of this side's SYN (-1: none; -2: no SYN seen)
+        self.open_window = -1  # the window before this side's first reset
+        self.zero_open: list[Any] | None = None  # [frame, time] of an open zero-window episode
+        self.zero_windows: list[ZeroWindow] | None = None  # made when needed (memory, GC)
+        self.zero_count = 0
 
     def rel(self, seq: int) -> int:
         """Stream offset of a sequence number (Wireshark's relative sequence number - 1)."""
         offset = (seq - self.base - 1) & _M
         return offset - (1 << 32) if offset >= _H else offset
 
-    def summary(self, address: str, port: int, peer: _Side) -> DirectionSummary:
+    def close_zero_window(self, frame: int, time: float) -> None:
+        """The window opened again."""
+        assert self.zero_open is not None
+        if self.zero_windows is None:
+            self.zero_windows = []
+        _keep(self.zero_windows, ZeroWindow(self.zero_open[0], self.zero_open[1], frame, time))
+        self.zero_open = None
+        self.zero_count += 1
+
+    def _last_window(self) -> int:
+        """The last window this side advertised before any reset it sent."""
+        return self.open_window if self.open_window >= 0 else self.window
+
+    def summary(self, address: str, port: int, peer: _Side, end: float) -> DirectionSummary:
+        zero_windows, zero_count = list(self.zero_windows or ()), self.zero_count
+        if self.zero_open is not None:  # closed until the end
+            _keep(zero_windows, ZeroWindow(self.zero_open[0], self.zero_open[1], -1, end))
+            zero_count += 1
+        window = self._last_window()
+        handshake = self.wscale > -2 and peer.wscale > -2
+        scaled = self.wscale >= 0 and peer.wscale >= 0
+        shift = min(self.wscale, 14) if scaled else 0
         counts = {FLAG_NAMES[flag]: count for flag, count in self.counts.items()}
         counts["any-retransmission"] = sum(
             count for flag, count in self.counts.items() if flag & ANY_RETRANSMISSION
@@ -535,6 +632,11 @@ class _Side:
             prefix=bytes(self.prefix),
             tls=replace(self.tls, _ahead={}),  # segments kept beyond a hole: not needed now
             macs=self.macs,
+            zero_windows=tuple(sorted(zero_windows)) if zero_windows else (),
+            zero_window_count=zero_count,
+            window_scale=shift if handshake else None,
+            last_window=window << shift if window >= 0 else None,
+            last_time=self.lastack_time if self.frames else None,
         )
 
 
@@ -555,11 +657,17 @@ class _Conversation:
         "pairs",
         "side_a",
         "side_b",
+        "speaker",
         "start",
         "syn_ack",
         "syn_ack_from_a",
         "syn_frames",
         "syn_from_a",
+        "t_ack",
+        "t_first",
+        "turn_count",
+        "turns",
+        "waiting",
     )
 
     def __init__(self, index: int, a: int, b: int, number: int, time: float, a_low: bool) -> None:
@@ -584,6 +692,13 @@ class _Conversation:
         self.first_rtt = 0.0
         self.mru_syn = 0.0
         self.mss: dict[str, int] = {}
+        self.speaker: _Side | None = None  # the side that sent the latest new data
+        self.waiting: _Side | None = None  # a side whose turn awaits the other's pure ACK
+        # the current turn: (from A, first frame, its time), last frame and time, the peer's ACK
+        self.t_first: tuple[bool, int, float] = (True, -1, 0.0)
+        self.t_ack: tuple[int, float, int] | None = None  # (frame, time, ACK number)
+        self.turns: list[tuple[bool, int, float, float, int, float]] | None = None
+        self.turn_count = 0
 
 
 class TcpAnalyser:
@@ -627,6 +742,7 @@ class TcpAnalyser:
             if (
                 flags & (SYN | FIN | RST)
                 or not window
+                or not d.window
                 or not nxt
                 or seq != nxt
                 or seglen == 1
@@ -665,7 +781,7 @@ class TcpAnalyser:
             if r.unacked and flags & ACK:
                 self._acked(conv, r, ack, now, flags)
             if ta:
-                self._flagged(d, ta, number, seq, seglen)
+                self._flagged(d, ta, number, seq, seglen, now)
             if ttl != d.last_ttl:
                 d.last_ttl = ttl
                 d.ttls.setdefault(ttl, number)
@@ -677,13 +793,38 @@ class TcpAnalyser:
                 d.payload_bytes += seglen
                 if seglen > d.max_segment:
                     d.max_segment = seglen
-                if d.tracked < _ACK_RTT_SEGMENTS:
+                if d.tracked < _ACK_RTT_SEGMENTS:  # (each side's first data: the opening)
                     d.tracked += 1
                     end = (seq + seglen + (1 if flags & (SYN | FIN) else 0)) & _M
                     d.unacked.append((end, now, bool(flags & SYN)))
+                    if conv.speaker is not d and not ta & ANY_RETRANSMISSION:
+                        self._turn(conv, d, number, now)  # new data from the other side
                 offset = (seq - d.base - (0 if flags & SYN else 1)) & _M
                 if offset < _H and (ta or d.holes or offset + seglen > d.watch):
                     self._data(d, number, now, offset, seglen, ta, nxt, segs, i)
+            elif conv.waiting is r and ack == r.nextseq and flags & ACK:
+                conv.t_ack = (number, now, ack)  # the first pure ACK of all r sent
+                conv.waiting = None
+
+    @staticmethod
+    def _turn(conv: _Conversation, d: _Side, number: int, now: float) -> None:
+        """``d`` starts speaking: the other side's turn (if any) is over, a new one begins."""
+        count = conv.turn_count
+        conv.turn_count = count + 1
+        if count > TURNS_KEPT:  # beyond the turns kept: only counted
+            conv.speaker = d
+            return
+        if conv.speaker is not None:
+            if conv.turns is None:
+                conv.turns = []
+            conv.turns.append(_closed(conv))
+        conv.speaker = d
+        if count < TURNS_KEPT:
+            conv.t_first = (d is conv.side_a, number, now)
+            conv.t_ack = None
+            conv.waiting = d
+        else:
+            conv.waiting = None
 
     def _new(self, key: int, segs: TcpSegments, i: int, forward: bool) -> _Conversation:
         src = (int(segs.src[i]) << 16) | int(segs.sport[i])
@@ -723,11 +864,15 @@ class TcpAnalyser:
         nxt = d.nextseq
         ta = 0
         plain = not flags & (SYN | FIN | RST)
+        if d.zero_open is not None and window and not flags & RST:
+            d.close_zero_window(number, now)
         if seglen == 1 and seq == nxt and r.window == 0:
             ta = ZERO_WINDOW_PROBE
         else:
             if window == 0 and plain:
                 ta = ZERO_WINDOW
+                if d.zero_open is None:
+                    d.zero_open = [number, now]
             if nxt and ((nxt - seq) & _M) >= _H and not flags & RST:
                 ta |= LOST_PACKET
             if seglen <= 1 and plain and seq == (nxt - 1) & _M:
@@ -777,6 +922,8 @@ class TcpAnalyser:
             d.nextseq_time = now
         if (seq == d.maxseqtobeacked or not d.maxseqtobeacked) and not ta & ZERO_WINDOW_PROBE:
             d.maxseqtobeacked = d.nextseq
+        if flags & RST and d.open_window < 0:
+            d.open_window = d.window  # a reset's window (often 0) says nothing of the receiver
         d.window = window
         d.lastack = ack
         d.lastack_time = now
@@ -786,6 +933,8 @@ class TcpAnalyser:
         if flags & (SYN | RST | FIN):
             mark = Mark(number, now, segs.ttl[i], int(segs.src_mac[i]))
             self._control(conv, d, from_a, flags, mark, int(segs.mss[i]))
+            if flags & SYN and not flags & RST:
+                d.wscale = int(segs.wscale[i]) if segs.wscale is not None else -1
         return conv, d, r, ta
 
     @staticmethod
@@ -822,7 +971,7 @@ class TcpAnalyser:
             r.ack_rtt_min = rtt
 
     @staticmethod
-    def _flagged(d: _Side, ta: int, number: int, seq: int, seglen: int) -> None:
+    def _flagged(d: _Side, ta: int, number: int, seq: int, seglen: int, now: float) -> None:
         counts = d.counts
         frames_of = d.frames_of
         for flag in _FLAGS:
@@ -832,7 +981,7 @@ class TcpAnalyser:
                 if len(kept) < FRAMES_KEPT:
                     kept.append(number)
         if ta & ANY_RETRANSMISSION and len(d.retransmitted) < FRAMES_KEPT:
-            d.retransmitted.append((number, d.rel(seq), seglen))
+            d.retransmitted.append((number, d.rel(seq), seglen, now))
 
     @staticmethod
     def _marked(d: _Side, tos: int, number: int) -> None:
@@ -947,8 +1096,8 @@ class TcpAnalyser:
             index=conv.index,
             a=a,
             b=b,
-            client=client_side.summary(*client, server_side),
-            server=server_side.summary(*server, client_side),
+            client=client_side.summary(*client, server_side, conv.end),
+            server=server_side.summary(*server, client_side, conv.end),
             start=conv.start,
             end=conv.end,
             first_frame=conv.first_frame,
@@ -961,6 +1110,8 @@ class TcpAnalyser:
             client_mss=conv.mss.get("client"),
             server_mss=conv.mss.get("server"),
             roles_known=known,
+            turns=_turns(conv, client_is_a),
+            turn_count=conv.turn_count,
         )
 
 
@@ -978,6 +1129,35 @@ def _watch(d: _Side) -> int:
     if len(d.prefix) < d.prefix_limit:
         marks.append(len(d.prefix))
     return min(marks)
+
+
+def _closed(conv: _Conversation) -> tuple[bool, int, float, float, int, float]:
+    """The conversation's current turn, as kept: its last data is when the speaker's next
+    sequence number last moved; the peer's ACK counts if it covered all of it."""
+    from_a, first_frame, first_time = conv.t_first
+    speaker = conv.speaker
+    assert speaker is not None
+    ack = conv.t_ack
+    if ack is not None and ack[2] == speaker.nextseq:
+        return from_a, first_frame, first_time, speaker.nextseq_time, ack[0], ack[1]
+    return from_a, first_frame, first_time, speaker.nextseq_time, -1, 0.0
+
+
+def _turns(conv: _Conversation, client_is_a: bool) -> tuple[Turn, ...]:
+    """The kept turns, the one still open included."""
+    if conv.speaker is None:
+        return ()
+    kept = conv.turns or []
+    if conv.turn_count <= TURNS_KEPT:
+        kept = [*kept, _closed(conv)]
+    return tuple(Turn(a == client_is_a, b, c, d, e, f) for a, b, c, d, e, f in kept)
+
+
+def _keep(kept: list[ZeroWindow], episode: ZeroWindow) -> None:
+    """Add an episode, keeping the ZERO_WINDOWS_KEPT longest."""
+    kept.append(episode)
+    if len(kept) > ZERO_WINDOWS_KEPT:
+        kept.remove(min(kept, key=lambda z: z.seconds))
 
 
 def _fill(holes: list[list[int]], start: int, end: int) -> None:
@@ -1014,5 +1194,7 @@ __all__ = [
     "TcpAnalyser",
     "TcpConversation",
     "TcpSegments",
+    "Turn",
+    "ZeroWindow",
     "segments_from_records",
 ]

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from wiresleuth.analysis.icmp import QUOTE_BYTES
 from wiresleuth.analysis.passive_model import DnsMessage, IcmpNote, PassiveCapture
 from wiresleuth.analysis.passive_tcp import (
     PREFIX_BUDGET,
@@ -131,11 +132,14 @@ def segment_columns(batch: RecordBatch, cols: Columns, rows: I64) -> dict[str, n
     data = np.frombuffer(batch.buffer, dtype=np.uint8)
     flags = cols.flags[rows]
     mss = np.full(len(rows), -1, dtype=np.int64)
+    wscale = np.full(len(rows), -1, dtype=np.int64)
     for index in np.flatnonzero(flags & SYN).tolist():
         row = rows[index]
         start, end = int(cols.options_start[row]), int(cols.options_end[row])
         if end > start:
-            mss[index] = tcp_options(batch.buffer[start:end]).get("mss", -1)
+            options = tcp_options(batch.buffer[start:end])
+            mss[index] = options.get("mss", -1)
+            wscale[index] = options.get("wscale", -1)
     src = (cols.src[rows] << 16) | cols.sport[rows]
     dst = (cols.dst[rows] << 16) | cols.dport[rows]
     return {
@@ -159,6 +163,7 @@ def segment_columns(batch: RecordBatch, cols: Columns, rows: I64) -> dict[str, n
         "src_mac": _macs(data, cols.src_mac[rows]),
         "dst_mac": _macs(data, cols.dst_mac[rows]),
         "mss": mss,
+        "wscale": wscale,
     }
 
 
@@ -255,6 +260,7 @@ def _side_data(batch: RecordBatch, cols: Columns, book: AddressBook, into: _Coll
                 version=int(cols.version[row]),
                 ttl=int(cols.ttl[row]),
                 ident=int.from_bytes(rest, "big") if rest else -1,
+                quote=bytes(batch.buffer[start : min(end, start + QUOTE_BYTES)]),
             )
         )
 

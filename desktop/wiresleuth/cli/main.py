@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         listen_cmd,
         report_cmd,
         run_cmd,
+        send_cmd,
     )
 
     parser = _Parser(
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     run_cmd.register(commands)
     report_cmd.register(commands)
+    send_cmd.register(commands)
     lab_cmd.register(commands)
     listen_cmd.register(commands)
     analyze_cmd.register(commands)

@@ -60,7 +60,10 @@ def _access_rules(options: SquidOptions, directory: Path) -> str:
     for scheme in options.auth:
         helper = AUTH_HELPERS[scheme]
         argument = f" {directory}/passwd" if scheme == "basic" else ""
-        lines += [f"auth_param {scheme} program {helper}{argument}", f"auth_param {scheme} children 2"]
+        lines += [
+            f"auth_param {scheme} program {helper}{argument}",
+            f"auth_param {scheme} children 2",
+        ]
         if scheme == "basic":
             lines.append("auth_param basic realm wiresleuth lab proxy")
     lines += [

@@ -29,11 +29,27 @@ class FindingSpec:
     """What evidence is attached."""
     action: str
     """What the helpdesk should do."""
+    explains: tuple[str, ...] = ()
+    """IDs of the findings this one explains (its symptoms and supporting facts) when both
+    are about the same target; a run-wide cause explains them on every target, and a
+    run-wide symptom is explained by a cause on any target. The results list them inside
+    the cause (``analysis.causes``), and the headline counts the cause once."""
+    about_the_run: bool = False
+    """True for findings about the run itself (what could not be measured), not about the
+    network: never counted as a cause of trouble; the check statuses say it instead."""
+    user_step: str = ""
+    """The user's one next step when it is not "send the results to your helpdesk"."""
 
 
 _SPECS: tuple[FindingSpec, ...] = (
     FindingSpec(
         id="mtu.blackhole",
+        explains=(
+            "path.large_packet_loss",
+            "tls.no_server_hello",
+            "mtu.path_mtu",
+            "tcp.unacknowledged",
+        ),
         severity=Severity.PROBLEM,
         title="Packets above a size vanish and nobody says so (PMTU black hole)",
         meaning=(
@@ -53,6 +69,13 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="path.qos_policing",
+        explains=(
+            "path.large_packet_loss",
+            "path.dscp_marked",
+            "tls.no_server_hello",
+            "mtu.path_mtu",
+            "tcp.unacknowledged",
+        ),
         severity=Severity.PROBLEM,
         title="A network policy drops one server's large packets (QoS/DSCP), not the MTU",
         meaning=(
@@ -72,6 +95,10 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="path.large_packet_loss",
+        explains=(
+            "tls.no_server_hello",
+            "tcp.unacknowledged",
+        ),
         severity=Severity.PROBLEM,
         title="Large packets from a server are lost on the way",
         meaning=(
@@ -89,6 +116,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="path.tcp_intercepted",
+        explains=("tls.plaintext_injected",),
         severity=Severity.PROBLEM,
         title="A device near you answers for the server",
         meaning=(
@@ -118,6 +146,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="proxy.unreachable",
+        explains=("pathproof.not_delivered",),
         severity=Severity.PROBLEM,
         title="The proxy cannot be reached",
         meaning=(
@@ -165,6 +194,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="proxy.tunnel_closed",
+        explains=("proxy.auth_required",),
         severity=Severity.PROBLEM,
         title="The proxy closes long connections",
         meaning=(
@@ -220,6 +250,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="path.unexpected_handshake",
+        explains=("path.forged_http_response",),
         severity=Severity.PROBLEM,
         title="An endpoint that should refuse connections answered",
         meaning=(
@@ -232,6 +263,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="tls.reset_after_client_hello",
+        explains=("net.gateway_vendor",),
         severity=Severity.PROBLEM,
         title="The secure connection is reset after the greeting",
         meaning=(
@@ -266,6 +298,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="tls.inspected_by_proxy",
+        explains=("tls.certificate_intercepted", "tls.certificate_invalid"),
         severity=Severity.WARNING,
         title="The route's proxy inspects secure connections (SSL inspection)",
         meaning=(
@@ -323,6 +356,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="pathproof.not_delivered",
+        explains=("pathproof.delivered",),
         severity=Severity.WARNING,
         title="A path-proof message did not arrive",
         meaning=(
@@ -346,6 +380,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="local.request_held",
+        explains=("local.security_products", "latency.client"),
         severity=Severity.WARNING,
         title="Software on this computer holds web requests before they leave",
         meaning=(
@@ -392,6 +427,8 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="capture.unavailable",
+        about_the_run=True,
+        user_step="If the helpdesk asks for packet evidence, run the diagnostics again with capture allowed (see the user guide).",
         severity=Severity.WARNING,
         title="Packets could not be captured",
         meaning=(
@@ -403,6 +440,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="dns.nxdomain_rewritten",
+        explains=("pac.fetch_http_error", "pac.fetch_hangs", "dns.long_ttl"),
         severity=Severity.PROBLEM,
         title="The name server invents addresses for names that do not exist",
         meaning=(
@@ -422,6 +460,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="pac.points_to_local_listener",
+        explains=("local.port80_listener", "pac.fetch_http_error", "dns.long_ttl"),
         severity=Severity.PROBLEM,
         title="The PAC address points at this computer, where a program answers",
         meaning=(
@@ -440,6 +479,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="pac.unexpected_answer",
+        explains=("path.unexpected_handshake", "path.forged_http_response", "pac.fetch_hangs"),
         severity=Severity.PROBLEM,
         title="Something answers for a PAC server that should refuse",
         meaning=(
@@ -572,6 +612,22 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="net.no_connectivity",
+        user_step="Connect the computer (cable, Wi-Fi or VPN) and run the diagnostics again.",
+        explains=(
+            "dns.resolution_failed",
+            "proxy.unreachable",
+            "path.direct_blocked",
+            "path.works_only_via_proxy",
+            "pac.fetch_hangs",
+            "pac.fetch_refused",
+            "pac.fetch_http_error",
+            "tls.no_server_hello",
+            "pathproof.not_delivered",
+            "mtu.path_mtu",
+            "tcp.no_answer",
+            "dns.no_answer",
+            "dns.server_failure",
+        ),
         severity=Severity.PROBLEM,
         title="This computer has no network connection",
         meaning=(
@@ -591,6 +647,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="dns.resolution_failed",
+        user_step="Check the site's name; if it is right, send the results to your helpdesk.",
         severity=Severity.PROBLEM,
         title="A name could not be looked up",
         meaning="The system resolver returned no address for a target's host name.",
@@ -599,11 +656,172 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="probe.failed",
+        about_the_run=True,
         severity=Severity.WARNING,
         title="A check could not complete",
         meaning="One probe failed or ran out of time; the rest of the run is unaffected.",
         evidence="The probe, its deadline and the error.",
         action="Re-run; if it repeats, send the bundle: the log says what failed.",
+    ),
+)
+
+# Ordinary faults any capture can show (issue 12), concluded by the passive rules on a
+# capture file and, where they apply, on a run's own packets.
+_SPECS += (
+    FindingSpec(
+        id="tcp.unacknowledged",
+        severity=Severity.PROBLEM,
+        title="A segment was sent again and again and never acknowledged",
+        meaning=(
+            "One side resent the same segment with growing intervals (TCP's retransmission "
+            "back-off) and the other side never acknowledged it: the connection could not go "
+            "on. When the receiver's window was full (it had stopped taking data) the receiver "
+            "is stuck, not the network; when nothing at all came back, the receiver or the "
+            "path went silent."
+        ),
+        evidence=(
+            "Every resend of the segment with its time and the intervals between them, the "
+            "highest byte acknowledged, the receiver's last window and whether it still sent "
+            "anything."
+        ),
+        action=(
+            "Window full: look at the receiving device or program (a hung printer, a full "
+            "disk, a stuck application). Silence: check whether the receiver is still up, then "
+            "the path between the two."
+        ),
+    ),
+    FindingSpec(
+        id="tcp.zero_window",
+        severity=Severity.WARNING,
+        title="A receiver stopped taking data (zero window)",
+        meaning=(
+            "A computer advertised a receive window of zero: its program was not reading what "
+            "arrived, so the sender had to wait. A window that opens again within half a "
+            "second is normal flow control and is not reported; a longer stall is (info when "
+            "it recovered, warning when it lasted 2 s or more or never recovered)."
+        ),
+        evidence=(
+            "The first zero-window segment, the segment that opened the window again (or "
+            "that it never did), how long it stayed closed, the sender's window probes."
+        ),
+        action=(
+            "The receiving program or device is slow or stuck (disk, CPU, a printer that "
+            "cannot print): look there, not at the network."
+        ),
+    ),
+    FindingSpec(
+        id="tcp.connection_refused",
+        severity=Severity.WARNING,
+        title="A server refused the connection",
+        meaning=(
+            "A connection attempt was answered by a reset instead of a SYN-ACK: nothing "
+            "accepts connections on that port (the service is stopped or listens elsewhere), "
+            "or a firewall refuses on the server's behalf. Not reported when a later attempt "
+            "to the same port succeeded, nor for port scans."
+        ),
+        evidence=(
+            "The SYN and the reset with the time between them, the reset's TTL and hop count "
+            "against the server's other packets, how many attempts were refused."
+        ),
+        action=(
+            "Check that the service runs and listens on that port; if the reset came from "
+            "nearer than the server (another TTL), find the firewall that sends it."
+        ),
+    ),
+    FindingSpec(
+        id="tcp.no_answer",
+        severity=Severity.WARNING,
+        title="Connection attempts got no answer",
+        meaning=(
+            "SYNs were sent, retried, and never answered by a SYN-ACK or a reset: the server "
+            "is down or unreachable, or a firewall drops the attempts silently. ICMP errors "
+            "(host unreachable, administratively prohibited) say where it was stopped."
+        ),
+        evidence=(
+            "The SYNs and their retries, for how long the client tried, how many connections "
+            "failed this way, and any ICMP error about them with the router that sent it."
+        ),
+        action=(
+            "Check that the server is up and reachable from this network; ask the network "
+            "team about firewalls dropping that address and port."
+        ),
+    ),
+    FindingSpec(
+        id="dns.server_failure",
+        severity=Severity.WARNING,
+        title="A name server failed or refused to answer",
+        meaning=(
+            "A name server answered SERVFAIL (it could not resolve the name: the domain's "
+            "servers are unreachable or its DNSSEC is broken) or REFUSED (it does not serve "
+            "this client). Not reported when the same name was answered after all; reverse "
+            "lookups alone are only info."
+        ),
+        evidence="Each failed query and its answer, the name, the type and the server.",
+        action=(
+            "SERVFAIL for one domain: the domain's owner must fix its name servers. For every "
+            "name, or REFUSED: the resolver is misconfigured for this network; use another."
+        ),
+    ),
+    FindingSpec(
+        id="dns.no_answer",
+        severity=Severity.WARNING,
+        title="A name server did not answer",
+        meaning=(
+            "DNS queries got no answer at all (the client asked again, or waited seconds): "
+            "the name server is down or unreachable, or answers are lost. Applications wait "
+            "for the lookup's timeout before they even start to connect. Not reported when "
+            "another server answered the same name."
+        ),
+        evidence="The unanswered queries and their retries, the names, the server, for how long.",
+        action="Check the name server named; configure a working one (system.json lists them).",
+    ),
+    FindingSpec(
+        id="latency.path",
+        severity=Severity.WARNING,
+        title="The network path is slow",
+        meaning=(
+            "A slow exchange spent most of its time on the network: the round trip to the "
+            "server (the TCP handshake) took half a second or more, and it dominated over "
+            "the time the server and the client took."
+        ),
+        evidence="The handshake's SYN and SYN-ACK with the round trip, and the exchange's other parts.",
+        action=(
+            "Give the network team the path (addresses, round trip): a congested or long "
+            "link (satellite, overloaded VPN) or a queue in a device on the way."
+        ),
+    ),
+    FindingSpec(
+        id="latency.server",
+        severity=Severity.WARNING,
+        title="The server is slow to answer",
+        meaning=(
+            "A request reached the server quickly (its acknowledgement came back within the "
+            "round trip), but the answer's first byte came half a second or more later and "
+            "at least four round trips later: the server (or the application behind it) took "
+            "the time, not the network."
+        ),
+        evidence=(
+            "The request, the server's ACK of it, the first byte of the answer, the round "
+            "trip of the same connection."
+        ),
+        action="Give the server's owner the time and the request; the network is not the cause.",
+    ),
+    FindingSpec(
+        id="latency.client",
+        severity=Severity.WARNING,
+        title="The client waits before it sends its request",
+        meaning=(
+            "The connection was ready (or the previous answer complete), but the client sent "
+            "its request half a second or more later, and at least four round trips later: "
+            "the time was spent on the client's side (the program, or software on the "
+            "computer holding it). Between two exchanges this may also be a user's pause "
+            "(info)."
+        ),
+        evidence="The end of the handshake or the previous answer, the request, the round trip.",
+        action=(
+            "Look at the client program and the security software on that computer; the "
+            "network and the server are not the cause."
+        ),
     ),
 )
 
@@ -638,6 +856,11 @@ def markdown() -> str:
         "Finding IDs are a public API of the bundle: they never change meaning.",
         "Findings are ordered by severity, then by the order below (causes before symptoms).",
         "",
+        "A finding that *explains* others is their cause: the results show it once, with the",
+        "findings it explains inside it (when both are about the same target, or one of them",
+        "is about the whole run), and the headline counts causes, not findings. Findings",
+        "*about the run* (what could not be measured) are never counted as a cause.",
+        "",
     ]
     for item in _SPECS:
         lines += [
@@ -647,8 +870,14 @@ def markdown() -> str:
             "",
             f"- Evidence: {item.evidence}",
             f"- What the helpdesk should do: {item.action}",
-            "",
         ]
+        if item.user_step:
+            lines.append(f"- The user's next step: {item.user_step}")
+        if item.explains:
+            lines.append(f"- Explains: {', '.join(f'`{i}`' for i in item.explains)}")
+        if item.about_the_run:
+            lines.append("- About the run, not the network: never counted as a cause")
+        lines.append("")
     return "\n".join(lines)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wiresleuth.model.check_status import CheckStatus
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.timeline import Connection
@@ -62,3 +63,6 @@ class RunResult:
     """System state: interfaces, routes, DNS servers, proxy settings (system.json)."""
     log: tuple[str, ...] = ()
     """Log lines of the run (log.txt)."""
+    checks: tuple[CheckStatus, ...] = ()
+    """Every check's status per target (passed, problem, not tested, could not run); empty
+    for results made before statuses existed."""

@@ -110,4 +110,3 @@ def find_logo(located: LocatedProfile) -> Path | None:
         if logo.is_file():
             return logo
     return None
-

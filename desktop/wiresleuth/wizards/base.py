@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.model.finding import Finding
@@ -14,6 +14,8 @@ from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Profile
+
+ObsT = TypeVar("ObsT")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,9 +30,23 @@ class WizardInput:
     """Host name -> its resolution."""
     capture_allowed: bool = True
     """False when the user switched capture off for this run: wizards then capture nothing."""
-    earlier: Mapping[str, Any] = field(default_factory=dict)
+    earlier: Mapping[str, object] = field(default_factory=dict)
     """Observations of the wizards named in this wizard's ``needs``, by wizard id (a wizard
-    that failed or ran out of time is absent)."""
+    that failed or ran out of time is absent); read them with ``earlier_observations``."""
+
+    def earlier_observations(self, wizard: str, kind: type[ObsT]) -> ObsT | None:
+        """The observations of the wizard ``wizard`` (one this wizard ``needs``), typed; None
+        when it did not run or failed. TypeError when it gave something else than ``kind``
+        (its ``observation_type``): a programming error, not a network fault."""
+        found = self.earlier.get(wizard)
+        if found is None:
+            return None
+        if not isinstance(found, kind):
+            raise TypeError(
+                f"the {wizard} wizard's observations are {type(found).__name__}, "
+                f"not {kind.__name__}"
+            )
+        return found
 
     def addresses(self, target: Target) -> tuple[str, ...]:
         """Resolved addresses of a target's host (empty when resolution failed)."""
@@ -58,6 +74,11 @@ class WizardAnalysis:
     """Findings with evidence."""
     labels: Mapping[int, str] = field(default_factory=dict)
     """Local port -> what that connection was for (timeline lane labels)."""
+    not_tested: Mapping[str, str] = field(default_factory=dict)
+    """Target (``host:port``; "" for the check as a whole) -> why the run left it untested
+    (the name did not resolve, the proxy has no address): its status says so, not "passed"."""
+    passed_detail: Mapping[str, str] = field(default_factory=dict)
+    """Target (or "") -> a few words worth showing beside "passed" (the route taken)."""
 
 
 class Progress(Protocol):
@@ -66,8 +87,14 @@ class Progress(Protocol):
     def step(self, message: str) -> None:
         """One planned step finished."""
 
-    def socket_event(self, target: str, kind: str, at: float, detail: str = "") -> None:
-        """A socket-level moment (connect, client-hello, reset...) for the live timeline."""
+    def socket_event(
+        self, target: str, kind: str, at: float, detail: str = "", *, lane: str = ""
+    ) -> None:
+        """A socket-level moment (connect, client-hello, reset...) for the live timeline.
+
+        ``lane`` names the attempt it belongs to (its purpose) when ``detail`` says something
+        else (an error). An attempt announced by ``connect`` as it starts is drawn while it
+        waits, growing, until its ``closed`` moment."""
 
 
 class Wizard(abc.ABC):
@@ -79,9 +106,21 @@ class Wizard(abc.ABC):
     """Name shown in the list of checks."""
     description: ClassVar[str]
     """One sentence: what it does and why."""
+    observation_type: ClassVar[type[Any]]
+    """The dataclass ``run`` returns (a model type: report.json holds it, ``from_jsonable``
+    reads it back from a bundle)."""
     needs: ClassVar[tuple[str, ...]] = ()
     """Ids of wizards whose observations this one uses (e.g. the PAC decision); the engine
     starts it when those have finished and passes them in ``WizardInput.earlier``."""
+    per_target: ClassVar[bool] = True
+    """Whether the check has a status per target; False for checks of the computer as a
+    whole (PAC, local listeners, request holds), which have one status."""
+
+    def not_tested(self, given: WizardInput) -> dict[str, str]:
+        """Targets (``host:port``; "" for the whole check) this check leaves out before it
+        runs, and why ("not an HTTPS site"); what it skips while running is in
+        ``WizardAnalysis.not_tested``."""
+        return {}
 
     @abc.abstractmethod
     def flows(self, given: WizardInput) -> list[FlowSpec]:
@@ -93,8 +132,9 @@ class Wizard(abc.ABC):
 
     @abc.abstractmethod
     async def run(self, given: WizardInput, progress: Progress) -> Any:
-        """Run the probes; return the observations (a dataclass; JSON-serialisable via
-        ``to_jsonable``). Network misbehaviour is observed, not raised."""
+        """Run the probes; return the observations (an ``observation_type``, which
+        ``to_jsonable`` saves and ``from_jsonable`` reads back). Network misbehaviour is
+        observed, not raised."""
 
     @abc.abstractmethod
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:

@@ -10,6 +10,7 @@ attempts are watched (SYN headers, socket table), and the OS's security products
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +38,9 @@ class LocalHoldWizard(Wizard):
     """Is each request held on this computer before it reaches the network?"""
 
     id = "hold"
+    per_target = False
     needs = ("route",)
+    observation_type = HoldWizardObservations
     title = "Requests held on this computer (antivirus, URL filter)"
     description = (
         "Times each web request from the moment the program hands it over to the moment it "
@@ -106,7 +109,10 @@ class LocalHoldWizard(Wizard):
             await watch.start(capture=self.capture and given.capture_allowed)
             try:
                 results = await asyncio.gather(
-                    *(self._request(e, budgets.connect, budgets.tls_handshake) for e in endpoints)
+                    *(
+                        self._request(e, budgets.connect, budgets.tls_handshake, progress)
+                        for e in endpoints
+                    )
                 )
             finally:
                 await watch.stop()
@@ -117,10 +123,11 @@ class LocalHoldWizard(Wizard):
                 requests.append(
                     HeldRequest(target=target.key, kind=kind, round=round_no, attempt=attempt)
                 )
-                if attempt.sent_at is not None:
-                    progress.socket_event(target.key, "sent-by-app", attempt.sent_at, kind)
                 if attempt.left_host_at is not None:
-                    progress.socket_event(target.key, "on-the-wire", attempt.left_host_at, kind)
+                    progress.socket_event(
+                        target.key, "on-the-wire", attempt.left_host_at, kind, lane=kind
+                    )
+                progress.socket_event(target.key, "closed", attempt.ended_at, kind, lane=kind)
             seen += [s for s in watch.seen() if s.sport not in watch.own_ports]
             syn_status, table_status = watch.syn_capture, watch.socket_table
             progress.step(f"round {round_no}: {len(results)} requests timed")
@@ -140,10 +147,19 @@ class LocalHoldWizard(Wizard):
 
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
         findings, labels = analyse_hold(observations, view.flows)
-        return WizardAnalysis(findings=tuple(findings), labels=labels)
+        obs: HoldWizardObservations = observations
+        skipped = {} if obs.requests else {"": "no web site with an address to time"}
+        return WizardAnalysis(findings=tuple(findings), labels=labels, not_tested=skipped)
 
-    async def _request(self, e: _Endpoint, connect: float, answer: float) -> Any:
+    async def _request(
+        self, e: _Endpoint, connect: float, answer: float, progress: Progress
+    ) -> Any:
         target = e.target
+        progress.socket_event(target.key, "connect", time.time(), e.kind, lane=e.kind)
+
+        def moment(kind: str, at: float) -> None:
+            progress.socket_event(target.key, kind, at, e.kind, lane=e.kind)
+
         if e.proxy is not None and e.kind == "https":
             request, trigger = connect_request(e.asked), "proxy-connect"
         elif e.proxy is not None:
@@ -154,7 +170,7 @@ class LocalHoldWizard(Wizard):
             request, trigger = http_get(target.host, target.path), "http-get"
         return await first_answer(
             e.address, e.port, request, trigger=trigger, purpose=f"hold-{e.kind}",
-            connect_timeout=connect, answer_timeout=answer,
+            connect_timeout=connect, answer_timeout=answer, moments=moment,
         )  # fmt: skip
 
 

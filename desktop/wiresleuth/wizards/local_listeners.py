@@ -23,6 +23,8 @@ class LocalListenersWizard(Wizard):
     """What listens on this computer's web ports, and what does it answer?"""
 
     id = "listeners"
+    per_target = False
+    observation_type = ListenersObservations
     title = "Web servers on this computer"
     description = (
         "Lists the programs listening on ports 80, 8080 and 443 of this computer and what they "

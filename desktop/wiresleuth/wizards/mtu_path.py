@@ -37,6 +37,7 @@ class MtuPathWizard(Wizard):
     """Do large packets cross the path, and if not, is it the MTU or a QoS policy?"""
 
     id = "mtu"
+    observation_type = MtuWizardObservations
     needs = ("tls", "route")
     """The TLS wizard's default and small-MSS handshakes are this wizard's TCP evidence for
     HTTPS targets (no second stalled handshake); HTTP targets get an exchange of its own."""
@@ -70,16 +71,32 @@ class MtuPathWizard(Wizard):
             for a in given.addresses(t)[:1]:
                 if t.scheme == "https":
                     tls_keys.setdefault(a, t.key)
-        tls = given.earlier.get("tls")
-        handshakes = _tls_outcomes(tls) if isinstance(tls, TlsWizardObservations) else {}
+        tls = given.earlier_observations("tls", TlsWizardObservations)
+        handshakes = _tls_outcomes(tls) if tls is not None else {}
         results = await asyncio.gather(
             *(self._one(t, given, progress, tls_keys, handshakes) for t in targets)
         )
         return MtuWizardObservations(targets=tuple(results))
 
+    def not_tested(self, given: WizardInput) -> dict[str, str]:
+        kept = {t.key for t in self._targets(given)}
+        return {t.key: "not a web site" for t in given.targets if t.key not in kept}
+
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
         findings, labels = analyse_mtu(observations, view.flows)
-        return WizardAnalysis(findings=tuple(findings), labels=labels)
+        obs: MtuWizardObservations = observations
+        skipped = {
+            t.target: (
+                f"the proxy {t.proxy} of its route has no address"
+                if t.proxy
+                else "its name did not resolve"
+                if t.address is None
+                else f"no IPv4 address (only {t.address})"
+            )
+            for t in obs.targets
+            if t.sweep is None
+        }
+        return WizardAnalysis(findings=tuple(findings), labels=labels, not_tested=skipped)
 
     async def _one(
         self,

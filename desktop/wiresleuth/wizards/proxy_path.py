@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from wiresleuth.analysis.proxy_path_findings import analyse_proxy_wizard
 from wiresleuth.analysis.proxy_routes import environment_proxy, plan_routes, proxies_of
 from wiresleuth.model.observations import ConnectObservation
+from wiresleuth.model.pac_observations import PacWizardObservations
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.proxy_observations import (
     DirectHttpObservation,
@@ -100,6 +101,7 @@ class ProxyPathWizard(Wizard):
     """Does each site work directly, through the proxy, both or neither, and why?"""
 
     id = "proxy"
+    observation_type = ProxyWizardObservations
     needs = ("pac", "route")
     title = "Proxy path"
     description = (
@@ -252,9 +254,23 @@ class ProxyPathWizard(Wizard):
             notes=tuple(dict.fromkeys(notes)),
         )
 
+    def not_tested(self, given: WizardInput) -> dict[str, str]:
+        kept = {t.key for t in self._targets(given)}
+        why = (
+            "no proxy is known: none in the profile, this computer's settings, a PAC or the "
+            "environment"
+        )
+        return {t.key: why for t in given.targets if t.key not in kept}
+
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
         findings, labels = analyse_proxy_wizard(observations, view.flows, view.packets)
-        return WizardAnalysis(findings=tuple(findings), labels=labels)
+        obs: ProxyWizardObservations = observations
+        skipped = {
+            t.target: "its name did not resolve and no proxy was tried"
+            for t in obs.targets
+            if t.direct is None and not t.via_proxy and t.address is None
+        }
+        return WizardAnalysis(findings=tuple(findings), labels=labels, not_tested=skipped)
 
     async def _plan(self, given: WizardInput, target: Target, notes: list[str]) -> RoutePlan:
         route = hop_for(given, target).route
@@ -269,7 +285,7 @@ class ProxyPathWizard(Wizard):
             )
         pac_result: str | None = None
         pac_url = given.profile.pac_url
-        earlier = given.earlier.get("pac")
+        earlier = given.earlier_observations("pac", PacWizardObservations)
         if pac_url is not None and self._pac is None and earlier is not None:
             # The PAC wizard already fetched and evaluated the script in its sandbox.
             pac_result = _pac_decision(earlier, target)
@@ -565,9 +581,9 @@ class ProxyPathWizard(Wizard):
         )  # fmt: skip
 
 
-def _pac_decision(observations: Any, target: Target) -> str | None:
+def _pac_decision(observations: PacWizardObservations, target: Target) -> str | None:
     """``FindProxyForURL``'s answer for ``target`` from the PAC wizard's evaluation."""
-    evaluation = getattr(observations, "evaluation", None)
+    evaluation = observations.evaluation
     if evaluation is None or evaluation.outcome != "ok":
         return None
     for decision in evaluation.decisions:

@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from wiresleuth.analysis.route_decision import pac_summary, route_for
+from wiresleuth.model.pac_observations import PacWizardObservations
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.proxy_config import ProxyConfiguration
 from wiresleuth.model.route import RouteObservations
@@ -36,6 +37,7 @@ class RouteWizard(Wizard):
     """Which route does each site take: which proxy or direct, decided by which setting?"""
 
     id = "route"
+    observation_type = RouteObservations
     needs = ("pac",)
     title = "The route each site takes"
     description = (
@@ -68,10 +70,12 @@ class RouteWizard(Wizard):
         from wiresleuth.probes.resolve import resolve
 
         notes: list[str] = []
-        pac_obs = given.earlier.get("pac")
-        configuration: ProxyConfiguration | None = getattr(pac_obs, "configuration", None)
+        pac_obs = given.earlier_observations("pac", PacWizardObservations)
+        configuration: ProxyConfiguration | None = (
+            pac_obs.configuration if pac_obs is not None else None
+        )
         if configuration is None:
-            error = getattr(pac_obs, "configuration_error", None)
+            error = pac_obs.configuration_error if pac_obs is not None else None
             if pac_obs is None:
                 loop = asyncio.get_running_loop()
                 configuration, error = await loop.run_in_executor(None, _configuration)
@@ -103,7 +107,9 @@ class RouteWizard(Wizard):
         }
         for route in routes:
             log.info("route %s: %s (%s)", route.target, route.label, route.origin)
-            progress.socket_event(route.target, f"route: {route.shown}", time.time(), route.reason)
+            progress.socket_event(
+                route.target, f"route: {route.shown}", time.time(), route.reason, lane="route"
+            )
         progress.step(
             "; ".join(f"{r.target}: {r.shown}" for r in routes[:3])
             + (f" and {len(routes) - 3} more" if len(routes) > 3 else "")
@@ -123,4 +129,5 @@ class RouteWizard(Wizard):
         )
 
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        return WizardAnalysis()
+        obs: RouteObservations = observations
+        return WizardAnalysis(passed_detail={r.target: r.shown for r in obs.routes})

@@ -76,8 +76,7 @@ def known_proxies(given: WizardInput, configuration: ProxyConfiguration | None) 
 
 def routes_of(given: WizardInput) -> RouteObservations | None:
     """The route wizard's observations, if it ran."""
-    found = given.earlier.get("route")
-    return found if isinstance(found, RouteObservations) else None
+    return given.earlier_observations("route", RouteObservations)
 
 
 def hop_for(given: WizardInput, target: Target) -> Hop:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -49,6 +50,7 @@ class TlsHandshakeWizard(Wizard):
 
     id = "tls"
     needs = ("route",)
+    observation_type = TlsWizardObservations
     title = "Secure connection (TLS) handshake"
     description = (
         "Opens a secure connection to each site the way a browser does and times every step, "
@@ -84,9 +86,25 @@ class TlsHandshakeWizard(Wizard):
         gateway, error = await _gateway()
         return TlsWizardObservations(targets=tuple(results), gateway=gateway, gateway_error=error)
 
+    def not_tested(self, given: WizardInput) -> dict[str, str]:
+        return {t.key: "not an HTTPS site" for t in given.targets if t.scheme != "https"}
+
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
         findings, labels = analyse_tls_wizard(observations, view.flows, view.packets)
-        return WizardAnalysis(findings=tuple(findings), labels=labels)
+        obs: TlsWizardObservations = observations
+        skipped = {
+            t.target: (
+                f"the proxy {t.proxy} of its route has no address"
+                if t.proxy
+                else "its name did not resolve"
+            )
+            for t in obs.targets
+            if t.address is None
+        }
+        detail = {t.target: t.route for t in obs.targets if t.route}
+        return WizardAnalysis(
+            findings=tuple(findings), labels=labels, not_tested=skipped, passed_detail=detail
+        )
 
     async def _one(
         self, target: Target, given: WizardInput, progress: Progress
@@ -209,6 +227,11 @@ class TlsHandshakeWizard(Wizard):
             "direct-inspect": inspect_context,
         }[purpose]()
         budgets = given.profile.budgets
+        progress.socket_event(target.key, "connect", time.time(), purpose, lane=purpose)
+
+        def moment(kind: str, at: float) -> None:
+            progress.socket_event(target.key, kind, at, purpose, lane=purpose)
+
         obs = await tls_handshake(
             target,
             address,
@@ -219,6 +242,7 @@ class TlsHandshakeWizard(Wizard):
             mss=SMALL_MSS if purpose == "small-mss" else None,
             proxy=proxy,
             credentials=self.credentials if proxy is not None else None,
+            moments=moment,
         )
         _report_socket_events(obs, progress)
         log.info(
@@ -239,20 +263,19 @@ def _follow_up(first: TlsObservation) -> str | None:
 
 
 def _report_socket_events(obs: TlsObservation, progress: Progress) -> None:
+    """The moments the attempt did not tell as they happened, then its end."""
+    lane = obs.purpose
     events = [
-        ("connect", obs.connect.started_at),
-        ("established", obs.connect.connected_at),
-        ("client-hello", obs.client_hello_at),
-        ("first-byte", obs.first_byte_at),
         ("handshake-done", obs.handshake_done_at),
         ("reset", obs.reset_at),
         ("first-data", obs.first_data_at),
     ]
     for kind, at in events:
         if at is not None:
-            progress.socket_event(obs.target, kind, at, obs.purpose)
-    if obs.outcome not in ("ok",):
-        progress.socket_event(obs.target, obs.outcome, obs.ended_at, obs.error or "")
+            progress.socket_event(obs.target, kind, at, lane, lane=lane)
+    if obs.outcome not in ("ok", "reset"):
+        progress.socket_event(obs.target, obs.outcome, obs.ended_at, obs.error or "", lane=lane)
+    progress.socket_event(obs.target, "closed", obs.ended_at, lane, lane=lane)
 
 
 async def _gateway() -> tuple[GatewayObservation | None, str | None]:

@@ -1,5 +1,6 @@
-"""The upload endpoint, driven by the sending side's own code (``gui/upload.py``) and, for
-what a well-behaved sender never does, by raw requests and raw TLS sockets."""
+"""The upload endpoint, driven by the sending side's own code (``send/upload.py``, what the
+window and ``wiresleuth send`` use) and, for what a well-behaved sender never does, by raw
+requests and raw TLS sockets. The whole commands and the window: test_end_to_end.py."""
 
 import json
 import socket
@@ -16,9 +17,9 @@ from sqlalchemy import func, select
 from tests.inbox.running import RunningInbox, running_inbox
 from tests.inbox.samples import FORMAT_1, lab_bundle, rewritten, sha256_of
 from tests.probes.loopback_servers import trust_env
-from wiresleuth.gui.upload import UploadFailed, upload_bundle
 from wiresleuth.inbox import tokens
 from wiresleuth.inbox.tables import BundleRow, FindingRow, RefusalRow
+from wiresleuth.send.upload import UploadFailed, upload_bundle
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +42,7 @@ def _incoming_is_empty(inbox: RunningInbox) -> bool:
 
 def test_a_bundle_sent_by_the_window_is_kept_indexed_and_receipted(inbox: RunningInbox) -> None:
     bundle = lab_bundle("C8")
-    receipt = upload_bundle(bundle, inbox.upload_url)
+    receipt = upload_bundle(bundle, inbox.upload_url, ticket="INC-4711")
     assert receipt.status == 201
     row = inbox.store.find(receipt.message.split()[2].rstrip(","))
     assert row is not None
@@ -50,10 +51,11 @@ def test_a_bundle_sent_by_the_window_is_kept_indexed_and_receipted(inbox: Runnin
         f"Received as {row.id}, SHA-256 {sha256_of(bundle)}, at {row.received_at.isoformat()}Z"
     )
     assert inbox.store.path_of(row).read_bytes() == bundle.read_bytes()
-    assert (row.file_name, row.size, row.sender) == (
+    assert (row.file_name, row.size, row.sender, row.ticket) == (
         "C8.wsbundle",
         bundle.stat().st_size,
         "127.0.0.1",
+        "INC-4711",
     )
     assert row.headline_id == "tls.reset_after_client_hello" and row.problems == 1
     assert row.gateway_vendor == "F5 Networks, Inc." and row.subnet == "198.18.1.0/24"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from wiresleuth.lab.faults.agent import Agent
 from wiresleuth.lab.faults.base import Fault, LabControl
+from wiresleuth.lab.faults.client_exchange import ClientExchange
+from wiresleuth.lab.faults.client_lookups import ClientLookups
 from wiresleuth.lab.faults.delay import Delay
 from wiresleuth.lab.faults.dns_override import DnsOverride
 from wiresleuth.lab.faults.dns_rewrite import DnsRewrite
+from wiresleuth.lab.faults.dns_server import DnsServer
 from wiresleuth.lab.faults.drop_dscp_length import DropDscpLength
 from wiresleuth.lab.faults.drop_port import DropPort
 from wiresleuth.lab.faults.gateway_mac import GatewayMac
@@ -17,6 +20,8 @@ from wiresleuth.lab.faults.mtu import Mtu
 from wiresleuth.lab.faults.path_listener import PathListener
 from wiresleuth.lab.faults.proxy import ProxySettings
 from wiresleuth.lab.faults.redirect import Redirect
+from wiresleuth.lab.faults.reject_port import RejectPort
+from wiresleuth.lab.faults.slow_reader import SlowReader
 
 PRIMITIVES: dict[str, type[Fault]] = {
     cls.kind: cls
@@ -35,6 +40,12 @@ PRIMITIVES: dict[str, type[Fault]] = {
         DropPort,
         PathListener,
         Agent,
+        # ordinary faults for the passive diagnoses (issue 12)
+        RejectPort,
+        SlowReader,
+        DnsServer,
+        ClientExchange,
+        ClientLookups,
     )
 }
 """kind -> primitive class."""

@@ -1,0 +1,108 @@
+"""A bundle read back as typed material for interpretation: observations, packets, capture.
+
+``read_bundle`` gives report.json as it is (the public JSON form); this gives what a run had
+in memory before its analysis: each wizard's observations as its own ``observation_type``
+(``model.jsonable.from_jsonable``), the packets of capture.pcapng as PacketRecords numbered
+as in that file, and the capture status. Re-running today's rules on it is the job of the
+diagnosis seam (issue 12, item 1); this module only loads.
+
+The caller names the observation type of each wizard (``wizards.registry``), so this layer
+does not depend on the wizards. Observations of a wizard it does not name (the ``analyze``
+summary of a capture file, a wizard of another version) are kept in their JSON form.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wiresleuth.bundle.reader import Bundle, read_bundle
+from wiresleuth.errors import BundleError, CaptureFileError
+from wiresleuth.model.finding import Finding
+from wiresleuth.model.jsonable import JsonableError, from_jsonable
+from wiresleuth.model.packet import PacketRecord
+from wiresleuth.model.run import CaptureInfo
+from wiresleuth.model.timeline import Connection
+
+MAX_PACKETS = 2_000_000
+"""Packets read from a bundle's capture at most (a run's own capture is far smaller)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordedRun:
+    """What a bundle recorded, typed: the material its findings were concluded from."""
+
+    source: Path
+    """The bundle file."""
+    wizards: tuple[str, ...]
+    """Identifiers of the wizards that ran, in the order they ran."""
+    observations: Mapping[str, object]
+    """Wizard id -> its observations as its ``observation_type``."""
+    untyped: Mapping[str, Any] = field(default_factory=dict)
+    """Wizard id -> observations of wizards no type was given for, in their JSON form."""
+    findings: tuple[Finding, ...] = ()
+    """The findings the bundle holds (what the rules of that day concluded)."""
+    connections: tuple[Connection, ...] = ()
+    """Per-connection timelines as recorded."""
+    capture: CaptureInfo = field(default_factory=lambda: CaptureInfo(available=False))
+    """Capture status as recorded."""
+    packets: tuple[PacketRecord, ...] = ()
+    """The packets of capture.pcapng, numbered as in that file (empty without a capture)."""
+
+
+def typed_observations(
+    report: Mapping[str, Any], observation_types: Mapping[str, type]
+) -> tuple[dict[str, object], dict[str, Any]]:
+    """(typed, untyped) observations of a report dict; BundleError naming what does not fit."""
+    raw = report.get("observations", {})
+    if not isinstance(raw, Mapping):
+        raise BundleError("report.json is damaged: 'observations' is not an object")
+    typed: dict[str, object] = {}
+    untyped: dict[str, Any] = {}
+    for wizard, data in raw.items():
+        kind = observation_types.get(wizard)
+        if kind is None:
+            untyped[wizard] = data
+            continue
+        try:
+            typed[wizard] = from_jsonable(kind, data)
+        except JsonableError as exc:
+            raise BundleError(
+                f"report.json: the observations of the {wizard} wizard cannot be read "
+                f"as {kind.__name__}: {exc}"
+            ) from exc
+    return typed, untyped
+
+
+def bundle_packets(bundle: Bundle, *, max_packets: int = MAX_PACKETS) -> tuple[PacketRecord, ...]:
+    """The PacketRecords of a bundle's capture (empty without one)."""
+    if not bundle.has_capture:
+        return ()
+    from wiresleuth.capture.fast_records import iter_records
+
+    with tempfile.TemporaryDirectory(prefix="wiresleuth-bundle-") as folder:
+        path = bundle.extract_capture(Path(folder))
+        try:
+            return tuple(iter_records(path, max_packets=max_packets))
+        except CaptureFileError as exc:
+            raise BundleError(f"bundle {bundle.path}: its capture cannot be read: {exc}") from exc
+
+
+def load_recorded_run(path: Path, observation_types: Mapping[str, type]) -> RecordedRun:
+    """Read the bundle at ``path`` with every wizard's observations typed."""
+    bundle = read_bundle(path)
+    typed, untyped = typed_observations(bundle.report, observation_types)
+    wizards = bundle.report.get("wizards", [])
+    return RecordedRun(
+        source=bundle.path,
+        wizards=tuple(str(w) for w in wizards) if isinstance(wizards, list) else (),
+        observations=typed,
+        untyped=untyped,
+        findings=bundle.findings,
+        connections=bundle.connections,
+        capture=bundle.capture,
+        packets=bundle_packets(bundle),
+    )

@@ -1,0 +1,23 @@
+"""Every wizard declares what it observes, as a model type that a bundle can give back."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from tests.model.test_jsonable import TYPES
+from wiresleuth.wizards.registry import all_wizards
+
+
+def test_every_wizard_declares_a_model_observation_type() -> None:
+    for wizard in all_wizards():
+        kind = wizard.observation_type
+        assert dataclasses.is_dataclass(kind), wizard.id
+        assert kind.__module__.startswith("wiresleuth.model."), (wizard.id, kind)
+        assert kind in TYPES, f"{kind.__name__} is not among the round-tripped model types"
+
+
+def test_wizards_needing_others_come_after_them() -> None:
+    seen: set[str] = set()
+    for wizard in all_wizards():
+        assert set(wizard.needs) <= seen, wizard.id
+        seen.add(wizard.id)
