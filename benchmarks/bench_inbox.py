@@ -246,7 +246,7 @@ def main() -> int:
         folder = Path(temp)
         results["SQLite"] = measure(args, "sqlite", f"sqlite:///{folder / 'index.sqlite3'}", folder)
         try:
-            with postgres.running(folder / "postgres") as server:
+            with postgres.running() as server:
                 url = server.create_database("bench")
                 results["PostgreSQL"] = measure(args, "postgresql", url, folder)
         except (FileNotFoundError, RuntimeError) as exc:

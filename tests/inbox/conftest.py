@@ -20,10 +20,9 @@ _numbers = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[postgres.PostgresServer]:
-    folder = tmp_path_factory.mktemp("postgres")
+def postgres_server() -> Iterator[postgres.PostgresServer]:
     try:
-        server = postgres.start(folder)
+        server = postgres.start()
     except (FileNotFoundError, RuntimeError) as exc:
         pytest.skip(f"PostgreSQL could not be started here ({exc}); enable with: {postgres.ENABLE}")
     yield server

@@ -18,6 +18,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -86,10 +87,13 @@ class PostgresServer:
         if pid_file.exists():  # still there: it did not stop
             with contextlib.suppress(ValueError, OSError, IndexError):
                 os.kill(int(pid_file.read_text().split()[0]), signal.SIGKILL)
+        if self.folder.name.startswith("wiresleuth-postgres-"):
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start(folder: Path) -> PostgresServer:
-    """initdb + pg_ctl start; RuntimeError (with PostgreSQL's own words) when it fails."""
+def start(folder: Path | None = None) -> PostgresServer:
+    """initdb + pg_ctl start in ``folder`` (default: a new one under /tmp, removed by
+    ``stop``); RuntimeError (with PostgreSQL's own words) when it fails."""
     bin_dir = binaries()
     if bin_dir is None:
         raise FileNotFoundError(f"PostgreSQL is not installed ({ENABLE})")
@@ -100,17 +104,16 @@ def start(folder: Path) -> PostgresServer:
         except KeyError as exc:
             raise FileNotFoundError(f"no 'postgres' user to run the server as ({ENABLE})") from exc
         run_as = "postgres"
+    if folder is None:
+        # Its own folder straight under /tmp: the server's user must reach it, and a test's
+        # temporary folders are private to root.
+        folder = Path(tempfile.mkdtemp(prefix="wiresleuth-postgres-", dir="/tmp"))
     folder.mkdir(parents=True, exist_ok=True)
     password = secrets.token_hex(12)
     (folder / "pw").write_text(password + "\n")
     if run_as is not None:
         os.chown(folder, owner.pw_uid, owner.pw_gid)
         os.chown(folder / "pw", owner.pw_uid, owner.pw_gid)
-        # the server's user must reach its folder through the test's temporary folders
-        for parent in folder.parents:
-            if str(parent).startswith(("/tmp/", "/var/tmp/")) or parent == Path("/tmp"):
-                with contextlib.suppress(OSError):
-                    os.chmod(parent, os.stat(parent).st_mode | 0o001)
     server = PostgresServer(folder, 0, password, bin_dir, run_as)
     data = folder / "data"
     done = subprocess.run(
@@ -156,7 +159,7 @@ def _wait_for(server: PostgresServer) -> None:
 
 
 @contextlib.contextmanager
-def running(folder: Path) -> Iterator[PostgresServer]:
+def running(folder: Path | None = None) -> Iterator[PostgresServer]:
     """A server for the length of the block."""
     server = start(folder)
     try:
