@@ -2,9 +2,9 @@
 
 The same reader the viewer uses (``bundle.reader.read_bundle``) decides: an upload it
 refuses is refused here with its words (the server's temporary file name replaced by the
-sender's), and nothing of it is kept as a bundle. ``read_bundle`` checks the capture's size
-but not its checksum (the viewer checks that when it reads the capture); the inbox reads it
-once here, into a scratch file beside the upload, so that a bundle kept is whole.
+sender's), and nothing of it is kept as a bundle. ``read_bundle`` leaves the capture's
+checksum to whoever reads the capture (the viewer, later); the inbox reads it once here,
+into a scratch file beside the upload, so that a bundle kept is whole.
 """
 
 from __future__ import annotations

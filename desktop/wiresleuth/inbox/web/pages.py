@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import (
@@ -29,8 +30,11 @@ from wiresleuth.inbox import accounts, views
 from wiresleuth.inbox.accounts import SignedIn
 from wiresleuth.inbox.facts import FACET_KINDS
 from wiresleuth.inbox.store import BundleStore
+from wiresleuth.inbox.tables import RefusalRow
 from wiresleuth.inbox.web.headers import REPORT_POLICY
 from wiresleuth.inbox.web.signin import (
+    SESSION_COOKIE,
+    SIGNIN_COOKIE,
     SigninBrake,
     clear_session_cookie,
     current,
@@ -94,7 +98,7 @@ async def signin(request: Request) -> Response:
     brake: SigninBrake = request.app.state.brake
     address = request.client.host if request.client else "unknown"
     form = await request.form()
-    cookie = request.cookies.get("__Host-wsinbox-signin", "")
+    cookie = request.cookies.get(SIGNIN_COOKIE, "")
     next_page = _safe_next(str(form.get("next") or "/bundles"))
     if not same_origin(request) or not cookie or not form_token_ok(cookie, form):
         return PlainTextResponse(
@@ -134,7 +138,7 @@ async def signout(request: Request) -> Response:
     form = await request.form()
     if me is not None and same_origin(request) and form_token_ok(me.csrf, form):
         await run_in_threadpool(
-            accounts.close_session, _store(request).db, request.cookies.get("__Host-wsinbox")
+            accounts.close_session, _store(request).db, request.cookies.get(SESSION_COOKIE)
         )
     response = RedirectResponse("/signin", 303)
     clear_session_cookie(response)
@@ -246,10 +250,6 @@ def refused(request: Request) -> Response:
     me = current(request)
     if me is None:
         return _to_signin(request)
-    from sqlalchemy import select
-
-    from wiresleuth.inbox.tables import RefusalRow
-
     with _store(request).db.session() as session:
         rows = list(
             session.scalars(select(RefusalRow).order_by(RefusalRow.received_at.desc()).limit(200))
