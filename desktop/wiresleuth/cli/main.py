@@ -126,6 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(argv)
         _log_to_stderr(args)
+        from wiresleuth.input_files.extract_folders import sweep_stale
+
+        sweep_stale()  # captures extracted by a viewer that was killed
         if args.command is None:
             from wiresleuth.cli import gui_cmd
 

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 from wiresleuth.bundle.reader import Bundle, read_bundle
-from wiresleuth.errors import BundleError
+from wiresleuth.errors import BadBundle, BundleError
 from wiresleuth.inbox.errors import InboxError, UploadRefused
 from wiresleuth.inbox.facts import BundleFacts, bundle_facts
 
@@ -24,7 +24,14 @@ _SERVER_FAULTS = frozenset(
 """OS errors that are this server's trouble (a full disk), not the bundle's."""
 
 
-def _servers_fault(exc: BaseException) -> bool:
+def _servers_fault(exc: BundleError) -> bool:
+    """The reader says BadBundle for what is wrong with the file; any other BundleError (a
+    capture that could not be written out), or a full or failing disk under either, is
+    this server's."""
+    return not isinstance(exc, BadBundle) or _os_trouble(exc)
+
+
+def _os_trouble(exc: BaseException) -> bool:
     seen = 0
     cause: BaseException | None = exc
     while cause is not None and seen < 10:
