@@ -142,6 +142,7 @@ def test_wiresleuth_send_delivers_with_a_ticket_and_prints_the_receipt(
         f"SHA-256 {sha256_of(bundle)}, at {row.received_at.isoformat()}Z"
     )
     assert row.ticket == "INC-7" and row.headline_id == "local.request_held"
+    assert inbox.token not in done.stdout + done.stderr  # the address's token is not printed
 
 
 def test_wiresleuth_send_is_told_why_a_hostile_bundle_and_a_wrong_token_are_refused(
