@@ -112,9 +112,7 @@ def main() -> int:
 
     watcher = FirstPaint()
     viewer.timeline._view.viewport().installEventFilter(watcher)
-    print(
-        f"machine  : {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}, Qt {app.platformName()}"
-    )
+    print(f"machine  : {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}, Qt {app.platformName()}")
 
     stalls = Stalls()
     began = time.perf_counter()
@@ -148,17 +146,11 @@ def main() -> int:
     began = time.perf_counter()
     pane.table.selectRow(middle)
     wait(app, lambda: pane.shown_details is not None, 60)
-    print(
-        f"details  : frame at row {middle}: {time.perf_counter() - began:.2f} s (read from the file)"
-    )
+    print(f"details  : frame at row {middle}: {time.perf_counter() - began:.2f} s (read from the file)")
     began = time.perf_counter()
     pane.text_filter.setText("retransmission")
     pane.apply_filter()
-    wait(
-        app,
-        lambda: pane.table.table_model.rows.haystack_ready and "Reading" not in pane.count.text(),
-        600,
-    )
+    wait(app, lambda: pane.table.table_model.rows.haystack_ready and "Reading" not in pane.count.text(), 600)
     print(
         f"filter   : text filter over {len(document.packets)} packets {time.perf_counter() - began:.1f} s "
         f"(every row's text worked out in a worker): {pane.count.text()}"
