@@ -190,6 +190,8 @@ READ = "the observations of the {0} wizard cannot be read as {1}: {1}"
         ({"mtu": [1, 2]}, "mtu", READ.format("mtu", "MtuWizardObservations") + ": expected an object, got [1, 2]"),
         ({"mtu": {"targets": 1e308}}, "mtu", READ.format("mtu", "MtuWizardObservations") + ".targets: expected a list, got 1e+308"),
         ({"pac": [None]}, "pac", READ.format("pac", "PacWizardObservations") + ": expected an object, got [None]"),
+        ({"hops": [1]}, "hops", READ.format("hops", "HopLocatorObservations") + ": expected an object, got [1]"),
+        ({"hops": {"locations": 5}}, "hops", READ.format("hops", "HopLocatorObservations") + ".locations: expected a list, got 5"),
     ],
 )  # fmt: skip
 def test_a_part_of_another_shape_is_replaced_by_why(

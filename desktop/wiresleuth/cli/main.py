@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     from wiresleuth.cli import (
         analyze_cmd,
         gui_cmd,
+        inbox_cmd,
         lab_cmd,
         listen_cmd,
         report_cmd,
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     listen_cmd.register(commands)
     analyze_cmd.register(commands)
     gui_cmd.register(commands)
+    inbox_cmd.register(commands)
     return parser
 
 

@@ -10,6 +10,7 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from wiresleuth.analysis.additions import add_to_findings
 from wiresleuth.analysis.check_status import (
     CheckRun,
     capture_status,
@@ -27,6 +28,7 @@ from wiresleuth.model.catalogue import sort_findings
 from wiresleuth.model.check_status import CheckStatus
 from wiresleuth.model.engine_observations import ENGINE, EngineObservations
 from wiresleuth.model.finding import Finding
+from wiresleuth.model.finding_addition import FindingAddition
 from wiresleuth.model.timeline import Connection
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,7 @@ def diagnose(
     found = recording.observations.get(ENGINE)
     engine = found if isinstance(found, EngineObservations) else None
     findings: list[Finding] = list(recording.kept)
+    additions: list[FindingAddition] = []
     labels: dict[int, str] = {}
     concluded: dict[str, Conclusions] = {}
     for interpretation in interpretations:
@@ -82,7 +85,12 @@ def diagnose(
         name = interpretation.name
         try:
             these = interpretation.interpret(
-                Material(recording=recording, wire=wire, so_far=tuple(findings))
+                Material(
+                    recording=recording,
+                    wire=wire,
+                    so_far=tuple(findings),
+                    added=tuple(additions),
+                )
             )
         except Exception as exc:  # one broken interpretation must not lose the others
             log.exception("interpretation %s failed", name)
@@ -94,8 +102,13 @@ def diagnose(
         concluded[name] = these
         findings += these.findings
         findings += [check_failed(u, name) for u in these.unfinished]
+        additions += these.additions
         labels.update(these.labels)
-    ordered = sort_findings(merge_same_findings(findings))
+    joined, unmatched = add_to_findings(merge_same_findings(findings), additions)
+    for addition in unmatched:
+        log.info("%s for %s (%s) not added: that finding was not concluded",
+                 addition.wizard, addition.target, addition.id)  # fmt: skip
+    ordered = sort_findings(joined)
     connections = tuple(
         replace(c, label=labels.get(c.client_port, c.label)) for c in build_timelines(wire.flows)
     )

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, TypeVar
 from wiresleuth.diagnosis.recording import Recording
 from wiresleuth.diagnosis.wire import PacketView
 from wiresleuth.model.finding import Finding
+from wiresleuth.model.finding_addition import FindingAddition
 
 T = TypeVar("T")
 
@@ -55,6 +56,9 @@ class Conclusions:
     (the name did not resolve, the proxy has no address): its status says so, not "passed"."""
     passed_detail: Mapping[str, str] = field(default_factory=dict)
     """Target (or "") -> a few words worth showing beside "passed" (the route taken)."""
+    additions: tuple[FindingAddition, ...] = ()
+    """What it adds to other interpretations' findings (same ID and target), joined to
+    them once findings are merged (the hop locator's "the reset comes from hop 2")."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,10 +85,14 @@ class Material:
             )
         return found
 
+    added: tuple[FindingAddition, ...] = ()
+    """What the interpretations before this one added to findings."""
+
     @property
     def cited(self) -> frozenset[int]:
-        """Frames the findings so far cite."""
-        return frozenset(number for finding in self.so_far for number in finding.packets)
+        """Frames the findings so far, and what was added to them, cite."""
+        cited = {number for finding in self.so_far for number in finding.packets}
+        return frozenset(cited.union(*(addition.packets for addition in self.added)))
 
 
 def foreign_traffic(recording: Recording) -> bool:

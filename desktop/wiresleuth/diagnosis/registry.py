@@ -12,6 +12,7 @@ from typing import Any
 from wiresleuth.diagnosis.interpretation import Interpretation
 from wiresleuth.diagnosis.interpretations.engine import EngineInterpretation
 from wiresleuth.diagnosis.interpretations.hold import HoldInterpretation
+from wiresleuth.diagnosis.interpretations.hops import HopsInterpretation
 from wiresleuth.diagnosis.interpretations.listeners import ListenersInterpretation
 from wiresleuth.diagnosis.interpretations.mtu import MtuInterpretation
 from wiresleuth.diagnosis.interpretations.pac import PacInterpretation
@@ -29,6 +30,7 @@ INTERPRETATIONS: Sequence[Interpretation] = (
     MtuInterpretation(),
     HoldInterpretation(),
     ListenersInterpretation(),
+    HopsInterpretation(),  # adds to the TLS and PAC findings it was asked to locate
     WireInterpretation(),
 )
 """The interpretations of this version, in order."""

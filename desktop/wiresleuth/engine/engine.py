@@ -195,6 +195,7 @@ class Engine:
             targets=self._targets,
             resolved=resolved,
             capture_allowed=self._capture_wanted,
+            run_deadline=run_deadline,
         )
         connectivity = await connectivity_if_offline(resolutions, budgets.connect)
         self._total += sum(w.steps(given) for w in self._wizards)

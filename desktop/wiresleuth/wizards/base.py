@@ -31,6 +31,10 @@ class WizardInput:
     """Observations of the wizards named in this wizard's ``needs``, by wizard id (a wizard
     that failed or ran out of time is absent); read them with ``earlier_observations``."""
 
+    run_deadline: float | None = None
+    """``time.monotonic()`` at which the run's budget ends (None: not bounded by a run):
+    a wizard whose probes depend on what it finds keeps inside it."""
+
     def earlier_observations(self, wizard: str, kind: type[ObsT]) -> ObsT | None:
         """The observations of the wizard ``wizard`` (one this wizard ``needs``), typed; None
         when it did not run or failed. TypeError when it gave something else than ``kind``
