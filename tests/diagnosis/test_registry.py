@@ -72,3 +72,9 @@ def test_each_observation_key_is_read_back_as_one_type() -> None:
     types = observation_types()
     assert types[ENGINE] is EngineObservations
     assert len({i.name for i in INTERPRETATIONS}) == len(INTERPRETATIONS)
+
+
+def test_what_a_capture_taken_elsewhere_can_show_is_among_what_is_declared() -> None:
+    for interpretation in INTERPRETATIONS:
+        assert interpretation.from_capture <= interpretation.emits, interpretation.name
+        assert interpretation.about, interpretation.name

@@ -98,7 +98,7 @@ def diagnose(
             title = engine.title_of(name) if engine is not None else name
             findings.append(check_failed(whole_check(name, title, why), name))
             continue
-        _check_declared(interpretation, these.findings)
+        _check_declared(interpretation, these.findings, own_traffic=recording.own_traffic)
         concluded[name] = these
         findings += these.findings
         findings += [check_failed(u, name) for u in these.unfinished]
@@ -154,12 +154,16 @@ def statuses(
     )
 
 
-def _check_declared(interpretation: Interpretation, findings: Iterable[Finding]) -> None:
-    stray = sorted({f.id for f in findings} - interpretation.emits)
+def _check_declared(
+    interpretation: Interpretation, findings: Iterable[Finding], *, own_traffic: bool
+) -> None:
+    declared = interpretation.emits if own_traffic else interpretation.from_capture
+    stray = sorted({f.id for f in findings} - declared)
     if stray:
         warnings.warn(
-            f"the {interpretation.name} interpretation concluded {', '.join(stray)}, "
-            "which it does not declare",
+            f"the {interpretation.name} interpretation concluded {', '.join(stray)}"
+            + ("" if own_traffic else " from a capture taken elsewhere")
+            + ", which it does not declare",
             UndeclaredFinding,
             stacklevel=2,
         )

@@ -113,6 +113,11 @@ class Interpretation(abc.ABC):
     rules that need no observations."""
     emits: ClassVar[frozenset[str]]
     """Every finding ID it may conclude (``diagnose`` warns about any other)."""
+    from_capture: ClassVar[frozenset[str]] = frozenset()
+    """Those it also concludes from a capture taken elsewhere, without observations
+    (``diagnose`` warns about any other such a recording gets)."""
+    about: ClassVar[str]
+    """What it interprets, for the findings catalogue ("the TLS check")."""
 
     def applies(self, recording: Recording) -> bool:
         """Whether the recording gives it material: by default, its wizard's observations."""

@@ -21,6 +21,7 @@ class EngineInterpretation(Interpretation):
 
     name = ENGINE
     observation_type = EngineObservations
+    about = "the engine's own observations (the targets' lookups, capture)"
     emits = frozenset({"dns.resolution_failed", "net.no_connectivity", "capture.unavailable"})
 
     def applies(self, recording: Recording) -> bool:

@@ -20,7 +20,9 @@ class HoldInterpretation(Interpretation):
 
     name = "hold"
     observation_type = HoldWizardObservations
+    about = "the local-hold check"
     emits = frozenset({"local.request_held", "local.security_products"})
+    from_capture = frozenset({"local.request_held"})
 
     def applies(self, recording: Recording) -> bool:
         return self.name in recording.observations or foreign_traffic(recording)

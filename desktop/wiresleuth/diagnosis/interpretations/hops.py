@@ -14,6 +14,7 @@ class HopsInterpretation(Interpretation):
 
     name = "hops"
     observation_type = HopLocatorObservations
+    about = "the hop locator"
     emits = frozenset({"path.header_rewritten"})
 
     def interpret(self, material: Material) -> Conclusions:

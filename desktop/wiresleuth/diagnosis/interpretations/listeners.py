@@ -12,6 +12,7 @@ class ListenersInterpretation(Interpretation):
 
     name = "listeners"
     observation_type = ListenersObservations
+    about = "the local-listener check"
     emits = frozenset({"local.port80_listener"})
 
     def interpret(self, material: Material) -> Conclusions:

@@ -26,7 +26,9 @@ class MtuInterpretation(Interpretation):
 
     name = "mtu"
     observation_type = MtuWizardObservations
+    about = "the MTU/DSCP check"
     emits = frozenset({"mtu.blackhole", "mtu.path_mtu", "path.dscp_marked", "path.qos_policing"})
+    from_capture = frozenset({"path.dscp_marked"})
 
     def applies(self, recording: Recording) -> bool:
         observed = recording.observations

@@ -21,6 +21,7 @@ class PacInterpretation(Interpretation):
 
     name = "pac"
     observation_type = PacWizardObservations
+    about = "the PAC check"
     emits = frozenset(
         {
             "dns.long_ttl", "dns.nxdomain_rewritten",
@@ -30,6 +31,7 @@ class PacInterpretation(Interpretation):
             "path.forged_http_response",
         }
     )  # fmt: skip
+    from_capture = frozenset({"dns.nxdomain_rewritten"})
 
     def applies(self, recording: Recording) -> bool:
         return self.name in recording.observations or foreign_traffic(recording)

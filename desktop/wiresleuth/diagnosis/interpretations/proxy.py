@@ -19,6 +19,7 @@ class ProxyInterpretation(Interpretation):
 
     name = "proxy"
     observation_type = ProxyWizardObservations
+    about = "the proxy-path check"
     emits = frozenset(
         {
             "path.direct_blocked", "path.unexpected_handshake", "path.works_only_via_proxy",

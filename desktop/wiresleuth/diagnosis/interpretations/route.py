@@ -12,6 +12,7 @@ class RouteInterpretation(Interpretation):
 
     name = "route"
     observation_type = RouteObservations
+    about = "the route check"
     emits = frozenset()
 
     def interpret(self, material: Material) -> Conclusions:

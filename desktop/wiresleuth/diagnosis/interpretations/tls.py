@@ -26,12 +26,19 @@ class TlsInterpretation(Interpretation):
 
     name = "tls"
     observation_type = TlsWizardObservations
+    about = "the TLS check"
     emits = frozenset(
         {
             "net.gateway_vendor", "path.large_packet_loss", "path.tcp_intercepted",
             "tls.certificate_intercepted", "tls.certificate_invalid", "tls.fatal_alert",
             "tls.inspected_by_proxy", "tls.no_server_hello", "tls.plaintext_injected",
             "tls.reset_after_client_hello",
+        }
+    )  # fmt: skip
+    from_capture = frozenset(
+        {
+            "net.gateway_vendor", "path.large_packet_loss", "path.tcp_intercepted",
+            "tls.no_server_hello", "tls.plaintext_injected", "tls.reset_after_client_hello",
         }
     )  # fmt: skip
 

@@ -14,6 +14,7 @@ class WireInterpretation(Interpretation):
     the conversations other findings already explain."""
 
     name = WIZARD
+    about = "the rules about packets alone"
     emits = frozenset(
         {
             "tcp.connection_refused", "tcp.no_answer", "dns.no_answer", "dns.server_failure",
@@ -21,6 +22,7 @@ class WireInterpretation(Interpretation):
             "latency.client",
         }
     )  # fmt: skip
+    from_capture = emits
 
     def applies(self, recording: Recording) -> bool:
         return bool(recording.packets) or recording.conversations is not None
