@@ -4,7 +4,7 @@
 in memory before its analysis: each wizard's observations as its own ``observation_type``
 (``model.jsonable.from_jsonable``), the packets of capture.pcapng as PacketRecords numbered
 as in that file (the fast reader, as for any capture file), and the capture status.
-``bundle.reanalyse`` makes a ``diagnosis.Recording`` of it and runs today's rules.
+``sources.bundle_file`` makes a ``diagnosis.Recording`` of it and runs today's rules.
 
 The caller names the observation type of each wizard (``diagnosis.registry``). Observations
 of a wizard it does not name (the ``analyze`` summary of a capture file, a wizard of another

@@ -1,5 +1,5 @@
 """``wiresleuth report BUNDLE``: print a bundle's findings; ``--reanalyse``: today's rules
-on the material it recorded (``bundle.reanalyse``), beside what the day's rules concluded.
+on the material it recorded (``sources.bundle_file``), beside what the day's rules concluded.
 
 A bundle comes from someone else's computer: everything printed from it goes through the
 console helpers, so no escape sequence it holds reaches the terminal raw.
