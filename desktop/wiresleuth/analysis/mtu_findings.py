@@ -40,7 +40,8 @@ class TcpEvidence:
     largest_received: int | None = None
     """Largest segment payload that arrived from the server (capture)."""
     lost_packets: tuple[int, ...] = ()
-    """Frame numbers proving loss: segments after a hole, retransmissions, duplicate ACKs."""
+    """Frame numbers proving loss that was not recovered: segments after a hole never filled
+    (with the duplicate ACKs it caused), resends of bytes the client never acknowledged."""
     missing_bytes: int = 0
     """Bytes of the server's streams never seen although later bytes were."""
     sockets_default: str | None = None
@@ -111,7 +112,13 @@ def tcp_evidence(
             missing += end - start
             with contextlib.suppress(KeyError):
                 lost.append(stream.packet_at(end).number)
-        lost += [*stream.retransmissions, *flow.client_dup_acks]
+        # A resend the client then acknowledged, or duplicate ACKs answered by a filled hole,
+        # is TCP recovering (a busy host does this on a healthy path): loss is proof only
+        # where bytes stayed missing or unacknowledged.
+        if stream.retransmissions and (stream.acked is None or stream.acked < stream.end):
+            lost += stream.retransmissions
+        if stream.gaps:
+            lost += flow.client_dup_acks
         for packet in stream.packets:
             counts[packet.dscp] = counts.get(packet.dscp, 0) + 1
             if packet.dscp:
