@@ -126,3 +126,27 @@ def test_healthy_path_only_the_info_and_unmarked_traffic_is_not_a_finding() -> N
 
 def test_sweep_plot_rows() -> None:
     assert sweep_plot(sweep(1500)) == [[1500, "reply", 100.0]]
+
+
+def test_a_resend_the_client_acknowledged_is_recovery_not_loss() -> None:
+    """A busy host resends a small segment its peer then acknowledges: no loss to conclude,
+    even though every segment was small (a false path.qos_policing on a healthy lab run)."""
+    wire = Wire(server=(SERVER, 443))
+    wire.handshake(server_mss=1460)
+    wire.send("client", b"\x16" * 300)
+    wire.send("server", b"A" * 600)
+    wire.resend("server", 0)
+    wire.ack("client")
+    found, _ = analyse_mtu(observe(sweep=sweep(1500)), assemble_flows(wire.packets))
+    assert ids(found) == ["mtu.path_mtu"]
+
+
+def test_a_resend_never_acknowledged_is_still_loss() -> None:
+    wire = Wire(server=(SERVER, 443))
+    wire.handshake(server_mss=1460)
+    wire.send("client", b"\x16" * 300)
+    wire.send("server", b"A" * 600)
+    wire.resend("server", 0)
+    wire.resend("server", 0)
+    found, _ = analyse_mtu(observe(sweep=sweep(1500)), assemble_flows(wire.packets))
+    assert ids(found) == ["mtu.path_mtu", "path.qos_policing"]

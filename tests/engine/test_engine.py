@@ -18,7 +18,7 @@ from wiresleuth.model.events import ProgressEvent
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Budgets, Profile
-from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 from wiresleuth.wizards.tls_handshake import TlsHandshakeWizard
 
 
@@ -38,9 +38,6 @@ class WaitsForever(Wizard):
 
     async def run(self, given: WizardInput, progress: Progress) -> Any:
         await asyncio.Event().wait()
-
-    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        return WizardAnalysis()
 
 
 class Breaks(WaitsForever):
