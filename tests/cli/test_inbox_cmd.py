@@ -49,7 +49,7 @@ def test_tokens_engineers_and_deletion_from_the_command_line(tmp_path: Path) -> 
     )
     assert made.returncode == 0, made.stderr
     secret = re.search(r"(wsu_[\w-]+)", made.stdout)
-    assert secret and f"https://inbox.acme.example:8443/upload/{secret.group(1)}" in made.stdout
+    assert secret
     listed = wiresleuth("inbox", "token", "list", *data)
     assert (
         "ACME branches\tlive\t0 uploads, never used" in listed.stdout
@@ -73,6 +73,56 @@ def test_tokens_engineers_and_deletion_from_the_command_line(tmp_path: Path) -> 
     assert gone.returncode == 2 and "no such bundle: nosuchid" in gone.stderr
     bad = wiresleuth("inbox", "serve", "--db", "mysql://root:pw@db/x", *data)
     assert bad.returncode == 2 and "pw" not in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_token_create_prints_exactly_the_profile_lines_a_helpdesk_pastes(tmp_path: Path) -> None:
+    from wiresleuth.inbox.database import Database
+    from wiresleuth.inbox.tokens import check_token
+    from wiresleuth.profile.load import load_profile
+
+    data = ["--data", str(tmp_path / "inbox")]
+    made = wiresleuth(
+        "inbox", "token", "create", "ACME branches", "--url", "https://inbox.acme.example:8443/", *data
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    lines = made.stdout.splitlines()
+    secret = re.fullmatch(r'upload_token = "(wsu_[A-Za-z0-9_-]{43})"', lines[2])
+    assert secret, made.stdout
+    assert (
+        lines[:2]
+        == [
+            "# WireSleuth inbox upload token 1: keep these lines before the first [section]",
+            'upload_url = "https://inbox.acme.example:8443/upload"',
+        ]
+        and len(lines) == 3
+    )
+    # the notes are on stderr, so `>> profile.toml` adds the lines and nothing else
+    assert "Token 1 for ACME branches" in made.stderr and secret.group(1) not in made.stderr
+    assert "INBOX-HOST" not in made.stdout + made.stderr
+    # pasted into a profile (before its first section), the program reads them as printed
+    profile = tmp_path / "profile.toml"
+    profile.write_text(
+        'targets = ["https://intranet.example.com/"]\n' + made.stdout + '[helpdesk]\nname = "IT"\n',
+        encoding="utf-8",
+    )
+    read = load_profile(profile)
+    assert read.upload_url == "https://inbox.acme.example:8443/upload"
+    assert read.upload_token == secret.group(1)
+    db = Database(f"sqlite:///{tmp_path / 'inbox' / 'inbox.sqlite3'}")
+    try:
+        assert check_token(db, secret.group(1)) == 1  # the inbox takes the token printed
+    finally:
+        db.close()
+    # without --url the address is a placeholder, and stderr says to replace it
+    bare = wiresleuth("inbox", "token", "create", "B", *data)
+    assert 'upload_url = "https://INBOX-HOST:8443/upload"' in bare.stdout
+    assert "Replace INBOX-HOST:8443" in bare.stderr
+    # an address a profile cannot hold is refused before a token is made
+    for wrong in ("http://inbox:8443", "https://u:p@inbox", "https://inbox/?a=1", 'https://in"box'):
+        refused = wiresleuth("inbox", "token", "create", "C", "--url", wrong, *data)
+        assert refused.returncode == 2 and refused.stdout == "", (wrong, refused.stdout)
+        assert refused.stderr.count("\n") == 1
+    assert "\t" + "C\t" not in wiresleuth("inbox", "token", "list", *data).stdout
 
 
 def _read_until(process: subprocess.Popen[bytes], pattern: str, timeout: float = 60) -> str:
