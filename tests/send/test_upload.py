@@ -205,3 +205,86 @@ def test_failures_are_said_in_words_not_class_names(bundle: Path, url: str, word
 def test_a_ticket_number_cannot_carry_headers(bundle: Path, ticket: str) -> None:
     with pytest.raises(UploadFailed, match="ticket number may hold"):
         upload_bundle(bundle, "https://localhost:1/upload", ticket=ticket)
+
+
+def _sockets_open() -> int:
+    """Sockets this process holds (Linux: /proc/self/fd)."""
+    import os
+
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
+        except OSError:
+            continue
+    return count
+
+
+def test_a_refused_upload_leaves_no_connection_open(bundle: Path, ca: trustme.CA) -> None:
+    """The answer is read and its response closed before UploadFailed is raised: no socket
+    is left for the garbage collector (whose ResourceWarning pytest turns into an error)."""
+    import gc
+
+    server = HelpdeskServer(ca, status=403, answer=b"not from here\n" * 10_000)
+    gc.disable()  # a leaked socket must show as one, not be collected in passing
+    try:
+        before = _sockets_open()
+        for _ in range(3):
+            with pytest.raises(UploadFailed, match=r"HTTP 403 Forbidden \(not from here\)"):
+                upload_bundle(bundle, server.url)
+        assert _sockets_open() == before
+    finally:
+        gc.enable()
+        server.close()
+    gc.collect()  # a socket left unclosed would warn here (ResourceWarning: an error)
+
+
+def test_an_endless_answer_is_read_only_as_far_as_its_first_lines(
+    bundle: Path, ca: trustme.CA
+) -> None:
+    """A server that announces 1 GB and then holds the connection: the upload still ends at
+    once with the answer's first line (it reads ANSWER_LIMIT bytes, then closes)."""
+    import ssl
+
+    from tests.probes.loopback_servers import LoopbackServer
+    from wiresleuth.send.upload import ANSWER_LIMIT
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost").configure_cert(context)
+    release = threading.Event()
+
+    def endless(conn: Any) -> None:
+        with context.wrap_socket(conn, server_side=True) as tls:
+            tls.settimeout(5)
+            received = b""
+            while b"\r\n\r\n" not in received:
+                received += tls.recv(65536)
+            length = int(received.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+            got = len(received.split(b"\r\n\r\n", 1)[1])
+            while got < length:
+                got += len(tls.recv(65536))
+            tls.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 1000000000\r\n\r\n"
+                        + b"the disk is full\n" + b"x" * (2 * ANSWER_LIMIT))  # fmt: skip
+            release.wait(30)  # holds the rest of the "gigabyte" back
+
+    done: list[BaseException] = []
+
+    def send(url: str) -> None:
+        try:
+            upload_bundle(bundle, url)
+        except UploadFailed as exc:
+            done.append(exc)
+
+    with LoopbackServer(endless) as server:
+        worker = threading.Thread(
+            target=send, args=(f"https://localhost:{server.port}/u",), daemon=True
+        )
+        worker.start()
+        worker.join(20)  # bounded: READ_TIMEOUT (60 s) would be hit by a reader of it all
+        finished = not worker.is_alive()
+        release.set()
+    assert finished
+    (error,) = done
+    assert str(error) == (
+        "the server localhost refused the bundle: HTTP 500 Internal Server Error (the disk is full)"
+    )
