@@ -154,7 +154,9 @@ def test_an_older_profile_with_the_token_in_the_address_still_sends_and_never_sh
     # a revoked one is refused, and the refusal does not quote the address either
     (live,) = tokens.list_tokens(inbox.store.db)
     tokens.revoke_token(inbox.store.db, live.id)
-    refused = wiresleuth("send", str(FORMAT_1), "--profile", str(path), env=trusted[1])
+    refused = wiresleuth(
+        "--debug", "--verbose", "send", str(FORMAT_1), "--profile", str(path), env=trusted[1]
+    )
     assert refused.returncode == 2 and REFUSED_401 in refused.stderr
     assert inbox.token not in refused.stderr and "/upload/" not in refused.stderr
 

@@ -288,3 +288,85 @@ def test_an_endless_answer_is_read_only_as_far_as_its_first_lines(
     assert str(error) == (
         "the server localhost refused the bundle: HTTP 500 Internal Server Error (the disk is full)"
     )
+
+
+def test_a_receipt_whose_hash_is_not_the_files_is_no_success(bundle: Path, ca: trustme.CA) -> None:
+    import hashlib
+    import json
+
+    sent = hashlib.sha256(bundle.read_bytes()).hexdigest()
+    other = hashlib.sha256(b"something else").hexdigest()
+    for digest, fine in ((sent, True), (other, False)):
+        answer = f"Received as abc, SHA-256 {digest}\n" + json.dumps({"id": "abc", "sha256": digest})
+        server = HelpdeskServer(ca, answer=answer.encode() + b"\n")
+        try:
+            if fine:
+                receipt = upload_bundle(bundle, server.url)
+                assert (receipt.bundle_id, receipt.sha256) == ("abc", sent)
+            else:
+                with pytest.raises(UploadFailed) as caught:
+                    upload_bundle(bundle, server.url)
+                assert str(caught.value) == (
+                    f"the server localhost received other bytes than were sent (its SHA-256 "
+                    f"{other}, the file's {sent}): send it again"
+                )
+        finally:
+            server.close()
+
+
+def test_a_foreign_servers_answer_gives_no_receipt_fields(
+    bundle: Path, helpdesk: HelpdeskServer
+) -> None:
+    receipt = upload_bundle(bundle, helpdesk.url)
+    assert (receipt.message, receipt.bundle_id, receipt.sha256) == ("ticket 42", None, None)
+
+
+TOKEN = "wsu_" + "k" * 43
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (f"Max retries exceeded with url: /upload/{TOKEN} (Caused by X)",
+         "Max retries exceeded with url: … (Caused by X)"),
+        (f"cannot reach https://inbox.example:8443/upload/{TOKEN}",
+         "cannot reach https://inbox.example:8443"),
+        (f"not found: {TOKEN}", "not found: …"),
+        ("the secret s3cr3t-path-part is wrong", "the secret … is wrong"),
+        ("a token of another inbox wsu_" + "z" * 30, "a token of another inbox …"),
+    ],
+)  # fmt: skip
+def test_messages_are_scrubbed_of_the_address_path_and_tokens(text: str, shown: str) -> None:
+    from wiresleuth.send.upload import scrub
+
+    url = f"https://inbox.example:8443/upload/{TOKEN}"
+    if "s3cr3t" in text:
+        url = "https://inbox.example/in/s3cr3t-path-part?key=1"
+    assert scrub(text, url, TOKEN) == shown
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (f"https://inbox.example:8443/upload/{TOKEN}", "https://inbox.example:8443"),
+        ("https://inbox.example/upload?token=x", "https://inbox.example"),
+        ("https://[::1]:8443/upload/x", "https://[::1]:8443"),
+        ("https://inbox.example:99999/x", "the upload address"),
+    ],
+)
+def test_the_address_is_shown_without_path_or_query(url: str, shown: str) -> None:
+    from wiresleuth.send.upload import shown_address
+
+    assert shown_address(url) == shown
+
+
+def test_a_token_that_cannot_travel_in_a_header_is_refused_unquoted(bundle: Path) -> None:
+    with pytest.raises(UploadFailed, match="upload token in the profile is not valid") as caught:
+        upload_bundle(bundle, "https://localhost:1/upload", token="wsu_a\r\nX-Evil: 1")
+    assert "Evil" not in str(caught.value)
+
+
+def test_the_token_travels_as_a_bearer_header(bundle: Path, helpdesk: HelpdeskServer) -> None:
+    upload_bundle(bundle, helpdesk.url, token=TOKEN)
+    ((headers, _body),) = helpdesk.received
+    assert headers["Authorization"] == f"Bearer {TOKEN}"
