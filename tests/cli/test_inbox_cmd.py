@@ -187,3 +187,75 @@ def test_serve_prints_its_fingerprint_receives_and_stops_on_sigterm(tmp_path: Pa
     )
     assert token.group(1) not in stderr and "Traceback" not in stderr
     assert os.listdir(tmp_path / "inbox" / "incoming") == []
+
+
+def test_the_printed_profile_lines_send_to_the_served_inbox_until_the_token_is_revoked(
+    tmp_path: Path,
+) -> None:
+    """All commands, as processes: ``token create`` prints the profile lines, ``serve`` runs
+    with its own certificate, ``wiresleuth send --profile`` delivers and prints the receipt
+    of the very file the inbox keeps; revoked, the same profile gets one line and exit 2."""
+    import hashlib
+    import socket
+
+    from tests.inbox.samples import lab_bundle
+
+    data = ["--data", str(tmp_path / "inbox")]
+    with socket.socket() as spare:
+        spare.bind(("127.0.0.1", 0))
+        port = spare.getsockname()[1]
+    made = wiresleuth("inbox", "token", "create", "branch", "--url", f"https://localhost:{port}",
+                      *data)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    token = re.search(r'upload_token = "(wsu_[\w-]+)"', made.stdout)
+    assert token
+    profile = tmp_path / "profile.toml"
+    profile.write_text(made.stdout + '[helpdesk]\nname = "Branch IT"\n', encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wiresleuth", "inbox", "serve", "--listen", f"127.0.0.1:{port}", "--name", "localhost", *data],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    bundle = lab_bundle("C7")
+    try:
+        _read_until(process, r"Ctrl-C stops it")
+        cert = tmp_path / "inbox" / "tls" / "inbox-cert.pem"
+        trusting = {"SSL_CERT_FILE": str(cert), "SSL_CERT_DIR": str(tmp_path / "none"),
+                    "XDG_CURRENT_DESKTOP": "none", "https_proxy": "", "HTTPS_PROXY": "",
+                    "all_proxy": "", "ALL_PROXY": ""}  # fmt: skip
+        sent = wiresleuth("send", str(bundle), "--profile", str(profile), env=trusting)
+        assert sent.returncode == 0, sent.stderr
+        receipt = re.fullmatch(
+            r"Sent C7\.wsbundle \(direct\)\. The server answered: Received as (\w{10}), "
+            r"SHA-256 ([0-9a-f]{64}), at \S+Z\n",
+            sent.stdout,
+        )
+        assert receipt, sent.stdout
+        assert receipt.group(2) == hashlib.sha256(bundle.read_bytes()).hexdigest()
+        kept = [p for p in (tmp_path / "inbox" / "bundles").rglob("*") if p.is_file()]
+        assert [p.read_bytes() for p in kept] == [bundle.read_bytes()]
+        assert wiresleuth("inbox", "token", "revoke", "1", *data).returncode == 0
+        refused = wiresleuth("send", str(bundle), "--profile", str(profile), "--quiet",
+                             env=trusting)  # fmt: skip
+        assert refused.returncode == 2 and refused.stdout == ""
+        assert refused.stderr == (
+            "wiresleuth: not sent: the server localhost refused the bundle: HTTP 401 "
+            "Unauthorized (the upload token is missing, unknown or revoked); the bundle is "
+            f"still at {bundle}\n"
+        )
+        shown = sent.stdout + sent.stderr + refused.stderr
+        assert token.group(1) not in shown
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            code = process.wait(30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    with process.stderr:
+        log = process.stderr.read().decode()
+    assert code == 0, log
+    assert f"bundle {receipt.group(1)} received from 127.0.0.1: C7.wsbundle" in log
+    assert "refused: the upload token is missing, unknown or revoked" in log
+    assert token.group(1) not in log and "Traceback" not in log
