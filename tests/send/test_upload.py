@@ -370,3 +370,57 @@ def test_the_token_travels_as_a_bearer_header(bundle: Path, helpdesk: HelpdeskSe
     upload_bundle(bundle, helpdesk.url, token=TOKEN)
     ((headers, _body),) = helpdesk.received
     assert headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+def _tls_behaviour(ca: trustme.CA, then: Any) -> Any:
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost").configure_cert(context)
+
+    def behave(conn: Any) -> None:
+        with context.wrap_socket(conn, server_side=True) as tls:
+            tls.settimeout(5)
+            then(tls)
+
+    return behave
+
+
+def test_a_connection_cut_while_sending_is_not_called_a_certificate_problem(
+    tmp_path: Path, ca: trustme.CA
+) -> None:
+    """A server (or a box on the way) that closes the connection part-way through the body:
+    the user is told it broke off, and how far it got; not that the server is not genuine."""
+    from tests.probes.loopback_servers import LoopbackServer
+
+    big = tmp_path / "big.wsbundle"
+    big.write_bytes(bytes(range(256)) * (40 * 4096))  # 40 MiB: more than the socket buffers
+
+    def cut(tls: Any) -> None:
+        received = 0
+        while received < 256 * 1024:
+            received += len(tls.recv(65536))
+        tls.close()
+
+    with LoopbackServer(_tls_behaviour(ca, cut)) as server, pytest.raises(UploadFailed) as caught:
+        upload_bundle(big, f"https://localhost:{server.port}/upload")
+    text = str(caught.value)
+    assert "genuine" not in text and "certificate" not in text
+    assert text.startswith("the connection to localhost broke off after ")
+    assert text.endswith(f" of {big.stat().st_size} bytes, with no answer: the server, or "
+                         "something on the way, closed it")  # fmt: skip
+
+
+def test_a_server_that_speaks_no_tls_is_said_so(bundle: Path) -> None:
+    from tests.probes.loopback_servers import LoopbackServer
+
+    def plain(conn: Any) -> None:
+        conn.recv(4096)
+        conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+    with LoopbackServer(plain) as server, pytest.raises(UploadFailed) as caught:
+        upload_bundle(bundle, f"https://localhost:{server.port}/upload")
+    assert str(caught.value) == (
+        "the secure (TLS) connection to localhost failed (WRONG_VERSION_NUMBER), so nothing "
+        "was sent"
+    )

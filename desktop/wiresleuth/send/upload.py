@@ -32,6 +32,7 @@ import errno
 import hashlib
 import json
 import re
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -244,18 +245,36 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
                 todo.append(linked)
 
 
-def _reason(exc: requests.RequestException, host: str, proxy: str | None) -> str:
-    """Why the upload failed, in words; never a Python class name."""
+def _reason(
+    exc: requests.RequestException, host: str, proxy: str | None, sent: int = 0, total: int = 0
+) -> str:
+    """Why the upload failed, in words; never a Python class name. ``sent`` bytes of the
+    body had gone out: a connection that breaks off after that was reached, and verified."""
     via = f" through the proxy {proxy}" if proxy else ""
     causes = list(_chain(exc))
     text = " ".join(str(c) for c in causes)
-    if isinstance(exc, requests.exceptions.SSLError):
+    if any(isinstance(c, ssl.SSLCertVerificationError) for c in causes):
         return (
             f"the server {host} could not be verified as genuine (certificate problem), so "
             "nothing was sent"
         )
     if proxy and "407" in text:
         return f"the proxy {proxy} asks for a login, which the upload cannot give"
+    if sent and isinstance(
+        exc, requests.exceptions.ConnectionError | requests.exceptions.ChunkedEncodingError
+    ):
+        return (
+            f"the connection to {host}{via} broke off after {sent} of {total} bytes, with no "
+            "answer: the server, or something on the way, closed it"
+        )
+    if isinstance(exc, requests.exceptions.SSLError):
+        tls = next((c for c in reversed(causes) if isinstance(c, ssl.SSLError)), None)
+        detail = getattr(tls, "reason", None) or getattr(tls, "strerror", None)
+        return (
+            f"the secure (TLS) connection to {host}{via} failed"
+            + (f" ({detail})" if detail else "")
+            + ", so nothing was sent"
+        )
     if isinstance(exc, requests.exceptions.ProxyError):
         return f"the proxy {proxy or ''} could not open a connection to {host}".replace("  ", " ")
     if isinstance(exc, requests.exceptions.ConnectTimeout):
@@ -394,7 +413,14 @@ def upload_bundle(
         headers[TICKET_HEADER] = ticket
     failures: list[str] = []
     ways = _ways(route)
+    sent = [0, 0]  # bytes of the body sent, and in all, on the way tried now
+
+    def counted(done: int, total: int) -> None:
+        sent[:] = [done, total]
+        progress(done, total)
+
     for index, way in enumerate(ways):
+        sent[:] = [0, 0]
         proxy = way.proxy if way.kind == "PROXY" else None
         shown = f"proxy {proxy}" if proxy else "direct"
         stage(
@@ -403,14 +429,14 @@ def upload_bundle(
             else f"Connecting to {host}…"
         )
         try:
-            answer = _post_once(path, url, way, headers, progress, cancel)
+            answer = _post_once(path, url, way, headers, counted, cancel)
         except UploadCancelled:
             raise
         except requests.RequestException as exc:
             if cancel.is_set():
                 raise UploadCancelled("the upload was cancelled") from None
-            failures.append(scrub(_reason(exc, host, proxy), url, token))
-            if index + 1 < len(ways) and _connect_failed(exc):
+            failures.append(scrub(_reason(exc, host, proxy, *sent), url, token))
+            if index + 1 < len(ways) and not sent[0] and _connect_failed(exc):
                 continue  # as browsers do: the next way of the route
             raise UploadFailed("; then ".join(failures)) from None  # the cause names the URL
         break
