@@ -382,6 +382,7 @@ def test_the_window_shows_the_receipt_and_never_the_token(
     (row,) = stored(inbox)
     assert f"Received as {row.id}, SHA-256 {sha256_of(saved)}" in upload.label.text()
     assert (upload.receipt.bundle_id, upload.receipt.sha256) == (row.id, row.sha256)
+    assert "The SHA-256 is that of your file: the helpdesk has it whole." in upload.label.text()
     shown = "\n".join([before, _texts(upload), _texts(window)])
     assert inbox.token not in shown
     # an older profile: the token in the address; this one revoked, so the inbox refuses it

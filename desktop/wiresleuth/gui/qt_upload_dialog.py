@@ -16,7 +16,7 @@ import re
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -208,10 +208,15 @@ class QtUploadDialog(QDialog):
         text = self.tr("Sent. The helpdesk has your bundle.")
         if receipt.message:
             text += " " + self.tr("Their server answered: {0}").format(receipt.message)
+        if receipt.sha256:  # the inbox's receipt, its SHA-256 checked against the file sent
+            text += "\n" + self.tr("The SHA-256 is that of your file: the helpdesk has it whole.")
         self._say(text)
+        # the receipt's id is what the user tells the helpdesk: it can be selected and copied
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.stage.setText(self.tr("Route: {0}").format(self.route_text or receipt.way))
         self.ticket.setEnabled(False)
         self.cancel_button.setText(self.tr("Close"))
+        QTimer.singleShot(0, self.adjustSize)  # room for the receipt's lines
 
     def _failed(self, error: object) -> None:
         self.bar.setRange(0, 100)
