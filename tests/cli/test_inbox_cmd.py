@@ -49,7 +49,7 @@ def test_tokens_engineers_and_deletion_from_the_command_line(tmp_path: Path) -> 
     )
     assert made.returncode == 0, made.stderr
     secret = re.search(r"(wsu_[\w-]+)", made.stdout)
-    assert secret and f"https://inbox.acme.example:8443/upload/{secret.group(1)}" in made.stdout
+    assert secret
     listed = wiresleuth("inbox", "token", "list", *data)
     assert (
         "ACME branches\tlive\t0 uploads, never used" in listed.stdout
@@ -73,6 +73,56 @@ def test_tokens_engineers_and_deletion_from_the_command_line(tmp_path: Path) -> 
     assert gone.returncode == 2 and "no such bundle: nosuchid" in gone.stderr
     bad = wiresleuth("inbox", "serve", "--db", "mysql://root:pw@db/x", *data)
     assert bad.returncode == 2 and "pw" not in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_token_create_prints_exactly_the_profile_lines_a_helpdesk_pastes(tmp_path: Path) -> None:
+    from wiresleuth.inbox.database import Database
+    from wiresleuth.inbox.tokens import check_token
+    from wiresleuth.profile.load import load_profile
+
+    data = ["--data", str(tmp_path / "inbox")]
+    made = wiresleuth(
+        "inbox", "token", "create", "ACME branches", "--url", "https://inbox.acme.example:8443/", *data
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    lines = made.stdout.splitlines()
+    secret = re.fullmatch(r'upload_token = "(wsu_[A-Za-z0-9_-]{43})"', lines[2])
+    assert secret, made.stdout
+    assert (
+        lines[:2]
+        == [
+            "# WireSleuth inbox upload token 1: keep these lines before the first [section]",
+            'upload_url = "https://inbox.acme.example:8443/upload"',
+        ]
+        and len(lines) == 3
+    )
+    # the notes are on stderr, so `>> profile.toml` adds the lines and nothing else
+    assert "Token 1 for ACME branches" in made.stderr and secret.group(1) not in made.stderr
+    assert "INBOX-HOST" not in made.stdout + made.stderr
+    # pasted into a profile (before its first section), the program reads them as printed
+    profile = tmp_path / "profile.toml"
+    profile.write_text(
+        'targets = ["https://intranet.example.com/"]\n' + made.stdout + '[helpdesk]\nname = "IT"\n',
+        encoding="utf-8",
+    )
+    read = load_profile(profile)
+    assert read.upload_url == "https://inbox.acme.example:8443/upload"
+    assert read.upload_token == secret.group(1)
+    db = Database(f"sqlite:///{tmp_path / 'inbox' / 'inbox.sqlite3'}")
+    try:
+        assert check_token(db, secret.group(1)) == 1  # the inbox takes the token printed
+    finally:
+        db.close()
+    # without --url the address is a placeholder, and stderr says to replace it
+    bare = wiresleuth("inbox", "token", "create", "B", *data)
+    assert 'upload_url = "https://INBOX-HOST:8443/upload"' in bare.stdout
+    assert "Replace INBOX-HOST:8443" in bare.stderr
+    # an address a profile cannot hold is refused before a token is made
+    for wrong in ("http://inbox:8443", "https://u:p@inbox", "https://inbox/?a=1", 'https://in"box'):
+        refused = wiresleuth("inbox", "token", "create", "C", "--url", wrong, *data)
+        assert refused.returncode == 2 and refused.stdout == "", (wrong, refused.stdout)
+        assert refused.stderr.count("\n") == 1
+    assert "\t" + "C\t" not in wiresleuth("inbox", "token", "list", *data).stdout
 
 
 def _read_until(process: subprocess.Popen[bytes], pattern: str, timeout: float = 60) -> str:
@@ -137,3 +187,75 @@ def test_serve_prints_its_fingerprint_receives_and_stops_on_sigterm(tmp_path: Pa
     )
     assert token.group(1) not in stderr and "Traceback" not in stderr
     assert os.listdir(tmp_path / "inbox" / "incoming") == []
+
+
+def test_the_printed_profile_lines_send_to_the_served_inbox_until_the_token_is_revoked(
+    tmp_path: Path,
+) -> None:
+    """All commands, as processes: ``token create`` prints the profile lines, ``serve`` runs
+    with its own certificate, ``wiresleuth send --profile`` delivers and prints the receipt
+    of the very file the inbox keeps; revoked, the same profile gets one line and exit 2."""
+    import hashlib
+    import socket
+
+    from tests.inbox.samples import lab_bundle
+
+    data = ["--data", str(tmp_path / "inbox")]
+    with socket.socket() as spare:
+        spare.bind(("127.0.0.1", 0))
+        port = spare.getsockname()[1]
+    made = wiresleuth("inbox", "token", "create", "branch", "--url", f"https://localhost:{port}",
+                      *data)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    token = re.search(r'upload_token = "(wsu_[\w-]+)"', made.stdout)
+    assert token
+    profile = tmp_path / "profile.toml"
+    profile.write_text(made.stdout + '[helpdesk]\nname = "Branch IT"\n', encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wiresleuth", "inbox", "serve", "--listen", f"127.0.0.1:{port}", "--name", "localhost", *data],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    bundle = lab_bundle("C7")
+    try:
+        _read_until(process, r"Ctrl-C stops it")
+        cert = tmp_path / "inbox" / "tls" / "inbox-cert.pem"
+        trusting = {"SSL_CERT_FILE": str(cert), "SSL_CERT_DIR": str(tmp_path / "none"),
+                    "XDG_CURRENT_DESKTOP": "none", "https_proxy": "", "HTTPS_PROXY": "",
+                    "all_proxy": "", "ALL_PROXY": ""}  # fmt: skip
+        sent = wiresleuth("send", str(bundle), "--profile", str(profile), env=trusting)
+        assert sent.returncode == 0, sent.stderr
+        receipt = re.fullmatch(
+            r"Sent C7\.wsbundle \(direct\)\. The server answered: Received as (\w{10}), "
+            r"SHA-256 ([0-9a-f]{64}), at \S+Z\n",
+            sent.stdout,
+        )
+        assert receipt, sent.stdout
+        assert receipt.group(2) == hashlib.sha256(bundle.read_bytes()).hexdigest()
+        kept = [p for p in (tmp_path / "inbox" / "bundles").rglob("*") if p.is_file()]
+        assert [p.read_bytes() for p in kept] == [bundle.read_bytes()]
+        assert wiresleuth("inbox", "token", "revoke", "1", *data).returncode == 0
+        refused = wiresleuth("send", str(bundle), "--profile", str(profile), "--quiet",
+                             env=trusting)  # fmt: skip
+        assert refused.returncode == 2 and refused.stdout == ""
+        assert refused.stderr == (
+            "wiresleuth: not sent: the server localhost refused the bundle: HTTP 401 "
+            "Unauthorized (the upload token is missing, unknown or revoked); the bundle is "
+            f"still at {bundle}\n"
+        )
+        shown = sent.stdout + sent.stderr + refused.stderr
+        assert token.group(1) not in shown
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            code = process.wait(30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    with process.stderr:
+        log = process.stderr.read().decode()
+    assert code == 0, log
+    assert f"bundle {receipt.group(1)} received from 127.0.0.1: C7.wsbundle" in log
+    assert "refused: the upload token is missing, unknown or revoked" in log
+    assert token.group(1) not in log and "Traceback" not in log

@@ -24,6 +24,7 @@ from wiresleuth.errors import BadInput
 from wiresleuth.lab.client_profile import profile_text
 from wiresleuth.lab.scenario import load_scenario, shipped_names
 from wiresleuth.model.target import host_problem
+from wiresleuth.model.upload_token import BEARER_TOKEN
 from wiresleuth.profile.load import MAX_BUDGET, load_profile
 from wiresleuth.profile.model import Profile
 
@@ -125,7 +126,7 @@ def value_mutation(data: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     data = json.loads(json.dumps(data))  # a deep copy, of JSON-able values
     kind = rng.randrange(5)
     if kind == 0:
-        data[rng.choice([*data, "version", "proxy", "pac_url", "upload_url"])] = rng.choice(VALUES)
+        data[rng.choice([*data, "version", "proxy", "pac_url", "upload_url", "upload_token"])] = rng.choice(VALUES)
     elif kind == 1:
         key = rng.choice(["targets", "must_refuse", "path_proof"])
         host = rng.choice(HOSTS)
@@ -173,6 +174,8 @@ def check_valid(profile: Profile) -> None:
         assert isinstance(value, float) and 0 < value <= MAX_BUDGET
     assert budgets.run >= 5
     assert isinstance(profile.helpdesk.name, str) and isinstance(profile.helpdesk.contact, str)
+    if profile.upload_token is not None:  # it goes into a header: nothing a header cannot carry
+        assert BEARER_TOKEN.fullmatch(profile.upload_token) and profile.upload_url
 
 
 def _run_all(

@@ -145,3 +145,40 @@ def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) ->
         pytest.fail("loading a FIFO as a profile waited for a writer")
     assert len(errors) == 1 and isinstance(errors[0], ProfileError)
     assert "not a regular file" in str(errors[0])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'upload_token = "wsu_x y"',  # a space: no header can carry it
+        "upload_token = 7",
+    ],
+)
+def test_a_bad_token_is_refused_without_being_quoted(tmp_path: Path, line: str) -> None:
+    from wiresleuth.errors import ProfileError
+    from wiresleuth.profile.load import load_profile
+
+    path = tmp_path / "p.toml"
+    path.write_text(f'upload_url = "https://inbox.example/upload"\n{line}\n', encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    assert "line 2: upload_token: expected the token in quotes" in str(caught.value)
+    assert "wsu_x" not in str(caught.value)
+
+
+def test_a_token_without_an_address_is_refused(tmp_path: Path) -> None:
+    from wiresleuth.errors import ProfileError
+    from wiresleuth.profile.load import load_profile
+
+    path = tmp_path / "p.toml"
+    path.write_text('upload_token = "wsu_' + "t" * 43 + '"\n', encoding="utf-8")
+    with pytest.raises(ProfileError, match="upload_token: needs upload_url"):
+        load_profile(path)
+
+
+def test_the_profile_never_shows_its_token_or_address_in_repr() -> None:
+    from wiresleuth.profile.model import Profile
+
+    token = "wsu_" + "t" * 43
+    shown = repr(Profile(upload_url=f"https://i.example/upload/{token}", upload_token=token))
+    assert token not in shown and "i.example" not in shown

@@ -205,3 +205,222 @@ def test_failures_are_said_in_words_not_class_names(bundle: Path, url: str, word
 def test_a_ticket_number_cannot_carry_headers(bundle: Path, ticket: str) -> None:
     with pytest.raises(UploadFailed, match="ticket number may hold"):
         upload_bundle(bundle, "https://localhost:1/upload", ticket=ticket)
+
+
+def _sockets_open() -> int:
+    """Sockets this process holds (Linux: /proc/self/fd)."""
+    import os
+
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
+        except OSError:
+            continue
+    return count
+
+
+def test_a_refused_upload_leaves_no_connection_open(bundle: Path, ca: trustme.CA) -> None:
+    """The answer is read and its response closed before UploadFailed is raised: no socket
+    is left for the garbage collector (whose ResourceWarning pytest turns into an error)."""
+    import gc
+
+    server = HelpdeskServer(ca, status=403, answer=b"not from here\n" * 10_000)
+    gc.disable()  # a leaked socket must show as one, not be collected in passing
+    try:
+        before = _sockets_open()
+        for _ in range(3):
+            with pytest.raises(UploadFailed, match=r"HTTP 403 Forbidden \(not from here\)"):
+                upload_bundle(bundle, server.url)
+        assert _sockets_open() == before
+    finally:
+        gc.enable()
+        server.close()
+    gc.collect()  # a socket left unclosed would warn here (ResourceWarning: an error)
+
+
+def test_an_endless_answer_is_read_only_as_far_as_its_first_lines(
+    bundle: Path, ca: trustme.CA
+) -> None:
+    """A server that announces 1 GB and then holds the connection: the upload still ends at
+    once with the answer's first line (it reads ANSWER_LIMIT bytes, then closes)."""
+    import ssl
+
+    from tests.probes.loopback_servers import LoopbackServer
+    from wiresleuth.send.upload import ANSWER_LIMIT
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost").configure_cert(context)
+    release = threading.Event()
+
+    def endless(conn: Any) -> None:
+        with context.wrap_socket(conn, server_side=True) as tls:
+            tls.settimeout(5)
+            received = b""
+            while b"\r\n\r\n" not in received:
+                received += tls.recv(65536)
+            length = int(received.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+            got = len(received.split(b"\r\n\r\n", 1)[1])
+            while got < length:
+                got += len(tls.recv(65536))
+            tls.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 1000000000\r\n\r\n"
+                        + b"the disk is full\n" + b"x" * (2 * ANSWER_LIMIT))  # fmt: skip
+            release.wait(30)  # holds the rest of the "gigabyte" back
+
+    done: list[BaseException] = []
+
+    def send(url: str) -> None:
+        try:
+            upload_bundle(bundle, url)
+        except UploadFailed as exc:
+            done.append(exc)
+
+    with LoopbackServer(endless) as server:
+        worker = threading.Thread(
+            target=send, args=(f"https://localhost:{server.port}/u",), daemon=True
+        )
+        worker.start()
+        worker.join(20)  # bounded: READ_TIMEOUT (60 s) would be hit by a reader of it all
+        finished = not worker.is_alive()
+        release.set()
+    assert finished
+    (error,) = done
+    assert str(error) == (
+        "the server localhost refused the bundle: HTTP 500 Internal Server Error (the disk is full)"
+    )
+
+
+def test_a_receipt_whose_hash_is_not_the_files_is_no_success(bundle: Path, ca: trustme.CA) -> None:
+    import hashlib
+    import json
+
+    sent = hashlib.sha256(bundle.read_bytes()).hexdigest()
+    other = hashlib.sha256(b"something else").hexdigest()
+    for digest, fine in ((sent, True), (other, False)):
+        answer = f"Received as abc, SHA-256 {digest}\n" + json.dumps({"id": "abc", "sha256": digest})
+        server = HelpdeskServer(ca, answer=answer.encode() + b"\n")
+        try:
+            if fine:
+                receipt = upload_bundle(bundle, server.url)
+                assert (receipt.bundle_id, receipt.sha256) == ("abc", sent)
+            else:
+                with pytest.raises(UploadFailed) as caught:
+                    upload_bundle(bundle, server.url)
+                assert str(caught.value) == (
+                    f"the server localhost received other bytes than were sent (its SHA-256 "
+                    f"{other}, the file's {sent}): send it again"
+                )
+        finally:
+            server.close()
+
+
+def test_a_foreign_servers_answer_gives_no_receipt_fields(
+    bundle: Path, helpdesk: HelpdeskServer
+) -> None:
+    receipt = upload_bundle(bundle, helpdesk.url)
+    assert (receipt.message, receipt.bundle_id, receipt.sha256) == ("ticket 42", None, None)
+
+
+TOKEN = "wsu_" + "k" * 43
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (f"Max retries exceeded with url: /upload/{TOKEN} (Caused by X)",
+         "Max retries exceeded with url: … (Caused by X)"),
+        (f"cannot reach https://inbox.example:8443/upload/{TOKEN}",
+         "cannot reach https://inbox.example:8443"),
+        (f"not found: {TOKEN}", "not found: …"),
+        ("the secret s3cr3t-path-part is wrong", "the secret … is wrong"),
+        ("a token of another inbox wsu_" + "z" * 30, "a token of another inbox …"),
+    ],
+)  # fmt: skip
+def test_messages_are_scrubbed_of_the_address_path_and_tokens(text: str, shown: str) -> None:
+    from wiresleuth.send.upload import scrub
+
+    url = f"https://inbox.example:8443/upload/{TOKEN}"
+    if "s3cr3t" in text:
+        url = "https://inbox.example/in/s3cr3t-path-part?key=1"
+    assert scrub(text, url, TOKEN) == shown
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (f"https://inbox.example:8443/upload/{TOKEN}", "https://inbox.example:8443"),
+        ("https://inbox.example/upload?token=x", "https://inbox.example"),
+        ("https://[::1]:8443/upload/x", "https://[::1]:8443"),
+        ("https://inbox.example:99999/x", "the upload address"),
+    ],
+)
+def test_the_address_is_shown_without_path_or_query(url: str, shown: str) -> None:
+    from wiresleuth.send.upload import shown_address
+
+    assert shown_address(url) == shown
+
+
+def test_a_token_that_cannot_travel_in_a_header_is_refused_unquoted(bundle: Path) -> None:
+    with pytest.raises(UploadFailed, match="upload token in the profile is not valid") as caught:
+        upload_bundle(bundle, "https://localhost:1/upload", token="wsu_a\r\nX-Evil: 1")
+    assert "Evil" not in str(caught.value)
+
+
+def test_the_token_travels_as_a_bearer_header(bundle: Path, helpdesk: HelpdeskServer) -> None:
+    upload_bundle(bundle, helpdesk.url, token=TOKEN)
+    ((headers, _body),) = helpdesk.received
+    assert headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+def _tls_behaviour(ca: trustme.CA, then: Any) -> Any:
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost").configure_cert(context)
+
+    def behave(conn: Any) -> None:
+        with context.wrap_socket(conn, server_side=True) as tls:
+            tls.settimeout(5)
+            then(tls)
+
+    return behave
+
+
+def test_a_connection_cut_while_sending_is_not_called_a_certificate_problem(
+    tmp_path: Path, ca: trustme.CA
+) -> None:
+    """A server (or a box on the way) that closes the connection part-way through the body:
+    the user is told it broke off, and how far it got; not that the server is not genuine."""
+    from tests.probes.loopback_servers import LoopbackServer
+
+    big = tmp_path / "big.wsbundle"
+    big.write_bytes(bytes(range(256)) * (40 * 4096))  # 40 MiB: more than the socket buffers
+
+    def cut(tls: Any) -> None:
+        received = 0
+        while received < 256 * 1024:
+            received += len(tls.recv(65536))
+        tls.close()
+
+    with LoopbackServer(_tls_behaviour(ca, cut)) as server, pytest.raises(UploadFailed) as caught:
+        upload_bundle(big, f"https://localhost:{server.port}/upload")
+    text = str(caught.value)
+    assert "genuine" not in text and "certificate" not in text
+    assert text.startswith("the connection to localhost broke off after ")
+    assert text.endswith(f" of {big.stat().st_size} bytes, with no answer: the server, or "
+                         "something on the way, closed it")  # fmt: skip
+
+
+def test_a_server_that_speaks_no_tls_is_said_so(bundle: Path) -> None:
+    from tests.probes.loopback_servers import LoopbackServer
+
+    def plain(conn: Any) -> None:
+        conn.recv(4096)
+        conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+    with LoopbackServer(plain) as server, pytest.raises(UploadFailed) as caught:
+        upload_bundle(bundle, f"https://localhost:{server.port}/upload")
+    assert str(caught.value) == (
+        "the secure (TLS) connection to localhost failed (WRONG_VERSION_NUMBER), so nothing "
+        "was sent"
+    )

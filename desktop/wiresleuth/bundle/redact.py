@@ -15,7 +15,8 @@ recursive: it masks
   ``user@host`` (no password) and ``mailto:``/``sip:`` addresses are left alone;
 - tokens whose shape names them whatever surrounds them, as a hostile PAC would send them
   out as DNS names (GitHub ``ghp_``/``github_pat_``, GitLab ``glpat-``, Slack ``xox?-``,
-  AWS access key IDs, Google API keys, OpenAI ``sk-`` keys, JSON Web Tokens).
+  AWS access key IDs, Google API keys, OpenAI ``sk-`` keys, JSON Web Tokens, and the
+  helpdesk inbox's own upload tokens ``wsu_``, which a profile's ``upload_url`` may carry).
 
 Text gets ``***``. Bytes are masked with ``*`` of the same length so that a binary container
 (the pcapng capture) keeps its block lengths and stays readable. Bytes already made JSON by
@@ -27,6 +28,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, AnyStr, TypeVar
+
+from wiresleuth.model.upload_token import UPLOAD_TOKEN_SHAPE
 
 MASK = "***"
 """What a secret in text is replaced by."""
@@ -81,6 +84,7 @@ _KNOWN_TOKEN = (
     r"gh[pousr]_[A-Za-z0-9]{36,}|github_pat_\w{22,}|glpat-[\w-]{20,}"
     r"|xox[abposr]-[A-Za-z0-9-]{10,}|(?:AKIA|ASIA)[A-Z0-9]{16}|AIza[\w-]{35}"
     r"|sk-(?:proj-)?[\w-]{32,}|eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}"
+    r"|" + UPLOAD_TOKEN_SHAPE
 )
 _TOKEN_TEXT = re.compile(_KNOWN_TOKEN)
 _TOKEN_BYTES = re.compile(_KNOWN_TOKEN.encode("ascii"))

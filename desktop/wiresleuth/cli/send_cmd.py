@@ -1,10 +1,13 @@
 """``wiresleuth send BUNDLE``: upload a bundle to the helpdesk, for scripts.
 
-The same upload as the window's "Send to helpdesk": the address from ``--url`` or the
-profile's ``upload_url``, the route this computer's applications take to it
+The same upload as the window's "Send to helpdesk" (``send.to_helpdesk``): the address from
+``--url`` or the profile's ``upload_url``, the profile's ``upload_token`` (sent to the
+profile's upload server only), the route this computer's applications take to it
 (``send.upload_route``), an optional ticket number. Progress goes to stderr, the answer to
-stdout. Exit 0 when the helpdesk's server took the bundle, 2 otherwise (one line saying why).
-Ctrl-C cancels the upload.
+stdout. Exit 0 when the helpdesk's server took the bundle, 2 otherwise (one line saying why:
+a wrong or revoked token reads ``HTTP 401 … (the upload token is missing, unknown or
+revoked)``). Ctrl-C cancels the upload. Nothing printed holds the token or the address's
+path.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from wiresleuth.send.upload import (
     UploadFailed,
     UploadReceipt,
     check_ticket,
-    check_upload_url,
 )
 
 _POLL = 0.1
@@ -41,7 +43,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         help="send a bundle to the helpdesk's upload address",
         description=(
             "Uploads a bundle over HTTPS to --url, or to the profile's upload_url, the way "
-            "this computer's applications reach that address (profile, proxy settings, PAC)."
+            "this computer's applications reach that address (profile, proxy settings, PAC), "
+            "with the profile's upload_token. Exit 0: sent (the receipt on stdout); "
+            "2: not sent (one line on stderr says why)."
         ),
     )
     parser.add_argument("bundle", type=Path, help="the .wsbundle file to send")
@@ -86,18 +90,12 @@ class _Progress:
 
 def send(args: argparse.Namespace) -> int:
     """Upload; exit 0 (sent) or 2 (not sent, and why)."""
-    from wiresleuth.send.upload import upload_bundle
-    from wiresleuth.send.upload_route import upload_route
+    from wiresleuth.send.to_helpdesk import send_to_helpdesk, upload_address
 
     try:
         bundle = _checked_bundle(args.bundle)
         profile = locate_profile(args.profile).profile
-        url = args.url or profile.upload_url
-        if not url:
-            raise BadInput(
-                "no upload address: give --url https://..., or a profile with upload_url"
-            )
-        check_upload_url(url)
+        url = upload_address(profile, args.url)
         ticket = check_ticket(args.ticket)
     except (BadInput, UploadFailed) as exc:
         console.error(str(exc))
@@ -108,16 +106,15 @@ def send(args: argparse.Namespace) -> int:
 
     def work() -> None:
         try:
-            route = upload_route(url, profile)
-            progress.say(f"Route to the helpdesk's server: {route.shown}")
             outcome.append(
-                upload_bundle(
+                send_to_helpdesk(
                     bundle,
-                    url,
-                    route=route,
+                    profile,
+                    url=url,
                     ticket=ticket,
                     progress=progress.sent,
                     stage=progress.say,
+                    routed=lambda shown: progress.say(f"Route to the helpdesk's server: {shown}"),
                     cancel=cancel,
                 )
             )

@@ -1,9 +1,11 @@
 """Send to helpdesk: the HTTPS upload of a saved bundle, in a worker, with progress and Cancel.
 
 The dialog says what will be sent and where, and takes an optional ticket number; "Send"
-works out the route this computer's applications take to the helpdesk's server (the
-profile, the proxy settings, a PAC: ``send.upload_route``) and uploads along it, saying
-each stage in words. On failure the same dialog (never a second one) says why, keeps
+runs ``send.to_helpdesk`` in a worker: the route this computer's applications take to the
+helpdesk's server (the profile, the proxy settings, a PAC), the profile's upload token, the
+upload, each stage said in words. The server is named by its address without path or query
+(``send.upload.shown_address``): an older profile keeps the upload token there, and a user
+must not read it out to anyone. On failure the same dialog (never a second one) says why, keeps
 "Try again", and offers what a user can do without the upload: open the bundle's folder and
 mail the file to the helpdesk.
 """
@@ -14,7 +16,7 @@ import re
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -35,7 +37,7 @@ from wiresleuth.send.upload import (
     UploadFailed,
     UploadReceipt,
     check_ticket,
-    upload_bundle,
+    shown_address,
 )
 
 _MAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -68,7 +70,9 @@ class QtUploadDialog(QDialog):
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         self.label = plain_label(
-            self.tr("Send {0} to {1}.").format(bundle.name, profile.helpdesk.name or url)
+            self.tr("Send {0} to {1}.").format(
+                bundle.name, profile.helpdesk.name or shown_address(url)
+            )
         )
         self.label.setWordWrap(True)
         self.label.setAccessibleName(self.tr("Upload status"))
@@ -149,22 +153,23 @@ class QtUploadDialog(QDialog):
         self.ticket.setEnabled(False)
         self.cancel_button.setText(self.tr("&Cancel"))
         self._say(self.tr("Sending {0}…").format(self._bundle.name))
-        self.stage.setText(self.tr("Working out the route to {0}…").format(self._url))
+        self.stage.setText(
+            self.tr("Working out the route to {0}…").format(shown_address(self._url))
+        )
         self.bar.setRange(0, 0)  # busy until bytes flow
         bundle, url, profile, cancel = self._bundle, self._url, self._profile, self._cancel
 
         def send(emit: Emit) -> UploadReceipt:
-            from wiresleuth.send.upload_route import upload_route
+            from wiresleuth.send.to_helpdesk import send_to_helpdesk
 
-            route = upload_route(url, profile)
-            emit(("route", route.shown))
-            return upload_bundle(
+            return send_to_helpdesk(
                 bundle,
-                url,
-                route=route,
+                profile,
+                url=url,
                 ticket=ticket,
                 progress=lambda sent, total: emit(("sent", sent, total)),
                 stage=lambda text: emit(("stage", text)),
+                routed=lambda shown: emit(("route", shown)),
                 cancel=cancel,
             )
 
@@ -203,10 +208,15 @@ class QtUploadDialog(QDialog):
         text = self.tr("Sent. The helpdesk has your bundle.")
         if receipt.message:
             text += " " + self.tr("Their server answered: {0}").format(receipt.message)
+        if receipt.sha256:  # the inbox's receipt, its SHA-256 checked against the file sent
+            text += "\n" + self.tr("The SHA-256 is that of your file: the helpdesk has it whole.")
         self._say(text)
+        # the receipt's id is what the user tells the helpdesk: it can be selected and copied
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.stage.setText(self.tr("Route: {0}").format(self.route_text or receipt.way))
         self.ticket.setEnabled(False)
         self.cancel_button.setText(self.tr("Close"))
+        QTimer.singleShot(0, self.adjustSize)  # room for the receipt's lines
 
     def _failed(self, error: object) -> None:
         self.bar.setRange(0, 100)

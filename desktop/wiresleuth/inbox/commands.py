@@ -16,6 +16,7 @@ from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
@@ -27,6 +28,7 @@ from wiresleuth.inbox.database import Database
 from wiresleuth.inbox.settings import DB_ENV, InboxSettings, MiB, database_url, default_data_dir
 from wiresleuth.inbox.store import BundleStore
 from wiresleuth.inbox.tables import EngineerRow, TokenRow
+from wiresleuth.profile.load import parse_profile
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -114,16 +116,71 @@ def serve(args: argparse.Namespace) -> int:
     return exit_codes.NO_PROBLEM
 
 
+PLACEHOLDER_BASE = "https://INBOX-HOST:8443"
+"""The inbox's address in the printed profile lines when ``--url`` is not given."""
+
+
+def _inbox_base(url: str | None) -> str:
+    """The inbox's address as users reach it (https, a host, maybe a port and a path); BadInput
+    for anything a profile's upload_url could not hold."""
+    if url is None:
+        return PLACEHOLDER_BASE
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 (a port out of range or not a number raises here)
+    except ValueError as exc:
+        raise BadInput(f"--url {url!r}: {exc}") from exc
+    if parts.scheme != "https" or not parts.hostname:
+        raise BadInput(f"--url {url!r}: give the inbox's https:// address, e.g. {PLACEHOLDER_BASE}")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise BadInput(
+            f"--url {url!r}: only https://HOST[:PORT][/PATH], nothing after ? or #, no user"
+        )
+    return url.strip().rstrip("/")
+
+
+def profile_lines(token_id: int, secret: str, base: str) -> str:
+    """The lines a helpdesk pastes into the profile users get (checked here with the
+    profile reader the users' program runs, so what is printed is what it reads)."""
+    text = (
+        f"# WireSleuth inbox upload token {token_id}: keep these lines before the first "
+        "[section]\n"
+        f'upload_url = "{base}/upload"\n'
+        f'upload_token = "{secret}"\n'
+    )
+    try:
+        read = parse_profile(text, source="the printed profile lines")
+    except WireSleuthError as exc:
+        raise BadInput(f"--url {base!r} cannot be written in a profile") from exc
+    if (read.upload_url, read.upload_token) != (f"{base}/upload", secret):
+        raise BadInput(f"--url {base!r} cannot be written in a profile")  # a backslash escape
+    return text
+
+
 @_one_line_errors
 def token_create(args: argparse.Namespace) -> int:
+    """Make a token; stdout: exactly the profile lines (``>> profile.toml`` works on a
+    profile without sections); stderr: what to do with them."""
+    base = _inbox_base(args.url)
+    profile_lines(0, tokens.PREFIX + "A" * 43, base)  # refused before a token is made
     db = _database(args)[1]
     made = tokens.create_token(db, args.label)
-    base = (args.url or "https://INBOX-HOST:8443").rstrip("/")
-    console.show(f"Token {made.id} for {made.label}: {made.secret}")
-    console.show(f"Upload address (the profile's upload_url): {base}/upload/{made.secret}")
-    console.show(
-        "It is shown only now; the inbox keeps only its hash. It allows uploading, nothing else."
-    )
+    lines = profile_lines(made.id, made.secret, base)
+    sys.stdout.write(lines)
+    sys.stdout.flush()
+    notes = [
+        f"Token {made.id} for {made.label}: the lines above go into the profile users get "
+        "(docs/profile.md), before its first [section].",
+        "The token is shown only now; the inbox keeps only its hash. It allows uploading, "
+        f"nothing else; `wiresleuth inbox token revoke {made.id}` ends it.",
+    ]
+    if base == PLACEHOLDER_BASE:
+        notes.append(
+            "Replace INBOX-HOST:8443 with the inbox's address as users reach it "
+            "(next time: --url https://HOST:PORT)."
+        )
+    for note in notes:
+        console.show(note, to_stderr=True)
     return exit_codes.NO_PROBLEM
 
 

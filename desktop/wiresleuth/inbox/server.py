@@ -2,8 +2,8 @@
 socket bound, then uvicorn serving the app over HTTPS until SIGINT/SIGTERM.
 
 Every check that can fail (the index, the certificate, the port) runs before the first
-line saying the inbox is up. Uvicorn's own access log is off: an upload's address holds
-its token, so the inbox logs each upload itself, without it. Forwarded headers are not
+line saying the inbox is up. Uvicorn's own access log is off: an older profile's upload
+address holds its token, so the inbox logs each upload itself, without it. Forwarded headers are not
 trusted (``proxy_headers=False``): the sender's address is the connection's.
 """
 
@@ -160,7 +160,7 @@ def prepare(settings: InboxSettings, options: ServeOptions) -> Prepared:
     lines = [
         f"WireSleuth inbox on {base_url}/ (listening on {options.host}:{port})",
         f"  engineers' pages: {base_url}/bundles",
-        f"  upload address:   {base_url}/upload/TOKEN (`wiresleuth inbox token create LABEL` makes a token and prints the address)",
+        f"  upload address:   {base_url}/upload with a token (`wiresleuth inbox token create LABEL --url {base_url}` prints the profile lines)",
         f"  certificate:      {certificate.cert} ({kind}) for {', '.join(certificate.names) or 'no names'}",
         f"  SHA-256 fingerprint: {certificate.fingerprint}",
         f"  index: {shown_url(settings.db_url)}; bundles in {settings.bundles_dir}",

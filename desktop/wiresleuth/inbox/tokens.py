@@ -1,8 +1,10 @@
 """Upload tokens: a random secret per helpdesk (or per site), kept only as its SHA-256.
 
 A token allows uploading and nothing else: it cannot sign in, read or delete. It travels in
-the upload address (``https://inbox:8443/upload/TOKEN``, what the profile's ``upload_url``
-holds: the sending window adds no header of its own) or in ``Authorization: Bearer TOKEN``.
+``Authorization: Bearer TOKEN`` to ``/upload`` (the profile's ``upload_token``, which the
+sender sends to the profile's ``upload_url`` only), or, as older profiles have it, in the
+upload address itself (``https://inbox:8443/upload/TOKEN``): the inbox takes both. Its
+``wsu_`` prefix (``model.upload_token``) lets redaction find one wherever it was pasted.
 SHA-256 rather than a slow password hash: the token is 256 random bits, so nothing is gained
 by slowing a guess down, and every upload checks one.
 """
@@ -19,8 +21,9 @@ from wiresleuth.errors import BadInput
 from wiresleuth.inbox.database import Database
 from wiresleuth.inbox.store import utc_now
 from wiresleuth.inbox.tables import TokenRow
+from wiresleuth.model.upload_token import UPLOAD_TOKEN_PREFIX
 
-PREFIX = "wsu_"
+PREFIX = UPLOAD_TOKEN_PREFIX
 """Marks an upload token (so one found in a log or a profile is recognised as one)."""
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from wiresleuth.errors import BadInput, ProfileError
 from wiresleuth.model.target import Target
+from wiresleuth.model.upload_token import BEARER_TOKEN
 from wiresleuth.profile.model import Budgets, Helpdesk, Profile
 
 DEFAULT_TARGETS = ("https://www.microsoft.com/", "https://www.google.com/")
@@ -37,6 +38,7 @@ _TOP_KEYS = {
     "helpdesk",
     "budgets",
     "upload_url",
+    "upload_token",
 }
 _BUDGET_KEYS = {f.name for f in fields(Budgets)}
 MAX_PROFILE_BYTES = 1024 * 1024
@@ -169,6 +171,7 @@ class _Parser:
             pac_url=self._url(data, "pac_url", ("http", "https", "file")),
             proxy=self._proxy(data),
             upload_url=self._url(data, "upload_url", ("https",)),
+            upload_token=self._upload_token(data),
             helpdesk=self._helpdesk(data.get("helpdesk", {})),
             budgets=self._budgets(data.get("budgets", {})),
             source=self._source,
@@ -198,6 +201,21 @@ class _Parser:
             raise self._fail(key, f"scheme {scheme!r} not allowed here (use {', '.join(schemes)})")
         if "@" in value.split("://", 1)[1].split("/", 1)[0]:
             raise self._fail(key, "credentials must not be written in a profile")
+        return value
+
+    def _upload_token(self, data: Mapping[str, Any]) -> str | None:
+        """The token, checked without ever quoting it (an error message is shown and logged)."""
+        value = data.get("upload_token")
+        if value is None:
+            return None
+        if not isinstance(value, str) or not BEARER_TOKEN.fullmatch(value):
+            raise self._fail(
+                "upload_token",
+                "expected the token in quotes as `wiresleuth inbox token create` printed it "
+                "(letters, digits and - . _ ~ + /, at most 512)",
+            )
+        if data.get("upload_url") is None:
+            raise self._fail("upload_token", "needs upload_url: the address the token is sent to")
         return value
 
     def _proxy(self, data: Mapping[str, Any]) -> str | None:

@@ -53,7 +53,11 @@ class Profile:
     """Helpdesk name and contact."""
     budgets: Budgets = field(default_factory=Budgets)
     """Time limits."""
-    upload_url: str | None = None
-    """HTTPS address a bundle may be sent to (the desktop application's "Send")."""
+    upload_url: str | None = field(default=None, repr=False)
+    """HTTPS address a bundle may be sent to (the desktop application's "Send"). Kept out of
+    ``repr``: an older profile carries the upload token in its path."""
+    upload_token: str | None = field(default=None, repr=False)
+    """The helpdesk inbox's upload token, sent as ``Authorization: Bearer`` to
+    ``upload_url`` only; a secret: never shown, logged, or written to a bundle."""
     source: str = "built-in default"
     """Where the profile came from (a path, or "built-in default")."""

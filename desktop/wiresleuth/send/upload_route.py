@@ -5,6 +5,11 @@ Not a second route computation: the upload address is one more target for
 profile, this computer's proxy settings, and a PAC evaluated in the same sandbox). Only
 automatic proxy detection (WPAD) is not run for an upload: the route then says browsers go
 direct, as it says whenever a detection found no script.
+
+The route is worked out for the server (``https://host:port/``), not the full address: a
+PAC is not told the path or the query, where an older profile keeps the upload token (a PAC
+is fetched from the network and may send what it is given anywhere, in a DNS name say), as
+browsers tell a PAC nothing but the server of an https:// address.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from wiresleuth.model.proxy_config import ProxyConfiguration
 from wiresleuth.model.route import TargetRoute
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Profile
+from wiresleuth.send.upload import shown_address
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +65,7 @@ def upload_route(
 ) -> TargetRoute:
     """The route to ``url`` (an https:// address). Blocking (it may fetch and run a PAC):
     call it from a worker thread, never from one with an event loop running."""
-    target = Target.parse(url)
+    target = Target.parse(shown_address(url) + "/")
     if configuration is None:
         configuration = _configuration()
     found = _pac_url(profile, configuration)
