@@ -207,16 +207,28 @@ def test_a_ticket_number_cannot_carry_headers(bundle: Path, ticket: str) -> None
         upload_bundle(bundle, "https://localhost:1/upload", ticket=ticket)
 
 
-def _sockets_open() -> int:
-    """Sockets this process holds (Linux: /proc/self/fd)."""
+def _client_sockets_to(port: int) -> int:
+    """This process's sockets connected to ``port`` (Linux: /proc/self/fd and /proc/net/tcp*).
+
+    Only the client's side counts: the test server runs in this process too, and its accepted
+    sockets close on its own thread's schedule."""
     import os
 
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table, encoding="ascii") as rows:
+            next(rows)
+            for row in rows:
+                fields = row.split()
+                if int(fields[2].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(fields[9])
     count = 0
     for fd in os.listdir("/proc/self/fd"):
         try:
-            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
+            target = os.readlink(f"/proc/self/fd/{fd}")
         except OSError:
             continue
+        count += target.startswith("socket:[") and target[8:-1] in inodes
     return count
 
 
@@ -228,11 +240,11 @@ def test_a_refused_upload_leaves_no_connection_open(bundle: Path, ca: trustme.CA
     server = HelpdeskServer(ca, status=403, answer=b"not from here\n" * 10_000)
     gc.disable()  # a leaked socket must show as one, not be collected in passing
     try:
-        before = _sockets_open()
+        port = server.httpd.server_address[1]
         for _ in range(3):
             with pytest.raises(UploadFailed, match=r"HTTP 403 Forbidden \(not from here\)"):
                 upload_bundle(bundle, server.url)
-        assert _sockets_open() == before
+        assert _client_sockets_to(port) == 0
     finally:
         gc.enable()
         server.close()
