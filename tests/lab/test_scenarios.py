@@ -27,7 +27,7 @@ PREFIX = os.environ.get(PREFIX_ENV, "wse-")
 
 
 @pytest.mark.parametrize("capture", [True, False], ids=["capture", "no-capture"])
-@pytest.mark.parametrize("scenario", ["baseline", "C1", "C6", "C8", "mtu-blackhole", "C7", "C2", "C5", "C9", "proxy-healthy", "C3-synack", "C3-503", "C4-loopback", "C4-nxdomain", "pac-healthy", "pac-hostile", "corp-proxy-os", "corp-pac-os", "proxy-inspection", "offline", "passive-faults", "slow-server", "mss-clamp"])
+@pytest.mark.parametrize("scenario", ["baseline", "C1", "C6", "C8", "mtu-blackhole", "C7", "C2", "C5", "C9", "proxy-healthy", "C3-synack", "C3-503", "C4-loopback", "C4-nxdomain", "pac-healthy", "pac-hostile", "corp-proxy-os", "corp-pac-os", "proxy-inspection", "offline", "passive-faults", "slow-server", "mss-clamp", "lb-one-bad"])
 def test_lab_run(scenario: str, capture: bool, tmp_path: Path) -> None:
     names = fresh_names(PREFIX)
     out = tmp_path / f"{scenario}.wsbundle"

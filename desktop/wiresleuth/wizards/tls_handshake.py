@@ -8,6 +8,11 @@ Per target: path RTT (apart from the handshake), the handshake as a browser does
 follow-up chosen by the outcome: a small-MSS retry after a stall or reset (large packets lost?),
 a public-trust check after success (SSL inspection?), or an unverified look at a certificate
 that failed verification (who issued it?).
+
+Directly, all of this is done on every address the name resolves to (IPv4 and IPv6, at most
+``MAX_ADDRESSES``), side by side: one member of a load balancer's pool may be the one that
+resets, and a browser picks whichever address comes first. At most ``PROBES_AT_ONCE`` probes
+of one target are in flight at once (the runtime's wave size).
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable
 from dataclasses import replace
+from typing import TypeVar
 
 from wiresleuth.model.observations import (
     GatewayObservation,
-    PathRttObservation,
+    TlsAddressObservation,
     TlsObservation,
     TlsTargetObservation,
     TlsWizardObservations,
@@ -34,13 +41,19 @@ from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 from wiresleuth.wizards.route_input import Hop, hop_for, split_proxy
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SMALL_MSS = 536
 """The classic minimum: segments this small pass every sane path, whatever its MTU or policy."""
 _RETRY_SMALL_MSS = frozenset({"timeout", "reset", "eof", "tls_error"})
 _STEPS_PER_TARGET = 3
-_MAX_ADDRESSES = 4
-"""Addresses of one name tried in turn when the first refuses (dual-stack hosts, ::1 first)."""
+"""Steps per address tested (handshake, follow-up, path RTT)."""
+MAX_ADDRESSES = 8
+"""Addresses of one name tested (a load balancer's pool, IPv4 and IPv6); the rest are listed
+as not tested."""
+PROBES_AT_ONCE = 8
+"""Probes (handshakes, path RTT measurements) of one target in flight at once, whatever the
+number of its addresses: the waves of the rest of the program are no larger."""
 
 
 class TlsHandshakeWizard(Wizard):
@@ -58,6 +71,7 @@ class TlsHandshakeWizard(Wizard):
     def __init__(self, *, credentials: ProxyCredentials | None = None) -> None:
         self.credentials = credentials
         """Typed by the user in this run for the route's proxy (``--proxy-user``); never stored."""
+        self._slots: dict[str, asyncio.Semaphore] = {}
 
     def _targets(self, given: WizardInput) -> list[Target]:
         return [t for t in given.targets if t.scheme == "https"]
@@ -65,7 +79,7 @@ class TlsHandshakeWizard(Wizard):
     def flows(self, given: WizardInput) -> list[FlowSpec]:
         flows: list[FlowSpec] = []
         for target in self._targets(given):
-            for address in given.addresses(target)[:_MAX_ADDRESSES]:
+            for address in given.addresses(target)[:MAX_ADDRESSES]:
                 flows += [
                     FlowSpec(address=address, proto="tcp", port=target.port),
                     FlowSpec(address=address, proto="icmp"),
@@ -75,7 +89,7 @@ class TlsHandshakeWizard(Wizard):
         return flows
 
     def steps(self, given: WizardInput) -> int:
-        return _STEPS_PER_TARGET * len(self._targets(given))
+        return sum(_STEPS_PER_TARGET * _tested(given, t) for t in self._targets(given))
 
     async def run(self, given: WizardInput, progress: Progress) -> TlsWizardObservations:
         results = await asyncio.gather(
@@ -136,6 +150,8 @@ class TlsHandshakeWizard(Wizard):
         finally:
             rtt.cancel()
         progress.step(f"{target.key}: path RTT to the proxy by {path.method}")
+        for _ in range(_STEPS_PER_TARGET * (_tested(given, target) - 1)):
+            progress.step(f"{target.key}: the proxy {hop.proxy} resolves the name, not this computer")
         return TlsTargetObservation(
             target=target.key,
             address=hop.proxy_address,
@@ -153,43 +169,65 @@ class TlsHandshakeWizard(Wizard):
             for _ in range(_STEPS_PER_TARGET):
                 progress.step(f"{target.key}: skipped, the name did not resolve")
             return TlsTargetObservation(target=target.key, address=None)
-        budgets = given.profile.budgets
-        rtt_tasks: dict[str, asyncio.Task[PathRttObservation]] = {}
-
-        def rtt_of(address: str) -> asyncio.Task[PathRttObservation]:
-            if address not in rtt_tasks:
-                rtt_tasks[address] = asyncio.create_task(
-                    measure_path_rtt(address, avoid_port=target.port, timeout=budgets.icmp)
-                )
-            return rtt_tasks[address]
-
-        skipped: list[str] = []
-        try:
-            # As browsers do: an address that refuses or has no route gives way to the next.
-            for address in addresses[:_MAX_ADDRESSES]:
-                rtt_of(address)
-                first = await self._attempt(target, address, "default", given, progress)
-                if first.outcome != "connect_failed" or address == addresses[-1]:
-                    break
-                skipped.append(f"{address}: {first.connect.error}")
-            progress.step(f"{target.key}: handshake {first.outcome}")
-            attempts = [first]
-            follow_up = _follow_up(first)
-            if follow_up is not None:
-                attempts.append(await self._attempt(target, address, follow_up, given, progress))
-            progress.step(f"{target.key}: follow-up {follow_up or 'not needed'}")
-            path = await rtt_of(address)
-        finally:
-            for task in rtt_tasks.values():
-                task.cancel()
-        progress.step(f"{target.key}: path RTT by {path.method}")
+        tested = addresses[:MAX_ADDRESSES]
+        self._slots[target.key] = asyncio.Semaphore(PROBES_AT_ONCE)
+        several = len(tested) > 1
+        results = await asyncio.gather(
+            *(self._one_address(target, a, given, progress, several) for a in tested)
+        )
+        # The address a browser would use: the first that accepts a connection (an address
+        # that refuses or has no route gives way to the next), else the last one tried.
+        first = next(
+            (n for n, r in enumerate(results) if r.attempts[0].outcome != "connect_failed"),
+            len(results) - 1,
+        )
+        chosen = results[first]
+        skipped = tuple(f"{r.address}: {r.attempts[0].connect.error}" for r in results[:first])
         return TlsTargetObservation(
             target=target.key,
-            address=address,
-            path_rtt=path,
-            attempts=tuple(attempts),
-            skipped_addresses=tuple(skipped),
+            address=chosen.address,
+            path_rtt=chosen.path_rtt,
+            attempts=chosen.attempts,
+            skipped_addresses=skipped,
+            other_addresses=tuple(r for n, r in enumerate(results) if n != first),
+            untested_addresses=addresses[MAX_ADDRESSES:],
         )
+
+    async def _one_address(
+        self, target: Target, address: str, given: WizardInput, progress: Progress, several: bool
+    ) -> TlsAddressObservation:
+        """The path RTT, the handshake and its follow-up on one address of the name."""
+        budgets = given.profile.budgets
+        where = f" on {address}" if several else ""
+        lane = f" {address}" if several else ""
+        rtt = asyncio.create_task(
+            self._slotted(
+                target, measure_path_rtt(address, avoid_port=target.port, timeout=budgets.icmp)
+            )
+        )
+        try:
+            first = await self._attempt(target, address, "default", given, progress, lane=lane)
+            progress.step(f"{target.key}: handshake{where} {first.outcome}")
+            attempts = [first]
+            follow_up = _follow_up(first) if first.outcome != "connect_failed" else None
+            if follow_up is not None:
+                attempts.append(
+                    await self._attempt(target, address, follow_up, given, progress, lane=lane)
+                )
+            progress.step(f"{target.key}: follow-up{where} {follow_up or 'not needed'}")
+            path = await rtt
+        finally:
+            rtt.cancel()
+        progress.step(f"{target.key}: path RTT{where} by {path.method}")
+        return TlsAddressObservation(address=address, path_rtt=path, attempts=tuple(attempts))
+
+    async def _slotted(self, target: Target, job: Awaitable[T]) -> T:
+        """``await job`` once one of the target's probe slots is free (none: at once)."""
+        slots = self._slots.get(target.key)
+        if slots is None:
+            return await job
+        async with slots:
+            return await job
 
     async def _attempt(
         self,
@@ -199,7 +237,11 @@ class TlsHandshakeWizard(Wizard):
         given: WizardInput,
         progress: Progress,
         proxy: tuple[str, str] | None = None,
+        *,
+        lane: str = "",
     ) -> TlsObservation:
+        """One handshake for ``purpose``; ``lane`` tells the live view which address it is
+        (`` 10.0.0.7`` when the name has several)."""
         context = {
             "default": os_trust_context,
             "small-mss": os_trust_context,
@@ -208,24 +250,29 @@ class TlsHandshakeWizard(Wizard):
             "direct-inspect": inspect_context,
         }[purpose]()
         budgets = given.profile.budgets
-        progress.socket_event(target.key, "connect", time.time(), purpose, lane=purpose)
+        named = purpose + lane
 
         def moment(kind: str, at: float) -> None:
-            progress.socket_event(target.key, kind, at, purpose, lane=purpose)
+            progress.socket_event(target.key, kind, at, purpose, lane=named)
 
-        obs = await tls_handshake(
-            target,
-            address,
-            context=context,
-            purpose=purpose,
-            connect_timeout=budgets.connect,
-            handshake_timeout=budgets.tls_handshake,
-            mss=SMALL_MSS if purpose == "small-mss" else None,
-            proxy=proxy,
-            credentials=self.credentials if proxy is not None else None,
-            moments=moment,
-        )
-        _report_socket_events(obs, progress)
+        async def handshake() -> TlsObservation:
+            # its lane opens once it has a slot: waiting for one is not waiting for the network
+            progress.socket_event(target.key, "connect", time.time(), purpose, lane=named)
+            return await tls_handshake(
+                target,
+                address,
+                context=context,
+                purpose=purpose,
+                connect_timeout=budgets.connect,
+                handshake_timeout=budgets.tls_handshake,
+                mss=SMALL_MSS if purpose == "small-mss" else None,
+                proxy=proxy,
+                credentials=self.credentials if proxy is not None else None,
+                moments=moment,
+            )
+
+        obs = await self._slotted(target, handshake())
+        _report_socket_events(obs, progress, named)
         log.info(
             "%s %s via %s: %s (%s)",
             target.key, purpose, proxy[0] if proxy else address, obs.outcome, obs.error or "",
@@ -243,9 +290,13 @@ def _follow_up(first: TlsObservation) -> str | None:
     return None
 
 
-def _report_socket_events(obs: TlsObservation, progress: Progress) -> None:
+def _tested(given: WizardInput, target: Target) -> int:
+    """How many addresses of the target's name are tested (one when none resolved)."""
+    return max(1, min(len(given.addresses(target)), MAX_ADDRESSES))
+
+
+def _report_socket_events(obs: TlsObservation, progress: Progress, lane: str) -> None:
     """The moments the attempt did not tell as they happened, then its end."""
-    lane = obs.purpose
     events = [
         ("handshake-done", obs.handshake_done_at),
         ("reset", obs.reset_at),
