@@ -247,9 +247,11 @@ class QtHelpdeskPage(QWidget):
                         child.setForeground(0, QColor(colour))
                     child.setToolTip(0, tooltip(address.shown))
                     item.addChild(child)
-                item.setExpanded(any(a.status is not Status.PASSED for a in row.addresses))
             self.checks.addTopLevelItem(group)
             group.setExpanded(any(r.status is not Status.PASSED for r in rows))
+            for n, row in enumerate(rows):  # once in the tree: an address that failed shows
+                if any(a.status is not Status.PASSED for a in row.addresses):
+                    group.child(n).setExpanded(True)
 
     def _status_item(self, name: str, status: CheckStatus) -> QTreeWidgetItem:
         item = QTreeWidgetItem([f"{name}: {status.shown}"])
