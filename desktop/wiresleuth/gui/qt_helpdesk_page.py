@@ -250,8 +250,9 @@ class QtHelpdeskPage(QWidget):
             self.checks.addTopLevelItem(group)
             group.setExpanded(any(r.status is not Status.PASSED for r in rows))
             for n, row in enumerate(rows):  # once in the tree: an address that failed shows
-                if any(a.status is not Status.PASSED for a in row.addresses):
-                    group.child(n).setExpanded(True)
+                child = group.child(n)
+                if child is not None and any(a.status is not Status.PASSED for a in row.addresses):
+                    child.setExpanded(True)
 
     def _status_item(self, name: str, status: CheckStatus) -> QTreeWidgetItem:
         item = QTreeWidgetItem([f"{name}: {status.shown}"])
