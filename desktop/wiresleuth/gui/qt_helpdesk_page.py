@@ -250,9 +250,9 @@ class QtHelpdeskPage(QWidget):
             self.checks.addTopLevelItem(group)
             group.setExpanded(any(r.status is not Status.PASSED for r in rows))
             for n, row in enumerate(rows):  # once in the tree: an address that failed shows
-                child = group.child(n)
-                if child is not None and any(a.status is not Status.PASSED for a in row.addresses):
-                    child.setExpanded(True)
+                site = group.child(n)
+                if site is not None and any(a.status is not Status.PASSED for a in row.addresses):
+                    site.setExpanded(True)
 
     def _status_item(self, name: str, status: CheckStatus) -> QTreeWidgetItem:
         item = QTreeWidgetItem([f"{name}: {status.shown}"])
