@@ -93,3 +93,20 @@ def test_a_refused_connect_is_one_failed_phase() -> None:
     ).requests  # fmt: skip
     (phase,) = request.phases
     assert (phase.name, phase.ok, phase.note, phase.seconds) == ("connect", False, "refused", 1.0)
+
+
+def test_every_address_of_a_name_has_its_requests() -> None:
+    """lb-one-bad (issue 16): each address's handshakes are drawn, named by their address."""
+    from pathlib import Path
+
+    from wiresleuth.gui.document import load_document
+    from wiresleuth.model.observations import TlsWizardObservations
+
+    bundle = Path(__file__).parent / "samples" / "lab-lb-one-bad.wsbundle"
+    tls = load_document(bundle).measurements.of("tls", TlsWizardObservations)
+    drawn = {(w.target, w.purpose, w.outcome) for w in request_waterfalls(tls).requests}
+    assert {
+        ("portal.lab.test:443", "default", "reset"),
+        ("portal.lab.test:443 (100.64.1.41)", "default", "ok"),
+        ("portal.lab.test:443 (100.64.1.43)", "default", "ok"),
+    } <= drawn

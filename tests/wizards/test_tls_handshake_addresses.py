@@ -141,3 +141,10 @@ def test_addresses_beyond_the_most_tested_are_listed(ca: trustme.CA) -> None:
     (target,) = obs.targets
     assert len(target.by_address()) == tls_handshake.MAX_ADDRESSES
     assert target.untested_addresses == many[tls_handshake.MAX_ADDRESSES :]
+
+
+def test_capture_is_planned_for_every_address_of_either_family() -> None:
+    flows = TlsHandshakeWizard().flows(given(443, "127.0.0.2", "::1"))
+    assert {(f.address, f.port) for f in flows if f.proto == "tcp"} >= {
+        ("127.0.0.2", 443), ("::1", 443),
+    }  # fmt: skip
