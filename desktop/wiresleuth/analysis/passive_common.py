@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from wiresleuth.analysis.passive_model import WIZARD
 from wiresleuth.analysis.passive_tcp import TcpConversation
 from wiresleuth.analysis.passive_tls_walk import Record
-from wiresleuth.model.finding import Evidence, Finding, Severity
+from wiresleuth.model.finding import Evidence, Finding, Severity, conclude
 
 CLIENT_HELLO = 1
 SERVER_HELLO = 2
@@ -27,16 +27,8 @@ def make_finding(
     **values: object,
 ) -> Finding:
     """A finding of the ``analyze`` wizard."""
-    return Finding(
-        id=fid,
-        severity=severity,
-        title=title,
-        user_text=user,
-        engineer_text=engineer,
-        wizard=WIZARD,
-        target=target,
-        evidence=tuple(evidence),
-        values=values,
+    return conclude(
+        WIZARD, fid, severity, title, user, engineer, evidence, target=target, **values
     )
 
 
