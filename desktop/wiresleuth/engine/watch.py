@@ -219,7 +219,9 @@ class Watch:
             self._ring.add(RingEntry(attempt=number, data=data, packets=packets))
         assert self._store is not None
         if self._kept_failed is not None:
-            self._store.add_after(self._kept_failed, replace(light_part, label="after"))
+            # context packets only: its findings are its own (and its own failure's, if any)
+            after = replace(light_part, label="after", findings=(), connections=())
+            self._store.add_after(self._kept_failed, after)
             self._kept_failed = None
         titles = {f.id: f.title for f in result.findings}
         if attempt.ok:
