@@ -139,3 +139,10 @@ def test_the_summary_round_trips_through_json() -> None:
     from wiresleuth.model.watch import WatchSummary
 
     assert from_jsonable(WatchSummary, to_jsonable(summary)) == summary
+
+
+def test_many_addresses_keep_fewer_attempts_in_detail() -> None:
+    log = WatchLog(max_attempts=1000, max_results=100)
+    for n in range(1, 101):
+        add(log, n, *((result(f"100.64.1.{a}", True), HOME) for a in range(1, 11)))
+    assert len(log.attempts) == 10 and log.attempts[0].number == 91 and log.total == 100

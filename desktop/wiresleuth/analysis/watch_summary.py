@@ -1,7 +1,8 @@
 """The story of a watch: attempts kept, failures grouped, what differed when it failed.
 
 Pure and bounded, whatever the watch's length: the most recent ``MAX_ATTEMPTS`` attempts
-are kept (a week at one attempt every 30 s); the groups count every attempt since the
+are kept (a week at one attempt every 30 s), fewer when they hold more than
+``MAX_RESULTS`` results together (many targets and addresses); the groups count every attempt since the
 start; contexts are shared (an attempt whose facts did not change points at the same one),
 so a week of identical facts costs one. ``WatchLog.add`` takes one attempt at a time;
 ``summary`` makes the ``WatchSummary`` a bundle holds.
@@ -27,6 +28,9 @@ from wiresleuth.model.watch import (
 
 MAX_ATTEMPTS = 20_160
 """Attempts kept in detail (a week at one every 30 s); older ones still count in groups."""
+MAX_RESULTS = 100_000
+"""Results (target x address) kept in detail, all attempts together: report.json stays
+under 20 MB (its reader takes 32 MiB) however many targets and addresses are watched."""
 MAX_CONTEXTS = 4_096
 """Distinct contexts kept; beyond, new facts are not recorded (``context`` -1)."""
 MAX_GROUP_ATTEMPTS = 1_000
@@ -59,8 +63,13 @@ class _Worked:
 class WatchLog:
     """Accumulates attempts; ``summary`` at any moment (the window shows it as it grows)."""
 
-    def __init__(self, *, max_attempts: int = MAX_ATTEMPTS) -> None:
-        self._attempts: deque[WatchAttempt] = deque(maxlen=max_attempts)
+    def __init__(
+        self, *, max_attempts: int = MAX_ATTEMPTS, max_results: int = MAX_RESULTS
+    ) -> None:
+        self._attempts: deque[WatchAttempt] = deque()
+        self._max_attempts = max_attempts
+        self._max_results = max_results
+        self._results = 0
         self._contexts: list[WatchContext] = []
         self._context_index: dict[WatchContext, int] = {}
         self._groups: dict[tuple[str, str, str], _Group] = {}
@@ -83,6 +92,11 @@ class WatchLog:
         """Add an attempt (its results' ``context`` already set by ``context_of``)."""
         self.total += 1
         self._attempts.append(attempt)
+        self._results += len(attempt.results)
+        while len(self._attempts) > 1 and (
+            len(self._attempts) > self._max_attempts or self._results > self._max_results
+        ):
+            self._results -= len(self._attempts.popleft().results)
         for result in attempt.results:
             key = (result.target, result.address)
             if result.ok:
