@@ -42,6 +42,7 @@ from wiresleuth.model.watch import (
     WatchRun,
     WatchSettings,
     WatchSummary,
+    failure_label,
 )
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import Wizard
@@ -282,9 +283,7 @@ class Watch:
             attempt=number,
             at=attempt.started_at,
             group=group,
-            signatures=tuple(
-                f"{r.signature} @ {r.target or 'PAC'} {r.address}".rstrip() for r in failing
-            ),
+            signatures=tuple(failure_label(r.signature, r.target, r.address) for r in failing),
             parts=parts,
             diagnosis_ran=full is not None,
             note=note,

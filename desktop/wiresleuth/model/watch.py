@@ -16,6 +16,11 @@ from wiresleuth.model.finding import Finding
 from wiresleuth.model.run import RunResult
 
 
+def failure_label(signature: str, target: str, address: str) -> str:
+    """``signature @ target address``: how a failure is named in ``FailureEvidence``."""
+    return f"{signature} @ {target or 'PAC'} {address}".rstrip()
+
+
 @dataclass(frozen=True, kw_only=True)
 class WatchSettings:
     """How the watch was asked to run, and how it ended."""
