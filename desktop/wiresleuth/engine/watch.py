@@ -115,6 +115,10 @@ class Watch:
         self._store: EvidenceStore | None = None
         self._started = time.time()
 
+    def listen(self, sink: ProgressSink) -> None:
+        """Send progress to ``sink`` (before ``run``: the window's worker hands its own)."""
+        self._on_progress = sink
+
     @property
     def targets(self) -> tuple[str, ...]:
         """The targets watched (``host:port``)."""

@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # the pages are imported when first built (pyqtgraph comes wi
     from wiresleuth.gui.qt_results_page import QtResultsPage
     from wiresleuth.gui.qt_save_dialog import QtSaveDialog
     from wiresleuth.gui.qt_viewer_page import QtViewerPage
+    from wiresleuth.gui.qt_watch_page import QtWatchPage
     from wiresleuth.probes.proxy_auth import ProxyCredentials
     from wiresleuth.wizards.base import Wizard
 
@@ -122,6 +123,7 @@ class QtMainWindow(QMainWindow):
         self._viewer_page: QtViewerPage | None = None
         self._compare_page: QtComparePage | None = None
         self._helpdesk_page: QtHelpdeskPage | None = None
+        self._watch_page: QtWatchPage | None = None
         self._helpdesk_document: Document | None = None
         self._helpdesk_back: QWidget | None = None
         self._open_progress: QtOpenProgress | None = None
@@ -189,6 +191,10 @@ class QtMainWindow(QMainWindow):
             self.tr("&Compare two bundles…"), self.choose_comparison, "Ctrl+Shift+C"
         )
         file_menu.addAction(self.compare_action)
+        self.watch_action = self._action(
+            self.tr("&Keep watching…"), self.keep_watching, "Ctrl+Shift+W"
+        )
+        file_menu.addAction(self.watch_action)
         self.save_action = self._action(
             self.tr("&Save for helpdesk…"), self.save_for_helpdesk, QKeySequence.StandardKey.Save
         )
@@ -284,6 +290,31 @@ class QtMainWindow(QMainWindow):
             self._helpdesk_page = page
             self.stack.addWidget(page)
         return self._helpdesk_page
+
+    def watch_page(self) -> QtWatchPage:
+        """The "Keep watching" page (made on first use)."""
+        if self._watch_page is None:
+            from wiresleuth.gui.qt_watch_page import QtWatchPage
+
+            page = QtWatchPage()
+            page.back_requested.connect(self.show_start)
+            self._watch_page = page
+            self.stack.addWidget(page)
+        return self._watch_page
+
+    def keep_watching(self) -> None:
+        """File > Keep watching: the watch page for the profile's sites and the typed one."""
+        if self.session.is_active:
+            return
+        try:
+            target = self.start_page.extra_target()
+        except BadInput:
+            target = None
+        page = self.watch_page()
+        if not page.watching:
+            page.set_profile(self.profile, (target,) if target else (), capture=self.capture)
+        self.stack.setCurrentWidget(page)
+        self._set_title(self.tr("Keep watching — WireSleuth"))
 
     def show_start(self) -> None:
         """Back to the start page (not while a run is going)."""
@@ -908,4 +939,6 @@ class QtMainWindow(QMainWindow):
         if self.session.is_active:
             self.session.cancel()
             self.session.wait(_CANCEL_WAIT_MS)
+        if self._watch_page is not None:
+            self._watch_page.stop()  # the worker ends within a second or two by itself
         super().closeEvent(event)

@@ -92,6 +92,7 @@ class QtWatchView(QWidget):
         self.evidence.setAccessibleName(self.tr("Evidence of the chosen failures"))
         side_layout.addWidget(self.evidence, 1)
         self.show_packets = QPushButton(self.tr("Show its &packets"))
+        self.show_packets.setAccessibleName(self.tr("Show the chosen failure's packets"))
         self.show_packets.setEnabled(False)
         self.show_packets.clicked.connect(self._show_packets)
         side_layout.addWidget(self.show_packets)
