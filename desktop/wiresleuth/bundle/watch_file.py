@@ -13,18 +13,28 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from wiresleuth.bundle.serialize import finding_dict, jsonable
 from wiresleuth.bundle.writer import write_bundle
 from wiresleuth.errors import BadBundle
-from wiresleuth.model.jsonable import JsonableError, from_jsonable, to_jsonable
+from wiresleuth.model.jsonable import JsonableError, from_jsonable
 from wiresleuth.model.watch import WatchRun, WatchSummary
 
 WATCH_KEY = "watch"
 """report.json's key for a watch's summary."""
 
 
+def watch_dict(summary: WatchSummary) -> dict[str, Any]:
+    """report.json's ``watch``: the summary as the model writes it, each failure's findings
+    as report.json writes findings (``packets`` included), strict JSON."""
+    data: dict[str, Any] = jsonable(summary)
+    for written, failure in zip(data["failures"], summary.failures, strict=True):
+        written["findings"] = [finding_dict(f) for f in failure.findings]
+    return data
+
+
 def write_watch_bundle(run: WatchRun, path: Path) -> Path:
     """Write the watch as a bundle at ``path`` (atomically, redacted, as any bundle)."""
-    return write_bundle(run.result, path, extra_report={WATCH_KEY: to_jsonable(run.summary)})
+    return write_bundle(run.result, path, extra_report={WATCH_KEY: watch_dict(run.summary)})
 
 
 def watch_summary(report: Mapping[str, Any]) -> WatchSummary | None:
