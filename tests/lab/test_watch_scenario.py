@@ -22,7 +22,7 @@ from wiresleuth.lab.topology import existing_namespaces
 
 pytestmark = pytest.mark.lab
 
-PREFIX = os.environ.get(PREFIX_ENV, "wsw-")
+PREFIX = os.environ.get(PREFIX_ENV, "wsf-")
 TARGET = "chat.lab.test:443"
 SERVER = "100.64.1.20"
 
