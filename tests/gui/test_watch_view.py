@@ -87,3 +87,15 @@ def test_rows_and_evidence_say_when_it_failed_and_when_it_worked() -> None:
     assert "Failed 1 time(s)" in text and "worked 2 time(s)" in text
     assert "Frames 21-29: failing (attempt 2)" in text
     assert first_frame(watch, row.group) == 21
+
+
+def test_attempts_off_their_slots_still_get_a_point_each() -> None:
+    jittered = [attempt(1, True), attempt(2, False), attempt(3, True)]
+    jittered[1] = WatchAttempt(
+        number=2,
+        started_at=jittered[0].started_at + 59.99,
+        finished_at=0.0,
+        results=jittered[1].results,
+    )
+    (series,) = success_series(summary(jittered))
+    assert series.rates == (100.0, 0.0, 100.0)

@@ -342,7 +342,8 @@ class Watch:
     def _closing_words(self, summary: WatchSummary) -> str:
         failed = sum(1 for a in summary.attempts if not a.ok and not a.cancelled)
         return (
-            f"watch {summary.settings.ended}: {summary.attempts_total} attempt(s), "
+            f"watch {'stopped' if summary.settings.ended == 'cancelled' else 'finished'}: "
+            f"{summary.attempts_total} attempt(s), "
             f"{failed} failed, {len(summary.groups)} kind(s) of failure"
         )
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from wiresleuth.engine.scratch import private_file
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.timeline import Connection, TimelineEvent
 from wiresleuth.model.watch import CaptureSection, FailureEvidence
@@ -144,8 +145,6 @@ class EvidenceStore:
     def _append(self, kept: _Kept, part: EvidencePart) -> None:
         kept.parts.append(replace(part, data=b""))  # the bytes live on disk, not in memory
         if part.data:
-            from wiresleuth.engine.scratch import private_file
-
             path = kept.path if kept.path.exists() else private_file(kept.path)
             with path.open("ab") as out:
                 out.write(part.data)
@@ -167,7 +166,7 @@ class EvidenceStore:
         connections: list[Connection] = []
         offset = 0
         wrote = False
-        with out.open("wb") as joined:
+        with private_file(out).open("wb") as joined:
             for attempt in sorted(self._kept):
                 kept = self._kept[attempt]
                 sections: list[CaptureSection] = []

@@ -69,12 +69,16 @@ def success_series(summary: WatchSummary, *, max_bins: int = MAX_BINS) -> list[R
         return []
     start = attempts[0].started_at
     span = attempts[-1].started_at - start
-    width = max(summary.settings.every, span / max_bins if span > 0 else 1.0)
-    bins: dict[tuple[str, str], dict[int, list[int]]] = {}
-    for attempt in attempts:
-        index = int((attempt.started_at - start) // width)
+    binned = len(attempts) > max_bins
+    width = max(span / max_bins, summary.settings.every) if binned else 0.0
+    bins: dict[tuple[str, str], dict[int, list[float]]] = {}
+    for position, attempt in enumerate(attempts):
+        # few attempts: one point each (their times jitter around the slots); many: bins
+        index = int((attempt.started_at - start) // width) if binned else position
         for result in attempt.results:
-            tally = bins.setdefault((result.target, result.address), {}).setdefault(index, [0, 0])
+            tally = bins.setdefault((result.target, result.address), {}).setdefault(
+                index, [0, 0, attempt.started_at]
+            )
             tally[0] += int(result.ok)
             tally[1] += 1
     series = []
@@ -83,14 +87,9 @@ def success_series(summary: WatchSummary, *, max_bins: int = MAX_BINS) -> list[R
         series.append(
             RateSeries(
                 label=where_of(target, address),
-                times=tuple(
-                    start + (i + 0.5) * width
-                    if width > summary.settings.every
-                    else start + i * width
-                    for i in order
-                ),
+                times=tuple(start + (i + 0.5) * width if binned else per_bin[i][2] for i in order),
                 rates=tuple(100.0 * per_bin[i][0] / per_bin[i][1] for i in order),
-                counts=tuple(per_bin[i][1] for i in order),
+                counts=tuple(int(per_bin[i][1]) for i in order),
             )
         )
     series.sort(key=lambda s: s.label)
