@@ -360,7 +360,6 @@ def pac_server() -> ThreadingHTTPServer:
 def good_and_bad_day(folder: Path) -> list[Path]:
     """Two bundles of the same site: reset after the ClientHello (bad day), then healthy."""
     import os
-    import socket
 
     from wiresleuth.bundle.writer import write_bundle
     from wiresleuth.engine import Engine

@@ -18,7 +18,7 @@ def test_the_watch_tab_tells_when_it_failed_and_shows_the_packets(qtbot: QtBot) 
     view = viewer.watch
     lines = [item for item in view.plot.listDataItems()]
     assert [item.name() for item in lines] == ["chat.lab.test:443 at 100.64.1.20"]
-    xs, ys = lines[0].getData()
+    _, ys = lines[0].getData()
     assert list(ys) == [100.0, 100.0, 0.0, 0.0, 100.0, 100.0, 0.0]
     (row,) = view.rows
     assert row.group.signature == "tls.no_server_hello" and row.count == "3 failed, 4 worked"
