@@ -98,8 +98,18 @@ def test_ctrl_c_ends_the_watch_and_saves_what_it_saw(tmp_path: Path, lab_env) ->
     out.parent.mkdir()
     with LoopbackServer(tls_ok(ca)) as good:
         profile = write_profile(tmp_path, f"localhost:{good.port}")
-        watching = Watching("--profile", str(profile), "--every", "1h", "--for", "8h",
-                            "--out", str(out), "--no-capture", env=env)  # fmt: skip
+        watching = Watching(
+            "--profile",
+            str(profile),
+            "--every",
+            "1h",
+            "--for",
+            "8h",
+            "--out",
+            str(out),
+            "--no-capture",
+            env=env,
+        )
         watching.wait_for_line("attempt 1: worked")
         watching.proc.send_signal(signal.SIGINT)
         code, stdout, stderr = watching.finish()
@@ -122,10 +132,27 @@ def test_a_short_watch_ends_by_itself_and_says_what_failed(tmp_path: Path, lab_e
     closed.close()
     profile = write_profile(tmp_path, f"127.0.0.1:{port}")
     done = subprocess.run(
-        [sys.executable, "-m", "wiresleuth", "watch", "--profile", str(profile), "--every", "5s",
-         "--for", "6s", "--out", str(out), "--no-capture"],
-        capture_output=True, text=True, timeout=240, env={**os.environ, **env}, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "wiresleuth",
+            "watch",
+            "--profile",
+            str(profile),
+            "--every",
+            "5s",
+            "--for",
+            "6s",
+            "--out",
+            str(out),
+            "--no-capture",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={**os.environ, **env},
+        check=False,
+    )
     assert done.returncode == 1, done.stderr
     assert "attempt 1: FAILED: 127.0.0.1" in done.stderr and "full diagnosis" in done.stderr
     assert "Watch finished: 2 attempt(s)" in done.stdout, done.stdout
@@ -133,3 +160,31 @@ def test_a_short_watch_ends_by_itself_and_says_what_failed(tmp_path: Path, lab_e
     assert "it never worked" in done.stdout
     summary = watch_summary(read_bundle(out).report)
     assert summary is not None and summary.groups[0].count == 2
+
+
+def test_report_tells_a_watchs_story_and_reanalyse_says_why_it_does_not() -> None:
+    from tests.gui.lab_samples import lab_bundle
+
+    bundle = str(lab_bundle("flaky-policer"))
+    shown = subprocess.run(
+        [sys.executable, "-m", "wiresleuth", "report", bundle],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert shown.returncode == 1, shown.stderr
+    assert shown.stdout.startswith("Watch finished: 7 attempt(s)")
+    assert "(tls.no_server_hello) on chat.lab.test:443 at 100.64.1.20: failed 3 time(s)" in (
+        shown.stdout
+    )
+    assert "A network policy drops large packets" in shown.stdout
+    again = subprocess.run(
+        [sys.executable, "-m", "wiresleuth", "report", bundle, "--reanalyse"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert again.returncode == 2
+    assert "is a watch's bundle" in again.stderr and again.stderr.count("\n") == 1
