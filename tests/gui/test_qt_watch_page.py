@@ -60,3 +60,35 @@ def test_an_ordinary_bundle_has_no_watch_tab(qtbot: QtBot) -> None:
     viewer.set_document(document_from_bundle(SAMPLE_BUNDLE))
     assert not viewer.tabs.isTabVisible(viewer.tabs.indexOf(viewer.parts["watch"]))
     assert viewer.tabs.currentIndex() != viewer.tabs.indexOf(viewer.parts["watch"])
+
+
+def test_a_watch_is_not_lost_without_asking(qtbot: QtBot, ca: trustme.CA) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    with LoopbackServer(tls_ok(ca)) as good:
+        window = QtMainWindow(
+            loopback_profile(f"localhost:{good.port}"),
+            capture=False,
+            rights=CaptureRights(available=False, reason="test"),
+            warm_up=False,
+        )
+        qtbot.addWidget(window)
+        window.show()
+        window.keep_watching()
+        page = window.watch_page()
+        page.every.setValue(3600)
+        page.start_button.click()
+        qtbot.waitUntil(lambda: "attempt 1: worked" in page.lines.toPlainText(), timeout=30_000)
+        window.quit()  # while it runs
+        box = window.unsaved_box
+        assert box is not None and "still running" in box.text()
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        assert window.isVisible() and page.watching
+        page.stop()
+        qtbot.waitUntil(lambda: page.run is not None and not page.watching, timeout=10_000)
+        window.quit()  # ended, not saved
+        box = window.unsaved_box
+        assert box is not None and "not saved" in box.text()
+        box.button(QMessageBox.StandardButton.Discard).click()
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+        assert not page.unsaved

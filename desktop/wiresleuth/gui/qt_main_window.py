@@ -378,10 +378,49 @@ class QtMainWindow(QMainWindow):
         return False
 
     def quit(self) -> None:
-        """File > Quit: ask about unsaved results, then close."""
-        if self.ask_about_unsaved(self.quit):
+        """File > Quit: ask about unsaved results (and an unsaved watch), then close."""
+        if self.ask_about_unsaved(self.quit) and self.ask_about_watch(self.quit):
             self._discarded = self.result  # asked (or nothing to lose): close now
             self.close()
+
+    def ask_about_watch(self, then: Callable[[], None]) -> bool:
+        """True when no watch would be lost; else ask (Save, Discard, Cancel) without
+        blocking: Discard stops it and calls ``then``; Save shows the watch to save it."""
+        page = self._watch_page
+        if page is None or not page.unsaved:
+            return True
+        if self.unsaved_box is not None:
+            return False
+        running = page.watching
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Watch not saved"),
+            self.tr("A watch is still running. Stop it and lose what it saw?")
+            if running
+            else self.tr("The watch is not saved. Save it for your helpdesk first?"),
+            (QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+            if running
+            else QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def answered(code: int) -> None:
+            self.unsaved_box = None
+            if code == QMessageBox.StandardButton.Discard:
+                page.let_go()
+                QTimer.singleShot(0, then)
+            elif code == QMessageBox.StandardButton.Save:
+                self.stack.setCurrentWidget(page)
+                page.choose_file()
+
+        box.finished.connect(answered)
+        self.unsaved_box = box
+        box.open()
+        return False
 
     def _page_changed(self, _index: int) -> None:
         """An error in the status bar belongs to the page it happened on."""
@@ -933,7 +972,9 @@ class QtMainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # The window's close button (a spontaneous event) asks about unsaved results as
         # File > Quit does; a close the program itself asks for has already asked.
-        if event.spontaneous() and not self.ask_about_unsaved(self.quit):
+        if event.spontaneous() and not (
+            self.ask_about_unsaved(self.quit) and self.ask_about_watch(self.quit)
+        ):
             event.ignore()
             return
         if self.session.is_active:

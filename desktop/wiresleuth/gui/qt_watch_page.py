@@ -54,9 +54,12 @@ class QtWatchPage(QWidget):
         self.capture = True
         self.run: WatchRun | None = None
         self.error: str | None = None
+        self.saved_path: Path | None = None
+        self._let_go: WatchRun | None = None
         self._watch: Watch | None = None
         self._worker: QtFunctionWorker | None = None
         self._saver: QtFunctionWorker | None = None
+        self._let_go_running = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         title = QLabel(self.tr("Keep watching"))
@@ -128,6 +131,20 @@ class QtWatchPage(QWidget):
         """Whether a watch is running."""
         return self._worker is not None and not self._worker.done
 
+    @property
+    def unsaved(self) -> bool:
+        """Whether closing now would lose a watch: running, or ended and neither saved nor
+        let go by the user."""
+        if self.watching:
+            return True
+        return self.run is not None and self.saved_path is None and self.run is not self._let_go
+
+    def let_go(self) -> None:
+        """The user chose to lose it: stop the watch if it runs, ask no more about it."""
+        self.stop()
+        self._let_go = self.run
+        self._let_go_running = self.watching
+
     def set_profile(
         self, profile: Profile, extra: tuple[Target, ...] = (), *, capture: bool = True
     ) -> None:
@@ -155,7 +172,8 @@ class QtWatchPage(QWidget):
             self.status.setText(self.tr("Nothing to watch: the profile names no site."))
             return
         self._watch = watch
-        self.run, self.error = None, None
+        self.run, self.error, self.saved_path = None, None, None
+        self._let_go_running = False
         self.lines.clear()
         self.view.set_summary(None)
 
@@ -202,6 +220,8 @@ class QtWatchPage(QWidget):
     def _done(self, value: object) -> None:
         if isinstance(value, WatchRun):
             self.run = value
+            if self._let_go_running:
+                self._let_go = value
             self.view.set_summary(value.summary)
             self.save_button.setEnabled(True)
             self.status.setText(self.tr("The watch ended. Save it for your helpdesk."))
@@ -242,6 +262,7 @@ class QtWatchPage(QWidget):
 
         def saved(value: object) -> None:
             if isinstance(value, Path):
+                self.saved_path = value
                 self.status.setText(self.tr("Saved: {0}").format(value))
                 self.saved.emit(value)
 
