@@ -77,3 +77,22 @@ def test_a_finding_about_the_target_that_cites_no_address_still_names_it() -> No
     material = AttemptMaterial(findings=findings, engine=ENGINE, tls=TLS)
     failed = next(r for r, _ in results_of(material) if r.address == "100.64.1.9")
     assert failed.signature == "path.large_packet_loss"
+
+
+def test_a_site_no_handshake_tests_has_its_name_lookup_as_result() -> None:
+    engine = EngineObservations(
+        targets={"intranet.lab.test:80": "intranet.lab.test"},
+        lookups=(
+            ResolveObservation(
+                host="intranet.lab.test", addresses=("100.64.1.5",), started_at=0, elapsed=0
+            ),
+        ),
+    )
+    ((result, context),) = results_of(AttemptMaterial(findings=[], engine=engine))
+    assert (result.target, result.address, result.ok, result.outcome) == (
+        "intranet.lab.test:80",
+        "",
+        True,
+        "resolved",
+    )
+    assert context.dns_answer == ("100.64.1.5",)

@@ -85,27 +85,26 @@ def results_of(material: AttemptMaterial) -> list[tuple[AddressResult, WatchCont
         out.append((_tls_result(obs, material.findings), context))
     for key, host in targets.items():
         lookup = lookups.get(host)
-        if key in tested or lookup is None or lookup.addresses:
+        if key in tested or lookup is None:
             continue
-        # not an HTTPS site that resolved: the lookup is what failed
-        failed = AddressResult(
+        # not tested by a handshake (not an HTTPS site, or its name did not resolve): the
+        # name lookup is its result
+        resolved = bool(lookup.addresses)
+        result = AddressResult(
             target=key,
             address="",
-            ok=False,
-            outcome="no address",
-            signature=_signature(material.findings, key, None, "no address"),
+            ok=resolved,
+            outcome="resolved" if resolved else "no address",
+            signature="" if resolved else _signature(material.findings, key, None, "no address"),
         )
-        out.append(
-            (
-                failed,
-                WatchContext(
-                    gateway=base.gateway,
-                    gateway_mac=base.gateway_mac,
-                    interface=base.interface,
-                    interfaces_up=up,
-                ),
-            )
+        context = WatchContext(
+            dns_answer=lookup.addresses,
+            gateway=base.gateway,
+            gateway_mac=base.gateway_mac,
+            interface=base.interface,
+            interfaces_up=up,
         )
+        out.append((result, context))
     pac = material.pac
     if pac is not None and pac.pac_url is not None and pac.fetch is not None:
         answered = pac.fetch.outcome == "answered"
