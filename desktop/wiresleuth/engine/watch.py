@@ -111,6 +111,8 @@ class Watch:
         self._engine: Engine | None = None
         self._system: dict[str, Any] = {}
         self._kept_failed: int | None = None
+        self._capture_reason: str | None = None
+        self._capture_how: str | None = None
         self._targets = tuple(t.key for t in dict.fromkeys((*profile.targets, *extra_targets)))
         self._store: EvidenceStore | None = None
         self._started = time.time()
@@ -168,6 +170,7 @@ class Watch:
                 capture=CaptureInfo(
                     available=assembled.capture is not None,
                     reason=None if assembled.capture is not None else self._no_capture_reason(),
+                    how_to_enable=None if assembled.capture is not None else self._capture_how,
                     packets=assembled.packets,
                 ),
                 capture_file=assembled.capture,
@@ -200,6 +203,9 @@ class Watch:
         if result is None:
             return
         self._system = dict(result.system)
+        if not result.capture.available:
+            self._capture_reason = result.capture.reason
+            self._capture_how = result.capture.how_to_enable
         packets, data = _capture_of(result)
         if result.cancelled or cancelled.is_set():
             attempt = WatchAttempt(
@@ -337,7 +343,9 @@ class Watch:
     def _no_capture_reason(self) -> str:
         if not self._capture:
             return "capture was switched off for this watch"
-        return "no failure's packets were kept (no failure, or capture unavailable)"
+        if self._capture_reason:
+            return f"capture was unavailable: {self._capture_reason}"
+        return "no attempt failed: no packets were kept"
 
     def _closing_words(self, summary: WatchSummary) -> str:
         failed = sum(1 for a in summary.attempts if not a.ok and not a.cancelled)
