@@ -57,9 +57,15 @@ def _read_capture(capture_file: Path) -> bytes:
         ) from exc
 
 
-def bundle_members(result: RunResult, *, created: str | None = None) -> dict[str, bytes]:
-    """Every member of the bundle of ``result``, redacted, manifest included."""
-    report = redact(report_dict(result))
+def bundle_members(
+    result: RunResult,
+    *,
+    created: str | None = None,
+    extra_report: Mapping[str, Any] | None = None,
+) -> dict[str, bytes]:
+    """Every member of the bundle of ``result``, redacted, manifest included;
+    ``extra_report`` adds top-level keys to report.json (a watch's ``watch``)."""
+    report = redact({**report_dict(result), **jsonable(dict(extra_report or {}))})
     system = redact(jsonable(result.system))
     log_text = redact_text("\n".join(result.log) + ("\n" if result.log else ""))
     members: dict[str, bytes] = {
@@ -129,14 +135,17 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def write_bundle(result: RunResult, path: Path) -> Path:
-    """Write ``result`` as a bundle at ``path``; return the path. BundleError on failure."""
+def write_bundle(
+    result: RunResult, path: Path, *, extra_report: Mapping[str, Any] | None = None
+) -> Path:
+    """Write ``result`` as a bundle at ``path``; return the path. BundleError on failure.
+    ``extra_report``: top-level keys added to report.json (a watch's summary)."""
     path = Path(path).absolute()
     folder = path.parent
     if not folder.is_dir():
         raise BundleError(f"cannot write bundle {path}: folder {folder} does not exist")
     created = now_utc()
-    members = bundle_members(result, created=created)
+    members = bundle_members(result, created=created, extra_report=extra_report)
     try:
         fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
     except OSError as exc:

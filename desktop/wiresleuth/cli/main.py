@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         report_cmd,
         run_cmd,
         send_cmd,
+        watch_cmd,
     )
 
     parser = _Parser(
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui_cmd.add_window_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     run_cmd.register(commands)
+    watch_cmd.register(commands)
     report_cmd.register(commands)
     send_cmd.register(commands)
     lab_cmd.register(commands)
