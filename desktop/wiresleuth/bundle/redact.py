@@ -12,7 +12,10 @@ recursive: it masks
   keys and as ``key=value`` / ``key: value`` text;
 - credentials before a host without a scheme, as a PAC answer or a ``*_proxy`` variable
   may carry them (``PROXY alice:pw@proxy:3128`` -> ``PROXY ***@proxy:3128``); a plain
-  ``user@host`` (no password) and ``mailto:``/``sip:`` addresses are left alone;
+  ``user@host`` (no password) and ``mailto:``/``sip:`` addresses are left alone, and so is
+  resolver notation, where ``@`` is followed by a port, not a host (unbound's
+  ``2620:fe::fe@853#dns.quad9.net``, kdig's ``From fe80::1%eth0@53``): the colons of an
+  IPv6 address or of ``Server:100.64.0.53`` before it are not a user and a password;
 - tokens whose shape names them whatever surrounds them, as a hostile PAC would send them
   out as DNS names (GitHub ``ghp_``/``github_pat_``, GitLab ``glpat-``, Slack ``xox?-``,
   AWS access key IDs, Google API keys, OpenAI ``sk-`` keys, JSON Web Tokens, and the
@@ -46,7 +49,12 @@ _SECRET_KEY = re.compile(
 _SEP = r"[\"']?[ \t]*[:=][ \t]*"
 
 # Each pattern keeps everything but the named groups v1/v2, which hold the secret.
-_URL_USERINFO = r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://(?P<v1>[^\s/?#@\"'<>]+(?:@[^\s/?#@\"'<>]+)*)@"
+# An ``@`` that ends credentials is followed by a host; one followed by digits alone is
+# resolver notation for a port (``100.64.0.53@53``, ``@853#dns.example``), not a host.
+_NOT_PORT = r"(?!\d+(?![\w.-]))"
+_URL_USERINFO = (
+    r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://(?P<v1>[^\s/?#@\"'<>]+(?:@[^\s/?#@\"'<>]+)*)@" + _NOT_PORT
+)
 _AUTH_HEADER = (
     r"\b(?:proxy-)?authorization" + _SEP + r"(?:(?P<q>[\"'])(?P<v1>[^\"'\r\n]+)(?P=q)"
     r"|(?P<v2>[^\s\"'][^\r\n]*))"
@@ -65,7 +73,7 @@ _BYTES_PATTERNS = tuple(re.compile(p.encode("ascii"), re.IGNORECASE) for p in _P
 # colon; the user name is read backwards from that colon. (Searched forwards from every
 # colon instead, a long run of colons without an ``@`` was scanned once per colon: 200 KB
 # of captured text took 26 s, a 64 MB capture hours.)
-_AT_HOST = r"@(?=[\w\[])"
+_AT_HOST = r"@(?=[\w\[])" + _NOT_PORT
 _PASSWORD_RUN = r"[^\s/?#@\"'<>;,]{1,257}"
 """Matched on the reversed text before an ``@``: the colon and at most 256 password characters."""
 _AT_HOST_TEXT = re.compile(_AT_HOST)
