@@ -30,8 +30,8 @@ def test_the_window_finds_c8_from_inside_the_client_namespace(
     from wiresleuth.lab.names import PREFIX_ENV
     from wiresleuth.lab.runner import bring_up
 
+    names = lab_names("lab-window")  # before the variable below is this lab's whole prefix
     monkeypatch.setenv(PREFIX_ENV, PREFIX)
-    names = lab_names("lab-window")
     if lab_exists(names):  # leftovers of a crashed run
         teardown_lab(names)
     lab = bring_up(SCENARIO)
