@@ -262,6 +262,11 @@ def test_resolver_address_at_port_notation_is_not_a_secret(text: str) -> None:
         (f"alice:{PASSWORD}@[::1]:3128", "***@[::1]:3128"),
         (f"http://alice:{PASSWORD}@10.0.0.1", "http://***@10.0.0.1"),
         ("alice:10.0.0.1@proxy.lab.test:3128", "***@proxy.lab.test:3128"),
+        # a host written as one decimal number (127.0.0.1), or digits then a port or a path
+        (f"http://alice:{PASSWORD}@2130706433:3128", "http://***@2130706433:3128"),
+        (f"alice:{PASSWORD}@2130706433", "***@2130706433"),
+        (f"alice:{PASSWORD}@53:3128", "***@53:3128"),
+        (f"http://alice:{PASSWORD}@8080/", "http://***@8080/"),
     ],
 )
 def test_credentials_before_an_address_host_are_still_masked(text: str, expected: str) -> None:

@@ -49,9 +49,11 @@ _SECRET_KEY = re.compile(
 _SEP = r"[\"']?[ \t]*[:=][ \t]*"
 
 # Each pattern keeps everything but the named groups v1/v2, which hold the secret.
-# An ``@`` that ends credentials is followed by a host; one followed by digits alone is
-# resolver notation for a port (``100.64.0.53@53``, ``@853#dns.example``), not a host.
-_NOT_PORT = r"(?!\d+(?![\w.-]))"
+# An ``@`` that ends credentials is followed by a host; one followed by a port number alone
+# (at most 5 digits, then the end of the name: not ``.``, ``:``, ``/``) is resolver notation
+# (``100.64.0.53@53``, ``@853#dns.example``, ``@53(UDP)``), not a host. A host written as
+# one decimal number (``@2130706433:3128``, 127.0.0.1) has more digits or a port after it.
+_NOT_PORT = r"(?!\d{1,5}(?![\w.:/@-]))"
 _URL_USERINFO = (
     r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://(?P<v1>[^\s/?#@\"'<>]+(?:@[^\s/?#@\"'<>]+)*)@" + _NOT_PORT
 )
