@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from wiresleuth.bundle.redact import MASK, is_secret_key, redact, redact_bytes, redact_text
+from wiresleuth.bundle.redact import (
+    _NEEDS,
+    MASK,
+    is_secret_key,
+    redact,
+    redact_bytes,
+    redact_text,
+)
 from wiresleuth.model.jsonable import to_jsonable
 
 PASSWORD = "hunter2-Pr0xy"
@@ -274,3 +281,33 @@ def test_credentials_before_an_address_host_are_still_masked(text: str, expected
     ``@53.lab.test``) still ends credentials."""
     assert redact_text(text) == expected
     assert PASSWORD.encode() not in redact_bytes(text.encode())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"authorızation: Basic {BASIC}",  # dotless i
+        f"credentİals={PASSWORD}",  # dotted capital I
+        f"paſsword={PASSWORD}",  # long s
+        f"api_\u212aey={PASSWORD}",  # Kelvin sign
+        f"PROXY-AUTHORIZATION: Basic {BASIC}",
+    ],
+)
+def test_every_spelling_the_patterns_match_is_searched(text: str) -> None:
+    """A text is searched with a pattern only when it holds the pattern's word (lower case):
+    that must hold for every character re.IGNORECASE takes for an ASCII letter."""
+    redacted = redact_text(text)
+    assert PASSWORD not in redacted and BASIC not in redacted
+
+
+def test_the_skip_words_cover_every_character_ignorecase_matches() -> None:
+    import re
+    import sys
+
+    from wiresleuth.bundle.redact import _DOTTED_I
+
+    letters = set("".join(w for needs in _NEEDS for w in needs)) & set("abcdefghijklmnopqrstuvwxyz")
+    for letter in sorted(letters):
+        same = re.compile(letter, re.IGNORECASE)
+        found = [chr(c) for c in range(sys.maxunicode + 1) if same.fullmatch(chr(c))]
+        assert all(c.translate(_DOTTED_I).casefold() == letter for c in found), letter

@@ -66,8 +66,14 @@ _KEY_VALUE = (
     r"|(?P<v2>[^\s\"'&,;)}\]]+))"
 )
 _PATTERNS = (_URL_USERINFO, _AUTH_HEADER, _KEY_VALUE)
+_NEEDS = (("://",), ("authorization",), ("pass", "pwd", "secret", "token", "credential", "api",
+                                          "private"))  # fmt: skip
+"""What each pattern cannot match without (in lower case): a text without it skips the
+pattern. The search over packet data is the slow part of saving a large capture (each
+pattern tries every position), and binary payloads rarely hold these words."""
 _TEXT_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in _PATTERNS)
 _BYTES_PATTERNS = tuple(re.compile(p.encode("ascii"), re.IGNORECASE) for p in _PATTERNS)
+_NEEDS_BYTES = tuple(tuple(need.encode("ascii") for need in needs) for needs in _NEEDS)
 
 # Credentials without a scheme (``alice:pw@proxy``). Found from the ``@host`` that ends
 # them (a literal, so the search is fast even in a large capture): the password is the run
@@ -189,10 +195,21 @@ def _masked(data: AnyStr, spans: list[tuple[int, int]], mask: Callable[[int], An
     return data[:0].join(pieces)
 
 
+_DOTTED_I = {0x130: "i", 0x131: "i"}
+"""re.IGNORECASE matches ``i`` to these two, which casefold() keeps apart from ``i``; every
+other character it matches to an ASCII letter (the long s, the Kelvin sign) casefolds to it."""
+
+
+def _wanted(lowered: AnyStr, needs: tuple[AnyStr, ...]) -> bool:
+    return any(need in lowered for need in needs)
+
+
 def redact_text(text: str) -> str:
     """The text with every secret it carries replaced by ``***``."""
-    for pattern in _TEXT_PATTERNS:
-        text = pattern.sub(_mask_text, text)
+    lowered = text.translate(_DOTTED_I).casefold()
+    for pattern, needs in zip(_TEXT_PATTERNS, _NEEDS, strict=True):
+        if _wanted(lowered, needs):
+            text = pattern.sub(_mask_text, text)
     spans = _bare_userinfo(text, _AT_HOST_TEXT, _PASSWORD_RUN_TEXT, _USER_TAIL_TEXT, ":")
     spans += _tokens(text, _TOKEN_TEXT, _WORD_TEXT)
     return _masked(text, spans, lambda _n: MASK) if spans else text
@@ -200,8 +217,10 @@ def redact_text(text: str) -> str:
 
 def redact_bytes(data: bytes) -> bytes:
     """The bytes with every secret masked by ``*`` of the same length (offsets stay valid)."""
-    for pattern in _BYTES_PATTERNS:
-        data = pattern.sub(_mask_bytes, data)
+    lowered = data.lower()  # IGNORECASE on bytes is ASCII only, as lower() is
+    for pattern, needs in zip(_BYTES_PATTERNS, _NEEDS_BYTES, strict=True):
+        if _wanted(lowered, needs):
+            data = pattern.sub(_mask_bytes, data)
     spans = _bare_userinfo(data, _AT_HOST_BYTES, _PASSWORD_RUN_BYTES, _USER_TAIL_BYTES, b":")
     spans += _tokens(data, _TOKEN_BYTES, _WORD_BYTES)
     return _masked(data, spans, lambda n: b"*" * n) if spans else data
