@@ -38,7 +38,9 @@ CAPTURE = Path("/tmp/wiresleuth-bench/analyze-215000.pcap")
 def _peaks(label: str, reference: list[str], measured: list[str], runs: int) -> None:
     ref = max(run(reference)[1] for _ in range(runs))
     got = max(run(measured)[1] for _ in range(runs))
-    print(f"{label:16}: {got:5.0f} MB against {ref:5.0f} MB for the reference: ratio {got / ref:.2f}")
+    print(
+        f"{label:16}: {got:5.0f} MB against {ref:5.0f} MB for the reference: ratio {got / ref:.2f}"
+    )
 
 
 def report_json(folder: Path, runs: int) -> None:
