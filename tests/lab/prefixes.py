@@ -20,19 +20,22 @@ PARTS: dict[str, str] = {
     "lab-cli": "wsc-",  # tests/lab/test_cli.py
     "scenarios": "wse-",  # tests/lab/test_scenarios.py
     "passive-faults": "wsp-",  # tests/lab/test_passive_faults.py, passive_recording.py
-    "pac-faults": "wsf-",  # tests/lab/faults/test_pac_faults.py
+    "pac-faults": "wsa-",  # tests/lab/faults/test_pac_faults.py
     "proxy-faults": "w4t-",  # tests/lab/faults/test_proxy.py
     "typed-input": "w4s-",  # tests/lab/test_typed_input.py
     "hop-locator": "wsh-",  # tests/probes/test_hop_locator.py
     "lab-window": "wsg-",  # tests/gui/test_lab_window.py
     "results-page": "wsr-",  # tests/gui/test_qt_results_page.py
     "bad-arguments": "wsb-",  # tests/cli/test_main.py (refused before a lab is built)
+    "watch-scenario": "wsf-",  # tests/lab/test_watch_scenario.py (on main, issue 16)
 }
 """Each test lab's part of the name; no two alike."""
 
 
 def lab_prefix(lab: str) -> str:
     """The namespace prefix of the test lab ``lab`` (a key of PARTS) in this run."""
+    if lab not in PARTS:
+        raise LookupError(f"no test lab {lab!r}: name it in tests/lab/prefixes.py PARTS")
     return os.environ.get(PREFIX_ENV, "") + PARTS[lab]
 
 

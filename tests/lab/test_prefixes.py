@@ -53,3 +53,8 @@ def test_no_test_names_a_lab_by_a_fixed_prefix() -> None:
         for hit in _prefix_literals(path)
     ]
     assert found == []
+
+
+def test_a_lab_not_named_here_is_refused_with_where_to_name_it() -> None:
+    with pytest.raises(LookupError, match=r"tests/lab/prefixes\.py"):
+        lab_prefix("a-new-lab")
