@@ -27,7 +27,7 @@ PARTS: dict[str, str] = {
     "lab-window": "wsg-",  # tests/gui/test_lab_window.py
     "results-page": "wsr-",  # tests/gui/test_qt_results_page.py
     "bad-arguments": "wsb-",  # tests/cli/test_main.py (refused before a lab is built)
-    "watch-scenario": "wsf-",  # tests/lab/test_watch_scenario.py (on main, issue 16)
+    "watch-scenario": "wsf-",  # tests/lab/test_watch_scenario.py
 }
 """Each test lab's part of the name; no two alike."""
 
