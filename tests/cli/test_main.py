@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_run_cmd import wiresleuth
+from tests.lab.prefixes import lab_prefix
 
 DEEP_TOML = "x = " + "[" * 100_000 + "]" * 100_000 + "\n"
 
@@ -91,7 +92,7 @@ def test_commands_on_hostile_files(tmp_path: Path, kind: str, command: tuple[str
 )
 def test_commands_with_bad_arguments(tmp_path: Path, args: tuple[str, ...]) -> None:
     (tmp_path / "deep.toml").write_text(DEEP_TOML)
-    env = {"WIRESLEUTH_LAB_PREFIX": "clirob-", "QT_QPA_PLATFORM": "offscreen"}
+    env = {"WIRESLEUTH_LAB_PREFIX": lab_prefix("bad-arguments"), "QT_QPA_PLATFORM": "offscreen"}
     done = wiresleuth(*(a.format(tmp=tmp_path) for a in args), env=env)
     if args[0] == "lab":
         assert done.returncode == 2, done.stderr

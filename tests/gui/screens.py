@@ -112,6 +112,8 @@ def shoot(
     save(dialog, out, f"saved{suffix}", app)
     dialog.accept()
 
+    size = window.size()
+    window.resize(1366, 740)  # the viewer's screens: every tab in sight, as viewer_shots
     window.show_details()
     viewer = window.viewer_page()
     rows = [i for i in viewer.findings.evidence_items() if "packets" in i.text(0)]
@@ -119,15 +121,19 @@ def shoot(
         viewer.findings.setCurrentItem(rows[0])
         viewer.findings.itemClicked.emit(rows[0], 0)
     save(window, out, f"viewer{suffix}", app)
-    for tab, name in (
-        (viewer.waterfall, "viewer-requests"),
-        (viewer.mtu, "viewer-mtu"),
-        (viewer.system, "viewer-system"),
-        (viewer.pac_script.parentWidget().parentWidget(), "viewer-pac"),
+    for part, name in (
+        ("requests", "viewer-requests"),
+        ("mtu", "viewer-mtu"),
+        ("system", "viewer-system"),
+        ("pac", "viewer-pac"),
     ):
-        viewer.tabs.setCurrentWidget(tab)
+        # The tabs hold each view inside its part guard: the part is the tab's page.
+        viewer.tabs.setCurrentWidget(viewer.parts[part])
+        if viewer.tabs.currentWidget() is not viewer.parts[part]:
+            raise SystemExit(f"screens: the {part} tab did not come to the front")
         save(window, out, f"{name}{suffix}", app)
     viewer.tabs.setCurrentIndex(0)
+    window.resize(size)
 
     if len(bundles) >= 2:
         window.compare_paths(bundles[0], bundles[1])

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.lab.conftest import fresh_names
+from tests.lab.prefixes import lab_prefix
 from wiresleuth.bundle.reader import read_bundle
 from wiresleuth.bundle.watch_file import watch_summary
 from wiresleuth.lab.client_run import GRACE
@@ -22,13 +23,13 @@ from wiresleuth.lab.topology import existing_namespaces
 
 pytestmark = pytest.mark.lab
 
-PREFIX = os.environ.get(PREFIX_ENV, "wsf-")
+PREFIX = lab_prefix("watch-scenario")
 TARGET = "chat.lab.test:443"
 SERVER = "100.64.1.20"
 
 
 def test_a_short_watch_catches_a_policer_that_comes_and_goes(tmp_path: Path) -> None:
-    names = fresh_names(PREFIX)
+    names = fresh_names("watch-scenario")
     out = tmp_path / "flaky-policer.wsbundle"
     client = load_scenario("flaky-policer").client
     done = subprocess.run(

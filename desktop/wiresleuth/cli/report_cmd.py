@@ -8,7 +8,6 @@ console helpers, so no escape sequence it holds reaches the terminal raw.
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,8 +52,7 @@ def report(args: argparse.Namespace) -> int:
         console.error(str(exc))
         return exit_codes.COULD_NOT_RUN
     if args.json:
-        # for_terminal writes its escapes as JSON escapes: the output stays the same JSON.
-        console.show(json.dumps(bundle.report, indent=2, ensure_ascii=False))
+        console.show_json(bundle.report)
     else:
         if bundle.report.get("cancelled") is True:
             console.show(
@@ -90,7 +88,7 @@ def _reanalyse(args: argparse.Namespace) -> int:
         console.error(str(exc))
         return exit_codes.COULD_NOT_RUN
     if args.json:
-        console.show(json.dumps(_reanalysis_json(again), indent=2, ensure_ascii=False))
+        console.show_json(_reanalysis_json(again))
     else:
         console.show(
             f"Re-analysed with the rules of WireSleuth {again.rules}; the bundle was made by "
