@@ -17,7 +17,7 @@ from wiresleuth.model.events import ProgressEvent
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Budgets, Profile
-from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.base import PacketView, Progress, Wait, Wizard, WizardAnalysis, WizardInput
 from wiresleuth.wizards.tls_handshake import TlsHandshakeWizard
 
 
@@ -228,6 +228,9 @@ def test_an_address_that_refuses_gives_way_to_the_next(ca: trustme.CA) -> None:
 
         def socket_event(self, target: str, kind: str, at: float, detail: str = "") -> None:
             pass
+
+        def waiting(self, what: str, deadline: float | None) -> contextlib.nullcontext[Wait]:
+            return contextlib.nullcontext(Wait())
 
     with LoopbackServer(tls_ok(ca, "dual.test")) as good:
         given = WizardInput(

@@ -138,6 +138,7 @@ def report_dict(result: RunResult) -> dict[str, Any]:
         "capture": capture_dict(result.capture, included=result.capture_file is not None),
         "observations": jsonable(result.observations),
         "profile": jsonable(result.profile),
+        "critical_path": [jsonable(step) for step in result.critical_path],
     }
 
 

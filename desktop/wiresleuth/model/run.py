@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wiresleuth.model.critical_path import PathStep
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.timeline import Connection
@@ -62,3 +63,5 @@ class RunResult:
     """System state: interfaces, routes, DNS servers, proxy settings (system.json)."""
     log: tuple[str, ...] = ()
     """Log lines of the run (log.txt)."""
+    critical_path: tuple[PathStep, ...] = ()
+    """The chain of waits that made the run as long as it was, in run order."""

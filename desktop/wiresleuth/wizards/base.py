@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -16,6 +17,7 @@ from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Profile
 
 ObsT = TypeVar("ObsT")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,12 +35,29 @@ class WizardInput:
     earlier: Mapping[str, object] = field(default_factory=dict)
     """Observations of the wizards named in this wizard's ``needs``, by wizard id (a wizard
     that failed or ran out of time is absent); read them with ``earlier_observations``."""
+    later: Mapping[str, Callable[[], Awaitable[object | None]]] = field(default_factory=dict)
+    """For the wizards named in this wizard's ``uses``: waits for that wizard's observations
+    (None when it failed); read them with ``observations_when_ready``."""
 
     def earlier_observations(self, wizard: str, kind: type[ObsT]) -> ObsT | None:
         """The observations of the wizard ``wizard`` (one this wizard ``needs``), typed; None
         when it did not run or failed. TypeError when it gave something else than ``kind``
         (its ``observation_type``): a programming error, not a network fault."""
         found = self.earlier.get(wizard)
+        if found is None:
+            return None
+        if not isinstance(found, kind):
+            raise TypeError(
+                f"the {wizard} wizard's observations are {type(found).__name__}, "
+                f"not {kind.__name__}"
+            )
+        return found
+
+    async def observations_when_ready(self, wizard: str, kind: type[ObsT]) -> ObsT | None:
+        """The observations of ``wizard`` (one this wizard ``uses``) once it has finished;
+        None when it is not part of the run or failed. TypeError as ``earlier_observations``."""
+        wait = self.later.get(wizard)
+        found = await wait() if wait is not None else self.earlier.get(wizard)
         if found is None:
             return None
         if not isinstance(found, kind):
@@ -76,6 +95,16 @@ class WizardAnalysis:
     """Local port -> what that connection was for (timeline lane labels)."""
 
 
+@dataclass
+class Wait:
+    """One wait of a probe, as the engine records it (``Progress.waiting``)."""
+
+    ran_out: bool | None = None
+    """Set by the wizard when it knows: True when the wait ended at its deadline (a
+    timeout), False when something ended it; None: the engine compares the time with the
+    deadline."""
+
+
 class Progress(Protocol):
     """How a running wizard reports progress (the engine implements it)."""
 
@@ -84,6 +113,16 @@ class Progress(Protocol):
 
     def socket_event(self, target: str, kind: str, at: float, detail: str = "") -> None:
         """A socket-level moment (connect, client-hello, reset...) for the live timeline."""
+
+    def waiting(self, what: str, deadline: float | None) -> AbstractContextManager[Wait]:
+        """Around one probe's wait: what is awaited and its deadline in seconds, so the
+        engine can name the wait that made the run as long as it was (its critical path)."""
+
+
+async def waited(progress: Progress, what: str, deadline: float | None, job: Awaitable[T]) -> T:
+    """``await job`` recorded as one wait of the wizard (``Progress.waiting``)."""
+    with progress.waiting(what, deadline):
+        return await job
 
 
 class Wizard(abc.ABC):
@@ -99,8 +138,18 @@ class Wizard(abc.ABC):
     """The dataclass ``run`` returns (a model type: report.json holds it, ``from_jsonable``
     reads it back from a bundle)."""
     needs: ClassVar[tuple[str, ...]] = ()
-    """Ids of wizards whose observations this one uses (e.g. the PAC decision); the engine
-    starts it when those have finished and passes them in ``WizardInput.earlier``."""
+    """Ids of wizards whose observations this one cannot start without (e.g. the route);
+    the engine starts it when those have finished and passes them in ``WizardInput.earlier``."""
+    uses: ClassVar[tuple[str, ...]] = ()
+    """Ids of wizards whose observations only part of this one's work needs: the engine
+    starts it at once (with its ``needs``), and that part awaits
+    ``WizardInput.observations_when_ready``, so the rest runs beside the other wizard."""
+
+    def prepare(self, profile: Profile) -> None:
+        """Blocking set-up that needs only the profile (the name lookups ``flows`` needs);
+        the engine runs every wizard's in a thread while it resolves the targets, so that
+        capture, and with it the run, does not start one lookup after another."""
+        del profile
 
     @abc.abstractmethod
     def flows(self, given: WizardInput) -> list[FlowSpec]:
