@@ -171,7 +171,7 @@ def test_the_helper_gets_only_argv_and_an_empty_environment(tmp_path: Path) -> N
     finally:
         del os.environ["WIRESLEUTH_TEST_SECRET"]
     argv, environ = ast.literal_eval(record.read_text())
-    assert argv == ["-i", "lo", "-t", "90", "-f", "tcp port 443"]
+    assert argv == ["-i", "lo", "-t", "90", "-f", "tcp port 443", "-s", "65535"]
     assert set(environ) <= {"LC_CTYPE"}  # Python may set LC_CTYPE itself; nothing of ours
 
 
