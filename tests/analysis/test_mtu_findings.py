@@ -109,6 +109,11 @@ def test_captured_ef_marked_server_losing_full_size_segments() -> None:
     assert policing.values["largest_received"] == 200 and policing.values["server_mss"] == [1460]
     assert tail is not None and tail.number in policing.packets
     assert dscp.target == "chat.example:443" and dscp.values["lost"] is True
+    marks = next(e.text for e in policing.evidence if "marked" in e.text)
+    assert marks.endswith("marked: 4 EF (46)") or "EF (46)" in marks
+    assert "{" not in marks
+    sweep_text = next(e.text for e in policing.evidence if e.text.startswith("DF echo"))
+    assert "1 probes" not in sweep_text
 
 
 def test_healthy_path_only_the_info_and_unmarked_traffic_is_not_a_finding() -> None:

@@ -108,6 +108,8 @@ def test_c1_large_packets_lost_and_ef_marking_with_packet_evidence() -> None:
     assert "tls.no_server_hello" not in ids(findings)  # explained by the cause, not repeated
     loss = next(f for f in findings if f.id == "path.large_packet_loss")
     assert loss.values["missing_bytes"] == 4200
+    gap = next(e.text for e in loss.evidence if "never arrived" in e.text)
+    assert "(bytes " in gap and "–" in gap and "[(" not in gap  # words, not a Python list
     assert loss.values["small_mss_ok"] is True
     assert loss.packets  # the out-of-order tail, its retransmission, the dup ACKs
     retransmitted = {p.number for p in wire.packets if p.payload.startswith(b"\x17")}
@@ -203,7 +205,17 @@ def test_c8_reset_timed_by_capture_with_the_sender_and_gateway_vendor() -> None:
     assert abs(reset.values["seconds"] - 3.05) < 0.01 and reset.values["timing"] == "capture"
     assert reset.values["reset_by"] == SERVER and reset.values["ttl"] == 52
     assert "same hop distance" in reset.engineer_text
+    assert reset.title.endswith("is reset after 3.1 s")
     assert vendor.values["vendor"] == "F5 Networks, Inc."
+
+
+def test_a_reset_within_a_tenth_of_a_second_is_said_in_milliseconds() -> None:
+    hello_at = T0 + 0.2
+    obs = observations(
+        attempt("default", 40020, "reset", client_hello_at=hello_at, reset_at=hello_at + 0.04)
+    )
+    reset = next(f for f in analyse_tls_wizard(obs, [])[0] if f.id.startswith("tls.reset"))
+    assert reset.title.endswith("is reset after 40 ms") and "0.0 s" not in reset.user_text
 
 
 def test_a_reset_with_a_foreign_ttl_is_attributed_to_another_device() -> None:

@@ -132,11 +132,54 @@ def test_a_member_with_corrupted_compressed_bytes(good: Path, tmp_path: Path) ->
         read_bundle(path)
 
 
-def test_a_truncated_download(good: Path, tmp_path: Path) -> None:
+def test_a_truncated_download_says_how_much_arrived(good: Path, tmp_path: Path) -> None:
     path = tmp_path / "x.wsbundle"
-    path.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    half = good.stat().st_size // 2
+    path.write_bytes(good.read_bytes()[:half])
+    with pytest.raises(BundleError) as caught:
+        read_bundle(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path} is incomplete: it holds {half} of at least ")
+    needed = int(message.split("of at least ")[1].split()[0])
+    assert half < needed <= good.stat().st_size
+    assert "cut short" in message and "not a zip" not in message
+
+
+@pytest.mark.parametrize("cut", [1, 2, 21, 22, 100])
+def test_a_bundle_cut_in_its_directory_is_incomplete_too(
+    good: Path, tmp_path: Path, cut: int
+) -> None:
+    path = tmp_path / "x.wsbundle"
+    path.write_bytes(good.read_bytes()[:-cut])
+    with pytest.raises(BundleError, match=r"is incomplete: it holds \d+ of at least \d+ bytes"):
+        read_bundle(path)
+
+
+def test_something_that_is_no_zip_at_all_is_still_said_so(tmp_path: Path) -> None:
+    path = tmp_path / "x.wsbundle"
+    path.write_bytes(b"%PDF-1.7 not a bundle" * 10)
     with pytest.raises(BundleError, match=r"not a WireSleuth bundle \(not a zip file\)"):
         read_bundle(path)
+
+
+def test_a_checksum_mismatch_is_read_leniently_with_its_damage(good: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(good) as archive:
+        report = json.loads(archive.read("report.json"))
+    report["findings"][0]["title"] = "edited by hand"
+    changes = {
+        "report.json": json.dumps(report).encode(),
+        "capture.pcapng": b"\x0a\x0d\x0d\x0a",
+    }
+    path = rewrite_zip(good, tmp_path / "x.wsbundle", changes)
+    bundle = read_bundle(path, lenient=True)
+    assert bundle.findings[0].title == "edited by hand"  # what is readable is read
+    assert [d.split(":")[0] for d in bundle.damage] == ["report.json", "capture.pcapng"]
+    assert "do not match the checksum" in bundle.damage[0]
+    target = bundle.extract_capture(tmp_path / "out.pcapng")  # given as it is
+    assert target.read_bytes() == b"\x0a\x0d\x0d\x0a"
+    with pytest.raises(BundleError, match="checksum mismatch"):
+        read_bundle(path)  # strict by default
+    assert read_bundle(good, lenient=True).damage == ()
 
 
 def test_a_report_that_is_not_json(good: Path, tmp_path: Path) -> None:

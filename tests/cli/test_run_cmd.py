@@ -249,8 +249,11 @@ def test_ctrl_c_cancels_and_saves_what_finished(stalled_run, signum: int) -> Non
     report = json.loads(zipfile.ZipFile(out).read("report.json"))
     assert report["cancelled"] is True
     assert {"pac", "proxy"} <= set(report["observations"])
-    stopped = [f for f in report["findings"] if f["id"] == "probe.failed"]
-    assert any("cancelled" in f["engineer_text"] for f in stopped)
+    # a check the cancel stopped says so in its status, not as a "could not complete" warning
+    assert not any(f["id"] == "probe.failed" for f in report["findings"])
+    stopped = [c for c in report["checks"] if c["status"] == "could_not_run"]
+    assert stopped and all("cancelled" in c["reason"] for c in stopped)
+    assert "could not run (the run was cancelled" in stdout  # "What was checked"
     assert list(scratch_dir.iterdir()) == []
     assert [p.name for p in out.parent.iterdir()] == [out.name]
 

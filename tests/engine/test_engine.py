@@ -13,6 +13,7 @@ import trustme
 
 from tests.probes.loopback_servers import LoopbackServer, reset_after, tls_ok, trust_env
 from wiresleuth.engine import Engine, discard_scratch
+from wiresleuth.model.check_status import Status
 from wiresleuth.model.events import ProgressEvent
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.target import Target
@@ -97,6 +98,8 @@ def test_a_wizard_past_the_run_budget_becomes_a_finding() -> None:
     failed = [f for f in result.findings if f.id == "probe.failed"]
     assert failed and "run budget" in failed[0].engineer_text
     assert not result.cancelled
+    (status,) = [s for s in result.checks if s.check == WaitsForever.id]
+    assert status.status is Status.COULD_NOT_RUN and "run budget" in status.reason
 
 
 def test_a_failing_wizard_does_not_lose_the_others(ca: trustme.CA) -> None:
@@ -107,6 +110,12 @@ def test_a_failing_wizard_does_not_lose_the_others(ca: trustme.CA) -> None:
     failed = [f for f in result.findings if f.id == "probe.failed"]
     assert len(failed) == 1 and "device on fire" in failed[0].engineer_text
     assert "tls" in result.observations and "breaks" not in result.observations
+    statuses = {(s.check, s.target): s for s in result.checks}
+    assert statuses[("breaks", f"localhost:{good.port}")].status is Status.COULD_NOT_RUN
+    assert "device on fire" in statuses[("breaks", f"localhost:{good.port}")].reason
+    assert statuses[("tls", f"localhost:{good.port}")].status is Status.PASSED
+    assert statuses[("lookup", f"localhost:{good.port}")].status is Status.PASSED
+    assert statuses[("capture", None)].status is Status.NOT_TESTED
 
 
 def test_cancel_returns_within_a_second() -> None:
@@ -121,7 +130,14 @@ def test_cancel_returns_within_a_second() -> None:
     assert not worker.is_alive()
     assert time.monotonic() - asked < 1.0
     assert box[0].cancelled
-    assert any(f.id == "probe.failed" and "cancelled" in f.engineer_text for f in box[0].findings)
+    _stopped_by_the_cancel(box[0])
+
+
+def _stopped_by_the_cancel(result: Any) -> None:
+    """A cancelled check is "could not run (cancelled)" in its status, not a warning finding."""
+    assert not any(f.id == "probe.failed" for f in result.findings)
+    (status,) = [s for s in result.checks if s.check not in ("lookup", "capture")]
+    assert status.status is Status.COULD_NOT_RUN and "cancelled" in status.reason
 
 
 class SwallowsOneCancel(WaitsForever):
@@ -146,7 +162,7 @@ def test_cancel_stops_a_wizard_that_lost_the_first_cancellation() -> None:
     engine.cancel()
     worker.join(20)
     assert box and box[0].cancelled
-    assert any(f.id == "probe.failed" and "cancelled" in f.engineer_text for f in box[0].findings)
+    _stopped_by_the_cancel(box[0])
 
 
 def test_cancel_before_start_is_honoured() -> None:
@@ -226,7 +242,9 @@ def test_an_address_that_refuses_gives_way_to_the_next(ca: trustme.CA) -> None:
         def step(self, message: str) -> None:
             pass
 
-        def socket_event(self, target: str, kind: str, at: float, detail: str = "") -> None:
+        def socket_event(
+            self, target: str, kind: str, at: float, detail: str = "", *, lane: str = ""
+        ) -> None:
             pass
 
         def waiting(self, what: str, deadline: float | None) -> contextlib.nullcontext[Wait]:
@@ -297,3 +315,19 @@ def test_the_scratch_capture_is_private_until_discarded(
     assert stat.S_IMODE(result.capture_file.parent.stat().st_mode) == 0o700
     discard_scratch(result)
     assert list(tmp.iterdir()) == []
+
+
+def test_every_check_says_what_it_did_with_each_target() -> None:
+    result = Engine(
+        profile("http://127.0.0.1:9/", "https://no-such-name.invalid/"),
+        [TlsHandshakeWizard()],
+        capture=False,
+    ).run()
+    statuses = {(s.check, s.target): s for s in result.checks}
+    assert [s.check for s in result.checks] == ["lookup", "lookup", "tls", "tls", "capture"]
+    assert statuses[("tls", "127.0.0.1:9")].shown == "not tested (not an HTTPS site)"
+    assert statuses[("tls", "no-such-name.invalid:443")].shown == (
+        "not tested (its name did not resolve)"
+    )
+    assert statuses[("lookup", "no-such-name.invalid:443")].status is Status.PROBLEM
+    assert statuses[("lookup", "127.0.0.1:9")].shown == "passed: 127.0.0.1"

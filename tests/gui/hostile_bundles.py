@@ -16,9 +16,11 @@ import hashlib
 import json
 import zipfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from wiresleuth.model.check_status import CheckStatus, Status
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.run import CaptureInfo, RunResult
 from wiresleuth.model.timeline import Connection, TimelineEvent
@@ -62,6 +64,31 @@ def _finding(index: int, severity: Severity) -> Finding:
             Evidence(text=hostile(f"socket evidence {index}")),
         ),
         values={"what": hostile("value")},
+    )
+
+
+def _cause_and_symptom() -> tuple[Finding, Finding]:
+    """Two findings of catalogued IDs, one explaining the other: a cause group, every text
+    hostile (the group's "It explains" row names the symptom)."""
+    cause, symptom = (
+        replace(_finding(index, Severity.PROBLEM), id=fid, target=hostile("cause target"))
+        for index, fid in ((4, "path.qos_policing"), (5, "path.large_packet_loss"))
+    )
+    return cause, symptom
+
+
+def _checks() -> tuple[CheckStatus, ...]:
+    """A status of every kind, every text hostile."""
+    return tuple(
+        CheckStatus(
+            check=hostile("check"),
+            title=hostile(f"check title {status.value}"),
+            target=hostile("check target") if status is not Status.PASSED else None,
+            status=status,
+            reason=hostile(f"reason {status.value}"),
+            findings=(hostile("finding id"),),
+        )
+        for status in Status
     )
 
 
@@ -154,6 +181,7 @@ def hostile_run() -> RunResult:
             _finding(1, Severity.PROBLEM),
             _finding(2, Severity.WARNING),
             _finding(3, Severity.INFO),
+            *_cause_and_symptom(),
         ),
         connections=(connection,),
         capture=CaptureInfo(
@@ -163,8 +191,16 @@ def hostile_run() -> RunResult:
         ),
         observations=_observations(),
         wizards=(hostile("wizard"),),
-        profile={"pac_url": hostile("profile pac url"), "name": hostile("profile")},
+        profile={
+            "pac_url": hostile("profile pac url"),
+            "name": hostile("profile"),
+            "source": hostile("profile source"),
+            "helpdesk": {"name": hostile("helpdesk name"), "contact": hostile("contact")},
+        },
+        checks=_checks(),
         system={
+            "computer": {"name": hostile("computer"), "user": hostile("user")},
+            "os": {"system": hostile("os"), "release": hostile("release")},
             "hostname": hostile("hostname"),
             "interfaces": [{"name": hostile("interface"), "addresses": [hostile("address")]}],
             hostile("key"): hostile("value"),

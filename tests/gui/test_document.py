@@ -73,7 +73,7 @@ def test_a_run_just_made_keeps_the_result_to_save_and_matches_its_bundle(
 @pytest.mark.parametrize(
     ("content", "error", "words"),
     [
-        (b"PK\x03\x04 not really a zip", BundleError, "not a WireSleuth bundle"),
+        (b"PK\x03\x04 not really a zip", BundleError, "is incomplete: it holds 21 of"),
         (b"hello, this is text", CaptureFileError, "neither a WireSleuth bundle"),
     ],
 )

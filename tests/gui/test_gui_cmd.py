@@ -71,7 +71,7 @@ def test_a_file_that_cannot_be_opened_is_named_and_still_pictured(home: Path) ->
     shot = home / "broken.png"
     done = wiresleuth(home, "open", str(broken), "--screenshot", str(shot))
     assert done.returncode == 2
-    assert "not a WireSleuth bundle" in done.stderr
+    assert "broken.wsbundle is incomplete: it holds 14 of at least 30 bytes" in done.stderr
     image(shot)
 
 

@@ -265,7 +265,11 @@ def test_packets_of_a_hostile_capture_are_shown_literally(
 
 def _first_evidence(window: QtMainWindow) -> tuple[object, object]:
     viewer = window.viewer_page()
-    item = viewer.findings.evidence_items()[0]
+    item = next(  # a finding whose ID is hostile too: the status bar names the ID
+        i
+        for i in viewer.findings.evidence_items()
+        if MARK in i.data(0, Qt.ItemDataRole.UserRole + 2).id
+    )
     return item.data(0, Qt.ItemDataRole.UserRole + 2), item.data(0, Qt.ItemDataRole.UserRole + 1)
 
 
@@ -279,6 +283,52 @@ def test_the_results_page_and_the_comparison_show_texts_literally(
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.compare_page(), timeout=10_000)
     kinds = assert_literal(surfaces(window))
     assert "QLabel text" in kinds and "QTreeWidget item" in kinds
+
+
+def test_the_helpdesk_page_and_its_summary_show_texts_literally(
+    qtbot: QtBot, window: QtMainWindow, tmp_path: Path
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from wiresleuth.report.terminal_text import for_terminal
+
+    bundle = write_hostile_bundle(tmp_path)
+    open_and_fill(qtbot, window, bundle)
+    window.viewer_page().helpdesk_requested.emit()
+    page = window.helpdesk_page()
+    assert window.stack.currentWidget() is page
+    qtbot.waitUntil(lambda: page.facts.bundle_sha256 is not None, timeout=10_000)
+    kinds = assert_literal(surfaces(window))
+    for expected in ("QLabel text", "QTreeWidget item", "QTreeWidget item tooltip"):
+        assert expected in kinds, f"no hostile text reached {expected}"
+    for key in ("computer", "os", "sites", "profile", "bundle"):
+        assert MARK in page.fields[key][1].text(), key
+    checks = [page.checks.topLevelItem(i).text(0) for i in range(page.checks.topLevelItemCount())]
+    assert any(f": passed: {SHOWN}" in text for text in checks)
+    # the causes: the cause's action and the finding it explains, as text
+    todo = [page.todo.topLevelItem(i) for i in range(page.todo.topLevelItemCount())]
+    explained = [item.child(j).text(0) for item in todo if item for j in range(item.childCount())]
+    assert any(text.startswith(f"It explains: {SHOWN}") for text in explained)
+    page.copy_summary()
+    copied = QGuiApplication.clipboard().text()
+    assert SHOWN in copied and FILE_NAME in copied
+    assert for_terminal(copied) == copied  # no control character reaches a ticket raw
+
+
+def test_cause_groups_show_texts_literally(qtbot: QtBot, window: QtMainWindow) -> None:
+    window._show_result(hostile_run())
+    view = window.results_page().findings
+    rows = [view.topLevelItem(i) for i in range(view.topLevelItemCount())]
+    groups = [
+        child
+        for row in rows
+        if row is not None
+        for child in (row.child(j) for j in range(row.childCount()))
+        if child is not None and child.text(0).startswith("It explains")
+    ]
+    assert groups and groups[0].child(0) is not None
+    assert SHOWN in groups[0].child(0).text(0)
+    assert_literal(surfaces(window))
 
 
 @pytest.mark.parametrize("damage", ["not a zip", "hostile severity"])

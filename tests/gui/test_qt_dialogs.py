@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import loopback_profile
-from tests.gui.test_upload import HelpdeskServer
 from tests.probes.loopback_servers import LoopbackServer, reset_after
+from tests.send.test_upload import HelpdeskServer
 from wiresleuth.capture.helper_path import HelperFacts
 from wiresleuth.gui.capture_rights import linux_rights
 from wiresleuth.gui.qt_about import QtAboutDialog
@@ -60,11 +60,16 @@ def test_send_saves_first_then_uploads_with_progress(
         qtbot.waitUntil(lambda: isinstance(window.dialog, QtUploadDialog), timeout=5000)
         upload = window.dialog
         assert isinstance(upload, QtUploadDialog)
+        assert not saving.isVisible()  # one dialog at a time: the save dialog has closed
+        qtbot.keyClicks(upload.ticket, "INC-4711")
+        qtbot.mouseClick(upload.send_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: upload.receipt is not None, timeout=15_000)
         assert upload.bar.value() == 100
         assert "ticket 42" in upload.label.text()
-        ((_headers, body),) = server.received
+        assert upload.stage.text() == "Route: direct (from no proxy setting)"
+        ((headers, body),) = server.received
         assert body == (home / "sent.wsbundle").read_bytes()
+        assert headers["X-WireSleuth-Ticket"] == "INC-4711"
     finally:
         server.close()
 
@@ -83,14 +88,57 @@ def test_a_refused_upload_says_why_and_offers_to_retry(
         window.send_to_helpdesk()
         upload = window.dialog
         assert isinstance(upload, QtUploadDialog)
+        upload.start()
         qtbot.waitUntil(lambda: upload.error is not None, timeout=15_000)
         assert (
             "HTTP 503" in upload.label.text() and "maintenance until 18:00" in upload.label.text()
         )
-        assert str(bundle) in upload.label.text()  # the file is still there to mail
-        assert upload.retry_button.isVisible()
+        assert str(bundle) in upload.fallback.text()  # the file is still there to mail
+        assert "Test Desk (+1 555 0100)" in upload.fallback.text()
+        assert upload.retry_button.isVisible() and upload.folder_button.isVisible()
+        assert not upload.mail_button.isVisible()  # the contact is a phone number
+        assert not upload.bar.isVisible()  # nothing was sent: no empty bar left behind
+        server.status = 201  # the helpdesk's server is back: Try again sends it
+        qtbot.mouseClick(upload.retry_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: upload.receipt is not None, timeout=15_000)
+        assert not upload.fallback.isVisible() and not upload.retry_button.isVisible()
     finally:
         server.close()
+
+
+def test_a_server_that_cannot_be_reached_offers_the_mail_address(
+    qtbot: QtBot, home: Path, tmp_path: Path
+) -> None:
+    import socket
+    from dataclasses import replace
+
+    from wiresleuth.profile.model import Helpdesk
+
+    with socket.socket() as spare:
+        spare.bind(("127.0.0.1", 0))
+        port = spare.getsockname()[1]
+    bundle = tmp_path / "run.wsbundle"
+    bundle.write_bytes(b"PK")
+    profile = replace(
+        loopback_profile(upload_url=f"https://localhost:{port}/upload"),
+        helpdesk=Helpdesk(name="Desk", contact="desk@corp.example"),
+    )
+    upload = QtUploadDialog(bundle, str(profile.upload_url), profile)
+    qtbot.addWidget(upload)
+    upload.show()
+    upload.start()
+    qtbot.waitUntil(lambda: upload.error is not None, timeout=15_000)
+    assert upload.label.text() == "Not sent: the server localhost refused the connection."
+    assert "ConnectionError" not in upload.label.text()
+    assert "mail that file to Desk (desk@corp.example)" in upload.fallback.text()
+    assert upload.mail_button.isVisible() and upload.folder_button.isVisible()
+    assert window_count_of(QtUploadDialog) == 1
+
+
+def window_count_of(kind: type) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    return sum(1 for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible())
 
 
 def test_capture_rights_show_the_command_and_copy_it(qtbot: QtBot) -> None:
@@ -137,3 +185,22 @@ def test_about_names_the_versions(qtbot: QtBot) -> None:
     for name, version in (("WireSleuth", wiresleuth.__version__), ("PySide6", pyside)):
         assert f"<td>{name}</td><td>&nbsp;&nbsp;{version}</td>" in text
     assert "scapy" in text and "pyqtgraph" in text
+
+
+@pytest.mark.parametrize(
+    ("contact", "mail"),
+    [
+        ("desk@corp.example", "desk@corp.example"),
+        ("+1 555 0100 · servicedesk@example.com", "servicedesk@example.com"),
+        ("+1 555 0100", None),
+        ("", None),
+    ],
+)
+def test_the_helpdesk_mail_address_is_found_in_the_contact(contact: str, mail: str | None) -> None:
+    from dataclasses import replace
+
+    from wiresleuth.gui.qt_upload_dialog import helpdesk_mail
+    from wiresleuth.profile.model import Helpdesk
+
+    profile = replace(loopback_profile(), helpdesk=Helpdesk(name="Desk", contact=contact))
+    assert helpdesk_mail(profile) == mail

@@ -138,9 +138,8 @@ def test_cancel_answers_within_a_second(qtbot: QtBot, home: Path, ca: trustme.CA
         silent(conn)
 
     with LoopbackServer(hangs) as server:
-        window = open_window(
-            qtbot, loopback_profile(f"localhost:{server.port}", run=60, handshake=30)
-        )
+        window = open_window(qtbot, loopback_profile(run=60, handshake=30))
+        qtbot.keyClicks(window.start_page.site, f"localhost:{server.port}")  # typed by the user
         qtbot.mouseClick(window.start_page.run_button, Qt.MouseButton.LeftButton)
 
         def tls_running() -> bool:  # rows are replaced on each update: look it up each time
@@ -158,9 +157,15 @@ def test_cancel_answers_within_a_second(qtbot: QtBot, home: Path, ca: trustme.CA
     page = window.results_page()
     assert window.stack.currentWidget() is page
     assert page.headline.text().startswith("The run was cancelled.")
-    assert any(
-        f.id == "probe.failed" and "cancelled" in f.engineer_text for f in page.findings.findings()
-    )
+    # the site the user typed is named; the cancel is no "check could not complete" warning
+    site = f"localhost:{server.port}"
+    assert f"Sites: {site}. The run was cancelled" in page._detail.text()
+    assert not any(f.id == "probe.failed" for f in page.findings.findings())
+    assert window.statusBar().currentMessage().startswith("Run cancelled after ")
+    assert window.result is not None
+    tls = next(c for c in window.result.checks if (c.check, c.target) == ("tls", site))
+    assert tls.shown == "could not run (the run was cancelled before this check finished)"
+    assert "could not run" in page.checked.text()
 
 
 def test_send_appears_with_an_upload_address(
@@ -181,8 +186,50 @@ def test_a_damaged_file_is_refused_in_words(qtbot: QtBot, home: Path, tmp_path: 
     broken.write_bytes(b"PK\x03\x04 cut short")
     window.open_path(broken)
     qtbot.waitUntil(lambda: window.last_error is not None, timeout=5000)
-    assert "not a WireSleuth bundle" in str(window.last_error)
+    assert "broken.wsbundle is incomplete: it holds 14 of at least 30 bytes" in str(
+        window.last_error
+    )
     assert window.stack.currentWidget() is window.start_page
+
+
+def test_a_truncated_download_says_the_file_is_incomplete(
+    qtbot: QtBot, home: Path, tmp_path: Path
+) -> None:
+    cut = tmp_path / "from-alice.wsbundle"
+    data = SAMPLE_BUNDLE.read_bytes()
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    window = open_window(qtbot, loopback_profile())
+    window.open_path(cut)
+    qtbot.waitUntil(lambda: window.last_error is not None, timeout=5000)
+    box = window._message_box
+    assert box is not None and "is incomplete: it holds" in box.text()
+    assert "cut short" in box.text() and "not a zip" not in box.text()
+
+
+def test_a_checksum_mismatch_opens_what_is_readable_with_a_warning(
+    qtbot: QtBot, home: Path, tmp_path: Path
+) -> None:
+    import json
+    import zipfile
+
+    from tests.bundle.conftest import rewrite_zip
+
+    with zipfile.ZipFile(SAMPLE_BUNDLE) as archive:
+        report = json.loads(archive.read("report.json"))
+    report["findings"][0]["title"] = "A title edited after saving"
+    edited = rewrite_zip(
+        SAMPLE_BUNDLE, tmp_path / "edited.wsbundle", {"report.json": json.dumps(report).encode()}
+    )
+    window = open_window(qtbot, loopback_profile())
+    with qtbot.waitSignal(window.document_shown, timeout=30_000):
+        window.open_path(edited)
+    viewer = window.viewer_page()
+    assert window.stack.currentWidget() is viewer
+    assert "A title edited after saving" in [f.title for f in viewer.findings.findings()]
+    assert "\nDamaged: this bundle was changed or damaged" in viewer._notes.text()
+    box = window._message_box
+    assert box is not None and box.isVisible()
+    assert box.text().startswith("Damaged: ") and "report.json: its contents do not" in box.text()
 
 
 def test_every_control_is_named_and_reachable_by_keyboard(qtbot: QtBot, home: Path) -> None:
@@ -332,3 +379,138 @@ def test_a_replaced_result_leaves_no_capture_behind(
     finally:
         for result in (first, second):
             scratch.discard_for(result.capture_file)
+
+
+def test_titles_follow_what_is_shown_and_mark_unsaved_results(
+    qtbot: QtBot, home: Path, tmp_path: Path
+) -> None:
+    from tests.bundle.sample_runs import uncaptured_run
+
+    window = open_window(qtbot, loopback_profile("localhost:9"))
+    with qtbot.waitSignal(window.document_shown, timeout=30_000):
+        window.open_path(SAMPLE_BUNDLE)
+    assert window.windowTitle().startswith("format-1.wsbundle — ")
+    window.session.finished.emit(uncaptured_run())  # a fresh run's results
+    assert window.windowTitle() == "Results — WireSleuth[*]"  # not the bundle's name any more
+    assert window.isWindowModified()
+    window.show_details()
+    viewer = window.viewer_page()
+    assert "(not saved yet)" in viewer._title.text()
+    dialog = window.save_for_helpdesk()
+    assert isinstance(dialog, QtSaveDialog)
+    dialog.path_edit.setText(str(home / "kept.wsbundle"))
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        dialog.save()
+    dialog.accept()
+    assert window.windowTitle() == "kept.wsbundle — WireSleuth[*]"
+    assert not window.isWindowModified()
+    assert viewer._title.text().startswith("kept.wsbundle (saved)")  # not "not saved yet"
+
+
+def test_unsaved_results_are_not_lost_without_asking(qtbot: QtBot, home: Path) -> None:
+    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.bundle.sample_runs import uncaptured_run
+
+    window = open_window(qtbot, loopback_profile("localhost:9"))
+    window.session.finished.emit(uncaptured_run())
+    window.quit_action.trigger()  # File > Quit
+    box = window.unsaved_box
+    assert box is not None and box.isVisible() and "not saved" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert window.isVisible() and window.unsaved_box is None
+
+    class Spontaneous(QCloseEvent):  # the window's close button, as the window manager sends it
+        def spontaneous(self) -> bool:
+            return True
+
+    closing = Spontaneous()
+    window.closeEvent(closing)
+    assert not closing.isAccepted() and window.isVisible()
+    box = window.unsaved_box
+    assert box is not None
+    box.button(QMessageBox.StandardButton.Discard).click()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
+
+
+def test_save_from_the_question_then_carries_on(qtbot: QtBot, home: Path) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.bundle.sample_runs import uncaptured_run
+
+    window = open_window(qtbot, loopback_profile("localhost:9"))
+    window.session.finished.emit(uncaptured_run())
+    window.quit()
+    box = window.unsaved_box
+    assert box is not None
+    box.button(QMessageBox.StandardButton.Save).click()
+    dialog = window.dialog
+    assert isinstance(dialog, QtSaveDialog)
+    dialog.path_edit.setText(str(home / "before-quit.wsbundle"))
+    dialog.save()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    assert (home / "before-quit.wsbundle").is_file()
+
+
+def test_run_again_runs_the_same_checks_on_the_same_site(
+    qtbot: QtBot, home: Path, servers: tuple[LoopbackServer, LoopbackServer]
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    good, _ = servers
+    window = open_window(qtbot, loopback_profile())
+    window.start_page.checks.set_selected(["route", "tls"])
+    qtbot.keyClicks(window.start_page.site, f"localhost:{good.port}")
+    run_to_results(qtbot, window)
+    first = window.result
+    assert first is not None and first.targets == (f"localhost:{good.port}",)
+    window.start_page.site.clear()  # what the start page holds now does not matter
+    qtbot.mouseClick(window.results_page().again_button, Qt.MouseButton.LeftButton)
+    box = window.unsaved_box  # the first results are not saved: asked first
+    assert box is not None
+    with qtbot.waitSignal(window.session.finished, timeout=RUN_TIMEOUT_MS):
+        box.button(QMessageBox.StandardButton.Discard).click()
+    assert window.result is not first and window.result is not None
+    assert window.result.targets == first.targets and window.result.wizards == first.wizards
+
+
+def test_an_error_in_the_status_bar_goes_with_its_page(qtbot: QtBot, home: Path) -> None:
+    window = open_window(qtbot, loopback_profile())
+    window.show_error("Cannot open x", "it is broken")
+    assert window.statusBar().currentMessage() == "Cannot open x: it is broken"
+    window.stack.setCurrentWidget(window.results_page())
+    assert window.statusBar().currentMessage() == ""
+
+
+def test_a_hanging_connection_is_drawn_while_it_waits(
+    qtbot: QtBot, home: Path, ca: trustme.CA
+) -> None:
+    def hangs(conn: socket.socket) -> None:
+        silent(conn)
+
+    with LoopbackServer(hangs) as server:
+        site = f"localhost:{server.port}"
+        window = open_window(qtbot, loopback_profile(site, run=60, handshake=30))
+        window.start_page.checks.set_selected(["route", "tls"])
+        qtbot.mouseClick(window.start_page.run_button, Qt.MouseButton.LeftButton)
+        page = window.progress_page()
+
+        def lane_waits() -> bool:
+            return any(c.label == f"{site} (default)" for c in window.session.live(time.time()))
+
+        qtbot.waitUntil(lane_waits, timeout=10_000)  # long before the 30 s handshake limit
+        lane = f"{site} (default)"
+        first = next(c for c in window.session.live(time.time()) if c.label == lane)
+        qtbot.wait(1200)
+        later = next(c for c in window.session.live(time.time()) if c.label == lane)
+        assert later.end - first.end > 0.9  # it grows while it waits
+        qtbot.waitUntil(lambda: "the secure greeting" in page._message.text(), timeout=5000)
+        assert page._message.text().startswith("Waiting ")
+        assert f"for {site} to answer the secure greeting (TLS)" in page._message.text()
+        assert "round" not in page._message.text() and ":" not in page._message.text()[:8]
+        qtbot.waitUntil(
+            lambda: any(c.label == lane for c in page.timeline._connections), timeout=2000
+        )  # the page's timeline draws it too
+        with qtbot.waitSignal(window.session.finished, timeout=5000):
+            window.session.cancel()

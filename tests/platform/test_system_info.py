@@ -15,6 +15,7 @@ def test_collects_this_machine_quickly_and_round_trips() -> None:
     assert elapsed < system_info.DEADLINE + 0.5
     assert json.loads(json.dumps(info)) == info
     assert set(info) == {
+        "computer",
         "os",
         "interfaces",
         "routes",
@@ -26,6 +27,10 @@ def test_collects_this_machine_quickly_and_round_trips() -> None:
     }
     assert info["errors"] == []
     assert info["os"]["system"] == "Linux"
+    import getpass
+    import platform
+
+    assert info["computer"] == {"name": platform.node(), "user": getpass.getuser()}
     default = [r for r in info["routes"] if r["destination"] == "0.0.0.0/0"]
     assert info["gateway"]["address"] == default[0]["gateway"]
     assert "lo" in {i["name"] for i in info["interfaces"]}

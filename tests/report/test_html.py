@@ -1,4 +1,5 @@
-"""report.html: self-contained, summary first, findings by severity, hostile input escaped.
+"""report.html: self-contained, summary first, causes by severity with the findings they explain
+inside, what each check did, values written for people, hostile input escaped.
 
 The last test renders the page in headless Chromium and checks that a screenshot came out.
 """
@@ -82,11 +83,12 @@ def test_the_page_is_self_contained_and_forbids_scripts(sample_page: str) -> Non
 
 def test_sections_come_in_reading_order(sample_page: str) -> None:
     marks = [
-        "We found 3 problems and 1 warning. 1 note for information.",
+        "We found 2 problems and 1 warning.",
         "Your helpdesk",
         "<h2>Findings</h2>",
         "<h2>Connections</h2>",
         "<h2>Capture</h2>",
+        "<h2>What was checked</h2>",
         "<h2>System</h2>",
         "<h2>Versions</h2>",
     ]
@@ -94,10 +96,22 @@ def test_sections_come_in_reading_order(sample_page: str) -> None:
     assert positions == sorted(positions)
 
 
-def test_traffic_lights_count_each_severity(sample_page: str) -> None:
-    assert '<span class="n">3</span> problems' in sample_page
+def test_traffic_lights_count_causes(sample_page: str) -> None:
+    # C6's injected text is explained by the interception, C8's F5 gateway by the reset
+    assert '<span class="n">2</span> problems' in sample_page
     assert '<span class="n">1</span> warning<' in sample_page
-    assert '<span class="n">1</span> note<' in sample_page
+    assert '<span class="n">0</span> notes<' in sample_page
+
+
+def test_a_cause_holds_the_findings_it_explains(sample_page: str) -> None:
+    start = sample_page.index("A device near you answers for legacy")
+    intercepted = sample_page[start : sample_page.index("is reset after the greeting", start)]
+    assert "It explains 1 more finding (for the engineer)" in intercepted
+    assert "Plain text arrived inside the encrypted connection" in intercepted
+    assert intercepted.index("<summary>It explains") < intercepted.index("Plain text arrived")
+    assert "<b>Next step:</b> Save the results and send them to your helpdesk." in intercepted
+    # what the helpdesk can do: once per cause, not for each finding it explains
+    assert sample_page.count("What the helpdesk can do") == 3
 
 
 def test_findings_show_user_text_engineer_text_and_evidence(sample_page: str) -> None:
@@ -127,7 +141,8 @@ def test_findings_are_ordered_by_severity_whatever_the_report_order(
     report["findings"] = findings
     page = render_html(report, manifest, bundle.system)
     badges = re.findall(r'<span class="badge (\w+)">', page)
-    assert badges == ["problem", "problem", "problem", "warning", "info"]
+    # cause, the finding it explains, cause, the finding it explains, cause
+    assert badges == ["problem", "problem", "problem", "info", "warning"]
 
 
 def test_system_information_is_shown(sample_page: str) -> None:
@@ -166,7 +181,7 @@ def test_no_helpdesk_no_findings_no_connections(manifest: dict[str, Any]) -> Non
     assert "Your helpdesk" not in page
     assert "We found no problem." in page
     assert "all clear" in page
-    assert "No finding: every check passed." in page
+    assert "No finding: no check found anything to report." in page
     assert "No connection was recorded." in page
     _balanced(page)
 
@@ -317,6 +332,81 @@ def test_the_page_renders_in_headless_chromium(tmp_path: Path, sample_page: str)
     assert (width, height) == (1366, 900)
     # A blank page compresses to a few KB; the summary, helpdesk and findings do not.
     assert len(data) > 40_000
+
+
+def test_figures_are_written_for_people_not_as_python(manifest: dict[str, Any]) -> None:
+    finding = Finding(
+        id="path.dscp_marked", severity=Severity.WARNING, title="t", user_text="u",
+        engineer_text="e", wizard="mtu", target="a.example:443",
+        values={"marks": {"AF41 (34)": 37}, "server_mss": [1460], "gaps": [[0, 4096]]},
+        evidence=(Evidence(text="x", data={"timing": ["capture"]}),),
+    )  # fmt: skip
+    run = dataclasses.replace(uncaptured_run(), findings=(finding,))
+    page = render_html(report_dict(run), manifest, {})
+    for shown in ("<b>marks</b> AF41 (34): 37", "<b>server_mss</b> 1460", "<b>gaps</b> 0–4096"):
+        assert shown in page, shown
+    assert "<b>timing</b> capture" in page
+    for python in ("[(", "{'", "['", "[1460]"):
+        assert python not in page.split("<h2>Measurements</h2>")[0], python
+
+
+def test_a_profile_without_helpdesk_shows_no_empty_labels(manifest: dict[str, Any]) -> None:
+    run = dataclasses.replace(uncaptured_run(), profile={"helpdesk": {"name": "", "contact": ""}})
+    assert "Your helpdesk" not in render_html(report_dict(run), manifest, {})
+    named = dataclasses.replace(
+        uncaptured_run(), profile={"helpdesk": {"name": "Desk", "contact": "desk@corp.example"}}
+    )
+    page = render_html(report_dict(named), manifest, {})
+    assert "<dt>Name</dt><dd>Desk</dd>" in page
+    assert '<a href="mailto:desk@corp.example">desk@corp.example</a>' in page
+    assert "<dt>Email</dt>" not in page
+
+
+def test_what_was_checked(manifest: dict[str, Any]) -> None:
+    from wiresleuth.model.check_status import CheckStatus, Status
+
+    checks = (
+        CheckStatus(check="lookup", title="Name lookup (DNS)", target="a.example:443",
+                    status=Status.PASSED, reason="198.18.0.1"),
+        CheckStatus(check="proxy", title="Proxy path", target="a.example:443",
+                    status=Status.NOT_TESTED, reason="no proxy is known"),
+        CheckStatus(check="proxy", title="Proxy path", target="b.example:80",
+                    status=Status.COULD_NOT_RUN, reason="the run was cancelled"),
+        CheckStatus(check="pac", title="PAC", target=None, status=Status.PROBLEM,
+                    reason=HOSTILE, findings=("pac.fetch_hangs",)),
+    )  # fmt: skip
+    run = dataclasses.replace(uncaptured_run(), checks=checks)
+    page = render_html(report_dict(run), manifest, {})
+    table = page[page.index("<h2>What was checked</h2>") :]
+    assert '<th rowspan="2">Proxy path</th><td>a.example:443</td>' in table
+    assert '<span class="status untested">not tested</span>' in table
+    assert '<span class="why">(no proxy is known)</span>' in table
+    assert '<span class="status failed">could not run</span>' in table
+    assert "<td>the check as a whole</td>" in table
+    assert "<script" not in table
+    _balanced(page)
+    old = report_dict(run)
+    del old["checks"]
+    assert "this bundle was made before WireSleuth recorded" in render_html(old, manifest, {})
+
+
+def test_the_computer_and_user_are_named(manifest: dict[str, Any]) -> None:
+    run = uncaptured_run()
+    system = {"computer": {"name": "laptop-042", "user": "alice"}}
+    page = render_html(report_dict(run), manifest, system)
+    assert "Computer laptop-042 · user alice" in page
+
+
+def test_a_title_that_names_its_target_does_not_repeat_it(manifest: dict[str, Any]) -> None:
+    blocked = Finding(
+        id="path.direct_blocked", severity=Severity.PROBLEM,
+        title="127.0.0.1:9 cannot be reached", user_text="u", engineer_text="e", wizard="tls",
+        target="127.0.0.1:9",
+    )  # fmt: skip
+    page = render_html(report_dict(dataclasses.replace(uncaptured_run(), findings=(blocked,))),
+                       manifest, {})  # fmt: skip
+    assert '<span class="target">127.0.0.1:9</span>' not in page
+    assert "<h3>127.0.0.1:9 cannot be reached</h3>" in page
 
 
 def test_the_page_counts_time_from_frame_1_when_given(tmp_path: Path) -> None:

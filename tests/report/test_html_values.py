@@ -58,3 +58,22 @@ def test_escaping() -> None:
         '<span class="fact"><b>&lt;k&gt;</b> &lt;v&gt;</span></div>'
     )
     assert facts_html([]) == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ([1460], "1460"),
+        (["capture", "socket"], "capture, socket"),
+        ({"AF41 (34)": 37}, "AF41 (34): 37"),
+        ([[0, 4096], [8192, 12288]], "0–4096; 8192–12288"),
+        ({"a": [1, 2, 3]}, "a: 1, 2, 3"),
+        ([], "—"),
+        ({"deep": {"er": {"est": 1}}}, 'deep: er: {"est": 1}'),
+        (True, "yes"),
+    ],
+)
+def test_values_read_as_a_person_writes_them(value: object, text: str) -> None:
+    from wiresleuth.report.html_values import plain
+
+    assert plain(value) == text

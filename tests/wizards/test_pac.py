@@ -54,6 +54,8 @@ def test_no_pac_anywhere_means_no_network_and_one_info(monkeypatch) -> None:  # 
     assert obs["pac_url"] is None and obs["fetch"] is None and obs["dns"] is None
     pac = [f for f in result.findings if f.wizard == "pac"]
     assert [f.id for f in pac] == ["pac.not_configured"]
+    (status,) = [s for s in result.checks if s.check == "pac"]
+    assert status.target is None and status.shown.startswith("not tested (no PAC is in use")
 
 
 def test_a_served_pac_decides_for_each_target() -> None:
@@ -72,6 +74,8 @@ def test_a_served_pac_decides_for_each_target() -> None:
     decisions = {d["url"]: d["result"] for d in obs["evaluation"]["decisions"]}
     assert decisions == {"https://a.lab.test/": "PROXY p:3128", "https://b.lab.test/": "DIRECT"}
     assert [f.id for f in result.findings if f.wizard == "pac"] == []
+    (status,) = [s for s in result.checks if s.check == "pac"]
+    assert status.shown == f"passed: {url}"
 
 
 def test_a_local_404_is_named_with_its_process() -> None:

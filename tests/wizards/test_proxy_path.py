@@ -41,6 +41,9 @@ def test_without_a_proxy_secure_sites_are_left_to_the_tls_wizard() -> None:
     observations = result.observations["proxy"]
     assert observations["targets"] == [] and observations["markers"] == []
     assert [f.id for f in result.findings] == ["capture.unavailable"]
+    (status,) = [s for s in result.checks if s.check == "proxy"]
+    assert status.target == "127.0.0.1:9"
+    assert status.shown.startswith("not tested (no proxy is known")
 
 
 class FixedPac:

@@ -28,7 +28,9 @@ class Steps:
     def step(self, message: str) -> None:
         self.steps.append(message)
 
-    def socket_event(self, target: str, kind: str, at: float, detail: str = "") -> None:
+    def socket_event(
+        self, target: str, kind: str, at: float, detail: str = "", *, lane: str = ""
+    ) -> None:
         pass
 
     def waiting(self, what: str, deadline: float | None) -> contextlib.nullcontext[Wait]:

@@ -187,7 +187,7 @@ def _held_finding(
     return Finding(
         id="local.request_held",
         severity=Severity.PROBLEM if seconds >= 1.0 else Severity.WARNING,
-        title=f"Software on this computer holds web requests {seconds:.1f} s",
+        title=f"Software on this computer holds web requests for {seconds:.1f} s",
         user_text=(
             f"Software on this computer holds each web request about {seconds:.1f} seconds "
             "before sending it, which makes every page slow. It is usually an antivirus or "

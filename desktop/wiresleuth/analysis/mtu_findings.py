@@ -201,7 +201,7 @@ class _Target:
         lost = sweep.smallest_lost
         text = (
             f"DF echo sweep {sweep.low}..{sweep.interface_mtu} bytes by {sweep.method}: "
-            f"{len(sweep.probes)} probes; largest answered {sweep.path_mtu}"
+            f"{_probes(len(sweep.probes))}; largest answered {sweep.path_mtu}"
             + (f", smallest lost {lost}" if lost else "")
             + (
                 f"; frag-needed from {sweep.frag_needed[0].reported_by} (MTU {sweep.frag_needed[0].mtu})"
@@ -228,7 +228,7 @@ class _Target:
             (
                 f"Path MTU towards {self.address}: {sweep.path_mtu} (interface MTU "
                 f"{sweep.interface_mtu}), found by a binary search with DF set "
-                f"({len(sweep.probes)} probes, {sweep.method})."
+                f"({_probes(len(sweep.probes))}, {sweep.method})."
                 + (
                     f" Routers report it (frag-needed, MTU {sweep.frag_needed[0].mtu}): PMTUD works."
                     if sweep.frag_needed
@@ -368,7 +368,7 @@ class _Target:
 
     def dscp_evidence(self) -> Evidence:
         tcp = self.tcp
-        named = {f"{dscp_name(k)} ({k})": v for k, v in sorted(tcp.dscp_counts.items())}
+        named = ", ".join(f"{v} {dscp_name(k)} ({k})" for k, v in sorted(tcp.dscp_counts.items()))
         total = sum(tcp.dscp_counts.values())
         some = " (only some of them)" if tcp.unmarked else ""
         return Evidence(
@@ -413,3 +413,7 @@ class _Target:
             unmarked_packets=tcp.unmarked,
             lost=lost,
         )
+
+
+def _probes(count: int) -> str:
+    return "1 probe" if count == 1 else f"{count} probes"

@@ -21,6 +21,7 @@ from wiresleuth.analysis.passive_common import (
 )
 from wiresleuth.analysis.passive_model import PassiveCapture
 from wiresleuth.analysis.passive_tcp import Mark, TcpConversation
+from wiresleuth.analysis.spoken_duration import spoken_duration
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.platform.oui import mac_vendor
 
@@ -107,10 +108,10 @@ def _reset_finding(target: str, found: list[tuple[TcpConversation, Mark]]) -> Fi
     return make_finding(
         "tls.reset_after_client_hello",
         Severity.PROBLEM,
-        f"The secure connection to {target} is reset after {seconds:.1f} s",
+        f"The secure connection to {target} is reset after {spoken_duration(seconds)}",
         (
-            f"The server {target} accepts the connection but cuts it {seconds:.1f} seconds after "
-            "the secure greeting starts. Browsers show this as 'connection reset'. The server's "
+            f"The server {target} accepts the connection but cuts it {spoken_duration(seconds)} "
+            "after the secure greeting starts. Browsers show this as 'connection reset'. The server's "
             "team (or its load balancer's) must look at it."
         ),
         (

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import Stream, TcpFlow
+from wiresleuth.analysis.spoken_duration import spoken_duration
 from wiresleuth.analysis.tls_certificates import describe_certificate
 from wiresleuth.analysis.tls_records import parse_tls
 from wiresleuth.model.finding import Evidence, Finding, Severity
@@ -355,10 +356,11 @@ class _TargetAnalysis:
         return self.finding(
             "tls.reset_after_client_hello",
             Severity.PROBLEM,
-            f"The secure connection to {self.obs.target} is reset after {seconds:.1f} s",
+            f"The secure connection to {self.obs.target} is reset after {spoken_duration(seconds)}",
             (
-                f"The server {self.obs.target} accepts the connection but cuts it {seconds:.1f} "
-                "seconds after this computer starts the secure greeting. Browsers show this as "
+                f"The server {self.obs.target} accepts the connection but cuts it "
+                f"{spoken_duration(seconds)} after this computer starts the secure greeting. "
+                "Browsers show this as "
                 "'connection reset'. The server's team (or its load balancer's) must look at it."
             ),
             (
@@ -453,7 +455,7 @@ class _TargetAnalysis:
                 evidence.append(
                     Evidence(
                         text=f"{missing} bytes of the server's answer never arrived, although later "
-                        f"segments did (gaps {list(stream.gaps)[:4]})",
+                        f"segments did (bytes {_gaps_text(stream.gaps)})",
                         packets=tuple(lost[:10]),
                         data={"gaps": [list(g) for g in stream.gaps]},
                     )
@@ -742,3 +744,9 @@ def _server_hello_packet(flow: TcpFlow | None, offset: int = 0) -> tuple[int, ..
         return (flow.server_stream.packet_at(offset).number,)
     except (IndexError, KeyError, ValueError):
         return ()
+
+
+def _gaps_text(gaps: Sequence[tuple[int, int]]) -> str:
+    """``0–4096, 8192–12288`` (the first four holes, then how many more)."""
+    shown = ", ".join(f"{start}–{end}" for start, end in gaps[:4])
+    return shown + (f" and {len(gaps) - 4} more" if len(gaps) > 4 else "")

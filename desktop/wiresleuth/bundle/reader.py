@@ -2,7 +2,10 @@
 
 A bundle arrives from someone else's computer, so it is untrusted input: every member is
 checked against the manifest's SHA-256, sizes are bounded, and each way it can be wrong
-gets a BundleError that says what is wrong in words a helpdesk can pass on.
+gets a BundleError that says what is wrong in words a helpdesk can pass on: a file cut short
+says how much of it arrived (``truncated``). With ``lenient`` a member whose checksum does
+not match is still read, and ``Bundle.damage`` says which: the window opens what is readable
+with a warning, rather than nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from wiresleuth.bundle.serialize import (
     connections_from_report,
     findings_from_report,
 )
+from wiresleuth.bundle.truncated import incomplete_message
 from wiresleuth.errors import BundleError
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.run import CaptureInfo
@@ -74,6 +78,8 @@ class Bundle:
     """log.txt."""
     has_capture: bool
     """True when the bundle holds capture.pcapng."""
+    damage: tuple[str, ...] = ()
+    """Read leniently: one sentence per member that does not match its checksum."""
 
     def capture_bytes(self) -> bytes:
         """The capture file's bytes, checked against the manifest; BundleError without one."""
@@ -102,10 +108,15 @@ class Bundle:
         except _READ_ERRORS as exc:
             dest.unlink(missing_ok=True)
             raise BundleError(f"cannot extract the capture to {dest}: {exc}") from exc
-        if digest.hexdigest() != self._capture_hash:
+        if digest.hexdigest() != self._capture_hash and not self._capture_damage_known:
             dest.unlink(missing_ok=True)
             raise BundleError(_damaged(self.path, CAPTURE_MEMBER, "checksum mismatch"))
         return dest
+
+    @property
+    def _capture_damage_known(self) -> bool:
+        """Read leniently and already reported: the capture is given as it is."""
+        return any(item.startswith(f"{CAPTURE_MEMBER}:") for item in self.damage)
 
     @property
     def _capture_hash(self) -> str:
@@ -129,13 +140,19 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
-        raise BundleError(f"{path} is not a WireSleuth bundle (not a zip file)") from exc
+        cut = incomplete_message(path)
+        raise BundleError(cut or f"{path} is not a WireSleuth bundle (not a zip file)") from exc
     except OSError as exc:
         raise BundleError(f"cannot open bundle {path}: {exc.strerror or exc}") from exc
 
 
 def _read_member(
-    path: Path, archive: zipfile.ZipFile, name: str, expected: str | None, limit: int | None
+    path: Path,
+    archive: zipfile.ZipFile,
+    name: str,
+    expected: str | None,
+    limit: int | None,
+    damage: list[str] | None = None,
 ) -> bytes:
     try:
         info = archive.getinfo(name)
@@ -148,7 +165,9 @@ def _read_member(
     except _READ_ERRORS as exc:
         raise BundleError(_damaged(path, name, f"cannot be read ({exc})")) from exc
     if expected is not None and sha256_hex(data) != expected:
-        raise BundleError(_damaged(path, name, "checksum mismatch"))
+        if damage is None:
+            raise BundleError(_damaged(path, name, "checksum mismatch"))
+        damage.append(f"{name}: {MISMATCH}")
     return data
 
 
@@ -181,15 +200,25 @@ def _manifest(path: Path, archive: zipfile.ZipFile) -> dict[str, Any]:
     return manifest
 
 
-def read_bundle(path: Path) -> Bundle:
-    """Read and check the bundle at ``path``; BundleError says what is wrong with it."""
+MISMATCH = "its contents do not match the checksum the program wrote (changed or damaged since)"
+"""How a member read leniently despite its checksum is described in ``Bundle.damage``."""
+
+
+def read_bundle(path: Path, *, lenient: bool = False) -> Bundle:
+    """Read and check the bundle at ``path``; BundleError says what is wrong with it.
+
+    ``lenient``: a member that does not match its checksum is read anyway and named in
+    ``Bundle.damage`` (the capture's checksum is then checked here too); anything else
+    wrong is still an error.
+    """
     path = Path(path)
+    damage: list[str] | None = [] if lenient else None
     with _open_zip(path) as archive:
         manifest = _manifest(path, archive)
         files: dict[str, str] = manifest["files"]
 
         def member(name: str) -> bytes:
-            return _read_member(path, archive, name, files[name], MAX_TEXT_MEMBER)
+            return _read_member(path, archive, name, files[name], MAX_TEXT_MEMBER, damage)
 
         report = _json_member(path, REPORT_MEMBER, member(REPORT_MEMBER))
         system = _json_member(path, SYSTEM_MEMBER, member(SYSTEM_MEMBER))
@@ -198,6 +227,8 @@ def read_bundle(path: Path) -> Bundle:
         except UnicodeDecodeError as exc:
             raise BundleError(_damaged(path, LOG_MEMBER, f"not UTF-8 text ({exc})")) from exc
         has_capture = CAPTURE_MEMBER in files and CAPTURE_MEMBER in archive.namelist()
+        if damage is not None and has_capture and not _capture_matches(archive, files):
+            damage.append(f"{CAPTURE_MEMBER}: {MISMATCH}")
     contents = upgrade({"manifest": manifest, "report": report, "system": system, "log": log})
     report = contents["report"]
     return Bundle(
@@ -210,4 +241,18 @@ def read_bundle(path: Path) -> Bundle:
         system=contents["system"],
         log=contents["log"],
         has_capture=has_capture,
+        damage=tuple(damage or ()),
     )
+
+
+def _capture_matches(archive: zipfile.ZipFile, files: dict[str, str]) -> bool:
+    """Whether the capture hashes to the manifest's checksum (streamed; a read error is
+    left to the reading of the capture, which names it)."""
+    digest = hashlib.sha256()
+    try:
+        with archive.open(CAPTURE_MEMBER) as source:
+            while chunk := source.read(_CHUNK):
+                digest.update(chunk)
+    except _READ_ERRORS:
+        return True
+    return digest.hexdigest() == files[CAPTURE_MEMBER]

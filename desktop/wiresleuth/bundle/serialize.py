@@ -19,8 +19,10 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from wiresleuth.analysis.causes import cause_index, group_causes
 from wiresleuth.bundle.manifest import CAPTURE_MEMBER
 from wiresleuth.errors import BundleError
+from wiresleuth.model.check_status import status_dict
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.jsonable import to_jsonable
 from wiresleuth.model.run import CaptureInfo, RunResult
@@ -139,6 +141,8 @@ def report_dict(result: RunResult) -> dict[str, Any]:
         "observations": jsonable(result.observations),
         "profile": jsonable(result.profile),
         "critical_path": [jsonable(step) for step in result.critical_path],
+        "causes": cause_index(group_causes(result.findings), result.findings),
+        "checks": [status_dict(status) for status in result.checks],
     }
 
 

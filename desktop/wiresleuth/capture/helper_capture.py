@@ -183,7 +183,18 @@ class HelperCapture:
             if not chunk:
                 self._wait(proc, _JOIN_SECONDS)
                 raise self._startup_error(proc.returncode, self._stderr_lines(proc))
-            frames = self._stream.feed(chunk)
+            try:
+                frames = self._stream.feed(chunk)
+            except StreamDamaged as exc:
+                if not self._stream.header_seen:
+                    raise CaptureUnavailable(f"packet capture did not start: {exc}") from exc
+                # The capture is open but its first records are already damaged (they came
+                # in the same read as the header): reported when the capture stops, like a
+                # damage seen later by the reader thread.
+                self._error = str(exc)
+                with contextlib.suppress(OSError):
+                    proc.terminate()
+                return
             if frames:
                 deliver(frames)
 
@@ -214,10 +225,10 @@ class HelperCapture:
                 frames = self._stream.feed(chunk)
                 if frames:
                     deliver(frames)
-            if self._stream.pending:
+            if self._stream.pending and not self._error:
                 self._error = "the capture helper's output ended inside a packet"
         except StreamDamaged as exc:
-            self._error = str(exc)
+            self._error = self._error or str(exc)  # the first damage seen is the one to tell
             with contextlib.suppress(OSError):
                 proc.terminate()
         except Exception as exc:  # report, never kill the program

@@ -36,7 +36,15 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """All commands and options."""
-    from wiresleuth.cli import analyze_cmd, gui_cmd, lab_cmd, listen_cmd, report_cmd, run_cmd
+    from wiresleuth.cli import (
+        analyze_cmd,
+        gui_cmd,
+        lab_cmd,
+        listen_cmd,
+        report_cmd,
+        run_cmd,
+        send_cmd,
+    )
 
     parser = _Parser(
         prog="wiresleuth",
@@ -53,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     run_cmd.register(commands)
     report_cmd.register(commands)
+    send_cmd.register(commands)
     lab_cmd.register(commands)
     listen_cmd.register(commands)
     analyze_cmd.register(commands)

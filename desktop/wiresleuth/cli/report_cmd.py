@@ -25,6 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 def report(args: argparse.Namespace) -> int:
     """Print; exit 0 (no problem), 1 (problems in it) or 2 (cannot read it)."""
     from wiresleuth.bundle.reader import read_bundle
+    from wiresleuth.model.check_status import load_statuses
     from wiresleuth.model.finding import Severity
     from wiresleuth.report.summary import summary_text
 
@@ -41,6 +42,7 @@ def report(args: argparse.Namespace) -> int:
             console.show(
                 "This run was cancelled: its results cover the checks that had finished.\n"
             )
-        console.show(summary_text(bundle.findings, bundle.capture))
+        checks = load_statuses(bundle.report.get("checks"))
+        console.show(summary_text(bundle.findings, bundle.capture, checks))
     problem = any(f.severity is Severity.PROBLEM for f in bundle.findings)
     return exit_codes.PROBLEMS_FOUND if problem else exit_codes.NO_PROBLEM

@@ -198,13 +198,13 @@ def _save_and_summarise(
     except BundleError as exc:
         gate.raise_on_quit = False
         console.error(str(exc))
-        console.show(summary_text(result.findings, result.capture))
+        console.show(summary_text(result.findings, result.capture, result.checks))
         return exit_codes.COULD_NOT_RUN
     finally:
         discard_scratch(result)
     if result.cancelled:
         console.show("The run was cancelled: these results cover the checks that had finished.\n")
-    console.show(summary_text(result.findings, result.capture))
+    console.show(summary_text(result.findings, result.capture, result.checks))
     console.show(f"\nProfile used: {located.describe()}")
     console.show(f"Bundle for your helpdesk: {written}")
     if result.cancelled:

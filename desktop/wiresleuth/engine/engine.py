@@ -18,6 +18,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from wiresleuth.analysis.check_status import (
+    CheckRun,
+    capture_status,
+    check_statuses,
+    lookup_statuses,
+)
 from wiresleuth.analysis.flows import assemble_flows
 from wiresleuth.analysis.merge import merge_same_findings
 from wiresleuth.analysis.passive_records import run_faults
@@ -67,12 +73,14 @@ class _Progress:
     def step(self, message: str) -> None:
         self._engine._step(self._wizard, message)
 
-    def socket_event(self, target: str, kind: str, at: float, detail: str = "") -> None:
+    def socket_event(
+        self, target: str, kind: str, at: float, detail: str = "", *, lane: str = ""
+    ) -> None:
         self._engine._emit(
             "socket",
             f"{target}: {kind}",
             wizard=self._wizard,
-            data={"target": target, "event": kind, "at": at, "detail": detail},
+            data={"target": target, "event": kind, "at": at, "detail": detail, "lane": lane},
         )
 
     def waiting(self, what: str, deadline: float | None) -> contextlib.AbstractContextManager[Wait]:
@@ -233,7 +241,7 @@ class Engine:
         self._step(None, "capture started" if capture.info.available else "capture unavailable")
 
         phase_start = time.monotonic()
-        observations, failures, cancelled = await self._run_wizards(given, run_deadline)
+        observations, failures, stopped, cancelled = await self._run_wizards(given, run_deadline)
         clock.add(
             None, "the wizards", phase_start, time.monotonic(), deadline=budgets.run,
             waits_on=clock.last_wizard([w.id for w in self._wizards]),
@@ -250,18 +258,40 @@ class Engine:
         flows = assemble_flows(packets)
         view = PacketView(available=capture.info.available, packets=packets, flows=flows)
         labels: dict[int, str] = {}
+        runs: list[CheckRun] = []
         for wizard in self._wizards:
+            not_tested = self._not_tested(wizard, given)
             if wizard.id not in observations:
+                runs.append(
+                    CheckRun(
+                        id=wizard.id, title=wizard.title, per_target=wizard.per_target,
+                        not_tested=not_tested,
+                        could_not_run=stopped.get(wizard.id, "it ended without a result"),
+                    )
+                )  # fmt: skip
                 continue
             analysis = self._analyse(wizard, observations[wizard.id], view)
             findings += analysis.findings
             labels.update(analysis.labels)
+            runs.append(
+                CheckRun(
+                    id=wizard.id, title=wizard.title, per_target=wizard.per_target,
+                    not_tested={**not_tested, **analysis.not_tested},
+                    passed_detail=analysis.passed_detail,
+                )
+            )  # fmt: skip
         findings += run_faults(packets, findings)
         if not capture.info.available:
             findings.append(
                 capture_unavailable_finding(capture.info.reason, capture.info.how_to_enable)
             )
         ordered = sort_findings(merge_same_findings(findings))
+        keys = [t.key for t in self._targets]
+        checks = (
+            *lookup_statuses([(t.key, t.host) for t in self._targets], resolved, ordered),
+            *check_statuses(runs, keys, ordered),
+            capture_status(capture.info, wanted=self._capture_wanted),
+        )
         connections = [
             replace(c, label=labels.get(c.client_port, c.label)) for c in build_timelines(flows)
         ]
@@ -294,6 +324,7 @@ class Engine:
             system=system,
             log=tuple(run_log.lines),
             critical_path=critical,
+            checks=checks,
         )
         self._emit(
             "run-finished",
@@ -304,7 +335,10 @@ class Engine:
 
     async def _run_wizards(
         self, given: WizardInput, run_deadline: float
-    ) -> tuple[dict[str, Any], list[Finding], bool]:
+    ) -> tuple[dict[str, Any], list[Finding], dict[str, str], bool]:
+        """Observations per wizard; findings about wizards that failed; why each wizard
+        without observations stopped; whether the run was cancelled. A wizard the user's
+        cancel stopped gets no finding: its status says it could not run, and why."""
         assert self._cancel is not None
         tasks: dict[asyncio.Task[Any], Wizard] = {}
         by_id: dict[str, asyncio.Task[Any]] = {}
@@ -337,16 +371,15 @@ class Engine:
         cancel_wait.cancel()
         observations: dict[str, Any] = {}
         failures: list[Finding] = []
+        stopped: dict[str, str] = {}
         for task, wizard in tasks.items():
             if not task.done():
                 task.cancel()
-                why = (
-                    "the run was cancelled"
-                    if cancelled
-                    else (
-                        f"it did not finish within the run budget of {self._profile.budgets.run:g} s"
-                    )
-                )
+                if cancelled:
+                    stopped[wizard.id] = "the run was cancelled before this check finished"
+                    continue
+                why = f"it did not finish within the run budget of {self._profile.budgets.run:g} s"
+                stopped[wizard.id] = why
                 failures.append(probe_failed(wizard.id, wizard.title, why))
         await _until_stopped(tasks)
         for task, wizard in tasks.items():
@@ -355,21 +388,17 @@ class Engine:
             exc = task.exception()
             if exc is not None:
                 log.error("wizard %s failed", wizard.id, exc_info=exc)
-                failures.append(
-                    probe_failed(wizard.id, wizard.title, f"{type(exc).__name__}: {exc}")
-                )
+                why = f"{type(exc).__name__}: {exc}"
+                stopped[wizard.id] = f"it failed: {why}"
+                failures.append(probe_failed(wizard.id, wizard.title, why))
             elif not _declared(wizard, task.result()):
                 kind = type(task.result()).__name__
-                failures.append(
-                    probe_failed(
-                        wizard.id,
-                        wizard.title,
-                        f"it returned {kind}, not its {wizard.observation_type.__name__}",
-                    )
-                )
+                why = f"it returned {kind}, not its {wizard.observation_type.__name__}"
+                stopped[wizard.id] = why
+                failures.append(probe_failed(wizard.id, wizard.title, why))
             else:
                 observations[wizard.id] = task.result()
-        return observations, failures, cancelled
+        return observations, failures, stopped, cancelled
 
     async def _one_wizard(
         self, wizard: Wizard, given: WizardInput, needed: list[asyncio.Task[Any]]
@@ -425,6 +454,13 @@ class Engine:
             *(asyncio.to_thread(wizard.flows, given) for wizard in self._wizards)
         )
         return [flow for flows in planned for flow in flows]
+
+    def _not_tested(self, wizard: Wizard, given: WizardInput) -> dict[str, str]:
+        try:
+            return dict(wizard.not_tested(given))
+        except Exception:  # a broken declaration must not lose the run
+            log.exception("%s: not_tested failed", wizard.id)
+            return {}
 
     def _analyse(self, wizard: Wizard, observations: Any, view: PacketView) -> WizardAnalysis:
         try:

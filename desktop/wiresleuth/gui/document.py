@@ -23,6 +23,7 @@ from wiresleuth.errors import BundleError, CaptureFileError
 from wiresleuth.gui.loading import Progress, collector_paused
 from wiresleuth.gui.packet_arrays import PacketArrays, packet_arrays
 from wiresleuth.gui.plot_coordinates import TimeFrame, is_finite, time_frame, times_array
+from wiresleuth.model.check_status import CheckStatus, load_statuses
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import PacketRecord, first_frame_time
 from wiresleuth.model.run import CaptureInfo, RunResult
@@ -83,6 +84,13 @@ class Document:
     """The profile used (secrets removed)."""
     manifest: Mapping[str, Any] = field(default_factory=dict)
     """manifest.json of a bundle (program version, OS, checksums)."""
+    targets: tuple[str, ...] = ()
+    """The sites the run tested (``host:port``); empty for a capture file."""
+    checks: tuple[CheckStatus, ...] | None = None
+    """Every check's status per target; None when the source does not record them (a
+    capture file, a bundle made before statuses existed)."""
+    damage: tuple[str, ...] = ()
+    """Members of a bundle opened although they do not match their checksum (a warning)."""
     started_at: float | None = None
     """Epoch seconds the run started, when known."""
     cancelled: bool = False
@@ -200,6 +208,8 @@ def document_from_result(result: RunResult, title: str = "This run") -> Document
         cancelled=result.cancelled,
         notes=tuple(notes),
         result=result,
+        targets=result.targets,
+        checks=result.checks or None,
         time_zero=first_frame_time(result.packets),
         capture_file=(
             result.capture_file
@@ -255,13 +265,15 @@ def document_from_bundle(path: Path, on_progress: Progress | None = None) -> Doc
     from wiresleuth.report.summary import capture_sentence
 
     _report(on_progress, 0.0, 0.1, "Reading the bundle")(0.0)
-    bundle = read_bundle(path)
+    bundle = read_bundle(path, lenient=True)  # what is readable opens, with a warning
     folder = Path(tempfile.mkdtemp(prefix="wiresleuth-view-"))
     try:
         packets, time_zero, capture_file, notes = _bundle_packets(bundle, folder, on_progress)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    if bundle.damage:
+        notes.insert(0, damage_note(bundle.damage))
     report = bundle.report
     cancelled = bool(report.get("cancelled", False))
     if cancelled:
@@ -285,6 +297,9 @@ def document_from_bundle(path: Path, on_progress: Progress | None = None) -> Doc
         started_at=float(started) if is_finite(started) else None,
         cancelled=cancelled,
         notes=tuple(notes),
+        targets=tuple(t for t in _list(report.get("targets")) if isinstance(t, str)),
+        checks=load_statuses(report.get("checks")),
+        damage=bundle.damage,
         time_zero=time_zero,
         capture_file=capture_file,
     )
@@ -372,3 +387,15 @@ def _warmed(document: Document, on_progress: Progress | None) -> Document:
 
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def damage_note(damage: tuple[str, ...]) -> str:
+    """The warning a bundle opened despite checksum mismatches carries first."""
+    return (
+        "Damaged: this bundle was changed or damaged after it was saved, so what it shows may "
+        "not be what the run found. " + " ".join(f"{item}." for item in damage)
+    )

@@ -1,12 +1,16 @@
-"""Findings as a traffic-light list, each expandable to the engineer's text and evidence.
+"""Findings as a traffic-light list of causes, each expandable to the engineer's text, the
+evidence and the findings it explains.
 
-Shows model Findings as they are; activating a piece of evidence (click, Enter) emits
-``evidence_activated`` so the viewer can select the packets it cites.
+Findings that explain each other are one cause (``analysis.causes``): the cause's row says it
+in one sentence, its user text and the user's next step; "For the engineer" and "It explains
+N more findings" hold the rest, so nothing an engineer needs is lost. Activating a piece of
+evidence (click, Enter) emits ``evidence_activated`` so the viewer can select the packets it
+cites.
 
 A bundle may hold any number of findings and pieces of evidence (one with 200 000 froze the
 window for a minute: every row is an item, and rows that wrap are measured one by one). So
-the list shows the first ``FINDINGS_SHOWN`` findings and the first ``EVIDENCE_SHOWN`` pieces
-of each, then a "Show more" row that adds the next ``MORE_STEP`` when activated: what is
+the list shows the first ``FINDINGS_SHOWN`` causes and the first ``EVIDENCE_SHOWN`` pieces
+of each finding, then a "Show more" row that adds the next ``MORE_STEP`` when activated: what is
 built stays proportional to what the engineer asked to see.
 """
 
@@ -46,15 +50,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wiresleuth.analysis.causes import group_causes
 from wiresleuth.gui.plain_text import tooltip
 from wiresleuth.gui.qt_theme import SEVERITY_COLOURS
+from wiresleuth.model.cause import Cause
 from wiresleuth.model.finding import Evidence, Finding, Severity
+from wiresleuth.report.summary import helpdesk_action, next_step
 
 _EVIDENCE_ROLE = Qt.ItemDataRole.UserRole + 1
 _FINDING_ROLE = Qt.ItemDataRole.UserRole + 2
 _MORE_ROLE = Qt.ItemDataRole.UserRole + 3
 FINDINGS_SHOWN = 100
-"""Findings listed at first."""
+"""Causes listed at first."""
 EVIDENCE_SHOWN = 20
 """Pieces of evidence listed at first under each finding."""
 MORE_STEP = 100
@@ -98,7 +105,7 @@ def severity_icon(severity: Severity, size: int = 16) -> QIcon:
     return QIcon(pixmap)
 
 
-class _WrappingDelegate(QStyledItemDelegate):
+class WrappingDelegate(QStyledItemDelegate):
     """Rows as tall as their wrapped text: QTreeView would otherwise elide long findings."""
 
     def __init__(self, tree: QTreeWidget) -> None:
@@ -137,12 +144,12 @@ class QtFindingsView(QTreeWidget):
         self.setWordWrap(True)
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.setUniformRowHeights(False)
-        self.setItemDelegate(_WrappingDelegate(self))
+        self.setItemDelegate(WrappingDelegate(self))
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setIconSize(QSize(16, 16))
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self._all: tuple[Finding, ...] = ()
+        self._all: tuple[Cause, ...] = ()
         self._more_findings = QTreeWidgetItem()
         self._pending_more: QTreeWidgetItem | None = None
         self.setAccessibleName(self.tr("Findings"))
@@ -210,11 +217,11 @@ class QtFindingsView(QTreeWidget):
         }[severity]
 
     def set_findings(self, findings: Sequence[Finding]) -> None:
-        """Show ``findings`` (already ordered, most severe first): the first FINDINGS_SHOWN,
-        and a row that shows more."""
+        """Show ``findings`` grouped by cause, most severe first: the first FINDINGS_SHOWN
+        causes, and a row that shows more."""
         self.clear()
         self._pending_more = None  # its row is gone
-        self._all = tuple(findings)
+        self._all = group_causes(findings)
         if not self._all:
             empty = QTreeWidgetItem([self.tr("No findings.")])
             empty.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -238,30 +245,56 @@ class QtFindingsView(QTreeWidget):
 
     def _show_findings(self, count: int) -> None:
         shown = self.topLevelItemCount() - 1  # the last row is the "more" row
-        for finding in self._all[shown : shown + count]:
-            item, engineer, more = self._finding_item(finding)
+        for cause in self._all[shown : shown + count]:
+            item, engineer, more = self._finding_item(cause.finding, cause)
             self.insertTopLevelItem(self.topLevelItemCount() - 1, item)
             # In the tree first: an item hides only once it is in one.
-            self._show_evidence(engineer, more, finding, EVIDENCE_SHOWN)
+            self._show_evidence(engineer, more, cause.finding, EVIDENCE_SHOWN)
+            if cause.supporting:
+                self._add_explained(item, cause)
             item.setExpanded(True)
             if self._engineer:
-                for child in children(item):
-                    child.setExpanded(True)
+                self._expand_all(item)
         left = len(self._all) - (self.topLevelItemCount() - 1)
         self._more_findings.setText(
             0,
-            self.tr("Show {0} more findings ({1} not listed yet)").format(
+            self.tr("Show {0} more ({1} not listed yet)").format(
                 min(MORE_STEP, left), left
             ),
         )
         self._more_findings.setData(0, _MORE_ROLE, "findings")
         self._more_findings.setHidden(left <= 0)
 
+    def _add_explained(self, item: QTreeWidgetItem, cause: Cause) -> None:
+        """"It explains N more findings": the cause's symptoms, each as a full finding."""
+        count = len(cause.supporting)
+        explained = QTreeWidgetItem(
+            [
+                self.tr("It explains 1 more finding")
+                if count == 1
+                else self.tr("It explains {0} more findings").format(count)
+            ]
+        )
+        explained.setData(0, _FINDING_ROLE, cause.finding)
+        explained.setToolTip(0, tooltip(self.tr("Findings that follow from this cause")))
+        item.addChild(explained)
+        for finding in cause.supporting:
+            row, engineer, more = self._finding_item(finding)
+            explained.addChild(row)
+            self._show_evidence(engineer, more, finding, EVIDENCE_SHOWN)
+
+    def _expand_all(self, item: QTreeWidgetItem) -> None:
+        item.setExpanded(True)
+        for child in children(item):
+            self._expand_all(child)
+
     def _finding_item(
-        self, finding: Finding
+        self, finding: Finding, cause: Cause | None = None
     ) -> tuple[QTreeWidgetItem, QTreeWidgetItem, QTreeWidgetItem]:
-        """The finding's row, its "For the engineer" row and its evidence's "more" row."""
-        target = f"  ({finding.target})" if finding.target else ""
+        """The finding's row, its "For the engineer" row and its evidence's "more" row; a
+        cause's row adds the user's next step, and what the helpdesk can do."""
+        shown_target = finding.target and finding.target not in finding.title
+        target = f"  ({finding.target})" if shown_target else ""
         head = f"{self.severity_word(finding.severity)}: {finding.title}{target}"
         item = QTreeWidgetItem([head])
         item.setIcon(0, severity_icon(finding.severity))
@@ -273,6 +306,13 @@ class QtFindingsView(QTreeWidget):
         user = QTreeWidgetItem([finding.user_text])
         user.setData(0, _FINDING_ROLE, finding)
         item.addChild(user)
+        if cause is not None and cause.severity is not Severity.INFO:
+            step = QTreeWidgetItem([self.tr("Next step: {0}").format(next_step(finding))])
+            step.setData(0, _FINDING_ROLE, finding)
+            bold = step.font(0)
+            bold.setBold(True)
+            step.setFont(0, bold)
+            item.addChild(step)
         engineer = QTreeWidgetItem([self.tr("For the engineer")])
         engineer.setData(0, _FINDING_ROLE, finding)
         item.addChild(engineer)
@@ -280,6 +320,11 @@ class QtFindingsView(QTreeWidget):
             text = QTreeWidgetItem([finding.engineer_text])
             text.setData(0, _FINDING_ROLE, finding)
             engineer.addChild(text)
+        action = helpdesk_action(finding) if cause is not None else ""
+        if action:
+            helpdesk = QTreeWidgetItem([self.tr("What the helpdesk can do: {0}").format(action)])
+            helpdesk.setData(0, _FINDING_ROLE, finding)
+            engineer.addChild(helpdesk)
         more = self._more_row()
         more.setData(0, _FINDING_ROLE, finding)
         engineer.addChild(more)
@@ -320,9 +365,18 @@ class QtFindingsView(QTreeWidget):
         return item
 
     def findings(self) -> list[Finding]:
-        """The findings listed, in order."""
-        shown = (item.data(0, _FINDING_ROLE) for item in children(self.invisibleRootItem()))
-        return [finding for finding in shown if isinstance(finding, Finding)]
+        """The findings listed, in order: each cause, then the findings it explains."""
+        found: list[Finding] = []
+        for cause in self.causes():
+            found.append(cause.finding)
+            found += cause.supporting
+        return found
+
+    def causes(self) -> list[Cause]:
+        """The causes listed, in order."""
+        shown = [item.data(0, _FINDING_ROLE) for item in children(self.invisibleRootItem())]
+        listed = {id(finding) for finding in shown if isinstance(finding, Finding)}
+        return [cause for cause in self._all if id(cause.finding) in listed]
 
     def more_items(self) -> list[QTreeWidgetItem]:
         """The "Show more" rows still offering more (for keyboard users and tests)."""

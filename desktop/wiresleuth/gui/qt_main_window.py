@@ -1,9 +1,13 @@
-"""The main window: start page, progress, results, viewer and comparison in one stack.
+"""The main window: start page, progress, results, helpdesk page, viewer and comparison in
+one stack.
 
 The start page is built at once (it is what the user sees first); the other pages, and the
 pyqtgraph they need, are built when first shown, and their imports are warmed up in a worker
 thread after the window appears, so neither start-up nor "Run" waits for them. Every file
-read or write (bundles, captures, profiles) happens in a worker.
+read or write (bundles, captures, profiles, a bundle's hash) happens in a worker.
+
+The title says what is shown and marks results not saved yet ("*"); replacing or closing
+unsaved results (a new run, "Run again", File > Quit, the window's close button) asks first.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from wiresleuth.profile.model import Profile
 if TYPE_CHECKING:  # the pages are imported when first built (pyqtgraph comes with them)
     from wiresleuth.gui.document import Document
     from wiresleuth.gui.qt_compare_page import QtComparePage
+    from wiresleuth.gui.qt_helpdesk_page import QtHelpdeskPage
     from wiresleuth.gui.qt_open_progress import QtOpenProgress
     from wiresleuth.gui.qt_progress_page import QtProgressPage
     from wiresleuth.gui.qt_results_page import QtResultsPage
@@ -116,14 +121,22 @@ class QtMainWindow(QMainWindow):
         self._results_page: QtResultsPage | None = None
         self._viewer_page: QtViewerPage | None = None
         self._compare_page: QtComparePage | None = None
+        self._helpdesk_page: QtHelpdeskPage | None = None
+        self._helpdesk_document: Document | None = None
+        self._helpdesk_back: QWidget | None = None
         self._open_progress: QtOpenProgress | None = None
         self._message_box: QMessageBox | None = None
         self.dialog: QWidget | None = None
+        self.unsaved_box: QMessageBox | None = None
+        """The "results not saved" question, while it is open."""
+        self._discarded: RunResult | None = None
+        self._last_run: tuple[list[str], list[Target]] | None = None
 
-        self.setWindowTitle("WireSleuth")
+        self._set_title("WireSleuth")
         self.setAcceptDrops(True)
         self._fit_to_screen()
         self.stack = QStackedWidget()
+        self.stack.currentChanged.connect(self._page_changed)
         self.setCentralWidget(self.stack)
         self.session = QtRunSession(self)
         self.session.finished.connect(self._run_finished)
@@ -182,9 +195,8 @@ class QtMainWindow(QMainWindow):
         self.save_action.setEnabled(False)
         file_menu.addAction(self.save_action)
         file_menu.addSeparator()
-        file_menu.addAction(
-            self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
-        )
+        self.quit_action = self._action(self.tr("&Quit"), self.quit, QKeySequence.StandardKey.Quit)
+        file_menu.addAction(self.quit_action)
         view = bar.addMenu(self.tr("&View"))
         view.addAction(self._action(self.tr("&Start page"), self.show_start, "Ctrl+1"))
         theme_menu = view.addMenu(self.tr("&Theme"))
@@ -223,7 +235,8 @@ class QtMainWindow(QMainWindow):
             page.save_requested.connect(self.save_for_helpdesk)
             page.send_requested.connect(self.send_to_helpdesk)
             page.details_requested.connect(self.show_details)
-            page.again_requested.connect(self.show_start)
+            page.again_requested.connect(self.run_again)
+            page.helpdesk_requested.connect(self.show_helpdesk_of_result)
             self._results_page = page
             self.stack.addWidget(page)
         return self._results_page
@@ -237,6 +250,7 @@ class QtMainWindow(QMainWindow):
             page.status.connect(self.statusBar().showMessage)
             page.back_requested.connect(self.show_start)
             page.save_requested.connect(self.save_for_helpdesk)
+            page.helpdesk_requested.connect(self._helpdesk_of_viewer)
             self._viewer_page = page
             self.stack.addWidget(page)
         return self._viewer_page
@@ -253,11 +267,95 @@ class QtMainWindow(QMainWindow):
             self.stack.addWidget(page)
         return self._compare_page
 
+    def helpdesk_page(self) -> QtHelpdeskPage:
+        """The helpdesk's page (built on first use)."""
+        if self._helpdesk_page is None:
+            from wiresleuth.gui.qt_helpdesk_page import QtHelpdeskPage
+
+            page = QtHelpdeskPage()
+            page.back_requested.connect(self._helpdesk_went_back)
+            page.send_requested.connect(self._helpdesk_send)
+            page.details_requested.connect(self._helpdesk_details)
+            page.copied.connect(
+                lambda _text: self.statusBar().showMessage(
+                    self.tr("Summary copied: paste it into the ticket."), 10_000
+                )
+            )
+            self._helpdesk_page = page
+            self.stack.addWidget(page)
+        return self._helpdesk_page
+
     def show_start(self) -> None:
         """Back to the start page (not while a run is going)."""
         if not self.session.is_active:
             self.stack.setCurrentWidget(self.start_page)
+            self._set_title("WireSleuth")
             self.start_page.run_button.setFocus()
+
+    # -- title, unsaved results ----------------------------------------------------------------
+
+    def _set_title(self, text: str) -> None:
+        """``text`` as the title, with the "modified" mark while results are unsaved."""
+        self.setWindowTitle(window_title(text) + "[*]")
+        self.setWindowModified(self.unsaved())
+
+    def unsaved(self) -> bool:
+        """Whether the last run's results would be lost (not saved, not let go by the user)."""
+        return (
+            self.result is not None
+            and self.saved_bundle is None
+            and self.result is not self._discarded
+        )
+
+    def ask_about_unsaved(self, then: Callable[[], None]) -> bool:
+        """True when nothing unsaved stands in the way of ``then``; else ask (Save, Discard,
+        Cancel) without blocking, and call ``then`` after Save or Discard."""
+        if not self.unsaved():
+            return True
+        if self.unsaved_box is not None:  # already asking
+            return False
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Results not saved"),
+            self.tr(
+                "The results of the last run are not saved. Save them for your helpdesk first?"
+            ),
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        result = self.result
+
+        def answered(code: int) -> None:
+            self.unsaved_box = None
+            if code == QMessageBox.StandardButton.Discard:
+                self._discarded = result
+                self.setWindowModified(False)
+                QTimer.singleShot(0, then)
+            elif code == QMessageBox.StandardButton.Save:
+                dialog = self.save_for_helpdesk()
+                if dialog is not None:
+                    dialog.saved.connect(lambda _path: QTimer.singleShot(0, dialog.accept))
+                    dialog.saved.connect(lambda _path: QTimer.singleShot(0, then))
+
+        box.finished.connect(answered)
+        self.unsaved_box = box
+        box.open()
+        return False
+
+    def quit(self) -> None:
+        """File > Quit: ask about unsaved results, then close."""
+        if self.ask_about_unsaved(self.quit):
+            self._discarded = self.result  # asked (or nothing to lose): close now
+            self.close()
+
+    def _page_changed(self, _index: int) -> None:
+        """An error in the status bar belongs to the page it happened on."""
+        if self.last_error is not None and self.statusBar().currentMessage() == self.last_error:
+            self.statusBar().clearMessage()
 
     # -- ready (for screenshots and tests) ---------------------------------------------------
 
@@ -349,9 +447,10 @@ class QtMainWindow(QMainWindow):
         return self._open_progress
 
     def show_error(self, title: str, text: str) -> None:
-        """A window-modal message that does not block the event loop."""
+        """A window-modal message that does not block the event loop; the status bar keeps
+        it until the page changes (or a minute passes)."""
         self.last_error = f"{title}: {text}"
-        self.statusBar().showMessage(self.last_error)
+        self.statusBar().showMessage(self.last_error, 60_000)
         box = plain_message_box(QMessageBox.Icon.Warning, title, text, self)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         self._message_box = box
@@ -374,11 +473,26 @@ class QtMainWindow(QMainWindow):
         except BadInput:
             return
         ids = self.start_page.checks.selected()
-        if not ids:
+        if not ids or not self.ask_about_unsaved(self.run_diagnostics):
             return
+        self._run_in_window(ids, [target] if target else [])
+
+    def run_again(self) -> None:
+        """ "Run again": the same checks on the same sites, at once."""
+        if self.session.is_active or self._last_run is None:
+            self.show_start()
+            return
+        if not self.ask_about_unsaved(self.run_again):
+            return
+        ids, extra = self._last_run
+        self._run_in_window(ids, extra)
+
+    def _run_in_window(self, ids: Sequence[str], extra: Sequence[Target]) -> None:
         page = self.progress_page()  # subscribed before the run starts
-        self._start_run(self.session, ids, [target] if target else [])
+        self._start_run(self.session, ids, extra)
         self.stack.setCurrentWidget(page)
+        self._set_title(self.tr("Running — WireSleuth"))
+        self.statusBar().clearMessage()
         page.cancel_button.setFocus()
 
     def _start_run(
@@ -389,7 +503,7 @@ class QtMainWindow(QMainWindow):
         credentials: ProxyCredentials | None = None,
     ) -> None:
         self.save_action.setEnabled(False)
-        self.saved_bundle = None
+        self._last_run = (list(ids), list(extra))
         wizards = self._wizards(ids)
         if credentials is not None:  # in memory for this run only, never saved
             for wizard in wizards:
@@ -413,9 +527,16 @@ class QtMainWindow(QMainWindow):
         page = self.results_page()
         page.set_result(result, self.profile)
         self.stack.setCurrentWidget(page)
-        self.statusBar().showMessage(
-            self.tr("Run finished in {0:.1f} s").format(result.finished_at - result.started_at)
-        )
+        self._set_title(self.tr("Results — WireSleuth"))
+        took = result.finished_at - result.started_at
+        if result.cancelled:
+            self.statusBar().showMessage(
+                self.tr(
+                    "Run cancelled after {0:.1f} s: the results cover the checks that had finished"
+                ).format(took)
+            )
+        else:
+            self.statusBar().showMessage(self.tr("Run finished in {0:.1f} s").format(took))
 
     def _run_failed(self, text: str) -> None:
         self.show_error(self.tr("The run failed"), text)
@@ -460,26 +581,47 @@ class QtMainWindow(QMainWindow):
         return dialog
 
     def _saved(self, path: object) -> None:
-        if isinstance(path, Path):
-            self.saved_bundle = path
-            self.statusBar().showMessage(self.tr("Saved {0}").format(path))
+        if not isinstance(path, Path):
+            return
+        self.saved_bundle = path
+        self.statusBar().showMessage(self.tr("Saved {0}").format(path))
+        self._set_title(f"{path.name} — WireSleuth")
+        viewer = self._viewer_page
+        if (
+            viewer is not None
+            and viewer.document is not None
+            and viewer.document.result is self.result
+        ):
+            viewer.mark_saved(path)
+        helpdesk = self._helpdesk_document
+        if helpdesk is not None and helpdesk.result is not None and helpdesk.result is self.result:
+            self._hash_bundle(helpdesk, path)
 
     def send_to_helpdesk(self) -> None:
-        """Upload the saved bundle (saving it first when needed)."""
-        from wiresleuth.gui.qt_upload_dialog import QtUploadDialog
-
+        """Upload the saved bundle (saving it first when needed: the save dialog closes
+        before the upload's opens, so one dialog is open at a time)."""
         url = self.profile.upload_url
         if not url or self.result is None:
             return
         if self.saved_bundle is None:
             dialog = self.save_for_helpdesk()
             if dialog is not None:
+                dialog.saved.connect(lambda _path: QTimer.singleShot(0, dialog.accept))
                 dialog.saved.connect(lambda _path: QTimer.singleShot(0, self.send_to_helpdesk))
             return
-        upload = QtUploadDialog(self.saved_bundle, url, self)
+        self.send_bundle(self.saved_bundle)
+
+    def send_bundle(self, bundle: Path) -> None:
+        """Upload ``bundle`` to the profile's upload address, through the route this
+        computer's applications take to it."""
+        from wiresleuth.gui.qt_upload_dialog import QtUploadDialog
+
+        url = self.profile.upload_url
+        if not url:
+            return
+        upload = QtUploadDialog(bundle, url, self.profile, self)
         self.dialog = upload
-        upload.open()
-        upload.start()
+        upload.open()  # the user may type a ticket number, then Send
 
     def show_details(self) -> None:
         """The run just made, in the engineer's viewer."""
@@ -492,8 +634,14 @@ class QtMainWindow(QMainWindow):
         """Put a Document on the viewer page."""
         page = self.viewer_page()
         page.set_document(document)
+        if document.result is not None and document.result is self.result and self.saved_bundle:
+            page.mark_saved(self.saved_bundle)
+            self._set_title(f"{self.saved_bundle.name} — WireSleuth")
+        elif document.result is not None:
+            self._set_title(self.tr("Results — WireSleuth"))
+        else:
+            self._set_title(f"{document.title} — WireSleuth")
         self.stack.setCurrentWidget(page)
-        self.setWindowTitle(window_title(f"{document.title} — WireSleuth"))
         self.document_shown.emit(document)
 
     def _show_compared(self, document: object, finding: object) -> None:
@@ -505,6 +653,81 @@ class QtMainWindow(QMainWindow):
             self.show_document(document)
             if isinstance(finding, Finding):
                 self.viewer_page().show_finding(finding)
+
+    # -- the helpdesk's page -------------------------------------------------------------------
+
+    def show_helpdesk_of_result(self) -> None:
+        """The helpdesk's page of the run just made."""
+        from wiresleuth.gui.document import document_from_result
+
+        if self.result is not None:
+            self.show_helpdesk(document_from_result(self.result), self.results_page())
+
+    def _helpdesk_of_viewer(self) -> None:
+        viewer = self._viewer_page
+        if viewer is not None and viewer.document is not None:
+            self.show_helpdesk(viewer.document, viewer)
+
+    def show_helpdesk(self, document: Document, back: QWidget | None = None) -> None:
+        """The helpdesk's page of ``document``; Back returns to ``back``."""
+        from wiresleuth.gui.helpdesk_facts import helpdesk_facts
+
+        page = self.helpdesk_page()
+        self._helpdesk_document, self._helpdesk_back = document, back
+        bundle = self._bundle_of(document)
+        page.set_facts(
+            helpdesk_facts(document, bundle=bundle), can_send=bool(self.profile.upload_url)
+        )
+        self.stack.setCurrentWidget(page)
+        if bundle is not None:
+            self._hash_bundle(document, bundle)
+
+    def _bundle_of(self, document: Document) -> Path | None:
+        """The bundle file of ``document``: the one opened, or where the run was saved."""
+        if document.result is not None:
+            return self.saved_bundle if document.result is self.result else None
+        return document.source if document.kind.value == "bundle" else None
+
+    def _hash_bundle(self, document: Document, bundle: Path) -> None:
+        """Compute the bundle's SHA-256 in a worker, for the page and "Copy summary"."""
+        from wiresleuth.gui.helpdesk_facts import file_sha256
+
+        page = self.helpdesk_page()
+        page.set_bundle(bundle.name, None)
+
+        def digest(_emit: Emit) -> str:
+            return file_sha256(bundle)
+
+        def done(value: object) -> None:
+            if self._helpdesk_document is document and isinstance(value, str):
+                page.set_bundle(bundle.name, value)
+
+        def failed(error: object) -> None:
+            if self._helpdesk_document is document:
+                page.set_bundle(bundle.name, self.tr("unknown ({0})").format(error))
+
+        self._track(start_worker(digest, on_return=done, on_error=failed))
+
+    def _helpdesk_went_back(self) -> None:
+        back = self._helpdesk_back
+        if back is not None and self.stack.indexOf(back) >= 0:
+            self.stack.setCurrentWidget(back)
+        else:
+            self.show_start()
+
+    def _helpdesk_send(self) -> None:
+        document = self._helpdesk_document
+        if document is None:
+            return
+        if document.result is not None:
+            self.send_to_helpdesk()
+        elif document.source is not None:
+            self.send_bundle(document.source)
+
+    def _helpdesk_details(self) -> None:
+        document = self._helpdesk_document
+        if document is not None:
+            self.show_document(document)
 
     # -- files -----------------------------------------------------------------------------
 
@@ -561,6 +784,15 @@ class QtMainWindow(QMainWindow):
         if isinstance(document, Document):
             self.show_document(document)
             self.statusBar().showMessage(self.tr("Opened {0}").format(document.title))
+            if document.damage:
+                from wiresleuth.gui.document import damage_note
+
+                self.show_error(
+                    self.tr("{0} is damaged").format(document.title),
+                    damage_note(document.damage)
+                    + " "
+                    + self.tr("What could be read is shown; ask for the file again."),
+                )
 
     def compare_paths(self, first: Path, second: Path) -> None:
         """Load two files and show what differs."""
@@ -595,9 +827,7 @@ class QtMainWindow(QMainWindow):
             page = self.compare_page()
             page.set_comparison(a, b, comparison)
             self.stack.setCurrentWidget(page)
-            self.setWindowTitle(
-                window_title(self.tr("{0} vs {1} — WireSleuth").format(a.title, b.title))
-            )
+            self._set_title(self.tr("{0} vs {1} — WireSleuth").format(a.title, b.title))
 
     def load_profile(self, path: Path) -> None:
         """Use the helpdesk profile at ``path`` for the next runs."""
@@ -670,6 +900,11 @@ class QtMainWindow(QMainWindow):
     # -- closing ---------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # The window's close button (a spontaneous event) asks about unsaved results as
+        # File > Quit does; a close the program itself asks for has already asked.
+        if event.spontaneous() and not self.ask_about_unsaved(self.quit):
+            event.ignore()
+            return
         if self.session.is_active:
             self.session.cancel()
             self.session.wait(_CANCEL_WAIT_MS)

@@ -1,8 +1,10 @@
-"""The run in progress: each check with its state and time, an overall bar, Cancel, and a live
-timeline of the connections as the program's sockets report them.
+"""The run in progress: each check with its state and time, an overall bar, Cancel, a line
+saying in plain words what the run waits for and for how long, and a live timeline of the
+connections as the program's sockets report them.
 
 Subscribes to a QtRunSession; redraws the timeline at most every 150 ms, so a burst of socket
-events never floods the event loop.
+events never floods the event loop, and every 500 ms while a connection waits (its lane
+grows from the moment it started until it ends).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from wiresleuth.gui.qt_timeline import QtTimeline
 
 _REDRAW_MS = 150
 _TICK_MS = 200
+_GROW_TICKS = 3
+"""Ticks between redraws of a waiting connection's growing lane."""
 
 
 class QtProgressPage(QWidget):
@@ -39,6 +43,7 @@ class QtProgressPage(QWidget):
         self._session = session
         self._started = time.monotonic()
         self._live_dirty = False
+        self._ticks = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         self._title = plain_label(self.tr("Running the checks…"))
@@ -76,7 +81,8 @@ class QtProgressPage(QWidget):
         )
         live.setWordWrap(True)
         layout.addWidget(live)
-        self.timeline = QtTimeline(sizes=False)
+        self.timeline = QtTimeline(sizes=False, lane_list=False)
+        self.timeline.set_time_label(self.tr("seconds since the first connection"))
         layout.addWidget(self.timeline, 1)
 
         self._tick = QTimer(self)
@@ -89,6 +95,7 @@ class QtProgressPage(QWidget):
         session.checks_changed.connect(self._show_checks)
         session.progress_changed.connect(self._progress)
         session.message_changed.connect(self._message.setText)
+        self._message.setWordWrap(True)
         session.live_changed.connect(self._live_changed)
         session.state_changed.connect(self._state_changed)
         self._state_changed(session.state.value)
@@ -144,6 +151,11 @@ class QtProgressPage(QWidget):
             item = self.checks.topLevelItem(index)
             if item is not None:
                 item.setText(2, "" if seconds is None else f"{seconds:.1f} s")
+        wall = time.time()
+        self._message.setText(self._session.status_line(wall))
+        self._ticks += 1
+        if self._ticks % _GROW_TICKS == 0 and self._session.waiting_now(wall):
+            self._live_changed()  # a waiting connection's lane grows
 
     def _live_changed(self) -> None:
         self._live_dirty = True
@@ -154,6 +166,6 @@ class QtProgressPage(QWidget):
         if not self._live_dirty:
             return
         self._live_dirty = False
-        connections = self._session.live()
+        connections = self._session.live(time.time())
         origin = min((c.start for c in connections), default=time.time())
         self.timeline.set_connections(connections, origin)

@@ -1,7 +1,10 @@
-"""The results: a plain-language summary first, then traffic-light findings, then what to do.
+"""The results: a plain-language summary counting causes, then one row per cause with the
+user's next step, then what to do.
 
 "Save for helpdesk" saves the bundle; "Send to helpdesk" appears only when the profile gives
-an upload address; "Details for the engineer" opens the same run in the viewer.
+an upload address; "For the helpdesk" shows what the helpdesk will see (what they can do,
+every check's status, "Copy summary"); "Details for the engineer" opens the same run in the
+viewer; "Run again" runs the same checks on the same sites at once.
 """
 
 from __future__ import annotations
@@ -10,12 +13,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from wiresleuth.analysis.causes import group_causes
 from wiresleuth.gui.plain_text import plain_label
 from wiresleuth.gui.qt_findings_view import QtFindingsView
 from wiresleuth.gui.route_view import route_lines
 from wiresleuth.model.run import RunResult
 from wiresleuth.profile.model import Profile
-from wiresleuth.report.summary import capture_sentence, count_by_severity, headline
+from wiresleuth.report.summary import capture_sentence, cause_headline, notes_sentence
+from wiresleuth.report.ticket import check_counts
 
 
 class QtResultsPage(QWidget):
@@ -25,6 +30,7 @@ class QtResultsPage(QWidget):
     send_requested = Signal()
     details_requested = Signal()
     again_requested = Signal()
+    helpdesk_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +54,10 @@ class QtResultsPage(QWidget):
         self._routes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._routes.setAccessibleName(self.tr("How each site was reached"))
         layout.addWidget(self._routes)
+        self.checked = plain_label()
+        self.checked.setWordWrap(True)
+        self.checked.setAccessibleName(self.tr("What was checked"))
+        layout.addWidget(self.checked)
         self.findings = QtFindingsView()
         layout.addWidget(self.findings, 1)
         self._helpdesk = plain_label()
@@ -64,12 +74,20 @@ class QtResultsPage(QWidget):
         self.send_button.clicked.connect(self.send_requested)
         buttons.addWidget(self.send_button)
         buttons.addStretch(1)
+        self.helpdesk_button = QPushButton(self.tr("For the &helpdesk"))
+        self.helpdesk_button.setAccessibleName(self.tr("What the helpdesk sees"))
+        self.helpdesk_button.setToolTip(
+            self.tr("What the helpdesk can do, every check's status, and a summary to copy")
+        )
+        self.helpdesk_button.clicked.connect(self.helpdesk_requested)
+        buttons.addWidget(self.helpdesk_button)
         self.details_button = QPushButton(self.tr("&Details for the engineer"))
         self.details_button.setAccessibleName(self.tr("Details for the engineer"))
         self.details_button.clicked.connect(self.details_requested)
         buttons.addWidget(self.details_button)
         self.again_button = QPushButton(self.tr("Run &again"))
         self.again_button.setAccessibleName(self.tr("Run again"))
+        self.again_button.setToolTip(self.tr("Run the same checks on the same sites now"))
         self.again_button.clicked.connect(self.again_requested)
         buttons.addWidget(self.again_button)
         layout.addLayout(buttons)
@@ -77,16 +95,33 @@ class QtResultsPage(QWidget):
     def set_result(self, result: RunResult, profile: Profile) -> None:
         """Show ``result``; the send button only when ``profile`` has an upload address."""
         self.result = result
-        text = headline(count_by_severity(result.findings))
+        causes = group_causes(result.findings)
+        text = cause_headline(causes)
         if result.cancelled:
             text = self.tr("The run was cancelled.") + " " + text
         self.headline.setText(text)
-        detail = capture_sentence(result.capture)
+        sites = ", ".join(result.targets) or self.tr("no site")
+        lines = [self.tr("Sites tested: {0}.").format(sites)]
         if result.cancelled:
-            detail = (
-                self.tr("These results cover only the checks that had finished.") + " " + detail
+            lines = [
+                self.tr(
+                    "Sites: {0}. The run was cancelled: these results cover only the checks "
+                    "that had finished."
+                ).format(sites)
+            ]
+        notes = notes_sentence(causes)
+        if notes:
+            lines.append(notes)
+        lines.append(capture_sentence(result.capture))
+        self._detail.setText(" ".join(lines))
+        self.checked.setText(
+            self.tr("What was checked: {0}. “For the helpdesk” lists each check and why.").format(
+                check_counts(result.checks)
             )
-        self._detail.setText(detail)
+            if result.checks
+            else ""
+        )
+        self.checked.setVisible(bool(result.checks))
         routes = route_lines(result.observations)
         self._routes.setText(
             "\n".join([self.tr("How each site was reached:"), *routes]) if routes else ""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from wiresleuth.gui.live_timeline import live_connections
+from wiresleuth.gui.live_timeline import live_connections, status_line, waiting
 from wiresleuth.gui.qt_worker import Emit, QtFunctionWorker, start_worker
 from wiresleuth.model.events import ProgressEvent
 from wiresleuth.model.run import RunResult
@@ -114,9 +114,23 @@ class QtRunSession(QObject):
         """The checks of this run, in order."""
         return tuple(self._checks)
 
-    def live(self) -> tuple[Connection, ...]:
-        """The connections seen by the sockets so far."""
-        return live_connections(self._events)
+    def live(self, now: float | None = None) -> tuple[Connection, ...]:
+        """The connections seen by the sockets so far; with ``now`` while the run is going,
+        those still waiting reach ``now``."""
+        return live_connections(self._events, now if self.is_active else None)
+
+    def waiting_now(self, now: float) -> bool:
+        """Whether some connection is waiting (its lane grows: redraw it)."""
+        return self.is_active and bool(waiting(self._events, now))
+
+    def status_line(self, now: float) -> str:
+        """What the run is doing now, in plain words: what it waits for and how long, else
+        the checks running, else the last thing the engine said (never a wizard's step
+        shorthand: those go to the log)."""
+        if not self.is_active:
+            return self.message
+        running = [row.title for row in self._checks if row.state is CheckState.RUNNING]
+        return status_line(waiting(self._events, now), running, now) or self.message
 
     @property
     def is_active(self) -> bool:
@@ -208,9 +222,10 @@ class QtRunSession(QObject):
         if event.total:
             self.done, self.total = event.done, event.total
             self.progress_changed.emit(event.done, event.total)
-        if event.message:
+        if event.message and event.kind not in ("step", "socket"):
             self.message = event.message
-            self.message_changed.emit(event.message)
+        if event.message:
+            self.message_changed.emit(self.status_line(time.time()))
         now = time.monotonic()
         if event.kind == "wizard-started":
             self._update_check(event.wizard, state=CheckState.RUNNING, started=now)

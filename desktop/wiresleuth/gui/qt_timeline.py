@@ -336,6 +336,10 @@ class QtTimeline(QWidget):
         """Epoch seconds at x = 0."""
         return self._origin
 
+    def set_time_label(self, text: str) -> None:
+        """What the time axis counts from (the live view has no frame 1 yet)."""
+        self._plot.setLabel("bottom", text)
+
     def set_connections(
         self,
         connections: Sequence[Connection],

@@ -11,6 +11,7 @@ about the network.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase
@@ -27,12 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wiresleuth.analysis.causes import group_causes
 from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.analysis.tcp_follow import follow_stream
 from wiresleuth.analysis.tcp_seq_graph import sequence_graph
 from wiresleuth.gui.connection_flows import ConnectionFlows
 from wiresleuth.gui.document import Document, DocumentKind
 from wiresleuth.gui.evidence_intervals import evidence_intervals
+from wiresleuth.gui.helpdesk_facts import run_facts_line
 from wiresleuth.gui.lane_labels import full_label
 from wiresleuth.gui.mtu_view import mtu_sweeps
 from wiresleuth.gui.pac_view import pac_view
@@ -51,7 +54,7 @@ from wiresleuth.gui.qt_waterfall import QtWaterfall
 from wiresleuth.gui.route_view import route_lines
 from wiresleuth.gui.waterfall_model import request_waterfalls
 from wiresleuth.model.finding import Evidence, Finding
-from wiresleuth.report.summary import count_by_severity, headline
+from wiresleuth.report.summary import cause_headline
 
 
 class QtViewerPage(QWidget):
@@ -63,6 +66,8 @@ class QtViewerPage(QWidget):
     """The user wants the start page."""
     save_requested = Signal()
     """The user wants to save the run shown (documents of a run just made)."""
+    helpdesk_requested = Signal()
+    """The user wants the helpdesk's page of the document shown (runs and bundles)."""
     filled = Signal()
     """Every tab shows the current document (the last ones are filled a moment later)."""
 
@@ -83,6 +88,10 @@ class QtViewerPage(QWidget):
         self._save.setAccessibleName(self.tr("Save for helpdesk"))
         self._save.clicked.connect(self.save_requested)
         top.addWidget(self._save)
+        self._helpdesk = QPushButton(self.tr("For the &helpdesk"))
+        self._helpdesk.setAccessibleName(self.tr("The helpdesk's page of this run"))
+        self._helpdesk.clicked.connect(self.helpdesk_requested)
+        top.addWidget(self._helpdesk)
         self._back = QPushButton(self.tr("&Back to start"))
         self._back.setAccessibleName(self.tr("Back to the start page"))
         self._back.clicked.connect(self.back_requested)
@@ -176,6 +185,13 @@ class QtViewerPage(QWidget):
         self.parts[name] = part
         self.tabs.addTab(part, title)
 
+    def mark_saved(self, path: Path) -> None:
+        """The run shown was saved as ``path``: the header says so (not "not saved yet")."""
+        document = self.document
+        if document is not None and document.kind is DocumentKind.RUN:
+            saved = self.tr("saved")
+            self._title.setText(f"{path.name} ({saved}){run_facts_line(document)}")
+
     def _fill(self, name: str, show: Callable[[], None]) -> None:
         document = self.document
         source = {
@@ -195,12 +211,13 @@ class QtViewerPage(QWidget):
             DocumentKind.BUNDLE: self.tr("bundle"),
             DocumentKind.CAPTURE: self.tr("capture file"),
         }[document.kind]
-        self._title.setText(f"{document.title} ({kind})")
+        self._title.setText(f"{document.title} ({kind}){run_facts_line(document)}")
         self._save.setVisible(document.result is not None)
+        self._helpdesk.setVisible(document.kind is not DocumentKind.CAPTURE)
         self.findings.set_findings(document.findings)
         self._fill("timeline", lambda: self._show_timeline(document))
         lines = []
-        lines.append(headline(count_by_severity(document.findings)))
+        lines.append(cause_headline(group_causes(document.findings)))
         lines += list(document.notes)
         if self.timeline.problems:
             lines.append(

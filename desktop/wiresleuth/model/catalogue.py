@@ -29,11 +29,27 @@ class FindingSpec:
     """What evidence is attached."""
     action: str
     """What the helpdesk should do."""
+    explains: tuple[str, ...] = ()
+    """IDs of the findings this one explains (its symptoms and supporting facts) when both
+    are about the same target; a run-wide cause explains them on every target, and a
+    run-wide symptom is explained by a cause on any target. The results list them inside
+    the cause (``analysis.causes``), and the headline counts the cause once."""
+    about_the_run: bool = False
+    """True for findings about the run itself (what could not be measured), not about the
+    network: never counted as a cause of trouble; the check statuses say it instead."""
+    user_step: str = ""
+    """The user's one next step when it is not "send the results to your helpdesk"."""
 
 
 _SPECS: tuple[FindingSpec, ...] = (
     FindingSpec(
         id="mtu.blackhole",
+        explains=(
+            "path.large_packet_loss",
+            "tls.no_server_hello",
+            "mtu.path_mtu",
+            "tcp.unacknowledged",
+        ),
         severity=Severity.PROBLEM,
         title="Packets above a size vanish and nobody says so (PMTU black hole)",
         meaning=(
@@ -53,6 +69,13 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="path.qos_policing",
+        explains=(
+            "path.large_packet_loss",
+            "path.dscp_marked",
+            "tls.no_server_hello",
+            "mtu.path_mtu",
+            "tcp.unacknowledged",
+        ),
         severity=Severity.PROBLEM,
         title="A network policy drops one server's large packets (QoS/DSCP), not the MTU",
         meaning=(
@@ -72,6 +95,10 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="path.large_packet_loss",
+        explains=(
+            "tls.no_server_hello",
+            "tcp.unacknowledged",
+        ),
         severity=Severity.PROBLEM,
         title="Large packets from a server are lost on the way",
         meaning=(
@@ -89,6 +116,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="path.tcp_intercepted",
+        explains=("tls.plaintext_injected",),
         severity=Severity.PROBLEM,
         title="A device near you answers for the server",
         meaning=(
@@ -118,6 +146,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="proxy.unreachable",
+        explains=("pathproof.not_delivered",),
         severity=Severity.PROBLEM,
         title="The proxy cannot be reached",
         meaning=(
@@ -165,6 +194,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="proxy.tunnel_closed",
+        explains=("proxy.auth_required",),
         severity=Severity.PROBLEM,
         title="The proxy closes long connections",
         meaning=(
@@ -220,6 +250,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="path.unexpected_handshake",
+        explains=("path.forged_http_response",),
         severity=Severity.PROBLEM,
         title="An endpoint that should refuse connections answered",
         meaning=(
@@ -232,6 +263,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="tls.reset_after_client_hello",
+        explains=("net.gateway_vendor",),
         severity=Severity.PROBLEM,
         title="The secure connection is reset after the greeting",
         meaning=(
@@ -266,6 +298,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="tls.inspected_by_proxy",
+        explains=("tls.certificate_intercepted", "tls.certificate_invalid"),
         severity=Severity.WARNING,
         title="The route's proxy inspects secure connections (SSL inspection)",
         meaning=(
@@ -323,6 +356,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="pathproof.not_delivered",
+        explains=("pathproof.delivered",),
         severity=Severity.WARNING,
         title="A path-proof message did not arrive",
         meaning=(
@@ -346,6 +380,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="local.request_held",
+        explains=("local.security_products", "latency.client"),
         severity=Severity.WARNING,
         title="Software on this computer holds web requests before they leave",
         meaning=(
@@ -392,6 +427,8 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="capture.unavailable",
+        about_the_run=True,
+        user_step="If the helpdesk asks for packet evidence, run the diagnostics again with capture allowed (see the user guide).",
         severity=Severity.WARNING,
         title="Packets could not be captured",
         meaning=(
@@ -403,6 +440,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="dns.nxdomain_rewritten",
+        explains=("pac.fetch_http_error", "pac.fetch_hangs", "dns.long_ttl"),
         severity=Severity.PROBLEM,
         title="The name server invents addresses for names that do not exist",
         meaning=(
@@ -422,6 +460,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="pac.points_to_local_listener",
+        explains=("local.port80_listener", "pac.fetch_http_error", "dns.long_ttl"),
         severity=Severity.PROBLEM,
         title="The PAC address points at this computer, where a program answers",
         meaning=(
@@ -440,6 +479,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="pac.unexpected_answer",
+        explains=("path.unexpected_handshake", "path.forged_http_response", "pac.fetch_hangs"),
         severity=Severity.PROBLEM,
         title="Something answers for a PAC server that should refuse",
         meaning=(
@@ -572,6 +612,22 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="net.no_connectivity",
+        user_step="Connect the computer (cable, Wi-Fi or VPN) and run the diagnostics again.",
+        explains=(
+            "dns.resolution_failed",
+            "proxy.unreachable",
+            "path.direct_blocked",
+            "path.works_only_via_proxy",
+            "pac.fetch_hangs",
+            "pac.fetch_refused",
+            "pac.fetch_http_error",
+            "tls.no_server_hello",
+            "pathproof.not_delivered",
+            "mtu.path_mtu",
+            "tcp.no_answer",
+            "dns.no_answer",
+            "dns.server_failure",
+        ),
         severity=Severity.PROBLEM,
         title="This computer has no network connection",
         meaning=(
@@ -591,6 +647,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="dns.resolution_failed",
+        user_step="Check the site's name; if it is right, send the results to your helpdesk.",
         severity=Severity.PROBLEM,
         title="A name could not be looked up",
         meaning="The system resolver returned no address for a target's host name.",
@@ -599,6 +656,7 @@ _SPECS: tuple[FindingSpec, ...] = (
     ),
     FindingSpec(
         id="probe.failed",
+        about_the_run=True,
         severity=Severity.WARNING,
         title="A check could not complete",
         meaning="One probe failed or ran out of time; the rest of the run is unaffected.",
@@ -798,6 +856,11 @@ def markdown() -> str:
         "Finding IDs are a public API of the bundle: they never change meaning.",
         "Findings are ordered by severity, then by the order below (causes before symptoms).",
         "",
+        "A finding that *explains* others is their cause: the results show it once, with the",
+        "findings it explains inside it (when both are about the same target, or one of them",
+        "is about the whole run), and the headline counts causes, not findings. Findings",
+        "*about the run* (what could not be measured) are never counted as a cause.",
+        "",
     ]
     for item in _SPECS:
         lines += [
@@ -807,8 +870,14 @@ def markdown() -> str:
             "",
             f"- Evidence: {item.evidence}",
             f"- What the helpdesk should do: {item.action}",
-            "",
         ]
+        if item.user_step:
+            lines.append(f"- The user's next step: {item.user_step}")
+        if item.explains:
+            lines.append(f"- Explains: {', '.join(f'`{i}`' for i in item.explains)}")
+        if item.about_the_run:
+            lines.append("- About the run, not the network: never counted as a cause")
+        lines.append("")
     return "\n".join(lines)
 
 

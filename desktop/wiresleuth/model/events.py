@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+Moment = Callable[[str, float], None]
+"""Told by a probe as its attempt goes: (what happened, epoch seconds), e.g.
+``("established", t)``; the live timeline draws a connection while it is still waiting."""
 
 
 @dataclass(frozen=True, kw_only=True)

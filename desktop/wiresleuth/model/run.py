@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wiresleuth.model.check_status import CheckStatus
 from wiresleuth.model.critical_path import PathStep
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import PacketRecord
@@ -65,3 +66,6 @@ class RunResult:
     """Log lines of the run (log.txt)."""
     critical_path: tuple[PathStep, ...] = ()
     """The chain of waits that made the run as long as it was, in run order."""
+    checks: tuple[CheckStatus, ...] = ()
+    """Every check's status per target (passed, problem, not tested, could not run); empty
+    for results made before statuses existed."""

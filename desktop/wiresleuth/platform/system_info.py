@@ -39,6 +39,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def computer_info() -> dict[str, str | None]:
+    """This computer's name and the account the program runs under: the helpdesk's first
+    question ("which computer, whose?"). None where the OS does not say."""
+    import getpass
+
+    try:
+        user: str | None = getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name and no passwd entry
+        user = None
+    return {"name": platform.node() or None, "user": user}
+
+
 def _os_info() -> dict[str, str]:
     return {
         "system": platform.system(),
@@ -128,6 +140,7 @@ def collect_system(deadline: float = DEADLINE) -> dict[str, Any]:
                 problem = next(e["reason"] for e in parts.errors if e["part"] == "neighbours")
             gateway = choose_gateway(routes, neighbours or [], neighbour_problem=problem)
         return {
+            "computer": computer_info(),
             "os": os_info,
             "interfaces": interfaces[0] if interfaces is not None else None,
             "routes": _plain(routes),

@@ -16,6 +16,7 @@ import struct
 import sys
 import time
 
+from wiresleuth.model.events import Moment
 from wiresleuth.model.mtu_observations import SegmentAttempt
 from wiresleuth.probes.errors import describe_os_error
 from wiresleuth.probes.tcp_connect import tcp_connect
@@ -106,10 +107,13 @@ async def first_answer(
     answer_timeout: float,
     mss: int | None = None,
     settle: float = 0.3,
+    moments: Moment | None = None,
 ) -> SegmentAttempt:
     """Connect, send ``request``, read until ``settle`` s of quiet after the first byte,
     EOF, or ``answer_timeout``; never raises for network trouble. On Linux the kernel also
-    says when the request left this host."""
+    says when the request left this host. ``moments`` hears ``established``,
+    ``sent-by-app`` and ``first-byte`` as they happen."""
+    told = moments or _nobody
     sock, conn = await tcp_connect(address, port, timeout=connect_timeout, mss=mss)
     if sock is None:
         return SegmentAttempt(
@@ -122,9 +126,11 @@ async def first_answer(
     first_at: float | None = None
     received = 0
     outcome = "silent"
+    told("established", conn.connected_at or time.time())
     sent_at = time.time()
     try:
         sock.sendall(request)  # a request fits the send buffer: this does not block
+        told("sent-by-app", sent_at)
         deadline = time.monotonic() + answer_timeout
         while received < _READ_LIMIT:
             wait = deadline - time.monotonic()
@@ -152,6 +158,7 @@ async def first_answer(
             if first_at is None:
                 first_at = time.time()
                 outcome = "answered"
+                told("first-byte", first_at)
             received += len(data)
     except ConnectionResetError:
         outcome = "reset" if first_at is None else outcome
@@ -176,3 +183,7 @@ async def first_answer(
         rcv_mss=rcv_mss,
         left_host_at=min(stamps) if stamps else None,
     )
+
+
+def _nobody(kind: str, at: float) -> None:
+    """No one listens to the attempt's moments."""

@@ -12,6 +12,7 @@ import ssl
 import time
 from dataclasses import dataclass, field
 
+from wiresleuth.model.events import Moment
 from wiresleuth.model.observations import Chunk, TlsObservation
 from wiresleuth.model.target import Target
 from wiresleuth.probes.errors import describe_os_error
@@ -36,6 +37,7 @@ class _Attempt:
     kept: int = 0
     client_hello_at: float | None = None
     first_byte_at: float | None = None
+    moments: Moment | None = None
 
     async def flush(self) -> None:
         data = self.outgoing.read()
@@ -43,6 +45,8 @@ class _Attempt:
             loop = asyncio.get_running_loop()
             if self.client_hello_at is None:
                 self.client_hello_at = time.time()
+                if self.moments is not None:
+                    self.moments("client-hello", self.client_hello_at)
             await asyncio.wait_for(loop.sock_sendall(self.sock, data), self._left())
 
     async def receive(self) -> bytes:
@@ -52,6 +56,8 @@ class _Attempt:
         if data:
             if self.first_byte_at is None:
                 self.first_byte_at = now
+                if self.moments is not None:
+                    self.moments("first-byte", now)
             if self.kept < _KEEP:
                 piece = data[: _KEEP - self.kept]
                 self.received.append(Chunk(at=now, data=piece))
@@ -76,12 +82,14 @@ async def tls_handshake(
     mss: int | None = None,
     proxy: tuple[str, str] | None = None,
     credentials: ProxyCredentials | None = None,
+    moments: Moment | None = None,
 ) -> TlsObservation:
     """Connect to ``address``, handshake with SNI ``target.host``, then ``GET`` the target's path.
 
     With ``proxy`` (``host:port``, its address) the handshake runs inside a ``CONNECT``
     tunnel through that proxy, as applications whose route is that proxy do; ``address`` is
-    then unused and ``connect`` describes the connection to the proxy.
+    then unused and ``connect`` describes the connection to the proxy. ``moments`` hears
+    ``established``, ``client-hello`` and ``first-byte`` as they happen (the live timeline).
     """
     tunnel: dict[str, object] = {}
     if proxy is not None:
@@ -125,12 +133,15 @@ async def tls_handshake(
         )
     incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
     tls = context.wrap_bio(incoming, outgoing, server_hostname=target.host)
+    if moments is not None:
+        moments("established", conn.connected_at or time.time())
     attempt = _Attempt(
         sock=sock,
         tls=tls,
         incoming=incoming,
         outgoing=outgoing,
         deadline=time.monotonic() + handshake_timeout,
+        moments=moments,
     )
     result: dict[str, object] = {}
     try:

@@ -1,8 +1,9 @@
 """report.html: one self-contained page a helpdesk opens in any browser, offline.
 
 Inline CSS, inline SVG, no script, no external fetch (a Content-Security-Policy says so to
-the browser too). Summary first, then the findings by severity, then the connection
-timelines, capture status, system information and versions.
+the browser too). Summary first (the headline counts causes), then the causes by severity
+with the findings each explains inside it, what each check did, the connection timelines,
+capture status, system information and versions.
 
 Everything shown comes from a bundle, which is untrusted input: every string goes through
 ``html.escape``, and only ``https:``, ``http:`` and ``mailto:`` links are made.
@@ -17,7 +18,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from wiresleuth.analysis.causes import group_causes
 from wiresleuth.model.catalogue import CATALOGUE
+from wiresleuth.model.cause import Cause
+from wiresleuth.model.check_status import STATUS_WORDS, CheckStatus, Status, load_statuses
+from wiresleuth.model.finding import Finding, Severity
 from wiresleuth.report.html_connections import connections_html
 from wiresleuth.report.html_values import (
     as_list,
@@ -32,7 +37,13 @@ from wiresleuth.report.html_values import (
     utc_time,
     value_html,
 )
-from wiresleuth.report.summary import headline
+from wiresleuth.report.summary import (
+    NO_STATUSES,
+    cause_headline,
+    checks_by_title,
+    next_step,
+    notes_sentence,
+)
 
 MAX_OBSERVATIONS_CHARS = 200_000
 """Raw observations shown, in characters of indented JSON."""
@@ -53,6 +64,7 @@ _HELPDESK_LABELS = {
     "note": "Note",
 }
 _HELPDESK_ORDER = tuple(_HELPDESK_LABELS)
+_MAIL = re.compile(r"^[^\s@<>\"']+@[^\s@<>\"']+\.[^\s@<>\"']+$")
 _SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s\"'<>\\]+$", re.IGNORECASE)
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
 
@@ -70,6 +82,8 @@ def _link(text: str, url: str) -> str:
 
 
 def _helpdesk_html(helpdesk: Any) -> str:
+    if isinstance(helpdesk, Mapping):  # a profile without a helpdesk has empty fields
+        helpdesk = {k: v for k, v in helpdesk.items() if v not in (None, "", [], {})}
     if not helpdesk:
         return ""
     if isinstance(helpdesk, Mapping):
@@ -78,7 +92,7 @@ def _helpdesk_html(helpdesk: Any) -> str:
         rows = []
         for key in keys:
             text = plain(helpdesk[key])
-            if key == "email" and "@" in text:
+            if key in ("email", "contact") and _MAIL.match(text):
                 cell = _link(text, f"mailto:{text}")
             elif key == "url":
                 cell = _link(text, text)
@@ -96,12 +110,11 @@ def _helpdesk_html(helpdesk: Any) -> str:
     )
 
 
-def _lights_html(summary: Mapping[str, Any]) -> str:
+def _lights_html(counts: Mapping[str, int]) -> str:
     lights = []
     total = 0
     for name, noun, _ in _SEVERITIES:
-        count = num(summary.get(name))
-        n = int(count) if count is not None else 0
+        n = counts.get(name, 0)
         total += n
         on = " on" if n else ""
         words = noun if n == 1 else noun + "s"
@@ -130,12 +143,18 @@ def _capture_sentence(capture: Mapping[str, Any]) -> str:
 
 
 def _summary_html(report: Mapping[str, Any]) -> str:
-    summary = as_map(report.get("summary"))
-    counts = {name: int(num(summary.get(name)) or 0) for name, _, _ in _SEVERITIES}
+    causes, _ = report_causes(report)
+    counts = {name: 0 for name, _, _ in _SEVERITIES}
+    for cause in causes:
+        if not cause.about_the_run:
+            counts[cause.severity.value] += 1
     capture = as_map(report.get("capture"))
+    notes = notes_sentence(causes)
+    notes_html = f'<p class="capture-line">{esc(notes)}</p>' if notes else ""
     return (
         '<section class="card summary" aria-label="Summary">'
-        f'<p class="headline">{esc(headline(counts))}</p>{_lights_html(summary)}'
+        f'<p class="headline">{esc(cause_headline(causes))}</p>{_lights_html(counts)}'
+        f"{notes_html}"
         f'<p class="capture-line">{esc(_capture_sentence(capture))}</p></section>'
     )
 
@@ -163,20 +182,27 @@ def _evidence_html(evidence: Mapping[str, Any]) -> str:
     return f"<li>{esc(evidence.get('text', ''))}{facts_html(facts)}{''.join(data_parts)}</li>"
 
 
-def _finding_html(finding: Mapping[str, Any]) -> str:
+def _finding_html(
+    finding: Mapping[str, Any], *, cause: Finding | None = None, inside: str = ""
+) -> str:
+    """One finding's card; a cause's card (``cause`` given) adds the user's next step and
+    what the helpdesk can do, and ``inside`` (the findings it explains) at its end."""
     severity = str(finding.get("severity", "info"))
     css = severity if severity in _SEVERITY_RANK else "info"
     badge = next((word for name, _, word in _SEVERITIES if name == severity), severity)
     target = finding.get("target")
-    target_html = f'<span class="target">{esc(target)}</span>' if target else ""
+    named = bool(target) and str(target) in str(finding.get("title", ""))
+    target_html = f'<span class="target">{esc(target)}</span>' if target and not named else ""
     parts = [
         f'<article class="card finding {css}">',
         f'<header><span class="badge {css}">{esc(badge)}</span>'
         f"<h3>{esc(finding.get('title', ''))}</h3>{target_html}</header>",
         f'<p class="user-text">{esc(finding.get("user_text", ""))}</p>',
     ]
+    if cause is not None and cause.severity is not Severity.INFO:
+        parts.append(f'<p class="step"><b>Next step:</b> {esc(next_step(cause))}</p>')
     spec = CATALOGUE.get(str(finding.get("id", "")))
-    if spec is not None:
+    if spec is not None and cause is not None:
         parts.append(f'<p class="action"><b>What the helpdesk can do:</b> {esc(spec.action)}</p>')
     parts.append('<div class="engineer"><h4>For the engineer</h4>')
     engineer_text = str(finding.get("engineer_text", ""))
@@ -193,18 +219,93 @@ def _finding_html(finding: Mapping[str, Any]) -> str:
         parts.append(facts_html(figures, "Figures:"))
     parts.append(
         f'<div class="fid">Finding <code>{esc(finding.get("id", ""))}</code> · wizard '
-        f"<code>{esc(finding.get('wizard', ''))}</code></div></div></article>"
+        f"<code>{esc(finding.get('wizard', ''))}</code></div></div>{inside}</article>"
     )
     return "".join(parts)
 
 
+def _severity(value: Any) -> Severity:
+    try:
+        return Severity(str(value))
+    except ValueError:
+        return Severity.INFO
+
+
+def report_causes(
+    report: Mapping[str, Any],
+) -> tuple[tuple[Cause, ...], dict[int, Mapping[str, Any]]]:
+    """The causes of a report's findings (grouped as the window groups them), and each
+    finding's JSON by ``id()`` of its model object. A damaged finding is shown as it is."""
+    by_object: dict[int, Mapping[str, Any]] = {}
+    findings = []
+    for item in as_list(report.get("findings")):
+        if not isinstance(item, Mapping):
+            continue
+        target = item.get("target")
+        finding = Finding(
+            id=str(item.get("id", "")),
+            severity=_severity(item.get("severity")),
+            title=str(item.get("title", "")),
+            user_text="",
+            engineer_text="",
+            wizard=str(item.get("wizard", "")),
+            target=None if target is None else str(target),
+        )
+        by_object[id(finding)] = item
+        findings.append(finding)
+    return group_causes(findings), by_object
+
+
 def _findings_html(report: Mapping[str, Any]) -> str:
-    findings = [f for f in as_list(report.get("findings")) if isinstance(f, Mapping)]
-    # Stable: keeps the run's cause-before-symptom order within a severity.
-    findings.sort(key=lambda f: _SEVERITY_RANK.get(str(f.get("severity")), len(_SEVERITY_RANK)))
-    if not findings:
-        return "<h2>Findings</h2><p>No finding: every check passed.</p>"
-    return "<h2>Findings</h2>" + "".join(_finding_html(f) for f in findings)
+    causes, by_object = report_causes(report)
+    if not causes:
+        return "<h2>Findings</h2><p>No finding: no check found anything to report.</p>"
+    cards = []
+    for cause in causes:
+        inside = ""
+        if cause.supporting:
+            count = len(cause.supporting)
+            what = "1 more finding" if count == 1 else f"{count} more findings"
+            inside = (
+                f'<details class="explained"><summary>It explains {what} (for the '
+                "engineer)</summary>"
+                + "".join(_finding_html(by_object[id(f)]) for f in cause.supporting)
+                + "</details>"
+            )
+        cards.append(
+            _finding_html(by_object[id(cause.finding)], cause=cause.finding, inside=inside)
+        )
+    return "<h2>Findings</h2>" + "".join(cards)
+
+
+def _status_cell(status: CheckStatus) -> str:
+    css = {
+        Status.PASSED: "ok",
+        Status.PROBLEM: "problem",
+        Status.NOT_TESTED: "untested",
+        Status.COULD_NOT_RUN: "failed",
+    }[status.status]
+    reason = f' <span class="why">({esc(status.reason)})</span>' if status.reason else ""
+    return f'<span class="status {css}">{esc(STATUS_WORDS[status.status])}</span>{reason}'
+
+
+def _checks_html(report: Mapping[str, Any]) -> str:
+    checks = load_statuses(report.get("checks"))
+    if checks is None:
+        return f'<h2>What was checked</h2><p class="note">{esc(NO_STATUSES)}</p>'
+    if not checks:
+        return ""
+    rows = []
+    for title, statuses in checks_by_title(checks):
+        for index, status in enumerate(statuses):
+            name = f'<th rowspan="{len(statuses)}">{esc(title)}</th>' if index == 0 else ""
+            where = esc(status.target) if status.target else "the check as a whole"
+            rows.append(f"<tr>{name}<td>{where}</td><td>{_status_cell(status)}</td></tr>")
+    return (
+        '<h2>What was checked</h2><div class="table-wrap"><table class="checks">'
+        "<thead><tr><th>Check</th><th>Site</th><th>Status</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def _capture_html(report: Mapping[str, Any]) -> str:
@@ -282,6 +383,15 @@ def _footer_html(report: Mapping[str, Any], manifest: Mapping[str, Any]) -> str:
     return f"<footer><h2>Versions</h2>{value_html(rows)}</footer>"
 
 
+def _computer_html(system: Mapping[str, Any]) -> str:
+    """Which computer and user ran the diagnostics (system.json), under the header."""
+    computer = as_map(system.get("computer"))
+    name, user = computer.get("name"), computer.get("user")
+    parts = [f"Computer {name}" if name else "", f"user {user}" if user else ""]
+    text = " · ".join(p for p in parts if p)
+    return f'<p class="sub computer">{esc(text)}</p>' if text else ""
+
+
 def _header_html(report: Mapping[str, Any]) -> str:
     started = num(report.get("started_at"))
     finished = num(report.get("finished_at"))
@@ -323,11 +433,13 @@ def render_html(
     body = "".join(
         (
             _header_html(report),
+            _computer_html(system),
             _summary_html(report),
             _helpdesk_html(profile.get("helpdesk")),
             _findings_html(report),
             connections_html(report, time_zero),
             _capture_html(report),
+            _checks_html(report),
             _system_html(system),
             _observations_html(report),
             _footer_html(report, manifest),

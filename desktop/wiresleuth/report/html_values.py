@@ -83,8 +83,23 @@ def is_scalar(value: Any) -> bool:
     return value is None or isinstance(value, str | int | float | bool)
 
 
-def plain(value: Any) -> str:
-    return scalar(value) if is_scalar(value) else compact(value)
+def plain(value: Any, depth: int = 0) -> str:
+    """A value as a person reads it on one line: ``1460``, ``capture, socket``,
+    ``EF (46): 37``, ``0–4096`` for a pair of numbers; never Python's or JSON's brackets,
+    except for what is nested too deep (compact JSON then)."""
+    if is_scalar(value):
+        return scalar(value)
+    if depth >= 2:
+        return compact(value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{key}: {plain(item, depth + 1)}" for key, item in value.items()) or "—"
+    if isinstance(value, list | tuple):
+        numbers = [num(item) for item in value]
+        if len(value) == 2 and None not in numbers:
+            return f"{scalar(value[0])}–{scalar(value[1])}"
+        separator = "; " if any(not is_scalar(item) for item in value) else ", "
+        return separator.join(plain(item, depth + 1) for item in value) or "—"
+    return compact(value)
 
 
 def value_html(value: Any, depth: int = 0) -> str:

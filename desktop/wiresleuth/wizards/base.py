@@ -93,6 +93,11 @@ class WizardAnalysis:
     """Findings with evidence."""
     labels: Mapping[int, str] = field(default_factory=dict)
     """Local port -> what that connection was for (timeline lane labels)."""
+    not_tested: Mapping[str, str] = field(default_factory=dict)
+    """Target (``host:port``; "" for the check as a whole) -> why the run left it untested
+    (the name did not resolve, the proxy has no address): its status says so, not "passed"."""
+    passed_detail: Mapping[str, str] = field(default_factory=dict)
+    """Target (or "") -> a few words worth showing beside "passed" (the route taken)."""
 
 
 @dataclass
@@ -111,8 +116,14 @@ class Progress(Protocol):
     def step(self, message: str) -> None:
         """One planned step finished."""
 
-    def socket_event(self, target: str, kind: str, at: float, detail: str = "") -> None:
-        """A socket-level moment (connect, client-hello, reset...) for the live timeline."""
+    def socket_event(
+        self, target: str, kind: str, at: float, detail: str = "", *, lane: str = ""
+    ) -> None:
+        """A socket-level moment (connect, client-hello, reset...) for the live timeline.
+
+        ``lane`` names the attempt it belongs to (its purpose) when ``detail`` says something
+        else (an error). An attempt announced by ``connect`` as it starts is drawn while it
+        waits, growing, until its ``closed`` moment."""
 
     def waiting(self, what: str, deadline: float | None) -> AbstractContextManager[Wait]:
         """Around one probe's wait: what is awaited and its deadline in seconds, so the
@@ -150,6 +161,15 @@ class Wizard(abc.ABC):
         the engine runs every wizard's in a thread while it resolves the targets, so that
         capture, and with it the run, does not start one lookup after another."""
         del profile
+    per_target: ClassVar[bool] = True
+    """Whether the check has a status per target; False for checks of the computer as a
+    whole (PAC, local listeners, request holds), which have one status."""
+
+    def not_tested(self, given: WizardInput) -> dict[str, str]:
+        """Targets (``host:port``; "" for the whole check) this check leaves out before it
+        runs, and why ("not an HTTPS site"); what it skips while running is in
+        ``WizardAnalysis.not_tested``."""
+        return {}
 
     @abc.abstractmethod
     def flows(self, given: WizardInput) -> list[FlowSpec]:

@@ -13,6 +13,7 @@ held request, or a target that never answers, then costs its wait once, not once
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,7 @@ class LocalHoldWizard(Wizard):
     """Is each request held on this computer before it reaches the network?"""
 
     id = "hold"
+    per_target = False
     needs = ("route",)
     observation_type = HoldWizardObservations
     title = "Requests held on this computer (antivirus, URL filter)"
@@ -126,10 +128,17 @@ class LocalHoldWizard(Wizard):
                 requests.append(
                     HeldRequest(target=target.key, kind=kind, round=round_no, attempt=attempt)
                 )
-                if attempt.sent_at is not None:
-                    progress.socket_event(target.key, "sent-by-app", attempt.sent_at, kind)
                 if attempt.left_host_at is not None:
-                    progress.socket_event(target.key, "on-the-wire", attempt.left_host_at, kind)
+                    progress.socket_event(
+                        target.key,
+                        "on-the-wire",
+                        attempt.left_host_at,
+                        kind,
+                        lane=_lane(kind, round_no),
+                    )
+                progress.socket_event(
+                    target.key, "closed", attempt.ended_at, kind, lane=_lane(kind, round_no)
+                )
             seen += [s for s in watch.seen() if s.sport not in watch.own_ports]
             syn_status, table_status = watch.syn_capture, watch.socket_table
         for round_no in range(1, ROUNDS + 1):
@@ -154,12 +163,20 @@ class LocalHoldWizard(Wizard):
 
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
         findings, labels = analyse_hold(observations, view.flows)
-        return WizardAnalysis(findings=tuple(findings), labels=labels)
+        obs: HoldWizardObservations = observations
+        skipped = {} if obs.requests else {"": "no web site with an address to time"}
+        return WizardAnalysis(findings=tuple(findings), labels=labels, not_tested=skipped)
 
     async def _request(
         self, e: _Endpoint, round_no: int, connect: float, answer: float, progress: Progress
     ) -> Any:
         target = e.target
+        lane = _lane(e.kind, round_no)
+        progress.socket_event(target.key, "connect", time.time(), e.kind, lane=lane)
+
+        def moment(kind: str, at: float) -> None:
+            progress.socket_event(target.key, kind, at, e.kind, lane=lane)
+
         if e.proxy is not None and e.kind == "https":
             request, trigger = connect_request(e.asked), "proxy-connect"
         elif e.proxy is not None:
@@ -173,10 +190,15 @@ class LocalHoldWizard(Wizard):
         ) as wait:
             attempt = await first_answer(
                 e.address, e.port, request, trigger=trigger, purpose=f"hold-{e.kind}",
-                connect_timeout=connect, answer_timeout=answer, settle=SETTLE,
+                connect_timeout=connect, answer_timeout=answer, settle=SETTLE, moments=moment,
             )  # fmt: skip
             wait.ran_out = attempt.outcome == "silent"
         return attempt
+
+
+def _lane(kind: str, round_no: int) -> str:
+    """The live timeline's lane of one request (the rounds run side by side)."""
+    return f"{kind}, round {round_no}"
 
 
 @dataclass(frozen=True)

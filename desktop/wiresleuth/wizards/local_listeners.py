@@ -23,6 +23,7 @@ class LocalListenersWizard(Wizard):
     """What listens on this computer's web ports, and what does it answer?"""
 
     id = "listeners"
+    per_target = False
     observation_type = ListenersObservations
     title = "Web servers on this computer"
     description = (

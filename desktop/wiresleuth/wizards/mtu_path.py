@@ -85,9 +85,25 @@ class MtuPathWizard(Wizard):
                 handshakes.cancel()
         return MtuWizardObservations(targets=tuple(results))
 
+    def not_tested(self, given: WizardInput) -> dict[str, str]:
+        kept = {t.key for t in self._targets(given)}
+        return {t.key: "not a web site" for t in given.targets if t.key not in kept}
+
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
         findings, labels = analyse_mtu(observations, view.flows)
-        return WizardAnalysis(findings=tuple(findings), labels=labels)
+        obs: MtuWizardObservations = observations
+        skipped = {
+            t.target: (
+                f"the proxy {t.proxy} of its route has no address"
+                if t.proxy
+                else "its name did not resolve"
+                if t.address is None
+                else f"no IPv4 address (only {t.address})"
+            )
+            for t in obs.targets
+            if t.sweep is None
+        }
+        return WizardAnalysis(findings=tuple(findings), labels=labels, not_tested=skipped)
 
     async def _one(
         self,

@@ -105,6 +105,7 @@ class PacWizard(Wizard):
     """Does the PAC load fast, from the right server, and decide sensibly for each site?"""
 
     id = "pac"
+    per_target = False
     observation_type = PacWizardObservations
     title = "Proxy auto-configuration (PAC), its server and its name"
     description = (
@@ -335,7 +336,11 @@ class PacWizard(Wizard):
         fetch = getattr(observations, "fetch", None)
         if fetch is not None and fetch.connect.local_port is not None:
             labels[fetch.connect.local_port] = "PAC fetch"
-        return WizardAnalysis(findings=tuple(findings), labels=labels)
+        url = getattr(observations, "pac_url", None)
+        if url is None:
+            skipped = {"": "no PAC is in use: none in the profile or this computer's settings"}
+            return WizardAnalysis(findings=tuple(findings), labels=labels, not_tested=skipped)
+        return WizardAnalysis(findings=tuple(findings), labels=labels, passed_detail={"": url})
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -477,7 +482,10 @@ def _report(fetch: HttpExchangeObservation, progress: Progress) -> None:
     if fetch.first_byte_at is not None:
         progress.socket_event(target, "first-byte", fetch.first_byte_at, "PAC fetch")
     if fetch.outcome != "answered":
-        progress.socket_event(target, fetch.outcome, fetch.ended_at, fetch.error or "")
+        progress.socket_event(
+            target, fetch.outcome, fetch.ended_at, fetch.error or "", lane="PAC fetch"
+        )
+    progress.socket_event(target, "closed", fetch.ended_at, "PAC fetch", lane="PAC fetch")
 
 
 async def _discover(given: WizardInput) -> tuple[WpadCandidateObservation, ...]:

@@ -303,9 +303,23 @@ class ProxyPathWizard(Wizard):
             notes=tuple(dict.fromkeys(notes)),
         )
 
+    def not_tested(self, given: WizardInput) -> dict[str, str]:
+        kept = {t.key for t in self._targets(given)}
+        why = (
+            "no proxy is known: none in the profile, this computer's settings, a PAC or the "
+            "environment"
+        )
+        return {t.key: why for t in given.targets if t.key not in kept}
+
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
         findings, labels = analyse_proxy_wizard(observations, view.flows, view.packets)
-        return WizardAnalysis(findings=tuple(findings), labels=labels)
+        obs: ProxyWizardObservations = observations
+        skipped = {
+            t.target: "its name did not resolve and no proxy was tried"
+            for t in obs.targets
+            if t.direct is None and not t.via_proxy and t.address is None
+        }
+        return WizardAnalysis(findings=tuple(findings), labels=labels, not_tested=skipped)
 
     async def _plan(self, given: WizardInput, target: Target, notes: list[str]) -> RoutePlan:
         route = hop_for(given, target).route

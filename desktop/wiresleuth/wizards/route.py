@@ -115,7 +115,9 @@ class RouteWizard(Wizard):
         }
         for route in routes:
             log.info("route %s: %s (%s)", route.target, route.label, route.origin)
-            progress.socket_event(route.target, f"route: {route.shown}", time.time(), route.reason)
+            progress.socket_event(
+                route.target, f"route: {route.shown}", time.time(), route.reason, lane="route"
+            )
         progress.step(
             "; ".join(f"{r.target}: {r.shown}" for r in routes[:3])
             + (f" and {len(routes) - 3} more" if len(routes) > 3 else "")
@@ -135,4 +137,5 @@ class RouteWizard(Wizard):
         )
 
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        return WizardAnalysis()
+        obs: RouteObservations = observations
+        return WizardAnalysis(passed_detail={r.target: r.shown for r in obs.routes})

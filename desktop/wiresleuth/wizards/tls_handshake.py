@@ -22,6 +22,7 @@ import asyncio
 import concurrent.futures
 import logging
 import ssl
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -122,9 +123,25 @@ class TlsHandshakeWizard(Wizard):
             gateway, error = await _gateway()
         return TlsWizardObservations(targets=tuple(results), gateway=gateway, gateway_error=error)
 
+    def not_tested(self, given: WizardInput) -> dict[str, str]:
+        return {t.key: "not an HTTPS site" for t in given.targets if t.scheme != "https"}
+
     def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
         findings, labels = analyse_tls_wizard(observations, view.flows, view.packets)
-        return WizardAnalysis(findings=tuple(findings), labels=labels)
+        obs: TlsWizardObservations = observations
+        skipped = {
+            t.target: (
+                f"the proxy {t.proxy} of its route has no address"
+                if t.proxy
+                else "its name did not resolve"
+            )
+            for t in obs.targets
+            if t.address is None
+        }
+        detail = {t.target: t.route for t in obs.targets if t.route}
+        return WizardAnalysis(
+            findings=tuple(findings), labels=labels, not_tested=skipped, passed_detail=detail
+        )
 
     async def _one(
         self, target: Target, given: WizardInput, progress: Progress
@@ -269,20 +286,31 @@ class TlsHandshakeWizard(Wizard):
     ) -> TlsObservation:
         context = self._context(purpose)
         budgets = given.profile.budgets
+        progress.socket_event(target.key, "connect", time.time(), purpose, lane=purpose)
+
+        def moment(kind: str, at: float) -> None:
+            progress.socket_event(target.key, kind, at, purpose, lane=purpose)
+
         with progress.waiting(
             f"{target.key}: {purpose} handshake", budgets.connect + budgets.tls_handshake
         ) as wait:
-            obs = await tls_handshake(
-                target,
-                address,
-                context=context,
-                purpose=purpose,
-                connect_timeout=budgets.connect,
-                handshake_timeout=budgets.tls_handshake,
-                mss=SMALL_MSS if purpose == "small-mss" else None,
-                proxy=proxy,
-                credentials=self.credentials if proxy is not None else None,
-            )
+            try:
+                obs = await tls_handshake(
+                    target,
+                    address,
+                    context=context,
+                    purpose=purpose,
+                    connect_timeout=budgets.connect,
+                    handshake_timeout=budgets.tls_handshake,
+                    mss=SMALL_MSS if purpose == "small-mss" else None,
+                    proxy=proxy,
+                    credentials=self.credentials if proxy is not None else None,
+                    moments=moment,
+                )
+            except asyncio.CancelledError:
+                # a speculative attempt the outcome did not call for: its lane ends here
+                progress.socket_event(target.key, "closed", time.time(), purpose, lane=purpose)
+                raise
             wait.ran_out = obs.outcome == "timeout" or obs.connect.error == "timeout"
         _report_socket_events(obs, progress)
         log.info(
@@ -325,20 +353,19 @@ def _fatal_alert(obs: TlsObservation) -> bool:
 
 
 def _report_socket_events(obs: TlsObservation, progress: Progress) -> None:
+    """The moments the attempt did not tell as they happened, then its end."""
+    lane = obs.purpose
     events = [
-        ("connect", obs.connect.started_at),
-        ("established", obs.connect.connected_at),
-        ("client-hello", obs.client_hello_at),
-        ("first-byte", obs.first_byte_at),
         ("handshake-done", obs.handshake_done_at),
         ("reset", obs.reset_at),
         ("first-data", obs.first_data_at),
     ]
     for kind, at in events:
         if at is not None:
-            progress.socket_event(obs.target, kind, at, obs.purpose)
-    if obs.outcome not in ("ok",):
-        progress.socket_event(obs.target, obs.outcome, obs.ended_at, obs.error or "")
+            progress.socket_event(obs.target, kind, at, lane, lane=lane)
+    if obs.outcome not in ("ok", "reset"):
+        progress.socket_event(obs.target, obs.outcome, obs.ended_at, obs.error or "", lane=lane)
+    progress.socket_event(obs.target, "closed", obs.ended_at, lane, lane=lane)
 
 
 async def _gateway() -> tuple[GatewayObservation | None, str | None]:

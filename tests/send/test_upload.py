@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 import trustme
 
-from wiresleuth.gui.upload import UploadCancelled, UploadFailed, upload_bundle
+from wiresleuth.model.proxy_observations import Route
+from wiresleuth.model.route import TargetRoute
+from wiresleuth.send.upload import UploadCancelled, UploadFailed, upload_bundle
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -21,6 +23,8 @@ class HelpdeskServer:
 
     def __init__(self, ca: trustme.CA, status: int = 201, answer: bytes = b"ticket 42\n") -> None:
         self.received: list[tuple[dict[str, str], bytes]] = []
+        self.status = status
+        """What the next POST is answered with (a test may change it)."""
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -28,7 +32,7 @@ class HelpdeskServer:
                 size = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(size)
                 server.received.append((dict(self.headers.items()), body))
-                self.send_response(status)
+                self.send_response(server.status)
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer)
@@ -113,7 +117,7 @@ def test_nobody_listening(bundle: Path, ca: trustme.CA) -> None:
     with socket.socket() as spare:
         spare.bind(("127.0.0.1", 0))
         port = spare.getsockname()[1]
-    with pytest.raises(UploadFailed, match="could not be reached"):
+    with pytest.raises(UploadFailed, match="refused the connection"):
         upload_bundle(bundle, f"https://localhost:{port}/upload")
 
 
@@ -126,3 +130,78 @@ def test_cancel_stops_the_upload(bundle: Path, helpdesk: HelpdeskServer) -> None
 def test_a_missing_file_is_said_plainly(tmp_path: Path, helpdesk: HelpdeskServer) -> None:
     with pytest.raises(UploadFailed, match="cannot read"):
         upload_bundle(tmp_path / "gone.wsbundle", helpdesk.url)
+
+
+def _route(*ways: Route) -> TargetRoute:
+    return TargetRoute(
+        target="localhost:443", url="https://localhost/upload", candidates=ways,
+        source="profile", origin="helpdesk profile", reason="test",
+    )  # fmt: skip
+
+
+def _port_nobody_listens_on() -> int:
+    import socket
+
+    with socket.socket() as spare:
+        spare.bind(("127.0.0.1", 0))
+        return int(spare.getsockname()[1])
+
+
+def test_the_upload_goes_through_the_routes_proxy(bundle: Path, helpdesk: HelpdeskServer) -> None:
+    from tests.probes.loopback_servers import LoopbackServer
+    from tests.probes.proxy_servers import connect_proxy
+
+    port = int(helpdesk.url.split(":")[2].split("/")[0])
+    stages: list[str] = []
+    with LoopbackServer(connect_proxy(port)) as proxy:
+        way = Route(kind="PROXY", proxy=f"127.0.0.1:{proxy.port}")
+        receipt = upload_bundle(
+            bundle, helpdesk.url, route=_route(way), ticket="INC-42", stage=stages.append
+        )
+    assert receipt.way == f"proxy 127.0.0.1:{proxy.port}"
+    ((headers, body),) = helpdesk.received
+    assert body == bundle.read_bytes() and headers["X-WireSleuth-Ticket"] == "INC-42"
+    assert stages == [f"Connecting to localhost through the proxy 127.0.0.1:{proxy.port}…"]
+
+
+def test_a_dead_proxy_gives_way_to_the_next_of_the_route(
+    bundle: Path, helpdesk: HelpdeskServer
+) -> None:
+    dead = Route(kind="PROXY", proxy=f"127.0.0.1:{_port_nobody_listens_on()}")
+    receipt = upload_bundle(bundle, helpdesk.url, route=_route(dead, Route(kind="DIRECT")))
+    assert receipt.way == "direct" and len(helpdesk.received) == 1
+
+
+def test_a_proxy_login_is_said_plainly(bundle: Path, helpdesk: HelpdeskServer) -> None:
+    from tests.probes.loopback_servers import LoopbackServer
+    from tests.probes.proxy_servers import connect_proxy
+
+    with LoopbackServer(connect_proxy(1, user="u", password="p")) as proxy:
+        way = Route(kind="PROXY", proxy=f"127.0.0.1:{proxy.port}")
+        with pytest.raises(UploadFailed, match="asks for a login") as caught:
+            upload_bundle(bundle, helpdesk.url, route=_route(way, Route(kind="DIRECT")))
+    assert "Error" not in str(caught.value)
+    assert helpdesk.received == []  # a login request is an answer: no failover past it
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("https://localhost:{port}/upload", "the server localhost refused the connection"),
+        (
+            "https://no-such-name.invalid/upload",
+            "the name no-such-name.invalid could not be looked up",
+        ),
+    ],
+)
+def test_failures_are_said_in_words_not_class_names(bundle: Path, url: str, words: str) -> None:
+    with pytest.raises(UploadFailed) as caught:
+        upload_bundle(bundle, url.format(port=_port_nobody_listens_on()))
+    assert str(caught.value) == words
+    assert "ConnectionError" not in str(caught.value)
+
+
+@pytest.mark.parametrize("ticket", ["a\r\nX-Evil: 1", "x" * 65, "<script>"])
+def test_a_ticket_number_cannot_carry_headers(bundle: Path, ticket: str) -> None:
+    with pytest.raises(UploadFailed, match="ticket number may hold"):
+        upload_bundle(bundle, "https://localhost:1/upload", ticket=ticket)
