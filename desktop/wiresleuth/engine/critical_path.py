@@ -47,8 +47,8 @@ class _Wizard:
 class RunClock:
     """Records one run's waits (monotonic clock) and finds its critical path."""
 
-    def __init__(self) -> None:
-        self.origin = time.monotonic()
+    def __init__(self, origin: float | None = None) -> None:
+        self.origin = time.monotonic() if origin is None else origin
         self._spans: list[_Span] = []
         self._wizards: dict[str, _Wizard] = {}
 
@@ -83,21 +83,23 @@ class RunClock:
         *,
         deadline: float | None = None,
         waits_on: str | None = None,
+        ran_out: bool | None = None,
     ) -> None:
         """A wait measured by the caller (monotonic times)."""
         self._spans.append(
             _Span(owner=owner or _ENGINE, what=what, start=start, end=end, deadline=deadline,
-                  waits_on=waits_on)
+                  waits_on=waits_on, note=Wait(ran_out=ran_out))
         )  # fmt: skip
 
-    def wizard_started(self, wizard: str, *, after: str | None) -> None:
-        """``wizard`` starts now; ``after``: the needed wizard whose end it waited for."""
-        self._wizards[wizard] = _Wizard(start=time.monotonic(), after=after)
+    def wizard_started(self, wizard: str, *, after: str | None, at: float | None = None) -> None:
+        """``wizard`` starts (now, or ``at``); ``after``: the needed wizard whose end it
+        waited for."""
+        self._wizards[wizard] = _Wizard(start=time.monotonic() if at is None else at, after=after)
 
-    def wizard_ended(self, wizard: str) -> None:
-        """``wizard`` returned (or failed)."""
+    def wizard_ended(self, wizard: str, *, at: float | None = None) -> None:
+        """``wizard`` returned (or failed), now or ``at``."""
         if wizard in self._wizards:
-            self._wizards[wizard].end = time.monotonic()
+            self._wizards[wizard].end = time.monotonic() if at is None else at
 
     def last_wizard(self, among: list[str]) -> str | None:
         """The wizard of ``among`` that ended last (the one the run waited for)."""

@@ -306,6 +306,12 @@ class Engine:
             system = await asyncio.wait_for(system_task, 5.0)
         except TimeoutError:
             system = {"errors": ["system information was not collected within 5 s"]}
+        # A probe task a wizard left behind (a cancelled one that lost its cancellation)
+        # would hold the end of the run until its own deadline: stopped here, bounded.
+        leftovers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in leftovers:
+            task.cancel()
+        await _until_stopped(leftovers)
         critical = clock.path()
         log.info("%s", path_text(critical))
         result = RunResult(

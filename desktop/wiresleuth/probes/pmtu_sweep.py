@@ -29,6 +29,8 @@ Prober = Callable[[Sequence[int], float], Awaitable[list[SweepProbe]]]
 MAX_PROBES = 48
 """Hard bound on probes per sweep (waves over 576..1500 need at most 29, 576..9000 at most 37)."""
 _FIRST_WAIT = 1.0
+MAX_IPV4_PACKET = 65535
+"""The largest IPv4 packet (its length field): loopback's MTU of 65536 is not a size to send."""
 
 
 def interface_mtu(address: str) -> int | None:
@@ -128,7 +130,7 @@ async def run_waves(
 
 async def sweep(address: str, *, budget: float) -> PathMtuSweep:
     """Sweep ``address`` from 576 bytes to the interface MTU with DF set."""
-    high = interface_mtu(address) or 1500
+    high = min(interface_mtu(address) or 1500, MAX_IPV4_PACKET)
     low = min(MIN_IPV4_MTU, high)
     echo: df_echo.DfEcho | None = None
     if df_echo.supported():

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -130,6 +132,26 @@ class Progress(Protocol):
         engine can name the wait that made the run as long as it was (its critical path)."""
 
 
+async def stopped(tasks: Collection[asyncio.Task[Any]], grace: float = 2.0) -> None:
+    """Cancel ``tasks`` (speculative probes no longer needed) and wait until they have ended,
+    cancelling again those that swallowed it (``asyncio.wait_for`` on Python 3.11 loses a
+    cancellation that arrives as its future completes; the probe would then run to its own
+    deadline, and the run's end would wait for it). Bounded by ``grace``; a cancellation of
+    the caller meanwhile is kept and raised once they have ended."""
+    pending = {task for task in tasks if not task.done()}
+    deadline = time.monotonic() + grace
+    interrupted = False
+    while pending and time.monotonic() < deadline:
+        for task in pending:
+            task.cancel()
+        try:
+            _, pending = await asyncio.wait(pending, timeout=0.2)
+        except asyncio.CancelledError:
+            interrupted = True
+    if interrupted:
+        raise asyncio.CancelledError
+
+
 async def waited(progress: Progress, what: str, deadline: float | None, job: Awaitable[T]) -> T:
     """``await job`` recorded as one wait of the wizard (``Progress.waiting``)."""
     with progress.waiting(what, deadline):
@@ -161,6 +183,7 @@ class Wizard(abc.ABC):
         the engine runs every wizard's in a thread while it resolves the targets, so that
         capture, and with it the run, does not start one lookup after another."""
         del profile
+
     per_target: ClassVar[bool] = True
     """Whether the check has a status per target; False for checks of the computer as a
     whole (PAC, local listeners, request holds), which have one status."""

@@ -42,7 +42,14 @@ from wiresleuth.probes.proxy_auth import ProxyCredentials
 from wiresleuth.probes.tls_contexts import inspect_context, os_trust_context, public_trust_context
 from wiresleuth.probes.tls_handshake import tls_handshake
 from wiresleuth.profile.model import Profile
-from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.base import (
+    PacketView,
+    Progress,
+    Wizard,
+    WizardAnalysis,
+    WizardInput,
+    stopped,
+)
 from wiresleuth.wizards.route_input import Hop, hop_for, split_proxy
 
 log = logging.getLogger(__name__)
@@ -269,10 +276,8 @@ class TlsHandshakeWizard(Wizard):
                     await self._attempt(target, address, follow_up, given, progress, proxy)
                 )
         finally:
-            for task in spares.values():
-                task.cancel()
             # their sockets close as they end: wait, so none outlives the wizard
-            await asyncio.gather(*spares.values(), return_exceptions=True)
+            await stopped(list(spares.values()))
         return attempts
 
     async def _attempt(
