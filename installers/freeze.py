@@ -43,6 +43,23 @@ EXCLUDES = (
     "PySide6.QtSvg",  # pyqtgraph imports these two in try/except ImportError (SVG export and
     "PySide6.QtTest",  # QTest.qWait, neither used); QtOpenGL/QtOpenGLWidgets it imports outright
     "readline",  # interactive consoles only; its libreadline is GPL-3.0-or-later
+    *(
+        # The helpdesk's inbox is a server installed with pip ('wiresleuth[inbox]'), never
+        # part of the desktop app: its package and its libraries stay out (docs/inbox.md).
+        "wiresleuth.inbox",
+        "starlette",
+        "uvicorn",
+        "jinja2",
+        "multipart",
+        "python_multipart",
+        "sqlalchemy",
+        "alembic",
+        "mako",
+        "psycopg",
+        "psycopg_binary",
+        "argon2",
+        "_argon2_cffi_bindings",
+    ),
 )
 """Modules never shipped: test and lab-only tools that an import graph could drag in, and
 modules the program never uses that a dependency's import graph names."""
@@ -92,11 +109,20 @@ def icon_png(size: int = 512) -> Path:
     return ROOT / "resources" / "icons" / f"wiresleuth-{size}.png"
 
 
+EXCLUDED_PACKAGES = ("inbox",)
+"""Sub-packages of wiresleuth the app never ships (neither modules nor data): the inbox."""
+
+
+def _shipped(relative: str) -> bool:
+    return relative.split("/", 1)[0] not in EXCLUDED_PACKAGES
+
+
 def package_data_files() -> list[str]:
-    """Package data in the source tree (paths relative to the package), via the program's own walk."""
+    """Package data the app ships (paths relative to the package), via the program's own
+    walk, without that of ``EXCLUDED_PACKAGES``."""
     from wiresleuth.resources import package_data
 
-    return package_data()
+    return [relative for relative in package_data() if _shipped(relative)]
 
 
 def datas(workdir: Path) -> list[tuple[str, str]]:
@@ -250,7 +276,8 @@ def place_notices(notices_text: Path, destination: Path) -> list[Path]:
 
 
 def hidden_imports() -> list[str]:
-    """Every wiresleuth module: commands and wizards are imported lazily, out of PyInstaller's sight."""
+    """Every wiresleuth module (but the excluded packages'): commands and wizards are
+    imported lazily, out of PyInstaller's sight."""
     found = []
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
         parts = path.relative_to(PACKAGE_DIR.parent).with_suffix("").parts
@@ -258,6 +285,8 @@ def hidden_imports() -> list[str]:
             continue
         if parts[-1] == "__init__":
             parts = parts[:-1]
+        if len(parts) > 1 and parts[1] in EXCLUDED_PACKAGES:
+            continue
         found.append(".".join(parts))
     return found
 

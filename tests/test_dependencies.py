@@ -7,11 +7,12 @@ installers/ and benchmarks/, at the top of a file or inside a function, is read 
 syntax tree, mapped to the distribution that provides it (``packages_distributions()`` of the
 installed metadata), and must be declared in pyproject.toml for its folder:
 
-- desktop/ -> the runtime dependencies (desktop/wiresleuth/lab/ also the ``lab`` extra);
+- desktop/ -> the runtime dependencies (desktop/wiresleuth/lab/ also the ``lab`` extra,
+  desktop/wiresleuth/inbox/ also the ``inbox`` extra: the helpdesk's server);
 - tests/ -> runtime, ``test`` or ``lab`` (tests/installers/ also ``installer``: it tests the
-  installer tools);
+  installer tools; tests/inbox/ also ``inbox``);
 - installers/ -> runtime or ``installer``;
-- benchmarks/ -> runtime, ``test`` or a ``benchmarks`` extra.
+- benchmarks/ -> runtime, ``test`` or a ``benchmarks`` extra (bench_inbox.py also ``inbox``).
 
 An import that is not declared passes only behind ``pytest.importorskip(..., reason=...)``
 (the reason names the command that enables it) or a ``try``/``except ImportError``.
@@ -121,14 +122,17 @@ def allowed_groups(path: Path) -> tuple[str, ...]:
     """The dependency groups an import in this file may come from."""
     parts = path.relative_to(ROOT).parts
     if parts[0] == "desktop":
-        return (RUNTIME, "lab") if parts[1:3] == ("wiresleuth", "lab") else (RUNTIME,)
+        if parts[1:3] == ("wiresleuth", "lab"):
+            return (RUNTIME, "lab")
+        return (RUNTIME, "inbox") if parts[1:3] == ("wiresleuth", "inbox") else (RUNTIME,)
     if parts[0] == "tests":
-        extra = ("installer",) if parts[1] == "installers" else ()
+        extra = {"installers": ("installer",), "inbox": ("inbox",)}.get(parts[1], ())
         return (RUNTIME, "test", "lab", *extra)
     if parts[0] == "installers":
         return (RUNTIME, "installer")
     if parts[0] == "benchmarks":
-        return (RUNTIME, "test", "benchmarks")
+        extra = ("inbox",) if parts[1] == "bench_inbox.py" else ()
+        return (RUNTIME, "test", "benchmarks", *extra)
     raise ValueError(f"{path}: not in {FOLDERS}")
 
 
@@ -270,3 +274,17 @@ def test_setup_extras_are_read_from_the_script(tmp_path: Path) -> None:
     script = tmp_path / "setup"
     script.write_text("#!/bin/sh\nextras=test,installer\n")
     assert setup_extras(script) == {"test", "installer"}
+
+
+def test_the_inbox_extra_counts_only_for_the_inbox() -> None:
+    groups = {RUNTIME: set(), "test": set(), "lab": set(), "inbox": {"starlette"}}
+    assert _check("desktop", "import starlette\n", groups)
+    assert _check("tests", "import starlette\n", groups)
+    path = ROOT / "desktop" / "wiresleuth" / "inbox" / "example.py"
+    assert not problems(
+        list(import_sites(path, "import starlette\n")), groups, packages_distributions()
+    )
+    path = ROOT / "tests" / "inbox" / "example.py"
+    assert not problems(
+        list(import_sites(path, "import starlette\n")), groups, packages_distributions()
+    )

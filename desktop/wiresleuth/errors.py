@@ -25,6 +25,10 @@ class BundleError(WireSleuthError):
     """A bundle cannot be written or read."""
 
 
+class BadBundle(BundleError, BadInput):
+    """A file given as a bundle cannot be read: not a bundle, damaged, or hostile."""
+
+
 class CaptureFileError(BadInput):
     """A capture file is damaged or of a kind we cannot read."""
 

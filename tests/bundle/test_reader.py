@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import warnings
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from wiresleuth.bundle.reader import read_bundle
+from wiresleuth.bundle.serialize import MAX_EVIDENCE, MAX_EVIDENCE_PACKETS
 from wiresleuth.bundle.writer import write_bundle
-from wiresleuth.errors import BundleError
+from wiresleuth.cli import exit_codes
+from wiresleuth.cli.main import main
+from wiresleuth.errors import BadBundle, BundleError
+from wiresleuth.input_files.extract_folders import STALE_AFTER
 from wiresleuth.model.finding import Severity
 from wiresleuth.model.run import RunResult
 
 from .conftest import SAMPLES, rewrite_zip
 
 SAMPLE = SAMPLES / "format-1.wsbundle"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_the_format_1_sample_reads_with_its_evidence_and_capture(tmp_path: Path) -> None:
@@ -209,3 +220,188 @@ def test_a_damaged_capture_is_caught_when_read(good: Path, tmp_path: Path) -> No
     with pytest.raises(BundleError, match=r"capture.pcapng: checksum mismatch"):
         bundle.extract_capture(target)
     assert not target.exists()
+
+
+# -- hostile bundles (issue 20, items 6 and 8) ---------------------------------------------
+
+
+def claim_size(path: Path, member: str, size: int) -> None:
+    """Make the zip's central directory claim ``size`` uncompressed bytes for ``member``
+    (what a hand-made zip may say; the bytes themselves stay as they are)."""
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_len = int.from_bytes(data[at + 28 : at + 30], "little")
+        if data[at + 46 : at + 46 + name_len] == member.encode():
+            data[at + 24 : at + 28] = size.to_bytes(4, "little")
+            path.write_bytes(bytes(data))
+            return
+        at = data.find(b"PK\x01\x02", at + 4)
+    raise AssertionError(f"{member} is not in {path}")
+
+
+def with_report(good: Path, target: Path, report: bytes) -> Path:
+    return rewrite_zip(good, target, {"report.json": report}, fix_hashes=True)
+
+
+def test_a_capture_claiming_gigabytes_is_refused_before_a_byte_is_extracted(
+    good: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "x.wsbundle"
+    path.write_bytes(good.read_bytes())
+    claim_size(path, "capture.pcapng", 0xFFFF_FFF0)  # the 36 MB bundle said 10 GiB
+    with pytest.raises(BadBundle, match=r"capture.pcapng: member is too large \(4294967280 bytes"):
+        read_bundle(path)
+
+
+def test_a_member_that_inflates_past_its_size_claim_is_stopped(good: Path, tmp_path: Path) -> None:
+    path = tmp_path / "x.wsbundle"
+    path.write_bytes(good.read_bytes())
+    claim_size(path, "system.json", 10)  # the zip says 10 bytes; the stream holds more
+    with pytest.raises(BadBundle, match=r"system.json: cannot be read"):
+        read_bundle(path)
+
+
+def test_a_huge_report_is_refused_on_its_uncompressed_size(good: Path, tmp_path: Path) -> None:
+    padding = b" " * (40 << 20)  # 40 MiB of JSON whitespace: 40 KB compressed
+    path = with_report(good, tmp_path / "x.wsbundle", b"{" + padding + b"}")
+    assert path.stat().st_size < 1 << 20
+    with pytest.raises(BadBundle, match=r"report.json: member is too large \(41943042 bytes"):
+        read_bundle(path)
+
+
+def test_a_report_of_two_million_empty_objects_is_refused_before_decoding(
+    good: Path, tmp_path: Path
+) -> None:
+    report = b'{"findings": [], "x": [' + b"{}," * 2_500_000 + b"{}]}"
+    path = with_report(good, tmp_path / "x.wsbundle", report)
+    with pytest.raises(BadBundle, match=r"report.json: not accepted: it holds more than"):
+        read_bundle(path)
+
+
+@pytest.mark.parametrize(
+    ("report", "words"),
+    [
+        (b'{"x": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", "nested 50001 levels deep"),
+        (b'{"findings": [], "capture": {"packets": ' + b"7" * 5000 + b"}}", "longer than 40"),
+    ],
+)
+def test_deep_json_and_huge_numbers_are_a_bad_bundle_not_a_traceback(
+    good: Path, tmp_path: Path, report: bytes, words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = with_report(good, tmp_path / "x.wsbundle", report)
+    with pytest.raises(BadBundle, match=f"report.json: .*{words}"):
+        read_bundle(path)
+    assert main(["report", str(path)]) == exit_codes.COULD_NOT_RUN
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and words in err[0]
+
+
+def test_a_report_html_that_does_not_match_the_manifest_is_refused(
+    good: Path, tmp_path: Path
+) -> None:
+    page = b"<html><body>phishing form</body></html>"
+    path = rewrite_zip(good, tmp_path / "x.wsbundle", {"report.html": page})
+    with pytest.raises(BadBundle, match=r"report.html: checksum mismatch"):
+        read_bundle(path)
+    path = rewrite_zip(good, tmp_path / "y.wsbundle", {"report.html": None})
+    with pytest.raises(BadBundle, match=r"report.html: member is missing"):
+        read_bundle(path)
+
+
+def test_a_member_the_manifest_does_not_list_is_refused(good: Path, tmp_path: Path) -> None:
+    path = rewrite_zip(good, tmp_path / "x.wsbundle", {"evil.exe": b"MZ"})
+    with pytest.raises(BadBundle, match=r"evil.exe: member is not listed in the manifest"):
+        read_bundle(path)
+
+
+def test_a_member_stored_twice_is_refused(good: Path, tmp_path: Path) -> None:
+    path = tmp_path / "x.wsbundle"
+    path.write_bytes(good.read_bytes())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile warns about the duplicate
+        with zipfile.ZipFile(path, "a") as archive:
+            archive.writestr("report.json", b'{"findings": []}')
+    with pytest.raises(BadBundle, match=r"report.json: the zip holds this member twice"):
+        read_bundle(path)
+
+
+def test_a_listed_capture_that_is_absent_is_damage(good: Path, tmp_path: Path) -> None:
+    path = rewrite_zip(good, tmp_path / "x.wsbundle", {"capture.pcapng": None})
+    with pytest.raises(BadBundle, match=r"capture.pcapng: member is missing"):
+        read_bundle(path)
+
+
+def test_a_huge_evidence_list_is_capped_at_load_and_counted(good: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(good) as archive:
+        report = json.loads(archive.read("report.json"))
+    evidence = [{"text": f"fact {i}", "packets": [i]} for i in range(100_000)]
+    report["findings"][0]["evidence"] = evidence
+    report["findings"][1]["evidence"] = [{"text": "many frames", "packets": list(range(50_000))}]
+    path = with_report(good, tmp_path / "x.wsbundle", json.dumps(report).encode())
+    bundle = read_bundle(path)
+    first = bundle.findings[0].evidence
+    assert len(first) == MAX_EVIDENCE + 1
+    assert first[-1].text.startswith(f"and {100_000 - MAX_EVIDENCE} more evidence items")
+    assert first[-1].data == {"evidence_not_loaded": 100_000 - MAX_EVIDENCE}
+    assert len(bundle.report["findings"][0]["evidence"]) == 100_000  # report.json untouched
+    frames = bundle.findings[1].evidence[0]
+    assert len(frames.packets) == MAX_EVIDENCE_PACKETS
+    assert f"the first {MAX_EVIDENCE_PACKETS} of 50000 frames are listed" in frames.text
+
+
+def test_the_extracted_capture_is_checked_and_its_folder_removed(good: Path) -> None:
+    bundle = read_bundle(good)
+    with bundle.extracted_capture() as path:
+        folder = path.parent
+        assert path.read_bytes() == bundle.capture_bytes()
+        assert folder.stat().st_mode & 0o777 == 0o700
+    assert not folder.exists()
+
+
+def test_a_full_disk_while_extracting_leaves_no_file(
+    good: Path, tmp_path: Path, tiny_disk: Path
+) -> None:
+    big = bytes(range(256)) * 1024  # 256 KiB: more than the 64 KiB disk holds
+    path = rewrite_zip(good, tmp_path / "x.wsbundle", {"capture.pcapng": big}, fix_hashes=True)
+    target = tiny_disk / "out.pcapng"
+    with pytest.raises(BundleError, match=r"cannot extract the capture to .*out.pcapng"):
+        read_bundle(path).extract_capture(target)
+    assert not target.exists()
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from wiresleuth.bundle.reader import read_bundle
+with read_bundle(Path(sys.argv[1])).extracted_capture() as path:
+    print(path, flush=True)
+    time.sleep(120)
+"""
+
+
+def test_a_killed_viewer_leaves_its_capture_until_a_later_start(
+    good: Path, tmp_path: Path
+) -> None:
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(good)], stdout=subprocess.PIPE, text=True, env=env,
+        cwd=REPO,
+    )  # fmt: skip
+    assert child.stdout is not None
+    with child.stdout:
+        extracted = Path(child.stdout.readline().strip())
+        assert extracted.is_file() and extracted.parent.parent == temp
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    assert extracted.exists()  # a kill runs no clean-up
+    then = time.time() - STALE_AFTER - 60  # a later start, past the sweep's guard
+    os.utime(extracted.parent, (then, then))
+    started = subprocess.run(
+        [sys.executable, "-m", "wiresleuth", "report", str(good)],
+        capture_output=True, text=True, env=env, cwd=REPO, timeout=120, check=False,
+    )  # fmt: skip
+    assert started.returncode == exit_codes.PROBLEMS_FOUND, started.stderr
+    assert not extracted.parent.exists() and list(temp.iterdir()) == []

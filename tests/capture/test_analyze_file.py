@@ -195,6 +195,38 @@ def test_bundle_keeps_frame_numbers_and_comments_the_cited_packets(tmp_path: Pat
     assert any("HTTP/1.0 200 OK" in e.detail for e in connections[1].events if e.direction == "in")
 
 
+def test_the_bundle_copy_limit_is_checked_on_the_decompressed_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 3.6 MB .pcap.gz wrote a 1.4 GB capture into the bundle: the limit was checked on
+    the compressed size. (The limit is lowered here so that the file stays small.)"""
+    import gzip
+    import random
+
+    import wiresleuth.capture.analyze_file as analyze_module
+
+    monkeypatch.setattr(analyze_module, "BUNDLE_CAPTURE_LIMIT", 1 << 20)
+    rng = random.Random(20)
+    frame = bytes(Ether(src=PC_MAC, dst=GATEWAY_MAC) / IP(src=PC, dst=SERVER) / Raw(bytes(900)))
+    records = b"".join(
+        struct.pack("<IIII", int(T0) + i, 0, len(frame), len(frame))
+        + frame[:-8] + rng.randbytes(8)
+        for i in range(2000)
+    )  # fmt: skip
+    path = tmp_path / "big.pcap.gz"
+    path.write_bytes(
+        gzip.compress(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1) + records)
+    )
+    assert path.stat().st_size < (1 << 20) < len(records)
+    analysis = analyze_file(path)
+    assert analysis.scan.compressed and analysis.scan.size == 24 + len(records)
+    work = tmp_path / "work"
+    work.mkdir()
+    result = run_result(analysis, work)
+    assert result.capture_file is None and list(work.iterdir()) == []
+    assert "MB decompressed) is too large to copy into the bundle" in (result.capture.reason or "")
+
+
 def test_tshark_reads_the_bundle_capture(tmp_path: Path) -> None:
     from tests.capture.corpora import tshark
 

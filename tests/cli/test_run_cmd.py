@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -377,22 +378,26 @@ def test_a_read_only_out_folder_is_found_before_the_run(tmp_path: Path) -> None:
 def test_an_out_folder_without_write_permission_is_found_before_the_run(tmp_path: Path) -> None:
     if os.geteuid() != 0:
         pytest.skip("needs root to run the program as user nobody")
-    try:
-        probe = subprocess.run([sys.executable, "-c", "import wiresleuth"], user=65534,
-                               capture_output=True, timeout=60, check=False)  # fmt: skip
-    except OSError as exc:
-        pytest.skip(f"user nobody cannot run this Python: {exc}")
+    # setpriv, as the lab runs the program as nobody: subprocess's user= cannot execute this
+    # interpreter (it lives under /root), setpriv can.
+    as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    probe = subprocess.run([*as_nobody, sys.executable, "-c", "import wiresleuth"],
+                           capture_output=True, timeout=60, check=False)  # fmt: skip
     if probe.returncode != 0:
-        pytest.skip("user nobody cannot import wiresleuth with this Python")
-    folder = tmp_path / "locked"
-    folder.mkdir(mode=0o755)
-    tmp_path.chmod(0o755)
-    done = subprocess.run(
-        [sys.executable, "-m", "wiresleuth", "run", "--target", "localhost:9", "--out",
-         str(folder / "x.wsbundle"), "--no-capture"],
-        user=65534, group=65534, extra_groups=[], capture_output=True, text=True, timeout=60,
-        check=False, env={**os.environ, "HOME": str(folder)},
-    )  # fmt: skip
+        pytest.skip(f"user nobody cannot import wiresleuth with this Python: {probe.stderr!r}")
+    home = Path(tempfile.mkdtemp(prefix="wiresleuth-test-"))  # /tmp: nobody can reach it
+    try:
+        home.chmod(0o755)
+        folder = home / "locked"
+        folder.mkdir(mode=0o755)
+        done = subprocess.run(
+            [*as_nobody, sys.executable, "-m", "wiresleuth", "run", "--target", "localhost:9",
+             "--out", str(folder / "x.wsbundle"), "--no-capture"],
+            capture_output=True, text=True, timeout=60,
+            check=False, env={**os.environ, "HOME": str(home)},
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(home)
     assert done.returncode == 2
     assert "you may not write in folder" in done.stderr, done.stderr
     assert done.stderr.count("\n") == 1 and "Testing" not in done.stderr

@@ -92,6 +92,54 @@ def _checks() -> tuple[CheckStatus, ...]:
     )
 
 
+def _hops() -> dict[str, Any]:
+    """The hop locator's measurements (JSON form), every text hostile; one probe claims a
+    TTL of a billion (the hop list stays a path's length)."""
+
+    def probe(ttl: int, fate: str, **more: Any) -> dict[str, Any]:
+        return {"ttl": ttl, "sent_at": T0 + ttl, "fate": fate, **more}
+
+    return {
+        "error_queue": True,
+        "note": hostile("hops note"),
+        "locations": [
+            {
+                "request": {
+                    "target": hostile("hops target"),
+                    "address": hostile("hops address"),
+                    "port": 443,
+                    "kind": hostile("kind"),
+                    "findings": [{"id": hostile("finding id"), "target": hostile("target")}],
+                    "host": hostile("host"),
+                },
+                "reference": {
+                    "kind": "echo",
+                    "address": hostile("hops address"),
+                    "probes": [
+                        probe(1, "expired", reported_by=hostile("router"), rtt=0.001),
+                        probe(2, "answered", answer=hostile("answer"), rtt=0.1),
+                    ],
+                },
+                "syn": {
+                    "kind": "syn",
+                    "address": hostile("hops address"),
+                    "probes": [
+                        probe(1, "failed", error=hostile("probe error")),
+                        probe(1_000_000_000, "answered", answer="syn-ack", rtt=0.002),
+                    ],
+                },
+                "names": [{"address": hostile("router"), "name": hostile("reverse name")}],
+            },
+            {
+                "request": {
+                    "target": hostile("skipped target"), "address": "198.18.9.9", "port": 80,
+                    "kind": "http", "findings": [], "skipped": hostile("skipped because"),
+                },
+            },
+        ],
+    }
+
+
 def _observations() -> dict[str, Any]:
     attempt = {
         "target": hostile("tls target"),
@@ -139,6 +187,7 @@ def _observations() -> dict[str, Any]:
                 {"target": hostile("second mtu target"), "sweep": {"probes": []}},
             ]
         },
+        "hops": _hops(),
         "pac": {
             "pac_url": hostile("pac url"),
             "pac_source": hostile("pac source"),

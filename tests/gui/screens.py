@@ -2,11 +2,12 @@
 
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python -m tests.gui.screens OUT \
         [--profile lab-profile.toml] [--bundles A.wsbundle B.wsbundle] [--open C.wsbundle] \
-        [--theme dark] [--viewer-only] [--large big.pcap]
+        [--theme dark] [--viewer-only] [--hops-only] [--large big.pcap]
 
 ``--viewer-only`` makes just the engineer's viewer screens, from the lab bundles in
 tests/gui/samples/lab (evidence brackets, packet list and details, sequence graph, stream,
-lanes, comparison); ``--large`` adds the progress of opening a large capture.
+lanes, comparison); ``--large`` adds the progress of opening a large capture; ``--hops-only``
+makes the viewer's hop list from the hop locator's lab bundles (tests/analysis/samples/hops).
 
 Drives the real window through a real run: against the profile given (the lab's, run inside
 its client namespace), else against TLS servers on loopback. Not a test (pytest does not
@@ -27,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import trustme
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.gui.conftest import loopback_profile
@@ -257,6 +258,32 @@ def viewer_shots(
     window.close()
 
 
+def hop_shots(app: QApplication, out: Path, suffix: str) -> None:
+    """The viewer's hop list: C6's cache on hop 2, then the clamp and re-mark of hop 1."""
+    from tests.analysis.hop_samples import SAMPLES
+    from wiresleuth.gui.capture_rights import CaptureRights
+    from wiresleuth.profile import default_profile
+
+    window = QtMainWindow(default_profile(), capture=False, rights=CaptureRights(available=True))
+    window.resize(1366, 740)
+    window.show()
+    wait_until(app, lambda: window._ready_sent, 10)
+    viewer = window.viewer_page()
+    for name, finding_id in (("C6", "path.tcp_intercepted"), ("mss-clamp", "path.header_rewritten")):
+        window.open_path(SAMPLES / f"{name}.wsbundle")
+        wait_until(app, lambda n=name: window.windowTitle().startswith(f"{n}.wsbundle"), 60)
+        settle(app, 0.6)
+        viewer.tabs.setCurrentWidget(viewer.parts["hops"])
+        for index in range(viewer.findings.topLevelItemCount()):
+            item = viewer.findings.topLevelItem(index)
+            chosen = item.data(0, Qt.ItemDataRole.UserRole + 2) if item is not None else None
+            if chosen is not None and getattr(chosen, "id", None) == finding_id:
+                viewer.findings.setCurrentItem(item)
+                break
+        save(window, out, f"viewer-hops-{name}{suffix}", app)
+    window.close()
+
+
 PAC_SCRIPT = (
     "function FindProxyForURL(url, host) {\n"
     '  if (isPlainHostName(host) || dnsDomainIs(host, ".corp.example")) return "DIRECT";\n'
@@ -337,10 +364,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
     parser.add_argument("--viewer-only", action="store_true", help="the viewer's screens only")
     parser.add_argument("--large", type=Path, help="a large capture: the progress of opening it")
+    parser.add_argument("--hops-only", action="store_true", help="the viewer's hop lists only")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     app = create_application(Theme(args.theme))
     suffix = "" if args.theme == "light" else f"-{args.theme}"
+    if args.hops_only:
+        hop_shots(app, args.out, suffix)
+        QTimer.singleShot(0, app.quit)
+        app.exec()
+        return 0
     if args.viewer_only:
         viewer_shots(app, args.out, suffix, args.bundles, args.large)
         QTimer.singleShot(0, app.quit)

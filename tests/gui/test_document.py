@@ -91,3 +91,27 @@ def test_a_missing_file_or_a_folder_is_named(tmp_path: Path) -> None:
         load_document(tmp_path / "gone.wsbundle")
     with pytest.raises(BundleError, match="is a folder"):
         load_document(tmp_path)
+
+
+def test_a_bundles_capture_is_decoded_up_to_the_table_limit_from_an_owned_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Issue 20, item 6: a bundle's capture was decoded whole (hours for a big one), from a
+    temporary folder that a killed viewer left behind for good."""
+    import gc
+
+    import wiresleuth.gui.document as document
+    from wiresleuth.input_files.extract_folders import OWNER_FILE, PREFIX
+
+    monkeypatch.setattr(document, "PACKET_TABLE_LIMIT", 10)  # the sample holds 26 packets
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    doc = load_document(SAMPLE_BUNDLE)
+    assert [p.number for p in doc.packets] == list(range(1, 11))
+    assert any("packet list holds the first 10 frames" in note for note in doc.notes)
+    (folder,) = tmp_path.iterdir()  # kept for the details pane and Wireshark ...
+    assert folder.name.startswith(PREFIX) and (folder / OWNER_FILE).is_file()  # ... and owned
+    assert doc.capture_file is not None and doc.capture_file.parent == folder
+    del doc
+    gc.collect()
+    assert list(tmp_path.iterdir()) == []

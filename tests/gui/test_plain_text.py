@@ -206,12 +206,18 @@ def test_the_viewer_shows_every_bundle_text_literally(
         "QtJsonTree item tooltip",
         "GraphicsLayoutWidget marker tooltip",  # timeline and MTU markers
         "GraphicsLayoutWidget graphics text",  # legend names, waterfall texts
+        "QTreeWidget item",  # the hop lists (and the PAC answers)
+        "QTreeWidget item tooltip",
         "QtMainWindow title",
         "status bar",
     ):
         assert expected in kinds, f"no hostile text reached {expected}"
     for label in (viewer._title, viewer._pac_note, viewer.mtu.note, viewer._table_title):
         assert MARK in label.text() and label.textFormat() == Qt.TextFormat.PlainText
+    hops = viewer.hops.tree
+    shown = [hops.topLevelItem(i) for i in range(hops.topLevelItemCount())]
+    assert [item.text(0).startswith(SHOWN) for item in shown if item] == [True, True]
+    assert shown[0] is not None and shown[0].childCount() == 3  # the summary and hops 1 and 2
 
 
 def test_packets_of_a_hostile_capture_are_shown_literally(

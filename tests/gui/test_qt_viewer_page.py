@@ -156,6 +156,13 @@ def test_odd_measurement_types_are_said_in_their_tabs(
         ({"mtu": [1, 2]}, "mtu", "the measurements of 'mtu' are a list of 2, not an object"),
         ({"mtu": {"targets": 1e308}}, "mtu", "mtu.targets is a number (1e+308), not a list"),
         ({"pac": [None]}, "pac", "the measurements of 'pac' are a list of 1, not an object"),
+        ({"hops": [1]}, "hops", "the measurements of 'hops' are a list of 1, not an object"),
+        (
+            {"hops": {"locations": 5}},
+            "hops",
+            "the measurements of 'hops' cannot be read: "
+            "HopLocatorObservations.locations: expected a list, got 5",
+        ),
     ],
 )
 def test_a_part_of_another_shape_is_replaced_by_why(

@@ -37,17 +37,25 @@ def test_hidden_imports_cover_every_module_the_cli_imports_lazily() -> None:
     assert {"wiresleuth", "wiresleuth.cli.run_cmd", "wiresleuth.wizards.registry"} <= set(hidden)
     assert "wiresleuth.__main__" not in hidden
     assert all(not name.endswith(".__init__") for name in hidden)
+    # The helpdesk's inbox (a server with its own extra) is not part of the desktop app.
+    assert "wiresleuth.cli.inbox_cmd" in hidden
+    assert not [name for name in hidden if name.startswith("wiresleuth.inbox")]
+    assert {"wiresleuth.inbox", "starlette", "sqlalchemy", "uvicorn"} <= set(freeze.EXCLUDES)
 
 
 def test_datas_ship_every_package_data_file_the_icons_and_the_list(tmp_path: Path) -> None:
     pairs = freeze.datas(tmp_path)
     destinations = {(Path(source).name, dest) for source, dest in pairs}
-    for relative in package_data():
+    shipped = [p for p in package_data() if not p.startswith("inbox/")]
+    for relative in shipped:
         path = Path("wiresleuth", relative)
         assert (path.name, path.parent.as_posix()) in destinations
     assert ("wiresleuth-512.png", "resources/icons") in destinations
     listed = (tmp_path / PACKAGE_DATA_LIST).read_text().splitlines()
-    assert listed == package_data()
+    assert listed == shipped
+    # The inbox's pages are package data of the wheel, not of the desktop app.
+    assert "inbox/templates/bundles.html" in package_data()
+    assert not [dest for _, dest in pairs if dest.startswith("wiresleuth/inbox")]
     assert all(Path(source).is_file() for source, _ in pairs)
 
 

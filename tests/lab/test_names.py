@@ -15,6 +15,15 @@ def test_default_names_have_no_prefix() -> None:
     assert names.etc_dir("client") == Path("/etc/netns/client")
 
 
+def test_the_second_router_is_named_but_not_part_of_every_lab() -> None:
+    names = LabNames(prefix="ann-")
+    assert names.ns("wan") == "ann-wan"
+    assert "ann-wan" not in names.namespaces
+    assert names.all_namespaces == (*names.namespaces, "ann-wan")
+    with pytest.raises(LabError, match="known: client, router, proxy, internet, wan"):
+        names.ns("dmz")
+
+
 def test_prefix_names_namespaces_state_and_etc(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(PREFIX_ENV, "ann-")
     names = LabNames.from_env()

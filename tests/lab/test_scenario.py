@@ -144,6 +144,14 @@ def test_an_unknown_scenario_lists_the_known_ones() -> None:
             r"\[expect_no_capture\]: key 'max_severity'",
         ),
         ("[client.budgets]\nrun = 0.5\n", r"\[client\]: key 'budgets.run': must be from 1 to 600"),
+        (
+            '[[fault]]\nkind = "mss_clamp"\nmss = 1200\nhop = 2\n',
+            r"\[\[fault\]\] #1: key 'hop': hop 2 needs routers = 2 \(the scenario has 1\)",
+        ),
+        (
+            '[[fault]]\nkind = "redirect"\naddress = "100.64.1.30"\nhop = 3\n',
+            r"key 'hop': must be 1 \(router\) or 2",
+        ),
     ],
 )
 def test_mistakes_name_the_file_and_the_key(extra: str, message: str) -> None:
@@ -162,6 +170,7 @@ def test_mistakes_name_the_file_and_the_key(extra: str, message: str) -> None:
             r"\[client\]: key 'targets': www.example.com: use a name under .lab.test or a lab address",
         ),
         ("colour = 1\n" + MINIMAL, r"t.toml: unknown key 'colour'"),
+        ("routers = 3\n" + MINIMAL, r"t.toml: key 'routers': must be 1 or 2; got 3"),
         (
             'description = "x"\n[client]\ntargets = ["https://192.0.2.1/"]\n',
             r"lab addresses must be inside",

@@ -65,3 +65,32 @@ def test_a_second_lab_with_the_same_prefix_is_refused_until_down() -> None:
     finally:
         lab.teardown()
     assert teardown_lab(names) == []
+
+
+def test_two_routers_put_the_internet_one_hop_further_and_leave_nothing_behind() -> None:
+    import os
+
+    from wiresleuth.lab.names import PREFIX_ENV
+
+    names = fresh_names(os.environ.get(PREFIX_ENV, "") + "wsw-")
+    lab = build_lab(load_scenario("C6"), names)  # routers = 2, the cache on hop 2
+    try:
+        assert existing_namespaces(names) == [*names.namespaces, names.ns("wan")]
+        wan, router = names.ns("wan"), names.ns("router")
+        assert {f"{addresses.WAN_TRANSIT}/24", f"{addresses.ROUTER_WAN}/24"} <= _addresses(wan)
+        assert f"{addresses.ROUTER_TRANSIT}/24" in _addresses(router)
+        assert f"{addresses.ROUTER_WAN}/24" not in _addresses(router)
+        client = names.ns("client")
+        # TTL 2 expires at the second router; the server answers TTL 3 (and is ~100 ms away:
+        # the delay line moved to the second router's internet link)
+        second = run_in(client, ["ping", "-n", "-c", "1", "-W", "2", "-t", "2", "100.64.1.30"],
+                        check=False).stdout  # fmt: skip
+        assert f"From {addresses.WAN_TRANSIT}" in second and "exceeded" in second
+        third = run_in(client, ["ping", "-n", "-c", "1", "-W", "2", "-t", "3", "100.64.1.30"])
+        rtt = float(third.stdout.split("time=")[1].split()[0])
+        assert 90 < rtt < 400, third.stdout
+        assert "delay-line" in {p.name for p in read_table(names.state_dir)}
+    finally:
+        assert lab.teardown() == []
+    assert existing_namespaces(names) == []
+    assert not names.etc_dir("wan").exists()

@@ -69,6 +69,13 @@ def test_a_broken_profile_is_an_error_not_a_silent_default(places) -> None:
         locate_profile(beside=[beside], config_dir=config)
 
 
+def test_a_place_that_cannot_be_looked_into_is_an_error_not_a_silent_default(places) -> None:
+    beside, _, _ = places
+    unreachable = beside / ("x" * 300)  # too long a name: the lookup fails, not "absent"
+    with pytest.raises(ProfileError, match="cannot look for a profile at"):
+        locate_profile(beside=[beside], config_dir=unreachable)
+
+
 def test_the_logo_is_found_beside_the_profile_it_came_with(places) -> None:
     beside, config, _ = places
     (beside / PROFILE_NAME).write_text(profile_text("beside"))

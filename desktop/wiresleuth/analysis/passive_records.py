@@ -20,6 +20,7 @@ from wiresleuth.analysis.passive_findings import ordinary_faults
 from wiresleuth.analysis.passive_model import DnsMessage, IcmpNote, PassiveCapture
 from wiresleuth.analysis.passive_tcp import TcpAnalyser, segments_from_records
 from wiresleuth.model.finding import Finding
+from wiresleuth.model.finding_addition import FindingAddition
 from wiresleuth.model.packet import ICMP, ICMPV6, UDP, PacketRecord
 
 DNS_PORT = 53
@@ -55,9 +56,12 @@ def passive_capture(records: Sequence[PacketRecord], *, name: str = "run") -> Pa
     )
 
 
-def run_faults(records: Sequence[PacketRecord], cited: Iterable[Finding] = ()) -> list[Finding]:
+def run_faults(
+    records: Sequence[PacketRecord], cited: Iterable[Finding | FindingAddition] = ()
+) -> list[Finding]:
     """The ordinary faults a run's own packets show, beside what its wizards concluded
-    (``cited``: their findings; the conversations they cite are theirs to explain)."""
+    (``cited``: their findings and additions; the conversations they cite are theirs to
+    explain)."""
     if not records:
         return []
     explained = frozenset(number for finding in cited for number in finding.packets)

@@ -74,8 +74,9 @@ def _tcp_events(flow: TcpFlow) -> list[TimelineEvent]:
         events.append(_event(flow, flow.handshake_ack, "ack", "handshake complete"))
     for packet in flow.fins:
         events.append(_event(flow, packet, "fin"))
+    ttls: dict[int, list[int]] = {}  # per stream, once: a flood of resets stays linear
     for packet in flow.rsts:
-        events.append(_event(flow, packet, "rst", _rst_detail(flow, packet)))
+        events.append(_event(flow, packet, "rst", _rst_detail(flow, packet, ttls)))
     for stream in (flow.client_stream, flow.server_stream):
         by_number = {p.number: p for p in stream.packets}
         for number in stream.retransmissions:
@@ -105,13 +106,18 @@ def _options(packet: PacketRecord) -> str:
     return ", ".join(parts)
 
 
-def _rst_detail(flow: TcpFlow, packet: PacketRecord) -> str:
+def _rst_detail(flow: TcpFlow, packet: PacketRecord, ttls: dict[int, list[int]]) -> str:
+    """Where a reset came from; ``ttls`` caches each stream's other TTLs (by stream id)."""
     side = "client" if flow.is_from_client(packet) else "server"
     stream = flow.stream_of(packet)
-    ttls = [p.ttl for p in stream.packets if not p.has(RST)]
+    seen = ttls.get(id(stream))
+    if seen is None:
+        seen = ttls[id(stream)] = list(
+            dict.fromkeys(p.ttl for p in stream.packets if not p.has(RST))
+        )
     note = f"from the {side}'s address, TTL {packet.ttl}"
-    if ttls and packet.ttl not in ttls:
-        note += f" (its other packets: TTL {', '.join(str(t) for t in dict.fromkeys(ttls))})"
+    if seen and packet.ttl not in seen:
+        note += f" (its other packets: TTL {', '.join(str(t) for t in seen)})"
     return note
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from wiresleuth.bundle.manifest import FORMAT_VERSION
-from wiresleuth.errors import BundleError
+from wiresleuth.errors import BadBundle
 
 BundleContents = dict[str, Any]
 """A bundle's loaded members: ``manifest``, ``report``, ``system`` (dicts) and ``log`` (str)."""
@@ -33,22 +33,27 @@ CONVERTERS: Mapping[int, Converter] = {}
 """Format version -> the step that upgrades a bundle of that version."""
 
 
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def format_version(manifest: Mapping[str, Any]) -> int:
-    """The manifest's format version; BundleError when it is not a positive integer."""
+    """The manifest's format version; BadBundle when it is not a positive integer."""
     version = manifest.get("format_version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise BundleError(
-            f"manifest.json is damaged: format_version {version!r} is not a positive integer"
+        raise BadBundle(
+            f"manifest.json is damaged: format_version {_short(version)} is not a positive integer"
         )
     return version
 
 
 def check_version(manifest: Mapping[str, Any], current: int = FORMAT_VERSION) -> int:
-    """The manifest's format version; BundleError naming the program when it is newer."""
+    """The manifest's format version; BadBundle naming the program when it is newer."""
     version = format_version(manifest)
     if version > current:
-        made_by = manifest.get("program_version", "?")
-        raise BundleError(
+        made_by = str(manifest.get("program_version", "?"))[:40]  # a hostile one may be huge
+        raise BadBundle(
             f"This bundle was made by a newer WireSleuth {made_by} (bundle format {version}); "
             f"this WireSleuth reads formats up to {current}. Update WireSleuth to open it."
         )
@@ -63,23 +68,23 @@ def upgrade(
 ) -> BundleContents:
     """``contents`` upgraded step by step to format ``current``.
 
-    BundleError when the bundle is newer than this program (it says which program made it),
+    BadBundle when the bundle is newer than this program (it says which program made it),
     or when no step leads from its version to ``current``.
     """
     version = check_version(contents["manifest"], current)
     for _ in range(current - version):
         step = converters.get(version)
         if step is None:
-            raise BundleError(
+            raise BadBundle(
                 f"cannot read bundle format {version}: no upgrade step to format {current}"
             )
         contents = step(contents)
         new_version = format_version(contents["manifest"])
         if new_version <= version:
-            raise BundleError(f"upgrade step from format {version} did not advance the version")
+            raise BadBundle(f"upgrade step from format {version} did not advance the version")
         version = new_version
         if version >= current:
             break
     if version != current:
-        raise BundleError(f"upgrading the bundle ended at format {version}, not {current}")
+        raise BadBundle(f"upgrading the bundle ended at format {version}, not {current}")
     return contents

@@ -13,14 +13,13 @@ summary of a capture file, a wizard of another version) are kept in their JSON f
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from wiresleuth.bundle.reader import Bundle, read_bundle
-from wiresleuth.errors import BundleError, CaptureFileError
+from wiresleuth.errors import BadBundle, CaptureFileError
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.jsonable import JsonableError, from_jsonable
 from wiresleuth.model.packet import PacketRecord
@@ -56,10 +55,10 @@ class RecordedRun:
 def typed_observations(
     report: Mapping[str, Any], observation_types: Mapping[str, type]
 ) -> tuple[dict[str, object], dict[str, Any]]:
-    """(typed, untyped) observations of a report dict; BundleError naming what does not fit."""
+    """(typed, untyped) observations of a report dict; BadBundle naming what does not fit."""
     raw = report.get("observations", {})
     if not isinstance(raw, Mapping):
-        raise BundleError("report.json is damaged: 'observations' is not an object")
+        raise BadBundle("report.json is damaged: 'observations' is not an object")
     typed: dict[str, object] = {}
     untyped: dict[str, Any] = {}
     for wizard, data in raw.items():
@@ -70,7 +69,7 @@ def typed_observations(
         try:
             typed[wizard] = from_jsonable(kind, data)
         except JsonableError as exc:
-            raise BundleError(
+            raise BadBundle(
                 f"report.json: the observations of the {wizard} wizard cannot be read "
                 f"as {kind.__name__}: {exc}"
             ) from exc
@@ -83,12 +82,11 @@ def bundle_packets(bundle: Bundle, *, max_packets: int = MAX_PACKETS) -> tuple[P
         return ()
     from wiresleuth.capture.fast_records import iter_records
 
-    with tempfile.TemporaryDirectory(prefix="wiresleuth-bundle-") as folder:
-        path = bundle.extract_capture(Path(folder))
+    with bundle.extracted_capture() as path:  # its folder goes even if this process is killed
         try:
             return tuple(iter_records(path, max_packets=max_packets))
         except CaptureFileError as exc:
-            raise BundleError(f"bundle {bundle.path}: its capture cannot be read: {exc}") from exc
+            raise BadBundle(f"bundle {bundle.path}: its capture cannot be read: {exc}") from exc
 
 
 def load_recorded_run(path: Path, observation_types: Mapping[str, type]) -> RecordedRun:

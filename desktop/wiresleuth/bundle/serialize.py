@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from wiresleuth.analysis.causes import cause_index, group_causes
 from wiresleuth.bundle.manifest import CAPTURE_MEMBER
-from wiresleuth.errors import BundleError
+from wiresleuth.errors import BadBundle
 from wiresleuth.model.check_status import status_dict
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.jsonable import to_jsonable
@@ -146,14 +146,26 @@ def report_dict(result: RunResult) -> dict[str, Any]:
     }
 
 
+MAX_EVIDENCE = 200
+"""Evidence items per finding loaded from a report (the rest are counted in one last item:
+a window listing a hostile report's million items froze for a minute)."""
+MAX_EVIDENCE_PACKETS = 10_000
+"""Frame numbers per evidence item loaded from a report (the rest are counted in its text)."""
+
+
 def _optional_str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
 def _evidence(data: Mapping[str, Any]) -> Evidence:
+    packets = data.get("packets", ())
+    text = str(data["text"])
+    if isinstance(packets, list) and len(packets) > MAX_EVIDENCE_PACKETS:
+        text += f" (the first {MAX_EVIDENCE_PACKETS} of {len(packets)} frames are listed)"
+        packets = packets[:MAX_EVIDENCE_PACKETS]
     return Evidence(
-        text=str(data["text"]),
-        packets=tuple(int(n) for n in data.get("packets", ())),
+        text=text,
+        packets=tuple(int(n) for n in packets),
         timings={
             str(k): float(v) for k, v in dict(data.get("timings", {})).items() if v is not None
         },
@@ -171,8 +183,22 @@ def _finding(data: Mapping[str, Any]) -> Finding:
         engineer_text=str(data["engineer_text"]),
         wizard=str(data["wizard"]),
         target=_optional_str(data.get("target")),
-        evidence=tuple(_evidence(ev) for ev in data.get("evidence", ())),
+        evidence=_evidence_items(data.get("evidence", ())),
         values=dict(data.get("values", {})),
+    )
+
+
+def _evidence_items(items: Any) -> tuple[Evidence, ...]:
+    """A finding's evidence, at most MAX_EVIDENCE items and one that counts the others."""
+    if not isinstance(items, list) or len(items) <= MAX_EVIDENCE:
+        return tuple(_evidence(ev) for ev in items)
+    more = len(items) - MAX_EVIDENCE
+    return (
+        *(_evidence(ev) for ev in items[:MAX_EVIDENCE]),
+        Evidence(
+            text=f"and {more} more evidence items (not loaded; report.json holds them all)",
+            data={"evidence_not_loaded": more},
+        ),
     )
 
 
@@ -205,18 +231,20 @@ def _connection(data: Mapping[str, Any]) -> Connection:
     )
 
 
-def _damaged(what: str, exc: Exception) -> BundleError:
+def _damaged(what: str, exc: Exception) -> BadBundle:
     detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
-    return BundleError(f"report.json is damaged: {what}: {detail}")
+    if len(detail) > 200:  # messages quote the bad value, which may be megabytes long
+        detail = detail[:197] + "..."
+    return BadBundle(f"report.json is damaged: {what}: {detail}")
 
 
 def findings_from_report(report: Mapping[str, Any]) -> tuple[Finding, ...]:
-    """The Findings of a report dict; BundleError naming the finding that cannot be read."""
+    """The Findings of a report dict; BadBundle naming the finding that cannot be read."""
     return _read_list(report, "findings", "finding", _finding)
 
 
 def connections_from_report(report: Mapping[str, Any]) -> tuple[Connection, ...]:
-    """The Connections of a report dict; BundleError naming the one that cannot be read."""
+    """The Connections of a report dict; BadBundle naming the one that cannot be read."""
     return _read_list(report, "connections", "connection", _connection)
 
 
@@ -225,12 +253,12 @@ def _read_list(
 ) -> tuple[T, ...]:
     items = report.get(key, [])
     if not isinstance(items, list):
-        raise BundleError(f"report.json is damaged: {key!r} is not a list")
+        raise BadBundle(f"report.json is damaged: {key!r} is not a list")
     parsed: list[T] = []
     for index, item in enumerate(items, 1):
         try:
             parsed.append(parse(item))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise _damaged(f"{what} {index}", exc) from exc
     return tuple(parsed)
 
@@ -249,5 +277,5 @@ def capture_from_report(report: Mapping[str, Any]) -> CaptureInfo:
             interface=_optional_str(data.get("interface")),
             packets=int(data.get("packets", 0)),
         )
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise _damaged("capture", exc) from exc

@@ -29,7 +29,8 @@ from wiresleuth.bundle.manifest import (
     now_utc,
     sha256_hex,
 )
-from wiresleuth.bundle.redact import redact, redact_bytes, redact_text
+from wiresleuth.bundle.redact import redact, redact_text
+from wiresleuth.bundle.redact_capture import redact_capture
 from wiresleuth.bundle.serialize import jsonable, report_dict
 from wiresleuth.errors import BundleError
 from wiresleuth.model.packet import first_frame_time
@@ -67,7 +68,7 @@ def bundle_members(result: RunResult, *, created: str | None = None) -> dict[str
         LOG_MEMBER: log_text.encode("utf-8"),
     }
     if result.capture_file is not None:
-        members[CAPTURE_MEMBER] = redact_bytes(_read_capture(result.capture_file))
+        members[CAPTURE_MEMBER] = redact_capture(_read_capture(result.capture_file))
     created = created or now_utc()
     capture_included = CAPTURE_MEMBER in members
 

@@ -38,7 +38,8 @@ TIMELINES = 300
 TIMELINE_PACKETS = 200_000
 """Packets fetched for timelines at most (a long download's timeline stays readable)."""
 BUNDLE_CAPTURE_LIMIT = 256 << 20
-"""Inputs larger than this are not copied into a bundle (evidence cites the input's frames)."""
+"""Inputs larger than this, decompressed, are not copied into a bundle (evidence then cites
+the input's frames)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -183,7 +184,7 @@ def run_result(analysis: FileAnalysis, work_dir: Path) -> RunResult:
     log += [f"warning: {w}" for w in scan.warnings]
     capture_file: Path | None = None
     info = analysis.capture_info
-    size = scan.path.stat().st_size if scan.path.exists() else 0
+    size = scan.size  # decompressed: a few megabytes of gzip may hold gigabytes
     if size <= BUNDLE_CAPTURE_LIMIT:
         capture_file = work_dir / "capture.pcapng"
         copy_as_pcapng(scan.path, capture_file, packet_comments(analysis.findings))
@@ -191,8 +192,8 @@ def run_result(analysis: FileAnalysis, work_dir: Path) -> RunResult:
         info = replace(
             info,
             reason=(info.reason + "; " if info.reason else "")
-            + f"the file ({size >> 20} MB) is too large to copy into the bundle: frame numbers "
-            f"refer to {scan.path.name}",
+            + f"the file ({size >> 20} MB{' decompressed' if scan.compressed else ''}) is too "
+            f"large to copy into the bundle: frame numbers refer to {scan.path.name}",
         )
         log.append(info.reason or "")
     return RunResult(

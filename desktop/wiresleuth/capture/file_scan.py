@@ -65,6 +65,8 @@ class FileScan:
     """pcap or pcapng."""
     compressed: bool
     """gzip-compressed."""
+    size: int
+    """Bytes of capture read: the file's size, or its decompressed size when compressed."""
     packets: int
     """Frames in the file."""
     ip_packets: int
@@ -391,6 +393,7 @@ def _scan(
             interfaces = tuple(reader.interfaces)
             warnings = list(reader.warnings)
             file_format, compressed = reader.format, reader.compressed
+            size = reader.bytes_read
         conversations = analyser.conversations()
         exhausted = analyser.prefix_budget_exhausted
         if share is not None:
@@ -412,6 +415,7 @@ def _scan(
         path=path,
         format=file_format,
         compressed=compressed,
+        size=size,
         packets=packets,
         ip_packets=got.ip_packets,
         first_time=got.first,

@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 
 from wiresleuth.capture.decode import DECODED_LINKTYPES, decode_frame
 from wiresleuth.errors import CaptureFileError
+from wiresleuth.input_files.regular import open_regular
 from wiresleuth.model.packet import PacketRecord
 
 _PCAP_MAGICS = {
@@ -80,12 +81,9 @@ def linktype_name(linktype: int) -> str:
     return f"link type {linktype}"
 
 
-def _check_magic(path: Path) -> None:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4)
-    except OSError as exc:
-        raise CaptureFileError(f"cannot open {path}: {exc.strerror or exc}") from exc
+def _check_magic(path: Path, handle: BinaryIO) -> None:
+    head = handle.read(4)
+    handle.seek(0)
     if not head:
         raise CaptureFileError(f"{path.name} is empty: it holds no capture")
     if head[:2] == _GZIP_MAGIC:
@@ -97,6 +95,17 @@ def _check_magic(path: Path) -> None:
             f"{path.name} is not a capture file: pcap and pcapng files start with a known "
             f"signature, this one starts with {head.hex(' ')}"
         )
+
+
+def _open(path: Path) -> BinaryIO:
+    """The file, if it is a regular file (never blocks on a FIFO) and starts like a capture."""
+    handle = open_regular(path, what="a capture file", error=CaptureFileError)
+    try:
+        _check_magic(path, handle)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
 
 
 def _open_reader(path: Path, handle: BinaryIO) -> Any:
@@ -138,12 +147,12 @@ def _unread_tail(path: Path, position: int, reader: Any) -> tuple[int, int]:
     """After the reader stopped at ``position``: (bytes of an incomplete last record,
     complete packet records it did not read). Both 0 for a file that simply ended."""
     try:
-        size = os.path.getsize(path)
-        if not hasattr(reader, "interfaces"):  # classic pcap: nothing but records
-            return size - position, 0
-        endian = ">" if getattr(reader, "endian", "<") in (">", "!") else "<"
-        unread = 0
-        with path.open("rb") as handle:
+        with open_regular(path, what="a capture file", error=CaptureFileError) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if not hasattr(reader, "interfaces"):  # classic pcap: nothing but records
+                return size - position, 0
+            endian = ">" if getattr(reader, "endian", "<") in (">", "!") else "<"
+            unread = 0
             while position < size:
                 handle.seek(position)
                 head = handle.read(8)
@@ -157,7 +166,7 @@ def _unread_tail(path: Path, position: int, reader: Any) -> tuple[int, int]:
                 unread += kind in (2, 3, 6)  # packet, simple packet, enhanced packet blocks
                 position += length
         return 0, unread
-    except OSError:
+    except (OSError, CaptureFileError):
         return 0, 0
 
 
@@ -169,16 +178,12 @@ def _reader_message(messages: list[str]) -> str:
 def read_capture(path: Path, *, max_packets: int | None = None) -> CaptureFile:
     """Read a pcap or pcapng file (optionally gzip-compressed) into PacketRecords."""
     path = Path(path)
-    _check_magic(path)
+    handle = _open(path)
     records: list[PacketRecord] = []
     notes: list[str] = []
     linktypes: dict[int, None] = {}
     unknown: Counter[int] = Counter()
     failed = number = 0
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise CaptureFileError(f"cannot open {path}: {exc.strerror or exc}") from exc
     handler = _ScapyWarnings()
     scapy_log = logging.getLogger("scapy.runtime")
     scapy_log.addHandler(handler)

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
+
 from wiresleuth.capture.record_reader import CaptureReader, Interface, RecordBatch
 from wiresleuth.errors import CaptureFileError
 
@@ -31,6 +33,18 @@ def _block(kind: int, body: bytes) -> bytes:
 
 def _option(code: int, value: bytes) -> bytes:
     return struct.pack("<HH", code, len(value)) + value + b"\x00" * (-len(value) % 4)
+
+
+_MAX_OPTION = 65_532
+"""An option's length field has 16 bits (and the value is padded to 4 bytes)."""
+
+
+def _comment_bytes(text: str) -> bytes:
+    """A packet comment as UTF-8, cut (at a character) to what an option can hold."""
+    data = text.encode("utf-8", "replace")
+    if len(data) <= _MAX_OPTION:
+        return data
+    return data[: _MAX_OPTION - 3].decode("utf-8", "ignore").encode("utf-8") + b"..."
 
 
 def _section_header(application: str) -> bytes:
@@ -56,13 +70,15 @@ def copy_as_pcapng(
         with CaptureReader(source) as reader, dest.open("wb", buffering=1 << 20) as out:
             out.write(_section_header(application))
             declared: dict[int, int] = {}  # reader interface -> interface id in the copy
+            scale: dict[int, int] = {}  # reader interface -> timestamp units per second
             for batch in reader.batches():
-                for iface in sorted(set(batch.interfaces.tolist())):
+                for iface in np.unique(batch.interfaces).tolist():
                     if iface not in declared:
                         info = reader.interfaces[iface] if iface >= 0 else _damaged()
                         declared[iface] = len(declared)
+                        scale[iface] = 1_000_000_000 if info.resolution > 1_000_000 else 1_000_000
                         out.write(_interface(info))
-                written += _records(out, batch, reader, declared, comments)
+                written += _records(out, batch, declared, scale, comments)
     except OSError as exc:
         raise CaptureFileError(f"cannot write {dest}: {exc.strerror or exc}") from exc
     return written
@@ -75,16 +91,11 @@ def _damaged() -> Interface:
 def _records(
     out: BinaryIO,
     batch: RecordBatch,
-    reader: CaptureReader,
     declared: dict[int, int],
+    scale: dict[int, int],
     comments: Mapping[int, str],
 ) -> int:
     buffer = batch.buffer
-    scale = {
-        iface: (1_000_000_000 if (reader.interfaces[iface].resolution > 1_000_000) else 1_000_000)
-        if iface >= 0 else 1_000_000
-        for iface in declared
-    }  # fmt: skip
     pack = struct.Struct("<IIIII").pack
     count = len(batch)
     offsets = batch.offsets.tolist()
@@ -102,7 +113,7 @@ def _records(
         options = b""
         comment = comments.get(first + i)
         if comment:
-            options = _option(1, comment.encode("utf-8")) + _option(0, b"")
+            options = _option(1, _comment_bytes(comment)) + _option(0, b"")
         pad = b"\x00" * (-caplen % 4)
         length = 32 + caplen + len(pad) + len(options)
         out.write(struct.pack("<II", _EPB, length))

@@ -14,6 +14,14 @@ impossible is reported, and the reader looks for the next plausible record; a fi
 a record gives the part that is there. Frame numbers follow Wireshark's (every packet record
 counts) up to the first damage; after a skipped stretch of garbage they count the damaged
 record as one frame.
+
+Hostile files are bounded too: only a regular file is opened (a FIFO or a device is refused,
+never waited on); a gzip stream may expand at most MAX_EXPANSION-fold; interfaces are
+limited in number and must declare a timestamp resolution and offset a 64-bit tick count
+can express, or the file is refused with a plain CaptureFileError; per-interface figures
+live in arrays that grow by doubling, and a new section (in the same byte order) or a
+damaged block does not end a batch, so a file of fifty thousand sections reads in linear
+time; the search past damage widens step by step, so its cost follows the distance skipped.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from __future__ import annotations
 import gzip
 import io
 import math
+import os
 import struct
 import zlib
 from collections.abc import Iterator
@@ -32,6 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from wiresleuth.errors import CaptureFileError
+from wiresleuth.input_files.regular import open_regular
 
 MAX_RECORD = 262_144
 """Largest captured length accepted in a record (libpcap's and Wireshark's limit)."""
@@ -42,6 +52,21 @@ _MAX_BLOCK = MAX_RECORD + 65_536 * 4
 _RESYNC_WINDOW = 4 << 20
 """How far past a damaged record the reader looks for the next plausible one."""
 _MAX_NOTES = 10
+MAX_INTERFACES = 100_000
+"""Interface description blocks accepted in one file (real files hold a handful per section)."""
+MAX_RESOLUTION = 10**18
+"""Finest timestamp resolution accepted, in ticks per second (10**18 still fits the signed
+64-bit arithmetic of the reader; if_tsresol allows up to 10**127)."""
+MAX_TIME_OFFSET = 1 << 40
+"""Largest pcapng if_tsoffset accepted, in seconds (some 35 000 years)."""
+MAX_EXPANSION = 100
+"""A gzip-compressed file may expand to at most this many times its size ..."""
+EXPANSION_FLOOR = 256 << 20
+"""... or to this many bytes, whichever is more (a decompression bomb stops there)."""
+LATEST_TIME = float(1 << 34)
+"""Timestamps outside [0, this) (the year 2514) are impossible: such a frame takes its
+predecessor's time and the damage is noted."""
+_RESYNC_STEPS = (4096, 65_536, 1 << 20)
 
 _PCAP_MAGICS = {
     b"\xd4\xc3\xb2\xa1": ("<", 1_000_000),
@@ -111,6 +136,32 @@ class RecordBatch:
         return bytes(self.buffer[start : start + int(self.caplens[index])])
 
 
+class _Columns:
+    """Per-interface figures as arrays indexed by interface number; they grow by doubling,
+    so that a file of many sections never rebuilds them per batch."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.linktype = np.zeros(8, dtype=np.int64)
+        self.resolution = np.ones(8, dtype=np.int64)
+        self.offset = np.zeros(8, dtype=np.float64)
+
+    def add(self, interface: Interface) -> None:
+        if self.size == len(self.linktype):
+            self.linktype = np.concatenate([self.linktype, np.zeros_like(self.linktype)])
+            self.resolution = np.concatenate([self.resolution, np.ones_like(self.resolution)])
+            self.offset = np.concatenate([self.offset, np.zeros_like(self.offset)])
+        self.linktype[self.size] = interface.linktype
+        self.resolution[self.size] = interface.resolution
+        self.offset[self.size] = interface.offset
+        self.size += 1
+
+    @staticmethod
+    def lookup(column: npt.NDArray[Any], iface: I64, missing: float) -> npt.NDArray[Any]:
+        """``column[iface]``, ``missing`` where the interface is -1 (a damaged record)."""
+        return np.where(iface >= 0, column[np.maximum(iface, 0)], missing)
+
+
 @dataclass
 class _Notes:
     damage: list[str] = field(default_factory=list)
@@ -124,10 +175,7 @@ class _Notes:
 
 def _open(path: Path) -> tuple[io.BufferedIOBase, io.BufferedIOBase, bytes, bool]:
     """The file (decompressing), the file itself, its first bytes, whether compressed."""
-    try:
-        raw = path.open("rb")
-    except OSError as exc:
-        raise CaptureFileError(f"cannot open {path}: {exc.strerror or exc}") from exc
+    raw = open_regular(path, what="a capture file", error=CaptureFileError)
     head = raw.read(4)
     if not head:
         raw.close()
@@ -170,6 +218,7 @@ class CaptureReader:
         self.max_packets = max_packets
         self.interfaces: list[Interface] = []
         """Every interface seen, in file order (RecordBatch.interfaces indexes this)."""
+        self._columns = _Columns()
         self.packets = 0
         """Packet records read so far (damaged ones included)."""
         self.compressed = False
@@ -179,6 +228,11 @@ class CaptureReader:
         self._notes = _Notes()
         self._ending: list[str] = []
         self._stream, self._raw, head, self.compressed = _open(self.path)
+        self._expanded = 0
+        self._expansion_limit: int | None = None
+        if self.compressed:
+            size = os.fstat(self._raw.fileno()).st_size
+            self._expansion_limit = max(size * MAX_EXPANSION, EXPANSION_FLOOR)
         self._buf: bytes | bytearray = b""
         self._pos = 0
         self._base = 0  # file offset of self._buf[0]
@@ -243,6 +297,15 @@ class CaptureReader:
                 f"the compressed file is damaged after packet {self.packets} ({exc}); "
                 "later packets could not be read"
             )
+        self._expanded += done
+        if self._expansion_limit is not None and self._expanded > self._expansion_limit:
+            raise CaptureFileError(
+                f"{self.path.name} expands more than {MAX_EXPANSION}-fold when decompressed "
+                f"(over {self._expansion_limit >> 20} MB from "
+                f"{os.fstat(self._raw.fileno()).st_size} bytes): a capture does not compress "
+                "that well, so it is refused as a decompression bomb; if you trust it, "
+                "decompress it (gunzip) and open the result"
+            )
         return done
 
     def _fill(self, need: int) -> bool:
@@ -276,7 +339,7 @@ class CaptureReader:
             )
         _, _, _, _, snaplen, linktype = struct.unpack_from(self._endian + "HHiIII", self._buf, 4)
         # The upper bits of the link type field carry FCS information, not the type.
-        self.interfaces.append(
+        self._add_interface(
             Interface(linktype=linktype & 0xFFFF, snaplen=snaplen, resolution=resolution)
         )
         self._pos = 24
@@ -302,15 +365,40 @@ class CaptureReader:
         return np.flatnonzero(ok).astype(np.int64)
 
     def _pcap_resync(self, number: int, bad: int) -> bool:
-        """After an impossible record at ``_pos``: skip to the next plausible one."""
-        start = self._pos
-        self._fill(_RESYNC_WINDOW + 64)
+        """After an impossible record at ``_pos``: skip to the next plausible one.
+
+        The search widens step by step (4 KiB, 64 KiB, 1 MiB, then _RESYNC_WINDOW), so that
+        damage followed closely by good records costs little however often it occurs.
+        """
+        for window in (*_RESYNC_STEPS, _RESYNC_WINDOW):
+            self._fill(window + 64)
+            found = self._pcap_candidate(window)
+            if found is not None:
+                at = found
+                self._notes.add(
+                    f"packet {number} has an impossible length ({bad} bytes): the file is "
+                    f"damaged there; {at - self._pos} bytes were skipped to the next readable "
+                    "packet (later frame numbers may differ from Wireshark's)"
+                )
+                self._pos = at
+                return True
+            if len(self._buf) - self._pos < window + 64:
+                break  # the file ends within this window: a wider one holds nothing more
+        self._notes.add(
+            f"packet {number} has an impossible length ({bad} bytes): the file is damaged "
+            "there and no readable packet follows it"
+        )
+        self._pos = len(self._buf)
+        return False
+
+    def _pcap_candidate(self, window: int) -> int | None:
+        """The first confirmed record start within ``window`` bytes after ``_pos``."""
         start = self._pos
         buf = self._buf
-        data = np.frombuffer(buf, dtype=np.uint8)[start + 1 :]
+        data = np.frombuffer(buf, dtype=np.uint8)[start + 1 : start + 1 + window + 32]
         unpack = struct.Struct(self._endian + "IIII").unpack_from
-        for candidate in self._pcap_plausible(data, _RESYNC_WINDOW).tolist():
-            at = start + 1 + candidate
+        for candidate in self._pcap_plausible(data, window).tolist():
+            at = start + 1 + int(candidate)
             caplen = unpack(buf, at)[2]
             after = at + 16 + caplen
             if after + 16 <= len(buf):
@@ -319,19 +407,8 @@ class CaptureReader:
             else:
                 confirmed = self._eof and after <= len(buf)
             if confirmed:
-                self._notes.add(
-                    f"packet {number} has an impossible length ({bad} bytes): the file is "
-                    f"damaged there; {at - start} bytes were skipped to the next readable "
-                    "packet (later frame numbers may differ from Wireshark's)"
-                )
-                self._pos = at
-                return True
-        self._notes.add(
-            f"packet {number} has an impossible length ({bad} bytes): the file is damaged "
-            "there and no readable packet follows it"
-        )
-        self._pos = len(buf)
-        return False
+                return at
+        return None
 
     def _pcap_batch(self) -> RecordBatch | None:
         unpack = struct.Struct(self._endian + "I").unpack_from
@@ -407,25 +484,40 @@ class CaptureReader:
 
     # -- pcapng -----------------------------------------------------------------------------
 
+    def _byte_order(self, at: int) -> str | None:
+        """The byte order a section header block at ``at`` declares (12 bytes must be there)."""
+        magic = self._buf[at + 8 : at + 12]
+        if magic == struct.pack("<I", _BYTE_ORDER):
+            return "<"
+        if magic == struct.pack(">I", _BYTE_ORDER):
+            return ">"
+        return None
+
     def _section_header(self) -> int | None:
         """Read the section header block at ``_pos``; its length, or None if unreadable."""
         if not self._fill(12):
             return None
-        buf, at = self._buf, self._pos
-        magic = buf[at + 8 : at + 12]
-        if magic == struct.pack("<I", _BYTE_ORDER):
-            self._endian = "<"
-        elif magic == struct.pack(">I", _BYTE_ORDER):
-            self._endian = ">"
-        else:
+        endian = self._byte_order(self._pos)
+        if endian is None:
             return None
-        (length,) = struct.unpack_from(self._endian + "I", buf, at + 4)
+        self._endian = endian
+        (length,) = struct.unpack_from(self._endian + "I", self._buf, self._pos + 4)
         if length < 28 or length % 4 or length > _MAX_BLOCK:
             return None
         self._section = []
         return int(length)
 
+    def _add_interface(self, interface: Interface) -> None:
+        if len(self.interfaces) >= MAX_INTERFACES:
+            raise CaptureFileError(
+                f"{self.path.name} describes more than {MAX_INTERFACES} capture interfaces: "
+                "the file is damaged or not a real capture"
+            )
+        self.interfaces.append(interface)
+        self._columns.add(interface)
+
     def _interface(self, body: bytes | bytearray) -> Interface:
+        number = len(self.interfaces)
         linktype, _, snaplen = struct.unpack_from(self._endian + "HHI", body, 0)
         resolution, offset, name = 1_000_000, 0, None
         pos = 8
@@ -435,39 +527,64 @@ class CaptureReader:
             if code == 0:
                 break
             if code == 9 and length == 1:
-                exponent = value[0] & 0x7F
-                resolution = (2 if value[0] & 0x80 else 10) ** exponent
+                base, exponent = (2 if value[0] & 0x80 else 10), value[0] & 0x7F
+                resolution = base**exponent
+                if resolution > MAX_RESOLUTION:
+                    raise CaptureFileError(
+                        f"{self.path.name} is damaged: interface {number} declares a timestamp "
+                        f"resolution of {base}^{exponent} ticks per second (if_tsresol), beyond "
+                        f"what any capture uses (at most 10^18)"
+                    )
             elif code == 14 and length == 8:
                 (offset,) = struct.unpack(self._endian + "q", value)
+                if abs(offset) > MAX_TIME_OFFSET:
+                    raise CaptureFileError(
+                        f"{self.path.name} is damaged: interface {number} declares a time "
+                        f"offset of {offset} seconds (if_tsoffset), beyond any real clock"
+                    )
             elif code == 2:
-                name = value.decode("utf-8", "replace").rstrip("\x00")
+                name = value[:256].decode("utf-8", "replace").rstrip("\x00")
             pos += 4 + length + (-length % 4)
         return Interface(
             linktype=linktype, snaplen=snaplen, resolution=max(resolution, 1), offset=offset,
             name=name,
         )  # fmt: skip
 
-    def _pcapng_resync(self) -> int | None:
-        """The position of the next believable block after damage at ``_pos`` (None: none)."""
-        self._fill(_RESYNC_WINDOW + 64)
-        buf, at = self._buf, self._pos
+    def _pcapng_resync(self, *, may_fill: bool) -> int | None:
+        """The position of the next believable block after damage at ``_pos`` (None: none).
+
+        The search widens step by step, so its cost follows the distance to the next block.
+        Without ``may_fill`` only the buffer is searched, and None also means "the buffer
+        ends before the answer" (unless the file ends there too).
+        """
         unpack = struct.Struct(self._endian + "II").unpack_from
         tail = struct.Struct(self._endian + "I").unpack_from
-        stop = min(len(buf) - 12, at + _RESYNC_WINDOW)
-        for candidate in range(at + 4, stop, 4):
-            kind, length = unpack(buf, candidate)
-            if kind not in (_IDB, _PB, _SPB, _EPB, 4, 5, _SHB) or length < 12 or length % 4:
-                continue
-            if length > _MAX_BLOCK or candidate + length > len(buf):
-                continue
-            if tail(buf, candidate + length - 4)[0] == length:
-                return candidate
+        for window in (*_RESYNC_STEPS, _RESYNC_WINDOW):
+            if may_fill:
+                self._fill(window + 64)
+            buf, at = self._buf, self._pos
+            stop = min(len(buf) - 12, at + window)
+            for candidate in range(at + 4, stop, 4):
+                kind, length = unpack(buf, candidate)
+                if kind not in (_IDB, _PB, _SPB, _EPB, 4, 5, _SHB) or length < 12 or length % 4:
+                    continue
+                if length > _MAX_BLOCK:
+                    continue
+                if candidate + length > len(buf):
+                    if not may_fill and not self._eof:
+                        return None  # the block may be whole once the buffer is refilled
+                    continue
+                if tail(buf, candidate + length - 4)[0] == length:
+                    return candidate
+            if len(buf) - at < window + 64:
+                break
         return None
 
     def _pcapng_batch(self) -> RecordBatch | None:
         self._fill(self.batch_bytes)
         epb: list[int] = []
         others: dict[int, tuple[int, int, int, int, float]] = {}
+        sections: list[tuple[int, list[int]]] = [(0, self._section)]
         budget = self._budget()
         # Positions point into the current buffer: once one is collected, nothing may refill
         # it (a refill moves the bytes); anything that needs more data ends the batch.
@@ -480,17 +597,22 @@ class CaptureReader:
             buf, pos = self._buf, self._pos
             kind, length = struct.unpack_from(self._endian + "II", buf, pos)
             if kind == _SHB:
-                if collected:
-                    break  # a new section may change byte order: hand over what we have
-                length = self._section_header() or 0
+                if collected and self._byte_order(pos) != self._endian:
+                    break  # a new byte order: hand over what we have first
+                length = self._section_header() or 0  # 12 bytes are there: no refill
                 if not length:
-                    self._pcapng_damage("a damaged section header")
+                    if not self._pcapng_damage("a damaged section header", may_fill=not collected):
+                        break
                     continue
+                if collected:
+                    sections.append((len(epb), self._section))
+                else:
+                    sections = [(0, self._section)]
                 buf, pos = self._buf, self._pos
             elif length < 12 or length % 4 or length > _MAX_BLOCK:
-                if collected:
+                what = f"a block with an impossible length ({length} bytes)"
+                if not self._pcapng_damage(what, may_fill=not collected):
                     break
-                self._pcapng_damage(f"a block with an impossible length ({length} bytes)")
                 continue
             if len(buf) - pos < length:
                 if collected:
@@ -501,9 +623,9 @@ class CaptureReader:
                 continue
             (trailer,) = struct.unpack_from(self._endian + "I", buf, pos + length - 4)
             if trailer != length:
-                if collected:
+                what = "a block whose two length fields disagree"
+                if not self._pcapng_damage(what, may_fill=not collected):
                     break
-                self._pcapng_damage("a block whose two length fields disagree")
                 continue
             self._pos = pos + length
             if kind == _EPB:
@@ -511,11 +633,12 @@ class CaptureReader:
             elif kind in (_SPB, _PB):
                 others[len(epb) + len(others)] = self._other_packet(kind, pos, length)
             elif kind == _IDB and length >= 20:
+                interface = self._interface(buf[pos + 8 : pos + length - 4])
                 self._section.append(len(self.interfaces))
-                self.interfaces.append(self._interface(buf[pos + 8 : pos + length - 4]))
+                self._add_interface(interface)
         if not epb and not others:
             return None
-        return self._pcapng_records(epb, others)
+        return self._pcapng_records(epb, others, sections)
 
     def _pcapng_leftover(self) -> None:
         left = len(self._buf) - self._pos
@@ -526,8 +649,13 @@ class CaptureReader:
             )
             self._pos = len(self._buf)
 
-    def _pcapng_damage(self, what: str) -> None:
-        nxt = self._pcapng_resync()
+    def _pcapng_damage(self, what: str, *, may_fill: bool) -> bool:
+        """Skip the damage at ``_pos`` to the next believable block. False (and nothing done)
+        when that needs more than the buffer holds and ``may_fill`` is False: the caller
+        hands over its batch and the next one starts here."""
+        nxt = self._pcapng_resync(may_fill=may_fill)
+        if nxt is None and not may_fill and not self._eof:
+            return False
         pos = self._pos
         where = f"after packet {self.packets}"
         if nxt is None:
@@ -542,6 +670,7 @@ class CaptureReader:
                 "next readable block"
             )
             self._pos = nxt
+        return True
 
     def _pcapng_cut(self, pos: int, kind: int, length: int) -> None:
         have = len(self._buf) - pos
@@ -590,19 +719,28 @@ class CaptureReader:
         )
 
     def _pcapng_records(
-        self, epb: list[int], others: dict[int, tuple[int, int, int, int, float]]
+        self,
+        epb: list[int],
+        others: dict[int, tuple[int, int, int, int, float]],
+        sections: list[tuple[int, list[int]]],
     ) -> RecordBatch | None:
         at = np.asarray(epb, dtype=np.int64)
         data = np.frombuffer(self._buf, dtype=np.uint8)
         words = data[at[:, None] + np.arange(4, 28)].view(self._endian + "u4").astype(np.int64)
         length, local, high, low, caplen, wirelen = (words[:, i] for i in range(6))
-        section = np.asarray(self._section or [-1], dtype=np.int64)
-        valid = (local < len(self._section)) & (caplen <= length - 32)
-        iface = np.where(valid, section[np.minimum(local, len(section) - 1)], -1)
+        valid = caplen <= length - 32
+        iface = np.full(len(at), -1, dtype=np.int64)
+        # Each section numbers its interfaces from 0: map local numbers section by section.
+        bounds = [first for first, _ in sections[1:]] + [len(at)]
+        for (first, section), end in zip(sections, bounds, strict=True):
+            part = slice(first, end)
+            table = np.asarray(section or [-1], dtype=np.int64)
+            known = local[part] < len(section)
+            valid[part] &= known
+            iface[part] = np.where(known, table[np.minimum(local[part], len(table) - 1)], -1)
+        iface = np.where(valid, iface, -1)
         ticks = (high << 32) | low
-        resolution = np.asarray([i.resolution for i in self.interfaces] + [1], dtype=np.int64)
-        offset = np.asarray([i.offset for i in self.interfaces] + [0], dtype=np.float64)
-        res = resolution[iface]
+        res = self._columns.lookup(self._columns.resolution, iface, 1)
         if len(ticks) and int(ticks.max()) >= 1 << 53:
             # Beyond 2**53 a float cannot hold the tick count: divide exactly, as Python does.
             times = np.asarray(
@@ -611,11 +749,15 @@ class CaptureReader:
             )
         else:
             times = ticks.astype(np.float64) / res.astype(np.float64)
-        times = times + offset[iface]
+        times = times + self._columns.lookup(self._columns.offset, iface, 0.0)
         if not valid.all():
             # Damaged blocks keep their frame number, as empty frames of no interface.
+            positions = np.asarray(sorted(others), dtype=np.int64)
             for index in np.flatnonzero(~valid).tolist():
-                before = sum(1 for k in others if k <= index)
+                if len(self._notes.damage) >= _MAX_NOTES:
+                    self._notes.damaged_records += 1
+                    continue
+                before = int(np.searchsorted(positions, index, side="right"))
                 self._notes.add(
                     f"packet {self.packets + 1 + index + before} has a damaged header "
                     "(unknown interface or impossible length); skipped"
@@ -647,7 +789,9 @@ class CaptureReader:
         )  # fmt: skip
 
     def _batch(self, offsets: I64, caps: I64, wires: I64, times: F64, iface: I64) -> RecordBatch:
-        linktype_of = np.asarray([i.linktype for i in self.interfaces] + [-1], dtype=np.int64)
+        impossible = ~((times >= 0) & (times < LATEST_TIME))  # NaN included
+        if impossible.any():
+            times = self._replace_times(times, impossible)
         batch = RecordBatch(
             buffer=self._buf,
             first_number=self.packets + 1,
@@ -655,7 +799,7 @@ class CaptureReader:
             caplens=caps,
             wirelens=wires,
             times=times,
-            linktypes=linktype_of[iface],
+            linktypes=self._columns.lookup(self._columns.linktype, iface, -1),
             interfaces=iface,
             file_offset=None if self.compressed else self._base,
         )
@@ -663,6 +807,18 @@ class CaptureReader:
         if len(times):
             self._last_time = float(times[-1])
         return batch
+
+    def _replace_times(self, times: F64, impossible: npt.NDArray[np.bool_]) -> F64:
+        """Impossible timestamps (before 1970, after 3058, not a number) take their
+        predecessor's, so that no later step meets a date it cannot show."""
+        times = times.copy()
+        for index in np.flatnonzero(impossible).tolist():
+            self._notes.add(
+                f"packet {self.packets + 1 + index} has an impossible timestamp "
+                f"({times[index]!r} s since 1970); it was given the previous packet's time"
+            )
+            times[index] = times[index - 1] if index else self._last_time
+        return times
 
     def batches(self) -> Iterator[RecordBatch]:
         """Every record of the file, a few megabytes at a time."""

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import os
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import numpy.typing as npt
 
 from wiresleuth.analysis.passive_tcp import TcpAnalyser, TcpSegments
+from wiresleuth.errors import CaptureFileError
+from wiresleuth.input_files.regular import open_regular
 
 LISTS = (
     "number", "time", "flags", "seq", "ack", "window", "seglen", "key", "forward", "frame_len",
@@ -57,7 +60,12 @@ def analyse_share(
         other_end.close()
     analyser = TcpAnalyser(prefix_budget=prefix_budget)
     names: list[str] = []
-    fd = os.open(path, os.O_RDONLY)
+    try:  # the main process checked the file; it may have been swapped since (a FIFO)
+        handle = open_regular(Path(path), what="a capture file", error=CaptureFileError)
+    except CaptureFileError:
+        pipe.close()
+        return
+    fd = handle.fileno()
     try:
         source = FileBytes(fd)
         while True:
@@ -71,5 +79,5 @@ def analyse_share(
     except (EOFError, OSError):
         return  # the main process stopped (cancelled, or failed): nothing to hand back
     finally:
-        os.close(fd)
+        handle.close()
         pipe.close()

@@ -95,4 +95,13 @@ def open_files(args: argparse.Namespace) -> int:
     if missing:
         print(f"wiresleuth: no such file: {missing[0]}", file=sys.stderr)
         return exit_codes.COULD_NOT_RUN
+    from wiresleuth.errors import BadInput
+    from wiresleuth.input_files.regular import check_regular
+
+    try:  # a FIFO or a device: refused here, before the window starts
+        for file in files:
+            check_regular(file, what="a bundle or a capture file", error=BadInput)
+    except BadInput as exc:
+        print(f"wiresleuth: {exc}", file=sys.stderr)
+        return exit_codes.COULD_NOT_RUN
     return open_window(args, files)

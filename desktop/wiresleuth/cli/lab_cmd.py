@@ -139,6 +139,7 @@ def _up(args: argparse.Namespace) -> int:
 def _down(args: argparse.Namespace) -> int:
     from wiresleuth.lab.lab import check_host, lab_exists, teardown_lab
     from wiresleuth.lab.names import LabNames
+    from wiresleuth.lab.topology import existing_namespaces
 
     del args
     try:
@@ -150,10 +151,11 @@ def _down(args: argparse.Namespace) -> int:
     if not lab_exists(names):
         _say(f"no lab here (namespaces {', '.join(names.namespaces)}): nothing to do")
         return EXPECTATIONS_HOLD
+    present = existing_namespaces(names) or list(names.namespaces)
     errors = teardown_lab(names)
     for error in errors:
         _say(error, sys.stderr)
     if errors:
         return LAB_FAILED
-    _say(f"removed the lab ({', '.join(names.namespaces)}, {names.state_dir})")
+    _say(f"removed the lab ({', '.join(present)}, {names.state_dir})")
     return EXPECTATIONS_HOLD

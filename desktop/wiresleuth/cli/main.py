@@ -42,6 +42,7 @@ COMMANDS = {
     "listen": "listen_cmd",
     "analyze": "analyze_cmd",
     "open": "gui_cmd",
+    "inbox": "inbox_cmd",
 }
 """Command -> its module in ``wiresleuth.cli``, in the order ``--help`` lists them."""
 _FLAGS = frozenset({"-v", "--verbose", "--debug"})
@@ -144,6 +145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser(command_named(given))
         args = parser.parse_args(given)
         _log_to_stderr(args)
+        from wiresleuth.input_files.extract_folders import sweep_stale
+
+        sweep_stale()  # captures extracted by a viewer that was killed
         if args.command is None:
             from wiresleuth.cli import gui_cmd
 

@@ -107,13 +107,13 @@ class CaptureControl:
         """Write the pcapng with comments; None without capture."""
         if self._session is None:
             return None
-        from wiresleuth.bundle.redact import redact_bytes
+        from wiresleuth.bundle.redact_capture import redact_capture
         from wiresleuth.engine.scratch import private_file
 
         # Created 0600 first: the pcapng writer truncates it and keeps that mode.
         self._session.write_pcapng(private_file(path), comments)
         # Secrets typed in this run (proxy credentials) must not rest on disk, even in scratch.
-        path.write_bytes(redact_bytes(path.read_bytes()))
+        path.write_bytes(redact_capture(path.read_bytes()))
         return path
 
 

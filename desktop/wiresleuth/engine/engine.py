@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from wiresleuth.analysis.additions import add_to_findings
 from wiresleuth.analysis.check_status import (
     CheckRun,
     capture_status,
@@ -41,6 +42,7 @@ from wiresleuth.engine.run_log import RunLog
 from wiresleuth.model.catalogue import sort_findings
 from wiresleuth.model.events import ProgressEvent
 from wiresleuth.model.finding import Finding
+from wiresleuth.model.finding_addition import FindingAddition
 from wiresleuth.model.jsonable import to_jsonable
 from wiresleuth.model.observations import ConnectObservation
 from wiresleuth.model.plan import FlowSpec
@@ -223,6 +225,7 @@ class Engine:
             targets=self._targets,
             resolved=resolved,
             capture_allowed=self._capture_wanted,
+            run_deadline=run_deadline,
         )
         findings: list[Finding] = await lookup_findings(resolutions, budgets.connect)
         self._total += sum(w.steps(given) for w in self._wizards)
@@ -258,6 +261,7 @@ class Engine:
         flows = assemble_flows(packets)
         view = PacketView(available=capture.info.available, packets=packets, flows=flows)
         labels: dict[int, str] = {}
+        additions: list[FindingAddition] = []
         runs: list[CheckRun] = []
         for wizard in self._wizards:
             not_tested = self._not_tested(wizard, given)
@@ -272,6 +276,7 @@ class Engine:
                 continue
             analysis = self._analyse(wizard, observations[wizard.id], view)
             findings += analysis.findings
+            additions += analysis.additions
             labels.update(analysis.labels)
             runs.append(
                 CheckRun(
@@ -280,12 +285,16 @@ class Engine:
                     passed_detail=analysis.passed_detail,
                 )
             )  # fmt: skip
-        findings += run_faults(packets, findings)
+        findings += run_faults(packets, [*findings, *additions])
         if not capture.info.available:
             findings.append(
                 capture_unavailable_finding(capture.info.reason, capture.info.how_to_enable)
             )
-        ordered = sort_findings(merge_same_findings(findings))
+        joined, unmatched = add_to_findings(merge_same_findings(findings), additions)
+        for addition in unmatched:
+            log.info("%s for %s (%s) not added: that finding was not concluded",
+                     addition.wizard, addition.target, addition.id)  # fmt: skip
+        ordered = sort_findings(joined)
         keys = [t.key for t in self._targets]
         checks = (
             *lookup_statuses([(t.key, t.host) for t in self._targets], resolved, ordered),

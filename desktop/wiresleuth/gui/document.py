@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import shutil
-import tempfile
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from wiresleuth.errors import BundleError, CaptureFileError
+from wiresleuth.errors import BadBundle, BundleError, CaptureFileError
 from wiresleuth.gui.loading import Progress, collector_paused
 from wiresleuth.gui.packet_arrays import PacketArrays, packet_arrays
 from wiresleuth.gui.plot_coordinates import TimeFrame, is_finite, time_frame, times_array
+from wiresleuth.input_files.extract_folders import new_folder
+from wiresleuth.input_files.regular import open_regular
 from wiresleuth.model.check_status import CheckStatus, load_statuses
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import PacketRecord, first_frame_time
@@ -251,11 +252,18 @@ def _bundle_packets(
     try:
         path = bundle.extract_capture(folder)
         read = read_packets(
-            path, on_progress=_bytes_progress(_report(on_progress, 0.15, 0.8, "Decoding"))
+            path,
+            limit=PACKET_TABLE_LIMIT,
+            on_progress=_bytes_progress(_report(on_progress, 0.15, 0.8, "Decoding")),
         )
     except (BundleError, CaptureFileError) as exc:
         return (), None, None, [f"The capture in this bundle could not be read: {exc}"]
     notes = [f"Capture: {warning}" for warning in read.warnings]
+    if not read.complete:
+        notes.append(
+            f"The packet list holds the first {read.frames} frames of the capture; the "
+            "findings cover them all."
+        )
     return read.records, read.time_zero, path, notes
 
 
@@ -266,7 +274,8 @@ def document_from_bundle(path: Path, on_progress: Progress | None = None) -> Doc
 
     _report(on_progress, 0.0, 0.1, "Reading the bundle")(0.0)
     bundle = read_bundle(path, lenient=True)  # what is readable opens, with a warning
-    folder = Path(tempfile.mkdtemp(prefix="wiresleuth-view-"))
+    # Kept while the document lives; removed by a later start if this process is killed.
+    folder = new_folder()
     try:
         packets, time_zero, capture_file, notes = _bundle_packets(bundle, folder, on_progress)
     except BaseException:
@@ -359,15 +368,12 @@ def load_document(path: Path, on_progress: Progress | None = None) -> Document:
     ``on_progress`` hears how far it got, and may raise ``LoadCancelled`` to stop it.
     """
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
+    # Regular files only: a FIFO or a device is refused at once, never waited on.
+    with open_regular(path, what="a bundle or a capture file", error=BadBundle) as handle:
+        try:
             head = handle.read(4)
-    except FileNotFoundError as exc:
-        raise BundleError(f"no such file: {path}") from exc
-    except IsADirectoryError as exc:
-        raise BundleError(f"{path} is a folder, not a bundle or a capture file") from exc
-    except OSError as exc:
-        raise BundleError(f"cannot open {path}: {exc.strerror or exc}") from exc
+        except OSError as exc:
+            raise BadBundle(f"cannot read {path}: {exc.strerror or exc}") from exc
     with collector_paused():
         if head == _ZIP_MAGIC:
             return _warmed(document_from_bundle(path, on_progress), on_progress)

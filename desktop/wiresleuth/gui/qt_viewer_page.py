@@ -36,6 +36,7 @@ from wiresleuth.gui.connection_flows import ConnectionFlows
 from wiresleuth.gui.document import Document, DocumentKind
 from wiresleuth.gui.evidence_intervals import evidence_intervals
 from wiresleuth.gui.helpdesk_facts import run_facts_line
+from wiresleuth.gui.hop_view import hop_lists
 from wiresleuth.gui.lane_labels import full_label
 from wiresleuth.gui.mtu_view import mtu_sweeps
 from wiresleuth.gui.pac_view import pac_view
@@ -43,6 +44,7 @@ from wiresleuth.gui.packet_rows import evidence_frames, evidence_lanes
 from wiresleuth.gui.plain_text import plain_label
 from wiresleuth.gui.qt_findings_view import QtFindingsView
 from wiresleuth.gui.qt_follow_stream import QtFollowStream
+from wiresleuth.gui.qt_hop_list import QtHopList
 from wiresleuth.gui.qt_json_tree import QtJsonTree
 from wiresleuth.gui.qt_mtu_plot import QtMtuPlot
 from wiresleuth.gui.qt_packet_pane import QtPacketPane
@@ -149,6 +151,9 @@ class QtViewerPage(QWidget):
         self._add_part("requests", self.waterfall, self.tr("&Requests"))
         self.mtu = QtMtuPlot()
         self._add_part("mtu", self.mtu, self.tr("MT&U sweep"))
+        self.hops = QtHopList()
+        self.findings.finding_selected.connect(self.hops.show_finding)
+        self._add_part("hops", self.hops, self.tr("H&ops"))
         self.system = QtJsonTree(self.tr("System information"))
         self._add_part("system", self.system, self.tr("S&ystem"))
         pac_box = QWidget()
@@ -264,8 +269,13 @@ class QtViewerPage(QWidget):
             read = mtu_sweeps(observations)
             self.mtu.set_sweeps(read.sweeps, read.problems)
 
+        def hops() -> None:
+            captured = document.capture.available
+            self.hops.set_lists(hop_lists(observations, document.packets, captured=captured))
+
         self._fill("requests", requests)
         self._fill("mtu", mtu)
+        self._fill("hops", hops)
         self._fill(
             "system",
             lambda: self.system.set_data(

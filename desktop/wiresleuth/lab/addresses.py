@@ -6,6 +6,11 @@
     proxy  eth0 198.18.2.10/24 ── to-proxy  198.18.2.1  ├ router ── to-inet 100.64.0.1/24
                                                         ┘              │
                              internet eth0 100.64.0.2/24, DNS 100.64.0.53, servers 100.64.1.0/24
+
+With a second router (scenario ``routers = 2``), ``wan`` sits between ``router`` and
+``internet``; ``internet`` keeps its addresses and gateway::
+
+    router to-inet 100.64.2.1/24 ── to-router 100.64.2.2/24  wan  to-inet 100.64.0.1/24 ── internet
 """
 
 from __future__ import annotations
@@ -22,9 +27,21 @@ PROXY_GATEWAY = "198.18.2.1"
 PROXY_PORT = 3128
 ROUTER_WAN = "100.64.0.1"
 INTERNET = "100.64.0.2"
+INTERNET_NET = "100.64.0.0/24"
+"""The internet-side link (the DNS server's network)."""
 DNS_SERVER = "100.64.0.53"
 DOMAIN = "lab.test"
 """Names under this domain are answered by the lab DNS (NXDOMAIN when unknown)."""
+TRANSIT_NET = "100.64.2.0/24"
+"""Between ``router`` and ``wan`` when a lab has two routers."""
+ROUTER_TRANSIT = "100.64.2.1"
+"""``router``'s address towards ``wan``."""
+WAN_TRANSIT = "100.64.2.2"
+"""``wan``'s address towards ``router``: the second hop's address."""
+CLIENT_NETS = "198.18.0.0/15"
+"""The client and proxy side, which ``wan`` reaches through ``router``."""
+ROUTER_NAMES = {CLIENT_GATEWAY: "router1", WAN_TRANSIT: "router2"}
+"""Reverse names (under lab.test) the lab DNS gives the routers' addresses."""
 SERVER_NET = "100.64.1.0/24"
 """Scenario servers take addresses from here; the router routes it to the internet namespace."""
 

@@ -77,6 +77,13 @@ class Lab:
         self._queues = itertools.count(DELAY_QUEUE + 1)
         self._ready_dir = self.state_dir / "ready"
         self._ready_dir.mkdir(parents=True, exist_ok=True)
+        self.routers = 1
+        """Routers between client and internet (1, or 2 with ``wan``)."""
+
+    @property
+    def edge(self) -> str:
+        """The role of the router on the internet link (where the path delay is made)."""
+        return "wan" if self.routers == 2 else "router"
 
     @property
     def bundles(self) -> TrustBundles:
@@ -135,12 +142,12 @@ class Lab:
             return  # rules use --queue-bypass: with no process, packets pass undelayed
         argv = [sys.executable, "-m", "wiresleuth.lab.servers.delay_line",
                 "--queue", str(DELAY_QUEUE), "--delay-ms", str(one_way_ms)]  # fmt: skip
-        self.start_process(DELAY_PROCESS, "router", argv)
+        self.start_process(DELAY_PROCESS, self.edge, argv)
         if not self._delay_rules:
             inet = addr.link("internet").router_if
             for direction in ("-i", "-o"):
                 # mangle runs before filter: fault rules in filter FORWARD still see the packet
-                self.iptables("router", "-t", "mangle", "-A", "FORWARD", direction, inet,
+                self.iptables(self.edge, "-t", "mangle", "-A", "FORWARD", direction, inet,
                               "-j", "NFQUEUE", "--queue-num", str(DELAY_QUEUE),
                               "--queue-bypass")  # fmt: skip
             self._delay_rules = True
@@ -202,8 +209,10 @@ class Lab:
     def build(self, scenario: Scenario) -> None:
         """Bring up the base lab and the scenario's servers, then apply its faults."""
         started = time.monotonic()
-        build_topology(self.names)
-        self.progress(f"namespaces up: {', '.join(self.names.namespaces)}")
+        self.routers = scenario.routers
+        build_topology(self.names, routers=scenario.routers)
+        shown = existing_namespaces(self.names)
+        self.progress(f"namespaces up: {', '.join(shown)}")
         pki = LabPKI(self.state_dir / "pki")
         self._pki = pki
         self._bundles = pki.write_bundles()
@@ -215,7 +224,11 @@ class Lab:
                 f"server-{server.name}", "internet", self._server_argv(pki, server)))
             for server in scenario.servers
         ]  # fmt: skip
-        self.dns.start({server.name: server.address for server in scenario.servers})
+        records = {server.name: server.address for server in scenario.servers}
+        for address, name in addr.ROUTER_NAMES.items():
+            if address == addr.CLIENT_GATEWAY or self.routers == 2:
+                records[f"{name}.{addr.DOMAIN}"] = address  # their reverse names, for traces
+        self.dns.start(records)
         self.set_path_delay(BASE_ONE_WAY_MS)
         start_squid(self.names, self.table)
         for name, ready in pending:

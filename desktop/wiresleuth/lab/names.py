@@ -18,7 +18,11 @@ PREFIX_ENV = "WIRESLEUTH_LAB_PREFIX"
 """Environment variable holding the prefix of namespace and state names."""
 
 ROLES = ("client", "router", "proxy", "internet")
-"""The four namespaces, by role."""
+"""The four namespaces of every lab, by role."""
+
+OPTIONAL_ROLES = ("wan",)
+"""Namespaces only some scenarios have: ``wan``, a second router between ``router`` and
+``internet`` (scenario key ``routers = 2``)."""
 
 _PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,15}")
 
@@ -48,15 +52,22 @@ class LabNames:
         return cls(prefix=os.environ.get(PREFIX_ENV, ""))
 
     def ns(self, role: str) -> str:
-        """The namespace name of a role (``client``, ``router``, ``proxy``, ``internet``)."""
-        if role not in ROLES:
-            raise LabError(f"unknown namespace role {role!r}; known: {', '.join(ROLES)}")
+        """The namespace name of a role (``client``, ``router``, ``proxy``, ``internet``,
+        ``wan``)."""
+        if role not in ROLES and role not in OPTIONAL_ROLES:
+            known = ", ".join((*ROLES, *OPTIONAL_ROLES))
+            raise LabError(f"unknown namespace role {role!r}; known: {known}")
         return f"{self.prefix}{role}"
 
     @property
     def namespaces(self) -> tuple[str, ...]:
-        """All namespace names of this lab, in role order."""
+        """The namespace names every lab has, in role order."""
         return tuple(self.ns(role) for role in ROLES)
+
+    @property
+    def all_namespaces(self) -> tuple[str, ...]:
+        """Every namespace name a lab of these names may have (the optional ones last)."""
+        return tuple(self.ns(role) for role in (*ROLES, *OPTIONAL_ROLES))
 
     @property
     def state_dir(self) -> Path:

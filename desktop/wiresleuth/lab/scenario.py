@@ -27,7 +27,9 @@ from wiresleuth.model.target import Target
 
 OS_SETTINGS = ("gnome", "kde", "environment")
 """Mechanisms through which a scenario sets the client's OS proxy configuration."""
-_TOP_KEYS = ("description", "server", "fault", "client", "expect", "expect_no_capture")
+_TOP_KEYS = (
+    "description", "routers", "server", "fault", "client", "expect", "expect_no_capture",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -185,6 +187,9 @@ class Scenario:
     """What a run with capture rights must report."""
     expect_no_capture: Expectations | None = None
     """What a run without capture rights must report (None: not checked that way)."""
+    routers: int = 1
+    """Routers between client and internet: 1 (``router``) or 2 (``router`` then ``wan``,
+    so that a middlebox can sit on hop 1 or hop 2)."""
 
 
 def _table(raw: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
@@ -226,6 +231,9 @@ def parse_scenario(text: str, *, name: str, source: str) -> Scenario:
     description = raw.get("description")
     if not isinstance(description, str) or not description.strip():
         raise LabError(f"{source}: key 'description' missing (one line for `lab list`)")
+    routers = raw.get("routers", 1)
+    if isinstance(routers, bool) or routers not in (1, 2):
+        raise LabError(f"{source}: key 'routers': must be 1 or 2; got {routers!r}")
     servers = tuple(
         from_table(ServerSpec, table, where=f"{source}: [[server]] #{n}")
         for n, table in enumerate(_tables(raw, "server", source), 1)
@@ -235,6 +243,13 @@ def parse_scenario(text: str, *, name: str, source: str) -> Scenario:
         _fault(table, f"{source}: [[fault]] #{n}")
         for n, table in enumerate(_tables(raw, "fault", source), 1)
     )
+    for n, fault in enumerate(faults, 1):
+        hop = getattr(fault, "hop", 1)
+        if hop > routers:
+            raise LabError(
+                f"{source}: [[fault]] #{n}: key 'hop': hop {hop} needs routers = {hop} "
+                f"(the scenario has {routers})"
+            )
     if "client" not in raw:
         raise LabError(f"{source}: [client] missing (targets = [...])")
     client = from_table(ClientSpec, _table(raw, "client", source), where=f"{source}: [client]")
@@ -255,6 +270,7 @@ def parse_scenario(text: str, *, name: str, source: str) -> Scenario:
         client=client,
         expect=expect,
         expect_no_capture=no_capture,
+        routers=routers,
     )
 
 

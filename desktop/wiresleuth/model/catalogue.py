@@ -124,7 +124,12 @@ _SPECS: tuple[FindingSpec, ...] = (
             "back: a middlebox (WCCP redirection, TCP optimiser, transparent proxy) terminates "
             "the connection on the server's behalf."
         ),
-        evidence="Handshake RTT against the path RTT measured independently (ICMP echo or a second method).",
+        evidence=(
+            "Handshake RTT against the path RTT measured independently (ICMP echo or a "
+            "second method)."
+            " With the hop locator (TTL-limited probes): the hop that answers, its address "
+            "and name, and how many hops away the server is."
+        ),
         action=(
             "Ask the network team which device intercepts port 443 for this destination "
             "(WCCP, WAN optimiser, transparent proxy) and to exempt it."
@@ -138,7 +143,11 @@ _SPECS: tuple[FindingSpec, ...] = (
             "Bytes that are not TLS (usually an HTTP response) arrived on the TLS connection: "
             "something in the path injected them; the server would not."
         ),
-        evidence="The injected bytes as text, when they arrived, and the packet that carried them.",
+        evidence=(
+            "The injected bytes as text, when they arrived, and the packet that carried them."
+            " With the hop locator (TTL-limited probes): the hop that answers, its address "
+            "and name, and how many hops away the server is."
+        ),
         action=(
             "Send the injected text to the network team: headers such as X-Bypass-Cache or Via "
             "name the device (cache, optimiser, captive portal)."
@@ -274,6 +283,8 @@ _SPECS: tuple[FindingSpec, ...] = (
         evidence=(
             "Seconds from ClientHello to reset, the address that sent the RST and its TTL "
             "compared with the server's other packets."
+            " With the hop locator (TTL-limited probes): the hop that answers, its address "
+            "and name, and how many hops away the server is."
         ),
         action=(
             "Give the server/load-balancer team the time, SNI and seconds to reset; ask them to "
@@ -352,6 +363,28 @@ _SPECS: tuple[FindingSpec, ...] = (
         action=(
             "Ask the network team to re-mark (or trust) this server's DSCP at the WAN edge, "
             "or the server's owner to stop marking non-voice traffic EF."
+        ),
+    ),
+    FindingSpec(
+        id="path.header_rewritten",
+        severity=Severity.INFO,
+        title="A device on the way rewrites the TCP MSS option, the DSCP or the window",
+        meaning=(
+            "Routers that drop a TTL-limited probe quote it back as they received it "
+            "(tracebox's method): a field quoted differently from how the probe left was "
+            "changed on the way, between the last hop quoting the old value and the first "
+            "quoting the new one. MSS clamping fits connections into tunnels; re-marked DSCP "
+            "changes the priority class QoS gives them; a changed window marks a WAN "
+            "optimiser or firewall."
+        ),
+        evidence=(
+            "The sent value (the captured probe; without capture, the first hop's quote), "
+            "the value each hop quotes, the two hops around the change and their addresses. "
+            "DSCP is compared only with capture (the socket returns the quoted TCP header only)."
+        ),
+        action=(
+            "Usually none; when it explains another finding (a too-large MSS over a tunnel, "
+            "voice traffic re-marked), give the network team the hop addresses."
         ),
     ),
     FindingSpec(
@@ -490,6 +523,8 @@ _SPECS: tuple[FindingSpec, ...] = (
         evidence=(
             "Handshake time against the path RTT (ICMP), the SYN-ACK's TTL against the "
             "address's echo replies, and what came after (silence or a fake answer)."
+            " With the hop locator (TTL-limited probes): the hop that answers, its address "
+            "and name, and how many hops away the server is."
         ),
         action=(
             "Give the access provider the PAC server address and the evidence; ask them to "
@@ -505,7 +540,11 @@ _SPECS: tuple[FindingSpec, ...] = (
             "connections, or the handshake was faster than the path allows. A middlebox "
             "answered, e.g. C3's fake 'HTTP/1.1 503'."
         ),
-        evidence="The status line and Server header, the handshake-versus-path timing, the TTLs.",
+        evidence=(
+            "The status line and Server header, the handshake-versus-path timing, the TTLs."
+            " With the hop locator (TTL-limited probes): the hop that answers, its address "
+            "and name, and how many hops away the server is."
+        ),
         action="Give the network team or provider the evidence; the device that answered must be found.",
     ),
     FindingSpec(

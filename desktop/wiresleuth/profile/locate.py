@@ -16,6 +16,7 @@ from pathlib import Path
 
 import platformdirs
 
+from wiresleuth.errors import ProfileError
 from wiresleuth.profile.load import default_profile, load_profile
 from wiresleuth.profile.model import Profile
 
@@ -96,9 +97,20 @@ def locate_profile(
     candidates = [(d / PROFILE_NAME, Origin.BESIDE_EXECUTABLE) for d in beside_dirs]
     candidates.append(((config_dir or user_config_dir()) / PROFILE_NAME, Origin.USER_CONFIG))
     for path, origin in candidates:
-        if path.is_file():
+        if _present(path):
             return LocatedProfile(profile=load_profile(path), origin=origin, path=path)
     return LocatedProfile(profile=default_profile(), origin=Origin.BUILT_IN)
+
+
+def _present(path: Path) -> bool:
+    """Whether a profile file exists there; a place that cannot be looked into is an error
+    (a helpdesk profile there must not silently give way to the built-in default)."""
+    try:
+        return path.is_file()
+    except OSError as exc:  # Path.is_file lets EACCES through (Python 3.11)
+        raise ProfileError(
+            f"cannot look for a profile at {path}: {exc.strerror or exc}"
+        ) from exc
 
 
 def find_logo(located: LocatedProfile) -> Path | None:

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 
 from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.model.finding import Finding
+from wiresleuth.model.finding_addition import FindingAddition
 from wiresleuth.model.observations import ResolveObservation
 from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.plan import FlowSpec
@@ -40,6 +41,10 @@ class WizardInput:
     later: Mapping[str, Callable[[], Awaitable[object | None]]] = field(default_factory=dict)
     """For the wizards named in this wizard's ``uses``: waits for that wizard's observations
     (None when it failed); read them with ``observations_when_ready``."""
+
+    run_deadline: float | None = None
+    """``time.monotonic()`` at which the run's budget ends (None: not bounded by a run):
+    a wizard whose probes depend on what it finds keeps inside it."""
 
     def earlier_observations(self, wizard: str, kind: type[ObsT]) -> ObsT | None:
         """The observations of the wizard ``wizard`` (one this wizard ``needs``), typed; None
@@ -100,6 +105,9 @@ class WizardAnalysis:
     (the name did not resolve, the proxy has no address): its status says so, not "passed"."""
     passed_detail: Mapping[str, str] = field(default_factory=dict)
     """Target (or "") -> a few words worth showing beside "passed" (the route taken)."""
+    additions: tuple[FindingAddition, ...] = ()
+    """What this wizard adds to other wizards' findings (same ID and target), joined to
+    them after merging (the hop locator's "the reset comes from hop 2")."""
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wiresleuth.wizards.base import Wizard
+from wiresleuth.wizards.hop_locator import HopLocatorWizard
 from wiresleuth.wizards.local_hold import LocalHoldWizard
 from wiresleuth.wizards.local_listeners import LocalListenersWizard
 from wiresleuth.wizards.mtu_path import MtuPathWizard
@@ -22,4 +23,5 @@ def all_wizards() -> list[Wizard]:
         MtuPathWizard(),  # also needs the TLS wizard's small-MSS retry
         LocalHoldWizard(),
         LocalListenersWizard(),
+        HopLocatorWizard(),  # needs the PAC and TLS wizards' suspicions
     ]

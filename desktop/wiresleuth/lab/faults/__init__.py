@@ -16,11 +16,13 @@ from wiresleuth.lab.faults.gateway_mac import GatewayMac
 from wiresleuth.lab.faults.hold_payload import HoldPayload
 from wiresleuth.lab.faults.http_file import HttpFile
 from wiresleuth.lab.faults.listener import Listener
+from wiresleuth.lab.faults.mss_clamp import MssClamp
 from wiresleuth.lab.faults.mtu import Mtu
 from wiresleuth.lab.faults.path_listener import PathListener
 from wiresleuth.lab.faults.proxy import ProxySettings
 from wiresleuth.lab.faults.redirect import Redirect
 from wiresleuth.lab.faults.reject_port import RejectPort
+from wiresleuth.lab.faults.remark_dscp import RemarkDscp
 from wiresleuth.lab.faults.slow_reader import SlowReader
 
 PRIMITIVES: dict[str, type[Fault]] = {
@@ -46,6 +48,9 @@ PRIMITIVES: dict[str, type[Fault]] = {
         DnsServer,
         ClientExchange,
         ClientLookups,
+        # the hop locator's middleboxes (issue 17)
+        MssClamp,
+        RemarkDscp,
     )
 }
 """kind -> primitive class."""

@@ -70,6 +70,8 @@ class Fault:
 
 ROUTER_LINKS = ("client", "proxy", "internet")
 NAMESPACES = ("client", "router", "proxy", "internet")
+HOP_ROLES = {1: "router", 2: "wan"}
+"""A middlebox's hop -> the namespace of that router (hop 2 needs ``routers = 2``)."""
 CLOSE_MODES = ("fin", "rst", "hold")
 _MAC_RE = re.compile(r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}")
 
@@ -97,6 +99,19 @@ def check_address(key: str, value: str, *, loopback_ok: bool = False) -> None:
         addresses.check_lab_address(value, loopback_ok=loopback_ok)
     except LabError as exc:
         raise ParamError(key, str(exc)) from exc
+
+
+def check_hop(key: str, value: int) -> None:
+    """ParamError unless a router hop of the lab (1 or 2)."""
+    if isinstance(value, bool) or value not in HOP_ROLES:
+        raise ParamError(key, f"must be 1 (router) or 2 (wan, with routers = 2); got {value!r}")
+
+
+def hop_interface(hop: int, from_link: str) -> str:
+    """The interface through which traffic coming from ``from_link`` enters hop ``hop``."""
+    if hop == 1:
+        return addresses.link(from_link).router_if
+    return addresses.link("internet").router_if if from_link == "internet" else "to-router"
 
 
 def check_mac(key: str, value: str) -> None:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-from wiresleuth.lab.addresses import link
 from wiresleuth.lab.faults.base import (
     CLOSE_MODES,
+    HOP_ROLES,
     ROUTER_LINKS,
     Fault,
     LabControl,
     check_address,
     check_choice,
+    check_hop,
     check_port,
     check_range,
+    hop_interface,
 )
 
 
@@ -45,6 +47,9 @@ class Redirect(Fault):
     """After the reply: fin, rst or hold."""
     from_link: str = "client"
     """Router link whose incoming connections are intercepted."""
+    hop: int = 1
+    """Which router intercepts: 1 (``router``, the client's gateway) or 2 (``wan``, one hop
+    further; needs ``routers = 2``)."""
 
     def __post_init__(self) -> None:
         check_address("address", self.address)
@@ -54,6 +59,7 @@ class Redirect(Fault):
         check_range("wait", self.wait, 0, 120)
         check_choice("close", self.close, CLOSE_MODES)
         check_choice("from_link", self.from_link, ROUTER_LINKS)
+        check_hop("hop", self.hop)
 
     @property
     def listen_port(self) -> int:
@@ -69,15 +75,16 @@ class Redirect(Fault):
         ]  # fmt: skip
         if not self.read_first:
             argv.append("--no-read")
-        lab.start_process(f"relay-{self.listen_port}", "router", argv)
+        role = HOP_ROLES[self.hop]
+        lab.start_process(f"relay-{self.listen_port}", role, argv)
         lab.iptables(
-            "router", "-t", "nat", "-A", "PREROUTING", "-i", link(self.from_link).router_if,
+            role, "-t", "nat", "-A", "PREROUTING", "-i", hop_interface(self.hop, self.from_link),
             "-p", "tcp", "-d", self.address, "--dport", str(self.port),
             "-j", "REDIRECT", "--to-ports", str(self.listen_port),
         )  # fmt: skip
 
     def describe(self) -> str:
         return (
-            f"router intercepts {self.address}:{self.port}; relay replies "
+            f"{HOP_ROLES[self.hop]} (hop {self.hop}) intercepts {self.address}:{self.port}; relay replies "
             f"{len(self.reply.encode())} B after {self.wait:g} s, then {self.close}"
         )

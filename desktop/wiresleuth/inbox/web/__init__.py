@@ -1,0 +1,1 @@
+"""The inbox's HTTP side: the upload endpoint and the engineers' pages (Starlette)."""

@@ -1,0 +1,132 @@
+"""Secrets in a capture are masked in packet data only: the file stays readable."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+from scapy.layers.inet import IP, TCP
+from scapy.layers.l2 import Ether
+from scapy.packet import Raw
+from scapy.utils import PcapNgWriter, PcapWriter
+
+from wiresleuth.bundle.redact import redact_bytes
+from wiresleuth.bundle.redact_capture import redact_capture
+from wiresleuth.capture.record_reader import CaptureReader
+
+SECRET = b"GET http://alice:hunter2@proxy.lab.test:3128/ HTTP/1.1\r\n\r\n"
+
+
+def _packets() -> list[Ether]:
+    base = Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / IP(
+        src="198.18.0.2", dst="198.18.2.10"
+    )
+    # A payload that ends in "password=": a search over the whole file takes the bytes that
+    # follow (the block's padding, its trailing length, the next block's type and length) for
+    # the password, as it did on random payload bytes in real captures.
+    return [
+        base / TCP(sport=40000, dport=3128) / Raw(SECRET),
+        base / TCP(sport=40001, dport=3128) / Raw(b"x" * 40 + b" password="),
+        base / TCP(sport=40001, dport=3128) / Raw(b"the next segment"),
+        base / TCP(sport=40002, dport=443) / Raw(b"\x16\x03\x01 plain bytes"),
+    ]
+
+
+def _write(path: Path, writer: type[PcapWriter] | type[PcapNgWriter]) -> bytes:
+    with writer(str(path)) as out:
+        for number, packet in enumerate(_packets()):
+            packet.time = 1_700_000_000 + number / 10
+            out.write(packet)
+    return path.read_bytes()
+
+
+def read_records(path: Path) -> list[bytes]:
+    """Every frame our reader finds, with no warning about damage."""
+    with CaptureReader(path) as reader:
+        frames = [batch.frame(i) for batch in reader.batches() for i in range(len(batch))]
+        assert reader.warnings == []
+    return frames
+
+
+def _tshark_frames(path: Path) -> int:
+    done = subprocess.run(
+        ["tshark", "-r", str(path), "-T", "fields", "-e", "frame.number"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return len(done.stdout.split())
+
+
+@pytest.mark.parametrize("writer", [PcapNgWriter, PcapWriter], ids=["pcapng", "pcap"])
+def test_secrets_are_masked_and_every_frame_still_reads(
+    tmp_path: Path, writer: type[PcapWriter]
+) -> None:
+    original = _write(tmp_path / "in.cap", writer)
+    redacted = redact_capture(original)
+    assert len(redacted) == len(original)
+    assert b"hunter2" not in redacted and b"hunter2" in original
+    out = tmp_path / "out.cap"
+    out.write_bytes(redacted)
+    assert len(read_records(out)) == 4
+    if shutil.which("tshark"):
+        assert _tshark_frames(out) == 4
+
+
+def test_only_packet_bytes_change(tmp_path: Path) -> None:
+    original = _write(tmp_path / "in.pcapng", PcapNgWriter)
+    redacted = redact_capture(original)
+    changed = [i for i, (a, b) in enumerate(zip(original, redacted, strict=True)) if a != b]
+    assert changed
+    # Every changed byte lies inside some packet's payload as written.
+    payloads = [bytes(p[Raw]) for p in _packets()]
+    starts = [original.find(p) for p in payloads]
+    inside = [
+        any(s <= i < s + len(p) for s, p in zip(starts, payloads, strict=True)) for i in changed
+    ]
+    assert all(inside)
+
+
+def test_the_whole_file_search_alone_would_break_the_file(tmp_path: Path) -> None:
+    """The case this module exists for: masking the file as plain bytes hits a block header."""
+    original = _write(tmp_path / "in.pcapng", PcapNgWriter)
+    plain = redact_bytes(original)
+    payloads = [bytes(p[Raw]) for p in _packets()]
+    end_of_second = original.find(payloads[1]) + len(payloads[1])
+    start_of_third = original.find(payloads[2])
+    assert plain[end_of_second:start_of_third] != original[end_of_second:start_of_third]
+    assert redact_capture(original)[end_of_second:start_of_third] == (
+        original[end_of_second:start_of_third]
+    )
+
+
+def test_decryption_secrets_are_left_out(tmp_path: Path) -> None:
+    original = _write(tmp_path / "in.pcapng", PcapNgWriter)
+    keys = b"CLIENT_RANDOM " + b"ab" * 32 + b" " + b"cd" * 48 + b"\n"
+    padded = keys + b"\0" * (-len(keys) % 4)
+    body = struct.pack("<II", 0x544C534B, len(keys)) + padded  # TLS key log
+    block = struct.pack("<II", 10, 12 + len(body)) + body + struct.pack("<I", 12 + len(body))
+    shb_length = struct.unpack_from("<I", original, 4)[0]
+    idb_length = struct.unpack_from("<I", original, shb_length + 4)[0]
+    split = shb_length + idb_length
+    with_keys = original[:split] + block + original[split:]
+    redacted = redact_capture(with_keys)
+    assert b"CLIENT_RANDOM" not in redacted
+    assert len(redacted) == len(original)
+    out = tmp_path / "out.pcapng"
+    out.write_bytes(redacted)
+    assert len(read_records(out)) == 4
+
+
+def test_damaged_tail_is_masked_as_plain_bytes() -> None:
+    data = b"\x0a\x0d\x0d\x0a" + b"\xff\xff\xff\xff" + b"junk " + SECRET
+    assert b"hunter2" not in redact_capture(data)
+
+
+def test_a_file_of_another_kind_is_masked_as_plain_bytes() -> None:
+    assert b"hunter2" not in redact_capture(b"not a capture " + SECRET)
