@@ -4,6 +4,7 @@ what it finds joins the suspecting finding (here on loopback: the server is hop 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from wiresleuth.model.hop_observations import HopLocatorObservations
 from wiresleuth.model.observations import ResolveObservation, TlsWizardObservations
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Budgets, Profile
-from wiresleuth.wizards.base import PacketView, WizardInput
+from wiresleuth.wizards.base import PacketView, Wait, WizardInput
 from wiresleuth.wizards.hop_locator import HopLocatorWizard
 from wiresleuth.wizards.tls_handshake import TlsHandshakeWizard
 
@@ -36,6 +37,9 @@ class Steps:
         self, target: str, kind: str, at: float, detail: str = "", *, lane: str = ""
     ) -> None:
         pass
+
+    def waiting(self, what: str, deadline: float | None) -> contextlib.nullcontext[Wait]:
+        return contextlib.nullcontext(Wait())
 
 
 @pytest.fixture
