@@ -27,7 +27,12 @@ the longest chain of waits that must follow each other:
 - when a PAC decides the route, everything that tests the route waits for it first: the PAC
   host's lookup, its fetch (two round trips, or the read deadline when the fetch hangs) and
   its evaluation (the sandbox's time limit when the scenario expects the script to run out
-  of time).
+  of time);
+- a device answering in the server's name (a reset after the ClientHello, a relay that
+  answers the handshake or injects an answer) is located once it was seen (the hop locator,
+  issue 17, traces only what a check suspects): an echo trace and a SYN trace (a round trip
+  each), then, for an answer that follows the request, the same request again with TTL-
+  limited copies side by side, which waits the fault's own delay once more.
 
 Run (root, Linux; about 25 minutes for every scenario, both ways, three times)::
 
@@ -45,7 +50,6 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,6 +82,8 @@ class Wait:
     why: str
 
     def then(self, other: Wait) -> Wait:
+        if other.seconds == 0:
+            return self
         if self.seconds == 0:
             return other
         return Wait(self.seconds + other.seconds, f"{self.why}; then {other.why}")
@@ -178,6 +184,22 @@ class WaitModel:
 
     # -- chains ---------------------------------------------------------------------------
 
+    def located(self, target: Target) -> Wait:
+        """The hop locator's traces after a device was seen answering for ``target``."""
+        address = self._address(target.host)
+        server = self._server(target.host)
+        traces = (2 * self.rtt, "locating it: echo and SYN traces")
+        relay = self._relay(address, target.port)
+        if relay is not None:
+            if relay.close == "hold" and not relay.reply:
+                return _sum(traces)  # it answered the handshake only
+            return _sum(traces, (relay.wait, "the request again, TTL-limited"))
+        if server is not None and server.reset_after is not None and target.scheme == "https":
+            return _sum(
+                traces, (server.reset_after + self.rtt, "the ClientHello again, TTL-limited")
+            )
+        return NOTHING
+
     def exchange(self, target: Target) -> Wait:
         """Name lookup, connect and the first exchange with one target, directly."""
         b, rtt = self.budgets, self.rtt
@@ -217,6 +239,17 @@ class WaitModel:
         return _sum(
             lookup, connect, (trips * rtt, "handshake and request" if trips == 2 else "request")
         )
+
+    def pac_suspect(self) -> Wait:
+        """A PAC server answered by a device in the path is located after the PAC and TLS
+        checks (the hop locator needs both): its echo and SYN traces."""
+        url = self.sc.client.pac_url or self.sc.client.os_pac_url
+        if url is None:
+            return NOTHING
+        target = Target.parse(url)
+        if self._relay(self._address(target.host), target.port) is None:
+            return NOTHING
+        return _sum((2 * self.rtt, "locating the PAC's answerer: echo and SYN traces"))
 
     def pac(self) -> tuple[Wait, bool]:
         """The PAC's fetch and evaluation (the route waits for them); whether it names a proxy."""
@@ -261,18 +294,17 @@ class WaitModel:
         seconds = max(0.0, min(wanted, b.run * 0.75 - b.connect - b.tls_handshake))
         return _sum((3 * self.rtt, "hold set-up (connect, TLS)"), (seconds, "tunnel hold"))
 
-    def others(self) -> Iterable[Wait]:
-        """Path-proof markers and must-refuse endpoints, tested directly."""
-        for text in (*self.sc.client.path_proof, *self.sc.client.must_refuse):
-            yield self.exchange(Target.parse(text))
-
     def longest(self) -> Wait:
         if not self.sc.client.default_route:
             return Wait(0.0, "no route: every probe fails at once, nothing to wait for")
         pac, names_proxy = self.pac()
-        chains = [pac.then(self.exchange(Target.parse(t))) for t in self.sc.client.targets]
+        targets = [Target.parse(t) for t in self.sc.client.targets]
+        suspect = self.pac_suspect()
+        chains = [pac.then(self.exchange(t)).then(self.located(t)).then(suspect) for t in targets]
         chains.append(pac.then(self.hold(names_proxy)))
-        chains += list(self.others())
+        must_refuse = [Target.parse(t) for t in self.sc.client.must_refuse]
+        chains += [self.exchange(t).then(self.located(t)) for t in must_refuse]
+        chains += [self.exchange(Target.parse(t)) for t in self.sc.client.path_proof]
         return max(chains, key=lambda w: w.seconds)
 
 
