@@ -86,3 +86,19 @@ def test_spans_measured_as_they_happen() -> None:
     clock.add(None, "the wizards", clock.origin, time.monotonic(), waits_on="tls")
     (step,) = [s for s in clock.path() if s.what == "a wait"]
     assert step.seconds >= 0.03 and step.deadline_s == 0.01 and not step.to_deadline
+
+
+def test_an_abandoned_wait_is_never_on_the_path() -> None:
+    """A speculative handshake cancelled after the default one ended waited for nothing
+    (nothing used it): the default handshake made the run as long as it was."""
+    clock = RunClock()
+    origin = clock.origin
+    clock.wizard_started("tls", after=None, at=origin)
+    clock.add("tls", "default handshake", origin, origin + 0.01)
+    with clock.span("tls", "public-trust handshake") as wait:
+        time.sleep(0.03)  # cancelled when the wizard ended, after the default handshake
+        wait.abandoned = True
+    clock.wizard_ended("tls")
+    clock.add(None, "the wizards", origin, time.monotonic(), waits_on="tls")
+    whats = [s.what for s in clock.path()]
+    assert "default handshake" in whats and "public-trust handshake" not in whats

@@ -137,7 +137,7 @@ class RunClock:
             s
             for s in self._spans
             if s.owner == owner and s.end <= cur + SLACK and s.start >= floor - SLACK
-            and s.start < cur and id(s) not in taken
+            and s.start < cur and id(s) not in taken and not s.note.abandoned
         ]  # fmt: skip
         return max(found, key=lambda s: (s.end, s.end - s.start)) if found else None
 
@@ -162,7 +162,7 @@ class RunClock:
             wizard=span.owner or None,
             start_s=round(span.start - self.origin, 3),
             seconds=round(seconds, 3),
-            deadline_s=span.deadline,
+            deadline_s=None if span.deadline is None else round(span.deadline, 3),
             to_deadline=ran_out,
         )
 

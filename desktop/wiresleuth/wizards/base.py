@@ -118,6 +118,9 @@ class Wait:
     """Set by the wizard when it knows: True when the wait ended at its deadline (a
     timeout), False when something ended it; None: the engine compares the time with the
     deadline."""
+    abandoned: bool = False
+    """Set when the wait was given up (a speculative probe the outcome did not call for):
+    nothing waited for it, so it is never on the critical path."""
 
 
 class Progress(Protocol):

@@ -315,7 +315,12 @@ class TlsHandshakeWizard(Wizard):
             except asyncio.CancelledError:
                 # a speculative attempt the outcome did not call for: its lane ends here
                 progress.socket_event(target.key, "closed", time.time(), purpose, lane=purpose)
+                wait.abandoned = True
                 raise
+            # a cancel that arrived as the handshake ended may be swallowed (3.11 wait_for):
+            # the attempt was still given up, and ``stopped`` cancels it again
+            task = asyncio.current_task()
+            wait.abandoned = task is not None and task.cancelling() > 0
             wait.ran_out = obs.outcome == "timeout" or obs.connect.error == "timeout"
         _report_socket_events(obs, progress)
         log.info(
