@@ -112,9 +112,9 @@ def compare(path: Path, runs: int) -> None:
 
 
 def corpus() -> None:
-    from wiresleuth.capture.analyze_file import analyze_file
     from wiresleuth.errors import CaptureFileError
     from wiresleuth.report.summary import summary_text
+    from wiresleuth.sources.capture_file import analyze_file
 
     times: list[tuple[float, str]] = []
     rejected = 0

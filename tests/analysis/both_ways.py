@@ -1,9 +1,11 @@
-"""One scripted exchange, analysed from both sources: a run's packets and a capture file.
+"""One scripted exchange, analysed from both sources through the one seam (``diagnose``):
+decoded packets and a capture file.
 
-``findings_both_ways`` runs the passive rules on PacketRecords (``passive_records``, what a
-run has) and on the same packets written to a pcap and read by ``analyze_file`` (what
-``wiresleuth analyze`` does), asserts that both give the same findings (ID, target,
-severity, cited frames) and returns them. DNS and ICMP are scripted as PacketRecords too.
+``findings_both_ways`` diagnoses PacketRecords (what a run or a bundle has: the records go
+through ``passive_records``) and the same packets written to a pcap and read by
+``analyze_file`` (the fast reader: what ``wiresleuth analyze`` does), asserts that both give
+the same findings (ID, target, severity, cited frames) and returns them. DNS and ICMP are
+scripted as PacketRecords too.
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ import dns.message
 import dns.rrset
 
 from tests.analysis.records_pcap import write_pcap
-from wiresleuth.analysis.passive_findings import passive_findings
-from wiresleuth.analysis.passive_records import passive_capture
-from wiresleuth.capture.analyze_file import analyze_file
+from tests.diagnosis.recordings import foreign
+from wiresleuth.diagnosis.diagnose import diagnose
 from wiresleuth.model.catalogue import CATALOGUE
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import ICMP, TCP, UDP, PacketRecord
+from wiresleuth.sources.capture_file import analyze_file
 
 CLIENT = "198.18.0.2"
 RESOLVER = "198.18.0.53"
@@ -33,7 +35,7 @@ def key(finding: Finding) -> tuple[str, str | None, str, tuple[int, ...]]:
 
 def findings_both_ways(records: list[PacketRecord], folder: Path) -> tuple[Finding, ...]:
     records = sorted(records, key=lambda r: r.number)
-    live = passive_findings(passive_capture(records))
+    live = diagnose(foreign(packets=records)).findings
     from_file = analyze_file(write_pcap(folder / "scripted.pcap", records)).findings
     assert [key(f) for f in live] == [key(f) for f in from_file]
     assert all(f.id in CATALOGUE and f.user_text and f.engineer_text for f in live)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.analysis.scripted import icmp_frag_needed
-from wiresleuth.analysis.icmp import icmp_error, normalise
+from wiresleuth.analysis.icmp import icmp_error
 from wiresleuth.capture.decode import decode_frame
+from wiresleuth.model.address import normalise
 from wiresleuth.model.packet import ICMP, TCP, PacketRecord
 
 

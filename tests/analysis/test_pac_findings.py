@@ -14,7 +14,12 @@ from tests.analysis.pac_obs import (
 from tests.analysis.scripted import Wire
 from tests.probes.pac_servers import http_reply
 from wiresleuth.analysis.flows import assemble_flows
-from wiresleuth.analysis.pac_findings import analyse_pac, decisions_by_target
+from wiresleuth.analysis.pac_findings import (
+    analyse_pac,
+    decisions_by_target,
+    evaluator_failure,
+    pac_host_not_resolved,
+)
 from wiresleuth.model.finding import Severity
 from wiresleuth.model.packet import ICMP, UDP, PacketRecord
 from wiresleuth.model.proxy_config import ProxyConfiguration, ProxySource
@@ -186,7 +191,9 @@ def test_c4_nxdomain_rewriting_and_the_404_of_the_search_server() -> None:
 )
 def test_a_pac_name_that_does_not_resolve(must_refuse: bool, severity: Severity) -> None:
     obs = pac_obs(dns=dns("pac.lab.test", rcode="NXDOMAIN"), address=None, must_refuse=must_refuse)
-    [finding] = analyse_pac(obs, [], [])
+    assert analyse_pac(obs, [], []) == []  # the lookups are the engine's to conclude
+    finding = pac_host_not_resolved(obs)
+    assert finding is not None and finding.wizard == "pac"
     assert (finding.id, finding.severity, finding.target) == (
         "dns.resolution_failed",
         severity,
@@ -217,12 +224,18 @@ def test_connect_timeout_hangs() -> None:
         (evaluation("memory", error="InternalError: out of memory"), "pac.invalid_script"),
         (evaluation("ok", None), "pac.invalid_script"),
         (evaluation("ok", "PRXY p:8080"), "pac.invalid_script"),
-        (evaluation("crashed", error="exit 1"), "probe.failed"),
     ],
 )
 def test_script_outcomes(ev, fid) -> None:  # type: ignore[no-untyped-def]
     obs = pac_obs(fetch=exchange("answered", data=http_reply("200 OK", PAC)), evaluation=ev)
     assert [f.id for f in analyse_pac(obs, [], [])] == [fid]
+
+
+def test_a_crashed_evaluator_is_no_finding_about_the_script() -> None:
+    ev = evaluation("crashed", error="exit 1")
+    obs = pac_obs(fetch=exchange("answered", data=http_reply("200 OK", PAC)), evaluation=ev)
+    assert analyse_pac(obs, [], []) == []
+    assert evaluator_failure(obs) == "PAC evaluator crashed: exit 1"
 
 
 def test_too_large_is_an_invalid_script() -> None:

@@ -9,8 +9,9 @@ import pytest
 
 from tests.analysis.both_ways import CLIENT, T0, findings_both_ways, icmp_error, ids, only
 from tests.analysis.scripted import Wire
-from wiresleuth.analysis.passive_findings import passive_findings
-from wiresleuth.analysis.passive_records import passive_capture, run_faults
+from tests.diagnosis.recordings import run_of, wire_findings
+from wiresleuth.analysis.passive_records import passive_capture
+from wiresleuth.diagnosis.diagnose import diagnose
 from wiresleuth.model.finding import Severity
 from wiresleuth.model.packet import ACK, SYN, PacketRecord
 
@@ -98,5 +99,5 @@ def test_syns_answered_after_a_retry_are_not_unanswered(tmp_path: Path) -> None:
 
 def test_a_run_leaves_connection_attempts_to_its_wizards() -> None:
     wire = refused(50000, at=T0, first=1)
-    assert ids(passive_findings(passive_capture(wire.packets))) == ["tcp.connection_refused"]
-    assert run_faults(wire.packets) == []
+    assert ids(wire_findings(passive_capture(wire.packets))) == ["tcp.connection_refused"]
+    assert diagnose(run_of({}, wire.packets)).findings == ()  # a run provokes them

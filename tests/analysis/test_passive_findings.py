@@ -9,7 +9,7 @@ import dns.rrset
 import pytest
 
 from tests.analysis.scripted import Wire
-from wiresleuth.analysis.passive_findings import passive_findings
+from tests.diagnosis.recordings import wire_findings
 from wiresleuth.analysis.passive_model import DnsMessage, IcmpNote, PassiveCapture
 from wiresleuth.analysis.passive_tcp import TcpAnalyser, segments_from_records
 from wiresleuth.model.catalogue import CATALOGUE
@@ -44,7 +44,7 @@ def capture(
 def findings(
     records: list[PacketRecord], **kw: tuple[DnsMessage, ...] | tuple[IcmpNote, ...]
 ) -> tuple[Finding, ...]:
-    found = passive_findings(capture(records, **kw))  # type: ignore[arg-type]
+    found = wire_findings(capture(records, **kw))  # type: ignore[arg-type]
     assert all(f.id in CATALOGUE and f.wizard == "analyze" for f in found)
     return found
 
@@ -381,8 +381,8 @@ def test_requests_held_five_seconds_while_syns_go_unanswered() -> None:
         if f.id == "local.request_held"
     ]
     assert hold.severity is Severity.WARNING and hold.values["concluded"] is False
-    assert hold.values["round_number"] and hold.values["waiting_for"] == ["100.64.1.74:5274"]
-    assert hold.values["median_hold_s"] == pytest.approx(5.0, abs=0.05)
+    assert hold.values["round_number"] and hold.values["unanswered"] == ["100.64.1.74:5274"]
+    assert hold.values["seconds"] == pytest.approx(5.0, abs=0.05)
     assert "cannot tell" in hold.engineer_text
 
 

@@ -25,7 +25,7 @@ import pytest
 from tests.capture.corpora import SHARED, corpus, tshark
 from tests.capture.synthetic import TrafficStats, traffic, write_pcap
 from wiresleuth.analysis.passive_tcp import TcpConversation
-from wiresleuth.capture.file_scan import scan_file
+from wiresleuth.sources.file_scan import scan_file
 
 FLAGS = {
     "retransmission": "any-retransmission",  # fast and spurious ones are retransmissions too

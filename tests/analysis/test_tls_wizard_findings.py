@@ -7,7 +7,11 @@ from cryptography import x509
 
 from tests.analysis.scripted import Wire
 from wiresleuth.analysis.flows import assemble_flows
-from wiresleuth.analysis.tls_wizard_findings import analyse_tls_wizard
+from wiresleuth.analysis.tls_wizard_findings import (
+    analyse_tls_wizard,
+    direct_blocked_targets,
+    marked_targets,
+)
 from wiresleuth.model.catalogue import sort_findings
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.observations import (
@@ -103,7 +107,9 @@ def test_c1_large_packets_lost_and_ef_marking_with_packet_evidence() -> None:
         attempt("default", 40001, "timeout", error="no answer"),
         attempt("small-mss", 40002, "ok", start=T0 + 6, handshake_done_at=T0 + 6.3),
     )
-    findings, labels = analyse_tls_wizard(obs, assemble_flows(wire.packets + small.packets))
+    flows = assemble_flows(wire.packets + small.packets)
+    findings, labels = analyse_tls_wizard(obs, flows)
+    findings += marked_targets(obs, flows, frozenset({"www.lab.test:443"}))
     assert ids(findings)[:2] == ["path.large_packet_loss", "path.dscp_marked"]
     assert "tls.no_server_hello" not in ids(findings)  # explained by the cause, not repeated
     loss = next(f for f in findings if f.id == "path.large_packet_loss")
@@ -278,7 +284,11 @@ def test_refused_connection_is_direct_blocked() -> None:
         ended_at=T0 + 0.1,
         error="refused",
     )
-    assert ids(analyse_tls_wizard(observations(obs), [])[0]) == ["path.direct_blocked"]
+    assert ids(analyse_tls_wizard(observations(obs), [])[0]) == []  # the proxy-path's to say
+    (blocked,) = direct_blocked_targets(observations(obs), [])
+    assert (blocked.id, blocked.target, blocked.wizard) == (
+        "path.direct_blocked", "www.lab.test:443", "tls",
+    )  # fmt: skip
 
 
 def test_c6_syn_ack_from_a_nearer_hop_than_the_servers_echo_replies() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.capture.corpora import packets
-from tests.capture.test_analyze_file import bodega, write
+from tests.sources.test_capture_file import bodega, write
 from wiresleuth.bundle.reader import read_bundle
 from wiresleuth.cli import exit_codes
 from wiresleuth.cli.main import main

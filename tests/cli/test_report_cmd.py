@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tests.bundle.sample_runs import uncaptured_run
 from tests.cli.test_run_cmd import wiresleuth
+from wiresleuth import __version__
 from wiresleuth.bundle.writer import write_bundle
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.run import CaptureInfo
@@ -78,3 +79,38 @@ def test_text_the_terminal_cannot_encode_is_escaped_not_fatal(tmp_path: Path) ->
     done = wiresleuth("report", str(bundle), env={"PYTHONIOENCODING": "ascii"})
     assert done.returncode == 1, done.stderr
     assert "Gr\\xfc\\xdfe aus \\u6771\\u4eac \\u2713" in done.stdout
+
+
+LAB_C8 = Path(__file__).parents[1] / "gui" / "samples" / "lab" / "C8.wsbundle"
+
+
+def test_reanalyse_names_the_rules_and_what_changed() -> None:
+    done = wiresleuth("report", str(LAB_C8), "--reanalyse")
+    assert done.returncode == 1, done.stderr  # the reset is a problem
+    first = done.stdout.splitlines()[0]
+    assert first.startswith(f"Re-analysed with the rules of WireSleuth {__version__}; ")
+    assert "[tls.reset_after_client_hello]" in done.stdout
+    assert "Today's rules conclude what those of WireSleuth" in done.stdout
+
+
+def test_reanalyse_json_lists_todays_findings_and_the_changes() -> None:
+    done = wiresleuth("report", str(LAB_C8), "--reanalyse", "--json")
+    assert done.returncode == 1, done.stderr
+    again = json.loads(done.stdout)
+    assert again["rules"] == __version__ and again["new"] == [] and again["gone"] == []
+    assert {f["id"] for f in again["findings"]} >= {"tls.reset_after_client_hello"}
+
+
+def test_reanalyse_of_a_hostile_bundle_prints_no_raw_escape_sequence(tmp_path: Path) -> None:
+    done = wiresleuth("report", str(hostile_bundle(tmp_path)), "--reanalyse")
+    assert done.returncode == 1, done.stderr  # its finding is kept: no rule reads its wizard
+    assert RAW.findall(done.stdout) == [] and "\\u001b]52;c;" in done.stdout
+    assert "those of the day" in done.stdout
+
+
+def test_reanalyse_of_what_is_not_a_bundle_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    not_one = tmp_path / "x.wsbundle"
+    not_one.write_text("hello")
+    done = wiresleuth("report", str(not_one), "--reanalyse")
+    assert done.returncode == 2 and done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1 and "not a zip file" in done.stderr

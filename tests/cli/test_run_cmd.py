@@ -417,7 +417,7 @@ def test_a_run_that_does_not_stop_after_cancelling_is_given_up_on(
     from wiresleuth.model.plan import FlowSpec
     from wiresleuth.model.target import Target
     from wiresleuth.profile.model import Budgets, Profile
-    from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+    from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 
     class Blocks(Wizard):
         id = "blocks"
@@ -433,9 +433,6 @@ def test_a_run_that_does_not_stop_after_cancelling_is_given_up_on(
         async def run(self, given: WizardInput, progress: Progress) -> None:
             await asyncio.sleep(0)
             time.sleep(3)  # deliberately blocking: cancel cannot reach it
-
-        def analyse(self, observations: object, view: PacketView) -> WizardAnalysis:
-            return WizardAnalysis()
 
     monkeypatch.setattr(run_cmd, "CANCEL_GRACE", 0.5)
     profile = Profile(targets=(Target.parse("localhost:9"),), budgets=Budgets(run=60))

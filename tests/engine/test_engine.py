@@ -19,7 +19,7 @@ from wiresleuth.model.events import ProgressEvent
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Budgets, Profile
-from wiresleuth.wizards.base import PacketView, Progress, Wait, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.base import Progress, Wait, Wizard, WizardInput
 from wiresleuth.wizards.tls_handshake import TlsHandshakeWizard
 
 
@@ -39,9 +39,6 @@ class WaitsForever(Wizard):
 
     async def run(self, given: WizardInput, progress: Progress) -> Any:
         await asyncio.Event().wait()
-
-    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        return WizardAnalysis()
 
 
 class Breaks(WaitsForever):

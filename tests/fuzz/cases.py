@@ -87,7 +87,7 @@ def lab_style_bundles(work: Path) -> dict[str, bytes]:
     the lab's own captures; fixed times so that they are the same bytes every run."""
     from tests.bundle.sample_runs import captured_run, uncaptured_run
     from wiresleuth.bundle.writer import bundle_members
-    from wiresleuth.capture.analyze_file import analyze_file, run_result
+    from wiresleuth.sources.capture_file import analyze_file, run_result
 
     work.mkdir(parents=True, exist_ok=True)
     (work / "run").mkdir(exist_ok=True)

@@ -57,12 +57,12 @@ def run_capture(path: Path, *, bundle: bool) -> None:
     packet table of ``open FILE``."""
     from wiresleuth.bundle.reader import read_bundle
     from wiresleuth.bundle.writer import write_bundle
-    from wiresleuth.capture.analyze_file import analyze_file, run_result
     from wiresleuth.capture.fast_decode import AddressBook, decode_batch
     from wiresleuth.capture.fast_records import batch_records
     from wiresleuth.capture.record_reader import CaptureReader
     from wiresleuth.cli.analyze_cmd import json_report
     from wiresleuth.report.summary import summary_text
+    from wiresleuth.sources.capture_file import analyze_file, run_result
 
     analysis = analyze_file(path)
     json.dumps(json_report(analysis), ensure_ascii=False, allow_nan=False)

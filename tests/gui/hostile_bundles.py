@@ -22,6 +22,29 @@ from typing import Any
 
 from wiresleuth.model.check_status import CheckStatus, Status
 from wiresleuth.model.finding import Evidence, Finding, Severity
+from wiresleuth.model.jsonable import to_jsonable
+from wiresleuth.model.mtu_observations import (
+    MtuTargetObservation,
+    MtuWizardObservations,
+    PathMtuSweep,
+    SweepProbe,
+)
+from wiresleuth.model.observations import (
+    Chunk,
+    ConnectObservation,
+    GatewayObservation,
+    PathRttObservation,
+    TlsObservation,
+    TlsTargetObservation,
+    TlsWizardObservations,
+)
+from wiresleuth.model.pac_observations import (
+    HttpExchangeObservation,
+    PacDecisionObservation,
+    PacEvaluationObservation,
+    PacLookupObservation,
+    PacWizardObservations,
+)
 from wiresleuth.model.run import CaptureInfo, RunResult
 from wiresleuth.model.timeline import Connection, TimelineEvent
 
@@ -141,72 +164,74 @@ def _hops() -> dict[str, Any]:
 
 
 def _observations() -> dict[str, Any]:
-    attempt = {
-        "target": hostile("tls target"),
-        "purpose": hostile("purpose"),
-        "outcome": hostile("outcome"),
-        "ended_at": T0 + 1.0,
-        "connect": {"started_at": T0, "connected_at": T0 + 0.1, "error": None},
-        "client_hello_at": T0 + 0.1,
-        "handshake_done_at": T0 + 0.3,
-        "first_data_at": T0 + 0.4,
-    }
-    failed = {
-        **attempt,
-        "purpose": "default",
-        "connect": {"started_at": T0 + 2, "connected_at": None, "error": hostile("error")},
-    }
-    return {
-        "tls": {
-            "targets": [
-                {
-                    "target": hostile("tls target"),
-                    "address": hostile("address"),
-                    "path_rtt": {"method": hostile("method"), "samples": [0.1]},
-                    "attempts": [attempt, failed],
-                }
-            ],
-            "gateway": {"address": hostile("gateway"), "vendor": hostile("vendor")},
-        },
-        "mtu": {
-            "targets": [
-                {
-                    "target": hostile("mtu target"),
-                    "sweep": {
-                        "address": hostile("mtu address"),
-                        "method": hostile("mtu method"),
-                        "interface_mtu": 1500,
-                        "path_mtu": 1400,
-                        "error": hostile("mtu error"),
-                        "probes": [
-                            {"size": 1500, "result": hostile("result"), "detail": hostile("d")},
-                            {"size": 1400, "result": "reply", "detail": hostile("probe")},
-                        ],
-                    },
-                },
-                {"target": hostile("second mtu target"), "sweep": {"probes": []}},
-            ]
-        },
-        "hops": _hops(),
-        "pac": {
-            "pac_url": hostile("pac url"),
-            "pac_source": hostile("pac source"),
-            "address": hostile("pac address"),
-            "address_kind": hostile("kind"),
-            "fetch": {
-                "outcome": hostile("fetch outcome"),
-                "received": [{"data": {"text": hostile("script")}}],
-            },
-            "evaluation": {
-                "outcome": hostile("evaluation"),
-                "decisions": [
-                    {"url": hostile("asked url"), "result": hostile("answer")},
-                    {"url": hostile("failed url"), "error": hostile("pac error")},
-                ],
-                "lookups": [{"name": hostile("name"), "address": hostile("ip"), "elapsed": 0.01}],
-            },
-        },
-    }
+    """Every check's measurements, of the right types, with hostile texts (to_jsonable: what
+    a run writes, so the viewer reads them back typed and shows every text)."""
+    connect = ConnectObservation(
+        address=hostile("address"), port=443, started_at=T0, connected_at=T0 + 0.1
+    )
+    attempt = TlsObservation(
+        target=hostile("tls target"), sni=hostile("sni"), purpose=hostile("purpose"),
+        connect=connect, outcome=hostile("outcome"), ended_at=T0 + 1.0,
+        client_hello_at=T0 + 0.1, handshake_done_at=T0 + 0.3, first_data_at=T0 + 0.4,
+    )  # fmt: skip
+    failed = replace(
+        attempt,
+        purpose="default",
+        connect=replace(connect, started_at=T0 + 2, connected_at=None, error=hostile("error")),
+    )
+    tls = TlsWizardObservations(
+        targets=(
+            TlsTargetObservation(
+                target=hostile("tls target"), address=hostile("address"),
+                path_rtt=PathRttObservation(
+                    address=hostile("address"), method=hostile("method"), samples=(0.1,)
+                ),
+                attempts=(attempt, failed),
+            ),
+        ),
+        gateway=GatewayObservation(address=hostile("gateway"), vendor=hostile("vendor")),
+    )  # fmt: skip
+    mtu = MtuWizardObservations(
+        targets=(
+            MtuTargetObservation(
+                target=hostile("mtu target"), address=hostile("mtu address"), scheme="https",
+                sweep=PathMtuSweep(
+                    address=hostile("mtu address"), method=hostile("mtu method"),
+                    interface_mtu=1500, path_mtu=1400, error=hostile("mtu error"),
+                    probes=(
+                        SweepProbe(size=1500, result=hostile("result"), at=T0, detail=hostile("d")),
+                        SweepProbe(size=1400, result="reply", at=T0, detail=hostile("probe")),
+                    ),
+                ),
+            ),
+            MtuTargetObservation(
+                target=hostile("second mtu target"), address=None, scheme="https",
+                sweep=PathMtuSweep(address="", method="none"),
+            ),
+        )
+    )  # fmt: skip
+    pac = PacWizardObservations(
+        configuration=None, pac_url=hostile("pac url"), pac_source=hostile("pac source"),
+        address=hostile("pac address"), address_kind=hostile("kind"),
+        fetch=HttpExchangeObservation(
+            url=hostile("pac url"), address=hostile("pac address"), connect=connect,
+            outcome=hostile("fetch outcome"), ended_at=T0 + 1,
+            received=(Chunk(at=T0 + 0.5, data=hostile("script").encode()),),
+        ),
+        evaluation=PacEvaluationObservation(
+            outcome=hostile("evaluation"), elapsed=0.1, time_limit=3.0, memory_limit_mb=512,
+            script_bytes=100, my_ip="198.18.0.2",
+            decisions=(
+                PacDecisionObservation(url=hostile("asked url"), host="h", result=hostile("answer")),
+                PacDecisionObservation(
+                    url=hostile("failed url"), host="h", result=None, error=hostile("pac error")
+                ),
+            ),
+            lookups=(PacLookupObservation(name=hostile("name"), address=hostile("ip"), elapsed=0.01),),
+        ),
+    )  # fmt: skip
+    written: dict[str, Any] = to_jsonable({"tls": tls, "mtu": mtu, "pac": pac})
+    return {**written, "hops": _hops()}
 
 
 def hostile_run() -> RunResult:

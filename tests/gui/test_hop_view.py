@@ -1,17 +1,26 @@
-"""The viewer's hop lists, read from a real lab bundle's measurements (JSON form) and packets."""
+"""The viewer's hop lists, read from a real lab bundle's measurements (typed) and packets."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import pytest
 
 from tests.analysis.hop_samples import recorded, report_observations
 from wiresleuth.gui.hop_view import MAX_LISTS, hop_lists
-from wiresleuth.gui.json_shape import ShapeError
+from wiresleuth.gui.measurements import measurements
+from wiresleuth.gui.view_problems import ShapeError
+from wiresleuth.model.hop_observations import HopLocatorObservations
+
+
+def hops(observations: Mapping[str, Any]) -> HopLocatorObservations | None:
+    return measurements(observations).of("hops", HopLocatorObservations)
 
 
 def test_c6_lists_three_hops_and_marks_the_cache_on_hop_2() -> None:
     run = recorded("C6")
-    found = hop_lists(report_observations("C6"), run.packets, captured=True)
+    found = hop_lists(hops(report_observations("C6")), run.packets, captured=True)
     [view] = found.lists
     assert view.title == "shop.lab.test:443 (100.64.1.30:443): ClientHello"
     assert view.summary == (
@@ -30,9 +39,9 @@ def test_c6_lists_three_hops_and_marks_the_cache_on_hop_2() -> None:
 
 
 def test_without_a_locator_or_a_location_the_note_says_why() -> None:
-    assert "did not run" in hop_lists({}, (), captured=False).note
+    assert "did not run" in hop_lists(hops({}), (), captured=False).note
     idle = {"hops": {"locations": [], "note": "no check suspects a device in the path"}}
-    assert hop_lists(idle, (), captured=False).note == (
+    assert hop_lists(hops(idle), (), captured=False).note == (
         "No connection was located in this run: no check suspects a device in the path."
     )
 
@@ -40,13 +49,13 @@ def test_without_a_locator_or_a_location_the_note_says_why() -> None:
 def test_a_bundle_claiming_thousands_of_locations_lists_a_few() -> None:
     location = report_observations("mss-clamp")["hops"]["locations"][0]  # type: ignore[index]
     many = {"hops": {"locations": [location] * (MAX_LISTS + 7), "error_queue": True}}
-    found = hop_lists(many, (), captured=False)
+    found = hop_lists(hops(many), (), captured=False)
     assert len(found.lists) == MAX_LISTS
     assert found.note == "7 more located connections are not listed."
 
 
 def test_measurements_of_another_shape_say_where() -> None:
-    with pytest.raises(ShapeError, match="'hops' are text"):
-        hop_lists({"hops": "x"}, (), captured=False)
+    with pytest.raises(ShapeError, match="HopLocatorObservations: expected an object, got 'x'"):
+        hops({"hops": "x"})
     with pytest.raises(ShapeError, match=r"locations\[0\].request: missing"):
-        hop_lists({"hops": {"locations": [{}]}}, (), captured=False)
+        hops({"hops": {"locations": [{}]}})

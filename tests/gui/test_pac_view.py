@@ -1,3 +1,4 @@
+import math
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -9,9 +10,15 @@ from pytestqt.qtbot import QtBot
 from tests.gui.conftest import loopback_profile
 from wiresleuth.engine import Engine
 from wiresleuth.gui.document import document_from_result
-from wiresleuth.gui.json_shape import ShapeError
+from wiresleuth.gui.measurements import measurements
 from wiresleuth.gui.pac_view import pac_view
 from wiresleuth.gui.qt_viewer_page import QtViewerPage
+from wiresleuth.model.pac_observations import (
+    PacDecisionObservation,
+    PacEvaluationObservation,
+    PacLookupObservation,
+    PacWizardObservations,
+)
 from wiresleuth.model.run import RunResult
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.registry import all_wizards
@@ -63,7 +70,7 @@ def pac_run() -> Iterator[RunResult]:
 
 
 def test_the_script_and_its_answers(pac_run: RunResult) -> None:
-    view = pac_view(pac_run.observations)
+    view = pac_view(measurements(pac_run.observations).of("pac", PacWizardObservations))
     assert view is not None
     assert view.url and view.url.endswith("/wpad.dat") and view.source == "profile"
     assert view.script == SCRIPT  # the body, without the HTTP headers
@@ -84,34 +91,39 @@ def test_the_viewers_pac_tab_shows_them(qtbot: QtBot, pac_run: RunResult) -> Non
     assert answer is not None and answer.text(1) == "PROXY 198.18.2.10:3128; DIRECT"
 
 
-def test_no_pac_is_none_and_other_shapes_are_named() -> None:
-    assert pac_view({}) is None
-    assert pac_view({"pac": {"pac_url": None}}) is None
-    odd = pac_view({"pac": {"pac_url": "http://x/wpad.dat", "fetch": "?", "evaluation": [1]}})
-    assert odd is not None and odd.script is None and odd.decisions == ()
-    assert odd.problems == (
-        "pac.fetch is text ('?'), not an object",
-        "pac.evaluation is a list of 1, not an object",
+def test_no_pac_is_none() -> None:
+    assert pac_view(None) is None
+    assert pac_view(PacWizardObservations(configuration=None, pac_url=None)) is None
+
+
+def test_a_pac_without_fetch_or_evaluation_says_so() -> None:
+    pac = PacWizardObservations(
+        configuration=None, pac_url="http://x/wpad.dat", file_error="no such file"
     )
-    with pytest.raises(ShapeError, match="'pac' are text"):
-        pac_view({"pac": "http://x/wpad.dat"})
+    view = pac_view(pac)
+    assert view is not None and view.script is None and view.decisions == ()
+    assert (view.fetched, view.outcome, view.problems) == ("no such file", "not evaluated", ())
 
 
-def test_values_of_another_shape_are_left_out() -> None:
-    evaluation = {
-        "outcome": 7,
-        "decisions": [{"url": ["x"], "result": "DIRECT"}, "DIRECT", {"url": "u", "error": 1}],
-        "lookups": [{"name": "wpad", "address": None, "elapsed": float("inf")}],
-    }
-    view = pac_view({"pac": {"pac_url": "http://x/", "evaluation": evaluation}})
-    assert view is not None and view.outcome == "7"
+def test_lookup_times_that_are_no_time_are_left_out() -> None:
+    evaluation = PacEvaluationObservation(
+        outcome="ok", elapsed=0.1, time_limit=3.0, memory_limit_mb=512, script_bytes=10,
+        my_ip="198.18.0.2",
+        decisions=(
+            PacDecisionObservation(url="https://a/", host="a", result="DIRECT"),
+            PacDecisionObservation(url="u", host="u", result=None, error="ReferenceError: x"),
+        ),
+        lookups=(
+            PacLookupObservation(name="wpad", address=None, elapsed=math.inf),
+            PacLookupObservation(name="intranet", address="198.18.0.9", elapsed=-1.0),
+        ),
+    )  # fmt: skip
+    pac = PacWizardObservations(configuration=None, pac_url="http://x/", evaluation=evaluation)
+    view = pac_view(pac)
+    assert view is not None and view.outcome == "ok"
     assert [(d.url, d.answer, d.failed) for d in view.decisions] == [
-        ("", "DIRECT", False),
-        ("u", "1", True),
+        ("https://a/", "DIRECT", False),
+        ("u", "ReferenceError: x", True),
     ]
-    assert view.lookups == (("wpad", "no address", 0.0),)
-    assert view.problems == (
-        "pac.evaluation.decisions[0].url is a list of 1, not text",
-        "pac.evaluation.decisions[1] is text ('DIRECT'), not an object",
-        "pac.evaluation.lookups[0].elapsed is a number (inf), not a finite number",
-    )
+    assert view.lookups == (("wpad", "no address", 0.0), ("intranet", "198.18.0.9", 0.0))
+    assert view.problems == ("pac.evaluation.lookups[0].elapsed is inf, not a number of seconds",)

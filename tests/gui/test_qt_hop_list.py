@@ -7,6 +7,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.analysis.hop_samples import finding, recorded, report_observations
+from tests.gui.test_hop_view import hops as hop_observations
 from wiresleuth.gui.hop_view import hop_lists
 from wiresleuth.gui.qt_hop_list import QtHopList
 
@@ -17,7 +18,7 @@ def test_the_answering_hop_is_marked_and_the_findings_list_is_selected(qtbot: Qt
     run = recorded("C6")
     widget = QtHopList()
     qtbot.addWidget(widget)
-    widget.set_lists(hop_lists(report_observations("C6"), run.packets, captured=True))
+    widget.set_lists(hop_lists(hop_observations(report_observations("C6")), run.packets, captured=True))
     top = widget.tree.topLevelItem(0)
     assert top is not None and top.isExpanded()
     summary, *hops = (top.child(i) for i in range(top.childCount()))

@@ -4,8 +4,8 @@ import pytest
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from wiresleuth.gui.json_shape import ShapeError
 from wiresleuth.gui.qt_part_guard import QtPartGuard
+from wiresleuth.gui.view_problems import ShapeError
 
 pytestmark = pytest.mark.qt
 

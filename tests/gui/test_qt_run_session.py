@@ -10,7 +10,7 @@ from wiresleuth.engine import Engine
 from wiresleuth.gui.qt_run_session import CheckRow, CheckState, QtRunSession, RunState
 from wiresleuth.model.events import ProgressEvent
 from wiresleuth.model.plan import FlowSpec
-from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 
 pytestmark = pytest.mark.qt
 
@@ -31,8 +31,6 @@ class Waits(Wizard):
     async def run(self, given: WizardInput, progress: Progress) -> Any:
         await asyncio.Event().wait()
 
-    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        return WizardAnalysis()
 
 
 def test_cancel_before_the_engine_exists_is_honoured(qtbot: QtBot) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,24 @@ from tests.gui.hostile_bundles import edited_bundle
 from wiresleuth.gui.capture_rights import CaptureRights
 from wiresleuth.gui.qt_main_window import QtMainWindow
 from wiresleuth.gui.qt_viewer_page import QtViewerPage
+from wiresleuth.model.jsonable import to_jsonable
+from wiresleuth.model.mtu_observations import (
+    MtuTargetObservation,
+    MtuWizardObservations,
+    PathMtuSweep,
+    SweepProbe,
+)
+from wiresleuth.model.observations import (
+    ConnectObservation,
+    TlsObservation,
+    TlsTargetObservation,
+    TlsWizardObservations,
+)
+from wiresleuth.model.pac_observations import (
+    PacEvaluationObservation,
+    PacLookupObservation,
+    PacWizardObservations,
+)
 
 pytestmark = pytest.mark.qt
 
@@ -91,35 +110,48 @@ def test_wild_times_are_left_off_the_timeline_and_said(
 
 
 def odd_measurements(report: dict[str, Any]) -> None:
-    attempt = {
-        "target": ["not", "text"],
-        "purpose": "default",
-        "outcome": {"not": "text"},
-        "connect": [],
-        "client_hello_at": "1714555800.1",
-        "handshake_done_at": math.nan,
-    }
-    timed = {
-        "purpose": "timed",
-        "connect": {"started_at": 1714555800.0, "connected_at": 1714555799.0},
-        "client_hello_at": 1714555800.1,
-        "reset_at": 1714555801.0,
-    }
-    far = {"purpose": "far", "connect": {"started_at": 1e308, "connected_at": 1e308}}
-    probes = [{"size": math.nan, "result": "reply"}, {"size": 1400, "result": "reply"}]
-    report["observations"] = {
-        "tls": {"targets": [{"target": 443, "attempts": [attempt, timed, far, 5]}, "text"]},
-        "mtu": {"targets": [{"target": "x:443", "sweep": {"probes": probes, "path_mtu": "1"}}]},
-        "pac": {
-            "pac_url": "http://wpad.lab.test/wpad.dat",
-            "fetch": [],
-            "evaluation": {"decisions": 5, "lookups": [{"name": "wpad", "elapsed": "1"}]},
-        },
-        "gateway": math.nan,
-    }
+    """Measurements of the right types whose values make no sense: NaN and infinite times, a
+    phase that ends before it starts, a time far outside the recording, sizes no packet has."""
+
+    def attempt(purpose: str, **changes: Any) -> TlsObservation:
+        connect = ConnectObservation(
+            address="198.19.0.10", port=443, started_at=1714555800.0, connected_at=1714555800.1
+        )
+        made = TlsObservation(
+            target="x:443", sni="x", purpose=purpose, connect=connect, outcome="reset",
+            ended_at=1714555801.0, client_hello_at=1714555800.1,
+        )  # fmt: skip
+        return replace(made, **changes)
+
+    nan_done = attempt("default", handshake_done_at=math.nan)
+    backwards = attempt(
+        "timed",
+        connect=replace(nan_done.connect, connected_at=1714555799.0),
+        reset_at=1714555801.0,
+    )
+    far = attempt("far", connect=replace(nan_done.connect, started_at=1e308, connected_at=1e308))
+    tls = TlsWizardObservations(
+        targets=(TlsTargetObservation(target="x:443", address="x", attempts=(nan_done, backwards, far)),)
+    )
+    sweep = PathMtuSweep(
+        address="x", method="socket", path_mtu=10**6,
+        probes=(SweepProbe(size=-1, result="reply", at=1.0), SweepProbe(size=1400, result="reply", at=1.0)),
+    )  # fmt: skip
+    mtu = MtuWizardObservations(
+        targets=(MtuTargetObservation(target="x:443", address="x", scheme="https", sweep=sweep),)
+    )
+    pac = PacWizardObservations(
+        configuration=None, pac_url="http://wpad.lab.test/wpad.dat",
+        evaluation=PacEvaluationObservation(
+            outcome="ok", elapsed=0.1, time_limit=3.0, memory_limit_mb=512, script_bytes=1,
+            my_ip="198.18.0.2",
+            lookups=(PacLookupObservation(name="wpad", address=None, elapsed=math.nan),),
+        ),
+    )  # fmt: skip
+    report["observations"] = {**to_jsonable({"tls": tls, "mtu": mtu, "pac": pac}), "gateway": math.nan}
 
 
-def test_odd_measurement_types_are_said_in_their_tabs(
+def test_odd_measurement_values_are_said_in_their_tabs(
     qtbot: QtBot, window: QtMainWindow, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     bundle = edited_bundle(SAMPLE_BUNDLE, tmp_path / "odd.wsbundle", odd_measurements)
@@ -130,41 +162,38 @@ def test_odd_measurement_types_are_said_in_their_tabs(
     (sweep,) = viewer.mtu.sweeps
     assert [p.size for p in sweep.points] == [1400]
     assert viewer.mtu.note.text().endswith(
-        "Left out: mtu.targets[0].sweep.probes[0].size is a number (nan), not a finite number; "
-        "mtu.targets[0].sweep.path_mtu is text ('1'), not a number."
+        "Left out: mtu.targets[0].sweep.probes[0].size is -1, not a packet size (0 to 65575); "
+        "mtu.targets[0].sweep.path_mtu is 1000000, not a packet size (0 to 65575)."
     )
-    (request,) = viewer.waterfall.requests  # the one attempt with usable times
-    assert [(p.name, p.ok) for p in request.phases] == [("TLS", False)]
+    drawn = {r.purpose: [(p.name, p.ok) for p in r.phases] for r in viewer.waterfall.requests}
+    assert drawn == {  # "far" lies outside the recording
+        "default": [("connect", True), ("TLS", False)],  # no handshake end: a failed TLS bar
+        "timed": [("TLS", False)],  # its connect phase ends before it starts
+    }
     note = viewer.waterfall._note.text()
-    assert "Left out: tls.targets[0].attempts[0].connect is a list of 0, not an object;" in note
-    assert "attempts[0].handshake_done_at is a number (nan), not a finite number" in note
+    assert "tls.targets[0].attempts[0].handshake_done_at is nan, not a time" in note
     assert "the connect phase ends before it starts (1714555800.0 to 1714555799.0)" in note
-    assert "tls.targets[1] is text ('text'), not an object" in note
     assert "1 request has times outside the recording" in note
     pac = viewer._pac_note.text()
-    assert "Left out: pac.fetch is a list of 0, not an object;" in pac
-    assert "pac.evaluation.decisions is a number (5), not a list" in pac
-    assert "pac.evaluation.lookups[0].elapsed is text ('1'), not a number" in pac
+    assert "Left out: pac.evaluation.lookups[0].elapsed is nan, not a number of seconds" in pac
     assert viewer.log.toPlainText()  # the tabs after a failing one are filled too
+
+
+READ = "the observations of the {0} wizard cannot be read as {1}: {1}"
 
 
 @pytest.mark.parametrize(
     ("observations", "part", "why"),
     [
-        ({"tls": "x"}, "requests", "the measurements of 'tls' are text ('x'), not an object"),
-        ({"tls": {"targets": {}}}, "requests", "tls.targets is an object, not a list"),
-        ({"mtu": [1, 2]}, "mtu", "the measurements of 'mtu' are a list of 2, not an object"),
-        ({"mtu": {"targets": 1e308}}, "mtu", "mtu.targets is a number (1e+308), not a list"),
-        ({"pac": [None]}, "pac", "the measurements of 'pac' are a list of 1, not an object"),
-        ({"hops": [1]}, "hops", "the measurements of 'hops' are a list of 1, not an object"),
-        (
-            {"hops": {"locations": 5}},
-            "hops",
-            "the measurements of 'hops' cannot be read: "
-            "HopLocatorObservations.locations: expected a list, got 5",
-        ),
+        ({"tls": "x"}, "requests", READ.format("tls", "TlsWizardObservations") + ": expected an object, got 'x'"),
+        ({"tls": {"targets": {}}}, "requests", READ.format("tls", "TlsWizardObservations") + ".targets: expected a list, got {}"),
+        ({"mtu": [1, 2]}, "mtu", READ.format("mtu", "MtuWizardObservations") + ": expected an object, got [1, 2]"),
+        ({"mtu": {"targets": 1e308}}, "mtu", READ.format("mtu", "MtuWizardObservations") + ".targets: expected a list, got 1e+308"),
+        ({"pac": [None]}, "pac", READ.format("pac", "PacWizardObservations") + ": expected an object, got [None]"),
+        ({"hops": [1]}, "hops", READ.format("hops", "HopLocatorObservations") + ": expected an object, got [1]"),
+        ({"hops": {"locations": 5}}, "hops", READ.format("hops", "HopLocatorObservations") + ".locations: expected a list, got 5"),
     ],
-)
+)  # fmt: skip
 def test_a_part_of_another_shape_is_replaced_by_why(
     qtbot: QtBot,
     window: QtMainWindow,
@@ -182,6 +211,7 @@ def test_a_part_of_another_shape_is_replaced_by_why(
     assert exceptions == []
     failed = {name: guard.failure for name, guard in viewer.parts.items() if guard.failure}
     assert failed == {part: why}
+    assert viewer.parts[part].message == f"This part of the bundle could not be shown: {why}"
 
 
 # -- packet truth and evidence you can see (issue 14) -------------------------------------------

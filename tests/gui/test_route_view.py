@@ -1,6 +1,7 @@
 import pytest
 from pytestqt.qtbot import QtBot
 
+from wiresleuth.gui.measurements import measurements
 from wiresleuth.gui.route_view import route_lines
 from wiresleuth.model.jsonable import to_jsonable
 from wiresleuth.model.proxy_observations import Route
@@ -27,11 +28,12 @@ OBSERVATIONS = {
 
 
 def test_one_plain_line_per_target() -> None:
-    assert route_lines(OBSERVATIONS) == [
+    routes = measurements(OBSERVATIONS).of("route", RouteObservations)
+    assert route_lines(routes) == [
         "www.lab.test:443: proxy 198.18.2.10:3128 (from GNOME settings)",
         "<b>x</b>:443: proxy a:1 (from PAC from the helpdesk profile), then DIRECT",
     ]
-    assert route_lines({}) == [] and route_lines(None) == []
+    assert route_lines(None) == [] and measurements({}).of("route", RouteObservations) is None
 
 
 @pytest.mark.qt

@@ -1,12 +1,20 @@
-import pytest
+import math
+from dataclasses import replace
 
-from wiresleuth.gui.json_shape import ShapeError
+from wiresleuth.gui.measurements import measurements
 from wiresleuth.gui.waterfall_model import request_waterfalls
+from wiresleuth.model.observations import (
+    ConnectObservation,
+    TlsObservation,
+    TlsTargetObservation,
+    TlsWizardObservations,
+)
 from wiresleuth.model.run import RunResult
 
 
 def test_requests_of_a_real_run_have_their_phases(engine_run: RunResult) -> None:
-    read = request_waterfalls(engine_run.observations)
+    tls = measurements(engine_run.observations).of("tls", TlsWizardObservations)
+    read = request_waterfalls(tls)
     assert read.problems == ()
     requests = read.requests
     by_outcome = {(r.purpose, r.outcome): r for r in requests}
@@ -15,78 +23,73 @@ def test_requests_of_a_real_run_have_their_phases(engine_run: RunResult) -> None
     assert all(p.ok and p.seconds >= 0 for p in healthy.phases)
     reset = by_outcome[("default", "reset")]
     assert [p.name for p in reset.phases] == ["connect", "TLS"]
-    tls = reset.phases[1]
-    assert not tls.ok and tls.note == "reset"
-    assert 0.35 < tls.seconds < 0.9  # the server resets 0.4 s after the ClientHello
+    tls_phase = reset.phases[1]
+    assert not tls_phase.ok and tls_phase.note == "reset"
+    assert 0.35 < tls_phase.seconds < 0.9  # the server resets 0.4 s after the ClientHello
     assert ("small-mss", "reset") in by_outcome  # the wizard's follow-up is a request too
     starts = [r.phases[0].start for r in requests]
     assert starts == sorted(starts)
     assert healthy.label.startswith("localhost:") and healthy.label.endswith("(default): ok")
 
 
-def test_other_shapes_are_left_out_and_named() -> None:
-    assert request_waterfalls({}).requests == ()
-    with pytest.raises(ShapeError) as caught:
-        request_waterfalls({"tls": {"targets": "nope"}})
-    assert str(caught.value) == "tls.targets is text ('nope'), not a list"
-    odd = {"tls": {"targets": [1, {"attempts": [None, {"connect": 5}]}]}}
-    read = request_waterfalls(odd)
-    assert read.requests == ()
-    assert read.problems == (
-        "tls.targets[0] is a number (1), not an object",
-        "tls.targets[1].attempts[1].connect is a number (5), not an object",
+def attempt(**changes: object) -> TlsObservation:
+    made = TlsObservation(
+        target="x.test:443",
+        sni="x.test",
+        purpose="default",
+        outcome="ok",
+        connect=ConnectObservation(
+            address="198.18.0.10", port=443, started_at=100.0, connected_at=100.1
+        ),
+        ended_at=100.5,
+        client_hello_at=100.1,
+        handshake_done_at=100.3,
+        first_data_at=100.4,
     )
+    return replace(made, **changes)  # type: ignore[arg-type]
 
 
-def attempt(**changes: object) -> dict[str, object]:
-    fields: dict[str, object] = {
-        "target": "x.test:443",
-        "purpose": "default",
-        "outcome": "ok",
-        "connect": {"started_at": 100.0, "connected_at": 100.1},
-        "client_hello_at": 100.1,
-        "handshake_done_at": 100.3,
-        "first_data_at": 100.4,
-    }
-    fields.update(changes)
-    return fields
+def observed(*attempts: TlsObservation) -> TlsWizardObservations:
+    target = TlsTargetObservation(target="x.test:443", address="198.18.0.10", attempts=attempts)
+    return TlsWizardObservations(targets=(target,))
+
+
+def test_no_tls_measurements_no_requests() -> None:
+    assert request_waterfalls(None).requests == ()
 
 
 def test_wild_times_are_left_out_and_the_rest_drawn() -> None:
-    attempts = [
-        attempt(),
-        attempt(purpose="nan", handshake_done_at=float("nan")),
-        attempt(purpose="far", connect={"started_at": 1e308, "connected_at": 1e308}),
-        attempt(purpose="negative", first_data_at=99.0),
-        attempt(purpose="text", client_hello_at="soon"),
-    ]
-    read = request_waterfalls({"tls": {"targets": [{"target": "x", "attempts": attempts}]}})
+    far = ConnectObservation(address="198.18.0.10", port=443, started_at=1e308, connected_at=1e308)
+    read = request_waterfalls(
+        observed(
+            attempt(),
+            attempt(purpose="nan", handshake_done_at=math.nan),
+            attempt(purpose="far", connect=far),
+            attempt(purpose="negative", first_data_at=99.0),
+            attempt(purpose="infinite", client_hello_at=math.inf),
+        )
+    )
     phases = {r.purpose: [p.name for p in r.phases] for r in read.requests}
     assert phases == {
         "default": ["connect", "TLS", "first byte"],
-        "nan": ["connect"],  # no handshake end, no TLS failure time: TLS cannot be drawn
+        "nan": ["connect", "TLS"],  # no handshake end: the TLS phase ends with the attempt
         "negative": ["connect", "TLS"],
-        "text": ["connect", "first byte"],  # the handshake's start is unknown, its end is not
+        "infinite": ["connect", "first byte"],  # the handshake's start is unknown, its end not
     }
     assert all(p.end >= p.start for r in read.requests for p in r.phases)
     assert read.problems == (
-        "tls.targets[0].attempts[1].handshake_done_at is a number (nan), not a finite number",
+        "tls.targets[0].attempts[1].handshake_done_at is nan, not a time",
         "tls.targets[0].attempts[3]: the first byte phase ends before it starts (100.3 to 99.0)",
-        "tls.targets[0].attempts[4].client_hello_at is text ('soon'), not a number",
+        "tls.targets[0].attempts[4].client_hello_at is inf, not a time",
         "1 request has times outside the recording",
     )
 
 
 def test_a_refused_connect_is_one_failed_phase() -> None:
-    attempt = {
-        "target": "x.test:443",
-        "purpose": "default",
-        "outcome": "connect_failed",
-        "ended_at": 101.0,
-        "connect": {"started_at": 100.0, "connected_at": None, "error": "refused"},
-    }
+    refused = ConnectObservation(address="198.18.0.10", port=443, started_at=100.0, error="refused")
     (request,) = request_waterfalls(
-        {"tls": {"targets": [{"target": "x.test:443", "attempts": [attempt]}]}}
-    ).requests
+        observed(attempt(outcome="connect_failed", connect=refused, ended_at=101.0,
+                         client_hello_at=None, handshake_done_at=None, first_data_at=None))
+    ).requests  # fmt: skip
     (phase,) = request.phases
     assert (phase.name, phase.ok, phase.note, phase.seconds) == ("connect", False, "refused", 1.0)

@@ -17,6 +17,8 @@ from wiresleuth.lab.names import PREFIX_ENV
 from wiresleuth.lab.report_reader import read_findings
 from wiresleuth.lab.scenario import load_scenario
 from wiresleuth.lab.topology import existing_namespaces
+from wiresleuth.model.finding import Finding
+from wiresleuth.sources.bundle_file import reanalyse
 
 pytestmark = pytest.mark.lab
 
@@ -47,7 +49,24 @@ def test_lab_run(scenario: str, capture: bool, tmp_path: Path) -> None:
     ids = [f["id"] for f in read_findings(out)]
     assert ("capture.unavailable" in ids) is not capture, ids
     assert existing_namespaces(names) == [] and not names.state_dir.exists(), "lab left behind"
+    check_reanalysis(out)
     check_capture(out, capture, tmp_path)
+
+
+def check_reanalysis(bundle_path: Path) -> None:
+    """The bundle re-analysed (``report --reanalyse``: its typed observations and packets
+    through the diagnosis seam) gives the run's findings: ID, target, severity, cited frames;
+    nothing is carried over unanalysed, and so are the checks' statuses."""
+    again = reanalyse(bundle_path)
+
+    def key(f: Finding) -> tuple[str, str | None, str, tuple[int, ...]]:
+        return f.id, f.target, f.severity.value, f.packets
+
+    assert sorted(map(key, again.findings)) == sorted(map(key, again.recorded))
+    assert again.kept == () and again.notes == ()
+    recorded = read_bundle(bundle_path).report.get("checks") or []
+    statuses = [(c.check, c.target, c.status.value) for c in again.diagnosis.checks]
+    assert statuses == [(c["check"], c["target"], c["status"]) for c in recorded]
 
 
 def check_capture(bundle_path: Path, capture: bool, tmp_path: Path) -> None:

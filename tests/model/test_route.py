@@ -1,8 +1,10 @@
 import json
 
-from wiresleuth.model.jsonable import to_jsonable
+import pytest
+
+from wiresleuth.model.jsonable import JsonableError, from_jsonable, to_jsonable
 from wiresleuth.model.proxy_observations import Route
-from wiresleuth.model.route import RouteObservations, TargetRoute, load_routes
+from wiresleuth.model.route import RouteObservations, TargetRoute
 
 ROUTE = TargetRoute(
     target="www.lab.test:443",
@@ -21,7 +23,7 @@ def test_a_route_table_reads_back_typed_from_report_json() -> None:
         proxy_addresses={"198.18.2.10:3128": "198.18.2.10"},
     )  # fmt: skip
     written = json.loads(json.dumps(to_jsonable(table)))
-    assert load_routes(written) == table
+    assert from_jsonable(RouteObservations, written) == table
 
 
 def test_what_is_shown_names_the_proxy_and_the_setting() -> None:
@@ -34,7 +36,8 @@ def test_what_is_shown_names_the_proxy_and_the_setting() -> None:
     assert direct.shown == "direct (from no proxy setting)" and not direct.uses_proxy
 
 
-def test_an_older_or_foreign_shape_is_none_not_a_crash() -> None:
-    assert load_routes(None) is None
-    assert load_routes({"routes": "nope"}) is None
-    assert load_routes({"routes": [{"no_target": 1}]}) is None
+def test_another_shape_is_an_error_that_says_where() -> None:
+    with pytest.raises(JsonableError, match=r"RouteObservations.routes: expected a list"):
+        from_jsonable(RouteObservations, {"routes": "nope"})
+    with pytest.raises(JsonableError, match=r"RouteObservations.routes\[0\].target: missing"):
+        from_jsonable(RouteObservations, {"routes": [{"no_target": 1}]})

@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 import trustme
 
+from tests.diagnosis.recordings import run_of
 from tests.probes.loopback_servers import LoopbackServer, reset_after, trust_env
+from wiresleuth.diagnosis.interpretation import Material
+from wiresleuth.diagnosis.interpretations.hops import HopsInterpretation
+from wiresleuth.diagnosis.wire import PacketView
 from wiresleuth.engine import Engine
 from wiresleuth.model.check_status import Status
 from wiresleuth.model.events import ProgressEvent
@@ -19,7 +23,7 @@ from wiresleuth.model.hop_observations import HopLocatorObservations
 from wiresleuth.model.observations import ResolveObservation, TlsWizardObservations
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Budgets, Profile
-from wiresleuth.wizards.base import PacketView, Wait, WizardInput
+from wiresleuth.wizards.base import Wait, WizardInput
 from wiresleuth.wizards.hop_locator import HopLocatorWizard
 from wiresleuth.wizards.tls_handshake import TlsHandshakeWizard
 
@@ -70,7 +74,9 @@ def test_without_the_tls_and_pac_checks_it_does_nothing_and_says_why() -> None:
     found = asyncio.run(HopLocatorWizard().run(_given({}), steps))
     assert found.locations == () and found.note == "the TLS and PAC checks did not run"
     assert len(steps.steps) == HopLocatorWizard().steps(_given({}))
-    analysis = HopLocatorWizard().analyse(found, PacketView(available=False))
+    analysis = HopsInterpretation().interpret(
+        Material(recording=run_of({"hops": found}, captured=False), wire=PacketView(available=False))
+    )
     assert analysis.not_tested == {"": "the TLS and PAC checks did not run"}
     assert analysis.additions == () and analysis.findings == ()
 

@@ -17,7 +17,8 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from wiresleuth.analysis.icmp import IcmpError, icmp_error, normalise
+from wiresleuth.analysis.icmp import IcmpError, icmp_error
+from wiresleuth.model.address import normalise
 from wiresleuth.model.packet import ACK, FIN, RST, SYN, TCP, PacketRecord
 
 _MOD = 1 << 32

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wiresleuth.analysis.flows import TcpFlow
-from wiresleuth.analysis.icmp import normalise
+from wiresleuth.analysis.passive_common import ms, plural
+from wiresleuth.model.address import normalise
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.hold_observations import (
     ConnectAttemptSeen,
@@ -174,44 +175,124 @@ def _held_finding(
                 data=dict(entry),
             )
         )
-    note = (
-        f" {seconds:.1f} s is a round number: a software timeout that then lets the request "
-        "through (failing open)."
-        if round_number
-        else ""
+    return request_held(
+        Hold(
+            seconds=seconds,
+            round_number=round_number,
+            held=len(held),
+            measured=len(measured),
+            timing=tuple(sources),
+            handshake=handshake,
+            unanswered=tuple(quiet),
+            products=tuple(products),
+            evidence=tuple(evidence),
+        )
     )
-    tried = (
-        f" Meanwhile it tried to reach {', '.join(quiet)}, which never answered." if quiet else ""
-    )
-    installed = f" Security products found: {', '.join(products)}." if products else ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Hold:
+    """Requests that left long after they could have."""
+
+    seconds: float
+    """The typical hold (median)."""
+    round_number: bool
+    """Whether it is a round number (a software timeout)."""
+    held: int
+    """Requests held."""
+    measured: int
+    """Requests whose hold could be measured."""
+    timing: tuple[str, ...] = ()
+    """What timed them: ``capture``, ``kernel``; empty: the wire alone (a capture taken
+    elsewhere, which cannot see when the program handed the request over)."""
+    client: str | None = None
+    """The computer whose requests they are, in a capture taken elsewhere; None: this one."""
+    handshake: float | None = None
+    """The typical handshake, for comparison (the path is not what is slow)."""
+    unanswered: tuple[str, ...] = ()
+    """What this computer tried to reach meanwhile without an answer."""
+    products: tuple[str, ...] = ()
+    """Security products found on this computer."""
+    evidence: tuple[Evidence, ...] = ()
+    """The requests and what it tried meanwhile."""
+
+
+def request_held(hold: Hold, *, wizard: str = WIZARD) -> Finding:
+    """The finding: concluded when the program's own send times were measured, else (a
+    capture taken elsewhere) a warning that says what a capture alone cannot prove."""
+    seconds, concluded = hold.seconds, bool(hold.timing)
+    values: dict[str, object] = {
+        "seconds": round(seconds, 3),
+        "round_number": hold.round_number,
+        "held_requests": hold.held,
+        "measured_requests": hold.measured,
+        "timing": list(hold.timing),
+        "unanswered": list(hold.unanswered),
+        "products": list(hold.products),
+        "concluded": concluded,
+    }
+    if concluded:
+        note = (
+            f" {seconds:.1f} s is a round number: a software timeout that then lets the "
+            "request through (failing open)."
+            if hold.round_number
+            else ""
+        )
+        tried = (
+            f" Meanwhile it tried to reach {', '.join(hold.unanswered)}, which never answered."
+            if hold.unanswered
+            else ""
+        )
+        installed = (
+            f" Security products found: {', '.join(hold.products)}." if hold.products else ""
+        )
+        return Finding(
+            id="local.request_held",
+            severity=Severity.PROBLEM if seconds >= 1.0 else Severity.WARNING,
+            title=f"Software on this computer holds web requests for {seconds:.1f} s",
+            user_text=(
+                f"Software on this computer holds each web request about {seconds:.1f} seconds "
+                "before sending it, which makes every page slow. It is usually an antivirus or "
+                f"web filter that cannot reach its own server.{tried}{installed} Tell the "
+                "helpdesk."
+            ),
+            engineer_text=(
+                f"{hold.held} of {hold.measured} requests left the host {seconds:.3f} s (median) "
+                f"after the program handed them to the socket ({', '.join(hold.timing)}), while "
+                f"their TCP handshakes took {(hold.handshake or 0.0) * 1000:.0f} ms (median): "
+                f"the payload is held, not the path.{note}{tried} Check the local "
+                "URL-filter/web-protection component and the server it consults." + installed
+            ),
+            wizard=wizard,
+            target=hold.client,
+            evidence=hold.evidence,
+            values=values,
+        )
+    client = hold.client or "this computer"
+    timeout = f" {ms(seconds)} is a round number: a software timeout." if hold.round_number else ""
+    toward = f" It was trying to reach {hold.unanswered[0]}." if hold.unanswered else ""
     return Finding(
         id="local.request_held",
-        severity=Severity.PROBLEM if seconds >= 1.0 else Severity.WARNING,
-        title=f"Software on this computer holds web requests for {seconds:.1f} s",
+        severity=Severity.WARNING,
+        title=f"Requests from {client} leave about {seconds:.1f} s after their connection is ready",
         user_text=(
-            f"Software on this computer holds each web request about {seconds:.1f} seconds "
-            "before sending it, which makes every page slow. It is usually an antivirus or "
-            f"web filter that cannot reach its own server.{tried}{installed} Tell the helpdesk."
+            f"The connections of {client} are ready, but its requests leave about "
+            f"{seconds:.1f} seconds later, each time. Something on that computer may be holding "
+            "them (security software checking each address). The capture alone cannot prove "
+            "it: run the diagnostics on that computer to measure it."
         ),
         engineer_text=(
-            f"{len(held)} of {len(measured)} requests left the host {seconds:.3f} s (median) "
-            f"after the program handed them to the socket ({', '.join(sources)}), while "
-            f"their TCP handshakes took {handshake * 1000:.0f} ms (median): the payload is "
-            f"held, not the path.{note}{tried} Check the local "
-            "URL-filter/web-protection component and the server it consults." + installed
+            f"Median gap handshake -> first request byte {ms(seconds)} over "
+            f"{plural(hold.held, 'connection')}.{timeout}{toward} Not concluded: without the "
+            "application's own "
+            "send times a capture cannot tell a request held by local software from one the "
+            "program wrote late (or a connection opened ahead of need); `wiresleuth run` "
+            "measures both."
         ),
-        wizard=WIZARD,
-        target=None,
-        evidence=tuple(evidence),
-        values={
-            "seconds": round(seconds, 3),
-            "round_number": round_number,
-            "held_requests": len(held),
-            "measured_requests": len(measured),
-            "timing": sources,
-            "unanswered": list(quiet),
-            "products": products,
-        },
+        wizard=wizard,
+        target=hold.client,
+        evidence=hold.evidence,
+        values=values,
     )
 
 

@@ -6,7 +6,6 @@ and first transport bytes; that quote, not the error's own addresses, ties it to
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 from dataclasses import dataclass
 
@@ -63,15 +62,6 @@ class IcmpError:
     """Quoted destination port."""
     seq: int | None
     """Quoted TCP sequence number."""
-
-
-@functools.lru_cache(maxsize=4096)
-def normalise(address: str) -> str:
-    """One spelling per address, so quoted and decoded addresses compare equal."""
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return address
 
 
 def _describe(proto: int, kind: int, code: int, mtu: int | None) -> str:

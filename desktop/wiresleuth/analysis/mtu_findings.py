@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import TcpFlow
-from wiresleuth.analysis.icmp import normalise
+from wiresleuth.analysis.passive_dscp import Marking, dscp_marked
+from wiresleuth.model.address import normalise
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.mtu_observations import (
     MtuTargetObservation,
@@ -385,33 +386,18 @@ class _Target:
         tcp = self.tcp
         dscp = tcp.dscp
         assert dscp is not None
-        name = dscp_name(dscp)
-        lost = tcp.large_lost
-        return self.finding(
-            "path.dscp_marked",
-            Severity.PROBLEM if lost else Severity.WARNING,
-            f"{self.obs.target} marks its packets {name} (DSCP {dscp})",
-            (
-                f"The server {self.obs.target} labels its packets as {name}"
-                + (" (voice priority)" if dscp == 46 else "")
-                + ". Networks treat such packets specially and may drop large ones."
-                + (" That matches the lost packets found for this server." if lost else "")
+        return dscp_marked(
+            Marking(
+                target=self.key,
+                server=self.obs.target,
+                address=self.address,
+                value=dscp,
+                marked=len(tcp.marked_packets),
+                unmarked=tcp.unmarked,
+                lost=tcp.large_lost,
+                evidence=(self.dscp_evidence(),),
             ),
-            (
-                f"{len(tcp.marked_packets)} packets from {self.address} carry DSCP {dscp} ({name})"
-                + (
-                    f", {tcp.unmarked} others none: the server marks only some"
-                    if tcp.unmarked
-                    else ""
-                )
-                + ". Re-mark at the WAN edge or ask the server owner to stop marking."
-            ),
-            [self.dscp_evidence()],
-            dscp=dscp,
-            name=name,
-            marked_packets=len(tcp.marked_packets),
-            unmarked_packets=tcp.unmarked,
-            lost=lost,
+            wizard=WIZARD,
         )
 
 

@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from wiresleuth.analysis.flows import TcpFlow
+from wiresleuth.analysis.handshake_timing import faster_than_path
 from wiresleuth.analysis.http_response import parse_head
+from wiresleuth.analysis.name_lookups import LookupFailed, resolution_failed
 from wiresleuth.analysis.pac_classify import (
     BROWSER_PAC_MAX_BYTES,
     BROWSER_PAC_WAIT,
@@ -21,6 +23,7 @@ from wiresleuth.analysis.pac_classify import (
     classify_fetch,
     parse_pac_result,
 )
+from wiresleuth.analysis.passive_dns import Rewriting, nxdomain_rewritten
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.pac_observations import (
     HttpExchangeObservation,
@@ -30,10 +33,6 @@ from wiresleuth.model.pac_observations import (
 from wiresleuth.model.packet import ICMP, ICMPV6, UDP, PacketRecord
 
 WIZARD = "pac"
-INTERCEPT_RATIO = 0.25
-"""A handshake this much faster than the path RTT did not reach the server."""
-MIN_PATH_RTT = 0.010
-"""Below this path RTT, timing cannot tell a nearby device from the server."""
 
 
 def _ms(seconds: float | None) -> str:
@@ -86,7 +85,7 @@ class _PacAnalysis:
         self.obs = obs
         self.flows = flows
         self.packets = packets
-        self.target = f"{obs.host}:{obs.port}" if obs.host and obs.port else obs.pac_url
+        self.target = pac_target(obs)
 
     def finding(
         self,
@@ -172,7 +171,7 @@ class _PacAnalysis:
             values["handshake_ms"] = round(hs * 1000, 3)
         if path is not None and path.rtt is not None and hs is not None:
             values["path_rtt_ms"] = round(path.rtt * 1000, 3)
-            near = path.rtt >= MIN_PATH_RTT and hs < path.rtt * INTERCEPT_RATIO
+            near = faster_than_path(hs, path.rtt)
             answered_by = "a device nearer than the server" if near else "the server's address"
             evidence.append(
                 Evidence(
@@ -309,34 +308,6 @@ class _PacAnalysis:
         obs = self.obs
         out: list[Finding] = []
         dns = obs.dns
-        if dns is not None and (dns.rcode != "NOERROR" or not dns.addresses):
-            severity = Severity.INFO if obs.must_refuse else Severity.PROBLEM
-            expected = (
-                " The profile expects this endpoint to refuse, and a name that does not resolve "
-                "fails as fast, so this is the expected state."
-                if obs.must_refuse
-                else ""
-            )
-            out.append(
-                self.finding(
-                    "dns.resolution_failed",
-                    severity,
-                    f"The PAC server's name {dns.name} could not be looked up",
-                    f"The proxy configuration file is at {dns.name}, which this computer's name "
-                    "servers do not know. Browsers cannot load it and connect directly." + expected,
-                    f"{dns.qtype} {dns.name}: {dns.rcode} after {_ms(dns.elapsed)} "
-                    f"({dns.error or 'no address'}); server {dns.server or 'unknown'}." + expected,
-                    [
-                        Evidence(
-                            text=f"{dns.name} {dns.qtype}: {dns.rcode}",
-                            timings={"elapsed": dns.elapsed},
-                        )
-                    ],
-                    target=dns.name,
-                    host=dns.name,
-                    error=dns.rcode,
-                )
-            )
         if dns is not None and dns.ttl is not None and dns.ttl > LONG_TTL and dns.addresses:
             out.append(
                 self.finding(
@@ -396,28 +367,24 @@ class _PacAnalysis:
             else:
                 evidence.append(Evidence(text=f"GET / at {exchange.address}: {exchange.outcome}"))
         pac_is_fake = bool(obs.address and obs.address in addresses)
-        extra = (
-            f" The PAC name {obs.host} resolves to that same address {obs.address}: it most "
-            "likely does not exist on this network, and the answer is the resolver's invention."
-            if pac_is_fake
-            else ""
-        )
-        return self.finding(
-            "dns.nxdomain_rewritten",
-            Severity.PROBLEM,
-            "Your name server invents addresses for names that do not exist",
-            "Names that do not exist are answered with the address of a web server (typically an "
-            "Internet provider's search page). Programs that should get a quick 'no such name' "
-            "reach that server instead; a proxy configuration file looked up this way is "
-            "answered by the wrong server." + extra,
-            f"{len(rewritten)} of {len(obs.rewrite_tests)} random, certainly non-existent names "
-            f"got NOERROR with {', '.join(addresses)} instead of NXDOMAIN (NXDOMAIN rewriting). "
-            "Use resolvers that do not rewrite (or opt out with the provider)." + extra,
-            evidence,
-            target=None,
-            addresses=list(addresses),
-            server=server_header,
-            pac_host_affected=pac_is_fake,
+        servers = {t.server for t in rewritten if t.server}
+        return nxdomain_rewritten(
+            Rewriting(
+                resolver=None,
+                why=(
+                    f"{len(rewritten)} of {len(obs.rewrite_tests)} random, certainly "
+                    "non-existent names got NOERROR with an address instead of NXDOMAIN"
+                    + (f" from {', '.join(sorted(servers))}" if servers else "")
+                ),
+                example=f"{rewritten[0].name} -> {', '.join(rewritten[0].addresses)}",
+                names=tuple(t.name for t in rewritten),
+                addresses=addresses,
+                evidence=tuple(evidence),
+                server_header=server_header,
+                pac_host=obs.host if pac_is_fake else None,
+                target=self.target,
+            ),
+            wizard=WIZARD,
         )
 
     def local_listener(self) -> ListenerObservation | None:
@@ -722,19 +689,7 @@ class _PacAnalysis:
             }[ev.outcome]
             return [self.invalid_script(reason, [Evidence(text=ev.error or reason)])]
         if ev.outcome in ("crashed", "unavailable"):
-            return [
-                Finding(
-                    id="probe.failed",
-                    severity=Severity.WARNING,
-                    title="The proxy configuration script could not be evaluated",
-                    user_text="One check (the PAC script) could not finish; the rest is complete.",
-                    engineer_text=f"PAC evaluator {ev.outcome}: {ev.error}",
-                    wizard=WIZARD,
-                    target=self.target,
-                    evidence=(Evidence(text=ev.error or ev.outcome),),
-                    values={"wizard": WIZARD, "error": ev.error or ev.outcome},
-                )
-            ]
+            return []  # the check did not finish: ``evaluator_failure`` says why
         failed = [d for d in ev.decisions if d.result is None]
         bad = [
             (d, parse_pac_result(d.result)[1])
@@ -766,6 +721,47 @@ def analyse_pac(
 ) -> list[Finding]:
     """Every finding of the PAC wizard."""
     return _PacAnalysis(obs, flows, packets).findings()
+
+
+def pac_host_not_resolved(obs: PacWizardObservations) -> Finding | None:
+    """``dns.resolution_failed`` when the PAC server's name does not resolve (the engine's
+    interpretation concludes it, with the targets' own lookups)."""
+    dns = obs.dns
+    if dns is None or (dns.rcode == "NOERROR" and dns.addresses):
+        return None
+    return resolution_failed(
+        LookupFailed(
+            name=dns.name,
+            headline=f"The PAC server's name {dns.name} could not be looked up",
+            consequence=(
+                f"The proxy configuration file is at {dns.name}, which this computer's name "
+                "servers do not know. Browsers cannot load it and connect directly."
+            ),
+            detail=(
+                f"{dns.qtype} {dns.name}: {dns.rcode} after {_ms(dns.elapsed)} "
+                f"({dns.error or 'no address'}); server {dns.server or 'unknown'}."
+            ),
+            error=dns.rcode,
+            elapsed=dns.elapsed,
+            evidence=f"{dns.name} {dns.qtype}: {dns.rcode}",
+            expected=obs.must_refuse,
+        ),
+        wizard=WIZARD,
+    )
+
+
+def pac_target(obs: PacWizardObservations) -> str | None:
+    """What the PAC findings are about: the PAC server's ``host:port``, else its URL."""
+    return f"{obs.host}:{obs.port}" if obs.host and obs.port else obs.pac_url
+
+
+def evaluator_failure(obs: PacWizardObservations) -> str | None:
+    """What went wrong when the PAC evaluator itself failed (crashed, or could not start):
+    the script was not judged, the check did not finish; None otherwise."""
+    ev = obs.evaluation
+    if ev is None or ev.outcome not in ("crashed", "unavailable"):
+        return None
+    return f"PAC evaluator {ev.outcome}: {ev.error}"
 
 
 def decisions_by_target(obs: PacWizardObservations) -> dict[str, tuple[str, ...]]:

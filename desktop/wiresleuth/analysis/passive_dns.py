@@ -1,4 +1,7 @@
-"""dns.nxdomain_rewritten from a capture: answers with addresses for names that do not exist.
+"""dns.nxdomain_rewritten: answers with addresses for names that do not exist, concluded here.
+
+The PAC check asks random names itself (``Rewriting`` made by ``pac_findings``); a capture
+taken elsewhere shows it in its DNS answers.
 
 Some resolvers (ISPs, "search assist" appliances) answer a name that does not exist with the
 address of their own web server, so that a typo lands on their page; software that expects
@@ -21,8 +24,8 @@ from dataclasses import dataclass
 
 from wiresleuth.analysis.dns_exchanges import NOERROR, NXDOMAIN, DnsExchange, dns_exchanges
 from wiresleuth.analysis.made_up_names import made_up, registered_label, unlikely
-from wiresleuth.analysis.passive_common import make_finding, plural
-from wiresleuth.analysis.passive_model import PassiveCapture
+from wiresleuth.analysis.passive_common import plural
+from wiresleuth.analysis.passive_model import WIZARD, PassiveCapture
 from wiresleuth.model.finding import Evidence, Finding, Severity
 
 SAME_ANSWER = 3
@@ -110,23 +113,77 @@ def _finding(resolver: str, rewrites: list[_Rewrite]) -> Finding:
                 data={"names": names[:50]},
             )
         )
-    return make_finding(
-        "dns.nxdomain_rewritten",
-        Severity.PROBLEM,
-        f"The name server {resolver} answers names that do not exist",
-        (
-            f"The name server {resolver} gives an address even for names that do not exist. "
-            "Programs that expect 'no such name' (proxy auto-configuration, fallbacks) then "
-            "talk to the wrong server and wait. Tell the helpdesk which network this was."
+    return nxdomain_rewritten(
+        Rewriting(
+            resolver=resolver,
+            why=first.why,
+            example=f"{first.name} -> {shown}",
+            names=tuple(sorted({r.name for r in rewrites})[:50]),
+            addresses=first.addresses,
+            evidence=tuple(evidence),
+        )
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rewriting:
+    """A resolver that gives addresses to names that do not exist."""
+
+    resolver: str | None
+    """The name server's address; None: this computer's name servers (not told apart)."""
+    why: str
+    """Why the names cannot exist, in words."""
+    example: str
+    """One name and what it got."""
+    names: tuple[str, ...]
+    """The names answered."""
+    addresses: tuple[str, ...]
+    """The invented addresses."""
+    evidence: tuple[Evidence, ...] = ()
+    """The answers (and what answers at the invented addresses)."""
+    server_header: str | None = None
+    """The Server header of what answers at the invented address, when asked."""
+    pac_host: str | None = None
+    """A PAC host name that resolves to the invented address (it likely does not exist)."""
+    target: str | None = None
+    """What the finding is about when not the resolver (the PAC server it misleads)."""
+
+
+def nxdomain_rewritten(found: Rewriting, *, wizard: str = WIZARD) -> Finding:
+    """The finding of a rewriting resolver."""
+    who = f"The name server {found.resolver}" if found.resolver else "Your name server"
+    extra = (
+        f" The PAC name {found.pac_host} resolves to that same address: it most likely does not "
+        "exist on this network, and the answer is the resolver's invention."
+        if found.pac_host
+        else ""
+    )
+    values: dict[str, object] = {
+        "resolver": found.resolver,
+        "names": list(found.names),
+        "addresses": list(found.addresses),
+        "pac_host_affected": found.pac_host is not None,
+    }
+    if found.server_header is not None:
+        values["server"] = found.server_header
+    return Finding(
+        id="dns.nxdomain_rewritten",
+        severity=Severity.PROBLEM,
+        title=f"{who} invents addresses for names that do not exist",
+        user_text=(
+            f"{who} gives an address even for names that do not exist (typically an Internet "
+            "provider's search page). Programs that expect a quick 'no such name' (proxy "
+            "auto-configuration, fallbacks) then talk to the wrong server and wait."
+            + extra
+            + " Tell the helpdesk which network this was."
         ),
-        (
-            f"{first.why}: {first.name} -> {shown}. NXDOMAIN rewriting by the resolver (ISP "
-            "'search assist', DNS appliance). Use resolvers that do not rewrite, or exempt the "
-            "names your PAC/WPAD logic relies on."
+        engineer_text=(
+            f"{found.why}: {found.example}. NXDOMAIN rewriting by the resolver (ISP 'search "
+            "assist', DNS appliance). Use resolvers that do not rewrite (or opt out with the "
+            "provider), or exempt the names your PAC/WPAD logic relies on." + extra
         ),
-        evidence,
-        target=resolver,
-        resolver=resolver,
-        names=sorted({r.name for r in rewrites})[:50],
-        addresses=list(first.addresses),
+        wizard=wizard,
+        target=found.target or found.resolver,
+        evidence=found.evidence,
+        values=values,
     )

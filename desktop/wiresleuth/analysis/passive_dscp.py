@@ -1,4 +1,7 @@
-"""path.dscp_marked from a capture: servers whose packets arrive with a priority mark.
+"""path.dscp_marked: servers whose packets arrive with a priority mark, concluded here only.
+
+The TLS and MTU checks count the marks on their own connections' packets, a capture taken
+elsewhere on every server's; all make a ``Marking``.
 
 Internet servers have no business marking their TCP answers EF (voice) or any other class,
 and WAN QoS policers treat marked traffic by its class: large EF packets are the first to
@@ -8,10 +11,10 @@ go. The finding is a problem when the same server's large packets are also lost.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from wiresleuth.analysis.dscp import dscp_name
-from wiresleuth.analysis.passive_common import make_finding
-from wiresleuth.analysis.passive_model import PassiveCapture
+from wiresleuth.analysis.passive_model import WIZARD, PassiveCapture
 from wiresleuth.analysis.passive_tcp import TcpConversation
 from wiresleuth.model.finding import Evidence, Finding, Severity
 
@@ -41,6 +44,72 @@ def dscp_markings(capture: PassiveCapture, lossy: set[str]) -> list[Finding]:
     return findings
 
 
+@dataclass(frozen=True, kw_only=True)
+class Marking:
+    """A server's packets carrying a DSCP mark."""
+
+    target: str
+    """What the finding is about."""
+    server: str
+    """The server, as texts name it."""
+    address: str
+    """Its address."""
+    value: int
+    """The DSCP value most of its marked packets carry."""
+    marked: int
+    """Packets from it with a mark."""
+    total: int | None = None
+    """Packets from it in all (None: not counted)."""
+    unmarked: int | None = None
+    """Packets from it without a mark, when that is worth saying (it marks only some)."""
+    lost: bool = False
+    """Whether its large packets are also lost (the mark then explains it)."""
+    ports: tuple[int, ...] = ()
+    """Its TCP ports seen, when they are worth naming."""
+    evidence: tuple[Evidence, ...] = ()
+    """The marked packets."""
+
+
+def dscp_marked(mark: Marking, *, wizard: str = WIZARD) -> Finding:
+    """The finding of a server's marks."""
+    value, name, lost = mark.value, dscp_name(mark.value), mark.lost
+    of = f" of {mark.total}" if mark.total is not None else ""
+    on = f" (TCP port {', '.join(map(str, mark.ports))})" if mark.ports else ""
+    some = (
+        f", {mark.unmarked} others none: the server marks only some" if mark.unmarked else ""
+    )
+    because = (
+        " The large packets of this server are also lost: WAN QoS policers drop traffic above "
+        "the rate or size allowed for this class."
+        if lost
+        else ""
+    )
+    values: dict[str, object] = {
+        "dscp": value, "name": name, "marked_packets": mark.marked, "lost": lost,
+    }  # fmt: skip
+    if mark.unmarked is not None:
+        values["unmarked_packets"] = mark.unmarked
+    return Finding(
+        id="path.dscp_marked",
+        severity=Severity.PROBLEM if lost else Severity.WARNING,
+        title=f"{mark.server} marks its packets {name} (DSCP {value})",
+        user_text=(
+            f"The server {mark.server} labels its packets as {name}"
+            + (" (voice priority)" if value == 46 else "")
+            + ". Networks treat such packets specially and may drop large ones."
+            + (" That matches the lost packets found for this server." if lost else "")
+        ),
+        engineer_text=(
+            f"{mark.marked}{of} packets from {mark.address}{on} carry DSCP {value} ({name})"
+            f"{some}.{because} Re-mark at the WAN edge or ask the server owner to stop marking."
+        ),
+        wizard=wizard,
+        target=mark.target,
+        evidence=mark.evidence,
+        values=values,
+    )
+
+
 def _finding(
     address: str,
     convs: list[TcpConversation],
@@ -53,39 +122,23 @@ def _finding(
     name = dscp_name(value)
     marked = sum(counts.values())
     ports = sorted({c.server.port for c in convs})
-    target = convs[0].target if len(ports) == 1 else address
-    because = (
-        " The large packets of this server are also lost: WAN QoS policers drop traffic above "
-        "the rate or size allowed for this class."
-        if lost
-        else ""
-    )
-    return make_finding(
-        "path.dscp_marked",
-        Severity.PROBLEM if lost else Severity.WARNING,
-        f"{address} marks its packets {name} (DSCP {value})",
-        (
-            f"The server {address} labels its packets as {name}"
-            + (" (voice priority)" if value == 46 else "")
-            + ". Networks treat such packets specially and may drop large ones."
-            + (" That matches the lost packets found for this server." if lost else "")
-        ),
-        (
-            f"{marked} of {total} packets from {address} (TCP port {', '.join(map(str, ports))}) "
-            f"carry DSCP {value} ({name}).{because} Re-mark at the WAN edge or ask the server "
-            "owner to stop marking."
-        ),
-        [
-            Evidence(
-                text=f"{marked} packets from {address} with DSCP {value} ({name})",
-                packets=tuple(sorted(frames[value])[:10]),
-                addresses=(address,),
-                data={"dscp": value, "counts": {str(k): v for k, v in counts.items()}},
-            )
-        ],
-        target=target,
-        dscp=value,
-        name=name,
-        marked_packets=marked,
-        lost=lost,
+    return dscp_marked(
+        Marking(
+            target=convs[0].target if len(ports) == 1 else address,
+            server=address,
+            address=address,
+            value=value,
+            marked=marked,
+            total=total,
+            lost=lost,
+            ports=tuple(ports),
+            evidence=(
+                Evidence(
+                    text=f"{marked} packets from {address} with DSCP {value} ({name})",
+                    packets=tuple(sorted(frames[value])[:10]),
+                    addresses=(address,),
+                    data={"dscp": value, "counts": {str(k): v for k, v in counts.items()}},
+                ),
+            ),
+        )
     )

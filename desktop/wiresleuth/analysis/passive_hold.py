@@ -1,4 +1,5 @@
-"""local.request_held from a capture: requests that leave long after the connection is ready.
+"""local.request_held in a capture taken elsewhere: requests that leave long after the
+connection is ready (concluded by ``hold_findings.request_held``, as a run's are).
 
 A client that speaks first (HTTP, TLS) normally sends its request right after the handshake.
 When the request leaves seconds later, every time by about the same delay, and the delay is
@@ -16,11 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wiresleuth.analysis.hold_findings import is_round
-from wiresleuth.analysis.passive_common import make_finding, ms, plural
-from wiresleuth.analysis.passive_model import PassiveCapture
+from wiresleuth.analysis.hold_findings import Hold, is_round, request_held
+from wiresleuth.analysis.passive_common import ms, plural
+from wiresleuth.analysis.passive_model import WIZARD, PassiveCapture
 from wiresleuth.analysis.passive_tcp import TcpConversation
-from wiresleuth.model.finding import Evidence, Finding, Severity
+from wiresleuth.model.finding import Evidence, Finding
 
 MIN_HOLD = 1.0
 """Seconds between handshake and request from which the request counts as held."""
@@ -120,30 +121,15 @@ def _finding(
                 data={"targets": names},
             )
         )
-    timeout = f" {ms(median)} is a round number: a software timeout." if round_number else ""
-    toward = f" It was trying to reach {sorted({c.target for c in waiting})[0]}." if waiting else ""
-    return make_finding(
-        "local.request_held",
-        Severity.WARNING,
-        f"Requests from {client} leave about {median:.1f} s after their connection is ready",
-        (
-            f"The connections of {client} are ready, but its requests leave about "
-            f"{median:.1f} seconds later, each time. Something on that computer may be holding "
-            "them (security software checking each address). The capture alone cannot prove "
-            "it: run the diagnostics on that computer to measure it."
+    return request_held(
+        Hold(
+            seconds=median,
+            round_number=round_number,
+            held=len(holds),
+            measured=len(holds),
+            client=client,
+            unanswered=tuple(sorted({c.target for c in waiting})),
+            evidence=tuple(evidence),
         ),
-        (
-            f"Median gap handshake -> first request byte {ms(median)} over "
-            f"{plural(len(holds), 'connection')}.{timeout}{toward} Not concluded: without the "
-            "application's own send times a capture cannot tell a request held by local "
-            "software from one the program wrote late (or a connection opened ahead of need); "
-            "`wiresleuth run` measures both."
-        ),
-        evidence,
-        target=client,
-        median_hold_s=round(median, 3),
-        connections=len(holds),
-        round_number=round_number,
-        waiting_for=sorted({c.target for c in waiting}),
-        concluded=False,
+        wizard=WIZARD,
     )

@@ -1,6 +1,7 @@
-"""path.large_packet_loss from a capture: large segments lost while small ones pass.
+"""path.large_packet_loss: large segments lost while small ones pass, concluded here only.
 
-Two views of the same fault, depending on where the capture was taken:
+The TLS check proves it with a retry that asks for small segments (``LargeLoss`` made by
+``tls_wizard_findings``); a capture taken elsewhere shows it in two views of the same fault, depending on where the capture was taken:
 
 - beside the receiver (the usual laptop capture): bytes of the server's stream never
   arrive although later, smaller segments do (a hole that no retransmission fills, since
@@ -15,10 +16,11 @@ is the passive twin of the TLS wizard's small-MSS retry.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from wiresleuth.analysis.passive_common import make_finding, plural
-from wiresleuth.analysis.passive_model import PassiveCapture
+from wiresleuth.analysis.passive_common import plural
+from wiresleuth.analysis.passive_model import WIZARD, PassiveCapture
 from wiresleuth.analysis.passive_stall import stuck_targets, window_full
 from wiresleuth.analysis.passive_tcp import DirectionSummary, TcpConversation
 from wiresleuth.model.finding import Evidence, Finding, Severity
@@ -161,7 +163,6 @@ def _finding(
         "missing_bytes": first.missing,
         "largest_segment_received": first.sender.max_segment,
         "connections": len(found),
-        "small_mss_ok": False,
     }
     if conv.server_mss and first.sender is conv.server:
         values["server_mss"] = conv.server_mss
@@ -170,7 +171,6 @@ def _finding(
         values["dscp"] = marked[0]
     small = _small_mss_success(address, conversations)
     if small is not None and small.syns:
-        values["small_mss_ok"] = True
         values["small_mss"] = small.client_mss
         evidence.append(
             Evidence(
@@ -183,20 +183,61 @@ def _finding(
         evidence.append(
             Evidence(text=f"{plural(len(found), 'connection')} lost large segments this way")
         )
-    return make_finding(
-        "path.large_packet_loss",
-        Severity.PROBLEM,
-        f"Large packets from {address} are lost on the way",
-        (
-            f"Large packets from {address} are lost on the way to "
-            f"{first.receiver.address}; small ones pass. This is a network problem between the "
-            "two (often a QoS or MTU setting on the WAN), not a problem of either computer."
+    return large_packet_loss(
+        LargeLoss(
+            target=target,
+            sender=address,
+            receiver=first.receiver.address,
+            how=first.how,
+            small_mss_ok=small is not None and bool(small.syns),
+            evidence=tuple(evidence),
+            values=values,
+        )
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class LargeLoss:
+    """Large segments from a sender lost on the way while small ones pass."""
+
+    target: str
+    """What the finding is about."""
+    sender: str
+    """Whose large segments are lost (a name or an address)."""
+    receiver: str | None
+    """Who did not get them; None: this computer."""
+    how: str
+    """What shows it, in one sentence."""
+    small_mss_ok: bool = False
+    """Whether the same exchange with small segments worked."""
+    evidence: tuple[Evidence, ...] = ()
+    """The packets and timings that show it."""
+    values: Mapping[str, object] = field(default_factory=dict)
+    """Its figures (missing bytes, largest segment received, MSS, DSCP...)."""
+
+
+def large_packet_loss(loss: LargeLoss, *, wizard: str = WIZARD) -> Finding:
+    """The finding of a large-packet loss."""
+    to_you = loss.receiver is None
+    between = "between you and that server" if to_you else "between the two"
+    works = " The same connection works when it asks for small packets." if loss.small_mss_ok else ""
+    return Finding(
+        id="path.large_packet_loss",
+        severity=Severity.PROBLEM,
+        title=f"Large packets from {loss.sender} are lost on the way"
+        + (" to you" if to_you else ""),
+        user_text=(
+            f"Large packets from {loss.sender} are lost on the way to "
+            f"{'you' if to_you else loss.receiver}; small ones pass.{works} This is a network "
+            f"problem {between} (often a QoS or MTU setting on the WAN), not a problem of "
+            f"{'this computer' if to_you else 'either computer'}."
         ),
-        (
-            f"{first.how}. Segments above a size are dropped on the path: check QoS policers "
-            "(DSCP), MTU/PMTUD (ICMP frag-needed) and firewalls between the two."
+        engineer_text=(
+            f"{loss.how}. Segments above a size are dropped on the path: check QoS policers "
+            f"(DSCP), MTU/PMTUD (ICMP frag-needed) and firewalls {between}."
         ),
-        evidence,
-        target=target,
-        **values,
+        wizard=wizard,
+        target=loss.target,
+        evidence=loss.evidence,
+        values={**loss.values, "small_mss_ok": loss.small_mss_ok},
     )

@@ -1,6 +1,6 @@
 """What the passive findings read: a capture file reduced to conversations and messages.
 
-The capture package fills it in one pass over the file (``capture.file_scan``); the
+A capture file's source fills it in one pass over the file (``sources.file_scan``); the
 findings never see packets one by one, so a capture of millions of packets costs them
 nothing more than a small one.
 """

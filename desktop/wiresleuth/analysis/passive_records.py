@@ -1,26 +1,19 @@
-"""A run's own packets as the passive rules read them, so that one rule serves both sources.
+"""Packets as the rules about traffic seen from outside read them, so that one rule serves
+every source.
 
-A capture file reaches the passive rules through the fast reader (``capture.file_scan``); a
-run's packets are PacketRecords. Both become the same PassiveCapture: TCP conversations from
-the same analyser (``segments_from_records`` feeds it the records), DNS messages, ICMP
-packets. No rule is written twice.
-
-In a run, the rules about connection attempts (refused, unanswered) are not applied: the
-probes provoke them on purpose (a closed port for a round-trip time, a connection that must
-be refused, a blocked direct path) and the wizards interpret them knowing why. Nor is a
-conversation a wizard's finding already cites timed again.
+A capture file reaches those rules through the fast reader (``sources.file_scan``); a run's
+packets, or a bundle's, are PacketRecords. Both become the same PassiveCapture: TCP
+conversations from the same analyser (``segments_from_records`` feeds it the records), DNS
+messages, ICMP packets. No rule is written twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from wiresleuth.analysis.icmp import QUOTE_BYTES
-from wiresleuth.analysis.passive_findings import ordinary_faults
 from wiresleuth.analysis.passive_model import DnsMessage, IcmpNote, PassiveCapture
 from wiresleuth.analysis.passive_tcp import TcpAnalyser, segments_from_records
-from wiresleuth.model.finding import Finding
-from wiresleuth.model.finding_addition import FindingAddition
 from wiresleuth.model.packet import ICMP, ICMPV6, UDP, PacketRecord
 
 DNS_PORT = 53
@@ -54,15 +47,3 @@ def passive_capture(records: Sequence[PacketRecord], *, name: str = "run") -> Pa
     return PassiveCapture(
         name=name, conversations=tuple(analyser.conversations()), dns=dns, icmp=icmp
     )
-
-
-def run_faults(
-    records: Sequence[PacketRecord], cited: Iterable[Finding | FindingAddition] = ()
-) -> list[Finding]:
-    """The ordinary faults a run's own packets show, beside what its wizards concluded
-    (``cited``: their findings and additions; the conversations they cite are theirs to
-    explain)."""
-    if not records:
-        return []
-    explained = frozenset(number for finding in cited for number in finding.packets)
-    return ordinary_faults(passive_capture(records), explained=explained, connection_attempts=False)

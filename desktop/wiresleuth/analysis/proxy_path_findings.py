@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from wiresleuth.analysis.direct_blocked import Blocked, direct_blocked
 from wiresleuth.analysis.flows import TcpFlow
+from wiresleuth.analysis.handshake_timing import faster_than_path
 from wiresleuth.analysis.route_severity import direct_closed_severity
-from wiresleuth.analysis.tls_wizard_findings import INTERCEPT_RATIO, MIN_PATH_RTT
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.observations import ConnectObservation
 from wiresleuth.model.packet import FIN, RST, PacketRecord
@@ -374,25 +375,18 @@ class _Analysis:
 
     def direct_blocked(self, t: ProxyTargetObservation) -> None:
         assert t.direct is not None
-        tried = [f"{x.proxy}: {x.outcome}" for x in t.via_proxy]
-        self.add(
-            "path.direct_blocked",
-            Severity.PROBLEM,
-            f"{t.target} cannot be reached",
-            f"This computer cannot open a connection to {t.target} ({t.direct.error}).",
-            (
-                f"connect() to {t.direct.address}:{t.direct.port} failed: {t.direct.error}. "
-                + (f"Via proxy: {'; '.join(tried)}." if tried else "No proxy is configured.")
-            ),
-            [
-                Evidence(
-                    text=f"connect error: {t.direct.error}",
+        self.findings.append(
+            direct_blocked(
+                Blocked(
+                    target=t.target,
+                    address=t.direct.address,
+                    port=t.direct.port,
+                    error=t.direct.error,
                     packets=self.packets.syns(t.direct),
-                    addresses=(t.direct.address,),
-                )
-            ],
-            t.target,
-            error=t.direct.error,
+                    via_proxy=tuple(f"{x.proxy}: {x.outcome}" for x in t.via_proxy),
+                ),
+                wizard=WIZARD,
+            )
         )
 
     # -- authentication --------------------------------------------------------------------
@@ -593,10 +587,7 @@ class _Analysis:
         handshake = flow.handshake_rtt if flow and flow.handshake_rtt is not None else d.connect.handshake_rtt
         path = d.path_rtt.rtt if d.path_rtt else None
         too_fast = (
-            handshake is not None
-            and path is not None
-            and path >= MIN_PATH_RTT
-            and handshake < path * INTERCEPT_RATIO
+            handshake is not None and path is not None and faster_than_path(handshake, path)
         )
         if not headers and not too_fast:
             return
@@ -785,7 +776,7 @@ class _Analysis:
             evidence.append(
                 Evidence(text=f"path RTT {_ms(path)} ({r.path_rtt.method if r.path_rtt else ''})")
             )
-        near = handshake is not None and path is not None and handshake < path * INTERCEPT_RATIO
+        near = handshake is not None and path is not None and faster_than_path(handshake, path)
         self.add(
             "path.unexpected_handshake",
             Severity.PROBLEM,

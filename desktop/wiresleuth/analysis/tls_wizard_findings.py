@@ -8,9 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from wiresleuth.analysis.direct_blocked import Blocked, direct_blocked
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import Stream, TcpFlow
-from wiresleuth.analysis.spoken_duration import spoken_duration
+from wiresleuth.analysis.handshake_timing import faster_than_path
+from wiresleuth.analysis.intercepted_handshake import HandshakeSeen, PathReference, intercepted
+from wiresleuth.analysis.passive_dscp import Marking, dscp_marked
+from wiresleuth.analysis.passive_gateway import GatewaySeen, gateway_vendor
+from wiresleuth.analysis.passive_loss import LargeLoss, large_packet_loss
+from wiresleuth.analysis.passive_plaintext import Injection, plaintext_injected
+from wiresleuth.analysis.passive_reset import (
+    ResetSeen,
+    Unanswered,
+    no_server_hello,
+    reset_after_client_hello,
+)
 from wiresleuth.analysis.tls_certificates import describe_certificate
 from wiresleuth.analysis.tls_records import parse_tls
 from wiresleuth.model.finding import Evidence, Finding, Severity
@@ -19,16 +31,9 @@ from wiresleuth.model.observations import (
     TlsTargetObservation,
     TlsWizardObservations,
 )
-from wiresleuth.model.packet import ICMP, ICMPV6, PacketRecord
+from wiresleuth.model.packet import ICMP, ICMPV6, RST, PacketRecord
 
 WIZARD = "tls"
-INTERCEPT_RATIO = 0.25
-"""A handshake this much faster than the path cannot have reached the server."""
-MIN_PATH_RTT = 0.020
-"""Below this path RTT, timing cannot tell a nearby device from the server (a busy host's own
-ICMP handling alone can add 10-15 ms)."""
-MIN_GAP = 0.015
-"""The handshake must also be this much faster than the path in absolute terms."""
 
 
 def analyse_tls_wizard(
@@ -46,30 +51,58 @@ def analyse_tls_wizard(
                 labels[attempt.connect.local_port] = (
                     f"TLS {attempt.purpose} to {attempt.target}: {attempt.outcome}"
                 )
-    if obs.gateway is not None and obs.gateway.vendor:
-        gw = obs.gateway
+    gw = obs.gateway
+    if gw is not None and gw.vendor and gw.mac:
         findings.append(
-            Finding(
-                id="net.gateway_vendor",
-                severity=Severity.INFO,
-                wizard=WIZARD,
-                title=f"Your gateway is made by {gw.vendor}",
-                user_text=f"The device your computer sends its traffic to is made by {gw.vendor}.",
-                engineer_text=(
-                    f"Default gateway {gw.address} ({gw.interface}) has MAC {gw.mac}, OUI registered "
-                    f"to {gw.vendor}. Load balancers or firewalls as first hop act on every connection."
-                ),
-                evidence=(
-                    Evidence(
-                        text=f"gateway {gw.address} MAC {gw.mac}",
-                        addresses=(gw.address,),
-                        data={"mac": gw.mac, "vendor": gw.vendor},
+            gateway_vendor(
+                GatewaySeen(
+                    mac=gw.mac,
+                    vendor=gw.vendor,
+                    address=gw.address,
+                    how=f"Default gateway {gw.address} ({gw.interface}) has MAC {gw.mac}",
+                    evidence=(
+                        Evidence(
+                            text=f"gateway {gw.address} MAC {gw.mac}",
+                            addresses=(gw.address,),
+                            data={"mac": gw.mac, "vendor": gw.vendor},
+                        ),
                     ),
                 ),
-                values={"gateway": gw.address, "mac": gw.mac, "vendor": gw.vendor},
+                wizard=WIZARD,
             )
         )
     return findings, labels
+
+
+def direct_blocked_targets(
+    obs: TlsWizardObservations, flows: Sequence[TcpFlow]
+) -> list[Finding]:
+    """``path.direct_blocked`` for every target whose handshake could not even connect
+    directly (the proxy-path interpretation concludes it, with its own)."""
+    found = []
+    for target in obs.targets:
+        analysis = _TargetAnalysis(target, flows, ())
+        d = analysis.default
+        if d is not None and d.proxy is None and d.outcome == "connect_failed":
+            found.append(analysis.direct_blocked(d))
+    return found
+
+
+def marked_targets(
+    obs: TlsWizardObservations, flows: Sequence[TcpFlow], lost: frozenset[str]
+) -> list[Finding]:
+    """``path.dscp_marked`` for every target whose packets on the TLS check's connections
+    carry a mark (``lost``: targets whose large packets were lost; the MTU/DSCP
+    interpretation concludes it, with its own)."""
+    found = []
+    for target in obs.targets:
+        analysis = _TargetAnalysis(target, flows, ())
+        if analysis.default is None:
+            continue
+        marked = analysis.dscp(target.target in lost)
+        if marked is not None:
+            found.append(marked)
+    return found
 
 
 def _ms(seconds: float) -> str:
@@ -133,10 +166,6 @@ class _TargetAnalysis:
         if intercepted:
             out.append(intercepted)
         out += self.outcome()
-        lost = any(f.id == "path.large_packet_loss" for f in out)
-        dscp = self.dscp(lost)
-        if dscp:
-            out.append(dscp)
         return out
 
     # -- handshake timing -----------------------------------------------------------------
@@ -145,45 +174,33 @@ class _TargetAnalysis:
         assert self.default is not None
         path = self.obs.path_rtt
         flow = self.flow_of(self.default)
-        hs = (
-            flow.handshake_rtt
-            if flow and flow.handshake_rtt is not None
-            else self.default.connect.handshake_rtt
-        )
+        captured = flow is not None and flow.handshake_rtt is not None
+        hs = flow.handshake_rtt if flow is not None and captured else self.default.connect.handshake_rtt
         if path is None or path.rtt is None or hs is None:
             return None
-        if path.rtt < MIN_PATH_RTT or hs >= path.rtt * INTERCEPT_RATIO or path.rtt - hs < MIN_GAP:
+        if not faster_than_path(hs, path.rtt):
             return None
-        evidence = [
-            Evidence(
-                text=f"TCP handshake {_ms(hs)} against a path RTT of {_ms(path.rtt)} ({path.method})",
-                packets=tuple(p.number for p in (flow.syn, flow.syn_ack) if p) if flow else (),
-                timings={"handshake_rtt": hs, "path_rtt": path.rtt},
-                addresses=(self.default.connect.address,),
-            )
-        ]
-        if flow and flow.syn_ack is not None:
-            evidence.append(self._hop_distance(flow.syn_ack))
-        return self.finding(
-            "path.tcp_intercepted",
-            Severity.PROBLEM,
-            f"A device near you answers for {self.obs.target}",
-            (
-                f"Your connection to {self.obs.target} is answered by a device close to you, "
-                "not by the real server: the answer came back faster than any packet can travel "
-                "to that server and back. Tell the helpdesk; the network team must find that device."
-            ),
-            (
-                f"SYN-ACK after {_ms(hs)}, but the path RTT to {self.default.connect.address} is "
-                f"{_ms(path.rtt)} ({path.method}, min of {len(path.samples)}). A TCP-terminating "
-                "middlebox (WCCP redirect, WAN optimiser, transparent proxy) completes the "
-                "handshake on the server's behalf. Check policy-based routing/WCCP on the path."
-            ),
-            evidence,
-            handshake_rtt_ms=round(hs * 1000, 3),
-            path_rtt_ms=round(path.rtt * 1000, 3),
-            path_method=path.method,
+        address = self.default.connect.address
+        seen = HandshakeSeen(
+            target=self.obs.target,
+            server=address,
+            rtt=hs,
+            packets=tuple(p.number for p in (flow.syn, flow.syn_ack) if p) if flow else (),
+            syn_ack_ttl=flow.syn_ack.ttl if flow and flow.syn_ack is not None else None,
         )
+        probe = PathReference(
+            text=(
+                f"the path RTT to {address} is {_ms(path.rtt)} ({path.method}, fastest of "
+                f"{len(path.samples)})"
+                + ("" if captured else "; the handshake timed by the socket")
+            ),
+            seconds=path.rtt,
+            packets=(),
+            kind="probe",
+            how=path.method,
+        )
+        extra = [self._hop_distance(flow.syn_ack)] if flow and flow.syn_ack is not None else []
+        return intercepted(seen, [probe], wizard=WIZARD, extra=extra)
 
     def _hop_distance(self, syn_ack: PacketRecord) -> Evidence:
         """The SYN-ACK's TTL against the server's own echo replies: a nearer device shows."""
@@ -211,7 +228,7 @@ class _TargetAnalysis:
         if d.proxy is not None and d.outcome in ("connect_failed", "tunnel_failed"):
             return []  # the route's proxy failed: the proxy-path wizard says how and why
         if d.outcome == "connect_failed":
-            return [self.direct_blocked(d)]
+            return []  # the target cannot be reached: ``direct_blocked_targets`` says so
         parsed = parse_tls(d.received_bytes)
         if d.outcome == "not_tls" or parsed.non_tls_offset is not None:
             return [self.plaintext(d, parsed.non_tls_offset or 0)]
@@ -239,67 +256,44 @@ class _TargetAnalysis:
 
     def direct_blocked(self, d: TlsObservation) -> Finding:
         flow = self.flow_of(d)
-        return self.finding(
-            "path.direct_blocked",
-            Severity.PROBLEM,
-            f"{self.obs.target} cannot be reached",
-            f"This computer cannot open a connection to {self.obs.target} ({d.connect.error}).",
-            f"connect() to {d.connect.address}:{d.connect.port} failed: {d.connect.error} after "
-            f"{_ms(d.ended_at - d.connect.started_at)}.",
-            [
-                Evidence(
-                    text=f"connect error: {d.connect.error}",
-                    packets=tuple(p.number for p in flow.packets[:5]) if flow else (),
-                    addresses=(d.connect.address,),
-                )
-            ],
-            error=d.connect.error,
+        return direct_blocked(
+            Blocked(
+                target=self.obs.target,
+                address=d.connect.address,
+                port=d.connect.port,
+                error=d.connect.error,
+                seconds=d.ended_at - d.connect.started_at,
+                packets=tuple(p.number for p in flow.packets[:5]) if flow else (),
+            ),
+            wizard=WIZARD,
         )
 
     def plaintext(self, d: TlsObservation, offset: int) -> Finding:
-        data = d.received_bytes[offset:]
-        text = data[:2048].decode("utf-8", "replace")
         flow = self.flow_of(d)
         packet = _packet_at(flow, offset + d.tunnel_bytes)
+        hello = _client_hello_packet(flow, d.tunnel_request_bytes)
         chunk_at = _time_of_byte(d, offset)
         after = (chunk_at - d.client_hello_at) if chunk_at and d.client_hello_at else None
-        first_line = text.split("\r\n", 1)[0].split("\n", 1)[0][:120]
-        evidence = [
-            Evidence(
-                text=f"{len(data)} non-TLS bytes at offset {offset} of the server's stream: {first_line!r}",
-                packets=(packet.number,) if packet else (),
-                timings={"after_client_hello": after} if after is not None else {},
-                addresses=(packet.src,) if packet else (d.connect.address,),
-                data={"text": text},
-            )
-        ]
+        extra: tuple[Evidence, ...] = ()
         if packet is not None and flow is not None and flow.syn_ack is not None:
-            evidence.append(
+            extra = (
                 Evidence(
                     text=f"carried with TTL {packet.ttl}; the SYN-ACK had TTL {flow.syn_ack.ttl}",
                     packets=(packet.number, flow.syn_ack.number),
                     data={"ttl": packet.ttl, "syn_ack_ttl": flow.syn_ack.ttl},
-                )
+                ),
             )
-        when = f" {_ms(after)} after the ClientHello" if after is not None else ""
-        return self.finding(
-            "tls.plaintext_injected",
-            Severity.PROBLEM,
-            f"Plain text was injected into the secure connection to {self.obs.target}",
-            (
-                f"When this computer started a secure connection to {self.obs.target}, something "
-                "in between answered with an unencrypted web page instead. That is why the page "
-                "cannot be displayed. The helpdesk needs this report."
+        return plaintext_injected(
+            Injection(
+                target=self.obs.target,
+                data=d.received_bytes[offset:],
+                offset=offset,
+                after=after,
+                packets=tuple(p.number for p in (hello, packet) if p is not None),
+                sender=packet.src if packet else d.connect.address,
+                extra=extra,
             ),
-            (
-                f"Non-TLS bytes arrived on the TLS connection{when}, starting {first_line!r}. "
-                "A server speaking TLS never sends this: a cache, WAN optimiser or captive portal "
-                "in the path injected it. Headers such as X-Bypass-Cache or Via name the device."
-            ),
-            evidence,
-            text=text,
-            first_line=first_line,
-            seconds_after_client_hello=round(after, 3) if after is not None else None,
+            wizard=WIZARD,
         )
 
     def reset(self, d: TlsObservation) -> Finding:
@@ -312,65 +306,32 @@ class _TargetAnalysis:
             seconds, source = d.reset_at - d.client_hello_at, "socket"
         else:
             seconds, source = d.ended_at - d.connect.started_at, "socket"
-        evidence = [
-            Evidence(
-                text=f"RST {seconds:.2f} s after the ClientHello ({source} timing)",
-                packets=tuple(p.number for p in (hello, rst) if p),
-                timings={"seconds": seconds},
-                addresses=(rst.src,) if rst else (d.connect.address,),
-            )
-        ]
-        values: dict[str, object] = {"seconds": round(seconds, 3), "timing": source}
-        who = ""
+        server_ttls: tuple[int, ...] = ()
         if rst is not None and flow is not None:
-            server_ttls = sorted(
-                {
-                    p.ttl
-                    for p in flow.packets
-                    if p.src == flow.server and p is not rst and not p.has(4)
-                }
-            )
-            values.update(reset_by=rst.src, ttl=rst.ttl, server_ttls=server_ttls)
-            same = not server_ttls or rst.ttl in server_ttls
-            who = f" The RST came from {rst.src} with TTL {rst.ttl}" + (
-                ", the same hop distance as the server's other packets."
-                if same
-                else f", unlike the server's other packets (TTL {server_ttls}): "
-                "another device sent it in the server's name."
-            )
-            evidence.append(
-                Evidence(
-                    text=f"RST from {rst.src} TTL {rst.ttl}; server's other packets TTL {server_ttls}",
-                    packets=(rst.number,),
-                    addresses=(rst.src,),
-                    data={"ttl": rst.ttl},
-                )
+            server_ttls = tuple(
+                sorted({p.ttl for p in flow.packets if p.src == flow.server and not p.has(RST)})
             )
         small = self.obs.attempt("small-mss")
-        if small is not None:
-            evidence.append(
-                Evidence(
-                    text=f"retry with MSS 536: {small.outcome}", addresses=(d.connect.address,)
-                )
-            )
-        return self.finding(
-            "tls.reset_after_client_hello",
-            Severity.PROBLEM,
-            f"The secure connection to {self.obs.target} is reset after {spoken_duration(seconds)}",
-            (
-                f"The server {self.obs.target} accepts the connection but cuts it "
-                f"{spoken_duration(seconds)} after this computer starts the secure greeting. "
-                "Browsers show this as "
-                "'connection reset'. The server's team (or its load balancer's) must look at it."
+        retry = (
+            Evidence(text=f"retry with MSS 536: {small.outcome}", addresses=(d.connect.address,))
+            if small is not None
+            else None
+        )
+        return reset_after_client_hello(
+            ResetSeen(
+                target=self.obs.target,
+                address=f"{d.connect.address}:{d.connect.port}",
+                seconds=seconds,
+                timing=source,
+                packets=tuple(p.number for p in (hello, rst) if p),
+                sender=rst.src if rst is not None else None,
+                ttl=rst.ttl if rst is not None else None,
+                server_ttls=server_ttls,
+                reset_frame=rst.number if rst is not None else None,
+                sni=d.sni,
+                extra=(retry,) if retry is not None else (),
             ),
-            (
-                f"TCP to {d.connect.address}:{d.connect.port} established, ClientHello (SNI "
-                f"{d.sni}) sent, RST {seconds:.2f} s later, no ServerHello.{who} Typical of a load "
-                "balancer or firewall TLS profile rejecting the ClientHello (SNI, ciphers, "
-                "client-certificate requirement); openssl shows errno=104, curl error 35."
-            ),
-            evidence,
-            **values,
+            wizard=WIZARD,
         )
 
     def alert(self, d: TlsObservation, description: str | None, offset: int) -> Finding:
@@ -399,31 +360,24 @@ class _TargetAnalysis:
     def no_server_hello(self, d: TlsObservation, small: TlsObservation | None) -> Finding:
         flow = self.flow_of(d)
         waited = d.ended_at - (d.client_hello_at or d.connect.started_at)
-        how = (
-            "the connection was closed without an answer"
-            if d.outcome == "eof"
-            else (f"nothing came back in {waited:.1f} s")
-        )
-        ev = [
-            Evidence(
-                text=f"ClientHello sent; {how}",
-                timings={"waited": waited},
-                packets=_hello_and_ack(flow, d.tunnel_request_bytes),
-                addresses=(d.connect.address,),
-            )
-        ]
-        if small is not None:
-            ev.append(Evidence(text=f"retry with MSS 536: {small.outcome}"))
-        return self.finding(
-            "tls.no_server_hello",
-            Severity.PROBLEM,
-            f"{self.obs.target} never answered the secure greeting",
-            f"This computer reached {self.obs.target}, but the secure greeting got no answer.",
-            f"ClientHello (SNI {d.sni}) to {d.connect.address}:{d.connect.port}: {how}; "
-            f"the small-MSS retry {'also failed' if small else 'was not made'}.",
-            ev,
-            waited=round(waited, 3),
-            outcome=d.outcome,
+        packets = _hello_and_ack(flow, d.tunnel_request_bytes)
+        return no_server_hello(
+            Unanswered(
+                target=self.obs.target,
+                address=f"{d.connect.address}:{d.connect.port}",
+                waited=waited,
+                how=(
+                    "the connection was closed without an answer"
+                    if d.outcome == "eof"
+                    else "nothing came back"
+                ),
+                packets=packets,
+                acknowledged=len(packets) == 2,
+                sni=d.sni,
+                retried=small.outcome if small is not None else None,
+                outcome=d.outcome,
+            ),
+            wizard=WIZARD,
         )
 
     def large_packet_loss(self, d: TlsObservation, small: TlsObservation) -> Finding:
@@ -439,7 +393,6 @@ class _TargetAnalysis:
             )
         ]
         values: dict[str, object] = {
-            "small_mss_ok": True,
             "small_mss": 536,
             "waited": round(waited, 3),
         }
@@ -492,24 +445,21 @@ class _TargetAnalysis:
                 timings={"small_mss_handshake": small_ms},
             )
         )
-        return self.finding(
-            "path.large_packet_loss",
-            Severity.PROBLEM,
-            f"Large packets from {self.obs.target} are lost on the way to you",
-            (
-                f"Large packets from {self.obs.target} are lost on the way to you; small ones "
-                "pass. The same connection works when it asks for small packets. This is a "
-                "network problem between you and that server (often a QoS or MTU setting on "
-                "the WAN), not a problem of this computer."
+        return large_packet_loss(
+            LargeLoss(
+                target=self.obs.target,
+                sender=self.obs.target,
+                receiver=None,
+                how=(
+                    f"Default handshake to {d.connect.address}:{d.connect.port} stalled after "
+                    f"the ClientHello (no ServerHello in {waited:.1f} s) while a retry with "
+                    "TCP_MAXSEG 536 completed"
+                ),
+                small_mss_ok=True,
+                evidence=tuple(evidence),
+                values=values,
             ),
-            (
-                f"Default handshake to {d.connect.address}:{d.connect.port} stalled after the "
-                f"ClientHello (no ServerHello in {waited:.1f} s) while a retry with TCP_MAXSEG "
-                "536 completed. Segments above a size are dropped on the path: check QoS "
-                "policers (DSCP), MTU/PMTUD (ICMP frag-needed) and firewalls towards the client."
-            ),
-            evidence,
-            **values,
+            wizard=WIZARD,
         )
 
     def cert_invalid(self, d: TlsObservation) -> Finding:
@@ -645,40 +595,25 @@ class _TargetAnalysis:
         total = sum(
             1 for f in self.flows if f.server == address for p in f.packets if p.src == address
         )
-        severity = Severity.PROBLEM if lost else Severity.WARNING
-        because = (
-            " The lost packets are the large ones of this marked server: WAN QoS policers drop "
-            "traffic above the rate or size allowed for this class."
-            if lost
-            else ""
-        )
-        return self.finding(
-            "path.dscp_marked",
-            severity,
-            f"{self.obs.target} marks its packets {name} (DSCP {value})",
-            (
-                f"The server {self.obs.target} labels its packets as {name}"
-                + (" (voice priority)" if value == 46 else "")
-                + ". Networks treat such packets specially and may drop large ones."
-                + (" That matches the lost packets found for this server." if lost else "")
+        return dscp_marked(
+            Marking(
+                target=self.obs.target,
+                server=self.obs.target,
+                address=address or "",
+                value=value,
+                marked=len(marked),
+                total=total,
+                lost=lost,
+                evidence=(
+                    Evidence(
+                        text=f"{len(marked)} packets from {address} with DSCP {value} ({name})",
+                        packets=tuple(p.number for p in marked[:10]),
+                        addresses=(address,) if address else (),
+                        data={"dscp": value, "counts": {str(k): v for k, v in counts.items()}},
+                    ),
+                ),
             ),
-            (
-                f"{len(marked)} of {total} packets from {address} carry DSCP {value} ({name})."
-                + because
-                + " Re-mark at the WAN edge or ask the server owner to stop marking."
-            ),
-            [
-                Evidence(
-                    text=f"{len(marked)} packets from {address} with DSCP {value} ({name})",
-                    packets=tuple(p.number for p in marked[:10]),
-                    addresses=(address,) if address else (),
-                    data={"dscp": value, "counts": {str(k): v for k, v in counts.items()}},
-                )
-            ],
-            dscp=value,
-            name=name,
-            marked_packets=len(marked),
-            lost=lost,
+            wizard=WIZARD,
         )
 
 

@@ -3,12 +3,12 @@
 ``read_bundle`` gives report.json as it is (the public JSON form); this gives what a run had
 in memory before its analysis: each wizard's observations as its own ``observation_type``
 (``model.jsonable.from_jsonable``), the packets of capture.pcapng as PacketRecords numbered
-as in that file, and the capture status. Re-running today's rules on it is the job of the
-diagnosis seam (issue 12, item 1); this module only loads.
+as in that file (the fast reader, as for any capture file), and the capture status.
+``sources.bundle_file`` makes a ``diagnosis.Recording`` of it and runs today's rules.
 
-The caller names the observation type of each wizard (``wizards.registry``), so this layer
-does not depend on the wizards. Observations of a wizard it does not name (the ``analyze``
-summary of a capture file, a wizard of another version) are kept in their JSON form.
+The caller names the observation type of each wizard (``diagnosis.registry``). Observations
+of a wizard it does not name (the ``analyze`` summary of a capture file, a wizard of another
+version) are kept in their JSON form.
 """
 
 from __future__ import annotations
@@ -56,11 +56,24 @@ def typed_observations(
     report: Mapping[str, Any], observation_types: Mapping[str, type]
 ) -> tuple[dict[str, object], dict[str, Any]]:
     """(typed, untyped) observations of a report dict; BadBundle naming what does not fit."""
+    typed, untyped, unread = read_observations(report, observation_types)
+    if unread:
+        raise BadBundle(next(iter(unread.values())))
+    return typed, untyped
+
+
+def read_observations(
+    report: Mapping[str, Any], observation_types: Mapping[str, type]
+) -> tuple[dict[str, object], dict[str, Any], dict[str, str]]:
+    """(typed, untyped, unread) observations of a report dict: ``unread`` names, per wizard,
+    why its observations do not fit its type (they are in ``untyped`` too); BadBundle
+    when 'observations' is not an object at all."""
     raw = report.get("observations", {})
     if not isinstance(raw, Mapping):
         raise BadBundle("report.json is damaged: 'observations' is not an object")
     typed: dict[str, object] = {}
     untyped: dict[str, Any] = {}
+    unread: dict[str, str] = {}
     for wizard, data in raw.items():
         kind = observation_types.get(wizard)
         if kind is None:
@@ -69,11 +82,12 @@ def typed_observations(
         try:
             typed[wizard] = from_jsonable(kind, data)
         except JsonableError as exc:
-            raise BadBundle(
+            untyped[wizard] = data
+            unread[wizard] = (
                 f"report.json: the observations of the {wizard} wizard cannot be read "
                 f"as {kind.__name__}: {exc}"
-            ) from exc
-    return typed, untyped
+            )
+    return typed, untyped, unread
 
 
 def bundle_packets(bundle: Bundle, *, max_packets: int = MAX_PACKETS) -> tuple[PacketRecord, ...]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wiresleuth.analysis.icmp import normalise
+from wiresleuth.model.address import normalise
 from wiresleuth.model.packet import ICMP, ICMPV6, TCP, UDP, PacketRecord
 
 DECODED_LINKTYPES: dict[int, str] = {

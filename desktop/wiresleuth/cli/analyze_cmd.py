@@ -107,9 +107,9 @@ def _header(analysis: Any) -> str:
 
 def analyze(args: argparse.Namespace) -> int:
     """Analyse, print, optionally bundle; exit code per ``exit_codes``."""
-    from wiresleuth.capture.analyze_file import analyze_file
     from wiresleuth.model.finding import Severity
     from wiresleuth.report.summary import summary_text
+    from wiresleuth.sources.capture_file import analyze_file
 
     out: Path | None = args.out
     try:
@@ -134,8 +134,8 @@ def analyze(args: argparse.Namespace) -> int:
 
 def _bundle(analysis: Any, out: Path, *, quiet: bool) -> bool:
     from wiresleuth.bundle.writer import write_bundle
-    from wiresleuth.capture.analyze_file import run_result
     from wiresleuth.engine import scratch
+    from wiresleuth.sources.capture_file import run_result
 
     work = scratch.new_folder(scratch.ANALYZE_PREFIX)
     try:

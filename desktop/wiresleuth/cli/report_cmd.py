@@ -1,4 +1,5 @@
-"""``wiresleuth report BUNDLE``: print a bundle's findings.
+"""``wiresleuth report BUNDLE``: print a bundle's findings; ``--reanalyse``: today's rules
+on the material it recorded (``sources.bundle_file``), beside what the day's rules concluded.
 
 A bundle comes from someone else's computer: everything printed from it goes through the
 console helpers, so no escape sequence it holds reaches the terminal raw.
@@ -9,9 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from wiresleuth.cli import console, exit_codes
 from wiresleuth.errors import BundleError
+
+if TYPE_CHECKING:
+    from wiresleuth.sources.bundle_file import Reanalysis
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -19,6 +24,15 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser = commands.add_parser("report", help="print the findings of a bundle")
     parser.add_argument("bundle", type=Path, help="a .wsbundle file")
     parser.add_argument("--json", action="store_true", help="print report.json as it is")
+    parser.add_argument(
+        "--reanalyse",
+        "--reanalyze",
+        action="store_true",
+        help=(
+            "conclude again with this version's rules from what the bundle recorded "
+            "(observations, packets) and say what changed since"
+        ),
+    )
     parser.set_defaults(handler=report)
 
 
@@ -29,6 +43,8 @@ def report(args: argparse.Namespace) -> int:
     from wiresleuth.model.finding import Severity
     from wiresleuth.report.summary import summary_text
 
+    if args.reanalyse:
+        return _reanalyse(args)
     try:
         bundle = read_bundle(args.bundle)
     except BundleError as exc:
@@ -46,3 +62,58 @@ def report(args: argparse.Namespace) -> int:
         console.show(summary_text(bundle.findings, bundle.capture, checks))
     problem = any(f.severity is Severity.PROBLEM for f in bundle.findings)
     return exit_codes.PROBLEMS_FOUND if problem else exit_codes.NO_PROBLEM
+
+
+def _reanalyse(args: argparse.Namespace) -> int:
+    from wiresleuth.model.finding import Severity
+    from wiresleuth.report.summary import summary_text
+    from wiresleuth.sources.bundle_file import reanalyse
+
+    try:
+        again = reanalyse(args.bundle)
+    except BundleError as exc:
+        console.error(str(exc))
+        return exit_codes.COULD_NOT_RUN
+    if args.json:
+        console.show(json.dumps(_reanalysis_json(again), indent=2, ensure_ascii=False))
+    else:
+        console.show(
+            f"Re-analysed with the rules of WireSleuth {again.rules}; the bundle was made by "
+            f"WireSleuth {again.made_by} on {again.made_on}."
+        )
+        for note in again.notes:
+            console.show(f"Note: {note}.")
+        console.show()
+        console.show(summary_text(again.findings, again.capture), end="")
+        console.show()
+        console.show(_changes(again))
+    problem = any(f.severity is Severity.PROBLEM for f in again.findings)
+    return exit_codes.PROBLEMS_FOUND if problem else exit_codes.NO_PROBLEM
+
+
+def _changes(again: Reanalysis) -> str:
+    new, gone = again.new(), again.gone()
+    if not new and not gone:
+        return f"Today's rules conclude what those of WireSleuth {again.made_by} did."
+    lines = [f"Since the bundle was made (rules of WireSleuth {again.made_by}):"]
+    lines += [f"  new: {f.id} ({f.target or 'no target'})" for f in new]
+    lines += [f"  no longer concluded: {f.id} ({f.target or 'no target'})" for f in gone]
+    return "\n".join(lines)
+
+
+def _reanalysis_json(again: Reanalysis) -> dict[str, Any]:
+    from wiresleuth.bundle.serialize import finding_dict
+    from wiresleuth.report.summary import count_by_severity
+
+    return {
+        "bundle": str(again.source),
+        "rules": again.rules,
+        "made_by": again.made_by,
+        "made_on": again.made_on,
+        "notes": list(again.notes),
+        "summary": count_by_severity(again.findings),
+        "findings": [finding_dict(f) for f in again.findings],
+        "kept": [{"id": f.id, "target": f.target} for f in again.kept],
+        "new": [{"id": f.id, "target": f.target} for f in again.new()],
+        "gone": [{"id": f.id, "target": f.target} for f in again.gone()],
+    }

@@ -18,39 +18,30 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from wiresleuth.analysis.additions import add_to_findings
-from wiresleuth.analysis.check_status import (
-    CheckRun,
-    capture_status,
-    check_statuses,
-    lookup_statuses,
-)
-from wiresleuth.analysis.flows import assemble_flows
-from wiresleuth.analysis.merge import merge_same_findings
-from wiresleuth.analysis.passive_records import run_faults
-from wiresleuth.analysis.timeline import build_timelines
+from wiresleuth.diagnosis.diagnose import diagnose
+from wiresleuth.diagnosis.recording import Origin, Recording
 from wiresleuth.engine import scratch
 from wiresleuth.engine.capture_control import CaptureControl
 from wiresleuth.engine.critical_path import RunClock, path_text
-from wiresleuth.engine.housekeeping import (
-    collect_system_info,
-    packet_comments,
-    probe_failed,
-)
-from wiresleuth.engine.lookups import lookup_findings
+from wiresleuth.engine.housekeeping import collect_system_info
+from wiresleuth.engine.lookups import connectivity_if_offline
 from wiresleuth.engine.run_log import RunLog
-from wiresleuth.model.catalogue import sort_findings
+from wiresleuth.model.engine_observations import (
+    ENGINE,
+    CheckFailure,
+    CheckPlan,
+    EngineObservations,
+)
 from wiresleuth.model.events import ProgressEvent
-from wiresleuth.model.finding import Finding
-from wiresleuth.model.finding_addition import FindingAddition
 from wiresleuth.model.jsonable import to_jsonable
 from wiresleuth.model.observations import ConnectObservation
 from wiresleuth.model.plan import FlowSpec
+from wiresleuth.model.profile_summary import ProfileSummary
 from wiresleuth.model.run import RunResult
 from wiresleuth.model.target import Target
 from wiresleuth.probes.resolve import resolve
 from wiresleuth.profile.model import Profile
-from wiresleuth.wizards.base import PacketView, Wait, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.base import Wait, Wizard, WizardInput
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +218,12 @@ class Engine:
             capture_allowed=self._capture_wanted,
             run_deadline=run_deadline,
         )
-        findings: list[Finding] = await lookup_findings(resolutions, budgets.connect)
+        checking = time.monotonic()
+        connectivity = await connectivity_if_offline(resolutions, budgets.connect)
+        if connectivity is not None:  # checked: no name resolved
+            clock.add(
+                None, "checking the basics", checking, time.monotonic(), deadline=budgets.connect
+            )
         self._total += sum(w.steps(given) for w in self._wizards)
         self._step(None, "names resolved")
 
@@ -244,12 +240,11 @@ class Engine:
         self._step(None, "capture started" if capture.info.available else "capture unavailable")
 
         phase_start = time.monotonic()
-        observations, failures, stopped, cancelled = await self._run_wizards(given, run_deadline)
+        observations, failures, cancelled = await self._run_wizards(given, run_deadline)
         clock.add(
             None, "the wizards", phase_start, time.monotonic(), deadline=budgets.run,
             waits_on=clock.last_wizard([w.id for w in self._wizards]),
         )  # fmt: skip
-        findings += failures
         if not cancelled and capture.info.available:
             trailing = _trailing_wait(list(observations.values()))
             with clock.span(None, "last packets of closed connections", deadline=trailing):
@@ -258,54 +253,35 @@ class Engine:
         packets = await capture.stop()
 
         self._emit("analysing", "analysing what was seen")
-        flows = assemble_flows(packets)
-        view = PacketView(available=capture.info.available, packets=packets, flows=flows)
-        labels: dict[int, str] = {}
-        additions: list[FindingAddition] = []
-        runs: list[CheckRun] = []
-        for wizard in self._wizards:
-            not_tested = self._not_tested(wizard, given)
-            if wizard.id not in observations:
-                runs.append(
-                    CheckRun(
-                        id=wizard.id, title=wizard.title, per_target=wizard.per_target,
-                        not_tested=not_tested,
-                        could_not_run=stopped.get(wizard.id, "it ended without a result"),
-                    )
-                )  # fmt: skip
-                continue
-            analysis = self._analyse(wizard, observations[wizard.id], view)
-            findings += analysis.findings
-            additions += analysis.additions
-            labels.update(analysis.labels)
-            runs.append(
-                CheckRun(
-                    id=wizard.id, title=wizard.title, per_target=wizard.per_target,
-                    not_tested={**not_tested, **analysis.not_tested},
-                    passed_detail=analysis.passed_detail,
+        observations[ENGINE] = EngineObservations(
+            targets={t.key: t.host for t in self._targets},
+            lookups=tuple(resolutions),
+            connectivity=connectivity,
+            capture_wanted=self._capture_wanted,
+            checks=tuple(
+                CheckPlan(
+                    wizard=w.id,
+                    title=w.title,
+                    per_target=w.per_target,
+                    not_tested=self._not_tested(w, given),
                 )
-            )  # fmt: skip
-        findings += run_faults(packets, [*findings, *additions])
-        if not capture.info.available:
-            findings.append(
-                capture_unavailable_finding(capture.info.reason, capture.info.how_to_enable)
-            )
-        joined, unmatched = add_to_findings(merge_same_findings(findings), additions)
-        for addition in unmatched:
-            log.info("%s for %s (%s) not added: that finding was not concluded",
-                     addition.wizard, addition.target, addition.id)  # fmt: skip
-        ordered = sort_findings(joined)
-        keys = [t.key for t in self._targets]
-        checks = (
-            *lookup_statuses([(t.key, t.host) for t in self._targets], resolved, ordered),
-            *check_statuses(runs, keys, ordered),
-            capture_status(capture.info, wanted=self._capture_wanted),
+                for w in self._wizards
+            ),
+            failures=tuple(failures),
         )
-        connections = [
-            replace(c, label=labels.get(c.client_port, c.label)) for c in build_timelines(flows)
-        ]
+        recording = Recording(
+            origin=Origin.RUN,
+            name="run",
+            own_traffic=True,
+            wizards=tuple(w.id for w in self._wizards),
+            observations=observations,
+            capture=capture.info,
+            packets=tuple(packets),
+        )
+        diagnosis = diagnose(recording)
+        ordered = diagnosis.findings
         capture_file = (
-            capture.write(self._scratch() / "capture.pcapng", packet_comments(ordered))
+            capture.write(self._scratch() / "capture.pcapng", diagnosis.comments)
             if capture.info.available
             else None
         )
@@ -328,7 +304,7 @@ class Engine:
             finished_at=time.time(),
             targets=tuple(t.key for t in self._targets),
             findings=ordered,
-            connections=tuple(connections),
+            connections=diagnosis.connections,
             packets=tuple(packets),
             capture=capture.info,
             capture_file=capture_file,
@@ -339,7 +315,7 @@ class Engine:
             system=system,
             log=tuple(run_log.lines),
             critical_path=critical,
-            checks=checks,
+            checks=diagnosis.checks,
         )
         self._emit(
             "run-finished",
@@ -350,10 +326,10 @@ class Engine:
 
     async def _run_wizards(
         self, given: WizardInput, run_deadline: float
-    ) -> tuple[dict[str, Any], list[Finding], dict[str, str], bool]:
-        """Observations per wizard; findings about wizards that failed; why each wizard
-        without observations stopped; whether the run was cancelled. A wizard the user's
-        cancel stopped gets no finding: its status says it could not run, and why."""
+    ) -> tuple[dict[str, Any], list[CheckFailure], bool]:
+        """Observations per wizard; the checks that ended without them (a check the user's
+        cancel stopped is marked so: its status says it could not run, no finding is made
+        of it); whether the run was cancelled."""
         assert self._cancel is not None
         tasks: dict[asyncio.Task[Any], Wizard] = {}
         by_id: dict[str, asyncio.Task[Any]] = {}
@@ -385,17 +361,23 @@ class Engine:
         cancelled = cancel_wait.done()
         cancel_wait.cancel()
         observations: dict[str, Any] = {}
-        failures: list[Finding] = []
-        stopped: dict[str, str] = {}
+        failures: list[CheckFailure] = []
         for task, wizard in tasks.items():
             if not task.done():
                 task.cancel()
                 if cancelled:
-                    stopped[wizard.id] = "the run was cancelled before this check finished"
+                    failures.append(
+                        CheckFailure(
+                            wizard=wizard.id, title=wizard.title, why="the run was cancelled",
+                            stopped="the run was cancelled before this check finished",
+                            cancelled=True,
+                        )
+                    )  # fmt: skip
                     continue
                 why = f"it did not finish within the run budget of {self._profile.budgets.run:g} s"
-                stopped[wizard.id] = why
-                failures.append(probe_failed(wizard.id, wizard.title, why))
+                failures.append(
+                    CheckFailure(wizard=wizard.id, title=wizard.title, why=why, stopped=why)
+                )
         await _until_stopped(tasks)
         for task, wizard in tasks.items():
             if not task.done() or task.cancelled():
@@ -404,16 +386,20 @@ class Engine:
             if exc is not None:
                 log.error("wizard %s failed", wizard.id, exc_info=exc)
                 why = f"{type(exc).__name__}: {exc}"
-                stopped[wizard.id] = f"it failed: {why}"
-                failures.append(probe_failed(wizard.id, wizard.title, why))
+                failures.append(
+                    CheckFailure(
+                        wizard=wizard.id, title=wizard.title, why=why, stopped=f"it failed: {why}"
+                    )
+                )
             elif not _declared(wizard, task.result()):
                 kind = type(task.result()).__name__
                 why = f"it returned {kind}, not its {wizard.observation_type.__name__}"
-                stopped[wizard.id] = why
-                failures.append(probe_failed(wizard.id, wizard.title, why))
+                failures.append(
+                    CheckFailure(wizard=wizard.id, title=wizard.title, why=why, stopped=why)
+                )
             else:
                 observations[wizard.id] = task.result()
-        return observations, failures, stopped, cancelled
+        return observations, failures, cancelled
 
     async def _one_wizard(
         self, wizard: Wizard, given: WizardInput, needed: list[asyncio.Task[Any]]
@@ -476,19 +462,6 @@ class Engine:
         except Exception:  # a broken declaration must not lose the run
             log.exception("%s: not_tested failed", wizard.id)
             return {}
-
-    def _analyse(self, wizard: Wizard, observations: Any, view: PacketView) -> WizardAnalysis:
-        try:
-            return wizard.analyse(observations, view)
-        except Exception as exc:  # one broken analysis must not lose the others
-            log.exception("analysis of %s failed", wizard.id)
-            return WizardAnalysis(
-                findings=(
-                    probe_failed(
-                        wizard.id, wizard.title, f"its analysis failed: {type(exc).__name__}: {exc}"
-                    ),
-                )
-            )
 
     async def _sleep_unless_cancelled(self, seconds: float) -> None:
         assert self._cancel is not None
@@ -562,37 +535,15 @@ def discard_scratch(result: RunResult) -> None:
     scratch.discard_for(result.capture_file)
 
 
-def capture_unavailable_finding(reason: str | None, how: str | None) -> Finding:
-    """The finding that says what capture would have added and how to enable it."""
-    from wiresleuth.model.finding import Evidence, Severity
-
-    return Finding(
-        id="capture.unavailable",
-        severity=Severity.WARNING,
-        wizard="engine",
-        title="Packets could not be captured",
-        user_text=(
-            "This run could not record its own network packets, so the results rest on what "
-            "the program's connections saw. Most problems are still found; some details that "
-            "prove where a fault is (packet marks, which device sent a reset) are missing."
-        ),
-        engineer_text=(
-            f"Capture unavailable: {reason or 'unknown reason'}. Without packets there are no "
-            "TTL/IP-ID comparisons, DSCP values, retransmission or gap evidence, and no "
-            f"capture.pcapng. To enable: {how or 'see the user guide'}"
-        ),
-        evidence=(Evidence(text=f"capture error: {reason}"),),
-        values={"reason": reason or ""},
-    )
-
-
 def _profile_summary(profile: Profile) -> dict[str, Any]:
-    return {
-        "source": profile.source,
-        "targets": [t.url if t.scheme in ("http", "https") else t.key for t in profile.targets],
-        "pac_url": profile.pac_url,
-        "proxy": profile.proxy,
-        "must_refuse": [t.key for t in profile.must_refuse],
-        "helpdesk": {"name": profile.helpdesk.name, "contact": profile.helpdesk.contact},
-        "budgets": to_jsonable(profile.budgets),
-    }
+    summary = ProfileSummary(
+        source=profile.source,
+        targets=tuple(t.url if t.scheme in ("http", "https") else t.key for t in profile.targets),
+        pac_url=profile.pac_url,
+        proxy=profile.proxy,
+        must_refuse=tuple(t.key for t in profile.must_refuse),
+        helpdesk={"name": profile.helpdesk.name, "contact": profile.helpdesk.contact},
+        budgets=to_jsonable(profile.budgets),
+    )
+    written: dict[str, Any] = to_jsonable(summary)
+    return written

@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from wiresleuth.diagnosis.diagnose import packet_comments
 from wiresleuth.errors import BadBundle, BundleError, CaptureFileError
 from wiresleuth.gui.loading import Progress, collector_paused
+from wiresleuth.gui.measurements import Measurements, measurements
 from wiresleuth.gui.packet_arrays import PacketArrays, packet_arrays
 from wiresleuth.gui.plot_coordinates import TimeFrame, is_finite, time_frame, times_array
 from wiresleuth.input_files.extract_folders import new_folder
@@ -27,6 +29,7 @@ from wiresleuth.input_files.regular import open_regular
 from wiresleuth.model.check_status import CheckStatus, load_statuses
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import PacketRecord, first_frame_time
+from wiresleuth.model.profile_summary import ProfileSummary, profile_summary
 from wiresleuth.model.run import CaptureInfo, RunResult
 from wiresleuth.model.timeline import Connection
 
@@ -181,12 +184,18 @@ class Document:
     @cached_property
     def comments(self) -> Mapping[int, str]:
         """Frame number -> every finding's evidence that cites it (the packet table's comment)."""
-        texts: dict[int, list[str]] = {}
-        for finding in self.findings:
-            for evidence in finding.evidence:
-                for number in evidence.packets:
-                    texts.setdefault(number, []).append(f"{finding.id}: {evidence.text}")
-        return {number: " | ".join(items) for number, items in texts.items()}
+        return packet_comments(self.findings)
+
+    @cached_property
+    def measurements(self) -> Measurements:
+        """Each check's measurements as their own types (``gui.measurements``); asking for
+        one that cannot be read raises ShapeError with the reason."""
+        return measurements(self.observations)
+
+    @cached_property
+    def profile_summary(self) -> ProfileSummary | None:
+        """The profile used, typed (None when the document has none it can read)."""
+        return profile_summary(self.profile)
 
 
 def document_from_result(result: RunResult, title: str = "This run") -> Document:
@@ -322,8 +331,8 @@ PACKET_TABLE_LIMIT = 200_000
 def document_from_capture(path: Path, on_progress: Progress | None = None) -> Document:
     """Analyse a pcap/pcapng file as ``wiresleuth analyze`` does: passive findings, timelines
     of the connections they cite (then the others), and its packets for the table."""
-    from wiresleuth.capture.analyze_file import analyze_file, timelines
     from wiresleuth.capture.packet_reading import read_packets
+    from wiresleuth.sources.capture_file import analyze_file, timelines
 
     analysing = _report(on_progress, 0.0, 0.55, "Analysing the capture")
     analysing(0.0)

@@ -11,6 +11,8 @@ from typing import Any
 from wiresleuth.analysis.causes import group_causes
 from wiresleuth.gui.document import Document
 from wiresleuth.gui.route_view import route_lines
+from wiresleuth.gui.view_problems import ShapeError
+from wiresleuth.model.route import RouteObservations
 from wiresleuth.report.summary import capture_sentence
 from wiresleuth.report.ticket import TicketFacts
 
@@ -58,8 +60,8 @@ def helpdesk_facts(
     if bundle is None and document.source is not None and document.result is None:
         bundle = document.source
     try:
-        routes = tuple(route_lines(document.observations))
-    except (TypeError, ValueError, AttributeError):  # a damaged route table
+        routes = tuple(route_lines(document.measurements.of("route", RouteObservations)))
+    except ShapeError:  # a damaged route table: the viewer's notes say why
         routes = ()
     duration = result.finished_at - result.started_at if result is not None else None
     program = document.manifest.get("program_version")

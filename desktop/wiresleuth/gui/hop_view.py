@@ -1,21 +1,18 @@
 """The hop lists of a document, read for the viewer: one list per located connection.
 
-Typed observations in (``from_jsonable`` of the hop locator's JSON), read by the same
-analysis as the run (``analysis.hop_findings.read_locations``), so the viewer shows exactly
-the hops the findings speak of. A part of another shape is a ShapeError saying where.
+Typed observations in (``gui.measurements``: ``from_jsonable`` of the hop locator's JSON),
+read by the same analysis as the run (``analysis.hop_findings.read_locations``), so the
+viewer shows exactly the hops the findings speak of.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from wiresleuth.analysis.hop_findings import TRACE_NAMES, describe_reading, read_locations
-from wiresleuth.gui.json_shape import ShapeError, describe
 from wiresleuth.model.hop_observations import HopLocatorObservations
-from wiresleuth.model.jsonable import JsonableError, from_jsonable
 from wiresleuth.model.packet import PacketRecord
 
 MAX_LISTS = 50
@@ -75,18 +72,11 @@ def _rtt(seconds: float | None) -> str:
 
 
 def hop_lists(
-    observations: Mapping[str, Any], packets: Sequence[PacketRecord], *, captured: bool
+    found: HopLocatorObservations | None, packets: Sequence[PacketRecord], *, captured: bool
 ) -> HopLists:
-    """The hop lists of a document's measurements (JSON form) and packets."""
-    raw = observations.get("hops")
-    if raw is None:
+    """The hop lists of the hop locator's observations and the document's packets."""
+    if found is None:
         return HopLists(note="The hop locator did not run in this file.")
-    if not isinstance(raw, Mapping):
-        raise ShapeError(f"the measurements of 'hops' are {describe(raw)}, not an object")
-    try:
-        found = from_jsonable(HopLocatorObservations, dict(raw))
-    except JsonableError as exc:
-        raise ShapeError(f"the measurements of 'hops' cannot be read: {exc}") from exc
     if not found.locations:
         why = found.note or "nothing was suspected"
         return HopLists(note=f"No connection was located in this run: {why}.")

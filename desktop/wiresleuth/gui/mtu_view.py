@@ -1,15 +1,14 @@
-"""The MTU sweep of each target (size tried vs what came back), read from the MTU wizard's
-observations for the viewer's plot. JSON form in, read through ``json_shape``: a value of
-another shape is left out and named in ``problems``; a part of another shape is a ShapeError.
+"""The MTU sweep of each target (size tried vs what came back), from the MTU wizard's
+observations (typed: ``gui.measurements``) for the viewer's plot. A size no packet can have
+is left out and named in ``problems``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from wiresleuth.gui.json_shape import Shape, required_list, section
+from wiresleuth.gui.view_problems import Problems
+from wiresleuth.model.mtu_observations import MtuWizardObservations, PathMtuSweep
 
 RESULTS = ("reply", "lost", "frag_needed", "too_big_local", "error")
 """What a DF echo of one size can get, in the plot's legend order."""
@@ -62,57 +61,45 @@ class MtuSweeps:
     """Values left out, in words (a size that is not a number, a target that is not an object)."""
 
 
-def _points(shape: Shape, probes: list[Any], where: str) -> tuple[SweepPoint, ...]:
+def _size(shape: Problems, value: int | None, where: str) -> int | None:
+    if value is None or 0 <= value <= MAX_PACKET_SIZE:
+        return value
+    shape.note(f"{where} is {value}, not a packet size (0 to {MAX_PACKET_SIZE})")
+    return None
+
+
+def _points(shape: Problems, sweep: PathMtuSweep, where: str) -> tuple[SweepPoint, ...]:
     points = []
-    for order, probe in enumerate(probes, 1):
-        at = f"{where}[{order - 1}]"
-        fields = shape.mapping(probe, at)
-        if fields is None:
-            continue
-        size = shape.whole(fields.get("size"), f"{at}.size", 0, MAX_PACKET_SIZE)
+    for order, probe in enumerate(sweep.probes, 1):
+        size = _size(shape, probe.size, f"{where}.probes[{order - 1}].size")
         if size is None:
             continue
         points.append(
-            SweepPoint(
-                order=order,
-                size=size,
-                result=shape.text(fields.get("result"), f"{at}.result"),
-                detail=shape.text(fields.get("detail"), f"{at}.detail"),
-            )
+            SweepPoint(order=order, size=size, result=probe.result, detail=probe.detail or "")
         )
     return tuple(points)
 
 
-def mtu_sweeps(observations: Mapping[str, Any]) -> MtuSweeps:
-    """Every target's sweep, in the wizard's order; ShapeError when the part is unreadable."""
-    mtu = section(observations, "mtu")
+def mtu_sweeps(mtu: MtuWizardObservations | None) -> MtuSweeps:
+    """Every target's sweep, in the wizard's order (none without the wizard's observations)."""
     if mtu is None:
         return MtuSweeps(sweeps=())
-    shape = Shape()
+    shape = Problems()
     found = []
-    for index, item in enumerate(required_list(mtu.get("targets"), "mtu.targets")):
-        where = f"mtu.targets[{index}]"
-        target = shape.mapping(item, where)
-        sweep = shape.mapping(target.get("sweep"), f"{where}.sweep") if target else None
-        if target is None or sweep is None:
+    for index, target in enumerate(mtu.targets):
+        sweep = target.sweep
+        if sweep is None:
             continue
-        where += ".sweep"
-        error = shape.text(sweep.get("error"), f"{where}.error")
+        where = f"mtu.targets[{index}].sweep"
         found.append(
             SweepView(
-                target=shape.text(target.get("target"), f"mtu.targets[{index}].target") or "?",
-                address=shape.text(sweep.get("address"), f"{where}.address"),
-                method=shape.text(sweep.get("method"), f"{where}.method"),
-                points=_points(
-                    shape, shape.items(sweep.get("probes"), f"{where}.probes"), f"{where}.probes"
-                ),
-                path_mtu=shape.whole(
-                    sweep.get("path_mtu"), f"{where}.path_mtu", 0, MAX_PACKET_SIZE
-                ),
-                interface_mtu=shape.whole(
-                    sweep.get("interface_mtu"), f"{where}.interface_mtu", 0, MAX_PACKET_SIZE
-                ),
-                error=error or None,
+                target=target.target or "?",
+                address=sweep.address,
+                method=sweep.method,
+                points=_points(shape, sweep, where),
+                path_mtu=_size(shape, sweep.path_mtu, f"{where}.path_mtu"),
+                interface_mtu=_size(shape, sweep.interface_mtu, f"{where}.interface_mtu"),
+                error=sweep.error or None,
             )
         )
     return MtuSweeps(sweeps=tuple(found), problems=shape.problems)

@@ -1,17 +1,20 @@
-"""The PAC script and how it answered, read from the PAC wizard's observations for the viewer.
-
-Observations arrive in the bundle's JSON form and are read through ``json_shape``: a value of
-another shape is left out and named in ``problems``; a ``pac`` part that is not an object is a
-ShapeError.
+"""The PAC script and how it answered, from the PAC wizard's observations (typed:
+``gui.measurements``) for the viewer. A lookup time that is no time is left out and named
+in ``problems``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
 from dataclasses import dataclass
-from typing import Any
 
-from wiresleuth.gui.json_shape import Shape, section
+from wiresleuth.analysis.http_response import parse_head
+from wiresleuth.gui.view_problems import Problems
+from wiresleuth.model.pac_observations import (
+    HttpExchangeObservation,
+    PacEvaluationObservation,
+    PacWizardObservations,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,87 +51,59 @@ class PacView:
     """Values of the measurements left out, in words."""
 
 
-def _script(shape: Shape, fetch: Mapping[str, Any]) -> str | None:
-    received = shape.items(fetch.get("received"), "pac.fetch.received")
-    if not received:
+def _script(fetch: HttpExchangeObservation | None) -> str | None:
+    """The script as received: the body of the HTTP answer (None when nothing was kept)."""
+    if fetch is None or not fetch.received:
         return None
-    texts = []
-    for index, chunk in enumerate(received):
-        where = f"pac.fetch.received[{index}]"
-        fields = shape.mapping(chunk, where)
-        data = shape.mapping(fields.get("data"), f"{where}.data") if fields else None
-        if data is not None:
-            texts.append(shape.text(data.get("text"), f"{where}.data.text"))
-    raw = "".join(texts)
-    if raw.startswith("HTTP/"):
-        _, _, body = raw.partition("\r\n\r\n")
-        return body
-    return raw
+    raw = fetch.data
+    head = parse_head(raw)
+    if head is not None:
+        return head.text_body()
+    return raw.decode("utf-8", "replace")
 
 
-def _decisions(shape: Shape, evaluation: Mapping[str, Any]) -> tuple[PacDecision, ...]:
-    decisions = []
-    for index, item in enumerate(
-        shape.items(evaluation.get("decisions"), "pac.evaluation.decisions")
-    ):
-        where = f"pac.evaluation.decisions[{index}]"
-        fields = shape.mapping(item, where)
-        if fields is None:
-            continue
-        error = shape.text(fields.get("error"), f"{where}.error")
-        decisions.append(
-            PacDecision(
-                url=shape.text(fields.get("url"), f"{where}.url"),
-                answer=error or shape.text(fields.get("result"), f"{where}.result"),
-                failed=bool(error),
-            )
-        )
-    return tuple(decisions)
+def _decisions(evaluation: PacEvaluationObservation | None) -> tuple[PacDecision, ...]:
+    if evaluation is None:
+        return ()
+    return tuple(
+        PacDecision(url=d.url, answer=d.error or d.result or "", failed=bool(d.error))
+        for d in evaluation.decisions
+    )
 
 
-def _lookups(shape: Shape, evaluation: Mapping[str, Any]) -> tuple[tuple[str, str, float], ...]:
+def _lookups(
+    shape: Problems, evaluation: PacEvaluationObservation | None
+) -> tuple[tuple[str, str, float], ...]:
+    if evaluation is None:
+        return ()
     lookups = []
-    for index, item in enumerate(shape.items(evaluation.get("lookups"), "pac.evaluation.lookups")):
-        where = f"pac.evaluation.lookups[{index}]"
-        fields = shape.mapping(item, where)
-        if fields is None:
-            continue
-        elapsed = shape.number(fields.get("elapsed"), f"{where}.elapsed")
-        lookups.append(
-            (
-                shape.text(fields.get("name"), f"{where}.name"),
-                shape.text(fields.get("address"), f"{where}.address") or "no address",
-                elapsed if elapsed is not None and elapsed >= 0 else 0.0,
+    for index, lookup in enumerate(evaluation.lookups):
+        elapsed = lookup.elapsed
+        if not math.isfinite(elapsed):
+            shape.note(
+                f"pac.evaluation.lookups[{index}].elapsed is {elapsed}, not a number of seconds"
             )
-        )
+            elapsed = 0.0
+        lookups.append((lookup.name, lookup.address or "no address", max(elapsed, 0.0)))
     return tuple(lookups)
 
 
-def pac_view(observations: Mapping[str, Any]) -> PacView | None:
-    """The PAC wizard's observations as the viewer shows them; None without them, ShapeError
-    when they are not an object."""
-    pac = section(observations, "pac")
-    if pac is None or not pac.get("pac_url"):
+def pac_view(pac: PacWizardObservations | None) -> PacView | None:
+    """The PAC wizard's observations as the viewer shows them; None when no PAC was tested."""
+    if pac is None or not pac.pac_url:
         return None
-    shape = Shape()
-    fetch = shape.mapping(pac.get("fetch"), "pac.fetch") or {}
-    evaluation = shape.mapping(pac.get("evaluation"), "pac.evaluation") or {}
-    where = shape.text(pac.get("address"), "pac.address")
-    kind = shape.text(pac.get("address_kind"), "pac.address_kind")
-    outcome = (
-        shape.text(fetch.get("outcome"), "pac.fetch.outcome")
-        or shape.text(pac.get("file_error"), "pac.file_error")
-        or "not fetched"
-    )
-    fetched = f"{outcome} from {where} ({kind})" if where else outcome
-    source = shape.text(pac.get("pac_source"), "pac.pac_source")
+    shape = Problems()
+    fetch = pac.fetch
+    outcome = (fetch.outcome if fetch is not None else "") or pac.file_error or "not fetched"
+    fetched = f"{outcome} from {pac.address} ({pac.address_kind})" if pac.address else outcome
+    evaluation = pac.evaluation
     return PacView(
-        url=shape.text(pac.get("pac_url"), "pac.pac_url"),
-        source=source or None,
+        url=pac.pac_url,
+        source=pac.pac_source or None,
         fetched=fetched,
-        script=_script(shape, fetch),
-        outcome=shape.text(evaluation.get("outcome"), "pac.evaluation.outcome") or "not evaluated",
-        decisions=_decisions(shape, evaluation),
+        script=_script(fetch),
+        outcome=(evaluation.outcome if evaluation is not None else "") or "not evaluated",
+        decisions=_decisions(evaluation),
         lookups=_lookups(shape, evaluation),
         problems=shape.problems,
     )

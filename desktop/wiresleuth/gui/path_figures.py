@@ -3,18 +3,19 @@
 A good day and a bad day (C1's baseline trace settled that case) differ in a few numbers: the
 path round trip, how long the handshake took, whether the server marks its packets, which
 TTL its packets arrive with. These are read, not concluded: from the TLS wizard's observations
-when the document has them, and from the connections and packets in every case.
+(typed: ``gui.measurements``) when the document has them readable, and from the connections
+and packets in every case.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.gui.document import Document
 from wiresleuth.gui.plot_coordinates import is_finite
+from wiresleuth.gui.view_problems import ShapeError
+from wiresleuth.model.observations import TlsObservation, TlsWizardObservations
 from wiresleuth.model.timeline import Connection
 
 
@@ -48,81 +49,64 @@ class Figure:
         return f"{self.value:g}"
 
 
-def _num(value: Any) -> float | None:
-    return float(value) if is_finite(value) else None  # NaN or 1e999 is no figure
+def _num(value: float | None) -> float | None:
+    return value if value is not None and is_finite(value) else None  # NaN or 1e999 is no figure
 
 
-def _attempt_figures(group: str, attempt: Mapping[str, Any]) -> list[Figure]:
-    purpose = str(attempt.get("purpose", "attempt"))
-    figures = [Figure(group=group, name=f"{purpose}: outcome", value=str(attempt.get("outcome")))]
-    connect = attempt.get("connect")
-    if isinstance(connect, Mapping):
-        began, done = _num(connect.get("started_at")), _num(connect.get("connected_at"))
-        if began is not None and done is not None:
-            figures.append(
-                Figure(
-                    group=group,
-                    name=f"{purpose}: TCP connect",
-                    value=(done - began) * 1000,
-                    unit="ms",
-                )
-            )
-    hello = _num(attempt.get("client_hello_at"))
-    done = _num(attempt.get("handshake_done_at"))
-    reset = _num(attempt.get("reset_at"))
+def _attempt_figures(group: str, attempt: TlsObservation) -> list[Figure]:
+    purpose = attempt.purpose or "attempt"
+    figures = [Figure(group=group, name=f"{purpose}: outcome", value=attempt.outcome)]
+    began, done = _num(attempt.connect.started_at), _num(attempt.connect.connected_at)
+    if began is not None and done is not None:
+        figures.append(
+            Figure(group=group, name=f"{purpose}: TCP connect", value=(done - began) * 1000, unit="ms")
+        )
+    hello = _num(attempt.client_hello_at)
+    done = _num(attempt.handshake_done_at)
+    reset = _num(attempt.reset_at)
     if hello is not None and done is not None:
         figures.append(
             Figure(
-                group=group,
-                name=f"{purpose}: TLS handshake",
-                value=(done - hello) * 1000,
-                unit="ms",
+                group=group, name=f"{purpose}: TLS handshake", value=(done - hello) * 1000, unit="ms"
             )
         )
     if hello is not None and reset is not None:
         figures.append(
             Figure(
-                group=group,
-                name=f"{purpose}: reset after ClientHello",
-                value=reset - hello,
-                unit="s",
+                group=group, name=f"{purpose}: reset after ClientHello", value=reset - hello, unit="s"
             )
         )
     return figures
 
 
-def _observation_figures(observations: Mapping[str, Any]) -> list[Figure]:
-    tls = observations.get("tls")
-    if not isinstance(tls, Mapping):
+def _observation_figures(tls: TlsWizardObservations | None) -> list[Figure]:
+    if tls is None:
         return []
     figures: list[Figure] = []
-    targets = tls.get("targets")
-    for target in targets if isinstance(targets, list) else []:
-        if not isinstance(target, Mapping):
-            continue
-        group = str(target.get("target", "?"))
-        figures.append(Figure(group=group, name="address", value=str(target.get("address"))))
-        path = target.get("path_rtt")
-        if isinstance(path, Mapping):
-            samples = [s for s in path.get("samples") or [] if _num(s) is not None]
+    for target in tls.targets:
+        group = target.target or "?"
+        figures.append(Figure(group=group, name="address", value=str(target.address)))
+        path = target.path_rtt
+        if path is not None:
+            samples = [s for s in path.samples if _num(s) is not None]
             if samples:
                 figures.append(
                     Figure(
                         group=group,
-                        name=f"path RTT ({path.get('method')})",
+                        name=f"path RTT ({path.method})",
                         value=min(samples) * 1000,
                         unit="ms",
                     )
                 )
-        attempts = target.get("attempts")
-        for attempt in attempts if isinstance(attempts, list) else []:
-            if isinstance(attempt, Mapping):
-                figures += _attempt_figures(group, attempt)
-    gateway = tls.get("gateway")
-    if isinstance(gateway, Mapping):
-        for key in ("address", "mac", "vendor"):
-            if gateway.get(key):
-                figures.append(Figure(group="run", name=f"gateway {key}", value=str(gateway[key])))
+        for attempt in target.attempts:
+            figures += _attempt_figures(group, attempt)
+    gateway = tls.gateway
+    if gateway is not None:
+        for key, value in (
+            ("address", gateway.address), ("mac", gateway.mac), ("vendor", gateway.vendor)
+        ):  # fmt: skip
+            if value:
+                figures.append(Figure(group="run", name=f"gateway {key}", value=str(value)))
     return figures
 
 
@@ -154,7 +138,15 @@ def _connection_figures(document: Document, connection: Connection) -> list[Figu
 
 def path_figures(document: Document) -> tuple[Figure, ...]:
     """Every figure of the document; per capture endpoint, the first connection speaks for it."""
-    figures = _observation_figures(document.observations)
+    unreadable: Figure | None = None
+    try:
+        tls = document.measurements.of("tls", TlsWizardObservations)
+    except ShapeError as exc:  # the TLS check's figures are left out, and the row says why
+        tls = None
+        unreadable = Figure(group="run", name="TLS measurements", value=f"unreadable: {exc}")
+    figures = _observation_figures(tls)
+    if unreadable is not None:
+        figures.append(unreadable)
     seen: set[str] = set()
     for connection in sorted(document.connections, key=lambda c: c.start):
         group = f"{connection.server}:{connection.server_port}"

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
-from wiresleuth.gui.json_shape import ShapeError
 from wiresleuth.gui.plain_text import plain_label
+from wiresleuth.gui.view_problems import ShapeError
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,12 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from wiresleuth.analysis.causes import group_causes
+from wiresleuth.gui.measurements import measurements
 from wiresleuth.gui.plain_text import plain_label
 from wiresleuth.gui.qt_findings_view import QtFindingsView
 from wiresleuth.gui.route_view import route_lines
+from wiresleuth.gui.view_problems import ShapeError
+from wiresleuth.model.route import RouteObservations
 from wiresleuth.model.run import RunResult
 from wiresleuth.profile.model import Profile
 from wiresleuth.report.summary import capture_sentence, cause_headline, notes_sentence
@@ -122,7 +125,10 @@ class QtResultsPage(QWidget):
             else ""
         )
         self.checked.setVisible(bool(result.checks))
-        routes = route_lines(result.observations)
+        try:
+            routes = route_lines(measurements(result.observations).of("route", RouteObservations))
+        except ShapeError as exc:  # a run's own measurements always read; said if not
+            routes = [self.tr("(the route table could not be read: {0})").format(exc)]
         self._routes.setText(
             "\n".join([self.tr("How each site was reached:"), *routes]) if routes else ""
         )

@@ -54,8 +54,14 @@ from wiresleuth.gui.qt_theme import view_colours
 from wiresleuth.gui.qt_timeline import QtTimeline
 from wiresleuth.gui.qt_waterfall import QtWaterfall
 from wiresleuth.gui.route_view import route_lines
+from wiresleuth.gui.view_problems import ShapeError
 from wiresleuth.gui.waterfall_model import request_waterfalls
 from wiresleuth.model.finding import Evidence, Finding
+from wiresleuth.model.hop_observations import HopLocatorObservations
+from wiresleuth.model.mtu_observations import MtuWizardObservations
+from wiresleuth.model.observations import TlsWizardObservations
+from wiresleuth.model.pac_observations import PacWizardObservations
+from wiresleuth.model.route import RouteObservations
 from wiresleuth.report.summary import cause_headline
 
 
@@ -229,8 +235,8 @@ class QtViewerPage(QWidget):
                 self.tr("Not drawn on the timeline: {0}.").format("; ".join(self.timeline.problems))
             )
         try:
-            routes = route_lines(document.observations)
-        except (TypeError, ValueError, AttributeError) as exc:  # a damaged route table
+            routes = route_lines(document.measurements.of("route", RouteObservations))
+        except ShapeError as exc:  # a damaged route table
             routes = [self.tr("(the route table could not be read: {0})").format(exc)]
         if routes:
             lines += [self.tr("Route of each site:"), *routes]
@@ -260,18 +266,20 @@ class QtViewerPage(QWidget):
         if document is None:
             return
         observations = document.observations
+        measured = document.measurements
 
         def requests() -> None:
-            read = request_waterfalls(observations, document.frame)
+            read = request_waterfalls(measured.of("tls", TlsWizardObservations), document.frame)
             self.waterfall.set_requests(read.requests, read.problems)
 
         def mtu() -> None:
-            read = mtu_sweeps(observations)
+            read = mtu_sweeps(measured.of("mtu", MtuWizardObservations))
             self.mtu.set_sweeps(read.sweeps, read.problems)
 
         def hops() -> None:
             captured = document.capture.available
-            self.hops.set_lists(hop_lists(observations, document.packets, captured=captured))
+            found = measured.of("hops", HopLocatorObservations)
+            self.hops.set_lists(hop_lists(found, document.packets, captured=captured))
 
         self._fill("requests", requests)
         self._fill("mtu", mtu)
@@ -296,9 +304,10 @@ class QtViewerPage(QWidget):
         self.pac_answers.clear()
         self.pac_script.setPlainText("")
         self._pac_note.setText("")
-        view = pac_view(document.observations)
+        view = pac_view(document.measurements.of("pac", PacWizardObservations))
         if view is None:
-            pac_url = document.profile.get("pac_url")
+            summary = document.profile_summary
+            pac_url = summary.pac_url if summary is not None else None
             if pac_url:
                 text = self.tr(
                     "The profile names the PAC file {0}, but this file holds no PAC evaluation."

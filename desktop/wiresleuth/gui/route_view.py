@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from wiresleuth.model.route import load_routes
+from wiresleuth.model.route import RouteObservations
 
 
-def route_lines(observations: Mapping[str, Any] | None) -> list[str]:
+def route_lines(routes: RouteObservations | None) -> list[str]:
     """``www.lab.test:443: proxy 198.18.2.10:3128 (from GNOME settings)``, one per target.
 
     Empty when the run has no route table (older bundles, a foreign capture).
     """
-    routes = load_routes((observations or {}).get("route"))
     if routes is None:
         return []
     lines = []

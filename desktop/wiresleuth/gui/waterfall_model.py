@@ -1,23 +1,23 @@
 """The waterfall of each request: how long connect, TLS and the first byte of the answer took.
 
-Read from the TLS wizard's observations (socket times), as a browser's network panel shows
-them. The engine resolves names before the wizards run and does not keep those times in the
-observations, so there is no DNS phase. Observations come in the bundle's JSON form and are
-read through ``json_shape``: a value of another shape (a time that is text, NaN or far outside
-the recording, a phase that ends before it starts) is left out and named in ``problems``, so
-the view draws the rest.
+Read from the TLS wizard's observations (socket times; typed: ``gui.measurements``), as a
+browser's network panel shows them. The engine resolves names before the wizards run and
+does not keep those times in the observations, so there is no DNS phase. A time that is no
+time (NaN, infinite, far outside the recording) or a phase that ends before it starts is
+left out and named in ``problems``, so the view draws the rest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from wiresleuth.gui.json_shape import Shape, required_list, section
 from wiresleuth.gui.plot_coordinates import TimeFrame, time_frame
+from wiresleuth.gui.view_problems import Problems
+from wiresleuth.model.observations import TlsObservation, TlsWizardObservations
 
 MAX_REQUESTS = 2000
 """Rows drawn at most (a run makes tens; a bundle with more was not made by a run)."""
@@ -76,7 +76,7 @@ class Waterfalls:
 
 
 def _phase(
-    shape: Shape, where: str, name: str, start: float | None, end: float | None, **how: Any
+    shape: Problems, where: str, name: str, start: float | None, end: float | None, **how: Any
 ) -> Phase | None:
     if start is None or end is None:
         return None
@@ -86,36 +86,42 @@ def _phase(
     return Phase(name=name, start=start, end=end, **how)
 
 
-def _phases(shape: Shape, attempt: Mapping[str, Any], where: str) -> list[Phase]:
-    connect = shape.mapping(attempt.get("connect"), f"{where}.connect") or {}
-    outcome = shape.text(attempt.get("outcome"), f"{where}.outcome")
+def _time(shape: Problems, value: float | None, where: str) -> float | None:
+    if value is None or math.isfinite(value):
+        return value
+    shape.note(f"{where} is {value}, not a time")
+    return None
 
-    def number(fields: Mapping[str, Any], key: str, at: str = where) -> float | None:
-        return shape.number(fields.get(key), f"{at}.{key}")
 
-    ended = number(attempt, "ended_at")
-    began = number(connect, "started_at", f"{where}.connect")
-    connected = number(connect, "connected_at", f"{where}.connect")
+def _phases(shape: Problems, attempt: TlsObservation, where: str) -> list[Phase]:
+    connect, outcome = attempt.connect, attempt.outcome
+
+    def time(value: float | None, key: str) -> float | None:
+        return _time(shape, value, f"{where}.{key}")
+
+    ended = time(attempt.ended_at, "ended_at")
+    began = time(connect.started_at, "connect.started_at")
+    connected = time(connect.connected_at, "connect.connected_at")
     candidates: list[Phase | None] = []
     if connected is not None:
         candidates.append(_phase(shape, where, "connect", began, connected, ok=True))
     else:
-        note = shape.text(connect.get("error"), f"{where}.connect.error") or outcome
+        note = connect.error or outcome
         candidates.append(_phase(shape, where, "connect", began, ended, ok=False, note=note))
-    hello, done = number(attempt, "client_hello_at"), number(attempt, "handshake_done_at")
+    hello = time(attempt.client_hello_at, "client_hello_at")
+    done = time(attempt.handshake_done_at, "handshake_done_at")
     if done is not None:
         candidates.append(_phase(shape, where, "TLS", hello, done, ok=True))
     else:
-        stop = number(attempt, "reset_at") or ended
+        stop = time(attempt.reset_at, "reset_at") or ended
         candidates.append(_phase(shape, where, "TLS", hello, stop, ok=False, note=outcome))
-    candidates.append(
-        _phase(shape, where, "first byte", done, number(attempt, "first_data_at"), ok=True)
-    )
+    first_data = time(attempt.first_data_at, "first_data_at")
+    candidates.append(_phase(shape, where, "first byte", done, first_data, ok=True))
     return [phase for phase in candidates if phase is not None]
 
 
 def _plausible(
-    shape: Shape, found: list[RequestWaterfall], frame: TimeFrame | None
+    shape: Problems, found: list[RequestWaterfall], frame: TimeFrame | None
 ) -> list[RequestWaterfall]:
     """The requests whose times lie within the recording (``plot_coordinates``)."""
     if frame is None:
@@ -136,44 +142,35 @@ def _plausible(
 
 
 def request_waterfalls(
-    observations: Mapping[str, Any], frame: TimeFrame | None = None
+    tls: TlsWizardObservations | None, frame: TimeFrame | None = None
 ) -> Waterfalls:
     """Every attempt of the TLS wizard's observations, in the order they were made (the first
-    ``MAX_REQUESTS``); ShapeError when the part cannot be read at all.
+    ``MAX_REQUESTS``); none without them.
 
     ``frame`` is the recording's (Document.frame): a request outside it is left out. Without
     one, the requests' own times make it.
     """
-    tls = section(observations, "tls")
     if tls is None:
         return Waterfalls(requests=())
-    shape = Shape()
+    shape = Problems()
     found: list[RequestWaterfall] = []
-    for index, item in enumerate(required_list(tls.get("targets"), "tls.targets")):
+    for index, target in enumerate(tls.targets):
         where = f"tls.targets[{index}]"
-        target = shape.mapping(item, where)
-        if target is None:
-            continue
-        path = shape.mapping(target.get("path_rtt"), f"{where}.path_rtt") or {}
-        samples = shape.items(path.get("samples"), f"{where}.path_rtt.samples")
+        samples = target.path_rtt.samples if target.path_rtt is not None else ()
         rtts = [
             rtt
             for number, sample in enumerate(samples)
-            if (rtt := shape.number(sample, f"{where}.path_rtt.samples[{number}]")) is not None
+            if (rtt := _time(shape, sample, f"{where}.path_rtt.samples[{number}]")) is not None
         ]
-        name = shape.text(target.get("target"), f"{where}.target") or "?"
-        attempts = shape.items(target.get("attempts"), f"{where}.attempts")
-        for number, value in enumerate(attempts):
-            at = f"{where}.attempts[{number}]"
-            attempt = shape.mapping(value, at)
-            phases = _phases(shape, attempt, at) if attempt is not None else []
-            if attempt is None or not phases:
+        for number, attempt in enumerate(target.attempts):
+            phases = _phases(shape, attempt, f"{where}.attempts[{number}]")
+            if not phases:
                 continue
             found.append(
                 RequestWaterfall(
-                    target=shape.text(attempt.get("target"), f"{at}.target") or name,
-                    purpose=shape.text(attempt.get("purpose"), f"{at}.purpose"),
-                    outcome=shape.text(attempt.get("outcome"), f"{at}.outcome"),
+                    target=attempt.target or target.target or "?",
+                    purpose=attempt.purpose,
+                    outcome=attempt.outcome,
                     phases=tuple(phases),
                     path_rtt=min(rtts) if rtts else None,
                 )

@@ -20,7 +20,8 @@ from typing import Any
 from wiresleuth.bundle.reader import Bundle
 from wiresleuth.inbox.tables import NAME, TEXT
 from wiresleuth.model.finding import Severity
-from wiresleuth.model.route import load_routes
+from wiresleuth.model.jsonable import JsonableError, from_jsonable
+from wiresleuth.model.route import RouteObservations
 from wiresleuth.report.terminal_text import for_terminal
 
 FACET_KINDS = ("site", "subnet", "gateway", "resolver", "proxy")
@@ -166,9 +167,20 @@ def _gateway_vendor(bundle: Bundle) -> str | None:
     return clean(_get(bundle.report, "observations", "gateway", "vendor"))
 
 
+def _routes(data: Any) -> RouteObservations | None:
+    """The route table read back typed; None when absent (older bundles) or of another
+    shape (the system's settings are used instead)."""
+    if not isinstance(data, Mapping):
+        return None
+    try:
+        return from_jsonable(RouteObservations, dict(data))
+    except JsonableError:
+        return None
+
+
 def _route(report: Mapping[str, Any], system: Mapping[str, Any]) -> tuple[str | None, list[str]]:
     """The route in words, and the proxies (or ``direct``) for the proxy facet."""
-    routes = load_routes(_get(report, "observations", "route"))
+    routes = _routes(_get(report, "observations", "route"))
     if routes is None or not routes.routes:
         # An older bundle: what the system's settings said (not the route measured).
         mode = clean(_get(system, "proxy_configuration", "mode"))

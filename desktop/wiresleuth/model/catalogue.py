@@ -1,13 +1,14 @@
 """The findings catalogue: every finding ID the product can emit (a public API of the bundle).
 
 Each entry says what the finding means, what evidence backs it and what the helpdesk should
-do. ``docs/findings.md`` is generated from this table (``python -m wiresleuth.model.catalogue``)
-and a test keeps the two identical.
+do. ``docs/findings.md`` is generated from this table and the interpretations' registry
+(``python -m wiresleuth.diagnosis.findings_doc``) and a test keeps the two identical.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from wiresleuth.model.finding import Finding, Severity
@@ -885,13 +886,19 @@ def sort_findings(findings: list[Finding] | tuple[Finding, ...]) -> tuple[Findin
     )
 
 
-def markdown() -> str:
-    """The findings catalogue as Markdown (docs/findings.md)."""
+def markdown(
+    concluded_by: Mapping[str, str] | None = None,
+    *,
+    command: str = "python -m wiresleuth.model.catalogue > docs/findings.md",
+) -> str:
+    """The findings catalogue as Markdown (docs/findings.md is this with ``concluded_by``:
+    the interpretation that concludes each ID, which ``diagnosis.findings_doc`` knows)."""
     lines = [
         "# Findings catalogue",
         "",
-        "Generated from `desktop/wiresleuth/model/catalogue.py` by",
-        "`python -m wiresleuth.model.catalogue > docs/findings.md`; a test keeps them equal.",
+        "Generated from `desktop/wiresleuth/model/catalogue.py` and the interpretations'",
+        "registry (`desktop/wiresleuth/diagnosis/registry.py`) by",
+        f"`{command}`; a test keeps them equal.",
         "Finding IDs are a public API of the bundle: they never change meaning.",
         "Findings are ordered by severity, then by the order below (causes before symptoms).",
         "",
@@ -899,6 +906,11 @@ def markdown() -> str:
         "findings it explains inside it (when both are about the same target, or one of them",
         "is about the whole run), and the headline counts causes, not findings. Findings",
         "*about the run* (what could not be measured) are never counted as a cause.",
+        "",
+        "Each finding is concluded in one place, whatever the source: one interpretation",
+        "(a wizard's, or the rules about packets alone) declares it, and one module builds it.",
+        "A run, a bundle re-analysed (`wiresleuth report --reanalyse`) and a capture taken",
+        "elsewhere (`wiresleuth analyze`) all go through `diagnosis.diagnose`.",
         "",
     ]
     for item in _SPECS:
@@ -916,6 +928,8 @@ def markdown() -> str:
             lines.append(f"- Explains: {', '.join(f'`{i}`' for i in item.explains)}")
         if item.about_the_run:
             lines.append("- About the run, not the network: never counted as a cause")
+        if concluded_by is not None and item.id in concluded_by:
+            lines.append(f"- Concluded by: {concluded_by[item.id]}")
         lines.append("")
     return "\n".join(lines)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from wiresleuth.model.proxy_observations import Route
 
@@ -97,47 +96,3 @@ class RouteObservations:
     def of(self, target: str) -> TargetRoute | None:
         """The route of ``host:port``, if it was computed."""
         return next((r for r in self.routes if r.target == target), None)
-
-
-def _text(value: Any, default: str = "") -> str:
-    return value if isinstance(value, str) else default
-
-
-def load_routes(data: Any) -> RouteObservations | None:
-    """``observations["route"]`` as written to report.json, read back typed; None when it is
-    absent (bundles before routes existed) or not in a shape this version knows."""
-    if not isinstance(data, Mapping) or not isinstance(data.get("routes"), list):
-        return None
-    routes: list[TargetRoute] = []
-    for item in data["routes"]:
-        if not isinstance(item, Mapping) or not isinstance(item.get("target"), str):
-            return None
-        candidates = tuple(
-            Route(kind=_text(c.get("kind"), "DIRECT"), proxy=c.get("proxy") or None)
-            for c in item.get("candidates") or ()
-            if isinstance(c, Mapping)
-        )
-        routes.append(
-            TargetRoute(
-                target=item["target"],
-                url=_text(item.get("url")),
-                candidates=candidates,
-                source=_text(item.get("source"), "default"),
-                origin=_text(item.get("origin"), "unknown"),
-                reason=_text(item.get("reason")),
-                detail=_text(item.get("detail")),
-            )
-        )
-    addresses = data.get("proxy_addresses")
-    return RouteObservations(
-        routes=tuple(routes),
-        system=_text(data.get("system")),
-        settings_source=data.get("settings_source") or None,
-        pac_url=data.get("pac_url") or None,
-        pac_origin=data.get("pac_origin") or None,
-        pac_outcome=data.get("pac_outcome") or None,
-        proxy_addresses={str(k): str(v) for k, v in addresses.items()}
-        if isinstance(addresses, Mapping)
-        else {},
-        notes=tuple(str(n) for n in data.get("notes") or ()),
-    )

@@ -3,18 +3,34 @@
 Unprivileged ping sockets (SOCK_DGRAM/IPPROTO_ICMP) are tried first, raw sockets second.
 The echo packet is four header fields and a checksum, so it is built here rather than
 importing scapy (which loads slowly and belongs to capture).
+
+Each reply's arrival time is the kernel's (SO_TIMESTAMPNS), where the system gives one: this
+RTT is compared with a TCP handshake that the kernel timed itself (``tcp_connect.kernel_rtt``),
+and an RTT that included this program's delay in noticing the reply on a busy computer (tens
+of milliseconds) made a nearby, honest server look like an interceptor. Both TCP fallbacks
+use the kernel's handshake time too.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import os
 import socket
 import struct
+import sys
 import time
 
 from wiresleuth.probes.errors import describe_os_error
+from wiresleuth.probes.tcp_connect import kernel_rtt
+
+_SO_TIMESTAMPNS = getattr(
+    socket, "SO_TIMESTAMPNS", 35 if sys.platform.startswith("linux") else None
+)
+"""Linux's generic value (asm-generic/socket.h); Python's socket module does not name it."""
+_TIMESPEC = struct.Struct("@ll")
+_ANCILLARY_BYTES = socket.CMSG_SPACE(_TIMESPEC.size) if hasattr(socket, "CMSG_SPACE") else 0
 
 _PAYLOAD = b"wiresleuth-rtt-probe"
 
@@ -71,23 +87,73 @@ async def icmp_echo_rtts(address: str, *, count: int, timeout: float) -> tuple[f
     sock.setblocking(False)
     loop = asyncio.get_running_loop()
     ident = os.getpid() & 0xFFFF
+    stamped = _stamp_arrivals(sock)
     samples: list[float] = []
     try:
         for seq in range(1, count + 1):
-            sent = time.perf_counter()
+            sent = time.time()  # the kernel's stamps are wall-clock times
             await loop.sock_sendto(sock, _echo_request(v6, ident, seq), (address, 0))
-            deadline = sent + timeout
-            while (left := deadline - time.perf_counter()) > 0:
+            deadline = time.monotonic() + timeout
+            while (left := deadline - time.monotonic()) > 0:
                 try:
-                    data = await asyncio.wait_for(loop.sock_recv(sock, 2048), left)
+                    data, arrived = await asyncio.wait_for(_receive(sock, stamped), left)
                 except TimeoutError:
                     break
                 if _is_reply(data, v6, has_ip_header, ident, seq, dgram):
-                    samples.append(time.perf_counter() - sent)
+                    samples.append(max(arrived - sent, 0.0))
                     break
     finally:
         sock.close()
     return tuple(samples)
+
+
+def _stamp_arrivals(sock: socket.socket) -> bool:
+    """Ask the kernel to stamp each datagram's arrival; False where it cannot."""
+    if _SO_TIMESTAMPNS is None or not _ANCILLARY_BYTES:
+        return False
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, _SO_TIMESTAMPNS, 1)
+    except OSError:
+        return False
+    return True
+
+
+async def _receive(sock: socket.socket, stamped: bool) -> tuple[bytes, float]:
+    """One datagram and when it arrived: the kernel's time when stamped, else now."""
+    if not stamped:
+        data = await asyncio.get_running_loop().sock_recv(sock, 2048)
+        return data, time.time()
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            data, ancillary, _flags, _addr = sock.recvmsg(2048, _ANCILLARY_BYTES)
+        except (BlockingIOError, InterruptedError):
+            await _readable(loop, sock)
+            continue
+        return data, _arrival(ancillary)
+
+
+async def _readable(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> None:
+    ready: asyncio.Future[None] = loop.create_future()
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(sock.fileno(), wake)
+    try:
+        await ready
+    finally:
+        loop.remove_reader(sock.fileno())
+
+
+def _arrival(ancillary: list[tuple[int, int, bytes]]) -> float:
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == _SO_TIMESTAMPNS:
+            with contextlib.suppress(struct.error):
+                seconds, nanoseconds = _TIMESPEC.unpack_from(payload)
+                return float(seconds) + float(nanoseconds) / 1e9
+    return time.time()
 
 
 async def tcp_rtts(address: str, port: int, *, count: int, timeout: float) -> tuple[float, ...]:
@@ -101,7 +167,8 @@ async def tcp_rtts(address: str, port: int, *, count: int, timeout: float) -> tu
         started = time.perf_counter()
         try:
             await asyncio.wait_for(loop.sock_connect(sock, (address, port)), timeout)
-            samples.append(time.perf_counter() - started)
+            measured = kernel_rtt(sock)  # the kernel's SYN -> SYN-ACK time, as the handshake's
+            samples.append(measured if measured is not None else time.perf_counter() - started)
         except ConnectionRefusedError:
             samples.append(time.perf_counter() - started)  # the RST is an answer too
         except (OSError, TimeoutError) as exc:

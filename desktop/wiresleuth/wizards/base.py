@@ -5,16 +5,12 @@ from __future__ import annotations
 import abc
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from wiresleuth.analysis.flows import TcpFlow
-from wiresleuth.model.finding import Finding
-from wiresleuth.model.finding_addition import FindingAddition
 from wiresleuth.model.observations import ResolveObservation
-from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Profile
@@ -78,36 +74,6 @@ class WizardInput:
         """Resolved addresses of a target's host (empty when resolution failed)."""
         found = self.resolved.get(target.host)
         return found.addresses if found else ()
-
-
-@dataclass(frozen=True, kw_only=True)
-class PacketView:
-    """What capture saw, handed to analysis: empty when capture was unavailable."""
-
-    available: bool
-    """Whether the run captured packets."""
-    packets: Sequence[PacketRecord] = ()
-    """Decoded packets, numbered as in capture.pcapng."""
-    flows: Sequence[TcpFlow] = ()
-    """TCP flows assembled from them."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class WizardAnalysis:
-    """A wizard's conclusions."""
-
-    findings: tuple[Finding, ...] = ()
-    """Findings with evidence."""
-    labels: Mapping[int, str] = field(default_factory=dict)
-    """Local port -> what that connection was for (timeline lane labels)."""
-    not_tested: Mapping[str, str] = field(default_factory=dict)
-    """Target (``host:port``; "" for the check as a whole) -> why the run left it untested
-    (the name did not resolve, the proxy has no address): its status says so, not "passed"."""
-    passed_detail: Mapping[str, str] = field(default_factory=dict)
-    """Target (or "") -> a few words worth showing beside "passed" (the route taken)."""
-    additions: tuple[FindingAddition, ...] = ()
-    """What this wizard adds to other wizards' findings (same ID and target), joined to
-    them after merging (the hop locator's "the reset comes from hop 2")."""
 
 
 @dataclass
@@ -202,7 +168,7 @@ class Wizard(abc.ABC):
     def not_tested(self, given: WizardInput) -> dict[str, str]:
         """Targets (``host:port``; "" for the whole check) this check leaves out before it
         runs, and why ("not an HTTPS site"); what it skips while running is in
-        ``WizardAnalysis.not_tested``."""
+        its interpretation's ``Conclusions.not_tested``."""
         return {}
 
     @abc.abstractmethod
@@ -218,7 +184,3 @@ class Wizard(abc.ABC):
         """Run the probes; return the observations (an ``observation_type``, which
         ``to_jsonable`` saves and ``from_jsonable`` reads back). Network misbehaviour is
         observed, not raised."""
-
-    @abc.abstractmethod
-    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        """Pure: observations and packets in, findings out."""

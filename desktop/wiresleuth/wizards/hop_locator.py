@@ -4,15 +4,14 @@ It needs the PAC and TLS checks' observations and decides from them, with their 
 (``analysis/hop_requests.py``), which connections to locate: a handshake answered faster
 than the path allows, a reset after the ClientHello, injected plain text, a forged HTTP
 answer, a PAC server that should refuse but answers. With nothing suspected it sends
-nothing. What it finds is added to the suspecting finding (``WizardAnalysis.additions``).
+nothing. What it finds is added to the suspecting finding (its interpretation's
+``Conclusions.additions``, in ``diagnosis.interpretations.hops``).
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any
 
-from wiresleuth.analysis.hop_findings import hop_conclusions
 from wiresleuth.analysis.hop_requests import hop_requests
 from wiresleuth.model.hop_observations import HopLocation, HopLocatorObservations
 from wiresleuth.model.observations import TlsWizardObservations
@@ -20,7 +19,7 @@ from wiresleuth.model.pac_observations import PacWizardObservations
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.probes.hop_locator import locate
 from wiresleuth.probes.ttl_probes import error_queue_supported
-from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 
 _MAX_ADDRESSES = 4
 """As the TLS wizard: the addresses of one name it may have tried."""
@@ -103,13 +102,3 @@ class HopLocatorWizard(Wizard):
             progress.socket_event(request.target, "closed", location.ended_at, LANE, lane=LANE)
         progress.step(f"traced {len(locations)} suspicious connection(s)")
         return HopLocatorObservations(locations=tuple(locations), error_queue=supported)
-
-    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        concluded = hop_conclusions(observations, view.packets, captured=view.available)
-        idle = not observations.locations and observations.note
-        return WizardAnalysis(
-            findings=concluded.findings,
-            additions=concluded.additions,
-            labels=concluded.labels,
-            not_tested={"": observations.note} if idle else {},
-        )

@@ -17,7 +17,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from wiresleuth.analysis.hold_findings import analyse_hold
 from wiresleuth.model.hold_observations import (
     ConnectAttemptSeen,
     HeldRequest,
@@ -29,7 +28,7 @@ from wiresleuth.model.target import Target
 from wiresleuth.probes.connect_watch import ConnectWatch
 from wiresleuth.probes.first_answer import client_hello, first_answer, http_get
 from wiresleuth.probes.http_wire import connect_request, proxy_get_request
-from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 from wiresleuth.wizards.route_input import hop_for, split_proxy
 
 ROUNDS = 2
@@ -160,12 +159,6 @@ class LocalHoldWizard(Wizard):
             ),
             products_error=error,
         )
-
-    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        findings, labels = analyse_hold(observations, view.flows)
-        obs: HoldWizardObservations = observations
-        skipped = {} if obs.requests else {"": "no web site with an address to time"}
-        return WizardAnalysis(findings=tuple(findings), labels=labels, not_tested=skipped)
 
     async def _request(
         self, e: _Endpoint, round_no: int, connect: float, answer: float, progress: Progress

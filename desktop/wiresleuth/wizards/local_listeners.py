@@ -7,13 +7,9 @@ what listens on 80/8080/443 and what it answers makes that case obvious.
 
 from __future__ import annotations
 
-from typing import Any
-
-from wiresleuth.analysis.listener_findings import analyse_listeners
-from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.pac_observations import ListenersObservations
 from wiresleuth.model.plan import FlowSpec
-from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 
 LISTENER_TIMEOUT = 2.0
 """Seconds a local listener may take to answer one GET."""
@@ -50,21 +46,3 @@ class LocalListenersWizard(Wizard):
             else f"socket table unreadable: {obs.error}"
         )
         return obs
-
-    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        obs: ListenersObservations = observations
-        findings = analyse_listeners(obs)
-        if obs.error is not None:
-            findings.append(
-                Finding(
-                    id="probe.failed",
-                    severity=Severity.WARNING,
-                    wizard=self.id,
-                    title="The programs listening on this computer could not be listed",
-                    user_text="One check (local web servers) could not finish; the rest is complete.",
-                    engineer_text=f"psutil.net_connections failed: {obs.error}",
-                    evidence=(Evidence(text=obs.error),),
-                    values={"wizard": self.id, "error": obs.error},
-                )
-            )
-        return WizardAnalysis(findings=tuple(findings))

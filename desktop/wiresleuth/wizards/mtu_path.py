@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from wiresleuth.analysis.mtu_findings import analyse_mtu
 from wiresleuth.model.mtu_observations import (
     MtuTargetObservation,
     MtuWizardObservations,
@@ -24,7 +23,7 @@ from wiresleuth.model.target import Target
 from wiresleuth.probes.first_answer import client_hello, first_answer, http_get
 from wiresleuth.probes.http_wire import connect_request, proxy_get_request
 from wiresleuth.probes.pmtu_sweep import sweep
-from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 from wiresleuth.wizards.route_input import hop_for, split_proxy
 
 SMALL_MSS = 536
@@ -88,22 +87,6 @@ class MtuPathWizard(Wizard):
     def not_tested(self, given: WizardInput) -> dict[str, str]:
         kept = {t.key for t in self._targets(given)}
         return {t.key: "not a web site" for t in given.targets if t.key not in kept}
-
-    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        findings, labels = analyse_mtu(observations, view.flows)
-        obs: MtuWizardObservations = observations
-        skipped = {
-            t.target: (
-                f"the proxy {t.proxy} of its route has no address"
-                if t.proxy
-                else "its name did not resolve"
-                if t.address is None
-                else f"no IPv4 address (only {t.address})"
-            )
-            for t in obs.targets
-            if t.sweep is None
-        }
-        return WizardAnalysis(findings=tuple(findings), labels=labels, not_tested=skipped)
 
     async def _one(
         self,

@@ -22,7 +22,6 @@ from wiresleuth.analysis.pac_classify import (
     address_kind,
     classify_fetch,
 )
-from wiresleuth.analysis.pac_findings import analyse_pac
 from wiresleuth.analysis.wpad_candidates import wpad_candidates
 from wiresleuth.model.pac_observations import (
     DnsAnswerObservation,
@@ -35,14 +34,7 @@ from wiresleuth.model.pac_observations import (
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.proxy_config import ProxyConfiguration
 from wiresleuth.profile.model import Profile
-from wiresleuth.wizards.base import (
-    PacketView,
-    Progress,
-    Wizard,
-    WizardAnalysis,
-    WizardInput,
-    waited,
-)
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput, waited
 
 if TYPE_CHECKING:
     from wiresleuth.probes.pac_sandbox import Prestarted
@@ -329,19 +321,6 @@ class PacWizard(Wizard):
         )  # fmt: skip
         progress.step(f"script: {evaluation.outcome}")
         return replace(obs, script_bytes=len(head.body), evaluation=evaluation)
-
-    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        findings = analyse_pac(observations, view.flows, view.packets)
-        labels: dict[int, str] = {}
-        fetch = getattr(observations, "fetch", None)
-        if fetch is not None and fetch.connect.local_port is not None:
-            labels[fetch.connect.local_port] = "PAC fetch"
-        url = getattr(observations, "pac_url", None)
-        if url is None:
-            skipped = {"": "no PAC is in use: none in the profile or this computer's settings"}
-            return WizardAnalysis(findings=tuple(findings), labels=labels, not_tested=skipped)
-        return WizardAnalysis(findings=tuple(findings), labels=labels, passed_detail={"": url})
-
 
 # -- helpers --------------------------------------------------------------------------------
 

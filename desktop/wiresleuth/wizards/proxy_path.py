@@ -25,9 +25,8 @@ import socket
 import time
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Protocol
 
-from wiresleuth.analysis.proxy_path_findings import analyse_proxy_wizard
 from wiresleuth.analysis.proxy_routes import environment_proxy, plan_routes, proxies_of
 from wiresleuth.model.observations import ConnectObservation
 from wiresleuth.model.pac_observations import PacWizardObservations
@@ -54,14 +53,7 @@ from wiresleuth.probes.resolve import resolve
 from wiresleuth.probes.tcp_connect import tcp_connect
 from wiresleuth.probes.tunnel_hold import hold_connection
 from wiresleuth.profile.model import Profile
-from wiresleuth.wizards.base import (
-    PacketView,
-    Progress,
-    Wizard,
-    WizardAnalysis,
-    WizardInput,
-    waited,
-)
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput, waited
 from wiresleuth.wizards.route_input import hop_for, lookup_all, routes_of
 
 log = logging.getLogger(__name__)
@@ -310,16 +302,6 @@ class ProxyPathWizard(Wizard):
             "environment"
         )
         return {t.key: why for t in given.targets if t.key not in kept}
-
-    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        findings, labels = analyse_proxy_wizard(observations, view.flows, view.packets)
-        obs: ProxyWizardObservations = observations
-        skipped = {
-            t.target: "its name did not resolve and no proxy was tried"
-            for t in obs.targets
-            if t.direct is None and not t.via_proxy and t.address is None
-        }
-        return WizardAnalysis(findings=tuple(findings), labels=labels, not_tested=skipped)
 
     async def _plan(self, given: WizardInput, target: Target, notes: list[str]) -> RoutePlan:
         route = hop_for(given, target).route

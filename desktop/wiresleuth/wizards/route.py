@@ -11,7 +11,6 @@ import asyncio
 import logging
 import platform
 import time
-from typing import Any
 
 from wiresleuth.analysis.route_decision import pac_summary, route_for
 from wiresleuth.model.pac_observations import PacWizardObservations
@@ -19,7 +18,7 @@ from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.proxy_config import ProxyConfiguration
 from wiresleuth.model.route import RouteObservations
 from wiresleuth.profile.model import Profile
-from wiresleuth.wizards.base import PacketView, Progress, Wizard, WizardAnalysis, WizardInput
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 from wiresleuth.wizards.route_input import known_proxies, lookup_all, split_proxy
 
 log = logging.getLogger(__name__)
@@ -135,7 +134,3 @@ class RouteWizard(Wizard):
             proxy_errors=errors,
             notes=tuple(notes),
         )
-
-    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        obs: RouteObservations = observations
-        return WizardAnalysis(passed_detail={r.target: r.shown for r in obs.routes})

@@ -24,10 +24,8 @@ import logging
 import ssl
 import time
 from dataclasses import replace
-from typing import Any
 
 from wiresleuth.analysis.tls_records import parse_tls
-from wiresleuth.analysis.tls_wizard_findings import analyse_tls_wizard
 from wiresleuth.model.observations import (
     GatewayObservation,
     PathRttObservation,
@@ -42,14 +40,7 @@ from wiresleuth.probes.proxy_auth import ProxyCredentials
 from wiresleuth.probes.tls_contexts import inspect_context, os_trust_context, public_trust_context
 from wiresleuth.probes.tls_handshake import tls_handshake
 from wiresleuth.profile.model import Profile
-from wiresleuth.wizards.base import (
-    PacketView,
-    Progress,
-    Wizard,
-    WizardAnalysis,
-    WizardInput,
-    stopped,
-)
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput, stopped
 from wiresleuth.wizards.route_input import Hop, hop_for, split_proxy
 
 log = logging.getLogger(__name__)
@@ -132,23 +123,6 @@ class TlsHandshakeWizard(Wizard):
 
     def not_tested(self, given: WizardInput) -> dict[str, str]:
         return {t.key: "not an HTTPS site" for t in given.targets if t.scheme != "https"}
-
-    def analyse(self, observations: Any, view: PacketView) -> WizardAnalysis:
-        findings, labels = analyse_tls_wizard(observations, view.flows, view.packets)
-        obs: TlsWizardObservations = observations
-        skipped = {
-            t.target: (
-                f"the proxy {t.proxy} of its route has no address"
-                if t.proxy
-                else "its name did not resolve"
-            )
-            for t in obs.targets
-            if t.address is None
-        }
-        detail = {t.target: t.route for t in obs.targets if t.route}
-        return WizardAnalysis(
-            findings=tuple(findings), labels=labels, not_tested=skipped, passed_detail=detail
-        )
 
     async def _one(
         self, target: Target, given: WizardInput, progress: Progress

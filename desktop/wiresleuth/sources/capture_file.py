@@ -1,8 +1,11 @@
-"""Analyse a capture taken elsewhere: findings, timelines and a bundle's worth of material.
+"""A capture file taken elsewhere as a source: findings, timelines and a bundle's worth of
+material.
 
 ``wiresleuth analyze FILE`` and File > Open in the window both come here. The first pass
-(``file_scan``) reads the whole file once and gives conversations; the passive findings
-run on those. Timelines need the packets of each connection, so a second pass fetches
+(``file_scan``) reads the whole file once and gives conversations; they make a
+``diagnosis.Recording`` of traffic this program did not make, and ``diagnose`` runs every
+interpretation that needs no observations on it (the same rules a run's packets and a
+bundle's get). Timelines need the packets of each connection, so a second pass fetches
 only the packets of the connections the report shows. A bundle gets the input copied to
 pcapng with a comment on every packet a finding cites, so the evidence's frame numbers
 open in Wireshark at the right place.
@@ -11,7 +14,7 @@ open in Wireshark at the right place.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,19 +22,20 @@ from typing import Any
 import numpy as np
 
 from wiresleuth.analysis.flows import assemble_flows
-from wiresleuth.analysis.passive_findings import passive_findings
 from wiresleuth.analysis.passive_model import WIZARD
 from wiresleuth.analysis.passive_tcp import TcpConversation
 from wiresleuth.analysis.timeline import build_timelines
 from wiresleuth.capture.fast_decode import IP_PACKET, TCP_HEADER, AddressBook, decode_batch
 from wiresleuth.capture.fast_records import batch_records
-from wiresleuth.capture.file_scan import FileScan, scan_file
 from wiresleuth.capture.pcapng_copy import copy_as_pcapng
 from wiresleuth.capture.record_reader import CaptureReader
+from wiresleuth.diagnosis.diagnose import diagnose, packet_comments
+from wiresleuth.diagnosis.recording import Origin, Recording
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.run import CaptureInfo, RunResult
 from wiresleuth.model.timeline import Connection
+from wiresleuth.sources.file_scan import FileScan, scan_file
 
 TIMELINES = 300
 """Connections given a timeline in a bundle (those findings cite first)."""
@@ -72,8 +76,21 @@ def analyze_file(
     """Read and analyse a capture file (CaptureFileError when it cannot be read)."""
     started = time.time()
     scan = scan_file(Path(path), on_progress=on_progress)
-    findings = passive_findings(scan.passive())
-    return FileAnalysis(scan=scan, findings=findings, started_at=started, finished_at=time.time())
+    diagnosis = diagnose(recording_of(scan))
+    return FileAnalysis(
+        scan=scan, findings=diagnosis.findings, started_at=started, finished_at=time.time()
+    )
+
+
+def recording_of(scan: FileScan) -> Recording:
+    """The file's recording: its conversations, DNS and ICMP, no observations."""
+    return Recording(
+        origin=Origin.CAPTURE,
+        name=scan.path.name,
+        own_traffic=False,
+        capture=CaptureInfo(available=True, packets=scan.packets),
+        conversations=scan.passive(),
+    )
 
 
 def _cited(analysis: FileAnalysis) -> dict[int, list[str]]:
@@ -149,16 +166,6 @@ def timelines(analysis: FileAnalysis, *, limit: int = TIMELINES) -> list[Connect
         replace(c, label=labels.get((c.client_port, c.server, c.server_port), c.label))
         for c in connections
     ]
-
-
-def packet_comments(findings: Iterable[Finding]) -> dict[int, str]:
-    """Frame number -> comment naming every finding and fact that cites it."""
-    comments: dict[int, list[str]] = {}
-    for finding in findings:
-        for evidence in finding.evidence:
-            for number in evidence.packets:
-                comments.setdefault(number, []).append(f"{finding.id}: {evidence.text}")
-    return {number: " | ".join(texts) for number, texts in comments.items()}
 
 
 def _observations(analysis: FileAnalysis) -> dict[str, Any]:

@@ -41,9 +41,9 @@ from wiresleuth.capture.fast_decode import (
 )
 from wiresleuth.capture.fast_records import count_frames, tcp_options
 from wiresleuth.capture.record_reader import CaptureReader, Interface, RecordBatch
-from wiresleuth.capture.scan_worker import LISTS, analyse_share
 from wiresleuth.errors import CaptureFileError
 from wiresleuth.model.packet import SYN
+from wiresleuth.sources.scan_worker import LISTS, analyse_share
 
 I64 = npt.NDArray[np.int64]
 log = logging.getLogger(__name__)

@@ -1,7 +1,9 @@
-"""path.tcp_intercepted from a capture alone: a SYN-ACK faster than the path allows.
+"""path.tcp_intercepted: a handshake completed by a device nearer than the server.
 
-A passive capture has no probe of its own to measure the path, so the handshake is compared
-with what else the same capture says about the distance to that server:
+Concluded here only, whatever measured the path. The TLS check measures it with a probe of
+its own (``PathReference`` of kind ``probe``). A capture taken elsewhere has no probe, so the
+handshake is compared with what else the same capture says about the distance to that
+server:
 
 - other handshakes to the same address (a WCCP redirect that catches one load in five
   leaves four honest handshakes beside it), and ICMP echo answers from it;
@@ -10,8 +12,8 @@ with what else the same capture says about the distance to that server:
   from an address this computer reaches through a gateway that does route (other servers'
   answers arrive with their TTL lowered), was made by the gateway or a box beside it.
 
-The thresholds are the TLS wizard's (``tls_wizard_findings``: a quarter of a path of 20 ms
-or more, and 15 ms faster at least). What is not evidence: the time the server takes to
+The thresholds are those of every handshake-timing rule (``handshake_timing``: a quarter of
+a path of 20 ms or more, and 15 ms faster at least). What is not evidence: the time the server takes to
 acknowledge data (delayed ACKs and application think time make it longer than the path),
 or a short handshake on its own (a server may be close).
 """
@@ -19,12 +21,13 @@ or a short handshake on its own (a server may be close).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from wiresleuth.analysis.passive_common import hops, mac_text, make_finding, ms, plural
-from wiresleuth.analysis.passive_model import IcmpNote, PassiveCapture
+from wiresleuth.analysis.handshake_timing import MIN_PATH_RTT, faster_than_path, much_faster
+from wiresleuth.analysis.passive_common import hops, mac_text, ms, plural
+from wiresleuth.analysis.passive_model import WIZARD, IcmpNote, PassiveCapture
 from wiresleuth.analysis.passive_tcp import TcpConversation
-from wiresleuth.analysis.tls_wizard_findings import INTERCEPT_RATIO, MIN_GAP, MIN_PATH_RTT
 from wiresleuth.model.finding import Evidence, Finding, Severity
 
 ZERO_HOP_RTT = 0.005
@@ -36,11 +39,38 @@ MIN_HOP_GAP = 2
 
 
 @dataclass(frozen=True)
-class _Reference:
+class PathReference:
+    """Something that shows the handshake was faster, or came from nearer, than the server."""
+
     text: str
+    """What it is, in words."""
     seconds: float | None
+    """The path's round trip it shows (None: a hop count, not a time)."""
     packets: tuple[int, ...]
+    """Frames that show it."""
     kind: str
+    """``probe`` (the check's own path measurement), ``other-handshake``, ``icmp-echo``,
+    ``hop-count`` or ``zero-hop``."""
+    how: str = ""
+    """How a probe measured the path (``icmp``, ``tcp-rst``); else the kind."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandshakeSeen:
+    """The handshake of one connection, as capture (or only the socket) timed it."""
+
+    target: str
+    """What the finding is about (``host:port``, or the server's ``address:port``)."""
+    server: str
+    """The server's address."""
+    rtt: float
+    """Seconds from the SYN to the SYN-ACK (capture), or connect() (socket only)."""
+    packets: tuple[int, ...] = ()
+    """The SYN and SYN-ACK frames (none without capture)."""
+    syn_ack_ttl: int | None = None
+    """The SYN-ACK's TTL, when captured."""
+    ack_rtt: float | None = None
+    """The fastest acknowledgement of data in the same connection, when captured."""
 
 
 def echo_rtts(icmp: tuple[IcmpNote, ...]) -> dict[str, tuple[float, int, int, int]]:
@@ -80,21 +110,16 @@ def _gateways(conversations: tuple[TcpConversation, ...]) -> dict[int, set[int]]
     }  # fmt: skip
 
 
-def _faster(handshake: float, path: float) -> bool:
-    """The TLS wizard's rule: a fraction of the path, and faster by a clear margin."""
-    return handshake < INTERCEPT_RATIO * path and path - handshake >= MIN_GAP
-
-
 def _references(
     conv: TcpConversation,
     same_server: list[TcpConversation],
     echo: tuple[float, int, int, int] | None,
     gateways: dict[int, set[int]],
-) -> list[_Reference]:
+) -> list[PathReference]:
     """What in the capture shows this handshake was faster than the path to the server."""
     assert conv.handshake_rtt is not None and conv.syn_ack is not None
     rtt = conv.handshake_rtt
-    found: list[_Reference] = []
+    found: list[PathReference] = []
     honest = [
         other for other in same_server
         if other is not conv and other.handshake_rtt is not None
@@ -103,9 +128,9 @@ def _references(
     if honest:
         best = min(honest, key=lambda other: other.handshake_rtt or 0.0)
         assert best.handshake_rtt is not None and best.syn_ack is not None
-        if _faster(rtt, best.handshake_rtt):
+        if faster_than_path(rtt, best.handshake_rtt):
             found.append(
-                _Reference(
+                PathReference(
                     f"another connection to {conv.server.address} (port {best.server.port}) "
                     f"took {ms(best.handshake_rtt)} for its handshake, SYN-ACK TTL "
                     f"{best.syn_ack.ttl}",
@@ -114,9 +139,9 @@ def _references(
                     "other-handshake",
                 )
             )
-    if echo is not None and echo[0] >= MIN_PATH_RTT and _faster(rtt, echo[0]):
+    if echo is not None and faster_than_path(rtt, echo[0]):
         found.append(
-            _Reference(
+            PathReference(
                 f"{conv.server.address} answers ping in {ms(echo[0])} (reply TTL {echo[3]})",
                 echo[0],
                 (echo[1], echo[2]),
@@ -129,10 +154,10 @@ def _references(
         if frame != conv.syn_ack.frame and hops(ttl) >= syn_ack_hops + MIN_HOP_GAP
     ]  # fmt: skip
     ack_rtt = conv.client.min_ack_rtt
-    if later and (ack_rtt is None or rtt < INTERCEPT_RATIO * ack_rtt):
+    if later and (ack_rtt is None or much_faster(rtt, ack_rtt)):
         ttl = later[0]
         found.append(
-            _Reference(
+            PathReference(
                 f"the SYN-ACK crossed {syn_ack_hops} routers (TTL {conv.syn_ack.ttl}) but the "
                 f"server's later packets {hops(ttl)} (TTL {ttl}): another device answered",
                 None,
@@ -144,7 +169,7 @@ def _references(
     routed = gateways.get(next_hop, set())
     if syn_ack_hops == 0 and rtt < ZERO_HOP_RTT and any(h >= 1 for h in routed):
         found.append(
-            _Reference(
+            PathReference(
                 f"the SYN-ACK crossed no router (TTL {conv.syn_ack.ttl}), although "
                 f"{conv.server.address} is reached through the gateway "
                 f"{mac_text(next_hop)}, whose other answers arrive routed (TTL lowered by "
@@ -166,7 +191,7 @@ def intercepted_handshakes(capture: PassiveCapture) -> list[Finding]:
             by_address[conv.server.address].append(conv)
     echo = echo_rtts(capture.icmp)
     gateways = _gateways(capture.conversations)
-    caught: dict[str, list[tuple[TcpConversation, list[_Reference]]]] = defaultdict(list)
+    caught: dict[str, list[tuple[TcpConversation, list[PathReference]]]] = defaultdict(list)
     for address, conversations in by_address.items():
         for conv in conversations:
             refs = _references(conv, conversations, echo.get(address), gateways)
@@ -175,65 +200,104 @@ def intercepted_handshakes(capture: PassiveCapture) -> list[Finding]:
     return [_finding(target, found) for target, found in caught.items()]
 
 
-def _finding(target: str, found: list[tuple[TcpConversation, list[_Reference]]]) -> Finding:
-    conv, refs = found[0]
+def _seen(conv: TcpConversation) -> HandshakeSeen:
     assert conv.handshake_rtt is not None and conv.syn_ack is not None
-    rtt = conv.handshake_rtt
     syn = conv.syns[-1] if conv.syns else None
+    return HandshakeSeen(
+        target=conv.target,
+        server=conv.server.address,
+        rtt=conv.handshake_rtt,
+        packets=tuple(p.frame for p in (syn, conv.syn_ack) if p is not None),
+        syn_ack_ttl=conv.syn_ack.ttl,
+        ack_rtt=conv.client.min_ack_rtt,
+    )
+
+
+def _finding(target: str, found: list[tuple[TcpConversation, list[PathReference]]]) -> Finding:
+    conv, refs = found[0]
+    also = tuple(c.syn_ack.frame for c, _ in found[:10] if c.syn_ack is not None)
+    return intercepted(
+        _seen(conv), refs, wizard=WIZARD, connections=len(found), other_frames=also
+    )
+
+
+def intercepted(
+    seen: HandshakeSeen,
+    references: Sequence[PathReference],
+    *,
+    wizard: str,
+    extra: Sequence[Evidence] = (),
+    connections: int = 1,
+    other_frames: tuple[int, ...] = (),
+) -> Finding:
+    """The finding: ``references`` (at least one) show the handshake ``seen`` did not reach
+    the server; ``extra`` is further evidence (TTLs compared); ``connections`` to the same
+    target were answered this way (``other_frames``: their SYN-ACKs)."""
+    rtt = seen.rtt
+    timed = [r for r in references if r.seconds is not None]
+    path_ref = min(timed, key=lambda r: r.seconds or 0.0) if timed else None
+    path = path_ref.seconds if path_ref is not None else None
+    ttl = f" (TTL {seen.syn_ack_ttl})" if seen.syn_ack_ttl is not None else ""
+    against = f", against a path RTT of {ms(path)}" if path is not None else ""
     evidence = [
         Evidence(
-            text=f"SYN-ACK {ms(rtt)} after the SYN (TTL {conv.syn_ack.ttl})",
-            packets=tuple(p.frame for p in (syn, conv.syn_ack) if p is not None),
-            timings={"handshake_rtt": rtt},
-            addresses=(conv.server.address,),
-            data={"ttl": conv.syn_ack.ttl},
-        )
+            text=f"SYN-ACK {ms(rtt)} after the SYN{ttl}{against}",
+            packets=seen.packets,
+            timings={"handshake_rtt": rtt, **({"path_rtt": path} if path is not None else {})},
+            addresses=(seen.server,),
+            data={"ttl": seen.syn_ack_ttl} if seen.syn_ack_ttl is not None else {},
+        ),
+        *extra,
     ]
     evidence += [
         Evidence(
             text=ref.text,
             packets=ref.packets,
             timings={"path_rtt": ref.seconds} if ref.seconds is not None else {},
-            addresses=(conv.server.address,),
+            addresses=(seen.server,),
             data={"kind": ref.kind},
         )
-        for ref in refs
+        for ref in references
     ]
-    if conv.client.min_ack_rtt is not None:
+    if seen.ack_rtt is not None:
         evidence.append(
             Evidence(
                 text=f"in the same connection the data was acknowledged after "
-                f"{ms(conv.client.min_ack_rtt)} at the fastest",
-                timings={"ack_rtt": conv.client.min_ack_rtt},
+                f"{ms(seen.ack_rtt)} at the fastest",
+                timings={"ack_rtt": seen.ack_rtt},
             )
         )
-    if len(found) > 1:
+    if connections > 1:
         evidence.append(
             Evidence(
-                text=f"{plural(len(found), 'connection')} to {target} were answered this way",
-                packets=tuple(c.syn_ack.frame for c, _ in found[:10] if c.syn_ack is not None),
+                text=f"{plural(connections, 'connection')} to {seen.target} were answered this way",
+                packets=other_frames,
             )
         )
-    path = min((r.seconds for r in refs if r.seconds is not None), default=None)
     compared = f", where the path takes {ms(path)}" if path is not None else ""
-    return make_finding(
-        "path.tcp_intercepted",
-        Severity.PROBLEM,
-        f"A device near you answers for {target}",
-        (
+    target = seen.target
+    return Finding(
+        id="path.tcp_intercepted",
+        severity=Severity.PROBLEM,
+        title=f"A device near you answers for {target}",
+        user_text=(
             f"Connections to {target} are answered by a device close to you, not by the real "
             "server: the answer comes back faster, or from nearer, than the server can be. "
             "Tell the helpdesk; the network team must find that device."
         ),
-        (
-            f"SYN-ACK after {ms(rtt)}{compared}; {refs[0].text}. A TCP-terminating middlebox "
-            "(WCCP redirect, WAN optimiser, transparent proxy) completes the handshake on the "
-            "server's behalf. Check policy-based routing/WCCP on the path."
+        engineer_text=(
+            f"SYN-ACK after {ms(rtt)}{compared}; {references[0].text}. A TCP-terminating "
+            "middlebox (WCCP redirect, WAN optimiser, transparent proxy) completes the "
+            "handshake on the server's behalf. Check policy-based routing/WCCP on the path."
         ),
-        evidence,
+        wizard=wizard,
         target=target,
-        handshake_rtt_ms=round(rtt * 1000, 3),
-        path_rtt_ms=round(path * 1000, 3) if path is not None else None,
-        evidence_kinds=sorted({r.kind for r in refs}),
-        connections=len(found),
+        evidence=tuple(evidence),
+        values={
+            "handshake_rtt_ms": round(rtt * 1000, 3),
+            "path_rtt_ms": round(path * 1000, 3) if path is not None else None,
+            "path_method": (path_ref.how or path_ref.kind) if path_ref is not None else None,
+            "evidence_kinds": sorted({r.kind for r in references}),
+            "connections": connections,
+        },
     )

@@ -19,8 +19,8 @@ from scapy.utils import RawPcapNgReader, wrpcap
 
 from wiresleuth.bundle.reader import read_bundle
 from wiresleuth.bundle.writer import write_bundle
-from wiresleuth.capture.analyze_file import analyze_file, run_result, timelines
 from wiresleuth.model.finding import Severity
+from wiresleuth.sources.capture_file import analyze_file, run_result, timelines
 
 PC, SERVER = "198.18.0.2", "100.64.1.30"
 PC_MAC, GATEWAY_MAC = "52:54:00:12:34:56", "00:01:d7:5e:a1:08"  # an F5 OUI
@@ -203,7 +203,7 @@ def test_the_bundle_copy_limit_is_checked_on_the_decompressed_size(
     import gzip
     import random
 
-    import wiresleuth.capture.analyze_file as analyze_module
+    import wiresleuth.sources.capture_file as analyze_module
 
     monkeypatch.setattr(analyze_module, "BUNDLE_CAPTURE_LIMIT", 1 << 20)
     rng = random.Random(20)
@@ -246,7 +246,7 @@ def test_tshark_reads_the_bundle_capture(tmp_path: Path) -> None:
     assert "tls.plaintext_injected" in dict(rows)["6"]
 
 
-LAB = Path(__file__).resolve().parent / "samples" / "lab"
+LAB = Path(__file__).resolve().parents[1] / "capture" / "samples" / "lab"
 
 
 @pytest.mark.parametrize(

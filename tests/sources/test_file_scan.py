@@ -9,9 +9,9 @@ import pytest
 
 from tests.capture.corpora import corpus, names
 from tests.capture.synthetic import traffic, write_pcap
-from wiresleuth.analysis.passive_findings import passive_findings
-from wiresleuth.capture.file_scan import scan_file
+from tests.diagnosis.recordings import wire_findings
 from wiresleuth.errors import CaptureFileError
+from wiresleuth.sources.file_scan import scan_file
 
 
 @pytest.mark.timeout(30)
@@ -23,7 +23,7 @@ def test_every_tcpdump_file_is_analysed_or_rejected_clearly(name: str) -> None:
     except CaptureFileError as exc:
         assert name in str(exc) and "Traceback" not in str(exc)
         return
-    findings = passive_findings(scan.passive())
+    findings = wire_findings(scan.passive())
     assert all(f.id and f.title for f in findings)
     frames = [c.first_frame for c in scan.conversations]
     assert frames == sorted(frames)

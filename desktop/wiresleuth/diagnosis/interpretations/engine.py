@@ -1,0 +1,81 @@
+"""The engine's own conclusions: the targets' lookups, checks that ended without a
+result, and what a run without capture misses."""
+
+from __future__ import annotations
+
+from wiresleuth.analysis.connectivity import no_connectivity
+from wiresleuth.analysis.name_lookups import target_not_resolved
+from wiresleuth.analysis.pac_findings import pac_host_not_resolved
+from wiresleuth.diagnosis.check_failures import whole_check
+from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material, Unfinished
+from wiresleuth.diagnosis.recording import Recording
+from wiresleuth.model.engine_observations import ENGINE, EngineObservations
+from wiresleuth.model.finding import Evidence, Finding, Severity
+from wiresleuth.model.pac_observations import PacWizardObservations
+
+
+class EngineInterpretation(Interpretation):
+    """What the run itself saw: names that did not resolve (the targets', and the PAC
+    server's the PAC check looked up), a computer without a network, checks that could not
+    run, capture that was unavailable."""
+
+    name = ENGINE
+    observation_type = EngineObservations
+    about = "the engine's own observations (the targets' lookups, capture)"
+    emits = frozenset({"dns.resolution_failed", "net.no_connectivity", "capture.unavailable"})
+
+    def applies(self, recording: Recording) -> bool:
+        return recording.own_traffic or "pac" in recording.observations
+
+    def interpret(self, material: Material) -> Conclusions:
+        engine = material.observations(ENGINE, EngineObservations)
+        findings: list[Finding] = []
+        unfinished: tuple[Unfinished, ...] = ()
+        if engine is not None:
+            findings += lookup_findings(engine)
+            unfinished = tuple(
+                whole_check(f.wizard, f.title, f.why) for f in engine.failures if not f.cancelled
+            )
+        pac = material.observations("pac", PacWizardObservations)
+        unresolved = pac_host_not_resolved(pac) if pac is not None else None
+        if unresolved is not None:
+            findings.append(unresolved)
+        capture = material.recording.capture
+        if material.recording.own_traffic and not capture.available:
+            findings.append(capture_unavailable(capture.reason, capture.how_to_enable))
+        return Conclusions(findings=tuple(findings), unfinished=unfinished)
+
+
+def lookup_findings(engine: EngineObservations) -> list[Finding]:
+    """One ``net.no_connectivity`` when every name failed for want of a basic; else one
+    finding per name that did not resolve."""
+    failed = [r for r in engine.lookups if r.error]
+    if not failed:
+        return []
+    if len(failed) == len(engine.lookups) and engine.connectivity is not None:
+        offline = no_connectivity(engine.lookups, engine.connectivity)
+        if offline is not None:
+            return [offline]
+    return [target_not_resolved(r, wizard=ENGINE) for r in failed]
+
+
+def capture_unavailable(reason: str | None, how: str | None) -> Finding:
+    """What capture would have added, and how to enable it."""
+    return Finding(
+        id="capture.unavailable",
+        severity=Severity.WARNING,
+        wizard=ENGINE,
+        title="Packets could not be captured",
+        user_text=(
+            "This run could not record its own network packets, so the results rest on what "
+            "the program's connections saw. Most problems are still found; some details that "
+            "prove where a fault is (packet marks, which device sent a reset) are missing."
+        ),
+        engineer_text=(
+            f"Capture unavailable: {reason or 'unknown reason'}. Without packets there are no "
+            "TTL/IP-ID comparisons, DSCP values, retransmission or gap evidence, and no "
+            f"capture.pcapng. To enable: {how or 'see the user guide'}"
+        ),
+        evidence=(Evidence(text=f"capture error: {reason}"),),
+        values={"reason": reason or ""},
+    )

@@ -1,0 +1,31 @@
+"""The hop locator's interpretation: which hop answers, resets or injects in the server's
+name. What it finds belongs in the finding that suspected the device: it is added there
+(``Conclusions.additions``), not said a second time."""
+
+from __future__ import annotations
+
+from wiresleuth.analysis.hop_findings import hop_conclusions
+from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
+from wiresleuth.model.hop_observations import HopLocatorObservations
+
+
+class HopsInterpretation(Interpretation):
+    """The hop that answers for the server, and a header rewritten on the way."""
+
+    name = "hops"
+    observation_type = HopLocatorObservations
+    about = "the hop locator"
+    emits = frozenset({"path.header_rewritten"})
+
+    def interpret(self, material: Material) -> Conclusions:
+        obs = material.observations(self.name, HopLocatorObservations)
+        assert obs is not None
+        wire = material.wire
+        concluded = hop_conclusions(obs, wire.packets, captured=wire.available)
+        idle = "" if obs.locations else (obs.note or "")
+        return Conclusions(
+            findings=concluded.findings,
+            additions=concluded.additions,
+            labels=concluded.labels,
+            not_tested={"": idle} if idle else {},
+        )

@@ -1,0 +1,69 @@
+"""The MTU/DSCP check's interpretation: which packet sizes cross the path, whether a loss
+is the MTU or a policy, and which servers mark their packets (on the TLS check's
+connections too, and on every server of a capture taken elsewhere)."""
+
+from __future__ import annotations
+
+from wiresleuth.analysis.mtu_findings import analyse_mtu
+from wiresleuth.analysis.passive_dscp import dscp_markings
+from wiresleuth.analysis.tls_wizard_findings import marked_targets
+from wiresleuth.diagnosis.interpretation import (
+    Conclusions,
+    Interpretation,
+    Material,
+    foreign_traffic,
+)
+from wiresleuth.diagnosis.recording import Recording
+from wiresleuth.model.finding import Finding
+from wiresleuth.model.mtu_observations import MtuWizardObservations
+from wiresleuth.model.observations import TlsWizardObservations
+
+LOSS = "path.large_packet_loss"
+
+
+class MtuInterpretation(Interpretation):
+    """A PMTU black hole, the path MTU, a QoS policer, DSCP marks."""
+
+    name = "mtu"
+    observation_type = MtuWizardObservations
+    about = "the MTU/DSCP check"
+    emits = frozenset({"mtu.blackhole", "mtu.path_mtu", "path.dscp_marked", "path.qos_policing"})
+    from_capture = frozenset({"path.dscp_marked"})
+
+    def applies(self, recording: Recording) -> bool:
+        observed = recording.observations
+        return self.name in observed or "tls" in observed or foreign_traffic(recording)
+
+    def interpret(self, material: Material) -> Conclusions:
+        wire = material.wire
+        findings: list[Finding] = []
+        labels: dict[int, str] = {}
+        skipped: dict[str, str] = {}
+        obs = material.observations(self.name, MtuWizardObservations)
+        if obs is not None:
+            found, labels = analyse_mtu(obs, wire.flows)
+            findings += found
+            skipped = {
+                t.target: (
+                    f"the proxy {t.proxy} of its route has no address"
+                    if t.proxy
+                    else "its name did not resolve"
+                    if t.address is None
+                    else f"no IPv4 address (only {t.address})"
+                )
+                for t in obs.targets
+                if t.sweep is None
+            }
+        losses = [f for f in material.so_far if f.id == LOSS]
+        tls = material.observations("tls", TlsWizardObservations)
+        if tls is not None:
+            lost = frozenset(f.target for f in losses if f.target)
+            findings += marked_targets(tls, wire.flows, lost)
+        if foreign_traffic(material.recording):
+            lossy = {
+                str(f.evidence[0].addresses[0])
+                for f in losses
+                if f.evidence and f.evidence[0].addresses
+            }
+            findings += dscp_markings(wire.conversations, lossy)
+        return Conclusions(findings=tuple(findings), labels=labels, not_tested=skipped)

@@ -1,0 +1,57 @@
+"""What capture saw, in the forms the rules read, each made once and only when a rule asks.
+
+Packets become TCP flows (the wizards' rules follow their own connections by local port)
+and a ``PassiveCapture`` (the conversation analysis the rules about traffic seen from
+outside read); a capture file's reader hands the latter over ready-made, from one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from wiresleuth.analysis.dns_exchanges import DnsExchange, dns_exchanges
+from wiresleuth.analysis.flows import TcpFlow, assemble_flows
+from wiresleuth.analysis.passive_loss import large_packet_loss_findings
+from wiresleuth.analysis.passive_model import PassiveCapture
+from wiresleuth.analysis.passive_records import passive_capture
+from wiresleuth.model.finding import Finding
+from wiresleuth.model.packet import PacketRecord
+
+
+@dataclass(frozen=True, kw_only=True)
+class PacketView:
+    """The packets of a recording (empty when capture was unavailable)."""
+
+    available: bool
+    """Whether packets were captured."""
+    packets: Sequence[PacketRecord] = ()
+    """Decoded packets, numbered as in the capture file."""
+    given: PassiveCapture | None = None
+    """Conversations a capture file's reader made; None: made from ``packets`` when asked."""
+    name: str = "run"
+    """What the capture is called in texts."""
+
+    @cached_property
+    def flows(self) -> Sequence[TcpFlow]:
+        """TCP flows of the packets."""
+        return assemble_flows(self.packets)
+
+    @cached_property
+    def conversations(self) -> PassiveCapture:
+        """TCP conversations (as Wireshark's TCP analysis sees them), DNS and ICMP."""
+        if self.given is not None:
+            return self.given
+        return passive_capture(self.packets, name=self.name)
+
+    @cached_property
+    def dns(self) -> list[DnsExchange]:
+        """DNS queries paired with their answers."""
+        return dns_exchanges(self.conversations.dns)
+
+    @cached_property
+    def losses(self) -> tuple[list[Finding], frozenset[int]]:
+        """Large-packet losses the conversations show, and the conversations they explain
+        (the rules about stalls leave those alone)."""
+        return large_packet_loss_findings(self.conversations)
