@@ -4,6 +4,7 @@ where that is impossible (not Linux, not root, tools missing).
 They use their own name prefixes, so an engineer's lab (default prefix) is never touched.
 """
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,12 +12,13 @@ import pytest
 
 from wiresleuth.errors import LabError
 from wiresleuth.lab.lab import Lab, build_lab, check_host, lab_exists, teardown_lab
-from wiresleuth.lab.names import LabNames
+from wiresleuth.lab.names import PREFIX_ENV, LabNames
 from wiresleuth.lab.scenario import load_scenario
 
 PRIMITIVES_FILE = Path(__file__).with_name("primitives.toml")
-PRIMITIVES_PREFIX = "wst-"
-"""Prefix of the shared lab the primitive tests run against."""
+PRIMITIVES_PREFIX = os.environ.get(PREFIX_ENV, "") + "wst-"
+"""Prefix of the shared lab the primitive tests run against (after the engineer's own
+``WIRESLEUTH_LAB_PREFIX``, so two engineers' test runs never tear down each other's lab)."""
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -19,7 +19,8 @@ from wiresleuth.lab.scenario import shipped_names
 from wiresleuth.lab.topology import existing_namespaces
 from wiresleuth.lab.waiting import wait_until
 
-PREFIX = "wsc-"
+PREFIX = os.environ.get(PREFIX_ENV, "") + "wsc-"
+"""After the engineer's own prefix: two test runs at once never share a lab."""
 
 
 def lab_cli(
