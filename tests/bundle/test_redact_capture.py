@@ -196,3 +196,31 @@ def test_a_capture_file_is_redacted_in_place_through_a_private_sibling(tmp_path:
     assert path.read_bytes() == redact_capture(original)
     assert path.stat().st_mode & 0o777 == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["capture.pcapng"]
+
+
+@pytest.mark.parametrize("writer", [PcapNgWriter, PcapWriter], ids=["pcapng", "pcap"])
+def test_headers_that_look_like_a_credential_keep_their_bytes(
+    tmp_path: Path, writer: type[PcapWriter]
+) -> None:
+    """An acknowledgement number ending in "4:", the flags and a window ending in "@", then
+    a checksum "v\\x80", read as ``user:password@host`` (seen in a lab bundle): masked, the
+    segment turned bogus and the bundle re-analysed saw a retransmission the run never had."""
+    answer = b"HTTP/1.1 503 Service Unavailable\r\n\r\n"
+    segment = Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:01") / IP(
+        src="100.64.1.10", dst="198.18.1.10"
+    ) / TCP(
+        sport=80, dport=35672, seq=0xE7430557, ack=0x39A0343A, flags="PA", window=0x1040,
+        chksum=0x7680,
+    ) / Raw(answer)  # fmt: skip
+    header = bytes(segment)[: -len(answer)]
+    assert redact_bytes(bytes(segment)) != bytes(segment)  # the search alone takes it
+    path = tmp_path / "in.cap"
+    with writer(str(path)) as out:
+        for number, packet in enumerate([segment, *_packets()]):
+            packet.time = 1_700_000_000 + number / 10
+            out.write(packet)
+    out_path = tmp_path / "out.cap"
+    out_path.write_bytes(redact_capture(path.read_bytes()))
+    frames = read_records(out_path)
+    assert frames[0] == bytes(segment) and frames[0].startswith(header)
+    assert all(b"hunter2" not in frame for frame in frames)

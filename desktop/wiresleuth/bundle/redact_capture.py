@@ -7,6 +7,13 @@ stopped reading at that block (on a 255 MB capture, 28,047 of 278,743 frames). H
 search runs over the whole file (a secret may sit anywhere in a payload), and only bytes that
 are packet data take the masked form; headers, block lengths and options keep their own.
 
+Within packet data only the transport payload is masked: link, IP, TCP/UDP and ICMP headers
+keep their bytes (ICMP errors: the quoted packet's headers too). Binary header fields can
+look like a credential (``4:P\x18..@`` in an acknowledgement number, flags and window was
+taken for ``user:password@``): masked, the segment became a bogus one, and the bundle
+re-analysed saw a retransmission the run never had (a false ``path.qos_policing``). A
+frame whose headers cannot be read is masked whole.
+
 Decryption Secrets Blocks (TLS key logs in a capture taken elsewhere) are left out: they
 decrypt the whole capture, and a bundle leaves the engineer's hands.
 
@@ -29,12 +36,16 @@ from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-import numpy as np
-
 from wiresleuth.bundle.redact import redact_bytes
 
 _PCAPNG_SHB = 0x0A0D0D0A
-_EPB, _SPB, _OLD_PB, _DSB = 6, 3, 2, 10
+_IDB, _EPB, _SPB, _OLD_PB, _DSB = 1, 6, 3, 2, 10
+_VLAN_TAGS = (0x8100, 0x88A8, 0x9100)
+_IPV6_EXTENSIONS = (0, 43, 60)
+_ICMP_ERRORS = (3, 4, 5, 11, 12)
+HEADERS_READ = 512
+"""Bytes of a frame read to find where its headers end (a frame whose headers reach further
+is masked whole)."""
 _PCAP_MAGICS = {
     b"\xa1\xb2\xc3\xd4": ">",
     b"\xd4\xc3\xb2\xa1": "<",
@@ -119,6 +130,8 @@ def redact_capture_chunks(
 
 def _union(original: bytes, first: bytes, second: bytes) -> bytes:
     """``second`` with the bytes ``first`` masked where ``second`` kept the original."""
+    import numpy as np  # here: ``report`` imports this module and must start without numpy
+
     orig = np.frombuffer(original, np.uint8)
     a = np.frombuffer(first, np.uint8)
     b = np.frombuffer(second, np.uint8)
@@ -169,6 +182,66 @@ def _has_fileno(source: BinaryIO) -> bool:
     return True
 
 
+def payload_offset(frame: bytes, linktype: int | None) -> int:
+    """Where the transport payload of ``frame`` starts (its headers end there); 0 when its
+    link or IP header cannot be read, so that the whole frame is masked."""
+    try:
+        start = _ip_start(frame, linktype)
+        return 0 if start is None else min(_after_headers(frame, start, quoted=False), len(frame))
+    except (IndexError, struct.error):
+        return 0
+
+
+def _ip_start(frame: bytes, linktype: int | None) -> int | None:
+    if linktype in (101, 228, 229, 12, 14):  # raw IP
+        return 0
+    if linktype in (0, 108):  # BSD loopback: a 4-byte address family
+        return 4
+    if linktype == 1:  # Ethernet, with 802.1Q/802.1ad tags
+        offset, kind = 14, struct.unpack_from("!H", frame, 12)[0]
+        while kind in _VLAN_TAGS:
+            kind = struct.unpack_from("!H", frame, offset + 2)[0]
+            offset += 4
+    elif linktype == 113:  # Linux cooked v1
+        offset, kind = 16, struct.unpack_from("!H", frame, 14)[0]
+    elif linktype == 276:  # Linux cooked v2
+        offset, kind = 20, struct.unpack_from("!H", frame, 0)[0]
+    else:
+        return None
+    return offset if kind in (0x0800, 0x86DD) else None
+
+
+def _after_headers(frame: bytes, ip: int, *, quoted: bool) -> int:
+    """The end of the IP and transport headers of the packet at ``ip``; for an ICMP error,
+    of the headers of the packet it quotes."""
+    version = frame[ip] >> 4
+    if version == 4:
+        proto, transport = frame[ip + 9], ip + (frame[ip] & 0x0F) * 4
+    elif version == 6:
+        proto, transport = frame[ip + 6], ip + 40
+        for _ in range(8):
+            if proto in _IPV6_EXTENSIONS:
+                proto, transport = frame[transport], transport + (frame[transport + 1] + 1) * 8
+            elif proto == 44:  # fragment header
+                proto, transport = frame[transport], transport + 8
+            else:
+                break
+    else:
+        raise IndexError("not an IP packet")
+    if proto == 6:
+        return transport + (frame[transport + 12] >> 4) * 4
+    if proto == 17:
+        return transport + 8
+    errors = (proto == 1 and frame[transport] in _ICMP_ERRORS) or (
+        proto == 58 and frame[transport] < 128
+    )
+    if proto in (1, 58):
+        if errors and not quoted and transport + 8 < len(frame):
+            return _after_headers(frame, transport + 8, quoted=True)
+        return transport + 8
+    return transport
+
+
 def _split(segments: Iterator[Segment], most: int) -> Iterator[Segment]:
     """The same runs, none longer than ``most`` (a file that is not a capture is one run)."""
     for start, end, kind in segments:
@@ -190,6 +263,17 @@ def _segments(read_at: Callable[[int, int], bytes], head: bytes, size: int) -> I
         yield (offset, size, _DATA)
 
 
+def _data_runs(
+    read_at: Callable[[int, int], bytes], start: int, end: int, linktype: int | None
+) -> Iterator[Segment]:
+    """A frame's bytes: its headers kept, its transport payload to be masked."""
+    skip = payload_offset(read_at(start, min(end - start, HEADERS_READ)), linktype)
+    if skip:
+        yield (start, start + skip, _KEEP)
+    if start + skip < end:
+        yield (start + skip, end, _DATA)
+
+
 def _pcap_segments(
     read_at: Callable[[int, int], bytes], order: str, size: int
 ) -> Generator[Segment, None, int]:
@@ -198,13 +282,14 @@ def _pcap_segments(
     if size < offset:
         return 0
     yield (0, offset, _KEEP)
+    linktype = struct.unpack_from(order + "I", read_at(20, 4))[0] & 0x0FFFFFFF
     while offset + 16 <= size:
         caplen = struct.unpack_from(order + "I", read_at(offset + 8, 4))[0]
         start, end = offset + 16, offset + 16 + caplen
         if end > size:
             break
         yield (offset, start, _KEEP)
-        yield (start, end, _DATA)
+        yield from _data_runs(read_at, start, end, linktype)
         offset = end
     return offset
 
@@ -216,26 +301,35 @@ def _pcapng_segments(
     end."""
     order = "<"
     offset = 0
+    links: list[int] = []  # interface id -> link type, in this section
     while offset + 12 <= size:
         top = read_at(offset, 12)
         kind = struct.unpack_from(order + "I", top)[0]
         if kind == _PCAPNG_SHB:  # the same in either byte order; its magic says which follows
             order = "<" if top[8:12] == b"\x4d\x3c\x2b\x1a" else ">"
+            links = []
         length = struct.unpack_from(order + "I", top, 4)[0]
         if length < 12 or length % 4 or offset + length > size:
             break
         body = offset + 8
         data: tuple[int, int] | None = None
-        if (kind == _EPB and length >= 32) or (kind == _OLD_PB and length >= 32):
+        link: int | None = None
+        if kind == _IDB and length >= 20:
+            links.append(struct.unpack_from(order + "H", read_at(body, 2))[0])
+        elif (kind == _EPB and length >= 32) or (kind == _OLD_PB and length >= 32):
             caplen = struct.unpack_from(order + "I", read_at(body + 12, 4))[0]
+            fmt = "I" if kind == _EPB else "H"
+            interface = struct.unpack_from(order + fmt, read_at(body, 4))[0]
+            link = links[interface] if interface < len(links) else None
             data = (body + 20, min(body + 20 + caplen, offset + length - 4))
         elif kind == _SPB and length >= 16:
+            link = links[0] if links else None
             data = (body + 4, offset + length - 4)
         if kind == _DSB:
             yield (offset, offset + length, _DROP)
         elif data is not None and data[0] < data[1]:
             yield (offset, data[0], _KEEP)
-            yield (data[0], data[1], _DATA)
+            yield from _data_runs(read_at, data[0], data[1], link)
             yield (data[1], offset + length, _KEEP)
         else:
             yield (offset, offset + length, _KEEP)

@@ -4,19 +4,28 @@ It follows the route the user's applications take: through a CONNECT tunnel when
 is a proxy (the certificate seen through the proxy is then compared with the real server's,
 read directly), directly otherwise.
 
-Per target: path RTT (apart from the handshake), the handshake as a browser does it, then one
-follow-up chosen by the outcome: a small-MSS retry after a stall or reset (large packets lost?),
-a public-trust check after success (SSL inspection?), or an unverified look at a certificate
-that failed verification (who issued it?).
+Per target: path RTT (apart from the handshake), the handshake as a browser does it, and one
+follow-up chosen by its outcome: a small-MSS handshake after a stall (large packets lost?), a
+public-trust handshake after success (SSL inspection?), or an unverified look at a
+certificate that failed verification (who issued it?). A reset after the ClientHello or a
+fatal alert gets no follow-up: segment size cannot explain them.
+
+The small-MSS and public-trust handshakes start beside the default one (speculatively: one
+connection each, to the same address or through the same proxy), so a stalled or held
+default costs its own wait once, not twice; the one the outcome does not call for is
+cancelled and not reported.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
+import ssl
 import time
 from dataclasses import replace
 
+from wiresleuth.analysis.tls_records import parse_tls
 from wiresleuth.model.observations import (
     GatewayObservation,
     PathRttObservation,
@@ -30,14 +39,18 @@ from wiresleuth.probes.path_rtt import measure_path_rtt
 from wiresleuth.probes.proxy_auth import ProxyCredentials
 from wiresleuth.probes.tls_contexts import inspect_context, os_trust_context, public_trust_context
 from wiresleuth.probes.tls_handshake import tls_handshake
-from wiresleuth.wizards.base import Progress, Wizard, WizardInput
+from wiresleuth.profile.model import Profile
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput, stopped
 from wiresleuth.wizards.route_input import Hop, hop_for, split_proxy
 
 log = logging.getLogger(__name__)
 
 SMALL_MSS = 536
 """The classic minimum: segments this small pass every sane path, whatever its MTU or policy."""
-_RETRY_SMALL_MSS = frozenset({"timeout", "reset", "eof", "tls_error"})
+_RETRY_SMALL_MSS = frozenset({"timeout", "eof", "tls_error"})
+"""Outcomes a lost large segment can cause (a stall); a reset or an alert it cannot."""
+SPECULATIVE = ("small-mss", "public-trust")
+"""Follow-ups started beside the default handshake; the outcome picks at most one."""
 _STEPS_PER_TARGET = 3
 _MAX_ADDRESSES = 4
 """Addresses of one name tried in turn when the first refuses (dual-stack hosts, ::1 first)."""
@@ -58,6 +71,21 @@ class TlsHandshakeWizard(Wizard):
     def __init__(self, *, credentials: ProxyCredentials | None = None) -> None:
         self.credentials = credentials
         """Typed by the user in this run for the route's proxy (``--proxy-user``); never stored."""
+        self._contexts: dict[str, ssl.SSLContext] = {}
+        self._loading: concurrent.futures.Future[dict[str, ssl.SSLContext]] | None = None
+
+    def prepare(self, profile: Profile) -> None:
+        # Loading a CA store takes a tenth of a second or more, holding the interpreter: once
+        # per run, in the background from the start, not once per handshake on the event loop.
+        self._loading = _LOADER.submit(_trust_contexts)
+
+    async def _contexts_loaded(self) -> None:
+        if self._loading is None:
+            self._loading = _LOADER.submit(_trust_contexts)
+        self._contexts = await asyncio.wrap_future(self._loading)
+
+    def _context(self, purpose: str) -> ssl.SSLContext:
+        return self._contexts[_TRUST_VIEW[purpose]]
 
     def _targets(self, given: WizardInput) -> list[Target]:
         return [t for t in given.targets if t.scheme == "https"]
@@ -78,10 +106,19 @@ class TlsHandshakeWizard(Wizard):
         return _STEPS_PER_TARGET * len(self._targets(given))
 
     async def run(self, given: WizardInput, progress: Progress) -> TlsWizardObservations:
-        results = await asyncio.gather(
-            *(self._one(target, given, progress) for target in self._targets(given))
-        )
-        gateway, error = await _gateway()
+        await self._contexts_loaded()
+        # The gateway's MAC is in the neighbour table once anything went through it (the
+        # engine's name lookups did): read beside the handshakes, again after them if absent.
+        early = asyncio.create_task(_gateway())
+        try:
+            results = await asyncio.gather(
+                *(self._one(target, given, progress) for target in self._targets(given))
+            )
+            gateway, error = await early
+        finally:
+            early.cancel()
+        if gateway is None or gateway.mac is None:
+            gateway, error = await _gateway()
         return TlsWizardObservations(targets=tuple(results), gateway=gateway, gateway_error=error)
 
     def not_tested(self, given: WizardInput) -> dict[str, str]:
@@ -118,12 +155,10 @@ class TlsHandshakeWizard(Wizard):
             measure_path_rtt(hop.proxy_address, avoid_port=port, timeout=budgets.icmp)
         )
         try:
-            first = await self._attempt(target, "", "default", given, progress, via)
+            attempts = await self._handshakes(target, "", given, progress, via)
+            first = attempts[0]
             progress.step(f"{target.key}: handshake through {hop.proxy}: {first.outcome}")
-            attempts = [first]
-            follow_up = _follow_up(first)
-            if follow_up is not None:
-                attempts.append(await self._attempt(target, "", follow_up, given, progress, via))
+            follow_up = attempts[1].purpose if len(attempts) > 1 else None
             inspected = follow_up == "public-trust" and attempts[-1].outcome == "cert_error"
             addresses = given.addresses(target)
             if (inspected or first.outcome == "cert_error") and addresses:
@@ -168,15 +203,13 @@ class TlsHandshakeWizard(Wizard):
             # As browsers do: an address that refuses or has no route gives way to the next.
             for address in addresses[:_MAX_ADDRESSES]:
                 rtt_of(address)
-                first = await self._attempt(target, address, "default", given, progress)
+                attempts = await self._handshakes(target, address, given, progress)
+                first = attempts[0]
                 if first.outcome != "connect_failed" or address == addresses[-1]:
                     break
                 skipped.append(f"{address}: {first.connect.error}")
             progress.step(f"{target.key}: handshake {first.outcome}")
-            attempts = [first]
-            follow_up = _follow_up(first)
-            if follow_up is not None:
-                attempts.append(await self._attempt(target, address, follow_up, given, progress))
+            follow_up = attempts[1].purpose if len(attempts) > 1 else None
             progress.step(f"{target.key}: follow-up {follow_up or 'not needed'}")
             path = await rtt_of(address)
         finally:
@@ -191,6 +224,36 @@ class TlsHandshakeWizard(Wizard):
             skipped_addresses=tuple(skipped),
         )
 
+    async def _handshakes(
+        self,
+        target: Target,
+        address: str,
+        given: WizardInput,
+        progress: Progress,
+        proxy: tuple[str, str] | None = None,
+    ) -> list[TlsObservation]:
+        """The default handshake and the follow-up its outcome calls for (started beside it)."""
+        spares = {
+            purpose: asyncio.create_task(
+                self._attempt(target, address, purpose, given, progress, proxy)
+            )
+            for purpose in SPECULATIVE
+        }
+        try:
+            first = await self._attempt(target, address, "default", given, progress, proxy)
+            attempts = [first]
+            follow_up = _follow_up(first)
+            if follow_up in spares:
+                attempts.append(await spares.pop(follow_up))
+            elif follow_up is not None:
+                attempts.append(
+                    await self._attempt(target, address, follow_up, given, progress, proxy)
+                )
+        finally:
+            # their sockets close as they end: wait, so none outlives the wizard
+            await stopped(list(spares.values()))
+        return attempts
+
     async def _attempt(
         self,
         target: Target,
@@ -200,31 +263,39 @@ class TlsHandshakeWizard(Wizard):
         progress: Progress,
         proxy: tuple[str, str] | None = None,
     ) -> TlsObservation:
-        context = {
-            "default": os_trust_context,
-            "small-mss": os_trust_context,
-            "public-trust": public_trust_context,
-            "inspect": inspect_context,
-            "direct-inspect": inspect_context,
-        }[purpose]()
+        context = self._context(purpose)
         budgets = given.profile.budgets
         progress.socket_event(target.key, "connect", time.time(), purpose, lane=purpose)
 
         def moment(kind: str, at: float) -> None:
             progress.socket_event(target.key, kind, at, purpose, lane=purpose)
 
-        obs = await tls_handshake(
-            target,
-            address,
-            context=context,
-            purpose=purpose,
-            connect_timeout=budgets.connect,
-            handshake_timeout=budgets.tls_handshake,
-            mss=SMALL_MSS if purpose == "small-mss" else None,
-            proxy=proxy,
-            credentials=self.credentials if proxy is not None else None,
-            moments=moment,
-        )
+        with progress.waiting(
+            f"{target.key}: {purpose} handshake", budgets.connect + budgets.tls_handshake
+        ) as wait:
+            try:
+                obs = await tls_handshake(
+                    target,
+                    address,
+                    context=context,
+                    purpose=purpose,
+                    connect_timeout=budgets.connect,
+                    handshake_timeout=budgets.tls_handshake,
+                    mss=SMALL_MSS if purpose == "small-mss" else None,
+                    proxy=proxy,
+                    credentials=self.credentials if proxy is not None else None,
+                    moments=moment,
+                )
+            except asyncio.CancelledError:
+                # a speculative attempt the outcome did not call for: its lane ends here
+                progress.socket_event(target.key, "closed", time.time(), purpose, lane=purpose)
+                wait.abandoned = True
+                raise
+            # a cancel that arrived as the handshake ended may be swallowed (3.11 wait_for):
+            # the attempt was still given up, and ``stopped`` cancels it again
+            task = asyncio.current_task()
+            wait.abandoned = task is not None and task.cancelling() > 0
+            wait.ran_out = obs.outcome == "timeout" or obs.connect.error == "timeout"
         _report_socket_events(obs, progress)
         log.info(
             "%s %s via %s: %s (%s)",
@@ -233,14 +304,36 @@ class TlsHandshakeWizard(Wizard):
         return obs
 
 
+_LOADER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="tls-trust")
+"""Loads the trust stores off the event loop (one thread, kept: CA stores load one at a time)."""
+_TRUST_VIEW = {
+    "default": "os",
+    "small-mss": "os",
+    "public-trust": "public",
+    "inspect": "none",
+    "direct-inspect": "none",
+}
+"""The trust view each attempt verifies with."""
+
+
+def _trust_contexts() -> dict[str, ssl.SSLContext]:
+    return {"os": os_trust_context(), "public": public_trust_context(), "none": inspect_context()}
+
+
 def _follow_up(first: TlsObservation) -> str | None:
-    if first.outcome in _RETRY_SMALL_MSS:
+    if first.outcome in _RETRY_SMALL_MSS and not _fatal_alert(first):
         return "small-mss"
     if first.outcome == "ok":
         return "public-trust"
     if first.outcome == "cert_error":
         return "inspect"
     return None
+
+
+def _fatal_alert(obs: TlsObservation) -> bool:
+    """Whether the peer refused with a fatal TLS alert (a decision, not a lost packet)."""
+    messages = parse_tls(obs.received_bytes).messages
+    return any(m.name == "alert" and m.alert_level == 2 for m in messages)
 
 
 def _report_socket_events(obs: TlsObservation, progress: Progress) -> None:

@@ -48,6 +48,7 @@ class WatchTlsWizard(TlsHandshakeWizard):
         return sum(max(1, len(self._addresses(t, given))) for t in self._targets(given))
 
     async def run(self, given: WizardInput, progress: Progress) -> TlsWizardObservations:
+        await self._contexts_loaded()
         per_target = await asyncio.gather(
             *(self._every_address(target, given, progress) for target in self._targets(given))
         )
