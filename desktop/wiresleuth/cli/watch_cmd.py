@@ -12,13 +12,18 @@ from __future__ import annotations
 import argparse
 import queue
 import re
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wiresleuth.cli import console, exit_codes, proxy_credentials
-from wiresleuth.cli.interrupts import QUIT_WINDOW, InterruptGate, QuitNow
+from wiresleuth.cli.interrupts import (
+    QUIT_WINDOW,
+    InterruptGate,
+    QuitNow,
+    StillRunning,
+    finish_interruptibly,
+)
 from wiresleuth.cli.out_path import check_out_path
 from wiresleuth.cli.run_cmd import _identity, _profile, _quit_now
 from wiresleuth.errors import BadInput, BundleError
@@ -30,13 +35,10 @@ if TYPE_CHECKING:
 CANCEL_GRACE = 20.0
 """Seconds a stopped watch has to hand back what it has (the run in progress needs a second
 or two, plus the system facts it waits up to 5 s for) before the program gives up on it."""
-_POLL = 0.1
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", re.IGNORECASE)
 
 
-class _WatchStuck(Exception):
-    """The watch did not end within CANCEL_GRACE of being stopped."""
 
 
 def duration(text: str) -> float:
@@ -136,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
             done = _watch_interruptibly(watch, gate, lines)
         except QuitNow:
             _quit_now("quit at once: nothing was saved")
-        except _WatchStuck:
+        except StillRunning:
             _quit_now(f"the watch did not stop within {CANCEL_GRACE:g} s; nothing was saved")
         return _save_and_tell(done, out, gate)
 
@@ -145,44 +147,23 @@ def _watch_interruptibly(
     watch: Watch, gate: InterruptGate, lines: queue.SimpleQueue[WatchProgress]
 ) -> WatchRun:
     """The watch in a worker thread; the main thread prints its lines and reacts to Ctrl-C."""
-    box: list[WatchRun] = []
-    failure: list[BaseException] = []
-    finished = threading.Event()
 
-    def work() -> None:
-        try:
-            box.append(watch.run())
-        except BaseException as exc:  # handed to the main thread, which reports it
-            failure.append(exc)
-        finally:
-            finished.set()
+    def said(first: bool) -> None:
+        if first:
+            console.error(
+                f"ending the watch: saving what it saw (Ctrl-C again within "
+                f"{QUIT_WINDOW:g} s quits without saving)"
+            )
 
-    threading.Thread(target=work, name="wiresleuth-watch", daemon=True).start()
-    seen = 0
-    stopped_at: float | None = None
-    while not finished.wait(_POLL):
-        _print_lines(lines)
-        if gate.quit_requested:
-            raise QuitNow
-        if gate.presses != seen:
-            seen = gate.presses
-            if stopped_at is None:
-                watch.cancel()
-                stopped_at = time.monotonic()
-                console.error(
-                    f"ending the watch: saving what it saw (Ctrl-C again within "
-                    f"{QUIT_WINDOW:g} s quits without saving)"
-                )
-        if stopped_at is not None and time.monotonic() - stopped_at > CANCEL_GRACE:
-            raise _WatchStuck
-    _print_lines(lines)
-    while gate.in_quit_window() and not gate.quit_requested:
-        time.sleep(_POLL)
-    if gate.quit_requested:
-        raise QuitNow
-    if failure:
-        raise failure[0]
-    return box[0]
+    return finish_interruptibly(
+        watch.run,
+        watch.cancel,
+        gate,
+        name="wiresleuth-watch",
+        grace=CANCEL_GRACE,
+        on_press=said,
+        tick=lambda: _print_lines(lines),
+    )
 
 
 def _print_lines(lines: queue.SimpleQueue[WatchProgress]) -> None:
