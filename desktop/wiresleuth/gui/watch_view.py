@@ -100,14 +100,7 @@ def group_rows(summary: WatchSummary) -> list[GroupRow]:
     """The grouped failures, as the list shows them (largest first)."""
     rows = []
     for group in summary.groups:
-        if group.nearest_working is None:
-            differed = "it never worked"
-        elif group.differences:
-            differed = "; ".join(
-                f"{d.fact}: {d.failing} (worked with {d.working})" for d in group.differences
-            )
-        else:
-            differed = f"nothing this computer can see (attempt {group.nearest_working} worked)"
+        differed = group.differed
         rows.append(
             GroupRow(
                 group=group,

@@ -151,6 +151,15 @@ class FailureGroup:
     title: str = ""
     """The finding's title in words (or the outcome's)."""
 
+    @property
+    def differed(self) -> str:
+        """What differed from the nearest working attempt, in words (the list, report.html)."""
+        if self.nearest_working is None:
+            return "it never worked"
+        if not self.differences:
+            return f"nothing this computer can see (attempt {self.nearest_working} worked)"
+        return "; ".join(f"{d.fact}: {d.failing} (worked with {d.working})" for d in self.differences)
+
 
 @dataclass(frozen=True, kw_only=True)
 class CaptureSection:

@@ -57,14 +57,7 @@ def watch_html(report: Mapping[str, Any]) -> str:
     )
     groups = []
     for group in watch.groups:
-        if group.nearest_working is None:
-            differed = "it never worked"
-        elif group.differences:
-            differed = "; ".join(
-                f"{d.fact}: {d.failing} (worked with {d.working})" for d in group.differences
-            )
-        else:
-            differed = "nothing this computer can see"
+        differed = group.differed
         worked = utc_time(group.last_worked, date=True) if group.last_worked else "never"
         groups.append(
             f"<tr><td>{esc(group.title or group.signature)} <code>{esc(group.signature)}</code>"
