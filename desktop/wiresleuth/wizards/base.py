@@ -46,34 +46,29 @@ class WizardInput:
         """The observations of the wizard ``wizard`` (one this wizard ``needs``), typed; None
         when it did not run or failed. TypeError when it gave something else than ``kind``
         (its ``observation_type``): a programming error, not a network fault."""
-        found = self.earlier.get(wizard)
-        if found is None:
-            return None
-        if not isinstance(found, kind):
-            raise TypeError(
-                f"the {wizard} wizard's observations are {type(found).__name__}, "
-                f"not {kind.__name__}"
-            )
-        return found
+        return _typed(wizard, self.earlier.get(wizard), kind)
 
     async def observations_when_ready(self, wizard: str, kind: type[ObsT]) -> ObsT | None:
         """The observations of ``wizard`` (one this wizard ``uses``) once it has finished;
         None when it is not part of the run or failed. TypeError as ``earlier_observations``."""
         wait = self.later.get(wizard)
         found = await wait() if wait is not None else self.earlier.get(wizard)
-        if found is None:
-            return None
-        if not isinstance(found, kind):
-            raise TypeError(
-                f"the {wizard} wizard's observations are {type(found).__name__}, "
-                f"not {kind.__name__}"
-            )
-        return found
+        return _typed(wizard, found, kind)
 
     def addresses(self, target: Target) -> tuple[str, ...]:
         """Resolved addresses of a target's host (empty when resolution failed)."""
         found = self.resolved.get(target.host)
         return found.addresses if found else ()
+
+
+def _typed(wizard: str, found: object, kind: type[ObsT]) -> ObsT | None:
+    if found is None:
+        return None
+    if not isinstance(found, kind):
+        raise TypeError(
+            f"the {wizard} wizard's observations are {type(found).__name__}, not {kind.__name__}"
+        )
+    return found
 
 
 @dataclass
