@@ -1,4 +1,5 @@
-"""Start-up of the desktop window: from starting the process to a painted, usable window.
+"""Start-up of the desktop window (from starting the process to a painted, usable window)
+and of the command line's ``analyze`` and ``report`` on small files (issue 15).
 
 Each sample is a fresh process (as a user's double-click is): the parent notes the time,
 starts the child, and the child reports when the window has been shown, laid out, painted
@@ -8,6 +9,14 @@ Reference: a bare Qt window (one QLabel) started the same way in the same run.
 
     .venv/bin/python benchmarks/bench_gui_startup.py [--runs 5]
     xvfb-run -a .venv/bin/python benchmarks/bench_gui_startup.py   # on a real X server
+    .venv/bin/python benchmarks/bench_gui_startup.py --cli-only    # the commands alone
+
+Command line: ``wiresleuth analyze`` of a one-packet capture and ``wiresleuth report`` of
+the committed sample bundle, each a fresh process timed from start to exit (wall clock),
+against ``tshark -r`` of the same capture in the same run (goal: ``analyze`` at most
+tshark's time); then, for each command, which heavy libraries its process had imported
+when it ended (Qt, pyqtgraph and scapy should be none; numpy only for ``analyze``, which
+decodes with it).
 """
 
 from __future__ import annotations
@@ -76,10 +85,92 @@ def sample(code: str, home: str) -> dict[str, object]:
     return result
 
 
+HEAVY = ("PySide6", "pyqtgraph", "scapy", "numpy", "cryptography", "requests", "asyncio")
+"""Libraries a short command should import only when it uses them."""
+_IMPORTED = """
+import atexit, json, sys
+from wiresleuth.cli.main import main
+heavy = {heavy!r}
+def report():
+    found = sorted({{m.split(".")[0] for m in sys.modules}} & set(heavy))
+    sys.stderr.write("\\nIMPORTED " + json.dumps(found) + "\\n")
+atexit.register(report)
+sys.argv = ["wiresleuth", *{argv!r}]
+raise SystemExit(main())
+"""
+
+
+def one_packet_capture(path: str) -> None:
+    """A classic pcap holding one Ethernet/IPv4/TCP SYN-ACK (lab addresses)."""
+    import struct
+
+    header = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
+    frame = bytes(12) + b"\x08\x00"
+    frame += bytes([0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 100, 64, 1, 10, 198, 18, 1, 10])
+    frame += struct.pack("!HHIIBBHHH", 443, 40000, 1, 0, 0x50, 0x12, 65535, 0, 0)
+    record = struct.pack("<IIII", 1_700_000_000, 0, len(frame), len(frame))
+    with open(path, "wb") as out:
+        out.write(header + record + frame)
+
+
+def wall(argv: list[str]) -> float:
+    """Seconds from starting ``argv`` to its exit (its output thrown away)."""
+    started = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+    return time.perf_counter() - started
+
+
+def imported(argv: list[str]) -> list[str]:
+    """The heavy libraries ``wiresleuth ARGV`` had imported when it ended."""
+    code = _IMPORTED.format(heavy=HEAVY, argv=argv)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    lines = [line for line in done.stderr.splitlines() if line.startswith("IMPORTED ")]
+    found: list[str] = json.loads(lines[-1].split(" ", 1)[1]) if lines else ["(unknown)"]
+    return found
+
+
+def cli(runs: int) -> None:
+    import shutil
+
+    program = os.path.join(os.path.dirname(sys.executable), "wiresleuth")
+    bundle = os.path.join(os.path.dirname(__file__), "..", "tests", "bundle", "samples",
+                          "format-1.wsbundle")  # fmt: skip
+    tshark = shutil.which("tshark")
+    with tempfile.TemporaryDirectory() as folder:
+        capture = os.path.join(folder, "one-packet.pcap")
+        one_packet_capture(capture)
+        commands = {
+            "wiresleuth analyze": [program, "analyze", capture],
+            "wiresleuth report": [program, "report", bundle],
+        }
+        if tshark:
+            commands["tshark -r (reference)"] = [tshark, "-r", capture]
+        for argv in commands.values():
+            wall(argv)  # warm the OS file cache
+        times = {name: [0.0] * runs for name in commands}
+        for run in range(runs):  # alternating, so load changes hit every command alike
+            for name, argv in commands.items():
+                times[name][run] = wall(argv)
+        reference = statistics.median(times["tshark -r (reference)"]) if tshark else None
+        print(f"command line, {runs} warm starts each, alternating:")
+        for name, samples in times.items():
+            median = statistics.median(samples)
+            ratio = f"; {median / reference:.2f}x tshark" if reference else ""
+            print(f"  {name:24} median {median:.3f} s (min {min(samples):.3f}){ratio}")
+        for name, argv in list(commands.items())[:2]:
+            print(
+                f"  {name} imported: {', '.join(imported(argv[1:])) or 'none of ' + ', '.join(HEAVY)}"
+            )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--cli-only", action="store_true", help="only the command line")
     args = parser.parse_args()
+    cli(args.runs)
+    if args.cli_only:
+        return 0
     with tempfile.TemporaryDirectory() as home:  # no user profile: the built-in one
         sample(_WINDOW, home)  # warm the OS file cache: the figures are for a warm start
         window = [sample(_WINDOW, home) for _ in range(args.runs)]

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from wiresleuth.bundle.redact import MASK, is_secret_key, redact, redact_bytes, redact_text
+from wiresleuth.bundle.redact import (
+    _NEEDS,
+    MASK,
+    is_secret_key,
+    redact,
+    redact_bytes,
+    redact_text,
+)
 from wiresleuth.model.jsonable import to_jsonable
 
 PASSWORD = "hunter2-Pr0xy"
@@ -204,3 +213,101 @@ def test_a_long_run_of_colons_without_an_at_sign_is_read_in_linear_time() -> Non
     secret = b"x" * 100 + b" alice:" + PASSWORD.encode() + b"@proxy.lab.test "
     masked = redact_bytes(run + secret + run)
     assert PASSWORD.encode() not in masked and len(masked) == 2 * len(run) + len(secret)
+
+
+_RESOLVER_SAMPLES = Path(__file__).parents[1] / "platform" / "samples"
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        p.name
+        for p in _RESOLVER_SAMPLES.iterdir()
+        if any(k in p.name for k in ("resolv", "scutil_dns", "ipconfig"))
+    ),
+)
+def test_recorded_resolver_outputs_are_left_alone(name: str) -> None:
+    """Real ``resolvectl status``, resolv.conf, ``scutil --dns`` and ``ipconfig /all`` output
+    (tests/platform/samples/SOURCES.md) carries addresses, not secrets."""
+    text = (_RESOLVER_SAMPLES / name).read_text(encoding="utf-8")
+    assert redact_text(text) == text
+    assert redact_bytes(text.encode()) == text.encode()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # unbound.conf(5) forward-addr: addr@port#tls-name (IPv4 was kept, IPv6 was masked)
+        "forward-addr: 1.1.1.1@853#cloudflare-dns.com\n"
+        "forward-addr: 2606:4700:4700::1111@853#cloudflare-dns.com\n"
+        "forward-addr: 2620:fe::fe@853#dns.quad9.net",
+        # kdig(1) answers name the server as addr@port; a link-local one carries its zone
+        ";; From 100.64.0.53@53(UDP) in 0.2 ms",
+        ";; From fe80::1%eth0@53(UDP) in 0.3 ms",
+        # the same address@port forms glued to a label by a colon or in a list
+        "Server:100.64.0.53@53 DNS:fd64::fffe@53",
+        "servers=fd00::53@53,100.64.0.53@853#dns.lab.test",
+        # a URL-looking upstream whose "user" is an address before a port
+        "upstream tls://100.64.0.53@853",
+        # systemd-resolved and dig/nslookup use # and : for the port; never masked
+        "DNS=100.64.0.53:853#dns.lab.test [fd00::53]:853#dns.lab.test fe80::1%eth0#dns",
+        ";; SERVER: 100.64.0.53#53(100.64.0.53) (UDP)",
+    ],
+)
+def test_resolver_address_at_port_notation_is_not_a_secret(text: str) -> None:
+    """``@`` followed by a port, or an IP address before the ``@``, is resolver notation:
+    there is no user and no password in it (over-masking hid the servers from engineers)."""
+    assert redact_text(text) == text
+    assert redact_bytes(text.encode()) == text.encode()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"alice:{PASSWORD}@10.0.0.1:3128", "***@10.0.0.1:3128"),
+        (f"alice:{PASSWORD}@53.lab.test", "***@53.lab.test"),
+        (f"alice:{PASSWORD}@[::1]:3128", "***@[::1]:3128"),
+        (f"http://alice:{PASSWORD}@10.0.0.1", "http://***@10.0.0.1"),
+        ("alice:10.0.0.1@proxy.lab.test:3128", "***@proxy.lab.test:3128"),
+        # a host written as one decimal number (127.0.0.1), or digits then a port or a path
+        (f"http://alice:{PASSWORD}@2130706433:3128", "http://***@2130706433:3128"),
+        (f"alice:{PASSWORD}@2130706433", "***@2130706433"),
+        (f"alice:{PASSWORD}@53:3128", "***@53:3128"),
+        (f"http://alice:{PASSWORD}@8080/", "http://***@8080/"),
+    ],
+)
+def test_credentials_before_an_address_host_are_still_masked(text: str, expected: str) -> None:
+    """The port rule reads digits alone after ``@``: a numeric host (``@10.0.0.1``,
+    ``@53.lab.test``) still ends credentials."""
+    assert redact_text(text) == expected
+    assert PASSWORD.encode() not in redact_bytes(text.encode())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"authorızation: Basic {BASIC}",  # dotless i
+        f"credentİals={PASSWORD}",  # dotted capital I
+        f"paſsword={PASSWORD}",  # long s
+        f"api_\u212aey={PASSWORD}",  # Kelvin sign
+        f"PROXY-AUTHORIZATION: Basic {BASIC}",
+    ],
+)
+def test_every_spelling_the_patterns_match_is_searched(text: str) -> None:
+    """A text is searched with a pattern only when it holds the pattern's word (lower case):
+    that must hold for every character re.IGNORECASE takes for an ASCII letter."""
+    redacted = redact_text(text)
+    assert PASSWORD not in redacted and BASIC not in redacted
+
+
+def test_the_skip_words_cover_every_character_ignorecase_matches() -> None:
+    import re
+    import sys
+
+    from wiresleuth.bundle.redact import _DOTTED_I
+
+    letters = set("".join(w for needs in _NEEDS for w in needs)) & set("abcdefghijklmnopqrstuvwxyz")
+    for letter in sorted(letters):
+        same = re.compile(letter, re.IGNORECASE)
+        found = [chr(c) for c in range(sys.maxunicode + 1) if same.fullmatch(chr(c))]
+        assert all(c.translate(_DOTTED_I).casefold() == letter for c in found), letter

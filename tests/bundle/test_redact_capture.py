@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import struct
 import subprocess
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,13 @@ from scapy.packet import Raw
 from scapy.utils import PcapNgWriter, PcapWriter
 
 from wiresleuth.bundle.redact import redact_bytes
-from wiresleuth.bundle.redact_capture import redact_capture
+from wiresleuth.bundle.redact_capture import (
+    CHUNK,
+    OVERLAP,
+    redact_capture,
+    redact_capture_chunks,
+    redact_capture_file,
+)
 from wiresleuth.capture.record_reader import CaptureReader
 
 SECRET = b"GET http://alice:hunter2@proxy.lab.test:3128/ HTTP/1.1\r\n\r\n"
@@ -130,3 +137,90 @@ def test_damaged_tail_is_masked_as_plain_bytes() -> None:
 
 def test_a_file_of_another_kind_is_masked_as_plain_bytes() -> None:
     assert b"hunter2" not in redact_capture(b"not a capture " + SECRET)
+
+
+@pytest.mark.parametrize("writer", [PcapNgWriter, PcapWriter], ids=["pcapng", "pcap"])
+@pytest.mark.parametrize("chunk", [64, 71, 100, 150, 230])
+def test_chunk_by_chunk_masks_what_the_whole_file_search_masks(
+    tmp_path: Path, writer: type[PcapWriter], chunk: int
+) -> None:
+    """Chunks of every size put block and chunk boundaries everywhere, secrets across them
+    included: the output is the whole-file search's (one chunk), byte for byte."""
+    path = tmp_path / "in.cap"
+    original = _write(path, writer)
+    whole = redact_capture(original)
+    assert whole != original and b"hunter2" not in whole
+    with path.open("rb") as source:
+        pieces = list(redact_capture_chunks(source, len(original), chunk=chunk, overlap=64))
+    assert b"".join(pieces) == whole
+    assert len(pieces) > 1
+
+
+def test_a_large_capture_is_never_held_whole(tmp_path: Path) -> None:
+    """Masking a 32 MiB capture holds a few copies of a chunk, not of the file (the
+    whole-file search held five: a 256 MiB capture's bundle peaked at 1.3 GB)."""
+    path = tmp_path / "large.pcapng"
+    payload = (b"x" * 1200 + b" password=hunter2 " + b"y" * 182)[:1400]
+    packet = Ether() / IP(src="198.18.0.2", dst="198.18.2.10") / TCP(dport=80) / Raw(payload)
+    frame = bytes(packet)
+    block = struct.pack("<IIIIIII", 6, 32 + len(frame) + 4 - len(frame) % 4 % 4, 0, 0, 0,
+                        len(frame), len(frame))  # fmt: skip
+    with PcapNgWriter(str(path)) as out:
+        out.write(packet)
+    head = path.read_bytes()
+    one = head[-(len(block) + len(frame) + (-len(frame) % 4) + 4) :]
+    with path.open("ab") as grow:
+        for _ in range((32 << 20) // len(one)):
+            grow.write(one)
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        with path.open("rb") as source:
+            written = 0
+            for piece in redact_capture_chunks(source, size):
+                assert b"hunter2" not in piece
+                written += len(piece)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert written == size
+    assert peak < min(8 * (CHUNK + 2 * OVERLAP), size // 2), peak
+
+
+def test_a_capture_file_is_redacted_in_place_through_a_private_sibling(tmp_path: Path) -> None:
+    from wiresleuth.engine.scratch import private_file
+
+    path = tmp_path / "capture.pcapng"
+    original = _write(path, PcapNgWriter)
+    redact_capture_file(path, private_file)
+    assert path.read_bytes() == redact_capture(original)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["capture.pcapng"]
+
+
+@pytest.mark.parametrize("writer", [PcapNgWriter, PcapWriter], ids=["pcapng", "pcap"])
+def test_headers_that_look_like_a_credential_keep_their_bytes(
+    tmp_path: Path, writer: type[PcapWriter]
+) -> None:
+    """An acknowledgement number ending in "4:", the flags and a window ending in "@", then
+    a checksum "v\\x80", read as ``user:password@host`` (seen in a lab bundle): masked, the
+    segment turned bogus and the bundle re-analysed saw a retransmission the run never had."""
+    answer = b"HTTP/1.1 503 Service Unavailable\r\n\r\n"
+    segment = Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:01") / IP(
+        src="100.64.1.10", dst="198.18.1.10"
+    ) / TCP(
+        sport=80, dport=35672, seq=0xE7430557, ack=0x39A0343A, flags="PA", window=0x1040,
+        chksum=0x7680,
+    ) / Raw(answer)  # fmt: skip
+    header = bytes(segment)[: -len(answer)]
+    assert redact_bytes(bytes(segment)) != bytes(segment)  # the search alone takes it
+    path = tmp_path / "in.cap"
+    with writer(str(path)) as out:
+        for number, packet in enumerate([segment, *_packets()]):
+            packet.time = 1_700_000_000 + number / 10
+            out.write(packet)
+    out_path = tmp_path / "out.cap"
+    out_path.write_bytes(redact_capture(path.read_bytes()))
+    frames = read_records(out_path)
+    assert frames[0] == bytes(segment) and frames[0].startswith(header)
+    assert all(b"hunter2" not in frame for frame in frames)

@@ -171,7 +171,7 @@ def test_the_helper_gets_only_argv_and_an_empty_environment(tmp_path: Path) -> N
     finally:
         del os.environ["WIRESLEUTH_TEST_SECRET"]
     argv, environ = ast.literal_eval(record.read_text())
-    assert argv == ["-i", "lo", "-t", "90", "-f", "tcp port 443"]
+    assert argv == ["-i", "lo", "-t", "90", "-f", "tcp port 443", "-s", "65535"]
     assert set(environ) <= {"LC_CTYPE"}  # Python may set LC_CTYPE itself; nothing of ours
 
 
@@ -187,3 +187,25 @@ def test_the_helper_is_found_through_the_environment_first(
     monkeypatch.setenv("WIRESLEUTH_CAPTURE_HELPER", str(tmp_path / "missing"))
     with pytest.raises(CaptureUnavailable, match="wiresleuth-capture is not installed"):
         CaptureSession("tcp").start(timeout=5)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are Linux's")
+def test_the_helpers_output_pipe_is_widened_to_hold_a_burst(tmp_path: Path) -> None:
+    """A 64 KiB pipe fills in a run's opening burst while this process is busy; the helper
+    then blocks and the kernel's capture ring overflows behind it."""
+    import fcntl
+
+    helper = fake(tmp_path, """
+        out(HEADER)
+        sys.stdin.buffer.read()
+        say('stopped reason=input-closed dropped=0')
+    """)
+    capture = HelperCapture(helper, "tcp")
+    capture.start(lambda frames: None, 5)
+    try:
+        assert capture._proc is not None and capture._proc.stdout is not None
+        size = fcntl.fcntl(capture._proc.stdout.fileno(), 1032)  # F_GETPIPE_SZ
+    finally:
+        capture.stop()
+    limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    assert size >= min(1 << 20, limit) > 65536

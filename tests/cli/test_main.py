@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_run_cmd import wiresleuth
+from tests.lab.prefixes import lab_prefix
 
 DEEP_TOML = "x = " + "[" * 100_000 + "]" * 100_000 + "\n"
 
@@ -91,7 +92,7 @@ def test_commands_on_hostile_files(tmp_path: Path, kind: str, command: tuple[str
 )
 def test_commands_with_bad_arguments(tmp_path: Path, args: tuple[str, ...]) -> None:
     (tmp_path / "deep.toml").write_text(DEEP_TOML)
-    env = {"WIRESLEUTH_LAB_PREFIX": "clirob-", "QT_QPA_PLATFORM": "offscreen"}
+    env = {"WIRESLEUTH_LAB_PREFIX": lab_prefix("bad-arguments"), "QT_QPA_PLATFORM": "offscreen"}
     done = wiresleuth(*(a.format(tmp=tmp_path) for a in args), env=env)
     if args[0] == "lab":
         assert done.returncode == 2, done.stderr
@@ -149,3 +150,47 @@ def test_debug_shows_the_traceback(args: tuple[str, ...], env: dict[str, str]) -
     done = _boom(*args, "report", "x.wsbundle", env=env)
     assert done.returncode == 2
     assert "Traceback (most recent call last)" in done.stderr and "in boom" in done.stderr
+
+
+def _imported_by(*args: str) -> set[str]:
+    """The top-level packages ``wiresleuth ARGS`` had imported when it ended."""
+    code = (
+        "import atexit, sys\n"
+        "from wiresleuth.cli.main import main\n"
+        "atexit.register(lambda: sys.stderr.write('\\nMODULES ' + ' '.join("
+        "sorted({m.split('.')[0] for m in sys.modules})) + '\\n'))\n"
+        f"raise SystemExit(main({list(args)!r}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    line = [x for x in done.stderr.splitlines() if x.startswith("MODULES ")][-1]
+    return set(line.split()[1:])
+
+
+def test_a_command_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """``analyze`` and ``report`` start without the window, the capture, an HTTP client or
+    the engine's event loop; only ``analyze`` decodes with numpy (issue 15)."""
+    frame = bytes(12) + b"\x08\x00"  # Ethernet, then IPv4/TCP: a SYN-ACK from a lab server
+    frame += bytes.fromhex("450000280000400040060000644001 0ac612010a".replace(" ", ""))
+    frame += bytes.fromhex("01bb9c400000000100000000501200ffff00000000")[:20]
+    capture = tmp_path / "one.pcap"
+    capture.write_bytes(
+        bytes.fromhex("d4c3b2a1020004000000000000000000ffff000001000000")  # pcap, Ethernet
+        + bytes.fromhex("00f1536500000000")
+        + len(frame).to_bytes(4, "little") * 2
+        + frame
+    )
+    bundle = Path(__file__).parents[1] / "bundle" / "samples" / "format-1.wsbundle"
+    never = {"PySide6", "pyqtgraph", "scapy", "requests", "urllib3", "asyncio"}
+    assert not _imported_by("analyze", str(capture)) & never
+    assert not _imported_by("report", str(bundle)) & (never | {"numpy", "cryptography"})
+    assert "requests" in _imported_by("send", "--help")  # the check can see an import
+
+
+def test_the_command_is_known_before_parsing_only_when_certain() -> None:
+    from wiresleuth.cli.main import command_named
+
+    assert command_named(["analyze", "f.pcap"]) == "analyze"
+    assert command_named(["-v", "--debug", "report", "b.wsbundle"]) == "report"
+    assert command_named(["--theme", "dark"]) is None  # a value could be a command's name
+    assert command_named(["--screenshot", "run"]) is None
+    assert command_named([]) is None and command_named(["frobnicate"]) is None

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import tracemalloc
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from tests.bundle.sample_runs import uncaptured_run
 from tests.cli.test_run_cmd import wiresleuth
+from tests.gui.hostile_bundles import edited_bundle
 from wiresleuth import __version__
 from wiresleuth.bundle.writer import write_bundle
 from wiresleuth.model.finding import Evidence, Finding, Severity
@@ -114,3 +118,31 @@ def test_reanalyse_of_what_is_not_a_bundle_is_one_line_and_exit_2(tmp_path: Path
     done = wiresleuth("report", str(not_one), "--reanalyse")
     assert done.returncode == 2 and done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1 and "not a zip file" in done.stderr
+
+
+def test_report_json_of_a_large_report_streams_what_it_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`report --json` of a bundle at the reader's item limit peaked at 418 MB: the indented
+    text was built whole, from a list of its million pieces. Printed in batches, it costs
+    what reading the bundle costs, which plain `report` pays too (the reference here;
+    benchmarks/bench_memory.py prints both on the limit itself)."""
+    from wiresleuth.cli.main import main
+    from wiresleuth.input_files.json_limits import MAX_ITEMS
+
+    def pad(report: dict[str, object]) -> None:
+        report["observations"] = {"pad": [i + 0.5 for i in range(MAX_ITEMS // 4)]}
+
+    base = write_bundle(uncaptured_run(), tmp_path / "base.wsbundle")
+    bundle = edited_bundle(base, tmp_path / "large.wsbundle", pad)
+    peaks = {}
+    for args in (["report", str(bundle)], ["report", "--json", str(bundle)]):
+        tracemalloc.start()
+        try:
+            main(args)
+            peaks[args[1]] = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        printed = capsys.readouterr().out
+    assert json.loads(printed)["observations"]["pad"][-1] == MAX_ITEMS // 4 - 0.5
+    assert peaks["--json"] < 1.25 * peaks[str(bundle)], peaks

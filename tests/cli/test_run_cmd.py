@@ -411,7 +411,7 @@ def test_a_run_that_does_not_stop_after_cancelling_is_given_up_on(
     import io
 
     from wiresleuth.cli import run_cmd
-    from wiresleuth.cli.interrupts import InterruptGate
+    from wiresleuth.cli.interrupts import InterruptGate, StillRunning
     from wiresleuth.cli.terminal_progress import TerminalProgress
     from wiresleuth.engine import Engine
     from wiresleuth.model.plan import FlowSpec
@@ -441,7 +441,7 @@ def test_a_run_that_does_not_stop_after_cancelling_is_given_up_on(
     presser = threading.Timer(0.5, gate.press)
     presser.start()
     try:
-        with pytest.raises(run_cmd._RunStuck):
+        with pytest.raises(StillRunning):
             run_cmd._run_interruptibly(engine, gate, TerminalProgress(io.StringIO()))
     finally:
         presser.cancel()

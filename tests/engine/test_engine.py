@@ -13,12 +13,13 @@ import trustme
 
 from tests.probes.loopback_servers import LoopbackServer, reset_after, tls_ok, trust_env
 from wiresleuth.engine import Engine, discard_scratch
+from wiresleuth.engine.critical_path import path_text
 from wiresleuth.model.check_status import Status
 from wiresleuth.model.events import ProgressEvent
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Budgets, Profile
-from wiresleuth.wizards.base import Progress, Wizard, WizardInput
+from wiresleuth.wizards.base import Progress, Wait, Wizard, WizardInput
 from wiresleuth.wizards.tls_handshake import TlsHandshakeWizard
 
 
@@ -244,6 +245,9 @@ def test_an_address_that_refuses_gives_way_to_the_next(ca: trustme.CA) -> None:
         ) -> None:
             pass
 
+        def waiting(self, what: str, deadline: float | None) -> contextlib.nullcontext[Wait]:
+            return contextlib.nullcontext(Wait())
+
     with LoopbackServer(tls_ok(ca, "dual.test")) as good:
         given = WizardInput(
             profile=profile(f"dual.test:{good.port}"),
@@ -325,3 +329,73 @@ def test_every_check_says_what_it_did_with_each_target() -> None:
     )
     assert statuses[("lookup", "no-such-name.invalid:443")].status is Status.PROBLEM
     assert statuses[("lookup", "127.0.0.1:9")].shown == "passed: 127.0.0.1"
+
+
+class Slow(WaitsForever):
+    """One recorded wait of 0.4 s, then a decision."""
+
+    id = "slow"
+    title = "Slow"
+
+    async def run(self, given: WizardInput, progress: Progress) -> Any:
+        with progress.waiting("a held request", 0.4):
+            await asyncio.sleep(0.4)
+        return {"decision": "DIRECT", "ended": time.monotonic()}
+
+
+class Uses(WaitsForever):
+    """Starts at once; only part of its work waits for the slow wizard's observations."""
+
+    id = "uses"
+    title = "Uses"
+    uses = ("slow",)
+
+    async def run(self, given: WizardInput, progress: Progress) -> Any:
+        started = time.monotonic()
+        beside = asyncio.create_task(asyncio.sleep(0.1))  # work that needs nothing
+        slow = await given.observations_when_ready("slow", dict)
+        await beside
+        return {"started": started, "slow": slow}
+
+
+def test_a_wizard_that_uses_another_starts_at_once_and_gets_its_observations() -> None:
+    result = Engine(profile(), [Slow(), Uses()], capture=False).run()
+    used = result.observations["uses"]
+    assert used["slow"]["decision"] == "DIRECT"
+    assert used["started"] < used["slow"]["ended"]  # it did not wait to start
+    path = [(s.wizard, s.what) for s in result.critical_path]
+    assert ("slow", "a held request") in path  # the wait its observations depended on
+    (held,) = [s for s in result.critical_path if s.what == "a held request"]
+    assert held.deadline_s == 0.4 and held.to_deadline and held.seconds >= 0.39
+    assert any(line.endswith(path_text(result.critical_path)) for line in result.log)
+
+
+def test_a_used_wizard_must_be_listed_first_and_a_failed_one_gives_none() -> None:
+    with pytest.raises(ValueError, match="needs"):
+        Engine(profile(), [Uses(), Slow()], capture=False)
+
+    class UsesBroken(Uses):
+        id = "uses-broken"
+        uses = ("breaks",)
+
+        async def run(self, given: WizardInput, progress: Progress) -> Any:
+            return {"got": await given.observations_when_ready("breaks", dict)}
+
+    result = Engine(profile(), [Breaks(), UsesBroken()], capture=False).run()
+    assert result.observations["uses-broken"] == {"got": None}
+
+
+def test_capture_lingers_one_and_a_half_slowest_round_trip_after_the_probes() -> None:
+    from wiresleuth.engine.engine import _trailing_wait
+    from wiresleuth.model.observations import ConnectObservation
+
+    def conn(rtt: float | None) -> ConnectObservation:
+        return ConnectObservation(
+            address="100.64.1.10", port=443, started_at=0.0,
+            connected_at=None if rtt is None else rtt, kernel_rtt=rtt,
+        )  # fmt: skip
+
+    nested = {"targets": ({"attempts": [conn(0.1), conn(0.002)]},), "failed": conn(None)}
+    assert abs(_trailing_wait([nested]) - 0.17) < 1e-9
+    assert _trailing_wait([{"only": conn(None)}]) == 0.05  # nothing was established
+    assert _trailing_wait([[conn(2.0)]]) == 0.3  # a far server: at most 0.3 s

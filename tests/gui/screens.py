@@ -2,7 +2,7 @@
 
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python -m tests.gui.screens OUT \
         [--profile lab-profile.toml] [--bundles A.wsbundle B.wsbundle] [--open C.wsbundle] \
-        [--theme dark] [--viewer-only] [--hops-only] [--large big.pcap]
+        [--theme dark] [--viewer-only] [--hops-only] [--watch-only] [--large big.pcap]
 
 ``--viewer-only`` makes just the engineer's viewer screens, from the lab bundles in
 tests/gui/samples/lab (evidence brackets, packet list and details, sequence graph, stream,
@@ -18,6 +18,7 @@ start and viewer screens the same way.
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 import tempfile
 import threading
@@ -111,6 +112,8 @@ def shoot(
     save(dialog, out, f"saved{suffix}", app)
     dialog.accept()
 
+    size = window.size()
+    window.resize(1366, 740)  # the viewer's screens: every tab in sight, as viewer_shots
     window.show_details()
     viewer = window.viewer_page()
     rows = [i for i in viewer.findings.evidence_items() if "packets" in i.text(0)]
@@ -118,15 +121,19 @@ def shoot(
         viewer.findings.setCurrentItem(rows[0])
         viewer.findings.itemClicked.emit(rows[0], 0)
     save(window, out, f"viewer{suffix}", app)
-    for tab, name in (
-        (viewer.waterfall, "viewer-requests"),
-        (viewer.mtu, "viewer-mtu"),
-        (viewer.system, "viewer-system"),
-        (viewer.pac_script.parentWidget().parentWidget(), "viewer-pac"),
+    for part, name in (
+        ("requests", "viewer-requests"),
+        ("mtu", "viewer-mtu"),
+        ("system", "viewer-system"),
+        ("pac", "viewer-pac"),
     ):
-        viewer.tabs.setCurrentWidget(tab)
+        # The tabs hold each view inside its part guard: the part is the tab's page.
+        viewer.tabs.setCurrentWidget(viewer.parts[part])
+        if viewer.tabs.currentWidget() is not viewer.parts[part]:
+            raise SystemExit(f"screens: the {part} tab did not come to the front")
         save(window, out, f"{name}{suffix}", app)
     viewer.tabs.setCurrentIndex(0)
+    window.resize(size)
 
     if len(bundles) >= 2:
         window.compare_paths(bundles[0], bundles[1])
@@ -284,6 +291,50 @@ def hop_shots(app: QApplication, out: Path, suffix: str) -> None:
     window.close()
 
 
+def watch_shots(app: QApplication, out: Path, suffix: str) -> None:
+    """The Watch tab of the flaky-policer lab bundle, then Keep watching against a loopback
+    server that resets every third connection (a fault that comes and goes)."""
+    from tests.gui.lab_samples import lab_bundle
+    from wiresleuth.gui.capture_rights import CaptureRights
+    from wiresleuth.profile import default_profile
+
+    window = QtMainWindow(default_profile(), capture=False, rights=CaptureRights(available=True))
+    window.resize(1366, 740)
+    window.show()
+    wait_until(app, lambda: window._ready_sent, 10)
+    window.open_path(lab_bundle("flaky-policer"))
+    wait_until(app, lambda: window.windowTitle().startswith("flaky-policer.wsbundle"), 60)
+    viewer = window.viewer_page()
+    wait_until(app, lambda: viewer.watch.summary is not None, 20)
+    viewer.watch.choose(0)
+    save(window, out, f"viewer-watch{suffix}", app)
+
+    import os
+
+    ca = trustme.CA()
+    os.environ.update(trust_env(Path(tempfile.mkdtemp()), [ca], [ca]))
+    good, bad = tls_ok(ca), reset_after(0.3)
+    served = [0]
+
+    def now_and_then(conn: socket.socket) -> None:
+        served[0] += 1
+        (bad if served[0] % 3 == 0 else good)(conn)
+
+    with LoopbackServer(now_and_then) as server:
+        window.profile = loopback_profile(f"localhost:{server.port}", run=20, handshake=2)
+        window.keep_watching()
+        page = window.watch_page()
+        page.every.setValue(5)
+        page.minutes.setValue(1)
+        page.start_button.click()
+        wait_until(app, lambda: page.lines.toPlainText().count("attempt ") >= 10, 120)
+        page.stop()
+        wait_until(app, lambda: page.run is not None and not page.watching, 30)
+        page.view.choose(0)
+        save(window, out, f"keep-watching{suffix}", app)
+    window.close()
+
+
 PAC_SCRIPT = (
     "function FindProxyForURL(url, host) {\n"
     '  if (isPlainHostName(host) || dnsDomainIs(host, ".corp.example")) return "DIRECT";\n'
@@ -315,7 +366,6 @@ def pac_server() -> ThreadingHTTPServer:
 def good_and_bad_day(folder: Path) -> list[Path]:
     """Two bundles of the same site: reset after the ClientHello (bad day), then healthy."""
     import os
-    import socket
 
     from wiresleuth.bundle.writer import write_bundle
     from wiresleuth.engine import Engine
@@ -365,10 +415,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--viewer-only", action="store_true", help="the viewer's screens only")
     parser.add_argument("--large", type=Path, help="a large capture: the progress of opening it")
     parser.add_argument("--hops-only", action="store_true", help="the viewer's hop lists only")
+    parser.add_argument("--watch-only", action="store_true", help="the watch's screens only")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     app = create_application(Theme(args.theme))
     suffix = "" if args.theme == "light" else f"-{args.theme}"
+    if args.watch_only:
+        watch_shots(app, args.out, suffix)
+        QTimer.singleShot(0, app.quit)
+        app.exec()
+        return 0
     if args.hops_only:
         hop_shots(app, args.out, suffix)
         QTimer.singleShot(0, app.quit)

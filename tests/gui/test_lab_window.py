@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.lab.prefixes import lab_names, lab_prefix
 from wiresleuth.bundle.reader import read_bundle
 
 ROOT = Path(__file__).parents[2]
-PREFIX = "wsg-"
-"""This test's own lab prefix: an engineer's lab (default prefix) is never touched."""
+PREFIX = lab_prefix("lab-window")
+"""This test's own lab prefix: an engineer's lab and another run are never touched."""
 SCENARIO = "C8"
 INSIDE_TIMEOUT = 150.0
 
@@ -26,11 +27,11 @@ def test_the_window_finds_c8_from_inside_the_client_namespace(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from wiresleuth.lab.lab import lab_exists, teardown_lab
-    from wiresleuth.lab.names import PREFIX_ENV, LabNames
+    from wiresleuth.lab.names import PREFIX_ENV
     from wiresleuth.lab.runner import bring_up
 
+    names = lab_names("lab-window")  # before the variable below is this lab's whole prefix
     monkeypatch.setenv(PREFIX_ENV, PREFIX)
-    names = LabNames(prefix=PREFIX)
     if lab_exists(names):  # leftovers of a crashed run
         teardown_lab(names)
     lab = bring_up(SCENARIO)

@@ -93,7 +93,7 @@ def test_checks_bring_the_checks_they_build_on() -> None:
     order = [w.id for w in wizards]
     for wizard in wizards:
         chosen = [w.id for w in with_needs([wizard.id], wizards)]
-        assert wizard.id in chosen and set(wizard.needs) <= set(chosen)
+        assert wizard.id in chosen and {*wizard.needs, *wizard.uses} <= set(chosen)
         assert chosen == [i for i in order if i in chosen]  # the registry's order
     with pytest.raises(KeyError):
         with_needs(["no-such-check"], wizards)

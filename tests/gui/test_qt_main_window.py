@@ -246,6 +246,7 @@ def test_every_control_is_named_and_reachable_by_keyboard(qtbot: QtBot, home: Pa
     window.viewer_page()
     window.compare_page()
     window.progress_page()
+    window.watch_page()
     controls = [
         w
         for w in window.findChildren(QAbstractButton)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from tests.lab.prefixes import lab_prefix
 from wiresleuth.bundle.reader import read_bundle
 from wiresleuth.bundle.run_result import run_result
 from wiresleuth.gui.qt_results_page import QtResultsPage
@@ -22,8 +23,8 @@ from wiresleuth.profile.model import Profile
 
 SAMPLES = Path(__file__).parent / "samples"
 ROOT = Path(__file__).parents[2]
-LAB_PREFIX = "wsr-"
-"""This test's own lab prefix: an engineer's lab is never touched."""
+LAB_PREFIX = lab_prefix("results-page")
+"""This test's own lab prefix: an engineer's lab and another run are never touched."""
 
 EXPECTED = {
     "C1": (

@@ -26,7 +26,9 @@ def test_requests_of_a_real_run_have_their_phases(engine_run: RunResult) -> None
     tls_phase = reset.phases[1]
     assert not tls_phase.ok and tls_phase.note == "reset"
     assert 0.35 < tls_phase.seconds < 0.9  # the server resets 0.4 s after the ClientHello
-    assert ("small-mss", "reset") in by_outcome  # the wizard's follow-up is a request too
+    # the wizard's follow-up is a request too (a reset gets none since issue 15: segment size
+    # cannot explain it; the healthy handshake's public-trust one)
+    assert ("public-trust", "ok") in by_outcome and ("small-mss", "reset") not in by_outcome
     starts = [r.phases[0].start for r in requests]
     assert starts == sorted(starts)
     assert healthy.label.startswith("localhost:") and healthy.label.endswith("(default): ok")

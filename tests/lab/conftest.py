@@ -1,7 +1,8 @@
 """Lab tests: tests marked ``lab`` build real namespaces and are skipped, with the reason,
 where that is impossible (not Linux, not root, tools missing).
 
-They use their own name prefixes, so an engineer's lab (default prefix) is never touched.
+Each lab is named by tests/lab/prefixes.py (the run's WIRESLEUTH_LAB_PREFIX, then the
+test's own part), so an engineer's lab and another run of the tests are never touched.
 """
 
 from collections.abc import Iterator
@@ -9,14 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.lab.prefixes import lab_names
 from wiresleuth.errors import LabError
 from wiresleuth.lab.lab import Lab, build_lab, check_host, lab_exists, teardown_lab
 from wiresleuth.lab.names import LabNames
 from wiresleuth.lab.scenario import load_scenario
 
 PRIMITIVES_FILE = Path(__file__).with_name("primitives.toml")
-PRIMITIVES_PREFIX = "wst-"
-"""Prefix of the shared lab the primitive tests run against."""
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -28,9 +28,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(f"lab test needs a Linux host with root and the lab tools: {exc}")
 
 
-def fresh_names(prefix: str) -> LabNames:
-    """Names for a test lab, removing the leftovers of an earlier crashed test run."""
-    names = LabNames(prefix=prefix)
+def fresh_names(lab: str) -> LabNames:
+    """Names of the test lab ``lab`` (a key of prefixes.PARTS), removing the leftovers of
+    an earlier crashed run."""
+    names = lab_names(lab)
     if lab_exists(names):
         teardown_lab(names)
     return names
@@ -40,7 +41,7 @@ def fresh_names(prefix: str) -> LabNames:
 def primitives_lab() -> Iterator[Lab]:
     """One lab with every primitive applied (tests/lab/primitives.toml), shared by the tests."""
     check_host()
-    names = fresh_names(PRIMITIVES_PREFIX)
+    names = fresh_names("primitives")
     lab = build_lab(load_scenario(PRIMITIVES_FILE), names)
     try:
         yield lab

@@ -11,7 +11,6 @@ the DNS and ICMP packets of the first WINDOW seconds. Those files are the fixtur
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -20,10 +19,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from tests.analysis.records_pcap import write_pcap
+from tests.lab import prefixes
 from wiresleuth.capture.fast_records import iter_records
 from wiresleuth.lab.commands import in_ns
 from wiresleuth.lab.lab import Lab, build_lab
-from wiresleuth.lab.names import PREFIX_ENV, LabNames
+from wiresleuth.lab.names import LabNames
 from wiresleuth.lab.scenario import load_scenario
 from wiresleuth.model.packet import FIN, RST, SYN, TCP, PacketRecord
 
@@ -55,8 +55,8 @@ PATTERNS: dict[str, tuple[str, str]] = {
 
 
 def lab_names() -> LabNames:
-    """The lab's names: WIRESLEUTH_LAB_PREFIX, else the tests' own prefix."""
-    return LabNames(prefix=os.environ.get(PREFIX_ENV) or "wsp-")
+    """The lab's names: WIRESLEUTH_LAB_PREFIX, then the tests' own part (tests/lab/prefixes.py)."""
+    return prefixes.lab_names("passive-faults")
 
 
 def _connection(record: PacketRecord) -> frozenset[tuple[str, int]]:

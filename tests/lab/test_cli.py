@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.lab.conftest import fresh_names
+from tests.lab.prefixes import lab_prefix
 from wiresleuth.lab.commands import run as run_cmd
 from wiresleuth.lab.names import PREFIX_ENV, LabNames
 from wiresleuth.lab.processes import read_table, start_ticks
@@ -19,7 +20,7 @@ from wiresleuth.lab.scenario import shipped_names
 from wiresleuth.lab.topology import existing_namespaces
 from wiresleuth.lab.waiting import wait_until
 
-PREFIX = "wsc-"
+PREFIX = lab_prefix("lab-cli")
 
 
 def lab_cli(
@@ -65,7 +66,7 @@ def test_a_bad_scenario_file_exits_2_naming_the_key(tmp_path: Path) -> None:
 
 @pytest.mark.lab
 def test_up_then_down() -> None:
-    names = fresh_names(PREFIX)
+    names = fresh_names("lab-cli")
     up = lab_cli("up", "C8")
     try:
         assert up.returncode == 0, up.stdout + up.stderr
@@ -127,7 +128,7 @@ class LabRun:
 
 @pytest.mark.lab
 def test_ctrl_c_tears_the_lab_down(tmp_path: Path) -> None:
-    names = fresh_names(PREFIX)
+    names = fresh_names("lab-cli")
     run = LabRun(tmp_path)
     run.wait_for("running the program")
     procs = read_table(names.state_dir)
@@ -140,7 +141,7 @@ def test_ctrl_c_tears_the_lab_down(tmp_path: Path) -> None:
 
 @pytest.mark.lab
 def test_down_cleans_up_after_a_killed_run(tmp_path: Path) -> None:
-    names = fresh_names(PREFIX)
+    names = fresh_names("lab-cli")
     run = LabRun(tmp_path)
     run.wait_for("running the program")
     procs = read_table(names.state_dir)

@@ -1,7 +1,7 @@
 """The ordinary-fault primitives against real traffic: record each in the lab and let
 ``wiresleuth analyze`` (the real command line) name it.
 
-Builds the ``passive-faults`` scenario (prefix WIRESLEUTH_LAB_PREFIX, else ``wsp-``),
+Builds the ``passive-faults`` scenario (prefix WIRESLEUTH_LAB_PREFIX + ``wsp-``),
 records every fault at once for ~27 s, then checks each capture. The committed fixtures
 under tests/lab/captures/ are the output of this same recording.
 """
@@ -15,7 +15,7 @@ import pytest
 
 from tests.cli.test_analyze_ordinary_faults import FIGURES, analyze
 from tests.lab.conftest import fresh_names
-from tests.lab.passive_recording import PATTERNS, SCENARIO, lab_names, record
+from tests.lab.passive_recording import PATTERNS, SCENARIO, record
 from wiresleuth.lab.lab import Lab, build_lab
 from wiresleuth.lab.scenario import load_scenario
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.lab
 
 @pytest.fixture(scope="module")
 def passive_lab() -> Iterator[Lab]:
-    lab = build_lab(load_scenario(SCENARIO), fresh_names(lab_names().prefix))
+    lab = build_lab(load_scenario(SCENARIO), fresh_names("passive-faults"))
     try:
         yield lab
     finally:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.lab.conftest import fresh_names
+from tests.lab.prefixes import lab_prefix
 from wiresleuth.bundle.reader import read_bundle
 from wiresleuth.lab.names import PREFIX_ENV
 from wiresleuth.lab.report_reader import read_findings
@@ -22,14 +23,14 @@ from wiresleuth.sources.bundle_file import reanalyse
 
 pytestmark = pytest.mark.lab
 
-PREFIX = os.environ.get(PREFIX_ENV, "wse-")
-"""A WIRESLEUTH_LAB_PREFIX given to pytest keeps parallel runs apart."""
+PREFIX = lab_prefix("scenarios")
+"""A WIRESLEUTH_LAB_PREFIX given to pytest keeps parallel runs apart (tests/lab/prefixes.py)."""
 
 
 @pytest.mark.parametrize("capture", [True, False], ids=["capture", "no-capture"])
 @pytest.mark.parametrize("scenario", ["baseline", "C1", "C6", "C8", "mtu-blackhole", "C7", "C2", "C5", "C9", "proxy-healthy", "C3-synack", "C3-503", "C4-loopback", "C4-nxdomain", "pac-healthy", "pac-hostile", "corp-proxy-os", "corp-pac-os", "proxy-inspection", "offline", "passive-faults", "slow-server", "mss-clamp", "lb-one-bad"])
 def test_lab_run(scenario: str, capture: bool, tmp_path: Path) -> None:
-    names = fresh_names(PREFIX)
+    names = fresh_names("scenarios")
     out = tmp_path / f"{scenario}.wsbundle"
     argv = [sys.executable, "-m", "wiresleuth", "lab", "run", scenario, "--out", str(out)]
     if not capture:

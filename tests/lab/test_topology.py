@@ -23,7 +23,7 @@ def _addresses(ns: str) -> set[str]:
 
 
 def test_up_then_down_leaves_nothing_behind() -> None:
-    names = fresh_names("wsu-")
+    names = fresh_names("topology")
     lab = build_lab(load_scenario("baseline"), names)
     try:
         procs = read_table(names.state_dir)
@@ -56,7 +56,7 @@ def test_up_then_down_leaves_nothing_behind() -> None:
 
 
 def test_a_second_lab_with_the_same_prefix_is_refused_until_down() -> None:
-    names = fresh_names("wsu-")
+    names = fresh_names("topology")
     lab = build_lab(load_scenario("baseline"), names)
     try:
         with pytest.raises(LabError, match=r"already up.*lab down"):
@@ -68,11 +68,7 @@ def test_a_second_lab_with_the_same_prefix_is_refused_until_down() -> None:
 
 
 def test_two_routers_put_the_internet_one_hop_further_and_leave_nothing_behind() -> None:
-    import os
-
-    from wiresleuth.lab.names import PREFIX_ENV
-
-    names = fresh_names(os.environ.get(PREFIX_ENV, "") + "wsw-")
+    names = fresh_names("two-routers")
     lab = build_lab(load_scenario("C6"), names)  # routers = 2, the cache on hop 2
     try:
         assert existing_namespaces(names) == [*names.namespaces, names.ns("wan")]

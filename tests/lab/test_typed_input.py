@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.lab.prefixes import lab_prefix
 from wiresleuth.bundle.reader import read_bundle
 from wiresleuth.lab.names import PREFIX_ENV
 from wiresleuth.lab.report_reader import read_findings
@@ -53,7 +54,7 @@ def test_c2_password_typed_at_the_prompt_is_in_no_bundle_member(tmp_path: Path) 
         capture_output=True,
         text=True,
         timeout=scenario.client.budgets.run + 90,
-        env={**os.environ, PREFIX_ENV: "w4s-"},
+        env={**os.environ, PREFIX_ENV: lab_prefix("typed-input")},
         check=False,
     )
     assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"

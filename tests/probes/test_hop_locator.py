@@ -7,7 +7,6 @@ the routers, the relay on hop 2 and the clamp on hop 1 are the kernel's own.
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import time
 from collections.abc import Iterator
@@ -15,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.lab.prefixes import lab_names
 from wiresleuth.analysis.hop_quotes import tcp_fields
 from wiresleuth.errors import LabError
 from wiresleuth.lab.commands import run_in
 from wiresleuth.lab.lab import Lab, build_lab, check_host, lab_exists, teardown_lab
-from wiresleuth.lab.names import PREFIX_ENV, LabNames
 from wiresleuth.lab.netns_socket import netns_socket
 from wiresleuth.lab.scenario import load_scenario
 from wiresleuth.model.hop_observations import HopRequest, HopSuspicion
@@ -38,7 +37,7 @@ def lab() -> Iterator[Lab]:
         check_host()
     except LabError as exc:
         pytest.skip(f"lab test needs a Linux host with root and the lab tools: {exc}")
-    names = LabNames(prefix=os.environ.get(PREFIX_ENV, "") + "wsh-")
+    names = lab_names("hop-locator")
     if lab_exists(names):
         teardown_lab(names)
     built = build_lab(load_scenario(SCENARIO), names)

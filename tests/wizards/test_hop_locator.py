@@ -4,6 +4,7 @@ what it finds joins the suspecting finding (here on loopback: the server is hop 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from wiresleuth.model.hop_observations import HopLocatorObservations
 from wiresleuth.model.observations import ResolveObservation, TlsWizardObservations
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Budgets, Profile
-from wiresleuth.wizards.base import WizardInput
+from wiresleuth.wizards.base import Wait, WizardInput
 from wiresleuth.wizards.hop_locator import HopLocatorWizard
 from wiresleuth.wizards.tls_handshake import TlsHandshakeWizard
 
@@ -40,6 +41,9 @@ class Steps:
         self, target: str, kind: str, at: float, detail: str = "", *, lane: str = ""
     ) -> None:
         pass
+
+    def waiting(self, what: str, deadline: float | None) -> contextlib.nullcontext[Wait]:
+        return contextlib.nullcontext(Wait())
 
 
 @pytest.fixture

@@ -17,10 +17,11 @@ def test_every_wizard_declares_a_model_observation_type() -> None:
         assert kind in TYPES, f"{kind.__name__} is not among the round-tripped model types"
 
 
-def test_wizards_needing_others_come_after_them() -> None:
+def test_wizards_needing_or_using_others_come_after_them() -> None:
+    """The engine refuses a run listing a wizard before one it needs or uses."""
     seen: set[str] = set()
     for wizard in all_wizards():
-        assert set(wizard.needs) <= seen, wizard.id
+        assert {*wizard.needs, *wizard.uses} <= seen, wizard.id
         seen.add(wizard.id)
 
 

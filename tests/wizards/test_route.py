@@ -1,6 +1,7 @@
 """The route wizard on real parsed settings: recorded GNOME output and a PAC evaluation."""
 
 import asyncio
+import contextlib
 
 from tests.platform.proxy_samples_util import proxy_sample
 from wiresleuth.model.pac_observations import (
@@ -13,7 +14,7 @@ from wiresleuth.model.target import Target
 from wiresleuth.platform.proxy_choice import choose
 from wiresleuth.platform.proxy_linux_parsers import gnome_source, kde_source
 from wiresleuth.profile.model import Budgets, Profile
-from wiresleuth.wizards.base import WizardInput
+from wiresleuth.wizards.base import Wait, WizardInput
 from wiresleuth.wizards.route import RouteWizard
 from wiresleuth.wizards.route_input import hop_for
 
@@ -31,6 +32,9 @@ class Steps:
         self, target: str, kind: str, at: float, detail: str = "", *, lane: str = ""
     ) -> None:
         pass
+
+    def waiting(self, what: str, deadline: float | None) -> contextlib.nullcontext[Wait]:
+        return contextlib.nullcontext(Wait())
 
 
 def _given(earlier: object, proxy: str | None = None) -> WizardInput:

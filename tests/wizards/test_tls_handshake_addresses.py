@@ -17,7 +17,7 @@ from wiresleuth.model.observations import ResolveObservation, TlsWizardObservati
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Budgets, Profile
 from wiresleuth.wizards import tls_handshake
-from wiresleuth.wizards.base import WizardInput
+from wiresleuth.wizards.base import Wait, WizardInput
 from wiresleuth.wizards.tls_handshake import TlsHandshakeWizard
 
 
@@ -43,6 +43,9 @@ class Recorder:
         self, target: str, kind: str, at: float, detail: str = "", *, lane: str = ""
     ) -> None:
         self.moments.append((lane, kind))
+
+    def waiting(self, what: str, deadline: float | None) -> contextlib.nullcontext[Wait]:
+        return contextlib.nullcontext(Wait())
 
     def most_open(self) -> int:
         """The most lanes open (between ``connect`` and ``closed``) at one time."""
@@ -107,7 +110,7 @@ def test_every_address_is_tested_and_the_one_that_resets_is_seen(ca: trustme.CA)
     assert target.address == "127.0.0.2" and target.skipped_addresses == ()
     assert [a.address for a in target.other_addresses] == ["::1", "127.0.0.3", "127.0.0.4"]
     reset = next(a for a in target.other_addresses if a.address == "127.0.0.3")
-    assert [a.purpose for a in reset.attempts] == ["default", "small-mss"]
+    assert [a.purpose for a in reset.attempts] == ["default"]  # a reset gets no follow-up
     assert all(a.path_rtt is not None for a in target.by_address())
     # each address's attempts have a lane of their own in the live view
     assert {lane for lane, _ in progress.moments} >= {"default 127.0.0.3", "default ::1"}

@@ -7,7 +7,7 @@ and first transport bytes; that quote, not the error's own addresses, ties it to
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from wiresleuth.model.packet import ICMP, ICMPV6, TCP, UDP, PacketRecord
 
@@ -38,30 +38,6 @@ _V6_UNREACHABLE = {
     5: "source address failed policy",
     6: "reject route to destination",
 }
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IcmpError:
-    """An ICMP/ICMPv6 error and the packet it quotes."""
-
-    packet: PacketRecord
-    """The ICMP packet itself."""
-    description: str
-    """In words: "fragmentation needed, next-hop MTU 1400", "port unreachable", ..."""
-    mtu: int | None
-    """Next-hop MTU of "fragmentation needed" / "packet too big", else None."""
-    proto: int
-    """IP protocol of the quoted packet."""
-    src: str
-    """Source address of the quoted packet (normally ours)."""
-    dst: str
-    """Destination address of the quoted packet."""
-    sport: int | None
-    """Quoted source port (TCP/UDP), when the quote reaches that far."""
-    dport: int | None
-    """Quoted destination port."""
-    seq: int | None
-    """Quoted TCP sequence number."""
 
 
 def _describe(proto: int, kind: int, code: int, mtu: int | None) -> str:
@@ -104,6 +80,14 @@ class Quote:
     """Quoted destination port."""
     seq: int | None
     """Quoted TCP sequence number."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IcmpError(Quote):
+    """An ICMP/ICMPv6 error packet of a capture and what it quotes."""
+
+    packet: PacketRecord
+    """The ICMP packet itself."""
 
 
 QUOTE_BYTES = 72
@@ -158,14 +142,4 @@ def icmp_error(packet: PacketRecord) -> IcmpError | None:
     quote = read_quote(packet.proto, packet.icmp_type, packet.icmp_code, packet.payload)
     if quote is None:
         return None
-    return IcmpError(
-        packet=packet,
-        description=quote.description,
-        mtu=quote.mtu,
-        proto=quote.proto,
-        src=quote.src,
-        dst=quote.dst,
-        sport=quote.sport,
-        dport=quote.dport,
-        seq=quote.seq,
-    )
+    return IcmpError(packet=packet, **{f.name: getattr(quote, f.name) for f in fields(Quote)})

@@ -17,7 +17,7 @@ from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.analysis.passive_dscp import Marking, dscp_marked
 from wiresleuth.model.address import normalise
-from wiresleuth.model.finding import Evidence, Finding, Severity
+from wiresleuth.model.finding import Evidence, Finding, Severity, conclude
 from wiresleuth.model.mtu_observations import (
     MtuTargetObservation,
     MtuWizardObservations,
@@ -185,10 +185,9 @@ class _Target:
         self, fid: str, severity: Severity, title: str, user: str, engineer: str,
         evidence: list[Evidence], **values: object,
     ) -> Finding:  # fmt: skip
-        return Finding(
-            id=fid, severity=severity, title=title, user_text=user, engineer_text=engineer,
-            wizard=WIZARD, target=self.key, evidence=tuple(evidence), values=values,
-        )  # fmt: skip
+        return conclude(
+            WIZARD, fid, severity, title, user, engineer, evidence, target=self.key, **values
+        )
 
     def findings(self) -> list[Finding]:
         out: list[Finding] = []

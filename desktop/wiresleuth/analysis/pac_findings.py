@@ -24,7 +24,7 @@ from wiresleuth.analysis.pac_classify import (
     parse_pac_result,
 )
 from wiresleuth.analysis.passive_dns import Rewriting, nxdomain_rewritten
-from wiresleuth.model.finding import Evidence, Finding, Severity
+from wiresleuth.model.finding import Evidence, Finding, Severity, conclude
 from wiresleuth.model.pac_observations import (
     HttpExchangeObservation,
     ListenerObservation,
@@ -99,17 +99,10 @@ class _PacAnalysis:
         target: str | None = None,
         **values: Any,
     ) -> Finding:
-        return Finding(
-            id=fid,
-            severity=severity,
-            title=title,
-            user_text=user,
-            engineer_text=engineer,
-            wizard=WIZARD,
-            target=target or self.target,
-            evidence=tuple(evidence),
-            values=values,
-        )
+        return conclude(
+            WIZARD, fid, severity, title, user, engineer, evidence,
+            target=target or self.target, **values,
+        )  # fmt: skip
 
     # -- capture helpers ----------------------------------------------------------------
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from functools import partial
 
 from wiresleuth.analysis.passive_model import WIZARD
 from wiresleuth.analysis.passive_tcp import TcpConversation
 from wiresleuth.analysis.passive_tls_walk import Record
-from wiresleuth.model.finding import Evidence, Finding, Severity
+from wiresleuth.model.finding import conclude
 
 CLIENT_HELLO = 1
 SERVER_HELLO = 2
@@ -15,29 +15,8 @@ INITIAL_TTLS = (32, 64, 128, 255)
 """TTLs operating systems start packets with; the hop count is the distance to the next."""
 
 
-def make_finding(
-    fid: str,
-    severity: Severity,
-    title: str,
-    user: str,
-    engineer: str,
-    evidence: Iterable[Evidence],
-    *,
-    target: str | None = None,
-    **values: object,
-) -> Finding:
-    """A finding of the ``analyze`` wizard."""
-    return Finding(
-        id=fid,
-        severity=severity,
-        title=title,
-        user_text=user,
-        engineer_text=engineer,
-        wizard=WIZARD,
-        target=target,
-        evidence=tuple(evidence),
-        values=values,
-    )
+make_finding = partial(conclude, WIZARD)
+"""A finding of the ``analyze`` wizard: ``conclude`` with the wizard named."""
 
 
 def ms(seconds: float) -> str:

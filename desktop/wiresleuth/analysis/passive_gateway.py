@@ -15,7 +15,6 @@ from wiresleuth.analysis.intercepted_handshake import GATEWAY_MIN_ADDRESSES
 from wiresleuth.analysis.passive_common import mac_text
 from wiresleuth.analysis.passive_model import WIZARD, PassiveCapture
 from wiresleuth.model.finding import Evidence, Finding, Severity
-from wiresleuth.platform.oui import mac_vendor
 
 
 def gateway_vendors(capture: PassiveCapture) -> list[Finding]:
@@ -32,6 +31,8 @@ def gateway_vendors(capture: PassiveCapture) -> list[Finding]:
         mac = mac_text(mac_number)
         if mac is None or len(addresses) < GATEWAY_MIN_ADDRESSES:
             continue
+        from wiresleuth.platform.oui import mac_vendor  # its table: only when one is seen
+
         vendor = mac_vendor(mac)
         if not vendor:
             continue

@@ -25,7 +25,6 @@ from wiresleuth.analysis.passive_model import WIZARD, PassiveCapture
 from wiresleuth.analysis.passive_tcp import Mark, TcpConversation
 from wiresleuth.analysis.spoken_duration import spoken_duration
 from wiresleuth.model.finding import Evidence, Finding, Severity
-from wiresleuth.platform.oui import mac_vendor
 
 NO_ANSWER_WAIT = 2.0
 """Seconds without an answer after an acknowledged ClientHello before we call it lost."""
@@ -117,7 +116,11 @@ def reset_after_client_hello(seen: ResetSeen, *, wizard: str = WIZARD) -> Findin
             else f"unlike the server's other packets (TTL {others}): another device sent it in "
             "the server's name."
         )
-    vendor = mac_vendor(seen.mac) if seen.mac else None
+    vendor: str | None = None
+    if seen.mac:
+        from wiresleuth.platform.oui import mac_vendor  # its table: only when a MAC is seen
+
+        vendor = mac_vendor(seen.mac)
     if seen.mac:
         evidence.append(
             Evidence(

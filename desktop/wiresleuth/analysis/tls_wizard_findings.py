@@ -27,7 +27,7 @@ from wiresleuth.analysis.some_addresses import AddressResult, address_statuses, 
 from wiresleuth.analysis.tls_certificates import describe_certificate
 from wiresleuth.analysis.tls_records import parse_tls
 from wiresleuth.model.check_status import AddressStatus
-from wiresleuth.model.finding import Evidence, Finding, Severity
+from wiresleuth.model.finding import Evidence, Finding, Severity, conclude
 from wiresleuth.model.observations import (
     TlsObservation,
     TlsTargetObservation,
@@ -225,17 +225,10 @@ class _TargetAnalysis:
         evidence: list[Evidence],
         **values: object,
     ) -> Finding:
-        return Finding(
-            id=fid,
-            severity=severity,
-            title=title,
-            user_text=user,
-            engineer_text=engineer,
-            wizard=WIZARD,
-            target=self.obs.target,
-            evidence=tuple(evidence),
-            values=values,
-        )
+        return conclude(
+            WIZARD, fid, severity, title, user, engineer, evidence,
+            target=self.obs.target, **values,
+        )  # fmt: skip
 
     def findings(self) -> list[Finding]:
         if self.default is None:

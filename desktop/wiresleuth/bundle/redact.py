@@ -12,7 +12,10 @@ recursive: it masks
   keys and as ``key=value`` / ``key: value`` text;
 - credentials before a host without a scheme, as a PAC answer or a ``*_proxy`` variable
   may carry them (``PROXY alice:pw@proxy:3128`` -> ``PROXY ***@proxy:3128``); a plain
-  ``user@host`` (no password) and ``mailto:``/``sip:`` addresses are left alone;
+  ``user@host`` (no password) and ``mailto:``/``sip:`` addresses are left alone, and so is
+  resolver notation, where ``@`` is followed by a port, not a host (unbound's
+  ``2620:fe::fe@853#dns.quad9.net``, kdig's ``From fe80::1%eth0@53``): the colons of an
+  IPv6 address or of ``Server:100.64.0.53`` before it are not a user and a password;
 - tokens whose shape names them whatever surrounds them, as a hostile PAC would send them
   out as DNS names (GitHub ``ghp_``/``github_pat_``, GitLab ``glpat-``, Slack ``xox?-``,
   AWS access key IDs, Google API keys, OpenAI ``sk-`` keys, JSON Web Tokens, and the
@@ -46,7 +49,14 @@ _SECRET_KEY = re.compile(
 _SEP = r"[\"']?[ \t]*[:=][ \t]*"
 
 # Each pattern keeps everything but the named groups v1/v2, which hold the secret.
-_URL_USERINFO = r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://(?P<v1>[^\s/?#@\"'<>]+(?:@[^\s/?#@\"'<>]+)*)@"
+# An ``@`` that ends credentials is followed by a host; one followed by a port number alone
+# (at most 5 digits, then the end of the name: not ``.``, ``:``, ``/``) is resolver notation
+# (``100.64.0.53@53``, ``@853#dns.example``, ``@53(UDP)``), not a host. A host written as
+# one decimal number (``@2130706433:3128``, 127.0.0.1) has more digits or a port after it.
+_NOT_PORT = r"(?!\d{1,5}(?![\w.:/@-]))"
+_URL_USERINFO = (
+    r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://(?P<v1>[^\s/?#@\"'<>]+(?:@[^\s/?#@\"'<>]+)*)@" + _NOT_PORT
+)
 _AUTH_HEADER = (
     r"\b(?:proxy-)?authorization" + _SEP + r"(?:(?P<q>[\"'])(?P<v1>[^\"'\r\n]+)(?P=q)"
     r"|(?P<v2>[^\s\"'][^\r\n]*))"
@@ -56,8 +66,14 @@ _KEY_VALUE = (
     r"|(?P<v2>[^\s\"'&,;)}\]]+))"
 )
 _PATTERNS = (_URL_USERINFO, _AUTH_HEADER, _KEY_VALUE)
+_NEEDS = (("://",), ("authorization",), ("pass", "pwd", "secret", "token", "credential", "api",
+                                          "private"))  # fmt: skip
+"""What each pattern cannot match without (in lower case): a text without it skips the
+pattern. The search over packet data is the slow part of saving a large capture (each
+pattern tries every position), and binary payloads rarely hold these words."""
 _TEXT_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in _PATTERNS)
 _BYTES_PATTERNS = tuple(re.compile(p.encode("ascii"), re.IGNORECASE) for p in _PATTERNS)
+_NEEDS_BYTES = tuple(tuple(need.encode("ascii") for need in needs) for needs in _NEEDS)
 
 # Credentials without a scheme (``alice:pw@proxy``). Found from the ``@host`` that ends
 # them (a literal, so the search is fast even in a large capture): the password is the run
@@ -65,7 +81,7 @@ _BYTES_PATTERNS = tuple(re.compile(p.encode("ascii"), re.IGNORECASE) for p in _P
 # colon; the user name is read backwards from that colon. (Searched forwards from every
 # colon instead, a long run of colons without an ``@`` was scanned once per colon: 200 KB
 # of captured text took 26 s, a 64 MB capture hours.)
-_AT_HOST = r"@(?=[\w\[])"
+_AT_HOST = r"@(?=[\w\[])" + _NOT_PORT
 _PASSWORD_RUN = r"[^\s/?#@\"'<>;,]{1,257}"
 """Matched on the reversed text before an ``@``: the colon and at most 256 password characters."""
 _AT_HOST_TEXT = re.compile(_AT_HOST)
@@ -179,10 +195,21 @@ def _masked(data: AnyStr, spans: list[tuple[int, int]], mask: Callable[[int], An
     return data[:0].join(pieces)
 
 
+_DOTTED_I = {0x130: "i", 0x131: "i"}
+"""re.IGNORECASE matches ``i`` to these two, which casefold() keeps apart from ``i``; every
+other character it matches to an ASCII letter (the long s, the Kelvin sign) casefolds to it."""
+
+
+def _wanted(lowered: AnyStr, needs: tuple[AnyStr, ...]) -> bool:
+    return any(need in lowered for need in needs)
+
+
 def redact_text(text: str) -> str:
     """The text with every secret it carries replaced by ``***``."""
-    for pattern in _TEXT_PATTERNS:
-        text = pattern.sub(_mask_text, text)
+    lowered = text.translate(_DOTTED_I).casefold()
+    for pattern, needs in zip(_TEXT_PATTERNS, _NEEDS, strict=True):
+        if _wanted(lowered, needs):
+            text = pattern.sub(_mask_text, text)
     spans = _bare_userinfo(text, _AT_HOST_TEXT, _PASSWORD_RUN_TEXT, _USER_TAIL_TEXT, ":")
     spans += _tokens(text, _TOKEN_TEXT, _WORD_TEXT)
     return _masked(text, spans, lambda _n: MASK) if spans else text
@@ -190,8 +217,10 @@ def redact_text(text: str) -> str:
 
 def redact_bytes(data: bytes) -> bytes:
     """The bytes with every secret masked by ``*`` of the same length (offsets stay valid)."""
-    for pattern in _BYTES_PATTERNS:
-        data = pattern.sub(_mask_bytes, data)
+    lowered = data.lower()  # IGNORECASE on bytes is ASCII only, as lower() is
+    for pattern, needs in zip(_BYTES_PATTERNS, _NEEDS_BYTES, strict=True):
+        if _wanted(lowered, needs):
+            data = pattern.sub(_mask_bytes, data)
     spans = _bare_userinfo(data, _AT_HOST_BYTES, _PASSWORD_RUN_BYTES, _USER_TAIL_BYTES, b":")
     spans += _tokens(data, _TOKEN_BYTES, _WORD_BYTES)
     return _masked(data, spans, lambda n: b"*" * n) if spans else data

@@ -140,6 +140,7 @@ def report_dict(result: RunResult) -> dict[str, Any]:
         "capture": capture_dict(result.capture, included=result.capture_file is not None),
         "observations": jsonable(result.observations),
         "profile": jsonable(result.profile),
+        "critical_path": [jsonable(step) for step in result.critical_path],
         "causes": cause_index(group_causes(result.findings), result.findings),
         "checks": [status_dict(status) for status in result.checks],
     }

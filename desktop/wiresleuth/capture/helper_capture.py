@@ -16,10 +16,12 @@ terminates and finally kills it.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import re
 import select
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -36,6 +38,18 @@ DEFAULT_MAX_SECONDS = 6 * 3600
 EXIT_USAGE, EXIT_PERMISSION, EXIT_NO_DEVICE, EXIT_BAD_FILTER = 2, 3, 4, 5
 """The helper's exit codes (documented in wiresleuth-capture.c)."""
 
+SNAPLEN = 65535
+"""Bytes kept of each packet: every IP packet whole (an IP packet is at most 65535 bytes;
+only a link header beyond that would be cut). The helper's default, 262144, makes each
+slot of the kernel's capture ring 512 KiB, so its 8 MiB ring holds 16 packets; at 65535 it
+holds 64, and a run's opening burst no longer overflows it on a busy machine (measured in
+the lab: 42 to 113 packets lost in 6 of 8 proxy runs before, none in 3 after)."""
+_PIPE_BYTES = 1 << 20
+"""The helper's output pipe is widened to this (Linux's default limit for a user): a burst
+of a run's opening connections then waits in the pipe while this process is busy, instead
+of overflowing the kernel's capture ring behind a blocked helper (measured: up to 113
+packets lost from a 64 KiB pipe on a loaded 2-core machine)."""
+_F_SETPIPE_SZ = 1031
 _DRAIN_SECONDS = 1.0
 """How long stop() gives the helper to hand over what the kernel still holds."""
 _JOIN_SECONDS = 3.0
@@ -45,6 +59,14 @@ _READ_BYTES = 1 << 16
 _STDERR_LIMIT = 1 << 16
 _PREFIX = "wiresleuth-capture: "
 _FIELD = re.compile(r"(\w+)=(\S+)")
+
+
+def _widen_pipe(pipe: IO[bytes] | None) -> None:
+    """Best effort: a narrower pipe only makes losses under load likelier."""
+    if pipe is None or not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(pipe.fileno(), _F_SETPIPE_SZ, _PIPE_BYTES)
 
 
 class NotAllowed(PermissionDenied):
@@ -98,7 +120,7 @@ class HelperCapture:
         """The helper's command line: its only input."""
         return [
             str(self.helper), "-i", self.device, "-t", str(self.max_seconds),
-            "-f", self.bpf_filter,
+            "-f", self.bpf_filter, "-s", str(SNAPLEN),
         ]  # fmt: skip
 
     def start(self, deliver: Deliver, timeout: float) -> None:
@@ -129,6 +151,7 @@ class HelperCapture:
                 f"cannot start the capture helper {self.helper}: {exc}"
             ) from exc
         self._proc = proc
+        _widen_pipe(proc.stdout)
         try:
             self._await_header(proc, deliver, timeout)
         except BaseException:

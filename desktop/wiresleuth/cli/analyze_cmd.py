@@ -9,7 +9,6 @@ comment on every packet a finding cites. Exit codes as ``run``: 0 nothing of sev
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -120,8 +119,7 @@ def analyze(args: argparse.Namespace) -> int:
         console.error(str(exc))
         return exit_codes.COULD_NOT_RUN
     if args.json:
-        text = json.dumps(json_report(analysis), indent=2, ensure_ascii=False, allow_nan=False)
-        console.show(text)  # escapes are JSON escapes: still the same JSON
+        console.show_json(json_report(analysis), allow_nan=False)
     else:
         console.show(_header(analysis))
         console.show()

@@ -61,7 +61,7 @@ def wants_window(args: argparse.Namespace) -> bool:
 
 def open_window(args: argparse.Namespace, files: list[Path] | None = None) -> int:
     """Show the window (offscreen for a screenshot without a display); its exit code."""
-    from wiresleuth.cli.main import has_display
+    from wiresleuth.cli.main import debug_wanted, has_display
 
     screenshot: Path | None = getattr(args, "screenshot", None)
     if screenshot is None and not has_display():
@@ -82,6 +82,7 @@ def open_window(args: argparse.Namespace, files: list[Path] | None = None) -> in
         screenshot=screenshot,
         theme=Theme(getattr(args, "theme", None) or "system"),
         offscreen=not has_display(),
+        tracebacks=debug_wanted(args),
     )
 
 

@@ -20,6 +20,9 @@ import threading
 import time
 from collections.abc import Callable
 from types import FrameType, TracebackType
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 _Handler = Callable[[int, FrameType | None], object] | int | signal.Handlers | None
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -87,3 +90,65 @@ class InterruptGate:
         for number, previous in self._previous.items():
             signal.signal(number, signal.SIG_DFL if previous is None else previous)
         self._previous.clear()
+
+
+POLL = 0.1
+"""Seconds the main thread waits at a time for the work to end."""
+
+
+class StillRunning(Exception):
+    """The work did not end within its grace time of being cancelled (stuck in the system)."""
+
+
+def finish_interruptibly(
+    work: Callable[[], _T],
+    cancel: Callable[[], None],
+    gate: InterruptGate,
+    *,
+    name: str,
+    grace: float,
+    on_press: Callable[[bool], None],
+    tick: Callable[[], None] = lambda: None,
+) -> _T:
+    """``work()`` in a worker thread (named ``name``); the main thread only waits, in bounded
+    steps, calls ``tick`` (to print progress), and reacts to Ctrl-C: the first press calls
+    ``cancel``; ``on_press(first)`` tells the user. QuitNow on a quit request (also one that
+    comes just after the work ended: a second press means "save nothing"); StillRunning when
+    the work outlives ``grace`` seconds after its cancel; the work's own exception as it is."""
+    box: list[_T] = []
+    failure: list[BaseException] = []
+    finished = threading.Event()
+
+    def worker() -> None:
+        try:
+            box.append(work())
+        except BaseException as exc:  # handed to the main thread, which reports it
+            failure.append(exc)
+        finally:
+            finished.set()
+
+    threading.Thread(target=worker, name=name, daemon=True).start()
+    seen = 0
+    cancelled_at: float | None = None
+    while not finished.wait(POLL):
+        tick()
+        if gate.quit_requested:
+            raise QuitNow
+        if gate.presses != seen:
+            seen = gate.presses
+            on_press(cancelled_at is None)
+            if cancelled_at is None:
+                cancel()
+                cancelled_at = time.monotonic()
+        if cancelled_at is not None and time.monotonic() - cancelled_at > grace:
+            raise StillRunning
+    tick()
+    # A second press within the window means "save nothing": let the window close first,
+    # so that what the user asked for is what happens, however fast the work stopped.
+    while gate.in_quit_window() and not gate.quit_requested:
+        time.sleep(POLL)
+    if gate.quit_requested:
+        raise QuitNow
+    if failure:
+        raise failure[0]
+    return box[0]

@@ -34,18 +34,42 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(exit_codes.COULD_NOT_RUN)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """All commands and options."""
-    from wiresleuth.cli import (
-        analyze_cmd,
-        gui_cmd,
-        inbox_cmd,
-        lab_cmd,
-        listen_cmd,
-        report_cmd,
-        run_cmd,
-        send_cmd,
-    )
+COMMANDS = {
+    "run": "run_cmd",
+    "watch": "watch_cmd",
+    "report": "report_cmd",
+    "send": "send_cmd",
+    "lab": "lab_cmd",
+    "listen": "listen_cmd",
+    "analyze": "analyze_cmd",
+    "open": "gui_cmd",
+    "inbox": "inbox_cmd",
+}
+"""Command -> its module in ``wiresleuth.cli``, in the order ``--help`` lists them."""
+_FLAGS = frozenset({"-v", "--verbose", "--debug"})
+"""Top-level options that take no value (they may come before the command)."""
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, when that is certain before parsing: its first word
+    after flags only (a value could look like a command); None otherwise."""
+    for word in argv:
+        if word in _FLAGS:
+            continue
+        return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """All commands and options; with ``only``, that command's alone.
+
+    A command's module imports what it needs (analyze: the analysis; send: an HTTP client;
+    run: the engine's plumbing): ``wiresleuth analyze FILE`` must not pay for the others
+    before it starts, so only the named command's module is imported when it is known.
+    """
+    import importlib
+
+    from wiresleuth.cli import gui_cmd
 
     parser = _Parser(
         prog="wiresleuth",
@@ -60,14 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gui_cmd.add_window_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    run_cmd.register(commands)
-    report_cmd.register(commands)
-    send_cmd.register(commands)
-    lab_cmd.register(commands)
-    listen_cmd.register(commands)
-    analyze_cmd.register(commands)
-    gui_cmd.register(commands)
-    inbox_cmd.register(commands)
+    for name, module in COMMANDS.items():
+        if only is None or name == only:
+            importlib.import_module(f"wiresleuth.cli.{module}").register(commands)
     return parser
 
 
@@ -123,8 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args: argparse.Namespace | None = None
     _tolerant_streams()
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        given = sys.argv[1:] if argv is None else list(argv)
+        parser = build_parser(command_named(given))
+        args = parser.parse_args(given)
         _log_to_stderr(args)
         from wiresleuth.input_files.extract_folders import sweep_stale
 
@@ -134,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             if has_display() or gui_cmd.wants_window(args):
                 return gui_cmd.open_window(args)
-            given = sys.argv[1:] if argv is None else list(argv)
+            parser = build_parser("run")
             args = parser.parse_args([*given, "run"])  # all given are options of the window
         return int(args.handler(args))
     except KeyboardInterrupt:

@@ -8,7 +8,7 @@ console helpers, so no escape sequence it holds reaches the terminal raw.
 from __future__ import annotations
 
 import argparse
-import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ from wiresleuth.cli import console, exit_codes
 from wiresleuth.errors import BundleError
 
 if TYPE_CHECKING:
+    from wiresleuth.model.watch import WatchSummary
     from wiresleuth.sources.bundle_file import Reanalysis
 
 
@@ -51,13 +52,17 @@ def report(args: argparse.Namespace) -> int:
         console.error(str(exc))
         return exit_codes.COULD_NOT_RUN
     if args.json:
-        # for_terminal writes its escapes as JSON escapes: the output stays the same JSON.
-        console.show(json.dumps(bundle.report, indent=2, ensure_ascii=False))
+        console.show_json(bundle.report)
     else:
         if bundle.report.get("cancelled") is True:
             console.show(
                 "This run was cancelled: its results cover the checks that had finished.\n"
             )
+        watch = _watch_of(bundle.report)
+        if watch is not None:
+            from wiresleuth.cli.watch_cmd import story
+
+            console.show(story(watch) + "\nThe findings of its failures' full diagnoses:\n")
         checks = load_statuses(bundle.report.get("checks"))
         console.show(summary_text(bundle.findings, bundle.capture, checks))
     problem = any(f.severity is Severity.PROBLEM for f in bundle.findings)
@@ -65,17 +70,25 @@ def report(args: argparse.Namespace) -> int:
 
 
 def _reanalyse(args: argparse.Namespace) -> int:
+    from wiresleuth.bundle.reader import read_bundle
     from wiresleuth.model.finding import Severity
     from wiresleuth.report.summary import summary_text
     from wiresleuth.sources.bundle_file import reanalyse
 
     try:
+        if _watch_of(read_bundle(args.bundle).report) is not None:
+            console.error(
+                f"{args.bundle} is a watch's bundle: its findings come from several runs (the "
+                "full diagnosis of each failure), which --reanalyse does not read again; "
+                f"`wiresleuth report {args.bundle}` shows them"
+            )
+            return exit_codes.COULD_NOT_RUN
         again = reanalyse(args.bundle)
     except BundleError as exc:
         console.error(str(exc))
         return exit_codes.COULD_NOT_RUN
     if args.json:
-        console.show(json.dumps(_reanalysis_json(again), indent=2, ensure_ascii=False))
+        console.show_json(_reanalysis_json(again))
     else:
         console.show(
             f"Re-analysed with the rules of WireSleuth {again.rules}; the bundle was made by "
@@ -89,6 +102,13 @@ def _reanalyse(args: argparse.Namespace) -> int:
         console.show(_changes(again))
     problem = any(f.severity is Severity.PROBLEM for f in again.findings)
     return exit_codes.PROBLEMS_FOUND if problem else exit_codes.NO_PROBLEM
+
+
+def _watch_of(report: Mapping[str, Any]) -> WatchSummary | None:
+    """The watch of a report (None: not a watch's bundle); BadBundle when it is damaged."""
+    from wiresleuth.bundle.watch_file import watch_summary
+
+    return watch_summary(report)
 
 
 def _changes(again: Reanalysis) -> str:

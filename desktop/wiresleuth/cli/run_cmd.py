@@ -13,13 +13,18 @@ import argparse
 import os
 import socket
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from wiresleuth.cli import console, exit_codes, proxy_credentials
-from wiresleuth.cli.interrupts import QUIT_WINDOW, InterruptGate, QuitNow
+from wiresleuth.cli.interrupts import (
+    QUIT_WINDOW,
+    InterruptGate,
+    QuitNow,
+    StillRunning,
+    finish_interruptibly,
+)
 from wiresleuth.cli.out_path import check_out_path
 from wiresleuth.cli.terminal_progress import TerminalProgress
 from wiresleuth.errors import BadInput, BundleError
@@ -35,12 +40,8 @@ if TYPE_CHECKING:
 CANCEL_GRACE = 15.0
 """Seconds a cancelled run has to hand back what it has (it needs about one, plus the system
 information it waits up to 5 s for) before the program gives up on it."""
-_POLL = 0.1
-"""Seconds between looks at the worker and at Ctrl-C presses."""
 
 
-class _RunStuck(Exception):
-    """The run did not end within CANCEL_GRACE of being cancelled."""
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -119,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
         except QuitNow:
             progress.close()
             _quit_now("quit at once: nothing was saved")
-        except _RunStuck:
+        except StillRunning:
             progress.close()
             _quit_now(
                 f"the run did not stop within {CANCEL_GRACE:g} s of cancelling (a check is "
@@ -133,49 +134,22 @@ def _run_interruptibly(
     engine: Engine, gate: InterruptGate, progress: TerminalProgress
 ) -> RunResult:
     """Run in a worker thread; the main thread only waits, in bounded steps, and reacts."""
-    box: list[RunResult] = []
-    failure: list[BaseException] = []
-    finished = threading.Event()
 
-    def work() -> None:
-        try:
-            box.append(engine.run())
-        except BaseException as exc:  # handed to the main thread, which reports it
-            failure.append(exc)
-        finally:
-            finished.set()
+    def said(first: bool) -> None:
+        progress.close()  # the message goes on a line of its own
+        if first:
+            console.error(
+                f"cancelling: keeping what has finished (Ctrl-C again within "
+                f"{QUIT_WINDOW:g} s quits without saving)"
+            )
+        else:
+            console.error(
+                "still saving what has finished; Ctrl-C twice quickly quits without saving"
+            )
 
-    threading.Thread(target=work, name="wiresleuth-run", daemon=True).start()
-    seen = 0
-    cancelled_at: float | None = None
-    while not finished.wait(_POLL):
-        if gate.quit_requested:
-            raise QuitNow
-        if gate.presses != seen:
-            seen = gate.presses
-            progress.close()  # the message goes on a line of its own
-            if cancelled_at is None:
-                engine.cancel()
-                cancelled_at = time.monotonic()
-                console.error(
-                    f"cancelling: keeping what has finished (Ctrl-C again within "
-                    f"{QUIT_WINDOW:g} s quits without saving)"
-                )
-            else:
-                console.error(
-                    "still saving what has finished; Ctrl-C twice quickly quits without saving"
-                )
-        if cancelled_at is not None and time.monotonic() - cancelled_at > CANCEL_GRACE:
-            raise _RunStuck
-    # A second press within the window means "save nothing": let the window close first,
-    # so that what the user asked for is what happens, however fast the run stopped.
-    while gate.in_quit_window() and not gate.quit_requested:
-        time.sleep(_POLL)
-    if gate.quit_requested:
-        raise QuitNow
-    if failure:
-        raise failure[0]
-    return box[0]
+    return finish_interruptibly(
+        engine.run, engine.cancel, gate, name="wiresleuth-run", grace=CANCEL_GRACE, on_press=said
+    )
 
 
 def _save_and_summarise(

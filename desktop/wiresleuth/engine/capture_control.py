@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+_WARM_AFTER = 0.5
+"""Seconds after capture starts when the decoder is loaded in the background."""
+
 
 class CaptureControl:
     """One run's capture: may be unavailable, which the run reports rather than fails on."""
@@ -29,6 +32,8 @@ class CaptureControl:
         self._flows = flows
         self._wanted = wanted
         self._session: CaptureSession | None = None
+        self._warming: asyncio.Future[object] | None = None
+        self._warm_later: asyncio.TimerHandle | None = None
         self.info = CaptureInfo(available=False, reason="not started")
 
     async def start(self) -> None:
@@ -56,6 +61,11 @@ class CaptureControl:
             return
         log.info("capture started with filter %s", bpf)
         self._session = session
+        # The decoder (scapy, ~0.3 s to import) is loaded while the probes wait on the network,
+        # not after them, where it would lengthen the run; not during the probes' opening
+        # burst either, when it would take the interpreter from the capture's reader.
+        loop = asyncio.get_running_loop()
+        self._warm_later = loop.call_later(_WARM_AFTER, self._warm)
         self.info = CaptureInfo(available=True, filter=bpf, interface=_interfaces(session))
 
     async def stop(self) -> list[PacketRecord]:
@@ -64,6 +74,10 @@ class CaptureControl:
             return []
         session = self._session
         loop = asyncio.get_running_loop()
+        if self._warm_later is not None:
+            self._warm_later.cancel()
+        if self._warming is not None:
+            await asyncio.gather(self._warming, return_exceptions=True)
         try:
             await loop.run_in_executor(None, session.stop)
             records = await loop.run_in_executor(None, session.records)
@@ -86,18 +100,28 @@ class CaptureControl:
         log.info("capture stopped: %d packets", len(records))
         return records
 
+    def _warm(self) -> None:
+        self._warming = asyncio.get_running_loop().run_in_executor(None, _load_decoder)
+
     def write(self, path: Path, comments: Mapping[int, str]) -> Path | None:
         """Write the pcapng with comments; None without capture."""
         if self._session is None:
             return None
-        from wiresleuth.bundle.redact_capture import redact_capture
+        from wiresleuth.bundle.redact_capture import redact_capture_file
         from wiresleuth.engine.scratch import private_file
 
         # Created 0600 first: the pcapng writer truncates it and keeps that mode.
         self._session.write_pcapng(private_file(path), comments)
-        # Secrets typed in this run (proxy credentials) must not rest on disk, even in scratch.
-        path.write_bytes(redact_capture(path.read_bytes()))
+        # Secrets typed in this run (proxy credentials) must not rest on disk, even in scratch;
+        # streamed, as a long capture may be large.
+        redact_capture_file(path, private_file)
         return path
+
+
+def _load_decoder() -> object:
+    from wiresleuth.capture.decode import link_layer
+
+    return link_layer(1)
 
 
 def _interfaces(session: CaptureSession) -> str:

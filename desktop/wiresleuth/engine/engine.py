@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from wiresleuth.diagnosis.diagnose import diagnose
 from wiresleuth.diagnosis.recording import Origin, Recording
 from wiresleuth.engine import scratch
 from wiresleuth.engine.capture_control import CaptureControl
+from wiresleuth.engine.critical_path import RunClock, path_text
 from wiresleuth.engine.housekeeping import collect_system_info
 from wiresleuth.engine.lookups import connectivity_if_offline
 from wiresleuth.engine.run_log import RunLog
@@ -32,18 +34,22 @@ from wiresleuth.model.engine_observations import (
 )
 from wiresleuth.model.events import ProgressEvent
 from wiresleuth.model.jsonable import to_jsonable
+from wiresleuth.model.observations import ConnectObservation
+from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.profile_summary import ProfileSummary
 from wiresleuth.model.run import RunResult
 from wiresleuth.model.target import Target
 from wiresleuth.probes.resolve import resolve
 from wiresleuth.profile.model import Profile
-from wiresleuth.wizards.base import Wizard, WizardInput
+from wiresleuth.wizards.base import Wait, Wizard, WizardInput
 
 log = logging.getLogger(__name__)
 
 EventSink = Callable[[ProgressEvent], None]
 _TRAILING_PACKETS = 0.3
-"""Seconds capture keeps running after the probes, for the FIN/RST that closing sockets cause."""
+"""Most seconds capture keeps running after the probes, for the FIN/RST that closing sockets
+cause: the answer to the last close comes one round trip later (``_trailing_wait``)."""
+_TRAILING_MIN = 0.05
 _STOP_GRACE = 3.0
 """Seconds cancelled wizards have to end before the run goes on without them."""
 _RECANCEL = 0.2
@@ -70,6 +76,9 @@ class _Progress:
             data={"target": target, "event": kind, "at": at, "detail": detail, "lane": lane},
         )
 
+    def waiting(self, what: str, deadline: float | None) -> contextlib.AbstractContextManager[Wait]:
+        return self._engine._clock.span(self._wizard, what, deadline=deadline)
+
 
 class Engine:
     """Runs a set of wizards against a profile's targets."""
@@ -91,7 +100,11 @@ class Engine:
         present = {w.id for w in self._wizards}
         known: set[str] = set()
         for wizard in self._wizards:
-            late = [name for name in wizard.needs if name in present and name not in known]
+            late = [
+                name
+                for name in (*wizard.needs, *wizard.uses)
+                if name in present and name not in known
+            ]
             if late:
                 raise ValueError(f"wizard {wizard.id} needs {late}, which must be listed before it")
             known.add(wizard.id)
@@ -107,6 +120,7 @@ class Engine:
         self._cancel: asyncio.Event | None = None
         self._cancel_requested = threading.Event()
         self._lock = threading.Lock()
+        self._clock = RunClock()
 
     @property
     def targets(self) -> tuple[Target, ...]:
@@ -169,6 +183,7 @@ class Engine:
 
     async def _main(self, run_log: RunLog) -> RunResult:
         started = time.time()
+        self._clock = clock = RunClock()
         with self._lock:
             self._loop = asyncio.get_running_loop()
             self._cancel = asyncio.Event()
@@ -188,7 +203,13 @@ class Engine:
         system_task = asyncio.create_task(collect_system_info())
 
         hosts = list(dict.fromkeys(t.host for t in self._targets))
-        resolutions = await asyncio.gather(*(resolve(h, timeout=budgets.connect) for h in hosts))
+        preparing = asyncio.gather(
+            *(asyncio.to_thread(w.prepare, self._profile) for w in self._wizards)
+        )
+        with clock.span(None, "resolving the targets' names", deadline=budgets.connect):
+            resolutions = await asyncio.gather(
+                *(resolve(h, timeout=budgets.connect) for h in hosts)
+            )
         resolved = dict(zip(hosts, resolutions, strict=True))
         given = WizardInput(
             profile=self._profile,
@@ -197,14 +218,19 @@ class Engine:
             capture_allowed=self._capture_wanted,
             run_deadline=run_deadline,
         )
+        checking = time.monotonic()
         connectivity = await connectivity_if_offline(resolutions, budgets.connect)
+        if connectivity is not None:  # checked: no name resolved
+            clock.add(
+                None, "checking the basics", checking, time.monotonic(), deadline=budgets.connect
+            )
         self._total += sum(w.steps(given) for w in self._wizards)
         self._step(None, "names resolved")
 
-        capture = CaptureControl(
-            [flow for w in self._wizards for flow in w.flows(given)], wanted=self._capture_wanted
-        )
-        await capture.start()
+        with clock.span(None, "starting capture"):
+            await preparing
+            capture = CaptureControl(await self._flows(given), wanted=self._capture_wanted)
+            await capture.start()
         self._emit(
             "capture",
             "capturing this program's traffic"
@@ -213,9 +239,17 @@ class Engine:
         )
         self._step(None, "capture started" if capture.info.available else "capture unavailable")
 
+        phase_start = time.monotonic()
         observations, failures, cancelled = await self._run_wizards(given, run_deadline)
-        if not cancelled:
-            await self._sleep_unless_cancelled(_TRAILING_PACKETS)
+        clock.add(
+            None, "the wizards", phase_start, time.monotonic(), deadline=budgets.run,
+            waits_on=clock.last_wizard([w.id for w in self._wizards]),
+        )  # fmt: skip
+        if not cancelled and capture.info.available:
+            trailing = _trailing_wait(list(observations.values()))
+            with clock.span(None, "last packets of closed connections", deadline=trailing):
+                await self._sleep_unless_cancelled(trailing)
+        closing = time.monotonic()
         packets = await capture.stop()
 
         self._emit("analysing", "analysing what was seen")
@@ -251,11 +285,20 @@ class Engine:
             if capture.info.available
             else None
         )
+        clock.add(None, "stopping capture and analysing", closing, time.monotonic())
         self._step(None, "analysis done")
         try:
             system = await asyncio.wait_for(system_task, 5.0)
         except TimeoutError:
             system = {"errors": ["system information was not collected within 5 s"]}
+        # A probe task a wizard left behind (a cancelled one that lost its cancellation)
+        # would hold the end of the run until its own deadline: stopped here, bounded.
+        leftovers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in leftovers:
+            task.cancel()
+        await _until_stopped(leftovers)
+        critical = clock.path()
+        log.info("%s", path_text(critical))
         result = RunResult(
             started_at=started,
             finished_at=time.time(),
@@ -271,6 +314,7 @@ class Engine:
             profile=_profile_summary(self._profile),
             system=system,
             log=tuple(run_log.lines),
+            critical_path=critical,
             checks=diagnosis.checks,
         )
         self._emit(
@@ -291,7 +335,14 @@ class Engine:
         by_id: dict[str, asyncio.Task[Any]] = {}
         for wizard in self._wizards:
             needed = [by_id[name] for name in wizard.needs if name in by_id]
-            task = asyncio.create_task(self._one_wizard(wizard, given, needed), name=wizard.id)
+            later = {
+                name: self._when_ready(wizard.id, by_id[name])
+                for name in wizard.uses
+                if name in by_id
+            }
+            task = asyncio.create_task(
+                self._one_wizard(wizard, replace(given, later=later), needed), name=wizard.id
+            )
             tasks[task] = wizard
             by_id[wizard.id] = task
         cancel_wait = asyncio.create_task(self._cancel.wait())
@@ -353,6 +404,7 @@ class Engine:
     async def _one_wizard(
         self, wizard: Wizard, given: WizardInput, needed: list[asyncio.Task[Any]]
     ) -> Any:
+        after: str | None = None
         if needed:
             # asyncio.wait, not gather: cancelling this wizard must not cancel what it waits for.
             await asyncio.wait(needed)
@@ -362,9 +414,14 @@ class Engine:
                 if not task.cancelled() and task.exception() is None
             }
             given = replace(given, earlier=earlier)
+            after = self._clock.last_wizard([task.get_name() for task in needed])
         self._emit("wizard-started", wizard.title, wizard=wizard.id)
         began = time.monotonic()
-        result = await wizard.run(given, _Progress(self, wizard.id))
+        self._clock.wizard_started(wizard.id, after=after)
+        try:
+            result = await wizard.run(given, _Progress(self, wizard.id))
+        finally:
+            self._clock.wizard_ended(wizard.id)
         self._emit(
             "wizard-finished",
             f"{wizard.title} done",
@@ -372,6 +429,32 @@ class Engine:
             data={"elapsed": time.monotonic() - began},
         )
         return result
+
+    def _when_ready(
+        self, wizard: str, task: asyncio.Task[Any]
+    ) -> Callable[[], Awaitable[object | None]]:
+        """What ``wizard`` awaits for the observations of the wizard ``task`` runs."""
+
+        async def wait() -> object | None:
+            with self._clock.span(
+                wizard, f"waiting for {task.get_name()}", waits_on=task.get_name()
+            ):
+                # asyncio.wait, not the task: cancelling the waiting wizard must not cancel it.
+                await asyncio.wait({task})
+            if task.cancelled() or task.exception() is not None:
+                return None
+            found: object = task.result()
+            return found
+
+        return wait
+
+    async def _flows(self, given: WizardInput) -> list[FlowSpec]:
+        """Every wizard's flows, planned side by side: some look names up (PAC host, proxies),
+        and each lookup is a round trip that delays the start of capture, and so the run."""
+        planned = await asyncio.gather(
+            *(asyncio.to_thread(wizard.flows, given) for wizard in self._wizards)
+        )
+        return [flow for flows in planned for flow in flows]
 
     def _not_tested(self, wizard: Wizard, given: WizardInput) -> dict[str, str]:
         try:
@@ -409,6 +492,35 @@ async def _until_stopped(tasks: Collection[asyncio.Task[Any]]) -> None:
         log.error(
             "task %s did not stop within %g s of being cancelled", task.get_name(), _STOP_GRACE
         )
+
+
+def _trailing_wait(observations: Iterable[Any]) -> float:
+    """How long capture keeps going after the probes: one and a half of the slowest round trip
+    a probe's connection measured (the peer's FIN or RST after our close comes one round trip
+    later), between ``_TRAILING_MIN`` and ``_TRAILING_PACKETS``; the least when no connection
+    was established (nothing to close)."""
+    rtts = [c.handshake_rtt for c in _connections(observations)]
+    slowest = max((r for r in rtts if r is not None), default=None)
+    if slowest is None:
+        return _TRAILING_MIN
+    return min(_TRAILING_PACKETS, max(_TRAILING_MIN, 1.5 * slowest + 0.02))
+
+
+def _connections(found: Any, depth: int = 0) -> Iterator[ConnectObservation]:
+    """Every ConnectObservation inside wizards' observations (dataclasses, tuples, dicts)."""
+    if depth > 12:
+        return
+    if isinstance(found, ConnectObservation):
+        yield found
+    elif dataclasses.is_dataclass(found) and not isinstance(found, type):
+        for item in dataclasses.fields(found):
+            yield from _connections(getattr(found, item.name), depth + 1)
+    elif isinstance(found, dict):
+        for item in found.values():
+            yield from _connections(item, depth + 1)
+    elif isinstance(found, (list, tuple, set, frozenset)):
+        for item in found:
+            yield from _connections(item, depth + 1)
 
 
 def _declared(wizard: Wizard, observations: Any) -> bool:

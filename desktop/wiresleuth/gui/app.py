@@ -3,11 +3,14 @@
 ``run_window`` is what ``wiresleuth`` (with a display) and ``wiresleuth open FILE`` call. With
 ``screenshot`` it renders the window to a PNG once the window is laid out (and any file given
 is loaded) and exits: that is how the documentation's screenshots are made, and how anyone
-checks a screen without a display (Qt's offscreen platform is used when there is none).
+checks a screen without a display (Qt's offscreen platform is used when there is none). An
+exception raised in a Qt slot meanwhile (``gui.slot_errors``) fails the screenshot: no PNG,
+one line saying why, exit 3; in the window it is shown in the status bar.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -32,6 +35,7 @@ import wiresleuth
 from wiresleuth.errors import ProfileError
 from wiresleuth.gui.qt_main_window import QtMainWindow
 from wiresleuth.gui.qt_theme import Theme, apply_theme
+from wiresleuth.gui.slot_errors import SlotErrors, describe
 from wiresleuth.profile import default_profile
 from wiresleuth.profile.locate import LocatedProfile, Origin, find_logo, locate_profile
 
@@ -43,8 +47,11 @@ SCREENSHOT_SAVED = 0
 SCREENSHOT_WITH_ERROR = 2
 """Saved, but the file given could not be opened (the picture shows the error)."""
 SCREENSHOT_FAILED = 3
+"""Not saved: the file could not be written, the window was not ready, or a slot raised."""
 WORKERS_WAIT_MS = 5000
 """How long closing waits for workers still running (a cancelled run returns within 1 s)."""
+log = logging.getLogger(__name__)
+
 _HARMLESS = ("This plugin does not support propagateSizeHints()",)
 """Qt warnings that say nothing to a user (the offscreen platform's, for screenshots)."""
 
@@ -101,9 +108,13 @@ def create_application(theme: Theme = Theme.SYSTEM, *, offscreen: bool = False) 
     return app
 
 
-def _screenshot_when_ready(app: QApplication, window: QtMainWindow, path: Path) -> None:
+def _screenshot_when_ready(
+    app: QApplication, window: QtMainWindow, path: Path, errors: SlotErrors
+) -> None:
     def grab() -> None:
         app.processEvents()
+        if errors.first is not None:  # already reported, exit code set
+            return
         saved = window.grab().save(str(path))
         if not saved:
             print(f"wiresleuth: cannot write screenshot {path}", file=sys.stderr)
@@ -129,23 +140,45 @@ def run_window(
     screenshot: Path | None = None,
     theme: Theme = Theme.SYSTEM,
     offscreen: bool = False,
+    tracebacks: bool = False,
 ) -> int:
-    """Show the window (opening one file, or comparing two) until it is closed; exit code."""
+    """Show the window (opening one file, or comparing two) until it is closed; exit code.
+
+    ``tracebacks``: an exception in a Qt slot is printed whole, not only said in one line."""
     app = create_application(theme, offscreen=offscreen)
     located, problem = window_profile()
     window = QtMainWindow(located.profile, logo=find_logo(located))
-    if screenshot is not None:
-        _screenshot_when_ready(app, window, screenshot)
-    window.show()
-    if problem:
+
+    def slot_failed(error: BaseException) -> None:
+        if screenshot is not None:
+            if errors.first is error:  # the first says it; the rest follow from it
+                print(
+                    f"wiresleuth: the window failed while it was being built ({describe(error)});"
+                    " no screenshot written",
+                    file=sys.stderr,
+                )
+                app.exit(SCREENSHOT_FAILED)
+            return
+        log.error("the window failed: %s", describe(error))
         window.show_error(
-            QCoreApplication.translate("QtMainWindow", "Your profile could not be read"), problem
+            QCoreApplication.translate("QtMainWindow", "The program failed; please report this"),
+            describe(error),
         )
-    if len(open_paths) >= 2:
-        window.compare_paths(open_paths[0], open_paths[1])
-    elif open_paths:
-        window.open_path(open_paths[0])
-    code = int(app.exec())
-    window.session.cancel()
-    QThreadPool.globalInstance().waitForDone(WORKERS_WAIT_MS)  # workers report to the window
-    return code
+
+    with SlotErrors(slot_failed, tracebacks=tracebacks) as errors:
+        if screenshot is not None:
+            _screenshot_when_ready(app, window, screenshot, errors)
+        window.show()
+        if problem:
+            window.show_error(
+                QCoreApplication.translate("QtMainWindow", "Your profile could not be read"),
+                problem,
+            )
+        if len(open_paths) >= 2:
+            window.compare_paths(open_paths[0], open_paths[1])
+        elif open_paths:
+            window.open_path(open_paths[0])
+        code = int(app.exec())
+        window.session.cancel()
+        QThreadPool.globalInstance().waitForDone(WORKERS_WAIT_MS)  # workers report to the window
+    return SCREENSHOT_FAILED if screenshot is not None and errors.first is not None else code

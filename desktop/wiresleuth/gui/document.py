@@ -32,6 +32,7 @@ from wiresleuth.model.packet import PacketRecord, first_frame_time
 from wiresleuth.model.profile_summary import ProfileSummary, profile_summary
 from wiresleuth.model.run import CaptureInfo, RunResult
 from wiresleuth.model.timeline import Connection
+from wiresleuth.model.watch import WatchSummary
 
 if TYPE_CHECKING:
     from wiresleuth.analysis.packet_info import PacketDescriber
@@ -109,6 +110,8 @@ class Document:
     capture_file: Path | None = None
     """A pcap/pcapng file holding the frames of ``packets`` (the details and bytes panes, and
     Wireshark, read it); None when the frames themselves are not at hand."""
+    watch: WatchSummary | None = None
+    """The watch's story when the bundle is a watch's (``wiresleuth watch``)."""
 
     @cached_property
     def frame(self) -> TimeFrame:
@@ -299,6 +302,7 @@ def document_from_bundle(path: Path, on_progress: Progress | None = None) -> Doc
     if not bundle.capture.available:
         notes.append(capture_sentence(bundle.capture))
     started = report.get("started_at")
+    watch = _watch_of(report, notes)
     document = Document(
         kind=DocumentKind.BUNDLE,
         title=path.name,
@@ -320,8 +324,28 @@ def document_from_bundle(path: Path, on_progress: Progress | None = None) -> Doc
         damage=bundle.damage,
         time_zero=time_zero,
         capture_file=capture_file,
+        watch=watch,
     )
     return _kept_folder(document, folder)
+
+
+def _watch_of(report: Mapping[str, Any], notes: list[str]) -> WatchSummary | None:
+    """The watch's story, or None; a damaged one is a note (the rest of the bundle opens)."""
+    from wiresleuth.bundle.watch_file import watch_summary
+
+    try:
+        watch = watch_summary(report)
+    except BadBundle as exc:
+        notes.append(f"The watch's story could not be read: {exc}")
+        return None
+    if watch is not None:
+        notes.insert(
+            0,
+            f"A watch: {watch.attempts_total} attempt(s); the findings and packets are those "
+            f"of the {len(watch.failures)} failure(s) whose evidence was kept (the Watch tab "
+            "tells the story).",
+        )
+    return watch
 
 
 PACKET_TABLE_LIMIT = 200_000

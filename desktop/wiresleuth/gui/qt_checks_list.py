@@ -43,7 +43,7 @@ def registered_checks() -> tuple[CheckInfo, ...]:
             id=w.id,
             title=w.title,
             description=w.description,
-            needs=tuple(w.needs),
+            needs=(*w.needs, *w.uses),
             takes_credentials=hasattr(w, "credentials"),
         )
         for w in all_wizards()

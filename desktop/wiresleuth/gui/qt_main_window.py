@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # the pages are imported when first built (pyqtgraph comes wi
     from wiresleuth.gui.qt_results_page import QtResultsPage
     from wiresleuth.gui.qt_save_dialog import QtSaveDialog
     from wiresleuth.gui.qt_viewer_page import QtViewerPage
+    from wiresleuth.gui.qt_watch_page import QtWatchPage
     from wiresleuth.probes.proxy_auth import ProxyCredentials
     from wiresleuth.wizards.base import Wizard
 
@@ -122,6 +123,7 @@ class QtMainWindow(QMainWindow):
         self._viewer_page: QtViewerPage | None = None
         self._compare_page: QtComparePage | None = None
         self._helpdesk_page: QtHelpdeskPage | None = None
+        self._watch_page: QtWatchPage | None = None
         self._helpdesk_document: Document | None = None
         self._helpdesk_back: QWidget | None = None
         self._open_progress: QtOpenProgress | None = None
@@ -189,6 +191,10 @@ class QtMainWindow(QMainWindow):
             self.tr("&Compare two bundles…"), self.choose_comparison, "Ctrl+Shift+C"
         )
         file_menu.addAction(self.compare_action)
+        self.watch_action = self._action(
+            self.tr("&Keep watching…"), self.keep_watching, "Ctrl+Shift+W"
+        )
+        file_menu.addAction(self.watch_action)
         self.save_action = self._action(
             self.tr("&Save for helpdesk…"), self.save_for_helpdesk, QKeySequence.StandardKey.Save
         )
@@ -285,6 +291,31 @@ class QtMainWindow(QMainWindow):
             self.stack.addWidget(page)
         return self._helpdesk_page
 
+    def watch_page(self) -> QtWatchPage:
+        """The "Keep watching" page (made on first use)."""
+        if self._watch_page is None:
+            from wiresleuth.gui.qt_watch_page import QtWatchPage
+
+            page = QtWatchPage()
+            page.back_requested.connect(self.show_start)
+            self._watch_page = page
+            self.stack.addWidget(page)
+        return self._watch_page
+
+    def keep_watching(self) -> None:
+        """File > Keep watching: the watch page for the profile's sites and the typed one."""
+        if self.session.is_active:
+            return
+        try:
+            target = self.start_page.extra_target()
+        except BadInput:
+            target = None
+        page = self.watch_page()
+        if not page.watching:
+            page.set_profile(self.profile, (target,) if target else (), capture=self.capture)
+        self.stack.setCurrentWidget(page)
+        self._set_title(self.tr("Keep watching — WireSleuth"))
+
     def show_start(self) -> None:
         """Back to the start page (not while a run is going)."""
         if not self.session.is_active:
@@ -347,10 +378,49 @@ class QtMainWindow(QMainWindow):
         return False
 
     def quit(self) -> None:
-        """File > Quit: ask about unsaved results, then close."""
-        if self.ask_about_unsaved(self.quit):
+        """File > Quit: ask about unsaved results (and an unsaved watch), then close."""
+        if self.ask_about_unsaved(self.quit) and self.ask_about_watch(self.quit):
             self._discarded = self.result  # asked (or nothing to lose): close now
             self.close()
+
+    def ask_about_watch(self, then: Callable[[], None]) -> bool:
+        """True when no watch would be lost; else ask (Save, Discard, Cancel) without
+        blocking: Discard stops it and calls ``then``; Save shows the watch to save it."""
+        page = self._watch_page
+        if page is None or not page.unsaved:
+            return True
+        if self.unsaved_box is not None:
+            return False
+        running = page.watching
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Watch not saved"),
+            self.tr("A watch is still running. Stop it and lose what it saw?")
+            if running
+            else self.tr("The watch is not saved. Save it for your helpdesk first?"),
+            (QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+            if running
+            else QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def answered(code: int) -> None:
+            self.unsaved_box = None
+            if code == QMessageBox.StandardButton.Discard:
+                page.let_go()
+                QTimer.singleShot(0, then)
+            elif code == QMessageBox.StandardButton.Save:
+                self.stack.setCurrentWidget(page)
+                page.choose_file()
+
+        box.finished.connect(answered)
+        self.unsaved_box = box
+        box.open()
+        return False
 
     def _page_changed(self, _index: int) -> None:
         """An error in the status bar belongs to the page it happened on."""
@@ -902,10 +972,14 @@ class QtMainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # The window's close button (a spontaneous event) asks about unsaved results as
         # File > Quit does; a close the program itself asks for has already asked.
-        if event.spontaneous() and not self.ask_about_unsaved(self.quit):
+        if event.spontaneous() and not (
+            self.ask_about_unsaved(self.quit) and self.ask_about_watch(self.quit)
+        ):
             event.ignore()
             return
         if self.session.is_active:
             self.session.cancel()
             self.session.wait(_CANCEL_WAIT_MS)
+        if self._watch_page is not None:
+            self._watch_page.stop()  # the worker ends within a second or two by itself
         super().closeEvent(event)

@@ -52,6 +52,7 @@ from wiresleuth.gui.qt_part_guard import QtPartGuard
 from wiresleuth.gui.qt_seq_graph import QtSeqGraph
 from wiresleuth.gui.qt_theme import view_colours
 from wiresleuth.gui.qt_timeline import QtTimeline
+from wiresleuth.gui.qt_watch_view import QtWatchView
 from wiresleuth.gui.qt_waterfall import QtWaterfall
 from wiresleuth.gui.route_view import route_lines
 from wiresleuth.gui.view_problems import ShapeError
@@ -142,6 +143,10 @@ class QtViewerPage(QWidget):
         timeline_split.setSizes([450, 450])
         self.parts: dict[str, QtPartGuard] = {}
         """Each tab's part, by name: the view, or why it could not be shown."""
+        self.watch = QtWatchView()
+        self.watch.frame_requested.connect(self._packet_from_watch)
+        self._add_part("watch", self.watch, self.tr("&Watch"))
+        self.tabs.setTabVisible(0, False)  # shown for a watch's bundle only
         self._add_part("timeline", timeline_split, self.tr("&Timeline and packets"))
         self.seq_graph = QtSeqGraph()
         self.seq_graph.direction_changed.connect(self._graph_direction)
@@ -226,6 +231,13 @@ class QtViewerPage(QWidget):
         self._save.setVisible(document.result is not None)
         self._helpdesk.setVisible(document.kind is not DocumentKind.CAPTURE)
         self.findings.set_findings(document.findings)
+        watch_tab = self.tabs.indexOf(self.parts["watch"])
+        self.tabs.setTabVisible(watch_tab, document.watch is not None)
+        if document.watch is not None:
+            self._fill("watch", lambda: self.watch.set_summary(document.watch))
+            self.tabs.setCurrentIndex(watch_tab)
+        elif self.tabs.currentIndex() == watch_tab:
+            self.tabs.setCurrentIndex(self.tabs.indexOf(self.parts["timeline"]))
         self._fill("timeline", lambda: self._show_timeline(document))
         lines = []
         lines.append(cause_headline(group_causes(document.findings)))
@@ -357,6 +369,12 @@ class QtViewerPage(QWidget):
         self.timeline.select_lane(lane)
         self._lane, self._from_server = lane, None
         self._fill_connection_tabs()
+
+    def _packet_from_watch(self, number: int) -> None:
+        """A watch group's "Show its packets": the packet list, at its first frame."""
+        self.tabs.setCurrentIndex(self.tabs.indexOf(self.parts["timeline"]))
+        self._packet_clicked(number)
+        self._packet_chosen(number)
 
     def _packet_clicked(self, number: int) -> None:
         if not self.packets.select_packets([number]):

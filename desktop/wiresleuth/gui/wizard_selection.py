@@ -1,7 +1,7 @@
 """Which wizards a run of some checks needs: the chosen ones plus those they build on.
 
-A wizard names the wizards whose observations it needs (``Wizard.needs``); the engine wants
-them listed before it. The registry's order already puts them first, so the run keeps it.
+A wizard names the wizards whose observations it needs (``Wizard.needs``, or ``uses`` when
+only part of its work waits for them); the engine wants them listed before it. The registry's order already puts them first, so the run keeps it.
 """
 
 from __future__ import annotations
@@ -24,5 +24,5 @@ def with_needs(ids: Iterable[str], wizards: Sequence[Wizard]) -> list[Wizard]:
         if ident in wanted:
             continue
         wanted.add(ident)
-        stack += by_id[ident].needs
+        stack += [*by_id[ident].needs, *by_id[ident].uses]
     return [w for w in wizards if w.id in wanted]

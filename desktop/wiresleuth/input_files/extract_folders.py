@@ -27,8 +27,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
-
 PREFIX = "wiresleuth-extract-"
 """Start of every extraction folder's name."""
 OWNER_FILE = ".owner"
@@ -41,6 +39,8 @@ log = logging.getLogger(__name__)
 
 def _start_time(pid: int) -> float | None:
     """When process ``pid`` started (epoch seconds); None when there is no such process."""
+    import psutil  # here, not at start-up: every command sweeps, few find a folder to check
+
     try:
         return psutil.Process(pid).create_time()
     except psutil.NoSuchProcess:

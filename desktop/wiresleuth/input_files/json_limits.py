@@ -30,6 +30,9 @@ analysis's report holds some 110 000; two million empty objects decode to about 
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _CHUNK = 1 << 20
+_SMALL = 100_000
+"""Brackets counted by a plain loop (about 10 ms at most): numpy takes longer to import
+than that, and ``wiresleuth report`` of an ordinary bundle must not wait for it."""
 _SURROGATE_START = re.compile(rb"\\u[dD][89a-fA-F]")
 _SURROGATE_ESCAPES = re.compile(
     rb"(\\\\)|\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
@@ -40,7 +43,7 @@ _SURROGATE_ESCAPES = re.compile(
 def _depth(structure: bytes) -> int:
     """The deepest nesting of the brackets in ``structure`` (strings already blanked)."""
     brackets = structure.translate(None, _NOT_BRACKETS)
-    if len(brackets) < 2 * MAX_DEPTH:
+    if len(brackets) < _SMALL:
         depth = deepest = 0
         for byte in brackets:
             depth += 1 if byte in b"[{" else -1

@@ -45,11 +45,14 @@ class ClientResult:
     """Its stdout and stderr."""
 
 
-def program_argv(profile: Path, out: Path, extra: Sequence[str] = ()) -> list[str]:
-    """The program's own command line (the same one an engineer types)."""
+def program_argv(
+    profile: Path, out: Path, extra: Sequence[str] = (), *, command: Sequence[str] = ("run",)
+) -> list[str]:
+    """The program's own command line (the same one an engineer types); ``command`` is
+    ``run``, or ``watch --every N --for M``."""
     return [
-        sys.executable, "-m", "wiresleuth", "run", "--profile", str(profile), "--out", str(out),
-        *extra,
+        sys.executable, "-m", "wiresleuth", *command, "--profile", str(profile),
+        "--out", str(out), *extra,
     ]  # fmt: skip
 
 
@@ -80,6 +83,7 @@ def run_client(
     extra_args: Sequence[str] = (),
     typed: str | None = None,
     settings: Mapping[str, str] | None = None,
+    command: Sequence[str] = ("run",),
 ) -> ClientResult:
     """Run ``wiresleuth run`` in the client namespace and wait at most ``timeout`` seconds.
 
@@ -90,7 +94,7 @@ def run_client(
     out.unlink(missing_ok=True)
     workdir: Path | None = None
     if capture:
-        argv = in_ns(client_ns, program_argv(profile, out, extra_args))
+        argv = in_ns(client_ns, program_argv(profile, out, extra_args, command=command))
         env = _env(bundles, None, settings or {})
         written = out
     else:
@@ -99,7 +103,7 @@ def run_client(
         os.chmod(workdir, 0o700)
         written = workdir / out.name
         setpriv = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-        argv = in_ns(client_ns, [*setpriv, *program_argv(profile, written, extra_args)])
+        argv = in_ns(client_ns, [*setpriv, *program_argv(profile, written, extra_args, command=command)])
         env = _env(bundles, workdir, settings or {})
     typist = Typist(typed) if typed is not None else None
     if typist is not None:

@@ -13,6 +13,9 @@ Format in a scenario file (every key optional)::
       {id = "tls.reset_after_client_hello", key = "seconds", approx = 3.1, tolerance = 0.5},
       {id = "net.gateway_vendor", key = "vendor", contains = "F5"},
     ]
+    watch = [    # a watch's bundle (client watch_every/watch_for): grouped failures
+      {target = "chat.lab.test:443", address = "100.64.1.20", signatures = ["tls.no_server_hello"]},
+    ]
 
 A value check passes when at least one finding with that id satisfies it.
 """
@@ -77,6 +80,25 @@ class ValueCheck:
 
 
 @dataclass(frozen=True, kw_only=True)
+class WatchGroupCheck:
+    """A watch's grouped failure that must be there (``wiresleuth watch`` scenarios)."""
+
+    target: str
+    """``host:port`` the group is about."""
+    address: str
+    """The address it failed on."""
+    signatures: tuple[str, ...]
+    """Any of these finding IDs (or ``outcome:...``) is the group's signature."""
+    worked: bool = True
+    """The same target and address must also have worked in some attempt (a fault that
+    comes and goes), and the group must say when (its nearest working attempt)."""
+
+    def __post_init__(self) -> None:
+        if not self.signatures:
+            raise ParamError("signatures", "give at least one finding ID")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Expectations:
     """What one run of a scenario must produce."""
 
@@ -92,6 +114,8 @@ class Expectations:
     """Required exit code of the program (0, 1); by default any but 2."""
     values: tuple[ValueCheck, ...] = ()
     """Checks of finding values."""
+    watch: tuple[WatchGroupCheck, ...] = ()
+    """For a watch: grouped failures its bundle must hold."""
 
     def __post_init__(self) -> None:
         if self.max_severity is not None and self.max_severity not in SEVERITIES:

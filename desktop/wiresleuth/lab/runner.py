@@ -16,6 +16,7 @@ from wiresleuth.lab.client_profile import write_profile
 from wiresleuth.lab.client_run import GRACE, run_client
 from wiresleuth.lab.client_settings import os_settings_env
 from wiresleuth.lab.expect import check
+from wiresleuth.lab.expect_watch import check_watch
 from wiresleuth.lab.interrupts import cancel_on_signals, shielded
 from wiresleuth.lab.lab import Lab, build_lab
 from wiresleuth.lab.names import LabNames
@@ -85,7 +86,10 @@ def _check(
         return [
             f"{scenario.source}: no [expect_no_capture] to check a run without capture"
         ], findings
-    return check(expect, findings, exit_code), findings
+    failures = check(expect, findings, exit_code)
+    if expect.watch:
+        failures += check_watch(expect.watch, bundle)
+    return failures, findings
 
 
 def run_scenario(
@@ -127,13 +131,14 @@ def run_scenario(
                 out=out,
                 bundles=lab.bundles,
                 capture=capture,
-                timeout=loaded.client.budgets.run + GRACE,
+                timeout=loaded.client.program_seconds + GRACE,
                 output=lab.state_dir / "logs" / "program.log",
                 extra_args=(
                     ("--proxy-user", loaded.client.proxy_user) if loaded.client.proxy_user else ()
                 ),
                 typed=loaded.client.proxy_password,
                 settings=os_settings_env(loaded.client, lab.state_dir / "client-config"),
+                command=_command(loaded.client),
             )
             timings["program"] = result.seconds
             exit_code = result.exit_code
@@ -160,6 +165,13 @@ def run_scenario(
         timings=timings,
         logs=logs,
     )
+
+
+def _command(client: ClientSpec) -> tuple[str, ...]:
+    """``run``, or the watch the scenario asks for."""
+    if client.watch_every is None or client.watch_for is None:
+        return ("run",)
+    return ("watch", "--every", f"{client.watch_every:g}s", "--for", f"{client.watch_for:g}s")
 
 
 def _client_routes(lab: Lab, client: ClientSpec, progress: Progress) -> None:

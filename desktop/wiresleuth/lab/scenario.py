@@ -124,8 +124,25 @@ class ClientSpec:
     default_route: bool = True
     """False: the client has no default route (offline: unplugged uplink, Wi-Fi without
     DHCP); removed just before the program runs, after the lab was checked up."""
+    watch_every: float | None = None
+    """Run ``wiresleuth watch --every`` this many seconds instead of ``wiresleuth run``."""
+    watch_for: float | None = None
+    """The watch's ``--for`` in seconds (with ``watch_every``; kept short: a lab test)."""
+
+    @property
+    def program_seconds(self) -> float:
+        """How long the program may take before the lab gives up on it (less the grace): a
+        run's budget; a watch's duration, plus a full diagnosis started in its last slot."""
+        if self.watch_for is None:
+            return self.budgets.run
+        return self.watch_for + 2 * self.budgets.run
 
     def __post_init__(self) -> None:
+        if (self.watch_every is None) != (self.watch_for is None):
+            raise ParamError("watch_every", "give watch_every and watch_for together")
+        if self.watch_every is not None and self.watch_for is not None:
+            check_range("watch_every", self.watch_every, 5, 600)
+            check_range("watch_for", self.watch_for, self.watch_every, 600)
         if not self.targets:
             raise ParamError("targets", "give at least one target")
         if self.os_settings is not None:

@@ -446,7 +446,9 @@ _SPECS: tuple[FindingSpec, ...] = (
         title="Security products on this computer",
         meaning=(
             "Antivirus, endpoint and network-filter products this computer reports (Windows "
-            "Security Center, macOS system extensions, known agents' processes on Linux)."
+            "Security Center, macOS system extensions, known agents' processes on Linux). "
+            "Only processes that share the program's network namespace count: an agent in a "
+            "container or another namespace never touches this computer's traffic."
         ),
         evidence="Each product's name and where it was found (WMI class, extension, process).",
         action="Context for delays and resets caused on this computer: name the product to its owner.",

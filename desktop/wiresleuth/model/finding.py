@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,3 +68,30 @@ class Finding:
             for number in ev.packets:
                 seen.setdefault(number, None)
         return tuple(seen)
+
+
+def conclude(
+    wizard: str,
+    fid: str,
+    severity: Severity,
+    title: str,
+    user: str,
+    engineer: str,
+    evidence: Iterable[Evidence],
+    *,
+    target: str | None = None,
+    **values: Any,
+) -> Finding:
+    """A finding from its parts in the order rules write them: what, both texts, the facts,
+    then figures as keywords (one constructor for every rule module's shorthand)."""
+    return Finding(
+        id=fid,
+        severity=severity,
+        title=title,
+        user_text=user,
+        engineer_text=engineer,
+        wizard=wizard,
+        target=target,
+        evidence=tuple(evidence),
+        values=values,
+    )

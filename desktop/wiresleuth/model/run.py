@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from wiresleuth.model.check_status import CheckStatus
+from wiresleuth.model.critical_path import PathStep
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.timeline import Connection
@@ -63,6 +64,8 @@ class RunResult:
     """System state: interfaces, routes, DNS servers, proxy settings (system.json)."""
     log: tuple[str, ...] = ()
     """Log lines of the run (log.txt)."""
+    critical_path: tuple[PathStep, ...] = ()
+    """The chain of waits that made the run as long as it was, in run order."""
     checks: tuple[CheckStatus, ...] = ()
     """Every check's status per target (passed, problem, not tested, could not run); empty
     for results made before statuses existed."""

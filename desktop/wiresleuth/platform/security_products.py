@@ -7,6 +7,7 @@ import sys
 import psutil
 
 from wiresleuth.platform.commands import run_command
+from wiresleuth.platform.net_namespace import same_network_namespace
 from wiresleuth.platform.security_parsers import (
     SecurityProduct,
     match_linux_agents,
@@ -26,10 +27,16 @@ __all__ = ["SecurityProduct", "collect_security_products", "match_linux_agents"]
 
 
 def _process_names() -> list[str]:
+    """Names of the processes that share this program's network namespace.
+
+    An agent in another namespace (a container, another lab run on this machine) never
+    touches this program's traffic, so it is no finding here. One whose namespace cannot be
+    told (it has just exited, /proc hides it) is kept: better named than missed.
+    """
     names: list[str] = []
     for proc in psutil.process_iter(["name"]):
         name = proc.info.get("name")
-        if isinstance(name, str):
+        if isinstance(name, str) and same_network_namespace(proc.pid) is not False:
             names.append(name)
     return names
 

@@ -187,6 +187,31 @@ def _start(method: str) -> _Child:
     return _spawn() if method == "spawn" else _fork()
 
 
+class Prestarted:
+    """An evaluator started before its script is known: the child loads its libraries while
+    the PAC is being fetched (its time limit still starts when it has read the script)."""
+
+    def __init__(self) -> None:
+        self.child: _Child | None = None
+        try:
+            self.child = _spawn()
+        except OSError as exc:  # evaluate_pac then tries every start method itself
+            log.info("PAC evaluator not started ahead: %s", exc)
+
+    def take(self) -> _Child | None:
+        """The child, once: whoever takes it stops it."""
+        child, self.child = self.child, None
+        return child
+
+    def close(self) -> None:
+        """Stop the child if nobody took it (no script to run after all)."""
+        child = self.take()
+        if child is not None:
+            for pipe in (child.stdin, child.stdout, child.stderr):
+                _close(pipe)
+            child.stop()
+
+
 class _Pipes:
     """Threads that write the request and read the answers, so the event loop never blocks
     on a pipe; they end when the child's pipes close."""
@@ -312,14 +337,39 @@ async def evaluate_pac(
     resolver: tuple[str, int] | None = None,
     max_bytes: int = MAX_SCRIPT_BYTES,
     methods: Sequence[str] = START_METHODS,
+    prestarted: Prestarted | None = None,
 ) -> PacEvaluationObservation:
     """Validate ``script`` and call FindProxyForURL(url, host) for each target.
 
     ``resolver`` sends the script's DNS lookups to one server (host, port) instead of the
     system resolver. ``methods`` are the ways to start the child, tried in order until one
-    comes up (``fork`` is skipped where the OS has none). Never raises for what the script
+    comes up (``fork`` is skipped where the OS has none); ``prestarted`` (a spawned child
+    already loading) is used for the ``spawn`` method. Never raises for what the script
     does; the outcome says it.
     """
+    try:
+        return await _evaluate(
+            script, targets, my_ip=my_ip, time_limit=time_limit,
+            memory_limit_mb=memory_limit_mb, resolver=resolver, max_bytes=max_bytes,
+            methods=methods, prestarted=prestarted,
+        )  # fmt: skip
+    finally:
+        if prestarted is not None:
+            prestarted.close()
+
+
+async def _evaluate(
+    script: str,
+    targets: Sequence[tuple[str, str]],
+    *,
+    my_ip: str,
+    time_limit: float,
+    memory_limit_mb: int,
+    resolver: tuple[str, int] | None,
+    max_bytes: int,
+    methods: Sequence[str],
+    prestarted: Prestarted | None,
+) -> PacEvaluationObservation:
     started = time.monotonic()
     common: dict[str, Any] = {
         "time_limit": time_limit,
@@ -351,14 +401,19 @@ async def evaluate_pac(
     usable = [m for m in methods if m != "fork" or hasattr(os, "fork")]
     result = _finish("unavailable", started, error="no way to start the evaluator", **common)
     for method in usable:
-        result, started_ok = await _run_child(method, request, started, common)
+        ready = prestarted.take() if prestarted is not None and method == "spawn" else None
+        result, started_ok = await _run_child(method, request, started, common, ready)
         if started_ok:
             break
     return result
 
 
 async def _run_child(
-    method: str, request: bytes, started: float, common: dict[str, Any]
+    method: str,
+    request: bytes,
+    started: float,
+    common: dict[str, Any],
+    prestarted: _Child | None = None,
 ) -> tuple[PacEvaluationObservation, bool]:
     """One attempt with one start method; the bool says whether the child came up."""
     time_limit = float(common["time_limit"])
@@ -370,7 +425,7 @@ async def _run_child(
         return _finish(outcome, started, sandbox=method, peak=peak, **kw, **common), ok
 
     try:
-        child = _start(method)
+        child = prestarted if prestarted is not None else _start(method)
     except OSError as exc:  # e.g. this interpreter may not be executed by this user
         return done("unavailable", False, error=f"cannot start the evaluator ({method}): {exc}")
     pipes = _Pipes(child, request)

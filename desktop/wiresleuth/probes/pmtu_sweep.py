@@ -1,6 +1,7 @@
-"""The path-MTU sweep towards one address: the binary search of ``analysis.mtu_search``
+"""The path-MTU sweep towards one address: the wave search of ``analysis.mtu_search``
 driven by DF echoes on an ICMP socket, or by the system's ``ping`` where sockets are not
-allowed. Every wait is bounded; a lost probe is tried once more before it counts.
+allowed. Up to 8 sizes go out together, so a lost size costs one probe wait per wave, not
+one each; every wait is bounded; a lost size is tried once more before it counts.
 """
 
 from __future__ import annotations
@@ -12,22 +13,24 @@ import os
 import socket
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 import psutil
 
-from wiresleuth.analysis.mtu_search import MIN_IPV4_MTU, BinarySearch
+from wiresleuth.analysis.mtu_search import MIN_IPV4_MTU, WaveSearch
 from wiresleuth.analysis.ping_output import parse_ping, ping_argv
 from wiresleuth.model.mtu_observations import PathMtuSweep, SweepProbe
 from wiresleuth.probes import df_echo
 
 log = logging.getLogger(__name__)
 
-Prober = Callable[[int, float], Awaitable[SweepProbe]]
-MAX_PROBES = 24
-"""Hard bound on probes per sweep (a binary search over 576..9000 needs 14)."""
-_TRIES_WHEN_LOST = 2
+Prober = Callable[[Sequence[int], float], Awaitable[list[SweepProbe]]]
+"""Sends one wave of sizes together and waits at most the given seconds for their fates."""
+MAX_PROBES = 48
+"""Hard bound on probes per sweep (waves over 576..1500 need at most 29, 576..9000 at most 37)."""
 _FIRST_WAIT = 1.0
+MAX_IPV4_PACKET = 65535
+"""The largest IPv4 packet (its length field): loopback's MTU of 65536 is not a size to send."""
 
 
 def interface_mtu(address: str) -> int | None:
@@ -88,6 +91,10 @@ async def ping_probe(address: str, size: int, timeout: float) -> SweepProbe:
             proc.kill()
         await proc.wait()
         return SweepProbe(size=size, result="lost", at=sent, detail="ping did not finish")
+    except BaseException:  # cancelled: no ping left running
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        raise
     outcome = parse_ping(out.decode("utf-8", "replace"), system)
     return SweepProbe(
         size=size,
@@ -100,32 +107,30 @@ async def ping_probe(address: str, size: int, timeout: float) -> SweepProbe:
     )
 
 
-async def run_search(
+async def run_waves(
     prober: Prober, *, low: int, high: int, budget: float
 ) -> tuple[list[SweepProbe], int | None]:
-    """Drive the binary search with ``prober``; (probes in order, path MTU)."""
-    search = BinarySearch(low=low, high=high)
+    """Drive the wave search with ``prober``; (probes in the order sent, path MTU)."""
+    search = WaveSearch(low=low, high=high)
     probes: list[SweepProbe] = []
     rtt: float | None = None
-    while (size := search.next_size()) is not None and len(probes) < MAX_PROBES:
-        result: SweepProbe | None = None
-        for _ in range(_TRIES_WHEN_LOST):
-            result = await prober(size, probe_wait(rtt, budget))
-            probes.append(result)
-            if result.result != "lost":
-                break
-        assert result is not None
-        if result.result == "reply" and result.rtt is not None:
-            rtt = result.rtt if rtt is None else min(rtt, result.rtt)
-        if result.result == "error":
+    while (wave := search.next_wave()) and len(probes) + len(wave) <= MAX_PROBES:
+        results = await prober(wave, probe_wait(rtt, budget))
+        probes += results
+        replies = [p.rtt for p in results if p.result == "reply" and p.rtt is not None]
+        if replies:
+            rtt = min(replies) if rtt is None else min(rtt, *replies)
+        if any(p.result == "error" for p in results):
             break
-        search.record(size, result.result == "reply", mtu_hint=result.mtu)
+        for p in results:
+            proof = p.result in ("frag_needed", "too_big_local")
+            search.record(p.size, p.result == "reply", proof=proof, mtu_hint=p.mtu)
     return probes, search.result
 
 
 async def sweep(address: str, *, budget: float) -> PathMtuSweep:
     """Sweep ``address`` from 576 bytes to the interface MTU with DF set."""
-    high = interface_mtu(address) or 1500
+    high = min(interface_mtu(address) or 1500, MAX_IPV4_PACKET)
     low = min(MIN_IPV4_MTU, high)
     echo: df_echo.DfEcho | None = None
     if df_echo.supported():
@@ -135,14 +140,21 @@ async def sweep(address: str, *, budget: float) -> PathMtuSweep:
             log.info("no ICMP socket for the MTU sweep (%s): using the system ping", exc)
     try:
         if echo is not None:
-            probes, found = await run_search(echo.probe, low=low, high=high, budget=budget)
+            socket_echo = echo
+
+            async def through_socket(sizes: Sequence[int], timeout: float) -> list[SweepProbe]:
+                return await socket_echo.probe_wave(
+                    sizes, timeout, wait_after=lambda rtt: probe_wait(rtt, budget)
+                )
+
+            probes, found = await run_waves(through_socket, low=low, high=high, budget=budget)
             method = "socket"
         else:
 
-            async def through_ping(size: int, timeout: float) -> SweepProbe:
-                return await ping_probe(address, size, timeout)
+            async def through_ping(sizes: Sequence[int], timeout: float) -> list[SweepProbe]:
+                return list(await asyncio.gather(*(ping_probe(address, s, timeout) for s in sizes)))
 
-            probes, found = await run_search(through_ping, low=low, high=high, budget=budget)
+            probes, found = await run_waves(through_ping, low=low, high=high, budget=budget)
             method = "ping"
     finally:
         if echo is not None:

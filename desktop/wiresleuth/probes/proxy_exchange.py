@@ -196,6 +196,10 @@ async def through_proxy(
             auth_note=note,
             error=ended.error,
         )
+    except BaseException:  # cancelled (a speculative attempt no longer needed): no socket left
+        if sock is not None:
+            sock.close()
+        raise
     assert answer is not None
     outcome = _outcome(answer)
     observation = ProxyExchange(

@@ -37,6 +37,7 @@ from wiresleuth.report.html_values import (
     utc_time,
     value_html,
 )
+from wiresleuth.report.html_watch import watch_html
 from wiresleuth.report.summary import (
     NO_STATUSES,
     cause_headline,
@@ -446,6 +447,7 @@ def render_html(
             _computer_html(system),
             _summary_html(report),
             _helpdesk_html(profile.get("helpdesk")),
+            watch_html(report),
             _findings_html(report),
             connections_html(report, time_zero),
             _capture_html(report),

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -13,6 +16,7 @@ from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Profile
 
 ObsT = TypeVar("ObsT")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,6 +34,9 @@ class WizardInput:
     earlier: Mapping[str, object] = field(default_factory=dict)
     """Observations of the wizards named in this wizard's ``needs``, by wizard id (a wizard
     that failed or ran out of time is absent); read them with ``earlier_observations``."""
+    later: Mapping[str, Callable[[], Awaitable[object | None]]] = field(default_factory=dict)
+    """For the wizards named in this wizard's ``uses``: waits for that wizard's observations
+    (None when it failed); read them with ``observations_when_ready``."""
 
     run_deadline: float | None = None
     """``time.monotonic()`` at which the run's budget ends (None: not bounded by a run):
@@ -39,20 +46,42 @@ class WizardInput:
         """The observations of the wizard ``wizard`` (one this wizard ``needs``), typed; None
         when it did not run or failed. TypeError when it gave something else than ``kind``
         (its ``observation_type``): a programming error, not a network fault."""
-        found = self.earlier.get(wizard)
-        if found is None:
-            return None
-        if not isinstance(found, kind):
-            raise TypeError(
-                f"the {wizard} wizard's observations are {type(found).__name__}, "
-                f"not {kind.__name__}"
-            )
-        return found
+        return _typed(wizard, self.earlier.get(wizard), kind)
+
+    async def observations_when_ready(self, wizard: str, kind: type[ObsT]) -> ObsT | None:
+        """The observations of ``wizard`` (one this wizard ``uses``) once it has finished;
+        None when it is not part of the run or failed. TypeError as ``earlier_observations``."""
+        wait = self.later.get(wizard)
+        found = await wait() if wait is not None else self.earlier.get(wizard)
+        return _typed(wizard, found, kind)
 
     def addresses(self, target: Target) -> tuple[str, ...]:
         """Resolved addresses of a target's host (empty when resolution failed)."""
         found = self.resolved.get(target.host)
         return found.addresses if found else ()
+
+
+def _typed(wizard: str, found: object, kind: type[ObsT]) -> ObsT | None:
+    if found is None:
+        return None
+    if not isinstance(found, kind):
+        raise TypeError(
+            f"the {wizard} wizard's observations are {type(found).__name__}, not {kind.__name__}"
+        )
+    return found
+
+
+@dataclass
+class Wait:
+    """One wait of a probe, as the engine records it (``Progress.waiting``)."""
+
+    ran_out: bool | None = None
+    """Set by the wizard when it knows: True when the wait ended at its deadline (a
+    timeout), False when something ended it; None: the engine compares the time with the
+    deadline."""
+    abandoned: bool = False
+    """Set when the wait was given up (a speculative probe the outcome did not call for):
+    nothing waited for it, so it is never on the critical path."""
 
 
 class Progress(Protocol):
@@ -70,6 +99,36 @@ class Progress(Protocol):
         else (an error). An attempt announced by ``connect`` as it starts is drawn while it
         waits, growing, until its ``closed`` moment."""
 
+    def waiting(self, what: str, deadline: float | None) -> AbstractContextManager[Wait]:
+        """Around one probe's wait: what is awaited and its deadline in seconds, so the
+        engine can name the wait that made the run as long as it was (its critical path)."""
+
+
+async def stopped(tasks: Collection[asyncio.Task[Any]], grace: float = 2.0) -> None:
+    """Cancel ``tasks`` (speculative probes no longer needed) and wait until they have ended,
+    cancelling again those that swallowed it (``asyncio.wait_for`` on Python 3.11 loses a
+    cancellation that arrives as its future completes; the probe would then run to its own
+    deadline, and the run's end would wait for it). Bounded by ``grace``; a cancellation of
+    the caller meanwhile is kept and raised once they have ended."""
+    pending = {task for task in tasks if not task.done()}
+    deadline = time.monotonic() + grace
+    interrupted = False
+    while pending and time.monotonic() < deadline:
+        for task in pending:
+            task.cancel()
+        try:
+            _, pending = await asyncio.wait(pending, timeout=0.2)
+        except asyncio.CancelledError:
+            interrupted = True
+    if interrupted:
+        raise asyncio.CancelledError
+
+
+async def waited(progress: Progress, what: str, deadline: float | None, job: Awaitable[T]) -> T:
+    """``await job`` recorded as one wait of the wizard (``Progress.waiting``)."""
+    with progress.waiting(what, deadline):
+        return await job
+
 
 class Wizard(abc.ABC):
     """One guided check."""
@@ -84,8 +143,19 @@ class Wizard(abc.ABC):
     """The dataclass ``run`` returns (a model type: report.json holds it, ``from_jsonable``
     reads it back from a bundle)."""
     needs: ClassVar[tuple[str, ...]] = ()
-    """Ids of wizards whose observations this one uses (e.g. the PAC decision); the engine
-    starts it when those have finished and passes them in ``WizardInput.earlier``."""
+    """Ids of wizards whose observations this one cannot start without (e.g. the route);
+    the engine starts it when those have finished and passes them in ``WizardInput.earlier``."""
+    uses: ClassVar[tuple[str, ...]] = ()
+    """Ids of wizards whose observations only part of this one's work needs: the engine
+    starts it at once (with its ``needs``), and that part awaits
+    ``WizardInput.observations_when_ready``, so the rest runs beside the other wizard."""
+
+    def prepare(self, profile: Profile) -> None:
+        """Blocking set-up that needs only the profile (the name lookups ``flows`` needs);
+        the engine runs every wizard's in a thread while it resolves the targets, so that
+        capture, and with it the run, does not start one lookup after another."""
+        del profile
+
     per_target: ClassVar[bool] = True
     """Whether the check has a status per target; False for checks of the computer as a
     whole (PAC, local listeners, request holds), which have one status."""

@@ -91,13 +91,14 @@ class HopLocatorWizard(Wizard):
                 moment = _MOMENTS.get(kind, "connect")
                 progress.socket_event(target, moment, time.time(), kind, lane=LANE)
 
-            location = await locate(
-                request,
-                connect_timeout=budgets.connect,
-                echo_timeout=budgets.icmp,
-                deadline=deadline,
-                starting=starting,
-            )
+            with progress.waiting(f"{request.target}: locating the hop that answers", None):
+                location = await locate(
+                    request,
+                    connect_timeout=budgets.connect,
+                    echo_timeout=budgets.icmp,
+                    deadline=deadline,
+                    starting=starting,
+                )
             locations.append(location)
             progress.socket_event(request.target, "closed", location.ended_at, LANE, lane=LANE)
         progress.step(f"traced {len(locations)} suspicious connection(s)")

@@ -1,10 +1,13 @@
 """Local-hold wizard: does software on this computer hold web requests before they leave?
 
 Per target, in two rounds, a plain-HTTP GET (port 80) and an HTTPS ClientHello are sent
-at the same time (to the route's proxy, as ``GET http://...`` and ``CONNECT``, when the
-route is a proxy); each request's hand-over time is compared with the moment it left
-(capture, else Linux's transmit timestamp). While they wait, other processes' connection
-attempts are watched (SYN headers, socket table), and the OS's security products listed.
+(to the route's proxy, as ``GET http://...`` and ``CONNECT``, when the route is a proxy);
+each request's hand-over time is compared with the moment it left (capture, else Linux's
+transmit timestamp). While they wait, other processes' connection attempts are watched
+(SYN headers, socket table), and the OS's security products listed.
+
+The rounds run side by side (every request at once, the watch started beside them): a
+held request, or a target that never answers, then costs its wait once, not once per round.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 from wiresleuth.wizards.route_input import hop_for, split_proxy
 
 ROUNDS = 2
+SETTLE = 0.1
+"""Seconds of quiet after the first answer byte that end a request: only the first byte's
+time matters here, and a server's first flight arrives in one burst."""
 HTTP_PORT = 80
 HTTPS_PORT = 443
 
@@ -100,22 +106,21 @@ class LocalHoldWizard(Wizard):
         seen: list[ConnectAttemptSeen] = []
         syn_status = table_status = "no requests to make"
         budgets = given.profile.budgets
-        for round_no in range(1, ROUNDS + 1):
-            if not endpoints:
-                progress.step("no HTTP(S) target to time")
-                continue
+        rounds = [(n, e) for n in range(1, ROUNDS + 1) for e in endpoints]
+        if rounds:
             watch = ConnectWatch()
-            await watch.start(capture=self.capture and given.capture_allowed)
+            watching = asyncio.create_task(
+                watch.start(capture=self.capture and given.capture_allowed)
+            )
             try:
                 results = await asyncio.gather(
-                    *(
-                        self._request(e, budgets.connect, budgets.tls_handshake, progress)
-                        for e in endpoints
-                    )
-                )
+                    *(self._request(e, n, budgets.connect, budgets.tls_handshake, progress)
+                      for n, e in rounds)
+                )  # fmt: skip
             finally:
+                await asyncio.gather(watching, return_exceptions=True)
                 await watch.stop()
-            for endpoint, attempt in zip(endpoints, results, strict=True):
+            for (round_no, endpoint), attempt in zip(rounds, results, strict=True):
                 target, kind = endpoint.target, endpoint.kind
                 if attempt.connect.local_port is not None:
                     watch.own_ports.add(attempt.connect.local_port)
@@ -124,12 +129,23 @@ class LocalHoldWizard(Wizard):
                 )
                 if attempt.left_host_at is not None:
                     progress.socket_event(
-                        target.key, "on-the-wire", attempt.left_host_at, kind, lane=kind
+                        target.key,
+                        "on-the-wire",
+                        attempt.left_host_at,
+                        kind,
+                        lane=_lane(kind, round_no),
                     )
-                progress.socket_event(target.key, "closed", attempt.ended_at, kind, lane=kind)
+                progress.socket_event(
+                    target.key, "closed", attempt.ended_at, kind, lane=_lane(kind, round_no)
+                )
             seen += [s for s in watch.seen() if s.sport not in watch.own_ports]
             syn_status, table_status = watch.syn_capture, watch.socket_table
-            progress.step(f"round {round_no}: {len(results)} requests timed")
+        for round_no in range(1, ROUNDS + 1):
+            timed = sum(1 for r in requests if r.round == round_no)
+            progress.step(
+                f"round {round_no}: {timed} requests timed" if endpoints
+                else "no HTTP(S) target to time"
+            )  # fmt: skip
         found, error = await inventory
         progress.step(f"security products: {len(found)} found")
         return HoldWizardObservations(
@@ -145,13 +161,14 @@ class LocalHoldWizard(Wizard):
         )
 
     async def _request(
-        self, e: _Endpoint, connect: float, answer: float, progress: Progress
+        self, e: _Endpoint, round_no: int, connect: float, answer: float, progress: Progress
     ) -> Any:
         target = e.target
-        progress.socket_event(target.key, "connect", time.time(), e.kind, lane=e.kind)
+        lane = _lane(e.kind, round_no)
+        progress.socket_event(target.key, "connect", time.time(), e.kind, lane=lane)
 
         def moment(kind: str, at: float) -> None:
-            progress.socket_event(target.key, kind, at, e.kind, lane=e.kind)
+            progress.socket_event(target.key, kind, at, e.kind, lane=lane)
 
         if e.proxy is not None and e.kind == "https":
             request, trigger = connect_request(e.asked), "proxy-connect"
@@ -161,10 +178,20 @@ class LocalHoldWizard(Wizard):
             request, trigger = client_hello(target.host), "tls-client-hello"
         else:
             request, trigger = http_get(target.host, target.path), "http-get"
-        return await first_answer(
-            e.address, e.port, request, trigger=trigger, purpose=f"hold-{e.kind}",
-            connect_timeout=connect, answer_timeout=answer, moments=moment,
-        )  # fmt: skip
+        with progress.waiting(
+            f"{target.key}: {e.kind} request, round {round_no}", connect + answer
+        ) as wait:
+            attempt = await first_answer(
+                e.address, e.port, request, trigger=trigger, purpose=f"hold-{e.kind}",
+                connect_timeout=connect, answer_timeout=answer, settle=SETTLE, moments=moment,
+            )  # fmt: skip
+            wait.ran_out = attempt.outcome == "silent"
+        return attempt
+
+
+def _lane(kind: str, round_no: int) -> str:
+    """The live timeline's lane of one request (the rounds run side by side)."""
+    return f"{kind}, round {round_no}"
 
 
 @dataclass(frozen=True)

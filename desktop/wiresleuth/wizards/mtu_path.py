@@ -1,6 +1,6 @@
 """MTU/DSCP wizard: which packet sizes cross the path, and is a loss the MTU or a policy?
 
-Per server: a binary DF sweep from 576 bytes to the interface MTU (frag-needed or silence
+Per server: a DF sweep in waves from 576 bytes to the interface MTU (frag-needed or silence
 above the limit), one TCP exchange that makes the server send full-size segments (and the
 same with MSS 536 when it stalls), and, from the capture, every flow's MSS, largest
 segment, gaps and DSCP marks. When the route goes through a proxy, the first hop that
@@ -37,9 +37,11 @@ class MtuPathWizard(Wizard):
 
     id = "mtu"
     observation_type = MtuWizardObservations
-    needs = ("tls", "route")
+    needs = ("route",)
+    uses = ("tls",)
     """The TLS wizard's default and small-MSS handshakes are this wizard's TCP evidence for
-    HTTPS targets (no second stalled handshake); HTTP targets get an exchange of its own."""
+    HTTPS targets (no second stalled handshake); HTTP targets get an exchange of its own.
+    Only that evidence waits for the TLS wizard: the sweep runs beside it."""
     title = "Packet sizes and priority marks (MTU, DSCP)"
     description = (
         "Finds the largest packet that reaches each site, whether routers say so when a "
@@ -70,11 +72,16 @@ class MtuPathWizard(Wizard):
             for a in given.addresses(t)[:1]:
                 if t.scheme == "https":
                     tls_keys.setdefault(a, t.key)
-        tls = given.earlier_observations("tls", TlsWizardObservations)
-        handshakes = _tls_outcomes(tls) if tls is not None else {}
-        results = await asyncio.gather(
-            *(self._one(t, given, progress, tls_keys, handshakes) for t in targets)
-        )
+        handshakes: asyncio.Task[dict[str, tuple[str | None, str | None]]] | None = None
+        if any(t.scheme == "https" for t in targets):
+            handshakes = asyncio.create_task(_tls_handshakes(given))
+        try:
+            results = await asyncio.gather(
+                *(self._one(t, given, progress, tls_keys, handshakes) for t in targets)
+            )
+        finally:
+            if handshakes is not None:
+                handshakes.cancel()
         return MtuWizardObservations(targets=tuple(results))
 
     def not_tested(self, given: WizardInput) -> dict[str, str]:
@@ -87,7 +94,7 @@ class MtuPathWizard(Wizard):
         given: WizardInput,
         progress: Progress,
         tls_keys: dict[str, str],
-        handshakes: dict[str, tuple[str | None, str | None]],
+        handshakes: asyncio.Task[dict[str, tuple[str | None, str | None]]] | None,
     ) -> MtuTargetObservation:
         hop = hop_for(given, target)
         addresses = given.addresses(target)
@@ -104,13 +111,17 @@ class MtuPathWizard(Wizard):
         budgets = given.profile.budgets
 
         async def swept() -> Any:
-            result = await sweep(address, budget=budgets.icmp)
+            with progress.waiting(f"{target.key}: DF sweep to {address}", None):
+                result = await sweep(address, budget=budgets.icmp)
             progress.step(f"{target.key}: path MTU {result.path_mtu or 'unknown'}")
             return result
 
-        known = handshakes.get(target.key, (None, None))
+        known: tuple[str | None, str | None] = (None, None)
 
         async def tcp() -> tuple[SegmentAttempt, ...]:
+            nonlocal known
+            if target.scheme == "https" and handshakes is not None:
+                known = (await asyncio.shield(handshakes)).get(target.key, (None, None))
             if known[0] is not None:
                 progress.step(f"{target.key}: large segments: the TLS wizard's handshakes")
                 return ()
@@ -154,21 +165,32 @@ class MtuPathWizard(Wizard):
         else:
             request, trigger = http_get(target.host, target.path), "http-get"
         purpose = "default" if mss is None else "small-mss"
-        attempt = await first_answer(
-            address,
-            port,
-            request,
-            trigger=trigger,
-            purpose=purpose,
-            connect_timeout=budgets.connect,
-            answer_timeout=min(budgets.tls_handshake, ANSWER_WAIT),
-            mss=mss,
-        )
+        answer_wait = min(budgets.tls_handshake, ANSWER_WAIT)
+        with progress.waiting(
+            f"{target.key}: {purpose} exchange", budgets.connect + answer_wait
+        ) as wait:
+            attempt = await first_answer(
+                address,
+                port,
+                request,
+                trigger=trigger,
+                purpose=purpose,
+                connect_timeout=budgets.connect,
+                answer_timeout=answer_wait,
+                mss=mss,
+            )
+            wait.ran_out = attempt.outcome == "silent"
         if attempt.sent_at is not None:
             progress.socket_event(target.key, "mtu-request", attempt.sent_at, purpose)
         if attempt.first_byte_at is not None:
             progress.socket_event(target.key, "mtu-first-byte", attempt.first_byte_at, purpose)
         return attempt
+
+
+async def _tls_handshakes(given: WizardInput) -> dict[str, tuple[str | None, str | None]]:
+    """The TLS wizard's handshakes once it has finished (empty when it did not run)."""
+    tls = await given.observations_when_ready("tls", TlsWizardObservations)
+    return _tls_outcomes(tls) if tls is not None else {}
 
 
 def _tls_outcomes(tls: TlsWizardObservations) -> dict[str, tuple[str | None, str | None]]:

@@ -13,7 +13,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from wiresleuth.analysis.http_response import parse_head
@@ -33,7 +33,11 @@ from wiresleuth.model.pac_observations import (
 )
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.proxy_config import ProxyConfiguration
-from wiresleuth.wizards.base import Progress, Wizard, WizardInput
+from wiresleuth.profile.model import Profile
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput, waited
+
+if TYPE_CHECKING:
+    from wiresleuth.probes.pac_sandbox import Prestarted
 
 log = logging.getLogger(__name__)
 
@@ -107,13 +111,19 @@ class PacWizard(Wizard):
 
     # -- planning (before capture) --------------------------------------------------------
 
+    def prepare(self, profile: Profile) -> None:
+        self._planned_for(profile)
+
     def _planned(self, given: WizardInput) -> _Plan:
+        return self._planned_for(given.profile)
+
+    def _planned_for(self, profile: Profile) -> _Plan:
         if self._plan is not None:
             return self._plan
         plan = _Plan()
         plan.configuration, plan.configuration_error = _read_configuration()
-        if given.profile.pac_url:
-            plan.pac_url, plan.pac_source = given.profile.pac_url, "profile"
+        if profile.pac_url:
+            plan.pac_url, plan.pac_source = profile.pac_url, "profile"
         elif plan.configuration is not None and plan.configuration.winning is not None:
             winning = plan.configuration.winning
             if winning.pac_url:
@@ -200,13 +210,31 @@ class PacWizard(Wizard):
     async def _http_pac(
         self, base: PacWizardObservations, url: str, given: WizardInput, progress: Progress
     ) -> PacWizardObservations:
+        from wiresleuth.probes.pac_sandbox import Prestarted
+
+        # The evaluator starts now and loads its libraries while the PAC is looked up and
+        # fetched: the route, and every wizard that tests it, wait for its answer.
+        evaluator = await asyncio.get_running_loop().run_in_executor(None, Prestarted)
+        try:
+            return await self._fetch_and_run(base, url, given, progress, evaluator)
+        finally:
+            evaluator.close()
+
+    async def _fetch_and_run(
+        self,
+        base: PacWizardObservations,
+        url: str,
+        given: WizardInput,
+        progress: Progress,
+        evaluator: Prestarted,
+    ) -> PacWizardObservations:
         from dataclasses import replace
 
         from wiresleuth.probes.dns_lookup import dns_query, random_label
         from wiresleuth.probes.resolve import resolve
 
         budgets = given.profile.budgets
-        host, port, path = _host_port(url)
+        host, port, _path = _host_port(url)
         assert host is not None and port is not None
         obs = replace(base, host=host, port=port, must_refuse=_must_refuse(given, host, port))
         dns: DnsAnswerObservation | None = None
@@ -216,16 +244,49 @@ class PacWizard(Wizard):
             parent = host.split(".", 1)[1] if host.count(".") >= 2 else host
             names = [f"{random_label()}.{parent}" for _ in range(REWRITE_TESTS)]
             rewrite_task = asyncio.gather(*(dns_query(n, timeout=budgets.connect) for n in names))
-            answer, system = await asyncio.gather(
-                dns_query(host, timeout=budgets.connect), resolve(host, timeout=budgets.connect)
+            answer, system = await waited(
+                progress, f"DNS: {host}", budgets.connect,
+                asyncio.gather(
+                    dns_query(host, timeout=budgets.connect), resolve(host, timeout=budgets.connect)
+                ),
+            )  # fmt: skip
+            rewrite = tuple(
+                await waited(progress, "DNS: random names", budgets.connect, rewrite_task)
             )
-            rewrite = tuple(await rewrite_task)
             dns = answer
             address = system.addresses[0] if system.addresses else None
             if address is None and answer.addresses:
                 address = answer.addresses[0]
-        rewrite_http = await _probe_rewrites(rewrite, budgets.connect)
-        obs = replace(obs, dns=dns, rewrite_tests=rewrite, rewrite_http=rewrite_http)
+        # What answers at a random name's address does not hold up the fetch.
+        rewrites = asyncio.create_task(
+            waited(
+                progress, "what answers at a random name's address", 2 * budgets.connect,
+                _probe_rewrites(rewrite, budgets.connect),
+            )
+        )  # fmt: skip
+        try:
+            fetched = await self._fetch_part(
+                replace(obs, dns=dns, rewrite_tests=rewrite), url, address, given, progress,
+                evaluator,
+            )  # fmt: skip
+            return replace(fetched, rewrite_http=await rewrites)
+        finally:
+            rewrites.cancel()
+
+    async def _fetch_part(
+        self,
+        obs: PacWizardObservations,
+        url: str,
+        address: str | None,
+        given: WizardInput,
+        progress: Progress,
+        evaluator: Prestarted,
+    ) -> PacWizardObservations:
+        from dataclasses import replace
+
+        budgets = given.profile.budgets
+        host, port, path = _host_port(url)
+        assert host is not None and port is not None
         progress.step(f"DNS: {host} -> {address or 'no address'}")
         if address is None:
             progress.step("fetch: skipped, no address")
@@ -240,7 +301,10 @@ class PacWizard(Wizard):
         listeners: tuple[ListenerObservation, ...] = ()
         if kind in ("loopback", "this_machine"):
             listeners = await _listeners_on(port, find_listeners)
-        fetch, path_rtt = await _fetch_and_rtt(url, address, port, host, path, kind, given)
+        fetch, path_rtt = await waited(
+            progress, f"fetching {url}", budgets.connect + budgets.tls_handshake,
+            _fetch_and_rtt(url, address, port, host, path, kind, given),
+        )  # fmt: skip
         obs = replace(obs, fetch=fetch, path_rtt=path_rtt, local_listeners=listeners)
         _report(fetch, progress)
         cls = classify_fetch(fetch)
@@ -251,7 +315,10 @@ class PacWizard(Wizard):
             return obs
         script = head.text_body()
         my_ip = fetch.connect.local_address or _first_address(mine)
-        evaluation = await _evaluate(script, given, my_ip)
+        evaluation = await waited(
+            progress, "running the PAC script in its sandbox", None,
+            _evaluate(script, given, my_ip, evaluator),
+        )  # fmt: skip
         progress.step(f"script: {evaluation.outcome}")
         return replace(obs, script_bytes=len(head.body), evaluation=evaluation)
 
@@ -259,24 +326,31 @@ class PacWizard(Wizard):
 
 
 def _quick_lookup(host: str, plan: _Plan) -> tuple[str, ...]:
-    """The PAC host's addresses before capture starts (so capture can include them)."""
+    """The PAC host's addresses before capture starts (so capture can include them): asked
+    of the DNS server and of the system resolver at once (each is a round trip)."""
+    import concurrent.futures
     import socket
 
     import dns.exception
     import dns.resolver
 
-    try:
-        answer = dns.resolver.resolve(host + ".", "A", search=False, lifetime=PLAN_DNS_TIMEOUT)
-        found = tuple(str(item.address) for item in answer)
-    except (dns.exception.DNSException, OSError) as exc:
-        plan.notes.append(f"pre-capture lookup of {host}: {exc}")
-        found = ()
-    try:  # the system resolver (hosts file, loopback answers) is what browsers use
-        infos = socket.getaddrinfo(host, None, socket.AF_INET, socket.SOCK_STREAM)
-        found = tuple(dict.fromkeys([*found, *(str(i[4][0]) for i in infos)]))
-    except OSError:
-        pass
-    return found
+    def system() -> tuple[str, ...]:
+        # the system resolver (hosts file, loopback answers) is what browsers use
+        try:
+            infos = socket.getaddrinfo(host, None, socket.AF_INET, socket.SOCK_STREAM)
+        except OSError:
+            return ()
+        return tuple(str(i[4][0]) for i in infos)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        by_system = pool.submit(system)
+        try:
+            answer = dns.resolver.resolve(host + ".", "A", search=False, lifetime=PLAN_DNS_TIMEOUT)
+            found = tuple(str(item.address) for item in answer)
+        except (dns.exception.DNSException, OSError) as exc:
+            plan.notes.append(f"pre-capture lookup of {host}: {exc}")
+            found = ()
+        return tuple(dict.fromkeys([*found, *by_system.result()]))
 
 
 def _must_refuse(given: WizardInput, host: str, port: int) -> bool:
@@ -296,7 +370,9 @@ def _first_address(addresses: tuple[str, ...]) -> str:
     return "127.0.0.1"
 
 
-async def _evaluate(script: str, given: WizardInput, my_ip: str | None) -> PacEvaluationObservation:
+async def _evaluate(
+    script: str, given: WizardInput, my_ip: str | None, evaluator: Prestarted | None = None
+) -> PacEvaluationObservation:
     from wiresleuth.probes.local_listeners import local_addresses
     from wiresleuth.probes.pac_sandbox import evaluate_pac
 
@@ -304,7 +380,7 @@ async def _evaluate(script: str, given: WizardInput, my_ip: str | None) -> PacEv
         loop = asyncio.get_running_loop()
         my_ip = _first_address(await loop.run_in_executor(None, local_addresses))
     targets = [(t.url, t.host) for t in given.targets]
-    return await evaluate_pac(script, targets, my_ip=my_ip)
+    return await evaluate_pac(script, targets, my_ip=my_ip, prestarted=evaluator)
 
 
 async def _probe_rewrites(

@@ -24,6 +24,7 @@ import secrets
 import socket
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Protocol
 
 from wiresleuth.analysis.proxy_routes import environment_proxy, plan_routes, proxies_of
@@ -40,6 +41,7 @@ from wiresleuth.model.proxy_observations import (
     ProxyWizardObservations,
     RoutePlan,
 )
+from wiresleuth.model.route import RouteObservations
 from wiresleuth.model.target import Target
 from wiresleuth.probes.errors import describe_os_error
 from wiresleuth.probes.http_wire import NotHttp, ResponseParser, origin_request
@@ -50,8 +52,9 @@ from wiresleuth.probes.proxy_exchange import through_proxy
 from wiresleuth.probes.resolve import resolve
 from wiresleuth.probes.tcp_connect import tcp_connect
 from wiresleuth.probes.tunnel_hold import hold_connection
-from wiresleuth.wizards.base import Progress, Wizard, WizardInput
-from wiresleuth.wizards.route_input import hop_for, routes_of
+from wiresleuth.profile.model import Profile
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput, waited
+from wiresleuth.wizards.route_input import hop_for, lookup_all, routes_of
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +104,9 @@ class ProxyPathWizard(Wizard):
 
     id = "proxy"
     observation_type = ProxyWizardObservations
-    needs = ("pac", "route")
+    uses = ("pac", "route")
+    """Every part but the must-refuse checks (which test the endpoint directly, whatever the
+    route) waits for the route; those start at once, beside the PAC's fetch and evaluation."""
     title = "Proxy path"
     description = (
         "Tests each site the way your computer reaches it (directly or through the proxy) and "
@@ -119,6 +124,7 @@ class ProxyPathWizard(Wizard):
         """Typed by the user in this run (``wiresleuth run --proxy-user``); never stored."""
         self._pac = pac
         self._environment = environment
+        self._looked_up: dict[str, str | None] = {}
 
     # -- what will be tested ------------------------------------------------------------
 
@@ -142,6 +148,24 @@ class ProxyPathWizard(Wizard):
             extra += [c.proxy for r in routes.routes for c in r.candidates if c.proxy]
         return proxies_of([], *extra)
 
+    def prepare(self, profile: Profile) -> None:
+        env = self.environment()
+        proxies = [profile.proxy]
+        for scheme in ("https", "http"):
+            proxies.append(
+                environment_proxy(Target(host="wiresleuth.invalid", port=443, scheme=scheme), env)[
+                    0
+                ]
+            )
+        hosts = [_split(p)[0] for p in proxies_of([], *proxies)]
+        hosts += [e.host for e in (*profile.path_proof, *profile.must_refuse)]
+        self._looked_up = lookup_all(h for h in hosts if not _is_literal(h))
+
+    def _address_of(self, host: str) -> str | None:
+        if host in self._looked_up:
+            return self._looked_up[host]
+        return _lookup_now(host)
+
     def _targets(self, given: WizardInput) -> list[Target]:
         """Secure sites only matter here when a proxy exists; plain sites always do."""
         has_proxy = bool(self._known_proxies(given)) or given.profile.pac_url is not None
@@ -156,7 +180,7 @@ class ProxyPathWizard(Wizard):
         flows: list[FlowSpec] = []
         for proxy in self._known_proxies(given):
             host, port = _split(proxy)
-            address = _lookup_now(host)
+            address = self._address_of(host)
             if address is not None:
                 flows.append(FlowSpec(address=address, proto="tcp", port=port))
         for target in self._targets(given):
@@ -168,7 +192,7 @@ class ProxyPathWizard(Wizard):
                         FlowSpec(address=address, proto="tcp", port=9),
                     ]
         for endpoint in (*given.profile.path_proof, *given.profile.must_refuse):
-            address = _lookup_now(endpoint.host)
+            address = self._address_of(endpoint.host)
             if address is not None:
                 flows.append(FlowSpec(address=address, proto="tcp", port=endpoint.port))
                 if endpoint in given.profile.must_refuse:
@@ -184,6 +208,21 @@ class ProxyPathWizard(Wizard):
     # -- running ------------------------------------------------------------------------
 
     async def run(self, given: WizardInput, progress: Progress) -> ProxyWizardObservations:
+        refusals_task = asyncio.gather(
+            *(self._refusal(e, given, progress) for e in given.profile.must_refuse)
+        )
+        try:
+            earlier: dict[str, object] = {}
+            for wizard, kind in (("pac", PacWizardObservations), ("route", RouteObservations)):
+                found = await given.observations_when_ready(wizard, kind)
+                if found is not None:
+                    earlier[wizard] = found
+            observed = await self._run(replace(given, earlier=earlier), progress)
+            return replace(observed, refusals=tuple(await refusals_task))
+        finally:
+            refusals_task.cancel()
+
+    async def _run(self, given: WizardInput, progress: Progress) -> ProxyWizardObservations:
         notes: list[str] = []
         targets = self._targets(given)
         plans = [await self._plan(given, target, notes) for target in targets]
@@ -192,19 +231,21 @@ class ProxyPathWizard(Wizard):
             for route in plan.routes:
                 if route.kind == "SOCKS":
                     notes.append(f"{plan.target}: SOCKS route {route.proxy} not tested")
-        reach = await asyncio.gather(*(self._reach(p, given) for p in proxies))
-        progress.step(f"{len(proxies)} prox{'y' if len(proxies) == 1 else 'ies'} checked")
-        usable = [
-            (r.proxy, r.address)
-            for r in reach
-            if r.address and r.connect and r.connect.connected_at
+        budgets = given.profile.budgets
+        reaching = [
+            asyncio.create_task(
+                waited(progress, f"reaching {p}", budgets.connect, self._reach(p, given))
+            )
+            for p in proxies
         ]
         hold_seconds = self._hold_seconds(given)
         hold_targets = [t for t in targets if t.scheme == "https"] if proxies else []
         holds_task: asyncio.Task[list[HoldObservation]] | None = None
         if hold_targets and hold_seconds >= MIN_HOLD:
+            # the longest wait of this wizard: it starts as soon as the first proxy that
+            # answers is known, not after every proxy was checked
             holds_task = asyncio.create_task(
-                self._holds(hold_targets, given, usable[:1], hold_seconds, progress)
+                self._holds_via_first(reaching, hold_targets, given, hold_seconds, progress)
             )
         elif hold_targets:
             notes.append(
@@ -212,13 +253,15 @@ class ProxyPathWizard(Wizard):
             )
             progress.step("tunnel hold skipped")
         try:
+            reach = await asyncio.gather(*reaching)
+            progress.step(f"{len(proxies)} prox{'y' if len(proxies) == 1 else 'ies'} checked")
+            usable = [u for u in map(_usable, reach) if u is not None]
             results = await asyncio.gather(
                 *(
                     self._target(t, plan, given, usable, progress)
                     for t, plan in zip(targets, plans, strict=True)
                 ),
                 *(self._markers(e, given, usable, progress) for e in given.profile.path_proof),
-                *(self._refusal(e, given, progress) for e in given.profile.must_refuse),
             )
             holds = await holds_task if holds_task is not None else []
         finally:
@@ -226,7 +269,6 @@ class ProxyPathWizard(Wizard):
                 holds_task.cancel()
         per_target = [r for r in results if isinstance(r, ProxyTargetObservation)]
         markers = [m for r in results if isinstance(r, tuple) for m in r]
-        refusals = [r for r in results if isinstance(r, DirectHttpObservation)]
         by_target: dict[str, list[HoldObservation]] = {}
         for hold in holds:
             by_target.setdefault(hold.target, []).append(hold)
@@ -247,7 +289,7 @@ class ProxyPathWizard(Wizard):
             proxies=tuple(reach),
             targets=tuple(per_target),
             markers=tuple(markers),
-            refusals=tuple(refusals),
+            refusals=(),
             credentials=self.credentials.user if self.credentials else None,
             hold_seconds=hold_seconds if holds_task is not None else 0.0,
             notes=tuple(dict.fromkeys(notes)),
@@ -336,15 +378,28 @@ class ProxyPathWizard(Wizard):
     ) -> ProxyTargetObservation:
         addresses = given.addresses(target)
         address = addresses[0] if addresses else None
+        budgets = given.profile.budgets
         direct_task = (
-            asyncio.create_task(self._direct(address, target.port, given)) if address else None
-        )
+            asyncio.create_task(
+                waited(progress, f"{target.key}: direct connect", budgets.connect,
+                       self._direct(address, target.port, given))
+            )
+            if address else None
+        )  # fmt: skip
         http_task = (
-            asyncio.create_task(self._direct_http(target, address, given))
+            asyncio.create_task(
+                waited(progress, f"{target.key}: direct request with an unknown Host",
+                       budgets.connect + budgets.tls_handshake,
+                       self._direct_http(target, address, given))
+            )
             if address and target.scheme == "http"
             else None
-        )
-        exchanges = await asyncio.gather(*(self._exchange(target, p, given) for p in proxies))
+        )  # fmt: skip
+        exchanges = await asyncio.gather(
+            *(waited(progress, f"{target.key}: via {p[0]}", budgets.connect + budgets.tls_handshake,
+                     self._exchange(target, p, given))
+              for p in proxies)
+        )  # fmt: skip
         direct = await direct_task if direct_task else None
         direct_http = await http_task if http_task else None
         for exchange in exchanges:
@@ -426,6 +481,21 @@ class ProxyPathWizard(Wizard):
             answer=parser.answer, error=error,
         )  # fmt: skip
 
+    async def _holds_via_first(
+        self,
+        reaching: list[asyncio.Task[ProxyReachObservation]],
+        targets: list[Target],
+        given: WizardInput,
+        seconds: float,
+        progress: Progress,
+    ) -> list[HoldObservation]:
+        """The holds, through the first proxy (in order) that answered."""
+        for task in reaching:
+            found = _usable(await asyncio.shield(task))
+            if found is not None:
+                return await self._holds(targets, given, [found], seconds, progress)
+        return await self._holds(targets, given, [], seconds, progress)
+
     async def _holds(
         self,
         targets: list[Target],
@@ -441,7 +511,10 @@ class ProxyPathWizard(Wizard):
                 jobs.append(self._hold_direct(target, addresses[0], given, seconds))
             for proxy in proxies:
                 jobs.append(self._hold_proxy(target, proxy, given, seconds))
-        holds = list(await asyncio.gather(*jobs))
+        holds = list(
+            await waited(progress, f"holding {len(jobs)} connection(s) {seconds:g} s", seconds,
+                         asyncio.gather(*jobs))
+        )  # fmt: skip
         for hold in holds:
             progress.socket_event(hold.target, f"hold {hold.route}: {hold.outcome}", hold.ended_at)
         progress.step(f"{len(holds)} connection(s) held for up to {seconds:g} s")
@@ -517,7 +590,10 @@ class ProxyPathWizard(Wizard):
                     answer_timeout=budgets.tls_handshake,
                 )
             )
-        markers: list[MarkerObservation] = list(await asyncio.gather(*jobs))
+        markers: list[MarkerObservation] = list(
+            await waited(progress, f"{endpoint.key}: path proof markers",
+                         budgets.connect + budgets.tls_handshake, asyncio.gather(*jobs))
+        )  # fmt: skip
         if not found.addresses:
             markers.insert(
                 0,
@@ -555,7 +631,11 @@ class ProxyPathWizard(Wizard):
             measure_path_rtt(address, avoid_port=endpoint.port, timeout=budgets.icmp)
         )
         try:
-            observation = await self._ask(endpoint, address, endpoint.host, given)
+            observation = await waited(
+                progress, f"{endpoint.key}: a connection that must be refused",
+                budgets.connect + budgets.tls_handshake,
+                self._ask(endpoint, address, endpoint.host, given),
+            )  # fmt: skip
             path = await rtt_task
         finally:
             rtt_task.cancel()
@@ -568,6 +648,13 @@ class ProxyPathWizard(Wizard):
             connect=observation.connect, answer=observation.answer, path_rtt=path,
             error=observation.error,
         )  # fmt: skip
+
+
+def _usable(reach: ProxyReachObservation) -> tuple[str, str] | None:
+    """(``host:port``, address) of a proxy that accepted a connection."""
+    if reach.address and reach.connect and reach.connect.connected_at:
+        return reach.proxy, reach.address
+    return None
 
 
 def _pac_decision(observations: PacWizardObservations, target: Target) -> str | None:

@@ -17,8 +17,9 @@ from wiresleuth.model.pac_observations import PacWizardObservations
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.proxy_config import ProxyConfiguration
 from wiresleuth.model.route import RouteObservations
+from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import Progress, Wizard, WizardInput
-from wiresleuth.wizards.route_input import known_proxies, lookup_now, split_proxy
+from wiresleuth.wizards.route_input import known_proxies, lookup_all, split_proxy
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +48,21 @@ class RouteWizard(Wizard):
 
     def __init__(self) -> None:
         self._static: ProxyConfiguration | None = None
+        self._proxies: dict[str, str | None] | None = None
+
+    def prepare(self, profile: Profile) -> None:
+        self._static, _ = _configuration()
+        proxies = known_proxies(profile, self._static)
+        found = lookup_all(split_proxy(p)[0] for p in proxies)
+        self._proxies = {p: found[split_proxy(p)[0]] for p in proxies}
 
     def flows(self, given: WizardInput) -> list[FlowSpec]:
-        if self._static is None:
-            self._static, _ = _configuration()
+        if self._proxies is None:
+            self.prepare(given.profile)
+        assert self._proxies is not None
         flows: list[FlowSpec] = []
-        for proxy in known_proxies(given, self._static):
-            host, port = split_proxy(proxy)
-            address = lookup_now(host)
+        for proxy, address in self._proxies.items():
+            port = split_proxy(proxy)[1]
             if address is not None:
                 flows += [
                     FlowSpec(address=address, proto="tcp", port=port),

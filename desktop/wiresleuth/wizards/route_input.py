@@ -16,6 +16,7 @@ from wiresleuth.analysis.proxy_routes import host_port
 from wiresleuth.model.proxy_config import ProxyConfiguration
 from wiresleuth.model.route import RouteObservations, TargetRoute
 from wiresleuth.model.target import Target
+from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import WizardInput
 
 _LOOKUP_TIMEOUT = 2.0
@@ -46,6 +47,15 @@ def split_proxy(proxy: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
+def lookup_all(hosts: Iterable[str]) -> dict[str, str | None]:
+    """``lookup_now`` of every host at once (each lookup is a round trip to the resolver)."""
+    wanted = list(dict.fromkeys(hosts))
+    if not wanted:
+        return {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(8, len(wanted))) as pool:
+        return dict(zip(wanted, pool.map(lookup_now, wanted), strict=True))
+
+
 def lookup_now(host: str) -> str | None:
     """Blocking lookup for ``flows()`` (sync in the engine contract), bounded by a thread."""
     try:
@@ -58,16 +68,16 @@ def lookup_now(host: str) -> str | None:
     try:
         future = pool.submit(socket.getaddrinfo, host, None, type=socket.SOCK_STREAM)
         infos = future.result(timeout=_LOOKUP_TIMEOUT)
-    except (OSError, concurrent.futures.TimeoutError):
+    except (OSError, UnicodeError, concurrent.futures.TimeoutError):  # UnicodeError: label > 63
         return None
     finally:
         pool.shutdown(wait=False)
     return str(infos[0][4][0]) if infos else None
 
 
-def known_proxies(given: WizardInput, configuration: ProxyConfiguration | None) -> list[str]:
+def known_proxies(profile: Profile, configuration: ProxyConfiguration | None) -> list[str]:
     """Every proxy named before anything runs: profile, OS sources, environment (for capture)."""
-    found: list[str | None] = [host_port(given.profile.proxy) if given.profile.proxy else None]
+    found: list[str | None] = [host_port(profile.proxy) if profile.proxy else None]
     if configuration is not None:
         for source in configuration.sources:
             found += [host_port(v) for v in source.proxies.values()]

@@ -4,26 +4,36 @@ It follows the route the user's applications take: through a CONNECT tunnel when
 is a proxy (the certificate seen through the proxy is then compared with the real server's,
 read directly), directly otherwise.
 
-Per target: path RTT (apart from the handshake), the handshake as a browser does it, then one
-follow-up chosen by the outcome: a small-MSS retry after a stall or reset (large packets lost?),
-a public-trust check after success (SSL inspection?), or an unverified look at a certificate
-that failed verification (who issued it?).
+Per target: path RTT (apart from the handshake), the handshake as a browser does it, and one
+follow-up chosen by its outcome: a small-MSS handshake after a stall (large packets lost?), a
+public-trust handshake after success (SSL inspection?), or an unverified look at a
+certificate that failed verification (who issued it?). A reset after the ClientHello or a
+fatal alert gets no follow-up: segment size cannot explain them.
+
+The small-MSS and public-trust handshakes start beside the default one (speculatively: one
+connection each, to the same address or through the same proxy), so a stalled or held
+default costs its own wait once, not twice; the one the outcome does not call for is
+cancelled and not reported.
 
 Directly, all of this is done on every address the name resolves to (IPv4 and IPv6, at most
-``MAX_ADDRESSES``), side by side: one member of a load balancer's pool may be the one that
-resets, and a browser picks whichever address comes first. At most ``PROBES_AT_ONCE`` probes
-of one target are in flight at once (the runtime's wave size).
+``MAX_ADDRESSES``), side by side (issue 16): one member of a load balancer's pool may be the
+one that resets, and a browser picks whichever address comes first. At most
+``PROBES_AT_ONCE`` probes of one target are in flight at once (the size of the program's
+probe waves), so the run is as long as the slowest address, not their sum.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
+import ssl
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TypeVar
 
+from wiresleuth.analysis.tls_records import parse_tls
 from wiresleuth.model.observations import (
     GatewayObservation,
     TlsAddressObservation,
@@ -37,7 +47,8 @@ from wiresleuth.probes.path_rtt import measure_path_rtt
 from wiresleuth.probes.proxy_auth import ProxyCredentials
 from wiresleuth.probes.tls_contexts import inspect_context, os_trust_context, public_trust_context
 from wiresleuth.probes.tls_handshake import tls_handshake
-from wiresleuth.wizards.base import Progress, Wizard, WizardInput
+from wiresleuth.profile.model import Profile
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput, stopped
 from wiresleuth.wizards.route_input import Hop, hop_for, split_proxy
 
 log = logging.getLogger(__name__)
@@ -45,7 +56,10 @@ T = TypeVar("T")
 
 SMALL_MSS = 536
 """The classic minimum: segments this small pass every sane path, whatever its MTU or policy."""
-_RETRY_SMALL_MSS = frozenset({"timeout", "reset", "eof", "tls_error"})
+_RETRY_SMALL_MSS = frozenset({"timeout", "eof", "tls_error"})
+"""Outcomes a lost large segment can cause (a stall); a reset or an alert it cannot."""
+SPECULATIVE = ("small-mss", "public-trust")
+"""Follow-ups started beside the default handshake; the outcome picks at most one."""
 _STEPS_PER_TARGET = 3
 """Steps per address tested (handshake, follow-up, path RTT)."""
 MAX_ADDRESSES = 8
@@ -53,7 +67,7 @@ MAX_ADDRESSES = 8
 as not tested."""
 PROBES_AT_ONCE = 8
 """Probes (handshakes, path RTT measurements) of one target in flight at once, whatever the
-number of its addresses: the waves of the rest of the program are no larger."""
+number of its addresses: the program's probe waves are no larger."""
 
 
 class TlsHandshakeWizard(Wizard):
@@ -71,7 +85,22 @@ class TlsHandshakeWizard(Wizard):
     def __init__(self, *, credentials: ProxyCredentials | None = None) -> None:
         self.credentials = credentials
         """Typed by the user in this run for the route's proxy (``--proxy-user``); never stored."""
+        self._contexts: dict[str, ssl.SSLContext] = {}
+        self._loading: concurrent.futures.Future[dict[str, ssl.SSLContext]] | None = None
         self._slots: dict[str, asyncio.Semaphore] = {}
+
+    def prepare(self, profile: Profile) -> None:
+        # Loading a CA store takes a tenth of a second or more, holding the interpreter: once
+        # per run, in the background from the start, not once per handshake on the event loop.
+        self._loading = _LOADER.submit(_trust_contexts)
+
+    async def _contexts_loaded(self) -> None:
+        if self._loading is None:
+            self._loading = _LOADER.submit(_trust_contexts)
+        self._contexts = await asyncio.wrap_future(self._loading)
+
+    def _context(self, purpose: str) -> ssl.SSLContext:
+        return self._contexts[_TRUST_VIEW[purpose]]
 
     def _targets(self, given: WizardInput) -> list[Target]:
         return [t for t in given.targets if t.scheme == "https"]
@@ -92,10 +121,19 @@ class TlsHandshakeWizard(Wizard):
         return sum(_STEPS_PER_TARGET * _tested(given, t) for t in self._targets(given))
 
     async def run(self, given: WizardInput, progress: Progress) -> TlsWizardObservations:
-        results = await asyncio.gather(
-            *(self._one(target, given, progress) for target in self._targets(given))
-        )
-        gateway, error = await _gateway()
+        await self._contexts_loaded()
+        # The gateway's MAC is in the neighbour table once anything went through it (the
+        # engine's name lookups did): read beside the handshakes, again after them if absent.
+        early = asyncio.create_task(_gateway())
+        try:
+            results = await asyncio.gather(
+                *(self._one(target, given, progress) for target in self._targets(given))
+            )
+            gateway, error = await early
+        finally:
+            early.cancel()
+        if gateway is None or gateway.mac is None:
+            gateway, error = await _gateway()
         return TlsWizardObservations(targets=tuple(results), gateway=gateway, gateway_error=error)
 
     def not_tested(self, given: WizardInput) -> dict[str, str]:
@@ -132,12 +170,10 @@ class TlsHandshakeWizard(Wizard):
             measure_path_rtt(hop.proxy_address, avoid_port=port, timeout=budgets.icmp)
         )
         try:
-            first = await self._attempt(target, "", "default", given, progress, via)
+            attempts = await self._handshakes(target, "", given, progress, via)
+            first = attempts[0]
             progress.step(f"{target.key}: handshake through {hop.proxy}: {first.outcome}")
-            attempts = [first]
-            follow_up = _follow_up(first)
-            if follow_up is not None:
-                attempts.append(await self._attempt(target, "", follow_up, given, progress, via))
+            follow_up = attempts[1].purpose if len(attempts) > 1 else None
             inspected = follow_up == "public-trust" and attempts[-1].outcome == "cert_error"
             addresses = given.addresses(target)
             if (inspected or first.outcome == "cert_error") and addresses:
@@ -151,7 +187,9 @@ class TlsHandshakeWizard(Wizard):
             rtt.cancel()
         progress.step(f"{target.key}: path RTT to the proxy by {path.method}")
         for _ in range(_STEPS_PER_TARGET * (_tested(given, target) - 1)):
-            progress.step(f"{target.key}: the proxy {hop.proxy} resolves the name, not this computer")
+            progress.step(
+                f"{target.key}: the proxy {hop.proxy} resolves the name, not this computer"
+            )
         return TlsTargetObservation(
             target=target.key,
             address=hop.proxy_address,
@@ -202,18 +240,14 @@ class TlsHandshakeWizard(Wizard):
         lane = f" {address}" if several else ""
         rtt = asyncio.create_task(
             self._slotted(
-                target, measure_path_rtt(address, avoid_port=target.port, timeout=budgets.icmp)
+                target,
+                lambda: measure_path_rtt(address, avoid_port=target.port, timeout=budgets.icmp),
             )
         )
         try:
-            first = await self._attempt(target, address, "default", given, progress, lane=lane)
-            progress.step(f"{target.key}: handshake{where} {first.outcome}")
-            attempts = [first]
-            follow_up = _follow_up(first) if first.outcome != "connect_failed" else None
-            if follow_up is not None:
-                attempts.append(
-                    await self._attempt(target, address, follow_up, given, progress, lane=lane)
-                )
+            attempts = await self._handshakes(target, address, given, progress, lane=lane)
+            progress.step(f"{target.key}: handshake{where} {attempts[0].outcome}")
+            follow_up = attempts[1].purpose if len(attempts) > 1 else None
             progress.step(f"{target.key}: follow-up{where} {follow_up or 'not needed'}")
             path = await rtt
         finally:
@@ -221,13 +255,50 @@ class TlsHandshakeWizard(Wizard):
         progress.step(f"{target.key}: path RTT{where} by {path.method}")
         return TlsAddressObservation(address=address, path_rtt=path, attempts=tuple(attempts))
 
-    async def _slotted(self, target: Target, job: Awaitable[T]) -> T:
-        """``await job`` once one of the target's probe slots is free (none: at once)."""
+    async def _slotted(self, target: Target, job: Callable[[], Awaitable[T]]) -> T:
+        """``await job()`` once one of the target's probe slots is free (none: at once); the
+        probe is made only then, so one cancelled while it waits leaves nothing behind."""
         slots = self._slots.get(target.key)
         if slots is None:
-            return await job
+            return await job()
         async with slots:
-            return await job
+            return await job()
+
+    async def _handshakes(
+        self,
+        target: Target,
+        address: str,
+        given: WizardInput,
+        progress: Progress,
+        proxy: tuple[str, str] | None = None,
+        *,
+        lane: str = "",
+    ) -> list[TlsObservation]:
+        """The default handshake and the follow-up its outcome calls for (started beside it)."""
+        spares = {
+            purpose: asyncio.create_task(
+                self._attempt(target, address, purpose, given, progress, proxy, lane=lane)
+            )
+            for purpose in SPECULATIVE
+        }
+        try:
+            first = await self._attempt(
+                target, address, "default", given, progress, proxy, lane=lane
+            )
+            attempts = [first]
+            follow_up = _follow_up(first)
+            if follow_up in spares:
+                attempts.append(await spares.pop(follow_up))
+            elif follow_up is not None:
+                attempts.append(
+                    await self._attempt(
+                        target, address, follow_up, given, progress, proxy, lane=lane
+                    )
+                )
+        finally:
+            # their sockets close as they end: wait, so none outlives the wizard
+            await stopped(list(spares.values()))
+        return attempts
 
     async def _attempt(
         self,
@@ -240,38 +311,57 @@ class TlsHandshakeWizard(Wizard):
         *,
         lane: str = "",
     ) -> TlsObservation:
-        """One handshake for ``purpose``; ``lane`` tells the live view which address it is
-        (`` 10.0.0.7`` when the name has several)."""
-        context = {
-            "default": os_trust_context,
-            "small-mss": os_trust_context,
-            "public-trust": public_trust_context,
-            "inspect": inspect_context,
-            "direct-inspect": inspect_context,
-        }[purpose]()
+        """One handshake for ``purpose``, once the target has a probe slot free; ``lane``
+        tells the live view which address it is (`` 10.0.0.7`` when the name has several)."""
+        return await self._slotted(
+            target, lambda: self._handshake(target, address, purpose, given, progress, proxy, lane)
+        )
+
+    async def _handshake(
+        self,
+        target: Target,
+        address: str,
+        purpose: str,
+        given: WizardInput,
+        progress: Progress,
+        proxy: tuple[str, str] | None,
+        lane: str,
+    ) -> TlsObservation:
+        context = self._context(purpose)
         budgets = given.profile.budgets
         named = purpose + lane
+        # its lane opens once it has a slot: waiting for one is not waiting for the network
+        progress.socket_event(target.key, "connect", time.time(), purpose, lane=named)
 
         def moment(kind: str, at: float) -> None:
             progress.socket_event(target.key, kind, at, purpose, lane=named)
 
-        async def handshake() -> TlsObservation:
-            # its lane opens once it has a slot: waiting for one is not waiting for the network
-            progress.socket_event(target.key, "connect", time.time(), purpose, lane=named)
-            return await tls_handshake(
-                target,
-                address,
-                context=context,
-                purpose=purpose,
-                connect_timeout=budgets.connect,
-                handshake_timeout=budgets.tls_handshake,
-                mss=SMALL_MSS if purpose == "small-mss" else None,
-                proxy=proxy,
-                credentials=self.credentials if proxy is not None else None,
-                moments=moment,
-            )
-
-        obs = await self._slotted(target, handshake())
+        with progress.waiting(
+            f"{target.key}: {named} handshake", budgets.connect + budgets.tls_handshake
+        ) as wait:
+            try:
+                obs = await tls_handshake(
+                    target,
+                    address,
+                    context=context,
+                    purpose=purpose,
+                    connect_timeout=budgets.connect,
+                    handshake_timeout=budgets.tls_handshake,
+                    mss=SMALL_MSS if purpose == "small-mss" else None,
+                    proxy=proxy,
+                    credentials=self.credentials if proxy is not None else None,
+                    moments=moment,
+                )
+            except asyncio.CancelledError:
+                # a speculative attempt the outcome did not call for: its lane ends here
+                progress.socket_event(target.key, "closed", time.time(), purpose, lane=named)
+                wait.abandoned = True
+                raise
+            # a cancel that arrived as the handshake ended may be swallowed (3.11 wait_for):
+            # the attempt was still given up, and ``stopped`` cancels it again
+            task = asyncio.current_task()
+            wait.abandoned = task is not None and task.cancelling() > 0
+            wait.ran_out = obs.outcome == "timeout" or obs.connect.error == "timeout"
         _report_socket_events(obs, progress, named)
         log.info(
             "%s %s via %s: %s (%s)",
@@ -280,14 +370,36 @@ class TlsHandshakeWizard(Wizard):
         return obs
 
 
+_LOADER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="tls-trust")
+"""Loads the trust stores off the event loop (one thread, kept: CA stores load one at a time)."""
+_TRUST_VIEW = {
+    "default": "os",
+    "small-mss": "os",
+    "public-trust": "public",
+    "inspect": "none",
+    "direct-inspect": "none",
+}
+"""The trust view each attempt verifies with."""
+
+
+def _trust_contexts() -> dict[str, ssl.SSLContext]:
+    return {"os": os_trust_context(), "public": public_trust_context(), "none": inspect_context()}
+
+
 def _follow_up(first: TlsObservation) -> str | None:
-    if first.outcome in _RETRY_SMALL_MSS:
+    if first.outcome in _RETRY_SMALL_MSS and not _fatal_alert(first):
         return "small-mss"
     if first.outcome == "ok":
         return "public-trust"
     if first.outcome == "cert_error":
         return "inspect"
     return None
+
+
+def _fatal_alert(obs: TlsObservation) -> bool:
+    """Whether the peer refused with a fatal TLS alert (a decision, not a lost packet)."""
+    messages = parse_tls(obs.received_bytes).messages
+    return any(m.name == "alert" and m.alert_level == 2 for m in messages)
 
 
 def _tested(given: WizardInput, target: Target) -> int:

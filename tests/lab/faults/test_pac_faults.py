@@ -54,7 +54,7 @@ ttl = 1800
 
 @pytest.mark.lab
 def test_the_pac_primitives_in_a_real_lab() -> None:
-    names = fresh_names("wsp-")
+    names = fresh_names("pac-faults")
     lab = build_lab(parse_scenario(PRIMITIVES, name="pac", source="pac.toml"), names)
     try:
         client = names.ns("client")

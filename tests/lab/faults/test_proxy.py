@@ -32,7 +32,6 @@ from wiresleuth.probes.proxy_exchange import through_proxy
 from wiresleuth.probes.tunnel_hold import hold_connection
 
 LAB_FILE = Path(__file__).parent.parent / "proxy_primitives.toml"
-PREFIX = "w4t-"
 PROXY = "198.18.2.10:3128"
 T = TypeVar("T")
 
@@ -106,7 +105,7 @@ def test_inspection_bumps_with_the_lab_ca_and_only_when_asked() -> None:
 
 @pytest.fixture(scope="module")
 def proxy_lab() -> Iterator[Lab]:
-    names = fresh_names(PREFIX)
+    names = fresh_names("proxy-faults")
     lab = build_lab(load_scenario(LAB_FILE), names)
     try:
         yield lab

@@ -12,6 +12,7 @@ from wiresleuth.lab.faults.dns_rewrite import DnsRewrite
 from wiresleuth.lab.faults.dns_server import DnsServer
 from wiresleuth.lab.faults.drop_dscp_length import DropDscpLength
 from wiresleuth.lab.faults.drop_port import DropPort
+from wiresleuth.lab.faults.flaky_policer import FlakyDropDscpLength
 from wiresleuth.lab.faults.gateway_mac import GatewayMac
 from wiresleuth.lab.faults.hold_payload import HoldPayload
 from wiresleuth.lab.faults.http_file import HttpFile
@@ -51,6 +52,8 @@ PRIMITIVES: dict[str, type[Fault]] = {
         # the hop locator's middleboxes (issue 17)
         MssClamp,
         RemarkDscp,
+        # faults that come and go, for watches (issue 16)
+        FlakyDropDscpLength,
     )
 }
 """kind -> primitive class."""
