@@ -35,3 +35,16 @@ def test_texts() -> None:
     assert Figure(group="g", name="n", value=0.1234, unit="ms").text == "0.1 ms"
     assert Figure(group="g", name="n", value=3.1, unit="s").text == "3.10 s"
     assert Figure(group="g", name="n", value=26.0).text == "26"
+
+
+def test_every_address_of_a_name_has_its_figures() -> None:
+    """lb-one-bad (issue 16): the name's other addresses are groups of their own."""
+    from pathlib import Path
+
+    bundle = Path(__file__).parent / "samples" / "lab-lb-one-bad.wsbundle"
+    figures = {f.key: f for f in path_figures(load_document(bundle))}
+    assert figures[("portal.lab.test:443", "default: outcome")].value == "reset"
+    for address in ("100.64.1.41", "100.64.1.43"):
+        group = f"portal.lab.test:443 ({address})"
+        assert figures[(group, "address")].value == address
+        assert figures[(group, "default: outcome")].value == "ok"

@@ -23,6 +23,7 @@ from wiresleuth.profile.model import Profile
 pytestmark = pytest.mark.qt
 
 C1 = Path(__file__).parent / "samples" / "lab-C1.wsbundle"
+LB_ONE_BAD = Path(__file__).parent / "samples" / "lab-lb-one-bad.wsbundle"
 
 
 def open_window(qtbot: QtBot, profile: Profile) -> QtMainWindow:
@@ -94,3 +95,26 @@ def test_a_run_just_made_gets_its_hash_once_saved(qtbot: QtBot, home: Path) -> N
     qtbot.mouseClick(page.back_button, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is results
     dialog.accept()
+
+
+def test_a_name_with_several_addresses_lists_each_under_its_site(
+    qtbot: QtBot, home: Path, tmp_path: Path
+) -> None:
+    """lb-one-bad (issue 16): the TLS check's row of the site has a child row per address."""
+    bundle = Path(shutil.copy(LB_ONE_BAD, tmp_path / "lb.wsbundle"))
+    window = open_window(qtbot, loopback_profile())
+    with qtbot.waitSignal(window.document_shown, timeout=30_000):
+        window.open_path(bundle)
+    qtbot.mouseClick(window.viewer_page()._helpdesk, Qt.MouseButton.LeftButton)
+    page = window.helpdesk_page()
+    groups = [page.checks.topLevelItem(i) for i in range(page.checks.topLevelItemCount())]
+    (tls,) = [g for g in groups if g.text(0).startswith("Secure connection (TLS) handshake")]
+    site = tls.child(0)
+    assert site.text(0).startswith("portal.lab.test:443: problem: 1 of 3 addresses")
+    rows = [site.child(i).text(0) for i in range(site.childCount())]
+    assert rows == [
+        "100.64.1.42: problem: reset after the ClientHello",
+        "100.64.1.41: passed: completed the handshake",
+        "100.64.1.43: passed: completed the handshake",
+    ]
+    assert site.isExpanded()

@@ -26,7 +26,9 @@ def test_requests_of_a_real_run_have_their_phases(engine_run: RunResult) -> None
     tls_phase = reset.phases[1]
     assert not tls_phase.ok and tls_phase.note == "reset"
     assert 0.35 < tls_phase.seconds < 0.9  # the server resets 0.4 s after the ClientHello
-    assert ("small-mss", "reset") in by_outcome  # the wizard's follow-up is a request too
+    # the wizard's follow-up is a request too (a reset gets none since issue 15: segment size
+    # cannot explain it; the healthy handshake's public-trust one)
+    assert ("public-trust", "ok") in by_outcome and ("small-mss", "reset") not in by_outcome
     starts = [r.phases[0].start for r in requests]
     assert starts == sorted(starts)
     assert healthy.label.startswith("localhost:") and healthy.label.endswith("(default): ok")
@@ -93,3 +95,20 @@ def test_a_refused_connect_is_one_failed_phase() -> None:
     ).requests  # fmt: skip
     (phase,) = request.phases
     assert (phase.name, phase.ok, phase.note, phase.seconds) == ("connect", False, "refused", 1.0)
+
+
+def test_every_address_of_a_name_has_its_requests() -> None:
+    """lb-one-bad (issue 16): each address's handshakes are drawn, named by their address."""
+    from pathlib import Path
+
+    from wiresleuth.gui.document import load_document
+    from wiresleuth.model.observations import TlsWizardObservations
+
+    bundle = Path(__file__).parent / "samples" / "lab-lb-one-bad.wsbundle"
+    tls = load_document(bundle).measurements.of("tls", TlsWizardObservations)
+    drawn = {(w.target, w.purpose, w.outcome) for w in request_waterfalls(tls).requests}
+    assert {
+        ("portal.lab.test:443", "default", "reset"),
+        ("portal.lab.test:443 (100.64.1.41)", "default", "ok"),
+        ("portal.lab.test:443 (100.64.1.43)", "default", "ok"),
+    } <= drawn

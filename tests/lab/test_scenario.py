@@ -193,6 +193,11 @@ def test_mistakes_name_the_file_and_the_key(extra: str, message: str) -> None:
             '[[server]]\nname = "b.lab.test"\naddress = "100.64.1.9"\n',
             r"\[\[server\]\] #2: 100.64.1.9 already used by \[\[server\]\] #1",
         ),
+        (
+            'description = "x"\n[[server]]\nname = "a.lab.test"\naddress = "100.64.1.9"\n'
+            '[[server]]\nname = "a.lab.test"\naddress = "100.64.1.8"\nhttp_port = 0\n',
+            r"\[\[server\]\] #2: a.lab.test is also \[\[server\]\] #1, with other ports",
+        ),
         ('description = "x"\nserver = 1\n', r"server must be written as \[\[server\]\] tables"),
     ],
 )

@@ -28,7 +28,7 @@ PREFIX = lab_prefix("scenarios")
 
 
 @pytest.mark.parametrize("capture", [True, False], ids=["capture", "no-capture"])
-@pytest.mark.parametrize("scenario", ["baseline", "C1", "C6", "C8", "mtu-blackhole", "C7", "C2", "C5", "C9", "proxy-healthy", "C3-synack", "C3-503", "C4-loopback", "C4-nxdomain", "pac-healthy", "pac-hostile", "corp-proxy-os", "corp-pac-os", "proxy-inspection", "offline", "passive-faults", "slow-server", "mss-clamp"])
+@pytest.mark.parametrize("scenario", ["baseline", "C1", "C6", "C8", "mtu-blackhole", "C7", "C2", "C5", "C9", "proxy-healthy", "C3-synack", "C3-503", "C4-loopback", "C4-nxdomain", "pac-healthy", "pac-hostile", "corp-proxy-os", "corp-pac-os", "proxy-inspection", "offline", "passive-faults", "slow-server", "mss-clamp", "lb-one-bad"])
 def test_lab_run(scenario: str, capture: bool, tmp_path: Path) -> None:
     names = fresh_names("scenarios")
     out = tmp_path / f"{scenario}.wsbundle"
@@ -52,6 +52,28 @@ def test_lab_run(scenario: str, capture: bool, tmp_path: Path) -> None:
     assert existing_namespaces(names) == [] and not names.state_dir.exists(), "lab left behind"
     check_reanalysis(out)
     check_capture(out, capture, tmp_path)
+    if scenario == "lb-one-bad":
+        check_every_address(out)
+
+
+def check_every_address(bundle_path: Path) -> None:
+    """lb-one-bad (issue 16): the TLS check tested the name's three addresses; the bad
+    member is a problem, the two others passed; the finding cites the bad member's packets
+    only (with capture)."""
+    bundle = read_bundle(bundle_path)
+    (row,) = [c for c in bundle.report["checks"] if c["check"] == "tls" and c["target"]]
+    shown = {a["address"]: a["status"] for a in row["addresses"]}
+    assert shown == {"100.64.1.41": "passed", "100.64.1.42": "problem", "100.64.1.43": "passed"}
+    (reset,) = [f for f in bundle.findings if f.id == "tls.reset_after_client_hello"]
+    assert reset.title.startswith("1 of 3 addresses of portal.lab.test") and "100.64.1.42" in reset.title
+    if not bundle.has_capture:
+        return
+    from wiresleuth.bundle.recording import bundle_packets
+
+    good = ("100.64.1.41", "100.64.1.43")
+    others = {p.number for p in bundle_packets(bundle) if p.src in good or p.dst in good}
+    assert others and not set(reset.packets) & others
+    assert any(e.packets for e in reset.evidence if e.text.startswith("100.64.1.42: RST"))
 
 
 def check_reanalysis(bundle_path: Path) -> None:

@@ -20,10 +20,12 @@ Behaviour = Callable[[socket.socket], None]
 
 
 class LoopbackServer:
-    """Accepts on 127.0.0.1:<free port> and runs ``behaviour`` per connection."""
+    """Accepts on 127.0.0.1:<free port> (or ``host``, ``port``: several loopback addresses
+on one port are one name's several servers) and runs ``behaviour`` per connection."""
 
-    def __init__(self, behaviour: Behaviour) -> None:
-        self._listener = socket.create_server(("127.0.0.1", 0))
+    def __init__(self, behaviour: Behaviour, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._listener = socket.create_server((host, port), family=family)
         self._listener.settimeout(0.2)
         self.port = self._listener.getsockname()[1]
         self._behaviour = behaviour

@@ -363,7 +363,7 @@ def test_a_profile_without_helpdesk_shows_no_empty_labels(manifest: dict[str, An
 
 
 def test_what_was_checked(manifest: dict[str, Any]) -> None:
-    from wiresleuth.model.check_status import CheckStatus, Status
+    from wiresleuth.model.check_status import AddressStatus, CheckStatus, Status
 
     checks = (
         CheckStatus(check="lookup", title="Name lookup (DNS)", target="a.example:443",
@@ -374,10 +374,17 @@ def test_what_was_checked(manifest: dict[str, Any]) -> None:
                     status=Status.COULD_NOT_RUN, reason="the run was cancelled"),
         CheckStatus(check="pac", title="PAC", target=None, status=Status.PROBLEM,
                     reason=HOSTILE, findings=("pac.fetch_hangs",)),
+        CheckStatus(check="tls", title="TLS", target="c.example:443", status=Status.PROBLEM,
+                    reason="1 of 2 addresses", addresses=(
+                        AddressStatus(address="10.0.0.7", status=Status.PROBLEM, reason=HOSTILE),
+                        AddressStatus(address="10.0.0.8", status=Status.PASSED),
+                    )),
     )  # fmt: skip
     run = dataclasses.replace(uncaptured_run(), checks=checks)
     page = render_html(report_dict(run), manifest, {})
     table = page[page.index("<h2>What was checked</h2>") :]
+    assert '<ul class="addresses"><li>10.0.0.7: <span class="status problem">problem</span>' in table
+    assert '<li>10.0.0.8: <span class="status ok">passed</span></li></ul>' in table
     assert '<th rowspan="2">Proxy path</th><td>a.example:443</td>' in table
     assert '<span class="status untested">not tested</span>' in table
     assert '<span class="why">(no proxy is known)</span>' in table

@@ -175,3 +175,23 @@ def test_a_finding_without_target_or_evidence() -> None:
         "    says what failed.\n"
         "    [probe.failed]\n"
     )
+
+
+def test_what_was_checked_lists_each_address_of_a_site() -> None:
+    """Issue 16: the TLS check's row of a site with several addresses, then each address."""
+    from wiresleuth.model.check_status import AddressStatus, CheckStatus, Status
+    from wiresleuth.report.summary import checks_block
+
+    row = CheckStatus(
+        check="tls", title="Secure connection (TLS) handshake", target="p.example:443",
+        status=Status.PROBLEM, reason="1 of 2 addresses of p.example resets",
+        addresses=(
+            AddressStatus(address="10.0.0.7", status=Status.PROBLEM, reason="reset after the ClientHello"),
+            AddressStatus(address="::1", status=Status.PASSED, reason="completed the handshake"),
+        ),
+    )  # fmt: skip
+    assert checks_block([row]).splitlines()[2:] == [
+        "    p.example:443: problem: 1 of 2 addresses of p.example resets",
+        "      10.0.0.7: problem: reset after the ClientHello",
+        "      ::1: passed: completed the handshake",
+    ]

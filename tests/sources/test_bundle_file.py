@@ -17,12 +17,13 @@ from wiresleuth.bundle.writer import write_bundle
 from wiresleuth.model.engine_observations import ENGINE, EngineObservations
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.jsonable import to_jsonable
-from wiresleuth.model.observations import ResolveObservation
+from wiresleuth.model.observations import ResolveObservation, TlsWizardObservations
 from wiresleuth.model.run import RunResult
-from wiresleuth.sources.bundle_file import reanalyse
+from wiresleuth.sources.bundle_file import bundle_recording, reanalyse
 
 LAB = Path(__file__).parents[1] / "gui" / "samples" / "lab"
 RUNS = Path(__file__).parents[1] / "bundle" / "runs"
+LB_ONE_BAD = Path(__file__).parents[1] / "gui" / "samples" / "lab-lb-one-bad.wsbundle"
 
 
 def key(finding: Finding) -> tuple[str, str | None, str, tuple[int, ...]]:
@@ -37,7 +38,7 @@ def _one_run(path: Path) -> bool:
 
 @pytest.mark.parametrize(
     "path",
-    [*filter(_one_run, sorted(LAB.glob("*.wsbundle"))), RUNS / "C6-lab.wsbundle"],
+    [*filter(_one_run, sorted(LAB.glob("*.wsbundle"))), RUNS / "C6-lab.wsbundle", LB_ONE_BAD],
     ids=lambda path: path.stem,
 )
 def test_a_lab_bundle_re_analysed_concludes_what_its_run_did(path: Path) -> None:
@@ -129,3 +130,28 @@ def test_a_bundle_written_before_the_engine_saved_its_lookups_keeps_their_findin
     assert [f.id for f in again.kept] == ["dns.resolution_failed"]
     assert ("dns.resolution_failed", "gone.example") in {(f.id, f.target) for f in again.findings}
     assert any("before runs saved their lookups" in n for n in again.notes)
+
+
+@pytest.mark.parametrize(
+    "path", list(filter(_one_run, sorted(LAB.glob("*.wsbundle")))), ids=lambda path: path.stem
+)
+def test_a_bundle_from_before_every_address_reads_as_one_address_per_name(path: Path) -> None:
+    """Issue 16: the TLS check's observations of older bundles have no other addresses; they
+    are read as names with one address, and their statuses list none."""
+    recording, _ = bundle_recording(read_bundle(path))
+    tls = recording.observations.get("tls")
+    if tls is None:
+        pytest.skip(f"{path.name} has no TLS check")
+    assert isinstance(tls, TlsWizardObservations) and tls.targets
+    assert all(t.other_addresses == () for t in tls.targets)
+    assert all(status.addresses == () for status in reanalyse(path).diagnosis.checks)
+
+
+def test_the_lb_one_bad_bundle_re_analysed_names_the_bad_member_again() -> None:
+    again = reanalyse(LB_ONE_BAD)
+    (reset,) = [f for f in again.findings if f.id == "tls.reset_after_client_hello"]
+    assert reset.values["addresses_failing"] == ["100.64.1.42"] and reset.values["tested"] == 3
+    (row,) = [c for c in again.diagnosis.checks if c.check == "tls" and c.target]
+    assert [(a.address, a.status.value) for a in row.addresses] == [
+        ("100.64.1.42", "problem"), ("100.64.1.41", "passed"), ("100.64.1.43", "passed"),
+    ]  # fmt: skip

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from wiresleuth.model.catalogue import CATALOGUE
-from wiresleuth.model.check_status import CheckStatus, Status
+from wiresleuth.model.check_status import AddressStatus, CheckStatus, Status
 from wiresleuth.model.finding import Finding, Severity
 from wiresleuth.model.observations import ResolveObservation
 from wiresleuth.model.run import CaptureInfo
@@ -36,6 +36,9 @@ class CheckRun:
     """Why the check as a whole could not run (cancelled, an error, the run budget)."""
     passed_detail: Mapping[str, str] = field(default_factory=dict)
     """``host:port`` (or "") -> what a pass is worth saying (the route taken)."""
+    addresses: Mapping[str, tuple[AddressStatus, ...]] = field(default_factory=dict)
+    """``host:port`` -> the check's status on each address of its name (when it tested
+    more than one); shown under the target's row whatever the target's status."""
 
 
 def _wizards(finding: Finding) -> set[str]:
@@ -55,7 +58,7 @@ def _status(
     def made(status: Status, reason: str) -> CheckStatus:
         return CheckStatus(
             check=run.id, title=run.title, target=target, status=status, reason=reason,
-            findings=ids,
+            findings=ids, addresses=run.addresses.get(key, ()) if status is not Status.NOT_TESTED else (),
         )  # fmt: skip
 
     if run.could_not_run is not None:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from wiresleuth.analysis.pac_findings import analyse_pac
-from wiresleuth.analysis.tls_wizard_findings import analyse_tls_wizard
+from wiresleuth.analysis.tls_wizard_findings import analyse_tls_wizard, failing_attempts
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.hop_observations import HopRequest, HopSuspicion
 from wiresleuth.model.observations import TlsObservation, TlsWizardObservations
@@ -52,29 +52,32 @@ def _tls_requests(obs: TlsWizardObservations) -> list[HopRequest]:
     for finding in findings:
         kind = SUSPECTS.get(finding.id)
         target = next((t for t in obs.targets if t.target == finding.target), None)
-        default = target.attempt("default") if target is not None else None
-        if kind is None or target is None or default is None:
+        if kind is None or target is None:
             continue
-        connect = default.connect
-        skipped = _skip_reason(connect.address)
-        if default.proxy is not None and kind in _DATA_KINDS and skipped is None:
-            skipped = (
-                f"the connection went through the proxy {default.proxy}: TTL-limited "
-                "probes inside its tunnel end at the proxy"
-            )
-        out.append(
-            HopRequest(
-                target=target.target,
-                address=connect.address,
-                port=connect.port,
-                kind=kind,
-                findings=(HopSuspicion(id=finding.id, target=finding.target),),
-                host=default.sni or _host(target.target),
-                answer_wait=_tls_wait(finding, default),
-                skipped=skipped,
-            )
-        )
+        # a name with several addresses: each address the finding names as failing
+        for default in failing_attempts(target, finding):
+            out.append(_tls_request(target.target, kind, finding, default))
     return out
+
+
+def _tls_request(target: str, kind: str, finding: Finding, default: TlsObservation) -> HopRequest:
+    connect = default.connect
+    skipped = _skip_reason(connect.address)
+    if default.proxy is not None and kind in _DATA_KINDS and skipped is None:
+        skipped = (
+            f"the connection went through the proxy {default.proxy}: TTL-limited "
+            "probes inside its tunnel end at the proxy"
+        )
+    return HopRequest(
+        target=target,
+        address=connect.address,
+        port=connect.port,
+        kind=kind,
+        findings=(HopSuspicion(id=finding.id, target=finding.target),),
+        host=default.sni or _host(target),
+        answer_wait=_tls_wait(finding, default),
+        skipped=skipped,
+    )
 
 
 def _tls_wait(finding: Finding, attempt: TlsObservation) -> float:

@@ -23,8 +23,10 @@ from wiresleuth.analysis.passive_reset import (
     no_server_hello,
     reset_after_client_hello,
 )
+from wiresleuth.analysis.some_addresses import AddressResult, address_statuses, combined
 from wiresleuth.analysis.tls_certificates import describe_certificate
 from wiresleuth.analysis.tls_records import parse_tls
+from wiresleuth.model.check_status import AddressStatus
 from wiresleuth.model.finding import Evidence, Finding, Severity, conclude
 from wiresleuth.model.observations import (
     TlsObservation,
@@ -36,6 +38,58 @@ from wiresleuth.model.packet import ICMP, ICMPV6, RST, PacketRecord
 WIZARD = "tls"
 
 
+_OUTCOME_WORDS = {
+    "ok": "completed the handshake",
+    "cert_error": "completed the handshake with a certificate that failed verification",
+    "timeout": "did not finish the handshake in time",
+    "reset": "reset the connection",
+    "eof": "closed the connection during the handshake",
+    "not_tls": "answered with something that is not TLS",
+    "tls_error": "ended the handshake with a TLS error",
+    "tunnel_failed": "was not reached: the proxy refused the tunnel",
+}
+"""How an address's default handshake ended, in words."""
+
+
+def per_address(
+    target: TlsTargetObservation, flows: Sequence[TcpFlow], packets: Sequence[PacketRecord] = ()
+) -> list[AddressResult]:
+    """What the rules conclude on each address the target's name was tested on, each judged
+    as if it were the only one (in the order tested)."""
+    results: list[AddressResult] = []
+    for tested in target.by_address():
+        view = target.on_address(tested)
+        default = view.attempt("default")
+        if default is None:
+            continue
+        reached = default.outcome != "connect_failed"
+        outcome = (
+            _OUTCOME_WORDS.get(default.outcome, f"ended with {default.outcome}")
+            if reached
+            else f"could not be reached ({default.connect.error or default.error or 'no answer'})"
+        )
+        results.append(
+            AddressResult(
+                address=tested.address,
+                findings=tuple(_TargetAnalysis(view, flows, packets).findings()),
+                outcome=outcome,
+                reached=reached,
+            )
+        )
+    return results
+
+
+def target_findings(
+    target: TlsTargetObservation, flows: Sequence[TcpFlow], packets: Sequence[PacketRecord] = ()
+) -> tuple[list[Finding], tuple[AddressStatus, ...]]:
+    """The findings about one target over every address of its name, and each address's
+    status (empty for a name with one address)."""
+    if not target.other_addresses:
+        return _TargetAnalysis(target, flows, packets).findings(), ()
+    results = per_address(target, flows, packets)
+    return combined(target.target, results), address_statuses(results)
+
+
 def analyse_tls_wizard(
     obs: TlsWizardObservations,
     flows: Sequence[TcpFlow],
@@ -45,12 +99,15 @@ def analyse_tls_wizard(
     findings: list[Finding] = []
     labels: dict[int, str] = {}
     for target in obs.targets:
-        findings += _TargetAnalysis(target, flows, packets).findings()
-        for attempt in target.attempts:
-            if attempt.connect.local_port is not None:
-                labels[attempt.connect.local_port] = (
-                    f"TLS {attempt.purpose} to {attempt.target}: {attempt.outcome}"
-                )
+        findings += target_findings(target, flows, packets)[0]
+        several = bool(target.other_addresses)
+        for tested in target.by_address():
+            for attempt in tested.attempts:
+                if attempt.connect.local_port is not None:
+                    where = f" ({tested.address})" if several else ""
+                    labels[attempt.connect.local_port] = (
+                        f"TLS {attempt.purpose} to {attempt.target}{where}: {attempt.outcome}"
+                    )
     gw = obs.gateway
     if gw is not None and gw.vendor and gw.mac:
         findings.append(
@@ -72,6 +129,28 @@ def analyse_tls_wizard(
             )
         )
     return findings, labels
+
+
+def address_rows(
+    obs: TlsWizardObservations, flows: Sequence[TcpFlow], packets: Sequence[PacketRecord] = ()
+) -> dict[str, tuple[AddressStatus, ...]]:
+    """Target -> its status on each address of its name (targets with several addresses)."""
+    return {
+        target.target: address_statuses(per_address(target, flows, packets))
+        for target in obs.targets
+        if target.other_addresses
+    }
+
+
+def failing_attempts(target: TlsTargetObservation, finding: Finding) -> list[TlsObservation]:
+    """The default attempts on the addresses ``finding`` names as failing (every address it
+    was concluded on), or the target's default attempt for a name with one address."""
+    named = finding.values.get("addresses_failing")
+    if isinstance(named, list) and named:
+        by_address = {t.address: t.attempt("default") for t in target.by_address()}
+        return [a for a in (by_address.get(n) for n in named) if a is not None]
+    default = target.attempt("default")
+    return [default] if default is not None else []
 
 
 def direct_blocked_targets(

@@ -143,7 +143,7 @@ def statuses(
             CheckRun(
                 id=plan.wizard, title=plan.title, per_target=plan.per_target,
                 not_tested={**plan.not_tested, **these.not_tested},
-                passed_detail=these.passed_detail,
+                passed_detail=these.passed_detail, addresses=these.addresses,
             )
         )  # fmt: skip
     resolved = {r.host: r for r in engine.lookups}

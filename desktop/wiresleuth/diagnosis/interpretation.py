@@ -16,6 +16,7 @@ from typing import Any, ClassVar, TypeVar
 
 from wiresleuth.diagnosis.recording import Recording
 from wiresleuth.diagnosis.wire import PacketView
+from wiresleuth.model.check_status import AddressStatus
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.finding_addition import FindingAddition
 
@@ -59,6 +60,9 @@ class Conclusions:
     additions: tuple[FindingAddition, ...] = ()
     """What it adds to other interpretations' findings (same ID and target), joined to
     them once findings are merged (the hop locator's "the reset comes from hop 2")."""
+    addresses: Mapping[str, tuple[AddressStatus, ...]] = field(default_factory=dict)
+    """Target -> its status on each address of its name, when the check tested more than
+    one (the TLS check): the target's status row shows them."""
 
 
 @dataclass(frozen=True, kw_only=True)

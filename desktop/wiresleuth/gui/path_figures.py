@@ -100,6 +100,11 @@ def _observation_figures(tls: TlsWizardObservations | None) -> list[Figure]:
                 )
         for attempt in target.attempts:
             figures += _attempt_figures(group, attempt)
+        for other in target.other_addresses:  # each other address of the name: its own group
+            where = f"{group} ({other.address})"
+            figures.append(Figure(group=where, name="address", value=other.address))
+            for attempt in other.attempts:
+                figures += _attempt_figures(where, attempt)
     gateway = tls.gateway
     if gateway is not None:
         for key, value in (

@@ -238,9 +238,21 @@ class QtHelpdeskPage(QWidget):
             group.setFont(0, font)
             for row in rows:
                 where = row.target or self.tr("the check as a whole")
-                group.addChild(self._status_item(where, row))
+                item = self._status_item(where, row)
+                group.addChild(item)
+                for address in row.addresses:  # a name with several addresses: each one
+                    child = QTreeWidgetItem([address.shown])
+                    colour = _STATUS_COLOURS.get(address.status)
+                    if colour is not None:
+                        child.setForeground(0, QColor(colour))
+                    child.setToolTip(0, tooltip(address.shown))
+                    item.addChild(child)
             self.checks.addTopLevelItem(group)
             group.setExpanded(any(r.status is not Status.PASSED for r in rows))
+            for n, row in enumerate(rows):  # once in the tree: an address that failed shows
+                site = group.child(n)
+                if site is not None and any(a.status is not Status.PASSED for a in row.addresses):
+                    site.setExpanded(True)
 
     def _status_item(self, name: str, status: CheckStatus) -> QTreeWidgetItem:
         item = QTreeWidgetItem([f"{name}: {status.shown}"])

@@ -155,26 +155,32 @@ def request_waterfalls(
     shape = Problems()
     found: list[RequestWaterfall] = []
     for index, target in enumerate(tls.targets):
-        where = f"tls.targets[{index}]"
-        samples = target.path_rtt.samples if target.path_rtt is not None else ()
-        rtts = [
-            rtt
-            for number, sample in enumerate(samples)
-            if (rtt := _time(shape, sample, f"{where}.path_rtt.samples[{number}]")) is not None
+        # the name's first address, then each other one it was tested on (issue 16)
+        tested = [(f"tls.targets[{index}]", "", target.path_rtt, target.attempts)]
+        tested += [
+            (f"tls.targets[{index}].other_addresses[{n}]", f" ({o.address})", o.path_rtt, o.attempts)
+            for n, o in enumerate(target.other_addresses)
         ]
-        for number, attempt in enumerate(target.attempts):
-            phases = _phases(shape, attempt, f"{where}.attempts[{number}]")
-            if not phases:
-                continue
-            found.append(
-                RequestWaterfall(
-                    target=attempt.target or target.target or "?",
-                    purpose=attempt.purpose,
-                    outcome=attempt.outcome,
-                    phases=tuple(phases),
-                    path_rtt=min(rtts) if rtts else None,
+        for where, suffix, path_rtt, attempts in tested:
+            samples = path_rtt.samples if path_rtt is not None else ()
+            rtts = [
+                rtt
+                for number, sample in enumerate(samples)
+                if (rtt := _time(shape, sample, f"{where}.path_rtt.samples[{number}]")) is not None
+            ]
+            for number, attempt in enumerate(attempts):
+                phases = _phases(shape, attempt, f"{where}.attempts[{number}]")
+                if not phases:
+                    continue
+                found.append(
+                    RequestWaterfall(
+                        target=(attempt.target or target.target or "?") + suffix,
+                        purpose=attempt.purpose,
+                        outcome=attempt.outcome,
+                        phases=tuple(phases),
+                        path_rtt=min(rtts) if rtts else None,
+                    )
                 )
-            )
     found = _plausible(shape, found, frame) if found else found
     found.sort(key=lambda w: w.phases[0].start)
     if len(found) > MAX_REQUESTS:

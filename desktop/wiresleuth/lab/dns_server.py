@@ -10,6 +10,7 @@ import contextlib
 import os
 import signal
 import socket
+from collections.abc import Mapping
 
 import dns.exception
 import dns.message
@@ -36,16 +37,22 @@ class LabDns:
         self._names = names
         self._table = table
         self._hosts = names.state_dir / "dns-hosts"
-        self._records: dict[str, str] = {}
+        self._records: dict[str, tuple[str, ...]] = {}
 
     def _write(self) -> None:
-        lines = [f"{address} {name}" for name, address in sorted(self._records.items())]
+        # one line per address: dnsmasq answers a name with every address it has for it
+        lines = [
+            f"{address} {name}"
+            for name, addresses in sorted(self._records.items())
+            for address in addresses
+        ]
         self._hosts.write_text("\n".join(lines) + "\n")
         os.chmod(self._hosts, 0o644)  # dnsmasq re-reads it after dropping privileges
 
-    def start(self, records: dict[str, str]) -> None:
-        """Start dnsmasq serving ``records`` and wait until it answers from ``client``."""
-        self._records = {SELF_NAME: DNS_SERVER, **records}
+    def start(self, records: Mapping[str, tuple[str, ...]]) -> None:
+        """Start dnsmasq serving ``records`` (a name with several addresses gets an A record
+        for each) and wait until it answers from ``client``."""
+        self._records = {SELF_NAME: (DNS_SERVER,), **records}
         self._write()
         argv = [
             "dnsmasq",
@@ -75,8 +82,8 @@ class LabDns:
         return self.resolve(name)
 
     def set_record(self, name: str, address: str) -> None:
-        """Serve ``name`` -> ``address`` from now on (confirmed before returning)."""
-        self._records[name] = address
+        """Serve ``name`` -> ``address`` (only) from now on (confirmed before returning)."""
+        self._records[name] = (address,)
         self._write()
         proc = self._table.get(PROCESS)
         with contextlib.suppress(ProcessLookupError):

@@ -220,14 +220,16 @@ class Lab:
             add_server_address(self.names, server.address)
         # start everything first, then wait: Python start-up is the slow part
         pending = [
-            (f"server-{server.name}", self.spawn_ready(
-                f"server-{server.name}", "internet", self._server_argv(pki, server)))
+            (_process_name(server, scenario), self.spawn_ready(
+                _process_name(server, scenario), "internet", self._server_argv(pki, server)))
             for server in scenario.servers
         ]  # fmt: skip
-        records = {server.name: server.address for server in scenario.servers}
+        records: dict[str, tuple[str, ...]] = {}
+        for server in scenario.servers:  # a name several servers share gets each address
+            records[server.name] = (*records.get(server.name, ()), server.address)
         for address, name in addr.ROUTER_NAMES.items():
             if address == addr.CLIENT_GATEWAY or self.routers == 2:
-                records[f"{name}.{addr.DOMAIN}"] = address  # their reverse names, for traces
+                records[f"{name}.{addr.DOMAIN}"] = (address,)  # reverse names, for traces
         self.dns.start(records)
         self.set_path_delay(BASE_ONE_WAY_MS)
         start_squid(self.names, self.table)
@@ -284,3 +286,10 @@ def build_lab(scenario: Scenario, names: LabNames, *, progress: Progress = _quie
             lab.teardown()
         raise
     return lab
+
+
+def _process_name(server: ServerSpec, scenario: Scenario) -> str:
+    """``server-NAME``; ``server-NAME-ADDRESS`` when several servers share the name (the
+    members of a load balancer's pool, ``lb-one-bad``)."""
+    shared = sum(1 for other in scenario.servers if other.name == server.name) > 1
+    return f"server-{server.name}-{server.address}" if shared else f"server-{server.name}"

@@ -292,14 +292,24 @@ def parse_scenario(text: str, *, name: str, source: str) -> Scenario:
 
 
 def _check_unique(servers: tuple[ServerSpec, ...], source: str) -> None:
+    """Every server has its own address; servers may share a name (one name, several
+    addresses: a load balancer's members), if they share its ports too."""
     seen: dict[str, int] = {}
+    named: dict[str, int] = {}
     for n, server in enumerate(servers, 1):
-        for key in (server.name, server.address):
-            if key in seen:
-                raise LabError(
-                    f"{source}: [[server]] #{n}: {key} already used by [[server]] #{seen[key]}"
-                )
-            seen[key] = n
+        if server.address in seen:
+            raise LabError(
+                f"{source}: [[server]] #{n}: {server.address} already used by [[server]] "
+                f"#{seen[server.address]}"
+            )
+        seen[server.address] = n
+        first = named.setdefault(server.name, n)
+        other = servers[first - 1]
+        if (other.tls_port, other.http_port) != (server.tls_port, server.http_port):
+            raise LabError(
+                f"{source}: [[server]] #{n}: {server.name} is also [[server]] #{first}, with "
+                "other ports; servers that share a name must share its ports"
+            )
 
 
 def _shipped() -> dict[str, Any]:

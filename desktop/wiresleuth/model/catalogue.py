@@ -914,6 +914,12 @@ def markdown(
         "A run, a bundle re-analysed (`wiresleuth report --reanalyse`) and a capture taken",
         "elsewhere (`wiresleuth analyze`) all go through `diagnosis.diagnose`.",
         "",
+        "The TLS check tests every address a site's name resolves to (IPv4 and IPv6). A",
+        "finding seen on only some of them says so and names them (\"2 of 4 addresses of",
+        "portal.example.com reset after the ClientHello: 10.0.0.7 and 10.0.0.9\"), cites each",
+        "failing address's packets, and its values add `addresses_failing`, `addresses_tested`,",
+        "`failing` and `tested`; seen on all of them, it reads as for a name with one address.",
+        "",
     ]
     for item in _SPECS:
         lines += [

@@ -36,6 +36,25 @@ STATUS_WORDS: Mapping[Status, str] = {
 
 
 @dataclass(frozen=True, kw_only=True)
+class AddressStatus:
+    """What one check found on one address of a target's name (issue 16): a site whose
+    name gives four addresses may fail on one of them only."""
+
+    address: str
+    """The address (IPv4 or IPv6)."""
+    status: Status
+    """Passed, problem, or not tested (it could not be reached: ``reason`` says how)."""
+    reason: str = ""
+    """What was seen there, in a few words (``handshake completed``, a problem's title)."""
+
+    @property
+    def shown(self) -> str:
+        """``10.0.0.7: problem: reset after the ClientHello``."""
+        word = STATUS_WORDS[self.status]
+        return f"{self.address}: {word}: {self.reason}" if self.reason else f"{self.address}: {word}"
+
+
+@dataclass(frozen=True, kw_only=True)
 class CheckStatus:
     """One check (a wizard, the name lookup, the capture) for one target or as a whole."""
 
@@ -52,6 +71,9 @@ class CheckStatus:
     pass, what was seen when that is worth a word (the route, the address looked up)."""
     findings: tuple[str, ...] = ()
     """IDs of the findings of this check about this target (problems first)."""
+    addresses: tuple[AddressStatus, ...] = ()
+    """Per address of the target's name, when the check tested more than one (the TLS
+    check); empty otherwise and in bundles written before it."""
 
     @property
     def shown(self) -> str:
@@ -74,7 +96,36 @@ def status_dict(status: CheckStatus) -> dict[str, Any]:
         "status": status.status.value,
         "reason": status.reason,
         "findings": list(status.findings),
+        **(
+            {
+                "addresses": [
+                    {"address": a.address, "status": a.status.value, "reason": a.reason}
+                    for a in status.addresses
+                ]
+            }
+            if status.addresses
+            else {}
+        ),
     }
+
+
+def _load_addresses(data: Any) -> tuple[AddressStatus, ...] | None:
+    """``addresses`` of one row read back; None when in a shape this version does not know."""
+    if not isinstance(data, list):
+        return None
+    out: list[AddressStatus] = []
+    for item in data:
+        if not isinstance(item, Mapping):
+            return None
+        address, reason = item.get("address"), item.get("reason", "")
+        if not (isinstance(address, str) and isinstance(reason, str)):
+            return None
+        try:
+            status = Status(str(item.get("status")))
+        except ValueError:
+            return None
+        out.append(AddressStatus(address=address, status=status, reason=reason))
+    return tuple(out)
 
 
 def load_statuses(data: Any) -> tuple[CheckStatus, ...] | None:
@@ -99,6 +150,9 @@ def load_statuses(data: Any) -> tuple[CheckStatus, ...] | None:
             return None
         if not isinstance(findings, list) or not all(isinstance(f, str) for f in findings):
             return None
+        addresses = _load_addresses(item.get("addresses", []))
+        if addresses is None:
+            return None
         rows.append(
             CheckStatus(
                 check=check,
@@ -107,6 +161,7 @@ def load_statuses(data: Any) -> tuple[CheckStatus, ...] | None:
                 status=status,
                 reason=reason,
                 findings=tuple(findings),
+                addresses=addresses,
             )
         )
     return tuple(rows)

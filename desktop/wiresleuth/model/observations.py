@@ -6,7 +6,7 @@ same analysis can run again on a bundle.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,13 +167,31 @@ class GatewayObservation:
 
 
 @dataclass(frozen=True, kw_only=True)
+class TlsAddressObservation:
+    """What the TLS wizard measured on one address of a target's name (issue 16)."""
+
+    address: str
+    """The address (IPv4 or IPv6) the attempts connected to."""
+    path_rtt: PathRttObservation | None = None
+    """Path RTT to this address, measured apart from the handshake."""
+    attempts: tuple[TlsObservation, ...] = ()
+    """The default attempt first, then any follow-up, as for the target's first address."""
+
+    def attempt(self, purpose: str) -> TlsObservation | None:
+        """The attempt made for ``purpose``, if any."""
+        return next((a for a in self.attempts if a.purpose == purpose), None)
+
+
+@dataclass(frozen=True, kw_only=True)
 class TlsTargetObservation:
     """Everything the TLS wizard measured for one target."""
 
     target: str
     """``host:port``."""
     address: str | None
-    """The address tested (the first one resolved); None when resolution failed."""
+    """The address tested first: the first one resolved that accepted a connection (the one
+    a browser would use), else the last one tried; the proxy's through a proxy; None when
+    resolution failed. ``other_addresses`` holds the name's other addresses."""
     path_rtt: PathRttObservation | None = None
     """Path RTT measured apart from the handshake."""
     attempts: tuple[TlsObservation, ...] = ()
@@ -185,10 +203,39 @@ class TlsTargetObservation:
     (``address`` is then the proxy's address and ``path_rtt`` measures the path to it)."""
     route: str | None = None
     """The route in force, as shown (``proxy a:3128 (from GNOME settings)``)."""
+    other_addresses: tuple[TlsAddressObservation, ...] = ()
+    """Every other address the name resolved to, tested the same way beside ``address``, in
+    the resolver's order (issue 16: one load-balancer member of four may be the one that
+    fails). Empty through a proxy (it resolves the name), for a name with one address, and
+    in bundles written before this field."""
+    untested_addresses: tuple[str, ...] = ()
+    """Addresses of the name beyond the most the wizard tests for one name, not tested."""
 
     def attempt(self, purpose: str) -> TlsObservation | None:
         """The attempt made for ``purpose``, if any."""
         return next((a for a in self.attempts if a.purpose == purpose), None)
+
+    def by_address(self) -> tuple[TlsAddressObservation, ...]:
+        """The result on every address tested: ``address`` first, then the others (empty
+        when nothing was tested)."""
+        if self.address is None or not self.attempts:
+            return self.other_addresses
+        first = TlsAddressObservation(
+            address=self.address, path_rtt=self.path_rtt, attempts=self.attempts
+        )
+        return (first, *self.other_addresses)
+
+    def on_address(self, tested: TlsAddressObservation) -> TlsTargetObservation:
+        """This target as if ``tested`` were its only address: the rules about one address
+        apply to each address unchanged."""
+        return replace(
+            self,
+            address=tested.address,
+            path_rtt=tested.path_rtt,
+            attempts=tested.attempts,
+            other_addresses=(),
+            untested_addresses=(),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -279,15 +279,25 @@ def _findings_html(report: Mapping[str, Any]) -> str:
     return "<h2>Findings</h2>" + "".join(cards)
 
 
-def _status_cell(status: CheckStatus) -> str:
+def _status_words(status: Status, reason: str) -> str:
     css = {
         Status.PASSED: "ok",
         Status.PROBLEM: "problem",
         Status.NOT_TESTED: "untested",
         Status.COULD_NOT_RUN: "failed",
-    }[status.status]
-    reason = f' <span class="why">({esc(status.reason)})</span>' if status.reason else ""
-    return f'<span class="status {css}">{esc(STATUS_WORDS[status.status])}</span>{reason}'
+    }[status]
+    why = f' <span class="why">({esc(reason)})</span>' if reason else ""
+    return f'<span class="status {css}">{esc(STATUS_WORDS[status])}</span>{why}'
+
+
+def _status_cell(status: CheckStatus) -> str:
+    cell = _status_words(status.status, status.reason)
+    if not status.addresses:
+        return cell
+    each = "".join(
+        f"<li>{esc(a.address)}: {_status_words(a.status, a.reason)}</li>" for a in status.addresses
+    )  # a name with several addresses: each one's result under the site's
+    return f'{cell}<ul class="addresses">{each}</ul>'
 
 
 def _checks_html(report: Mapping[str, Any]) -> str:

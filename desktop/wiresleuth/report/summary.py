@@ -223,6 +223,8 @@ def checks_block(checks: Sequence[CheckStatus] | None) -> str:
         for row in rows:
             where = for_terminal(row.target or "the check as a whole", one_line=True)
             lines += _wrap(f"{where}: {for_terminal(row.shown, one_line=True)}", "    ")
+            for address in row.addresses:
+                lines += _wrap(for_terminal(address.shown, one_line=True), "      ")
     return "\n".join(lines)
 
 

@@ -21,8 +21,9 @@ from wiresleuth.probes.hop_locator import locate
 from wiresleuth.probes.ttl_probes import error_queue_supported
 from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 
-_MAX_ADDRESSES = 4
-"""As the TLS wizard: the addresses of one name it may have tried."""
+_MAX_ADDRESSES = 8
+"""As the TLS wizard (`MAX_ADDRESSES`): the addresses of one name it tests, any of which a
+finding may suspect."""
 RESERVE = 2.0
 """Seconds of the run's budget left for what follows the probes (capture stop, analysis)."""
 LANE = "hop locator"

@@ -14,6 +14,12 @@ The small-MSS and public-trust handshakes start beside the default one (speculat
 connection each, to the same address or through the same proxy), so a stalled or held
 default costs its own wait once, not twice; the one the outcome does not call for is
 cancelled and not reported.
+
+Directly, all of this is done on every address the name resolves to (IPv4 and IPv6, at most
+``MAX_ADDRESSES``), side by side (issue 16): one member of a load balancer's pool may be the
+one that resets, and a browser picks whichever address comes first. At most
+``PROBES_AT_ONCE`` probes of one target are in flight at once (the size of the program's
+probe waves), so the run is as long as the slowest address, not their sum.
 """
 
 from __future__ import annotations
@@ -23,12 +29,14 @@ import concurrent.futures
 import logging
 import ssl
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from wiresleuth.analysis.tls_records import parse_tls
 from wiresleuth.model.observations import (
     GatewayObservation,
-    PathRttObservation,
+    TlsAddressObservation,
     TlsObservation,
     TlsTargetObservation,
     TlsWizardObservations,
@@ -44,6 +52,7 @@ from wiresleuth.wizards.base import Progress, Wizard, WizardInput, stopped
 from wiresleuth.wizards.route_input import Hop, hop_for, split_proxy
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SMALL_MSS = 536
 """The classic minimum: segments this small pass every sane path, whatever its MTU or policy."""
@@ -52,8 +61,13 @@ _RETRY_SMALL_MSS = frozenset({"timeout", "eof", "tls_error"})
 SPECULATIVE = ("small-mss", "public-trust")
 """Follow-ups started beside the default handshake; the outcome picks at most one."""
 _STEPS_PER_TARGET = 3
-_MAX_ADDRESSES = 4
-"""Addresses of one name tried in turn when the first refuses (dual-stack hosts, ::1 first)."""
+"""Steps per address tested (handshake, follow-up, path RTT)."""
+MAX_ADDRESSES = 8
+"""Addresses of one name tested (a load balancer's pool, IPv4 and IPv6); the rest are listed
+as not tested."""
+PROBES_AT_ONCE = 8
+"""Probes (handshakes, path RTT measurements) of one target in flight at once, whatever the
+number of its addresses: the program's probe waves are no larger."""
 
 
 class TlsHandshakeWizard(Wizard):
@@ -73,6 +87,7 @@ class TlsHandshakeWizard(Wizard):
         """Typed by the user in this run for the route's proxy (``--proxy-user``); never stored."""
         self._contexts: dict[str, ssl.SSLContext] = {}
         self._loading: concurrent.futures.Future[dict[str, ssl.SSLContext]] | None = None
+        self._slots: dict[str, asyncio.Semaphore] = {}
 
     def prepare(self, profile: Profile) -> None:
         # Loading a CA store takes a tenth of a second or more, holding the interpreter: once
@@ -93,7 +108,7 @@ class TlsHandshakeWizard(Wizard):
     def flows(self, given: WizardInput) -> list[FlowSpec]:
         flows: list[FlowSpec] = []
         for target in self._targets(given):
-            for address in given.addresses(target)[:_MAX_ADDRESSES]:
+            for address in given.addresses(target)[:MAX_ADDRESSES]:
                 flows += [
                     FlowSpec(address=address, proto="tcp", port=target.port),
                     FlowSpec(address=address, proto="icmp"),
@@ -103,7 +118,7 @@ class TlsHandshakeWizard(Wizard):
         return flows
 
     def steps(self, given: WizardInput) -> int:
-        return _STEPS_PER_TARGET * len(self._targets(given))
+        return sum(_STEPS_PER_TARGET * _tested(given, t) for t in self._targets(given))
 
     async def run(self, given: WizardInput, progress: Progress) -> TlsWizardObservations:
         await self._contexts_loaded()
@@ -171,6 +186,10 @@ class TlsHandshakeWizard(Wizard):
         finally:
             rtt.cancel()
         progress.step(f"{target.key}: path RTT to the proxy by {path.method}")
+        for _ in range(_STEPS_PER_TARGET * (_tested(given, target) - 1)):
+            progress.step(
+                f"{target.key}: the proxy {hop.proxy} resolves the name, not this computer"
+            )
         return TlsTargetObservation(
             target=target.key,
             address=hop.proxy_address,
@@ -188,41 +207,62 @@ class TlsHandshakeWizard(Wizard):
             for _ in range(_STEPS_PER_TARGET):
                 progress.step(f"{target.key}: skipped, the name did not resolve")
             return TlsTargetObservation(target=target.key, address=None)
-        budgets = given.profile.budgets
-        rtt_tasks: dict[str, asyncio.Task[PathRttObservation]] = {}
-
-        def rtt_of(address: str) -> asyncio.Task[PathRttObservation]:
-            if address not in rtt_tasks:
-                rtt_tasks[address] = asyncio.create_task(
-                    measure_path_rtt(address, avoid_port=target.port, timeout=budgets.icmp)
-                )
-            return rtt_tasks[address]
-
-        skipped: list[str] = []
-        try:
-            # As browsers do: an address that refuses or has no route gives way to the next.
-            for address in addresses[:_MAX_ADDRESSES]:
-                rtt_of(address)
-                attempts = await self._handshakes(target, address, given, progress)
-                first = attempts[0]
-                if first.outcome != "connect_failed" or address == addresses[-1]:
-                    break
-                skipped.append(f"{address}: {first.connect.error}")
-            progress.step(f"{target.key}: handshake {first.outcome}")
-            follow_up = attempts[1].purpose if len(attempts) > 1 else None
-            progress.step(f"{target.key}: follow-up {follow_up or 'not needed'}")
-            path = await rtt_of(address)
-        finally:
-            for task in rtt_tasks.values():
-                task.cancel()
-        progress.step(f"{target.key}: path RTT by {path.method}")
+        tested = addresses[:MAX_ADDRESSES]
+        self._slots[target.key] = asyncio.Semaphore(PROBES_AT_ONCE)
+        several = len(tested) > 1
+        results = await asyncio.gather(
+            *(self._one_address(target, a, given, progress, several) for a in tested)
+        )
+        # The address a browser would use: the first that accepts a connection (an address
+        # that refuses or has no route gives way to the next), else the last one tried.
+        first = next(
+            (n for n, r in enumerate(results) if r.attempts[0].outcome != "connect_failed"),
+            len(results) - 1,
+        )
+        chosen = results[first]
+        skipped = tuple(f"{r.address}: {r.attempts[0].connect.error}" for r in results[:first])
         return TlsTargetObservation(
             target=target.key,
-            address=address,
-            path_rtt=path,
-            attempts=tuple(attempts),
-            skipped_addresses=tuple(skipped),
+            address=chosen.address,
+            path_rtt=chosen.path_rtt,
+            attempts=chosen.attempts,
+            skipped_addresses=skipped,
+            other_addresses=tuple(r for n, r in enumerate(results) if n != first),
+            untested_addresses=addresses[MAX_ADDRESSES:],
         )
+
+    async def _one_address(
+        self, target: Target, address: str, given: WizardInput, progress: Progress, several: bool
+    ) -> TlsAddressObservation:
+        """The path RTT, the handshake and its follow-up on one address of the name."""
+        budgets = given.profile.budgets
+        where = f" on {address}" if several else ""
+        lane = f" {address}" if several else ""
+        rtt = asyncio.create_task(
+            self._slotted(
+                target,
+                lambda: measure_path_rtt(address, avoid_port=target.port, timeout=budgets.icmp),
+            )
+        )
+        try:
+            attempts = await self._handshakes(target, address, given, progress, lane=lane)
+            progress.step(f"{target.key}: handshake{where} {attempts[0].outcome}")
+            follow_up = attempts[1].purpose if len(attempts) > 1 else None
+            progress.step(f"{target.key}: follow-up{where} {follow_up or 'not needed'}")
+            path = await rtt
+        finally:
+            rtt.cancel()
+        progress.step(f"{target.key}: path RTT{where} by {path.method}")
+        return TlsAddressObservation(address=address, path_rtt=path, attempts=tuple(attempts))
+
+    async def _slotted(self, target: Target, job: Callable[[], Awaitable[T]]) -> T:
+        """``await job()`` once one of the target's probe slots is free (none: at once); the
+        probe is made only then, so one cancelled while it waits leaves nothing behind."""
+        slots = self._slots.get(target.key)
+        if slots is None:
+            return await job()
+        async with slots:
+            return await job()
 
     async def _handshakes(
         self,
@@ -231,23 +271,29 @@ class TlsHandshakeWizard(Wizard):
         given: WizardInput,
         progress: Progress,
         proxy: tuple[str, str] | None = None,
+        *,
+        lane: str = "",
     ) -> list[TlsObservation]:
         """The default handshake and the follow-up its outcome calls for (started beside it)."""
         spares = {
             purpose: asyncio.create_task(
-                self._attempt(target, address, purpose, given, progress, proxy)
+                self._attempt(target, address, purpose, given, progress, proxy, lane=lane)
             )
             for purpose in SPECULATIVE
         }
         try:
-            first = await self._attempt(target, address, "default", given, progress, proxy)
+            first = await self._attempt(
+                target, address, "default", given, progress, proxy, lane=lane
+            )
             attempts = [first]
             follow_up = _follow_up(first)
             if follow_up in spares:
                 attempts.append(await spares.pop(follow_up))
             elif follow_up is not None:
                 attempts.append(
-                    await self._attempt(target, address, follow_up, given, progress, proxy)
+                    await self._attempt(
+                        target, address, follow_up, given, progress, proxy, lane=lane
+                    )
                 )
         finally:
             # their sockets close as they end: wait, so none outlives the wizard
@@ -262,16 +308,36 @@ class TlsHandshakeWizard(Wizard):
         given: WizardInput,
         progress: Progress,
         proxy: tuple[str, str] | None = None,
+        *,
+        lane: str = "",
+    ) -> TlsObservation:
+        """One handshake for ``purpose``, once the target has a probe slot free; ``lane``
+        tells the live view which address it is (`` 10.0.0.7`` when the name has several)."""
+        return await self._slotted(
+            target, lambda: self._handshake(target, address, purpose, given, progress, proxy, lane)
+        )
+
+    async def _handshake(
+        self,
+        target: Target,
+        address: str,
+        purpose: str,
+        given: WizardInput,
+        progress: Progress,
+        proxy: tuple[str, str] | None,
+        lane: str,
     ) -> TlsObservation:
         context = self._context(purpose)
         budgets = given.profile.budgets
-        progress.socket_event(target.key, "connect", time.time(), purpose, lane=purpose)
+        named = purpose + lane
+        # its lane opens once it has a slot: waiting for one is not waiting for the network
+        progress.socket_event(target.key, "connect", time.time(), purpose, lane=named)
 
         def moment(kind: str, at: float) -> None:
-            progress.socket_event(target.key, kind, at, purpose, lane=purpose)
+            progress.socket_event(target.key, kind, at, purpose, lane=named)
 
         with progress.waiting(
-            f"{target.key}: {purpose} handshake", budgets.connect + budgets.tls_handshake
+            f"{target.key}: {named} handshake", budgets.connect + budgets.tls_handshake
         ) as wait:
             try:
                 obs = await tls_handshake(
@@ -288,7 +354,7 @@ class TlsHandshakeWizard(Wizard):
                 )
             except asyncio.CancelledError:
                 # a speculative attempt the outcome did not call for: its lane ends here
-                progress.socket_event(target.key, "closed", time.time(), purpose, lane=purpose)
+                progress.socket_event(target.key, "closed", time.time(), purpose, lane=named)
                 wait.abandoned = True
                 raise
             # a cancel that arrived as the handshake ended may be swallowed (3.11 wait_for):
@@ -296,7 +362,7 @@ class TlsHandshakeWizard(Wizard):
             task = asyncio.current_task()
             wait.abandoned = task is not None and task.cancelling() > 0
             wait.ran_out = obs.outcome == "timeout" or obs.connect.error == "timeout"
-        _report_socket_events(obs, progress)
+        _report_socket_events(obs, progress, named)
         log.info(
             "%s %s via %s: %s (%s)",
             target.key, purpose, proxy[0] if proxy else address, obs.outcome, obs.error or "",
@@ -336,9 +402,13 @@ def _fatal_alert(obs: TlsObservation) -> bool:
     return any(m.name == "alert" and m.alert_level == 2 for m in messages)
 
 
-def _report_socket_events(obs: TlsObservation, progress: Progress) -> None:
+def _tested(given: WizardInput, target: Target) -> int:
+    """How many addresses of the target's name are tested (one when none resolved)."""
+    return max(1, min(len(given.addresses(target)), MAX_ADDRESSES))
+
+
+def _report_socket_events(obs: TlsObservation, progress: Progress, lane: str) -> None:
     """The moments the attempt did not tell as they happened, then its end."""
-    lane = obs.purpose
     events = [
         ("handshake-done", obs.handshake_done_at),
         ("reset", obs.reset_at),

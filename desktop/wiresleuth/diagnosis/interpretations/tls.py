@@ -8,7 +8,7 @@ from wiresleuth.analysis.intercepted_handshake import intercepted_handshakes
 from wiresleuth.analysis.passive_gateway import gateway_vendors
 from wiresleuth.analysis.passive_plaintext import plaintext_injections
 from wiresleuth.analysis.passive_reset import resets_after_client_hello, unanswered_client_hellos
-from wiresleuth.analysis.tls_wizard_findings import analyse_tls_wizard
+from wiresleuth.analysis.tls_wizard_findings import address_rows, analyse_tls_wizard
 from wiresleuth.diagnosis.interpretation import (
     Conclusions,
     Interpretation,
@@ -16,6 +16,7 @@ from wiresleuth.diagnosis.interpretation import (
     foreign_traffic,
 )
 from wiresleuth.diagnosis.recording import Recording
+from wiresleuth.model.check_status import AddressStatus
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.observations import TlsWizardObservations
 
@@ -50,6 +51,7 @@ class TlsInterpretation(Interpretation):
         labels: dict[int, str] = {}
         skipped: dict[str, str] = {}
         detail: dict[str, str] = {}
+        addresses: dict[str, tuple[AddressStatus, ...]] = {}
         wire = material.wire
         obs = material.observations(self.name, TlsWizardObservations)
         if obs is not None:
@@ -65,6 +67,7 @@ class TlsInterpretation(Interpretation):
                 if t.address is None
             }
             detail = {t.target: t.route for t in obs.targets if t.route}
+            addresses = address_rows(obs, wire.flows, wire.packets)
         if foreign_traffic(material.recording):
             capture = wire.conversations
             findings += intercepted_handshakes(capture)
@@ -74,5 +77,9 @@ class TlsInterpretation(Interpretation):
             findings += unanswered_client_hellos(capture)
             findings += gateway_vendors(capture)
         return Conclusions(
-            findings=tuple(findings), labels=labels, not_tested=skipped, passed_detail=detail
+            findings=tuple(findings),
+            labels=labels,
+            not_tested=skipped,
+            passed_detail=detail,
+            addresses=addresses,
         )
