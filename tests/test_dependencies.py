@@ -166,6 +166,8 @@ def problems(
     for site in sites:
         if site.module in FIRST_PARTY or site.module in sys.stdlib_module_names:
             continue
+        if (site.path.parent / f"{site.module}.py").is_file():
+            continue  # a sibling script (a benchmark reusing another's helpers)
         where = f"{site.path.relative_to(ROOT)}:{site.line}: {site.module}"
         allowed = allowed_groups(site.path)
         providers = _providers(site.module, index)

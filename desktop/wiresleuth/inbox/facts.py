@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from wiresleuth.analysis.causes import group_causes
 from wiresleuth.bundle.reader import Bundle
 from wiresleuth.inbox.tables import NAME, TEXT
-from wiresleuth.model.finding import Severity
+from wiresleuth.model.finding import Finding
 from wiresleuth.model.jsonable import JsonableError, from_jsonable
 from wiresleuth.model.route import RouteObservations
 from wiresleuth.report.terminal_text import for_terminal
@@ -53,7 +54,7 @@ class BundleFacts:
     user: str | None
     os: str | None
     headline: FindingFact | None
-    """The most severe finding (findings are stored most severe first)."""
+    """The first cause: the finding the window and report.html lead with."""
     problems: int
     warnings: int
     notes: int
@@ -200,25 +201,25 @@ def _route(report: Mapping[str, Any], system: Mapping[str, Any]) -> tuple[str | 
     return clean(shown), [p for p in (clean(x) for x in dict.fromkeys(proxies)) if p]
 
 
-def _finding_facts(bundle: Bundle) -> tuple[FindingFact, ...]:
-    facts = []
-    for finding in bundle.findings[:MAX_FINDINGS]:
-        facts.append(
-            FindingFact(
-                finding_id=clean(finding.id, 128) or "(no id)",
-                severity=finding.severity.value,
-                target=clean(finding.target),
-                title=clean(finding.title, TEXT) or "",
-            )
-        )
-    return tuple(facts)
+def _finding_fact(finding: Finding) -> FindingFact:
+    return FindingFact(
+        finding_id=clean(finding.id, 128) or "(no id)",
+        severity=finding.severity.value,
+        target=clean(finding.target),
+        title=clean(finding.title, TEXT) or "",
+    )
+
+
+def _headline(bundle: Bundle) -> FindingFact | None:
+    """The first cause, as the window and report.html lead with it (a symptom it explains,
+    or a watch's per-attempt finding, is never the headline)."""
+    causes = group_causes(bundle.findings[:MAX_FINDINGS])
+    return _finding_fact(causes[0].finding) if causes else None
 
 
 def bundle_facts(bundle: Bundle) -> BundleFacts:
     """The index's view of a checked bundle."""
     report, system, manifest = bundle.report, bundle.system, bundle.manifest
-    findings = _finding_facts(bundle)
-    ranked = sorted(findings, key=lambda f: -Severity(f.severity).weight)
     severities = [f.severity.value for f in bundle.findings]
     route, proxies = _route(report, system)
     subnet = clean(client_subnet(system), 64)
@@ -244,7 +245,7 @@ def bundle_facts(bundle: Bundle) -> BundleFacts:
         computer=clean(_get(system, "computer", "name")) or clean(system.get("hostname")),
         user=clean(_get(system, "computer", "user")),
         os=clean(os_name) or clean(_get(system, "os", "system")),
-        headline=ranked[0] if ranked else None,
+        headline=_headline(bundle),
         problems=severities.count("problem"),
         warnings=severities.count("warning"),
         notes=severities.count("info"),
@@ -253,6 +254,6 @@ def bundle_facts(bundle: Bundle) -> BundleFacts:
         gateway_vendor=vendor,
         has_capture=bundle.has_capture,
         cancelled=report.get("cancelled") is True,
-        findings=findings,
+        findings=tuple(_finding_fact(f) for f in bundle.findings[:MAX_FINDINGS]),
         facets=tuple(facets),
     )

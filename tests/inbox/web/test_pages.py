@@ -11,7 +11,7 @@ import requests
 
 from tests.gui.hostile_bundles import MARK, write_hostile_bundle
 from tests.inbox.running import PASSWORD, RunningInbox
-from tests.inbox.samples import FORMAT_1, LAB_BUNDLES, sha256_of
+from tests.inbox.samples import FORMAT_1, LAB_BUNDLES, lab_bundle, sha256_of
 from wiresleuth.inbox.web.headers import REPORT_POLICY
 
 
@@ -273,3 +273,15 @@ def test_the_refused_uploads_are_listed_for_engineers(inbox: RunningInbox) -> No
         and "not a zip file" in page
         and "<b>evil" not in page
     )
+
+
+def test_a_watchs_bundle_is_received_and_listed_with_its_headline(inbox: RunningInbox) -> None:
+    """A watch's bundle (several runs, report.json ``watch``) passes the reader like a run's."""
+    watch = lab_bundle("flaky-policer")
+    bundle_id = send(inbox, watch, ticket="INC-W")
+    client = inbox.signed_in()
+    page = client.get(inbox.url + "/bundles", timeout=10).text
+    assert "INC-W" in page and f"/bundles/{bundle_id}" in page
+    assert "A network policy drops large packets" in page
+    detail = client.get(inbox.url + f"/bundles/{bundle_id}", timeout=10)
+    assert detail.status_code == 200 and sha256_of(watch) in detail.text
