@@ -48,6 +48,24 @@ def test_an_exception_is_reported_not_lost() -> None:
     assert seen == [("started", None), ("errored", "OSError"), ("finished", None)]
 
 
+@pytest.mark.parametrize("fails", [False, True], ids=["returns", "raises"])
+def test_the_worker_is_done_when_its_outcome_is_heard(fails: bool) -> None:
+    """A slot reacting to the outcome ("Try again" clicked at once) finds the worker done:
+    the flag was set after the outcome was sent, and a loaded CI machine clicked in between."""
+
+    def work(_emit: Emit) -> int:
+        if fails:
+            raise OSError("refused")
+        return 1
+
+    worker = QtFunctionWorker(work)
+    heard: list[bool] = []
+    worker.signals.returned.connect(lambda _v: heard.append(worker.done))
+    worker.signals.errored.connect(lambda _e: heard.append(worker.done))
+    worker.run()
+    assert heard == [True]
+
+
 def test_in_the_pool_results_arrive_on_the_gui_thread(qtbot: QtBot) -> None:
     gui = threading.get_ident()
     where: list[tuple[str, bool]] = []

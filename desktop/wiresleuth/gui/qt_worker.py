@@ -51,19 +51,21 @@ class QtFunctionWorker(QRunnable):
 
     def run(self) -> None:
         self._emit("started")
+        outcome: tuple[str, object]
         try:
-            value = self._function(lambda item: self._emit("yielded", item))
+            outcome = ("returned", self._function(lambda item: self._emit("yielded", item)))
         except Cancelled as exc:  # asked for: no traceback in the log
             log.debug("worker cancelled: %s", exc)
-            self._emit("errored", exc)
+            outcome = ("errored", exc)
         except Exception as exc:  # every failure must reach the window, not the thread's void
             log.exception("worker failed")
-            self._emit("errored", exc)
-        else:
-            self._emit("returned", value)
+            outcome = ("errored", exc)
         finally:
+            # Done before the GUI hears the outcome: a slot that reacts to it (a "Try again"
+            # clicked at once) must not find this worker still busy.
             self.done = True
-            self._emit("finished")
+        self._emit(*outcome)
+        self._emit("finished")
 
 
 def start_worker(
