@@ -311,3 +311,14 @@ def test_the_skip_words_cover_every_character_ignorecase_matches() -> None:
         same = re.compile(letter, re.IGNORECASE)
         found = [chr(c) for c in range(sys.maxunicode + 1) if same.fullmatch(chr(c))]
         assert all(c.translate(_DOTTED_I).casefold() == letter for c in found), letter
+
+
+def test_binary_bytes_before_an_at_sign_are_not_a_password() -> None:
+    """A TLS record whose random bytes happen to hold ``ab:<binary>@A`` (a lab bundle: the
+    masked server bytes read back as plain text injected into TLS) keeps its bytes; a
+    printable credential in the same bytes is still masked."""
+    record = bytes(range(256)) + b"\x16\x03\x03\x93\xa1ab:\xf0\x9c\x12\x88\xee@A\x02\x99" * 8
+    assert redact_bytes(record) == record
+    text = record + b"\r\nProxy: alice:s3cret@proxy.example:3128\r\n"
+    masked = redact_bytes(text)
+    assert masked[: len(record)] == record and b"s3cret" not in masked

@@ -202,14 +202,14 @@ def test_a_capture_file_is_redacted_in_place_through_a_private_sibling(tmp_path:
 def test_headers_that_look_like_a_credential_keep_their_bytes(
     tmp_path: Path, writer: type[PcapWriter]
 ) -> None:
-    """An acknowledgement number ending in "4:", the flags and a window ending in "@", then
-    a checksum "v\\x80", read as ``user:password@host`` (seen in a lab bundle): masked, the
-    segment turned bogus and the bundle re-analysed saw a retransmission the run never had."""
+    """Sequence and acknowledgement numbers that read ``ab:cd@A.`` look like
+    ``user:password@host`` (a lab bundle had such a header): masked, the segment turned bogus
+    and the bundle re-analysed saw a retransmission the run never had."""
     answer = b"HTTP/1.1 503 Service Unavailable\r\n\r\n"
     segment = Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:01") / IP(
         src="100.64.1.10", dst="198.18.1.10"
     ) / TCP(
-        sport=80, dport=35672, seq=0xE7430557, ack=0x39A0343A, flags="PA", window=0x1040,
+        sport=80, dport=35672, seq=0x61623A63, ack=0x6440412E, flags="PA", window=0x1040,
         chksum=0x7680,
     ) / Raw(answer)  # fmt: skip
     header = bytes(segment)[: -len(answer)]

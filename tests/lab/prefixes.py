@@ -28,6 +28,7 @@ PARTS: dict[str, str] = {
     "results-page": "wsr-",  # tests/gui/test_qt_results_page.py
     "bad-arguments": "wsb-",  # tests/cli/test_main.py (refused before a lab is built)
     "watch-scenario": "wsf-",  # tests/lab/test_watch_scenario.py
+    "resolver-netns": "wsn-",  # tests/probes/test_resolve.py (a namespace of its own)
 }
 """Each test lab's part of the name; no two alike."""
 

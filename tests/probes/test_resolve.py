@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from tests.lab.prefixes import lab_prefix
 from wiresleuth.probes.resolve import resolve
 
 
@@ -40,7 +41,7 @@ def test_a_name_resolves_to_its_ipv4_and_ipv6_addresses() -> None:
 
     if os.geteuid() != 0 or shutil.which("ip") is None:
         pytest.skip("needs root and iproute2: run the lab tests as root")
-    prefix = os.environ.get("WIRESLEUTH_LAB_PREFIX", "wsr-")
+    prefix = lab_prefix("resolver-netns")
     name = f"{prefix}resolve-{os.getpid()}"
     folder = Path("/etc/netns") / name
     subprocess.run(["ip", "netns", "add", name], check=True, timeout=10)

@@ -87,7 +87,10 @@ _PASSWORD_RUN = r"[^\s/?#@\"'<>;,]{1,257}"
 _AT_HOST_TEXT = re.compile(_AT_HOST)
 _AT_HOST_BYTES = re.compile(_AT_HOST.encode("ascii"))
 _PASSWORD_RUN_TEXT = re.compile(_PASSWORD_RUN)
-_PASSWORD_RUN_BYTES = re.compile(_PASSWORD_RUN.encode("ascii"))
+_PASSWORD_RUN_BYTES = re.compile(rb"[^\s/?#@\"'<>;,\x00-\x20\x7f-\xff]{1,257}")
+"""In bytes a password is printable ASCII (a URL percent-encodes the rest): in binary data
+(a TLS record, a compressed body) any byte run before a ``@`` and a letter would otherwise be
+taken for one, and a masked record read back as plain text injected into TLS."""
 _USER_TAIL = r"(?<![\w.~%+:/@-])[\w.~%+-]{1,128}\Z"
 _NOT_CREDENTIALS = frozenset({"mailto", "sip", "sips", "xmpp", "tel"})
 """URI schemes whose ``scheme:user@host`` is an address, not a user and a password."""
