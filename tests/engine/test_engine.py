@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import trustme
 
-from tests.probes.loopback_servers import LoopbackServer, reset_after, tls_ok, trust_env
+from tests.probes.loopback_servers import LoopbackServer, reset_after, tls_ok
 from wiresleuth.engine import Engine, discard_scratch
 from wiresleuth.engine.critical_path import path_text
 from wiresleuth.model.check_status import Status
@@ -47,14 +47,6 @@ class Breaks(WaitsForever):
 
     async def run(self, given: WizardInput, progress: Progress) -> Any:
         raise OSError("device on fire")
-
-
-@pytest.fixture
-def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> trustme.CA:
-    ca = trustme.CA()
-    for key, value in trust_env(tmp_path, [ca], [ca]).items():
-        monkeypatch.setenv(key, value)
-    return ca
 
 
 def profile(*targets: str, run: float = 20.0) -> Profile:

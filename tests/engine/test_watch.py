@@ -4,11 +4,10 @@ import socket
 import threading
 from pathlib import Path
 
-import pytest
 import trustme
 
 from tests.engine.test_watch_schedule import FakeClock
-from tests.probes.loopback_servers import LoopbackServer, reset_after, tls_ok, trust_env
+from tests.probes.loopback_servers import LoopbackServer, reset_after, tls_ok
 from wiresleuth.bundle.reader import read_bundle
 from wiresleuth.bundle.watch_file import watch_summary, write_watch_bundle
 from wiresleuth.engine.watch import Watch, discard_watch_scratch
@@ -18,14 +17,6 @@ from wiresleuth.profile.model import Budgets, Profile
 from wiresleuth.wizards.base import Wizard
 from wiresleuth.wizards.route import RouteWizard
 from wiresleuth.wizards.tls_handshake import TlsHandshakeWizard
-
-
-@pytest.fixture
-def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> trustme.CA:
-    ca = trustme.CA()
-    for key, value in trust_env(tmp_path, [ca], [ca]).items():
-        monkeypatch.setenv(key, value)
-    return ca
 
 
 class Flaky:

@@ -40,15 +40,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture
-def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> trustme.CA:
-    """A CA that this computer's trust store (and the public bundle) trust, for this test."""
-    ca = trustme.CA()
-    for key, value in trust_env(tmp_path, [ca], [ca]).items():
-        monkeypatch.setenv(key, value)
-    return ca
-
-
-@pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh HOME and XDG folders, so the window finds no user profile and saves here."""
     folder = tmp_path / "home"

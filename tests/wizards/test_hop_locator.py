@@ -6,13 +6,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from pathlib import Path
 
-import pytest
 import trustme
 
 from tests.diagnosis.recordings import run_of
-from tests.probes.loopback_servers import LoopbackServer, reset_after, trust_env
+from tests.probes.loopback_servers import LoopbackServer, reset_after
 from wiresleuth.diagnosis.interpretation import Material
 from wiresleuth.diagnosis.interpretations.hops import HopsInterpretation
 from wiresleuth.diagnosis.wire import PacketView
@@ -44,14 +42,6 @@ class Steps:
 
     def waiting(self, what: str, deadline: float | None) -> contextlib.nullcontext[Wait]:
         return contextlib.nullcontext(Wait())
-
-
-@pytest.fixture
-def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> trustme.CA:
-    ca = trustme.CA()
-    for key, value in trust_env(tmp_path, [ca], [ca]).items():
-        monkeypatch.setenv(key, value)
-    return ca
 
 
 def _profile(*targets: str, run: float = 30.0) -> Profile:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from pathlib import Path
 
-import pytest
 import trustme
 
-from tests.probes.loopback_servers import LoopbackServer, reset_after, silent, tls_ok, trust_env
+from tests.probes.loopback_servers import LoopbackServer, reset_after, silent, tls_ok
 from wiresleuth.model.observations import ResolveObservation, TlsTargetObservation
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Budgets, Profile
@@ -36,14 +34,6 @@ class Waits:
     def waiting(self, what: str, deadline: float | None) -> contextlib.nullcontext[Wait]:
         self.waits.append((what, deadline))
         return contextlib.nullcontext(Wait())
-
-
-@pytest.fixture
-def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> trustme.CA:
-    ca = trustme.CA()
-    for key, value in trust_env(tmp_path, [ca], [ca]).items():
-        monkeypatch.setenv(key, value)
-    return ca
 
 
 def run_wizard(port: int, progress: Waits | None = None) -> TlsTargetObservation:

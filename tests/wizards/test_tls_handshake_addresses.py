@@ -7,26 +7,17 @@ import asyncio
 import contextlib
 import socket
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import trustme
 
-from tests.probes.loopback_servers import LoopbackServer, reset_after, silent, tls_ok, trust_env
+from tests.probes.loopback_servers import LoopbackServer, reset_after, silent, tls_ok
 from wiresleuth.model.observations import ResolveObservation, TlsWizardObservations
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Budgets, Profile
 from wiresleuth.wizards import tls_handshake
 from wiresleuth.wizards.base import Wait, WizardInput
 from wiresleuth.wizards.tls_handshake import TlsHandshakeWizard
-
-
-@pytest.fixture
-def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> trustme.CA:
-    ca = trustme.CA()
-    for key, value in trust_env(tmp_path, [ca], [ca]).items():
-        monkeypatch.setenv(key, value)
-    return ca
 
 
 class Recorder:

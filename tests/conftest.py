@@ -1,4 +1,4 @@
-"""The upload tests' helpdesk: a CA this computer's trust store trusts, for one test."""
+"""Fixtures every test folder may use (a folder's own conftest or module may override one)."""
 
 from __future__ import annotations
 
