@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from wiresleuth.capture.backend import CaptureBackend
-from wiresleuth.capture.decode import decode_frame
 from wiresleuth.capture.frame import Frame
 from wiresleuth.capture.helper_path import GROUP, OPT_OUT, HelperFacts, helper_facts
 from wiresleuth.errors import CaptureUnavailable
@@ -187,43 +186,50 @@ class CaptureSession:
             frames.sort(key=lambda frame: frame.time)
         return frames
 
+    def frames_from(self, start: int) -> list[Frame]:
+        """Frames captured so far from index ``start`` on, in arrival order (for watching a
+        capture while it runs without decoding it whole each time)."""
+        with self._lock:
+            return self._frames[start:]
+
     def records(self) -> list[PacketRecord]:
-        """Decoded IP packets numbered 1..N as in the pcapng file (non-IP frames keep a number)."""
+        """Decoded IP packets numbered 1..N as in the pcapng file (non-IP frames keep a number).
+
+        Decoded by the reader capture files go through (``fast_decode``): a live run and the
+        saved bundle read each packet the same way.
+        """
         if self._records is not None and self._stopped:
             return list(self._records)
-        records: list[PacketRecord] = []
-        for number, frame in enumerate(self.frames(), start=1):
-            try:
-                record = decode_frame(frame.data, frame.linktype, number=number, time=frame.time)
-            except Exception:  # a frame scapy cannot dissect keeps its number, nothing else
-                continue
-            if record is not None:
-                records.append(record)
+        from wiresleuth.capture.fast_decode import AddressBook, decode_batch
+        from wiresleuth.capture.fast_records import batch_records
+        from wiresleuth.capture.frame_batch import frame_batch
+
+        batch, _interfaces = frame_batch(self.frames())
+        book = AddressBook()
+        records = batch_records(batch, decode_batch(batch, book), book) if len(batch) else []
         if self._stopped:
             self._records = records
         return list(records)
 
     def write_pcapng(self, path: Path, comments: Mapping[int, str]) -> None:
         """Write the capture as pcapng, with a packet comment on each numbered packet given."""
+        from wiresleuth.capture.frame_batch import frame_batch
+        from wiresleuth.capture.pcapng_blocks import (
+            interface_description,
+            section_header,
+            ticks_per_second,
+            write_packets,
+        )
+
         frames = self.frames()
         wrong = sorted(n for n in comments if not 1 <= n <= len(frames))
         if wrong:
             raise ValueError(f"no packet numbered {wrong[0]} in a capture of {len(frames)}")
-        from scapy.config import conf
-        from scapy.utils import PcapNgWriter
-
-        writer = PcapNgWriter(str(path))
-        linktype = self._backend.linktype if self._backend is not None else None
-        writer.linktype = frames[0].linktype if frames else (1 if linktype is None else linktype)
-        with writer:
-            for number, frame in enumerate(frames, start=1):
-                packet = conf.raw_layer(frame.data)
-                packet.time = frame.time
-                packet.wirelen = frame.wirelen
-                packet.sniffed_on = frame.ifname
-                if number in comments:
-                    packet.comments = [comments[number].encode("utf-8")]
-                writer.linktype = frame.linktype  # the IDB of a new device takes this type
-                if not writer.header_present:
-                    writer.write_header(packet)
-                writer.write_packet(packet)
+        batch, interfaces = frame_batch(frames)
+        with path.open("wb") as out:
+            out.write(section_header("WireSleuth"))
+            for interface in interfaces:
+                out.write(interface_description(interface))
+            ids = {index: index for index in range(len(interfaces))}
+            scale = {index: ticks_per_second(i) for index, i in enumerate(interfaces)}
+            write_packets(out, batch, ids, scale, comments)

@@ -1,12 +1,16 @@
 """Starting and stopping capture from the engine, off the event loop's thread.
 
-The capture package (scapy) is imported here lazily: start-up of the program never pays for it.
+The capture package (its decoder needs numpy) is imported here lazily: start-up of the program
+never pays for it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,27 +25,30 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_WARM_AFTER = 0.5
-"""Seconds after capture starts when the decoder is loaded in the background."""
-
 
 class CaptureControl:
     """One run's capture: may be unavailable, which the run reports rather than fails on."""
 
-    def __init__(self, flows: list[FlowSpec], *, wanted: bool) -> None:
-        self._flows = flows
+    def __init__(self, *, wanted: bool) -> None:
         self._wanted = wanted
         self._session: CaptureSession | None = None
         self._warming: asyncio.Future[object] | None = None
-        self._warm_later: asyncio.TimerHandle | None = None
         self.info = CaptureInfo(available=False, reason="not started")
 
-    async def start(self) -> None:
-        """Start capture; on failure record why and how to enable it."""
+    def warm(self) -> None:
+        """Load the decoder (numpy, ~0.3 s of this interpreter's time) in a thread, when the
+        run will capture: called as the run starts, it loads while the targets' names are
+        looked up and capture starts, waits on the network, instead of after the probes (where
+        it lengthened every short run) or amid them."""
+        if self._wanted and self._warming is None:
+            self._warming = asyncio.get_running_loop().run_in_executor(None, _load_decoder)
+
+    async def start(self, flows: list[FlowSpec]) -> None:
+        """Start capture of ``flows``; on failure record why and how to enable it."""
         from wiresleuth.capture.bpf import build_filter
         from wiresleuth.capture.session import CaptureSession, how_to_enable
 
-        bpf = build_filter(self._flows)
+        bpf = build_filter(flows)
         if not self._wanted:
             self.info = CaptureInfo(
                 available=False,
@@ -61,12 +68,32 @@ class CaptureControl:
             return
         log.info("capture started with filter %s", bpf)
         self._session = session
-        # The decoder (scapy, ~0.3 s to import) is loaded while the probes wait on the network,
-        # not after them, where it would lengthen the run; not during the probes' opening
-        # burst either, when it would take the interpreter from the capture's reader.
-        loop = asyncio.get_running_loop()
-        self._warm_later = loop.call_later(_WARM_AFTER, self._warm)
         self.info = CaptureInfo(available=True, filter=bpf, interface=_interfaces(session))
+
+    async def closes_answered(self, within: float, *, poll: float = 0.01) -> None:
+        """Return once the capture holds the answer to every close of the run's connections,
+        or after ``within`` seconds (nothing to wait for without capture)."""
+        if self._session is None:
+            return
+        from wiresleuth.capture.fast_decode import AddressBook, decode_batch
+        from wiresleuth.capture.fast_records import batch_records
+        from wiresleuth.capture.frame_batch import frame_batch
+        from wiresleuth.engine.close_answers import CloseAnswers
+
+        if self._warming is not None:
+            await asyncio.gather(self._warming, return_exceptions=True)
+        deadline = time.monotonic() + within
+        closes, seen, book = CloseAnswers(), 0, AddressBook()
+        while True:
+            frames = self._session.frames_from(seen)
+            if frames:
+                seen += len(frames)
+                batch, _ = frame_batch(frames)
+                closes.feed(batch_records(batch, decode_batch(batch, book), book))
+            left = deadline - time.monotonic()
+            if closes.waiting == 0 or left <= 0:
+                return
+            await asyncio.sleep(min(poll, left))
 
     async def stop(self) -> list[PacketRecord]:
         """Stop capture and decode what it saw (nothing when unavailable)."""
@@ -74,8 +101,6 @@ class CaptureControl:
             return []
         session = self._session
         loop = asyncio.get_running_loop()
-        if self._warm_later is not None:
-            self._warm_later.cancel()
         if self._warming is not None:
             await asyncio.gather(self._warming, return_exceptions=True)
         try:
@@ -100,9 +125,6 @@ class CaptureControl:
         log.info("capture stopped: %d packets", len(records))
         return records
 
-    def _warm(self) -> None:
-        self._warming = asyncio.get_running_loop().run_in_executor(None, _load_decoder)
-
     def write(self, path: Path, comments: Mapping[int, str]) -> Path | None:
         """Write the pcapng with comments; None without capture."""
         if self._session is None:
@@ -119,9 +141,27 @@ class CaptureControl:
 
 
 def _load_decoder() -> object:
-    from wiresleuth.capture.decode import link_layer
+    if not _likely():
+        return None
+    # While it loads, the event loop's thread waits at most 1 ms (not 5) for the interpreter
+    # each time a packet wakes it: the probes' timing is not put off by the import.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, 0.001))
+    try:
+        from wiresleuth.capture import fast_records
+    finally:
+        sys.setswitchinterval(interval)
+    return fast_records
 
-    return link_layer(1)
+
+def _likely() -> bool:
+    """Whether capture will probably start (a wrong guess costs a wasted or a later load)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    from wiresleuth.capture.helper_path import helper_facts
+
+    facts = helper_facts()
+    return facts.executable and (facts.capture_right or os.geteuid() == 0)
 
 
 def _interfaces(session: CaptureSession) -> str:

@@ -13,7 +13,16 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Awaitable,
+    Callable,
+    Collection,
+    Coroutine,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -201,6 +210,8 @@ class Engine:
             },
         )
         system_task = asyncio.create_task(collect_system_info())
+        capture = CaptureControl(wanted=self._capture_wanted)
+        capture.warm()
 
         hosts = list(dict.fromkeys(t.host for t in self._targets))
         preparing = asyncio.gather(
@@ -229,8 +240,7 @@ class Engine:
 
         with clock.span(None, "starting capture"):
             await preparing
-            capture = CaptureControl(await self._flows(given), wanted=self._capture_wanted)
-            await capture.start()
+            await capture.start(await self._flows(given))
         self._emit(
             "capture",
             "capturing this program's traffic"
@@ -248,7 +258,7 @@ class Engine:
         if not cancelled and capture.info.available:
             trailing = _trailing_wait(list(observations.values()))
             with clock.span(None, "last packets of closed connections", deadline=trailing):
-                await self._sleep_unless_cancelled(trailing)
+                await self._unless_cancelled(capture.closes_answered(trailing))
         closing = time.monotonic()
         packets = await capture.stop()
 
@@ -463,10 +473,19 @@ class Engine:
             log.exception("%s: not_tested failed", wizard.id)
             return {}
 
-    async def _sleep_unless_cancelled(self, seconds: float) -> None:
+    async def _unless_cancelled(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` to its end, or until the run is cancelled."""
         assert self._cancel is not None
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._cancel.wait(), seconds)
+        task = asyncio.ensure_future(work)
+        cancelled = asyncio.ensure_future(self._cancel.wait())
+        try:
+            await asyncio.wait({task, cancelled}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for pending in (task, cancelled):
+                pending.cancel()
+            ended = await asyncio.gather(task, cancelled, return_exceptions=True)
+        if isinstance(ended[0], Exception):  # the run goes on without what it waited for
+            log.error("waiting for the last packets failed: %r", ended[0])
 
     def _scratch(self) -> Path:
         if self._work_dir is None:

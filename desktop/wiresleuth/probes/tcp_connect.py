@@ -49,6 +49,9 @@ async def tcp_connect(
     loop = asyncio.get_running_loop()
     sock = socket.socket(_family(address), socket.SOCK_STREAM)
     sock.setblocking(False)
+    # As browsers do: a request written after the TLS Finished leaves at once, not a round
+    # trip later when Nagle's algorithm has seen the Finished acknowledged.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     if mss is not None:
         # Must be set before connect() so the SYN announces it: the server then sends
         # segments no larger than this, which is the whole point of the small-MSS retry.
