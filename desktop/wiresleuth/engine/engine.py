@@ -211,7 +211,6 @@ class Engine:
         )
         system_task = asyncio.create_task(collect_system_info())
         capture = CaptureControl(wanted=self._capture_wanted)
-        capture.warm()
 
         hosts = list(dict.fromkeys(t.host for t in self._targets))
         preparing = asyncio.gather(
@@ -241,6 +240,7 @@ class Engine:
         with clock.span(None, "starting capture"):
             await preparing
             await capture.start(await self._flows(given))
+            capture.warm()
         self._emit(
             "capture",
             "capturing this program's traffic"

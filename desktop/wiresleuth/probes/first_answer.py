@@ -91,6 +91,21 @@ def read_tx_timestamps(sock: socket.socket) -> list[float]:
                     stamps.append(seconds + nanos / 1e9)
 
 
+def _ready_bytes(sock: socket.socket, limit: int) -> int:
+    """Read what has already arrived, without waiting; the number of bytes (a socket closed
+    with unread bytes resets the connection instead of closing it)."""
+    got = 0
+    while got < limit:
+        try:
+            data = sock.recv(65536, socket.MSG_DONTWAIT)
+        except OSError:  # nothing more now (BlockingIOError), or the peer reset
+            return got
+        if not data:
+            return got
+        got += len(data)
+    return got
+
+
 def _wake(ready: asyncio.Future[None]) -> None:
     if not ready.done():
         ready.set_result(None)
@@ -109,8 +124,8 @@ async def first_answer(
     settle: float = 0.3,
     moments: Moment | None = None,
 ) -> SegmentAttempt:
-    """Connect, send ``request``, read until ``settle`` s of quiet after the first byte,
-    EOF, or ``answer_timeout``; never raises for network trouble. On Linux the kernel also
+    """Connect, send ``request``, read until ``settle`` s of quiet after the first byte
+    (0: what came with it), EOF, or ``answer_timeout``; never raises for network trouble. On Linux the kernel also
     says when the request left this host. ``moments`` hears ``established``,
     ``sent-by-app`` and ``first-byte`` as they happen."""
     told = moments or _nobody
@@ -160,6 +175,8 @@ async def first_answer(
                 outcome = "answered"
                 told("first-byte", first_at)
             received += len(data)
+        if first_at is not None:
+            received += _ready_bytes(sock, _READ_LIMIT - received)
     except ConnectionResetError:
         outcome = "reset" if first_at is None else outcome
     except OSError as exc:

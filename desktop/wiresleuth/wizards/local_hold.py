@@ -32,9 +32,9 @@ from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 from wiresleuth.wizards.route_input import hop_for, split_proxy
 
 ROUNDS = 2
-SETTLE = 0.1
-"""Seconds of quiet after the first answer byte that end a request: only the first byte's
-time matters here, and a server's first flight arrives in one burst."""
+SETTLE = 0.0
+"""Seconds of quiet after the first answer byte that end a request: none, as only the first
+byte's time matters here (what arrived with it is read, the rest is not waited for)."""
 HTTP_PORT = 80
 HTTPS_PORT = 443
 

@@ -301,26 +301,39 @@ class PacWizard(Wizard):
         listeners: tuple[ListenerObservation, ...] = ()
         if kind in ("loopback", "this_machine"):
             listeners = await _listeners_on(port, find_listeners)
-        fetch, path_rtt = await waited(
-            progress, f"fetching {url}", budgets.connect + budgets.tls_handshake,
-            _fetch_and_rtt(url, address, port, host, path, kind, given),
-        )  # fmt: skip
-        obs = replace(obs, fetch=fetch, path_rtt=path_rtt, local_listeners=listeners)
-        _report(fetch, progress)
-        cls = classify_fetch(fetch)
-        progress.step(f"fetch: {cls.kind} ({fetch.outcome})")
-        head = parse_head(fetch.data)
-        if cls.kind != "served" or head is None:
-            progress.step("script: not evaluated")
+        rtt_task = _path_rtt_task(address, port, kind, given)
+        try:
+            fetch = await waited(
+                progress, f"fetching {url}", budgets.connect + budgets.tls_handshake,
+                _fetch(url, address, port, host, path, given),
+            )  # fmt: skip
+            obs = replace(obs, fetch=fetch, local_listeners=listeners)
+            _report(fetch, progress)
+            cls = classify_fetch(fetch)
+            progress.step(f"fetch: {cls.kind} ({fetch.outcome})")
+            head = parse_head(fetch.data)
+            if cls.kind != "served" or head is None:
+                progress.step("script: not evaluated")
+            else:
+                script = head.text_body()
+                my_ip = fetch.connect.local_address or _first_address(mine)
+                # The script runs while the path's round trip is still being measured: it
+                # needs the script, not the round trip.
+                evaluation = await waited(
+                    progress, "running the PAC script in its sandbox", None,
+                    _evaluate(script, given, my_ip, evaluator),
+                )  # fmt: skip
+                progress.step(f"script: {evaluation.outcome}")
+                obs = replace(obs, script_bytes=len(head.body), evaluation=evaluation)
+            if rtt_task is not None:
+                path_rtt = await waited(
+                    progress, f"path round trip to {address}", None, rtt_task
+                )
+                obs = replace(obs, path_rtt=path_rtt)
             return obs
-        script = head.text_body()
-        my_ip = fetch.connect.local_address or _first_address(mine)
-        evaluation = await waited(
-            progress, "running the PAC script in its sandbox", None,
-            _evaluate(script, given, my_ip, evaluator),
-        )  # fmt: skip
-        progress.step(f"script: {evaluation.outcome}")
-        return replace(obs, script_bytes=len(head.body), evaluation=evaluation)
+        finally:
+            if rtt_task is not None:
+                rtt_task.cancel()
 
 # -- helpers --------------------------------------------------------------------------------
 
@@ -421,36 +434,38 @@ async def _listeners_on(port: int, finder: Any) -> tuple[ListenerObservation, ..
     return tuple(result)
 
 
-async def _fetch_and_rtt(
-    url: str, address: str, port: int, host: str, path: str, kind: str, given: WizardInput
-) -> tuple[HttpExchangeObservation, Any]:
-    from wiresleuth.probes.http_get import http_get
+def _path_rtt_task(
+    address: str, port: int, kind: str, given: WizardInput
+) -> asyncio.Task[Any] | None:
+    """The path's round trip to the PAC server, measured beside the fetch (not for a server
+    on this computer)."""
     from wiresleuth.probes.path_rtt import measure_path_rtt
+
+    if kind in ("loopback", "this_machine"):
+        return None
+    return asyncio.create_task(
+        measure_path_rtt(address, avoid_port=port, timeout=given.profile.budgets.icmp)
+    )
+
+
+async def _fetch(
+    url: str, address: str, port: int, host: str, path: str, given: WizardInput
+) -> HttpExchangeObservation:
+    from wiresleuth.probes.http_get import http_get
     from wiresleuth.probes.tls_contexts import os_trust_context
 
     budgets = given.profile.budgets
-    rtt_task = None
-    if kind not in ("loopback", "this_machine"):
-        rtt_task = asyncio.create_task(
-            measure_path_rtt(address, avoid_port=port, timeout=budgets.icmp)
-        )
-    try:
-        fetch = await http_get(
-            url,
-            address,
-            port,
-            host=host if port in (80, 443) else f"{host}:{port}",
-            path=path,
-            connect_timeout=budgets.connect,
-            read_timeout=budgets.tls_handshake,
-            size_limit=BROWSER_PAC_MAX_BYTES + 1,
-            tls=os_trust_context() if urlsplit(url).scheme == "https" else None,
-        )
-        path_rtt = await rtt_task if rtt_task is not None else None
-    finally:
-        if rtt_task is not None:
-            rtt_task.cancel()
-    return fetch, path_rtt
+    return await http_get(
+        url,
+        address,
+        port,
+        host=host if port in (80, 443) else f"{host}:{port}",
+        path=path,
+        connect_timeout=budgets.connect,
+        read_timeout=budgets.tls_handshake,
+        size_limit=BROWSER_PAC_MAX_BYTES + 1,
+        tls=os_trust_context() if urlsplit(url).scheme == "https" else None,
+    )
 
 
 def _report(fetch: HttpExchangeObservation, progress: Progress) -> None:
