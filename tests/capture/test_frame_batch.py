@@ -12,12 +12,7 @@ from wiresleuth.capture.fast_records import batch_records
 from wiresleuth.capture.frame import Frame
 from wiresleuth.capture.frame_batch import frame_batch
 from wiresleuth.capture.packet_reading import read_packets
-from wiresleuth.capture.pcapng_blocks import (
-    interface_description,
-    section_header,
-    ticks_per_second,
-    write_packets,
-)
+from wiresleuth.capture.pcapng_blocks import write_pcapng
 from wiresleuth.capture.record_reader import CaptureReader
 
 
@@ -55,12 +50,7 @@ def test_written_pcapng_reads_back_with_comments(tmp_path: Path) -> None:
     batch, interfaces = frame_batch(frames)
     out = tmp_path / "run.pcapng"
     with out.open("wb") as file:
-        file.write(section_header("WireSleuth"))
-        for interface in interfaces:
-            file.write(interface_description(interface))
-        ids = {i: i for i in range(len(interfaces))}
-        scale = {i: ticks_per_second(x) for i, x in enumerate(interfaces)}
-        assert write_packets(file, batch, ids, scale, {2: "the answer", 5: "é ✓"}) == len(frames)
+        assert write_pcapng(file, batch, interfaces, {2: "the answer", 5: "é ✓"}) == len(frames)
     book = AddressBook()
     assert list(read_packets(out).records) == batch_records(batch, decode_batch(batch, book), book)
     shown = tshark("-r", str(out), "-Y", "frame.comment", "-T", "fields", "-e", "frame.number",

@@ -10,7 +10,7 @@ imports for what is a dozen lines here — on every live run, where it lengthene
 from __future__ import annotations
 
 import struct
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import BinaryIO
 
 from wiresleuth.capture.record_reader import Interface, RecordBatch
@@ -98,3 +98,20 @@ def write_packets(
         out.write(pad + options)
         out.write(struct.pack("<I", length))
     return len(batch)
+
+
+def write_pcapng(
+    out: BinaryIO,
+    batch: RecordBatch,
+    interfaces: Sequence[Interface],
+    comments: Mapping[int, str],
+    *,
+    application: str = "WireSleuth",
+) -> int:
+    """A whole file: ``batch`` whose interface indexes point into ``interfaces``."""
+    out.write(section_header(application))
+    for interface in interfaces:
+        out.write(interface_description(interface))
+    ids = {index: index for index in range(len(interfaces))}
+    scale = {index: ticks_per_second(x) for index, x in enumerate(interfaces)}
+    return write_packets(out, batch, ids, scale, comments)

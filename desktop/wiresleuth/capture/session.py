@@ -214,12 +214,7 @@ class CaptureSession:
     def write_pcapng(self, path: Path, comments: Mapping[int, str]) -> None:
         """Write the capture as pcapng, with a packet comment on each numbered packet given."""
         from wiresleuth.capture.frame_batch import frame_batch
-        from wiresleuth.capture.pcapng_blocks import (
-            interface_description,
-            section_header,
-            ticks_per_second,
-            write_packets,
-        )
+        from wiresleuth.capture.pcapng_blocks import write_pcapng
 
         frames = self.frames()
         wrong = sorted(n for n in comments if not 1 <= n <= len(frames))
@@ -227,9 +222,4 @@ class CaptureSession:
             raise ValueError(f"no packet numbered {wrong[0]} in a capture of {len(frames)}")
         batch, interfaces = frame_batch(frames)
         with path.open("wb") as out:
-            out.write(section_header("WireSleuth"))
-            for interface in interfaces:
-                out.write(interface_description(interface))
-            ids = {index: index for index in range(len(interfaces))}
-            scale = {index: ticks_per_second(i) for index, i in enumerate(interfaces)}
-            write_packets(out, batch, ids, scale, comments)
+            write_pcapng(out, batch, interfaces, comments)
