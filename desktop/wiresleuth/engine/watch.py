@@ -22,8 +22,9 @@ from dataclasses import replace
 from typing import Any
 
 from wiresleuth.analysis.merge import merge_same_findings
-from wiresleuth.analysis.watch_results import AttemptMaterial, outcome_words, results_of
+from wiresleuth.analysis.watch_results import AttemptMaterial, results_of
 from wiresleuth.analysis.watch_summary import WatchLog, with_contexts
+from wiresleuth.analysis.watch_words import attempt_words
 from wiresleuth.engine import scratch
 from wiresleuth.engine.engine import Engine, discard_scratch
 from wiresleuth.engine.watch_evidence import EvidencePart, EvidenceStore
@@ -238,10 +239,10 @@ class Watch:
         if attempt.ok:
             self._log.add(attempt, titles)
             self._say(
-                "attempt", _attempt_words(attempt), attempt=attempt, summary=self._summary_now()
+                "attempt", attempt_words(attempt), attempt=attempt, summary=self._summary_now()
             )
             return
-        self._say("attempt", _attempt_words(attempt), attempt=attempt)
+        self._say("attempt", attempt_words(attempt), attempt=attempt)
         self._diagnose(attempt, light_part, titles, cancelled)
 
     def _diagnose(
@@ -404,21 +405,6 @@ def _material(result: RunResult) -> AttemptMaterial:
         pac=typed("pac", PacWizardObservations),
         system=result.system,
     )
-
-
-def _attempt_words(attempt: WatchAttempt) -> str:
-    """``attempt 3: all 4 addresses worked`` or what failed, in plain words."""
-    seconds = attempt.finished_at - attempt.started_at
-    if attempt.ok:
-        where = len(attempt.results)
-        return f"attempt {attempt.number}: worked ({where} address(es) checked, {seconds:.1f} s)"
-    failed = [r for r in attempt.results if not r.ok]
-    parts = [
-        f"{r.target or 'the PAC file'}{' at ' + r.address if r.address else ''}: "
-        f"{outcome_words(r.outcome)} ({r.signature})"
-        for r in failed
-    ]
-    return f"attempt {attempt.number}: FAILED: " + "; ".join(parts)
 
 
 def _profile_summary(profile: Profile) -> dict[str, Any]:
