@@ -1,7 +1,7 @@
 """A watch: the light check repeated on a schedule, a full diagnosis whenever it fails.
 
 Each attempt is an ordinary engine run of the light checks (``light_wizards``: the PAC
-check when the profile names a PAC, the route, one TLS handshake per address), with its own
+check, the route, one TLS handshake per address along it), with its own
 capture of this program's flows; ``diagnose`` concludes its findings as for any run, and
 ``analysis.watch_results`` turns them into a result per target and address. The capture goes
 into the ring (``watch_ring``). When an attempt fails, a full run of every check starts at
@@ -55,20 +55,29 @@ WizardSet = Callable[[Profile], list[Wizard]]
 ProgressSink = Callable[[WatchProgress], None]
 MAX_LOG_LINES = 10_000
 """Lines of the watch's own log kept (one or two per attempt)."""
-PROBES = ("name resolution", "TLS handshake per address", "the PAC fetch (when a PAC is set)")
+PROBES = (
+    "name resolution",
+    "TLS handshake per address",
+    "the PAC fetch (when the profile or this computer's settings name a PAC)",
+)
 """The light check in words (report.json ``watch.settings.probes``)."""
 
 
 def light_wizards(profile: Profile) -> list[Wizard]:
-    """The light check: the PAC fetch when the profile names a PAC, the route (which the
-    handshake follows), one TLS handshake per address. The tunnel hold is left to the full
-    diagnosis: it holds a tunnel open for the profile's ``tunnel_hold`` (tens of seconds)."""
+    """The light check: the PAC check, the route (which the handshake follows), one TLS
+    handshake per address. The PAC check runs whoever names the PAC (the profile, this
+    computer's settings, WPAD when automatic detection is on), as in a full run: its
+    sandboxed evaluation is what the route wizard decides PAC users' routes from, so a PAC
+    from the OS settings sends each attempt through the proxy or direct as it says (without
+    a PAC anywhere it reads the settings and touches no network). The tunnel hold is left to
+    the full diagnosis: it holds a tunnel open for the profile's ``tunnel_hold`` (tens of
+    seconds)."""
     from wiresleuth.wizards.pac import PacWizard
     from wiresleuth.wizards.route import RouteWizard
     from wiresleuth.wizards.watch_tls import WatchTlsWizard
 
-    wizards: list[Wizard] = [PacWizard()] if profile.pac_url else []
-    return [*wizards, RouteWizard(), WatchTlsWizard()]
+    del profile
+    return [PacWizard(), RouteWizard(), WatchTlsWizard()]
 
 
 def full_wizards(profile: Profile) -> list[Wizard]:
