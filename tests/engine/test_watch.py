@@ -15,6 +15,7 @@ from tests.probes.proxy_servers import _relay, read_head
 from wiresleuth.bundle.reader import read_bundle
 from wiresleuth.bundle.watch_file import watch_summary, write_watch_bundle
 from wiresleuth.engine.watch import Watch, discard_watch_scratch
+from wiresleuth.model.link_state import LinkInterface, LinkState, WifiLink
 from wiresleuth.model.target import Target
 from wiresleuth.model.watch import WatchProgress
 from wiresleuth.profile.model import Budgets, Profile
@@ -219,3 +220,59 @@ def test_a_pac_from_the_os_settings_decides_each_attempts_route(
         assert routes[direct] == f"direct {pac_from_kde}"
         tunnelled = next(r for r in attempt.results if r.target == via_proxy)
         assert tunnelled.address == "127.0.0.1"  # the proxy's: the proxy resolves the name
+
+
+def test_a_change_of_wifi_network_and_a_vpn_are_said_and_compared(ca: trustme.CA) -> None:
+    """The links as this computer would report them at each attempt's start (read live in
+    tests/platform/test_linux_links.py): attempt 2, the one that fails, is on the router's
+    other Wi-Fi network with a VPN tunnel up. Each change is said as it is seen, and the
+    failure's nearest working attempt differs in both."""
+    wlan = LinkInterface(name="wlp0s20f3", up=True, kind="wifi")
+    tun = LinkInterface(name="tun0", up=True, kind="vpn", vpn="tun/tap")
+    home = WifiLink(interface="wlp0s20f3", ssid="O2-Internet-5G-040", bssid="14:36:0e:d7:75:f2")
+    other = WifiLink(interface="wlp0s20f3", ssid="O2-Internet-040", bssid="14:36:0e:d7:75:f1")
+    states = [
+        LinkState(interfaces=(wlan,), wifi=(home,)),
+        LinkState(interfaces=(wlan, tun), wifi=(other,)),
+        LinkState(interfaces=(wlan,), wifi=(home,)),
+    ]
+    flaky = Flaky(ca, bad={2})
+    progress: list[WatchProgress] = []
+
+    def on_progress(event: WatchProgress) -> None:
+        progress.append(event)
+        if event.kind == "attempt-started":
+            flaky.attempt = int(event.message.split()[1].rstrip(":"))
+
+    with LoopbackServer(flaky) as server:
+        profile = Profile(
+            targets=(Target.parse(f"localhost:{server.port}"),),
+            budgets=Budgets(run=20.0, connect=1.0, tls_handshake=2.0, icmp=0.3),
+        )
+        watch = Watch(
+            profile, every=60.0, duration=180.0, capture=False, full=small_full,
+            on_progress=on_progress, clock=FakeClock(), links=lambda: states.pop(0),
+        )  # fmt: skip
+        summary = watch.run().summary
+    said = [(p.kind, p.message) for p in progress if p.kind.startswith("network")]
+    assert said == [
+        ("network", "network: up: wlp0s20f3; no VPN interface; Wi-Fi wlp0s20f3 on "
+                    "'O2-Internet-5G-040' at 14:36:0e:d7:75:f2"),
+        ("network-change", "network change: a VPN interface appeared: tun0 (tun/tap)"),
+        ("network-change", "network change: Wi-Fi wlp0s20f3 changed network: 'O2-Internet-040' "
+                           "at 14:36:0e:d7:75:f1 (was 'O2-Internet-5G-040' at 14:36:0e:d7:75:f2)"),
+        ("network-change", "network change: VPN interface tun0 (tun/tap) is gone"),
+        ("network-change", "network change: Wi-Fi wlp0s20f3 changed network: "
+                           "'O2-Internet-5G-040' at 14:36:0e:d7:75:f2 (was 'O2-Internet-040' "
+                           "at 14:36:0e:d7:75:f1)"),
+    ]  # fmt: skip
+    assert [a.ok for a in summary.attempts] == [True, False, True]
+    (group,) = summary.groups
+    differed = {d.fact: (d.failing, d.working) for d in group.differences}
+    assert differed == {
+        "Wi-Fi": (
+            "wlp0s20f3 'O2-Internet-040' at 14:36:0e:d7:75:f1",
+            "wlp0s20f3 'O2-Internet-5G-040' at 14:36:0e:d7:75:f2",
+        ),
+        "VPN": ("tun0 (tun/tap)", "none"),
+    }

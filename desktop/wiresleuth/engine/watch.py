@@ -7,8 +7,12 @@ capture of this program's flows; ``diagnose`` concludes its findings as for any 
 into the ring (``watch_ring``). When an attempt fails, a full run of every check starts at
 once (the same engine, ``all_wizards``), and the failure's evidence — the attempt before,
 the failing one, the full diagnosis, and later the attempt after — is kept
-(``watch_evidence``). ``run()`` blocks (a worker thread); ``cancel()`` from any thread
-stops the schedule and the run in progress within a second or two.
+(``watch_evidence``). At the start of each attempt this computer's links are read
+(``platform.linux_links`` on Linux: interfaces up, VPN tunnels, each Wi-Fi network and
+access point): what changed since the attempt before is said as a ``network-change``
+event, and the Wi-Fi network and VPN tunnels are facts compared between a failing and a
+working attempt. ``run()`` blocks (a worker thread); ``cancel()`` from any thread stops
+the schedule and the run in progress within a second or two.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from wiresleuth.analysis.link_changes import describe, link_changes, vpn_facts, wifi_facts
 from wiresleuth.analysis.merge import merge_same_findings
 from wiresleuth.analysis.watch_results import AttemptMaterial, results_of
 from wiresleuth.analysis.watch_summary import WatchLog, with_contexts
@@ -33,6 +38,7 @@ from wiresleuth.engine.watch_schedule import Clock, Scheduler, Slot
 from wiresleuth.model.engine_observations import ENGINE, EngineObservations
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.jsonable import JsonableError, from_jsonable
+from wiresleuth.model.link_state import LinkState
 from wiresleuth.model.observations import TlsWizardObservations
 from wiresleuth.model.pac_observations import PacWizardObservations
 from wiresleuth.model.run import CaptureInfo, RunResult
@@ -45,6 +51,7 @@ from wiresleuth.model.watch import (
     WatchSummary,
     failure_label,
 )
+from wiresleuth.platform.linux_links import read_links
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import Wizard
 
@@ -53,6 +60,8 @@ log = logging.getLogger(__name__)
 WizardSet = Callable[[Profile], list[Wizard]]
 """Fresh wizards for one run of a profile."""
 ProgressSink = Callable[[WatchProgress], None]
+LinkReader = Callable[[], LinkState | None]
+"""This computer's links now (None: not known on this system)."""
 MAX_LOG_LINES = 10_000
 """Lines of the watch's own log kept (one or two per attempt)."""
 PROBES = (
@@ -105,6 +114,7 @@ class Watch:
         clock: Clock | None = None,
         ring: CaptureRing | None = None,
         evidence_bytes: int | None = None,
+        links: LinkReader | None = read_links,
     ) -> None:
         self._profile = profile
         self._extra = tuple(extra_targets)
@@ -126,6 +136,8 @@ class Watch:
         self._targets = tuple(t.key for t in dict.fromkeys((*profile.targets, *extra_targets)))
         self._store: EvidenceStore | None = None
         self._started = time.time()
+        self._links = links
+        self._links_seen: LinkState | None = None
 
     def listen(self, sink: ProgressSink) -> None:
         """Send progress to ``sink`` (before ``run``: the window's worker hands its own)."""
@@ -206,6 +218,7 @@ class Watch:
             self._line(
                 f"{slot.skipped_before} slot(s) skipped: the previous attempt was still running"
             )
+        links = self._links_now()
         self._say("attempt-started", f"attempt {number}: checking")
         started = time.time()
         result = self._run(self._light(self._profile))
@@ -224,7 +237,11 @@ class Watch:
             self._log.add(attempt)
             self._say("attempt", f"attempt {number}: stopped before it finished", attempt=attempt)
             return
-        results = with_contexts(self._log, results_of(_material(result)))
+        wifi, vpn = wifi_facts(links), vpn_facts(links)
+        results = with_contexts(
+            self._log,
+            [(r, replace(c, wifi=wifi, vpn=vpn)) for r, c in results_of(_material(result))],
+        )
         attempt = WatchAttempt(
             number=number, started_at=started, finished_at=finished, results=results
         )
@@ -253,6 +270,26 @@ class Watch:
             return
         self._say("attempt", attempt_words(attempt), attempt=attempt)
         self._diagnose(attempt, light_part, titles, cancelled)
+
+    def _links_now(self) -> LinkState | None:
+        """The links at the start of an attempt; what changed since the one before is said
+        (``network-change``), the first time all of it (``network``)."""
+        if self._links is None:
+            return None
+        try:
+            state = self._links()
+        except Exception:  # the OS boundary: a broken reader must not lose the watch
+            log.exception("the links could not be read")
+            return None
+        if state is None:
+            return None
+        if self._links_seen is None:
+            self._say("network", f"network: {describe(state)}")
+        else:
+            for change in link_changes(self._links_seen, state):
+                self._say("network-change", f"network change: {change}")
+        self._links_seen = state
+        return state
 
     def _diagnose(
         self,
