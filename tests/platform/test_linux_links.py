@@ -42,10 +42,16 @@ def test_a_tun_device_appearing_is_a_vpn_interface_that_appeared() -> None:
     code = (
         "import fcntl, json, struct, sys\nfrom wiresleuth.model.jsonable import to_jsonable\n"
         "from wiresleuth.platform.linux_links import read_links\n"
+        "import time\nstate = read_links()\n"
         "if sys.argv[1:] == ['attach']:  # as a VPN client does: the tunnel then runs\n"
         "    tun = open('/dev/net/tun', 'r+b', buffering=0)\n"
         "    fcntl.ioctl(tun, 0x400454CA, struct.pack('16sH', b'tun7', 0x1001))\n"
-        "print(json.dumps(to_jsonable(read_links())))"
+        "    for _ in range(50):  # the kernel's link watch marks it running within ~1 s\n"
+        "        state = read_links()\n"
+        "        if any(i.name == 'tun7' and i.up for i in state.interfaces):\n"
+        "            break\n"
+        "        time.sleep(0.1)\n"
+        "print(json.dumps(to_jsonable(state)))"
     )
 
     def links(*argv: str) -> LinkState:
