@@ -1,5 +1,7 @@
 """One attempt's result per target and address: outcomes, signatures, facts (pure)."""
 
+from dataclasses import replace
+
 from wiresleuth.analysis.watch_results import AttemptMaterial, results_of
 from wiresleuth.model.engine_observations import EngineObservations
 from wiresleuth.model.finding import Evidence, Finding, Severity
@@ -7,6 +9,7 @@ from wiresleuth.model.observations import (
     ConnectObservation,
     GatewayObservation,
     ResolveObservation,
+    TlsAddressObservation,
     TlsObservation,
     TlsTargetObservation,
     TlsWizardObservations,
@@ -96,3 +99,32 @@ def test_a_site_no_handshake_tests_has_its_name_lookup_as_result() -> None:
         "resolved",
     )
     assert context.dns_answer == ("100.64.1.5",)
+
+
+def test_a_name_observed_over_its_addresses_has_a_result_per_address() -> None:
+    """The TLS wizard's shape (one observation per name, the others in ``other_addresses``):
+    each address its own result; a finding over several addresses (it names the failing ones
+    and cites the working ones as "the others") is the signature of the failing one only,
+    and not of an address that failed in another way."""
+    first = handshake("100.64.1.7", "ok")
+    others = tuple(
+        TlsAddressObservation(address=a, attempts=handshake(a, outcome).attempts)
+        for a, outcome in (("100.64.1.8", "reset"), ("100.64.1.9", "timeout"))
+    )
+    name = replace(first, other_addresses=others)
+    reset = replace(
+        finding("tls.reset_after_client_hello", Severity.PROBLEM, "100.64.1.8:443"),
+        evidence=(
+            Evidence(text="100.64.1.8: reset", addresses=("100.64.1.8:443",)),
+            Evidence(text="100.64.1.7: completed", addresses=("100.64.1.7",)),
+            Evidence(text="100.64.1.9: timed out", addresses=("100.64.1.9",)),
+        ),
+        values={"addresses_failing": ["100.64.1.8"], "failing": 1, "tested": 3},
+    )
+    material = AttemptMaterial(findings=[reset], tls=TlsWizardObservations(targets=(name,)))
+    got = {(r.address, r.ok, r.signature) for r, _ in results_of(material)}
+    assert got == {
+        ("100.64.1.7", True, ""),
+        ("100.64.1.8", False, "tls.reset_after_client_hello"),
+        ("100.64.1.9", False, "outcome:timeout"),
+    }

@@ -1,16 +1,21 @@
 """A real watch against loopback servers, its schedule on a fake clock (no test sleeps)."""
 
 import socket
+import ssl
 import threading
+import time
 from pathlib import Path
 
+import pytest
 import trustme
 
 from tests.engine.test_watch_schedule import FakeClock
 from tests.probes.loopback_servers import LoopbackServer, reset_after, tls_ok
+from tests.probes.proxy_servers import _relay, read_head
 from wiresleuth.bundle.reader import read_bundle
 from wiresleuth.bundle.watch_file import watch_summary, write_watch_bundle
 from wiresleuth.engine.watch import Watch, discard_watch_scratch
+from wiresleuth.model.link_state import LinkInterface, LinkState, WifiLink
 from wiresleuth.model.target import Target
 from wiresleuth.model.watch import WatchProgress
 from wiresleuth.profile.model import Budgets, Profile
@@ -21,7 +26,13 @@ from wiresleuth.wizards.tls_handshake import TlsHandshakeWizard
 
 class Flaky:
     """A server that answers TLS properly, except on the attempts listed in ``bad``, where it
-    resets after the ClientHello (the current attempt is set by the test's progress sink)."""
+    resets after the ClientHello (the current attempt is set by the test's progress sink).
+
+    A good answer comes after ``GOOD_DELAY``: attempt 5 is then the working attempt nearest
+    to attempt 4 by far (attempt 2 is as far as attempt 3 with its diagnosis, plus attempt 2
+    itself), not by the few milliseconds an instant answer would leave."""
+
+    GOOD_DELAY = 0.3
 
     def __init__(self, ca: trustme.CA, bad: set[int]) -> None:
         self.attempt = 0
@@ -30,7 +41,11 @@ class Flaky:
         self._reset = reset_after(0.2)
 
     def __call__(self, conn: socket.socket) -> None:
-        (self._reset if self.attempt in self.bad else self._good)(conn)
+        if self.attempt in self.bad:
+            self._reset(conn)
+            return
+        time.sleep(self.GOOD_DELAY)
+        self._good(conn)
 
 
 def small_full(profile: Profile) -> list[Wizard]:
@@ -120,3 +135,144 @@ def test_cancel_ends_a_watch_at_once_and_keeps_what_it_saw(ca: trustme.CA) -> No
     (run,) = box
     assert run.summary.settings.ended == "cancelled"  # type: ignore[attr-defined]
     assert run.summary.attempts_total == 1  # type: ignore[attr-defined]
+
+
+class RecordingProxy:
+    """A CONNECT proxy that writes down each request line and relays to 127.0.0.1:``port``."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.requests: list[str] = []
+
+    def __call__(self, conn: socket.socket) -> None:
+        head = read_head(conn)
+        if not head:
+            return
+        self.requests.append(head.split(b"\r\n", 1)[0].decode("latin-1"))
+        upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=5)
+        conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        conn.settimeout(None)
+        _relay(conn, upstream)
+        upstream.close()
+
+
+def tls_for_both_names(ca: trustme.CA):  # type: ignore[no-untyped-def]
+    """A TLS server whose certificate names localhost and 127.0.0.1."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost", "127.0.0.1").configure_cert(context)
+
+    def behave(conn: socket.socket) -> None:
+        with context.wrap_socket(conn, server_side=True) as tls:
+            tls.recv(4096)
+            tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+
+    return behave
+
+
+def test_a_pac_from_the_os_settings_decides_each_attempts_route(
+    ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No PAC in the profile; KDE's settings name a PAC (a file, as kioslaverc may) that sends
+    localhost through a proxy and 127.0.0.1 DIRECT: every light attempt goes that way, as a
+    full run (and the user's applications) would."""
+    with LoopbackServer(tls_for_both_names(ca)) as server:
+        proxy = RecordingProxy(server.port)
+        with LoopbackServer(proxy) as proxy_server:
+            pac = tmp_path / "proxy.pac"
+            pac.write_text(
+                "function FindProxyForURL(url, host) {\n"
+                '  if (host == "127.0.0.1") return "DIRECT";\n'
+                f'  return "PROXY 127.0.0.1:{proxy_server.port}";\n'
+                "}\n"
+            )
+            config = tmp_path / "config"
+            config.mkdir()
+            (config / "kioslaverc").write_text(
+                f"[Proxy Settings]\nProxy Config Script=file://{pac}\nProxyType=2\n"
+            )
+            for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "auto_proxy"):
+                monkeypatch.delenv(name, raising=False)
+                monkeypatch.delenv(name.upper(), raising=False)
+            monkeypatch.setenv("XDG_CURRENT_DESKTOP", "KDE")
+            monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+            via_proxy = f"localhost:{server.port}"
+            direct = f"127.0.0.1:{server.port}"
+            profile = Profile(
+                targets=(Target.parse(via_proxy), Target.parse(direct)),
+                budgets=Budgets(run=20.0, connect=1.0, tls_handshake=2.0, icmp=0.3),
+            )
+            assert profile.pac_url is None and profile.proxy is None
+            watch = Watch(
+                profile, every=60.0, duration=120.0, capture=False, full=small_full,
+                clock=FakeClock(),
+            )  # fmt: skip
+            run = watch.run()
+    summary = run.summary
+    assert summary.attempts_total == 2 and all(a.ok for a in summary.attempts), summary.attempts
+    # one tunnel per attempt, for the site the PAC sends to the proxy; none for the DIRECT one
+    assert proxy.requests == [f"CONNECT {via_proxy} HTTP/1.1"] * 2
+    for attempt in summary.attempts:
+        routes = {
+            r.target: summary.contexts[r.context].route for r in attempt.results if r.target
+        }
+        pac_from_kde = f"(from PAC from KDE settings (file://{pac}))"
+        assert routes[via_proxy] == f"proxy 127.0.0.1:{proxy_server.port} {pac_from_kde}"
+        assert routes[direct] == f"direct {pac_from_kde}"
+        tunnelled = next(r for r in attempt.results if r.target == via_proxy)
+        assert tunnelled.address == "127.0.0.1"  # the proxy's: the proxy resolves the name
+
+
+def test_a_change_of_wifi_network_and_a_vpn_are_said_and_compared(ca: trustme.CA) -> None:
+    """The links as this computer would report them at each attempt's start (read live in
+    tests/platform/test_linux_links.py): attempt 2, the one that fails, is on the router's
+    other Wi-Fi network with a VPN tunnel up. Each change is said as it is seen, and the
+    failure's nearest working attempt differs in both."""
+    wlan = LinkInterface(name="wlp0s20f3", up=True, kind="wifi")
+    tun = LinkInterface(name="tun0", up=True, kind="vpn", vpn="tun/tap")
+    home = WifiLink(interface="wlp0s20f3", ssid="O2-Internet-5G-040", bssid="14:36:0e:d7:75:f2")
+    other = WifiLink(interface="wlp0s20f3", ssid="O2-Internet-040", bssid="14:36:0e:d7:75:f1")
+    states = [
+        LinkState(interfaces=(wlan,), wifi=(home,)),
+        LinkState(interfaces=(wlan, tun), wifi=(other,)),
+        LinkState(interfaces=(wlan,), wifi=(home,)),
+    ]
+    flaky = Flaky(ca, bad={2})
+    progress: list[WatchProgress] = []
+
+    def on_progress(event: WatchProgress) -> None:
+        progress.append(event)
+        if event.kind == "attempt-started":
+            flaky.attempt = int(event.message.split()[1].rstrip(":"))
+
+    with LoopbackServer(flaky) as server:
+        profile = Profile(
+            targets=(Target.parse(f"localhost:{server.port}"),),
+            budgets=Budgets(run=20.0, connect=1.0, tls_handshake=2.0, icmp=0.3),
+        )
+        watch = Watch(
+            profile, every=60.0, duration=180.0, capture=False, full=small_full,
+            on_progress=on_progress, clock=FakeClock(), links=lambda: states.pop(0),
+        )  # fmt: skip
+        summary = watch.run().summary
+    said = [(p.kind, p.message) for p in progress if p.kind.startswith("network")]
+    assert said == [
+        ("network", "network: up: wlp0s20f3; no VPN interface; Wi-Fi wlp0s20f3 on "
+                    "'O2-Internet-5G-040' at 14:36:0e:d7:75:f2"),
+        ("network-change", "network change: a VPN interface appeared: tun0 (tun/tap)"),
+        ("network-change", "network change: Wi-Fi wlp0s20f3 changed network: 'O2-Internet-040' "
+                           "at 14:36:0e:d7:75:f1 (was 'O2-Internet-5G-040' at 14:36:0e:d7:75:f2)"),
+        ("network-change", "network change: VPN interface tun0 (tun/tap) is gone"),
+        ("network-change", "network change: Wi-Fi wlp0s20f3 changed network: "
+                           "'O2-Internet-5G-040' at 14:36:0e:d7:75:f2 (was 'O2-Internet-040' "
+                           "at 14:36:0e:d7:75:f1)"),
+    ]  # fmt: skip
+    assert [a.ok for a in summary.attempts] == [True, False, True]
+    (group,) = summary.groups
+    differed = {d.fact: (d.failing, d.working) for d in group.differences}
+    assert differed == {
+        "Wi-Fi": (
+            "wlp0s20f3 'O2-Internet-040' at 14:36:0e:d7:75:f1",
+            "wlp0s20f3 'O2-Internet-5G-040' at 14:36:0e:d7:75:f2",
+        ),
+        "VPN": ("tun0 (tun/tap)", "none"),
+    }

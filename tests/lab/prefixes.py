@@ -29,6 +29,7 @@ PARTS: dict[str, str] = {
     "bad-arguments": "wsb-",  # tests/cli/test_main.py (refused before a lab is built)
     "watch-scenario": "wsf-",  # tests/lab/test_watch_scenario.py
     "resolver-netns": "wsn-",  # tests/probes/test_resolve.py (a namespace of its own)
+    "links-netns": "wsk-",  # tests/platform/test_linux_links.py (a namespace of its own)
 }
 """Each test lab's part of the name; no two alike."""
 

@@ -1,8 +1,10 @@
-"""End to end: ``wiresleuth lab run flaky-policer`` runs the real ``wiresleuth watch`` in the
-client namespace while the lab turns C1's policer on and off; the watch catches it.
+"""End to end: ``wiresleuth lab run <scenario>`` runs the real ``wiresleuth watch`` in the
+client namespace: flaky-policer (the lab turns C1's policer on and off; the watch catches
+it), lb-one-bad-watch (one address of three resets: the watch says 1 of 3 and names it),
+corp-pac-os-watch (a PAC only the OS settings name decides each attempt's route).
 
-Kept short for CI: the watch lasts 90 s (attempts every 10 s), the test is bounded at the
-program's own limit plus the lab's build and teardown.
+Kept short for CI: the longest watch lasts 90 s (attempts every 10 s), each test is bounded
+at the program's own limit plus the lab's build and teardown.
 """
 
 import os
@@ -28,12 +30,13 @@ TARGET = "chat.lab.test:443"
 SERVER = "100.64.1.20"
 
 
-def test_a_short_watch_catches_a_policer_that_comes_and_goes(tmp_path: Path) -> None:
+def watched(scenario: str, tmp_path: Path) -> Path:
+    """``wiresleuth lab run`` of a watch scenario: its expectations hold, nothing is left."""
     names = fresh_names("watch-scenario")
-    out = tmp_path / "flaky-policer.wsbundle"
-    client = load_scenario("flaky-policer").client
+    out = tmp_path / f"{scenario}.wsbundle"
+    client = load_scenario(scenario).client
     done = subprocess.run(
-        [sys.executable, "-m", "wiresleuth", "lab", "run", "flaky-policer", "--out", str(out)],
+        [sys.executable, "-m", "wiresleuth", "lab", "run", scenario, "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=client.program_seconds + GRACE + 90,
@@ -44,7 +47,11 @@ def test_a_short_watch_catches_a_policer_that_comes_and_goes(tmp_path: Path) -> 
     assert done.returncode == 0, report
     assert "all hold" in done.stdout, report
     assert existing_namespaces(names) == [] and not names.state_dir.exists(), "lab left behind"
+    return out
 
+
+def test_a_short_watch_catches_a_policer_that_comes_and_goes(tmp_path: Path) -> None:
+    out = watched("flaky-policer", tmp_path)
     bundle = read_bundle(out)
     summary = watch_summary(bundle.report)
     assert summary is not None
@@ -65,6 +72,47 @@ def test_a_short_watch_catches_a_policer_that_comes_and_goes(tmp_path: Path) -> 
         f.id == "path.qos_policing" for failure in summary.failures for f in failure.findings
     )
     check_frames(out, bundle.capture.packets, summary)
+
+
+def test_a_watch_says_how_many_addresses_of_a_name_failed_and_names_them(tmp_path: Path) -> None:
+    bundle = read_bundle(watched("lb-one-bad-watch", tmp_path))
+    summary = watch_summary(bundle.report)
+    assert summary is not None and summary.attempts
+    for attempt in summary.attempts:  # every address of the name, every attempt
+        results = {r.address: r.ok for r in attempt.results if r.target == "portal.lab.test:443"}
+        assert results == {"100.64.1.41": True, "100.64.1.42": False, "100.64.1.43": True}
+    (group,) = summary.groups  # grouped on the bad member alone
+    assert (group.signature, group.address) == ("tls.reset_after_client_hello", "100.64.1.42")
+    headline = "1 of 3 addresses of portal.lab.test resets after the ClientHello: 100.64.1.42"
+    assert group.title == headline
+    # the failing attempt's own finding (before the full diagnosis's) says it too
+    light = summary.failures[0].findings[0]
+    assert (light.id, light.title) == ("tls.reset_after_client_hello", headline)
+    # and the attempt's line, as the terminal and the window showed it (the bundle's log)
+    assert (
+        "attempt 1: FAILED: portal.lab.test:443: 1 of 3 addresses failed: 100.64.1.42 (the "
+        "connection was reset; tls.reset_after_client_hello); 100.64.1.41 and 100.64.1.43 "
+        "worked" in bundle.log
+    ), bundle.log
+
+
+def test_a_pac_from_the_os_settings_decides_each_attempts_route(tmp_path: Path) -> None:
+    """Direct access to www.lab.test is closed: its attempts work only through the proxy the
+    PAC (named by KDE's settings alone) gives; direct.lab.test goes DIRECT as it says."""
+    bundle = read_bundle(watched("corp-pac-os-watch", tmp_path))
+    summary = watch_summary(bundle.report)
+    assert summary is not None and summary.attempts_total >= 2
+    assert all(a.ok for a in summary.attempts) and summary.groups == ()
+    from_pac = "(from PAC from KDE settings (http://pac.lab.test/proxy.pac))"
+    for attempt in summary.attempts:
+        got = {
+            r.target: (r.address, summary.contexts[r.context].route) for r in attempt.results
+        }
+        assert got == {
+            "www.lab.test:443": ("198.18.2.10", f"proxy 198.18.2.10:3128 {from_pac}"),
+            "direct.lab.test:443": ("100.64.1.20", f"direct {from_pac}"),
+            "": ("100.64.1.70", None),  # the PAC file from the OS settings, watched too
+        }, got
 
 
 def check_frames(out: Path, packets: int, summary) -> None:  # type: ignore[no-untyped-def]

@@ -82,7 +82,7 @@ def results_of(material: AttemptMaterial) -> list[tuple[AddressResult, WatchCont
             interface=base.interface,
             interfaces_up=up,
         )
-        out.append((_tls_result(obs, material.findings), context))
+        out += [(result, context) for result in _tls_results(obs, material.findings)]
     for key, host in targets.items():
         lookup = lookups.get(host)
         if key in tested or lookup is None:
@@ -144,20 +144,32 @@ def _pac_status_ok(pac: PacWizardObservations) -> bool:
     return len(head) < 2 or head[1] == b"200"
 
 
-def _tls_result(obs: TlsTargetObservation, findings: Sequence[Finding]) -> AddressResult:
-    if obs.address is None:
-        outcome = "no address"
-    elif not obs.attempts:
-        outcome = "not tried"
-    else:
-        outcome = obs.attempts[0].outcome
+def _tls_results(obs: TlsTargetObservation, findings: Sequence[Finding]) -> list[AddressResult]:
+    """One result per address of the name tested (the TLS wizard's shape: the first address,
+    then ``other_addresses``); one with no address when the name did not resolve."""
+    tested = obs.by_address()
+    if not tested:
+        outcome = "no address" if obs.address is None else "not tried"
+        return [_result(obs.target, obs.address or "", outcome, findings)]
+    return [
+        _result(
+            obs.target,
+            one.address,
+            one.attempts[0].outcome if one.attempts else "not tried",
+            findings,
+        )
+        for one in tested
+    ]
+
+
+def _result(target: str, address: str, outcome: str, findings: Sequence[Finding]) -> AddressResult:
     ok = outcome == "ok"
     return AddressResult(
-        target=obs.target,
-        address=obs.address or "",
+        target=target,
+        address=address,
         ok=ok,
         outcome=outcome,
-        signature="" if ok else _signature(findings, obs.target, obs.address, outcome),
+        signature="" if ok else _signature(findings, target, address or None, outcome),
     )
 
 
@@ -170,12 +182,14 @@ def _signature(
     wizard: str | None = None,
 ) -> str:
     """The most severe problem or warning about ``target`` citing ``address``; else about
-    ``target``; else ``outcome:<outcome>``."""
+    ``target`` (but not one that names the failing addresses without this one); else
+    ``outcome:<outcome>``."""
     relevant = [
         f
         for f in findings
         if f.severity is not Severity.INFO
         and (f.target == target if target is not None else f.wizard == wizard)
+        and not (address and _names_others(f, address))
     ]
     citing = [f for f in relevant if address and _cites(f, address)]
     for pool in (citing, relevant):
@@ -184,7 +198,17 @@ def _signature(
     return f"outcome:{outcome}"
 
 
+def _names_others(finding: Finding, address: str) -> bool:
+    """A finding over several addresses of a name that failed on others, not on ``address``."""
+    failing = finding.values.get("addresses_failing")
+    return isinstance(failing, list) and address not in failing
+
+
 def _cites(finding: Finding, address: str) -> bool:
+    failing = finding.values.get("addresses_failing")
+    if isinstance(failing, list):
+        # a name's finding over several addresses cites the working ones too (as the others)
+        return address in failing
     for ev in finding.evidence:
         if any(
             a == address or a.startswith(f"{address}:") or a.startswith(f"[{address}]")

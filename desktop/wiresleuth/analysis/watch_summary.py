@@ -276,6 +276,8 @@ def differences_between(
         ("gateway MAC", failing_context.gateway_mac, working_context.gateway_mac),
         ("interface", failing_context.interface, working_context.interface),
         ("interfaces up", failing_context.interfaces_up, working_context.interfaces_up),
+        ("Wi-Fi", failing_context.wifi, working_context.wifi),
+        ("VPN", failing_context.vpn, working_context.vpn),
     ]
     for fact, bad, good in facts:
         if bad != good:

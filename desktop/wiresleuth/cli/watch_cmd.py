@@ -58,7 +58,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         help="repeat a light check for hours and diagnose each failure at once",
         description=(
             "Repeats a light check (name resolution, a TLS handshake to every address, the PAC "
-            "fetch when a PAC is set) on a schedule; when an attempt fails, a full diagnosis "
+            "fetch when the profile or this computer names a PAC, along the route applications "
+            "take) on a schedule; when an attempt fails, a full diagnosis "
             "runs at once and its evidence is kept. Ctrl-C ends the watch and saves the bundle; "
             "Ctrl-C twice within 2 s quits at once without saving."
         ),

@@ -1,14 +1,18 @@
 """A watch: the light check repeated on a schedule, a full diagnosis whenever it fails.
 
 Each attempt is an ordinary engine run of the light checks (``light_wizards``: the PAC
-check when the profile names a PAC, the route, one TLS handshake per address), with its own
+check, the route, one TLS handshake per address along it), with its own
 capture of this program's flows; ``diagnose`` concludes its findings as for any run, and
 ``analysis.watch_results`` turns them into a result per target and address. The capture goes
 into the ring (``watch_ring``). When an attempt fails, a full run of every check starts at
 once (the same engine, ``all_wizards``), and the failure's evidence — the attempt before,
 the failing one, the full diagnosis, and later the attempt after — is kept
-(``watch_evidence``). ``run()`` blocks (a worker thread); ``cancel()`` from any thread
-stops the schedule and the run in progress within a second or two.
+(``watch_evidence``). At the start of each attempt this computer's links are read
+(``platform.linux_links`` on Linux: interfaces up, VPN tunnels, each Wi-Fi network and
+access point): what changed since the attempt before is said as a ``network-change``
+event, and the Wi-Fi network and VPN tunnels are facts compared between a failing and a
+working attempt. ``run()`` blocks (a worker thread); ``cancel()`` from any thread stops
+the schedule and the run in progress within a second or two.
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from wiresleuth.analysis.link_changes import describe, link_changes, vpn_facts, wifi_facts
 from wiresleuth.analysis.merge import merge_same_findings
-from wiresleuth.analysis.watch_results import AttemptMaterial, outcome_words, results_of
+from wiresleuth.analysis.watch_results import AttemptMaterial, results_of
 from wiresleuth.analysis.watch_summary import WatchLog, with_contexts
+from wiresleuth.analysis.watch_words import attempt_words
 from wiresleuth.engine import scratch
 from wiresleuth.engine.engine import Engine, discard_scratch
 from wiresleuth.engine.watch_evidence import EvidencePart, EvidenceStore
@@ -32,6 +38,7 @@ from wiresleuth.engine.watch_schedule import Clock, Scheduler, Slot
 from wiresleuth.model.engine_observations import ENGINE, EngineObservations
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.jsonable import JsonableError, from_jsonable
+from wiresleuth.model.link_state import LinkState
 from wiresleuth.model.observations import TlsWizardObservations
 from wiresleuth.model.pac_observations import PacWizardObservations
 from wiresleuth.model.run import CaptureInfo, RunResult
@@ -44,6 +51,7 @@ from wiresleuth.model.watch import (
     WatchSummary,
     failure_label,
 )
+from wiresleuth.platform.linux_links import read_links
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import Wizard
 
@@ -52,22 +60,33 @@ log = logging.getLogger(__name__)
 WizardSet = Callable[[Profile], list[Wizard]]
 """Fresh wizards for one run of a profile."""
 ProgressSink = Callable[[WatchProgress], None]
+LinkReader = Callable[[], LinkState | None]
+"""This computer's links now (None: not known on this system)."""
 MAX_LOG_LINES = 10_000
 """Lines of the watch's own log kept (one or two per attempt)."""
-PROBES = ("name resolution", "TLS handshake per address", "the PAC fetch (when a PAC is set)")
+PROBES = (
+    "name resolution",
+    "TLS handshake per address",
+    "the PAC fetch (when the profile or this computer's settings name a PAC)",
+)
 """The light check in words (report.json ``watch.settings.probes``)."""
 
 
 def light_wizards(profile: Profile) -> list[Wizard]:
-    """The light check: the PAC fetch when the profile names a PAC, the route (which the
-    handshake follows), one TLS handshake per address. The tunnel hold is left to the full
-    diagnosis: it holds a tunnel open for the profile's ``tunnel_hold`` (tens of seconds)."""
+    """The light check: the PAC check, the route (which the handshake follows), one TLS
+    handshake per address. The PAC check runs whoever names the PAC (the profile, this
+    computer's settings, WPAD when automatic detection is on), as in a full run: its
+    sandboxed evaluation is what the route wizard decides PAC users' routes from, so a PAC
+    from the OS settings sends each attempt through the proxy or direct as it says (without
+    a PAC anywhere it reads the settings and touches no network). The tunnel hold is left to
+    the full diagnosis: it holds a tunnel open for the profile's ``tunnel_hold`` (tens of
+    seconds)."""
     from wiresleuth.wizards.pac import PacWizard
     from wiresleuth.wizards.route import RouteWizard
     from wiresleuth.wizards.watch_tls import WatchTlsWizard
 
-    wizards: list[Wizard] = [PacWizard()] if profile.pac_url else []
-    return [*wizards, RouteWizard(), WatchTlsWizard()]
+    del profile
+    return [PacWizard(), RouteWizard(), WatchTlsWizard()]
 
 
 def full_wizards(profile: Profile) -> list[Wizard]:
@@ -95,6 +114,7 @@ class Watch:
         clock: Clock | None = None,
         ring: CaptureRing | None = None,
         evidence_bytes: int | None = None,
+        links: LinkReader | None = read_links,
     ) -> None:
         self._profile = profile
         self._extra = tuple(extra_targets)
@@ -116,6 +136,8 @@ class Watch:
         self._targets = tuple(t.key for t in dict.fromkeys((*profile.targets, *extra_targets)))
         self._store: EvidenceStore | None = None
         self._started = time.time()
+        self._links = links
+        self._links_seen: LinkState | None = None
 
     def listen(self, sink: ProgressSink) -> None:
         """Send progress to ``sink`` (before ``run``: the window's worker hands its own)."""
@@ -196,6 +218,7 @@ class Watch:
             self._line(
                 f"{slot.skipped_before} slot(s) skipped: the previous attempt was still running"
             )
+        links = self._links_now()
         self._say("attempt-started", f"attempt {number}: checking")
         started = time.time()
         result = self._run(self._light(self._profile))
@@ -214,7 +237,11 @@ class Watch:
             self._log.add(attempt)
             self._say("attempt", f"attempt {number}: stopped before it finished", attempt=attempt)
             return
-        results = with_contexts(self._log, results_of(_material(result)))
+        wifi, vpn = wifi_facts(links), vpn_facts(links)
+        results = with_contexts(
+            self._log,
+            [(r, replace(c, wifi=wifi, vpn=vpn)) for r, c in results_of(_material(result))],
+        )
         attempt = WatchAttempt(
             number=number, started_at=started, finished_at=finished, results=results
         )
@@ -238,11 +265,31 @@ class Watch:
         if attempt.ok:
             self._log.add(attempt, titles)
             self._say(
-                "attempt", _attempt_words(attempt), attempt=attempt, summary=self._summary_now()
+                "attempt", attempt_words(attempt), attempt=attempt, summary=self._summary_now()
             )
             return
-        self._say("attempt", _attempt_words(attempt), attempt=attempt)
+        self._say("attempt", attempt_words(attempt), attempt=attempt)
         self._diagnose(attempt, light_part, titles, cancelled)
+
+    def _links_now(self) -> LinkState | None:
+        """The links at the start of an attempt; what changed since the one before is said
+        (``network-change``), the first time all of it (``network``)."""
+        if self._links is None:
+            return None
+        try:
+            state = self._links()
+        except Exception:  # the OS boundary: a broken reader must not lose the watch
+            log.exception("the links could not be read")
+            return None
+        if state is None:
+            return None
+        if self._links_seen is None:
+            self._say("network", f"network: {describe(state)}")
+        else:
+            for change in link_changes(self._links_seen, state):
+                self._say("network-change", f"network change: {change}")
+        self._links_seen = state
+        return state
 
     def _diagnose(
         self,
@@ -404,21 +451,6 @@ def _material(result: RunResult) -> AttemptMaterial:
         pac=typed("pac", PacWizardObservations),
         system=result.system,
     )
-
-
-def _attempt_words(attempt: WatchAttempt) -> str:
-    """``attempt 3: all 4 addresses worked`` or what failed, in plain words."""
-    seconds = attempt.finished_at - attempt.started_at
-    if attempt.ok:
-        where = len(attempt.results)
-        return f"attempt {attempt.number}: worked ({where} address(es) checked, {seconds:.1f} s)"
-    failed = [r for r in attempt.results if not r.ok]
-    parts = [
-        f"{r.target or 'the PAC file'}{' at ' + r.address if r.address else ''}: "
-        f"{outcome_words(r.outcome)} ({r.signature})"
-        for r in failed
-    ]
-    return f"attempt {attempt.number}: FAILED: " + "; ".join(parts)
 
 
 def _profile_summary(profile: Profile) -> dict[str, Any]:

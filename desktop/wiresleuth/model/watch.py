@@ -59,8 +59,13 @@ class WatchContext:
     interface: str | None = None
     """The interface of the default route."""
     interfaces_up: tuple[str, ...] = ()
-    """Interfaces that were up (a VPN's tun or wg interface appears here; the platform
-    adapters expose no Wi-Fi network name or VPN state of their own)."""
+    """Interfaces that were up (a VPN's tun or wg interface appears here too)."""
+    wifi: tuple[str, ...] = ()
+    """Each Wi-Fi interface's network at the attempt's start (``wlan0 'corp' at
+    14:36:0e:d7:75:f2``; Linux, read by ``platform.linux_links``); empty elsewhere and in
+    bundles written before."""
+    vpn: tuple[str, ...] = ()
+    """VPN tunnel interfaces that were up at the attempt's start (``tun0 (tun/tap)``; Linux)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -110,7 +115,7 @@ class WatchDifference:
 
     fact: str
     """``address``, ``route``, ``dns answer``, ``gateway``, ``gateway MAC``, ``interface``,
-    ``interfaces up``."""
+    ``interfaces up``, ``Wi-Fi``, ``VPN``."""
     failing: str
     """Its value when it failed."""
     working: str
@@ -224,7 +229,9 @@ class WatchProgress:
 
     kind: str
     """``attempt-started``, ``attempt`` (one ended), ``diagnosis-started``, ``diagnosis``
-    (the full diagnosis ended), ``waiting`` (for the next slot) or ``finished``."""
+    (the full diagnosis ended), ``waiting`` (for the next slot), ``network`` (this
+    computer's links when the watch starts), ``network-change`` (an interface, VPN tunnel or
+    Wi-Fi network changed since the attempt before; Linux) or ``finished``."""
     time: float
     """Epoch seconds."""
     message: str

@@ -4,15 +4,22 @@ A watch repeats a light check every few minutes, so this is the TLS wizard's fir
 alone (its ``_attempt``: the handshake as a browser makes it, along the route), on every
 address a name resolves to rather than the first that connects, and without follow-ups
 (small MSS, public trust, inspection): those belong to the full diagnosis that runs at once
-when an attempt fails. It has the TLS wizard's id and observations, so the TLS
-interpretation judges it as it judges a run: one ``TlsTargetObservation`` per address.
+when an attempt fails. It has the TLS wizard's id and observations, shaped as that wizard
+shapes them (one ``TlsTargetObservation`` per name, the name's other addresses in
+``other_addresses``), so the TLS interpretation judges it as it judges a run and says how
+many of how many addresses failed, naming them ("1 of 3 addresses of portal.example.com
+reset after the ClientHello: 10.0.0.9").
 """
 
 from __future__ import annotations
 
 import asyncio
 
-from wiresleuth.model.observations import TlsTargetObservation, TlsWizardObservations
+from wiresleuth.model.observations import (
+    TlsAddressObservation,
+    TlsTargetObservation,
+    TlsWizardObservations,
+)
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.target import Target
 from wiresleuth.wizards.base import Progress, WizardInput
@@ -84,16 +91,44 @@ class WatchTlsWizard(TlsHandshakeWizard):
                     route=shown,
                 )
             ]
-        addresses = self._addresses(target, given)
+        addresses = given.addresses(target)
         if not addresses:
             progress.step(f"{target.key}: skipped, the name did not resolve")
             return [TlsTargetObservation(target=target.key, address=None, route=shown)]
+        tested = addresses[:MAX_ADDRESSES]
 
-        async def one(address: str) -> TlsTargetObservation:
+        async def one(address: str) -> TlsAddressObservation:
             first = await self._attempt(target, address, "default", given, progress)
             progress.step(f"{target.key} at {address}: handshake {first.outcome}")
-            return TlsTargetObservation(
-                target=target.key, address=address, attempts=(first,), route=shown
-            )
+            return TlsAddressObservation(address=address, attempts=(first,))
 
-        return list(await asyncio.gather(*(one(address) for address in addresses)))
+        results = list(await asyncio.gather(*(one(address) for address in tested)))
+        return [_as_the_full_run_has_it(target, results, addresses[MAX_ADDRESSES:], shown)]
+
+
+def _as_the_full_run_has_it(
+    target: Target,
+    results: list[TlsAddressObservation],
+    untested: tuple[str, ...],
+    route: str | None,
+) -> TlsTargetObservation:
+    """One observation per name, as the TLS wizard makes it: the address a browser would
+    use first (the first that accepted a connection, else the last tried), every other in
+    ``other_addresses``. The TLS interpretation then judges the name over all its addresses
+    and says how many of how many failed, naming them (``analysis.some_addresses``)."""
+    first = next(
+        (n for n, r in enumerate(results) if r.attempts[0].outcome != "connect_failed"),
+        len(results) - 1,
+    )
+    chosen = results[first]
+    return TlsTargetObservation(
+        target=target.key,
+        address=chosen.address,
+        attempts=chosen.attempts,
+        skipped_addresses=tuple(
+            f"{r.address}: {r.attempts[0].connect.error}" for r in results[:first]
+        ),
+        other_addresses=tuple(r for n, r in enumerate(results) if n != first),
+        untested_addresses=untested,
+        route=route,
+    )
