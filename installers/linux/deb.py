@@ -48,8 +48,9 @@ HELPER_BUILD = ROOT / "desktop" / "capture-helper" / "build.sh"
 HELPER_MODE = 0o750
 """As shipped: root only until the postinst's dpkg-statoverride makes it root:wiresleuth 0750."""
 MAINTAINER_SCRIPTS = ("postinst", "postrm")
-RECOMMENDS = ("shared-mime-info", "desktop-file-utils")
-"""The tools whose dpkg triggers register the .wsbundle type and the menu entry."""
+RECOMMENDS = ("shared-mime-info", "desktop-file-utils", "iw")
+"""The tools whose dpkg triggers register the .wsbundle type and the menu entry; ``iw``, which
+names the Wi-Fi network and access point a watch compares between attempts."""
 
 
 def debian_version(text: str) -> str:
