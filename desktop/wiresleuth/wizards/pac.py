@@ -10,6 +10,7 @@ no PAC is configured anywhere.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,6 +229,28 @@ class PacWizard(Wizard):
         progress: Progress,
         evaluator: Prestarted,
     ) -> PacWizardObservations:
+        _host, port, _path = _host_port(url)
+        assert port is not None
+        # The path's round trip (three echoes, one after another) starts now, to the address
+        # looked up before capture started: it then ends with the fetch, not a round trip
+        # after it (measured again if the wizard's own lookup gives another address).
+        planned = self._plan.addresses[0] if self._plan and self._plan.addresses else None
+        early = (planned, _path_rtt_task(planned, port, "", given)) if planned else None
+        try:
+            return await self._lookup_and_fetch(base, url, given, progress, evaluator, early)
+        finally:
+            if early is not None and early[1] is not None:
+                early[1].cancel()
+
+    async def _lookup_and_fetch(
+        self,
+        base: PacWizardObservations,
+        url: str,
+        given: WizardInput,
+        progress: Progress,
+        evaluator: Prestarted,
+        early: tuple[str, asyncio.Task[Any] | None] | None,
+    ) -> PacWizardObservations:
         from dataclasses import replace
 
         from wiresleuth.probes.dns_lookup import dns_query, random_label
@@ -267,7 +290,7 @@ class PacWizard(Wizard):
         try:
             fetched = await self._fetch_part(
                 replace(obs, dns=dns, rewrite_tests=rewrite), url, address, given, progress,
-                evaluator,
+                evaluator, early,
             )  # fmt: skip
             return replace(fetched, rewrite_http=await rewrites)
         finally:
@@ -281,6 +304,7 @@ class PacWizard(Wizard):
         given: WizardInput,
         progress: Progress,
         evaluator: Prestarted,
+        early: tuple[str, asyncio.Task[Any] | None] | None = None,
     ) -> PacWizardObservations:
         from dataclasses import replace
 
@@ -301,7 +325,10 @@ class PacWizard(Wizard):
         listeners: tuple[ListenerObservation, ...] = ()
         if kind in ("loopback", "this_machine"):
             listeners = await _listeners_on(port, find_listeners)
-        rtt_task = _path_rtt_task(address, port, kind, given)
+        if early is not None and early[0] == address and kind not in _LOCAL:
+            rtt_task = early[1]
+        else:
+            rtt_task = _path_rtt_task(address, port, kind, given)
         try:
             fetch = await waited(
                 progress, f"fetching {url}", budgets.connect + budgets.tls_handshake,
@@ -434,6 +461,10 @@ async def _listeners_on(port: int, finder: Any) -> tuple[ListenerObservation, ..
     return tuple(result)
 
 
+_LOCAL = ("loopback", "this_machine")
+"""Address kinds of a PAC server on this computer: no path to measure."""
+
+
 def _path_rtt_task(
     address: str, port: int, kind: str, given: WizardInput
 ) -> asyncio.Task[Any] | None:
@@ -441,7 +472,7 @@ def _path_rtt_task(
     on this computer)."""
     from wiresleuth.probes.path_rtt import measure_path_rtt
 
-    if kind in ("loopback", "this_machine"):
+    if kind in _LOCAL or ipaddress.ip_address(address).is_loopback:
         return None
     return asyncio.create_task(
         measure_path_rtt(address, avoid_port=port, timeout=given.profile.budgets.icmp)
