@@ -308,13 +308,24 @@ class CaptureReader:
             )
         return done
 
+    def _unread(self) -> int:
+        """Bytes a read may still give: the rest of an uncompressed file and one more (which
+        shows its end), so a small file does not zero a whole batch's buffer at every read
+        (16 MB, some 3 ms each); a compressed one's expanded size is not known: a batch."""
+        if self.compressed:
+            return self.batch_bytes
+        try:
+            return max(os.fstat(self._raw.fileno()).st_size - self._raw.tell(), 0) + 1
+        except OSError:
+            return self.batch_bytes
+
     def _fill(self, need: int) -> bool:
         """Make at least ``need`` bytes available from ``_pos``; False at the end of file."""
         while len(self._buf) - self._pos < need and not self._eof:
             # A new buffer each time (batches handed out keep the old one), read into place:
             # the bytes left over are copied once, the new ones not at all.
             left = len(self._buf) - self._pos
-            size = max(self.batch_bytes, need)
+            size = max(min(self.batch_bytes, self._unread()), need)
             buf = bytearray(left + size)
             buf[:left] = memoryview(self._buf)[self._pos :]
             got = self._read_into(memoryview(buf)[left:])

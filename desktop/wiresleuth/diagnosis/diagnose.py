@@ -9,27 +9,25 @@ import logging
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from wiresleuth.analysis.additions import add_to_findings
-from wiresleuth.analysis.check_status import (
-    CheckRun,
-    capture_status,
-    check_statuses,
-    lookup_statuses,
-)
 from wiresleuth.analysis.merge import merge_same_findings
 from wiresleuth.analysis.timeline import build_timelines
 from wiresleuth.diagnosis.check_failures import check_failed, whole_check
 from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
+from wiresleuth.diagnosis.interpretations.engine import EngineInterpretation
 from wiresleuth.diagnosis.recording import Recording
 from wiresleuth.diagnosis.registry import INTERPRETATIONS
 from wiresleuth.diagnosis.wire import PacketView
 from wiresleuth.model.catalogue import sort_findings
 from wiresleuth.model.check_status import CheckStatus
-from wiresleuth.model.engine_observations import ENGINE, EngineObservations
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.finding_addition import FindingAddition
 from wiresleuth.model.timeline import Connection
+
+if TYPE_CHECKING:
+    from wiresleuth.model.engine_observations import EngineObservations
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +71,7 @@ def diagnose(
         given=recording.conversations,
         name=recording.name,
     )
-    found = recording.observations.get(ENGINE)
-    engine = found if isinstance(found, EngineObservations) else None
+    engine = _engine_observations(recording)
     findings: list[Finding] = list(recording.kept)
     additions: list[FindingAddition] = []
     labels: dict[int, str] = {}
@@ -118,6 +115,17 @@ def diagnose(
     )
 
 
+def _engine_observations(recording: Recording) -> EngineObservations | None:
+    """The engine's own observations (a run's, or a bundle's of one); a capture taken
+    elsewhere has none, and is analysed without importing their model."""
+    found = recording.observations.get(EngineInterpretation.name)
+    if found is None:
+        return None
+    from wiresleuth.model.engine_observations import EngineObservations
+
+    return found if isinstance(found, EngineObservations) else None
+
+
 def statuses(
     recording: Recording,
     engine: EngineObservations,
@@ -126,6 +134,13 @@ def statuses(
 ) -> tuple[CheckStatus, ...]:
     """Every check's status for every target: the name lookups, each planned check (what
     it left out before it ran, what its interpretation says it could not test), capture."""
+    from wiresleuth.analysis.check_status import (
+        CheckRun,
+        capture_status,
+        check_statuses,
+        lookup_statuses,
+    )
+
     stopped = {f.wizard: f.stopped or f.why for f in engine.failures}
     runs: list[CheckRun] = []
     for plan in engine.checks:
