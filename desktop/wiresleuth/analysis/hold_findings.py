@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.analysis.passive_common import ms, plural
 from wiresleuth.model.address import normalise
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.packet import PacketRecord
 
 if TYPE_CHECKING:  # a capture taken elsewhere (``passive_hold``) has no wizard's observations
+    from wiresleuth.analysis.flows import TcpFlow
     from wiresleuth.model.hold_observations import (
         ConnectAttemptSeen,
         HeldRequest,

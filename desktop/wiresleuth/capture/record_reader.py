@@ -26,6 +26,7 @@ time; the search past damage widens step by step, so its cost follows the distan
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import math
@@ -309,15 +310,15 @@ class CaptureReader:
         return done
 
     def _unread(self) -> int:
-        """Bytes a read may still give: the rest of an uncompressed file and one more (which
-        shows its end), so a small file does not zero a whole batch's buffer at every read
-        (16 MB, some 3 ms each); a compressed one's expanded size is not known: a batch."""
-        if self.compressed:
-            return self.batch_bytes
-        try:
-            return max(os.fstat(self._raw.fileno()).st_size - self._raw.tell(), 0) + 1
-        except OSError:
-            return self.batch_bytes
+        """Bytes a read may give: the rest of an uncompressed file and some more (what is
+        buffered, at least 64 KB: a file still being written is read on, in steps that
+        double), so a small file's read does not zero a whole batch's buffer (16 MB, some
+        7 ms each time); a compressed one's expanded size is not known."""
+        if not self.compressed:
+            with contextlib.suppress(OSError):
+                rest = os.fstat(self._raw.fileno()).st_size - self._raw.tell()
+                return max(rest, 0) + max(len(self._buf), 1 << 16)
+        return 1 << 62
 
     def _fill(self, need: int) -> bool:
         """Make at least ``need`` bytes available from ``_pos``; False at the end of file."""
@@ -325,7 +326,7 @@ class CaptureReader:
             # A new buffer each time (batches handed out keep the old one), read into place:
             # the bytes left over are copied once, the new ones not at all.
             left = len(self._buf) - self._pos
-            size = max(min(self.batch_bytes, self._unread()), need)
+            size = min(max(self.batch_bytes, need), self._unread())
             buf = bytearray(left + size)
             buf[:left] = memoryview(self._buf)[self._pos :]
             got = self._read_into(memoryview(buf)[left:])

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from wiresleuth.analysis.additions import add_to_findings
 from wiresleuth.analysis.merge import merge_same_findings
-from wiresleuth.analysis.timeline import build_timelines
 from wiresleuth.diagnosis.check_failures import check_failed, whole_check
 from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
 from wiresleuth.diagnosis.interpretations.engine import EngineInterpretation
@@ -106,9 +105,14 @@ def diagnose(
         log.info("%s for %s (%s) not added: that finding was not concluded",
                  addition.wizard, addition.target, addition.id)  # fmt: skip
     ordered = sort_findings(joined)
-    connections = tuple(
-        replace(c, label=labels.get(c.client_port, c.label)) for c in build_timelines(wire.flows)
-    )
+    connections: tuple[Connection, ...] = ()
+    if wire.packets:  # a capture file's reader gives conversations, no packets to follow
+        from wiresleuth.analysis.timeline import build_timelines
+
+        connections = tuple(
+            replace(c, label=labels.get(c.client_port, c.label))
+            for c in build_timelines(wire.flows)
+        )
     checks = statuses(recording, engine, concluded, ordered) if engine is not None else ()
     return Diagnosis(
         findings=ordered, connections=connections, labels=labels, wire=wire, checks=checks
