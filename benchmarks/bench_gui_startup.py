@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 TARGET_SECONDS = 1.5
@@ -118,9 +119,19 @@ def one_packet_capture(path: str) -> None:
 
 
 def wall(argv: list[str], env: dict[str, str] | None = None) -> float:
-    """Seconds from starting ``argv`` to its exit (its output thrown away)."""
+    """Seconds from starting ``argv`` to its exit (its output thrown away).
+
+    The exit is waited for, not polled: ``subprocess``'s wait with a timeout polls in steps
+    of up to 50 ms, which made every figure a multiple of them; a timer kills a child that
+    hangs instead."""
     started = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120, env=env)
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    watchdog = threading.Timer(120, child.kill)
+    watchdog.start()
+    try:
+        child.wait()
+    finally:
+        watchdog.cancel()
     return time.perf_counter() - started
 
 

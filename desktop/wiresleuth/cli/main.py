@@ -182,9 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _one_blas_thread() -> None:
     """numpy does column arithmetic here (the capture reader, the plots), never linear
-    algebra, so its OpenBLAS need not start a thread per core when numpy is imported: that
-    cost ``wiresleuth analyze`` about 30 ms of its start (issue 15). Set before any import of
-    numpy; a value the user set is kept."""
+    algebra, so its OpenBLAS need not start a thread per core when numpy is imported: on a
+    two-core machine those threads took some 60 ms of CPU (8 ms of wall time) from a short
+    command's start (issue 15). Set before any import of numpy; a value the user set is kept."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
