@@ -313,7 +313,7 @@ class CaptureReader:
         """Bytes a read may give: the rest of an uncompressed file and some more (what is
         buffered, at least 64 KB: a file still being written is read on, in steps that
         double), so a small file's read does not zero a whole batch's buffer (16 MB, some
-        7 ms each time); a compressed one's expanded size is not known."""
+        3 ms each time); a compressed one's expanded size is not known."""
         if not self.compressed:
             with contextlib.suppress(OSError):
                 rest = os.fstat(self._raw.fileno()).st_size - self._raw.tell()
