@@ -10,13 +10,17 @@ Reference: a bare Qt window (one QLabel) started the same way in the same run.
     .venv/bin/python benchmarks/bench_gui_startup.py [--runs 5]
     xvfb-run -a .venv/bin/python benchmarks/bench_gui_startup.py   # on a real X server
     .venv/bin/python benchmarks/bench_gui_startup.py --cli-only    # the commands alone
+    .venv/bin/python benchmarks/bench_gui_startup.py --cli-only --bytecode cached
 
 Command line: ``wiresleuth analyze`` of a one-packet capture and ``wiresleuth report`` of
 the committed sample bundle, each a fresh process timed from start to exit (wall clock),
 against ``tshark -r`` of the same capture in the same run (goal: ``analyze`` at most
-tshark's time); then, for each command, which heavy libraries its process had imported
-when it ended (Qt, pyqtgraph and scapy should be none; numpy only for ``analyze``, which
-decodes with it).
+tshark's time), twice by default: as this environment runs Python (here
+``PYTHONDONTWRITEBYTECODE=1``: every module compiled at every start) and with a bytecode
+cache (as the installed app runs, its modules compiled once); the load average before and
+after; then, for each command, which heavy libraries its process had imported when it
+ended (Qt, pyqtgraph and scapy should be none; numpy only for ``analyze``, which decodes
+with it).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 TARGET_SECONDS = 1.5
@@ -113,10 +118,20 @@ def one_packet_capture(path: str) -> None:
         out.write(header + record + frame)
 
 
-def wall(argv: list[str]) -> float:
-    """Seconds from starting ``argv`` to its exit (its output thrown away)."""
+def wall(argv: list[str], env: dict[str, str] | None = None) -> float:
+    """Seconds from starting ``argv`` to its exit (its output thrown away).
+
+    The exit is waited for, not polled: ``subprocess``'s wait with a timeout polls in steps
+    of up to 50 ms, which made every figure a multiple of them; a timer kills a child that
+    hangs instead."""
     started = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    watchdog = threading.Timer(120, child.kill)
+    watchdog.start()
+    try:
+        child.wait()
+    finally:
+        watchdog.cancel()
     return time.perf_counter() - started
 
 
@@ -129,7 +144,14 @@ def imported(argv: list[str]) -> list[str]:
     return found
 
 
-def cli(runs: int) -> None:
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+
+
+def cli(runs: int, bytecode: str) -> None:
+    """The commands as this environment runs them, and/or with a bytecode cache (a fresh
+    ``PYTHONPYCACHEPREFIX``, filled by the warm-up: as an installed app, whose modules
+    are compiled once), each against tshark in the same alternation."""
     import shutil
 
     program = os.path.join(os.path.dirname(sys.executable), "wiresleuth")
@@ -139,25 +161,38 @@ def cli(runs: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         capture = os.path.join(folder, "one-packet.pcap")
         one_packet_capture(capture)
-        commands = {
-            "wiresleuth analyze": [program, "analyze", capture],
-            "wiresleuth report": [program, "report", bundle],
+        cached = dict(os.environ, PYTHONPYCACHEPREFIX=os.path.join(folder, "pycache"))
+        cached.pop("PYTHONDONTWRITEBYTECODE", None)
+        modes = {
+            "as-is": ("as this environment runs it", None),
+            "cached": ("bytecode cached", cached),
         }
-        if tshark:
-            commands["tshark -r (reference)"] = [tshark, "-r", capture]
-        for argv in commands.values():
-            wall(argv)  # warm the OS file cache
-        times = {name: [0.0] * runs for name in commands}
-        for run in range(runs):  # alternating, so load changes hit every command alike
-            for name, argv in commands.items():
-                times[name][run] = wall(argv)
-        reference = statistics.median(times["tshark -r (reference)"]) if tshark else None
-        print(f"command line, {runs} warm starts each, alternating:")
-        for name, samples in times.items():
-            median = statistics.median(samples)
-            ratio = f"; {median / reference:.2f}x tshark" if reference else ""
-            print(f"  {name:24} median {median:.3f} s (min {min(samples):.3f}){ratio}")
-        for name, argv in list(commands.items())[:2]:
+        chosen = list(modes) if bytecode == "both" else [bytecode]
+        print(f"load average before: {_load()}; PYTHONDONTWRITEBYTECODE="
+              f"{os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}")  # fmt: skip
+        for mode in chosen:
+            title, env = modes[mode]
+            commands = {
+                "wiresleuth analyze": [program, "analyze", capture],
+                "wiresleuth report": [program, "report", bundle],
+            }
+            if tshark:
+                commands["tshark -r (reference)"] = [tshark, "-r", capture]
+            for argv in commands.values():
+                wall(argv, env)  # warm the OS file cache (and fill the bytecode cache)
+            times = {name: [0.0] * runs for name in commands}
+            for run in range(runs):  # alternating, so load changes hit every command alike
+                for name, argv in commands.items():
+                    times[name][run] = wall(argv, env)
+            reference = statistics.median(times["tshark -r (reference)"]) if tshark else None
+            print(f"command line, {title}, {runs} warm starts each, alternating:")
+            for name, samples in times.items():
+                median = statistics.median(samples)
+                ratio = f"; {median / reference:.2f}x tshark" if reference else ""
+                print(f"  {name:24} median {median:.3f} s (min {min(samples):.3f}){ratio}")
+        print(f"load average after: {_load()}")
+        for name, argv in [("wiresleuth analyze", [program, "analyze", capture]),
+                           ("wiresleuth report", [program, "report", bundle])]:  # fmt: skip
             print(
                 f"  {name} imported: {', '.join(imported(argv[1:])) or 'none of ' + ', '.join(HEAVY)}"
             )
@@ -167,8 +202,14 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cli-only", action="store_true", help="only the command line")
+    parser.add_argument(
+        "--bytecode",
+        choices=("as-is", "cached", "both"),
+        default="both",
+        help="the commands as this environment runs them, with a bytecode cache, or both",
+    )
     args = parser.parse_args()
-    cli(args.runs)
+    cli(args.runs, args.bytecode)
     if args.cli_only:
         return 0
     with tempfile.TemporaryDirectory() as home:  # no user profile: the built-in one

@@ -146,6 +146,43 @@ def test_small_batches_give_the_same_records_in_bounded_buffers(tmp_path: Path) 
     assert [frame for _, frame, _, _ in whole] == [frame for frame, _ in frames]
 
 
+@pytest.mark.parametrize("kind", ["pcap", "pcapng"])
+def test_a_small_file_is_read_without_a_batch_sized_buffer(
+    tmp_path: Path, items: list[tuple[bytes, float]], kind: str
+) -> None:
+    """A read asks for no more than the file holds: zeroing 16 MB at each of a one-packet
+    file's reads was a tenth of ``wiresleuth analyze``'s start (issue 15)."""
+    import tracemalloc
+
+    path = tmp_path / f"small.{kind}"
+    if kind == "pcap":
+        path.write_bytes(pcap_bytes(items[:1]))
+    else:
+        path.write_bytes(shb() + idb(1) + epb(0, items[0][0], 1))
+    tracemalloc.start()
+    try:
+        records, _ = read_all(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(records) == 1
+    assert peak < 1 << 20, peak
+
+
+def test_a_file_that_grows_while_it_is_read_is_read_on(tmp_path: Path) -> None:
+    frames = [(bytes([i % 256]) * 1200, 1000.0 + i) for i in range(400)]
+    whole = pcap_bytes(frames)
+    path = tmp_path / "growing.pcap"
+    path.write_bytes(whole[: len(whole) // 3])
+    with CaptureReader(path, batch_bytes=1 << 16) as reader:
+        read = reader.batches()
+        first = next(read)
+        path.write_bytes(whole)  # the capture goes on being written meanwhile
+        batches = [first, *read]
+    frames_read = [b.frame(i) for b in batches for i in range(len(b))]
+    assert frames_read == [frame for frame, _ in frames]
+
+
 def test_record_with_impossible_length_is_skipped_and_reading_goes_on(tmp_path: Path) -> None:
     frames = [(bytes([65 + i]) * 90, 5000.0 + i) for i in range(6)]
     raw = bytearray(pcap_bytes(frames))

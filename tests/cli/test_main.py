@@ -152,38 +152,93 @@ def test_debug_shows_the_traceback(args: tuple[str, ...], env: dict[str, str]) -
     assert "Traceback (most recent call last)" in done.stderr and "in boom" in done.stderr
 
 
-def _imported_by(*args: str) -> set[str]:
-    """The top-level packages ``wiresleuth ARGS`` had imported when it ended."""
+def _started(*args: str) -> tuple[set[str], int]:
+    """The modules ``wiresleuth ARGS`` had imported when it ended, and its OS threads then
+    (Linux: the entries of /proc/self/task; 0 elsewhere)."""
     code = (
-        "import atexit, sys\n"
+        "import atexit, os, sys\n"
         "from wiresleuth.cli.main import main\n"
-        "atexit.register(lambda: sys.stderr.write('\\nMODULES ' + ' '.join("
-        "sorted({m.split('.')[0] for m in sys.modules})) + '\\n'))\n"
+        "def report():\n"
+        "    tasks = len(os.listdir('/proc/self/task')) if os.path.isdir('/proc/self/task') else 0\n"
+        "    sys.stderr.write(f'\\nMODULES {tasks} ' + ' '.join(sorted(sys.modules)) + '\\n')\n"
+        "atexit.register(report)\n"
         f"raise SystemExit(main({list(args)!r}))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
+    )
     line = [x for x in done.stderr.splitlines() if x.startswith("MODULES ")][-1]
-    return set(line.split()[1:])
+    tasks, *modules = line.split()[1:]
+    return set(modules), int(tasks)
 
 
-def test_a_command_imports_only_what_it_uses(tmp_path: Path) -> None:
-    """``analyze`` and ``report`` start without the window, the capture, an HTTP client or
-    the engine's event loop; only ``analyze`` decodes with numpy (issue 15)."""
+def _imported_by(*args: str) -> set[str]:
+    """The top-level packages ``wiresleuth ARGS`` had imported when it ended."""
+    return {m.split(".")[0] for m in _started(*args)[0]}
+
+
+def _one_packet_capture(folder: Path) -> Path:
     frame = bytes(12) + b"\x08\x00"  # Ethernet, then IPv4/TCP: a SYN-ACK from a lab server
     frame += bytes.fromhex("450000280000400040060000644001 0ac612010a".replace(" ", ""))
     frame += bytes.fromhex("01bb9c400000000100000000501200ffff00000000")[:20]
-    capture = tmp_path / "one.pcap"
+    capture = folder / "one.pcap"
     capture.write_bytes(
         bytes.fromhex("d4c3b2a1020004000000000000000000ffff000001000000")  # pcap, Ethernet
         + bytes.fromhex("00f1536500000000")
         + len(frame).to_bytes(4, "little") * 2
         + frame
     )
-    bundle = Path(__file__).parents[1] / "bundle" / "samples" / "format-1.wsbundle"
+    return capture
+
+
+SAMPLE_BUNDLE = Path(__file__).parents[1] / "bundle" / "samples" / "format-1.wsbundle"
+
+
+def test_a_command_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """``analyze`` and ``report`` start without the window, the capture, an HTTP client or
+    the engine's event loop; only ``analyze`` decodes with numpy (issue 15)."""
+    capture = _one_packet_capture(tmp_path)
     never = {"PySide6", "pyqtgraph", "scapy", "requests", "urllib3", "asyncio"}
     assert not _imported_by("analyze", str(capture)) & never
-    assert not _imported_by("report", str(bundle)) & (never | {"numpy", "cryptography"})
+    assert not _imported_by("report", str(SAMPLE_BUNDLE)) & (never | {"numpy", "cryptography"})
     assert "requests" in _imported_by("send", "--help")  # the check can see an import
+
+
+WIZARD_RULES = {
+    f"wiresleuth.analysis.{name}"
+    for name in (
+        "tls_wizard_findings", "pac_findings", "proxy_path_findings", "hop_findings",
+        "mtu_findings", "listener_findings", "name_lookups", "connectivity", "check_status",
+    )
+}  # fmt: skip
+"""What the wizards' observations are judged by: a capture taken elsewhere has none."""
+
+
+def test_analyze_starts_with_the_rules_for_captures_only(tmp_path: Path) -> None:
+    """A capture taken elsewhere holds no wizard's observations: ``analyze`` imports none of
+    their models or rules (every interpretation still runs: those that apply to a capture
+    give its findings), no second process's plumbing for a small file, no numpy.ma, and
+    numpy starts no BLAS thread pool (issue 15)."""
+    from wiresleuth.diagnosis.registry import observation_types
+
+    models = {kind.__module__ for kind in observation_types().values()}
+    assert "wiresleuth.model.observations" in models and len(models) >= 8
+    modules, tasks = _started("analyze", str(_one_packet_capture(tmp_path)))
+    assert "wiresleuth.diagnosis.registry" in modules  # the check sees the analysis ran
+    assert "wiresleuth.analysis.passive_reset" in modules  # and the capture's rules
+    assert not modules & models
+    assert not modules & WIZARD_RULES
+    assert not modules & {"multiprocessing", "numpy.ma", "statistics", "wiresleuth.gui"}
+    if sys.platform == "linux":
+        assert tasks == 1  # no OpenBLAS threads (one per core otherwise)
+
+
+def test_report_reads_without_the_analysis_or_the_bundle_writer() -> None:
+    modules, _ = _started("report", str(SAMPLE_BUNDLE))
+    assert "wiresleuth.bundle.reader" in modules
+    assert not {m for m in modules if m.startswith("wiresleuth.diagnosis")}
+    assert not modules & {"wiresleuth.bundle.writer", "wiresleuth.report.html", "numpy"}
 
 
 def test_the_command_is_known_before_parsing_only_when_certain() -> None:

@@ -29,4 +29,4 @@ def test_every_wizard_has_its_interpretation_reading_its_observation_type() -> N
     interpretations = {i.name: i for i in INTERPRETATIONS}
     for wizard in all_wizards():
         assert wizard.id in interpretations, f"{wizard.id} has no interpretation in diagnosis"
-        assert interpretations[wizard.id].observation_type is wizard.observation_type, wizard.id
+        assert interpretations[wizard.id].observation_type() is wizard.observation_type, wizard.id

@@ -9,20 +9,22 @@ a late answer cannot be told from a slow server, and nothing is concluded.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.analysis.passive_common import ms, plural
 from wiresleuth.model.address import normalise
 from wiresleuth.model.finding import Evidence, Finding, Severity
-from wiresleuth.model.hold_observations import (
-    ConnectAttemptSeen,
-    HeldRequest,
-    HoldWizardObservations,
-)
 from wiresleuth.model.packet import PacketRecord
+
+if TYPE_CHECKING:  # a capture taken elsewhere (``passive_hold``) has no wizard's observations
+    from wiresleuth.analysis.flows import TcpFlow
+    from wiresleuth.model.hold_observations import (
+        ConnectAttemptSeen,
+        HeldRequest,
+        HoldWizardObservations,
+    )
 
 WIZARD = "hold"
 HOLD_MIN = 0.2
@@ -127,6 +129,8 @@ def _held_finding(
     held: list[Timing],
     products: list[str],
 ) -> Finding:
+    import statistics  # here: its import (fractions, decimal) is not paid by a capture's analysis
+
     holds = [t.hold for t in held if t.hold is not None]
     seconds = statistics.median(holds)
     round_number = is_round(seconds)

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from wiresleuth.bundle.serialize import finding_dict, jsonable
-from wiresleuth.bundle.writer import write_bundle
 from wiresleuth.errors import BadBundle
 from wiresleuth.model.jsonable import JsonableError, from_jsonable
 from wiresleuth.model.watch import WatchRun, WatchSummary
@@ -34,6 +33,8 @@ def watch_dict(summary: WatchSummary) -> dict[str, Any]:
 
 def write_watch_bundle(run: WatchRun, path: Path) -> Path:
     """Write the watch as a bundle at ``path`` (atomically, redacted, as any bundle)."""
+    from wiresleuth.bundle.writer import write_bundle  # `wiresleuth report` reads: no writer
+
     return write_bundle(run.result, path, extra_report={WATCH_KEY: watch_dict(run.summary)})
 
 

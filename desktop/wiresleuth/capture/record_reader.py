@@ -26,6 +26,7 @@ time; the search past damage widens step by step, so its cost follows the distan
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import math
@@ -308,13 +309,24 @@ class CaptureReader:
             )
         return done
 
+    def _unread(self) -> int:
+        """Bytes a read may give: the rest of an uncompressed file and some more (what is
+        buffered, at least 64 KB: a file still being written is read on, in steps that
+        double), so a small file's read does not zero a whole batch's buffer (16 MB, some
+        3 ms each time); a compressed one's expanded size is not known."""
+        if not self.compressed:
+            with contextlib.suppress(OSError):
+                rest = os.fstat(self._raw.fileno()).st_size - self._raw.tell()
+                return max(rest, 0) + max(len(self._buf), 1 << 16)
+        return 1 << 62
+
     def _fill(self, need: int) -> bool:
         """Make at least ``need`` bytes available from ``_pos``; False at the end of file."""
         while len(self._buf) - self._pos < need and not self._eof:
             # A new buffer each time (batches handed out keep the old one), read into place:
             # the bytes left over are copied once, the new ones not at all.
             left = len(self._buf) - self._pos
-            size = max(self.batch_bytes, need)
+            size = min(max(self.batch_bytes, need), self._unread())
             buf = bytearray(left + size)
             buf[:left] = memoryview(self._buf)[self._pos :]
             got = self._read_into(memoryview(buf)[left:])

@@ -140,6 +140,7 @@ def _log_to_stderr(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; with none, open the window where there is a display, else run headless."""
     args: argparse.Namespace | None = None
+    _one_blas_thread()
     _tolerant_streams()
     try:
         given = sys.argv[1:] if argv is None else list(argv)
@@ -177,6 +178,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug_wanted(args):
             traceback.print_exc()
         return exit_codes.COULD_NOT_RUN
+
+
+def _one_blas_thread() -> None:
+    """numpy does column arithmetic here (the capture reader, the plots), never linear
+    algebra, so its OpenBLAS need not start a thread per core when numpy is imported: on a
+    two-core machine those threads took some 60 ms of CPU (8 ms of wall time) from a short
+    command's start (issue 15). Set before any import of numpy; a value the user set is kept."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def _tolerant_streams() -> None:

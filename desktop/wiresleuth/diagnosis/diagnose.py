@@ -9,27 +9,24 @@ import logging
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from wiresleuth.analysis.additions import add_to_findings
-from wiresleuth.analysis.check_status import (
-    CheckRun,
-    capture_status,
-    check_statuses,
-    lookup_statuses,
-)
 from wiresleuth.analysis.merge import merge_same_findings
-from wiresleuth.analysis.timeline import build_timelines
 from wiresleuth.diagnosis.check_failures import check_failed, whole_check
 from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
+from wiresleuth.diagnosis.interpretations.engine import EngineInterpretation
 from wiresleuth.diagnosis.recording import Recording
 from wiresleuth.diagnosis.registry import INTERPRETATIONS
 from wiresleuth.diagnosis.wire import PacketView
 from wiresleuth.model.catalogue import sort_findings
 from wiresleuth.model.check_status import CheckStatus
-from wiresleuth.model.engine_observations import ENGINE, EngineObservations
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.finding_addition import FindingAddition
 from wiresleuth.model.timeline import Connection
+
+if TYPE_CHECKING:
+    from wiresleuth.model.engine_observations import EngineObservations
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +70,7 @@ def diagnose(
         given=recording.conversations,
         name=recording.name,
     )
-    found = recording.observations.get(ENGINE)
-    engine = found if isinstance(found, EngineObservations) else None
+    engine = _engine_observations(recording)
     findings: list[Finding] = list(recording.kept)
     additions: list[FindingAddition] = []
     labels: dict[int, str] = {}
@@ -109,13 +105,29 @@ def diagnose(
         log.info("%s for %s (%s) not added: that finding was not concluded",
                  addition.wizard, addition.target, addition.id)  # fmt: skip
     ordered = sort_findings(joined)
-    connections = tuple(
-        replace(c, label=labels.get(c.client_port, c.label)) for c in build_timelines(wire.flows)
-    )
+    connections: tuple[Connection, ...] = ()
+    if wire.packets:  # a capture file's reader gives conversations, no packets to follow
+        from wiresleuth.analysis.timeline import build_timelines
+
+        connections = tuple(
+            replace(c, label=labels.get(c.client_port, c.label))
+            for c in build_timelines(wire.flows)
+        )
     checks = statuses(recording, engine, concluded, ordered) if engine is not None else ()
     return Diagnosis(
         findings=ordered, connections=connections, labels=labels, wire=wire, checks=checks
     )
+
+
+def _engine_observations(recording: Recording) -> EngineObservations | None:
+    """The engine's own observations (a run's, or a bundle's of one); a capture taken
+    elsewhere has none, and is analysed without importing their model."""
+    found = recording.observations.get(EngineInterpretation.name)
+    if found is None:
+        return None
+    from wiresleuth.model.engine_observations import EngineObservations
+
+    return found if isinstance(found, EngineObservations) else None
 
 
 def statuses(
@@ -126,6 +138,13 @@ def statuses(
 ) -> tuple[CheckStatus, ...]:
     """Every check's status for every target: the name lookups, each planned check (what
     it left out before it ran, what its interpretation says it could not test), capture."""
+    from wiresleuth.analysis.check_status import (
+        CheckRun,
+        capture_status,
+        check_statuses,
+        lookup_statuses,
+    )
+
     stopped = {f.wizard: f.stopped or f.why for f in engine.failures}
     runs: list[CheckRun] = []
     for plan in engine.checks:

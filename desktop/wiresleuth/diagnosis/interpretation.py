@@ -10,7 +10,7 @@ declare the same ID, so each finding is concluded in one place (``registry``).
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
@@ -77,6 +77,12 @@ class Material:
     """What the interpretations before this one concluded (a rule about a stalled
     connection leaves alone one that another finding already explains)."""
 
+    def recorded(self, wizard: str, kind: Callable[[], type[T]]) -> T | None:
+        """As ``observations``, the type given by ``kind`` (an interpretation's
+        ``observation_type``), which imports it only when the recording holds them: a
+        capture taken elsewhere holds none, and is analysed without any wizard's model."""
+        return self.observations(wizard, kind()) if wizard in self.recording.observations else None
+
     def observations(self, wizard: str, kind: type[T]) -> T | None:
         """The observations of ``wizard`` as ``kind``; None when it did not run or failed.
         TypeError when they are something else: a programming error, not a network fault."""
@@ -112,9 +118,6 @@ class Interpretation(abc.ABC):
     name: ClassVar[str]
     """The wizard whose observations it reads (its findings carry this name), or the name
     of a set of rules that needs none."""
-    observation_type: ClassVar[type[Any] | None] = None
-    """The type of ``observations[name]`` (a bundle's JSON is read back as this); None for
-    rules that need no observations."""
     emits: ClassVar[frozenset[str]]
     """Every finding ID it may conclude (``diagnose`` warns about any other)."""
     from_capture: ClassVar[frozenset[str]] = frozenset()
@@ -122,6 +125,13 @@ class Interpretation(abc.ABC):
     (``diagnose`` warns about any other such a recording gets)."""
     about: ClassVar[str]
     """What it interprets, for the findings catalogue ("the TLS check")."""
+
+    @staticmethod
+    def observation_type() -> type[Any] | None:
+        """The type of ``observations[name]`` (a bundle's JSON is read back as this); None for
+        rules that need no observations. A function, so that the type's module is imported
+        when asked: ``wiresleuth analyze`` of a capture starts without the wizards' models."""
+        return None
 
     def applies(self, recording: Recording) -> bool:
         """Whether the recording gives it material: by default, its wizard's observations."""

@@ -2,6 +2,10 @@
 
 The engine's own conclusions first, then each wizard's in the order wizards run, then the
 rules that need no observations (they leave alone what the others already explain).
+
+Importing this imports every interpretation's declaration only (its name, the finding IDs
+it may conclude): each imports its wizard's model and rules when a recording holds that
+wizard's observations, so a capture taken elsewhere is analysed without them (issue 15).
 """
 
 from __future__ import annotations
@@ -42,5 +46,7 @@ CORE_EMITS = frozenset({"probe.failed"})
 def observation_types(
     interpretations: Sequence[Interpretation] = INTERPRETATIONS,
 ) -> Mapping[str, type[Any]]:
-    """Observation key -> the type a bundle's JSON for it is read back as."""
-    return {i.name: i.observation_type for i in interpretations if i.observation_type is not None}
+    """Observation key -> the type a bundle's JSON for it is read back as (importing every
+    wizard's model: only a source that has observations asks)."""
+    types = {i.name: i.observation_type() for i in interpretations}
+    return {name: kind for name, kind in types.items() if kind is not None}

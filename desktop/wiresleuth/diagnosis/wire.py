@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from wiresleuth.analysis.dns_exchanges import DnsExchange, dns_exchanges
-from wiresleuth.analysis.flows import TcpFlow, assemble_flows
 from wiresleuth.analysis.passive_loss import large_packet_loss_findings
 from wiresleuth.analysis.passive_model import PassiveCapture
 from wiresleuth.analysis.passive_records import passive_capture
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import PacketRecord
+
+if TYPE_CHECKING:
+    from wiresleuth.analysis.flows import TcpFlow
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,7 +38,10 @@ class PacketView:
 
     @cached_property
     def flows(self) -> Sequence[TcpFlow]:
-        """TCP flows of the packets."""
+        """TCP flows of the packets (a capture file's reader gives none: its analysis does
+        not import the flows' assembly)."""
+        from wiresleuth.analysis.flows import assemble_flows
+
         return assemble_flows(self.packets)
 
     @cached_property

@@ -21,10 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from wiresleuth.analysis.flows import assemble_flows
 from wiresleuth.analysis.passive_model import WIZARD
 from wiresleuth.analysis.passive_tcp import TcpConversation
-from wiresleuth.analysis.timeline import build_timelines
 from wiresleuth.capture.fast_decode import IP_PACKET, TCP_HEADER, AddressBook, decode_batch
 from wiresleuth.capture.fast_records import batch_records
 from wiresleuth.capture.pcapng_copy import copy_as_pcapng
@@ -161,6 +159,9 @@ def timelines(analysis: FileAnalysis, *, limit: int = TIMELINES) -> list[Connect
         (c.client.port, c.server.address, c.server.port): ", ".join(cited.get(c.index, []))
         for c in chosen
     }
+    from wiresleuth.analysis.flows import assemble_flows  # the window's and a bundle's: not
+    from wiresleuth.analysis.timeline import build_timelines  # `wiresleuth analyze`'s print
+
     connections = build_timelines(assemble_flows(records))
     return [
         replace(c, label=labels.get((c.client_port, c.server, c.server_port), c.label))

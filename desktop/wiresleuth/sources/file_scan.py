@@ -10,7 +10,6 @@ summaries, whatever the size of the file.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable
@@ -311,6 +310,8 @@ class _Share:
     """The second process and the pipe that feeds it."""
 
     def __init__(self, path: Path) -> None:
+        import multiprocessing  # here: a small file's scan (one process) goes without it
+
         # fork starts at once (spawn re-imports everything: a quarter of a second); it is
         # safe only while this process runs no other thread (the window's worker threads)
         alone = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
@@ -441,12 +442,12 @@ def _only_unknown(path: Path, unknown: dict[int, int]) -> CaptureFileError:
 
 
 def _notes(got: _Collect, packets: int) -> list[str]:
-    from wiresleuth.capture.pcap_file import linktype_name
-
     notes = []
     if got.undecodable:
         notes.append(f"{got.undecodable} packets were too short for their own headers (skipped)")
     for linktype, count in got.unknown.items():
+        from wiresleuth.capture.pcap_file import linktype_name
+
         notes.append(f"{count} packets of {linktype_name(linktype)} were skipped (not decoded)")
     if got.dns_dropped:
         notes.append(f"only the first {MAX_DNS_MESSAGES} DNS messages were examined")

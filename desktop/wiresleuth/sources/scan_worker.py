@@ -10,15 +10,17 @@ two shares together are exactly the one-process result.
 from __future__ import annotations
 
 import os
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy.typing as npt
 
 from wiresleuth.analysis.passive_tcp import TcpAnalyser, TcpSegments
 from wiresleuth.errors import CaptureFileError
 from wiresleuth.input_files.regular import open_regular
+
+if TYPE_CHECKING:  # a small file is read in one process: multiprocessing is not imported
+    from multiprocessing.connection import Connection
 
 LISTS = (
     "number", "time", "flags", "seq", "ack", "window", "seglen", "key", "forward", "frame_len",

@@ -3,15 +3,16 @@ result, and what a run without capture misses."""
 
 from __future__ import annotations
 
-from wiresleuth.analysis.connectivity import no_connectivity
-from wiresleuth.analysis.name_lookups import target_not_resolved
-from wiresleuth.analysis.pac_findings import pac_host_not_resolved
+from typing import TYPE_CHECKING
+
 from wiresleuth.diagnosis.check_failures import whole_check
 from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material, Unfinished
+from wiresleuth.diagnosis.interpretations.pac import PacInterpretation
 from wiresleuth.diagnosis.recording import Recording
-from wiresleuth.model.engine_observations import ENGINE, EngineObservations
 from wiresleuth.model.finding import Evidence, Finding, Severity
-from wiresleuth.model.pac_observations import PacWizardObservations
+
+if TYPE_CHECKING:
+    from wiresleuth.model.engine_observations import EngineObservations
 
 
 class EngineInterpretation(Interpretation):
@@ -19,16 +20,25 @@ class EngineInterpretation(Interpretation):
     server's the PAC check looked up), a computer without a network, checks that could not
     run, capture that was unavailable."""
 
-    name = ENGINE
-    observation_type = EngineObservations
+    name = "engine"
+    """``model.engine_observations.ENGINE``, written out: declaring this interpretation does
+    not import the engine's model (tests/diagnosis/test_registry.py holds the two equal)."""
     about = "the engine's own observations (the targets' lookups, capture)"
     emits = frozenset({"dns.resolution_failed", "net.no_connectivity", "capture.unavailable"})
+
+    @staticmethod
+    def observation_type() -> type[EngineObservations]:
+        from wiresleuth.model.engine_observations import EngineObservations
+
+        return EngineObservations
 
     def applies(self, recording: Recording) -> bool:
         return recording.own_traffic or "pac" in recording.observations
 
     def interpret(self, material: Material) -> Conclusions:
-        engine = material.observations(ENGINE, EngineObservations)
+        from wiresleuth.analysis.pac_findings import pac_host_not_resolved
+
+        engine = material.recorded(self.name, self.observation_type)
         findings: list[Finding] = []
         unfinished: tuple[Unfinished, ...] = ()
         if engine is not None:
@@ -36,7 +46,7 @@ class EngineInterpretation(Interpretation):
             unfinished = tuple(
                 whole_check(f.wizard, f.title, f.why) for f in engine.failures if not f.cancelled
             )
-        pac = material.observations("pac", PacWizardObservations)
+        pac = material.recorded("pac", PacInterpretation.observation_type)
         unresolved = pac_host_not_resolved(pac) if pac is not None else None
         if unresolved is not None:
             findings.append(unresolved)
@@ -49,6 +59,9 @@ class EngineInterpretation(Interpretation):
 def lookup_findings(engine: EngineObservations) -> list[Finding]:
     """One ``net.no_connectivity`` when every name failed for want of a basic; else one
     finding per name that did not resolve."""
+    from wiresleuth.analysis.connectivity import no_connectivity
+    from wiresleuth.analysis.name_lookups import target_not_resolved
+
     failed = [r for r in engine.lookups if r.error]
     if not failed:
         return []
@@ -56,7 +69,7 @@ def lookup_findings(engine: EngineObservations) -> list[Finding]:
         offline = no_connectivity(engine.lookups, engine.connectivity)
         if offline is not None:
             return [offline]
-    return [target_not_resolved(r, wizard=ENGINE) for r in failed]
+    return [target_not_resolved(r, wizard=EngineInterpretation.name) for r in failed]
 
 
 def capture_unavailable(reason: str | None, how: str | None) -> Finding:
@@ -64,7 +77,7 @@ def capture_unavailable(reason: str | None, how: str | None) -> Finding:
     return Finding(
         id="capture.unavailable",
         severity=Severity.WARNING,
-        wizard=ENGINE,
+        wizard=EngineInterpretation.name,
         title="Packets could not be captured",
         user_text=(
             "This run could not record its own network packets, so the results rest on what "

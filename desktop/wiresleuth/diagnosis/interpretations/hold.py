@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from wiresleuth.analysis.hold_findings import analyse_hold
+from typing import TYPE_CHECKING
+
 from wiresleuth.analysis.passive_hold import held_requests
 from wiresleuth.diagnosis.interpretation import (
     Conclusions,
@@ -12,25 +13,34 @@ from wiresleuth.diagnosis.interpretation import (
     foreign_traffic,
 )
 from wiresleuth.diagnosis.recording import Recording
-from wiresleuth.model.hold_observations import HoldWizardObservations
+
+if TYPE_CHECKING:
+    from wiresleuth.model.hold_observations import HoldWizardObservations
 
 
 class HoldInterpretation(Interpretation):
     """Security software that holds requests, and what it was trying to reach meanwhile."""
 
     name = "hold"
-    observation_type = HoldWizardObservations
     about = "the local-hold check"
     emits = frozenset({"local.request_held", "local.security_products"})
     from_capture = frozenset({"local.request_held"})
+
+    @staticmethod
+    def observation_type() -> type[HoldWizardObservations]:
+        from wiresleuth.model.hold_observations import HoldWizardObservations
+
+        return HoldWizardObservations
 
     def applies(self, recording: Recording) -> bool:
         return self.name in recording.observations or foreign_traffic(recording)
 
     def interpret(self, material: Material) -> Conclusions:
-        obs = material.observations(self.name, HoldWizardObservations)
+        obs = material.recorded(self.name, self.observation_type)
         if obs is None:  # a capture taken elsewhere: requests that leave late
             return Conclusions(findings=tuple(held_requests(material.wire.conversations)))
+        from wiresleuth.analysis.hold_findings import analyse_hold
+
         findings, labels = analyse_hold(obs, material.wire.flows)
         skipped = {} if obs.requests else {"": "no web site with an address to time"}
         return Conclusions(findings=tuple(findings), labels=labels, not_tested=skipped)

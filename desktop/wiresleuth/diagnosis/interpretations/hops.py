@@ -4,21 +4,31 @@ name. What it finds belongs in the finding that suspected the device: it is adde
 
 from __future__ import annotations
 
-from wiresleuth.analysis.hop_findings import hop_conclusions
+from typing import TYPE_CHECKING
+
 from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
-from wiresleuth.model.hop_observations import HopLocatorObservations
+
+if TYPE_CHECKING:
+    from wiresleuth.model.hop_observations import HopLocatorObservations
 
 
 class HopsInterpretation(Interpretation):
     """The hop that answers for the server, and a header rewritten on the way."""
 
     name = "hops"
-    observation_type = HopLocatorObservations
     about = "the hop locator"
     emits = frozenset({"path.header_rewritten"})
 
+    @staticmethod
+    def observation_type() -> type[HopLocatorObservations]:
+        from wiresleuth.model.hop_observations import HopLocatorObservations
+
+        return HopLocatorObservations
+
     def interpret(self, material: Material) -> Conclusions:
-        obs = material.observations(self.name, HopLocatorObservations)
+        from wiresleuth.analysis.hop_findings import hop_conclusions
+
+        obs = material.recorded(self.name, self.observation_type)
         assert obs is not None
         wire = material.wire
         concluded = hop_conclusions(obs, wire.packets, captured=wire.available)

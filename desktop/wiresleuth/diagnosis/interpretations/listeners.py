@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from wiresleuth.analysis.listener_findings import analyse_listeners
+from typing import TYPE_CHECKING
+
 from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material, Unfinished
-from wiresleuth.model.pac_observations import ListenersObservations
+
+if TYPE_CHECKING:
+    from wiresleuth.model.pac_observations import ListenersObservations
 
 
 class ListenersInterpretation(Interpretation):
     """A local service on port 80 answers what should be refused (case C4)."""
 
     name = "listeners"
-    observation_type = ListenersObservations
     about = "the local-listener check"
     emits = frozenset({"local.port80_listener"})
 
+    @staticmethod
+    def observation_type() -> type[ListenersObservations]:
+        from wiresleuth.model.pac_observations import ListenersObservations
+
+        return ListenersObservations
+
     def interpret(self, material: Material) -> Conclusions:
-        obs = material.observations(self.name, ListenersObservations)
+        from wiresleuth.analysis.listener_findings import analyse_listeners
+
+        obs = material.recorded(self.name, self.observation_type)
         assert obs is not None
         unfinished: tuple[Unfinished, ...] = ()
         if obs.error is not None:

@@ -4,19 +4,21 @@ connections too, and on every server of a capture taken elsewhere)."""
 
 from __future__ import annotations
 
-from wiresleuth.analysis.mtu_findings import analyse_mtu
+from typing import TYPE_CHECKING
+
 from wiresleuth.analysis.passive_dscp import dscp_markings
-from wiresleuth.analysis.tls_wizard_findings import marked_targets
 from wiresleuth.diagnosis.interpretation import (
     Conclusions,
     Interpretation,
     Material,
     foreign_traffic,
 )
+from wiresleuth.diagnosis.interpretations.tls import TlsInterpretation
 from wiresleuth.diagnosis.recording import Recording
 from wiresleuth.model.finding import Finding
-from wiresleuth.model.mtu_observations import MtuWizardObservations
-from wiresleuth.model.observations import TlsWizardObservations
+
+if TYPE_CHECKING:
+    from wiresleuth.model.mtu_observations import MtuWizardObservations
 
 LOSS = "path.large_packet_loss"
 
@@ -25,10 +27,15 @@ class MtuInterpretation(Interpretation):
     """A PMTU black hole, the path MTU, a QoS policer, DSCP marks."""
 
     name = "mtu"
-    observation_type = MtuWizardObservations
     about = "the MTU/DSCP check"
     emits = frozenset({"mtu.blackhole", "mtu.path_mtu", "path.dscp_marked", "path.qos_policing"})
     from_capture = frozenset({"path.dscp_marked"})
+
+    @staticmethod
+    def observation_type() -> type[MtuWizardObservations]:
+        from wiresleuth.model.mtu_observations import MtuWizardObservations
+
+        return MtuWizardObservations
 
     def applies(self, recording: Recording) -> bool:
         observed = recording.observations
@@ -39,8 +46,10 @@ class MtuInterpretation(Interpretation):
         findings: list[Finding] = []
         labels: dict[int, str] = {}
         skipped: dict[str, str] = {}
-        obs = material.observations(self.name, MtuWizardObservations)
+        obs = material.recorded(self.name, self.observation_type)
         if obs is not None:
+            from wiresleuth.analysis.mtu_findings import analyse_mtu
+
             found, labels = analyse_mtu(obs, wire.flows)
             findings += found
             skipped = {
@@ -55,8 +64,10 @@ class MtuInterpretation(Interpretation):
                 if t.sweep is None
             }
         losses = [f for f in material.so_far if f.id == LOSS]
-        tls = material.observations("tls", TlsWizardObservations)
+        tls = material.recorded("tls", TlsInterpretation.observation_type)
         if tls is not None:
+            from wiresleuth.analysis.tls_wizard_findings import marked_targets
+
             lost = frozenset(f.target for f in losses if f.target)
             findings += marked_targets(tls, wire.flows, lost)
         if foreign_traffic(material.recording):

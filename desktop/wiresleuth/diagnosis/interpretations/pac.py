@@ -3,7 +3,8 @@ PAC really does; resolvers that invent addresses, in a capture taken elsewhere t
 
 from __future__ import annotations
 
-from wiresleuth.analysis.pac_findings import analyse_pac, evaluator_failure, pac_target
+from typing import TYPE_CHECKING
+
 from wiresleuth.analysis.passive_dns import rewritten_answers
 from wiresleuth.diagnosis.interpretation import (
     Conclusions,
@@ -13,14 +14,15 @@ from wiresleuth.diagnosis.interpretation import (
     foreign_traffic,
 )
 from wiresleuth.diagnosis.recording import Recording
-from wiresleuth.model.pac_observations import PacWizardObservations
+
+if TYPE_CHECKING:
+    from wiresleuth.model.pac_observations import PacWizardObservations
 
 
 class PacInterpretation(Interpretation):
     """The PAC's server, name, fetch and script."""
 
     name = "pac"
-    observation_type = PacWizardObservations
     about = "the PAC check"
     emits = frozenset(
         {
@@ -33,14 +35,22 @@ class PacInterpretation(Interpretation):
     )  # fmt: skip
     from_capture = frozenset({"dns.nxdomain_rewritten"})
 
+    @staticmethod
+    def observation_type() -> type[PacWizardObservations]:
+        from wiresleuth.model.pac_observations import PacWizardObservations
+
+        return PacWizardObservations
+
     def applies(self, recording: Recording) -> bool:
         return self.name in recording.observations or foreign_traffic(recording)
 
     def interpret(self, material: Material) -> Conclusions:
-        obs = material.observations(self.name, PacWizardObservations)
+        obs = material.recorded(self.name, self.observation_type)
         if obs is None:  # a capture taken elsewhere
             wire = material.wire
             return Conclusions(findings=tuple(rewritten_answers(wire.conversations, wire.dns)))
+        from wiresleuth.analysis.pac_findings import analyse_pac, evaluator_failure, pac_target
+
         wire = material.wire
         findings = analyse_pac(obs, wire.flows, wire.packets)
         labels: dict[int, str] = {}

@@ -3,13 +3,15 @@ targets that cannot be reached directly, wherever a check met them."""
 
 from __future__ import annotations
 
-from wiresleuth.analysis.proxy_path_findings import analyse_proxy_wizard
-from wiresleuth.analysis.tls_wizard_findings import direct_blocked_targets
+from typing import TYPE_CHECKING
+
 from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
+from wiresleuth.diagnosis.interpretations.tls import TlsInterpretation
 from wiresleuth.diagnosis.recording import Recording
 from wiresleuth.model.finding import Finding
-from wiresleuth.model.observations import TlsWizardObservations
-from wiresleuth.model.proxy_observations import ProxyWizardObservations
+
+if TYPE_CHECKING:
+    from wiresleuth.model.proxy_observations import ProxyWizardObservations
 
 
 class ProxyInterpretation(Interpretation):
@@ -18,7 +20,6 @@ class ProxyInterpretation(Interpretation):
     check's handshakes included)."""
 
     name = "proxy"
-    observation_type = ProxyWizardObservations
     about = "the proxy-path check"
     emits = frozenset(
         {
@@ -29,6 +30,12 @@ class ProxyInterpretation(Interpretation):
         }
     )  # fmt: skip
 
+    @staticmethod
+    def observation_type() -> type[ProxyWizardObservations]:
+        from wiresleuth.model.proxy_observations import ProxyWizardObservations
+
+        return ProxyWizardObservations
+
     def applies(self, recording: Recording) -> bool:
         return self.name in recording.observations or "tls" in recording.observations
 
@@ -37,8 +44,10 @@ class ProxyInterpretation(Interpretation):
         findings: list[Finding] = []
         labels: dict[int, str] = {}
         skipped: dict[str, str] = {}
-        obs = material.observations(self.name, ProxyWizardObservations)
+        obs = material.recorded(self.name, self.observation_type)
         if obs is not None:
+            from wiresleuth.analysis.proxy_path_findings import analyse_proxy_wizard
+
             found, labels = analyse_proxy_wizard(obs, wire.flows, wire.packets)
             findings += found
             skipped = {
@@ -46,7 +55,9 @@ class ProxyInterpretation(Interpretation):
                 for t in obs.targets
                 if t.direct is None and not t.via_proxy and t.address is None
             }
-        tls = material.observations("tls", TlsWizardObservations)
+        tls = material.recorded("tls", TlsInterpretation.observation_type)
         if tls is not None:
+            from wiresleuth.analysis.tls_wizard_findings import direct_blocked_targets
+
             findings += direct_blocked_targets(tls, wire.flows)
         return Conclusions(findings=tuple(findings), labels=labels, not_tested=skipped)

@@ -3,19 +3,28 @@ them; on their own they conclude nothing."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
-from wiresleuth.model.route import RouteObservations
+
+if TYPE_CHECKING:
+    from wiresleuth.model.route import RouteObservations
 
 
 class RouteInterpretation(Interpretation):
     """Which way each target goes (the measuring checks judge what they found there)."""
 
     name = "route"
-    observation_type = RouteObservations
     about = "the route check"
     emits = frozenset()
 
+    @staticmethod
+    def observation_type() -> type[RouteObservations]:
+        from wiresleuth.model.route import RouteObservations
+
+        return RouteObservations
+
     def interpret(self, material: Material) -> Conclusions:
-        obs = material.observations(self.name, RouteObservations)
+        obs = material.recorded(self.name, self.observation_type)
         assert obs is not None
         return Conclusions(passed_detail={r.target: r.shown for r in obs.routes})

@@ -4,11 +4,12 @@ conversation in it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from wiresleuth.analysis.intercepted_handshake import intercepted_handshakes
 from wiresleuth.analysis.passive_gateway import gateway_vendors
 from wiresleuth.analysis.passive_plaintext import plaintext_injections
 from wiresleuth.analysis.passive_reset import resets_after_client_hello, unanswered_client_hellos
-from wiresleuth.analysis.tls_wizard_findings import address_rows, analyse_tls_wizard
 from wiresleuth.diagnosis.interpretation import (
     Conclusions,
     Interpretation,
@@ -18,7 +19,9 @@ from wiresleuth.diagnosis.interpretation import (
 from wiresleuth.diagnosis.recording import Recording
 from wiresleuth.model.check_status import AddressStatus
 from wiresleuth.model.finding import Finding
-from wiresleuth.model.observations import TlsWizardObservations
+
+if TYPE_CHECKING:
+    from wiresleuth.model.observations import TlsWizardObservations
 
 
 class TlsInterpretation(Interpretation):
@@ -26,7 +29,6 @@ class TlsInterpretation(Interpretation):
     packets, certificates replaced on the way, the gateway's maker."""
 
     name = "tls"
-    observation_type = TlsWizardObservations
     about = "the TLS check"
     emits = frozenset(
         {
@@ -43,6 +45,12 @@ class TlsInterpretation(Interpretation):
         }
     )  # fmt: skip
 
+    @staticmethod
+    def observation_type() -> type[TlsWizardObservations]:
+        from wiresleuth.model.observations import TlsWizardObservations
+
+        return TlsWizardObservations
+
     def applies(self, recording: Recording) -> bool:
         return self.name in recording.observations or foreign_traffic(recording)
 
@@ -53,8 +61,10 @@ class TlsInterpretation(Interpretation):
         detail: dict[str, str] = {}
         addresses: dict[str, tuple[AddressStatus, ...]] = {}
         wire = material.wire
-        obs = material.observations(self.name, TlsWizardObservations)
+        obs = material.recorded(self.name, self.observation_type)
         if obs is not None:
+            from wiresleuth.analysis.tls_wizard_findings import address_rows, analyse_tls_wizard
+
             found, labels = analyse_tls_wizard(obs, wire.flows, wire.packets)
             findings += found
             skipped = {
