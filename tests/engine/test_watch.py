@@ -137,6 +137,45 @@ def test_cancel_ends_a_watch_at_once_and_keeps_what_it_saw(ca: trustme.CA) -> No
     assert run.summary.attempts_total == 1  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(
+    ("after", "said"),
+    [
+        (None, "stopped before its full diagnosis could run"),
+        (0.5, "stopped during the full diagnosis, which concluded from what finished"),
+    ],
+)
+def test_a_watch_stopped_at_its_full_diagnosis_says_so(
+    ca: trustme.CA, after: float | None, said: str
+) -> None:
+    """The attempt fails; the watch is stopped as its full diagnosis starts, or while it runs
+    (the server takes 2 s to reset): the event says so, never "full diagnosis done"."""
+    with LoopbackServer(reset_after(2.0)) as server:
+        profile = Profile(
+            targets=(Target.parse(f"localhost:{server.port}"),),
+            budgets=Budgets(run=20.0, connect=1.0, tls_handshake=5.0, icmp=0.3),
+        )
+        events: list[WatchProgress] = []
+        holder: list[Watch] = []
+
+        def on_progress(event: WatchProgress) -> None:
+            events.append(event)
+            if event.kind == "diagnosis-started":
+                if after is None:
+                    holder[0].cancel()
+                else:
+                    threading.Timer(after, holder[0].cancel).start()
+
+        watch = Watch(
+            profile, every=3600.0, duration=7200.0, capture=False, full=small_full,
+            on_progress=on_progress,
+        )  # fmt: skip
+        holder.append(watch)
+        run = watch.run()
+    (diagnosis,) = [e for e in events if e.kind == "diagnosis"]
+    assert said in diagnosis.message and "done" not in diagnosis.message
+    assert run.summary.settings.ended == "cancelled"
+
+
 class RecordingProxy:
     """A CONNECT proxy that writes down each request line and relays to 127.0.0.1:``port``."""
 

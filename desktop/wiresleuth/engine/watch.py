@@ -350,9 +350,15 @@ class Watch:
         attempt = replace(attempt, diagnosed=full is not None)
         self._log.add(attempt, titles)
         top = findings[0].title if findings else "nothing more was found"
+        if full is None:
+            done = "the watch was stopped before its full diagnosis could run"
+        elif full.cancelled:
+            done = "the watch was stopped during the full diagnosis, which concluded from what finished"
+        else:
+            done = "full diagnosis done"
         self._say(
             "diagnosis",
-            f"attempt {number}: full diagnosis done: {len(findings)} finding(s); first: {top}"
+            f"attempt {number}: {done}: {len(findings)} finding(s); first: {top}"
             + ("" if kept else " (its evidence was not kept: the watch's bounds are reached)"),
             attempt=attempt,
             findings=findings,
