@@ -42,6 +42,16 @@ def test_nothing_configured_is_one_info_listing_the_sources() -> None:
     assert (finding.id, finding.severity) == ("pac.not_configured", Severity.INFO)
     assert finding.values["winner"] == "gnome"
     assert any("gnome (gsettings): direct" in e.text for e in finding.evidence)
+    assert "(source: gnome)" in finding.engineer_text
+
+
+def test_no_winning_source_is_said_in_words() -> None:
+    config = ProxyConfiguration(sources=(), winner=None, mode="direct", reason="nothing set")
+    [finding] = analyse_pac(pac_obs(pac_url=None, configuration=config), [], [])
+    assert "(source: no source asks for a proxy)" in finding.engineer_text
+    assert "None" not in finding.engineer_text
+    [unread] = analyse_pac(pac_obs(pac_url=None, configuration=None), [], [])
+    assert "(source: the settings could not be read)" in unread.engineer_text
 
 
 def test_a_healthy_served_pac_gives_nothing_and_its_decisions() -> None:

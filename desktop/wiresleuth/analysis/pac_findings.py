@@ -8,7 +8,7 @@ TTL (the SYN-ACK's against the server's own echo replies).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.analysis.handshake_timing import faster_than_path
@@ -31,6 +31,9 @@ from wiresleuth.model.pac_observations import (
     PacWizardObservations,
 )
 from wiresleuth.model.packet import ICMP, ICMPV6, UDP, PacketRecord
+
+if TYPE_CHECKING:
+    from wiresleuth.model.proxy_config import ProxyConfiguration
 
 WIZARD = "pac"
 
@@ -289,7 +292,7 @@ class _PacAnalysis:
             "Neither your helpdesk's profile nor this computer names a proxy auto-configuration "
             "file, so there was no PAC to check." + extra,
             f"Profile pac_url unset; system proxy mode: {mode} "
-            f"(source: {config.winner if config else 'unread'})." + extra,
+            f"(source: {_source_words(config)})." + extra,
             evidence,
             target=None,
             mode=mode,
@@ -762,3 +765,10 @@ def decisions_by_target(obs: PacWizardObservations) -> dict[str, tuple[str, ...]
     if obs.evaluation is None or obs.evaluation.outcome != "ok":
         return {}
     return {d.url: parse_pac_result(d.result)[0] for d in obs.evaluation.decisions if d.result}
+
+
+def _source_words(config: ProxyConfiguration | None) -> str:
+    """Which setting decided the mode, in words (never Python's None)."""
+    if config is None:
+        return "the settings could not be read"
+    return config.winner or "no source asks for a proxy"
