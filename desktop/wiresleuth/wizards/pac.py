@@ -216,33 +216,22 @@ class PacWizard(Wizard):
         # The evaluator starts now and loads its libraries while the PAC is looked up and
         # fetched: the route, and every wizard that tests it, wait for its answer.
         evaluator = await asyncio.get_running_loop().run_in_executor(None, Prestarted)
+        # The path's round trip (three echoes, one after another) starts now too, to the
+        # address looked up before capture started: it then ends with the fetch, not a round
+        # trip after it (measured again if the wizard's own lookup gives another address).
+        _host, port, _path = _host_port(url)
+        planned = self._plan.addresses[0] if self._plan and self._plan.addresses else None
+        early = None
+        if planned is not None and port is not None:
+            early = (planned, _path_rtt_task(planned, port, "", given))
         try:
-            return await self._fetch_and_run(base, url, given, progress, evaluator)
+            return await self._fetch_and_run(base, url, given, progress, evaluator, early)
         finally:
             evaluator.close()
-
-    async def _fetch_and_run(
-        self,
-        base: PacWizardObservations,
-        url: str,
-        given: WizardInput,
-        progress: Progress,
-        evaluator: Prestarted,
-    ) -> PacWizardObservations:
-        _host, port, _path = _host_port(url)
-        assert port is not None
-        # The path's round trip (three echoes, one after another) starts now, to the address
-        # looked up before capture started: it then ends with the fetch, not a round trip
-        # after it (measured again if the wizard's own lookup gives another address).
-        planned = self._plan.addresses[0] if self._plan and self._plan.addresses else None
-        early = (planned, _path_rtt_task(planned, port, "", given)) if planned else None
-        try:
-            return await self._lookup_and_fetch(base, url, given, progress, evaluator, early)
-        finally:
             if early is not None and early[1] is not None:
                 early[1].cancel()
 
-    async def _lookup_and_fetch(
+    async def _fetch_and_run(
         self,
         base: PacWizardObservations,
         url: str,
