@@ -4,6 +4,7 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -52,10 +53,16 @@ def small_full(profile: Profile) -> list[Wizard]:
     return [RouteWizard(), TlsHandshakeWizard()]
 
 
-def test_a_watch_groups_the_failures_diagnoses_them_and_saves_a_bundle(
-    ca: trustme.CA, tmp_path: Path
-) -> None:
-    flaky = Flaky(ca, bad={3, 4})
+def local_profile(port: int, *, tls_handshake: float = 2.0) -> Profile:
+    """One target on this computer, with short budgets."""
+    return Profile(
+        targets=(Target.parse(f"localhost:{port}"),),
+        budgets=Budgets(run=20.0, connect=1.0, tls_handshake=tls_handshake, icmp=0.3),
+    )
+
+
+def following(flaky: Flaky) -> tuple[list[WatchProgress], Callable[[WatchProgress], None]]:
+    """The events a watch says, and a sink that keeps them and tells ``flaky`` the attempt."""
     progress: list[WatchProgress] = []
 
     def on_progress(event: WatchProgress) -> None:
@@ -63,11 +70,16 @@ def test_a_watch_groups_the_failures_diagnoses_them_and_saves_a_bundle(
         if event.kind == "attempt-started":
             flaky.attempt = int(event.message.split()[1].rstrip(":"))
 
+    return progress, on_progress
+
+
+def test_a_watch_groups_the_failures_diagnoses_them_and_saves_a_bundle(
+    ca: trustme.CA, tmp_path: Path
+) -> None:
+    flaky = Flaky(ca, bad={3, 4})
+    progress, on_progress = following(flaky)
     with LoopbackServer(flaky) as server:
-        profile = Profile(
-            targets=(Target.parse(f"localhost:{server.port}"),),
-            budgets=Budgets(run=20.0, connect=1.0, tls_handshake=2.0, icmp=0.3),
-        )
+        profile = local_profile(server.port)
         clock = FakeClock()
         watch = Watch(
             profile,
@@ -112,10 +124,7 @@ def test_cancel_ends_a_watch_at_once_and_keeps_what_it_saw(ca: trustme.CA) -> No
     """A real clock, an hour between attempts: cancel during the wait ends it (bounded
     join), and the watch hands back its one attempt."""
     with LoopbackServer(tls_ok(ca)) as server:
-        profile = Profile(
-            targets=(Target.parse(f"localhost:{server.port}"),),
-            budgets=Budgets(run=20.0, connect=1.0, tls_handshake=2.0, icmp=0.3),
-        )
+        profile = local_profile(server.port)
         first = threading.Event()
 
         def on_progress(event: WatchProgress) -> None:
@@ -150,10 +159,7 @@ def test_a_watch_stopped_at_its_full_diagnosis_says_so(
     """The attempt fails; the watch is stopped as its full diagnosis starts, or while it runs
     (the server takes 2 s to reset): the event says so, never "full diagnosis done"."""
     with LoopbackServer(reset_after(2.0)) as server:
-        profile = Profile(
-            targets=(Target.parse(f"localhost:{server.port}"),),
-            budgets=Budgets(run=20.0, connect=1.0, tls_handshake=5.0, icmp=0.3),
-        )
+        profile = local_profile(server.port, tls_handshake=5.0)
         events: list[WatchProgress] = []
         holder: list[Watch] = []
 
@@ -276,18 +282,9 @@ def test_a_change_of_wifi_network_and_a_vpn_are_said_and_compared(ca: trustme.CA
         LinkState(interfaces=(wlan,), wifi=(home,)),
     ]
     flaky = Flaky(ca, bad={2})
-    progress: list[WatchProgress] = []
-
-    def on_progress(event: WatchProgress) -> None:
-        progress.append(event)
-        if event.kind == "attempt-started":
-            flaky.attempt = int(event.message.split()[1].rstrip(":"))
-
+    progress, on_progress = following(flaky)
     with LoopbackServer(flaky) as server:
-        profile = Profile(
-            targets=(Target.parse(f"localhost:{server.port}"),),
-            budgets=Budgets(run=20.0, connect=1.0, tls_handshake=2.0, icmp=0.3),
-        )
+        profile = local_profile(server.port)
         watch = Watch(
             profile, every=60.0, duration=180.0, capture=False, full=small_full,
             on_progress=on_progress, clock=FakeClock(), links=lambda: states.pop(0),
