@@ -8,6 +8,7 @@ reply, a port unreachable.
 from __future__ import annotations
 
 import asyncio
+import errno
 import socket
 
 import pytest
@@ -78,3 +79,36 @@ def test_a_datagram_to_an_unused_port_gets_port_unreachable_from_the_destination
         "answered", "port-unreachable", "127.0.0.1",
     )  # fmt: skip
     assert found.icmp_type == 3 and found.icmp_code == 3
+
+
+def _no_socket(family: int, kind: int, proto: int) -> socket.socket:
+    raise OSError(errno.EMFILE, "Too many open files")
+
+
+def _closed_socket(family: int, kind: int, proto: int) -> socket.socket:
+    sock = socket.socket(family, kind, proto)
+    sock.close()  # every call on it fails with EBADF, as a socket the system took away
+    return sock
+
+
+PROBES = {
+    "syn": lambda sockets: syn_probe("127.0.0.1", 9, 3, sockets=sockets),
+    "data": lambda sockets: data_probe(
+        "127.0.0.1", 9, 3, b"x", connect_timeout=1.0, sockets=sockets
+    ),
+    "udp": lambda sockets: udp_probe("127.0.0.1", 3, sockets=sockets),
+}
+
+
+@pytest.mark.parametrize("kind", PROBES)
+def test_a_probe_without_a_socket_is_recorded_as_failed(kind: str) -> None:
+    found = asyncio.run(PROBES[kind](_no_socket))
+    assert (found.fate, found.ttl, found.answer) == ("failed", 3, None)
+    assert found.error is not None and found.error.startswith("no socket: ")
+
+
+@pytest.mark.parametrize("kind", PROBES)
+def test_a_probe_whose_socket_fails_is_recorded_as_failed(kind: str) -> None:
+    found = asyncio.run(PROBES[kind](_closed_socket))
+    assert (found.fate, found.ttl, found.answer) == ("failed", 3, None)
+    assert found.error and not found.error.startswith("no socket")
