@@ -39,17 +39,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(f"lab test needs a Linux host with root and the lab tools: {exc}")
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A fresh HOME and XDG folders, so the window finds no user profile and saves here."""
-    folder = tmp_path / "home"
-    (folder / "Desktop").mkdir(parents=True)
-    monkeypatch.setenv("HOME", str(folder))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / ".config"))
-    monkeypatch.setenv("XDG_DESKTOP_DIR", str(folder / "Desktop"))
-    yield folder
-
-
 def loopback_profile(
     *targets: str, run: float = 20.0, handshake: float = 2.0, upload_url: str | None = None
 ) -> Profile:
