@@ -21,18 +21,16 @@ import struct
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from wiresleuth.model.hop_observations import HopProbe
-from wiresleuth.probes.df_echo import offender, parse_extended_error
+from wiresleuth.probes.error_queue import IP_RECVERR, QueuedError, read_error_queue
 from wiresleuth.probes.errors import describe_os_error
+from wiresleuth.probes.icmp_packet import until_readable
 
 SocketFactory = Callable[[int, int, int], socket.socket]
 """Makes a socket (family, type, protocol): ``socket.socket`` in the program, a socket made
 inside a lab namespace in tests."""
 
-_IP_RECVERR = getattr(socket, "IP_RECVERR", 11)
-_MSG_ERRQUEUE = getattr(socket, "MSG_ERRQUEUE", 0x2000)
 _KEEP_DATA = 256
 _UDP_BASE_PORT = 33434
 """Traceroute's first port: unused by services, so the destination answers port unreachable."""
@@ -52,55 +50,11 @@ def error_queue_supported() -> bool:
     return sys.platform.startswith("linux")
 
 
-@dataclass(frozen=True, kw_only=True)
-class QueuedError:
-    """One ICMP error read from a socket's error queue."""
-
-    errno: int
-    """The error the socket reports for it (EHOSTUNREACH for time exceeded)."""
-    icmp_type: int
-    """ICMP type (-1 when the error did not come from ICMP)."""
-    icmp_code: int
-    """ICMP code."""
-    sender: str | None
-    """Address of the router that sent it."""
-    quote: bytes
-    """The quoted transport header and what follows it."""
-
-
-def read_error_queue(sock: socket.socket) -> list[QueuedError]:
-    """Drain the socket's error queue (non-blocking; empty where there is none)."""
-    found: list[QueuedError] = []
-    for _ in range(16):
-        try:
-            data, ancillary, _flags, _addr = sock.recvmsg(
-                2048, 512, _MSG_ERRQUEUE | socket.MSG_DONTWAIT
-            )
-        except (BlockingIOError, InterruptedError):
-            break
-        except OSError:
-            break
-        try:
-            err, icmp_type, icmp_code, _info = parse_extended_error(ancillary)
-        except ValueError:
-            continue
-        found.append(
-            QueuedError(
-                errno=err,
-                icmp_type=icmp_type,
-                icmp_code=icmp_code,
-                sender=offender(ancillary),
-                quote=bytes(data),
-            )
-        )
-    return found
-
-
 def _prepare(sock: socket.socket, ttl: int) -> None:
     sock.setblocking(False)
     sock.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, ttl)
     if error_queue_supported():
-        sock.setsockopt(socket.IPPROTO_IP, _IP_RECVERR, 1)
+        sock.setsockopt(socket.IPPROTO_IP, IP_RECVERR, 1)
 
 
 def _abort(sock: socket.socket) -> None:
@@ -272,22 +226,6 @@ def open_ping_socket(sockets: SocketFactory = system_socket) -> socket.socket:
     return sockets(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP)
 
 
-async def _readable(sock: socket.socket) -> None:
-    """Until the socket has data or an error queued (epoll reports errors as readable)."""
-    loop = asyncio.get_running_loop()
-    ready: asyncio.Future[None] = loop.create_future()
-
-    def wake() -> None:
-        if not ready.done():
-            ready.set_result(None)
-
-    loop.add_reader(sock.fileno(), wake)
-    try:
-        await ready
-    finally:
-        loop.remove_reader(sock.fileno())
-
-
 async def _datagram_probe(
     sock: socket.socket, ttl: int, address: str, send: Callable[[], object], seq: int | None
 ) -> HopProbe:
@@ -301,7 +239,7 @@ async def _datagram_probe(
         return _failed(ttl, clock.at, exc)
     local = _local_port(sock)
     while True:
-        await _readable(sock)
+        await until_readable(sock)
         queued = read_error_queue(sock)
         if queued:
             return _from_queue(ttl, clock, queued[0], local, address)
