@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wiresleuth.lab.faults.base import LabControl
-from wiresleuth.lab.faults.port_rule import PortRule
+from wiresleuth.lab.faults.base import LabControl, PortRule
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,4 +1,4 @@
-"""drop_port and reject_port: one match (port, address, link), two things the router does.
+"""drop_port and reject_port (base.PortRule): one match (port, address, link), two verdicts.
 
 The rules' effect on real traffic is proven in the lab (test_passive_faults.py, the proxy
 scenarios); here, the exact rule each writes, read from what it asks the lab to run."""
