@@ -46,16 +46,19 @@ def offender(ancillary: list[tuple[int, int, bytes]]) -> str | None:
 
 @dataclass(frozen=True, kw_only=True)
 class QueuedError:
-    """One ICMP error read from a socket's error queue."""
+    """One ICMP error read from a socket's error queue: what the kernel recorded about it
+    (``sock_extended_err``), who sent it, and the part of our packet it quoted."""
 
     errno: int
-    """The error the socket reports for it (EHOSTUNREACH for time exceeded)."""
+    """The error the socket reports for it (EHOSTUNREACH for time exceeded, EMSGSIZE for a
+    packet this computer would not send)."""
     icmp_type: int
     """ICMP type (-1 when the error did not come from ICMP)."""
     icmp_code: int
     """ICMP code."""
     info: int
-    """The error's figure: the next-hop MTU for "fragmentation needed" (0 when none)."""
+    """The error's figure: the next-hop MTU for "fragmentation needed", or this computer's
+    own MTU for EMSGSIZE (0 when none)."""
     sender: str | None
     """Address of the router that sent it."""
     quote: bytes
@@ -80,14 +83,9 @@ def read_error_queue(sock: socket.socket, most: int | None = 16) -> list[QueuedE
             err, icmp_type, icmp_code, info = parse_extended_error(ancillary)
         except ValueError:
             continue
+        sender = offender(ancillary)
         found.append(
-            QueuedError(
-                errno=err,
-                icmp_type=icmp_type,
-                icmp_code=icmp_code,
-                info=info,
-                sender=offender(ancillary),
-                quote=bytes(data),
-            )
-        )
+            QueuedError(errno=err, icmp_type=icmp_type, icmp_code=icmp_code, info=info,
+                        sender=sender, quote=bytes(data))
+        )  # fmt: skip
     return found
