@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -41,26 +42,29 @@ def write_profile(tmp_path: Path, *targets: str) -> Path:
 
 
 class Running:
-    """``wiresleuth ARGS`` as a child process whose stderr lines are read as they come, so a
-    test can act (send Ctrl-C) at a given line."""
+    """``wiresleuth ARGS`` as a child process whose stderr lines (with ``merge_stderr``: its
+    stdout and stderr lines, in the order written) are read as they come, so a test can act
+    (send Ctrl-C) at a given line."""
 
-    def __init__(self, *args: str, env: dict[str, str]) -> None:
+    def __init__(self, *args: str, env: dict[str, str], merge_stderr: bool = False) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "wiresleuth", *args],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
             text=True,
             env={**os.environ, **env},
         )
+        self.merged = merge_stderr
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
+        watched = self.proc.stdout if merge_stderr else self.proc.stderr
+        assert watched is not None
+        self._reader = threading.Thread(target=self._read, args=(watched,), daemon=True)
         self._reader.start()
 
-    def _read(self) -> None:
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
             self.lines.put(line)
 
     def wait_for_line(self, needle: str, timeout: float = 60) -> None:
@@ -81,9 +85,10 @@ class Running:
         pytest.fail(f"no line with {needle!r} on stderr; seen: {''.join(self.seen)}")
 
     def finish(self, timeout: float = 60) -> tuple[int, str, str]:
-        """Exit code, stdout and the whole stderr, once the child has ended by itself."""
+        """Exit code, stdout and the whole stderr (merged: "" and the whole output), once the
+        child has ended (TimeoutExpired after ``timeout`` s: ``close`` then kills it)."""
         assert self.proc.stdout is not None
-        out = self.proc.stdout.read()
+        out = "" if self.merged else self.proc.stdout.read()
         code = self.proc.wait(timeout=timeout)
         self._reader.join(timeout)
         while not self.lines.empty():

@@ -20,9 +20,9 @@ from sqlalchemy import func, select
 
 from tests.cli.cli_process import wiresleuth
 from tests.gui.conftest import loopback_profile
+from tests.gui.window_send import run_in_window, save_and_open_send
 from tests.inbox.running import RunningInbox, running_inbox
 from tests.inbox.samples import FORMAT_1, lab_bundle, rewritten, sha256_of
-from tests.inbox.window_send import run_save_and_open_send
 from wiresleuth.inbox.tables import BundleRow, RefusalRow
 
 
@@ -45,9 +45,8 @@ def test_the_windows_send_reaches_the_inbox_and_shows_its_receipt(
     qtbot: QtBot, home: Path, inbox: RunningInbox
 ) -> None:
     saved = home / "sent.wsbundle"
-    _, upload = run_save_and_open_send(
-        qtbot, lambda target: loopback_profile(target, upload_url=inbox.upload_url), saved
-    )
+    window = run_in_window(qtbot, lambda t: loopback_profile(t, upload_url=inbox.upload_url))
+    upload = save_and_open_send(qtbot, window, saved)
     qtbot.keyClicks(upload.ticket, "INC-4711")
     qtbot.mouseClick(upload.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: upload.receipt is not None or upload.error is not None, timeout=30_000)

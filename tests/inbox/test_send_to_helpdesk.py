@@ -327,21 +327,21 @@ def test_the_window_shows_the_receipt_and_never_the_token(
     from pytestqt.qtbot import QtBot
 
     from tests.gui.conftest import loopback_profile
-    from tests.inbox.window_send import run_save_and_open_send
+    from tests.gui.window_send import run_in_window, save_and_open_send
     from wiresleuth.gui.qt_upload_dialog import QtUploadDialog
     from wiresleuth.profile.model import Helpdesk
 
     assert isinstance(qtbot, QtBot)
     saved = home / "sent.wsbundle"
-    window, upload = run_save_and_open_send(
+    window = run_in_window(
         qtbot,
         lambda target: dataclasses.replace(
             loopback_profile(target, upload_url=f"{inbox.url}/upload"),
             upload_token=inbox.token,
             helpdesk=Helpdesk(),
         ),
-        saved,
     )
+    upload = save_and_open_send(qtbot, window, saved)
     before = _texts(upload)
     assert f"to {inbox.url}." in before  # the server, named without the path
     qtbot.mouseClick(upload.send_button, Qt.MouseButton.LeftButton)
