@@ -97,3 +97,38 @@ def test_a_second_ctrl_c_while_writing_quits_saying_whether_it_was_saved(
     assert done.stderr == said.format(out=out)
     assert done.stdout == ""  # ended at once: neither discard nor the caller ran
     assert [p.name for p in tmp_path.iterdir()] == (["x.wsbundle"] if saved_first else [])
+
+
+@pytest.mark.parametrize(
+    ("raised", "said"),
+    [
+        ("QuitNow", "wiresleuth: quit at once: nothing was saved\n"),
+        ("StillRunning", "wiresleuth: the work did not stop; nothing was saved\n"),
+    ],
+)
+def test_a_quit_or_stuck_work_ends_the_process_at_once(raised: str, said: str) -> None:
+    script = textwrap.dedent(
+        f"""
+        from wiresleuth.cli.interrupts import QuitNow, StillRunning
+        from wiresleuth.cli.saving import quitting_at_once
+
+        with quitting_at_once("the work did not stop; nothing was saved",
+                              first=lambda: print("progress closed")):
+            raise {raised}
+        print("went on")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stderr, done.stdout) == (2, said, "progress closed\n")
+
+
+def test_work_that_ends_or_fails_otherwise_goes_on_as_it_is() -> None:
+    from wiresleuth.cli.saving import quitting_at_once
+
+    with quitting_at_once("stuck"):
+        finished = True
+    assert finished
+    with pytest.raises(ValueError, match="the work's own"), quitting_at_once("stuck"):
+        raise ValueError("the work's own error")

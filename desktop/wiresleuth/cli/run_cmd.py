@@ -15,15 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wiresleuth.cli import console, exit_codes, proxy_credentials, run_inputs
-from wiresleuth.cli.interrupts import (
-    QUIT_WINDOW,
-    InterruptGate,
-    QuitNow,
-    StillRunning,
-    finish_interruptibly,
-)
+from wiresleuth.cli.interrupts import QUIT_WINDOW, InterruptGate, finish_interruptibly
 from wiresleuth.cli.out_path import check_out_path
-from wiresleuth.cli.saving import quit_now, save_or_quit
+from wiresleuth.cli.saving import quitting_at_once, save_or_quit
 from wiresleuth.cli.terminal_progress import TerminalProgress
 from wiresleuth.errors import BadInput
 from wiresleuth.model.finding import Severity
@@ -74,18 +68,13 @@ def run(args: argparse.Namespace) -> int:
         capture=not args.no_capture,
         on_event=progress.on_event,
     )
+    stuck = (
+        f"the run did not stop within {CANCEL_GRACE:g} s of cancelling (a check is stuck in "
+        "the system); nothing was saved"
+    )
     with InterruptGate() as gate:
-        try:
+        with quitting_at_once(stuck, first=progress.close):
             result = _run_interruptibly(engine, gate, progress)
-        except QuitNow:
-            progress.close()
-            quit_now("quit at once: nothing was saved")
-        except StillRunning:
-            progress.close()
-            quit_now(
-                f"the run did not stop within {CANCEL_GRACE:g} s of cancelling (a check is "
-                "stuck in the system); nothing was saved"
-            )
         progress.close()
         return _save_and_summarise(result, out, located, gate)
 

@@ -1,20 +1,22 @@
 """How ``run`` and ``watch`` end: the bundle saved, or, on a second Ctrl-C, nothing more.
 
-Both commands end the same way, so the rules live here once: a second press while the
-bundle is written quits at once and says truthfully whether the bundle had reached the
-disk; a bundle that cannot be written is one plain error line, never a traceback.
+Both commands end the same way, so the rules live here once: a second press during the
+work, or work that will not stop after its cancel, quits at once saving nothing; a second
+press while the bundle is written quits at once and says truthfully whether the bundle had
+reached the disk; a bundle that cannot be written is one plain error line, never a traceback.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
 from wiresleuth.cli import console, exit_codes
-from wiresleuth.cli.interrupts import InterruptGate, QuitNow
+from wiresleuth.cli.interrupts import InterruptGate, QuitNow, StillRunning
 from wiresleuth.errors import BundleError
 
 
@@ -30,6 +32,21 @@ def quit_now(message: str) -> NoReturn:
     console.error(message)
     sys.stdout.flush()
     os._exit(exit_codes.COULD_NOT_RUN)
+
+
+@contextmanager
+def quitting_at_once(stuck: str, *, first: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """Around the work (``interrupts.finish_interruptibly``): QuitNow (Ctrl-C twice) or
+    StillRunning (the work did not stop; ``stuck`` says so) ends the process at once, saving
+    nothing, after ``first`` (closing a progress line, so the message stands on its own)."""
+    try:
+        yield
+    except QuitNow:
+        first()
+        quit_now("quit at once: nothing was saved")
+    except StillRunning:
+        first()
+        quit_now(stuck)
 
 
 def save_or_quit(

@@ -17,15 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wiresleuth.cli import console, exit_codes, proxy_credentials, run_inputs
-from wiresleuth.cli.interrupts import (
-    QUIT_WINDOW,
-    InterruptGate,
-    QuitNow,
-    StillRunning,
-    finish_interruptibly,
-)
+from wiresleuth.cli.interrupts import QUIT_WINDOW, InterruptGate, finish_interruptibly
 from wiresleuth.cli.out_path import check_out_path
-from wiresleuth.cli.saving import quit_now, save_or_quit
+from wiresleuth.cli.saving import quitting_at_once, save_or_quit
 from wiresleuth.errors import BadInput
 from wiresleuth.model.watch import WatchProgress, WatchRun, WatchSummary
 
@@ -113,13 +107,10 @@ def run(args: argparse.Namespace) -> int:
         f"{_spoken(args.duration)}; Ctrl-C ends the watch and saves what it saw.",
         to_stderr=True,
     )
+    stuck = f"the watch did not stop within {CANCEL_GRACE:g} s; nothing was saved"
     with InterruptGate() as gate:
-        try:
+        with quitting_at_once(stuck):
             done = _watch_interruptibly(watch, gate, lines)
-        except QuitNow:
-            quit_now("quit at once: nothing was saved")
-        except StillRunning:
-            quit_now(f"the watch did not stop within {CANCEL_GRACE:g} s; nothing was saved")
         return _save_and_tell(done, out, gate)
 
 
