@@ -13,14 +13,8 @@ import socket
 
 import pytest
 
-from tests.probes.loopback_servers import LoopbackServer, reset_after
+from tests.probes.loopback_servers import LoopbackServer, reset_after, unused_port
 from wiresleuth.probes.ttl_probes import data_probe, echo_probe, syn_probe, udp_probe
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_a_syn_is_answered_by_a_listener_and_refused_by_a_closed_port() -> None:
@@ -28,7 +22,7 @@ def test_a_syn_is_answered_by_a_listener_and_refused_by_a_closed_port() -> None:
         found = asyncio.run(syn_probe("127.0.0.1", server.port, 1))
     assert (found.fate, found.answer, found.ttl) == ("answered", "syn-ack", 1)
     assert found.local_port and found.rtt is not None and found.rtt < 1.0
-    refused = asyncio.run(syn_probe("127.0.0.1", _free_port(), 1))
+    refused = asyncio.run(syn_probe("127.0.0.1", unused_port(), 1))
     assert (refused.fate, refused.answer) == ("answered", "reset")
 
 
@@ -57,7 +51,7 @@ def test_a_request_is_answered_by_data_or_a_close() -> None:
 
 
 def test_a_data_probe_whose_connect_fails_says_so() -> None:
-    found = asyncio.run(data_probe("127.0.0.1", _free_port(), 1, b"x", connect_timeout=1.0))
+    found = asyncio.run(data_probe("127.0.0.1", unused_port(), 1, b"x", connect_timeout=1.0))
     assert found.fate == "failed" and found.error == "connect at full TTL: refused"
 
 
