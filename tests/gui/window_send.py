@@ -4,7 +4,6 @@ are collected without it)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,19 +19,11 @@ if TYPE_CHECKING:
 def run_in_window(qtbot: QtBot, profile_for: Callable[[str], Profile]) -> QtMainWindow:
     """A window that has run the diagnostics on ``profile_for(target)``, the target a
     loopback server that resets (so there is a problem to send)."""
+    from tests.gui.conftest import open_window
     from tests.probes.loopback_servers import LoopbackServer, reset_after
-    from wiresleuth.gui.capture_rights import CaptureRights
-    from wiresleuth.gui.qt_main_window import QtMainWindow
 
     with LoopbackServer(reset_after(0.2)) as bad:
-        window = QtMainWindow(
-            profile_for(f"localhost:{bad.port}"),
-            capture=os.geteuid() == 0,
-            rights=CaptureRights(available=True),
-            warm_up=False,
-        )
-        qtbot.addWidget(window)
-        window.show()
+        window = open_window(qtbot, profile_for(f"localhost:{bad.port}"))
         with qtbot.waitSignal(window.session.finished, timeout=30_000):
             window.run_diagnostics()
     return window
