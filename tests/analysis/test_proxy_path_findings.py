@@ -70,6 +70,26 @@ def hold(route: str, outcome: str, seconds: float, conn: ConnectObservation, req
     )  # fmt: skip
 
 
+def meet_held(direct: HoldObservation, via_proxy: HoldObservation) -> ProxyTargetObservation:
+    """meet.example:443, reachable both ways (the tunnel set up), held once each way."""
+    return proxied(
+        "meet.example:443",
+        direct=ok_connect("100.64.1.60", 443),
+        via=(exchange("meet.example:443", "ok", answer(200, "OK")),),
+        holds=(direct, via_proxy),
+    )
+
+
+def app_only_via_proxy(first: Route) -> ProxyTargetObservation:
+    """app.example:443 refused direct, tunnelled by the proxy; the client's route ``first``."""
+    return proxied(
+        "app.example:443",
+        direct=failed_connect("100.64.1.80", 443, "refused"),
+        via=(exchange("app.example:443", "ok", answer(200, "OK")),),
+        first=first,
+    )
+
+
 def run(obs: ProxyWizardObservations, packets: list | None = None) -> list[Finding]:  # type: ignore[type-arg]
     findings, _ = analyse_proxy_wizard(obs, assemble_flows(packets or []), packets or [])
     return findings
@@ -138,27 +158,17 @@ def test_c2_tunnel_closed_by_the_proxy_with_fin_seen_in_the_capture() -> None:
 
 
 def test_both_holds_closed_together_is_the_servers_doing() -> None:
-    target = proxied(
-        "meet.example:443",
-        direct=ok_connect("100.64.1.60", 443),
-        via=(exchange("meet.example:443", "ok", answer(200, "OK")),),
-        holds=(
-            hold("DIRECT", "fin", 10.0, ok_connect("100.64.1.60", 443)),
-            hold(f"PROXY {PROXY}", "fin", 10.4, ok_connect(PROXY_IP, 3128)),
-        ),
+    target = meet_held(
+        hold("DIRECT", "fin", 10.0, ok_connect("100.64.1.60", 443)),
+        hold(f"PROXY {PROXY}", "fin", 10.4, ok_connect(PROXY_IP, 3128)),
     )
     assert run(ProxyWizardObservations(targets=(target,))) == []
 
 
 def test_a_reset_without_capture_names_the_socket_peer() -> None:
-    target = proxied(
-        "meet.example:443",
-        direct=ok_connect("100.64.1.60", 443),
-        via=(exchange("meet.example:443", "ok", answer(200, "OK")),),
-        holds=(
-            hold("DIRECT", "held", 14, ok_connect("100.64.1.60", 443)),
-            hold(f"PROXY {PROXY}", "reset", 5.0, ok_connect(PROXY_IP, 3128)),
-        ),
+    target = meet_held(
+        hold("DIRECT", "held", 14, ok_connect("100.64.1.60", 443)),
+        hold(f"PROXY {PROXY}", "reset", 5.0, ok_connect(PROXY_IP, 3128)),
     )
     closed = only(run(ProxyWizardObservations(targets=(target,))), "proxy.tunnel_closed")
     assert (closed.values["how"], closed.values["closed_by"]) == ("RST", PROXY_IP)
@@ -219,12 +229,7 @@ def test_c5_direct_blocked_works_via_proxy_and_other_host_denied() -> None:
 
 
 def test_works_only_via_proxy_is_a_problem_when_the_client_goes_direct() -> None:
-    target = proxied(
-        "app.example:443",
-        direct=failed_connect("100.64.1.80", 443, "refused"),
-        via=(exchange("app.example:443", "ok", answer(200, "OK")),),
-        first=Route(kind="DIRECT"),
-    )
+    target = app_only_via_proxy(Route(kind="DIRECT"))
     works = only(run(ProxyWizardObservations(targets=(target,))), "path.works_only_via_proxy")
     assert works.severity is Severity.PROBLEM and works.values["route"] == "DIRECT"
 
@@ -341,11 +346,6 @@ def test_an_endpoint_that_must_refuse_but_answers() -> None:
 
 
 def test_works_only_via_proxy_is_a_warning_when_the_routes_proxy_is_not_the_one_that_works() -> None:
-    target = proxied(
-        "app.example:443",
-        direct=failed_connect("100.64.1.80", 443, "refused"),
-        via=(exchange("app.example:443", "ok", answer(200, "OK")),),
-        first=Route(kind="PROXY", proxy="other.proxy:3128"),
-    )
+    target = app_only_via_proxy(Route(kind="PROXY", proxy="other.proxy:3128"))
     works = only(run(ProxyWizardObservations(targets=(target,))), "path.works_only_via_proxy")
     assert works.severity is Severity.WARNING

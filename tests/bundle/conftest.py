@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
+from tests.small_disk import mounted_tmpfs
 from wiresleuth.bundle.manifest import MANIFEST_MEMBER, sha256_hex
 from wiresleuth.model.run import RunResult
 
@@ -33,45 +32,18 @@ def uncaptured() -> RunResult:
     return uncaptured_run()
 
 
-def _mount_tmpfs(mount_point: Path, options: str) -> None:
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root")
-    mount_point.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", options, "wiresleuth-test", str(mount_point)],
-        capture_output=True,
-        text=True,
-        timeout=20,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
-
-
-def _unmount(mount_point: Path) -> None:
-    subprocess.run(["umount", str(mount_point)], capture_output=True, timeout=20, check=False)
-
-
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A real 64 KiB file system: writing a larger bundle there runs out of space."""
-    mount_point = tmp_path / "tiny"
-    _mount_tmpfs(mount_point, "size=64k,mode=0755")
-    try:
+    with mounted_tmpfs(tmp_path / "tiny", "size=64k,mode=0755") as mount_point:
         yield mount_point
-    finally:
-        _unmount(mount_point)
 
 
 @pytest.fixture
 def read_only_disk(tmp_path: Path) -> Iterator[Path]:
     """A real read-only file system."""
-    mount_point = tmp_path / "readonly"
-    _mount_tmpfs(mount_point, "size=64k,ro")
-    try:
+    with mounted_tmpfs(tmp_path / "readonly", "size=64k,ro") as mount_point:
         yield mount_point
-    finally:
-        _unmount(mount_point)
 
 
 RewriteZip = Callable[..., Path]

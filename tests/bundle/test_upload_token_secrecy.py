@@ -13,7 +13,7 @@ import socket
 import zipfile
 from pathlib import Path
 
-from tests.cli.test_run_cmd import wiresleuth
+from tests.cli.cli_process import wiresleuth
 from tests.probes.loopback_servers import LoopbackServer
 
 

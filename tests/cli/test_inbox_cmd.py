@@ -11,11 +11,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.cli.test_run_cmd import wiresleuth
+from tests.cli.cli_process import wiresleuth
 from tests.inbox.samples import FORMAT_1
 from wiresleuth.cli.inbox_cmd import EXTRA_MISSING
 
@@ -141,18 +144,59 @@ def _read_until(process: subprocess.Popen[bytes], pattern: str, timeout: float =
     return seen.decode()
 
 
+@dataclass
+class Served:
+    """``wiresleuth inbox serve`` as a process: what it printed on starting, and once it
+    has been stopped with SIGTERM, its exit code and log."""
+
+    process: subprocess.Popen[bytes]
+    shown: str = ""
+    code: int | None = None
+    log: str = ""
+
+
+@contextmanager
+def serving(data: Path, listen: str) -> Iterator[Served]:
+    """The inbox with its data in ``data``, up to its "Ctrl-C stops it" line; stopped with
+    SIGTERM on leaving (killed when it does not end within 30 s)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wiresleuth", "inbox", "serve", "--listen", listen,
+         "--name", "localhost", "--data", str(data)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    served = Served(process)
+    try:
+        served.shown = _read_until(process, r"Ctrl-C stops it")
+        yield served
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            served.code = process.wait(30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()
+        with process.stderr:
+            served.log = process.stderr.read().decode()
+
+
+def trusting(cert: Path, tmp_path: Path) -> dict[str, str]:
+    """The environment of a computer whose store holds only ``cert`` (as a helpdesk deploys
+    the inbox's) and that no proxy setting steers."""
+    return {"SSL_CERT_FILE": str(cert), "SSL_CERT_DIR": str(tmp_path / "none"),
+            "XDG_CURRENT_DESKTOP": "none", "https_proxy": "", "HTTPS_PROXY": "",
+            "all_proxy": "", "ALL_PROXY": ""}  # fmt: skip
+
+
 def test_serve_prints_its_fingerprint_receives_and_stops_on_sigterm(tmp_path: Path) -> None:
     from wiresleuth.inbox.certificate import _read
 
     data = ["--data", str(tmp_path / "inbox")]
     token = re.search(r"(wsu_[\w-]+)", wiresleuth("inbox", "token", "create", "t", *data).stdout)
     assert token
-    process = subprocess.Popen(
-        [sys.executable, "-m", "wiresleuth", "inbox", "serve", "--listen", "127.0.0.1:0", "--name", "localhost", *data],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        shown = _read_until(process, r"Ctrl-C stops it")
+    with serving(tmp_path / "inbox", "127.0.0.1:0") as served:
+        shown = served.shown
         port = re.search(r"listening on 127\.0\.0\.1:(\d+)", shown)
         assert port and "(self-signed, made now) for localhost" in shown
         assert "no engineer can sign in yet" in shown and "no upload token yet" not in shown
@@ -162,25 +206,12 @@ def test_serve_prints_its_fingerprint_receives_and_stops_on_sigterm(tmp_path: Pa
             printed and printed.group(1) == _read(cert, cert.with_name("inbox-key.pem")).fingerprint
         )
         # a computer told to trust this certificate (deployed to its store) sends to it
-        trusting = {"SSL_CERT_FILE": str(cert), "SSL_CERT_DIR": str(tmp_path / "none"),
-                    "XDG_CURRENT_DESKTOP": "none", "https_proxy": "", "HTTPS_PROXY": "",
-                    "all_proxy": "", "ALL_PROXY": ""}  # fmt: skip
         url = f"https://localhost:{port.group(1)}/upload/{token.group(1)}"
-        sent = wiresleuth("send", str(FORMAT_1), "--url", url, env=trusting)
+        sent = wiresleuth("send", str(FORMAT_1), "--url", url, env=trusting(cert, tmp_path))
         assert sent.returncode == 0, sent.stderr
         assert "The server answered: Received as " in sent.stdout
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            code = process.wait(30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-    assert process.stdout is not None and process.stderr is not None
-    process.stdout.close()
-    with process.stderr:
-        stderr = process.stderr.read().decode()
-    assert code == 0, stderr
+    stderr = served.log
+    assert served.code == 0, stderr
     assert (
         "received from 127.0.0.1: format-1.wsbundle" in stderr
         and "inbox stopped (SIGTERM)" in stderr
@@ -211,18 +242,10 @@ def test_the_printed_profile_lines_send_to_the_served_inbox_until_the_token_is_r
     assert token
     profile = tmp_path / "profile.toml"
     profile.write_text(made.stdout + '[helpdesk]\nname = "Branch IT"\n', encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "wiresleuth", "inbox", "serve", "--listen", f"127.0.0.1:{port}", "--name", "localhost", *data],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
     bundle = lab_bundle("C7")
-    try:
-        _read_until(process, r"Ctrl-C stops it")
-        cert = tmp_path / "inbox" / "tls" / "inbox-cert.pem"
-        trusting = {"SSL_CERT_FILE": str(cert), "SSL_CERT_DIR": str(tmp_path / "none"),
-                    "XDG_CURRENT_DESKTOP": "none", "https_proxy": "", "HTTPS_PROXY": "",
-                    "all_proxy": "", "ALL_PROXY": ""}  # fmt: skip
-        sent = wiresleuth("send", str(bundle), "--profile", str(profile), env=trusting)
+    with serving(tmp_path / "inbox", f"127.0.0.1:{port}") as served:
+        env = trusting(tmp_path / "inbox" / "tls" / "inbox-cert.pem", tmp_path)
+        sent = wiresleuth("send", str(bundle), "--profile", str(profile), env=env)
         assert sent.returncode == 0, sent.stderr
         receipt = re.fullmatch(
             r"Sent C7\.wsbundle \(direct\)\. The server answered: Received as (\w{10}), "
@@ -234,8 +257,7 @@ def test_the_printed_profile_lines_send_to_the_served_inbox_until_the_token_is_r
         kept = [p for p in (tmp_path / "inbox" / "bundles").rglob("*") if p.is_file()]
         assert [p.read_bytes() for p in kept] == [bundle.read_bytes()]
         assert wiresleuth("inbox", "token", "revoke", "1", *data).returncode == 0
-        refused = wiresleuth("send", str(bundle), "--profile", str(profile), "--quiet",
-                             env=trusting)  # fmt: skip
+        refused = wiresleuth("send", str(bundle), "--profile", str(profile), "--quiet", env=env)
         assert refused.returncode == 2 and refused.stdout == ""
         assert refused.stderr == (
             "wiresleuth: not sent: the server localhost refused the bundle: HTTP 401 "
@@ -244,18 +266,8 @@ def test_the_printed_profile_lines_send_to_the_served_inbox_until_the_token_is_r
         )
         shown = sent.stdout + sent.stderr + refused.stderr
         assert token.group(1) not in shown
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            code = process.wait(30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-    assert process.stdout is not None and process.stderr is not None
-    process.stdout.close()
-    with process.stderr:
-        log = process.stderr.read().decode()
-    assert code == 0, log
+    log = served.log
+    assert served.code == 0, log
     assert f"bundle {receipt.group(1)} received from 127.0.0.1: C7.wsbundle" in log
     assert "refused: the upload token is missing, unknown or revoked" in log
     assert token.group(1) not in log and "Traceback" not in log

@@ -5,13 +5,8 @@ import subprocess
 import sys
 import time
 
+from tests.probes.loopback_servers import unused_port
 from wiresleuth.probes.marker_protocol import marker_line, new_marker, parse_ack
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def read_until(proc: subprocess.Popen[str], word: str, timeout: float = 10.0) -> list[str]:
@@ -29,7 +24,7 @@ def read_until(proc: subprocess.Popen[str], word: str, timeout: float = 10.0) ->
 
 
 def test_listen_logs_the_marker_with_its_source_and_acknowledges_it() -> None:
-    port = free_port()
+    port = unused_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "wiresleuth", "listen", str(port), "--bind", "127.0.0.1"],
         stdout=subprocess.PIPE,

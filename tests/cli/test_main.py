@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_run_cmd import wiresleuth
+from tests.cli.cli_process import wiresleuth
 from tests.lab.prefixes import lab_prefix
 
 DEEP_TOML = "x = " + "[" * 100_000 + "]" * 100_000 + "\n"

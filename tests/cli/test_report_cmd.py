@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.bundle.sample_runs import uncaptured_run
-from tests.cli.test_run_cmd import wiresleuth
+from tests.cli.cli_process import wiresleuth
 from tests.gui.hostile_bundles import edited_bundle
 from wiresleuth import __version__
 from wiresleuth.bundle.writer import write_bundle

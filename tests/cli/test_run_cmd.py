@@ -1,6 +1,5 @@
 import json
 import os
-import queue
 import shutil
 import signal
 import socket
@@ -15,41 +14,9 @@ from pathlib import Path
 
 import psutil
 import pytest
-import trustme
 
-from tests.probes.loopback_servers import LoopbackServer, reset_after, tls_ok, trust_env
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def wiresleuth(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wiresleuth", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-
-
-@pytest.fixture
-def lab_env(tmp_path: Path) -> tuple[trustme.CA, dict[str, str]]:
-    ca = trustme.CA()
-    return ca, trust_env(tmp_path, [ca], [ca])
-
-
-def write_profile(tmp_path: Path, *targets: str) -> Path:
-    listed = ", ".join(f'"{t}"' for t in targets)
-    path = tmp_path / "profile.toml"
-    path.write_text(
-        f'targets = [{listed}]\n[helpdesk]\nname = "Desk"\n'
-        "[budgets]\nrun = 20\nconnect = 1\ntls_handshake = 2\nicmp = 0.3\n"
-    )
-    return path
+from tests.cli.cli_process import Running, wiresleuth, write_profile
+from tests.probes.loopback_servers import LoopbackServer, reset_after, tls_ok
 
 
 def test_run_writes_a_bundle_and_exits_1_on_a_problem(tmp_path: Path, lab_env) -> None:
@@ -125,7 +92,6 @@ def test_version() -> None:
 def test_a_captured_run_leaves_no_scratch_files(tmp_path: Path, lab_env) -> None:
     ca, env = lab_env
     scratch = tmp_path / "tmp"
-    scratch.mkdir()
     out = tmp_path / "captured.wsbundle"
     with LoopbackServer(tls_ok(ca)) as good:
         done = wiresleuth(
@@ -135,7 +101,7 @@ def test_a_captured_run_leaves_no_scratch_files(tmp_path: Path, lab_env) -> None
             "--out",
             str(out),
             "--quiet",
-            env={**env, "TMPDIR": str(scratch)},
+            env=env,
         )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "capture.pcapng" in zipfile.ZipFile(out).namelist()
@@ -143,62 +109,6 @@ def test_a_captured_run_leaves_no_scratch_files(tmp_path: Path, lab_env) -> None
 
 
 # -- the run's lifecycle: Ctrl-C, scratch files, checks before the run --------------------
-
-
-class Running:
-    """``wiresleuth run`` as a child process whose stderr lines are watched as they come."""
-
-    def __init__(self, *args: str, env: dict[str, str]) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "wiresleuth", "run", *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, **env},
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:
-            self.lines.put(line)
-
-    def wait_for_line(self, needle: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=0.2)
-            except queue.Empty:
-                if self.proc.poll() is not None:
-                    break
-                continue
-            self.seen.append(line)
-            if needle in line:
-                return
-        self.proc.kill()
-        raise AssertionError(f"no line with {needle!r} on stderr; seen: {''.join(self.seen)}")
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(30)
-        self._reader.join(30)
-        for stream in (self.proc.stdout, self.proc.stderr):
-            if stream is not None:
-                stream.close()
-
-    def finish(self, timeout: float = 60) -> tuple[int, str, str]:
-        assert self.proc.stdout is not None
-        out = self.proc.stdout.read()
-        code = self.proc.wait(timeout=timeout)
-        self._reader.join(timeout)
-        while not self.lines.empty():
-            self.seen.append(self.lines.get())
-        return code, out, "".join(self.seen)
 
 
 def stall(release: threading.Event) -> Callable[[socket.socket], None]:
@@ -216,7 +126,6 @@ def stalled_run(tmp_path: Path, lab_env) -> Iterator[tuple[Running, Path, Path]]
     """A run with one target that resets (finishes) and one that stalls; capture when root."""
     _, env = lab_env
     scratch_dir = tmp_path / "tmp"
-    scratch_dir.mkdir()
     out = tmp_path / "out" / "cancelled.wsbundle"
     out.parent.mkdir()
     release = threading.Event()
@@ -227,10 +136,7 @@ def stalled_run(tmp_path: Path, lab_env) -> Iterator[tuple[Running, Path, Path]]
             "[budgets]\nrun = 120\nconnect = 2\ntls_handshake = 60\nicmp = 0.3\n"
         )
         capture = () if os.geteuid() == 0 else ("--no-capture",)
-        running = Running(
-            "--profile", str(profile), "--out", str(out), *capture,
-            env={**env, "TMPDIR": str(scratch_dir)},
-        )  # fmt: skip
+        running = Running("run", "--profile", str(profile), "--out", str(out), *capture, env=env)
         try:
             yield running, out, scratch_dir
         finally:
@@ -278,7 +184,6 @@ def test_a_stale_scratch_folder_is_removed_when_a_run_starts(tmp_path: Path, lab
 
     _, env = lab_env
     scratch_dir = tmp_path / "tmp"
-    scratch_dir.mkdir()
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait(timeout=30)
     old = time.time() - scratch.STALE_AFTER - 60
@@ -295,7 +200,7 @@ def test_a_stale_scratch_folder_is_removed_when_a_run_starts(tmp_path: Path, lab
             folders[name] = folder
         done = wiresleuth(
             "run", "--target", "localhost:9", "--out", str(tmp_path / "r.wsbundle"),
-            "--no-capture", "--quiet", env={**env, "TMPDIR": str(scratch_dir)},
+            "--no-capture", "--quiet", env=env,
         )  # fmt: skip
     finally:
         kept_alive.kill()

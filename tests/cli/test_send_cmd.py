@@ -14,24 +14,9 @@ import pytest
 import trustme
 
 from tests.bundle.sample_runs import uncaptured_run
-from tests.cli.test_run_cmd import wiresleuth
-from tests.probes.loopback_servers import trust_env
+from tests.cli.cli_process import wiresleuth
 from tests.send.test_upload import HelpdeskServer
 from wiresleuth.bundle.writer import write_bundle
-
-
-@pytest.fixture
-def trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[trustme.CA, dict[str, str]]:
-    ca = trustme.CA()
-    env = trust_env(tmp_path, [ca], [ca])
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)  # the server side reads nothing; the child reads env
-    # no desktop or environment proxy may steer this test's upload
-    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
-    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "none")
-    return ca, env
 
 
 @pytest.fixture
@@ -40,9 +25,9 @@ def bundle(tmp_path: Path) -> Path:
 
 
 def test_a_script_sends_a_bundle_with_its_ticket(
-    trusted: tuple[trustme.CA, dict[str, str]], bundle: Path, tmp_path: Path
+    trusted_sender: tuple[trustme.CA, dict[str, str]], bundle: Path, tmp_path: Path
 ) -> None:
-    ca, env = trusted
+    ca, env = trusted_sender
     server = HelpdeskServer(ca)
     try:
         done = wiresleuth("send", str(bundle), "--url", server.url, "--ticket", "INC-7", env=env)
@@ -57,9 +42,9 @@ def test_a_script_sends_a_bundle_with_its_ticket(
 
 
 def test_the_profile_gives_the_address(
-    trusted: tuple[trustme.CA, dict[str, str]], bundle: Path, tmp_path: Path
+    trusted_sender: tuple[trustme.CA, dict[str, str]], bundle: Path, tmp_path: Path
 ) -> None:
-    ca, env = trusted
+    ca, env = trusted_sender
     server = HelpdeskServer(ca)
     profile = tmp_path / "profile.toml"
     profile.write_text(f'targets = ["https://localhost/"]\nupload_url = "{server.url}"\n')
@@ -81,9 +66,12 @@ def test_the_profile_gives_the_address(
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
-    trusted: tuple[trustme.CA, dict[str, str]], bundle: Path, args: tuple[str, ...], message: str
+    trusted_sender: tuple[trustme.CA, dict[str, str]],
+    bundle: Path,
+    args: tuple[str, ...],
+    message: str,
 ) -> None:
-    _, env = trusted
+    _, env = trusted_sender
     done = wiresleuth("send", str(bundle), *args, env={**env, "HOME": str(bundle.parent)})
     assert done.returncode == 2
     assert message in done.stderr and done.stderr.count("\n") == 1
@@ -98,9 +86,9 @@ def test_not_a_bundle(tmp_path: Path) -> None:
 
 
 def test_a_server_that_refuses_says_so_and_keeps_the_file(
-    trusted: tuple[trustme.CA, dict[str, str]], bundle: Path
+    trusted_sender: tuple[trustme.CA, dict[str, str]], bundle: Path
 ) -> None:
-    ca, env = trusted
+    ca, env = trusted_sender
     server = HelpdeskServer(ca, status=503, answer=b"maintenance\n")
     try:
         done = wiresleuth("send", str(bundle), "--url", server.url, env=env)
@@ -113,12 +101,12 @@ def test_a_server_that_refuses_says_so_and_keeps_the_file(
 
 
 def test_ctrl_c_cancels_the_upload(
-    trusted: tuple[trustme.CA, dict[str, str]], tmp_path: Path
+    trusted_sender: tuple[trustme.CA, dict[str, str]], tmp_path: Path
 ) -> None:
     """The server accepts and never answers the TLS greeting: Ctrl-C ends the wait."""
     import socket
 
-    _, env = trusted
+    _, env = trusted_sender
     big = write_bundle(uncaptured_run(), tmp_path / "big.wsbundle")
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))

@@ -12,6 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import trustme
@@ -23,6 +24,11 @@ from wiresleuth.model.run import RunResult
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Budgets, Helpdesk, Profile
 from wiresleuth.wizards.registry import all_wizards
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from wiresleuth.gui.qt_main_window import QtMainWindow
 
 SAMPLE_BUNDLE = Path(__file__).parents[1] / "bundle" / "samples" / "format-1.wsbundle"
 """A bundle of the current format with a capture (C8/C6/C1-like findings)."""
@@ -39,17 +45,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(f"lab test needs a Linux host with root and the lab tools: {exc}")
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A fresh HOME and XDG folders, so the window finds no user profile and saves here."""
-    folder = tmp_path / "home"
-    (folder / "Desktop").mkdir(parents=True)
-    monkeypatch.setenv("HOME", str(folder))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / ".config"))
-    monkeypatch.setenv("XDG_DESKTOP_DIR", str(folder / "Desktop"))
-    yield folder
-
-
 def loopback_profile(
     *targets: str, run: float = 20.0, handshake: float = 2.0, upload_url: str | None = None
 ) -> Profile:
@@ -61,6 +56,24 @@ def loopback_profile(
         upload_url=upload_url,
         source="test profile",
     )
+
+
+def open_window(qtbot: QtBot, profile: Profile, *, capture: bool | None = None) -> QtMainWindow:
+    """The main window on ``profile``, shown and ready (capturing when root, unless told),
+    with capture rights granted: what a user sees on starting the program."""
+    from wiresleuth.gui.capture_rights import CaptureRights
+    from wiresleuth.gui.qt_main_window import QtMainWindow
+
+    window = QtMainWindow(
+        profile,
+        capture=os.geteuid() == 0 if capture is None else capture,
+        rights=CaptureRights(available=True),
+        warm_up=False,
+    )
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.ready, timeout=5000):
+        window.show()
+    return window
 
 
 @pytest.fixture(scope="session")

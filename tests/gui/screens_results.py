@@ -26,7 +26,7 @@ from PySide6.QtCore import QTimer
 
 from tests.gui.conftest import loopback_profile
 from tests.gui.screens import save, settle, wait_until
-from tests.probes.loopback_servers import LoopbackServer, tls_ok, trust_env
+from tests.probes.loopback_servers import LoopbackServer, tls_ok, trust_env, unused_port
 from wiresleuth.bundle.reader import read_bundle
 from wiresleuth.bundle.run_result import run_result
 from wiresleuth.gui.app import create_application
@@ -39,12 +39,6 @@ from wiresleuth.profile.model import Helpdesk
 C1 = Path(__file__).parent / "samples" / "lab-C1.wsbundle"
 HANG_SECONDS = 3.5
 """How long the hanging connection has waited when the progress page is shot."""
-
-
-def _free_port() -> int:
-    with socket.socket() as spare:
-        spare.bind(("127.0.0.1", 0))
-        return int(spare.getsockname()[1])
 
 
 def shoot(out: Path, theme: Theme) -> None:
@@ -64,7 +58,7 @@ def shoot(out: Path, theme: Theme) -> None:
         profile = replace(
             loopback_profile(f"localhost:{good.port}", run=60, handshake=20),
             helpdesk=helpdesk,
-            upload_url=f"https://localhost:{_free_port()}/upload",
+            upload_url=f"https://localhost:{unused_port()}/upload",
         )
         window = QtMainWindow(profile, capture=False, rights=CaptureRights(available=True))
         window.show()

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import loopback_profile
+from tests.gui.conftest import loopback_profile, open_window
 from tests.gui.hostile_bundles import (
     FILE_NAME,
     HTML,
@@ -41,7 +41,6 @@ from tests.gui.hostile_bundles import (
     hostile_run_with_capture,
     write_hostile_bundle,
 )
-from wiresleuth.gui.capture_rights import CaptureRights
 from wiresleuth.gui.plain_text import (
     LEGEND_CHARS,
     legend_text,
@@ -169,13 +168,7 @@ def assert_literal(found: list[Surface]) -> set[str]:
 
 @pytest.fixture
 def window(qtbot: QtBot, home: Path) -> QtMainWindow:
-    window = QtMainWindow(
-        loopback_profile(), capture=False, rights=CaptureRights(available=True), warm_up=False
-    )
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.ready, timeout=5000):
-        window.show()
-    return window
+    return open_window(qtbot, loopback_profile(), capture=False)
 
 
 def open_and_fill(qtbot: QtBot, window: QtMainWindow, path: Path) -> None:

@@ -1,6 +1,5 @@
 """Send to helpdesk (real HTTPS upload on loopback), capture rights, About."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,38 +10,26 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import loopback_profile
-from tests.probes.loopback_servers import LoopbackServer, reset_after
+from tests.gui.window_send import run_in_window, save_and_open_send
 from tests.send.test_upload import HelpdeskServer
 from wiresleuth.capture.helper_path import HelperFacts
 from wiresleuth.gui.capture_rights import linux_rights
 from wiresleuth.gui.qt_about import QtAboutDialog
 from wiresleuth.gui.qt_capture_dialog import QtCaptureDialog
 from wiresleuth.gui.qt_main_window import QtMainWindow
-from wiresleuth.gui.qt_save_dialog import QtSaveDialog
 from wiresleuth.gui.qt_upload_dialog import QtUploadDialog
 
 pytestmark = pytest.mark.qt
 
+
+def ran(qtbot: QtBot, upload_url: str) -> QtMainWindow:
+    """A window that has run on a resetting server, sending to ``upload_url``."""
+    return run_in_window(qtbot, lambda target: loopback_profile(target, upload_url=upload_url))
+
+
 NOT_IN_GROUP = HelperFacts(
     path=Path("/usr/lib/wiresleuth/wiresleuth-capture"), packaged=True, user="alice"
 )
-
-
-def ran(qtbot: QtBot, upload_url: str, ca: trustme.CA) -> QtMainWindow:
-    from wiresleuth.gui.capture_rights import CaptureRights
-
-    with LoopbackServer(reset_after(0.2)) as bad:
-        window = QtMainWindow(
-            loopback_profile(f"localhost:{bad.port}", upload_url=upload_url),
-            capture=os.geteuid() == 0,
-            rights=CaptureRights(available=True),
-            warm_up=False,
-        )
-        qtbot.addWidget(window)
-        window.show()
-        with qtbot.waitSignal(window.session.finished, timeout=20_000):
-            window.run_diagnostics()
-    return window
 
 
 def test_send_saves_first_then_uploads_with_progress(
@@ -50,17 +37,8 @@ def test_send_saves_first_then_uploads_with_progress(
 ) -> None:
     server = HelpdeskServer(ca)
     try:
-        window = ran(qtbot, server.url, ca)
-        qtbot.mouseClick(window.results_page().send_button, Qt.MouseButton.LeftButton)
-        saving = window.dialog
-        assert isinstance(saving, QtSaveDialog)  # nothing saved yet: save comes first
-        saving.path_edit.setText(str(home / "sent.wsbundle"))
-        with qtbot.waitSignal(saving.saved, timeout=10_000):
-            saving.save()
-        qtbot.waitUntil(lambda: isinstance(window.dialog, QtUploadDialog), timeout=5000)
-        upload = window.dialog
-        assert isinstance(upload, QtUploadDialog)
-        assert not saving.isVisible()  # one dialog at a time: the save dialog has closed
+        window = ran(qtbot, server.url)
+        upload = save_and_open_send(qtbot, window, home / "sent.wsbundle")
         qtbot.keyClicks(upload.ticket, "INC-4711")
         qtbot.mouseClick(upload.send_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: upload.receipt is not None, timeout=15_000)
@@ -79,7 +57,7 @@ def test_a_refused_upload_says_why_and_offers_to_retry(
 ) -> None:
     server = HelpdeskServer(ca, status=503, answer=b"maintenance until 18:00\n")
     try:
-        window = ran(qtbot, server.url, ca)
+        window = ran(qtbot, server.url)
         bundle = home / "saved.wsbundle"
         from wiresleuth.bundle.writer import write_bundle
 

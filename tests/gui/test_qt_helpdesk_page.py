@@ -4,7 +4,6 @@ made; Copy summary names the bundle and its hash; Back returns where the user wa
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
@@ -14,26 +13,13 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from tests.bundle.sample_runs import uncaptured_run
-from tests.gui.conftest import loopback_profile
-from wiresleuth.gui.capture_rights import CaptureRights
-from wiresleuth.gui.qt_main_window import QtMainWindow
+from tests.gui.conftest import loopback_profile, open_window
 from wiresleuth.gui.qt_save_dialog import QtSaveDialog
-from wiresleuth.profile.model import Profile
 
 pytestmark = pytest.mark.qt
 
 C1 = Path(__file__).parent / "samples" / "lab-C1.wsbundle"
 LB_ONE_BAD = Path(__file__).parent / "samples" / "lab-lb-one-bad.wsbundle"
-
-
-def open_window(qtbot: QtBot, profile: Profile) -> QtMainWindow:
-    window = QtMainWindow(
-        profile, capture=os.geteuid() == 0, rights=CaptureRights(available=True), warm_up=False
-    )
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.ready, timeout=5000):
-        window.show()
-    return window
 
 
 def test_a_bundle_in_the_viewer_has_its_helpdesk_page(

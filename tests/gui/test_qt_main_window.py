@@ -1,6 +1,5 @@
 """The real window, offscreen, driving the real engine against real TLS servers on loopback."""
 
-import os
 import socket
 import time
 from collections.abc import Iterator
@@ -12,29 +11,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import SAMPLE_BUNDLE, loopback_profile
+from tests.gui.conftest import SAMPLE_BUNDLE, loopback_profile, open_window
 from tests.probes.loopback_servers import LoopbackServer, reset_after, silent, tls_ok
 from wiresleuth.bundle.reader import read_bundle
-from wiresleuth.gui.capture_rights import CaptureRights
 from wiresleuth.gui.qt_checks_list import registered_checks
 from wiresleuth.gui.qt_main_window import QtMainWindow
 from wiresleuth.gui.qt_run_session import CheckState, RunState
 from wiresleuth.gui.qt_save_dialog import QtSaveDialog
-from wiresleuth.profile.model import Profile
 
 pytestmark = pytest.mark.qt
 
 RUN_TIMEOUT_MS = 20_000
-
-
-def open_window(qtbot: QtBot, profile: Profile) -> QtMainWindow:
-    window = QtMainWindow(
-        profile, capture=os.geteuid() == 0, rights=CaptureRights(available=True), warm_up=False
-    )
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.ready, timeout=5000):
-        window.show()
-    return window
 
 
 @pytest.fixture

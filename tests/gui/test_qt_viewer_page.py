@@ -18,9 +18,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import SAMPLE_BUNDLE, loopback_profile
+from tests.gui.conftest import SAMPLE_BUNDLE, loopback_profile, open_window
 from tests.gui.hostile_bundles import edited_bundle
-from wiresleuth.gui.capture_rights import CaptureRights
 from wiresleuth.gui.qt_main_window import QtMainWindow
 from wiresleuth.gui.qt_viewer_page import QtViewerPage
 from wiresleuth.model.jsonable import to_jsonable
@@ -47,13 +46,7 @@ pytestmark = pytest.mark.qt
 
 @pytest.fixture
 def window(qtbot: QtBot, home: Path) -> QtMainWindow:
-    window = QtMainWindow(
-        loopback_profile(), capture=False, rights=CaptureRights(available=True), warm_up=False
-    )
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.ready, timeout=5000):
-        window.show()
-    return window
+    return open_window(qtbot, loopback_profile(), capture=False)
 
 
 def open_in_viewer(qtbot: QtBot, window: QtMainWindow, path: Path) -> QtViewerPage:

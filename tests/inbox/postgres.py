@@ -16,13 +16,14 @@ import pwd
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.probes.loopback_servers import unused_port
 
 START_TIMEOUT = 60.0
 USER = "inbox"
@@ -39,12 +40,6 @@ def binaries() -> Path | None:
         key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
     )
     return Path(versions[-1]).parent if versions else None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -126,7 +121,7 @@ def start(folder: Path | None = None) -> PostgresServer:
     if done.returncode != 0:
         raise RuntimeError(f"initdb failed: {done.stderr.strip()[-800:]}")
     for attempt in range(3):  # a free port can be taken between the probe and the start
-        server.port = _free_port()
+        server.port = unused_port()
         options = f"-h 127.0.0.1 -p {server.port} -k {folder} -c fsync=off -c full_page_writes=off"
         done = subprocess.run(
             server._command(

@@ -2,15 +2,14 @@
 sender's words); this server's own trouble (a disk that fills while the capture is
 checked) is not blamed on the bundle."""
 
-import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.inbox.samples import lab_bundle, rewritten
+from tests.small_disk import mounted_tmpfs
 from wiresleuth.inbox.checking import check_upload
 from wiresleuth.inbox.errors import InboxError, UploadRefused
 
@@ -30,22 +29,8 @@ def test_a_damaged_bundle_is_refused_in_the_senders_words(tmp_path: Path) -> Non
 @pytest.fixture
 def snug_disk(tmp_path: Path) -> Iterator[Path]:
     """A real 72 KiB file system: room for the C1 bundle (66 KB), not for its capture too."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root")
-    mount_point = tmp_path / "snug"
-    mount_point.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=72k,mode=0700", "wiresleuth-test", str(mount_point)],
-        capture_output=True, text=True, timeout=20, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "snug", "size=72k,mode=0700") as mount_point:
         yield mount_point
-    finally:
-        subprocess.run(
-            ["umount", "-l", str(mount_point)], capture_output=True, timeout=20, check=False
-        )
 
 
 def test_a_disk_that_fills_while_checking_is_the_servers_trouble(snug_disk: Path) -> None:

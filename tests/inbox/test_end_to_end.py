@@ -18,47 +18,20 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from tests.cli.test_run_cmd import wiresleuth
+from tests.cli.cli_process import wiresleuth
 from tests.gui.conftest import loopback_profile
+from tests.gui.window_send import run_in_window, save_and_open_send
 from tests.inbox.running import RunningInbox, running_inbox
 from tests.inbox.samples import FORMAT_1, lab_bundle, rewritten, sha256_of
-from tests.probes.loopback_servers import LoopbackServer, reset_after, trust_env
 from wiresleuth.inbox.tables import BundleRow, RefusalRow
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "home"
-    (folder / "Desktop").mkdir(parents=True)
-    monkeypatch.setenv("HOME", str(folder))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / ".config"))
-    return folder
-
-
-@pytest.fixture
-def trusted_env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> tuple[trustme.CA, dict[str, str]]:
-    """A CA this computer trusts (as a helpdesk deploys its inbox's), and no proxy setting
-    that could steer the uploads."""
-    ca = trustme.CA()
-    (tmp_path / "trust").mkdir()
-    env = trust_env(tmp_path / "trust", [ca], [ca])
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
-    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "none")
-    return ca, {**env, "XDG_CURRENT_DESKTOP": "none"}
-
-
-@pytest.fixture
 def inbox(
-    tmp_path: Path, index_url: str, trusted_env: tuple[trustme.CA, dict[str, str]]
+    tmp_path: Path, index_url: str, trusted_sender: tuple[trustme.CA, dict[str, str]]
 ) -> Iterator[RunningInbox]:
     (tmp_path / "server").mkdir()
-    with running_inbox(tmp_path / "server", index_url, trusted_env[0]) as running:
+    with running_inbox(tmp_path / "server", index_url, trusted_sender[0]) as running:
         yield running
 
 
@@ -71,32 +44,9 @@ def _rows(inbox: RunningInbox, table: type) -> list:  # type: ignore[type-arg]
 def test_the_windows_send_reaches_the_inbox_and_shows_its_receipt(
     qtbot: QtBot, home: Path, inbox: RunningInbox
 ) -> None:
-    from wiresleuth.gui.capture_rights import CaptureRights
-    from wiresleuth.gui.qt_main_window import QtMainWindow
-    from wiresleuth.gui.qt_save_dialog import QtSaveDialog
-    from wiresleuth.gui.qt_upload_dialog import QtUploadDialog
-
-    with LoopbackServer(reset_after(0.2)) as bad:
-        window = QtMainWindow(
-            loopback_profile(f"localhost:{bad.port}", upload_url=inbox.upload_url),
-            capture=os.geteuid() == 0,
-            rights=CaptureRights(available=True),
-            warm_up=False,
-        )
-        qtbot.addWidget(window)
-        window.show()
-        with qtbot.waitSignal(window.session.finished, timeout=30_000):
-            window.run_diagnostics()
-    qtbot.mouseClick(window.results_page().send_button, Qt.MouseButton.LeftButton)
-    saving = window.dialog
-    assert isinstance(saving, QtSaveDialog)
     saved = home / "sent.wsbundle"
-    saving.path_edit.setText(str(saved))
-    with qtbot.waitSignal(saving.saved, timeout=10_000):
-        saving.save()
-    qtbot.waitUntil(lambda: isinstance(window.dialog, QtUploadDialog), timeout=5000)
-    upload = window.dialog
-    assert isinstance(upload, QtUploadDialog)
+    window = run_in_window(qtbot, lambda t: loopback_profile(t, upload_url=inbox.upload_url))
+    upload = save_and_open_send(qtbot, window, saved)
     qtbot.keyClicks(upload.ticket, "INC-4711")
     qtbot.mouseClick(upload.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: upload.receipt is not None or upload.error is not None, timeout=30_000)
@@ -129,11 +79,11 @@ def test_the_window_says_why_a_wrong_token_is_refused(
 
 
 def test_wiresleuth_send_delivers_with_a_ticket_and_prints_the_receipt(
-    inbox: RunningInbox, trusted_env: tuple[trustme.CA, dict[str, str]]
+    inbox: RunningInbox, trusted_sender: tuple[trustme.CA, dict[str, str]]
 ) -> None:
     bundle = lab_bundle("C7")
     done = wiresleuth(
-        "send", str(bundle), "--url", inbox.upload_url, "--ticket", "INC-7", env=trusted_env[1]
+        "send", str(bundle), "--url", inbox.upload_url, "--ticket", "INC-7", env=trusted_sender[1]
     )
     assert done.returncode == 0, done.stderr
     (row,) = _rows(inbox, BundleRow)
@@ -146,9 +96,9 @@ def test_wiresleuth_send_delivers_with_a_ticket_and_prints_the_receipt(
 
 
 def test_wiresleuth_send_is_told_why_a_hostile_bundle_and_a_wrong_token_are_refused(
-    inbox: RunningInbox, trusted_env: tuple[trustme.CA, dict[str, str]], tmp_path: Path
+    inbox: RunningInbox, trusted_sender: tuple[trustme.CA, dict[str, str]], tmp_path: Path
 ) -> None:
-    env = trusted_env[1]
+    env = trusted_sender[1]
     hostile = rewritten(
         FORMAT_1,
         tmp_path / "edited.wsbundle",

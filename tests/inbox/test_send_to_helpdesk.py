@@ -17,10 +17,9 @@ import pytest
 import trustme
 from sqlalchemy import select
 
-from tests.cli.test_run_cmd import wiresleuth
+from tests.cli.cli_process import wiresleuth
 from tests.inbox.running import RunningInbox, running_inbox
 from tests.inbox.samples import FORMAT_1, lab_bundle, sha256_of
-from tests.probes.loopback_servers import trust_env
 from wiresleuth.inbox import tokens
 from wiresleuth.inbox.tables import BundleRow
 from wiresleuth.profile.load import load_profile
@@ -36,25 +35,14 @@ LIMIT = 1024 * 1024
 
 
 @pytest.fixture
-def trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[trustme.CA, dict[str, str]]:
-    """A CA this computer trusts (as a helpdesk deploys its inbox's), in this process and
-    for the commands it starts, and no proxy setting that could steer the uploads."""
-    ca = trustme.CA()
-    (tmp_path / "trust").mkdir()
-    env = {**trust_env(tmp_path / "trust", [ca], [ca]), "XDG_CURRENT_DESKTOP": "none"}
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
-    return ca, env
-
-
-@pytest.fixture
-def inbox(tmp_path: Path, trusted: tuple[trustme.CA, dict[str, str]]) -> Iterator[RunningInbox]:
+def inbox(
+    tmp_path: Path, trusted_sender: tuple[trustme.CA, dict[str, str]]
+) -> Iterator[RunningInbox]:
     (tmp_path / "server").mkdir()
     index = f"sqlite:///{tmp_path / 'server' / 'inbox.sqlite3'}"
-    with running_inbox(tmp_path / "server", index, trusted[0], max_bundle_bytes=LIMIT) as running:
+    with running_inbox(
+        tmp_path / "server", index, trusted_sender[0], max_bundle_bytes=LIMIT
+    ) as running:
         yield running
 
 
@@ -99,12 +87,12 @@ def test_the_windows_send_path_delivers_and_its_receipt_matches_what_the_inbox_k
 
 
 def test_wiresleuth_send_prints_the_receipt_of_the_bundle_the_inbox_keeps(
-    tmp_path: Path, inbox: RunningInbox, trusted: tuple[trustme.CA, dict[str, str]]
+    tmp_path: Path, inbox: RunningInbox, trusted_sender: tuple[trustme.CA, dict[str, str]]
 ) -> None:
     profile = write_profile(tmp_path, inbox, inbox.token)
     bundle = lab_bundle("C1")
     done = wiresleuth(
-        "send", str(bundle), "--profile", str(profile), "--ticket", "INC-9", env=trusted[1]
+        "send", str(bundle), "--profile", str(profile), "--ticket", "INC-9", env=trusted_sender[1]
     )
     assert done.returncode == 0, done.stderr
     (row,) = stored(inbox)
@@ -119,14 +107,16 @@ def test_wiresleuth_send_prints_the_receipt_of_the_bundle_the_inbox_keeps(
 
 @pytest.mark.parametrize("how", ["wrong", "revoked"])
 def test_a_wrong_or_revoked_token_is_one_line_and_exit_2(
-    tmp_path: Path, inbox: RunningInbox, trusted: tuple[trustme.CA, dict[str, str]], how: str
+    tmp_path: Path, inbox: RunningInbox, trusted_sender: tuple[trustme.CA, dict[str, str]], how: str
 ) -> None:
     token = "wsu_" + "W" * 43 if how == "wrong" else inbox.token
     if how == "revoked":
         (live,) = tokens.list_tokens(inbox.store.db)
         tokens.revoke_token(inbox.store.db, live.id)
     profile = write_profile(tmp_path, inbox, token)
-    done = wiresleuth("send", str(FORMAT_1), "--profile", str(profile), "--quiet", env=trusted[1])
+    done = wiresleuth(
+        "send", str(FORMAT_1), "--profile", str(profile), "--quiet", env=trusted_sender[1]
+    )
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == (
         f"wiresleuth: not sent: {REFUSED_401}; the bundle is still at {FORMAT_1}\n"
@@ -139,14 +129,14 @@ def test_a_wrong_or_revoked_token_is_one_line_and_exit_2(
 
 
 def test_an_older_profile_with_the_token_in_the_address_still_sends_and_never_shows_it(
-    tmp_path: Path, inbox: RunningInbox, trusted: tuple[trustme.CA, dict[str, str]]
+    tmp_path: Path, inbox: RunningInbox, trusted_sender: tuple[trustme.CA, dict[str, str]]
 ) -> None:
     path = tmp_path / "old.toml"
     path.write_text(f'upload_url = "{inbox.upload_url}"\n', encoding="utf-8")
     said: list[str] = []
     receipt = send_to_helpdesk(FORMAT_1, load_profile(path), stage=said.append, routed=said.append)
     assert receipt.sha256 == sha256_of(FORMAT_1)
-    done = wiresleuth("send", str(lab_bundle("C7")), "--profile", str(path), env=trusted[1])
+    done = wiresleuth("send", str(lab_bundle("C7")), "--profile", str(path), env=trusted_sender[1])
     assert done.returncode == 0, done.stderr
     assert not any(
         inbox.token in text for text in [*said, receipt.message, done.stdout, done.stderr]
@@ -155,7 +145,7 @@ def test_an_older_profile_with_the_token_in_the_address_still_sends_and_never_sh
     (live,) = tokens.list_tokens(inbox.store.db)
     tokens.revoke_token(inbox.store.db, live.id)
     refused = wiresleuth(
-        "--debug", "--verbose", "send", str(FORMAT_1), "--profile", str(path), env=trusted[1]
+        "--debug", "--verbose", "send", str(FORMAT_1), "--profile", str(path), env=trusted_sender[1]
     )
     assert refused.returncode == 2 and REFUSED_401 in refused.stderr
     assert inbox.token not in refused.stderr and "/upload/" not in refused.stderr
@@ -173,7 +163,7 @@ def _big_bundle(path: Path, size: int) -> Path:
 
 
 def test_a_bundle_too_large_is_refused_before_its_body_is_read(
-    tmp_path: Path, inbox: RunningInbox, trusted: tuple[trustme.CA, dict[str, str]]
+    tmp_path: Path, inbox: RunningInbox, trusted_sender: tuple[trustme.CA, dict[str, str]]
 ) -> None:
     # The inbox answers a declared 10 GB without a byte of the body sent: it cannot have
     # waited for it, or read it.
@@ -201,7 +191,7 @@ def test_a_bundle_too_large_is_refused_before_its_body_is_read(
     # and the sender, which sends its body anyway (HTTP/1.1), reads the refusal and says it
     big = _big_bundle(tmp_path / "big.wsbundle", 3 * LIMIT)
     profile = write_profile(tmp_path, inbox, inbox.token)
-    done = wiresleuth("send", str(big), "--profile", str(profile), "--quiet", env=trusted[1])
+    done = wiresleuth("send", str(big), "--profile", str(profile), "--quiet", env=trusted_sender[1])
     assert done.returncode == 2
     assert done.stderr == (
         "wiresleuth: not sent: the server localhost refused the bundle: HTTP 413 Request Entity "
@@ -212,15 +202,15 @@ def test_a_bundle_too_large_is_refused_before_its_body_is_read(
 
 
 def test_the_token_goes_to_the_profiles_upload_server_only(
-    tmp_path: Path, inbox: RunningInbox, trusted: tuple[trustme.CA, dict[str, str]]
+    tmp_path: Path, inbox: RunningInbox, trusted_sender: tuple[trustme.CA, dict[str, str]]
 ) -> None:
     from tests.send.test_upload import HelpdeskServer
 
-    other = HelpdeskServer(trusted[0])
+    other = HelpdeskServer(trusted_sender[0])
     try:
         profile = write_profile(tmp_path, inbox, inbox.token)
         done = wiresleuth("send", str(FORMAT_1), "--profile", str(profile), "--url", other.url,
-                          env=trusted[1])  # fmt: skip
+                          env=trusted_sender[1])  # fmt: skip
     finally:
         other.close()
     assert done.returncode == 0, done.stderr
@@ -234,13 +224,13 @@ def _inbox_port(inbox: RunningInbox) -> int:
 
 
 def test_the_upload_goes_through_the_profiles_proxy_a_real_squid(
-    tmp_path: Path, inbox: RunningInbox, trusted: tuple[trustme.CA, dict[str, str]]
+    tmp_path: Path, inbox: RunningInbox, trusted_sender: tuple[trustme.CA, dict[str, str]]
 ) -> None:
     from tests.send.squid_loopback import loopback_squid
 
     with loopback_squid((_inbox_port(inbox),)) as squid:
         profile = write_profile(tmp_path, inbox, inbox.token, extra=f'proxy = "{squid.address}"\n')
-        done = wiresleuth("send", str(FORMAT_1), "--profile", str(profile), env=trusted[1])
+        done = wiresleuth("send", str(FORMAT_1), "--profile", str(profile), env=trusted_sender[1])
         log = squid.access_log()
     assert done.returncode == 0, done.stderr
     assert (
@@ -256,7 +246,7 @@ def test_the_upload_goes_through_the_profiles_proxy_a_real_squid(
 
 
 def test_this_computers_proxy_setting_routes_the_upload_through_squid(
-    tmp_path: Path, inbox: RunningInbox, trusted: tuple[trustme.CA, dict[str, str]]
+    tmp_path: Path, inbox: RunningInbox, trusted_sender: tuple[trustme.CA, dict[str, str]]
 ) -> None:
     """No proxy in the profile: the upload follows the computer's setting (the environment's
     https_proxy here, what the OS adapter reads on this desktop-less Linux)."""
@@ -264,7 +254,7 @@ def test_this_computers_proxy_setting_routes_the_upload_through_squid(
 
     with loopback_squid((_inbox_port(inbox),)) as squid:
         profile = write_profile(tmp_path, inbox, inbox.token)
-        env = {**trusted[1], "https_proxy": f"http://{squid.address}"}
+        env = {**trusted_sender[1], "https_proxy": f"http://{squid.address}"}
         done = wiresleuth("send", str(FORMAT_1), "--profile", str(profile), env=env)
         log = squid.access_log()
     assert done.returncode == 0, done.stderr
@@ -274,7 +264,7 @@ def test_this_computers_proxy_setting_routes_the_upload_through_squid(
 
 
 def test_a_pac_decides_the_route_and_is_never_told_the_address_path(
-    tmp_path: Path, inbox: RunningInbox, trusted: tuple[trustme.CA, dict[str, str]]
+    tmp_path: Path, inbox: RunningInbox, trusted_sender: tuple[trustme.CA, dict[str, str]]
 ) -> None:
     """An older profile keeps the token in the address; the PAC (fetched from the network,
     free to send what it is told anywhere) is asked about the server only, as browsers do."""
@@ -296,7 +286,7 @@ def test_a_pac_decides_the_route_and_is_never_told_the_address_path(
                 f'upload_url = "{inbox.upload_url}"\n',
                 encoding="utf-8",
             )
-            done = wiresleuth("send", str(FORMAT_1), "--profile", str(path), env=trusted[1])
+            done = wiresleuth("send", str(FORMAT_1), "--profile", str(path), env=trusted_sender[1])
         log = squid.access_log()
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"Sent format-1.wsbundle (proxy {squid.address}).")
@@ -326,54 +316,32 @@ def _texts(widget: object) -> str:
 
 @pytest.mark.qt
 def test_the_window_shows_the_receipt_and_never_the_token(
-    qtbot: object, tmp_path: Path, inbox: RunningInbox, monkeypatch: pytest.MonkeyPatch
+    qtbot: object, home: Path, inbox: RunningInbox
 ) -> None:
     """A real run in the window, Save, Send with a profile that has no helpdesk name (the
     dialog then names the server): the receipt is shown; no text of the window or the dialog
     holds the token or the address's path, after success and after a refusal."""
     import dataclasses
-    import os
 
     from PySide6.QtCore import Qt
     from pytestqt.qtbot import QtBot
 
     from tests.gui.conftest import loopback_profile
-    from tests.probes.loopback_servers import LoopbackServer, reset_after
-    from wiresleuth.gui.capture_rights import CaptureRights
-    from wiresleuth.gui.qt_main_window import QtMainWindow
-    from wiresleuth.gui.qt_save_dialog import QtSaveDialog
+    from tests.gui.window_send import run_in_window, save_and_open_send
     from wiresleuth.gui.qt_upload_dialog import QtUploadDialog
     from wiresleuth.profile.model import Helpdesk
 
     assert isinstance(qtbot, QtBot)
-    home = tmp_path / "home"
-    (home / "Desktop").mkdir(parents=True)
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    with LoopbackServer(reset_after(0.2)) as bad:
-        profile = dataclasses.replace(
-            loopback_profile(f"localhost:{bad.port}", upload_url=f"{inbox.url}/upload"),
+    saved = home / "sent.wsbundle"
+    window = run_in_window(
+        qtbot,
+        lambda target: dataclasses.replace(
+            loopback_profile(target, upload_url=f"{inbox.url}/upload"),
             upload_token=inbox.token,
             helpdesk=Helpdesk(),
-        )
-        window = QtMainWindow(
-            profile, capture=os.geteuid() == 0, rights=CaptureRights(available=True),
-            warm_up=False,
-        )  # fmt: skip
-        qtbot.addWidget(window)
-        window.show()
-        with qtbot.waitSignal(window.session.finished, timeout=30_000):
-            window.run_diagnostics()
-    qtbot.mouseClick(window.results_page().send_button, Qt.MouseButton.LeftButton)
-    saving = window.dialog
-    assert isinstance(saving, QtSaveDialog)
-    saved = home / "sent.wsbundle"
-    saving.path_edit.setText(str(saved))
-    with qtbot.waitSignal(saving.saved, timeout=10_000):
-        saving.save()
-    qtbot.waitUntil(lambda: isinstance(window.dialog, QtUploadDialog), timeout=5000)
-    upload = window.dialog
-    assert isinstance(upload, QtUploadDialog)
+        ),
+    )
+    upload = save_and_open_send(qtbot, window, saved)
     before = _texts(upload)
     assert f"to {inbox.url}." in before  # the server, named without the path
     qtbot.mouseClick(upload.send_button, Qt.MouseButton.LeftButton)
@@ -388,7 +356,7 @@ def test_the_window_shows_the_receipt_and_never_the_token(
     # an older profile: the token in the address; this one revoked, so the inbox refuses it
     (live,) = tokens.list_tokens(inbox.store.db)
     tokens.revoke_token(inbox.store.db, live.id)
-    old = dataclasses.replace(profile, upload_url=inbox.upload_url, upload_token=None)
+    old = dataclasses.replace(window.profile, upload_url=inbox.upload_url, upload_token=None)
     refused = QtUploadDialog(saved, inbox.upload_url, old)
     qtbot.addWidget(refused)
     refused.show()

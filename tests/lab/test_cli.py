@@ -1,16 +1,14 @@
 """``wiresleuth lab`` as an engineer uses it: list, refusal without root, up/down, Ctrl-C, crash."""
 
 import os
-import queue
 import signal
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.cli.cli_process import Running
 from tests.lab.conftest import fresh_names
 from tests.lab.prefixes import lab_prefix
 from wiresleuth.lab.commands import run as run_cmd
@@ -83,58 +81,28 @@ def test_up_then_down() -> None:
     assert "nothing to do" in lab_cli("down").stdout
 
 
-class LabRun:
-    """``lab run C6`` in the background, its output read by a thread (no pipe buffering games)."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "wiresleuth", "lab", "run", "C6",
-             "--out", str(tmp_path / "c6.wsbundle")],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, PREFIX_ENV: PREFIX},
-        )  # fmt: skip
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.output = ""
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(line)
-
-    def wait_for(self, text: str, *, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.output:
-            try:
-                self.output += self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
-            except queue.Empty:
-                pytest.fail(f"never printed {text!r}: {self.output}")
-
-    def finish(self, *, timeout: float = 20.0) -> int:
-        """Wait for the exit (kill after ``timeout``), collect the output, close the pipe."""
-        try:
-            code = self.proc.wait(timeout=timeout)
-        finally:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
-            self._reader.join(timeout=5)
-            assert self.proc.stdout is not None
-            self.proc.stdout.close()
-        while not self.lines.empty():
-            self.output += self.lines.get_nowait()
-        return code
+def lab_run(tmp_path: Path) -> Running:
+    """``lab run C6`` in the background, its output (stdout and stderr together) read as it
+    comes by a thread (no pipe buffering games)."""
+    return Running(
+        "lab", "run", "C6", "--out", str(tmp_path / "c6.wsbundle"),
+        env={PREFIX_ENV: PREFIX}, merge_stderr=True,
+    )  # fmt: skip
 
 
 @pytest.mark.lab
 def test_ctrl_c_tears_the_lab_down(tmp_path: Path) -> None:
     names = fresh_names("lab-cli")
-    run = LabRun(tmp_path)
-    run.wait_for("running the program")
-    procs = read_table(names.state_dir)
-    run.proc.send_signal(signal.SIGINT)
-    assert run.finish() == 2, run.output
-    assert "interrupted by SIGINT; the lab was torn down" in run.output
+    run = lab_run(tmp_path)
+    try:
+        run.wait_for_line("running the program", timeout=30)
+        procs = read_table(names.state_dir)
+        run.proc.send_signal(signal.SIGINT)
+        code, _, output = run.finish(timeout=20)
+    finally:
+        run.close()
+    assert code == 2, output
+    assert "interrupted by SIGINT; the lab was torn down" in output
     assert_gone(names)
     assert all(start_ticks(p.pid) != p.start_ticks for p in procs)
 
@@ -142,18 +110,21 @@ def test_ctrl_c_tears_the_lab_down(tmp_path: Path) -> None:
 @pytest.mark.lab
 def test_down_cleans_up_after_a_killed_run(tmp_path: Path) -> None:
     names = fresh_names("lab-cli")
-    run = LabRun(tmp_path)
-    run.wait_for("running the program")
-    procs = read_table(names.state_dir)
+    run = lab_run(tmp_path)
 
     def in_client() -> list[int]:
         shown = run_cmd(["ip", "netns", "pids", names.ns("client")]).stdout
         return [int(pid) for pid in shown.split()]
 
-    wait_until(lambda: bool(in_client()), what="the program under test", timeout=10)
-    running = in_client()
-    run.proc.kill()  # no teardown at all: servers, squid and the program under test stay behind
-    run.finish(timeout=10)
+    try:
+        run.wait_for_line("running the program", timeout=30)
+        procs = read_table(names.state_dir)
+        wait_until(lambda: bool(in_client()), what="the program under test", timeout=10)
+        running = in_client()
+        run.proc.kill()  # no teardown at all: servers, squid and the program under test stay
+        run.finish(timeout=10)
+    finally:
+        run.close()
     assert existing_namespaces(names) == [*names.namespaces, names.ns("wan")]  # C6: 2 routers
     down = lab_cli("down")
     assert down.returncode == 0, down.stderr

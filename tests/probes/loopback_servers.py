@@ -19,6 +19,14 @@ import trustme
 Behaviour = Callable[[socket.socket], None]
 
 
+def unused_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (bound, then released): connecting
+    to it is refused at once."""
+    with socket.socket() as spare:
+        spare.bind(("127.0.0.1", 0))
+        return int(spare.getsockname()[1])
+
+
 class LoopbackServer:
     """Accepts on 127.0.0.1:<free port> (or ``host``, ``port``: several loopback addresses
 on one port are one name's several servers) and runs ``behaviour`` per connection."""

@@ -10,6 +10,7 @@ import socketserver
 import threading
 import time
 from types import TracebackType
+from typing import Self
 
 import dns.message
 import dns.rcode
@@ -18,7 +19,29 @@ import dns.rdatatype
 import dns.rrset
 
 
-class ScriptedTcp:
+class _ServedInThread:
+    """A socketserver served by a thread while the ``with`` block runs (0.05 s polls, so it
+    stops at once on leaving)."""
+
+    def _serve(self, server: socketserver.BaseServer) -> None:
+        self.server = server
+        self.port = int(server.server_address[1])
+        self.thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class ScriptedTcp(_ServedInThread):
     """Accept on 127.0.0.1; read the request; after ``wait`` s send ``reply``; then close or hold."""
 
     def __init__(self, reply: bytes = b"", *, wait: float = 0.0, hold: float = 0.0) -> None:
@@ -50,21 +73,7 @@ class ScriptedTcp:
             daemon_threads = True
             allow_reuse_address = True
 
-        self.server = Server(("127.0.0.1", 0), Handler)
-        self.port = int(self.server.server_address[1])
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    def __enter__(self) -> ScriptedTcp:
-        self.thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Server(("127.0.0.1", 0), Handler))
 
 
 def http_reply(
@@ -78,14 +87,7 @@ def http_reply(
     return head.encode() + body
 
 
-def refused_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class MapDns:
+class MapDns(_ServedInThread):
     """A loopback UDP DNS server answering A queries from a map (TTL given), NXDOMAIN else.
 
     ``silent`` names get no answer at all (a resolver that times out).
@@ -124,18 +126,4 @@ class MapDns:
         class Server(socketserver.ThreadingUDPServer):
             daemon_threads = True
 
-        self.server = Server(("127.0.0.1", 0), Handler)
-        self.port = int(self.server.server_address[1])
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    def __enter__(self) -> MapDns:
-        self.thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Server(("127.0.0.1", 0), Handler))

@@ -61,6 +61,8 @@ def test_typed_basic_credentials_accepted_and_rejected() -> None:
     assert tunnel and good.outcome == "ok" and good.auth_scheme == "Basic"
     assert good.first_answer is not None and good.first_answer.status == 407
     assert good.auth_user == "alice"
+    # where the tunnelled stream starts: after the requests and answers of the opening
+    assert good.request_bytes > len("CONNECT x:1 HTTP/1.1\r\n\r\n") and good.answer_bytes > 0
     assert bad.outcome == "auth_required" and bad.auth_scheme == "Basic"
 
 
@@ -71,7 +73,8 @@ def test_403_is_denied_and_silence_is_no_answer() -> None:
     assert denied.answer.status == 403
     with LoopbackServer(silent) as proxy:
         _, quiet = ask(proxy.port, timeout=0.5)
-    assert quiet.outcome == "no_answer"
+    assert quiet.outcome == "no_answer" and quiet.error
+    assert (quiet.answer, quiet.answer_bytes, quiet.request_bytes) == (None, 0, 0)
 
 
 def test_an_unreachable_proxy() -> None:

@@ -8,18 +8,13 @@ reply, a port unreachable.
 from __future__ import annotations
 
 import asyncio
+import errno
 import socket
 
 import pytest
 
-from tests.probes.loopback_servers import LoopbackServer, reset_after
+from tests.probes.loopback_servers import LoopbackServer, reset_after, unused_port
 from wiresleuth.probes.ttl_probes import data_probe, echo_probe, syn_probe, udp_probe
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_a_syn_is_answered_by_a_listener_and_refused_by_a_closed_port() -> None:
@@ -27,7 +22,7 @@ def test_a_syn_is_answered_by_a_listener_and_refused_by_a_closed_port() -> None:
         found = asyncio.run(syn_probe("127.0.0.1", server.port, 1))
     assert (found.fate, found.answer, found.ttl) == ("answered", "syn-ack", 1)
     assert found.local_port and found.rtt is not None and found.rtt < 1.0
-    refused = asyncio.run(syn_probe("127.0.0.1", _free_port(), 1))
+    refused = asyncio.run(syn_probe("127.0.0.1", unused_port(), 1))
     assert (refused.fate, refused.answer) == ("answered", "reset")
 
 
@@ -56,7 +51,7 @@ def test_a_request_is_answered_by_data_or_a_close() -> None:
 
 
 def test_a_data_probe_whose_connect_fails_says_so() -> None:
-    found = asyncio.run(data_probe("127.0.0.1", _free_port(), 1, b"x", connect_timeout=1.0))
+    found = asyncio.run(data_probe("127.0.0.1", unused_port(), 1, b"x", connect_timeout=1.0))
     assert found.fate == "failed" and found.error == "connect at full TTL: refused"
 
 
@@ -78,3 +73,36 @@ def test_a_datagram_to_an_unused_port_gets_port_unreachable_from_the_destination
         "answered", "port-unreachable", "127.0.0.1",
     )  # fmt: skip
     assert found.icmp_type == 3 and found.icmp_code == 3
+
+
+def _no_socket(family: int, kind: int, proto: int) -> socket.socket:
+    raise OSError(errno.EMFILE, "Too many open files")
+
+
+def _closed_socket(family: int, kind: int, proto: int) -> socket.socket:
+    sock = socket.socket(family, kind, proto)
+    sock.close()  # every call on it fails with EBADF, as a socket the system took away
+    return sock
+
+
+PROBES = {
+    "syn": lambda sockets: syn_probe("127.0.0.1", 9, 3, sockets=sockets),
+    "data": lambda sockets: data_probe(
+        "127.0.0.1", 9, 3, b"x", connect_timeout=1.0, sockets=sockets
+    ),
+    "udp": lambda sockets: udp_probe("127.0.0.1", 3, sockets=sockets),
+}
+
+
+@pytest.mark.parametrize("kind", PROBES)
+def test_a_probe_without_a_socket_is_recorded_as_failed(kind: str) -> None:
+    found = asyncio.run(PROBES[kind](_no_socket))
+    assert (found.fate, found.ttl, found.answer) == ("failed", 3, None)
+    assert found.error is not None and found.error.startswith("no socket: ")
+
+
+@pytest.mark.parametrize("kind", PROBES)
+def test_a_probe_whose_socket_fails_is_recorded_as_failed(kind: str) -> None:
+    found = asyncio.run(PROBES[kind](_closed_socket))
+    assert (found.fate, found.ttl, found.answer) == ("failed", 3, None)
+    assert found.error and not found.error.startswith("no socket")

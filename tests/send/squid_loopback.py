@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.probes.loopback_servers import unused_port
+
 SQUID = "/usr/sbin/squid"
 ENABLE = "apt-get install squid (and run the tests as root)"
 START_TIMEOUT = 15.0
@@ -46,12 +48,6 @@ class LoopbackSquid:
         return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
 
-def _free_port() -> int:
-    with socket.socket() as spare:
-        spare.bind(("127.0.0.1", 0))
-        return int(spare.getsockname()[1])
-
-
 def _accepting(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5):
@@ -71,7 +67,7 @@ def loopback_squid(connect_ports: tuple[int, ...]) -> Iterator[LoopbackSquid]:
         pytest.skip(f"user 'proxy' missing; enable with: {ENABLE}")
     folder = Path(tempfile.mkdtemp(prefix="wiresleuth-squid-"))
     os.chown(folder, user.pw_uid, user.pw_gid)
-    port = _free_port()
+    port = unused_port()
     ports = " ".join(str(p) for p in connect_ports)
     conf = folder / "squid.conf"
     conf.write_text(

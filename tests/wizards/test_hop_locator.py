@@ -4,13 +4,13 @@ what it finds joins the suspecting finding (here on loopback: the server is hop 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 
 import trustme
 
 from tests.diagnosis.recordings import run_of
 from tests.probes.loopback_servers import LoopbackServer, reset_after
+from tests.wizards.recorded_progress import Steps
 from wiresleuth.diagnosis.interpretation import Material
 from wiresleuth.diagnosis.interpretations.hops import HopsInterpretation
 from wiresleuth.diagnosis.wire import PacketView
@@ -21,27 +21,9 @@ from wiresleuth.model.hop_observations import HopLocatorObservations
 from wiresleuth.model.observations import ResolveObservation, TlsWizardObservations
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Budgets, Profile
-from wiresleuth.wizards.base import Wait, WizardInput
+from wiresleuth.wizards.base import WizardInput
 from wiresleuth.wizards.hop_locator import HopLocatorWizard
 from wiresleuth.wizards.tls_handshake import TlsHandshakeWizard
-
-
-class Steps:
-    """Records progress as the engine would show it."""
-
-    def __init__(self) -> None:
-        self.steps: list[str] = []
-
-    def step(self, message: str) -> None:
-        self.steps.append(message)
-
-    def socket_event(
-        self, target: str, kind: str, at: float, detail: str = "", *, lane: str = ""
-    ) -> None:
-        pass
-
-    def waiting(self, what: str, deadline: float | None) -> contextlib.nullcontext[Wait]:
-        return contextlib.nullcontext(Wait())
 
 
 def _profile(*targets: str, run: float = 30.0) -> Profile:

@@ -1,9 +1,9 @@
 """The route wizard on real parsed settings: recorded GNOME output and a PAC evaluation."""
 
 import asyncio
-import contextlib
 
 from tests.platform.proxy_samples_util import proxy_sample
+from tests.wizards.recorded_progress import Steps
 from wiresleuth.model.pac_observations import (
     PacDecisionObservation,
     PacEvaluationObservation,
@@ -14,27 +14,9 @@ from wiresleuth.model.target import Target
 from wiresleuth.platform.proxy_choice import choose
 from wiresleuth.platform.proxy_linux_parsers import gnome_source, kde_source
 from wiresleuth.profile.model import Budgets, Profile
-from wiresleuth.wizards.base import Wait, WizardInput
+from wiresleuth.wizards.base import WizardInput
 from wiresleuth.wizards.route import RouteWizard
 from wiresleuth.wizards.route_input import hop_for
-
-
-class Steps:
-    """Records progress as the engine would show it."""
-
-    def __init__(self) -> None:
-        self.steps: list[str] = []
-
-    def step(self, message: str) -> None:
-        self.steps.append(message)
-
-    def socket_event(
-        self, target: str, kind: str, at: float, detail: str = "", *, lane: str = ""
-    ) -> None:
-        pass
-
-    def waiting(self, what: str, deadline: float | None) -> contextlib.nullcontext[Wait]:
-        return contextlib.nullcontext(Wait())
 
 
 def _given(earlier: object, proxy: str | None = None) -> WizardInput:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from collections.abc import Iterator
 
 import pytest
 import trustme
 
-from tests.probes.loopback_servers import LoopbackServer, reset_after, silent, tls_ok
+from tests.probes.loopback_servers import LoopbackServer, reset_after, silent, tls_ok, unused_port
 from wiresleuth.model.observations import ResolveObservation, TlsWizardObservations
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Budgets, Profile
@@ -51,16 +50,10 @@ class Recorder:
         return most
 
 
-def free_port() -> int:
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextlib.contextmanager
 def servers(*kinds: tuple[str, object]) -> Iterator[int]:
     """Servers on one free port, one per (address, behaviour)."""
-    port = free_port()
+    port = unused_port()
     with contextlib.ExitStack() as stack:
         for host, behaviour in kinds:
             stack.enter_context(LoopbackServer(behaviour, host=host, port=port))  # type: ignore[arg-type]
@@ -130,7 +123,7 @@ def test_probes_of_one_target_are_bounded(ca: trustme.CA, monkeypatch: pytest.Mo
 
 def test_addresses_beyond_the_most_tested_are_listed(ca: trustme.CA) -> None:
     many = tuple(f"127.0.1.{n}" for n in range(1, tls_handshake.MAX_ADDRESSES + 3))
-    port = free_port()  # nothing listens: every address refuses at once
+    port = unused_port()  # nothing listens: every address refuses at once
     obs = asyncio.run(TlsHandshakeWizard().run(given(port, *many), Recorder()))
     (target,) = obs.targets
     assert len(target.by_address()) == tls_handshake.MAX_ADDRESSES

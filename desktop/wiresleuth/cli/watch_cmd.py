@@ -16,17 +16,11 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wiresleuth.cli import console, exit_codes, proxy_credentials
-from wiresleuth.cli.interrupts import (
-    QUIT_WINDOW,
-    InterruptGate,
-    QuitNow,
-    StillRunning,
-    finish_interruptibly,
-)
+from wiresleuth.cli import console, exit_codes, proxy_credentials, run_inputs
+from wiresleuth.cli.interrupts import QUIT_WINDOW, InterruptGate, finish_interruptibly
 from wiresleuth.cli.out_path import check_out_path
-from wiresleuth.cli.run_cmd import _identity, _profile, _quit_now
-from wiresleuth.errors import BadInput, BundleError
+from wiresleuth.cli.saving import quitting_at_once, save_or_quit
+from wiresleuth.errors import BadInput
 from wiresleuth.model.watch import WatchProgress, WatchRun, WatchSummary
 
 if TYPE_CHECKING:
@@ -37,8 +31,6 @@ CANCEL_GRACE = 20.0
 or two, plus the system facts it waits up to 5 s for) before the program gives up on it."""
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", re.IGNORECASE)
-
-
 
 
 def duration(text: str) -> float:
@@ -79,27 +71,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         metavar="DURATION",
         help="how long to watch (default 8h)",
     )
-    parser.add_argument("--profile", type=Path, help="profile file from your helpdesk (TOML)")
-    parser.add_argument(
-        "--target",
-        action="append",
-        default=[],
-        metavar="URL",
-        help="a site to watch (https://host/ or host:port); repeatable",
-    )
-    parser.add_argument(
-        "--out", type=Path, help="bundle to write (default: a name with host and time)"
-    )
-    parser.add_argument("--no-capture", action="store_true", help="do not capture packets")
+    run_inputs.add_options(parser, doing="watch")
     proxy_credentials.add_options(parser)
     parser.set_defaults(handler=run)
-
-
-def default_watch_name(now: float | None = None) -> str:
-    """``wiresleuth-watch-HOST-YYYYmmdd-HHMMSS.wsbundle``."""
-    from wiresleuth.cli.run_cmd import default_bundle_name
-
-    return default_bundle_name(now).replace("wiresleuth-", "wiresleuth-watch-", 1)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -108,12 +82,12 @@ def run(args: argparse.Namespace) -> int:
     from wiresleuth.engine.watch_schedule import Scheduler
 
     try:
-        located, extra = _profile(args)
+        located, extra = run_inputs.located_profile(args)
         try:
             Scheduler(args.every, args.duration)
         except ValueError as exc:
             raise BadInput(str(exc)) from exc
-        out = check_out_path(args.out or Path.cwd() / default_watch_name())
+        out = check_out_path(args.out or Path.cwd() / run_inputs.default_bundle_name(kind="watch"))
         credentials = proxy_credentials.ask(args)
     except BadInput as exc:
         console.error(str(exc))
@@ -134,13 +108,10 @@ def run(args: argparse.Namespace) -> int:
         f"{_spoken(args.duration)}; Ctrl-C ends the watch and saves what it saw.",
         to_stderr=True,
     )
+    stuck = f"the watch did not stop within {CANCEL_GRACE:g} s; nothing was saved"
     with InterruptGate() as gate:
-        try:
+        with quitting_at_once(stuck):
             done = _watch_interruptibly(watch, gate, lines)
-        except QuitNow:
-            _quit_now("quit at once: nothing was saved")
-        except StillRunning:
-            _quit_now(f"the watch did not stop within {CANCEL_GRACE:g} s; nothing was saved")
         return _save_and_tell(done, out, gate)
 
 
@@ -183,23 +154,15 @@ def _save_and_tell(done: WatchRun, out: Path, gate: InterruptGate) -> int:
     from wiresleuth.bundle.watch_file import write_watch_bundle
     from wiresleuth.engine.watch import discard_watch_scratch
 
-    before = _identity(out)
-    try:
-        gate.raise_on_quit = True
-        written = write_watch_bundle(done, out)
-        gate.raise_on_quit = False
-    except QuitNow:
-        gate.raise_on_quit = False
-        if _identity(out) != before:
-            _quit_now(f"quit at once; the bundle had already been saved: {out}")
-        _quit_now("quit at once: nothing was saved")
-    except BundleError as exc:
-        gate.raise_on_quit = False
-        console.error(str(exc))
+    written = save_or_quit(
+        lambda: write_watch_bundle(done, out),
+        out,
+        gate,
+        discard=lambda: discard_watch_scratch(done),
+    )
+    if written is None:
         console.show(story(done.summary))
         return exit_codes.COULD_NOT_RUN
-    finally:
-        discard_watch_scratch(done)
     console.show(story(done.summary))
     console.show(f"Bundle for your helpdesk: {written}")
     return exit_codes.PROBLEMS_FOUND if done.summary.groups else exit_codes.NO_PROBLEM

@@ -11,11 +11,11 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from wiresleuth.gui.mtu_view import RESULTS, SweepView
 from wiresleuth.gui.plain_text import legend_text, plain_label, tooltip
+from wiresleuth.gui.qt_plot_palette import colour_plots
 
 STYLE = {
     "reply": ("o", "#43a047"),
@@ -75,14 +75,7 @@ class QtMtuPlot(QWidget):
             self._show()
 
     def _apply_palette(self) -> None:
-        palette = self.palette()
-        text = palette.color(QPalette.ColorRole.Text)
-        self._view.setBackground(palette.color(QPalette.ColorRole.Base))
-        for name in ("left", "bottom"):
-            self._plot.getAxis(name).setPen(pg.mkPen(text))
-            self._plot.getAxis(name).setTextPen(pg.mkPen(text))
-        self._legend.setLabelTextColor(text)
-        self._text = text
+        self._text = colour_plots(self.palette(), self._view, [self._plot], self._legend)
 
     def _result_name(self, result: str) -> str:
         names = {

@@ -14,12 +14,13 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
 from wiresleuth.analysis.tcp_seq_graph import SeqGraph
 from wiresleuth.gui.plain_text import legend_text, plain_label, tooltip
 from wiresleuth.gui.plot_coordinates import TimeFrame
+from wiresleuth.gui.qt_plot_palette import colour_plots
 from wiresleuth.gui.qt_theme import view_colours
 
 
@@ -77,14 +78,7 @@ class QtSeqGraph(QWidget):
 
     def apply_palette(self) -> None:
         """Follow the window's palette."""
-        palette = self.palette()
-        text = palette.color(QPalette.ColorRole.Text)
-        self._view.setBackground(palette.color(QPalette.ColorRole.Base))
-        for name in ("left", "bottom"):
-            axis = self._plot.getAxis(name)
-            axis.setPen(pg.mkPen(text))
-            axis.setTextPen(pg.mkPen(text))
-        self._legend.setLabelTextColor(text)
+        colour_plots(self.palette(), self._view, [self._plot], self._legend)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

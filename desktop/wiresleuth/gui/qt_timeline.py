@@ -58,6 +58,7 @@ from wiresleuth.gui.lane_labels import full_label, lane_label
 from wiresleuth.gui.packet_arrays import PacketArrays, packet_arrays
 from wiresleuth.gui.plain_text import legend_text, plain_label, tooltip
 from wiresleuth.gui.plot_coordinates import MIN_VIEW_S, TimeFrame, time_frame, times_array
+from wiresleuth.gui.qt_plot_palette import colour_plots
 from wiresleuth.gui.qt_theme import dscp_colour, view_colours
 from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.timeline import Connection, TimelineEvent
@@ -276,16 +277,9 @@ class QtTimeline(QWidget):
     def apply_palette(self) -> None:
         """Follow the window's palette (light or dark)."""
         palette = self.palette()
-        base = palette.color(QPalette.ColorRole.Base)
-        text = palette.color(QPalette.ColorRole.Text)
         colours = view_colours()
-        self._view.setBackground(base)
         plots = [self._plot] + ([self._sizes] if self._sizes is not None else [])
-        for plot in plots:
-            for name in ("left", "bottom"):
-                axis = plot.getAxis(name)
-                axis.setPen(pg.mkPen(text))
-                axis.setTextPen(pg.mkPen(text))
+        text = colour_plots(palette, self._view, plots, self._legend)
         self._bar_brush = pg.mkBrush(colours.lane_bar)
         highlight = palette.color(QPalette.ColorRole.Highlight)
         self._selection.setOpts(
@@ -297,7 +291,6 @@ class QtTimeline(QWidget):
         if self._sizes is not None:
             self._out_curve.setPen(pg.mkPen(colours.outgoing))
             self._in_curve.setPen(pg.mkPen(colours.incoming))
-        self._legend.setLabelTextColor(text)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

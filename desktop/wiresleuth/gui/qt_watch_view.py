@@ -11,7 +11,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QPalette
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from wiresleuth.gui.plain_text import plain_label
+from wiresleuth.gui.qt_plot_palette import colour_plots
 from wiresleuth.gui.watch_view import (
     GroupRow,
     first_frame,
@@ -109,13 +110,7 @@ class QtWatchView(QWidget):
             self._apply_palette()
 
     def _apply_palette(self) -> None:
-        palette = self.palette()
-        self.plot_widget.setBackground(palette.color(QPalette.ColorRole.Base))
-        text = palette.color(QPalette.ColorRole.Text)
-        for name in ("left", "bottom"):
-            axis = self.plot.getAxis(name)
-            axis.setPen(text)
-            axis.setTextPen(text)
+        colour_plots(self.palette(), self.plot_widget, [self.plot])
 
     def set_summary(self, summary: WatchSummary | None) -> None:
         """Show ``summary`` (None: empty); the group chosen stays chosen if it is still there."""

@@ -13,10 +13,11 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFontMetrics, QPalette
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from wiresleuth.gui.plain_text import legend_text, plain_label
+from wiresleuth.gui.qt_plot_palette import colour_plots
 from wiresleuth.gui.waterfall_model import RequestWaterfall
 
 PHASE_COLOURS = {"connect": "#1e88e5", "TLS": "#9c4dcc", "first byte": "#43a047"}
@@ -72,14 +73,7 @@ class QtWaterfall(QWidget):
         self._apply_palette()
 
     def _apply_palette(self) -> None:
-        palette = self.palette()
-        text = palette.color(QPalette.ColorRole.Text)
-        self._view.setBackground(palette.color(QPalette.ColorRole.Base))
-        for name in ("left", "bottom"):
-            self._plot.getAxis(name).setPen(pg.mkPen(text))
-            self._plot.getAxis(name).setTextPen(pg.mkPen(text))
-        self._legend.setLabelTextColor(text)
-        self._text = text
+        self._text = colour_plots(self.palette(), self._view, [self._plot], self._legend)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

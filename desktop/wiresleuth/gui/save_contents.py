@@ -12,7 +12,7 @@ from pathlib import Path
 
 import platformdirs
 
-from wiresleuth.cli.run_cmd import default_bundle_name
+from wiresleuth.cli.run_inputs import default_bundle_name
 from wiresleuth.model.run import RunResult
 
 

@@ -63,11 +63,17 @@ class Finding:
     @property
     def packets(self) -> tuple[int, ...]:
         """Every frame number cited by the evidence, in order, without repeats."""
-        seen: dict[int, None] = {}
-        for ev in self.evidence:
-            for number in ev.packets:
-                seen.setdefault(number, None)
-        return tuple(seen)
+        return cited_packets(self.evidence)
+
+
+def cited_packets(evidence: Iterable[Evidence]) -> tuple[int, ...]:
+    """Every frame number these facts cite, in the order first cited, without repeats: what
+    a finding (or an addition to one) points the packet list at."""
+    seen: dict[int, None] = {}
+    for ev in evidence:
+        for number in ev.packets:
+            seen.setdefault(number, None)
+    return tuple(seen)
 
 
 def conclude(

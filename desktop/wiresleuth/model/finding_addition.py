@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from wiresleuth.model.finding import Evidence
+from wiresleuth.model.finding import Evidence, cited_packets
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,8 +35,4 @@ class FindingAddition:
     @property
     def packets(self) -> tuple[int, ...]:
         """Every frame number its evidence cites, in order, without repeats."""
-        seen: dict[int, None] = {}
-        for ev in self.evidence:
-            for number in ev.packets:
-                seen.setdefault(number, None)
-        return tuple(seen)
+        return cited_packets(self.evidence)

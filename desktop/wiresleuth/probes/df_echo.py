@@ -19,15 +19,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from wiresleuth.model.mtu_observations import SweepProbe
+from wiresleuth.probes.error_queue import IP_RECVERR, read_error_queue
+from wiresleuth.probes.icmp_packet import internet_checksum
 
 IP_HEADER = 20
 ICMP_HEADER = 8
 _IP_MTU_DISCOVER = getattr(socket, "IP_MTU_DISCOVER", 10)
 _IP_PMTUDISC_PROBE = getattr(socket, "IP_PMTUDISC_PROBE", 3)
-_IP_RECVERR = getattr(socket, "IP_RECVERR", 11)
-_MSG_ERRQUEUE = getattr(socket, "MSG_ERRQUEUE", 0x2000)
-_SO_EE_ORIGIN_ICMP = 2
-_EXTENDED_ERR = struct.Struct("=IBBBBII")  # errno, origin, type, code, pad, info, data
 _FILL = b"wiresleuth pmtu "
 """The echoes' payload: recognisable in a capture, and words apart (the bundle's redaction
 of secrets scans runs of word characters; one run as long as a packet took it 0.8 s per
@@ -39,43 +37,12 @@ def supported() -> bool:
     return sys.platform.startswith("linux")
 
 
-def _checksum(data: bytes) -> int:
-    if len(data) % 2:
-        data += b"\0"
-    total: int = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    total = (total >> 16) + (total & 0xFFFF)
-    total += total >> 16
-    return ~total & 0xFFFF
-
-
 def echo_request(ident: int, seq: int, size: int) -> bytes:
     """An ICMP echo request whose IP packet will be ``size`` bytes long."""
     payload_len = max(0, size - IP_HEADER - ICMP_HEADER)
     payload = (_FILL * (payload_len // len(_FILL) + 1))[:payload_len]
     header = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
-    return struct.pack("!BBHHH", 8, 0, _checksum(header + payload), ident, seq) + payload
-
-
-def parse_extended_error(ancillary: list[tuple[int, int, bytes]]) -> tuple[int, int, int, int]:
-    """(errno, ICMP type, ICMP code, info) from an IP_RECVERR control message; info is the
-    MTU for "fragmentation needed". ValueError when there is none."""
-    for level, kind, data in ancillary:
-        if level == socket.IPPROTO_IP and kind == _IP_RECVERR and len(data) >= _EXTENDED_ERR.size:
-            err, origin, icmp_type, code, _pad, info, _data = _EXTENDED_ERR.unpack_from(data)
-            if origin == _SO_EE_ORIGIN_ICMP:
-                return err, icmp_type, code, info
-            return err, -1, -1, info
-    raise ValueError("no extended error in the control messages")
-
-
-def offender(ancillary: list[tuple[int, int, bytes]]) -> str | None:
-    """The address of the router that sent the error (after the extended error struct)."""
-    for level, kind, data in ancillary:
-        if level == socket.IPPROTO_IP and kind == _IP_RECVERR:
-            rest = data[_EXTENDED_ERR.size :]
-            if len(rest) >= 8 and int.from_bytes(rest[0:2], sys.byteorder) == socket.AF_INET:
-                return socket.inet_ntoa(rest[4:8])
-    return None
+    return struct.pack("!BBHHH", 8, 0, internet_checksum(header + payload), ident, seq) + payload
 
 
 def _wake(ready: asyncio.Future[None]) -> None:
@@ -190,22 +157,10 @@ class DfEcho:
 
     def _read(self, sock: socket.socket, wave: _Wave) -> float | None:
         """Drain one socket's error queue, then its normal queue; the first round trip seen."""
-        while True:
-            try:
-                data, anc, _flags, _addr = sock.recvmsg(
-                    2048, 512, _MSG_ERRQUEUE | socket.MSG_DONTWAIT
-                )
-            except (BlockingIOError, InterruptedError):
-                break
-            except OSError:
-                break
-            try:
-                err, icmp_type, code, info = parse_extended_error(anc)
-            except ValueError:
-                continue
-            if (icmp_type == 3 and code == 4) or err == errno.EMSGSIZE:
-                kind = "frag_needed" if icmp_type == 3 else "too_big_local"
-                wave.too_big(_echo_seq(data), kind, info or None, offender(anc))
+        for queued in read_error_queue(sock, most=None):
+            if (queued.icmp_type == 3 and queued.icmp_code == 4) or queued.errno == errno.EMSGSIZE:
+                kind = "frag_needed" if queued.icmp_type == 3 else "too_big_local"
+                wave.too_big(_echo_seq(queued.quote), kind, queued.info or None, queued.sender)
         rtt: float | None = None
         while True:
             try:
@@ -255,7 +210,7 @@ def _prepared(sock: socket.socket) -> socket.socket:
     """DF on every packet whatever the kernel learned, errors queued; non-blocking."""
     try:
         sock.setsockopt(socket.IPPROTO_IP, _IP_MTU_DISCOVER, _IP_PMTUDISC_PROBE)
-        sock.setsockopt(socket.IPPROTO_IP, _IP_RECVERR, 1)
+        sock.setsockopt(socket.IPPROTO_IP, IP_RECVERR, 1)
     except OSError:
         sock.close()
         raise

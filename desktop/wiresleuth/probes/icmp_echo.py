@@ -23,6 +23,7 @@ import sys
 import time
 
 from wiresleuth.probes.errors import describe_os_error
+from wiresleuth.probes.icmp_packet import internet_checksum, until_readable
 from wiresleuth.probes.tcp_connect import kernel_rtt
 
 _SO_TIMESTAMPNS = getattr(
@@ -35,21 +36,14 @@ _ANCILLARY_BYTES = socket.CMSG_SPACE(_TIMESPEC.size) if hasattr(socket, "CMSG_SP
 _PAYLOAD = b"wiresleuth-rtt-probe"
 
 
-def _checksum(data: bytes) -> int:
-    if len(data) % 2:
-        data += b"\0"
-    total: int = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    total = (total >> 16) + (total & 0xFFFF)
-    total += total >> 16
-    return ~total & 0xFFFF
-
-
 def _echo_request(v6: bool, ident: int, seq: int) -> bytes:
     kind = 128 if v6 else 8
     header = struct.pack("!BBHHH", kind, 0, 0, ident, seq)
     if v6:  # the kernel fills the ICMPv6 checksum (it needs the pseudo-header)
         return header + _PAYLOAD
-    return struct.pack("!BBHHH", kind, 0, _checksum(header + _PAYLOAD), ident, seq) + _PAYLOAD
+    return (
+        struct.pack("!BBHHH", kind, 0, internet_checksum(header + _PAYLOAD), ident, seq) + _PAYLOAD
+    )
 
 
 def _open(v6: bool) -> tuple[socket.socket, bool]:
@@ -123,28 +117,13 @@ async def _receive(sock: socket.socket, stamped: bool) -> tuple[bytes, float]:
     if not stamped:
         data = await asyncio.get_running_loop().sock_recv(sock, 2048)
         return data, time.time()
-    loop = asyncio.get_running_loop()
     while True:
         try:
             data, ancillary, _flags, _addr = sock.recvmsg(2048, _ANCILLARY_BYTES)
         except (BlockingIOError, InterruptedError):
-            await _readable(loop, sock)
+            await until_readable(sock)
             continue
         return data, _arrival(ancillary)
-
-
-async def _readable(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> None:
-    ready: asyncio.Future[None] = loop.create_future()
-
-    def wake() -> None:
-        if not ready.done():
-            ready.set_result(None)
-
-    loop.add_reader(sock.fileno(), wake)
-    try:
-        await ready
-    finally:
-        loop.remove_reader(sock.fileno())
 
 
 def _arrival(ancillary: list[tuple[int, int, bytes]]) -> float:

@@ -131,16 +131,25 @@ async def through_proxy(
     port = int(proxy.rpartition(":")[2])
     asked = target.key if method == "CONNECT" else target.url
     sock, conn = await tcp_connect(proxy_address, port, timeout=connect_timeout, mss=mss)
+    first: HttpAnswer | None = None
+    answer: HttpAnswer | None = None
+    scheme: str | None = None
+    note: str | None = None
+
+    def observed(
+        outcome: str, *, error: str | None = None, answer_bytes: int = 0, request_bytes: int = 0
+    ) -> ProxyExchange:
+        """The exchange as it ended: ``outcome``, with the answers and the authentication
+        it had got by then."""
+        return ProxyExchange(
+            proxy=proxy, method=method, target=asked, connect=conn, outcome=outcome,
+            ended_at=time.time(), answer=answer, first_answer=first, auth_scheme=scheme,
+            auth_user=credentials.user if credentials and scheme else None, auth_note=note,
+            error=error, answer_bytes=answer_bytes, request_bytes=request_bytes,
+        )  # fmt: skip
+
     if sock is None:
-        return None, ProxyExchange(
-            proxy=proxy,
-            method=method,
-            target=asked,
-            connect=conn,
-            outcome="connect_failed",
-            ended_at=time.time(),
-            error=conn.error,
-        )
+        return None, observed("connect_failed", error=conn.error)
 
     def request(auth: str | None) -> bytes:
         if method == "CONNECT":
@@ -148,10 +157,6 @@ async def through_proxy(
         return proxy_get_request(target.url, target.host, auth=auth)
 
     line = _Line(sock, answer_timeout)
-    first: HttpAnswer | None = None
-    answer: HttpAnswer | None = None
-    scheme: str | None = None
-    note: str | None = None
     try:
         await line.send(request(None))
         answer = await line.answer(method)
@@ -182,41 +187,14 @@ async def through_proxy(
     except _Ended as ended:
         if sock is not None:
             sock.close()
-        return None, ProxyExchange(
-            proxy=proxy,
-            method=method,
-            target=asked,
-            connect=conn,
-            outcome=ended.outcome,
-            ended_at=time.time(),
-            answer=answer,
-            first_answer=first,
-            auth_scheme=scheme,
-            auth_user=credentials.user if credentials and scheme else None,
-            auth_note=note,
-            error=ended.error,
-        )
+        return None, observed(ended.outcome, error=ended.error)
     except BaseException:  # cancelled (a speculative attempt no longer needed): no socket left
         if sock is not None:
             sock.close()
         raise
     assert answer is not None
     outcome = _outcome(answer)
-    observation = ProxyExchange(
-        proxy=proxy,
-        method=method,
-        target=asked,
-        connect=conn,
-        outcome=outcome,
-        ended_at=time.time(),
-        answer=answer,
-        first_answer=first,
-        auth_scheme=scheme,
-        auth_user=credentials.user if credentials and scheme else None,
-        auth_note=note,
-        answer_bytes=line.received,
-        request_bytes=line.sent,
-    )
+    observation = observed(outcome, answer_bytes=line.received, request_bytes=line.sent)
     if outcome == "ok" and method == "CONNECT" and sock is not None and not line.pending:
         return sock, observation
     if sock is not None:

@@ -20,19 +20,17 @@ import socket
 import struct
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 
 from wiresleuth.model.hop_observations import HopProbe
-from wiresleuth.probes.df_echo import offender, parse_extended_error
+from wiresleuth.probes.error_queue import IP_RECVERR, QueuedError, read_error_queue
 from wiresleuth.probes.errors import describe_os_error
+from wiresleuth.probes.icmp_packet import until_readable
 
 SocketFactory = Callable[[int, int, int], socket.socket]
 """Makes a socket (family, type, protocol): ``socket.socket`` in the program, a socket made
 inside a lab namespace in tests."""
 
-_IP_RECVERR = getattr(socket, "IP_RECVERR", 11)
-_MSG_ERRQUEUE = getattr(socket, "MSG_ERRQUEUE", 0x2000)
 _KEEP_DATA = 256
 _UDP_BASE_PORT = 33434
 """Traceroute's first port: unused by services, so the destination answers port unreachable."""
@@ -52,55 +50,11 @@ def error_queue_supported() -> bool:
     return sys.platform.startswith("linux")
 
 
-@dataclass(frozen=True, kw_only=True)
-class QueuedError:
-    """One ICMP error read from a socket's error queue."""
-
-    errno: int
-    """The error the socket reports for it (EHOSTUNREACH for time exceeded)."""
-    icmp_type: int
-    """ICMP type (-1 when the error did not come from ICMP)."""
-    icmp_code: int
-    """ICMP code."""
-    sender: str | None
-    """Address of the router that sent it."""
-    quote: bytes
-    """The quoted transport header and what follows it."""
-
-
-def read_error_queue(sock: socket.socket) -> list[QueuedError]:
-    """Drain the socket's error queue (non-blocking; empty where there is none)."""
-    found: list[QueuedError] = []
-    for _ in range(16):
-        try:
-            data, ancillary, _flags, _addr = sock.recvmsg(
-                2048, 512, _MSG_ERRQUEUE | socket.MSG_DONTWAIT
-            )
-        except (BlockingIOError, InterruptedError):
-            break
-        except OSError:
-            break
-        try:
-            err, icmp_type, icmp_code, _info = parse_extended_error(ancillary)
-        except ValueError:
-            continue
-        found.append(
-            QueuedError(
-                errno=err,
-                icmp_type=icmp_type,
-                icmp_code=icmp_code,
-                sender=offender(ancillary),
-                quote=bytes(data),
-            )
-        )
-    return found
-
-
 def _prepare(sock: socket.socket, ttl: int) -> None:
     sock.setblocking(False)
     sock.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, ttl)
     if error_queue_supported():
-        sock.setsockopt(socket.IPPROTO_IP, _IP_RECVERR, 1)
+        sock.setsockopt(socket.IPPROTO_IP, IP_RECVERR, 1)
 
 
 def _abort(sock: socket.socket) -> None:
@@ -161,39 +115,59 @@ def _failed(ttl: int, at: float, exc: BaseException, what: str = "") -> HopProbe
     return HopProbe(ttl=ttl, sent_at=at, fate="failed", error=f"{what}{text}")
 
 
+def _answered(
+    ttl: int, clock: _Clock, answer: str, local_port: int | None, data: bytes = b""
+) -> HopProbe:
+    """The far end answered the probe itself (``answer``: syn-ack, reset, data, ...)."""
+    return HopProbe(
+        ttl=ttl, sent_at=clock.at, fate="answered", answer=answer, rtt=clock.elapsed(),
+        local_port=local_port, data=data[:_KEEP_DATA],
+    )  # fmt: skip
+
+
+async def _on_new_socket(
+    kind: int,
+    ttl: int,
+    sockets: SocketFactory,
+    probe: Callable[[socket.socket], Awaitable[HopProbe]],
+) -> HopProbe:
+    """``probe`` on a new IPv4 socket of ``kind``, closed with a reset afterwards. A socket
+    that cannot be made, or an OS error the probe does not read as a fate, is the probe's
+    "failed" fate and not an exception: a trace records every probe it sent."""
+    started = time.time()
+    try:
+        sock = sockets(socket.AF_INET, kind, 0)
+    except OSError as exc:
+        return _failed(ttl, started, exc, "no socket: ")
+    try:
+        return await probe(sock)
+    except OSError as exc:
+        return _failed(ttl, started, exc)
+    finally:
+        _abort(sock)
+
+
 async def syn_probe(
     address: str, port: int, ttl: int, *, sockets: SocketFactory = system_socket
 ) -> HopProbe:
     """Connect with the SYN limited to ``ttl`` hops: SYN-ACK, reset, or a router's error."""
     loop = asyncio.get_running_loop()
-    started = time.time()
-    try:
-        sock = sockets(socket.AF_INET, socket.SOCK_STREAM, 0)
-    except OSError as exc:
-        return _failed(ttl, started, exc, "no socket: ")
-    try:
+
+    async def probe(sock: socket.socket) -> HopProbe:
         _prepare(sock, ttl)
         clock = _Clock()
         try:
             await loop.sock_connect(sock, (address, port))
         except ConnectionRefusedError:
-            return HopProbe(
-                ttl=ttl, sent_at=clock.at, fate="answered", answer="reset",
-                rtt=clock.elapsed(), local_port=_local_port(sock),
-            )  # fmt: skip
+            return _answered(ttl, clock, "reset", _local_port(sock))
         except OSError as exc:
             queued = read_error_queue(sock)
             if queued:
                 return _from_queue(ttl, clock, queued[0], _local_port(sock), address)
             return _failed(ttl, clock.at, exc)
-        return HopProbe(
-            ttl=ttl, sent_at=clock.at, fate="answered", answer="syn-ack",
-            rtt=clock.elapsed(), local_port=_local_port(sock),
-        )  # fmt: skip
-    except OSError as exc:
-        return _failed(ttl, started, exc)
-    finally:
-        _abort(sock)
+        return _answered(ttl, clock, "syn-ack", _local_port(sock))
+
+    return await _on_new_socket(socket.SOCK_STREAM, ttl, sockets, probe)
 
 
 async def data_probe(
@@ -209,11 +183,8 @@ async def data_probe(
     answers it: data, a reset, a close, or a router's "time exceeded" (EHOSTUNREACH)."""
     loop = asyncio.get_running_loop()
     started = time.time()
-    try:
-        sock = sockets(socket.AF_INET, socket.SOCK_STREAM, 0)
-    except OSError as exc:
-        return _failed(ttl, started, exc, "no socket: ")
-    try:
+
+    async def probe(sock: socket.socket) -> HopProbe:
         sock.setblocking(False)
         try:
             await asyncio.wait_for(loop.sock_connect(sock, (address, port)), connect_timeout)
@@ -226,10 +197,7 @@ async def data_probe(
             await loop.sock_sendall(sock, payload)
             data = await loop.sock_recv(sock, 4096)
         except ConnectionResetError:
-            return HopProbe(
-                ttl=ttl, sent_at=clock.at, fate="answered", answer="reset",
-                rtt=clock.elapsed(), local_port=local,
-            )  # fmt: skip
+            return _answered(ttl, clock, "reset", local)
         except OSError as exc:
             queued = read_error_queue(sock)
             if queued:
@@ -243,14 +211,9 @@ async def data_probe(
                     local_port=local, error=describe_os_error(exc),
                 )  # fmt: skip
             return _failed(ttl, clock.at, exc)
-        return HopProbe(
-            ttl=ttl, sent_at=clock.at, fate="answered", answer="data" if data else "fin",
-            rtt=clock.elapsed(), local_port=local, data=data[:_KEEP_DATA],
-        )  # fmt: skip
-    except OSError as exc:
-        return _failed(ttl, started, exc)
-    finally:
-        _abort(sock)
+        return _answered(ttl, clock, "data" if data else "fin", local, data)
+
+    return await _on_new_socket(socket.SOCK_STREAM, ttl, sockets, probe)
 
 
 def echo_request(seq: int) -> bytes:
@@ -263,29 +226,20 @@ def open_ping_socket(sockets: SocketFactory = system_socket) -> socket.socket:
     return sockets(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP)
 
 
-async def _readable(sock: socket.socket) -> None:
-    """Until the socket has data or an error queued (epoll reports errors as readable)."""
-    loop = asyncio.get_running_loop()
-    ready: asyncio.Future[None] = loop.create_future()
-
-    def wake() -> None:
-        if not ready.done():
-            ready.set_result(None)
-
-    loop.add_reader(sock.fileno(), wake)
-    try:
-        await ready
-    finally:
-        loop.remove_reader(sock.fileno())
-
-
-async def _datagram_fate(
-    sock: socket.socket, ttl: int, clock: _Clock, address: str, seq: int | None
+async def _datagram_probe(
+    sock: socket.socket, ttl: int, address: str, send: Callable[[], object], seq: int | None
 ) -> HopProbe:
-    """Wait for a datagram probe's fate: an error queued, or an echo reply (``seq``)."""
+    """``send()`` a datagram limited to ``ttl`` hops and wait for its fate: an error queued,
+    or an answer (an echo reply to ``seq``; any data when ``seq`` is None)."""
+    _prepare(sock, ttl)
+    clock = _Clock()
+    try:
+        send()
+    except OSError as exc:
+        return _failed(ttl, clock.at, exc)
     local = _local_port(sock)
     while True:
-        await _readable(sock)
+        await until_readable(sock)
         queued = read_error_queue(sock)
         if queued:
             return _from_queue(ttl, clock, queued[0], local, address)
@@ -296,15 +250,9 @@ async def _datagram_fate(
         except OSError:
             continue  # the error itself is read from the queue on the next turn
         if seq is None:
-            return HopProbe(
-                ttl=ttl, sent_at=clock.at, fate="answered", answer="data",
-                rtt=clock.elapsed(), local_port=local, data=data[:_KEEP_DATA],
-            )  # fmt: skip
+            return _answered(ttl, clock, "data", local, data)
         if len(data) >= 8 and data[0] == 0 and int.from_bytes(data[6:8], "big") == seq:
-            return HopProbe(
-                ttl=ttl, sent_at=clock.at, fate="answered", answer="echo-reply",
-                rtt=clock.elapsed(), local_port=local,
-            )  # fmt: skip
+            return _answered(ttl, clock, "echo-reply", local)
 
 
 async def echo_probe(address: str, ttl: int, *, sockets: SocketFactory = system_socket) -> HopProbe:
@@ -312,13 +260,9 @@ async def echo_probe(address: str, ttl: int, *, sockets: SocketFactory = system_
     not allowed for this user: the caller then traces with UDP."""
     sock = open_ping_socket(sockets)
     try:
-        _prepare(sock, ttl)
-        clock = _Clock()
-        try:
-            sock.sendto(echo_request(ttl), (address, 0))
-        except OSError as exc:
-            return _failed(ttl, clock.at, exc)
-        return await _datagram_fate(sock, ttl, clock, address, ttl)
+        return await _datagram_probe(
+            sock, ttl, address, lambda: sock.sendto(echo_request(ttl), (address, 0)), ttl
+        )
     finally:
         sock.close()
 
@@ -326,19 +270,12 @@ async def echo_probe(address: str, ttl: int, *, sockets: SocketFactory = system_
 async def udp_probe(address: str, ttl: int, *, sockets: SocketFactory = system_socket) -> HopProbe:
     """One UDP datagram limited to ``ttl`` hops, to a port nothing listens on (traceroute's):
     routers say "time exceeded", the destination "port unreachable"."""
-    started = time.time()
-    try:
-        sock = sockets(socket.AF_INET, socket.SOCK_DGRAM, 0)
-    except OSError as exc:
-        return _failed(ttl, started, exc, "no socket: ")
-    try:
-        _prepare(sock, ttl)
-        clock = _Clock()
-        try:
+
+    async def probe(sock: socket.socket) -> HopProbe:
+        def send() -> None:
             sock.connect((address, _UDP_BASE_PORT + ttl - 1))
             sock.send(_ECHO_PAYLOAD)
-        except OSError as exc:
-            return _failed(ttl, clock.at, exc)
-        return await _datagram_fate(sock, ttl, clock, address, None)
-    finally:
-        sock.close()
+
+        return await _datagram_probe(sock, ttl, address, send, None)
+
+    return await _on_new_socket(socket.SOCK_DGRAM, ttl, sockets, probe)

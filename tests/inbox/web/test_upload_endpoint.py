@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from tests.inbox.running import RunningInbox, running_inbox
 from tests.inbox.samples import FORMAT_1, lab_bundle, rewritten, sha256_of
 from tests.probes.loopback_servers import trust_env
+from tests.small_disk import mounted_tmpfs
 from wiresleuth.inbox import tokens
 from wiresleuth.inbox.tables import BundleRow, FindingRow, RefusalRow
 from wiresleuth.send.upload import UploadFailed, upload_bundle
@@ -292,25 +293,8 @@ def test_requests_sends_the_bundle_through_its_reader(inbox: RunningInbox) -> No
 @pytest.fixture
 def full_disk(tmp_path: Path) -> Iterator[Path]:
     """A real 1 MiB file system (tmpfs) for the inbox's data folder."""
-    import os
-    import subprocess
-
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root")
-    mount_point = tmp_path / "full"
-    mount_point.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "wiresleuth-test", str(mount_point)],
-        capture_output=True, text=True, timeout=20, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "full", "size=1m,mode=0700") as mount_point:
         yield mount_point
-    finally:
-        subprocess.run(
-            ["umount", "-l", str(mount_point)], capture_output=True, timeout=20, check=False
-        )
 
 
 def test_an_inbox_out_of_disk_refuses_before_receiving(

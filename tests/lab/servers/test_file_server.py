@@ -5,7 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.probes.pac_servers import refused_port
+from tests.probes.loopback_servers import unused_port
 from wiresleuth.analysis.http_response import parse_head
 
 
@@ -24,7 +24,7 @@ def test_one_file_at_one_path_and_404_elsewhere(tmp_path: Path) -> None:
     body = tmp_path / "pac.js"
     body.write_text("function FindProxyForURL(u, h) { return 'DIRECT'; }\n")
     ready = tmp_path / "ready"
-    port = refused_port()
+    port = unused_port()
     argv = [
         sys.executable, "-m", "wiresleuth.lab.servers.file_server", "--address", "127.0.0.1",
         "--port", str(port), "--path", "/proxy.pac", "--body-file", str(body),

@@ -120,3 +120,35 @@ def check_mac(key: str, value: str) -> None:
         raise ParamError(key, f"must look like 00:01:d7:aa:bb:cc; got {value!r}")
     if int(value[:2], 16) & 1:
         raise ParamError(key, f"{value} is a multicast address")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortRule(Fault):
+    """Forwarded TCP to ``port`` (and ``address``, if given) arriving from ``from_link``;
+    a subclass says what the router does with it (``add_rule``): ``drop_port`` drops it,
+    ``reject_port`` answers with a reset, and nothing else differs between them."""
+
+    port: int
+    """Destination TCP port."""
+    address: str = ""
+    """Destination address ("" for any)."""
+    from_link: str = "client"
+    """Router link the packets arrive by: client, proxy or internet."""
+
+    def __post_init__(self) -> None:
+        check_port("port", self.port)
+        if self.address:
+            check_address("address", self.address)
+        check_choice("from_link", self.from_link, ROUTER_LINKS)
+
+    def add_rule(self, lab: LabControl, *target: str) -> None:
+        """Append the router's FORWARD rule for these packets, jumping to ``target``."""
+        match = ["-d", self.address] if self.address else []
+        lab.iptables(
+            "router", "-A", "FORWARD", "-i", addresses.link(self.from_link).router_if, *match,
+            "-p", "tcp", "--dport", str(self.port), "-j", *target,
+        )  # fmt: skip
+
+    def where(self) -> str:
+        """``address:port`` as the fault's description names it."""
+        return f"{self.address or 'any address'}:{self.port}"

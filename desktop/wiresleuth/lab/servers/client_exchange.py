@@ -11,15 +11,13 @@ reading. Usage::
 from __future__ import annotations
 
 import argparse
-import signal
 import socket
 import sys
 import threading
 import time
 from pathlib import Path
-from types import FrameType
 
-from wiresleuth.lab.servers.tcp_server import mark_ready
+from wiresleuth.lab.servers.lifecycle import mark_ready, repeat_every, stop_on_signals
 
 
 def exchange(args: argparse.Namespace, stop: threading.Event) -> str:
@@ -71,19 +69,11 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Exchange until SIGTERM."""
     args = _parse(argv)
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    stop = stop_on_signals()
     mark_ready(args.ready_file)
-    while not stop.is_set():
-        started = time.monotonic()
-        print(exchange(args, stop), file=sys.stderr, flush=True)
-        stop.wait(max(0.0, args.interval - (time.monotonic() - started)))
+    repeat_every(
+        args.interval, stop, lambda: print(exchange(args, stop), file=sys.stderr, flush=True)
+    )
     return 0
 
 

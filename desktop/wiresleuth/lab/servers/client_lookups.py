@@ -9,19 +9,15 @@ resolver does. It drives the DNS traffic the passive diagnoses are proved on. Us
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
-import time
 from pathlib import Path
-from types import FrameType
 
 import dns.exception
 import dns.message
 import dns.query
 import dns.rcode
 
-from wiresleuth.lab.servers.tcp_server import mark_ready
+from wiresleuth.lab.servers.lifecycle import mark_ready, repeat_every, stop_on_signals
 
 
 def lookup(server: str, name: str, *, tries: int, timeout: float) -> str:
@@ -52,21 +48,15 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Look up until SIGTERM."""
     args = _parse(argv)
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    stop = stop_on_signals()
     mark_ready(args.ready_file)
-    while not stop.is_set():
-        started = time.monotonic()
+
+    def look_up_all() -> None:
         for name in args.name:
             print(lookup(args.server, name, tries=args.tries, timeout=args.timeout),
                   file=sys.stderr, flush=True)  # fmt: skip
-        stop.wait(max(0.0, args.interval - (time.monotonic() - started)))
+
+    repeat_every(args.interval, stop, look_up_all)
     return 0
 
 

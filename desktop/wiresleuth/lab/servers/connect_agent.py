@@ -16,15 +16,12 @@ import argparse
 import ctypes
 import ctypes.util
 import selectors
-import signal
 import socket
 import sys
-import threading
 import time
 from pathlib import Path
-from types import FrameType
 
-from wiresleuth.lab.servers.tcp_server import mark_ready
+from wiresleuth.lab.servers.lifecycle import mark_ready, stop_on_signals
 
 _PR_SET_NAME = 15
 _MAX_OPEN = 16
@@ -56,14 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     if args.name:
         set_process_name(args.name)
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    stop = stop_on_signals()
     selector = selectors.DefaultSelector()
     open_socks: dict[socket.socket, float] = {}
     mark_ready(args.ready_file)

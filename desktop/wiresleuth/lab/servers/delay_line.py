@@ -15,15 +15,14 @@ import argparse
 import heapq
 import itertools
 import select
-import signal
 import sys
 import threading
 import time
 import warnings
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
+from wiresleuth.lab.servers.lifecycle import mark_ready, stop_on_signals
 from wiresleuth.lab.servers.queue_policy import ConstantDelay, PayloadHold
 
 _Entry = tuple[float, int, Any]
@@ -110,21 +109,13 @@ def main(argv: list[str] | None = None) -> int:
     else:
         policy = PayloadHold(hold=args.hold_s)
     line = DelayLine(policy, max_pending=args.max_pending)
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    stop = stop_on_signals()
     nfq = NetfilterQueue()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # rcvbuf capped by the kernel: fine
         nfq.bind(args.queue, line.on_packet, max_len=args.max_pending)
     line.start()
-    if args.ready_file:
-        args.ready_file.write_text("ready\n")
+    mark_ready(args.ready_file)
     fd = nfq.get_fd()
     try:
         while not stop.is_set():

@@ -14,15 +14,12 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
-from types import FrameType
 
-from wiresleuth.lab.servers.tcp_server import mark_ready
+from wiresleuth.lab.servers.lifecycle import mark_ready, stop_on_signals
 
 
 def _rule(action: str, chain: str, rule: list[str]) -> bool:
@@ -55,14 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rule", required=True, help="the rule's arguments, space-separated")
     args = parser.parse_args(argv)
     rule = args.rule.split()
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    stop = stop_on_signals()
     active = False
     mark_ready(args.ready_file)
     try:

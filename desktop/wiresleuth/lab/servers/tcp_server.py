@@ -8,7 +8,6 @@ from the server carries the mark.
 from __future__ import annotations
 
 import contextlib
-import signal
 import socket
 import socketserver
 import struct
@@ -17,8 +16,9 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 from typing import Any
+
+from wiresleuth.lab.servers.lifecycle import mark_ready, stop_on_signals
 
 
 class MarkedTCPServer(socketserver.ThreadingTCPServer):
@@ -78,24 +78,11 @@ def close_with_fin(sock: socket.socket, *, drain_timeout: float = 5.0) -> None:
     sock.close()
 
 
-def mark_ready(path: Path | None) -> None:
-    """Tell the lab the listening sockets exist."""
-    if path is not None:
-        path.write_text("ready\n")
-
-
 def serve_until_signalled(
     servers: Sequence[socketserver.BaseServer], ready_file: Path | None
 ) -> int:
     """Serve every server in a thread, say ready, and stop them all on SIGTERM or SIGINT."""
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    stop = stop_on_signals()
     for server in servers:
         threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True

@@ -13,15 +13,12 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
-from types import FrameType
 
-from wiresleuth.lab.servers.tcp_server import mark_ready
+from wiresleuth.lab.servers.lifecycle import mark_ready, stop_on_signals
 
 POLL = 0.2
 """Seconds between looks at the socket table."""
@@ -64,14 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--proxy-port", type=int, default=3128)
     parser.add_argument("--ready-file", type=Path, help="created once running")
     args = parser.parse_args(argv)
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    stop = stop_on_signals()
     first_seen: dict[Key, float] = {}
     mark_ready(args.ready_file)
     while not stop.wait(POLL):
