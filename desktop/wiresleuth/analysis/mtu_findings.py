@@ -5,6 +5,12 @@ whether the server's large segments arrive (its own default/small-MSS exchange, 
 captured, every flow to that server: announced MSS, largest segment that arrived, gaps,
 retransmissions, DSCP). A black hole loses large packets whatever they carry, ICMP too; a
 policy lets ICMP of every size pass and loses large TCP segments of one (marked) server.
+
+The capture is this computer's own, beside the receiver: a segment in it reached this
+computer, so loss shows only as a hole, bytes never seen although later ones were, that the
+client never acknowledged either. A resend seen here arrived; one the client did not
+acknowledge was refused by a client that had closed (a busy machine answers late, and a
+server's tail-loss probe crosses its reset), not lost on the path.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from dataclasses import dataclass, field
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.analysis.passive_dscp import Marking, dscp_marked
+from wiresleuth.analysis.passive_loss import LARGE
 from wiresleuth.model.address import normalise
 from wiresleuth.model.finding import Evidence, Finding, Severity, conclude
 from wiresleuth.model.mtu_observations import (
@@ -40,10 +47,13 @@ class TcpEvidence:
     largest_received: int | None = None
     """Largest segment payload that arrived from the server (capture)."""
     lost_packets: tuple[int, ...] = ()
-    """Frame numbers proving loss that was not recovered: segments after a hole never filled
-    (with the duplicate ACKs it caused), resends of bytes the client never acknowledged."""
+    """Frame numbers showing loss that was not recovered: the segment after each hole never
+    filled, with the duplicate ACKs and the resends that hole caused."""
     missing_bytes: int = 0
-    """Bytes of the server's streams never seen although later bytes were."""
+    """Bytes of the server's streams never seen although later bytes were, and never
+    acknowledged by the client (bytes it acknowledged reached it: the capture missed them)."""
+    largest_hole: int = 0
+    """The longest run of those bytes: a full-size segment or more when large ones are lost."""
     sockets_default: str | None = None
     """Outcome of the default-MSS exchange (this wizard's, or the TLS wizard's handshake)."""
     sockets_small: str | None = None
@@ -63,13 +73,20 @@ class TcpEvidence:
         return self.sockets_default in _NO_ANSWER and self.sockets_small == "answered"
 
     @property
+    def full_size(self) -> int:
+        """Bytes from which a segment counts as full size: the announced MSS less ``MARGIN``
+        (``passive_loss.LARGE`` when no SYN-ACK was captured)."""
+        return max(self.server_mss) - MARGIN if self.server_mss else LARGE
+
+    @property
     def lost_by_capture(self) -> bool:
-        """Holes or retransmissions in the server's data, its large segments never seen."""
-        if not self.lost_packets:
-            return False
-        if self.largest_received is None or not self.server_mss:
-            return True
-        return self.largest_received < max(self.server_mss) - MARGIN
+        """A full-size segment or more of the server's data stayed missing (a hole the client
+        never acknowledged either) while every segment that arrived was smaller: loss that
+        picks large segments. Lost small bytes, or a server that never had a full segment to
+        send, prove nothing about size."""
+        full = self.full_size
+        received = self.largest_received or 0
+        return self.largest_hole >= full and received < full
 
     @property
     def large_lost(self) -> bool:
@@ -97,6 +114,7 @@ def tcp_evidence(
     largest: int | None = None
     lost: list[int] = []
     missing = 0
+    largest_hole = 0
     counts: dict[int, int] = {}
     marked: list[int] = []
     unmarked = 0
@@ -108,17 +126,18 @@ def tcp_evidence(
         stream = flow.server_stream
         if stream.max_payload:
             largest = max(largest or 0, stream.max_payload)
-        for start, end in stream.gaps:
+        # A hole the client acknowledged past reached it: the capture missed those packets (a
+        # busy capture drops some), the path did not. Resends and duplicate ACKs are loss only
+        # beside a hole that stayed: alone they are TCP recovering, or a server resending to
+        # a client that had already closed (a busy host answers late).
+        holes = [(s, e) for s, e in stream.gaps if stream.acked is None or stream.acked < e]
+        for start, end in holes:
             missing += end - start
+            largest_hole = max(largest_hole, end - start)
             with contextlib.suppress(KeyError):
                 lost.append(stream.packet_at(end).number)
-        # A resend the client then acknowledged, or duplicate ACKs answered by a filled hole,
-        # is TCP recovering (a busy host does this on a healthy path): loss is proof only
-        # where bytes stayed missing or unacknowledged.
-        if stream.retransmissions and (stream.acked is None or stream.acked < stream.end):
-            lost += stream.retransmissions
-        if stream.gaps:
-            lost += flow.client_dup_acks
+        if holes:
+            lost += [*stream.retransmissions, *flow.client_dup_acks]
         for packet in stream.packets:
             counts[packet.dscp] = counts.get(packet.dscp, 0) + 1
             if packet.dscp:
@@ -134,6 +153,7 @@ def tcp_evidence(
         largest_received=largest,
         lost_packets=tuple(dict.fromkeys(lost)),
         missing_bytes=missing,
+        largest_hole=largest_hole,
         sockets_default=by_purpose.get("default"),
         sockets_small=by_purpose.get("small-mss"),
         sockets_source=source,
