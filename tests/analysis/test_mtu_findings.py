@@ -16,7 +16,12 @@ from wiresleuth.model.mtu_observations import (
     SegmentAttempt,
     SweepProbe,
 )
-from wiresleuth.model.observations import ConnectObservation
+from wiresleuth.model.observations import (
+    ConnectObservation,
+    TlsObservation,
+    TlsTargetObservation,
+    TlsWizardObservations,
+)
 from wiresleuth.model.packet import FIN, RST, PacketRecord
 
 SERVER, T0 = "198.19.0.10", 1_700_000_000.0
@@ -212,6 +217,72 @@ def test_a_full_size_hole_never_filled_is_loss_with_its_resends_as_evidence() ->
     assert after is not None and dup is not None and probe is not None
     assert {after.number, dup.number, probe.number} <= set(policing.packets)
     assert "1448 bytes never arrived" in policing.evidence[-1].text
+
+
+def tls_default(outcome: str, ended_at: float, port: int = 50123) -> TlsWizardObservations:
+    """The TLS wizard's default handshake with SERVER from local ``port``, as it ended."""
+    conn = ConnectObservation(
+        address=SERVER, port=443, started_at=T0, connected_at=T0 + 0.05, local_port=port
+    )
+    attempt = TlsObservation(
+        target="chat.example:443", sni="chat.example", purpose="default", connect=conn,
+        outcome=outcome, ended_at=ended_at, client_hello_at=T0 + 0.06,
+    )  # fmt: skip
+    target = TlsTargetObservation(target="chat.example:443", address=SERVER, attempts=(attempt,))
+    return TlsWizardObservations(targets=(target,))
+
+
+def handshake_answered_at(seconds: float) -> list[PacketRecord]:
+    """The default handshake's connection: the server's flight arrives ``seconds`` after
+    the ClientHello (full size, whole, acknowledged by this computer's kernel)."""
+    wire = Wire(server=(SERVER, 443), start=T0)
+    wire.handshake(server_mss=1460)
+    wire.send("client", b"\x16" * 517)
+    wire.wait(seconds)
+    wire.send("server", b"\x16" * 1448)
+    wire.send("server", b"\x16" * 300)
+    wire.ack("client")
+    return wire.packets
+
+
+def test_an_answer_the_capture_saw_arrive_in_time_was_read_late_not_lost() -> None:
+    """A loaded machine: the default handshake's socket reported nothing before its
+    deadline, yet the server's full-size flight reached this computer 0.2 s after the
+    ClientHello; the small-MSS spare, scheduled in time, answered. The program was late,
+    the path lost nothing: no policy."""
+    obs = observe(sweep=sweep(1500), tls_default="silent", tls_small_mss="answered")
+    flows = assemble_flows(handshake_answered_at(0.2))
+    found, _ = analyse_mtu(obs, flows, tls_default("timeout", ended_at=T0 + 6.1))
+    assert ids(found) == ["mtu.path_mtu"]
+
+
+def test_an_answer_that_never_arrived_leaves_the_sockets_proof_standing() -> None:
+    obs = observe(sweep=sweep(1500), tls_default="silent", tls_small_mss="answered")
+    wire = Wire(server=(SERVER, 443), start=T0)
+    wire.handshake(server_mss=1460)
+    wire.send("client", b"\x16" * 517)
+    wire.send("server", b"\x16" * 1448, lost=True)
+    found, _ = analyse_mtu(
+        obs, assemble_flows(wire.packets), tls_default("timeout", ended_at=T0 + 6.1)
+    )
+    assert ids(found) == ["mtu.path_mtu", "path.qos_policing"]
+    assert found[1].values["proof"] == "sockets"
+
+
+def test_an_answer_arriving_after_the_attempt_ended_does_not_excuse_it() -> None:
+    """Bytes that came only once the program had given up do not show it read late."""
+    obs = observe(sweep=sweep(1500), tls_default="silent", tls_small_mss="answered")
+    flows = assemble_flows(handshake_answered_at(7.0))
+    found, _ = analyse_mtu(obs, flows, tls_default("timeout", ended_at=T0 + 6.1))
+    assert "path.qos_policing" in ids(found)
+
+
+def test_the_wizards_own_exchange_read_late_is_no_loss_either() -> None:
+    packets = handshake_answered_at(0.2)
+    default = exchange("default", "silent", 50123)
+    attempts = (replace(default, ended_at=T0 + 4.2), exchange("small-mss", "answered", 40002))
+    found, _ = analyse_mtu(observe(sweep=sweep(1500), tcp=attempts), assemble_flows(packets))
+    assert ids(found) == ["mtu.path_mtu"]
 
 
 # -- recorded runs ---------------------------------------------------------------------------

@@ -10,7 +10,9 @@ The capture is this computer's own, beside the receiver: a segment in it reached
 computer, so loss shows only as a hole, bytes never seen although later ones were, that the
 client never acknowledged either. A resend seen here arrived; one the client did not
 acknowledge was refused by a client that had closed (a busy machine answers late, and a
-server's tail-loss probe crosses its reset), not lost on the path.
+server's tail-loss probe crosses its reset), not lost on the path. Likewise a default
+exchange whose socket heard nothing proves no loss when the capture shows the answer
+arriving while the program still waited: the program read it late (``answer_on_wire``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from wiresleuth.analysis.answer_on_wire import answer_arrived, exchange_flow
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.analysis.passive_dscp import Marking, dscp_marked
@@ -31,6 +34,7 @@ from wiresleuth.model.mtu_observations import (
     PathMtuSweep,
     SegmentAttempt,
 )
+from wiresleuth.model.observations import TlsObservation, TlsWizardObservations
 
 WIZARD = "mtu"
 MARGIN = 100
@@ -60,6 +64,9 @@ class TcpEvidence:
     """Outcome of the small-MSS exchange (None when none was made)."""
     sockets_source: str = "mtu"
     """Whose exchanges those are: ``mtu`` (this wizard) or ``tls`` (the TLS wizard's)."""
+    default_read_late: float | None = None
+    """Capture time at which the answer to the default exchange arrived although its socket
+    reported none: the program, not the path, was late (None: not so, or not captured)."""
     dscp_counts: dict[int, int] = field(default_factory=dict)
     """DSCP value -> packets from the server (capture)."""
     marked_packets: tuple[int, ...] = ()
@@ -69,8 +76,13 @@ class TcpEvidence:
 
     @property
     def lost_by_sockets(self) -> bool:
-        """The default exchange got no answer while the same with MSS 536 did."""
-        return self.sockets_default in _NO_ANSWER and self.sockets_small == "answered"
+        """The default exchange got no answer while the same with MSS 536 did, and the
+        capture (when it holds the exchange) did not see that answer arrive meanwhile."""
+        return (
+            self.sockets_default in _NO_ANSWER
+            and self.sockets_small == "answered"
+            and self.default_read_late is None
+        )
 
     @property
     def full_size(self) -> int:
@@ -106,9 +118,11 @@ def tcp_evidence(
     flows: Sequence[TcpFlow],
     *,
     tls: tuple[str | None, str | None] = (None, None),
+    tls_default: TlsObservation | None = None,
 ) -> TcpEvidence:
     """Gather the TCP facts about ``address``: the socket exchanges (this wizard's, else the
-    TLS wizard's ``tls`` = (default, small-MSS) outcomes) and every captured flow."""
+    TLS wizard's ``tls`` = (default, small-MSS) outcomes, its default handshake being
+    ``tls_default``) and every captured flow."""
     address = normalise(address)
     mss: list[int] = []
     largest: int | None = None
@@ -146,8 +160,18 @@ def tcp_evidence(
                 unmarked += 1
     by_purpose: dict[str, str | None] = {a.purpose: a.outcome for a in attempts}
     source = "mtu"
+    late: float | None = None
+    default = next((a for a in attempts if a.purpose == "default"), None)
+    if default is not None:
+        late = answer_arrived(exchange_flow(default.connect, flows), before=default.ended_at)
     if not attempts and tls[0] is not None:
         by_purpose, source = {"default": tls[0], "small-mss": tls[1]}, "tls"
+        if tls_default is not None:
+            late = answer_arrived(
+                exchange_flow(tls_default.connect, flows),
+                skip=tls_default.tunnel_bytes,
+                before=tls_default.ended_at,
+            )
     return TcpEvidence(
         server_mss=tuple(dict.fromkeys(mss)),
         largest_received=largest,
@@ -157,6 +181,7 @@ def tcp_evidence(
         sockets_default=by_purpose.get("default"),
         sockets_small=by_purpose.get("small-mss"),
         sockets_source=source,
+        default_read_late=late,
         dscp_counts=counts,
         marked_packets=tuple(marked),
         unmarked=unmarked,
@@ -172,9 +197,13 @@ def sweep_plot(sweep: PathMtuSweep) -> list[list[object]]:
 
 
 def analyse_mtu(
-    obs: MtuWizardObservations, flows: Sequence[TcpFlow]
+    obs: MtuWizardObservations,
+    flows: Sequence[TcpFlow],
+    tls: TlsWizardObservations | None = None,
 ) -> tuple[list[Finding], dict[int, str]]:
-    """Findings per server address (first target naming it) and timeline labels."""
+    """Findings per server address (first target naming it) and timeline labels; ``tls``
+    (the TLS wizard's observations) says which connection its default handshake was."""
+    handshakes = {t.target: t.attempt("default") for t in tls.targets} if tls else {}
     findings: list[Finding] = []
     labels: dict[int, str] = {}
     seen: set[str] = set()
@@ -188,7 +217,11 @@ def analyse_mtu(
             continue
         seen.add(normalise(target.address))
         tcp = tcp_evidence(
-            target.address, target.tcp, flows, tls=(target.tls_default, target.tls_small_mss)
+            target.address,
+            target.tcp,
+            flows,
+            tls=(target.tls_default, target.tls_small_mss),
+            tls_default=handshakes.get(target.target),
         )
         findings += _Target(target, tcp).findings()
     return findings, labels

@@ -40,8 +40,9 @@ class MtuInterpretation(Interpretation):
         labels: dict[int, str] = {}
         skipped: dict[str, str] = {}
         obs = material.observations(self.name, MtuWizardObservations)
+        tls = material.observations("tls", TlsWizardObservations)
         if obs is not None:
-            found, labels = analyse_mtu(obs, wire.flows)
+            found, labels = analyse_mtu(obs, wire.flows, tls)
             findings += found
             skipped = {
                 t.target: (
@@ -55,7 +56,6 @@ class MtuInterpretation(Interpretation):
                 if t.sweep is None
             }
         losses = [f for f in material.so_far if f.id == LOSS]
-        tls = material.observations("tls", TlsWizardObservations)
         if tls is not None:
             lost = frozenset(f.target for f in losses if f.target)
             findings += marked_targets(tls, wire.flows, lost)
