@@ -322,8 +322,9 @@ def test_a_loaded_healthy_proxy_run_stays_quiet_with_the_probe_it_could_have_met
 
 def test_the_c1_lab_run_is_proven_by_its_capture_alone() -> None:
     """C1 recorded: three connections with the default MSS each lost 4096 bytes of full-size
-    segments and got only a 284-byte tail; bytes of the small-MSS connection that the
-    capture missed were acknowledged by the client and are not counted."""
+    segments and got only a 284-byte tail. The small-MSS connection's first 3668 bytes are
+    missing from the file (72 of its 86 packets are readable: a damaged pcapng block) but
+    the client acknowledged them: a capture's gap, not the path's, and not counted."""
     obs, packets = recorded(LAB_C1)
     target = obs.targets[0]
     assert target.address is not None

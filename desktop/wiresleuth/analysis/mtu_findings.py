@@ -162,11 +162,11 @@ def tcp_evidence(
     source = "mtu"
     late: float | None = None
     default = next((a for a in attempts if a.purpose == "default"), None)
-    if default is not None:
+    if default is not None and default.outcome in _NO_ANSWER:
         late = answer_arrived(exchange_flow(default.connect, flows), before=default.ended_at)
     if not attempts and tls[0] is not None:
         by_purpose, source = {"default": tls[0], "small-mss": tls[1]}, "tls"
-        if tls_default is not None:
+        if tls_default is not None and tls[0] in _NO_ANSWER:
             late = answer_arrived(
                 exchange_flow(tls_default.connect, flows),
                 skip=tls_default.tunnel_bytes,
