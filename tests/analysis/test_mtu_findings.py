@@ -334,3 +334,16 @@ def test_the_c1_lab_run_is_proven_by_its_capture_alone() -> None:
     found, _ = analyse_mtu(obs, assemble_flows(packets))
     assert ids(found) == ["mtu.path_mtu", "path.qos_policing", "path.dscp_marked"]
     assert found[1].values["dscp"] == 46
+
+
+def test_a_stalled_program_reading_the_answer_late_is_not_a_policy() -> None:
+    """corp-proxy-os (HTTP target only) recorded while the program was stopped for 7 s: its
+    default exchange through the proxy reported silence, the MSS-536 one after it an
+    answer, yet the capture shows the proxy's answer arrived within the first second."""
+    obs, packets = recorded(SAMPLES / "corp-proxy-http-stalled.wsbundle")
+    default = obs.targets[0].tcp[0]
+    assert (default.purpose, default.outcome) == ("default", "silent")
+    flows = assemble_flows(packets)
+    tcp = tcp_evidence(obs.targets[0].address or "", obs.targets[0].tcp, flows)
+    assert tcp.default_read_late is not None and tcp.default_read_late < default.ended_at - 5
+    assert ids(analyse_mtu(obs, flows)[0]) == ["mtu.path_mtu"]
