@@ -285,6 +285,15 @@ def test_the_wizards_own_exchange_read_late_is_no_loss_either() -> None:
     assert ids(found) == ["mtu.path_mtu"]
 
 
+def test_without_capture_an_answer_left_unread_is_no_loss() -> None:
+    """No capture to look at, but the socket still held the answer when the program, late,
+    gave up on it: the silence was this computer's."""
+    default = replace(exchange("default", "silent", 40001), unread_bytes=330)
+    attempts = (default, exchange("small-mss", "answered", 40002))
+    found, _ = analyse_mtu(observe(sweep=sweep(1500), tcp=attempts), [])
+    assert ids(found) == ["mtu.path_mtu"]
+
+
 # -- recorded runs ---------------------------------------------------------------------------
 
 SAMPLES = Path(__file__).parent / "samples" / "mtu"

@@ -65,8 +65,9 @@ class TcpEvidence:
     sockets_source: str = "mtu"
     """Whose exchanges those are: ``mtu`` (this wizard) or ``tls`` (the TLS wizard's)."""
     default_read_late: float | None = None
-    """Capture time at which the answer to the default exchange arrived although its socket
-    reported none: the program, not the path, was late (None: not so, or not captured)."""
+    """When the answer to the default exchange is known to have arrived although its socket
+    reported none: the capture time of its first byte, else the attempt's end when the socket
+    still held it unread. The program, not the path, was late (None: not so, or unknown)."""
     dscp_counts: dict[int, int] = field(default_factory=dict)
     """DSCP value -> packets from the server (capture)."""
     marked_packets: tuple[int, ...] = ()
@@ -164,6 +165,8 @@ def tcp_evidence(
     default = next((a for a in attempts if a.purpose == "default"), None)
     if default is not None and default.outcome in _NO_ANSWER:
         late = answer_arrived(exchange_flow(default.connect, flows), before=default.ended_at)
+        if late is None and default.unread_bytes:
+            late = default.ended_at
     if not attempts and tls[0] is not None:
         by_purpose, source = {"default": tls[0], "small-mss": tls[1]}, "tls"
         if tls_default is not None and tls[0] in _NO_ANSWER:
