@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from tests.analysis.scripted import Wire
+from tests.capture.corpora import corpus, names
 from wiresleuth.analysis.flows import assemble_flows
 from wiresleuth.analysis.mtu_findings import analyse_mtu, sweep_plot, tcp_evidence
 from wiresleuth.bundle.recording import load_recorded_run
+from wiresleuth.capture.fast_records import iter_records
 from wiresleuth.model.mtu_observations import (
     MtuTargetObservation,
     MtuWizardObservations,
@@ -356,3 +360,27 @@ def test_a_stalled_program_reading_the_answer_late_is_not_a_policy() -> None:
     tcp = tcp_evidence(obs.targets[0].address or "", obs.targets[0].tcp, flows)
     assert tcp.default_read_late is not None and tcp.default_read_late < default.ended_at - 5
     assert ids(analyse_mtu(obs, flows)[0]) == ["mtu.path_mtu"]
+
+
+# Real captures of shared/corpora where the capture proof of 61fb9a7 "proved" large-packet
+# loss: excerpts whose missing bytes the receiver acknowledged (the file does not hold them),
+# and a lone resend never acknowledged (kday3). None of them shows a size policy.
+FALSE_BEFORE = (
+    ("tcpdump-tests", "bgp-as-path-oobr.pcap"),
+    ("tcpdump-tests", "bgp-cease-hard-reset.pcap"),
+    ("tcpdump-tests", "bgp-role.pcapng"),
+    ("tcpdump-tests", "bgp-shutdown-communication.pcapng"),
+    ("tcpdump-tests", "kday3.pcap"),
+    ("tcpdump-tests", "kday4.pcap"),
+    ("tcpdump-tests", "kday7.pcap"),
+    ("tcpdump-tests", "of13_ericsson.pcapng"),
+    *(("packets", name) for name in names("packets", "*.pcap*")),
+)
+
+
+@pytest.mark.parametrize(("folder", "name"), FALSE_BEFORE)
+def test_real_captures_prove_no_size_policy(folder: str, name: str) -> None:
+    flows = assemble_flows(list(iter_records(corpus(folder) / name)))
+    for server in sorted({f.server for f in flows}):
+        tcp = tcp_evidence(server, (), flows)
+        assert not tcp.lost_by_capture, (server, tcp.largest_hole, tcp.lost_packets[:5])
