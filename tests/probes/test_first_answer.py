@@ -6,6 +6,7 @@ import asyncio
 import socket
 import sys
 import threading
+import time
 
 from wiresleuth.probes.df_echo import DfEcho, echo_request
 from wiresleuth.probes.first_answer import client_hello, first_answer, http_get
@@ -106,3 +107,48 @@ def test_df_echo_over_loopback_when_icmp_sockets_are_allowed() -> None:
     finally:
         echo.close()
     assert (got.result, got.size) == ("reply", 1500)
+
+
+def test_an_answer_waiting_unread_when_the_deadline_passed_is_counted() -> None:
+    """The program is not scheduled between sending and looking (a loaded machine): by the
+    time it looks its deadline is past, yet the answer is in the socket. Still ``silent``
+    (nothing was read in time), but the bytes waiting are told: the silence was ours."""
+    reply = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+    port, thread = serve_once(reply)
+
+    def stalled(kind: str, at: float) -> None:
+        if kind == "sent-by-app":
+            time.sleep(0.3)  # the answer arrives meanwhile
+
+    got = asyncio.run(
+        first_answer(
+            "127.0.0.1",
+            port,
+            http_get("h"),
+            trigger="http-get",
+            purpose="t",
+            connect_timeout=2,
+            answer_timeout=1e-9,
+            moments=stalled,
+        )
+    )
+    thread.join(5)
+    assert got.outcome == "silent" and got.bytes_received == 0
+    assert got.unread_bytes == len(reply)
+
+
+def test_nothing_unread_after_a_real_silence() -> None:
+    port, thread = serve_once(b"", answer=False)
+    got = asyncio.run(
+        first_answer(
+            "127.0.0.1",
+            port,
+            http_get("h"),
+            trigger="http-get",
+            purpose="t",
+            connect_timeout=2,
+            answer_timeout=0.2,
+        )
+    )
+    thread.join(5)
+    assert got.outcome == "silent" and got.unread_bytes == 0

@@ -1,4 +1,6 @@
 import asyncio
+import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -157,3 +159,39 @@ def test_a_refused_connect_is_a_tunnel_failure_not_a_tls_one(trusted: trustme.CA
         obs = _through(proxy.port, server.port)
     assert obs.outcome == "tunnel_failed" and obs.tunnel_status == "403 Forbidden"
     assert obs.client_hello_at is None  # nothing was sent to the server
+
+
+def test_bytes_left_unread_when_the_deadline_passed_are_told() -> None:
+    """The program is not scheduled while it should be sending and reading (a loaded
+    machine): its deadline passes before it reads a byte, yet the peer's bytes are waiting
+    in the socket. Still ``timeout`` with nothing read, but the unread bytes are counted.
+    (This peer speaks first, so its bytes are surely there while the program is away.)"""
+
+    def away(kind: str, at: float) -> None:
+        if kind == "client-hello":
+            time.sleep(0.5)
+
+    def speaks_first(conn: socket.socket) -> None:
+        conn.sendall(INJECTED)
+        conn.recv(4096)
+
+    with LoopbackServer(speaks_first) as server:
+        obs = asyncio.run(
+            tls_handshake(
+                Target(host="localhost", port=server.port),
+                "127.0.0.1",
+                context=os_trust_context(),
+                purpose="default",
+                connect_timeout=1.0,
+                handshake_timeout=0.3,
+                moments=away,
+            )
+        )
+    assert obs.outcome == "timeout" and obs.first_byte_at is None
+    assert obs.unread_bytes == len(INJECTED)
+
+
+def test_nothing_unread_after_a_silent_server(trusted: trustme.CA) -> None:
+    with LoopbackServer(silent) as server:
+        obs = handshake(server.port, timeout=0.3)
+    assert obs.outcome == "timeout" and obs.unread_bytes == 0

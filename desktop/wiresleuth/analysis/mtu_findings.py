@@ -5,6 +5,14 @@ whether the server's large segments arrive (its own default/small-MSS exchange, 
 captured, every flow to that server: announced MSS, largest segment that arrived, gaps,
 retransmissions, DSCP). A black hole loses large packets whatever they carry, ICMP too; a
 policy lets ICMP of every size pass and loses large TCP segments of one (marked) server.
+
+The capture is this computer's own, beside the receiver: a segment in it reached this
+computer, so loss shows only as a hole, bytes never seen although later ones were, that the
+client never acknowledged either. A resend seen here arrived; one the client did not
+acknowledge was refused by a client that had closed (a busy machine answers late, and a
+server's tail-loss probe crosses its reset), not lost on the path. Likewise a default
+exchange whose socket heard nothing proves no loss when the capture shows the answer
+arriving while the program still waited: the program read it late (``answer_on_wire``).
 """
 
 from __future__ import annotations
@@ -13,9 +21,11 @@ import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from wiresleuth.analysis.answer_on_wire import answer_arrived, exchange_flow
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.analysis.passive_dscp import Marking, dscp_marked
+from wiresleuth.analysis.passive_loss import LARGE
 from wiresleuth.model.address import normalise
 from wiresleuth.model.finding import Evidence, Finding, Severity, conclude
 from wiresleuth.model.mtu_observations import (
@@ -24,6 +34,7 @@ from wiresleuth.model.mtu_observations import (
     PathMtuSweep,
     SegmentAttempt,
 )
+from wiresleuth.model.observations import TlsObservation, TlsWizardObservations
 
 WIZARD = "mtu"
 MARGIN = 100
@@ -40,16 +51,23 @@ class TcpEvidence:
     largest_received: int | None = None
     """Largest segment payload that arrived from the server (capture)."""
     lost_packets: tuple[int, ...] = ()
-    """Frame numbers proving loss that was not recovered: segments after a hole never filled
-    (with the duplicate ACKs it caused), resends of bytes the client never acknowledged."""
+    """Frame numbers showing loss that was not recovered: the segment after each hole never
+    filled, with the duplicate ACKs and the resends that hole caused."""
     missing_bytes: int = 0
-    """Bytes of the server's streams never seen although later bytes were."""
+    """Bytes of the server's streams never seen although later bytes were, and never
+    acknowledged by the client (bytes it acknowledged reached it: the capture missed them)."""
+    largest_hole: int = 0
+    """The longest run of those bytes: a full-size segment or more when large ones are lost."""
     sockets_default: str | None = None
     """Outcome of the default-MSS exchange (this wizard's, or the TLS wizard's handshake)."""
     sockets_small: str | None = None
     """Outcome of the small-MSS exchange (None when none was made)."""
     sockets_source: str = "mtu"
     """Whose exchanges those are: ``mtu`` (this wizard) or ``tls`` (the TLS wizard's)."""
+    default_read_late: float | None = None
+    """When the answer to the default exchange is known to have arrived although its socket
+    reported none: the capture time of its first byte, else the attempt's end when the socket
+    still held it unread. The program, not the path, was late (None: not so, or unknown)."""
     dscp_counts: dict[int, int] = field(default_factory=dict)
     """DSCP value -> packets from the server (capture)."""
     marked_packets: tuple[int, ...] = ()
@@ -59,17 +77,29 @@ class TcpEvidence:
 
     @property
     def lost_by_sockets(self) -> bool:
-        """The default exchange got no answer while the same with MSS 536 did."""
-        return self.sockets_default in _NO_ANSWER and self.sockets_small == "answered"
+        """The default exchange got no answer while the same with MSS 536 did, and the
+        capture (when it holds the exchange) did not see that answer arrive meanwhile."""
+        return (
+            self.sockets_default in _NO_ANSWER
+            and self.sockets_small == "answered"
+            and self.default_read_late is None
+        )
+
+    @property
+    def full_size(self) -> int:
+        """Bytes from which a segment counts as full size: the announced MSS less ``MARGIN``
+        (``passive_loss.LARGE`` when no SYN-ACK was captured)."""
+        return max(self.server_mss) - MARGIN if self.server_mss else LARGE
 
     @property
     def lost_by_capture(self) -> bool:
-        """Holes or retransmissions in the server's data, its large segments never seen."""
-        if not self.lost_packets:
-            return False
-        if self.largest_received is None or not self.server_mss:
-            return True
-        return self.largest_received < max(self.server_mss) - MARGIN
+        """A full-size segment or more of the server's data stayed missing (a hole the client
+        never acknowledged either) while every segment that arrived was smaller: loss that
+        picks large segments. Lost small bytes, or a server that never had a full segment to
+        send, prove nothing about size."""
+        full = self.full_size
+        received = self.largest_received or 0
+        return self.largest_hole >= full and received < full
 
     @property
     def large_lost(self) -> bool:
@@ -89,14 +119,17 @@ def tcp_evidence(
     flows: Sequence[TcpFlow],
     *,
     tls: tuple[str | None, str | None] = (None, None),
+    tls_default: TlsObservation | None = None,
 ) -> TcpEvidence:
     """Gather the TCP facts about ``address``: the socket exchanges (this wizard's, else the
-    TLS wizard's ``tls`` = (default, small-MSS) outcomes) and every captured flow."""
+    TLS wizard's ``tls`` = (default, small-MSS) outcomes, its default handshake being
+    ``tls_default``) and every captured flow."""
     address = normalise(address)
     mss: list[int] = []
     largest: int | None = None
     lost: list[int] = []
     missing = 0
+    largest_hole = 0
     counts: dict[int, int] = {}
     marked: list[int] = []
     unmarked = 0
@@ -108,17 +141,18 @@ def tcp_evidence(
         stream = flow.server_stream
         if stream.max_payload:
             largest = max(largest or 0, stream.max_payload)
-        for start, end in stream.gaps:
+        # A hole the client acknowledged past reached it: the capture missed those packets (a
+        # busy capture drops some), the path did not. Resends and duplicate ACKs are loss only
+        # beside a hole that stayed: alone they are TCP recovering, or a server resending to
+        # a client that had already closed (a busy host answers late).
+        holes = [(s, e) for s, e in stream.gaps if stream.acked is None or stream.acked < e]
+        for start, end in holes:
             missing += end - start
+            largest_hole = max(largest_hole, end - start)
             with contextlib.suppress(KeyError):
                 lost.append(stream.packet_at(end).number)
-        # A resend the client then acknowledged, or duplicate ACKs answered by a filled hole,
-        # is TCP recovering (a busy host does this on a healthy path): loss is proof only
-        # where bytes stayed missing or unacknowledged.
-        if stream.retransmissions and (stream.acked is None or stream.acked < stream.end):
-            lost += stream.retransmissions
-        if stream.gaps:
-            lost += flow.client_dup_acks
+        if holes:
+            lost += [*stream.retransmissions, *flow.client_dup_acks]
         for packet in stream.packets:
             counts[packet.dscp] = counts.get(packet.dscp, 0) + 1
             if packet.dscp:
@@ -127,16 +161,30 @@ def tcp_evidence(
                 unmarked += 1
     by_purpose: dict[str, str | None] = {a.purpose: a.outcome for a in attempts}
     source = "mtu"
+    late: float | None = None
+    default = next((a for a in attempts if a.purpose == "default"), None)
+    if default is not None and default.outcome in _NO_ANSWER:
+        late = answer_arrived(exchange_flow(default.connect, flows), before=default.ended_at)
+        if late is None and default.unread_bytes:
+            late = default.ended_at
     if not attempts and tls[0] is not None:
         by_purpose, source = {"default": tls[0], "small-mss": tls[1]}, "tls"
+        if tls_default is not None and tls[0] in _NO_ANSWER:
+            late = answer_arrived(
+                exchange_flow(tls_default.connect, flows),
+                skip=tls_default.tunnel_bytes,
+                before=tls_default.ended_at,
+            )
     return TcpEvidence(
         server_mss=tuple(dict.fromkeys(mss)),
         largest_received=largest,
         lost_packets=tuple(dict.fromkeys(lost)),
         missing_bytes=missing,
+        largest_hole=largest_hole,
         sockets_default=by_purpose.get("default"),
         sockets_small=by_purpose.get("small-mss"),
         sockets_source=source,
+        default_read_late=late,
         dscp_counts=counts,
         marked_packets=tuple(marked),
         unmarked=unmarked,
@@ -152,9 +200,13 @@ def sweep_plot(sweep: PathMtuSweep) -> list[list[object]]:
 
 
 def analyse_mtu(
-    obs: MtuWizardObservations, flows: Sequence[TcpFlow]
+    obs: MtuWizardObservations,
+    flows: Sequence[TcpFlow],
+    tls: TlsWizardObservations | None = None,
 ) -> tuple[list[Finding], dict[int, str]]:
-    """Findings per server address (first target naming it) and timeline labels."""
+    """Findings per server address (first target naming it) and timeline labels; ``tls``
+    (the TLS wizard's observations) says which connection its default handshake was."""
+    handshakes = {t.target: t.attempt("default") for t in tls.targets} if tls else {}
     findings: list[Finding] = []
     labels: dict[int, str] = {}
     seen: set[str] = set()
@@ -168,7 +220,11 @@ def analyse_mtu(
             continue
         seen.add(normalise(target.address))
         tcp = tcp_evidence(
-            target.address, target.tcp, flows, tls=(target.tls_default, target.tls_small_mss)
+            target.address,
+            target.tcp,
+            flows,
+            tls=(target.tls_default, target.tls_small_mss),
+            tls_default=handshakes.get(target.target),
         )
         findings += _Target(target, tcp).findings()
     return findings, labels

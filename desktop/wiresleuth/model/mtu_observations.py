@@ -94,6 +94,10 @@ class SegmentAttempt:
     the path); None elsewhere."""
     rcv_mss: int | None = None
     """Linux TCP_INFO: the kernel's estimate of the largest segment received (at least 536)."""
+    unread_bytes: int = 0
+    """Answer bytes waiting in the socket, never read, when a ``silent`` attempt ended: the
+    answer had come and the program looked too late (a process not scheduled on a loaded
+    machine), so the silence is this computer's, not the path's."""
 
 
 @dataclass(frozen=True, kw_only=True)

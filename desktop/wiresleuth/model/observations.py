@@ -103,6 +103,10 @@ class TlsObservation:
     """The error in words (ssl/socket message)."""
     received: tuple[Chunk, ...] = ()
     """What the peer sent, as read (first 16 KiB)."""
+    unread_bytes: int = 0
+    """Bytes from the peer waiting in the socket, never read, when an attempt that had read
+    none of them ended: the answer had come and the program looked too late (a process not
+    scheduled on a loaded machine). Past a proxy's CONNECT answer."""
     tls_version: str | None = None
     """Negotiated version."""
     cipher: str | None = None

@@ -186,6 +186,7 @@ async def first_answer(
         if stamped:
             stamps += read_tx_timestamps(sock)
         snd_mss, rcv_mss = tcp_info_mss(sock)
+        unread = _unread(sock) if first_at is None else 0
         sock.close()
     return SegmentAttempt(
         purpose=purpose,
@@ -199,7 +200,17 @@ async def first_answer(
         snd_mss=snd_mss,
         rcv_mss=rcv_mss,
         left_host_at=min(stamps) if stamps else None,
+        unread_bytes=unread,
     )
+
+
+def _unread(sock: socket.socket) -> int:
+    """Bytes waiting unread in the socket (peeked, not consumed). A program that was not
+    scheduled finds its deadline past before it looks: the answer may be there all along."""
+    try:
+        return len(sock.recv(_READ_LIMIT, socket.MSG_PEEK | socket.MSG_DONTWAIT))
+    except OSError:
+        return 0
 
 
 def _nobody(kind: str, at: float) -> None:

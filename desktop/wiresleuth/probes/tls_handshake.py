@@ -47,11 +47,13 @@ class _Attempt:
                 self.client_hello_at = time.time()
                 if self.moments is not None:
                     self.moments("client-hello", self.client_hello_at)
-            await asyncio.wait_for(loop.sock_sendall(self.sock, data), self._left())
+            left = self._left()  # first: a coroutine made and never awaited would be left behind
+            await asyncio.wait_for(loop.sock_sendall(self.sock, data), left)
 
     async def receive(self) -> bytes:
         loop = asyncio.get_running_loop()
-        data = await asyncio.wait_for(loop.sock_recv(self.sock, 65536), self._left())
+        left = self._left()
+        data = await asyncio.wait_for(loop.sock_recv(self.sock, 65536), left)
         now = time.time()
         if data:
             if self.first_byte_at is None:
@@ -144,11 +146,14 @@ async def tls_handshake(
         moments=moments,
     )
     result: dict[str, object] = {}
+    unread = 0
     try:
         result = await _handshake(attempt)
         if result["outcome"] == "ok":
             result.update(await _first_response(attempt, target))
     finally:
+        if attempt.first_byte_at is None:
+            unread = _unread(sock)
         sock.close()
     return TlsObservation(
         target=target.key,
@@ -159,9 +164,19 @@ async def tls_handshake(
         client_hello_at=attempt.client_hello_at,
         first_byte_at=attempt.first_byte_at,
         received=tuple(attempt.received),
+        unread_bytes=unread,
         **tunnel,  # type: ignore[arg-type]
         **result,  # type: ignore[arg-type]
     )
+
+
+def _unread(sock: socket.socket) -> int:
+    """Bytes waiting unread in the socket (peeked, not consumed): a program that was not
+    scheduled finds its deadline past before it reads, the answer there all along."""
+    try:
+        return len(sock.recv(_KEEP, socket.MSG_PEEK | socket.MSG_DONTWAIT))
+    except OSError:
+        return 0
 
 
 async def _handshake(attempt: _Attempt) -> dict[str, object]:

@@ -17,7 +17,7 @@ from wiresleuth.model.mtu_observations import (
     MtuWizardObservations,
     SegmentAttempt,
 )
-from wiresleuth.model.observations import TlsWizardObservations
+from wiresleuth.model.observations import TlsObservation, TlsWizardObservations
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.target import Target
 from wiresleuth.probes.first_answer import client_hello, first_answer, http_get
@@ -201,14 +201,13 @@ def _tls_outcomes(tls: TlsWizardObservations) -> dict[str, tuple[str | None, str
         if default is None or default.outcome == "connect_failed":
             continue
         small = target.attempt("small-mss")
-        out[target.target] = (
-            _answered(default.first_byte_at, default.outcome),
-            _answered(small.first_byte_at, small.outcome) if small is not None else None,
-        )
+        out[target.target] = (_answered(default), _answered(small) if small is not None else None)
     return out
 
 
-def _answered(first_byte_at: float | None, outcome: str) -> str:
-    if first_byte_at is not None:
+def _answered(attempt: TlsObservation) -> str:
+    """``answered`` when the peer's bytes came back, read or left waiting unread (the program
+    was late, not the path); ``silent`` when none did; else the outcome."""
+    if attempt.first_byte_at is not None or attempt.unread_bytes:
         return "answered"
-    return "silent" if outcome in ("timeout", "eof", "tls_error") else outcome
+    return "silent" if attempt.outcome in ("timeout", "eof", "tls_error") else attempt.outcome

@@ -47,10 +47,11 @@ class MtuInterpretation(Interpretation):
         labels: dict[int, str] = {}
         skipped: dict[str, str] = {}
         obs = material.recorded(self.name, self.observation_type)
+        tls = material.recorded("tls", TlsInterpretation.observation_type)
         if obs is not None:
             from wiresleuth.analysis.mtu_findings import analyse_mtu
 
-            found, labels = analyse_mtu(obs, wire.flows)
+            found, labels = analyse_mtu(obs, wire.flows, tls)
             findings += found
             skipped = {
                 t.target: (
@@ -64,7 +65,6 @@ class MtuInterpretation(Interpretation):
                 if t.sweep is None
             }
         losses = [f for f in material.so_far if f.id == LOSS]
-        tls = material.recorded("tls", TlsInterpretation.observation_type)
         if tls is not None:
             from wiresleuth.analysis.tls_wizard_findings import marked_targets
 
