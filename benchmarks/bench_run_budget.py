@@ -12,6 +12,8 @@ the lab path's round trip (``2 x`` the delay line's one-way delay, or the ``dela
 fault's), the client's budgets (the probe deadlines) and each fault's own parameters. It is
 the longest chain of waits that must follow each other:
 
+- a name with several addresses is tested at each (issue 16): its chain is that of its
+  slowest address;
 - a name lookup crosses the path (one round trip; none for an address), then a connect
   (one round trip; none to a router-local relay);
 - then the exchange that meets the fault: a server's ``reset_after`` plus the round trip
@@ -109,11 +111,20 @@ class WaitModel:
         self.rtt = round(2 * one_way / 1000, 3)
         self.budgets = scenario.client.budgets
         self.faults = scenario.faults
+        self._member: ServerSpec | None = None
+        """The server a name's chain is derived for (one of its addresses), while it is."""
 
     # -- pieces ---------------------------------------------------------------------------
 
     def _server(self, host: str) -> ServerSpec | None:
+        member = self._member
+        if member is not None and host in (member.name, member.address):
+            return member
         return next((s for s in self.sc.servers if host in (s.name, s.address)), None)
+
+    def _members(self, host: str) -> list[ServerSpec | None]:
+        """Every server a name stands for (the TLS check tests each of its addresses)."""
+        return [s for s in self.sc.servers if s.name == host] or [None]
 
     def _address(self, host: str) -> str | None:
         for fault in self.faults:
@@ -300,7 +311,14 @@ class WaitModel:
         pac, names_proxy = self.pac()
         targets = [Target.parse(t) for t in self.sc.client.targets]
         suspect = self.pac_suspect()
-        chains = [pac.then(self.exchange(t)).then(self.located(t)).then(suspect) for t in targets]
+        chains: list[Wait] = []
+        for target in targets:
+            for member in self._members(target.host):
+                self._member = member
+                chains.append(
+                    pac.then(self.exchange(target)).then(self.located(target)).then(suspect)
+                )
+        self._member = None
         chains.append(pac.then(self.hold(names_proxy)))
         must_refuse = [Target.parse(t) for t in self.sc.client.must_refuse]
         chains += [self.exchange(t).then(self.located(t)) for t in must_refuse]

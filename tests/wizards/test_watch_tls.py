@@ -10,7 +10,8 @@ import time
 import trustme
 
 from tests.probes.loopback_servers import reset_after, tls_ok
-from tests.wizards.test_tls_handshake_addresses import Recorder, free_port, given, servers
+from tests.probes.loopback_servers import unused_port
+from tests.wizards.test_tls_handshake_addresses import Recorder, given, servers
 from wiresleuth.analysis.tls_wizard_findings import analyse_tls_wizard
 from wiresleuth.analysis.watch_results import AttemptMaterial, results_of
 from wiresleuth.analysis.watch_words import attempt_words
@@ -69,6 +70,6 @@ def test_a_first_address_that_refuses_gives_way_and_the_rest_beyond_the_bound_ar
 
 
 def test_a_name_that_did_not_resolve_is_one_observation_without_address() -> None:
-    obs = asyncio.run(WatchTlsWizard().run(given(free_port()), Recorder()))
+    obs = asyncio.run(WatchTlsWizard().run(given(unused_port()), Recorder()))
     (name,) = obs.targets
     assert name.address is None and name.by_address() == ()
