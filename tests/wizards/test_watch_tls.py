@@ -9,8 +9,7 @@ import time
 
 import trustme
 
-from tests.probes.loopback_servers import reset_after, tls_ok
-from tests.probes.loopback_servers import unused_port
+from tests.probes.loopback_servers import reset_after, tls_ok, unused_port
 from tests.wizards.test_tls_handshake_addresses import Recorder, given, servers
 from wiresleuth.analysis.tls_wizard_findings import analyse_tls_wizard
 from wiresleuth.analysis.watch_results import AttemptMaterial, results_of
