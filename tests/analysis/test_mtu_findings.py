@@ -301,7 +301,7 @@ def test_without_capture_an_answer_left_unread_is_no_loss() -> None:
 # -- recorded runs ---------------------------------------------------------------------------
 
 SAMPLES = Path(__file__).parent / "samples" / "mtu"
-LAB_C1 = Path(__file__).parents[1] / "gui" / "samples" / "lab-C1.wsbundle"
+LAB_C1 = Path(__file__).parents[1] / "capture" / "samples" / "damaged" / "lab-C1-masked-headers.wsbundle"
 
 
 def recorded(path: Path) -> tuple[MtuWizardObservations, list[PacketRecord]]:

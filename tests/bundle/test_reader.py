@@ -405,3 +405,13 @@ def test_a_killed_viewer_leaves_its_capture_until_a_later_start(
     )  # fmt: skip
     assert started.returncode == exit_codes.PROBLEMS_FOUND, started.stderr
     assert not extracted.parent.exists() and list(temp.iterdir()) == []
+
+
+def test_capture_damage_is_found_as_the_capture_streams() -> None:
+    from tests.capture.damaged_sample import DAMAGED_BUNDLE, FRAMES_BEFORE_DAMAGE
+
+    damage = read_bundle(DAMAGED_BUNDLE).capture_damage()
+    assert damage is not None and damage.frames_before == FRAMES_BEFORE_DAMAGE
+    assert read_bundle(SAMPLE).capture_damage() is None
+    fresh_c1 = Path(__file__).parents[1] / "gui" / "samples" / "lab-C1.wsbundle"
+    assert read_bundle(fresh_c1).capture_damage() is None

@@ -78,3 +78,19 @@ def test_a_lab_run_loads_typed_with_its_packets() -> None:
     assert isinstance(tls, TlsWizardObservations)
     assert tls.targets[0].attempts[0].received_bytes.startswith(b"HTTP/1.0 200 OK")
     assert len(recorded.packets) == recorded.capture.packets
+
+
+def test_a_damaged_capture_is_read_as_far_as_it_goes_and_says_so() -> None:
+    """The reader's notes travel with the packets: frame numbers after the damage are its
+    own, and whoever re-analyses the bundle must be told."""
+    from tests.capture.damaged_sample import DAMAGED_BUNDLE
+
+    recorded = load_recorded_run(DAMAGED_BUNDLE, TYPES)
+    assert len(recorded.packets) == 72 and recorded.capture.packets == 86
+    [note] = recorded.capture_warnings
+    assert note.startswith("frame 39 is damaged") and "frames 1 to 38 only" in note
+
+
+def test_an_intact_capture_brings_no_warning() -> None:
+    sample_bundle = Path(__file__).parent / "samples" / "format-1.wsbundle"
+    assert load_recorded_run(sample_bundle, TYPES).capture_warnings == ()

@@ -224,3 +224,40 @@ def test_headers_that_look_like_a_credential_keep_their_bytes(
     frames = read_records(out_path)
     assert frames[0] == bytes(segment) and frames[0].startswith(header)
     assert all(b"hunter2" not in frame for frame in frames)
+
+
+def test_a_live_runs_capture_stays_whole_through_writing_and_redaction(tmp_path: Path) -> None:
+    """The way a run writes its capture today (``pcapng_blocks.write_pcapng`` of Linux-cooked
+    frames, then ``redact_capture_file``), with payloads whose bytes run on into the next
+    block the way the damaged C1 sample's did (tests/capture/samples/damaged): the file stays
+    whole where a search over the file as plain bytes breaks it."""
+    from wiresleuth.capture.first_damage import DamageFinder
+    from wiresleuth.capture.frame import Frame
+    from wiresleuth.capture.frame_batch import frame_batch
+    from wiresleuth.capture.pcapng_blocks import write_pcapng
+    from wiresleuth.engine.scratch import private_file
+
+    cooked = bytes.fromhex("0000000100060016162b169a324e0000") + b"\x08\x00"  # SLL, IPv4
+    frames = [
+        Frame(data=cooked[:14] + b"\x08\x00" + bytes(p[IP]), time=1_700_000_000 + n / 10,
+              linktype=113, wirelen=16 + len(p[IP]), ifname="any")
+        for n, p in enumerate(_packets())
+    ]  # fmt: skip
+    batch, interfaces = frame_batch(frames)
+    path = tmp_path / "capture.pcapng"
+    with path.open("wb") as out:
+        write_pcapng(out, batch, interfaces, {3: "path.qos_policing: cited"})
+    written = path.read_bytes()
+
+    def damage(data: bytes) -> object:
+        finder = DamageFinder()
+        finder.feed(data)
+        return finder.damage
+
+    assert damage(redact_bytes(written)) is not None  # the old way breaks this very file
+    redact_capture_file(path, private_file)
+    assert damage(path.read_bytes()) is None
+    assert b"hunter2" not in path.read_bytes() and b"hunter2" in written
+    assert len(read_records(path)) == len(frames)
+    if shutil.which("tshark"):
+        assert _tshark_frames(path) == len(frames)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.capture.corpora import corpus, names, packets
+from tests.capture.damaged_sample import FRAMES_BEFORE_DAMAGE, damaged_capture, tshark_frames
 from wiresleuth.capture.record_reader import CaptureReader, RecordBatch
 from wiresleuth.errors import CaptureFileError
 
@@ -206,8 +207,64 @@ def test_pcapng_block_with_broken_length_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "bad.pcapng"
     path.write_bytes(shb() + idb(1) + blocks[0] + bytes(broken) + blocks[2] + blocks[3])
     records, reader = read_all(path)
-    assert [frame[:1] for _, frame, _, _ in records] == [b"A", b"C", b"D"]
-    assert any("impossible length (7 bytes)" in w and "skipped" in w for w in reader.warnings)
+    # The damaged block keeps its number, as an empty frame (as a damaged pcap record does).
+    assert [(n, frame[:1]) for n, frame, _, _ in records] == [
+        (1, b"A"), (2, b""), (3, b"C"), (4, b"D"),
+    ]  # fmt: skip
+    assert any(
+        w.startswith("frame 2 is damaged (a block with an impossible length (7 bytes)); ")
+        for w in reader.warnings
+    )
+    assert reader.renumbered_after == 1
+
+
+def _masked_across_blocks(tmp_path: Path) -> Path:
+    """Six frames whose third block's trailing length and the fourth's header are ``*``, as
+    a redaction that searched the file as plain bytes once left them (damaged_sample)."""
+    frames = [bytes([65 + i]) * 64 for i in range(6)]
+    blocks = [epb(0, frame, i * 1_000_000) for i, frame in enumerate(frames)]
+    data = bytearray(shb() + idb(1) + b"".join(blocks))
+    third_end = len(shb() + idb(1)) + sum(len(b) for b in blocks[:3])
+    data[third_end - 10 : third_end + 30] = b"*" * 40
+    path = tmp_path / "masked.pcapng"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_skipped_damage_names_its_frame_and_what_it_does_to_numbers(tmp_path: Path) -> None:
+    """Wireshark stops at the damage; the reader goes on and says that the numbers after it
+    are its own (the skipped bytes held a packet here: its number is not Wireshark's)."""
+    path = _masked_across_blocks(tmp_path)
+    records, reader = read_all(path)
+    assert [(n, frame[:1]) for n, frame, _, _ in records] == [
+        (1, b"A"), (2, b"B"), (3, b""), (4, b"E"), (5, b"F"),
+    ]  # fmt: skip
+    assert reader.renumbered_after == 2
+    [note] = reader.warnings
+    assert note.startswith("frame 3 is damaged (a block whose two length fields disagree); ")
+    assert "Wireshark stops reading the file at this damage and shows frames 1 to 2 only" in note
+    assert "numbered from 4 on by WireSleuth alone" in note
+    assert tshark_frames(path) == (2, True)
+
+
+def test_intact_files_keep_wiresharks_numbers() -> None:
+    with CaptureReader(packets(SOURCE)) as reader:
+        assert sum(len(b) for b in reader.batches()) == 12
+    assert reader.renumbered_after is None and reader.warnings == []
+
+
+def test_the_real_damaged_capture(tmp_path: Path) -> None:
+    """Our own C1 bundle damaged by an old redaction: Wireshark's 38 frames, then ours."""
+    path = damaged_capture(tmp_path)
+    records, reader = read_all(path)
+    assert reader.renumbered_after == FRAMES_BEFORE_DAMAGE == tshark_frames(path)[0]
+    assert [n for n, *_ in records] == list(range(1, 74))
+    assert records[38][1] == b""  # frame 39: the damaged block
+    assert len(reader.warnings) == 1 and reader.warnings[0].startswith(
+        "frame 39 is damaged (a block whose two length fields disagree); 5192 bytes were "
+        "skipped to the next readable block. Wireshark stops reading the file at this damage "
+        "and shows frames 1 to 38 only; the frames after it are numbered from 40 on"
+    )
 
 
 def test_file_cut_inside_the_last_record(tmp_path: Path, items: list[tuple[bytes, float]]) -> None:
@@ -361,7 +418,9 @@ def test_damage_inside_a_batch_does_not_end_it(tmp_path: Path) -> None:
     with CaptureReader(path) as reader:
         batches = list(reader.batches())
         warnings = reader.warnings
-    assert len(batches) == 1 and sum(len(b) for b in batches) == 2000
+    # Each damaged block keeps a frame number (the last one, with nothing after it, needs none).
+    assert len(batches) == 1 and sum(len(b) for b in batches) == 2000 + 1999
+    assert int((batches[0].interfaces == -1).sum()) == 1999
     assert "2000 damaged records in all were skipped" in warnings
 
 

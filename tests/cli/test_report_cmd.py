@@ -146,3 +146,18 @@ def test_report_json_of_a_large_report_streams_what_it_prints(
         printed = capsys.readouterr().out
     assert json.loads(printed)["observations"]["pad"][-1] == MAX_ITEMS // 4 - 0.5
     assert peaks["--json"] < 1.25 * peaks[str(bundle)], peaks
+
+
+def test_a_damaged_capture_is_named_after_the_findings() -> None:
+    """The findings cite frames of capture.pcapng: ``report`` says where Wireshark stops
+    reading it (without decoding it: report starts without numpy, test_main)."""
+    from tests.capture.damaged_sample import DAMAGED_BUNDLE
+
+    done = wiresleuth("report", str(DAMAGED_BUNDLE))
+    assert done.returncode == 1, done.stderr
+    assert (
+        "Note: capture.pcapng: the file is damaged after frame 38 (a block whose two length "
+        "fields disagree, at byte 9572): Wireshark stops reading it there"
+    ) in " ".join(done.stdout.split())
+    fresh = wiresleuth("report", str(Path(__file__).parents[1] / "gui/samples/lab-C1.wsbundle"))
+    assert fresh.returncode == 1 and "Note: capture.pcapng" not in fresh.stdout

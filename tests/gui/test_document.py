@@ -115,3 +115,12 @@ def test_a_bundles_capture_is_decoded_up_to_the_table_limit_from_an_owned_folder
     del doc
     gc.collect()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bundle_with_a_damaged_capture_opens_with_the_readers_note() -> None:
+    from tests.capture.damaged_sample import DAMAGED_BUNDLE
+
+    doc = load_document(DAMAGED_BUNDLE)
+    assert len(doc.packets) == 72 and max(doc.packet_index) == 73
+    [note] = [n for n in doc.notes if n.startswith("Capture: ")]
+    assert note.startswith("Capture: frame 39 is damaged") and "frames 1 to 38 only" in note

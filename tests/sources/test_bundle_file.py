@@ -155,3 +155,13 @@ def test_the_lb_one_bad_bundle_re_analysed_names_the_bad_member_again() -> None:
     assert [(a.address, a.status.value) for a in row.addresses] == [
         ("100.64.1.42", "problem"), ("100.64.1.41", "passed"), ("100.64.1.43", "passed"),
     ]  # fmt: skip
+
+
+def test_a_damaged_capture_is_named_in_the_notes() -> None:
+    """Re-analysed packets of a damaged capture: the notes say where Wireshark stops and
+    that later frame numbers are the reader's own, so no cited number is taken on trust."""
+    from tests.capture.damaged_sample import DAMAGED_BUNDLE
+
+    again = reanalyse(DAMAGED_BUNDLE)
+    damaged = [n for n in again.notes if n.startswith("capture.pcapng: frame 39 is damaged")]
+    assert len(damaged) == 1 and "frames 1 to 38 only" in damaged[0]

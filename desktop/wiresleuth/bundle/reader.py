@@ -47,6 +47,7 @@ from wiresleuth.bundle.serialize import (
     findings_from_report,
 )
 from wiresleuth.bundle.truncated import incomplete_message
+from wiresleuth.capture.first_damage import Damage, DamageFinder
 from wiresleuth.errors import BadBundle, BadInput, BundleError
 from wiresleuth.input_files.extract_folders import extraction_folder
 from wiresleuth.input_files.json_limits import loads_bounded
@@ -165,6 +166,17 @@ class Bundle:
         or at the next start of the program if this process is killed meanwhile."""
         with extraction_folder() as folder:
             yield self.extract_capture(folder)
+
+    def capture_damage(self) -> Damage | None:
+        """The first damaged record of the capture (None: intact, or no capture), found as
+        the member decompresses: never extracted, never held whole."""
+        if not self.has_capture:
+            return None
+        finder = DamageFinder()
+        with _open_zip(self.path) as archive:
+            _stream(self.path, archive, CAPTURE_MEMBER, self._capture_hash, finder.feed,
+                    self._known_damage)  # fmt: skip
+        return finder.damage
 
     @property
     def _known_damage(self) -> list[str] | None:

@@ -50,6 +50,9 @@ class RecordedRun:
     """Capture status as recorded."""
     packets: tuple[PacketRecord, ...] = ()
     """The packets of capture.pcapng, numbered as in that file (empty without a capture)."""
+    capture_warnings: tuple[str, ...] = ()
+    """What the reader said of capture.pcapng: damage skipped (and what it did to frame
+    numbers), a record cut short, packets beyond MAX_PACKETS not read."""
 
 
 def typed_observations(
@@ -90,17 +93,36 @@ def read_observations(
     return typed, untyped, unread
 
 
-def bundle_packets(bundle: Bundle, *, max_packets: int = MAX_PACKETS) -> tuple[PacketRecord, ...]:
-    """The PacketRecords of a bundle's capture (empty without one)."""
+@dataclass(frozen=True, kw_only=True)
+class BundleCapture:
+    """The packets of a bundle's capture and what the reader said of the file."""
+
+    packets: tuple[PacketRecord, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def read_bundle_capture(bundle: Bundle, *, max_packets: int = MAX_PACKETS) -> BundleCapture:
+    """The PacketRecords of a bundle's capture (none without one), with the reader's
+    warnings: a damaged capture is read as far as it goes, never silently."""
     if not bundle.has_capture:
-        return ()
-    from wiresleuth.capture.fast_records import iter_records
+        return BundleCapture()
+    from wiresleuth.capture.packet_reading import read_packets
 
     with bundle.extracted_capture() as path:  # its folder goes even if this process is killed
         try:
-            return tuple(iter_records(path, max_packets=max_packets))
+            read = read_packets(path, limit=max_packets)
         except CaptureFileError as exc:
             raise BadBundle(f"bundle {bundle.path}: its capture cannot be read: {exc}") from exc
+    warnings = list(read.warnings)
+    if not read.complete:
+        warnings.append(f"only the first {max_packets} packets were read")
+    return BundleCapture(packets=read.records, warnings=tuple(warnings))
+
+
+def bundle_packets(bundle: Bundle, *, max_packets: int = MAX_PACKETS) -> tuple[PacketRecord, ...]:
+    """The PacketRecords of a bundle's capture (empty without one); ``read_bundle_capture``
+    when the reader's warnings matter (anything shown to a user does)."""
+    return read_bundle_capture(bundle, max_packets=max_packets).packets
 
 
 def load_recorded_run(path: Path, observation_types: Mapping[str, type]) -> RecordedRun:
@@ -108,6 +130,7 @@ def load_recorded_run(path: Path, observation_types: Mapping[str, type]) -> Reco
     bundle = read_bundle(path)
     typed, untyped = typed_observations(bundle.report, observation_types)
     wizards = bundle.report.get("wizards", [])
+    capture = read_bundle_capture(bundle)
     return RecordedRun(
         source=bundle.path,
         wizards=tuple(str(w) for w in wizards) if isinstance(wizards, list) else (),
@@ -116,5 +139,6 @@ def load_recorded_run(path: Path, observation_types: Mapping[str, type]) -> Reco
         findings=bundle.findings,
         connections=bundle.connections,
         capture=bundle.capture,
-        packets=bundle_packets(bundle),
+        packets=capture.packets,
+        capture_warnings=capture.warnings,
     )

@@ -12,8 +12,12 @@ timestamp resolution and offset); enhanced, simple and obsolete packet blocks; e
 gzip-compressed. Damage never stops the reader where it can go on: a record whose length is
 impossible is reported, and the reader looks for the next plausible record; a file cut inside
 a record gives the part that is there. Frame numbers follow Wireshark's (every packet record
-counts) up to the first damage; after a skipped stretch of garbage they count the damaged
-record as one frame.
+counts) up to the first damage, where Wireshark stops reading; after a skipped stretch of
+garbage they count the damaged record as one frame (an empty one, of no interface), and the
+first such skip says in its warning that later numbers are this reader's own
+(``renumbered_after``): the skipped bytes may have held any number of packets. (A file that
+came whole through our own pcapng writing and redaction never has such damage; a bundle
+sample of C1 once did, masked by an older redaction: see tests/capture/samples/damaged.)
 
 Hostile files are bounded too: only a regular file is opened (a FIFO or a device is refused,
 never waited on); a gzip stream may expand at most MAX_EXPANSION-fold; interfaces are
@@ -226,6 +230,10 @@ class CaptureReader:
         """Whether the file was gzip-compressed."""
         self.format = ""
         """"pcap" or "pcapng"."""
+        self.renumbered_after: int | None = None
+        """The last frame numbered as Wireshark numbers it when damage was skipped and the
+        reading went on (Wireshark stops at the damage: the frames after it are numbered by
+        this reader alone); None when no damage was skipped."""
         self._notes = _Notes()
         self._ending: list[str] = []
         self._stream, self._raw, head, self.compressed = _open(self.path)
@@ -390,7 +398,7 @@ class CaptureReader:
                 self._notes.add(
                     f"packet {number} has an impossible length ({bad} bytes): the file is "
                     f"damaged there; {at - self._pos} bytes were skipped to the next readable "
-                    "packet (later frame numbers may differ from Wireshark's)"
+                    f"packet{self._renumbering(number - 1, number + 1)}"
                 )
                 self._pos = at
                 return True
@@ -613,7 +621,8 @@ class CaptureReader:
                     break  # a new byte order: hand over what we have first
                 length = self._section_header() or 0  # 12 bytes are there: no refill
                 if not length:
-                    if not self._pcapng_damage("a damaged section header", may_fill=not collected):
+                    what = "a damaged section header"
+                    if not self._pcapng_skip(what, kind, epb, others, may_fill=not collected):
                         break
                     continue
                 if collected:
@@ -623,7 +632,7 @@ class CaptureReader:
                 buf, pos = self._buf, self._pos
             elif length < 12 or length % 4 or length > _MAX_BLOCK:
                 what = f"a block with an impossible length ({length} bytes)"
-                if not self._pcapng_damage(what, may_fill=not collected):
+                if not self._pcapng_skip(what, kind, epb, others, may_fill=not collected):
                     break
                 continue
             if len(buf) - pos < length:
@@ -636,7 +645,7 @@ class CaptureReader:
             (trailer,) = struct.unpack_from(self._endian + "I", buf, pos + length - 4)
             if trailer != length:
                 what = "a block whose two length fields disagree"
-                if not self._pcapng_damage(what, may_fill=not collected):
+                if not self._pcapng_skip(what, kind, epb, others, may_fill=not collected):
                     break
                 continue
             self._pos = pos + length
@@ -661,28 +670,59 @@ class CaptureReader:
             )
             self._pos = len(self._buf)
 
-    def _pcapng_damage(self, what: str, *, may_fill: bool) -> bool:
-        """Skip the damage at ``_pos`` to the next believable block. False (and nothing done)
-        when that needs more than the buffer holds and ``may_fill`` is False: the caller
-        hands over its batch and the next one starts here."""
+    def _pcapng_skip(
+        self,
+        what: str,
+        kind: int,
+        epb: list[int],
+        others: dict[int, tuple[int, int, int, int, float]],
+        *,
+        may_fill: bool,
+    ) -> bool:
+        """Skip the damage at ``_pos`` to the next believable block; a damaged packet block
+        keeps its frame number (an empty frame of no interface in ``others``), as a damaged
+        pcap record does. False (and nothing done) when that needs more than the buffer
+        holds and ``may_fill`` is False: the caller hands over its batch and the next one
+        starts here."""
+        done = len(epb) + len(others)
         nxt = self._pcapng_resync(may_fill=may_fill)
         if nxt is None and not may_fill and not self._eof:
             return False
-        pos = self._pos
-        where = f"after packet {self.packets}"
+        before = self.packets + done  # frames read before the damage
         if nxt is None:
             self._notes.add(
-                f"the file is damaged {where} ({what}); later packets could not be read"
+                f"the file is damaged after frame {before} ({what}); later packets could not "
+                "be read"
             )
             self._pos = len(self._buf)
             self._eof = True
+            return True
+        skipped = nxt - self._pos
+        self._pos = nxt
+        if kind in (_EPB, _SPB, _PB):
+            others[done] = (nxt, 0, 0, -1, math.nan)  # no time: the previous frame's
+            self._notes.add(
+                f"frame {before + 1} is damaged ({what}); {skipped} bytes were skipped to the "
+                f"next readable block{self._renumbering(before, before + 2)}"
+            )
         else:
             self._notes.add(
-                f"the file is damaged {where} ({what}); {nxt - pos} bytes were skipped to the "
-                "next readable block"
+                f"the file is damaged after frame {before} ({what}); {skipped} bytes were "
+                f"skipped to the next readable block{self._renumbering(before, before + 1)}"
             )
-            self._pos = nxt
         return True
+
+    def _renumbering(self, before: int, first: int) -> str:
+        """What skipped damage does to frame numbers (said once: at the first damage)."""
+        if self.renumbered_after is not None:
+            return ""
+        self.renumbered_after = before
+        return (
+            f". Wireshark stops reading the file at this damage and shows frames 1 to {before} "
+            f"only; the frames after it are numbered from {first} on by WireSleuth alone, and "
+            "the skipped bytes may have held more packets, so these numbers may not be those "
+            "of the capture as it was written"
+        )
 
     def _pcapng_cut(self, pos: int, kind: int, length: int) -> None:
         have = len(self._buf) - pos

@@ -16,6 +16,7 @@ from wiresleuth.cli import console, exit_codes
 from wiresleuth.errors import BundleError
 
 if TYPE_CHECKING:
+    from wiresleuth.bundle.reader import Bundle
     from wiresleuth.model.watch import WatchSummary
     from wiresleuth.sources.bundle_file import Reanalysis
 
@@ -65,6 +66,7 @@ def report(args: argparse.Namespace) -> int:
             console.show(story(watch) + "\nThe findings of its failures' full diagnoses:\n")
         checks = load_statuses(bundle.report.get("checks"))
         console.show(summary_text(bundle.findings, bundle.capture, checks))
+        _show_capture_damage(bundle)
     problem = any(f.severity is Severity.PROBLEM for f in bundle.findings)
     return exit_codes.PROBLEMS_FOUND if problem else exit_codes.NO_PROBLEM
 
@@ -102,6 +104,22 @@ def _reanalyse(args: argparse.Namespace) -> int:
         console.show(_changes(again))
     problem = any(f.severity is Severity.PROBLEM for f in again.findings)
     return exit_codes.PROBLEMS_FOUND if problem else exit_codes.NO_PROBLEM
+
+
+def _show_capture_damage(bundle: Bundle) -> None:
+    """The evidence cites frames of capture.pcapng: damage there is said (a Note, as
+    ``--reanalyse`` and ``analyze`` print theirs)."""
+    try:
+        damage = bundle.capture_damage()
+    except BundleError as exc:
+        console.show(f"Note: {exc}.")
+        return
+    if damage is not None:
+        console.show(
+            f"Note: capture.pcapng: {damage.sentence()}; the viewer and "
+            "`wiresleuth report --reanalyse` read on past the damage and say how they number "
+            "the frames after it."
+        )
 
 
 def _watch_of(report: Mapping[str, Any]) -> WatchSummary | None:

@@ -19,7 +19,7 @@ from typing import Any
 import wiresleuth
 from wiresleuth.analysis.passive_model import WIZARD as ANALYZE
 from wiresleuth.bundle.reader import Bundle, read_bundle
-from wiresleuth.bundle.recording import bundle_packets, read_observations
+from wiresleuth.bundle.recording import read_bundle_capture, read_observations
 from wiresleuth.diagnosis.diagnose import Diagnosis, diagnose
 from wiresleuth.diagnosis.recording import Origin, Recording
 from wiresleuth.diagnosis.registry import INTERPRETATIONS, observation_types
@@ -126,6 +126,8 @@ def bundle_recording(
             )
         if bundle.capture.available and not bundle.has_capture:
             notes.append("this bundle holds no capture: findings rest on what the sockets saw")
+    capture = read_bundle_capture(bundle)
+    notes += [f"capture.pcapng: {warning}" for warning in capture.warnings]
     recording = Recording(
         origin=Origin.BUNDLE,
         name=bundle.path.name,
@@ -133,7 +135,7 @@ def bundle_recording(
         wizards=tuple(wizards),
         observations=typed,
         capture=bundle.capture,
-        packets=bundle_packets(bundle),
+        packets=capture.packets,
         kept=kept,
     )
     return recording, tuple(notes)
