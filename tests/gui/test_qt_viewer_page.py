@@ -234,9 +234,13 @@ def test_evidence_of_three_connections_shows_every_cited_packet(
     qtbot: QtBot, window: QtMainWindow
 ) -> None:
     viewer = lab_viewer(qtbot, window, "C1")
+    viewer.tabs.setCurrentWidget(viewer.parts["system"])  # the user was elsewhere
     evidence = choose_evidence(viewer, "37 of 37 packets")
     document = viewer.document
     assert document is not None
+    # the timeline and packets come to the front (not the Watch tab, hidden for a run)
+    assert viewer.tabs.currentWidget() is viewer.parts["timeline"]
+    assert viewer.tabs.isTabVisible(viewer.tabs.currentIndex())
     assert sorted(viewer.packets.selected_numbers()) == sorted(evidence.packets)
     assert viewer.timeline.ringed_lanes() == [0, 1, 2]
     left, right = viewer.timeline.visible_seconds()

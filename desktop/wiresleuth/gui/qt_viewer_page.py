@@ -456,7 +456,7 @@ class QtViewerPage(QWidget):
                 self.tr("This evidence cites no packet: it was measured by the program's sockets.")
             )
             return
-        self.tabs.setCurrentIndex(0)
+        self.tabs.setCurrentWidget(self.parts["timeline"])
         intervals = evidence_intervals(document, evidence)
         shown = self.timeline.show_evidence(intervals, evidence.packets)
         lanes = evidence_lanes(document, evidence)
