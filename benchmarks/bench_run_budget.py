@@ -29,7 +29,7 @@ the longest chain of waits that must follow each other:
 - when a PAC decides the route, everything that tests the route waits for it first: the PAC
   host's lookup, its fetch (two round trips, or the read deadline when the fetch hangs) and
   its evaluation (the sandbox's time limit when the scenario expects the script to run out
-  of time);
+  of time; else a round trip for each name the script looks up, one after another);
 - a device answering in the server's name (a reset after the ClientHello, a relay that
   answers the handshake or injects an answer) is located once it was seen (the hop locator,
   issue 17, traces only what a check suspects): an echo trace and a SYN trace (a round trip
@@ -138,21 +138,33 @@ class WaitModel:
                 return fault.address
         return host if host[:1].isdigit() else None
 
-    def _pac_names_proxy(self, script: str) -> bool:
-        """Whether the scenario's PAC sends a target through a proxy: the script run (by the
-        product's restricted interpreter, in this process) with the scenario's own names."""
+    def _pac_run(self, script: str) -> tuple[bool, int]:
+        """Whether the scenario's PAC sends a target through a proxy, and how many names it
+        looks up doing so: the script run (by the product's restricted interpreter, in this
+        process) with the scenario's own names, every target as the route wizard asks."""
+        import ipaddress
+
         from wiresleuth.probes.pac_functions import pac_functions
         from wiresleuth.probes.pac_interpreter import PacScript
 
+        looked_up: list[str] = []
+
         def resolve(host: object) -> str:
-            return self._address(str(host)) or ""
+            name = str(host)
+            try:
+                ipaddress.ip_address(name)
+            except ValueError:
+                looked_up.append(name)
+            return self._address(name) or ""
 
         pac = PacScript(script, pac_functions(my_ip="198.18.1.10", resolve=resolve))
+        looked_up.clear()  # the interpreter's own test call is not the route wizard's
+        proxied = False
         for text in self.sc.client.targets:
             target = Target.parse(text)
             if "PROXY" in str(pac.find_proxy_for_url(target.url, target.host)).upper():
-                return True
-        return False
+                proxied = True
+        return proxied, len(looked_up)
 
     def _lookup(self, host: str) -> tuple[float, str]:
         return (0.0, "") if host[:1].isdigit() else (self.rtt, "name lookup")
@@ -291,7 +303,11 @@ class WaitModel:
                 TIME_LIMIT,
             )  # fmt: skip
             return _sum(lookup, fetch, (limit, "the script runs out of time")), False
-        return _sum(lookup, fetch), self._pac_names_proxy(body)
+        proxied, lookups = self._pac_run(body)
+        if lookups:
+            looked = (lookups * self.rtt, f"the script's name lookups ({lookups}, one at a time)")
+            return _sum(lookup, fetch, looked), proxied
+        return _sum(lookup, fetch), proxied
 
     def hold(self, pac_names_proxy: bool) -> Wait:
         """The proxy-path wizard's tunnel hold, when a proxy is on a secure target's route."""
