@@ -397,3 +397,13 @@ def test_an_answer_left_unread_in_the_socket_blocks_nothing_without_capture() ->
     asked = replace(waited, answer=ASK_BASIC)
     again = replace(target, via_proxy=(asked,))
     assert proxy_conclusions(ProxyWizardObservations(targets=(again,)), [])[2] == []
+
+
+def test_a_stalled_run_without_capture_blocks_nothing_by_its_sockets() -> None:
+    """corp-proxy-os stopped 7 s without capture rights: the GET through the proxy reported
+    no answer with the proxy's 330 bytes waiting in its socket."""
+    obs, flows = stalled(SAMPLES / "stall" / "corp-proxy-os-stalled-nocapture.wsbundle")
+    assert flows == []
+    findings, _, late = proxy_conclusions(obs, flows)
+    assert "path.direct_blocked" not in ids(findings)
+    assert [(x.target, x.unread_bytes) for x in late] == [("www.lab.test:80", 330)]

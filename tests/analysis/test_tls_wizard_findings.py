@@ -433,3 +433,35 @@ def test_a_silence_neither_the_wire_nor_the_socket_contradicts_is_still_conclude
     assert ids(analyse_tls_wizard(split, [])[0]) == ["path.large_packet_loss"]
     unread = replace(split, targets=(replace(target, attempts=(default, answered)),))
     assert ids(analyse_tls_wizard(unread, [])[0]) == []  # the stall split the two handshakes
+
+
+def test_a_tunnel_whose_connect_answer_was_left_unread_is_a_late_read() -> None:
+    """The TLS check's own CONNECT through the proxy heard nothing in time, yet the proxy's
+    answer waited in its socket: could not run. A tunnel the proxy refused is no late read
+    (the proxy-path check says why it refused)."""
+    unanswered = attempt(
+        "default", 40001, "tunnel_failed", proxy="198.18.2.10:3128", unread_bytes=39,
+        error="CONNECT: no_answer (None)",
+    )  # fmt: skip
+    [late] = late_reads(observations(unanswered), [])
+    assert late.unread_bytes == 39 and "CONNECT www.lab.test:443" in late.exchange
+    refused = replace(unanswered, tunnel_status="403 Forbidden", unread_bytes=0)
+    assert late_reads(observations(refused), []) == []
+    assert late_reads(observations(replace(unanswered, unread_bytes=0)), []) == []
+
+
+def test_a_stalled_run_without_capture_is_told_by_its_sockets() -> None:
+    """corp-proxy-os stopped 7 s without capture rights: both handshakes timed out having
+    read nothing, their sockets holding the server's flight; the rules of the lead concluded
+    tls.no_server_hello from them."""
+    run = load_recorded_run(
+        STALLED.with_name("corp-proxy-os-stalled-nocapture.wsbundle"),
+        {"tls": TlsWizardObservations},
+    )
+    obs = run.observations["tls"]
+    assert isinstance(obs, TlsWizardObservations) and not run.packets
+    outcomes = [(a.outcome, a.first_byte_at, a.unread_bytes > 0) for a in obs.targets[0].attempts]
+    assert outcomes == [("timeout", None, True), ("timeout", None, True)]
+    assert ids(analyse_tls_wizard(obs, [])[0]) == []
+    [late] = late_reads(obs, [])
+    assert late.arrived_after is None and late.target == "www.lab.test:443"
