@@ -5,6 +5,11 @@ a loaded machine the answer may have been in the socket's buffer all along, read
 a program that was not scheduled (or that gave up, its clock past the deadline, before it
 looked). The capture, stamped by the kernel as packets arrive, tells the two apart: an
 answer seen arriving while the program still waited was not lost on the path.
+
+The same holds for every check that concludes from a silence (the TLS handshake, an
+exchange through a proxy): ``late_read`` joins the wire's word to the socket's own (bytes
+left unread when the program gave up), and a ``LateRead`` makes the check "could not run"
+(``TOO_BUSY``) instead of a fault of the path or the server.
 """
 
 from __future__ import annotations
