@@ -711,10 +711,7 @@ _SPECS: tuple[FindingSpec, ...] = (
             "The probe, its deadline and the error; for an answer read too late, the frame "
             "that carried it and when it arrived."
         ),
-        action=(
-            "Re-run (on a less busy computer when the answer was read too late); if it "
-            "repeats, send the bundle: the log says what failed."
-        ),
+        action="Re-run; if it repeats, send the bundle: the log says what failed.",
     ),
 )
 
