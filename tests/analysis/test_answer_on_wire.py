@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.analysis.scripted import Wire
-from wiresleuth.analysis.answer_on_wire import answer_arrived, exchange_flow
-from wiresleuth.analysis.flows import assemble_flows
+from wiresleuth.analysis.answer_on_wire import LateRead, answer_arrived, exchange_flow, late_read
+from wiresleuth.analysis.flows import TcpFlow, assemble_flows
 from wiresleuth.model.observations import ConnectObservation
 
 PROXY, T0 = "198.18.2.10", 1_700_000_000.0
@@ -48,3 +48,34 @@ def test_no_answer_when_the_flight_never_arrived_or_nothing_was_captured() -> No
     flow = exchange_flow(connect(40001), assemble_flows(tunnel(lost=True).packets))
     assert answer_arrived(flow, skip=39, before=T0 + 6) is None
     assert answer_arrived(None, before=T0 + 6) is None
+
+
+def test_a_late_read_is_the_answer_on_the_wire_or_left_in_the_socket() -> None:
+    flow = exchange_flow(connect(40001), assemble_flows(tunnel().packets))
+    late = late_read(
+        flow, target="t:443", exchange="the handshake", started=T0, ended=T0 + 7, offset=39
+    )
+    assert late is not None and late.unread_bytes == 0
+    assert late.arrived_after is not None and 0.2 < late.arrived_after < 1
+    assert flow is not None and late.packets == (flow.server_stream.packet_at(39).number,)
+    assert "arriving after" in late.detail and "frame" in late.detail
+    socket_only = late_read(
+        None, target="t:443", exchange="the handshake", started=T0, ended=T0 + 7, unread_bytes=975
+    )
+    assert socket_only is not None and socket_only.arrived_after is None
+    assert socket_only.packets == () and "975 unread bytes" in socket_only.detail
+
+
+def test_no_late_read_when_neither_the_wire_nor_the_socket_held_more_than_was_read() -> None:
+    lost = exchange_flow(connect(40001), assemble_flows(tunnel(lost=True).packets))
+    whole = exchange_flow(connect(40001), assemble_flows(tunnel().packets))
+
+    def late(flow: TcpFlow | None, offset: int = 0, ended: float = T0 + 7) -> LateRead | None:
+        return late_read(
+            flow, target="t:443", exchange="x", started=T0, ended=ended, offset=offset
+        )
+
+    assert late(lost, 39) is None  # the flight never came
+    assert late(whole, 39 + 975) is None  # the program read all that came
+    assert late(whole, 39, ended=T0 + 0.1) is None  # it came after the program gave up
+    assert late(None) is None

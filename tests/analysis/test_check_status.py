@@ -74,6 +74,19 @@ def test_a_failed_probe_is_could_not_run_not_a_problem() -> None:
     assert (row.target, row.status, row.reason) == (None, Status.COULD_NOT_RUN, "no socket table")
 
 
+def test_a_fault_found_beside_a_part_that_could_not_run_is_a_problem() -> None:
+    """One address of a name answered too late to be read (could not run), another reset:
+    the reset was found, so the target's status says so."""
+    runs = [CheckRun(id="tls", title="TLS")]
+    late = _f("probe.failed", Severity.WARNING, "tls", target=A, error="too busy")
+    reset = _f("tls.reset_after_client_hello", Severity.PROBLEM, "tls", target=A)
+    rows = _by_key(check_statuses(runs, [A, B], [late, reset]))
+    assert rows[("tls", A)].status is Status.PROBLEM
+    assert rows[("tls", A)].findings == ("probe.failed", "tls.reset_after_client_hello")
+    (alone,) = check_statuses([CheckRun(id="tls", title="TLS")], [A], [late])
+    assert (alone.status, alone.reason) == (Status.COULD_NOT_RUN, "too busy")
+
+
 def test_an_engine_finding_about_a_wizard_belongs_to_that_wizard() -> None:
     runs = [CheckRun(id="hold", title="Hold", per_target=False)]
     failed = _f("probe.failed", Severity.WARNING, "engine", target=None, wizard="hold", error="x")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 from tests.analysis.scripted import Wire
-from wiresleuth.analysis.flows import assemble_flows
-from wiresleuth.analysis.proxy_path_findings import analyse_proxy_wizard
+from wiresleuth.analysis.flows import TcpFlow, assemble_flows
+from wiresleuth.analysis.proxy_path_findings import analyse_proxy_wizard, proxy_conclusions
+from wiresleuth.bundle.recording import load_recorded_run
 from wiresleuth.model.finding import Finding, Severity
 from wiresleuth.model.observations import ConnectObservation, PathRttObservation
 from wiresleuth.model.proxy_observations import (
@@ -349,3 +353,57 @@ def test_works_only_via_proxy_is_a_warning_when_the_routes_proxy_is_not_the_one_
     target = app_only_via_proxy(Route(kind="PROXY", proxy="other.proxy:3128"))
     works = only(run(ProxyWizardObservations(targets=(target,))), "path.works_only_via_proxy")
     assert works.severity is Severity.WARNING
+
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def stalled(path: Path) -> tuple[ProxyWizardObservations, list[TcpFlow]]:
+    run = load_recorded_run(path, {"proxy": ProxyWizardObservations})
+    obs = run.observations["proxy"]
+    assert isinstance(obs, ProxyWizardObservations)
+    return obs, assemble_flows(run.packets)
+
+
+def test_a_stalled_program_that_read_the_proxys_answer_late_blocks_nothing() -> None:
+    """corp-proxy-os (direct 80/443 closed by design) recorded while the program was stopped
+    for 7 s: each exchange through the proxy reported no answer, yet the capture shows the
+    proxy's answer arriving within the first second. Not a blocked site: unknown."""
+    for path, targets in (
+        (SAMPLES / "mtu" / "corp-proxy-http-stalled.wsbundle", ["www.lab.test:80"]),
+        (SAMPLES / "stall" / "corp-proxy-os-stalled.wsbundle", ["www.lab.test:80"]),
+    ):
+        obs, flows = stalled(path)
+        findings, _, late = proxy_conclusions(obs, flows)
+        assert "path.direct_blocked" not in ids(findings), path
+        assert [x.target for x in late] == targets
+        for x in late:
+            assert x.arrived_after is not None and x.arrived_after < x.waited - 5
+            assert x.packets and "through the proxy 198.18.2.10:3128" in x.exchange
+        without_capture, _, unknown = proxy_conclusions(obs, [])
+        assert "path.direct_blocked" in ids(without_capture) and unknown == []
+
+
+def test_an_answer_left_unread_in_the_socket_blocks_nothing_without_capture() -> None:
+    waited = exchange("app.example:443", "no_answer", None, unread_bytes=39)  # type: ignore[arg-type]
+    target = proxied("app.example:443", direct=failed_connect("100.64.1.80", 443), via=(waited,))
+    findings, _, late = proxy_conclusions(ProxyWizardObservations(targets=(target,)), [])
+    assert findings == [] and [x.unread_bytes for x in late] == [39]
+    silent = replace(waited, unread_bytes=0)
+    alone = replace(target, via_proxy=(silent,))
+    findings, _, late = proxy_conclusions(ProxyWizardObservations(targets=(alone,)), [])
+    assert ids(findings) == ["path.direct_blocked"] and late == []
+    # an exchange that had an answer (a 407) and then heard nothing: not judged here
+    asked = replace(waited, answer=ASK_BASIC)
+    again = replace(target, via_proxy=(asked,))
+    assert proxy_conclusions(ProxyWizardObservations(targets=(again,)), [])[2] == []
+
+
+def test_a_stalled_run_without_capture_blocks_nothing_by_its_sockets() -> None:
+    """corp-proxy-os stopped 7 s without capture rights: the GET through the proxy reported
+    no answer with the proxy's 330 bytes waiting in its socket."""
+    obs, flows = stalled(SAMPLES / "stall" / "corp-proxy-os-stalled-nocapture.wsbundle")
+    assert flows == []
+    findings, _, late = proxy_conclusions(obs, flows)
+    assert "path.direct_blocked" not in ids(findings)
+    assert [(x.target, x.unread_bytes) for x in late] == [("www.lab.test:80", 330)]

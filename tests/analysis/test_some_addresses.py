@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tests.analysis.scripted import Wire
+from wiresleuth.analysis.answer_on_wire import TOO_BUSY
 from wiresleuth.analysis.flows import assemble_flows
 from wiresleuth.analysis.hop_requests import hop_requests
 from wiresleuth.analysis.some_addresses import and_list
-from wiresleuth.analysis.tls_wizard_findings import address_rows, analyse_tls_wizard
+from wiresleuth.analysis.tls_wizard_findings import address_rows, analyse_tls_wizard, late_reads
 from wiresleuth.model.check_status import Status
 from wiresleuth.model.observations import (
     ConnectObservation,
@@ -194,3 +195,28 @@ def test_and_list() -> None:
     assert [and_list(x) for x in ([], ["a"], ["a", "b"], ["a", "b", "c"])] == [
         "", "a", "a and b", "a, b and c",
     ]  # fmt: skip
+
+
+def test_an_address_whose_answer_was_read_too_late_could_not_run_beside_one_that_resets() -> None:
+    """A stalled program found its deadline past on 100.64.1.41 with the server's answer
+    waiting in the socket: that address could not run (no finding from its silence); the
+    reset of 100.64.1.42 is still concluded, said of 1 of 2 addresses."""
+    packets, hello_at = reset_wire("100.64.1.42", 40002, first_number=1)
+    late = TlsAddressObservation(
+        address="100.64.1.41",
+        path_rtt=PathRttObservation(address="100.64.1.41", method="icmp", samples=(0.1,)),
+        attempts=(attempt("100.64.1.41", 40001, "timeout", unread_bytes=1200),),
+    )
+    obs = TlsWizardObservations(targets=(target(late, reset("100.64.1.42", 40002, hello_at)),))
+    flows = assemble_flows(packets)
+    findings, _ = analyse_tls_wizard(obs, flows, packets)
+    assert [f.id for f in findings] == ["tls.reset_after_client_hello"]
+    assert findings[0].values["addresses_failing"] == ["100.64.1.42"]
+    rows = address_rows(obs, flows, packets)[TARGET]
+    assert [(r.address, r.status, r.reason) for r in rows] == [
+        ("100.64.1.41", Status.COULD_NOT_RUN, TOO_BUSY),
+        ("100.64.1.42", Status.PROBLEM, "reset after the ClientHello"),
+    ]
+    assert [x.exchange.split(" (")[0] for x in late_reads(obs, flows)] == [
+        "The TLS handshake with 100.64.1.41:443"
+    ]

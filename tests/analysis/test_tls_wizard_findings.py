@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import trustme
 from cryptography import x509
 
 from tests.analysis.scripted import Wire
-from wiresleuth.analysis.flows import assemble_flows
+from wiresleuth.analysis.flows import TcpFlow, assemble_flows
 from wiresleuth.analysis.tls_wizard_findings import (
     analyse_tls_wizard,
     direct_blocked_targets,
+    late_reads,
     marked_targets,
 )
+from wiresleuth.bundle.recording import load_recorded_run
 from wiresleuth.model.catalogue import sort_findings
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.observations import (
@@ -376,3 +381,87 @@ def test_through_a_tunnel_the_evidence_cites_the_server_hello_not_the_proxys_ans
     finding = analyse_tls_wizard(obs, assemble_flows(wire.packets))[0][0]
     assert finding.id == "tls.inspected_by_proxy"
     assert finding.evidence[0].packets == (hello_from_server,)
+
+
+STALLED = Path(__file__).parent / "samples" / "stall" / "corp-proxy-os-stalled.wsbundle"
+
+
+def stalled_run() -> tuple[TlsWizardObservations, list[TcpFlow]]:
+    run = load_recorded_run(STALLED, {"tls": TlsWizardObservations})
+    obs = run.observations["tls"]
+    assert isinstance(obs, TlsWizardObservations)
+    return obs, assemble_flows(run.packets)
+
+
+def test_a_stalled_program_that_read_the_answer_late_concludes_no_fault() -> None:
+    """corp-proxy-os recorded while the program was stopped for 7 s: both handshakes through
+    the proxy reported no ServerHello, yet the capture shows the server's flight arriving
+    within the first second and the sockets still held it unread."""
+    obs, flows = stalled_run()
+    default = obs.targets[0].attempt("default")
+    assert default is not None and (default.outcome, default.first_byte_at) == ("timeout", None)
+    assert default.unread_bytes > 0
+    findings, _ = analyse_tls_wizard(obs, flows)
+    assert ids(findings) == []
+    [late] = late_reads(obs, flows)
+    assert late.target == "www.lab.test:443" and late.unread_bytes == default.unread_bytes
+    assert late.arrived_after is not None and late.arrived_after < late.waited - 5
+    assert late.packets and "198.18.2.10:3128" in late.exchange
+
+
+def test_without_capture_the_sockets_unread_answer_is_enough() -> None:
+    obs, _ = stalled_run()
+    assert ids(analyse_tls_wizard(obs, [])[0]) == []
+    [late] = late_reads(obs, [])
+    assert late.arrived_after is None and late.unread_bytes > 0
+
+
+def test_a_silence_neither_the_wire_nor_the_socket_contradicts_is_still_concluded() -> None:
+    """The same run, its sockets' unread bytes forgotten and no capture: nothing shows the
+    answer was there, so the rules conclude what the silence means (a small-MSS handshake
+    that answered too: the large packets were lost)."""
+    obs, _ = stalled_run()
+    target = obs.targets[0]
+    default, small = target.attempt("default"), target.attempt("small-mss")
+    assert default is not None and small is not None
+    silent = replace(target, attempts=(replace(default, unread_bytes=0), replace(small, unread_bytes=0)))
+    forgot = replace(obs, targets=(silent,))
+    assert ids(analyse_tls_wizard(forgot, [])[0]) == ["tls.no_server_hello"]
+    assert late_reads(forgot, []) == []
+    answered = replace(small, outcome="ok", unread_bytes=0, handshake_done_at=small.ended_at)
+    split = replace(obs, targets=(replace(silent, attempts=(silent.attempts[0], answered)),))
+    assert ids(analyse_tls_wizard(split, [])[0]) == ["path.large_packet_loss"]
+    unread = replace(split, targets=(replace(target, attempts=(default, answered)),))
+    assert ids(analyse_tls_wizard(unread, [])[0]) == []  # the stall split the two handshakes
+
+
+def test_a_tunnel_whose_connect_answer_was_left_unread_is_a_late_read() -> None:
+    """The TLS check's own CONNECT through the proxy heard nothing in time, yet the proxy's
+    answer waited in its socket: could not run. A tunnel the proxy refused is no late read
+    (the proxy-path check says why it refused)."""
+    unanswered = attempt(
+        "default", 40001, "tunnel_failed", proxy="198.18.2.10:3128", unread_bytes=39,
+        error="CONNECT: no_answer (None)",
+    )  # fmt: skip
+    [late] = late_reads(observations(unanswered), [])
+    assert late.unread_bytes == 39 and "CONNECT www.lab.test:443" in late.exchange
+    refused = replace(unanswered, tunnel_status="403 Forbidden", unread_bytes=0)
+    assert late_reads(observations(refused), []) == []
+    assert late_reads(observations(replace(unanswered, unread_bytes=0)), []) == []
+
+
+def test_a_stalled_run_without_capture_is_told_by_its_sockets() -> None:
+    """corp-proxy-os stopped 7 s without capture rights: both handshakes timed out having
+    read nothing, their sockets holding the server's flight; the rules of the lead concluded
+    tls.no_server_hello from them."""
+    run = load_recorded_run(
+        STALLED.with_name("corp-proxy-os-stalled-nocapture.wsbundle"),
+        {"tls": TlsWizardObservations},
+    )
+    obs = run.observations["tls"]
+    assert isinstance(obs, TlsWizardObservations) and not run.packets
+    outcomes = [(a.outcome, a.first_byte_at, a.unread_bytes > 0) for a in obs.targets[0].attempts]
+    assert outcomes == [("timeout", None, True), ("timeout", None, True)]
+    assert ids(analyse_tls_wizard(obs, [])[0]) == []
+    [late] = late_reads(obs, [])
+    assert late.arrived_after is None and late.target == "www.lab.test:443"

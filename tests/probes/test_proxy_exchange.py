@@ -1,10 +1,11 @@
 """CONNECT through a scripted proxy on loopback: 407, typed credentials, 403, silence."""
 
 import asyncio
+import contextlib
 import socket
 
 from tests.probes.loopback_servers import LoopbackServer, silent
-from tests.probes.proxy_servers import connect_proxy, keepalive_then
+from tests.probes.proxy_servers import connect_proxy, keepalive_then, read_head
 from wiresleuth.model.target import Target
 from wiresleuth.probes.proxy_auth import ProxyCredentials
 from wiresleuth.probes.proxy_exchange import through_proxy
@@ -75,6 +76,25 @@ def test_403_is_denied_and_silence_is_no_answer() -> None:
         _, quiet = ask(proxy.port, timeout=0.5)
     assert quiet.outcome == "no_answer" and quiet.error
     assert (quiet.answer, quiet.answer_bytes, quiet.request_bytes) == (None, 0, 0)
+    assert quiet.unread_bytes == 0  # a real silence: nothing waited in the socket either
+
+
+def test_an_answer_cut_short_tells_what_was_read() -> None:
+    """The proxy sends the start of an answer head and no more: no answer, and the bytes
+    read say where the rest would have started (what a late read is judged from)."""
+    part = b"HTTP/1.1 200 Conn"
+
+    def cut_short(conn: socket.socket) -> None:
+        read_head(conn)
+        conn.sendall(part)
+        conn.settimeout(3)  # bounded: the probe closes after its 0.5 s
+        with contextlib.suppress(OSError):
+            conn.recv(1)
+
+    with LoopbackServer(cut_short) as proxy:
+        _, obs = ask(proxy.port, timeout=0.5)
+    assert (obs.outcome, obs.answer, obs.answer_bytes) == ("no_answer", None, len(part))
+    assert obs.unread_bytes == 0
 
 
 def test_an_unreachable_proxy() -> None:

@@ -40,3 +40,12 @@ def test_an_answer_left_unread_by_a_late_program_is_an_answer() -> None:
         attempt("default", "timeout", unread_bytes=975),
         attempt("small-mss", "ok", first_byte_at=T0 + 0.2),
     ) == ("answered", "answered")
+
+
+def test_a_tunnel_whose_proxy_answer_was_left_unread_is_no_answer_of_the_server() -> None:
+    """The TLS check's CONNECT heard nothing in time, the proxy's answer waiting unread (a
+    late program): the server never got the ClientHello, so neither answered nor silent."""
+    assert outcomes(
+        attempt("default", "tunnel_failed", unread_bytes=39),
+        attempt("small-mss", "tunnel_failed", unread_bytes=39),
+    ) == ("tunnel_failed", "tunnel_failed")

@@ -3,7 +3,9 @@
 Pure. A check that could not run says so (cancelled, failed, out of time); one that left a
 target out on purpose says why (the wizard declares it); one that ran is a problem when it
 found a problem or a warning about that target, else it passed. Findings about the run
-itself (``probe.failed``) make their check "could not run", never a problem.
+itself (``probe.failed``: a part that could not finish, an answer this computer read too
+late) make their check "could not run", never a problem; what it did find about the same
+target still makes it a problem.
 """
 
 from __future__ import annotations
@@ -63,12 +65,12 @@ def _status(
 
     if run.could_not_run is not None:
         return made(Status.COULD_NOT_RUN, run.could_not_run)
+    trouble = [f for f in findings if f.severity is not Severity.INFO and not _about_run(f)]
+    if trouble:  # found although part of it could not finish (one address of several)
+        return made(Status.PROBLEM, max(trouble, key=lambda f: f.severity.weight).title)
     failed = [f for f in findings if f.id == _FAILED]
     if failed:
         return made(Status.COULD_NOT_RUN, str(failed[0].values.get("error") or failed[0].title))
-    trouble = [f for f in findings if f.severity is not Severity.INFO and not _about_run(f)]
-    if trouble:
-        return made(Status.PROBLEM, max(trouble, key=lambda f: f.severity.weight).title)
     if key in run.not_tested:
         return made(Status.NOT_TESTED, run.not_tested[key])
     return made(Status.PASSED, run.passed_detail.get(key, ""))

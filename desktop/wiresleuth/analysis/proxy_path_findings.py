@@ -2,6 +2,12 @@
 
 Pure: observations (and packets, when captured) in, findings out. Every conclusion rests on
 what the sockets saw; the capture adds packet numbers, who sent a FIN or RST, and its TTL.
+
+An exchange through the proxy that heard nothing although the capture shows the proxy's
+answer arriving before the program gave up, or its socket still held it unread, was read too
+late by a program not scheduled in time (a loaded machine): it says nothing about the proxy or the path, so a target left
+without a working exchange by it is not concluded blocked; its check could not run there
+(``late_reads``).
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from wiresleuth.analysis.answer_on_wire import LateRead, exchange_flow, late_read
 from wiresleuth.analysis.direct_blocked import Blocked, direct_blocked
 from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.analysis.handshake_timing import faster_than_path
@@ -151,8 +158,10 @@ class _Analysis:
         self.obs = obs
         self.packets = _Packets(flows)
         self.echo = [p for p in packets if p.icmp_type in (0, 129)]
+        self.flows = flows
         self.findings: list[Finding] = []
         self.labels: dict[int, str] = {}
+        self.late: list[LateRead] = []
 
     def add(
         self,
@@ -250,13 +259,36 @@ class _Analysis:
             if exchange.method == "CONNECT" and exchange.outcome == "denied":
                 self.port_denied(t, exchange)
         direct_ok = direct is not None and direct.connected_at is not None
+        late = [] if ok else self.read_late(t)
+        self.late += late
         if direct is not None and not direct_ok and ok:
             self.only_via_proxy(t, ok)
-        elif direct is not None and not direct_ok:  # merged with the TLS wizard's for https
+        elif direct is not None and not direct_ok and not late:  # merged with the TLS check's
             self.direct_blocked(t)
         self.holds(t)
         if t.direct_http is not None:
             self.transparent(t, t.direct_http)
+
+    def read_late(self, t: ProxyTargetObservation) -> list[LateRead]:
+        """The exchanges through a proxy that heard nothing although the proxy's answer
+        arrived (capture) before the program gave up, or waited unread in the socket: what
+        the proxy answered is unknown, not absent."""
+        found = []
+        for x in t.via_proxy:
+            if x.outcome != "no_answer" or x.answer is not None:
+                continue  # an exchange that had an answer (a 407) may have gone on over another connection
+            late = late_read(
+                exchange_flow(x.connect, self.flows),
+                target=t.target,
+                exchange=f"{x.method} {x.target} through the proxy {x.proxy}",
+                started=x.connect.connected_at or x.connect.started_at,
+                ended=x.ended_at,
+                offset=x.answer_bytes,
+                unread_bytes=x.unread_bytes,
+            )
+            if late is not None:
+                found.append(late)
+        return found
 
     def first_is_proxy(self, t: ProxyTargetObservation, proxy: str) -> bool:
         return bool(t.plan.routes) and t.plan.routes[0].proxy == proxy
@@ -807,6 +839,18 @@ def analyse_proxy_wizard(
     packets: Sequence[PacketRecord] = (),
 ) -> tuple[list[Finding], dict[int, str]]:
     """Findings of the proxy-path wizard, and timeline labels by local port."""
+    findings, labels, _ = proxy_conclusions(obs, flows, packets)
+    return findings, labels
+
+
+def proxy_conclusions(
+    obs: ProxyWizardObservations,
+    flows: Sequence[TcpFlow],
+    packets: Sequence[PacketRecord] = (),
+) -> tuple[list[Finding], dict[int, str], list[LateRead]]:
+    """As ``analyse_proxy_wizard``, and the late reads: exchanges through a proxy, of
+    targets no exchange reached, that heard nothing although the proxy's answer had arrived
+    (the check could not run on those targets: ``answer_on_wire.TOO_BUSY``)."""
     analysis = _Analysis(obs, flows, packets)
     analysis.run()
-    return analysis.findings, analysis.labels
+    return analysis.findings, analysis.labels, analysis.late

@@ -2,12 +2,18 @@
 
 Pure: no sockets, no clocks. Each conclusion names the evidence that proves it, and falls back
 to socket-level evidence when there is no capture.
+
+A default handshake that heard nothing although its answer had come (the capture shows it
+arriving before the program gave up, or the socket still held it unread: a program not
+scheduled in time on a loaded machine) proves nothing about the path or the server: no
+finding is concluded from it, and the check on that target could not run (``late_reads``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from wiresleuth.analysis.answer_on_wire import TOO_BUSY, LateRead, exchange_flow, late_read
 from wiresleuth.analysis.direct_blocked import Blocked, direct_blocked
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import Stream, TcpFlow
@@ -50,6 +56,9 @@ _OUTCOME_WORDS = {
 }
 """How an address's default handshake ended, in words."""
 
+_SILENT = ("timeout", "eof", "tls_error")
+"""Outcomes of a handshake that may have ended without the server's ServerHello."""
+
 
 def per_address(
     target: TlsTargetObservation, flows: Sequence[TcpFlow], packets: Sequence[PacketRecord] = ()
@@ -62,16 +71,19 @@ def per_address(
         default = view.attempt("default")
         if default is None:
             continue
+        analysis = _TargetAnalysis(view, flows, packets)
         reached = default.outcome != "connect_failed"
         outcome = (
             _OUTCOME_WORDS.get(default.outcome, f"ended with {default.outcome}")
             if reached
             else f"could not be reached ({default.connect.error or default.error or 'no answer'})"
         )
+        if analysis.late() is not None:
+            reached, outcome = False, TOO_BUSY
         results.append(
             AddressResult(
                 address=tested.address,
-                findings=tuple(_TargetAnalysis(view, flows, packets).findings()),
+                findings=tuple(analysis.findings()),
                 outcome=outcome,
                 reached=reached,
             )
@@ -129,6 +141,18 @@ def analyse_tls_wizard(
             )
         )
     return findings, labels
+
+
+def late_reads(obs: TlsWizardObservations, flows: Sequence[TcpFlow]) -> list[LateRead]:
+    """The default handshakes (one per target and address) that heard nothing although their
+    answer had come: the check could not run on those targets (``TOO_BUSY``)."""
+    found: list[LateRead] = []
+    for target in obs.targets:
+        for tested in target.by_address():
+            late = _TargetAnalysis(target.on_address(tested), flows, ()).late()
+            if late is not None:
+                found.append(late)
+    return found
 
 
 def address_rows(
@@ -237,8 +261,39 @@ class _TargetAnalysis:
         intercepted = self.intercepted()
         if intercepted:
             out.append(intercepted)
-        out += self.outcome()
+        if self.late() is None:
+            out += self.outcome()
         return out
+
+    def late(self) -> LateRead | None:
+        """The default handshake's late read: it ended without a ServerHello (in time, or
+        closed), or its CONNECT without the proxy's answer, although more of the answer than
+        it read had arrived before it gave up (capture), or was waiting unread in its socket.
+        None when not so."""
+        d = self.default
+        if d is None:
+            return None
+        unanswered_tunnel = d.outcome == "tunnel_failed" and d.tunnel_status is None
+        if d.outcome not in _SILENT and not unanswered_tunnel:
+            return None
+        if any(m.name == "server-hello" for m in parse_tls(d.received_bytes).messages):
+            return None
+        if unanswered_tunnel:
+            exchange = f"The TLS check's CONNECT {self.obs.target} through the proxy {d.proxy}"
+        else:
+            via = f" through the proxy {d.proxy}" if d.proxy else ""
+            exchange = (
+                f"The TLS handshake with {d.connect.address}:{d.connect.port}{via} (SNI {d.sni})"
+            )
+        return late_read(
+            exchange_flow(d.connect, self.flows),
+            target=self.obs.target,
+            exchange=exchange,
+            started=d.client_hello_at or d.connect.connected_at or d.connect.started_at,
+            ended=d.ended_at,
+            offset=d.tunnel_bytes + len(d.received_bytes),
+            unread_bytes=d.unread_bytes,
+        )
 
     # -- handshake timing -----------------------------------------------------------------
 
@@ -309,9 +364,7 @@ class _TargetAnalysis:
         alerts = [m for m in parsed.messages if m.name == "alert" and m.alert_level == 2]
         if alerts and d.outcome != "ok":
             return [self.alert(d, alerts[0].alert_description, alerts[0].offset)]
-        if d.outcome in ("timeout", "eof", "tls_error") and not any(
-            m.name == "server-hello" for m in parsed.messages
-        ):
+        if d.outcome in _SILENT and not any(m.name == "server-hello" for m in parsed.messages):
             small = self.obs.attempt("small-mss")
             if small is not None and small.outcome == "ok":
                 return [self.large_packet_loss(d, small)]

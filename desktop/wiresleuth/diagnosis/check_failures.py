@@ -7,8 +7,14 @@ finding is made here only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from wiresleuth.diagnosis.interpretation import Unfinished
 from wiresleuth.model.finding import Evidence, Finding, Severity
+
+if TYPE_CHECKING:
+    from wiresleuth.analysis.answer_on_wire import LateRead
 
 
 def whole_check(wizard: str, title: str, why: str) -> Unfinished:
@@ -20,6 +26,29 @@ def whole_check(wizard: str, title: str, why: str) -> Unfinished:
         error=why,
         wizard=wizard,
     )
+
+
+def read_too_late(late: Sequence[LateRead], part: str) -> tuple[Unfinished, ...]:
+    """One unfinished check per target whose exchanges (``part`` of the check, in words)
+    heard nothing although their answer had come: this computer, not the network, was
+    silent, so the check could not run there (``TOO_BUSY`` is its status's reason)."""
+    from wiresleuth.analysis.answer_on_wire import TOO_BUSY  # the wire's rules: only when asked
+
+    out = []
+    for target in dict.fromkeys(x.target for x in late):
+        mine = [x for x in late if x.target == target]
+        out.append(
+            Unfinished(
+                headline=f"{part[0].upper()}{part[1:]} with {target} could not run: the answer "
+                "came but this computer was too busy to read it in time",
+                part=f"{part} with {target}",
+                detail=" ".join(x.detail for x in mine),
+                error=TOO_BUSY,
+                target=target,
+                packets=tuple(dict.fromkeys(p for x in mine for p in x.packets)),
+            )
+        )
+    return tuple(out)
 
 
 def check_failed(unfinished: Unfinished, wizard: str) -> Finding:
@@ -36,6 +65,6 @@ def check_failed(unfinished: Unfinished, wizard: str) -> Finding:
             "complete."
         ),
         engineer_text=unfinished.detail,
-        evidence=(Evidence(text=unfinished.error),),
+        evidence=(Evidence(text=unfinished.error, packets=unfinished.packets),),
         values={"wizard": owner, "error": unfinished.error},
     )

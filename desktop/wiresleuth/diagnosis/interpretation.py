@@ -40,6 +40,8 @@ class Unfinished:
     """The target it concerns, if one."""
     wizard: str | None = None
     """The check it belongs to; None: the interpretation's own."""
+    packets: tuple[int, ...] = ()
+    """Frames that show it, when captured (an answer that came but was read too late)."""
 
 
 @dataclass(frozen=True, kw_only=True)

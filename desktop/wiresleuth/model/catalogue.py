@@ -701,8 +701,16 @@ _SPECS: tuple[FindingSpec, ...] = (
         about_the_run=True,
         severity=Severity.WARNING,
         title="A check could not complete",
-        meaning="One probe failed or ran out of time; the rest of the run is unaffected.",
-        evidence="The probe, its deadline and the error.",
+        meaning=(
+            "One probe failed or ran out of time; the rest of the run is unaffected. Also "
+            "when a site's answer came but this computer was too busy to read it in time (the "
+            "capture shows it arriving, or it waited unread in the socket): that silence is "
+            "the computer's, so the check concludes nothing about the network from it."
+        ),
+        evidence=(
+            "The probe, its deadline and the error; for an answer read too late, the frame "
+            "that carried it and when it arrived."
+        ),
         action="Re-run; if it repeats, send the bundle: the log says what failed.",
     ),
 )

@@ -106,7 +106,8 @@ class TlsObservation:
     unread_bytes: int = 0
     """Bytes from the peer waiting in the socket, never read, when an attempt that had read
     none of them ended: the answer had come and the program looked too late (a process not
-    scheduled on a loaded machine). Past a proxy's CONNECT answer."""
+    scheduled on a loaded machine). Past a proxy's CONNECT answer; for a tunnel that heard no
+    answer (``tunnel_failed`` without ``tunnel_status``), the proxy's answer left unread."""
     tls_version: str | None = None
     """Negotiated version."""
     cipher: str | None = None
@@ -126,7 +127,8 @@ class TlsObservation:
     """The proxy's answer to CONNECT (``200 Connection established``, ``403 Forbidden``...)."""
     tunnel_bytes: int = 0
     """Bytes of the proxy's CONNECT answer before the first TLS byte in the TCP stream (so
-    stream offsets in the capture map to offsets in ``received``)."""
+    stream offsets in the capture map to offsets in ``received``); for a tunnel that
+    failed, the bytes of its answer that were read (0 when none came in time)."""
     tunnel_request_bytes: int = 0
     """Bytes this program sent to open the tunnel (the CONNECT request) before the
     ClientHello in the TCP stream."""

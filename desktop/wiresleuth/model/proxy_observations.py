@@ -97,9 +97,14 @@ class ProxyExchange:
     """The socket error in words, if any."""
     answer_bytes: int = 0
     """Bytes the proxy sent on the connection that carries the tunnel, up to the tunnel's
-    opening (its answers): where the tunnelled stream starts in the capture."""
+    opening (its answers): where the tunnelled stream starts in the capture. For an exchange
+    that ended without an answer, the bytes read on its last connection before it ended."""
     request_bytes: int = 0
     """Bytes sent to the proxy on that connection up to the tunnel's opening (the requests)."""
+    unread_bytes: int = 0
+    """Bytes from the proxy waiting in the socket, never read, when a ``no_answer`` exchange
+    ended: the answer had come and the program looked too late (a process not scheduled on a
+    loaded machine), so the silence is this computer's, not the proxy's."""
 
 
 @dataclass(frozen=True, kw_only=True)

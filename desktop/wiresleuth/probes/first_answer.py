@@ -20,6 +20,7 @@ from wiresleuth.model.events import Moment
 from wiresleuth.model.mtu_observations import SegmentAttempt
 from wiresleuth.probes.errors import describe_os_error
 from wiresleuth.probes.tcp_connect import tcp_connect
+from wiresleuth.probes.unread_bytes import unread_bytes
 
 _TCP_INFO = getattr(socket, "TCP_INFO", 11)
 _TCP_INFO_MSS = struct.Struct("=16xII")  # after 8 bytes of u8 fields and rto, ato
@@ -186,7 +187,7 @@ async def first_answer(
         if stamped:
             stamps += read_tx_timestamps(sock)
         snd_mss, rcv_mss = tcp_info_mss(sock)
-        unread = _unread(sock) if first_at is None else 0
+        unread = unread_bytes(sock, _READ_LIMIT) if first_at is None else 0
         sock.close()
     return SegmentAttempt(
         purpose=purpose,
@@ -202,15 +203,6 @@ async def first_answer(
         left_host_at=min(stamps) if stamps else None,
         unread_bytes=unread,
     )
-
-
-def _unread(sock: socket.socket) -> int:
-    """Bytes waiting unread in the socket (peeked, not consumed). A program that was not
-    scheduled finds its deadline past before it looks: the answer may be there all along."""
-    try:
-        return len(sock.recv(_READ_LIMIT, socket.MSG_PEEK | socket.MSG_DONTWAIT))
-    except OSError:
-        return 0
 
 
 def _nobody(kind: str, at: float) -> None:

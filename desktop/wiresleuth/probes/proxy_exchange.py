@@ -28,6 +28,7 @@ from wiresleuth.probes.http_wire import (
 )
 from wiresleuth.probes.proxy_auth import ProxyCredentials, choose_authenticator
 from wiresleuth.probes.tcp_connect import tcp_connect
+from wiresleuth.probes.unread_bytes import unread_bytes
 
 MAX_AUTH_ROUNDS = 3
 """NTLM needs two authenticated requests; more means the proxy keeps refusing."""
@@ -137,7 +138,12 @@ async def through_proxy(
     note: str | None = None
 
     def observed(
-        outcome: str, *, error: str | None = None, answer_bytes: int = 0, request_bytes: int = 0
+        outcome: str,
+        *,
+        error: str | None = None,
+        answer_bytes: int = 0,
+        request_bytes: int = 0,
+        unread: int = 0,
     ) -> ProxyExchange:
         """The exchange as it ended: ``outcome``, with the answers and the authentication
         it had got by then."""
@@ -146,6 +152,7 @@ async def through_proxy(
             ended_at=time.time(), answer=answer, first_answer=first, auth_scheme=scheme,
             auth_user=credentials.user if credentials and scheme else None, auth_note=note,
             error=error, answer_bytes=answer_bytes, request_bytes=request_bytes,
+            unread_bytes=unread,
         )  # fmt: skip
 
     if sock is None:
@@ -185,9 +192,14 @@ async def through_proxy(
                         break
                     value = auth.next(challenge_token(answer, auth.scheme))
     except _Ended as ended:
+        unread = 0
         if sock is not None:
+            if ended.outcome == "no_answer":  # a late program's deadline, the answer there?
+                unread = unread_bytes(sock)
             sock.close()
-        return None, observed(ended.outcome, error=ended.error)
+        return None, observed(
+            ended.outcome, error=ended.error, answer_bytes=line.received, unread=unread
+        )
     except BaseException:  # cancelled (a speculative attempt no longer needed): no socket left
         if sock is not None:
             sock.close()

@@ -19,6 +19,7 @@ from wiresleuth.probes.errors import describe_os_error
 from wiresleuth.probes.proxy_auth import ProxyCredentials
 from wiresleuth.probes.proxy_exchange import through_proxy
 from wiresleuth.probes.tcp_connect import tcp_connect
+from wiresleuth.probes.unread_bytes import unread_bytes
 
 _KEEP = 16 * 1024
 _TLS_CONTENT_TYPES = frozenset({20, 21, 22, 23})
@@ -106,8 +107,8 @@ async def tls_handshake(
             else None
         )
         tunnel = {"proxy": proxy[0], "tunnel_status": status}
+        tunnel["tunnel_bytes"] = exchange.answer_bytes  # a failed tunnel's: what was read
         if sock is not None:
-            tunnel["tunnel_bytes"] = exchange.answer_bytes
             tunnel["tunnel_request_bytes"] = exchange.request_bytes
         else:
             failed = exchange.outcome == "connect_failed"
@@ -119,6 +120,7 @@ async def tls_handshake(
                 outcome="connect_failed" if failed else "tunnel_failed",
                 ended_at=time.time(),
                 error=conn.error if failed else f"CONNECT: {exchange.outcome} ({status})",
+                unread_bytes=exchange.unread_bytes,
                 **tunnel,  # type: ignore[arg-type]
             )
     else:
@@ -153,7 +155,7 @@ async def tls_handshake(
             result.update(await _first_response(attempt, target))
     finally:
         if attempt.first_byte_at is None:
-            unread = _unread(sock)
+            unread = unread_bytes(sock, _KEEP)
         sock.close()
     return TlsObservation(
         target=target.key,
@@ -168,15 +170,6 @@ async def tls_handshake(
         **tunnel,  # type: ignore[arg-type]
         **result,  # type: ignore[arg-type]
     )
-
-
-def _unread(sock: socket.socket) -> int:
-    """Bytes waiting unread in the socket (peeked, not consumed): a program that was not
-    scheduled finds its deadline past before it reads, the answer there all along."""
-    try:
-        return len(sock.recv(_KEEP, socket.MSG_PEEK | socket.MSG_DONTWAIT))
-    except OSError:
-        return 0
 
 
 async def _handshake(attempt: _Attempt) -> dict[str, object]:

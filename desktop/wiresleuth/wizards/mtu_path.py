@@ -207,7 +207,9 @@ def _tls_outcomes(tls: TlsWizardObservations) -> dict[str, tuple[str | None, str
 
 def _answered(attempt: TlsObservation) -> str:
     """``answered`` when the peer's bytes came back, read or left waiting unread (the program
-    was late, not the path); ``silent`` when none did; else the outcome."""
-    if attempt.first_byte_at is not None or attempt.unread_bytes:
+    was late, not the path); ``silent`` when none did; else the outcome (a tunnel that
+    failed, its proxy's answer unread or not, is not the server's answer)."""
+    silent = attempt.outcome in ("timeout", "eof", "tls_error")
+    if attempt.first_byte_at is not None or (silent and attempt.unread_bytes):
         return "answered"
-    return "silent" if attempt.outcome in ("timeout", "eof", "tls_error") else attempt.outcome
+    return "silent" if silent else attempt.outcome

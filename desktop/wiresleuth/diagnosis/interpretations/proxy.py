@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material
+from wiresleuth.diagnosis.check_failures import read_too_late
+from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material, Unfinished
 from wiresleuth.diagnosis.interpretations.tls import TlsInterpretation
 from wiresleuth.diagnosis.recording import Recording
 from wiresleuth.model.finding import Finding
@@ -44,12 +45,14 @@ class ProxyInterpretation(Interpretation):
         findings: list[Finding] = []
         labels: dict[int, str] = {}
         skipped: dict[str, str] = {}
+        unfinished: tuple[Unfinished, ...] = ()
         obs = material.recorded(self.name, self.observation_type)
         if obs is not None:
-            from wiresleuth.analysis.proxy_path_findings import analyse_proxy_wizard
+            from wiresleuth.analysis.proxy_path_findings import proxy_conclusions
 
-            found, labels = analyse_proxy_wizard(obs, wire.flows, wire.packets)
+            found, labels, late = proxy_conclusions(obs, wire.flows, wire.packets)
             findings += found
+            unfinished = read_too_late(late, "the proxy-path check")
             skipped = {
                 t.target: "its name did not resolve and no proxy was tried"
                 for t in obs.targets
@@ -60,4 +63,6 @@ class ProxyInterpretation(Interpretation):
             from wiresleuth.analysis.tls_wizard_findings import direct_blocked_targets
 
             findings += direct_blocked_targets(tls, wire.flows)
-        return Conclusions(findings=tuple(findings), labels=labels, not_tested=skipped)
+        return Conclusions(
+            findings=tuple(findings), labels=labels, not_tested=skipped, unfinished=unfinished
+        )

@@ -10,10 +10,12 @@ from wiresleuth.analysis.intercepted_handshake import intercepted_handshakes
 from wiresleuth.analysis.passive_gateway import gateway_vendors
 from wiresleuth.analysis.passive_plaintext import plaintext_injections
 from wiresleuth.analysis.passive_reset import resets_after_client_hello, unanswered_client_hellos
+from wiresleuth.diagnosis.check_failures import read_too_late
 from wiresleuth.diagnosis.interpretation import (
     Conclusions,
     Interpretation,
     Material,
+    Unfinished,
     foreign_traffic,
 )
 from wiresleuth.diagnosis.recording import Recording
@@ -60,13 +62,19 @@ class TlsInterpretation(Interpretation):
         skipped: dict[str, str] = {}
         detail: dict[str, str] = {}
         addresses: dict[str, tuple[AddressStatus, ...]] = {}
+        unfinished: tuple[Unfinished, ...] = ()
         wire = material.wire
         obs = material.recorded(self.name, self.observation_type)
         if obs is not None:
-            from wiresleuth.analysis.tls_wizard_findings import address_rows, analyse_tls_wizard
+            from wiresleuth.analysis.tls_wizard_findings import (
+                address_rows,
+                analyse_tls_wizard,
+                late_reads,
+            )
 
             found, labels = analyse_tls_wizard(obs, wire.flows, wire.packets)
             findings += found
+            unfinished = read_too_late(late_reads(obs, wire.flows), "the TLS handshake")
             skipped = {
                 t.target: (
                     f"the proxy {t.proxy} of its route has no address"
@@ -89,6 +97,7 @@ class TlsInterpretation(Interpretation):
         return Conclusions(
             findings=tuple(findings),
             labels=labels,
+            unfinished=unfinished,
             not_tested=skipped,
             passed_detail=detail,
             addresses=addresses,

@@ -1,0 +1,53 @@
+"""Checks that could not finish: a late read makes its check "could not run", never a fault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wiresleuth.analysis.answer_on_wire import TOO_BUSY, LateRead
+from wiresleuth.diagnosis.check_failures import check_failed, read_too_late
+from wiresleuth.model.check_status import Status
+from wiresleuth.model.finding import Severity
+from wiresleuth.sources.bundle_file import reanalyse
+
+SAMPLES = Path(__file__).parents[1] / "analysis" / "samples"
+
+
+def late(target: str, exchange: str, packet: int) -> LateRead:
+    return LateRead(
+        target=target, exchange=exchange, waited=7.0, arrived_after=0.2, packets=(packet,)
+    )
+
+
+def test_one_unfinished_check_per_target_with_every_exchange_read_late() -> None:
+    found = read_too_late(
+        [late("a:443", "The handshake with 1", 5), late("a:443", "The handshake with 2", 9),
+         late("b:443", "The handshake with 3", 12)],
+        "the TLS handshake",
+    )  # fmt: skip
+    assert [(u.target, u.error, u.packets) for u in found] == [
+        ("a:443", TOO_BUSY, (5, 9)),
+        ("b:443", TOO_BUSY, (12,)),
+    ]
+    assert "with 1" in found[0].detail and "with 2" in found[0].detail
+    finding = check_failed(found[0], "tls")
+    assert finding.id == "probe.failed" and finding.target == "a:443"
+    assert finding.packets == (5, 9) and finding.values["error"] == TOO_BUSY
+
+
+def test_a_stalled_run_says_its_checks_could_not_run_and_concludes_no_fault() -> None:
+    """corp-proxy-os recorded while the program was stopped for 7 s (its rules of the day
+    concluded tls.no_server_hello and path.direct_blocked): every answer came in time."""
+    done = reanalyse(SAMPLES / "stall" / "corp-proxy-os-stalled.wsbundle")
+    recorded = {(f.id, f.target) for f in done.recorded}
+    assert {("tls.no_server_hello", "www.lab.test:443"), ("path.direct_blocked", "www.lab.test:80")} <= recorded
+    trouble = [f for f in done.findings if f.severity is not Severity.INFO]
+    assert sorted((f.id, f.wizard, f.target) for f in trouble) == [
+        ("probe.failed", "proxy", "www.lab.test:80"),
+        ("probe.failed", "tls", "www.lab.test:443"),
+    ]
+    assert all(f.packets for f in trouble)  # the frame that carried the answer
+    rows = {(c.check, c.target): c for c in done.diagnosis.checks}
+    for key in (("tls", "www.lab.test:443"), ("proxy", "www.lab.test:80")):
+        assert (rows[key].status, rows[key].reason) == (Status.COULD_NOT_RUN, TOO_BUSY)
+    assert rows[("proxy", "www.lab.test:443")].status is not Status.PROBLEM
