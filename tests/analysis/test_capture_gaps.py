@@ -13,6 +13,7 @@ from wiresleuth.diagnosis.diagnose import diagnose
 from wiresleuth.diagnosis.recording import Origin, Recording
 from wiresleuth.model.capture_gap import CaptureGap, merged
 from wiresleuth.model.finding import Finding
+from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.run import CaptureInfo
 
 LAB_C1 = Path(__file__).parents[1] / "gui" / "samples" / "lab-C1.wsbundle"
@@ -74,3 +75,41 @@ def test_a_capture_that_dropped_packets_proves_no_loss() -> None:
 
 def test_a_whole_healthy_capture_has_no_stretch() -> None:
     assert read_packets(corpus_packets("http_google.pcapng")).gaps == ()
+
+
+def _foreign(records: list[PacketRecord], gaps: tuple[CaptureGap, ...]) -> dict[str, Finding]:
+    recording = Recording(
+        origin=Origin.CAPTURE,
+        name="scripted",
+        own_traffic=False,
+        capture=CaptureInfo(available=True, packets=len(records)),
+        packets=tuple(records),
+        gaps=gaps,
+    )
+    return {f.id: f for f in diagnose(recording).findings}
+
+
+def test_an_answer_or_an_acknowledgement_may_lie_in_the_lost_frames() -> None:
+    """No ServerHello, or a segment never acknowledged, proves nothing when the capture
+    lost frames while the connection was open: the answer may be in them."""
+    from tests.analysis.scripted import Wire
+    from tests.analysis.test_passive_findings import CLIENT, HELLO, SERVER, T0
+    from tests.analysis.test_passive_stall import printer
+
+    wire = Wire(client=(CLIENT, 50400), server=(SERVER, 443), start=T0)
+    wire.handshake()
+    wire.send("client", HELLO)
+    wire.ack("server")
+    wire.wait(10)
+    wire.fin("client")
+    hello = wire.packets[3].number
+    assert "tls.no_server_hello" in _foreign(wire.packets, ())
+    found = _foreign(wire.packets, (CaptureGap(after=hello, before=hello + 1),))
+    assert "tls.no_server_hello" not in found
+    assert "no answer to the ClientHello" in found["capture.frames_missing"].engineer_text
+
+    stalled = printer().packets
+    assert "tcp.unacknowledged" in _foreign(stalled, ())
+    found = _foreign(stalled, (CaptureGap(after=0, before=None, dropped=2),))
+    assert "tcp.unacknowledged" not in found
+    assert "no acknowledgement was captured" in found["capture.frames_missing"].engineer_text

@@ -20,9 +20,7 @@ from wiresleuth.model.packet import FIN
 
 if TYPE_CHECKING:
     from wiresleuth.analysis.flows import TcpFlow
-
-FINDING = "capture.frames_missing"
-
+    from wiresleuth.analysis.passive_tcp import TcpConversation
 
 def lost_while_open(
     gaps: Iterable[CaptureGap], *, first: int, last: int, closed: bool
@@ -39,6 +37,16 @@ def lost_while_open(
         if started and (last > gap.after or not closed):
             return gap
     return None
+
+
+def conversation_gap(gaps: Sequence[CaptureGap], conv: TcpConversation) -> CaptureGap | None:
+    """``lost_while_open`` for a capture file's conversation (closed: a reset, or a FIN
+    each way)."""
+    if not gaps:
+        return None
+    ends = (conv.client, conv.server)
+    closed = any(side.reset_count for side in ends) or all(side.fins for side in ends)
+    return lost_while_open(gaps, first=conv.first_frame, last=conv.last_frame, closed=closed)
 
 
 def flows_with_gaps(flows: Sequence[TcpFlow], gaps: Sequence[CaptureGap]) -> list[TcpFlow]:
@@ -92,7 +100,7 @@ def _finding(target: str, found: list[Unprovable], wizard: str) -> Finding:
     what = "missed packets" if dropped else "is damaged"
     count = "a connection" if len(found) == 1 else f"{len(found)} connections"
     return Finding(
-        id=FINDING,
+        id="capture.frames_missing",
         severity=Severity.WARNING,
         title=f"The capture itself {what} where data from {first.sender} seems lost",
         user_text=(

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from wiresleuth.analysis.capture_gaps import Unprovable, frames_missing, lost_while_open
+from wiresleuth.analysis.capture_gaps import Unprovable, conversation_gap
 from wiresleuth.analysis.passive_common import plural
 from wiresleuth.analysis.passive_model import WIZARD, PassiveCapture
 from wiresleuth.analysis.passive_stall import stuck_targets, window_full
@@ -99,12 +99,6 @@ def _receiver_limited(conv: TcpConversation, sender: DirectionSummary) -> bool:
     return known and (receiver.last_window or 0) < LARGE
 
 
-def _closed(conv: TcpConversation) -> bool:
-    """Whether the conversation ended in the capture: a reset, or a FIN each way."""
-    ends = (conv.client, conv.server)
-    return any(side.reset_count for side in ends) or all(side.fins for side in ends)
-
-
 def _losses(capture: PassiveCapture) -> tuple[list[_Loss], list[tuple[_Loss, Unprovable]]]:
     """Losses the capture proves, and those where it lost frames itself."""
     stuck = stuck_targets(capture)
@@ -117,9 +111,7 @@ def _losses(capture: PassiveCapture) -> tuple[list[_Loss], list[tuple[_Loss, Unp
             loss = _holes(conv, sender) or _resends(conv, sender)
             if loss is None:
                 continue
-            gap = lost_while_open(
-                capture.gaps, first=conv.first_frame, last=conv.last_frame, closed=_closed(conv)
-            )
+            gap = conversation_gap(capture.gaps, conv)
             if gap is None:
                 found.append(loss)
             else:
@@ -152,13 +144,12 @@ def large_packet_loss_findings(capture: PassiveCapture) -> tuple[list[Finding], 
     return findings, frozenset(loss.conv.index for loss in found)
 
 
-def unprovable_losses(capture: PassiveCapture) -> tuple[list[Finding], frozenset[int]]:
-    """``capture.frames_missing`` for the conversations that would show large-packet loss
-    but lost frames to the capture itself, and their indexes (the rules about stalls leave
+def unprovable_losses(capture: PassiveCapture) -> tuple[list[Unprovable], frozenset[int]]:
+    """The conversations that would show large-packet loss but lost frames to the capture
+    itself (for ``capture.frames_missing``), and their indexes (the rules about stalls leave
     them alone too: the missing acknowledgement may lie in the lost frames)."""
     _, unproved = _losses(capture)
-    findings = frames_missing([item for _, item in unproved], wizard=WIZARD)
-    return findings, frozenset(loss.conv.index for loss, _ in unproved)
+    return [item for _, item in unproved], frozenset(loss.conv.index for loss, _ in unproved)
 
 
 def _small_mss_success(

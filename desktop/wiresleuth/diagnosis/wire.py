@@ -78,4 +78,19 @@ class PacketView:
     def unprovable(self) -> tuple[list[Finding], frozenset[int]]:
         """``capture.frames_missing`` where a loss would be concluded but the capture lost
         frames itself, and the conversations concerned."""
-        return unprovable_losses(self.conversations)
+        from wiresleuth.analysis.capture_gaps import frames_missing
+        from wiresleuth.analysis.passive_model import WIZARD
+        from wiresleuth.analysis.passive_reset import unprovable_silences
+        from wiresleuth.analysis.passive_stall import unprovable_stalls
+
+        capture = self.conversations
+        if not capture.gaps:
+            return [], frozenset()
+        losses, indexes = unprovable_losses(capture)
+        explained = {(i.target, i.sender) for i in losses}
+        others = [
+            i
+            for i in (*unprovable_stalls(capture), *unprovable_silences(capture))
+            if (i.target, i.sender) not in explained
+        ]
+        return frames_missing([*losses, *others], wizard=WIZARD), indexes

@@ -485,7 +485,9 @@ _SPECS: tuple[FindingSpec, ...] = (
             "while that connection was open: a damaged record or block of the capture file, "
             "or packets a live capture dropped (its buffer overflowed). The missing bytes may "
             "be the capture's, not the network's, so no loss is concluded from that "
-            "connection (path.large_packet_loss needs connections the capture saw whole)."
+            "connection (path.large_packet_loss needs connections the capture saw whole), nor "
+            "a segment never acknowledged or a ClientHello never answered (the answer may "
+            "lie in the lost frames)."
         ),
         evidence=(
             "What the connection shows (bytes missing, resends), its frames, and where the "
