@@ -197,6 +197,7 @@ def test_record_with_impossible_length_is_skipped_and_reading_goes_on(tmp_path: 
         (1, b"A"), (2, b"B"), (4, b"D"), (5, b"E"), (6, b"F"),
     ]  # fmt: skip
     assert any("packet 3 has an impossible length" in w for w in reader.warnings)
+    assert [(g.after, g.before) for g in reader.gaps] == [(2, 4)]  # where frames were lost
 
 
 def test_pcapng_block_with_broken_length_is_skipped(tmp_path: Path) -> None:
