@@ -384,3 +384,19 @@ def test_real_captures_prove_no_size_policy(folder: str, name: str) -> None:
     for server in sorted({f.server for f in flows}):
         tcp = tcp_evidence(server, (), flows)
         assert not tcp.lost_by_capture, (server, tcp.largest_hole, tcp.lost_packets[:5])
+
+
+def test_the_c1_damaged_capture_counts_only_the_connection_it_holds_whole() -> None:
+    """With the file's damage known (after frame 38: the reader's gaps), the two default-MSS
+    connections open across it prove nothing; the third, wholly after it, still does."""
+    from wiresleuth.analysis.capture_gaps import flows_with_gaps
+    from wiresleuth.bundle.recording import load_recorded_run
+
+    run = load_recorded_run(LAB_C1, {"mtu": MtuWizardObservations})
+    obs = run.observations["mtu"]
+    assert isinstance(obs, MtuWizardObservations) and run.capture_gaps
+    flows = flows_with_gaps(assemble_flows(run.packets), run.capture_gaps)
+    tcp = tcp_evidence(obs.targets[0].address or "", (), flows)
+    assert tcp.lost_by_capture and tcp.missing_bytes == 4096 and tcp.unprovable_bytes == 8192
+    assert tcp.capture_gap is not None and tcp.capture_gap.after == 38
+    assert tcp.lost_packets[:2] == (70, 71)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from typing import Any
 
 import jsonschema
@@ -31,7 +32,9 @@ def _errors(validator: jsonschema.Draft202012Validator, report: Any) -> list[str
 def test_produced_reports_are_valid(
     validator: jsonschema.Draft202012Validator, captured: RunResult, uncaptured: RunResult
 ) -> None:
-    for result in (captured, uncaptured):
+    dropped = replace(captured, capture=replace(captured.capture, dropped=7))
+    assert report_dict(dropped)["capture"]["dropped"] == 7
+    for result in (captured, uncaptured, dropped):
         report = json.loads(json.dumps(redact(report_dict(result))))
         assert _errors(validator, report) == []
 
@@ -45,6 +48,7 @@ def test_produced_reports_are_valid(
         (("connections", 0, "events", 0, "direction"), "sideways"),
         (("connections", 0, "events", 0, "dscp"), 64),
         (("capture", "file"), "other.pcap"),
+        (("capture", "dropped"), 0),
         (("summary", "problem"), -1),
         (("started_at_utc",), "yesterday"),
     ],

@@ -197,6 +197,7 @@ def test_record_with_impossible_length_is_skipped_and_reading_goes_on(tmp_path: 
         (1, b"A"), (2, b"B"), (4, b"D"), (5, b"E"), (6, b"F"),
     ]  # fmt: skip
     assert any("packet 3 has an impossible length" in w for w in reader.warnings)
+    assert [(g.after, g.before) for g in reader.gaps] == [(2, 4)]  # where frames were lost
 
 
 def test_pcapng_block_with_broken_length_is_skipped(tmp_path: Path) -> None:
@@ -440,3 +441,27 @@ def test_a_gzip_bomb_stops_at_a_hundredfold_expansion(tmp_path: Path) -> None:
     assert path.stat().st_size < 1 << 20
     with pytest.raises(CaptureFileError, match="expands more than 100-fold"):
         read_all(path)
+
+
+def test_gaps_say_where_damage_lost_frames(tmp_path: Path) -> None:
+    """The stretches the rules about loss must leave alone (analysis.capture_gaps)."""
+    from tests.capture.damaged_copies import with_damaged_blocks
+    from wiresleuth.model.capture_gap import CaptureGap
+
+    def gaps(path: Path) -> tuple[CaptureGap, ...]:
+        with CaptureReader(path) as reader:
+            for _ in reader.batches():
+                pass
+            return reader.gaps
+
+    # A damaged packet block keeps its number (39): the stretch lies between 38 and 40.
+    assert gaps(damaged_capture(tmp_path)) == (CaptureGap(after=38, before=40),)
+    # Headers overwritten: no frame number is kept; the stretches touching are one.
+    copy = with_damaged_blocks(SOURCE, tmp_path / "google.pcapng", 5, 6, 8)
+    assert gaps(copy) == (CaptureGap(after=5, before=7),)
+    assert gaps(packets(SOURCE)) == ()
+    # A file cut inside its last block lost what follows its last whole frame.
+    whole = packets(SOURCE).read_bytes()
+    cut = tmp_path / "cut.pcapng"
+    cut.write_bytes(whole[:-40])
+    assert gaps(cut) == (CaptureGap(after=11, before=None),)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,3 +95,69 @@ def test_a_hostile_file_name_is_printed_escaped(
     text = capsys.readouterr().out
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert text.startswith("x\\u001b]0;owned\\u0007\\u202ecap.pcap (pcap)")
+
+
+def _findings(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:
+    code = main(["analyze", "--json", str(path)])
+    return code, {f["id"]: f for f in json.loads(capsys.readouterr().out)["findings"]}
+
+
+def test_a_damaged_capture_proves_loss_only_with_connections_it_holds_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The C1 sample is damaged at frame 39 (tests/capture/samples/damaged): the three
+    connections open then (frames 2-36 and 4-37, whose server never closed, and 33-68)
+    show holes the damage may explain; the one after it (44-73) shows the loss whole."""
+    from tests.capture.damaged_sample import damaged_capture
+
+    code, found = _findings(damaged_capture(tmp_path), capsys)
+    assert code == exit_codes.PROBLEMS_FOUND
+    loss = found["path.large_packet_loss"]
+    assert loss["values"]["connections"] == 1
+    assert [e["packets"] for e in loss["evidence"]] == [[70, 71]]
+    missing = found["capture.frames_missing"]
+    assert missing["severity"] == "warning" and missing["values"]["connections"] == 3
+    assert [e["packets"][0] for e in missing["evidence"]] == [27, 29, 41]
+    assert "the capture file is damaged between frames 38 and 40" in missing["user_text"]
+    assert "may have been in the frames the capture lost" in missing["engineer_text"]
+
+
+def test_a_healthy_capture_damaged_stays_quiet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """http_google with the three blocks of its 1406-byte segments overwritten: only small
+    segments are left, after holes the damage made; no network is blamed."""
+    from tests.capture.damaged_copies import with_damaged_blocks
+
+    copy = with_damaged_blocks("http_google.pcapng", tmp_path / "google.pcapng", 5, 6, 8)
+    code, found = _findings(copy, capsys)
+    assert code == exit_codes.NO_PROBLEM, found
+    assert set(found) == {"capture.frames_missing"}
+    assert "74.125.95.104" in found["capture.frames_missing"]["title"]
+
+
+def test_c1_whole_capture_still_proves_the_loss(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capture = read_bundle(Path(__file__).parents[1] / "gui/samples/lab-C1.wsbundle")
+    code, found = _findings(capture.extract_capture(tmp_path), capsys)
+    assert code == exit_codes.PROBLEMS_FOUND
+    assert found["path.large_packet_loss"]["values"]["connections"] == 4
+    assert "capture.frames_missing" not in found
+
+
+def test_the_bundle_of_a_damaged_capture_stays_quiet_when_reanalysed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The copy in the bundle has no trace of a damaged block's header: the summary's
+    capture_gaps carry the stretch to report --reanalyse."""
+    from tests.capture.damaged_copies import with_damaged_blocks
+
+    copy = with_damaged_blocks("http_google.pcapng", tmp_path / "google.pcapng", 5, 6, 8)
+    out = tmp_path / "google.wsbundle"
+    assert main(["analyze", str(copy), "--out", str(out)]) == exit_codes.NO_PROBLEM
+    assert read_bundle(out).report["observations"]["analyze"]["capture_gaps"] == [[5, 7]]
+    capsys.readouterr()
+    assert main(["report", str(out), "--reanalyse", "--json"]) == exit_codes.NO_PROBLEM
+    again = json.loads(capsys.readouterr().out)
+    assert [f["id"] for f in again["findings"]] == ["capture.frames_missing"]

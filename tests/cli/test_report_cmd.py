@@ -161,3 +161,26 @@ def test_a_damaged_capture_is_named_after_the_findings() -> None:
     ) in " ".join(done.stdout.split())
     fresh = wiresleuth("report", str(Path(__file__).parents[1] / "gui/samples/lab-C1.wsbundle"))
     assert fresh.returncode == 1 and "Note: capture.pcapng" not in fresh.stdout
+
+
+def test_reanalyse_counts_no_hole_where_the_capture_is_damaged() -> None:
+    """The TLS wizard's sockets prove C1's loss; the capture's holes from the connections
+    open at its damage are said to prove nothing, those of the whole one still count."""
+    from tests.capture.damaged_sample import DAMAGED_BUNDLE
+
+    done = wiresleuth("report", str(DAMAGED_BUNDLE), "--reanalyse")
+    assert done.returncode == 1, done.stderr
+    text = " ".join(done.stdout.split())
+    assert (
+        "largest segment that arrived: 428 bytes; 4096 bytes never arrived though later ones "
+        "did; 8192 more bytes are missing where the capture file is damaged between frames 38 "
+        "and 40: they may be the capture's, not counted as loss (packets 70, 71)"
+    ) in text
+    assert (
+        "4096 bytes of the server's answer are missing from the capture, but the capture file "
+        "is damaged between frames 38 and 40 while the connection was open"
+    ) in text
+    fresh = wiresleuth(
+        "report", str(Path(__file__).parents[1] / "gui/samples/lab-C1.wsbundle"), "--reanalyse"
+    )
+    assert fresh.returncode == 1 and "damaged" not in fresh.stdout

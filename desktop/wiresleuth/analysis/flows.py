@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from wiresleuth.analysis.icmp import IcmpError, icmp_error
 from wiresleuth.model.address import normalise
+from wiresleuth.model.capture_gap import CaptureGap
 from wiresleuth.model.packet import ACK, FIN, RST, SYN, TCP, PacketRecord
 
 _MOD = 1 << 32
@@ -135,6 +136,9 @@ class TcpFlow:
     """Packets with FIN set, either direction."""
     icmp_errors: tuple[IcmpError, ...] = ()
     """ICMP errors quoting a packet of this connection."""
+    capture_gap: CaptureGap | None = None
+    """Where the capture itself lost frames while this connection was open (a damaged
+    file, a capture's drops; ``capture_gaps.flows_with_gaps``): its holes prove no loss."""
 
     @property
     def id(self) -> str:

@@ -27,6 +27,7 @@ from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.analysis.passive_dscp import Marking, dscp_marked
 from wiresleuth.analysis.passive_loss import LARGE
 from wiresleuth.model.address import normalise
+from wiresleuth.model.capture_gap import CaptureGap
 from wiresleuth.model.finding import Evidence, Finding, Severity, conclude
 from wiresleuth.model.mtu_observations import (
     MtuTargetObservation,
@@ -58,6 +59,11 @@ class TcpEvidence:
     acknowledged by the client (bytes it acknowledged reached it: the capture missed them)."""
     largest_hole: int = 0
     """The longest run of those bytes: a full-size segment or more when large ones are lost."""
+    unprovable_bytes: int = 0
+    """Bytes missing the same way from connections open while the capture itself lost
+    frames (``TcpFlow.capture_gap``): not counted above, they prove nothing."""
+    capture_gap: CaptureGap | None = None
+    """The first such stretch of the capture."""
     sockets_default: str | None = None
     """Outcome of the default-MSS exchange (this wizard's, or the TLS wizard's handshake)."""
     sockets_small: str | None = None
@@ -133,6 +139,8 @@ def tcp_evidence(
     counts: dict[int, int] = {}
     marked: list[int] = []
     unmarked = 0
+    unprovable = 0
+    capture_gap: CaptureGap | None = None
     for flow in flows:
         if normalise(flow.server) != address:
             continue
@@ -146,6 +154,12 @@ def tcp_evidence(
         # beside a hole that stayed: alone they are TCP recovering, or a server resending to
         # a client that had already closed (a busy host answers late).
         holes = [(s, e) for s, e in stream.gaps if stream.acked is None or stream.acked < e]
+        if holes and flow.capture_gap is not None:
+            # The capture lost frames while this connection was open: its holes may be
+            # the capture's (capture_gaps), so they prove no loss.
+            unprovable += sum(e - s for s, e in holes)
+            capture_gap = capture_gap or flow.capture_gap
+            holes = []
         for start, end in holes:
             missing += end - start
             largest_hole = max(largest_hole, end - start)
@@ -181,6 +195,8 @@ def tcp_evidence(
         lost_packets=tuple(dict.fromkeys(lost)),
         missing_bytes=missing,
         largest_hole=largest_hole,
+        unprovable_bytes=unprovable,
+        capture_gap=capture_gap,
         sockets_default=by_purpose.get("default"),
         sockets_small=by_purpose.get("small-mss"),
         sockets_source=source,
@@ -342,6 +358,13 @@ class _Target:
                         + (
                             f"; {tcp.missing_bytes} bytes never arrived though later ones did"
                             if tcp.missing_bytes
+                            else ""
+                        )
+                        + (
+                            f"; {tcp.unprovable_bytes} more bytes are missing where "
+                            f"{tcp.capture_gap.words}: they may be the capture's, not counted "
+                            "as loss"
+                            if tcp.capture_gap is not None
                             else ""
                         )
                     ),

@@ -11,6 +11,9 @@ The TLS check proves it with a retry that asks for small segments (``LargeLoss``
 
 A connection whose client asked for a small MSS and completed, beside one that stalled,
 is the passive twin of the TLS wizard's small-MSS retry.
+
+Never where the capture itself lost frames while the connection was open (a damaged file,
+a capture's drops: ``capture_gaps``): those connections get ``capture.frames_missing``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from wiresleuth.analysis.capture_gaps import Unprovable, conversation_gap
 from wiresleuth.analysis.passive_common import plural
 from wiresleuth.analysis.passive_model import WIZARD, PassiveCapture
 from wiresleuth.analysis.passive_stall import stuck_targets, window_full
@@ -95,17 +99,28 @@ def _receiver_limited(conv: TcpConversation, sender: DirectionSummary) -> bool:
     return known and (receiver.last_window or 0) < LARGE
 
 
-def _losses(capture: PassiveCapture) -> list[_Loss]:
+def _losses(capture: PassiveCapture) -> tuple[list[_Loss], list[tuple[_Loss, Unprovable]]]:
+    """Losses the capture proves, and those where it lost frames itself."""
     stuck = stuck_targets(capture)
     found = []
+    unproved = []
     for conv in capture.conversations:
         for sender in (conv.server, conv.client):
             if (conv.index, sender.address) in stuck or _receiver_limited(conv, sender):
                 continue
             loss = _holes(conv, sender) or _resends(conv, sender)
-            if loss is not None:
+            if loss is None:
+                continue
+            gap = conversation_gap(capture.gaps, conv)
+            if gap is None:
                 found.append(loss)
-    return found
+            else:
+                target = conv.target if sender is conv.server else sender.address
+                unproved.append(
+                    (loss, Unprovable(target=target, sender=sender.address, how=loss.how,
+                                      gap=gap, frames=loss.frames))
+                )  # fmt: skip
+    return found, unproved
 
 
 def large_packet_losses(capture: PassiveCapture) -> list[Finding]:
@@ -119,7 +134,7 @@ def large_packet_losses(capture: PassiveCapture) -> list[Finding]:
 
 def large_packet_loss_findings(capture: PassiveCapture) -> tuple[list[Finding], frozenset[int]]:
     """``large_packet_losses`` and the indexes of the conversations they explain."""
-    found = _losses(capture)
+    found, _ = _losses(capture)
     losses: dict[str, list[_Loss]] = defaultdict(list)
     for loss in found:
         losses[loss.sender.address].append(loss)
@@ -127,6 +142,14 @@ def large_packet_loss_findings(capture: PassiveCapture) -> tuple[list[Finding], 
         _finding(address, items, capture.conversations) for address, items in losses.items()
     ]
     return findings, frozenset(loss.conv.index for loss in found)
+
+
+def unprovable_losses(capture: PassiveCapture) -> tuple[list[Unprovable], frozenset[int]]:
+    """The conversations that would show large-packet loss but lost frames to the capture
+    itself (for ``capture.frames_missing``), and their indexes (the rules about stalls leave
+    them alone too: the missing acknowledgement may lie in the lost frames)."""
+    _, unproved = _losses(capture)
+    return [item for _, item in unproved], frozenset(loss.conv.index for loss, _ in unproved)
 
 
 def _small_mss_success(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wiresleuth.analysis.passive_tcp import TcpConversation
+from wiresleuth.model.capture_gap import CaptureGap
 
 WIZARD = "analyze"
 """The wizard name findings on a capture file carry."""
@@ -70,3 +71,5 @@ class PassiveCapture:
     """DNS messages over UDP."""
     icmp: tuple[IcmpNote, ...] = ()
     """ICMP packets."""
+    gaps: tuple[CaptureGap, ...] = ()
+    """Where the capture itself lost frames (damage, drops): no loss is concluded there."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from wiresleuth.analysis.capture_gaps import Unprovable, conversation_gap
 from wiresleuth.analysis.passive_common import (
     client_hello,
     mac_text,
@@ -273,10 +274,35 @@ def _unanswered(conv: TcpConversation) -> tuple[float, Mark | None] | None:
     return (waited, ending) if waited >= NO_ANSWER_WAIT else None
 
 
+def unprovable_silences(capture: PassiveCapture) -> list[Unprovable]:
+    """ClientHellos acknowledged and never answered in conversations open while the capture
+    lost frames itself: the answer may lie in them (for ``capture.frames_missing``)."""
+    out = []
+    for conv in capture.conversations:
+        gap = conversation_gap(capture.gaps, conv)
+        result = _unanswered(conv) if gap is not None else None
+        hello = client_hello(conv)
+        if gap is not None and result is not None and hello is not None:
+            out.append(
+                Unprovable(
+                    target=conv.target,
+                    sender=conv.server.address,
+                    how=f"no answer to the ClientHello from {conv.server.address} was captured "
+                    f"in {result[0]:.1f} s",
+                    gap=gap,
+                    frames=(hello.frame,),
+                )
+            )
+    return out
+
+
 def unanswered_client_hellos(capture: PassiveCapture) -> list[Finding]:
-    """tls.no_server_hello: ClientHellos acknowledged but never answered."""
+    """tls.no_server_hello: ClientHellos acknowledged but never answered (never where the
+    capture lost frames while the conversation was open: ``unprovable_silences``)."""
     caught: dict[str, list[tuple[TcpConversation, float, Mark | None]]] = defaultdict(list)
     for conv in capture.conversations:
+        if conversation_gap(capture.gaps, conv) is not None:
+            continue
         result = _unanswered(conv)
         if result is not None:
             caught[conv.target].append((conv, *result))

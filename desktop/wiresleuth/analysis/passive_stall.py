@@ -21,6 +21,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
+from wiresleuth.analysis.capture_gaps import Unprovable, conversation_gap
 from wiresleuth.analysis.passive_common import make_finding, ms, plural
 from wiresleuth.analysis.passive_model import PassiveCapture
 from wiresleuth.analysis.passive_tcp import DirectionSummary, TcpConversation, ZeroWindow
@@ -190,16 +191,42 @@ def _stuck(conv: TcpConversation, sender: DirectionSummary) -> _Stuck | None:
 
 def stuck_segments(capture: PassiveCapture, *, skip: frozenset[int] = frozenset()) -> list[Finding]:
     """tcp.unacknowledged: one finding per receiver that never acknowledged a resent segment
-    (``skip``: indexes of conversations another finding explains, e.g. large-packet loss)."""
+    (``skip``: indexes of conversations another finding explains, e.g. large-packet loss).
+    Never for a conversation open while the capture lost frames itself: the acknowledgement
+    may lie in them (``unprovable_stalls``)."""
     found: dict[str, list[_Stuck]] = defaultdict(list)
     for conv in capture.conversations:
-        if conv.index in skip:
+        if conv.index in skip or conversation_gap(capture.gaps, conv) is not None:
             continue
         for sender in (conv.client, conv.server):
             stuck = _stuck(conv, sender)
             if stuck is not None:
                 found[stuck.receiver.address].append(stuck)
     return [_stuck_finding(address, items) for address, items in found.items()]
+
+
+def unprovable_stalls(capture: PassiveCapture) -> list[Unprovable]:
+    """Segments resent and never acknowledged in conversations open while the capture lost
+    frames itself (for ``capture.frames_missing``)."""
+    out = []
+    for conv in capture.conversations:
+        gap = conversation_gap(capture.gaps, conv)
+        if gap is None:
+            continue
+        for sender in (conv.client, conv.server):
+            stuck = _stuck(conv, sender)
+            if stuck is not None:
+                out.append(
+                    Unprovable(
+                        target=conv.target,
+                        sender=sender.address,
+                        how=f"{sender.address} sent the segment at stream byte {stuck.offset} "
+                        f"{len(stuck.sends) + 1} times and no acknowledgement was captured",
+                        gap=gap,
+                        frames=tuple(f for f, _ in stuck.sends[:10]),
+                    )
+                )
+    return out
 
 
 def stuck_targets(capture: PassiveCapture) -> set[tuple[int, str]]:

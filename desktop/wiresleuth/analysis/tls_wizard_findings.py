@@ -527,7 +527,18 @@ class _TargetAnalysis:
                 q.number for q in (_packet_after(stream, end) for _, end in stream.gaps) if q
             ]
             lost = list(dict.fromkeys((*after_gaps, *stream.out_of_order, *stream.retransmissions)))
-            if stream.gaps:
+            if stream.gaps and flow.capture_gap is not None:
+                # The capture lost frames while it was open: its holes may be the capture's.
+                evidence.append(
+                    Evidence(
+                        text=f"{sum(e - s for s, e in stream.gaps)} bytes of the server's answer "
+                        f"are missing from the capture, but {flow.capture_gap.words} while the "
+                        "connection was open: the capture cannot show whether they arrived",
+                        packets=tuple(lost[:10]),
+                        data={"gaps": [list(g) for g in stream.gaps]},
+                    )
+                )
+            elif stream.gaps:
                 missing = sum(end - start for start, end in stream.gaps)
                 values["missing_bytes"] = missing
                 evidence.append(

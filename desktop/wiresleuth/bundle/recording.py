@@ -20,6 +20,7 @@ from typing import Any
 
 from wiresleuth.bundle.reader import Bundle, read_bundle
 from wiresleuth.errors import BadBundle, CaptureFileError
+from wiresleuth.model.capture_gap import CaptureGap
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.jsonable import JsonableError, from_jsonable
 from wiresleuth.model.packet import PacketRecord
@@ -53,6 +54,8 @@ class RecordedRun:
     capture_warnings: tuple[str, ...] = ()
     """What the reader said of capture.pcapng: damage skipped (and what it did to frame
     numbers), a record cut short, packets beyond MAX_PACKETS not read."""
+    capture_gaps: tuple[CaptureGap, ...] = ()
+    """Where capture.pcapng is damaged: frames lost there (no loss is concluded there)."""
 
 
 def typed_observations(
@@ -99,6 +102,7 @@ class BundleCapture:
 
     packets: tuple[PacketRecord, ...] = ()
     warnings: tuple[str, ...] = ()
+    gaps: tuple[CaptureGap, ...] = ()
 
 
 def read_bundle_capture(bundle: Bundle, *, max_packets: int = MAX_PACKETS) -> BundleCapture:
@@ -116,7 +120,7 @@ def read_bundle_capture(bundle: Bundle, *, max_packets: int = MAX_PACKETS) -> Bu
     warnings = list(read.warnings)
     if not read.complete:
         warnings.append(f"only the first {max_packets} packets were read")
-    return BundleCapture(packets=read.records, warnings=tuple(warnings))
+    return BundleCapture(packets=read.records, warnings=tuple(warnings), gaps=read.gaps)
 
 
 def bundle_packets(bundle: Bundle, *, max_packets: int = MAX_PACKETS) -> tuple[PacketRecord, ...]:
@@ -141,4 +145,5 @@ def load_recorded_run(path: Path, observation_types: Mapping[str, type]) -> Reco
         capture=bundle.capture,
         packets=capture.packets,
         capture_warnings=capture.warnings,
+        capture_gaps=capture.gaps,
     )

@@ -112,7 +112,7 @@ def connection_dict(connection: Connection) -> dict[str, Any]:
 
 def capture_dict(capture: CaptureInfo, *, included: bool) -> dict[str, Any]:
     """Capture status as JSON; ``file`` names the bundle member when the capture is included."""
-    return {
+    out = {
         "available": capture.available,
         "reason": capture.reason,
         "how_to_enable": capture.how_to_enable,
@@ -121,6 +121,9 @@ def capture_dict(capture: CaptureInfo, *, included: bool) -> dict[str, Any]:
         "packets": capture.packets,
         "file": CAPTURE_MEMBER if included else None,
     }
+    if capture.dropped:
+        out["dropped"] = capture.dropped
+    return out
 
 
 def report_dict(result: RunResult) -> dict[str, Any]:
@@ -276,6 +279,7 @@ def capture_from_report(report: Mapping[str, Any]) -> CaptureInfo:
             filter=_optional_str(data.get("filter")),
             interface=_optional_str(data.get("interface")),
             packets=int(data.get("packets", 0)),
+            dropped=max(int(data.get("dropped", 0)), 0),
         )
     except (TypeError, ValueError, OverflowError) as exc:
         raise _damaged("capture", exc) from exc

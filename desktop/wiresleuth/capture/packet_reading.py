@@ -20,6 +20,7 @@ from pathlib import Path
 from wiresleuth.capture.fast_decode import AddressBook, decode_batch
 from wiresleuth.capture.fast_records import batch_records
 from wiresleuth.capture.record_reader import CaptureReader
+from wiresleuth.model.capture_gap import CaptureGap
 from wiresleuth.model.packet import PacketRecord
 
 Progress = Callable[[int, int], None]
@@ -40,6 +41,8 @@ class PacketReading:
     """False when reading stopped at the limit before the end of the file."""
     warnings: tuple[str, ...]
     """The reader's notes about damage and cut records."""
+    gaps: tuple[CaptureGap, ...] = ()
+    """Where damage lost frames (the reader's ``gaps``; those beyond ``limit`` left out)."""
 
 
 def read_packets(
@@ -68,6 +71,7 @@ def read_packets(
                 on_progress(reader.bytes_read, max(size, reader.bytes_read))
         frames = reader.packets
         warnings = [w for w in reader.warnings if not w.startswith("only the first")]
+        gaps = tuple(g for g in reader.gaps if limit is None or g.after < limit)
     complete = True
     if limit is not None and frames > limit:
         complete, frames = False, limit
@@ -77,5 +81,6 @@ def read_packets(
         time_zero=time_zero,
         complete=complete,
         warnings=tuple(warnings),
+        gaps=gaps,
     )
 

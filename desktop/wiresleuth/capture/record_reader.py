@@ -47,6 +47,7 @@ import numpy.typing as npt
 
 from wiresleuth.errors import CaptureFileError
 from wiresleuth.input_files.regular import open_regular
+from wiresleuth.model.capture_gap import CaptureGap, merged
 
 MAX_RECORD = 262_144
 """Largest captured length accepted in a record (libpcap's and Wireshark's limit)."""
@@ -236,6 +237,8 @@ class CaptureReader:
         this reader alone); None when no damage was skipped."""
         self._notes = _Notes()
         self._ending: list[str] = []
+        self._gaps: list[CaptureGap] = []
+        self._damaged_end = False
         self._stream, self._raw, head, self.compressed = _open(self.path)
         self._expanded = 0
         self._expansion_limit: int | None = None
@@ -284,6 +287,16 @@ class CaptureReader:
         return self._base + self._pos
 
     @property
+    def gaps(self) -> tuple[CaptureGap, ...]:
+        """Where frames were lost to damage (a skipped record or block, a damaged header, a
+        file cut or damaged at its end): the rules about loss leave those stretches alone."""
+        ending = [CaptureGap(after=self.packets, before=None)] if self._damaged_end else []
+        return merged(self._gaps + ending)
+
+    def _lost(self, after: int, before: int | None) -> None:
+        self._gaps.append(CaptureGap(after=after, before=before))
+
+    @property
     def warnings(self) -> list[str]:
         """Plain-language notes about damage, cut records and limits, in order."""
         notes = list(self._notes.damage)
@@ -302,6 +315,7 @@ class CaptureReader:
                 done += got
         except (OSError, EOFError, zlib.error) as exc:
             self._eof = True
+            self._damaged_end = True
             self._ending.append(
                 f"the compressed file is damaged after packet {self.packets} ({exc}); "
                 "later packets could not be read"
@@ -400,6 +414,7 @@ class CaptureReader:
                     f"damaged there; {at - self._pos} bytes were skipped to the next readable "
                     f"packet{self._renumbering(number - 1, number + 1)}"
                 )
+                self._lost(number - 1, number + 1)
                 self._pos = at
                 return True
             if len(self._buf) - self._pos < window + 64:
@@ -408,6 +423,7 @@ class CaptureReader:
             f"packet {number} has an impossible length ({bad} bytes): the file is damaged "
             "there and no readable packet follows it"
         )
+        self._damaged_end = True
         self._pos = len(self._buf)
         return False
 
@@ -476,6 +492,7 @@ class CaptureReader:
         left = len(self._buf) - self._pos
         if left == 0:
             return None
+        self._damaged_end = True
         if left < 16:
             self._ending.append(
                 f"the file ends with {left} bytes that are not a whole packet record "
@@ -487,6 +504,7 @@ class CaptureReader:
             self._endian + "IIII", self._buf, self._pos
         )
         have = left - 16
+        self._lost(self.packets, None)  # the cut packet is kept, short
         self._ending.append(
             f"packet {self.packets + 1} is cut short: the file ends inside it "
             f"({have} of {caplen} bytes)"
@@ -664,6 +682,7 @@ class CaptureReader:
     def _pcapng_leftover(self) -> None:
         left = len(self._buf) - self._pos
         if left:
+            self._damaged_end = True
             self._ending.append(
                 f"the file ends with {left} bytes that are not a whole block "
                 "(the capture was cut off or damaged)"
@@ -696,6 +715,7 @@ class CaptureReader:
             )
             self._pos = len(self._buf)
             self._eof = True
+            self._damaged_end = True
             return True
         skipped = nxt - self._pos
         self._pos = nxt
@@ -706,6 +726,7 @@ class CaptureReader:
                 f"next readable block{self._renumbering(before, before + 2)}"
             )
         else:
+            self._lost(before, before + 1)
             self._notes.add(
                 f"the file is damaged after frame {before} ({what}); {skipped} bytes were "
                 f"skipped to the next readable block{self._renumbering(before, before + 1)}"
@@ -727,6 +748,7 @@ class CaptureReader:
     def _pcapng_cut(self, pos: int, kind: int, length: int) -> None:
         have = len(self._buf) - pos
         self._pos = len(self._buf)
+        self._damaged_end = True
         if kind in (_EPB, _SPB, _PB):
             self._ending.append(
                 f"packet {self.packets + 1} is cut short: the file ends inside it "
@@ -855,6 +877,9 @@ class CaptureReader:
             interfaces=iface,
             file_offset=None if self.compressed else self._base,
         )
+        for index in np.flatnonzero(iface < 0).tolist():
+            number = self.packets + 1 + index  # a damaged record, kept as an empty frame
+            self._lost(number - 1, number + 1)
         self.packets += len(offsets)
         if len(times):
             self._last_time = float(times[-1])

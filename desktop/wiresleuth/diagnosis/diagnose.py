@@ -69,6 +69,7 @@ def diagnose(
         packets=recording.packets,
         given=recording.conversations,
         name=recording.name,
+        gaps=recording.all_gaps,
     )
     engine = _engine_observations(recording)
     findings: list[Finding] = list(recording.kept)

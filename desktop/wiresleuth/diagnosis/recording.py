@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from wiresleuth.analysis.passive_model import PassiveCapture
+from wiresleuth.model.capture_gap import CaptureGap
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.run import CaptureInfo
@@ -48,6 +49,19 @@ class Recording:
     conversations: PassiveCapture | None = None
     """TCP conversations, DNS messages and ICMP packets as a capture file's reader made them
     in its one pass; None: made from ``packets``."""
+    gaps: tuple[CaptureGap, ...] = ()
+    """Where the capture itself lost frames: a damaged file's skipped records, a live
+    capture's drops. A hole there is no proof of loss (``analysis.capture_gaps``). The
+    conversations a capture file's reader made carry their own (``PassiveCapture.gaps``)."""
     kept: tuple[Finding, ...] = ()
     """Findings the source recorded that nothing in it can conclude again (a bundle written
     before the engine saved its own observations: its lookups and failed checks)."""
+
+    @property
+    def all_gaps(self) -> tuple[CaptureGap, ...]:
+        """``gaps``, and the whole capture when it reported packets it missed (a live
+        capture's drops, saved in a bundle as ``capture.dropped``): their frames are not
+        known, so every connection may have lost some to the capture."""
+        if not self.capture.dropped:
+            return self.gaps
+        return (*self.gaps, CaptureGap(after=0, before=None, dropped=self.capture.dropped))

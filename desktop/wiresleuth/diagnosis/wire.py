@@ -8,14 +8,15 @@ outside read); a capture file's reader hands the latter over ready-made, from on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from wiresleuth.analysis.dns_exchanges import DnsExchange, dns_exchanges
-from wiresleuth.analysis.passive_loss import large_packet_loss_findings
+from wiresleuth.analysis.passive_loss import large_packet_loss_findings, unprovable_losses
 from wiresleuth.analysis.passive_model import PassiveCapture
 from wiresleuth.analysis.passive_records import passive_capture
+from wiresleuth.model.capture_gap import CaptureGap
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import PacketRecord
 
@@ -35,21 +36,30 @@ class PacketView:
     """Conversations a capture file's reader made; None: made from ``packets`` when asked."""
     name: str = "run"
     """What the capture is called in texts."""
+    gaps: tuple[CaptureGap, ...] = ()
+    """Where the capture lost frames (those of ``given`` join them)."""
+
+    @cached_property
+    def capture_gaps(self) -> tuple[CaptureGap, ...]:
+        """Every stretch the capture lost, whoever found it (the recording, the file's reader)."""
+        given = self.given.gaps if self.given is not None else ()
+        return tuple(dict.fromkeys((*self.gaps, *given)))
 
     @cached_property
     def flows(self) -> Sequence[TcpFlow]:
         """TCP flows of the packets (a capture file's reader gives none: its analysis does
         not import the flows' assembly)."""
+        from wiresleuth.analysis.capture_gaps import flows_with_gaps
         from wiresleuth.analysis.flows import assemble_flows
 
-        return assemble_flows(self.packets)
+        return flows_with_gaps(assemble_flows(self.packets), self.capture_gaps)
 
     @cached_property
     def conversations(self) -> PassiveCapture:
         """TCP conversations (as Wireshark's TCP analysis sees them), DNS and ICMP."""
         if self.given is not None:
-            return self.given
-        return passive_capture(self.packets, name=self.name)
+            return replace(self.given, gaps=self.capture_gaps)
+        return replace(passive_capture(self.packets, name=self.name), gaps=self.capture_gaps)
 
     @cached_property
     def dns(self) -> list[DnsExchange]:
@@ -59,5 +69,28 @@ class PacketView:
     @cached_property
     def losses(self) -> tuple[list[Finding], frozenset[int]]:
         """Large-packet losses the conversations show, and the conversations they explain
-        (the rules about stalls leave those alone)."""
-        return large_packet_loss_findings(self.conversations)
+        (the rules about stalls leave those alone), with those whose apparent loss lies where
+        the capture lost frames itself (``unprovable``)."""
+        found, explained = large_packet_loss_findings(self.conversations)
+        return found, explained | self.unprovable[1]
+
+    @cached_property
+    def unprovable(self) -> tuple[list[Finding], frozenset[int]]:
+        """``capture.frames_missing`` where a loss would be concluded but the capture lost
+        frames itself, and the conversations concerned."""
+        from wiresleuth.analysis.capture_gaps import frames_missing
+        from wiresleuth.analysis.passive_model import WIZARD
+        from wiresleuth.analysis.passive_reset import unprovable_silences
+        from wiresleuth.analysis.passive_stall import unprovable_stalls
+
+        capture = self.conversations
+        if not capture.gaps:
+            return [], frozenset()
+        losses, indexes = unprovable_losses(capture)
+        explained = {(i.target, i.sender) for i in losses}
+        others = [
+            i
+            for i in (*unprovable_stalls(capture), *unprovable_silences(capture))
+            if (i.target, i.sender) not in explained
+        ]
+        return frames_missing([*losses, *others], wizard=WIZARD), indexes

@@ -475,6 +475,30 @@ _SPECS: tuple[FindingSpec, ...] = (
         action="Re-run with capture rights (see the user guide) if a finding needs packet evidence.",
     ),
     FindingSpec(
+        id="capture.frames_missing",
+        about_the_run=True,
+        user_step="If the helpdesk needs to know whether the network loses packets, capture again.",
+        severity=Severity.WARNING,
+        title="The capture itself is damaged (or missed packets) where data seems lost",
+        meaning=(
+            "A connection shows bytes that never arrived, but the capture lost frames itself "
+            "while that connection was open: a damaged record or block of the capture file, "
+            "or packets a live capture dropped (its buffer overflowed). The missing bytes may "
+            "be the capture's, not the network's, so no loss is concluded from that "
+            "connection (path.large_packet_loss needs connections the capture saw whole), nor "
+            "a segment never acknowledged or a ClientHello never answered (the answer may "
+            "lie in the lost frames)."
+        ),
+        evidence=(
+            "What the connection shows (bytes missing, resends), its frames, and where the "
+            "capture lost frames (damaged between which frames, or how many packets dropped)."
+        ),
+        action=(
+            "Take a new capture (written whole, with a large enough buffer) to tell whether "
+            "the network loses packets."
+        ),
+    ),
+    FindingSpec(
         id="dns.nxdomain_rewritten",
         explains=("pac.fetch_http_error", "pac.fetch_hangs", "dns.long_ttl"),
         severity=Severity.PROBLEM,

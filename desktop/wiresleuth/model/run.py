@@ -30,6 +30,10 @@ class CaptureInfo:
     """Interface(s) captured on."""
     packets: int = 0
     """Number of packets captured."""
+    dropped: int = 0
+    """Packets the capture itself reported missing (the kernel's drops when its buffer
+    overflowed): any hole in the capture may then be its own, not the network's
+    (``analysis.capture_gaps``)."""
 
 
 @dataclass(frozen=True, kw_only=True)

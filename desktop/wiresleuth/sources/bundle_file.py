@@ -23,6 +23,7 @@ from wiresleuth.bundle.recording import read_bundle_capture, read_observations
 from wiresleuth.diagnosis.diagnose import Diagnosis, diagnose
 from wiresleuth.diagnosis.recording import Origin, Recording
 from wiresleuth.diagnosis.registry import INTERPRETATIONS, observation_types
+from wiresleuth.model.capture_gap import CaptureGap, merged
 from wiresleuth.model.engine_observations import ENGINE
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.run import CaptureInfo
@@ -128,6 +129,14 @@ def bundle_recording(
             notes.append("this bundle holds no capture: findings rest on what the sockets saw")
     capture = read_bundle_capture(bundle)
     notes += [f"capture.pcapng: {warning}" for warning in capture.warnings]
+    recorded_gaps: list[CaptureGap] = []
+    if foreign:
+        recorded_gaps, bad = _recorded_gaps(untyped.get(ANALYZE))
+        if bad:
+            notes.append(
+                f"report.json: the analysed file's damaged stretches cannot be read ({bad}): "
+                "loss is concluded as if the file had been whole"
+            )
     recording = Recording(
         origin=Origin.BUNDLE,
         name=bundle.path.name,
@@ -136,9 +145,27 @@ def bundle_recording(
         observations=typed,
         capture=bundle.capture,
         packets=capture.packets,
+        gaps=merged([*capture.gaps, *recorded_gaps]),
         kept=kept,
     )
     return recording, tuple(notes)
+
+
+def _recorded_gaps(observations: object) -> tuple[list[CaptureGap], str]:
+    """The stretches where the file ``analyze --out`` copied was damaged (its summary's
+    ``capture_gaps``: [last whole frame before, first after or null]), and what is wrong
+    with them if they cannot be read."""
+    if not isinstance(observations, Mapping) or "capture_gaps" not in observations:
+        return [], ""  # a bundle written before they were recorded
+    raw = observations["capture_gaps"]
+    gaps: list[CaptureGap] = []
+    for item in raw if isinstance(raw, list) else [raw]:
+        match item:
+            case [int() as after, int() | None as before] if after >= 0:
+                gaps.append(CaptureGap(after=after, before=before))
+            case _:
+                return [], f"{item!r} is not [frame, frame or null]"
+    return gaps, ""
 
 
 def _wizards(report: Mapping[str, Any], observed: Sequence[str]) -> list[str]:

@@ -181,6 +181,9 @@ def _observations(analysis: FileAnalysis) -> dict[str, Any]:
         "first_time": scan.first_time,
         "last_time": scan.last_time,
         "warnings": list(scan.warnings),
+        # Where the input was damaged, in the copy's frame numbers (the same): a damaged
+        # block leaves no trace in the bundle's capture, so report --reanalyse reads it here.
+        "capture_gaps": [[gap.after, gap.before] for gap in scan.gaps],
     }
 
 

@@ -41,6 +41,7 @@ from wiresleuth.capture.fast_decode import (
 from wiresleuth.capture.fast_records import count_frames, tcp_options
 from wiresleuth.capture.record_reader import CaptureReader, Interface, RecordBatch
 from wiresleuth.errors import CaptureFileError
+from wiresleuth.model.capture_gap import CaptureGap
 from wiresleuth.model.packet import SYN
 from wiresleuth.sources.scan_worker import LISTS, analyse_share
 
@@ -88,11 +89,17 @@ class FileScan:
     """DNS messages over UDP (port 53)."""
     icmp: tuple[IcmpNote, ...]
     """ICMP packets (first ones)."""
+    gaps: tuple[CaptureGap, ...] = ()
+    """Where the file is damaged: frames lost there (the reader's ``gaps``)."""
 
     def passive(self) -> PassiveCapture:
         """What the passive findings read."""
         return PassiveCapture(
-            name=self.path.name, conversations=self.conversations, dns=self.dns, icmp=self.icmp
+            name=self.path.name,
+            conversations=self.conversations,
+            dns=self.dns,
+            icmp=self.icmp,
+            gaps=self.gaps,
         )
 
 
@@ -393,6 +400,7 @@ def _scan(
             packets = reader.packets
             interfaces = tuple(reader.interfaces)
             warnings = list(reader.warnings)
+            gaps = reader.gaps
             file_format, compressed = reader.format, reader.compressed
             size = reader.bytes_read
         conversations = analyser.conversations()
@@ -428,6 +436,7 @@ def _scan(
         conversations=tuple(conversations),
         dns=tuple(got.dns),
         icmp=tuple(got.icmp),
+        gaps=gaps,
     )
 
 

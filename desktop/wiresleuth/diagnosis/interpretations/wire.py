@@ -19,7 +19,7 @@ class WireInterpretation(Interpretation):
         {
             "tcp.connection_refused", "tcp.no_answer", "dns.no_answer", "dns.server_failure",
             "tcp.unacknowledged", "tcp.zero_window", "latency.path", "latency.server",
-            "latency.client",
+            "latency.client", "capture.frames_missing",
         }
     )  # fmt: skip
     from_capture = emits
@@ -38,4 +38,6 @@ class WireInterpretation(Interpretation):
             lossy=frozenset() if own else wire.losses[1],
             exchanges=wire.dns,
         )
+        if not own:
+            found += material.wire.unprovable[0]
         return Conclusions(findings=tuple(found))
