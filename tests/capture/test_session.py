@@ -12,15 +12,16 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.capture.corpora import tshark
+from tests.capture.corpora import packets, tshark
 from wiresleuth.analysis.flows import assemble_flows
 from wiresleuth.capture.backend import CaptureBackend
 from wiresleuth.capture.bpf import build_filter
+from wiresleuth.capture.frame import Frame
 from wiresleuth.capture.helper_path import HelperFacts
 from wiresleuth.capture.inprocess import InProcessCapture
 from wiresleuth.capture.pcap_file import read_capture
@@ -248,3 +249,37 @@ def test_the_advice_names_the_group_route_and_never_root(
     assert "never needs to run as root" in text
     assert "setcap" not in text and "sudo wiresleuth" not in text
     assert "run WireSleuth as" not in text and "with sudo" not in text
+
+
+class _RecordedBackend:
+    """Hands over a real capture's frames, and the drop count its capture reported."""
+
+    def __init__(self, frames: list[Frame], drops: int) -> None:
+        self._frames = frames
+        self._drops = drops
+
+    devices = ("any",)
+    linktype = 1
+    error = None
+
+    @property
+    def kernel_drops(self) -> int:
+        return self._drops
+
+    def start(self, deliver: Callable[[list[Frame]], None], timeout: float) -> None:
+        deliver(self._frames)
+
+    def stop(self) -> None:
+        pass
+
+
+def test_the_captures_own_drops_are_told_apart_from_the_packets() -> None:
+    from tests.capture.test_frame_batch import _frames
+
+    frames = _frames(packets("tcp_handshake.pcapng"))
+    session = CaptureSession("tcp", backend=_RecordedBackend(frames, drops=5))
+    session.start()
+    session.stop()
+    assert session.kernel_drops == 5
+    assert session.problem is not None and "missed 5 packets" in session.problem
+    assert [r.number for r in session.records()] == list(range(1, len(frames) + 1))

@@ -139,11 +139,16 @@ class CaptureSession:
             return len(self._frames)
 
     @property
+    def kernel_drops(self) -> int:
+        """Packets that matched the filter but the capture lost (its buffer overflowed)."""
+        return self._backend.kernel_drops if self._backend is not None else 0
+
+    @property
     def problem(self) -> str | None:
         """Why the capture is incomplete (ended early, packets over the limit), if it is."""
         backend = self._backend
         notes = [backend.error] if backend is not None and backend.error else []
-        drops = backend.kernel_drops if backend is not None else 0
+        drops = self.kernel_drops
         if drops:
             notes.append(
                 f"the capture missed {drops} packets (its buffer overflowed): "

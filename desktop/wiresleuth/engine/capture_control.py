@@ -119,6 +119,7 @@ class CaptureControl:
             filter=self.info.filter,
             interface=_interfaces(session),
             packets=len(records),
+            dropped=session.kernel_drops,
             reason=session.problem or None,
         )
         log.info("capture stopped: %d packets", len(records))
