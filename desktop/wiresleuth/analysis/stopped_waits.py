@@ -21,6 +21,7 @@ from wiresleuth.analysis.spoken_duration import spoken_duration
 from wiresleuth.model.engine_observations import Stall
 from wiresleuth.model.finding import Evidence, Finding, Severity
 
+
 def stall_during(
     stalls: Sequence[Stall], interval: float, *, started: float, ended: float
 ) -> Stall | None:

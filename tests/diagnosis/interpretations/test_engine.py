@@ -3,14 +3,20 @@ while this program was stopped concludes nothing (no false ``net.no_connectivity
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from tests.cli.cli_process import wiresleuth
 from tests.diagnosis.test_diagnose import run_recording
 from wiresleuth.analysis.answer_on_wire import TOO_BUSY
 from wiresleuth.diagnosis.diagnose import Diagnosis, diagnose
 from wiresleuth.model.check_status import Status
 from wiresleuth.model.connectivity import ConnectivityObservation, ResolverCheck
 from wiresleuth.model.engine_observations import EngineObservations, Stall
+from wiresleuth.model.finding import Severity
 from wiresleuth.model.observations import ResolveObservation
 from wiresleuth.model.run import CaptureInfo
+from wiresleuth.sources.bundle_file import reanalyse
 
 TARGETS = {"a.example:443": "a.example", "b.example:443": "b.example"}
 SILENT_DNS = (ResolverCheck(server="198.18.0.53", answered=False, outcome="timeout"),)
@@ -91,3 +97,35 @@ def test_a_stop_during_the_basics_withholds_no_connectivity_only() -> None:
     ]
     stopped = result.findings[-1]
     assert "The check of the basics" in stopped.engineer_text
+
+
+STOPPED = (
+    Path(__file__).parents[2] / "analysis" / "samples" / "stall"
+    / "baseline-stopped-lookups-nocapture.wsbundle"
+)  # fmt: skip
+
+
+def test_a_lab_run_stopped_during_its_lookup_concludes_no_network_fault() -> None:
+    """baseline, healthy, stopped 7 s while its lookup was on the wire (recorded without
+    capture; SOURCES.md): the lookup ended "no answer within 3 s" as the program woke and the
+    basics check asked the lab's DNS a name it refuses; the rules before the stall meter
+    concluded net.no_connectivity ("no DNS server answers")."""
+    done = reanalyse(STOPPED)
+    assert {f.id for f in done.findings if f.severity is not Severity.INFO} == {
+        "probe.failed",
+        "capture.unavailable",
+    }
+    stopped = next(f for f in done.findings if f.id == "probe.program_stopped")
+    assert "net.no_connectivity" in stopped.engineer_text
+    assert "7.1 s" in stopped.title and stopped.evidence[0].timings["length"] > 7
+    lookup = next(c for c in done.diagnosis.checks if c.check == "lookup")
+    assert (lookup.status, lookup.reason) == (Status.COULD_NOT_RUN, TOO_BUSY)
+
+
+def test_report_reanalyse_of_the_stopped_lab_run() -> None:
+    done = wiresleuth("report", str(STOPPED), "--reanalyse", "--json")
+    again = json.loads(done.stdout)
+    assert {f["id"] for f in again["findings"]} == {
+        "capture.unavailable", "pac.not_configured", "probe.failed", "probe.program_stopped",
+    }  # fmt: skip
+    assert done.returncode == 0, done.stderr  # nothing above a warning about the run itself
