@@ -16,10 +16,27 @@ was read on waking. No threshold is tuned here: the only number is the meter's i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from wiresleuth.analysis.spoken_duration import spoken_duration
 from wiresleuth.model.engine_observations import Stall
 from wiresleuth.model.finding import Evidence, Finding, Severity
+
+
+@dataclass(frozen=True)
+class Stops:
+    """A run's stalls and its meter's interval, as the rules that read them take them."""
+
+    stalls: Sequence[Stall] = ()
+    interval: float = 0.0
+
+    def during(self, *, started: float, ended: float) -> Stall | None:
+        """``stall_during`` of these."""
+        return stall_during(self.stalls, self.interval, started=started, ended=ended)
+
+
+NO_STOPS = Stops()
+"""A run without a meter (or a foreign capture): no wait is known to have been stopped."""
 
 
 def stall_during(
