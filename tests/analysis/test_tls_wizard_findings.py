@@ -10,6 +10,7 @@ from cryptography import x509
 
 from tests.analysis.scripted import Wire
 from wiresleuth.analysis.flows import TcpFlow, assemble_flows
+from wiresleuth.analysis.stopped_waits import Stops
 from wiresleuth.analysis.tls_wizard_findings import (
     analyse_tls_wizard,
     direct_blocked_targets,
@@ -18,6 +19,7 @@ from wiresleuth.analysis.tls_wizard_findings import (
 )
 from wiresleuth.bundle.recording import load_recorded_run
 from wiresleuth.model.catalogue import sort_findings
+from wiresleuth.model.engine_observations import Stall
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.observations import (
     Chunk,
@@ -352,7 +354,9 @@ def test_inspection_by_the_routes_proxy_names_the_proxy_and_both_issuers() -> No
 
 def test_a_failed_tunnel_is_left_to_the_proxy_wizard_not_called_direct_blocked() -> None:
     obs = observations(
-        attempt("default", 40060, "tunnel_failed", proxy="198.18.2.10:3128", error="CONNECT: denied")
+        attempt(
+            "default", 40060, "tunnel_failed", proxy="198.18.2.10:3128", error="CONNECT: denied"
+        )
     )
     assert analyse_tls_wizard(obs, [])[0] == []
 
@@ -424,7 +428,9 @@ def test_a_silence_neither_the_wire_nor_the_socket_contradicts_is_still_conclude
     target = obs.targets[0]
     default, small = target.attempt("default"), target.attempt("small-mss")
     assert default is not None and small is not None
-    silent = replace(target, attempts=(replace(default, unread_bytes=0), replace(small, unread_bytes=0)))
+    silent = replace(
+        target, attempts=(replace(default, unread_bytes=0), replace(small, unread_bytes=0))
+    )
     forgot = replace(obs, targets=(silent,))
     assert ids(analyse_tls_wizard(forgot, [])[0]) == ["tls.no_server_hello"]
     assert late_reads(forgot, []) == []
@@ -465,3 +471,32 @@ def test_a_stalled_run_without_capture_is_told_by_its_sockets() -> None:
     assert ids(analyse_tls_wizard(obs, [])[0]) == []
     [late] = late_reads(obs, [])
     assert late.arrived_after is None and late.target == "www.lab.test:443"
+
+
+def stopped(start: float, end: float) -> Stops:
+    stall = Stall(started_at=start, ended_at=end, monotonic_start=start, monotonic_end=end)
+    return Stops((stall,), 0.05)
+
+
+def test_a_handshake_whose_deadline_fell_while_the_program_was_stopped_concludes_nothing() -> None:
+    """Both handshakes timed out, nothing captured or left unread: tls.no_server_hello, unless
+    the program was stopped when their deadline came (it listened only until the stop)."""
+    obs = observations(attempt("default", 40001, "timeout"), attempt("small-mss", 40002, "timeout"))
+    stop = stopped(T0 + 0.5, T0 + 5.0)  # the default ended at T0 + 5, as the program woke
+    assert ids(analyse_tls_wizard(obs, [], (), stop)[0]) == []
+    [late] = late_reads(obs, [], stop)
+    assert late.target == "www.lab.test:443" and "listened only 0.40 s" in late.detail
+    assert "4.50 s stop" in late.detail
+
+
+def test_a_stop_the_handshake_outlived_leaves_its_timeout_a_finding() -> None:
+    obs = observations(attempt("default", 40001, "timeout"), attempt("small-mss", 40002, "timeout"))
+    stop = stopped(T0 + 0.5, T0 + 1.0)  # awake again 4 s before the deadline
+    assert ids(analyse_tls_wizard(obs, [], (), stop)[0]) == ["tls.no_server_hello"]
+    assert late_reads(obs, [], stop) == []
+
+
+def test_an_answer_that_ended_a_handshake_during_a_stop_is_still_an_answer() -> None:
+    obs = observations(attempt("default", 40001, "reset", reset_at=T0 + 5))
+    stop = stopped(T0 + 0.5, T0 + 5.0)
+    assert late_reads(obs, [], stop) == []

@@ -40,7 +40,10 @@ def test_a_stalled_run_says_its_checks_could_not_run_and_concludes_no_fault() ->
     concluded tls.no_server_hello and path.direct_blocked): every answer came in time."""
     done = reanalyse(SAMPLES / "stall" / "corp-proxy-os-stalled.wsbundle")
     recorded = {(f.id, f.target) for f in done.recorded}
-    assert {("tls.no_server_hello", "www.lab.test:443"), ("path.direct_blocked", "www.lab.test:80")} <= recorded
+    assert {
+        ("tls.no_server_hello", "www.lab.test:443"),
+        ("path.direct_blocked", "www.lab.test:80"),
+    } <= recorded
     trouble = [f for f in done.findings if f.severity is not Severity.INFO]
     assert sorted((f.id, f.wizard, f.target) for f in trouble) == [
         ("probe.failed", "proxy", "www.lab.test:80"),
@@ -51,3 +54,33 @@ def test_a_stalled_run_says_its_checks_could_not_run_and_concludes_no_fault() ->
     for key in (("tls", "www.lab.test:443"), ("proxy", "www.lab.test:80")):
         assert (rows[key].status, rows[key].reason) == (Status.COULD_NOT_RUN, TOO_BUSY)
     assert rows[("proxy", "www.lab.test:443")].status is not Status.PROBLEM
+
+
+def test_a_handshake_stopped_with_the_program_makes_the_tls_check_could_not_run() -> None:
+    """The run's stalls reach the TLS rules (``run_stops``): a handshake that timed out as the
+    program woke from a stop is no tls.no_server_hello; its check could not run."""
+    from tests.analysis.test_tls_wizard_findings import T0, attempt, observations
+    from tests.diagnosis.test_diagnose import run_recording
+    from wiresleuth.diagnosis.diagnose import diagnose
+    from wiresleuth.model.engine_observations import (
+        ENGINE,
+        CheckPlan,
+        EngineObservations,
+        Stall,
+    )
+
+    tls = observations(attempt("default", 40001, "timeout"), attempt("small-mss", 40002, "timeout"))
+    stall = Stall(started_at=T0 + 0.5, ended_at=T0 + 5, monotonic_start=0.5, monotonic_end=5.0)
+    for stalls, expected in (((), "tls.no_server_hello"), ((stall,), "probe.failed")):
+        engine = EngineObservations(
+            targets={"www.lab.test:443": "www.lab.test"},
+            checks=(CheckPlan(wizard="tls", title="TLS handshake"),),
+            stall_interval=0.05,
+            stalls=stalls,
+        )
+        done = diagnose(run_recording(engine, observations={ENGINE: engine, "tls": tls}))
+        assert [f.id for f in done.findings if f.target] == [expected]
+        row = next(c for c in done.checks if c.check == "tls" and c.target)
+        assert row.status is (Status.COULD_NOT_RUN if stalls else Status.PROBLEM)
+        if stalls:
+            assert row.reason == TOO_BUSY

@@ -73,10 +73,15 @@ class LateRead:
     """Answer bytes the socket still held unread when the program gave up (0: not looked)."""
     packets: tuple[int, ...] = ()
     """The packet that carried the answer's first unread byte, when captured."""
+    stopped: str = ""
+    """When neither shows an answer but the wait's deadline fell while this program was
+    stopped (``analysis.stopped_waits``): that, in words; its silence proves nothing either."""
 
     @property
     def detail(self) -> str:
         """For the engineer: the silence reported and what shows the answer was there."""
+        if self.stopped:
+            return self.stopped
         shown = []
         if self.arrived_after is not None:
             frame = f" (frame {self.packets[0]})" if self.packets else ""

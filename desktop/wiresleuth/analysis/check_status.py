@@ -120,7 +120,8 @@ def lookup_statuses(
     findings: Sequence[Finding],
 ) -> tuple[CheckStatus, ...]:
     """The name lookup of each target (``(host:port, host)`` pairs): passed with the address,
-    or a problem with the resolver's error and the finding that explains it."""
+    or a problem with the resolver's error and the finding that explains it; could not run
+    when its wait ended while this program was stopped (a ``probe.failed`` of ``lookup``)."""
     rows = []
     for key, host in targets:
         found = resolved.get(host)
@@ -145,6 +146,21 @@ def lookup_statuses(
             )
             continue
         why = (found.error if found is not None else None) or "no address"
+        stopped = [
+            f
+            for f in findings
+            if f.id == _FAILED and f.values.get("wizard") == "lookup" and f.target == key
+        ]
+        if stopped:  # its wait ended while this program was stopped: it proves nothing
+            rows.append(
+                CheckStatus(
+                    check="lookup", title=LOOKUP_TITLE, target=key,
+                    status=Status.COULD_NOT_RUN,
+                    reason=str(stopped[0].values.get("error") or stopped[0].title),
+                    findings=(_FAILED, *about),
+                )
+            )  # fmt: skip
+            continue
         rows.append(
             CheckStatus(
                 check="lookup",

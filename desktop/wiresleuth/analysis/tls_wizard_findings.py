@@ -30,6 +30,7 @@ from wiresleuth.analysis.passive_reset import (
     reset_after_client_hello,
 )
 from wiresleuth.analysis.some_addresses import AddressResult, address_statuses, combined
+from wiresleuth.analysis.stopped_waits import NO_STOPS, Stops, withheld_detail
 from wiresleuth.analysis.tls_certificates import describe_certificate
 from wiresleuth.analysis.tls_records import parse_tls
 from wiresleuth.model.check_status import AddressStatus
@@ -61,7 +62,10 @@ _SILENT = ("timeout", "eof", "tls_error")
 
 
 def per_address(
-    target: TlsTargetObservation, flows: Sequence[TcpFlow], packets: Sequence[PacketRecord] = ()
+    target: TlsTargetObservation,
+    flows: Sequence[TcpFlow],
+    packets: Sequence[PacketRecord] = (),
+    stops: Stops = NO_STOPS,
 ) -> list[AddressResult]:
     """What the rules conclude on each address the target's name was tested on, each judged
     as if it were the only one (in the order tested)."""
@@ -71,7 +75,7 @@ def per_address(
         default = view.attempt("default")
         if default is None:
             continue
-        analysis = _TargetAnalysis(view, flows, packets)
+        analysis = _TargetAnalysis(view, flows, packets, stops)
         reached = default.outcome != "connect_failed"
         outcome = (
             _OUTCOME_WORDS.get(default.outcome, f"ended with {default.outcome}")
@@ -92,13 +96,16 @@ def per_address(
 
 
 def target_findings(
-    target: TlsTargetObservation, flows: Sequence[TcpFlow], packets: Sequence[PacketRecord] = ()
+    target: TlsTargetObservation,
+    flows: Sequence[TcpFlow],
+    packets: Sequence[PacketRecord] = (),
+    stops: Stops = NO_STOPS,
 ) -> tuple[list[Finding], tuple[AddressStatus, ...]]:
     """The findings about one target over every address of its name, and each address's
     status (empty for a name with one address)."""
     if not target.other_addresses:
-        return _TargetAnalysis(target, flows, packets).findings(), ()
-    results = per_address(target, flows, packets)
+        return _TargetAnalysis(target, flows, packets, stops).findings(), ()
+    results = per_address(target, flows, packets, stops)
     return combined(target.target, results), address_statuses(results)
 
 
@@ -106,12 +113,14 @@ def analyse_tls_wizard(
     obs: TlsWizardObservations,
     flows: Sequence[TcpFlow],
     packets: Sequence[PacketRecord] = (),
+    stops: Stops = NO_STOPS,
 ) -> tuple[list[Finding], dict[int, str]]:
-    """Findings for every target, the gateway finding, and timeline labels by local port."""
+    """Findings for every target, the gateway finding, and timeline labels by local port
+    (``stops``: the run's stalls, for handshakes whose deadline fell in one)."""
     findings: list[Finding] = []
     labels: dict[int, str] = {}
     for target in obs.targets:
-        findings += target_findings(target, flows, packets)[0]
+        findings += target_findings(target, flows, packets, stops)[0]
         several = bool(target.other_addresses)
         for tested in target.by_address():
             for attempt in tested.attempts:
@@ -143,24 +152,30 @@ def analyse_tls_wizard(
     return findings, labels
 
 
-def late_reads(obs: TlsWizardObservations, flows: Sequence[TcpFlow]) -> list[LateRead]:
+def late_reads(
+    obs: TlsWizardObservations, flows: Sequence[TcpFlow], stops: Stops = NO_STOPS
+) -> list[LateRead]:
     """The default handshakes (one per target and address) that heard nothing although their
-    answer had come: the check could not run on those targets (``TOO_BUSY``)."""
+    answer had come, or whose deadline fell while the program was stopped: the check could
+    not run on those targets (``TOO_BUSY``)."""
     found: list[LateRead] = []
     for target in obs.targets:
         for tested in target.by_address():
-            late = _TargetAnalysis(target.on_address(tested), flows, ()).late()
+            late = _TargetAnalysis(target.on_address(tested), flows, (), stops).late()
             if late is not None:
                 found.append(late)
     return found
 
 
 def address_rows(
-    obs: TlsWizardObservations, flows: Sequence[TcpFlow], packets: Sequence[PacketRecord] = ()
+    obs: TlsWizardObservations,
+    flows: Sequence[TcpFlow],
+    packets: Sequence[PacketRecord] = (),
+    stops: Stops = NO_STOPS,
 ) -> dict[str, tuple[AddressStatus, ...]]:
     """Target -> its status on each address of its name (targets with several addresses)."""
     return {
-        target.target: address_statuses(per_address(target, flows, packets))
+        target.target: address_statuses(per_address(target, flows, packets, stops))
         for target in obs.targets
         if target.other_addresses
     }
@@ -216,9 +231,14 @@ class _TargetAnalysis:
     """The findings about one target."""
 
     def __init__(
-        self, obs: TlsTargetObservation, flows: Sequence[TcpFlow], packets: Sequence[PacketRecord]
+        self,
+        obs: TlsTargetObservation,
+        flows: Sequence[TcpFlow],
+        packets: Sequence[PacketRecord],
+        stops: Stops = NO_STOPS,
     ) -> None:
         self.obs = obs
+        self.stops = stops
         self.default = obs.attempt("default")
         self.flows = flows
         self.echo_replies = [
@@ -285,14 +305,27 @@ class _TargetAnalysis:
             exchange = (
                 f"The TLS handshake with {d.connect.address}:{d.connect.port}{via} (SNI {d.sni})"
             )
-        return late_read(
+        started = d.client_hello_at or d.connect.connected_at or d.connect.started_at
+        late = late_read(
             exchange_flow(d.connect, self.flows),
             target=self.obs.target,
             exchange=exchange,
-            started=d.client_hello_at or d.connect.connected_at or d.connect.started_at,
+            started=started,
             ended=d.ended_at,
             offset=d.tunnel_bytes + len(d.received_bytes),
             unread_bytes=d.unread_bytes,
+        )
+        if late is not None or d.outcome != "timeout":  # an eof, an alert: answers, not waits
+            return late
+        stall = self.stops.during(started=started, ended=d.ended_at)
+        if stall is None:
+            return None
+        return LateRead(
+            target=self.obs.target,
+            exchange=exchange,
+            waited=d.ended_at - started,
+            arrived_after=None,
+            stopped=withheld_detail(exchange, stall, started=started, ended=d.ended_at),
         )
 
     # -- handshake timing -----------------------------------------------------------------

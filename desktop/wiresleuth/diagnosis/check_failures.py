@@ -10,11 +10,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from wiresleuth.diagnosis.interpretation import Unfinished
+from wiresleuth.diagnosis.interpretation import Material, Unfinished
 from wiresleuth.model.finding import Evidence, Finding, Severity
 
 if TYPE_CHECKING:
     from wiresleuth.analysis.answer_on_wire import LateRead
+    from wiresleuth.analysis.stopped_waits import Stops
+
+
+def run_stops(material: Material) -> Stops:
+    """The times the program was stopped during the run (its engine's stall meter), for the
+    rules that conclude from a wait's deadline; none for a recording without them."""
+    from wiresleuth.analysis.stopped_waits import NO_STOPS, Stops
+    from wiresleuth.model.engine_observations import ENGINE, EngineObservations
+
+    engine = material.observations(ENGINE, EngineObservations)
+    if engine is None:
+        return NO_STOPS
+    return Stops(engine.stalls, engine.stall_interval)
 
 
 def whole_check(wizard: str, title: str, why: str) -> Unfinished:

@@ -35,6 +35,7 @@ from wiresleuth.engine.critical_path import RunClock, path_text
 from wiresleuth.engine.housekeeping import collect_system_info
 from wiresleuth.engine.lookups import connectivity_if_offline
 from wiresleuth.engine.run_log import RunLog
+from wiresleuth.engine.stall_meter import StallMeter
 from wiresleuth.model.engine_observations import (
     ENGINE,
     CheckFailure,
@@ -193,6 +194,8 @@ class Engine:
     async def _main(self, run_log: RunLog) -> RunResult:
         started = time.time()
         self._clock = clock = RunClock()
+        meter = StallMeter()  # first: a stop during the lookups spoils them too
+        meter.start()
         with self._lock:
             self._loop = asyncio.get_running_loop()
             self._cancel = asyncio.Event()
@@ -261,6 +264,12 @@ class Engine:
                 await self._unless_cancelled(capture.closes_answered(trailing))
         closing = time.monotonic()
         packets = await capture.stop()
+        stalls = await meter.stop()
+        if stalls:
+            log.warning(
+                "this program was not scheduled %d time(s), longest %.2f s",
+                len(stalls) + meter.dropped, max(s.length for s in stalls),
+            )  # fmt: skip
 
         self._emit("analysing", "analysing what was seen")
         observations[ENGINE] = EngineObservations(
@@ -278,6 +287,9 @@ class Engine:
                 for w in self._wizards
             ),
             failures=tuple(failures),
+            stall_interval=meter.interval,
+            stalls=stalls,
+            stalls_dropped=meter.dropped,
         )
         recording = Recording(
             origin=Origin.RUN,

@@ -712,6 +712,25 @@ _SPECS: tuple[FindingSpec, ...] = (
         ),
     ),
     FindingSpec(
+        id="probe.program_stopped",
+        about_the_run=True,
+        user_step="Run the diagnostics again (leave the computer awake and not too busy).",
+        severity=Severity.INFO,
+        title="This computer stopped the program during the run",
+        meaning=(
+            "The program was not scheduled for a while (a very busy computer, sleep, a "
+            "paused process) while some checks waited for an answer, and their deadline fell "
+            "during the stop: an answer that came meanwhile was never read, so their silence "
+            "is the computer's. Those conclusions are withheld (their checks could not run) "
+            "instead of blaming the network."
+        ),
+        evidence=(
+            "Each stop the engine's stall meter saw (start, end, length, placed to within its "
+            "50 ms interval) and the conclusions withheld because of it."
+        ),
+        action="Run again; if it repeats, look at what loads or suspends the computer.",
+    ),
+    FindingSpec(
         id="dns.resolution_failed",
         user_step="Check the site's name; if it is right, send the results to your helpdesk.",
         severity=Severity.PROBLEM,

@@ -35,3 +35,7 @@ class ConnectivityObservation:
     """Each configured DNS server, asked directly."""
     errors: tuple[str, ...] = ()
     """What could not be read (the routing table, the resolver list...)."""
+    started_at: float | None = None
+    """Epoch seconds when the check began; None in bundles written before it was kept."""
+    elapsed: float | None = None
+    """Seconds the check took (its waits for the resolvers and the gateway end with it)."""

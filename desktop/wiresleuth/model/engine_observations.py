@@ -47,6 +47,28 @@ class CheckFailure:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Stall:
+    """A time the program was not scheduled (a loaded machine, a closed lid, ``kill -STOP``),
+    as the engine's stall meter saw it: between two of its looks, one slept much longer
+    than asked (``engine.stall_meter``). The program was stopped somewhere inside this
+    window, which is at most one meter interval longer than the stop itself."""
+
+    started_at: float
+    """Epoch seconds of the meter's last look before the gap."""
+    ended_at: float
+    """Epoch seconds of the look that found the gap (the program ran again just before)."""
+    monotonic_start: float
+    """The same start on the monotonic clock (immune to clock changes during the stop)."""
+    monotonic_end: float
+    """The same end on the monotonic clock."""
+
+    @property
+    def length(self) -> float:
+        """Seconds of the window (monotonic: the wall clock may have been set meanwhile)."""
+        return self.monotonic_end - self.monotonic_start
+
+
+@dataclass(frozen=True, kw_only=True)
 class EngineObservations:
     """The engine's own observations of a run (``observations["engine"]`` in report.json)."""
 
@@ -62,6 +84,14 @@ class EngineObservations:
     """Every check of the run, in the order the run lists them."""
     failures: tuple[CheckFailure, ...] = ()
     """Checks that ended without observations, in the order the run lists them."""
+    stall_interval: float = 0.0
+    """Seconds the stall meter slept between looks; 0 when the run had no meter (bundles
+    written before it): then no wait is known to have overlapped a stall."""
+    stalls: tuple[Stall, ...] = ()
+    """Every time the program was not scheduled during the run, in order (at most
+    ``engine.stall_meter.MOST_STALLS``; ``stalls_dropped`` counts those beyond)."""
+    stalls_dropped: int = 0
+    """Stalls the meter saw after its list was full."""
 
     def title_of(self, wizard: str) -> str:
         """The check's name (its id when the run did not plan it)."""

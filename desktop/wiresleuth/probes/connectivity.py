@@ -6,6 +6,7 @@ Run only when every target's name failed: then one missing basic explains them a
 from __future__ import annotations
 
 import asyncio
+import time
 
 from wiresleuth.model.connectivity import ConnectivityObservation, ResolverCheck
 
@@ -53,6 +54,7 @@ async def check_connectivity(timeout: float) -> ConnectivityObservation:
     """The basics, each bounded by ``timeout`` seconds; never raises for network trouble."""
     from wiresleuth.probes.dns_lookup import system_nameservers
 
+    started = time.time()
     errors: list[str] = []
     (has_route, gateway, interface, error), servers = await asyncio.gather(
         _gateway(), asyncio.get_running_loop().run_in_executor(None, system_nameservers)
@@ -70,4 +72,6 @@ async def check_connectivity(timeout: float) -> ConnectivityObservation:
         gateway_answers=answers,
         resolvers=tuple(checks),
         errors=tuple(errors),
+        started_at=started,
+        elapsed=time.time() - started,
     )

@@ -24,7 +24,14 @@ class EngineInterpretation(Interpretation):
     """``model.engine_observations.ENGINE``, written out: declaring this interpretation does
     not import the engine's model (tests/diagnosis/test_registry.py holds the two equal)."""
     about = "the engine's own observations (the targets' lookups, capture)"
-    emits = frozenset({"dns.resolution_failed", "net.no_connectivity", "capture.unavailable"})
+    emits = frozenset(
+        {
+            "dns.resolution_failed",
+            "net.no_connectivity",
+            "capture.unavailable",
+            "probe.program_stopped",
+        }
+    )
 
     @staticmethod
     def observation_type() -> type[EngineObservations]:
@@ -42,8 +49,9 @@ class EngineInterpretation(Interpretation):
         findings: list[Finding] = []
         unfinished: tuple[Unfinished, ...] = ()
         if engine is not None:
-            findings += lookup_findings(engine)
-            unfinished = tuple(
+            found, stopped = lookup_conclusions(engine)
+            findings += found
+            unfinished = stopped + tuple(
                 whole_check(f.wizard, f.title, f.why) for f in engine.failures if not f.cancelled
             )
         pac = material.recorded("pac", PacInterpretation.observation_type)
@@ -56,20 +64,77 @@ class EngineInterpretation(Interpretation):
         return Conclusions(findings=tuple(findings), unfinished=unfinished)
 
 
-def lookup_findings(engine: EngineObservations) -> list[Finding]:
+def lookup_conclusions(
+    engine: EngineObservations,
+) -> tuple[list[Finding], tuple[Unfinished, ...]]:
     """One ``net.no_connectivity`` when every name failed for want of a basic; else one
-    finding per name that did not resolve."""
+    finding per name that did not resolve. A lookup (or the basics check) whose wait ended
+    while this program was stopped proves nothing (``analysis.stopped_waits``): its target's
+    lookup could not run, nothing that rests on it is concluded, and one
+    ``probe.program_stopped`` says so."""
+    from wiresleuth.analysis.answer_on_wire import TOO_BUSY
     from wiresleuth.analysis.connectivity import no_connectivity
     from wiresleuth.analysis.name_lookups import target_not_resolved
+    from wiresleuth.analysis.stopped_waits import program_stopped, stall_during, withheld_detail
 
     failed = [r for r in engine.lookups if r.error]
     if not failed:
-        return []
-    if len(failed) == len(engine.lookups) and engine.connectivity is not None:
-        offline = no_connectivity(engine.lookups, engine.connectivity)
-        if offline is not None:
-            return [offline]
-    return [target_not_resolved(r, wizard=EngineInterpretation.name) for r in failed]
+        return [], ()
+    stalls, interval = engine.stalls, engine.stall_interval
+    spoiled: dict[str, str] = {}  # host -> why its failure proves nothing
+    for r in failed:
+        ended = r.started_at + r.elapsed
+        stall = stall_during(stalls, interval, started=r.started_at, ended=ended)
+        if stall is not None:
+            spoiled[r.host] = withheld_detail(
+                f"The lookup of {r.host} ({r.error})", stall, started=r.started_at, ended=ended
+            )
+    withheld = [f"the lookup of {host}" for host in spoiled]
+    check = engine.connectivity
+    basics = None
+    if check is not None and check.started_at is not None and check.elapsed is not None:
+        ended = check.started_at + check.elapsed
+        basics = stall_during(stalls, interval, started=check.started_at, ended=ended)
+    findings: list[Finding] = []
+    offline = None
+    if len(failed) == len(engine.lookups) and check is not None:
+        offline = no_connectivity(engine.lookups, check)
+    if offline is not None and (spoiled or basics is not None):
+        withheld.append(
+            "no network connection (net.no_connectivity: "
+            + "; ".join(str(m) for m in offline.values.get("missing", []))
+            + ")"
+        )
+        if basics is not None and check is not None and check.started_at is not None:
+            withheld[-1] += ": " + withheld_detail(
+                "The check of the basics", basics, started=check.started_at,
+                ended=check.started_at + (check.elapsed or 0.0),
+            )  # fmt: skip
+        offline = None
+    if offline is not None:
+        return [offline], ()
+    findings += [
+        target_not_resolved(r, wizard=EngineInterpretation.name)
+        for r in failed
+        if r.host not in spoiled
+    ]
+    unfinished = tuple(
+        Unfinished(
+            headline=f"The name lookup of {host} could not run: this computer stopped the "
+            "program while it waited",
+            part=f"the name lookup of {host}",
+            detail=spoiled[host],
+            error=TOO_BUSY,
+            target=key,
+            wizard="lookup",
+        )
+        for key, host in engine.targets.items()
+        if host in spoiled
+    )
+    if withheld:
+        starts = [r.started_at for r in engine.lookups] + [s.started_at for s in stalls]
+        findings.append(program_stopped(stalls, withheld, started_at=min(starts)))
+    return findings, unfinished
 
 
 def capture_unavailable(reason: str | None, how: str | None) -> Finding:

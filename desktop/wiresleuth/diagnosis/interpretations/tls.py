@@ -10,7 +10,7 @@ from wiresleuth.analysis.intercepted_handshake import intercepted_handshakes
 from wiresleuth.analysis.passive_gateway import gateway_vendors
 from wiresleuth.analysis.passive_plaintext import plaintext_injections
 from wiresleuth.analysis.passive_reset import resets_after_client_hello, unanswered_client_hellos
-from wiresleuth.diagnosis.check_failures import read_too_late
+from wiresleuth.diagnosis.check_failures import read_too_late, run_stops
 from wiresleuth.diagnosis.interpretation import (
     Conclusions,
     Interpretation,
@@ -72,9 +72,10 @@ class TlsInterpretation(Interpretation):
                 late_reads,
             )
 
-            found, labels = analyse_tls_wizard(obs, wire.flows, wire.packets)
+            stops = run_stops(material)
+            found, labels = analyse_tls_wizard(obs, wire.flows, wire.packets, stops)
             findings += found
-            unfinished = read_too_late(late_reads(obs, wire.flows), "the TLS handshake")
+            unfinished = read_too_late(late_reads(obs, wire.flows, stops), "the TLS handshake")
             skipped = {
                 t.target: (
                     f"the proxy {t.proxy} of its route has no address"
@@ -85,7 +86,7 @@ class TlsInterpretation(Interpretation):
                 if t.address is None
             }
             detail = {t.target: t.route for t in obs.targets if t.route}
-            addresses = address_rows(obs, wire.flows, wire.packets)
+            addresses = address_rows(obs, wire.flows, wire.packets, stops)
         if foreign_traffic(material.recording):
             capture = wire.conversations
             findings += intercepted_handshakes(capture)

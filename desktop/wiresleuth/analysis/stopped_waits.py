@@ -1,0 +1,107 @@
+"""Waits that ended while this program was stopped prove nothing about the network.
+
+A probe's deadline is the check's own standard: "no answer within D seconds" is a fault only
+if the program listened for D seconds. When the deadline fell while the program was not
+scheduled (``EngineObservations.stalls``), the program woke with its timer overdue and gave
+up at once: an answer that arrived during the stop sat unread, and the program had listened
+only from the wait's start to the stall's start, less than its deadline. So a wait that
+started before a stall ended and ended during it, or right after it (within one meter
+interval: the meter and the overdue timer wake together, and the recorded window is placed
+to within one interval), concluded nothing; the check could not run (``TOO_BUSY``).
+
+A wait whose deadline fell after the program ran again is sound: what came during the stop
+was read on waking. No threshold is tuned here: the only number is the meter's interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wiresleuth.analysis.spoken_duration import spoken_duration
+from wiresleuth.model.engine_observations import Stall
+from wiresleuth.model.finding import Evidence, Finding, Severity
+
+
+@dataclass(frozen=True)
+class Stops:
+    """A run's stalls and its meter's interval, as the rules that read them take them."""
+
+    stalls: Sequence[Stall] = ()
+    interval: float = 0.0
+
+    def during(self, *, started: float, ended: float) -> Stall | None:
+        """``stall_during`` of these."""
+        return stall_during(self.stalls, self.interval, started=started, ended=ended)
+
+
+NO_STOPS = Stops()
+"""A run without a meter (or a foreign capture): no wait is known to have been stopped."""
+
+
+def stall_during(
+    stalls: Sequence[Stall], interval: float, *, started: float, ended: float
+) -> Stall | None:
+    """The stall a wait (epoch seconds ``started``..``ended``) ended in or right after;
+    None when its end fell while the program ran (or the run had no meter: ``interval`` 0)."""
+    if interval <= 0:
+        return None
+    for stall in stalls:
+        if started < stall.ended_at and stall.started_at <= ended <= stall.ended_at + interval:
+            return stall
+    return None
+
+
+def withheld_detail(what: str, stall: Stall, *, started: float, ended: float) -> str:
+    """For the engineer: one wait not concluded, and the stall that spoils it."""
+    listened = max(0.0, stall.started_at - started)
+    return (
+        f"{what} ended after {ended - started:.2f} s, {ended - stall.started_at:.2f} s into a "
+        f"{stall.length:.2f} s stop of this program (its deadline fell while it was not "
+        f"scheduled): it listened only {listened:.2f} s, so its silence proves nothing about "
+        "the network."
+    )
+
+
+def program_stopped(
+    stalls: Sequence[Stall], withheld: Sequence[str], *, started_at: float | None = None
+) -> Finding:
+    """The info finding that says the program was stopped during the run, and which
+    conclusions (in words) were withheld because of it; ``started_at``: the run's start
+    (epoch), for times counted from it."""
+    longest = max(stalls, key=lambda s: s.length)
+    total = sum(s.length for s in stalls)
+    origin = started_at if started_at is not None else stalls[0].started_at
+    return Finding(
+        id="probe.program_stopped",
+        severity=Severity.INFO,
+        wizard="engine",
+        title=f"This computer stopped the program for {spoken_duration(longest.length)} during the run",
+        user_text=(
+            f"This computer did not let the diagnostics run for {spoken_duration(longest.length)} "
+            "(it was very busy, went to sleep, or the program was paused). Checks that were "
+            "waiting for an answer at that moment could not tell whether the network answered, "
+            "so they say they could not run. Run the diagnostics again."
+        ),
+        engineer_text=(
+            f"The stall meter saw {len(stalls)} stop(s) of this program, {total:.2f} s in all, "
+            f"the longest {longest.length:.2f} s (each window is placed to within one meter "
+            "interval). Not concluded, because their deadline fell inside a stop: "
+            + "; ".join(withheld)
+            + ". Their silence is this computer's; run again to test them."
+        ),
+        evidence=tuple(
+            Evidence(
+                text=f"program not scheduled from {s.started_at - origin:.2f} s to "
+                f"{s.ended_at - origin:.2f} s of the run ({s.length:.2f} s)",
+                timings={"start": s.started_at, "end": s.ended_at, "length": s.length},
+            )
+            for s in stalls
+        ),
+        values={
+            "stalls": len(stalls),
+            "longest": longest.length,
+            "total": total,
+            "withheld": list(withheld),
+        },
+    )

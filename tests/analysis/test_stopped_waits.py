@@ -1,0 +1,58 @@
+"""``stopped_waits``: a wait whose deadline fell while the program was stopped proves nothing."""
+
+from __future__ import annotations
+
+from wiresleuth.analysis.stopped_waits import (
+    program_stopped,
+    stall_during,
+    withheld_detail,
+)
+from wiresleuth.model.engine_observations import Stall
+
+INTERVAL = 0.05
+
+
+def stall(start: float, end: float) -> Stall:
+    return Stall(started_at=start, ended_at=end, monotonic_start=start, monotonic_end=end)
+
+
+STOP = stall(100.5, 104.0)
+
+
+def test_a_wait_that_ended_during_the_stop_proves_nothing() -> None:
+    assert stall_during([STOP], INTERVAL, started=100.0, ended=103.0) == STOP
+
+
+def test_a_wait_that_ended_as_the_program_woke_proves_nothing() -> None:
+    # its timer overdue, it woke with the meter: ended just after the recorded window
+    assert stall_during([STOP], INTERVAL, started=100.0, ended=104.03) == STOP
+
+
+def test_a_wait_whose_deadline_fell_after_the_program_ran_again_is_sound() -> None:
+    # what came during the stop was read on waking: the silence after it is the network's
+    assert stall_during([STOP], INTERVAL, started=100.0, ended=105.0) is None
+
+
+def test_a_wait_that_ended_before_the_stop_or_began_after_it_is_sound() -> None:
+    assert stall_during([STOP], INTERVAL, started=99.0, ended=100.4) is None
+    assert stall_during([STOP], INTERVAL, started=104.0, ended=104.02) is None
+
+
+def test_a_run_without_a_meter_knows_no_stall() -> None:
+    assert stall_during([STOP], 0.0, started=100.0, ended=103.0) is None
+
+
+def test_the_finding_says_how_long_and_what_was_withheld() -> None:
+    other = stall(110.0, 110.2)
+    found = program_stopped([STOP, other], ["the lookup of a.example"], started_at=100.0)
+    assert found.id == "probe.program_stopped"
+    assert "3.5 s" in found.title and "3.5 s" in found.user_text
+    assert "the lookup of a.example" in found.engineer_text
+    assert [e.timings["start"] for e in found.evidence] == [100.5, 110.0]
+    assert "from 0.50 s to 4.00 s of the run" in found.evidence[0].text
+    assert found.values["stalls"] == 2
+
+
+def test_the_detail_says_how_long_it_really_listened() -> None:
+    text = withheld_detail("The lookup of a.example", STOP, started=100.0, ended=104.0)
+    assert "listened only 0.50 s" in text and "3.50 s stop" in text
