@@ -323,6 +323,28 @@ def test_every_check_says_what_it_did_with_each_target() -> None:
     assert statuses[("lookup", "127.0.0.1:9")].shown == "passed: 127.0.0.1"
 
 
+class ProxiedOnly(Records):
+    """Tests a target only when the wizard it needs named a proxy (as the proxy-path check)."""
+
+    id = "proxied-only"
+    title = "Proxied only"
+
+    def not_tested(self, given: WizardInput) -> dict[str, str]:
+        decided = given.earlier.get("first") or {}
+        if "PROXY" in str(decided.get("decision")):
+            return {}
+        return {t.key: "no proxy is known" for t in given.targets}
+
+
+def test_what_a_check_did_not_test_is_judged_with_what_it_was_given() -> None:
+    """The statuses are concluded after the run: a check's ``not_tested`` sees the observations
+    of the wizards it needs, as its run did (it said 'no proxy is known' for a proxy that the
+    route, from the OS settings, had named)."""
+    result = Engine(profile("https://www.example.test/"), [First(), ProxiedOnly()], capture=False).run()
+    (status,) = [s for s in result.checks if s.check == "proxied-only"]
+    assert "no proxy is known" not in status.shown
+
+
 class Slow(WaitsForever):
     """One recorded wait of 0.4 s, then a decision."""
 

@@ -282,7 +282,7 @@ class Engine:
                     wizard=w.id,
                     title=w.title,
                     per_target=w.per_target,
-                    not_tested=self._not_tested(w, given),
+                    not_tested=self._not_tested(w, _as_given_to(w, given, observations)),
                 )
                 for w in self._wizards
             ),
@@ -523,6 +523,13 @@ async def _until_stopped(tasks: Collection[asyncio.Task[Any]]) -> None:
         log.error(
             "task %s did not stop within %g s of being cancelled", task.get_name(), _STOP_GRACE
         )
+
+
+def _as_given_to(wizard: Wizard, given: WizardInput, observations: Mapping[str, Any]) -> WizardInput:
+    """The input as the wizard had it: with the observations of the wizards it needs and uses
+    (what it left untested may depend on them: no proxy known before the route is decided)."""
+    seen = {n: observations[n] for n in (*wizard.needs, *wizard.uses) if n in observations}
+    return replace(given, earlier=seen)
 
 
 def _trailing_wait(observations: Iterable[Any]) -> float:
