@@ -502,3 +502,20 @@ def test_a_hanging_connection_is_drawn_while_it_waits(
         )  # the page's timeline draws it too
         with qtbot.waitSignal(window.session.finished, timeout=5000):
             window.session.cancel()
+
+
+def test_exit_waits_for_the_warm_up_to_end(qtbot: QtBot, home: Path) -> None:
+    """The warm-up worker imports modules; an interpreter finalized while it still imported
+    crashed (SIGSEGV). The window closed at once, the exit waits for it, bounded."""
+    from wiresleuth.gui.capture_rights import CaptureRights
+    from wiresleuth.gui.qt_main_window import QtMainWindow
+    from wiresleuth.profile import default_profile
+
+    window = QtMainWindow(default_profile(), capture=False, rights=CaptureRights(available=True))
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.ready, timeout=5000):
+        window.show()
+    qtbot.waitUntil(lambda: window._warm_worker is not None, timeout=5000)
+    window.close()
+    assert window.finish_warm_up(60.0)
+    assert window._warm_worker is not None and window._warm_worker.done

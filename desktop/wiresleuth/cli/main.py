@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import faulthandler
 import logging
 import os
 import sys
@@ -141,6 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; with none, open the window where there is a display, else run headless."""
     args: argparse.Namespace | None = None
     _one_blas_thread()
+    _tracebacks_on_crash()
     _tolerant_streams()
     try:
         given = sys.argv[1:] if argv is None else list(argv)
@@ -178,6 +180,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug_wanted(args):
             traceback.print_exc()
         return exit_codes.COULD_NOT_RUN
+
+
+def _tracebacks_on_crash() -> None:
+    """A crash in native code (Qt, libpcap) prints every thread's Python stack on stderr
+    instead of ending the program without a word (seen once: exit -11, nothing said)."""
+    if sys.stderr is not None:
+        with contextlib.suppress(AttributeError, OSError, RuntimeError, ValueError):
+            faulthandler.enable()
 
 
 def _one_blas_thread() -> None:

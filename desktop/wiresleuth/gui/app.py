@@ -49,6 +49,9 @@ SCREENSHOT_WITH_ERROR = 2
 SCREENSHOT_FAILED = 3
 """Not saved: the file could not be written, the window was not ready, or a slot raised."""
 WORKERS_WAIT_MS = 5000
+WARM_UP_WAIT_S = 60.0
+"""The warm-up only imports modules, which always ends: at exit it is waited for much longer
+than other workers (``QtMainWindow.finish_warm_up``)."""
 """How long closing waits for workers still running (a cancelled run returns within 1 s)."""
 log = logging.getLogger(__name__)
 
@@ -180,5 +183,6 @@ def run_window(
             window.open_path(open_paths[0])
         code = int(app.exec())
         window.session.cancel()
+        window.finish_warm_up(WARM_UP_WAIT_S)
         QThreadPool.globalInstance().waitForDone(WORKERS_WAIT_MS)  # workers report to the window
     return SCREENSHOT_FAILED if screenshot is not None and errors.first is not None else code

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -115,6 +116,7 @@ class QtMainWindow(QMainWindow):
         self._shown = False
         self._ready_sent = False
         self._warm = warm_up
+        self._warm_worker: QtFunctionWorker | None = None
         self.warmed_up = False
         """True once the other pages are built (their imports loaded by a worker after
         ``ready``, then one page per event-loop turn)."""
@@ -450,7 +452,20 @@ class QtMainWindow(QMainWindow):
         self.ready.emit()
         if self._warm:  # the window is usable: now load what the other pages need
             self._warm = False
-            self._track(start_worker(_warm_up, on_finish=self._warmed_up))
+            self._warm_worker = self._track(start_worker(_warm_up, on_finish=self._warmed_up))
+
+    def finish_warm_up(self, timeout: float) -> bool:
+        """Wait (bounded) for the warm-up's imports to end; whether they did.
+
+        Called as the program exits: an interpreter that finalizes while a worker is still
+        importing (a short session on a loaded machine: the screenshot of a bad file) crashed
+        with SIGSEGV. Imports always end, so the wait is long; the window is gone already.
+        """
+        worker = self._warm_worker
+        deadline = time.monotonic() + timeout
+        while worker is not None and not worker.done and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return worker is None or worker.done
 
     def _warmed_up(self) -> None:
         # Build the other pages now, one per event-loop turn, so that neither "Run" nor
