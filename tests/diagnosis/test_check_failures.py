@@ -127,3 +127,41 @@ def test_a_direct_connect_stopped_with_the_program_is_withheld_and_listed() -> N
         ]
         [failed] = [f for f in done.findings if f.id == "probe.failed"]
         assert "stopped the program while it waited" in failed.title
+
+
+def test_a_pac_fetch_stopped_with_the_program_makes_the_pac_check_could_not_run() -> None:
+    from tests.analysis.pac_obs import exchange, pac_obs
+    from tests.diagnosis.test_diagnose import run_recording
+    from wiresleuth.diagnosis.diagnose import diagnose
+    from wiresleuth.model.engine_observations import (
+        ENGINE,
+        CheckPlan,
+        EngineObservations,
+        Stall,
+    )
+
+    fetch = exchange("connect_timeout", rtt=None, took=3.0)
+    start = fetch.connect.started_at
+    stall = Stall(
+        started_at=start + 1, ended_at=fetch.ended_at, monotonic_start=1.0, monotonic_end=3.0
+    )
+    for stalls in ((), (stall,)):
+        engine = EngineObservations(
+            targets={},
+            checks=(CheckPlan(wizard="pac", title="PAC", per_target=False),),
+            stall_interval=0.05,
+            stalls=stalls,
+        )
+        pac = pac_obs(fetch=fetch)
+        done = diagnose(run_recording(engine, observations={ENGINE: engine, "pac": pac}))
+        found = sorted(f.id for f in done.findings if f.id != "capture.unavailable")
+        row = next(c for c in done.checks if c.check == "pac")
+        if not stalls:
+            assert found == ["pac.fetch_hangs"] and row.status is Status.PROBLEM
+            continue
+        assert found == ["probe.failed", "probe.program_stopped"]
+        assert (row.status, row.reason) == (Status.COULD_NOT_RUN, TOO_BUSY)
+        [stopped] = [f for f in done.findings if f.id == "probe.program_stopped"]
+        assert stopped.values["withheld"] == [
+            "the PAC fetch's connect (http://pac.lab.test/proxy.pac)"
+        ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from wiresleuth.diagnosis.check_failures import whole_check
+from wiresleuth.diagnosis.check_failures import run_stops, whole_check
 from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material, Unfinished
 from wiresleuth.diagnosis.interpretations.pac import PacInterpretation
 from wiresleuth.diagnosis.recording import Recording
@@ -56,7 +56,7 @@ class EngineInterpretation(Interpretation):
                 whole_check(f.wizard, f.title, f.why) for f in engine.failures if not f.cancelled
             )
         pac = material.recorded("pac", PacInterpretation.observation_type)
-        unresolved = pac_host_not_resolved(pac) if pac is not None else None
+        unresolved = pac_host_not_resolved(pac, run_stops(material)) if pac is not None else None
         if unresolved is not None:
             findings.append(unresolved)
         capture = material.recording.capture
