@@ -10,9 +10,16 @@ import pytest
 from tests.analysis.scripted import Wire
 from tests.capture.corpora import corpus, names
 from wiresleuth.analysis.flows import assemble_flows
-from wiresleuth.analysis.mtu_findings import analyse_mtu, sweep_plot, tcp_evidence
+from wiresleuth.analysis.mtu_findings import (
+    analyse_mtu,
+    stopped_exchanges,
+    sweep_plot,
+    tcp_evidence,
+)
+from wiresleuth.analysis.stopped_waits import NO_STOPS, Stops
 from wiresleuth.bundle.recording import load_recorded_run
 from wiresleuth.capture.fast_records import iter_records
+from wiresleuth.model.engine_observations import Stall
 from wiresleuth.model.mtu_observations import (
     MtuTargetObservation,
     MtuWizardObservations,
@@ -296,6 +303,36 @@ def test_without_capture_an_answer_left_unread_is_no_loss() -> None:
     attempts = (default, exchange("small-mss", "answered", 40002))
     found, _ = analyse_mtu(observe(sweep=sweep(1500), tcp=attempts), [])
     assert ids(found) == ["mtu.path_mtu"]
+
+
+
+def stopped(start: float, end: float) -> Stops:
+    stall = Stall(started_at=start, ended_at=end, monotonic_start=start, monotonic_end=end)
+    return Stops((stall,), 0.05)
+
+
+def test_a_silent_exchange_whose_deadline_fell_while_the_program_was_stopped_is_no_loss() -> None:
+    """No capture, nothing unread: the silence stands as proof, unless the program was
+    stopped when the default exchange's deadline came (the check could not run there)."""
+    attempts = (exchange("default", "silent", 40001), exchange("small-mss", "answered", 40002))
+    obs = observe(sweep=sweep(1500), tcp=attempts)
+    assert ids(analyse_mtu(obs, [], None, NO_STOPS)[0]) == ["mtu.path_mtu", "path.qos_policing"]
+    stop = stopped(T0 + 1.0, T0 + 4.0)
+    assert ids(analyse_mtu(obs, [], None, stop)[0]) == ["mtu.path_mtu"]
+    [late] = stopped_exchanges(obs, [], None, stop)
+    assert late.target == "chat.example:443" and "listened only 0.90 s" in late.detail
+    early = stopped(T0 + 1.0, T0 + 2.0)  # awake again 2 s before the deadline
+    assert ids(analyse_mtu(obs, [], None, early)[0]) == ["mtu.path_mtu", "path.qos_policing"]
+    assert stopped_exchanges(obs, [], None, early) == []
+
+
+def test_the_tls_handshake_read_by_the_mtu_check_stopped_with_the_program_is_no_loss() -> None:
+    obs = observe(sweep=sweep(1500), tls_default="silent", tls_small_mss="answered")
+    tls = tls_default("timeout", T0 + 4.0)
+    assert ids(analyse_mtu(obs, [], tls)[0]) == ["mtu.path_mtu", "path.qos_policing"]
+    stop = stopped(T0 + 1.0, T0 + 4.0)
+    assert ids(analyse_mtu(obs, [], tls, stop)[0]) == ["mtu.path_mtu"]
+    assert [x.target for x in stopped_exchanges(obs, [], tls, stop)] == ["chat.example:443"]
 
 
 # -- recorded runs ---------------------------------------------------------------------------

@@ -19,7 +19,10 @@ from wiresleuth.analysis.pac_findings import (
     decisions_by_target,
     evaluator_failure,
     pac_host_not_resolved,
+    stopped_waits,
 )
+from wiresleuth.analysis.stopped_waits import Stops
+from wiresleuth.model.engine_observations import Stall
 from wiresleuth.model.finding import Severity
 from wiresleuth.model.packet import ICMP, UDP, PacketRecord
 from wiresleuth.model.proxy_config import ProxyConfiguration, ProxySource
@@ -291,3 +294,49 @@ def test_dns_answers_on_the_wire_are_cited() -> None:
     obs = pac_obs(dns=dns("pac.lab.test", "127.0.0.1", ttl=1800), fetch=None)
     [finding] = [f for f in analyse_pac(obs, [], [answer, other]) if f.id == "dns.long_ttl"]
     assert finding.packets == (7,)
+
+
+def stopped(start: float, end: float) -> Stops:
+    stall = Stall(started_at=start, ended_at=end, monotonic_start=start, monotonic_end=end)
+    return Stops((stall,), 0.05)
+
+
+@pytest.mark.parametrize("outcome", ["connect_timeout", "no_data"])
+def test_a_fetch_whose_deadline_fell_while_the_program_was_stopped_is_no_hang(
+    outcome: str,
+) -> None:
+    """pac.fetch_hangs rests on the deadline: not concluded when it fell in a stop of this
+    program (a late read: the check could not run); awake long before, it stands."""
+    fetch = exchange(outcome, rtt=None if outcome == "connect_timeout" else 0.001, took=3.0)
+    obs = pac_obs(fetch=fetch)
+    start = fetch.connect.started_at
+    assert [f.id for f in analyse_pac(obs, [], [])] == ["pac.fetch_hangs"]
+    stop = stopped(start + 0.5, fetch.ended_at)
+    assert analyse_pac(obs, [], [], stop) == []
+    [late] = stopped_waits(obs, stop)
+    assert late.target == "pac.lab.test:80" and "PAC fetch" in late.detail
+    early = stopped(start + 0.5, start + 1.0)
+    assert [f.id for f in analyse_pac(obs, [], [], early)] == ["pac.fetch_hangs"]
+    assert stopped_waits(obs, early) == []
+
+
+def test_what_answered_a_stopped_fetch_still_counts() -> None:
+    """C3: a nearby device answered the SYN, then silence: the silence is withheld, the
+    handshake that should not have happened is not."""
+    fetch = exchange("no_data", rtt=0.0004, took=3.0004)
+    obs = pac_obs(fetch=fetch, must_refuse=True)
+    stop = stopped(fetch.connect.started_at + 0.5, fetch.ended_at)
+    assert [f.id for f in analyse_pac(obs, [], [], stop)] == ["pac.unexpected_answer"]
+
+
+def test_a_pac_name_lookup_that_timed_out_in_a_stop_is_not_unresolved() -> None:
+    lookup = replace(dns("pac.lab.test", rcode="timeout"), elapsed=2.0)
+    obs = pac_obs(dns=lookup, address=None)
+    assert pac_host_not_resolved(obs) is not None
+    stop = stopped(lookup.started_at + 0.1, lookup.started_at + lookup.elapsed)
+    assert pac_host_not_resolved(obs, stop) is None
+    [late] = stopped_waits(obs, stop)
+    assert "lookup of pac.lab.test" in late.detail
+    nxdomain = pac_obs(dns=replace(lookup, rcode="NXDOMAIN"), address=None)
+    assert pac_host_not_resolved(nxdomain, stop) is not None
+    assert stopped_waits(nxdomain, stop) == []

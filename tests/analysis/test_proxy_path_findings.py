@@ -6,9 +6,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from tests.analysis.scripted import Wire
+from wiresleuth.analysis.answer_on_wire import LateRead
 from wiresleuth.analysis.flows import TcpFlow, assemble_flows
 from wiresleuth.analysis.proxy_path_findings import analyse_proxy_wizard, proxy_conclusions
+from wiresleuth.analysis.stopped_waits import NO_STOPS, Stops
 from wiresleuth.bundle.recording import load_recorded_run
+from wiresleuth.model.engine_observations import Stall
 from wiresleuth.model.finding import Finding, Severity
 from wiresleuth.model.observations import ConnectObservation, PathRttObservation
 from wiresleuth.model.proxy_observations import (
@@ -407,3 +410,87 @@ def test_a_stalled_run_without_capture_blocks_nothing_by_its_sockets() -> None:
     findings, _, late = proxy_conclusions(obs, flows)
     assert "path.direct_blocked" not in ids(findings)
     assert [(x.target, x.unread_bytes) for x in late] == [("www.lab.test:80", 330)]
+
+
+def stopped(start: float, end: float) -> Stops:
+    stall = Stall(started_at=start, ended_at=end, monotonic_start=start, monotonic_end=end)
+    return Stops((stall,), 0.05)
+
+
+def timed_out(address: str, port: int, after: float) -> ConnectObservation:
+    return replace(failed_connect(address, port), ended_at=T0 + after)
+
+
+def conclude(obs: ProxyWizardObservations, stops: Stops) -> tuple[list[str], list[LateRead]]:
+    findings, _, late = proxy_conclusions(obs, [], [], stops)
+    return ids(findings), late
+
+
+def test_a_direct_connect_whose_deadline_fell_in_a_stop_is_not_blocked() -> None:
+    """No proxy answered either: path.direct_blocked, unless the program was stopped when the
+    direct connect's deadline came (it listened only until the stop)."""
+    target = proxied(
+        "www.example:443",
+        direct=timed_out("100.64.1.10", 443, 5.0),
+        via=(exchange("www.example:443", "denied", answer(403, "Forbidden")),),
+    )
+    obs = ProxyWizardObservations(targets=(target,))
+    assert "path.direct_blocked" in conclude(obs, NO_STOPS)[0]
+    found, late = conclude(obs, stopped(T0 + 0.5, T0 + 5.0))
+    assert "path.direct_blocked" not in found
+    [spoiled] = late
+    assert spoiled.target == "www.example:443" and "listened only 0.50 s" in spoiled.detail
+    # awake again long before the deadline: the timeout stands
+    assert "path.direct_blocked" in conclude(obs, stopped(T0 + 0.5, T0 + 1.0))[0]
+
+
+def test_a_direct_connect_stopped_with_the_program_is_no_works_only_via_proxy() -> None:
+    target = proxied(
+        "app.example:443",
+        direct=timed_out("100.64.1.80", 443, 5.0),
+        via=(exchange("app.example:443", "ok", answer(200, "OK")),),
+    )
+    obs = ProxyWizardObservations(targets=(target,))
+    assert conclude(obs, NO_STOPS)[0] == ["path.works_only_via_proxy"]
+    found, late = conclude(obs, stopped(T0 + 1.0, T0 + 5.01))
+    assert found == [] and [x.target for x in late] == ["app.example:443"]
+
+
+def test_a_refused_direct_connect_in_a_stop_is_still_an_answer() -> None:
+    target = proxied(
+        "www.example:443",
+        direct=replace(failed_connect("100.64.1.10", 443, "refused"), ended_at=T0 + 5.0),
+    )
+    found, late = conclude(ProxyWizardObservations(targets=(target,)), stopped(T0, T0 + 5.0))
+    assert found == ["path.direct_blocked"] and late == []
+
+
+def test_a_proxy_connect_whose_deadline_fell_in_a_stop_is_not_unreachable() -> None:
+    reach = ProxyReachObservation(
+        proxy=PROXY, address=PROXY_IP, connect=timed_out(PROXY_IP, 3128, 5.0)
+    )
+    obs = ProxyWizardObservations(proxies=(reach,))
+    assert conclude(obs, NO_STOPS)[0] == ["proxy.unreachable"]
+    found, late = conclude(obs, stopped(T0 + 2.0, T0 + 5.0))
+    assert found == [] and [x.target for x in late] == [PROXY]
+
+
+def test_an_exchange_through_the_proxy_stopped_with_the_program_leaves_its_target_open() -> None:
+    """The direct connect was refused; the CONNECT heard nothing, its deadline in a stop:
+    not concluded blocked (the proxy's answer is unknown, not absent)."""
+    silent = replace(
+        exchange("www.example:443", "no_answer", answer(200, "OK")), answer=None,
+        ended_at=T0 + 5.0,
+    )  # fmt: skip
+    connect_lost = replace(
+        exchange("www.example:443", "connect_failed", answer(200, "OK")), answer=None,
+        connect=timed_out(PROXY_IP, 3128, 5.0),
+    )  # fmt: skip
+    for via in (silent, connect_lost):
+        target = proxied(
+            "www.example:443", direct=failed_connect("100.64.1.10", 443, "refused"), via=(via,)
+        )
+        obs = ProxyWizardObservations(targets=(target,))
+        assert conclude(obs, NO_STOPS) == (["path.direct_blocked"], [])
+        found, late = conclude(obs, stopped(T0 + 0.5, T0 + 5.0))
+        assert found == [] and [x.target for x in late] == ["www.example:443"], via.outcome

@@ -500,3 +500,24 @@ def test_an_answer_that_ended_a_handshake_during_a_stop_is_still_an_answer() -> 
     obs = observations(attempt("default", 40001, "reset", reset_at=T0 + 5))
     stop = stopped(T0 + 0.5, T0 + 5.0)
     assert late_reads(obs, [], stop) == []
+
+
+def test_a_connect_whose_deadline_fell_while_the_program_was_stopped_is_not_direct_blocked() -> None:
+    """The handshake's connect timed out as the program woke from a stop: no
+    path.direct_blocked, a late read (the check could not run); refused stays an answer."""
+    timed_out = TlsObservation(
+        target="www.lab.test:443", sni="www.lab.test", purpose="default",
+        connect=ConnectObservation(
+            address=SERVER, port=443, started_at=T0, error="timeout", ended_at=T0 + 5
+        ),
+        outcome="connect_failed", ended_at=T0 + 5, error="timeout",
+    )  # fmt: skip
+    obs = observations(timed_out)
+    assert ids(direct_blocked_targets(obs, [])) == ["path.direct_blocked"]
+    stop = stopped(T0 + 0.5, T0 + 5.0)
+    assert direct_blocked_targets(obs, [], stop) == []
+    [late] = late_reads(obs, [], stop)
+    assert f"connect to {SERVER}:443" in late.detail
+    refused = replace(timed_out, connect=replace(timed_out.connect, error="refused"))
+    assert ids(direct_blocked_targets(observations(refused), [], stop)) == ["path.direct_blocked"]
+    assert late_reads(observations(refused), [], stop) == []

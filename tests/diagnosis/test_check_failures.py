@@ -84,3 +84,84 @@ def test_a_handshake_stopped_with_the_program_makes_the_tls_check_could_not_run(
         assert row.status is (Status.COULD_NOT_RUN if stalls else Status.PROBLEM)
         if stalls:
             assert row.reason == TOO_BUSY
+
+
+def test_a_direct_connect_stopped_with_the_program_is_withheld_and_listed() -> None:
+    """The run's stalls reach the proxy-path rules: a direct connect that timed out as the
+    program woke from a stop is no path.direct_blocked; the check could not run there, and
+    probe.program_stopped names the connect among what was withheld."""
+    from dataclasses import replace
+
+    from tests.analysis.test_proxy_path_findings import T0, failed_connect, proxied
+    from tests.diagnosis.test_diagnose import run_recording
+    from wiresleuth.diagnosis.diagnose import diagnose
+    from wiresleuth.model.engine_observations import (
+        ENGINE,
+        CheckPlan,
+        EngineObservations,
+        Stall,
+    )
+    from wiresleuth.model.proxy_observations import ProxyWizardObservations
+
+    direct = replace(failed_connect("100.64.1.10", 443), ended_at=T0 + 5)
+    proxy = ProxyWizardObservations(targets=(proxied("www.lab.test:443", direct=direct),))
+    stall = Stall(started_at=T0 + 0.5, ended_at=T0 + 5, monotonic_start=0.5, monotonic_end=5.0)
+    for stalls in ((), (stall,)):
+        engine = EngineObservations(
+            targets={"www.lab.test:443": "www.lab.test"},
+            checks=(CheckPlan(wizard="proxy", title="Proxy path"),),
+            stall_interval=0.05,
+            stalls=stalls,
+        )
+        done = diagnose(run_recording(engine, observations={ENGINE: engine, "proxy": proxy}))
+        found = sorted(f.id for f in done.findings if f.id != "capture.unavailable")
+        row = next(c for c in done.checks if c.check == "proxy" and c.target)
+        if not stalls:
+            assert found == ["path.direct_blocked"] and row.status is Status.PROBLEM
+            continue
+        assert found == ["probe.failed", "probe.program_stopped"]
+        assert (row.status, row.reason) == (Status.COULD_NOT_RUN, TOO_BUSY)
+        [stopped] = [f for f in done.findings if f.id == "probe.program_stopped"]
+        assert stopped.values["withheld"] == [
+            "the direct connect to www.lab.test:443 (100.64.1.10:443)"
+        ]
+        [failed] = [f for f in done.findings if f.id == "probe.failed"]
+        assert "stopped the program while it waited" in failed.title
+
+
+def test_a_pac_fetch_stopped_with_the_program_makes_the_pac_check_could_not_run() -> None:
+    from tests.analysis.pac_obs import exchange, pac_obs
+    from tests.diagnosis.test_diagnose import run_recording
+    from wiresleuth.diagnosis.diagnose import diagnose
+    from wiresleuth.model.engine_observations import (
+        ENGINE,
+        CheckPlan,
+        EngineObservations,
+        Stall,
+    )
+
+    fetch = exchange("connect_timeout", rtt=None, took=3.0)
+    start = fetch.connect.started_at
+    stall = Stall(
+        started_at=start + 1, ended_at=fetch.ended_at, monotonic_start=1.0, monotonic_end=3.0
+    )
+    for stalls in ((), (stall,)):
+        engine = EngineObservations(
+            targets={},
+            checks=(CheckPlan(wizard="pac", title="PAC", per_target=False),),
+            stall_interval=0.05,
+            stalls=stalls,
+        )
+        pac = pac_obs(fetch=fetch)
+        done = diagnose(run_recording(engine, observations={ENGINE: engine, "pac": pac}))
+        found = sorted(f.id for f in done.findings if f.id != "capture.unavailable")
+        row = next(c for c in done.checks if c.check == "pac")
+        if not stalls:
+            assert found == ["pac.fetch_hangs"] and row.status is Status.PROBLEM
+            continue
+        assert found == ["probe.failed", "probe.program_stopped"]
+        assert (row.status, row.reason) == (Status.COULD_NOT_RUN, TOO_BUSY)
+        [stopped] = [f for f in done.findings if f.id == "probe.program_stopped"]
+        assert stopped.values["withheld"] == [
+            "the PAC fetch's connect (http://pac.lab.test/proxy.pac)"
+        ]

@@ -27,3 +27,20 @@ def test_a_failed_connect_has_no_handshake_time() -> None:
 
     sock, conn = asyncio.run(go())
     assert sock is None and conn.kernel_rtt is None and conn.handshake_rtt is None
+
+
+def test_a_connect_keeps_when_it_ended() -> None:
+    """Its end, read with the stall meter's stops (a timeout whose deadline fell in one)."""
+
+    async def go():  # type: ignore[no-untyped-def]
+        refused = await tcp_connect("127.0.0.1", 9, timeout=1.0)
+        with LoopbackServer(silent) as server:
+            sock, ok = await tcp_connect("127.0.0.1", server.port, timeout=2.0)
+            assert sock is not None
+            sock.close()
+        return refused[1], ok
+
+    refused, ok = asyncio.run(go())
+    assert refused.error and refused.ended_at is not None
+    assert refused.started_at <= refused.ended_at < refused.started_at + 1.5
+    assert ok.ended_at == ok.connected_at

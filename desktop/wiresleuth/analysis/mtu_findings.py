@@ -12,20 +12,23 @@ client never acknowledged either. A resend seen here arrived; one the client did
 acknowledge was refused by a client that had closed (a busy machine answers late, and a
 server's tail-loss probe crosses its reset), not lost on the path. Likewise a default
 exchange whose socket heard nothing proves no loss when the capture shows the answer
-arriving while the program still waited: the program read it late (``answer_on_wire``).
+arriving while the program still waited: the program read it late (``answer_on_wire``);
+nor does one that heard nothing because its deadline fell while this program was stopped
+(``stopped_waits``): the check could not run on that server (``stopped_exchanges``).
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from wiresleuth.analysis.answer_on_wire import answer_arrived, exchange_flow
+from wiresleuth.analysis.answer_on_wire import LateRead, answer_arrived, exchange_flow
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.analysis.passive_dscp import Marking, dscp_marked
 from wiresleuth.analysis.passive_loss import LARGE
+from wiresleuth.analysis.stopped_waits import NO_STOPS, Stops
 from wiresleuth.model.address import normalise
 from wiresleuth.model.capture_gap import CaptureGap
 from wiresleuth.model.finding import Evidence, Finding, Severity, conclude
@@ -74,6 +77,9 @@ class TcpEvidence:
     """When the answer to the default exchange is known to have arrived although its socket
     reported none: the capture time of its first byte, else the attempt's end when the socket
     still held it unread. The program, not the path, was late (None: not so, or unknown)."""
+    default_stopped: LateRead | None = None
+    """When the default exchange heard nothing, nothing shows its answer came, and its
+    deadline fell while this program was stopped: that wait, which proves nothing."""
     dscp_counts: dict[int, int] = field(default_factory=dict)
     """DSCP value -> packets from the server (capture)."""
     marked_packets: tuple[int, ...] = ()
@@ -89,6 +95,7 @@ class TcpEvidence:
             self.sockets_default in _NO_ANSWER
             and self.sockets_small == "answered"
             and self.default_read_late is None
+            and self.default_stopped is None
         )
 
     @property
@@ -126,10 +133,12 @@ def tcp_evidence(
     *,
     tls: tuple[str | None, str | None] = (None, None),
     tls_default: TlsObservation | None = None,
+    stops: Stops = NO_STOPS,
 ) -> TcpEvidence:
     """Gather the TCP facts about ``address``: the socket exchanges (this wizard's, else the
     TLS wizard's ``tls`` = (default, small-MSS) outcomes, its default handshake being
-    ``tls_default``) and every captured flow."""
+    ``tls_default``) and every captured flow; ``stops``: the run's, for a default exchange
+    whose deadline fell in one."""
     address = normalise(address)
     mss: list[int] = []
     largest: int | None = None
@@ -181,6 +190,14 @@ def tcp_evidence(
         late = answer_arrived(exchange_flow(default.connect, flows), before=default.ended_at)
         if late is None and default.unread_bytes:
             late = default.ended_at
+    stopped: LateRead | None = None
+    if late is None and default is not None and default.outcome == "silent":
+        stopped = stops.late(
+            target=address,
+            exchange=f"The MTU check's default exchange with {address}:{default.connect.port}",
+            started=default.sent_at or default.connect.connected_at or default.connect.started_at,
+            ended=default.ended_at,
+        )
     if not attempts and tls[0] is not None:
         by_purpose, source = {"default": tls[0], "small-mss": tls[1]}, "tls"
         if tls_default is not None and tls[0] in _NO_ANSWER:
@@ -189,6 +206,17 @@ def tcp_evidence(
                 skip=tls_default.tunnel_bytes,
                 before=tls_default.ended_at,
             )
+            if late is None and tls_default.outcome == "timeout":
+                connect = tls_default.connect
+                stopped = stops.late(
+                    target=address,
+                    exchange=f"The TLS handshake with {address}:{connect.port} (read by the "
+                    "MTU check)",
+                    started=tls_default.client_hello_at
+                    or connect.connected_at
+                    or connect.started_at,
+                    ended=tls_default.ended_at,
+                )
     return TcpEvidence(
         server_mss=tuple(dict.fromkeys(mss)),
         largest_received=largest,
@@ -201,6 +229,7 @@ def tcp_evidence(
         sockets_small=by_purpose.get("small-mss"),
         sockets_source=source,
         default_read_late=late,
+        default_stopped=stopped,
         dscp_counts=counts,
         marked_packets=tuple(marked),
         unmarked=unmarked,
@@ -219,19 +248,51 @@ def analyse_mtu(
     obs: MtuWizardObservations,
     flows: Sequence[TcpFlow],
     tls: TlsWizardObservations | None = None,
+    stops: Stops = NO_STOPS,
 ) -> tuple[list[Finding], dict[int, str]]:
     """Findings per server address (first target naming it) and timeline labels; ``tls``
-    (the TLS wizard's observations) says which connection its default handshake was."""
-    handshakes = {t.target: t.attempt("default") for t in tls.targets} if tls else {}
+    (the TLS wizard's observations) says which connection its default handshake was;
+    ``stops``: the run's (a silent default exchange stopped with the program proves no loss)."""
     findings: list[Finding] = []
     labels: dict[int, str] = {}
-    seen: set[str] = set()
     for target in obs.targets:
         for attempt in target.tcp:
             if attempt.connect.local_port is not None:
                 labels[attempt.connect.local_port] = (
                     f"MTU test ({attempt.purpose}) to {target.target}: {attempt.outcome}"
                 )
+    for target, tcp in _evidence(obs, flows, tls, stops):
+        findings += _Target(target, tcp).findings()
+    return findings, labels
+
+
+def stopped_exchanges(
+    obs: MtuWizardObservations,
+    flows: Sequence[TcpFlow],
+    tls: TlsWizardObservations | None,
+    stops: Stops,
+) -> list[LateRead]:
+    """The default exchanges (one per server address) whose silence proves nothing because
+    their deadline fell in one of the run's ``stops``: the check could not run there
+    (``TOO_BUSY``); their ``target`` is the target's, not the address."""
+    return [
+        replace(tcp.default_stopped, target=target.target)
+        for target, tcp in _evidence(obs, flows, tls, stops)
+        if tcp.default_stopped is not None
+    ]
+
+
+def _evidence(
+    obs: MtuWizardObservations,
+    flows: Sequence[TcpFlow],
+    tls: TlsWizardObservations | None,
+    stops: Stops,
+) -> list[tuple[MtuTargetObservation, TcpEvidence]]:
+    """Each server address's TCP evidence, with the first target naming it."""
+    handshakes = {t.target: t.attempt("default") for t in tls.targets} if tls else {}
+    found: list[tuple[MtuTargetObservation, TcpEvidence]] = []
+    seen: set[str] = set()
+    for target in obs.targets:
         if target.address is None or normalise(target.address) in seen:
             continue
         seen.add(normalise(target.address))
@@ -241,9 +302,10 @@ def analyse_mtu(
             flows,
             tls=(target.tls_default, target.tls_small_mss),
             tls_default=handshakes.get(target.target),
+            stops=stops,
         )
-        findings += _Target(target, tcp).findings()
-    return findings, labels
+        found.append((target, tcp))
+    return found
 
 
 class _Target:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from wiresleuth.analysis.answer_on_wire import LateRead
 from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.analysis.handshake_timing import faster_than_path
 from wiresleuth.analysis.http_response import parse_head
@@ -24,6 +25,7 @@ from wiresleuth.analysis.pac_classify import (
     parse_pac_result,
 )
 from wiresleuth.analysis.passive_dns import Rewriting, nxdomain_rewritten
+from wiresleuth.analysis.stopped_waits import NO_STOPS, Stops
 from wiresleuth.model.finding import Evidence, Finding, Severity, conclude
 from wiresleuth.model.pac_observations import (
     HttpExchangeObservation,
@@ -83,9 +85,14 @@ def _handshake_packets(flow: TcpFlow | None) -> tuple[int, ...]:
 
 class _PacAnalysis:
     def __init__(
-        self, obs: PacWizardObservations, flows: Sequence[TcpFlow], packets: Sequence[PacketRecord]
+        self,
+        obs: PacWizardObservations,
+        flows: Sequence[TcpFlow],
+        packets: Sequence[PacketRecord],
+        stops: Stops = NO_STOPS,
     ) -> None:
         self.obs = obs
+        self.stops = stops
         self.flows = flows
         self.packets = packets
         self.target = pac_target(obs)
@@ -399,8 +406,10 @@ class _PacAnalysis:
         if cls.kind == "refused":
             out.append(self.refused(fetch, cls, base))
             return out
+        stopped = stopped_fetch(obs, self.stops) is not None  # its silence proves nothing
         if cls.kind == "timeout":
-            out.append(self.hangs(fetch, cls, base))
+            if not stopped:
+                out.append(self.hangs(fetch, cls, base))
             return out
         who, who_values = self.who_answered(fetch, cls)
         answer = self.answer_evidence(fetch, cls)
@@ -414,7 +423,8 @@ class _PacAnalysis:
         if forged:
             out.append(self.forged(fetch, cls, [base, *who, answer], who_values))
         if cls.kind == "hangs":
-            out.append(self.hangs(fetch, cls, base))
+            if not stopped:
+                out.append(self.hangs(fetch, cls, base))
         elif cls.kind in ("http_error", "no_http") and not local and not forged:
             out.append(self.http_error(fetch, cls, [base, answer]))
         elif cls.kind == "too_large":
@@ -713,17 +723,66 @@ class _PacAnalysis:
 
 
 def analyse_pac(
-    obs: PacWizardObservations, flows: Sequence[TcpFlow], packets: Sequence[PacketRecord]
+    obs: PacWizardObservations,
+    flows: Sequence[TcpFlow],
+    packets: Sequence[PacketRecord],
+    stops: Stops = NO_STOPS,
 ) -> list[Finding]:
-    """Every finding of the PAC wizard."""
-    return _PacAnalysis(obs, flows, packets).findings()
+    """Every finding of the PAC wizard; no ``pac.fetch_hangs`` from a fetch whose deadline
+    fell in one of the run's ``stops`` (``stopped_waits``); what answered it still counts."""
+    return _PacAnalysis(obs, flows, packets, stops).findings()
 
 
-def pac_host_not_resolved(obs: PacWizardObservations) -> Finding | None:
+def stopped_waits(obs: PacWizardObservations, stops: Stops) -> list[LateRead]:
+    """The PAC check's waits that timed out with their deadline in a stop of this program
+    (``analysis.stopped_waits``): the lookup of the PAC server's name, the fetch (its connect,
+    or its wait for the answer). They prove nothing: the check could not run (``TOO_BUSY``)."""
+    found = [x for x in (stopped_lookup(obs, stops), stopped_fetch(obs, stops)) if x is not None]
+    return found
+
+
+def stopped_lookup(obs: PacWizardObservations, stops: Stops) -> LateRead | None:
+    """The PAC server's name lookup, timed out in a stop."""
+    dns = obs.dns
+    if dns is None or dns.rcode != "timeout":
+        return None
+    return stops.late(
+        target=pac_target(obs) or dns.name,
+        exchange=f"The PAC check's lookup of {dns.name} ({dns.qtype})",
+        started=dns.started_at,
+        ended=dns.started_at + dns.elapsed,
+    )
+
+
+def stopped_fetch(obs: PacWizardObservations, stops: Stops) -> LateRead | None:
+    """The PAC fetch, its connect or its wait for the answer timed out in a stop (an
+    ``unreachable`` or a refusal is an answer; bytes that came are judged as they are)."""
+    fetch = obs.fetch
+    if fetch is None:
+        return None
+    if fetch.outcome == "connect_timeout":
+        started, what = fetch.connect.started_at, "connect"
+    elif classify_fetch(fetch).kind == "hangs":
+        started = fetch.request_sent_at or fetch.connect.connected_at or fetch.connect.started_at
+        what = "wait for the answer"
+    else:
+        return None
+    return stops.late(
+        target=pac_target(obs) or fetch.url,
+        exchange=f"The PAC fetch's {what} ({fetch.url})",
+        started=started,
+        ended=fetch.ended_at,
+    )
+
+
+def pac_host_not_resolved(obs: PacWizardObservations, stops: Stops = NO_STOPS) -> Finding | None:
     """``dns.resolution_failed`` when the PAC server's name does not resolve (the engine's
-    interpretation concludes it, with the targets' own lookups)."""
+    interpretation concludes it, with the targets' own lookups); not when its lookup timed
+    out in one of the run's ``stops`` (``stopped_waits``)."""
     dns = obs.dns
     if dns is None or (dns.rcode == "NOERROR" and dns.addresses):
+        return None
+    if stopped_lookup(obs, stops) is not None:
         return None
     return resolution_failed(
         LookupFailed(

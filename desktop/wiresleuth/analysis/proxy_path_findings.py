@@ -8,6 +8,12 @@ answer arriving before the program gave up, or its socket still held it unread, 
 late by a program not scheduled in time (a loaded machine): it says nothing about the proxy or the path, so a target left
 without a working exchange by it is not concluded blocked; its check could not run there
 (``late_reads``).
+
+A connect or an exchange that timed out with its deadline inside a recorded stop of this
+program (``analysis.stopped_waits``) proves nothing either: a direct connect that did is no
+``path.direct_blocked`` (nor ``path.works_only_via_proxy``), a proxy that did is not
+``proxy.unreachable``, an exchange through a proxy that did leaves its target not concluded;
+those parts of the check could not run (``TOO_BUSY``).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from wiresleuth.analysis.direct_blocked import Blocked, direct_blocked
 from wiresleuth.analysis.flows import TcpFlow
 from wiresleuth.analysis.handshake_timing import faster_than_path
 from wiresleuth.analysis.route_severity import direct_closed_severity
+from wiresleuth.analysis.stopped_waits import NO_STOPS, Stops
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.observations import ConnectObservation
 from wiresleuth.model.packet import FIN, RST, PacketRecord
@@ -154,8 +161,10 @@ class _Analysis:
         obs: ProxyWizardObservations,
         flows: Sequence[TcpFlow],
         packets: Sequence[PacketRecord],
+        stops: Stops = NO_STOPS,
     ) -> None:
         self.obs = obs
+        self.stops = stops
         self.packets = _Packets(flows)
         self.echo = [p for p in packets if p.icmp_type in (0, 129)]
         self.flows = flows
@@ -188,6 +197,19 @@ class _Analysis:
             )
         )
 
+    def stopped(
+        self, target: str, conn: ConnectObservation | None, what: str
+    ) -> LateRead | None:
+        """A connect that timed out with its deadline in a stop of this program."""
+        if conn is None or conn.connected_at is not None or conn.error != "timeout":
+            return None
+        return self.stops.late(
+            target=target,
+            exchange=f"{what} ({conn.address}:{conn.port})",
+            started=conn.started_at,
+            ended=conn.ended_at,
+        )
+
     def label(self, conn: ConnectObservation | None, text: str) -> None:
         if conn is not None and conn.local_port is not None:
             self.labels[conn.local_port] = text
@@ -210,6 +232,10 @@ class _Analysis:
             conn = reach.connect
             self.label(conn, f"proxy {reach.proxy}: reachability")
             if conn is not None and conn.connected_at is not None:
+                continue
+            late = self.stopped(reach.proxy, conn, f"The connect to the proxy {reach.proxy}")
+            if late is not None:
+                self.late.append(late)
                 continue
             down.add(reach.proxy)
             error = reach.error if conn is None else conn.error
@@ -260,8 +286,13 @@ class _Analysis:
                 self.port_denied(t, exchange)
         direct_ok = direct is not None and direct.connected_at is not None
         late = [] if ok else self.read_late(t)
+        direct_late = self.stopped(t.target, direct, f"The direct connect to {t.target}")
+        if direct_late is not None:
+            late.append(direct_late)
         self.late += late
-        if direct is not None and not direct_ok and ok:
+        if direct_late is not None:
+            pass  # its deadline fell in a stop: neither blocked nor only via the proxy
+        elif direct is not None and not direct_ok and ok:
             self.only_via_proxy(t, ok)
         elif direct is not None and not direct_ok and not late:  # merged with the TLS check's
             self.direct_blocked(t)
@@ -275,17 +306,28 @@ class _Analysis:
         the proxy answered is unknown, not absent."""
         found = []
         for x in t.via_proxy:
+            exchange = f"{x.method} {x.target} through the proxy {x.proxy}"
+            if x.outcome == "connect_failed":
+                stopped = self.stopped(t.target, x.connect, f"The connect for {exchange}")
+                if stopped is not None:
+                    found.append(stopped)
+                continue
             if x.outcome != "no_answer" or x.answer is not None:
                 continue  # an exchange that had an answer (a 407) may have gone on over another connection
+            started = x.connect.connected_at or x.connect.started_at
             late = late_read(
                 exchange_flow(x.connect, self.flows),
                 target=t.target,
-                exchange=f"{x.method} {x.target} through the proxy {x.proxy}",
-                started=x.connect.connected_at or x.connect.started_at,
+                exchange=exchange,
+                started=started,
                 ended=x.ended_at,
                 offset=x.answer_bytes,
                 unread_bytes=x.unread_bytes,
             )
+            if late is None:
+                late = self.stops.late(
+                    target=t.target, exchange=exchange, started=started, ended=x.ended_at
+                )
             if late is not None:
                 found.append(late)
         return found
@@ -847,10 +889,12 @@ def proxy_conclusions(
     obs: ProxyWizardObservations,
     flows: Sequence[TcpFlow],
     packets: Sequence[PacketRecord] = (),
+    stops: Stops = NO_STOPS,
 ) -> tuple[list[Finding], dict[int, str], list[LateRead]]:
     """As ``analyse_proxy_wizard``, and the late reads: exchanges through a proxy, of
-    targets no exchange reached, that heard nothing although the proxy's answer had arrived
-    (the check could not run on those targets: ``answer_on_wire.TOO_BUSY``)."""
-    analysis = _Analysis(obs, flows, packets)
+    targets no exchange reached, that heard nothing although the proxy's answer had arrived,
+    and connects or exchanges whose deadline fell in one of the run's ``stops`` (the check
+    could not run on those targets: ``answer_on_wire.TOO_BUSY``)."""
+    analysis = _Analysis(obs, flows, packets, stops)
     analysis.run()
     return analysis.findings, analysis.labels, analysis.late

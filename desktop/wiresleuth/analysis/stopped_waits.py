@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from wiresleuth.analysis.answer_on_wire import LateRead
 from wiresleuth.analysis.spoken_duration import spoken_duration
 from wiresleuth.model.engine_observations import Stall
 from wiresleuth.model.finding import Evidence, Finding, Severity
@@ -33,6 +34,25 @@ class Stops:
     def during(self, *, started: float, ended: float) -> Stall | None:
         """``stall_during`` of these."""
         return stall_during(self.stalls, self.interval, started=started, ended=ended)
+
+    def late(
+        self, *, target: str, exchange: str, started: float, ended: float | None
+    ) -> LateRead | None:
+        """A timed-out wait (``exchange``, in words, of ``target``) whose deadline fell in
+        one of these stops, as a ``LateRead`` that says so; None when it proves its silence
+        (or its end was not kept: a bundle written before it was)."""
+        if ended is None:
+            return None
+        stall = self.during(started=started, ended=ended)
+        if stall is None:
+            return None
+        return LateRead(
+            target=target,
+            exchange=exchange,
+            waited=ended - started,
+            arrived_after=None,
+            stopped=withheld_detail(exchange, stall, started=started, ended=ended),
+        )
 
 
 NO_STOPS = Stops()

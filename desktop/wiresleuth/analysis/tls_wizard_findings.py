@@ -193,15 +193,21 @@ def failing_attempts(target: TlsTargetObservation, finding: Finding) -> list[Tls
 
 
 def direct_blocked_targets(
-    obs: TlsWizardObservations, flows: Sequence[TcpFlow]
+    obs: TlsWizardObservations, flows: Sequence[TcpFlow], stops: Stops = NO_STOPS
 ) -> list[Finding]:
     """``path.direct_blocked`` for every target whose handshake could not even connect
-    directly (the proxy-path interpretation concludes it, with its own)."""
+    directly (the proxy-path interpretation concludes it, with its own); not for a connect
+    whose deadline fell in one of the run's ``stops`` (a late read: ``late_reads``)."""
     found = []
     for target in obs.targets:
-        analysis = _TargetAnalysis(target, flows, ())
+        analysis = _TargetAnalysis(target, flows, (), stops)
         d = analysis.default
-        if d is not None and d.proxy is None and d.outcome == "connect_failed":
+        if (
+            d is not None
+            and d.proxy is None
+            and d.outcome == "connect_failed"
+            and analysis.late() is None
+        ):
             found.append(analysis.direct_blocked(d))
     return found
 
@@ -293,6 +299,15 @@ class _TargetAnalysis:
         d = self.default
         if d is None:
             return None
+        if d.outcome == "connect_failed":  # only a timeout whose deadline fell in a stop
+            if d.connect.error != "timeout":
+                return None
+            return self.stops.late(
+                target=self.obs.target,
+                exchange=f"The TLS check's connect to {d.connect.address}:{d.connect.port}",
+                started=d.connect.started_at,
+                ended=d.connect.ended_at,
+            )
         unanswered_tunnel = d.outcome == "tunnel_failed" and d.tunnel_status is None
         if d.outcome not in _SILENT and not unanswered_tunnel:
             return None

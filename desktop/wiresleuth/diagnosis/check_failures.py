@@ -50,15 +50,20 @@ def read_too_late(late: Sequence[LateRead], part: str) -> tuple[Unfinished, ...]
     out = []
     for target in dict.fromkeys(x.target for x in late):
         mine = [x for x in late if x.target == target]
+        why = (
+            "this computer stopped the program while it waited"
+            if all(x.stopped for x in mine)
+            else "the answer came but this computer was too busy to read it in time"
+        )
         out.append(
             Unfinished(
-                headline=f"{part[0].upper()}{part[1:]} with {target} could not run: the answer "
-                "came but this computer was too busy to read it in time",
+                headline=f"{part[0].upper()}{part[1:]} with {target} could not run: {why}",
                 part=f"{part} with {target}",
                 detail=" ".join(x.detail for x in mine),
                 error=TOO_BUSY,
                 target=target,
                 packets=tuple(dict.fromkeys(p for x in mine for p in x.packets)),
+                withheld=tuple(x.exchange for x in mine if x.stopped),
             )
         )
     return tuple(out)

@@ -101,6 +101,11 @@ def diagnose(
         findings += [check_failed(u, name) for u in these.unfinished]
         additions += these.additions
         labels.update(these.labels)
+    withheld = [w for these in concluded.values() for u in these.unfinished for w in u.withheld]
+    if engine is not None and withheld:
+        from wiresleuth.diagnosis.interpretations.engine import with_stopped_checks
+
+        findings = with_stopped_checks(findings, engine, withheld)
     joined, unmatched = add_to_findings(merge_same_findings(findings), additions)
     for addition in unmatched:
         log.info("%s for %s (%s) not added: that finding was not concluded",

@@ -42,6 +42,9 @@ class Unfinished:
     """The check it belongs to; None: the interpretation's own."""
     packets: tuple[int, ...] = ()
     """Frames that show it, when captured (an answer that came but was read too late)."""
+    withheld: tuple[str, ...] = ()
+    """The waits of it whose deadline fell while this program was stopped, in words:
+    ``diagnose`` lists them in the run's ``probe.program_stopped``."""
 
 
 @dataclass(frozen=True, kw_only=True)

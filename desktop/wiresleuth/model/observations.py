@@ -47,6 +47,9 @@ class ConnectObservation:
     """``timeout``, ``refused``, ``unreachable`` or another error, in words."""
     kernel_rtt: float | None = None
     """The kernel's own SYN to SYN-ACK time (Linux TCP_INFO), in seconds; None elsewhere."""
+    ended_at: float | None = None
+    """Epoch seconds when connect() returned or gave up (its deadline, for a timeout: read
+    with the stall meter's stops); None in bundles written before it was kept."""
 
     @property
     def rtt(self) -> float | None:

@@ -67,6 +67,7 @@ async def tcp_connect(
             started_at=started,
             mss=mss,
             error=describe_os_error(exc),
+            ended_at=time.time(),
         )
     except BaseException:
         sock.close()
@@ -83,4 +84,5 @@ async def tcp_connect(
         local_port=int(local[1]),
         mss=mss,
         kernel_rtt=measured,
+        ended_at=connected,
     )

@@ -3,9 +3,10 @@ result, and what a run without capture misses."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from wiresleuth.diagnosis.check_failures import whole_check
+from wiresleuth.diagnosis.check_failures import run_stops, whole_check
 from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material, Unfinished
 from wiresleuth.diagnosis.interpretations.pac import PacInterpretation
 from wiresleuth.diagnosis.recording import Recording
@@ -55,7 +56,7 @@ class EngineInterpretation(Interpretation):
                 whole_check(f.wizard, f.title, f.why) for f in engine.failures if not f.cancelled
             )
         pac = material.recorded("pac", PacInterpretation.observation_type)
-        unresolved = pac_host_not_resolved(pac) if pac is not None else None
+        unresolved = pac_host_not_resolved(pac, run_stops(material)) if pac is not None else None
         if unresolved is not None:
             findings.append(unresolved)
         capture = material.recording.capture
@@ -75,7 +76,7 @@ def lookup_conclusions(
     from wiresleuth.analysis.answer_on_wire import TOO_BUSY
     from wiresleuth.analysis.connectivity import no_connectivity
     from wiresleuth.analysis.name_lookups import target_not_resolved
-    from wiresleuth.analysis.stopped_waits import program_stopped, stall_during, withheld_detail
+    from wiresleuth.analysis.stopped_waits import stall_during, withheld_detail
 
     failed = [r for r in engine.lookups if r.error]
     if not failed:
@@ -132,9 +133,30 @@ def lookup_conclusions(
         if host in spoiled
     )
     if withheld:
-        starts = [r.started_at for r in engine.lookups] + [s.started_at for s in stalls]
-        findings.append(program_stopped(stalls, withheld, started_at=min(starts)))
+        findings.append(stopped_finding(engine, withheld))
     return findings, unfinished
+
+
+def stopped_finding(engine: EngineObservations, withheld: Sequence[str]) -> Finding:
+    """The run's ``probe.program_stopped``, listing ``withheld`` (what was not concluded)."""
+    from wiresleuth.analysis.stopped_waits import program_stopped
+
+    starts = [r.started_at for r in engine.lookups] + [s.started_at for s in engine.stalls]
+    return program_stopped(engine.stalls, withheld, started_at=min(starts))
+
+
+def with_stopped_checks(
+    findings: Sequence[Finding], engine: EngineObservations, withheld: Sequence[str]
+) -> list[Finding]:
+    """``findings`` with the run's ``probe.program_stopped`` listing also the checks' waits
+    ``withheld`` because their deadline fell in a stop (made when the lookups had none)."""
+    if not withheld or not engine.stalls:
+        return list(findings)
+    earlier = [f for f in findings if f.id == "probe.program_stopped"]
+    listed = [str(w) for f in earlier for w in f.values.get("withheld", [])]
+    words = [w[:1].lower() + w[1:] for w in withheld]
+    kept = [f for f in findings if f.id != "probe.program_stopped"]
+    return [*kept, stopped_finding(engine, list(dict.fromkeys([*listed, *words])))]
 
 
 def capture_unavailable(reason: str | None, how: str | None) -> Finding:

@@ -7,10 +7,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from wiresleuth.analysis.passive_dscp import dscp_markings
+from wiresleuth.diagnosis.check_failures import read_too_late, run_stops
 from wiresleuth.diagnosis.interpretation import (
     Conclusions,
     Interpretation,
     Material,
+    Unfinished,
     foreign_traffic,
 )
 from wiresleuth.diagnosis.interpretations.tls import TlsInterpretation
@@ -46,13 +48,18 @@ class MtuInterpretation(Interpretation):
         findings: list[Finding] = []
         labels: dict[int, str] = {}
         skipped: dict[str, str] = {}
+        unfinished: tuple[Unfinished, ...] = ()
         obs = material.recorded(self.name, self.observation_type)
         tls = material.recorded("tls", TlsInterpretation.observation_type)
         if obs is not None:
-            from wiresleuth.analysis.mtu_findings import analyse_mtu
+            from wiresleuth.analysis.mtu_findings import analyse_mtu, stopped_exchanges
 
-            found, labels = analyse_mtu(obs, wire.flows, tls)
+            stops = run_stops(material)
+            found, labels = analyse_mtu(obs, wire.flows, tls, stops)
             findings += found
+            unfinished = read_too_late(
+                stopped_exchanges(obs, wire.flows, tls, stops), "the MTU check"
+            )
             skipped = {
                 t.target: (
                     f"the proxy {t.proxy} of its route has no address"
@@ -77,4 +84,6 @@ class MtuInterpretation(Interpretation):
                 if f.evidence and f.evidence[0].addresses
             }
             findings += dscp_markings(wire.conversations, lossy)
-        return Conclusions(findings=tuple(findings), labels=labels, not_tested=skipped)
+        return Conclusions(
+            findings=tuple(findings), labels=labels, not_tested=skipped, unfinished=unfinished
+        )

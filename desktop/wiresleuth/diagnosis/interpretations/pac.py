@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from wiresleuth.analysis.passive_dns import rewritten_answers
+from wiresleuth.diagnosis.check_failures import read_too_late, run_stops
 from wiresleuth.diagnosis.interpretation import (
     Conclusions,
     Interpretation,
@@ -49,10 +50,16 @@ class PacInterpretation(Interpretation):
         if obs is None:  # a capture taken elsewhere
             wire = material.wire
             return Conclusions(findings=tuple(rewritten_answers(wire.conversations, wire.dns)))
-        from wiresleuth.analysis.pac_findings import analyse_pac, evaluator_failure, pac_target
+        from wiresleuth.analysis.pac_findings import (
+            analyse_pac,
+            evaluator_failure,
+            pac_target,
+            stopped_waits,
+        )
 
         wire = material.wire
-        findings = analyse_pac(obs, wire.flows, wire.packets)
+        stops = run_stops(material)
+        findings = analyse_pac(obs, wire.flows, wire.packets, stops)
         labels: dict[int, str] = {}
         if obs.fetch is not None and obs.fetch.connect.local_port is not None:
             labels[obs.fetch.connect.local_port] = "PAC fetch"
@@ -70,6 +77,7 @@ class PacInterpretation(Interpretation):
                     target=pac_target(obs),
                 ),
             )
+        unfinished += read_too_late(stopped_waits(obs, stops), "the PAC check")
         if obs.pac_url is None:
             return Conclusions(
                 findings=tuple(findings),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wiresleuth.diagnosis.check_failures import read_too_late
+from wiresleuth.diagnosis.check_failures import read_too_late, run_stops
 from wiresleuth.diagnosis.interpretation import Conclusions, Interpretation, Material, Unfinished
 from wiresleuth.diagnosis.interpretations.tls import TlsInterpretation
 from wiresleuth.diagnosis.recording import Recording
@@ -50,7 +50,9 @@ class ProxyInterpretation(Interpretation):
         if obs is not None:
             from wiresleuth.analysis.proxy_path_findings import proxy_conclusions
 
-            found, labels, late = proxy_conclusions(obs, wire.flows, wire.packets)
+            found, labels, late = proxy_conclusions(
+                obs, wire.flows, wire.packets, run_stops(material)
+            )
             findings += found
             unfinished = read_too_late(late, "the proxy-path check")
             skipped = {
@@ -62,7 +64,7 @@ class ProxyInterpretation(Interpretation):
         if tls is not None:
             from wiresleuth.analysis.tls_wizard_findings import direct_blocked_targets
 
-            findings += direct_blocked_targets(tls, wire.flows)
+            findings += direct_blocked_targets(tls, wire.flows, run_stops(material))
         return Conclusions(
             findings=tuple(findings), labels=labels, not_tested=skipped, unfinished=unfinished
         )
