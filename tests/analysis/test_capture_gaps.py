@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from tests.capture.corpora import packets as corpus_packets
@@ -71,6 +72,36 @@ def test_a_capture_that_dropped_packets_proves_no_loss() -> None:
     assert missing.values["connections"] == 4 and missing.values["dropped_packets"] == 12
     assert "the capture itself missed 12 packets" in missing.user_text
     assert "missed packets" in missing.title
+
+
+def test_a_capture_at_its_packet_limit_proves_no_loss_after_it() -> None:
+    """A run's capture keeps its first max_packets packets and lets the rest go: a hole in a
+    connection still open at that point may be the capture's end (CaptureInfo.kept_only, a
+    bundle's capture.kept_only)."""
+    with read_bundle(LAB_C1).extracted_capture() as path:
+        records = read_packets(path).records
+    limit = 88  # cut there, the capture alone still shows the holes of connections left open
+    saved = capture_from_report(
+        {"capture": capture_dict(CaptureInfo(available=True, kept_only=limit), included=True)}
+    )
+    assert saved.kept_only == limit
+    recording = Recording(
+        origin=Origin.CAPTURE,
+        name="lab-C1-cut",
+        own_traffic=False,
+        capture=CaptureInfo(available=True, packets=limit, kept_only=saved.kept_only),
+        packets=tuple(r for r in records if r.number <= limit),
+    )
+    (gap,) = recording.all_gaps
+    assert gap.limited and "kept only its first 88 packets" in gap.words
+    found = {f.id: f for f in diagnose(recording).findings}
+    assert "path.large_packet_loss" not in found
+    assert "kept only its first 88 packets" in found["capture.frames_missing"].user_text
+    unaware = replace(recording, capture=CaptureInfo(available=True, packets=limit))
+    assert "path.large_packet_loss" in {f.id for f in diagnose(unaware).findings}
+    assert capture_from_report(
+        {"capture": capture_dict(CaptureInfo(available=True), included=True)}
+    ).kept_only is None
 
 
 def test_a_whole_healthy_capture_has_no_stretch() -> None:

@@ -283,3 +283,14 @@ def test_the_captures_own_drops_are_told_apart_from_the_packets() -> None:
     assert session.kernel_drops == 5
     assert session.problem is not None and "missed 5 packets" in session.problem
     assert [r.number for r in session.records()] == list(range(1, len(frames) + 1))
+
+
+def test_packets_past_the_limit_are_counted_not_kept() -> None:
+    from tests.capture.test_frame_batch import _frames
+
+    frames = _frames(packets("tcp_handshake.pcapng"))
+    session = CaptureSession("tcp", max_packets=2, backend=_RecordedBackend(frames, drops=0))
+    session.start()
+    session.stop()
+    assert session.packet_count == 2 and session.over_limit == len(frames) - 2
+    assert session.problem is not None and "beyond the limit of 2" in session.problem

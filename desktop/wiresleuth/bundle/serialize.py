@@ -123,6 +123,8 @@ def capture_dict(capture: CaptureInfo, *, included: bool) -> dict[str, Any]:
     }
     if capture.dropped:
         out["dropped"] = capture.dropped
+    if capture.kept_only:
+        out["kept_only"] = capture.kept_only
     return out
 
 
@@ -280,6 +282,7 @@ def capture_from_report(report: Mapping[str, Any]) -> CaptureInfo:
             interface=_optional_str(data.get("interface")),
             packets=int(data.get("packets", 0)),
             dropped=max(int(data.get("dropped", 0)), 0),
+            kept_only=max(int(data.get("kept_only") or 0), 0) or None,
         )
     except (TypeError, ValueError, OverflowError) as exc:
         raise _damaged("capture", exc) from exc

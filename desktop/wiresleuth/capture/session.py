@@ -144,6 +144,12 @@ class CaptureSession:
         return self._backend.kernel_drops if self._backend is not None else 0
 
     @property
+    def over_limit(self) -> int:
+        """Packets captured past ``max_packets`` and not kept."""
+        with self._lock:
+            return self._dropped
+
+    @property
     def problem(self) -> str | None:
         """Why the capture is incomplete (ended early, packets over the limit), if it is."""
         backend = self._backend

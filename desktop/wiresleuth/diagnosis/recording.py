@@ -59,9 +59,13 @@ class Recording:
 
     @property
     def all_gaps(self) -> tuple[CaptureGap, ...]:
-        """``gaps``, and the whole capture when it reported packets it missed (a live
+        """``gaps``; the whole capture when it reported packets it missed (a live
         capture's drops, saved in a bundle as ``capture.dropped``): their frames are not
-        known, so every connection may have lost some to the capture."""
-        if not self.capture.dropped:
-            return self.gaps
-        return (*self.gaps, CaptureGap(after=0, before=None, dropped=self.capture.dropped))
+        known, so every connection may have lost some to the capture; and what followed the
+        last packet a capture at its limit kept (``capture.kept_only``)."""
+        gaps = self.gaps
+        if self.capture.kept_only:
+            gaps = (*gaps, CaptureGap(after=self.capture.kept_only, before=None, limited=True))
+        if self.capture.dropped:
+            gaps = (*gaps, CaptureGap(after=0, before=None, dropped=self.capture.dropped))
+        return gaps

@@ -120,6 +120,7 @@ class CaptureControl:
             interface=_interfaces(session),
             packets=len(records),
             dropped=session.kernel_drops,
+            kept_only=session.max_packets if session.over_limit else None,
             reason=session.problem or None,
         )
         log.info("capture stopped: %d packets", len(records))

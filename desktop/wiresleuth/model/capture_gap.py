@@ -23,12 +23,16 @@ class CaptureGap:
     dropped: int | None = None
     """Packets the capture itself reported missing (a live capture's kernel drops; its
     frames are not known, so the stretch is the whole capture); None: the file is damaged."""
+    limited: bool = False
+    """The capture stopped keeping packets after frame ``after`` (its packet limit)."""
 
     @property
     def words(self) -> str:
         """The stretch in words, for finding texts."""
         if self.dropped is not None:
             return f"the capture itself missed {self.dropped} packets (its buffer overflowed)"
+        if self.limited:
+            return f"the capture kept only its first {self.after} packets (the program's limit)"
         if self.before is None:
             return f"the capture file is damaged after frame {self.after} to its end"
         if self.after == 0:
@@ -45,6 +49,7 @@ def merged(gaps: list[CaptureGap]) -> tuple[CaptureGap, ...]:
             last is not None
             and last.dropped is None
             and gap.dropped is None
+            and not (last.limited or gap.limited)
             and (last.before is None or gap.after <= last.before)
         ):
             ends = [last.before, gap.before]

@@ -34,6 +34,9 @@ class CaptureInfo:
     """Packets the capture itself reported missing (the kernel's drops when its buffer
     overflowed): any hole in the capture may then be its own, not the network's
     (``analysis.capture_gaps``)."""
+    kept_only: int | None = None
+    """The capture kept only its first this many packets (the program's limit) and let the
+    later ones go: what followed is not in it (None: it kept every packet)."""
 
 
 @dataclass(frozen=True, kw_only=True)
