@@ -16,6 +16,8 @@
  *   wiresleuth-capture: error: <what went wrong, one line>
  *   wiresleuth-capture: stopped reason=<time-limit|input-closed|signal|output-closed|capture-error> packets=N dropped=M
  *
+ * "stopped" is said once standard output is closed; the process then releases the capture
+ * and exits (a caller holding the whole stream and that line need not wait for the exit).
  * "dropped" is the kernel's count of packets the filter matched but the buffer had no room
  * for (pcap_stats ps_drop). Exit codes: 0 stopped as asked, 1 other error, 2 bad arguments,
  * 3 permission denied, 4 no such device (or it is down), 5 bad filter, 6 output failed.
@@ -419,8 +421,11 @@ int main(int argc, char **argv) {
         dropped = stats.ps_drop;
     }
     pcap_dump_close(dumper); /* flushes and closes standard output: the reader sees its end */
-    pcap_close(handle);
+    /* Said before pcap_close: closing a packet socket waits for the kernel's RCU grace period
+     * (20-40 ms measured), which the caller need not sit out once it has the whole stream and
+     * this line; it reaps the process in the background. */
     say("stopped reason=%s packets=%llu dropped=%llu", reason, out.packets, dropped);
+    pcap_close(handle);
     if (strcmp(reason, "output-closed") == 0) {
         return EXIT_OUTPUT;
     }

@@ -116,6 +116,31 @@ def test_frames_flow_live_and_the_final_report_is_read(tmp_path: Path) -> None:
     )
 
 
+def test_the_run_does_not_wait_for_the_helpers_exit_after_its_report(tmp_path: Path) -> None:
+    # The real helper says "stopped" before it closes its packet socket, which waits for the
+    # kernel (20-40 ms): the stream and the report are all the caller needs.
+    helper = fake(tmp_path, """
+        out(HEADER)
+        say('started interface=any linktype=113 snaplen=262144')
+        sys.stdin.buffer.read()
+        out(RECORD)
+        say('stopped reason=input-closed packets=1 dropped=3')
+        os.close(1)
+        time.sleep(30)  # releasing the capture, as slow as it likes
+    """)
+    capture = HelperCapture(helper, "tcp")
+    session = CaptureSession("tcp", backend=capture)
+    session.start(timeout=5)
+    session.stop()
+    assert capture.pid is not None and not gone(capture.pid)  # stop() returned before the exit
+    assert session.packet_count == 1 and capture.kernel_drops == 3
+    assert session.problem is not None and session.problem.startswith("the capture missed 3")
+    deadline = time.monotonic() + 10  # reaped in the background: terminated after 1 s
+    while not gone(capture.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert gone(capture.pid)
+
+
 @pytest.mark.parametrize(
     ("body", "said"),
     [

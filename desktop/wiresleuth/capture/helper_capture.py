@@ -9,8 +9,9 @@ what the kernel holds and exit, so it never outlives the run.
 ``start()`` keeps the in-process contract: it returns once the helper has written its pcap
 header (capture open, filter set, rights dropped), or raises CaptureUnavailable with a plain
 reason (helper missing, this user not allowed to start it, no capture right, bad filter, no
-such device). ``stop()`` is bounded: it waits for the helper's end of stream, then
-terminates and finally kills it.
+such device). ``stop()`` is bounded: it waits for the helper's end of stream and its final report
+(said before the helper releases its capture, which takes the kernel 20-40 ms: the exit is
+then awaited in the background), else terminates and finally kills it.
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ class HelperCapture:
         self._stopped = False
         self._error: str | None = None
         self._kernel_drops = 0
+        self._status: list[str] = []
+        """Status lines read before the helper was reaped (stop() read them first)."""
 
     @property
     def devices(self) -> tuple[str, ...]:
@@ -245,12 +248,24 @@ class HelperCapture:
         self._stopped = True
         _close(proc.stdin)  # the helper drains the kernel's buffer and ends its stream
         thread.join(_DRAIN_SECONDS + _JOIN_SECONDS)
+        if not thread.is_alive():
+            lines = self._stderr_lines(proc, until_stopped=True)
+            if any(line.startswith("stopped ") for line in lines):
+                # The stream is whole and its report said: the helper's exit (closing its
+                # packet socket waits for the kernel, 20-40 ms) is awaited off the run's path.
+                threading.Thread(
+                    target=self._reap, args=(proc,), name="wiresleuth-capture-reap", daemon=True
+                ).start()
+                self._note_end(None, lines, None)
+                return
+            self._status = lines
         forced = None
         if thread.is_alive():
             forced = "did not stop when asked and was terminated"
         code = self._end(proc)
         thread.join(_JOIN_SECONDS)  # the helper has ended: its stream is at its end
         lines = self._stderr_lines(proc) if code is not None else []
+        lines, self._status = self._status + lines, []
         if not thread.is_alive():
             _release(proc)
         self._note_end(code, lines, forced)
@@ -274,6 +289,10 @@ class HelperCapture:
         if problem and not self._error:
             self._error = problem
 
+    def _reap(self, proc: subprocess.Popen[bytes]) -> None:
+        self._end(proc)
+        _release(proc)
+
     def _end(self, proc: subprocess.Popen[bytes]) -> int | None:
         """Reap the helper (terminate, then kill, when it lingers); its exit code or None."""
         _close(proc.stdin)
@@ -296,8 +315,9 @@ class HelperCapture:
             return None
 
     @staticmethod
-    def _stderr_lines(proc: subprocess.Popen[bytes]) -> list[str]:
-        """The helper's status lines, without its name (read after it ended)."""
+    def _stderr_lines(proc: subprocess.Popen[bytes], *, until_stopped: bool = False) -> list[str]:
+        """The helper's status lines, without its name: read to their end (after the helper
+        ended), or ``until_stopped``: up to its final report, which it says before it exits."""
         if proc.stderr is None or proc.stderr.closed:
             return []
         fd = proc.stderr.fileno()
@@ -307,6 +327,8 @@ class HelperCapture:
             if not chunk:
                 break
             data += chunk
+            if until_stopped and re.search(rb"(^|\n)" + _PREFIX.encode() + rb"stopped [^\n]*\n", data):
+                break
         text = data.decode("utf-8", "replace")
         return [line.removeprefix(_PREFIX).strip() for line in text.splitlines() if line.strip()]
 
