@@ -240,6 +240,9 @@ def test_an_address_that_refuses_gives_way_to_the_next(ca: trustme.CA) -> None:
         def waiting(self, what: str, deadline: float | None) -> contextlib.nullcontext[Wait]:
             return contextlib.nullcontext(Wait())
 
+        def publish(self, observations: object) -> None:
+            pass
+
     with LoopbackServer(tls_ok(ca, "dual.test")) as good:
         given = WizardInput(
             profile=profile(f"dual.test:{good.port}"),
@@ -397,6 +400,62 @@ def test_a_used_wizard_must_be_listed_first_and_a_failed_one_gives_none() -> Non
 
     result = Engine(profile(), [Breaks(), UsesBroken()], capture=False).run()
     assert result.observations["uses-broken"] == {"got": None}
+
+
+class Publishes(WaitsForever):
+    """Publishes what its dependents need, then measures something none of them reads."""
+
+    id = "publishes"
+    title = "Publishes"
+
+    async def run(self, given: WizardInput, progress: Progress) -> Any:
+        with progress.waiting("the decision", 0.3):
+            await asyncio.sleep(0.05)
+        progress.publish({"decision": "DIRECT"})
+        with progress.waiting("a path round trip", 0.3):
+            await asyncio.sleep(0.3)
+        return {"decision": "DIRECT", "rtt": 0.3, "ended": time.monotonic()}
+
+
+class NeedsEarly(WaitsForever):
+    id = "needs-early"
+    title = "Needs early"
+    needs = ("publishes",)
+    needs_early = ("publishes",)
+
+    async def run(self, given: WizardInput, progress: Progress) -> Any:
+        with progress.waiting("a handshake", 0.6):
+            await asyncio.sleep(0.6)
+        return {"started": time.monotonic() - 0.6, "got": dict(given.earlier)}
+
+
+class NeedsAll(Records):
+    id = "needs-all"
+    needs = ("publishes",)
+
+
+def test_a_wizard_needing_what_another_published_early_starts_then() -> None:
+    result = Engine(profile(), [Publishes(), NeedsEarly(), NeedsAll()], capture=False).run()
+    early, done = result.observations["needs-early"], result.observations["publishes"]
+    assert early["got"] == {"publishes": {"decision": "DIRECT"}}
+    assert early["started"] < done["ended"]  # it did not wait for the round trip
+    assert result.observations["needs-all"] == {"publishes": done}  # the others get it whole
+    path = [(s.wizard, s.what) for s in result.critical_path]
+    assert ("publishes", "the decision") in path and ("needs-early", "a handshake") in path
+    assert ("publishes", "a path round trip") not in path
+
+
+def test_early_needs_of_a_wizard_that_fails_before_publishing_are_absent() -> None:
+    class NeedsBreaksEarly(NeedsEarly):
+        id = "needs-breaks-early"
+        needs = ("breaks",)
+        needs_early = ("breaks",)
+
+        async def run(self, given: WizardInput, progress: Progress) -> Any:
+            return dict(given.earlier)
+
+    result = Engine(profile(), [Breaks(), NeedsBreaksEarly()], capture=False).run()
+    assert result.observations["needs-breaks-early"] == {}
 
 
 def test_capture_lingers_one_and_a_half_slowest_round_trip_after_the_probes() -> None:

@@ -12,6 +12,7 @@ class Steps:
 
     def __init__(self) -> None:
         self.steps: list[str] = []
+        self.published: list[object] = []
 
     def step(self, message: str) -> None:
         self.steps.append(message)
@@ -24,3 +25,6 @@ class Steps:
     def waiting(self, what: str, deadline: float | None) -> contextlib.nullcontext[Wait]:
         """A wait the engine would show; nothing to show here."""
         return contextlib.nullcontext(Wait())
+
+    def publish(self, observations: object) -> None:
+        self.published.append(observations)

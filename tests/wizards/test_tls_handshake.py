@@ -35,6 +35,9 @@ class Waits:
         self.waits.append((what, deadline))
         return contextlib.nullcontext(Wait())
 
+    def publish(self, observations: object) -> None:
+        """The TLS wizard publishes nothing early."""
+
 
 def run_wizard(port: int, progress: Waits | None = None) -> TlsTargetObservation:
     target = Target.parse(f"localhost:{port}")

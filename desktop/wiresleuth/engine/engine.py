@@ -34,6 +34,7 @@ from wiresleuth.engine.capture_control import CaptureControl
 from wiresleuth.engine.critical_path import RunClock, path_text
 from wiresleuth.engine.housekeeping import collect_system_info
 from wiresleuth.engine.lookups import connectivity_if_offline
+from wiresleuth.engine.readiness import Readiness
 from wiresleuth.engine.run_log import RunLog
 from wiresleuth.engine.stall_meter import StallMeter
 from wiresleuth.model.engine_observations import (
@@ -89,6 +90,10 @@ class _Progress:
     def waiting(self, what: str, deadline: float | None) -> contextlib.AbstractContextManager[Wait]:
         return self._engine._clock.span(self._wizard, what, deadline=deadline)
 
+    def publish(self, observations: object) -> None:
+        log.info("%s: observations published early", self._wizard)
+        self._engine._readiness.publish(self._wizard, observations)
+
 
 class Engine:
     """Runs a set of wizards against a profile's targets."""
@@ -131,6 +136,7 @@ class Engine:
         self._cancel_requested = threading.Event()
         self._lock = threading.Lock()
         self._clock = RunClock()
+        self._readiness = Readiness()
 
     @property
     def targets(self) -> tuple[Target, ...]:
@@ -355,16 +361,18 @@ class Engine:
         assert self._cancel is not None
         tasks: dict[asyncio.Task[Any], Wizard] = {}
         by_id: dict[str, asyncio.Task[Any]] = {}
+        self._readiness = readiness = Readiness()
         for wizard in self._wizards:
-            needed = [by_id[name] for name in wizard.needs if name in by_id]
             later = {
                 name: self._when_ready(wizard.id, by_id[name])
                 for name in wizard.uses
                 if name in by_id
             }
             task = asyncio.create_task(
-                self._one_wizard(wizard, replace(given, later=later), needed), name=wizard.id
+                self._one_wizard(wizard, replace(given, later=later), dict(by_id)),
+                name=wizard.id,
             )
+            readiness.track(wizard.id, task)
             tasks[task] = wizard
             by_id[wizard.id] = task
         cancel_wait = asyncio.create_task(self._cancel.wait())
@@ -424,19 +432,11 @@ class Engine:
         return observations, failures, cancelled
 
     async def _one_wizard(
-        self, wizard: Wizard, given: WizardInput, needed: list[asyncio.Task[Any]]
+        self, wizard: Wizard, given: WizardInput, before: dict[str, asyncio.Task[Any]]
     ) -> Any:
-        after: str | None = None
-        if needed:
-            # asyncio.wait, not gather: cancelling this wizard must not cancel what it waits for.
-            await asyncio.wait(needed)
-            earlier = {
-                task.get_name(): task.result()
-                for task in needed
-                if not task.cancelled() and task.exception() is None
-            }
+        earlier, after = await self._readiness.needed(wizard, before)
+        if after is not None:
             given = replace(given, earlier=earlier)
-            after = self._clock.last_wizard([task.get_name() for task in needed])
         self._emit("wizard-started", wizard.title, wizard=wizard.id)
         began = time.monotonic()
         self._clock.wizard_started(wizard.id, after=after)

@@ -103,6 +103,10 @@ class Progress(Protocol):
         """Around one probe's wait: what is awaited and its deadline in seconds, so the
         engine can name the wait that made the run as long as it was (its critical path)."""
 
+    def publish(self, observations: object) -> None:
+        """This wizard's observations so far, which the wizards that list it in
+        ``needs_early`` start with: all they read must be in them already."""
+
 
 async def stopped(tasks: Collection[asyncio.Task[Any]], grace: float = 2.0) -> None:
     """Cancel ``tasks`` (speculative probes no longer needed) and wait until they have ended,
@@ -145,6 +149,9 @@ class Wizard(abc.ABC):
     needs: ClassVar[tuple[str, ...]] = ()
     """Ids of wizards whose observations this one cannot start without (e.g. the route);
     the engine starts it when those have finished and passes them in ``WizardInput.earlier``."""
+    needs_early: ClassVar[tuple[str, ...]] = ()
+    """Those of ``needs`` whose observations as published early (``Progress.publish``) are
+    enough: the engine starts this wizard once they are published, not when they return."""
     uses: ClassVar[tuple[str, ...]] = ()
     """Ids of wizards whose observations only part of this one's work needs: the engine
     starts it at once (with its ``needs``), and that part awaits

@@ -58,6 +58,8 @@ class _Plan:
     pac_url: str | None = None
     pac_source: str | None = None
     addresses: tuple[str, ...] = ()
+    system_addresses: tuple[str, ...] = ()
+    """What the system resolver answered for the PAC host then: the fetch goes there at once."""
     nameservers: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
 
@@ -252,38 +254,55 @@ class PacWizard(Wizard):
         dns: DnsAnswerObservation | None = None
         rewrite: tuple[DnsAnswerObservation, ...] = ()
         address: str | None = host if _is_literal(host) else None
-        if address is None:
-            parent = host.split(".", 1)[1] if host.count(".") >= 2 else host
-            names = [f"{random_label()}.{parent}" for _ in range(REWRITE_TESTS)]
-            rewrite_task = asyncio.gather(*(dns_query(n, timeout=budgets.connect) for n in names))
-            answer, system = await waited(
-                progress, f"DNS: {host}", budgets.connect,
-                asyncio.gather(
-                    dns_query(host, timeout=budgets.connect), resolve(host, timeout=budgets.connect)
-                ),
-            )  # fmt: skip
-            rewrite = tuple(
-                await waited(progress, "DNS: random names", budgets.connect, rewrite_task)
-            )
-            dns = answer
-            address = system.addresses[0] if system.addresses else None
-            if address is None and answer.addresses:
-                address = answer.addresses[0]
-        # What answers at a random name's address does not hold up the fetch.
-        rewrites = asyncio.create_task(
-            waited(
-                progress, "what answers at a random name's address", 2 * budgets.connect,
-                _probe_rewrites(rewrite, budgets.connect),
-            )
-        )  # fmt: skip
+        fetching: asyncio.Task[PacWizardObservations] | None = None
         try:
-            fetched = await self._fetch_part(
-                replace(obs, dns=dns, rewrite_tests=rewrite), url, address, given, progress,
-                evaluator, early,
+            if address is None:
+                # The system resolver answered for this host a moment ago (before capture
+                # started): the fetch goes to that address at once, as a browser uses the
+                # answer it holds, while the lookup is measured again on the wire beside it.
+                planned = self._plan.system_addresses if self._plan else ()
+                if planned and self._plan is not None and self._plan.pac_url == url:
+                    fetching = asyncio.create_task(
+                        self._fetch_part(obs, url, planned[0], given, progress, evaluator, early)
+                    )
+                parent = host.split(".", 1)[1] if host.count(".") >= 2 else host
+                names = [f"{random_label()}.{parent}" for _ in range(REWRITE_TESTS)]
+                rewrite_task = asyncio.gather(
+                    *(dns_query(n, timeout=budgets.connect) for n in names)
+                )
+                answer, system = await waited(
+                    progress, f"DNS: {host}", budgets.connect,
+                    asyncio.gather(
+                        dns_query(host, timeout=budgets.connect),
+                        resolve(host, timeout=budgets.connect),
+                    ),
+                )  # fmt: skip
+                rewrite = tuple(
+                    await waited(progress, "DNS: random names", budgets.connect, rewrite_task)
+                )
+                dns = answer
+                address = system.addresses[0] if system.addresses else None
+                if address is None and answer.addresses:
+                    address = answer.addresses[0]
+            # What answers at a random name's address does not hold up the fetch.
+            rewrites = asyncio.create_task(
+                waited(
+                    progress, "what answers at a random name's address", 2 * budgets.connect,
+                    _probe_rewrites(rewrite, budgets.connect),
+                )
             )  # fmt: skip
-            return replace(fetched, rewrite_http=await rewrites)
+            try:
+                fetched = await (
+                    fetching
+                    if fetching is not None
+                    else self._fetch_part(obs, url, address, given, progress, evaluator, early)
+                )
+                return replace(fetched, dns=dns, rewrite_tests=rewrite, rewrite_http=await rewrites)
+            finally:
+                rewrites.cancel()
         finally:
-            rewrites.cancel()
+            if fetching is not None:
+                fetching.cancel()
 
     async def _fetch_part(
         self,
@@ -342,6 +361,9 @@ class PacWizard(Wizard):
                 progress.step(f"script: {evaluation.outcome}")
                 obs = replace(obs, script_bytes=len(head.body), evaluation=evaluation)
             if rtt_task is not None:
+                # What the route needs (the fetch and the script's answers) is known: the
+                # wizards that test that route need not wait for the path's round trip.
+                progress.publish(obs)
                 path_rtt = await waited(
                     progress, f"path round trip to {address}", None, rtt_task
                 )
@@ -379,7 +401,8 @@ def _quick_lookup(host: str, plan: _Plan) -> tuple[str, ...]:
         except (dns.exception.DNSException, OSError) as exc:
             plan.notes.append(f"pre-capture lookup of {host}: {exc}")
             found = ()
-        return tuple(dict.fromkeys([*found, *by_system.result()]))
+        plan.system_addresses = by_system.result()
+        return tuple(dict.fromkeys([*found, *plan.system_addresses]))
 
 
 def _must_refuse(given: WizardInput, host: str, port: int) -> bool:

@@ -39,6 +39,7 @@ class RouteWizard(Wizard):
     id = "route"
     observation_type = RouteObservations
     needs = ("pac",)
+    needs_early = ("pac",)  # its configuration, fetch and script: not its path round trip
     title = "The route each site takes"
     description = (
         "Works out, from the same settings your applications use (helpdesk profile, system "
