@@ -29,12 +29,16 @@ the longest chain of waits that must follow each other:
 - when a PAC decides the route, everything that tests the route waits for it first: the PAC
   host's lookup, its fetch (two round trips, or the read deadline when the fetch hangs) and
   its evaluation (the sandbox's time limit when the scenario expects the script to run out
-  of time; else a round trip for each name the script looks up, one after another);
+  of time; else a round trip for each name the script looks up, one after another); the
+  target's own name lookup is not in that chain: it needs nothing, so it goes beside the
+  PAC's, and the connect waits for the longer of the two;
 - a device answering in the server's name (a reset after the ClientHello, a relay that
   answers the handshake or injects an answer) is located once it was seen (the hop locator,
   issue 17, traces only what a check suspects): an echo trace and a SYN trace (a round trip
   each), then, for an answer that follows the request, the same request again with TTL-
-  limited copies side by side, which waits the fault's own delay once more.
+  limited copies side by side, which waits the fault's own delay once more. A PAC server
+  answered by a device is located once the PAC check is done, beside the checks of the
+  route; a server's, after that location and its own check (one location at a time).
 
 Run (root, Linux; about 25 minutes for every scenario, both ways, three times)::
 
@@ -92,6 +96,11 @@ class Wait:
 
 
 NOTHING = Wait(0.0, "")
+
+
+def _longer(first: Wait, second: Wait) -> Wait:
+    """Of two chains that run side by side, the one that ends last."""
+    return first if first.seconds >= second.seconds else second
 
 
 def _sum(*parts: tuple[float, str]) -> Wait:
@@ -223,12 +232,13 @@ class WaitModel:
             )
         return NOTHING
 
-    def exchange(self, target: Target) -> Wait:
-        """Name lookup, connect and the first exchange with one target, directly."""
+    def exchange(self, target: Target, *, looked_up: bool = False) -> Wait:
+        """Name lookup (unless ``looked_up``), connect and the first exchange with one
+        target, directly."""
         b, rtt = self.budgets, self.rtt
         address = self._address(target.host)
         server = self._server(target.host)
-        lookup = self._lookup(target.host)
+        lookup = (0.0, "") if looked_up else self._lookup(target.host)
         relay = self._relay(address, target.port)
         if relay is not None:
             if relay.close == "hold" and not relay.reply:
@@ -264,8 +274,8 @@ class WaitModel:
         )
 
     def pac_suspect(self) -> Wait:
-        """A PAC server answered by a device in the path is located after the PAC and TLS
-        checks (the hop locator needs both): its echo and SYN traces."""
+        """A PAC server answered by a device in the path is located once the PAC check is
+        done: its echo and SYN traces."""
         url = self.sc.client.pac_url or self.sc.client.os_pac_url
         if url is None:
             return NOTHING
@@ -326,14 +336,14 @@ class WaitModel:
             return Wait(0.0, "no route: every probe fails at once, nothing to wait for")
         pac, names_proxy = self.pac()
         targets = [Target.parse(t) for t in self.sc.client.targets]
-        suspect = self.pac_suspect()
-        chains: list[Wait] = []
+        located_pac = pac.then(self.pac_suspect())
+        chains: list[Wait] = [located_pac]
         for target in targets:
             for member in self._members(target.host):
                 self._member = member
-                chains.append(
-                    pac.then(self.exchange(target)).then(self.located(target)).then(suspect)
-                )
+                ready = _longer(pac, _sum(self._lookup(target.host)))
+                checked = ready.then(self.exchange(target, looked_up=True))
+                chains.append(_longer(located_pac, checked).then(self.located(target)))
         self._member = None
         chains.append(pac.then(self.hold(names_proxy)))
         must_refuse = [Target.parse(t) for t in self.sc.client.must_refuse]

@@ -4,6 +4,7 @@ what it finds joins the suspecting finding (here on loopback: the server is hop 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 import trustme
@@ -21,7 +22,7 @@ from wiresleuth.model.hop_observations import HopLocatorObservations
 from wiresleuth.model.observations import ResolveObservation, TlsWizardObservations
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Budgets, Profile
-from wiresleuth.wizards.base import WizardInput
+from wiresleuth.wizards.base import Wait, WizardInput
 from wiresleuth.wizards.hop_locator import HopLocatorWizard
 from wiresleuth.wizards.tls_handshake import TlsHandshakeWizard
 
@@ -57,6 +58,35 @@ def test_nothing_suspected_nothing_sent() -> None:
     calm = TlsWizardObservations(targets=())
     found = asyncio.run(HopLocatorWizard().run(_given({"tls": calm}), Steps()))
     assert found.locations == () and found.note == "no check suspects a device in the path"
+
+
+def test_the_pac_servers_suspect_is_located_before_the_tls_check_is_awaited() -> None:
+    """C3-503's PAC observations (a device answers 503 in the PAC server's name): its location
+    starts once the PAC check is done, beside the TLS check, not after it. The address is made
+    IPv6 here, so the locator records why it skips it and sends nothing."""
+    from dataclasses import replace
+
+    from tests.analysis.test_hop_requests import _pac
+
+    pac = _pac()
+    assert pac.fetch is not None
+    pac = replace(pac, fetch=replace(pac.fetch, address="::1"))
+    order: list[str] = []
+
+    class Order(Steps):
+        def waiting(self, what: str, deadline: float | None) -> contextlib.nullcontext[Wait]:
+            order.append(what)
+            return contextlib.nullcontext(Wait())
+
+    async def tls_done() -> object | None:
+        order.append("the TLS check's observations")
+        return TlsWizardObservations(targets=())
+
+    given = replace(_given({"pac": pac}), later={"tls": tls_done})
+    found = asyncio.run(HopLocatorWizard().run(given, Order()))
+    assert order == ["pac.lab.test:80: locating the hop that answers", "the TLS check's observations"]
+    (location,) = found.locations
+    assert location.request.skipped is not None and "IPv6" in location.request.skipped
 
 
 def test_a_reset_is_located_and_the_finding_says_where(ca: trustme.CA) -> None:

@@ -1,7 +1,8 @@
 """Hop locator wizard: when a check suspects a device in the path, find which hop it is.
 
-It needs the PAC and TLS checks' observations and decides from them, with their own rules
-(``analysis/hop_requests.py``), which connections to locate: a handshake answered faster
+It decides from the PAC and TLS checks' observations, with their own rules
+(``analysis/hop_requests.py``), which connections to locate (the PAC's as soon as that check
+is done, beside the TLS check, then the TLS check's): a handshake answered faster
 than the path allows, a reset after the ClientHello, injected plain text, a forged HTTP
 answer, a PAC server that should refuse but answers. With nothing suspected it sends
 nothing. What it finds is added to the suspecting finding (its interpretation's
@@ -13,12 +14,13 @@ from __future__ import annotations
 import time
 
 from wiresleuth.analysis.hop_requests import hop_requests
-from wiresleuth.model.hop_observations import HopLocation, HopLocatorObservations
+from wiresleuth.model.hop_observations import HopLocation, HopLocatorObservations, HopRequest
 from wiresleuth.model.observations import TlsWizardObservations
 from wiresleuth.model.pac_observations import PacWizardObservations
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.probes.hop_locator import locate
 from wiresleuth.probes.ttl_probes import error_queue_supported
+from wiresleuth.profile.model import Budgets
 from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 
 _MAX_ADDRESSES = 8
@@ -37,7 +39,8 @@ class HopLocatorWizard(Wizard):
     """Which device between this computer and the server answers, resets or injects?"""
 
     id = "hops"
-    needs = ("pac", "tls")
+    needs = ("pac",)
+    uses = ("tls",)
     per_target = False  # it locates what other checks suspect, not each site
     observation_type = HopLocatorObservations
     title = "Which device in the path answers"
@@ -66,40 +69,47 @@ class HopLocatorWizard(Wizard):
         return 1
 
     async def run(self, given: WizardInput, progress: Progress) -> HopLocatorObservations:
-        tls = given.earlier_observations("tls", TlsWizardObservations)
         pac = given.earlier_observations("pac", PacWizardObservations)
         supported = error_queue_supported()
+        budgets = given.profile.budgets
+        deadline = (
+            given.run_deadline if given.run_deadline is not None else time.monotonic() + budgets.run
+        ) - RESERVE
+        # The PAC server's suspects are located while the TLS check still runs; the TLS
+        # check's after it (one location at a time: a few probes in flight, never a flood).
+        first = hop_requests(None, pac)
+        locations = [await self._locate(r, budgets, deadline, progress) for r in first]
+        tls = await given.observations_when_ready("tls", TlsWizardObservations)
         if tls is None and pac is None:
             progress.step("nothing to locate: the TLS and PAC checks did not run")
             return HopLocatorObservations(
                 error_queue=supported, note="the TLS and PAC checks did not run"
             )
-        requests = hop_requests(tls, pac)
-        if not requests:
+        rest = [r for r in hop_requests(tls, pac) if r not in first]
+        locations += [await self._locate(r, budgets, deadline, progress) for r in rest]
+        if not locations:
             progress.step("nothing to locate: no check suspects a device in the path")
             return HopLocatorObservations(
                 error_queue=supported, note="no check suspects a device in the path"
             )
-        budgets = given.profile.budgets
-        deadline = (
-            given.run_deadline if given.run_deadline is not None else time.monotonic() + budgets.run
-        ) - RESERVE
-        locations: list[HopLocation] = []
-        for request in requests:
-
-            def starting(kind: str, target: str = request.target) -> None:
-                moment = _MOMENTS.get(kind, "connect")
-                progress.socket_event(target, moment, time.time(), kind, lane=LANE)
-
-            with progress.waiting(f"{request.target}: locating the hop that answers", None):
-                location = await locate(
-                    request,
-                    connect_timeout=budgets.connect,
-                    echo_timeout=budgets.icmp,
-                    deadline=deadline,
-                    starting=starting,
-                )
-            locations.append(location)
-            progress.socket_event(request.target, "closed", location.ended_at, LANE, lane=LANE)
         progress.step(f"traced {len(locations)} suspicious connection(s)")
         return HopLocatorObservations(locations=tuple(locations), error_queue=supported)
+
+    @staticmethod
+    async def _locate(
+        request: HopRequest, budgets: Budgets, deadline: float, progress: Progress
+    ) -> HopLocation:
+        def starting(kind: str, target: str = request.target) -> None:
+            moment = _MOMENTS.get(kind, "connect")
+            progress.socket_event(target, moment, time.time(), kind, lane=LANE)
+
+        with progress.waiting(f"{request.target}: locating the hop that answers", None):
+            location = await locate(
+                request,
+                connect_timeout=budgets.connect,
+                echo_timeout=budgets.icmp,
+                deadline=deadline,
+                starting=starting,
+            )
+        progress.socket_event(request.target, "closed", location.ended_at, LANE, lane=LANE)
+        return location
