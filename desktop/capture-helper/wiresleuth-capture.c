@@ -7,12 +7,17 @@
  *
  * Opens one libpcap handle (immediate mode, not promiscuous), compiles and sets the BPF
  * filter, then drops every capability and sets no_new_privs before the first packet is
- * read. Packets go to standard output as a classic pcap stream, flushed after each one so
+ * read. With `-f -` the filter is the first line of standard input instead: the capture
+ * opens taking nothing (a filter that rejects every packet), the rights are dropped, the
+ * stream's header is written and "started" said; then the line is read, compiled (without
+ * any privilege) and set, and "filter set" said, or "error: ..." and exit 5. The caller can
+ * so open the capture while it still looks up the addresses its filter names. Packets go to standard output as a classic pcap stream, flushed after each one so
  * the caller sees them live. It stops at the time limit, when its standard input reaches
  * end of file (the caller closed its end or died), on SIGTERM/SIGINT/SIGHUP, or when
  * standard output fails (the reader went away). Standard error carries one line per event:
  *
  *   wiresleuth-capture: started interface=any linktype=113 snaplen=262144
+ *   wiresleuth-capture: filter set                     (with -f -)
  *   wiresleuth-capture: error: <what went wrong, one line>
  *   wiresleuth-capture: stopped reason=<time-limit|input-closed|signal|output-closed|capture-error> packets=N dropped=M
  *
@@ -200,17 +205,87 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *header, const u_ch
     out->packets++;
 }
 
+static int usage(const char *why) {
+    return fail(EXIT_USAGE,
+                "%s; usage: " PROGRAM " -i INTERFACE -t SECONDS -f FILTER [-s SNAPLEN] "
+                "[-B BUFFER_MIB] >OUTPUT <CONTROL",
+                why);
+}
+
 static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int usage(const char *why) {
-    return fail(EXIT_USAGE,
-                "%s; usage: " PROGRAM " -i INTERFACE -t SECONDS -f FILTER [-s SNAPLEN] "
-                "[-B BUFFER_MIB] >OUTPUT <CONTROL",
-                why);
+/* Compiles and sets `filter`; EXIT_STOPPED, or EXIT_BAD_FILTER once said why. */
+static int install_filter(pcap_t *handle, const char *filter) {
+    struct bpf_program program;
+    if (pcap_compile(handle, &program, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+        return fail(EXIT_BAD_FILTER, "filter not valid (%s)", pcap_geterr(handle));
+    }
+    int set = pcap_setfilter(handle, &program);
+    pcap_freecode(&program);
+    if (set != 0) {
+        return fail(EXIT_BAD_FILTER, "filter could not be installed (%s)", pcap_geterr(handle));
+    }
+    return EXIT_STOPPED;
+}
+
+/* A filter that rejects every packet: the capture is open but takes nothing (-f -). */
+static int take_nothing(pcap_t *handle) {
+    struct bpf_insn reject = BPF_STMT(BPF_RET | BPF_K, 0);
+    struct bpf_program program = {.bf_len = 1, .bf_insns = &reject};
+    if (pcap_setfilter(handle, &program) != 0) {
+        return fail(EXIT_OTHER, "cannot pause the capture (%s)", pcap_geterr(handle));
+    }
+    return EXIT_STOPPED;
+}
+
+/* Reads the filter line of -f - into `line` (at most `size` - 1 characters, no newline).
+ * Returns its length, -1 when the input ended first (the caller gave up), -2 when the line
+ * is too long, -3 at the time limit, -4 on a read error. Nothing after the newline is read. */
+static long read_filter_line(char *line, size_t size, double deadline) {
+    size_t length = 0;
+    for (;;) {
+        double left = deadline - now();
+        if (left <= 0) {
+            return -3;
+        }
+        struct pollfd input = {.fd = 0, .events = POLLIN};
+        int ready = poll(&input, 1, (int)(left * 1000) + 1);
+        if (ready < 0) {
+            if (errno == EINTR) {
+                if (signalled) {
+                    return -1;
+                }
+                continue;
+            }
+            return -4;
+        }
+        if (ready == 0) {
+            continue;
+        }
+        char c;
+        ssize_t got = read(0, &c, 1);
+        if (got == 0) {
+            return -1;
+        }
+        if (got < 0) {
+            if (errno == EINTR || errno == EAGAIN) {
+                continue;
+            }
+            return -4;
+        }
+        if (c == '\n') {
+            line[length] = '\0';
+            return (long)length;
+        }
+        if (length + 1 >= size) {
+            return -2;
+        }
+        line[length++] = c;
+    }
 }
 
 static int open_capture(pcap_t **result, const char *interface, long snaplen, long buffer_mib,
@@ -244,18 +319,10 @@ static int open_capture(pcap_t **result, const char *interface, long snaplen, lo
         pcap_close(handle);
         return code;
     }
-    struct bpf_program program;
-    if (pcap_compile(handle, &program, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-        fail(EXIT_BAD_FILTER, "filter not valid (%s)", pcap_geterr(handle));
+    int installed = filter != NULL ? install_filter(handle, filter) : take_nothing(handle);
+    if (installed != EXIT_STOPPED) {
         pcap_close(handle);
-        return EXIT_BAD_FILTER;
-    }
-    int set = pcap_setfilter(handle, &program);
-    pcap_freecode(&program);
-    if (set != 0) {
-        fail(EXIT_BAD_FILTER, "filter could not be installed (%s)", pcap_geterr(handle));
-        pcap_close(handle);
-        return EXIT_BAD_FILTER;
+        return installed;
     }
     if (pcap_setnonblock(handle, 1, errbuf) != 0) {
         fail(EXIT_OTHER, "cannot make the capture non-blocking (%s)", errbuf);
@@ -267,14 +334,13 @@ static int open_capture(pcap_t **result, const char *interface, long snaplen, lo
 }
 
 /* Reads until a reason to stop; returns that reason. */
-static const char *capture_loop(struct output *out, long seconds) {
+static const char *capture_loop(struct output *out, double deadline) {
     sigset_t unblocked;
     sigemptyset(&unblocked);
     struct pollfd fds[2] = {
         {.fd = pcap_get_selectable_fd(out->handle), .events = POLLIN},
         {.fd = 0, .events = POLLIN},
     };
-    double deadline = now() + (double)seconds;
     char discard[512];
     for (;;) {
         if (signalled) {
@@ -380,6 +446,7 @@ int main(int argc, char **argv) {
     if (strcmp(interface, "any") != 0 && !plausible_interface(interface)) {
         return usage("-i: not an interface name");
     }
+    int deferred = strcmp(filter, "-") == 0;
     if (strlen(filter) > MAX_FILTER) {
         return usage("-f: the filter is longer than 65536 characters");
     }
@@ -388,7 +455,8 @@ int main(int argc, char **argv) {
     }
 
     pcap_t *handle = NULL;
-    int opened = open_capture(&handle, interface, snaplen, buffer_mib, filter);
+    double deadline = now() + (double)seconds;
+    int opened = open_capture(&handle, interface, snaplen, buffer_mib, deferred ? NULL : filter);
     if (opened != EXIT_STOPPED) {
         return opened;
     }
@@ -405,7 +473,30 @@ int main(int argc, char **argv) {
     say("started interface=%s linktype=%d snaplen=%ld", interface, pcap_datalink(handle), snaplen);
 
     struct output out = {.handle = handle, .dumper = dumper, .packets = 0, .failed = 0};
-    const char *reason = capture_loop(&out, seconds);
+    const char *reason = NULL;
+    if (deferred) {
+        static char line[MAX_FILTER + 2];
+        long got = read_filter_line(line, sizeof line, deadline);
+        if (got == -1) {
+            reason = signalled ? "signal" : "input-closed";
+        } else if (got == -3) {
+            reason = "time-limit";
+        } else if (got == -2 || got == -4) {
+            fail(got == -2 ? EXIT_USAGE : EXIT_OTHER, "%s",
+                 got == -2 ? "-f -: the filter is longer than 65536 characters"
+                           : "cannot read the filter from standard input");
+            reason = "capture-error";
+        } else if (install_filter(handle, line) != EXIT_STOPPED) {
+            pcap_dump_close(dumper);
+            pcap_close(handle);
+            return EXIT_BAD_FILTER;
+        } else {
+            say("filter set");
+        }
+    }
+    if (reason == NULL) {
+        reason = capture_loop(&out, deadline);
+    }
     if (strcmp(reason, "input-closed") == 0 || strcmp(reason, "signal") == 0 ||
         strcmp(reason, "time-limit") == 0) {
         /* what the kernel already holds belongs to the capture the caller asked for */

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import struct
 import sys
 import textwrap
@@ -234,3 +235,53 @@ def test_the_helpers_output_pipe_is_widened_to_hold_a_burst(tmp_path: Path) -> N
         capture.stop()
     limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
     assert size >= min(1 << 20, limit) > 65536
+
+
+def test_a_helper_opened_before_its_filter_keeps_what_it_matches_once_set(tmp_path: Path) -> None:
+    helper = fake(tmp_path, """
+        assert sys.argv[sys.argv.index('-f') + 1] == '-'
+        out(HEADER)
+        say('started interface=any linktype=113 snaplen=65535')
+        line = b''
+        while not line.endswith(b'\\n'):
+            line += os.read(0, 1)
+        say('filter set') if line == b'tcp port 443\\n' else sys.exit(9)
+        out(RECORD)
+        sys.stdin.buffer.read()
+        say('stopped reason=input-closed packets=1 dropped=0')
+    """)
+    session = CaptureSession(None, backend=HelperCapture(helper, None))
+    session.start(timeout=5)
+    session.set_filter("tcp port 443", timeout=5)
+    assert session.bpf_filter == "tcp port 443"
+    session.stop()
+    assert session.packet_count == 1 and session.problem is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "error", "said"),
+    [
+        ("say('error: filter not valid (syntax error)')\nsys.exit(5)\n", InvalidFilter,
+         "the capture filter is not valid (filter not valid (syntax error)): tcp port"),
+        ("time.sleep(30)\n", CaptureUnavailable, "did not take its filter within 0.5 s"),
+    ],
+    ids=["bad", "silent"],
+)  # fmt: skip
+def test_a_filter_the_helper_does_not_take_fails_saying_why(
+    tmp_path: Path, answer: str, error: type[Exception], said: str
+) -> None:
+    helper = fake(tmp_path, "out(HEADER)\nsys.stdin.buffer.readline()\n" + answer)
+    capture = HelperCapture(helper, None)
+    session = CaptureSession(None, backend=capture)
+    session.start(timeout=5)
+    with pytest.raises(error, match=re.escape(said)):
+        session.set_filter("tcp port", timeout=0.5)
+    session.stop()
+    assert capture.pid is not None and gone(capture.pid)
+
+
+def test_a_backend_that_takes_its_filter_as_it_opens_cannot_open_without_one() -> None:
+    from wiresleuth.capture.inprocess import InProcessCapture
+
+    with pytest.raises(ValueError, match="needs its filter as it opens"):
+        CaptureSession(None, backend=InProcessCapture("tcp")).start()

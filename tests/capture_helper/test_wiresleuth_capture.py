@@ -5,6 +5,7 @@ Every wait is bounded; only a loopback address (127.x.y.z) is pinged.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -153,3 +154,50 @@ def test_a_terminal_is_refused_as_output(capture_helper: Path) -> None:
         os.close(secondary)
     assert done.returncode == 2
     assert "standard output is a terminal" in done.stderr
+
+
+@needs_root
+def test_a_filter_on_standard_input_takes_nothing_before_it_is_set(
+    capture_helper: Path, running: list[Helper]
+) -> None:
+    """``-f -``: the capture opens (rights dropped, stream started) before the caller knows
+    its filter; nothing is kept until the filter line arrives and is set."""
+    run = start(running, capture_helper, "-i", "lo", "-t", "60", "-f", "-")
+    assert run.line().startswith("started interface=lo ")
+    status = Path(f"/proc/{run.proc.pid}/status").read_text()
+    assert "CapEff:\t0000000000000000" in status  # compiled later, without any right
+    ping(1)  # before the filter: not kept
+    assert run.proc.stdin is not None
+    run.proc.stdin.write(f"{FILTER}\n".encode())
+    run.proc.stdin.flush()
+    assert run.line() == "filter set"
+    ping(2)
+    run.proc.stdin.close()
+    code, frames, lines = run.finish()
+    assert code == 0, lines
+    assert echo_types(frames) == [8, 0] * 2
+    assert lines[-1].startswith("stopped reason=input-closed packets=4 "), lines
+
+
+@needs_root
+@pytest.mark.parametrize(
+    ("given", "code", "said"),
+    [
+        (b"tcp port and\n", 5, "error: filter not valid"),
+        (b"tcp " * 20000 + b"\n", 1, "error: -f -: the filter is longer"),
+        (b"", 0, "stopped reason=input-closed packets=0"),  # the caller gave up
+    ],
+    ids=["bad", "too-long", "no-filter"],
+)
+def test_a_bad_or_missing_filter_on_standard_input_ends_it_saying_why(
+    capture_helper: Path, running: list[Helper], given: bytes, code: int, said: str
+) -> None:
+    run = start(running, capture_helper, "-i", "lo", "-t", "60", "-f", "-")
+    assert run.line().startswith("started ")
+    assert run.proc.stdin is not None
+    with contextlib.suppress(BrokenPipeError):
+        run.proc.stdin.write(given)
+        run.proc.stdin.close()
+    exit_code, frames, lines = run.finish()
+    assert exit_code == code and frames == [], lines
+    assert any(line.startswith(said) for line in lines), lines

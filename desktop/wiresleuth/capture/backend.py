@@ -8,7 +8,7 @@ macOS (``inprocess``), where the operating system's own gate (Npcap, ``/dev/bpf*
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from wiresleuth.capture.frame import Frame
 
@@ -45,4 +45,15 @@ class CaptureBackend(Protocol):
 
     def stop(self) -> None:
         """Deliver what already arrived, then end; bounded in time; safe to call twice."""
+        ...
+
+
+@runtime_checkable
+class FilterLater(Protocol):
+    """A backend that can open before its filter is known (the Linux helper: ``-f -``), so
+    that opening the capture goes beside the name lookups that filter needs."""
+
+    def set_filter(self, bpf_filter: str, timeout: float) -> None:
+        """Keep what ``bpf_filter`` matches from now on (nothing before); raise
+        CaptureUnavailable (InvalidFilter for a bad one) saying why it could not."""
         ...

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -80,7 +81,7 @@ class HelperCapture:
     def __init__(
         self,
         helper: Path,
-        bpf_filter: str,
+        bpf_filter: str | None,
         iface: str | None = None,
         *,
         max_seconds: int = DEFAULT_MAX_SECONDS,
@@ -95,6 +96,8 @@ class HelperCapture:
         self._stopped = False
         self._error: str | None = None
         self._kernel_drops = 0
+        self._said = b""
+        """The helper's standard error read so far (``set_filter`` reads its answer there)."""
         self._status: list[str] = []
         """Status lines read before the helper was reaped (stop() read them first)."""
 
@@ -123,7 +126,7 @@ class HelperCapture:
         """The helper's command line: its only input."""
         return [
             str(self.helper), "-i", self.device, "-t", str(self.max_seconds),
-            "-f", self.bpf_filter, "-s", str(SNAPLEN),
+            "-f", "-" if self.bpf_filter is None else self.bpf_filter, "-s", str(SNAPLEN),
         ]  # fmt: skip
 
     def start(self, deliver: Deliver, timeout: float) -> None:
@@ -165,6 +168,59 @@ class HelperCapture:
             target=self._read, args=(proc, deliver), name="wiresleuth-capture", daemon=True
         )
         self._thread.start()
+
+    def set_filter(self, bpf_filter: str, timeout: float) -> None:
+        """The filter of a helper started without one (``-f -``): sent on its standard input,
+        compiled there without any right; returns once set, else raises saying why."""
+        proc = self._proc
+        if proc is None or proc.stdin is None or self.bpf_filter is not None:
+            raise ValueError("set_filter needs a helper started without a filter")
+        if "\n" in bpf_filter or "\0" in bpf_filter:
+            raise InvalidFilter(f"a capture filter is one line of text: {bpf_filter!r}")
+        self.bpf_filter = bpf_filter
+        data = bpf_filter.encode() + b"\n"
+        try:
+            while data:  # a pipe may take a long filter in parts
+                data = data[proc.stdin.write(data) or 0 :]
+        except OSError:
+            pass  # the helper ended: its status says why
+        answer = self._read_said(proc, timeout, lambda line: line == "filter set" or
+                                 line.startswith("error: "))  # fmt: skip
+        if answer == "filter set":
+            return
+        silent = answer is None and proc.poll() is None
+        code = self._end(proc)
+        if silent:
+            raise CaptureUnavailable(
+                f"packet capture did not start: the capture helper did not take its filter "
+                f"within {timeout:g} s"
+            )
+        raise self._startup_error(code, self._stderr_lines(proc))
+
+    def _read_said(
+        self, proc: subprocess.Popen[bytes], timeout: float, wanted: Callable[[str], bool]
+    ) -> str | None:
+        """The first status line ``wanted`` accepts, reading standard error for at most
+        ``timeout`` seconds; None at its end or at the timeout."""
+        assert proc.stderr is not None
+        fd = proc.stderr.fileno()
+        deadline = time.monotonic() + timeout
+        seen = 0
+        while True:
+            lines = _lines(self._said)
+            found = next((line for line in lines[seen:] if wanted(line)), None)
+            if found is not None:
+                return found
+            seen = len(lines)
+            left = deadline - time.monotonic()
+            if left <= 0 or len(self._said) >= _STDERR_LIMIT:
+                return None
+            if not select.select([fd], [], [], left)[0]:
+                continue
+            chunk = os.read(fd, _STDERR_LIMIT)
+            if not chunk:
+                return None
+            self._said += chunk
 
     def _await_header(
         self, proc: subprocess.Popen[bytes], deliver: Deliver, timeout: float
@@ -314,14 +370,15 @@ class HelperCapture:
         except subprocess.TimeoutExpired:
             return None
 
-    @staticmethod
-    def _stderr_lines(proc: subprocess.Popen[bytes], *, until_stopped: bool = False) -> list[str]:
+    def _stderr_lines(
+        self, proc: subprocess.Popen[bytes], *, until_stopped: bool = False
+    ) -> list[str]:
         """The helper's status lines, without its name: read to their end (after the helper
         ended), or ``until_stopped``: up to its final report, which it says before it exits."""
         if proc.stderr is None or proc.stderr.closed:
-            return []
+            return _lines(self._said)
         fd = proc.stderr.fileno()
-        data = b""
+        data = self._said
         while len(data) < _STDERR_LIMIT and select.select([fd], [], [], 0.5)[0]:
             chunk = os.read(fd, _STDERR_LIMIT)
             if not chunk:
@@ -329,8 +386,16 @@ class HelperCapture:
             data += chunk
             if until_stopped and re.search(rb"(^|\n)" + _PREFIX.encode() + rb"stopped [^\n]*\n", data):
                 break
-        text = data.decode("utf-8", "replace")
-        return [line.removeprefix(_PREFIX).strip() for line in text.splitlines() if line.strip()]
+        self._said = data
+        return _lines(data)
+
+
+def _lines(said: bytes) -> list[str]:
+    """Whole status lines (a last one without its newline is not yet said), without the
+    helper's name."""
+    text = said.decode("utf-8", "replace")
+    whole = text.splitlines()[: text.count("\n")]
+    return [line.removeprefix(_PREFIX).strip() for line in whole if line.strip()]
 
 
 def _group_of(path: Path) -> str:

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-from wiresleuth.capture.backend import CaptureBackend
+from wiresleuth.capture.backend import CaptureBackend, FilterLater
 from wiresleuth.capture.frame import Frame
 from wiresleuth.capture.helper_path import GROUP, OPT_OUT, HelperFacts, helper_facts
 from wiresleuth.errors import CaptureUnavailable
@@ -82,8 +82,11 @@ def linux_advice(facts: HelperFacts, *, opted_out: bool) -> str:
     )
 
 
-def _backend(bpf_filter: str, iface: str | None, max_seconds: int | None) -> CaptureBackend:
-    """The helper process on Linux, libpcap in this process elsewhere."""
+def _backend(
+    bpf_filter: str | None, iface: str | None, max_seconds: int | None
+) -> CaptureBackend:
+    """The helper process on Linux, libpcap in this process elsewhere (which takes its
+    filter as it opens: ``bpf_filter`` None only on Linux)."""
     if sys.platform.startswith("linux"):
         from wiresleuth.capture.helper_capture import DEFAULT_MAX_SECONDS, HelperCapture
         from wiresleuth.capture.helper_path import candidates, find_helper
@@ -99,15 +102,23 @@ def _backend(bpf_filter: str, iface: str | None, max_seconds: int | None) -> Cap
         )
     from wiresleuth.capture.inprocess import InProcessCapture
 
+    if bpf_filter is None:
+        raise ValueError("libpcap in this process takes its filter as it opens")
     return InProcessCapture(bpf_filter, iface)
 
 
 class CaptureSession:
-    """Captures packets matching a BPF filter on one interface or on all of them."""
+    """Captures packets matching a BPF filter on one interface or on all of them.
+
+    A session made without a filter opens in ``start`` taking nothing, and keeps what the
+    filter given to ``set_filter`` matches from then on: capture opens while the addresses the
+    filter names are still being looked up. (Where the backend takes its filter as it opens,
+    libpcap in this process, it opens in ``set_filter``.)
+    """
 
     def __init__(
         self,
-        bpf_filter: str,
+        bpf_filter: str | None,
         iface: str | None = None,
         *,
         max_packets: int = 200_000,
@@ -126,6 +137,8 @@ class CaptureSession:
         self._stopped = False
         self._dropped = 0
         self._records: list[PacketRecord] | None = None
+        self._open_later: float | None = None
+        """The start's timeout, when the backend opens in ``set_filter``."""
 
     @property
     def interfaces(self) -> tuple[str, ...]:
@@ -177,9 +190,31 @@ class CaptureSession:
         if self._started:
             raise CaptureUnavailable("this capture session was already started")
         self._started = True
-        backend = self._given_backend or _backend(self.bpf_filter, self.iface, self.max_seconds)
+        backend = self._given_backend
+        if backend is None and (self.bpf_filter is not None or sys.platform.startswith("linux")):
+            backend = _backend(self.bpf_filter, self.iface, self.max_seconds)
+        if self.bpf_filter is None and not isinstance(backend, FilterLater):
+            if backend is not None:
+                raise ValueError("this capture backend needs its filter as it opens")
+            self._open_later = timeout
+            return
+        assert backend is not None
         backend.start(self._keep, timeout)
         self._backend = backend
+
+    def set_filter(self, bpf_filter: str, timeout: float = 2.0) -> None:
+        """The filter of a session started without one; raise CaptureUnavailable (saying why)
+        unless capture now keeps what it matches."""
+        if self.bpf_filter is not None or not self._started or self._stopped:
+            raise ValueError("set_filter is for a running session started without a filter")
+        self.bpf_filter = bpf_filter
+        if self._open_later is not None:
+            backend = _backend(bpf_filter, self.iface, self.max_seconds)
+            backend.start(self._keep, self._open_later)
+            self._backend, self._open_later = backend, None
+            return
+        assert isinstance(self._backend, FilterLater)
+        self._backend.set_filter(bpf_filter, timeout)
 
     def stop(self) -> None:
         """Stop capturing after taking what already arrived; safe to call twice."""
