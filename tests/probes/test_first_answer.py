@@ -72,13 +72,11 @@ def test_silence_until_the_deadline() -> None:
     assert got.ended_at - (got.sent_at or 0) >= 0.5
 
 
-def test_refused_connect() -> None:
-    with socket.create_server(("127.0.0.1", 0)) as spare:
-        port = spare.getsockname()[1]
+def test_refused_connect(refused_port: int) -> None:
     got = asyncio.run(
         first_answer(
             "127.0.0.1",
-            port,
+            refused_port,
             b"x",
             trigger="http-get",
             purpose="t",
