@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import trustme
 
-from tests.probes.loopback_servers import trust_env
+from tests.probes.loopback_servers import refusing_port, trust_env
 
 
 @pytest.fixture
@@ -46,3 +47,11 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / ".config"))
     monkeypatch.setenv("XDG_DESKTOP_DIR", str(folder / "Desktop"))
     return folder
+
+
+@pytest.fixture
+def refused_port() -> Iterator[int]:
+    """A TCP port that refuses connections on every loopback address for the whole test,
+    held so that no parallel test's server can take it (``refusing_port``)."""
+    with refusing_port() as port:
+        yield port

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from tests.capture.corpora import packets as corpus_packets
+from tests.diagnosis.recordings import foreign
 from wiresleuth.analysis.capture_gaps import lost_while_open
 from wiresleuth.bundle.reader import read_bundle
 from wiresleuth.bundle.serialize import capture_dict, capture_from_report
 from wiresleuth.capture.packet_reading import read_packets
 from wiresleuth.diagnosis.diagnose import diagnose
-from wiresleuth.diagnosis.recording import Origin, Recording
+from wiresleuth.diagnosis.recording import Recording
 from wiresleuth.model.capture_gap import CaptureGap, merged
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import PacketRecord
@@ -43,30 +43,24 @@ def test_stretches_that_touch_are_one() -> None:
     assert "missed 3 packets" in CaptureGap(after=0, before=None, dropped=3).words
 
 
-def _c1(gaps: tuple[CaptureGap, ...] = (), dropped: int = 0) -> dict[str, Finding]:
-    """C1's whole capture as a capture taken elsewhere, with these stretches lost."""
+def _c1_packets() -> tuple[PacketRecord, ...]:
     with read_bundle(LAB_C1).extracted_capture() as path:
-        records = read_packets(path).records
-    recording = Recording(
-        origin=Origin.CAPTURE,
-        name="lab-C1",
-        own_traffic=False,
-        capture=CaptureInfo(available=True, packets=len(records), dropped=dropped),
-        packets=records,
-        gaps=gaps,
-    )
+        return read_packets(path).records
+
+
+def _found(recording: Recording) -> dict[str, Finding]:
     return {f.id: f for f in diagnose(recording).findings}
 
 
 def test_a_capture_that_dropped_packets_proves_no_loss() -> None:
     """A live capture's kernel drops have no frame numbers: every hole may be the capture's.
     The count travels as CaptureInfo.dropped (a bundle's capture.dropped)."""
-    assert "path.large_packet_loss" in _c1()
+    assert "path.large_packet_loss" in _found(foreign(packets=_c1_packets()))
     saved = capture_from_report(
         {"capture": capture_dict(CaptureInfo(available=True, dropped=12), included=True)}
     )
     assert saved.dropped == 12
-    found = _c1(dropped=saved.dropped)
+    found = _found(foreign(packets=_c1_packets(), dropped=saved.dropped))
     assert "path.large_packet_loss" not in found
     missing = found["capture.frames_missing"]
     assert missing.values["connections"] == 4 and missing.values["dropped_packets"] == 12
@@ -78,27 +72,19 @@ def test_a_capture_at_its_packet_limit_proves_no_loss_after_it() -> None:
     """A run's capture keeps its first max_packets packets and lets the rest go: a hole in a
     connection still open at that point may be the capture's end (CaptureInfo.kept_only, a
     bundle's capture.kept_only)."""
-    with read_bundle(LAB_C1).extracted_capture() as path:
-        records = read_packets(path).records
     limit = 88  # cut there, the capture alone still shows the holes of connections left open
     saved = capture_from_report(
         {"capture": capture_dict(CaptureInfo(available=True, kept_only=limit), included=True)}
     )
     assert saved.kept_only == limit
-    recording = Recording(
-        origin=Origin.CAPTURE,
-        name="lab-C1-cut",
-        own_traffic=False,
-        capture=CaptureInfo(available=True, packets=limit, kept_only=saved.kept_only),
-        packets=tuple(r for r in records if r.number <= limit),
-    )
+    kept = [r for r in _c1_packets() if r.number <= limit]
+    recording = foreign(packets=kept, kept_only=saved.kept_only)
     (gap,) = recording.all_gaps
     assert gap.limited and "kept only its first 88 packets" in gap.words
-    found = {f.id: f for f in diagnose(recording).findings}
+    found = _found(recording)
     assert "path.large_packet_loss" not in found
     assert "kept only its first 88 packets" in found["capture.frames_missing"].user_text
-    unaware = replace(recording, capture=CaptureInfo(available=True, packets=limit))
-    assert "path.large_packet_loss" in {f.id for f in diagnose(unaware).findings}
+    assert "path.large_packet_loss" in _found(foreign(packets=kept))  # kept_only unsaid
     assert capture_from_report(
         {"capture": capture_dict(CaptureInfo(available=True), included=True)}
     ).kept_only is None
@@ -108,39 +94,21 @@ def test_a_whole_healthy_capture_has_no_stretch() -> None:
     assert read_packets(corpus_packets("http_google.pcapng")).gaps == ()
 
 
-def _foreign(records: list[PacketRecord], gaps: tuple[CaptureGap, ...]) -> dict[str, Finding]:
-    recording = Recording(
-        origin=Origin.CAPTURE,
-        name="scripted",
-        own_traffic=False,
-        capture=CaptureInfo(available=True, packets=len(records)),
-        packets=tuple(records),
-        gaps=gaps,
-    )
-    return {f.id: f for f in diagnose(recording).findings}
-
-
 def test_an_answer_or_an_acknowledgement_may_lie_in_the_lost_frames() -> None:
     """No ServerHello, or a segment never acknowledged, proves nothing when the capture
     lost frames while the connection was open: the answer may be in them."""
-    from tests.analysis.scripted import Wire
-    from tests.analysis.test_passive_findings import CLIENT, HELLO, SERVER, T0
+    from tests.analysis.test_passive_findings import hello_never_answered
     from tests.analysis.test_passive_stall import printer
 
-    wire = Wire(client=(CLIENT, 50400), server=(SERVER, 443), start=T0)
-    wire.handshake()
-    wire.send("client", HELLO)
-    wire.ack("server")
-    wire.wait(10)
-    wire.fin("client")
-    hello = wire.packets[3].number
-    assert "tls.no_server_hello" in _foreign(wire.packets, ())
-    found = _foreign(wire.packets, (CaptureGap(after=hello, before=hello + 1),))
+    unanswered = hello_never_answered().packets
+    hello = unanswered[3].number
+    assert "tls.no_server_hello" in _found(foreign(packets=unanswered))
+    found = _found(foreign(packets=unanswered, gaps=(CaptureGap(after=hello, before=hello + 1),)))
     assert "tls.no_server_hello" not in found
     assert "no answer to the ClientHello" in found["capture.frames_missing"].engineer_text
 
     stalled = printer().packets
-    assert "tcp.unacknowledged" in _foreign(stalled, ())
-    found = _foreign(stalled, (CaptureGap(after=0, before=None, dropped=2),))
+    assert "tcp.unacknowledged" in _found(foreign(packets=stalled))
+    found = _found(foreign(packets=stalled, gaps=(CaptureGap(after=0, before=None, dropped=2),)))
     assert "tcp.unacknowledged" not in found
     assert "no acknowledgement was captured" in found["capture.frames_missing"].engineer_text

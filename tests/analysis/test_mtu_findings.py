@@ -76,6 +76,32 @@ def ids(findings: list) -> list[str]:  # type: ignore[type-arg]
     return [f.id for f in findings]
 
 
+def hello_sent(*, dscp: int = 0) -> Wire:
+    """A connection to SERVER:443 (MSS 1460) whose 300-byte ClientHello went out; what the
+    server sends, marked ``dscp``, is the test's."""
+    wire = Wire(server=(SERVER, 443))
+    wire.sides["server"].dscp = dscp
+    wire.handshake(server_mss=1460)
+    wire.send("client", b"\x16" * 300)
+    return wire
+
+
+def ef_server_losing_full_size_segments() -> Wire:
+    """An EF-marked server whose two full-size segments are lost: only its 200-byte tail
+    arrives (C1's policer)."""
+    wire = hello_sent(dscp=46)
+    wire.send("server", b"A" * 1448, lost=True)
+    wire.send("server", b"B" * 1448, lost=True)
+    wire.send("server", b"C" * 200)
+    return wire
+
+
+def with_capture(wire: Wire, **kw: object) -> list:  # type: ignore[type-arg]
+    """The findings of a sweep that reached 1500 bytes, with ``wire`` as the run's capture."""
+    found, _ = analyse_mtu(observe(sweep=sweep(1500), **kw), assemble_flows(wire.packets))
+    return found
+
+
 def test_black_hole_when_large_echoes_vanish_without_frag_needed() -> None:
     found, _ = analyse_mtu(observe(sweep=sweep(1280)), [])
     assert ids(found) == ["mtu.path_mtu", "mtu.blackhole"]
@@ -115,20 +141,13 @@ def test_the_tls_wizards_handshakes_count_as_the_tcp_evidence() -> None:
 
 
 def test_captured_ef_marked_server_losing_full_size_segments() -> None:
-    wire = Wire(server=(SERVER, 443))
-    wire.sides["server"].dscp = 46
-    wire.handshake(server_mss=1460)
-    wire.send("client", b"\x16" * 300)
-    wire.send("server", b"A" * 1448, lost=True)
-    wire.send("server", b"B" * 1448, lost=True)
-    tail = wire.send("server", b"C" * 200)
-    flows = assemble_flows(wire.packets)
-    found, _ = analyse_mtu(observe(sweep=sweep(1500), finding_target="chat.example:443"), flows)
+    wire = ef_server_losing_full_size_segments()
+    found = with_capture(wire, finding_target="chat.example:443")
     assert ids(found) == ["mtu.path_mtu", "path.qos_policing", "path.dscp_marked"]
     policing, dscp = found[1], found[2]
     assert policing.values["dscp"] == 46 and policing.values["dscp_name"] == "EF"
     assert policing.values["largest_received"] == 200 and policing.values["server_mss"] == [1460]
-    assert tail is not None and tail.number in policing.packets
+    assert wire.packets[-1].number in policing.packets  # the tail
     assert dscp.target == "chat.example:443" and dscp.values["lost"] is True
     marks = next(e.text for e in policing.evidence if "marked" in e.text)
     assert marks.endswith("marked: 4 EF (46)") or "EF (46)" in marks
@@ -138,11 +157,9 @@ def test_captured_ef_marked_server_losing_full_size_segments() -> None:
 
 
 def test_healthy_path_only_the_info_and_unmarked_traffic_is_not_a_finding() -> None:
-    wire = Wire(server=(SERVER, 443))
-    wire.handshake(server_mss=1460)
+    wire = hello_sent()
     wire.send("server", b"A" * 1448)
-    found, _ = analyse_mtu(observe(sweep=sweep(1500)), assemble_flows(wire.packets))
-    assert ids(found) == ["mtu.path_mtu"]
+    assert ids(with_capture(wire)) == ["mtu.path_mtu"]
 
 
 def test_sweep_plot_rows() -> None:
@@ -152,14 +169,11 @@ def test_sweep_plot_rows() -> None:
 def test_a_resend_the_client_acknowledged_is_recovery_not_loss() -> None:
     """A busy host resends a small segment its peer then acknowledges: no loss to conclude,
     even though every segment was small (a false path.qos_policing on a healthy lab run)."""
-    wire = Wire(server=(SERVER, 443))
-    wire.handshake(server_mss=1460)
-    wire.send("client", b"\x16" * 300)
+    wire = hello_sent()
     wire.send("server", b"A" * 600)
     wire.resend("server", 0)
     wire.ack("client")
-    found, _ = analyse_mtu(observe(sweep=sweep(1500)), assemble_flows(wire.packets))
-    assert ids(found) == ["mtu.path_mtu"]
+    assert ids(with_capture(wire)) == ["mtu.path_mtu"]
 
 
 def test_a_resend_to_a_client_that_had_closed_is_not_loss() -> None:
@@ -189,39 +203,31 @@ def test_a_resend_to_a_client_that_had_closed_is_not_loss() -> None:
 
 def test_a_hole_the_client_acknowledged_was_missed_by_the_capture() -> None:
     """A busy capture drops a packet the client did get (its ACK covers it): not loss."""
-    wire = Wire(server=(SERVER, 443))
-    wire.handshake(server_mss=1460)
-    wire.send("client", b"\x16" * 300)
+    wire = hello_sent()
     wire.send("server", b"A" * 1448, lost=True)
     wire.send("server", b"B" * 200)
     wire.ack("client", ack=wire.sides["server"].nxt)
-    found, _ = analyse_mtu(observe(sweep=sweep(1500)), assemble_flows(wire.packets))
-    assert ids(found) == ["mtu.path_mtu"]
+    assert ids(with_capture(wire)) == ["mtu.path_mtu"]
 
 
 def test_small_bytes_that_stayed_missing_say_nothing_about_size() -> None:
     """A hole smaller than a full-size segment, on a connection whose segments were all
     small: loss, but nothing shows it picks large packets."""
-    wire = Wire(server=(SERVER, 443))
-    wire.handshake(server_mss=1460)
-    wire.send("client", b"\x16" * 300)
+    wire = hello_sent()
     wire.send("server", b"A" * 300, lost=True)
     wire.send("server", b"B" * 600)
     wire.ack("client")
-    found, _ = analyse_mtu(observe(sweep=sweep(1500)), assemble_flows(wire.packets))
-    assert ids(found) == ["mtu.path_mtu"]
+    assert ids(with_capture(wire)) == ["mtu.path_mtu"]
 
 
 def test_a_full_size_hole_never_filled_is_loss_with_its_resends_as_evidence() -> None:
-    wire = Wire(server=(SERVER, 443))
-    wire.handshake(server_mss=1460)
-    wire.send("client", b"\x16" * 300)
+    wire = hello_sent()
     wire.send("server", b"A" * 1448, lost=True)
     after = wire.send("server", b"B" * 200)
     dup = wire.ack("client")
     probe = wire.resend("server", 1448)
     wire.resend("server", 0, lost=True)
-    found, _ = analyse_mtu(observe(sweep=sweep(1500)), assemble_flows(wire.packets))
+    found = with_capture(wire)
     assert ids(found) == ["mtu.path_mtu", "path.qos_policing"]
     policing = found[1]
     assert policing.values["proof"] == "capture" and policing.values["largest_received"] == 200

@@ -242,14 +242,20 @@ def test_reset_after_the_server_hello_or_from_the_client_is_not_that() -> None:
     assert "tls.reset_after_client_hello" not in found
 
 
-def test_client_hello_acknowledged_and_never_answered() -> None:
+def hello_never_answered() -> Wire:
+    """A ClientHello the server acknowledged and never answered: the client closed 10 s on."""
     wire = Wire(client=(CLIENT, 50400), server=(SERVER, 443), start=T0)
     wire.handshake()
     wire.send("client", HELLO)
     wire.ack("server")
     wire.wait(10)
     wire.fin("client")
-    (silent,) = [f for f in findings(wire.packets) if f.id == "tls.no_server_hello"]
+    return wire
+
+
+def test_client_hello_acknowledged_and_never_answered() -> None:
+    found = findings(hello_never_answered().packets)
+    (silent,) = [f for f in found if f.id == "tls.no_server_hello"]
     assert silent.values["waited"] == pytest.approx(10.0, abs=0.01)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from wiresleuth.analysis.passive_model import PassiveCapture
 from wiresleuth.diagnosis.diagnose import diagnose
 from wiresleuth.diagnosis.recording import Origin, Recording
+from wiresleuth.model.capture_gap import CaptureGap
 from wiresleuth.model.finding import Finding
 from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.run import CaptureInfo
@@ -31,16 +32,26 @@ def run_of(
 
 
 def foreign(
-    conversations: PassiveCapture | None = None, packets: Sequence[PacketRecord] = ()
+    conversations: PassiveCapture | None = None,
+    packets: Sequence[PacketRecord] = (),
+    *,
+    gaps: tuple[CaptureGap, ...] = (),
+    dropped: int = 0,
+    kept_only: int | None = None,
 ) -> Recording:
-    """A capture taken elsewhere: its reader's conversations, or its decoded packets."""
+    """A capture taken elsewhere: its reader's conversations, or its decoded packets; where
+    the capture itself lost frames: ``gaps`` (stretches), ``dropped`` (a count), or all after
+    the first ``kept_only``."""
     return Recording(
         origin=Origin.CAPTURE,
         name=conversations.name if conversations is not None else "capture",
         own_traffic=False,
-        capture=CaptureInfo(available=True, packets=len(packets)),
+        capture=CaptureInfo(
+            available=True, packets=len(packets), dropped=dropped, kept_only=kept_only
+        ),
         packets=tuple(packets),
         conversations=conversations,
+        gaps=gaps,
     )
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.diagnosis.test_diagnose import run_recording
 from wiresleuth.analysis.answer_on_wire import TOO_BUSY, LateRead
 from wiresleuth.diagnosis.check_failures import check_failed, read_too_late
+from wiresleuth.diagnosis.diagnose import Diagnosis, diagnose
 from wiresleuth.model.check_status import Status
+from wiresleuth.model.engine_observations import ENGINE, CheckPlan, EngineObservations, Stall
 from wiresleuth.model.finding import Severity
 from wiresleuth.sources.bundle_file import reanalyse
 
@@ -17,6 +20,24 @@ def late(target: str, exchange: str, packet: int) -> LateRead:
     return LateRead(
         target=target, exchange=exchange, waited=7.0, arrived_after=0.2, packets=(packet,)
     )
+
+
+def one_check_run(
+    check: CheckPlan,
+    observations: object,
+    stalls: tuple[Stall, ...],
+    targets: dict[str, str] | None = None,
+) -> Diagnosis:
+    """What ``diagnose`` concludes from a run of one check (its wizard's ``observations``)
+    during which the program was stopped for ``stalls``; the target www.lab.test:443."""
+    engine = EngineObservations(
+        targets={"www.lab.test:443": "www.lab.test"} if targets is None else targets,
+        checks=(check,),
+        stall_interval=0.05,
+        stalls=stalls,
+    )
+    observed = {ENGINE: engine, check.wizard: observations}
+    return diagnose(run_recording(engine, observations=observed))
 
 
 def test_one_unfinished_check_per_target_with_every_exchange_read_late() -> None:
@@ -60,25 +81,11 @@ def test_a_handshake_stopped_with_the_program_makes_the_tls_check_could_not_run(
     """The run's stalls reach the TLS rules (``run_stops``): a handshake that timed out as the
     program woke from a stop is no tls.no_server_hello; its check could not run."""
     from tests.analysis.test_tls_wizard_findings import T0, attempt, observations
-    from tests.diagnosis.test_diagnose import run_recording
-    from wiresleuth.diagnosis.diagnose import diagnose
-    from wiresleuth.model.engine_observations import (
-        ENGINE,
-        CheckPlan,
-        EngineObservations,
-        Stall,
-    )
 
     tls = observations(attempt("default", 40001, "timeout"), attempt("small-mss", 40002, "timeout"))
     stall = Stall(started_at=T0 + 0.5, ended_at=T0 + 5, monotonic_start=0.5, monotonic_end=5.0)
     for stalls, expected in (((), "tls.no_server_hello"), ((stall,), "probe.failed")):
-        engine = EngineObservations(
-            targets={"www.lab.test:443": "www.lab.test"},
-            checks=(CheckPlan(wizard="tls", title="TLS handshake"),),
-            stall_interval=0.05,
-            stalls=stalls,
-        )
-        done = diagnose(run_recording(engine, observations={ENGINE: engine, "tls": tls}))
+        done = one_check_run(CheckPlan(wizard="tls", title="TLS handshake"), tls, stalls)
         assert [f.id for f in done.findings if f.target] == [expected]
         row = next(c for c in done.checks if c.check == "tls" and c.target)
         assert row.status is (Status.COULD_NOT_RUN if stalls else Status.PROBLEM)
@@ -93,27 +100,13 @@ def test_a_direct_connect_stopped_with_the_program_is_withheld_and_listed() -> N
     from dataclasses import replace
 
     from tests.analysis.test_proxy_path_findings import T0, failed_connect, proxied
-    from tests.diagnosis.test_diagnose import run_recording
-    from wiresleuth.diagnosis.diagnose import diagnose
-    from wiresleuth.model.engine_observations import (
-        ENGINE,
-        CheckPlan,
-        EngineObservations,
-        Stall,
-    )
     from wiresleuth.model.proxy_observations import ProxyWizardObservations
 
     direct = replace(failed_connect("100.64.1.10", 443), ended_at=T0 + 5)
     proxy = ProxyWizardObservations(targets=(proxied("www.lab.test:443", direct=direct),))
     stall = Stall(started_at=T0 + 0.5, ended_at=T0 + 5, monotonic_start=0.5, monotonic_end=5.0)
     for stalls in ((), (stall,)):
-        engine = EngineObservations(
-            targets={"www.lab.test:443": "www.lab.test"},
-            checks=(CheckPlan(wizard="proxy", title="Proxy path"),),
-            stall_interval=0.05,
-            stalls=stalls,
-        )
-        done = diagnose(run_recording(engine, observations={ENGINE: engine, "proxy": proxy}))
+        done = one_check_run(CheckPlan(wizard="proxy", title="Proxy path"), proxy, stalls)
         found = sorted(f.id for f in done.findings if f.id != "capture.unavailable")
         row = next(c for c in done.checks if c.check == "proxy" and c.target)
         if not stalls:
@@ -131,29 +124,15 @@ def test_a_direct_connect_stopped_with_the_program_is_withheld_and_listed() -> N
 
 def test_a_pac_fetch_stopped_with_the_program_makes_the_pac_check_could_not_run() -> None:
     from tests.analysis.pac_obs import exchange, pac_obs
-    from tests.diagnosis.test_diagnose import run_recording
-    from wiresleuth.diagnosis.diagnose import diagnose
-    from wiresleuth.model.engine_observations import (
-        ENGINE,
-        CheckPlan,
-        EngineObservations,
-        Stall,
-    )
 
     fetch = exchange("connect_timeout", rtt=None, took=3.0)
     start = fetch.connect.started_at
     stall = Stall(
         started_at=start + 1, ended_at=fetch.ended_at, monotonic_start=1.0, monotonic_end=3.0
     )
+    check = CheckPlan(wizard="pac", title="PAC", per_target=False)
     for stalls in ((), (stall,)):
-        engine = EngineObservations(
-            targets={},
-            checks=(CheckPlan(wizard="pac", title="PAC", per_target=False),),
-            stall_interval=0.05,
-            stalls=stalls,
-        )
-        pac = pac_obs(fetch=fetch)
-        done = diagnose(run_recording(engine, observations={ENGINE: engine, "pac": pac}))
+        done = one_check_run(check, pac_obs(fetch=fetch), stalls, targets={})
         found = sorted(f.id for f in done.findings if f.id != "capture.unavailable")
         row = next(c for c in done.checks if c.check == "pac")
         if not stalls:

@@ -26,7 +26,7 @@ from PySide6.QtCore import QTimer
 
 from tests.gui.conftest import loopback_profile
 from tests.gui.screens import save, settle, wait_until
-from tests.probes.loopback_servers import LoopbackServer, tls_ok, trust_env, unused_port
+from tests.probes.loopback_servers import LoopbackServer, refusing_port, tls_ok, trust_env
 from wiresleuth.bundle.reader import read_bundle
 from wiresleuth.bundle.run_result import run_result
 from wiresleuth.gui.app import create_application
@@ -41,7 +41,8 @@ HANG_SECONDS = 3.5
 """How long the hanging connection has waited when the progress page is shot."""
 
 
-def shoot(out: Path, theme: Theme) -> None:
+def shoot(out: Path, theme: Theme, nobody: int) -> None:
+    """The shots, the upload's to localhost:``nobody`` (a port that refuses)."""
     app = create_application(theme)
     suffix = "" if theme is Theme.LIGHT else f"-{theme.value}"
     ca = trustme.CA()
@@ -58,7 +59,7 @@ def shoot(out: Path, theme: Theme) -> None:
         profile = replace(
             loopback_profile(f"localhost:{good.port}", run=60, handshake=20),
             helpdesk=helpdesk,
-            upload_url=f"https://localhost:{unused_port()}/upload",
+            upload_url=f"https://localhost:{nobody}/upload",
         )
         window = QtMainWindow(profile, capture=False, rights=CaptureRights(available=True))
         window.show()
@@ -117,7 +118,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    shoot(args.out, Theme(args.theme))
+    with refusing_port() as nobody:
+        shoot(args.out, Theme(args.theme), nobody)
     return 0
 
 

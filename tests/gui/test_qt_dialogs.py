@@ -85,20 +85,16 @@ def test_a_refused_upload_says_why_and_offers_to_retry(
 
 
 def test_a_server_that_cannot_be_reached_offers_the_mail_address(
-    qtbot: QtBot, home: Path, tmp_path: Path
+    qtbot: QtBot, home: Path, tmp_path: Path, refused_port: int
 ) -> None:
-    import socket
     from dataclasses import replace
 
     from wiresleuth.profile.model import Helpdesk
 
-    with socket.socket() as spare:
-        spare.bind(("127.0.0.1", 0))
-        port = spare.getsockname()[1]
     bundle = tmp_path / "run.wsbundle"
     bundle.write_bytes(b"PK")
     profile = replace(
-        loopback_profile(upload_url=f"https://localhost:{port}/upload"),
+        loopback_profile(upload_url=f"https://localhost:{refused_port}/upload"),
         helpdesk=Helpdesk(name="Desk", contact="desk@corp.example"),
     )
     upload = QtUploadDialog(bundle, str(profile.upload_url), profile)

@@ -18,6 +18,7 @@ from wiresleuth.gui.qt_checks_list import registered_checks
 from wiresleuth.gui.qt_main_window import QtMainWindow
 from wiresleuth.gui.qt_run_session import CheckState, RunState
 from wiresleuth.gui.qt_save_dialog import QtSaveDialog
+from wiresleuth.gui.qt_worker import Emit
 
 pytestmark = pytest.mark.qt
 
@@ -504,18 +505,41 @@ def test_a_hanging_connection_is_drawn_while_it_waits(
             window.session.cancel()
 
 
-def test_exit_waits_for_the_warm_up_to_end(qtbot: QtBot, home: Path) -> None:
+def test_exit_waits_for_the_warm_up_to_end(
+    qtbot: QtBot, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The warm-up worker imports modules; an interpreter finalized while it still imported
-    crashed (SIGSEGV). The window closed at once, the exit waits for it, bounded."""
+    crashed (SIGSEGV). The window closed at once, the exit waits for it, bounded. Here the
+    warm-up, its imports done, is held until the test lets it go, as a loaded machine's."""
+    import threading
+
+    from wiresleuth.gui import qt_main_window
     from wiresleuth.gui.capture_rights import CaptureRights
-    from wiresleuth.gui.qt_main_window import QtMainWindow
     from wiresleuth.profile import default_profile
 
+    go = threading.Event()
+    warm_up = qt_main_window._warm_up
+
+    def held(emit: Emit) -> None:
+        warm_up(emit)
+        go.wait(30)
+
+    monkeypatch.setattr(qt_main_window, "_warm_up", held)
     window = QtMainWindow(default_profile(), capture=False, rights=CaptureRights(available=True))
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.ready, timeout=5000):
         window.show()
     qtbot.waitUntil(lambda: window._warm_worker is not None, timeout=5000)
     window.close()
-    assert window.finish_warm_up(60.0)
-    assert window._warm_worker is not None and window._warm_worker.done
+    release = threading.Timer(0.3, go.set)
+    try:
+        assert not window.finish_warm_up(0.05)  # bounded: still held, and says so
+        release.start()  # let go while the exit waits
+        assert window.finish_warm_up(60.0)
+        assert window._warm_worker is not None and window._warm_worker.done
+    finally:
+        go.set()
+        release.cancel()
+    # the worker's "finished" reaches the window after the wait: let it build its pages
+    # here, not in the next test's event loop once this window is gone
+    qtbot.waitUntil(lambda: window.warmed_up, timeout=10_000)

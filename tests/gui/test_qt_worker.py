@@ -85,3 +85,27 @@ def test_in_the_pool_results_arrive_on_the_gui_thread(qtbot: QtBot) -> None:
         QThreadPool.globalInstance().start(worker)
     assert worker.done
     assert where == [("yield", True), ("return", True)]
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["returns", "raises"])
+def test_wait_blocks_until_the_function_ends_and_is_bounded(fails: bool) -> None:
+    """The program's exit waits for a worker without an event loop to hear ``finished``."""
+    go = threading.Event()
+
+    def work(_emit: Emit) -> None:
+        go.wait(30)
+        if fails:
+            raise OSError("refused")
+
+    worker = QtFunctionWorker(work)
+    pool = QThreadPool()
+    pool.start(worker)
+    release = threading.Timer(0.3, go.set)
+    try:
+        assert not worker.wait(0.05) and not worker.done  # held: the wait gives up, says so
+        release.start()
+        assert worker.wait(30) and worker.done
+    finally:
+        go.set()
+        release.cancel()
+        pool.waitForDone(5000)

@@ -11,7 +11,7 @@ import ssl
 import struct
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import trustme
@@ -20,11 +20,44 @@ Behaviour = Callable[[socket.socket], None]
 
 
 def unused_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on (bound, then released): connecting
-    to it is refused at once."""
+    """A TCP port free on 127.0.0.1 now, for a server the test starts next (bound, then
+    released: another test process may take it meanwhile, so a port that must refuse a
+    connection is ``refusing_port``'s)."""
     with socket.socket() as spare:
         spare.bind(("127.0.0.1", 0))
         return int(spare.getsockname()[1])
+
+
+@contextlib.contextmanager
+def refusing_port(kind: socket.SocketKind = socket.SOCK_STREAM) -> Iterator[int]:
+    """A port that refuses for the whole block: a TCP connect to it on any loopback address
+    is reset, a datagram to 127.0.0.1 gets a port unreachable.
+
+    A socket holds the port without listening (a datagram socket connected to itself, so it
+    takes no one else's datagrams), and no other test process can bind the port while it is
+    held: a port merely bound and released may be a parallel test's server by the time the
+    code under test connects to it.  The TCP socket is bound to every address of both
+    families (IPv4 alone where this computer has no IPv6), as "localhost" may be either."""
+    if kind == socket.SOCK_DGRAM:
+        holder = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        holder.bind(("127.0.0.1", 0))
+        holder.connect(holder.getsockname())
+    else:
+        holder = _bound_on_every_address()
+    with holder:
+        yield int(holder.getsockname()[1])
+
+
+def _bound_on_every_address() -> socket.socket:
+    """A TCP socket bound (not listening) to a free port on every IPv6 and IPv4 address."""
+    if not socket.has_dualstack_ipv6():
+        ipv4 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        ipv4.bind(("0.0.0.0", 0))
+        return ipv4
+    both = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    both.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    both.bind(("::", 0))
+    return both
 
 
 class LoopbackServer:

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from tests.probes.loopback_servers import refusing_port
 from wiresleuth.probes.error_queue import (
     IP_RECVERR,
     offender,
@@ -21,16 +22,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _unused_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_a_port_unreachable_is_read_with_its_sender_and_quote() -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+    with (
+        refusing_port(socket.SOCK_DGRAM) as port,
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock,
+    ):
         sock.setsockopt(socket.IPPROTO_IP, IP_RECVERR, 1)
-        sock.connect(("127.0.0.1", _unused_udp_port()))
+        sock.connect(("127.0.0.1", port))
         assert read_error_queue(sock) == []  # nothing yet, and no blocking
         sock.send(b"probe one")
         readable, _, _ = select.select([sock], [], [], 5)  # epoll/select: errors are readable

@@ -8,6 +8,8 @@ import sys
 import threading
 import time
 
+from wiresleuth.model.events import Moment
+from wiresleuth.model.mtu_observations import SegmentAttempt
 from wiresleuth.probes.df_echo import DfEcho, echo_request
 from wiresleuth.probes.first_answer import client_hello, first_answer, http_get
 
@@ -31,19 +33,26 @@ def serve_once(reply: bytes, *, answer: bool = True) -> tuple[int, threading.Thr
     return port, thread
 
 
+def ask(
+    port: int,
+    request: bytes,
+    *,
+    trigger: str = "http-get",
+    connect_timeout: float = 2,
+    answer_timeout: float,
+    moments: Moment | None = None,
+) -> SegmentAttempt:
+    """One first-answer probe to a loopback port."""
+    probe = first_answer(
+        "127.0.0.1", port, request, trigger=trigger, purpose="t",
+        connect_timeout=connect_timeout, answer_timeout=answer_timeout, moments=moments,
+    )  # fmt: skip
+    return asyncio.run(probe)
+
+
 def test_answered_with_timings_and_the_kernel_send_time() -> None:
     port, thread = serve_once(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-    got = asyncio.run(
-        first_answer(
-            "127.0.0.1",
-            port,
-            http_get("h"),
-            trigger="http-get",
-            purpose="t",
-            connect_timeout=2,
-            answer_timeout=2,
-        )
-    )
+    got = ask(port, http_get("h"), answer_timeout=2)
     thread.join(5)
     assert got.outcome == "answered" and got.bytes_received == 38
     assert got.sent_at is not None and got.first_byte_at is not None
@@ -55,37 +64,15 @@ def test_answered_with_timings_and_the_kernel_send_time() -> None:
 
 def test_silence_until_the_deadline() -> None:
     port, thread = serve_once(b"", answer=False)
-    got = asyncio.run(
-        first_answer(
-            "127.0.0.1",
-            port,
-            client_hello("h"),
-            trigger="tls-client-hello",
-            purpose="t",
-            connect_timeout=2,
-            answer_timeout=0.5,
-        )
-    )
+    got = ask(port, client_hello("h"), trigger="tls-client-hello", answer_timeout=0.5)
     thread.join(5)
     assert got.outcome == "silent" and got.first_byte_at is None
     assert got.unread_bytes == 0  # nothing came: nothing was left unread either
     assert got.ended_at - (got.sent_at or 0) >= 0.5
 
 
-def test_refused_connect() -> None:
-    with socket.create_server(("127.0.0.1", 0)) as spare:
-        port = spare.getsockname()[1]
-    got = asyncio.run(
-        first_answer(
-            "127.0.0.1",
-            port,
-            b"x",
-            trigger="http-get",
-            purpose="t",
-            connect_timeout=1,
-            answer_timeout=1,
-        )
-    )
+def test_refused_connect(refused_port: int) -> None:
+    got = ask(refused_port, b"x", connect_timeout=1, answer_timeout=1)
     assert got.outcome == "connect_failed" and got.connect.error == "refused"
 
 
@@ -121,18 +108,7 @@ def test_an_answer_waiting_unread_when_the_deadline_passed_is_counted() -> None:
         if kind == "sent-by-app":
             time.sleep(0.3)  # the answer arrives meanwhile
 
-    got = asyncio.run(
-        first_answer(
-            "127.0.0.1",
-            port,
-            http_get("h"),
-            trigger="http-get",
-            purpose="t",
-            connect_timeout=2,
-            answer_timeout=1e-9,
-            moments=stalled,
-        )
-    )
+    got = ask(port, http_get("h"), answer_timeout=1e-9, moments=stalled)
     thread.join(5)
     assert got.outcome == "silent" and got.bytes_received == 0
     assert got.unread_bytes == len(reply)

@@ -2,7 +2,6 @@
 
 import asyncio
 
-from tests.probes.loopback_servers import unused_port
 from tests.probes.pac_servers import ScriptedTcp, http_reply
 from wiresleuth.analysis.http_response import parse_head
 from wiresleuth.probes.http_get import http_get
@@ -23,8 +22,8 @@ def get(port: int, *, read_timeout: float = 1.0, size_limit: int = 65536):  # ty
     )
 
 
-def test_refused() -> None:
-    result = get(unused_port())
+def test_refused(refused_port: int) -> None:
+    result = get(refused_port)
     assert result.outcome == "refused" and result.connect.connected_at is None
 
 

@@ -2,7 +2,6 @@
 
 import asyncio
 import re
-import socket
 
 from tests.probes.loopback_servers import LoopbackServer, silent
 from tests.probes.proxy_servers import connect_proxy, marker_echo
@@ -61,7 +60,7 @@ def test_the_listener_logs_and_acknowledges_a_marker_and_netcat_text() -> None:
     assert lines[-1].endswith(" STOP")
 
 
-def test_a_marker_through_a_proxy_and_the_failures() -> None:
+def test_a_marker_through_a_proxy_and_the_failures(refused_port: int) -> None:
     with (
         LoopbackServer(marker_echo) as listener,
         LoopbackServer(connect_proxy(listener.port)) as proxy,
@@ -84,7 +83,4 @@ def test_a_marker_through_a_proxy_and_the_failures() -> None:
     with LoopbackServer(silent) as quiet:
         no_ack = send(quiet.port)
     assert no_ack.outcome == "no_ack" and no_ack.sent_at is not None
-    with socket.socket() as unused:
-        unused.bind(("127.0.0.1", 0))
-        closed_port = unused.getsockname()[1]
-    assert send(closed_port).outcome == "connect_failed"
+    assert send(refused_port).outcome == "connect_failed"

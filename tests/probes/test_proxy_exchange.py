@@ -97,9 +97,6 @@ def test_an_answer_cut_short_tells_what_was_read() -> None:
     assert obs.unread_bytes == 0
 
 
-def test_an_unreachable_proxy() -> None:
-    with socket.socket() as unused:
-        unused.bind(("127.0.0.1", 0))
-        port = unused.getsockname()[1]
-    _, obs = ask(port)
+def test_an_unreachable_proxy(refused_port: int) -> None:
+    _, obs = ask(refused_port)
     assert obs.outcome == "connect_failed" and obs.error == "refused"

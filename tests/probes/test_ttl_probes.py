@@ -13,16 +13,16 @@ import socket
 
 import pytest
 
-from tests.probes.loopback_servers import LoopbackServer, reset_after, unused_port
+from tests.probes.loopback_servers import LoopbackServer, reset_after
 from wiresleuth.probes.ttl_probes import data_probe, echo_probe, syn_probe, udp_probe
 
 
-def test_a_syn_is_answered_by_a_listener_and_refused_by_a_closed_port() -> None:
+def test_a_syn_is_answered_by_a_listener_and_refused_by_a_closed_port(refused_port: int) -> None:
     with LoopbackServer(lambda conn: None) as server:
         found = asyncio.run(syn_probe("127.0.0.1", server.port, 1))
     assert (found.fate, found.answer, found.ttl) == ("answered", "syn-ack", 1)
     assert found.local_port and found.rtt is not None and found.rtt < 1.0
-    refused = asyncio.run(syn_probe("127.0.0.1", unused_port(), 1))
+    refused = asyncio.run(syn_probe("127.0.0.1", refused_port, 1))
     assert (refused.fate, refused.answer) == ("answered", "reset")
 
 
@@ -50,8 +50,8 @@ def test_a_request_is_answered_by_data_or_a_close() -> None:
     assert (closed.fate, closed.answer) == ("answered", "fin")
 
 
-def test_a_data_probe_whose_connect_fails_says_so() -> None:
-    found = asyncio.run(data_probe("127.0.0.1", unused_port(), 1, b"x", connect_timeout=1.0))
+def test_a_data_probe_whose_connect_fails_says_so(refused_port: int) -> None:
+    found = asyncio.run(data_probe("127.0.0.1", refused_port, 1, b"x", connect_timeout=1.0))
     assert found.fate == "failed" and found.error == "connect at full TTL: refused"
 
 

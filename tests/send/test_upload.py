@@ -111,14 +111,9 @@ def test_only_https(bundle: Path) -> None:
         upload_bundle(bundle, "http://localhost:1/upload")
 
 
-def test_nobody_listening(bundle: Path, ca: trustme.CA) -> None:
-    import socket
-
-    with socket.socket() as spare:
-        spare.bind(("127.0.0.1", 0))
-        port = spare.getsockname()[1]
+def test_nobody_listening(bundle: Path, ca: trustme.CA, refused_port: int) -> None:
     with pytest.raises(UploadFailed, match="refused the connection"):
-        upload_bundle(bundle, f"https://localhost:{port}/upload")
+        upload_bundle(bundle, f"https://localhost:{refused_port}/upload")
 
 
 def test_cancel_stops_the_upload(bundle: Path, helpdesk: HelpdeskServer) -> None:
@@ -139,14 +134,6 @@ def _route(*ways: Route) -> TargetRoute:
     )  # fmt: skip
 
 
-def _port_nobody_listens_on() -> int:
-    import socket
-
-    with socket.socket() as spare:
-        spare.bind(("127.0.0.1", 0))
-        return int(spare.getsockname()[1])
-
-
 def test_the_upload_goes_through_the_routes_proxy(bundle: Path, helpdesk: HelpdeskServer) -> None:
     from tests.probes.loopback_servers import LoopbackServer
     from tests.probes.proxy_servers import connect_proxy
@@ -165,9 +152,9 @@ def test_the_upload_goes_through_the_routes_proxy(bundle: Path, helpdesk: Helpde
 
 
 def test_a_dead_proxy_gives_way_to_the_next_of_the_route(
-    bundle: Path, helpdesk: HelpdeskServer
+    bundle: Path, helpdesk: HelpdeskServer, refused_port: int
 ) -> None:
-    dead = Route(kind="PROXY", proxy=f"127.0.0.1:{_port_nobody_listens_on()}")
+    dead = Route(kind="PROXY", proxy=f"127.0.0.1:{refused_port}")
     receipt = upload_bundle(bundle, helpdesk.url, route=_route(dead, Route(kind="DIRECT")))
     assert receipt.way == "direct" and len(helpdesk.received) == 1
 
@@ -194,9 +181,11 @@ def test_a_proxy_login_is_said_plainly(bundle: Path, helpdesk: HelpdeskServer) -
         ),
     ],
 )
-def test_failures_are_said_in_words_not_class_names(bundle: Path, url: str, words: str) -> None:
+def test_failures_are_said_in_words_not_class_names(
+    bundle: Path, url: str, words: str, refused_port: int
+) -> None:
     with pytest.raises(UploadFailed) as caught:
-        upload_bundle(bundle, url.format(port=_port_nobody_listens_on()))
+        upload_bundle(bundle, url.format(port=refused_port))
     assert str(caught.value) == words
     assert "ConnectionError" not in str(caught.value)
 

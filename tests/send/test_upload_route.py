@@ -39,10 +39,10 @@ def test_a_pac_decides_for_the_upload_address() -> None:
     assert route.source == "pac" and pac in route.origin
 
 
-def test_a_pac_that_cannot_be_fetched_leaves_the_upload_direct_and_says_why() -> None:
-    from tests.probes.loopback_servers import unused_port
-
-    pac = f"http://127.0.0.1:{unused_port()}/proxy.pac"
+def test_a_pac_that_cannot_be_fetched_leaves_the_upload_direct_and_says_why(
+    refused_port: int,
+) -> None:
+    pac = f"http://127.0.0.1:{refused_port}/proxy.pac"
     route = upload_route(URL, Profile(pac_url=pac), configuration=NOTHING)
     assert route.label == "DIRECT" and "could not be fetched" in route.reason
 

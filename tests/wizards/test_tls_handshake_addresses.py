@@ -124,10 +124,10 @@ def test_probes_of_one_target_are_bounded(ca: trustme.CA, monkeypatch: pytest.Mo
     assert progress.most_open() == 2
 
 
-def test_addresses_beyond_the_most_tested_are_listed(ca: trustme.CA) -> None:
+def test_addresses_beyond_the_most_tested_are_listed(ca: trustme.CA, refused_port: int) -> None:
     many = tuple(f"127.0.1.{n}" for n in range(1, tls_handshake.MAX_ADDRESSES + 3))
-    port = unused_port()  # nothing listens: every address refuses at once
-    obs = asyncio.run(TlsHandshakeWizard().run(given(port, *many), Recorder()))
+    # every address refuses at once
+    obs = asyncio.run(TlsHandshakeWizard().run(given(refused_port, *many), Recorder()))
     (target,) = obs.targets
     assert len(target.by_address()) == tls_handshake.MAX_ADDRESSES
     assert target.untested_addresses == many[tls_handshake.MAX_ADDRESSES :]

@@ -49,10 +49,10 @@ SCREENSHOT_WITH_ERROR = 2
 SCREENSHOT_FAILED = 3
 """Not saved: the file could not be written, the window was not ready, or a slot raised."""
 WORKERS_WAIT_MS = 5000
+"""How long closing waits for workers still running (a cancelled run returns within 1 s)."""
 WARM_UP_WAIT_S = 60.0
 """The warm-up only imports modules, which always ends: at exit it is waited for much longer
 than other workers (``QtMainWindow.finish_warm_up``)."""
-"""How long closing waits for workers still running (a cancelled run returns within 1 s)."""
 log = logging.getLogger(__name__)
 
 _HARMLESS = ("This plugin does not support propagateSizeHints()",)

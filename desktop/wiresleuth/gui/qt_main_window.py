@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -462,10 +461,7 @@ class QtMainWindow(QMainWindow):
         with SIGSEGV. Imports always end, so the wait is long; the window is gone already.
         """
         worker = self._warm_worker
-        deadline = time.monotonic() + timeout
-        while worker is not None and not worker.done and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return worker is None or worker.done
+        return worker is None or worker.wait(timeout)
 
     def _warmed_up(self) -> None:
         # Build the other pages now, one per event-loop turn, so that neither "Run" nor

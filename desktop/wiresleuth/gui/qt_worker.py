@@ -10,6 +10,7 @@ Cancelling is cooperative: the function checks whatever flag its caller gave it.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -41,7 +42,17 @@ class QtFunctionWorker(QRunnable):
         self.setAutoDelete(False)  # the owner keeps the Python object; Qt must not free it
         self._function = function
         self.signals = QtWorkerSignals()
-        self.done = False
+        self._ended = threading.Event()
+
+    @property
+    def done(self) -> bool:
+        """True once the function has returned or raised."""
+        return self._ended.is_set()
+
+    def wait(self, timeout: float) -> bool:
+        """Block this thread until the function has ended, ``timeout`` s at the most; whether
+        it did. For the program's exit: a slot must never block the GUI thread."""
+        return self._ended.wait(timeout)
 
     def _emit(self, signal: str, *args: object) -> None:
         try:
@@ -63,7 +74,7 @@ class QtFunctionWorker(QRunnable):
         finally:
             # Done before the GUI hears the outcome: a slot that reacts to it (a "Try again"
             # clicked at once) must not find this worker still busy.
-            self.done = True
+            self._ended.set()
         self._emit(*outcome)
         self._emit("finished")
 
