@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -165,14 +164,10 @@ class CaptureControl:
 
 
 def _load_decoder() -> object:
-    # While it loads, the event loop's thread waits at most 1 ms (not 5) for the interpreter
-    # each time a packet wakes it: the probes' timing is not put off by the import.
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(interval, 0.001))
-    try:
+    from wiresleuth.engine.warm_up import fine_switching
+
+    with fine_switching():
         from wiresleuth.capture import fast_records
-    finally:
-        sys.setswitchinterval(interval)
     return fast_records
 
 

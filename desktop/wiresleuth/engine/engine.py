@@ -37,6 +37,7 @@ from wiresleuth.engine.lookups import connectivity_if_offline
 from wiresleuth.engine.readiness import Readiness
 from wiresleuth.engine.run_log import RunLog
 from wiresleuth.engine.stall_meter import StallMeter
+from wiresleuth.engine.warm_up import load_analysis
 from wiresleuth.model.engine_observations import (
     ENGINE,
     CheckFailure,
@@ -252,6 +253,7 @@ class Engine:
             await preparing
             await capture.start(await self._flows(given))
             capture.warm()
+        analysis_loaded = asyncio.get_running_loop().run_in_executor(None, load_analysis)
         self._emit(
             "capture",
             "capturing this program's traffic"
@@ -272,6 +274,7 @@ class Engine:
                 await self._unless_cancelled(capture.closes_answered(trailing))
         closing = time.monotonic()
         packets = await capture.stop()
+        await asyncio.gather(analysis_loaded, return_exceptions=True)  # a failure shows below
         stalls = await meter.stop()
         if stalls:
             log.warning(

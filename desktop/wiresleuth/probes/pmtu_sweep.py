@@ -130,7 +130,9 @@ async def run_waves(
 
 async def sweep(address: str, *, budget: float) -> PathMtuSweep:
     """Sweep ``address`` from 576 bytes to the interface MTU with DF set."""
-    high = min(interface_mtu(address) or 1500, MAX_IPV4_PACKET)
+    # psutil lists every interface with its statistics: 5-30 ms, not on the run's loop
+    mtu: int | None = await asyncio.to_thread(interface_mtu, address)
+    high = min(mtu or 1500, MAX_IPV4_PACKET)
     low = min(MIN_IPV4_MTU, high)
     echo: df_echo.DfEcho | None = None
     if df_echo.supported():

@@ -97,6 +97,9 @@ class TlsHandshakeWizard(Wizard):
     async def _contexts_loaded(self) -> None:
         if self._loading is None:
             self._loading = _LOADER.submit(_trust_contexts)
+        if self._loading.done():  # loaded during the lookups: no turn of the loop lost
+            self._contexts = self._loading.result()
+            return
         self._contexts = await asyncio.wrap_future(self._loading)
 
     def _context(self, purpose: str) -> ssl.SSLContext:
