@@ -30,7 +30,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import IO, Any
 
 import psutil
@@ -216,8 +216,12 @@ class _Pipes:
     """Threads that write the request and read the answers, so the event loop never blocks
     on a pipe; they end when the child's pipes close."""
 
-    def __init__(self, child: _Child, request: bytes) -> None:
+    def __init__(
+        self, child: _Child, request: bytes, wake: Callable[[], None] = lambda: None
+    ) -> None:
         self.messages: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self._wake = wake
+        """Called (from a reader thread) after each message: the waiting loop looks at once."""
         self._tail = bytearray()
         self._threads = [
             threading.Thread(target=self._write, args=(child.stdin, request), daemon=True),
@@ -238,9 +242,13 @@ class _Pipes:
 
     def _read(self, pipe: IO[bytes]) -> None:
         try:
-            self.messages.put(self._messages(pipe))
+            self._put(self._messages(pipe))
         finally:
             _close(pipe)
+
+    def _put(self, message: tuple[str, Any]) -> None:
+        self.messages.put(message)
+        self._wake()
 
     def _messages(self, pipe: IO[bytes]) -> tuple[str, Any]:
         """Queue each message; return how the stream ended (eof, too_long, garbled)."""
@@ -252,7 +260,7 @@ class _Pipes:
                     kind, payload = json.loads(line)
                 except ValueError:
                     return ("garbled", None)
-                self.messages.put((str(kind), payload))
+                self._put((str(kind), payload))
         except (OSError, ValueError):
             pass
         return ("eof", None)
@@ -428,11 +436,19 @@ async def _run_child(
         child = prestarted if prestarted is not None else _start(method)
     except OSError as exc:  # e.g. this interpreter may not be executed by this user
         return done("unavailable", False, error=f"cannot start the evaluator ({method}): {exc}")
-    pipes = _Pipes(child, request)
+    loop = asyncio.get_running_loop()
+    arrived = asyncio.Event()
+
+    def wake() -> None:
+        with contextlib.suppress(RuntimeError):  # the loop closed: nobody waits any more
+            loop.call_soon_threadsafe(arrived.set)
+
+    pipes = _Pipes(child, request, wake)
     try:
         deadline = time.monotonic() + START_LIMIT
         ready = False
         while True:
+            arrived.clear()  # before looking: a message put after the look wakes the wait
             try:
                 kind, payload = pipes.messages.get_nowait()
             except queue.Empty:
@@ -468,7 +484,12 @@ async def _run_child(
                         error=f"the evaluator did not start within {START_LIMIT:g} s",
                     )
                 return done("timeout", error=f"still running after {time_limit:g} s: stopped")
-            await asyncio.sleep(_POLL)
+            # a message wakes this at once (polling alone made each answer wait up to 20 ms);
+            # the memory and the time limit are looked at every _POLL s
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    arrived.wait(), min(_POLL, max(deadline - time.monotonic(), 0))
+                )
     finally:
         child.stop()
         pipes.join()
