@@ -297,7 +297,9 @@ class PacWizard(Wizard):
                     if fetching is not None
                     else self._fetch_part(obs, url, address, given, progress, evaluator, early)
                 )
-                return replace(fetched, dns=dns, rewrite_tests=rewrite, rewrite_http=await rewrites)
+                fetched = replace(fetched, dns=dns, rewrite_tests=rewrite)
+                progress.publish(fetched)  # the route needs nothing of what answers there
+                return replace(fetched, rewrite_http=await rewrites)
             finally:
                 rewrites.cancel()
         finally:
