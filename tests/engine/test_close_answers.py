@@ -20,11 +20,19 @@ def _waiting(name: str, upto: int | None = None) -> int:
 
 
 @pytest.mark.parametrize("name", ["client-waits.pcap", "server-waits.pcap"])
-def test_a_close_waits_for_the_ack_of_our_fin(name: str) -> None:
+def test_a_close_the_peer_began_is_complete_with_our_fin(name: str) -> None:
     total = len(read_packets(CAPTURES / name).records)
     assert _waiting(name) == 0
-    assert _waiting(name, upto=total - 1) == 1  # our FIN seen, its ACK not yet
-    assert _waiting(name, upto=total - 2) == 1  # the peer's FIN alone settles nothing
+    assert _waiting(name, upto=total - 1) == 0  # both FINs: the peer's last ACK is not needed
+    assert _waiting(name, upto=total - 2) == 1  # the peer's FIN alone: ours is still to come
+
+
+def test_a_close_we_began_waits_for_the_ack_of_our_fin() -> None:
+    # our FIN rode on the last data (packet 87); the peer's window was closed: packet 88
+    # acknowledges the bytes before that segment only, packet 89 the FIN
+    assert _waiting("zero-window.pcap", upto=87) == 1
+    assert _waiting("zero-window.pcap", upto=88) == 1
+    assert _waiting("zero-window.pcap", upto=89) == 0
 
 
 def test_a_reset_or_an_unanswered_syn_leaves_nothing_to_wait_for() -> None:

@@ -6,6 +6,10 @@ would end, in the capture, with a FIN nobody answered. Capture used to wait a fi
 half of the slowest round trip; it now stops as soon as the capture holds every answer, and
 waits that long only when one is missing (the same deadline bounds it).
 
+A connection the peer closed first (our requests ask it to: ``Connection: close``) is closed
+both ways once our FIN follows the peer's: the peer's last ACK would acknowledge a close the
+capture already shows complete, and is not waited for (a round trip at the end of every run).
+
 A connection counts once the capture saw its handshake answered (SYN-ACK): a SYN nobody
 answered has no close to wait for (a late SYN-ACK, if it comes, is reset by our kernel and
 settles it). Pure: packets in, a count out.
@@ -27,8 +31,10 @@ class _Connection:
     """The peer's SYN-ACK was seen: the connection was established."""
     fin_end: int | None = None
     """Sequence number the peer acknowledges once it has our FIN."""
+    peer_fin: bool = False
+    """The peer's FIN was seen."""
     settled: bool = False
-    """A reset either way, or our FIN acknowledged: nothing more to wait for."""
+    """A reset either way, our FIN acknowledged, or both FINs seen: nothing more to wait for."""
 
 
 class CloseAnswers:
@@ -53,6 +59,7 @@ class CloseAnswers:
                     conn.settled = True
                 elif flags & FIN:
                     conn.fin_end = (r.seq + r.payload_len + 1) % _MOD
+                    conn.settled = conn.settled or conn.peer_fin
                 continue
             conn = self._connections.get((r.dst, r.dport, r.src, r.sport))
             if conn is None:
@@ -61,7 +68,10 @@ class CloseAnswers:
                 conn.answered = True
             if flags & RST:
                 conn.settled = True
-            elif conn.fin_end is not None and flags & ACK:
+                continue
+            if flags & FIN:
+                conn.peer_fin = True
+            if conn.fin_end is not None and flags & ACK:
                 conn.settled = conn.settled or (r.ack - conn.fin_end) % _MOD < _MOD // 2
 
     @property
