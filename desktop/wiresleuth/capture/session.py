@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from wiresleuth.capture.backend import CaptureBackend, FilterLater
@@ -139,6 +139,8 @@ class CaptureSession:
         self._records: list[PacketRecord] | None = None
         self._open_later: float | None = None
         """The start's timeout, when the backend opens in ``set_filter``."""
+        self.on_frames: Callable[[], None] | None = None
+        """Called from the reader's thread after frames were kept (to wake a waiter)."""
 
     @property
     def interfaces(self) -> tuple[str, ...]:
@@ -184,6 +186,9 @@ class CaptureSession:
             room = max(self.max_packets - len(self._frames), 0)
             self._frames.extend(frames[:room])
             self._dropped += max(len(frames) - room, 0)
+        arrived = self.on_frames
+        if arrived is not None:
+            arrived()
 
     def start(self, timeout: float = 2.0) -> None:
         """Start capturing; raise CaptureUnavailable (saying why) unless capture really runs."""

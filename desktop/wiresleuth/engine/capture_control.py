@@ -7,6 +7,7 @@ never pays for it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Mapping
@@ -86,10 +87,12 @@ class CaptureControl:
         self._session, self._opening = session, None
         self.info = CaptureInfo(available=True, filter=bpf, interface=_interfaces(session))
 
-    async def closes_answered(self, within: float, *, poll: float = 0.01) -> None:
+    async def closes_answered(self, within: float) -> None:
         """Return once the capture holds the answer to every close of the run's connections,
-        or after ``within`` seconds (nothing to wait for without capture)."""
-        if self._session is None:
+        or after ``within`` seconds (nothing to wait for without capture); woken by each
+        batch of frames the capture keeps."""
+        session = self._session
+        if session is None:
             return
         from wiresleuth.capture.fast_decode import AddressBook, decode_batch
         from wiresleuth.capture.fast_records import batch_records
@@ -100,16 +103,28 @@ class CaptureControl:
             await asyncio.gather(self._warming, return_exceptions=True)
         deadline = time.monotonic() + within
         closes, seen, book = CloseAnswers(), 0, AddressBook()
-        while True:
-            frames = self._session.frames_from(seen)
-            if frames:
-                seen += len(frames)
-                batch, _ = frame_batch(frames)
-                closes.feed(batch_records(batch, decode_batch(batch, book), book))
-            left = deadline - time.monotonic()
-            if closes.waiting == 0 or left <= 0:
-                return
-            await asyncio.sleep(min(poll, left))
+        loop, arrived = asyncio.get_running_loop(), asyncio.Event()
+
+        def wake() -> None:
+            with contextlib.suppress(RuntimeError):  # the loop closed: nobody waits any more
+                loop.call_soon_threadsafe(arrived.set)
+
+        session.on_frames = wake
+        try:
+            while True:
+                arrived.clear()  # before looking: frames kept after the look wake the wait
+                frames = session.frames_from(seen)
+                if frames:
+                    seen += len(frames)
+                    batch, _ = frame_batch(frames)
+                    closes.feed(batch_records(batch, decode_batch(batch, book), book))
+                left = deadline - time.monotonic()
+                if closes.waiting == 0 or left <= 0:
+                    return
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(arrived.wait(), left)
+        finally:
+            session.on_frames = None
 
     async def stop(self) -> list[PacketRecord]:
         """Stop capture and decode what it saw (nothing when unavailable)."""
