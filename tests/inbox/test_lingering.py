@@ -12,7 +12,6 @@ import logging
 import re
 import socket
 import ssl
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -97,34 +96,28 @@ def test_a_refused_upload_that_keeps_sending_gets_its_answer_and_is_read_only_to
     inbox: RunningInbox, caplog: pytest.LogCaptureFixture, who: str, status: bytes, reason: bytes
 ) -> None:
     """A client that declares 200 MiB (a wrong token, or too large for the inbox) and sends
-    it regardless while reading: it gets the refusal with ``Connection: close``; the server
-    drops at most LINGER_BYTES of the rest, then resets the connection."""
+    it regardless, reading nothing until it has sent it all (as requests does): the server
+    drops at most LINGER_BYTES of the rest and resets the connection; the client, stopped
+    by the reset, still reads the refusal, with ``Connection: close``."""
     caplog.set_level(logging.INFO, logger="wiresleuth.inbox")
     token = inbox.token if who == "sender" else "wsu_" + "W" * 43
-    sent = [0]
-    stopped: list[BaseException] = []
+    sent = 0
+    stopped: list[OSError] = []
     with _connect(inbox) as tls:
         tls.sendall(_head(token, DECLARED))
-
-        def pump() -> None:
-            block = bytes(65536)
-            try:
-                while sent[0] < DECLARED:
-                    sent[0] += tls.send(block)
-            except OSError as exc:  # the reset (ssl.SSLError is an OSError)
-                stopped.append(exc)
-
-        sender = threading.Thread(target=pump, daemon=True)
-        sender.start()
+        block = bytes(65536)
+        try:
+            while sent < DECLARED:
+                sent += tls.send(block)
+        except OSError as exc:  # the reset (ssl.SSLError is an OSError)
+            stopped.append(exc)
         answer = _answer(tls)
-        sender.join(WAIT)
-        assert not sender.is_alive()
     assert answer.startswith(b"HTTP/1.1 " + status), answer[:200]
     assert reason in answer and re.search(rb"(?im)^connection: close\r$", answer)
     line = _closing_line(caplog)
     assert line.endswith(f"({LINGER_BYTES} bytes read)"), line
     assert LINGER_BYTES <= _dropped(line) < LINGER_BYTES + TLS_READ
-    assert stopped and sent[0] < DECLARED // 4  # stopped by the reset, not by the end
+    assert stopped and sent < DECLARED // 4  # stopped by the reset, not by the end
     assert list(inbox.settings.incoming_dir.iterdir()) == []
 
 

@@ -243,6 +243,44 @@ def test_a_refused_upload_is_answered_before_a_byte_of_the_bundle_is_sent(
     assert stored(inbox) == [] and list(inbox.settings.incoming_dir.iterdir()) == []
 
 
+def test_a_sender_that_does_not_wait_still_reads_the_refusal_and_the_inbox_reads_little(
+    tmp_path: Path,
+    inbox: RunningInbox,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The sender without its wait for 100 Continue (as one behind a box that swallows the
+    interim answer would be): it streams a 20 MiB bundle the inbox refused from the
+    headers; the inbox drops at most LINGER_BYTES of it (and one TLS read) and resets the
+    connection; the sender still reads the 413 it was sent, and says it."""
+    import asyncio.sslproto
+    import logging
+    import re
+
+    from wiresleuth.inbox.lingering import LINGER_BYTES
+    from wiresleuth.send import expect_continue
+
+    caplog.set_level(logging.INFO, logger="wiresleuth.inbox")
+    monkeypatch.setattr(expect_continue, "CONTINUE_WAIT", 0.0)
+    big = _big_bundle(tmp_path / "big.wsbundle", 20 * LIMIT)
+    sent: list[int] = []
+    with pytest.raises(UploadFailed) as caught:
+        send_to_helpdesk(
+            big, load_profile(write_profile(tmp_path, inbox, inbox.token)),
+            progress=lambda done, total: sent.append(done),
+        )  # fmt: skip
+    assert str(caught.value).startswith(
+        f"the server localhost refused the bundle: HTTP 413 Request Entity Too Large (the "
+        f"bundle is {big.stat().st_size} bytes"
+    )
+    assert sent and sent[-1] < big.stat().st_size  # it did start sending, and was cut
+    line = _closing_line(caplog)
+    found = re.search(r": (\d+) bytes it sent after the answer read and dropped \((.*)\)", line)
+    assert found and found.group(2) == f"{LINGER_BYTES} bytes read", line
+    assert int(found.group(1)) < LINGER_BYTES + asyncio.sslproto.SSLProtocol.max_size
+    assert stored(inbox) == [] and list(inbox.settings.incoming_dir.iterdir()) == []
+
+
 def test_a_good_upload_lands_whole_after_the_inbox_says_continue(
     tmp_path: Path, inbox: RunningInbox
 ) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -155,3 +156,30 @@ def test_a_417_is_answered_by_sending_again_without_the_expectation(
     assert receipt.status == 201
     assert [b"expect:" in h.lower() for h in script.heads] == [True, False]
     assert script.after == [0, bundle.stat().st_size]
+
+
+def test_a_cancel_while_the_headers_wait_stops_before_the_body(
+    tmp_path: Path, ca: trustme.CA, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancelled (half a second after the server has the headers) while waiting for an
+    answer that never comes: the upload stops without a byte of the body. A sender that
+    did not wait would be part-way through the 8 MiB by then."""
+    from wiresleuth.send import expect_continue
+    from wiresleuth.send.upload import UploadCancelled
+
+    monkeypatch.setattr(expect_continue, "CONTINUE_WAIT", 15.0)  # the cancel comes first
+    big = tmp_path / "big.wsbundle"
+    big.write_bytes(bytes(8 * 1024 * 1024))
+    stop = threading.Event()
+
+    def silent(tls: ssl.SSLSocket, head: bytes) -> int:
+        time.sleep(0.5)
+        stop.set()
+        return _drain(tls)
+
+    script = Script(ca, silent)
+    with script.server:
+        with pytest.raises(UploadCancelled):
+            upload_bundle(big, script.url, cancel=stop)
+        assert script.done.wait(15)
+    assert script.after == [0]

@@ -123,8 +123,10 @@ class LingeringH11Protocol(H11Protocol):
         return transport.real if isinstance(transport, _ClosingTransport) else transport
 
     def body_unread(self) -> bool:
-        """Whether the client is still due to send some of the request's body."""
-        return self.conn.their_state is h11.SEND_BODY
+        """Whether the answer is whole and the client is still due to send some of the
+        request's body (an answer broken off by a failing application closes at once)."""
+        answered = self.cycle is not None and self.cycle.response_complete
+        return answered and self.conn.their_state is h11.SEND_BODY
 
     def linger(self) -> None:
         """Start the lingering close: the answer is written; drop what comes, bounded."""

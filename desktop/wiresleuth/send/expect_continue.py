@@ -35,6 +35,8 @@ CONTINUE_WAIT = 2.0
 HEAD_LIMIT = 64 * 1024
 """Bytes of an interim or early answer's head read at most."""
 BLOCK = 64 * 1024
+CANCEL_STEP = 0.1
+"""Seconds between two looks at the cancel event while the headers wait."""
 _STATUS = re.compile(rb"^HTTP/1\.[01] (\d{3})")
 
 Stage = Literal["connect", "tunnel", "exchange"]
@@ -149,28 +151,36 @@ def open_connection(
             raise ExchangeError(
                 "tunnel", TunnelRefused(int(found.group(1)), found.group(2))
             ) from exc
-        tunnelled = endpoint.proxy is not None and isinstance(exc, ssl.SSLError)
-        raise ExchangeError("exchange" if tunnelled else "connect", exc) from exc
+        raise ExchangeError("connect", exc) from exc
     assert conn.sock is not None
     conn.sock.settimeout(read_timeout)
     return conn
 
 
-def _early_head(sock: ssl.SSLSocket, wait: float, read_timeout: float) -> bytes | None:
+def _early_head(
+    sock: ssl.SSLSocket, wait: float, read_timeout: float, cancel: threading.Event
+) -> bytes | None:
     """The head of what the server says within ``wait`` of the headers (interim or final),
     read byte by byte so that nothing after it is taken from the socket; None if it says
-    nothing in that time."""
-    if wait <= 0:
-        return None
-    sock.settimeout(wait)
+    nothing in that time. The wait is cut in steps of ``CANCEL_STEP`` to notice a cancel."""
+    deadline = time.monotonic() + wait
+    first = b""
     try:
-        first = sock.recv(1)
-    except TimeoutError:
-        return None
+        while not first:
+            left = deadline - time.monotonic()
+            if cancel.is_set():
+                raise Cancelled
+            if left <= 0:
+                return None
+            sock.settimeout(min(left, CANCEL_STEP))
+            try:
+                first = sock.recv(1)
+            except TimeoutError:
+                continue
+            if not first:
+                raise http.client.RemoteDisconnected("the server closed the connection")
     finally:
         sock.settimeout(read_timeout)
-    if not first:
-        raise http.client.RemoteDisconnected("the server closed the connection")
     head = bytearray(first)
     while not head.endswith(b"\r\n\r\n"):
         byte = sock.recv(1)
@@ -212,7 +222,7 @@ def post(
         conn.endheaders()
         deadline = time.monotonic() + CONTINUE_WAIT
         while expect:
-            head = _early_head(sock, max(0.0, deadline - time.monotonic()), read_timeout)
+            head = _early_head(sock, deadline - time.monotonic(), read_timeout, cancel)
             found = _STATUS.match(head or b"")
             if head is None or (found and found.group(1) == b"100"):
                 break  # no word in time, or "go on": the body goes
