@@ -212,6 +212,7 @@ def post(
     assert isinstance(sock, ssl.SSLSocket)
     digest = hashlib.sha256()
     sent = 0
+    sending = False
     try:
         conn.putrequest("POST", endpoint.target, skip_accept_encoding=True)
         for name, value in headers.items():
@@ -231,6 +232,7 @@ def post(
             answer = http.client.HTTPResponse(_Replay(head, sock), method="POST")  # type: ignore[arg-type]
             answer.begin()
             return _read(answer, limit, body_sent=False, digest=digest)
+        sending = True
         while block := body.read(BLOCK):
             if cancel.is_set():
                 raise Cancelled
@@ -241,7 +243,7 @@ def post(
         answer = conn.getresponse()
         return _read(answer, limit, body_sent=True, digest=digest)
     except (OSError, http.client.HTTPException) as exc:
-        if sent and isinstance(exc, OSError) and not isinstance(exc, TimeoutError):
+        if sending and isinstance(exc, OSError) and not isinstance(exc, TimeoutError):
             late = _answer_after_break(conn, limit, digest)
             if late is not None:
                 return late
