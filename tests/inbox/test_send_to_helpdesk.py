@@ -188,7 +188,7 @@ def test_a_bundle_too_large_is_refused_before_its_body_is_read(
     assert answer.startswith(b"HTTP/1.1 413 "), answer
     assert b"this inbox takes bundles up to 1048576 bytes" in answer
     assert list(inbox.settings.incoming_dir.iterdir()) == []  # not a byte kept
-    # and the sender, which sends its body anyway (HTTP/1.1), reads the refusal and says it
+    # and the sender, which waits for it (Expect: 100-continue), reads the refusal and says it
     big = _big_bundle(tmp_path / "big.wsbundle", 3 * LIMIT)
     profile = write_profile(tmp_path, inbox, inbox.token)
     done = wiresleuth("send", str(big), "--profile", str(profile), "--quiet", env=trusted_sender[1])
@@ -199,6 +199,103 @@ def test_a_bundle_too_large_is_refused_before_its_body_is_read(
         f"{LIMIT} bytes); the bundle is still at {big}\n"
     )
     assert stored(inbox) == [] and list(inbox.settings.incoming_dir.iterdir()) == []
+
+
+def _closing_line(caplog: pytest.LogCaptureFixture) -> str:
+    """The inbox's line about closing a connection after an early answer (bounded wait)."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        for record in caplog.records:
+            if "closed after an early answer" in record.getMessage():
+                return record.getMessage()
+        time.sleep(0.05)
+    raise AssertionError("the inbox never closed the refused connection")
+
+
+@pytest.mark.parametrize("why", ["too large", "unknown token"])
+def test_a_refused_upload_is_answered_before_a_byte_of_the_bundle_is_sent(
+    tmp_path: Path, inbox: RunningInbox, caplog: pytest.LogCaptureFixture, why: str
+) -> None:
+    """The window's path (``send_to_helpdesk``) against the real inbox: the refusal comes
+    from the headers, the user reads why, and no byte of the bundle went (no progress; the
+    inbox read nothing after its answer: the sender closed)."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="wiresleuth.inbox")
+    big = why == "too large"
+    bundle = _big_bundle(tmp_path / "big.wsbundle", 3 * LIMIT) if big else lab_bundle("C7")
+    token = inbox.token if big else "wsu_" + "W" * 43
+    sent: list[int] = []
+    with pytest.raises(UploadFailed) as caught:
+        send_to_helpdesk(
+            bundle, load_profile(write_profile(tmp_path, inbox, token)),
+            progress=lambda done, total: sent.append(done),
+        )  # fmt: skip
+    assert str(caught.value) == (
+        "the server localhost refused the bundle: HTTP 413 Request Entity Too Large (the "
+        f"bundle is {bundle.stat().st_size} bytes; this inbox takes bundles up to {LIMIT} bytes)"
+        if big
+        else REFUSED_401
+    )
+    assert sent == []
+    line = _closing_line(caplog)
+    assert ": 0 bytes it sent after the answer read and dropped (the client closed)" in line
+    assert stored(inbox) == [] and list(inbox.settings.incoming_dir.iterdir()) == []
+
+
+def test_a_sender_that_does_not_wait_still_reads_the_refusal_and_the_inbox_reads_little(
+    tmp_path: Path,
+    inbox: RunningInbox,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The sender without its wait for 100 Continue (as one behind a box that swallows the
+    interim answer would be): it streams a 20 MiB bundle the inbox refused from the
+    headers; the inbox drops at most LINGER_BYTES of it (and one TLS read) and resets the
+    connection; the sender still reads the 413 it was sent, and says it."""
+    import asyncio.sslproto
+    import logging
+    import re
+
+    from wiresleuth.inbox.lingering import LINGER_BYTES
+    from wiresleuth.send import expect_continue
+
+    caplog.set_level(logging.INFO, logger="wiresleuth.inbox")
+    monkeypatch.setattr(expect_continue, "CONTINUE_WAIT", 0.0)
+    big = _big_bundle(tmp_path / "big.wsbundle", 20 * LIMIT)
+    sent: list[int] = []
+    with pytest.raises(UploadFailed) as caught:
+        send_to_helpdesk(
+            big, load_profile(write_profile(tmp_path, inbox, inbox.token)),
+            progress=lambda done, total: sent.append(done),
+        )  # fmt: skip
+    assert str(caught.value).startswith(
+        f"the server localhost refused the bundle: HTTP 413 Request Entity Too Large (the "
+        f"bundle is {big.stat().st_size} bytes"
+    )
+    assert sent and sent[-1] < big.stat().st_size  # it did start sending, and was cut
+    line = _closing_line(caplog)
+    found = re.search(r": (\d+) bytes it sent after the answer read and dropped \((.*)\)", line)
+    assert found and found.group(2) == f"{LINGER_BYTES} bytes read", line
+    assert int(found.group(1)) < LINGER_BYTES + asyncio.sslproto.SSLProtocol.max_size
+    assert stored(inbox) == [] and list(inbox.settings.incoming_dir.iterdir()) == []
+
+
+def test_a_good_upload_lands_whole_after_the_inbox_says_continue(
+    tmp_path: Path, inbox: RunningInbox
+) -> None:
+    """A lab bundle (two blocks) goes after the inbox's 100 Continue and is kept byte for
+    byte; the progress reaches its size."""
+    bundle = lab_bundle("C1")
+    sent: list[int] = []
+    receipt = send_to_helpdesk(
+        bundle, load_profile(write_profile(tmp_path, inbox, inbox.token)),
+        progress=lambda done, total: sent.append(done),
+    )  # fmt: skip
+    (row,) = stored(inbox)
+    assert inbox.store.path_of(row).read_bytes() == bundle.read_bytes()
+    assert receipt.sha256 == row.sha256 == sha256_of(bundle)
+    assert sent[-1] == bundle.stat().st_size and sent == sorted(sent)
 
 
 def test_the_token_goes_to_the_profiles_upload_server_only(

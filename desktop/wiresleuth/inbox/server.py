@@ -4,7 +4,9 @@ socket bound, then uvicorn serving the app over HTTPS until SIGINT/SIGTERM.
 Every check that can fail (the index, the certificate, the port) runs before the first
 line saying the inbox is up. Uvicorn's own access log is off: an older profile's upload
 address holds its token, so the inbox logs each upload itself, without it. Forwarded headers are not
-trusted (``proxy_headers=False``): the sender's address is the connection's.
+trusted (``proxy_headers=False``): the sender's address is the connection's. The HTTP
+protocol is uvicorn's h11 one with a lingering close after an answer given before the
+request's body was read (``inbox.lingering``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from wiresleuth.inbox.certificate import (
     own_certificate,
 )
 from wiresleuth.inbox.database import Database
+from wiresleuth.inbox.lingering import LingeringH11Protocol
 from wiresleuth.inbox.settings import InboxSettings, MiB, shown_url
 from wiresleuth.inbox.store import BundleStore
 from wiresleuth.inbox.web.app import build_app
@@ -141,6 +144,7 @@ def prepare(settings: InboxSettings, options: ServeOptions) -> Prepared:
     app = build_app(settings, store, background=background)
     config = uvicorn.Config(
         app,
+        http=LingeringH11Protocol,  # h11 whatever is installed, closing as lingering.py says
         ssl_certfile=str(certificate.cert),
         ssl_keyfile=str(certificate.key),
         access_log=False,

@@ -9,6 +9,14 @@ helpdesk inbox's receipt (its second line JSON with ``id`` and ``sha256``), the 
 read and its SHA-256 compared with the bytes sent. The server is verified against this
 computer's trust store (truststore), as a browser here would.
 
+The request says ``Expect: 100-continue`` and its body goes only once the server has not
+refused it (``expect_continue``): a revoked token, a bundle too large for the inbox, a
+busy or full inbox are answered from the headers, and the user learns why at once instead
+of after sending the whole bundle (the standard library's http.client, since requests
+cannot wait for the interim answer). A server that does not answer the expectation gets
+the body after ``expect_continue.CONTINUE_WAIT`` seconds; one that answers 417 gets the
+request again without it.
+
 The upload address and the token are secrets a user may pass on without knowing it (an
 older profile carries the token in the address's path): what this module says - stages,
 receipts, errors - names the server by ``shown_address`` (scheme, host and port) only, and
@@ -23,38 +31,42 @@ The upload goes the way this computer's applications go (``upload_route``: the p
 OS proxy settings, a PAC): through a proxy by an HTTP CONNECT tunnel, or directly; when a
 proxy cannot be connected to, the next way of the route is tried, as browsers fail over.
 The environment's ``*_proxy`` variables reach it only through that route, never on their
-own (``trust_env`` is off). Blocking: run it in a worker thread.
+own. Blocking: run it in a worker thread.
 """
 
 from __future__ import annotations
 
 import errno
-import hashlib
+import http.client
 import json
 import re
+import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Any, BinaryIO
 from urllib.parse import urlsplit
-
-import requests
-from requests.adapters import HTTPAdapter
 
 import wiresleuth
 from wiresleuth.errors import WireSleuthError
 from wiresleuth.model.proxy_observations import Route
 from wiresleuth.model.route import TargetRoute
 from wiresleuth.model.upload_token import BEARER_TOKEN, UPLOAD_TOKEN_SHAPE
+from wiresleuth.send.expect_continue import (
+    Answer,
+    Cancelled,
+    Endpoint,
+    ExchangeError,
+    TunnelRefused,
+    open_connection,
+    post,
+)
 
 CONNECT_TIMEOUT = 10.0
 """Seconds to reach the server (or the proxy)."""
 READ_TIMEOUT = 60.0
 """Seconds without progress before the upload is given up."""
-BLOCK = 64 * 1024
 ANSWER_LIMIT = 64 * 1024
 """Bytes of the server's answer read at most."""
 TICKET_HEADER = "X-WireSleuth-Ticket"
@@ -92,57 +104,6 @@ class UploadReceipt:
     sha256: str | None = None
     """The SHA-256 the inbox computed of what it received, equal to that of the file sent
     (checked); None from another kind of server."""
-
-
-class _TrustStoreAdapter(HTTPAdapter):
-    """Verifies servers against the operating system's trust store."""
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        from wiresleuth.probes.tls_contexts import os_trust_context
-
-        kwargs["ssl_context"] = os_trust_context()
-        super().init_poolmanager(*args, **kwargs)
-
-    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
-        from wiresleuth.probes.tls_contexts import os_trust_context
-
-        proxy_kwargs["ssl_context"] = os_trust_context()
-        return super().proxy_manager_for(proxy, **proxy_kwargs)
-
-
-class _ProgressReader:
-    """A file object for the request body that reports every block read and can be stopped;
-    it hashes what it reads (the receipt's SHA-256 is checked against it)."""
-
-    def __init__(
-        self, handle: BinaryIO, size: int, progress: ProgressCallback, cancel: threading.Event
-    ) -> None:
-        self._handle = handle
-        self.len = size
-        self._sent = 0
-        self._progress = progress
-        self._cancel = cancel
-        self.digest = hashlib.sha256()
-
-    def __len__(self) -> int:
-        return self.len
-
-    def read(self, amount: int = -1) -> bytes:
-        if self._cancel.is_set():
-            raise UploadCancelled("the upload was cancelled")
-        data = self._handle.read(BLOCK if amount is None or amount < 0 else amount)
-        self.digest.update(data)
-        self._sent += len(data)
-        self._progress(self._sent, self.len)
-        return data
-
-    def __enter__(self) -> _ProgressReader:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._handle.close()
 
 
 def shown_address(url: str) -> str:
@@ -230,7 +191,7 @@ def check_ticket(ticket: str) -> str:
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and what it wraps (requests wraps urllib3, which wraps socket errors)."""
+    """``exc`` and what it wraps (its cause, its context)."""
     seen: set[int] = set()
     todo: list[BaseException] = [exc]
     while todo:
@@ -239,60 +200,62 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
             continue
         seen.add(id(item))
         yield item
-        todo += [a for a in item.args if isinstance(a, BaseException)]
-        for linked in (item.__cause__, item.__context__, getattr(item, "reason", None)):
+        for linked in (getattr(item, "cause", None), item.__cause__, item.__context__):
             if isinstance(linked, BaseException):
                 todo.append(linked)
 
 
-def _reason(
-    exc: requests.RequestException, host: str, proxy: str | None, sent: int = 0, total: int = 0
-) -> str:
-    """Why the upload failed, in words; never a Python class name. ``sent`` bytes of the
-    body had gone out: a connection that breaks off after that was reached, and verified."""
+_BROKEN = (
+    ConnectionError,  # reset, aborted, broken pipe
+    ssl.SSLEOFError,
+    ssl.SSLZeroReturnError,
+    http.client.RemoteDisconnected,
+    http.client.IncompleteRead,
+    http.client.BadStatusLine,
+)
+"""A connection that ended part-way (the server or a box on the way closed it)."""
+
+
+def _reason(failure: ExchangeError, host: str, proxy: str | None, total: int = 0) -> str:
+    """Why the upload failed, in words; never a Python class name. A failure after the
+    connection was made (and the server verified) is never called a certificate problem."""
     via = f" through the proxy {proxy}" if proxy else ""
+    exc = failure.cause
     causes = list(_chain(exc))
-    text = " ".join(str(c) for c in causes)
     if any(isinstance(c, ssl.SSLCertVerificationError) for c in causes):
         return (
             f"the server {host} could not be verified as genuine (certificate problem), so "
             "nothing was sent"
         )
-    if proxy and "407" in text:
-        return f"the proxy {proxy} asks for a login, which the upload cannot give"
-    if sent and isinstance(
-        exc, requests.exceptions.ConnectionError | requests.exceptions.ChunkedEncodingError
-    ):
+    if isinstance(exc, TunnelRefused):
+        if exc.status == 407:
+            return f"the proxy {proxy} asks for a login, which the upload cannot give"
+        return f"the proxy {proxy or ''} could not open a connection to {host}".replace("  ", " ")
+    if failure.stage == "exchange" and isinstance(exc, _BROKEN):
         return (
-            f"the connection to {host}{via} broke off after {sent} of {total} bytes, with no "
-            "answer: the server, or something on the way, closed it"
+            f"the connection to {host}{via} broke off after {failure.sent} of {total} bytes, "
+            "with no answer: the server, or something on the way, closed it"
         )
-    if isinstance(exc, requests.exceptions.SSLError):
-        tls = next((c for c in reversed(causes) if isinstance(c, ssl.SSLError)), None)
-        detail = getattr(tls, "reason", None) or getattr(tls, "strerror", None)
+    if isinstance(exc, ssl.SSLError):
+        detail = exc.reason or exc.strerror
         return (
             f"the secure (TLS) connection to {host}{via} failed"
             + (f" ({detail})" if detail else "")
             + ", so nothing was sent"
         )
-    if isinstance(exc, requests.exceptions.ProxyError):
-        return f"the proxy {proxy or ''} could not open a connection to {host}".replace("  ", " ")
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return f"the server {host} did not answer within {CONNECT_TIMEOUT:g} s{via}"
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        if any(type(c).__name__ == "NameResolutionError" for c in causes) or any(
-            isinstance(c, OSError) and c.errno in (-2, -3, -5) for c in causes
-        ):
+    if failure.stage == "connect":
+        if isinstance(exc, TimeoutError):
+            return f"the server {host} did not answer within {CONNECT_TIMEOUT:g} s{via}"
+        if isinstance(exc, socket.gaierror):
             return f"the name {proxy.rpartition(':')[0] if proxy else host} could not be looked up"
-        if any(isinstance(c, OSError) and c.errno == errno.ECONNREFUSED for c in causes):
+        if isinstance(exc, ConnectionRefusedError):
             return (
                 f"{'the proxy ' + proxy if proxy else 'the server ' + host} refused the connection"
             )
-        if any(isinstance(c, OSError) and c.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH)
-               for c in causes):  # fmt: skip
+        if isinstance(exc, OSError) and exc.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
             return f"there is no network path to {proxy or host}"
         return f"the server {host} could not be reached{via}"
-    if isinstance(exc, requests.exceptions.Timeout):
+    if isinstance(exc, TimeoutError):
         return f"the server {host} stopped answering for {READ_TIMEOUT:g} s{via}"
     return f"the upload to {host} failed{via}: {exc}"
 
@@ -305,28 +268,26 @@ def _ways(route: TargetRoute | None) -> list[Route]:
     return ways or [Route(kind="DIRECT")]
 
 
-def _connect_failed(exc: requests.RequestException) -> bool:
-    """A failure to reach the proxy itself: the next way of the route may work."""
-    if isinstance(exc, requests.exceptions.ProxyError):
-        return "407" not in " ".join(str(c) for c in _chain(exc))
-    return isinstance(exc, requests.exceptions.ConnectTimeout | requests.exceptions.ConnectionError)
+def _connect_failed(failure: ExchangeError) -> bool:
+    """A failure to reach the proxy itself (or its tunnel, but for a login): the next way
+    of the route may work."""
+    if isinstance(failure.cause, TunnelRefused):
+        return failure.cause.status != 407
+    return failure.stage == "connect" and not isinstance(failure.cause, ssl.SSLError)
 
 
-@dataclass(frozen=True)
-class _Answer:
-    """The server's answer, read (at most ANSWER_LIMIT bytes) with its response closed."""
-
-    status: int
-    reason: str
-    text: str
-    sent_sha256: str
-
-
-def _read_answer(answer: requests.Response) -> str:
-    """Up to ANSWER_LIMIT bytes of the answer's body as text (a hostile or broken server may
-    send gigabytes; a receipt is a few hundred bytes)."""
-    data = answer.raw.read(ANSWER_LIMIT, decode_content=True) or b""
-    return data.decode(answer.encoding or "utf-8", "replace")
+def _endpoint(url: str, way: Route) -> Endpoint:
+    parts = urlsplit(url)
+    proxy = None
+    if way.kind == "PROXY" and way.proxy:
+        proxy_host, _, proxy_port = way.proxy.rpartition(":")
+        proxy = (proxy_host.strip("[]"), int(proxy_port))
+    return Endpoint(
+        host=parts.hostname or "",
+        port=parts.port or 443,
+        target=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+        proxy=proxy,
+    )
 
 
 def _post_once(
@@ -336,31 +297,31 @@ def _post_once(
     headers: dict[str, str],
     progress: ProgressCallback,
     cancel: threading.Event,
-) -> _Answer:
+    *,
+    expect: bool = True,
+) -> Answer:
+    """One POST along ``way``: ExchangeError when it fails, UploadCancelled when told."""
+    from wiresleuth.probes.tls_contexts import os_trust_context
+
     try:
         size = path.stat().st_size
         handle = path.open("rb")
     except OSError as exc:
         raise UploadFailed(f"cannot read {path}: {exc.strerror or exc}") from exc
-    proxies = {"https": f"http://{way.proxy}"} if way.kind == "PROXY" and way.proxy else {}
-    with requests.Session() as session, _ProgressReader(handle, size, progress, cancel) as body:
-        session.trust_env = False  # the route decided; no second opinion from the environment
-        session.mount("https://", _TrustStoreAdapter())
-        with session.post(
-            url,
-            data=body,
-            headers=headers,
-            proxies=proxies,
-            timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
-            allow_redirects=False,
-            stream=True,  # the answer is read bounded, below
-        ) as answer:
-            return _Answer(
-                status=answer.status_code,
-                reason=answer.reason or "",
-                text=_read_answer(answer),
-                sent_sha256=body.digest.hexdigest(),
-            )
+    endpoint = _endpoint(url, way)
+    with handle:
+        conn = open_connection(
+            endpoint, os_trust_context(), connect_timeout=CONNECT_TIMEOUT,
+            read_timeout=READ_TIMEOUT, user_agent=headers["User-Agent"],
+        )  # fmt: skip
+        try:
+            return post(
+                conn, endpoint, headers, handle, size, expect=expect, limit=ANSWER_LIMIT,
+                progress=lambda sent: progress(sent, size), cancel=cancel,
+                read_timeout=READ_TIMEOUT,
+            )  # fmt: skip
+        except Cancelled:
+            raise UploadCancelled("the upload was cancelled") from None
 
 
 def _first_line(text: str) -> str:
@@ -413,14 +374,9 @@ def upload_bundle(
         headers[TICKET_HEADER] = ticket
     failures: list[str] = []
     ways = _ways(route)
-    sent = [0, 0]  # bytes of the body sent, and in all, on the way tried now
-
-    def counted(done: int, total: int) -> None:
-        sent[:] = [done, total]
-        progress(done, total)
+    total = path.stat().st_size if path.is_file() else 0
 
     for index, way in enumerate(ways):
-        sent[:] = [0, 0]
         proxy = way.proxy if way.kind == "PROXY" else None
         shown = f"proxy {proxy}" if proxy else "direct"
         stage(
@@ -429,14 +385,14 @@ def upload_bundle(
             else f"Connecting to {host}…"
         )
         try:
-            answer = _post_once(path, url, way, headers, counted, cancel)
-        except UploadCancelled:
-            raise
-        except requests.RequestException as exc:
+            answer = _post_once(path, url, way, headers, progress, cancel)
+            if answer.status == 417 and not answer.body_sent:  # RFC 9110: again, without
+                answer = _post_once(path, url, way, headers, progress, cancel, expect=False)
+        except ExchangeError as failure:
             if cancel.is_set():
                 raise UploadCancelled("the upload was cancelled") from None
-            failures.append(scrub(_reason(exc, host, proxy, *sent), url, token))
-            if index + 1 < len(ways) and not sent[0] and _connect_failed(exc):
+            failures.append(scrub(_reason(failure, host, proxy, total), url, token))
+            if index + 1 < len(ways) and not failure.sent and _connect_failed(failure):
                 continue  # as browsers do: the next way of the route
             raise UploadFailed("; then ".join(failures)) from None  # the cause names the URL
         break

@@ -18,6 +18,7 @@ from starlette.routing import Route
 from wiresleuth.inbox.settings import InboxSettings
 from wiresleuth.inbox.store import BundleStore
 from wiresleuth.inbox.web import pages
+from wiresleuth.inbox.web.early_answer import CloseWhenBodyUnread
 from wiresleuth.inbox.web.headers import SecurityHeaders
 from wiresleuth.inbox.web.signin import SigninBrake
 from wiresleuth.inbox.web.upload_endpoint import Slots, upload
@@ -85,7 +86,11 @@ def build_app(
         Route("/upload/{token}", upload, methods=["POST"]),
         Route("/static/inbox.css", pages.stylesheet),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)], lifespan=lifespan)
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityHeaders), Middleware(CloseWhenBodyUnread)],
+        lifespan=lifespan,
+    )
     app.state.settings = settings
     app.state.store = store
     app.state.slots = Slots(settings.upload_slots)
