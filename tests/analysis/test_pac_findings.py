@@ -5,6 +5,7 @@ from dataclasses import replace
 import pytest
 
 from tests.analysis.pac_obs import (
+    T0,
     dns,
     evaluation,
     exchange,
@@ -340,3 +341,39 @@ def test_a_pac_name_lookup_that_timed_out_in_a_stop_is_not_unresolved() -> None:
     nxdomain = pac_obs(dns=replace(lookup, rcode="NXDOMAIN"), address=None)
     assert pac_host_not_resolved(nxdomain, stop) is not None
     assert stopped_waits(nxdomain, stop) == []
+
+
+def test_a_script_timed_out_with_the_program_stopped_in_its_limit_is_not_hostile() -> None:
+    """pac.evaluation_timeout rests on the script having had its whole limit: the child
+    stops with the computer, so a stop anywhere in the limit's window withholds it; a stop
+    before the limit began, or none, leaves it standing."""
+    start = T0 + 1.0
+    ev = replace(
+        evaluation("timeout", error="still running after 3 s: stopped"),
+        started_at=start, ended_at=start + 3.0,
+    )  # fmt: skip
+    obs = pac_obs(fetch=exchange("answered", data=http_reply("200 OK", PAC)), evaluation=ev)
+    assert [f.id for f in analyse_pac(obs, [], [])] == ["pac.evaluation_timeout"]
+    for stop in (stopped(start + 0.5, start + 1.5), stopped(start + 1.0, start + 3.0)):
+        assert analyse_pac(obs, [], [], stop) == []
+        [late] = stopped_waits(obs, stop)
+        assert late.target == "pac.lab.test:80" and "PAC script's evaluation" in late.detail
+    before = stopped(start - 0.9, start - 0.2)
+    assert [f.id for f in analyse_pac(obs, [], [], before)] == ["pac.evaluation_timeout"]
+    assert stopped_waits(obs, before) == []
+    unkept = replace(ev, started_at=None, ended_at=None)  # a bundle written before
+    old = replace(obs, evaluation=unkept)
+    assert [f.id for f in analyse_pac(old, [], [], stopped(start, start + 3.0))] == [
+        "pac.evaluation_timeout"
+    ]
+
+
+def test_a_script_error_in_a_stop_is_still_an_error() -> None:
+    ev = replace(
+        evaluation("invalid", error="SyntaxError: expecting ';'"),
+        started_at=T0, ended_at=T0 + 0.2,
+    )  # fmt: skip
+    obs = pac_obs(fetch=exchange("answered", data=http_reply("200 OK", PAC)), evaluation=ev)
+    stop = stopped(T0, T0 + 0.2)
+    assert [f.id for f in analyse_pac(obs, [], [], stop)] == ["pac.invalid_script"]
+    assert stopped_waits(obs, stop) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wiresleuth.analysis.stopped_waits import (
+    Stops,
     program_stopped,
     stall_during,
     withheld_detail,
@@ -56,3 +57,27 @@ def test_the_finding_says_how_long_and_what_was_withheld() -> None:
 def test_the_detail_says_how_long_it_really_listened() -> None:
     text = withheld_detail("The lookup of a.example", STOP, started=100.0, ended=104.0)
     assert "listened only 0.50 s" in text and "3.50 s stop" in text
+
+
+def test_work_on_this_computer_is_cut_short_by_any_stop_inside_its_limit() -> None:
+    """A child process's time limit: the work stops with the computer, so a stop anywhere in
+    the window (not only at its end) left it less than its limit."""
+    stops = Stops((STOP,), INTERVAL)
+    assert stops.within(started=100.0, ended=103.0) == (STOP,)
+    assert stops.within(started=104.5, ended=107.0) == ()  # the stop ended before it began
+    assert stops.within(started=96.0, ended=100.4) == ()  # it ended before the stop
+    early = stops.cut_short(target="pac", work="The PAC script", started=99.0, ended=106.0)
+    assert early is not None and early.stopped  # a stop in its middle, ended long before
+    assert "3.50 s of them" in early.detail
+    assert stops.cut_short(target="pac", work="w", started=105.0, ended=108.0) is None
+    assert stops.cut_short(target="pac", work="w", started=None, ended=108.0) is None
+    assert Stops((STOP,), 0.0).cut_short(target="p", work="w", started=99.0, ended=106.0) is None
+
+
+def test_a_request_stamped_inside_a_stop_may_have_left_late_for_it() -> None:
+    stops = Stops((STOP,), INTERVAL)
+    spoiled = stops.handed_over(target="t", request="The GET", at=100.6, left=104.01)
+    assert spoiled is not None and "stamp fell in a 3.50 s stop" in spoiled.detail
+    # stamped before the stop began: the request was handed over before it (no await between)
+    assert stops.handed_over(target="t", request="The GET", at=100.0, left=105.0) is None
+    assert stops.handed_over(target="t", request="The GET", at=104.5, left=109.5) is None

@@ -11,6 +11,12 @@ to within one interval), concluded nothing; the check could not run (``TOO_BUSY`
 
 A wait whose deadline fell after the program ran again is sound: what came during the stop
 was read on waking. No threshold is tuned here: the only number is the meter's interval.
+
+A time limit on work done on this computer (the PAC script run in a child process) is
+another matter: the work stops with the computer. A stop the meter saw anywhere in the
+limit's window (a loaded machine, a sleep, stop the child as well as this program) left the
+work less time than its limit, so its running out proves nothing (``Stops.cut_short``). The
+meter watches this program only: a child starved while this program ran is not seen.
 """
 
 from __future__ import annotations
@@ -54,6 +60,54 @@ class Stops:
             stopped=withheld_detail(exchange, stall, started=started, ended=ended),
         )
 
+    def handed_over(
+        self, *, target: str, request: str, at: float, left: float
+    ) -> LateRead | None:
+        """A request this program stamped (``at``: its clock read just before handing the
+        request to the socket) inside a stop's window and that left the host at ``left``, as
+        a ``LateRead`` that says so: the stop may have fallen between the stamp and the hand-
+        over, and then the time to ``left`` is this program's stop, not a hold on the way
+        out; None when no stop was there (or the run had no meter)."""
+        stalls = self.within(started=at, ended=at)
+        if not stalls:
+            return None
+        stall = stalls[0]
+        return LateRead(
+            target=target,
+            exchange=request,
+            waited=left - at,
+            arrived_after=None,
+            stopped=(
+                f"{request} left the host {left - at:.2f} s after the program stamped it, and "
+                f"the stamp fell in a {stall.length:.2f} s stop of this program: the stop may "
+                "have come between the stamp and the hand-over to the socket, so that time "
+                "proves no hold."
+            ),
+        )
+
+    def within(self, *, started: float, ended: float) -> tuple[Stall, ...]:
+        """``stalls_within`` of these."""
+        return stalls_within(self.stalls, self.interval, started=started, ended=ended)
+
+    def cut_short(
+        self, *, target: str, work: str, started: float | None, ended: float | None
+    ) -> LateRead | None:
+        """Work on this computer (``work``, in words, of ``target``) whose time limit ran
+        out with a stop of this program inside its window, as a ``LateRead`` that says so;
+        None when none was (or the window was not kept: a bundle written before it was)."""
+        if started is None or ended is None:
+            return None
+        stalls = self.within(started=started, ended=ended)
+        if not stalls:
+            return None
+        return LateRead(
+            target=target,
+            exchange=work,
+            waited=ended - started,
+            arrived_after=None,
+            stopped=shortened_detail(work, stalls, started=started, ended=ended),
+        )
+
 
 NO_STOPS = Stops()
 """A run without a meter (or a foreign capture): no wait is known to have been stopped."""
@@ -70,6 +124,29 @@ def stall_during(
         if started < stall.ended_at and stall.started_at <= ended <= stall.ended_at + interval:
             return stall
     return None
+
+
+def stalls_within(
+    stalls: Sequence[Stall], interval: float, *, started: float, ended: float
+) -> tuple[Stall, ...]:
+    """The stalls that overlap a window (epoch ``started``..``ended``; its end widened by one
+    meter interval, as ``stall_during``'s); none when the run had no meter."""
+    if interval <= 0:
+        return ()
+    return tuple(s for s in stalls if s.started_at < ended + interval and s.ended_at > started)
+
+
+def shortened_detail(
+    what: str, stalls: Sequence[Stall], *, started: float, ended: float
+) -> str:
+    """For the engineer: work whose time limit ran out with the program stopped meanwhile."""
+    lost = sum(min(s.ended_at, ended) - max(s.started_at, started) for s in stalls)
+    return (
+        f"{what} was given up after {ended - started:.2f} s, {len(stalls)} stop(s) of this "
+        f"program ({max(0.0, lost):.2f} s of them) inside that time: a stop of the computer "
+        "stops the work too, so it had less than its limit, and its running out proves "
+        "nothing about it."
+    )
 
 
 def withheld_detail(what: str, stall: Stall, *, started: float, ended: float) -> str:

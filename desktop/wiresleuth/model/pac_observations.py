@@ -130,6 +130,11 @@ class PacEvaluationObservation:
     sandbox: str = ""
     """How the child was started: ``spawn`` (a fresh interpreter) or ``fork`` (POSIX fallback
     where the interpreter cannot be executed again)."""
+    started_at: float | None = None
+    """Epoch seconds when the script's time limit began (the child ready, the script given);
+    None when it never began, or in a bundle written before it was kept."""
+    ended_at: float | None = None
+    """Epoch seconds of the result, or of the child's stop; None as ``started_at``."""
 
 
 @dataclass(frozen=True, kw_only=True)

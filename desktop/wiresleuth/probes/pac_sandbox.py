@@ -293,6 +293,7 @@ def _finish(
     payload: dict[str, Any] | None = None,
     peak: float | None = None,
     sandbox: str = "",
+    limit_from: float | None = None,
 ) -> PacEvaluationObservation:
     payload = payload or {}
     return PacEvaluationObservation(
@@ -315,6 +316,8 @@ def _finish(
         ),
         peak_rss_mb=peak,
         sandbox=sandbox,
+        started_at=limit_from,
+        ended_at=time.time() if limit_from is not None else None,
     )
 
 
@@ -420,9 +423,13 @@ async def _run_child(
     memory_limit_mb = int(common["memory_limit_mb"])
     peak: float | None = None
     baseline: float | None = None
+    limit_from: float | None = None  # epoch: the time limit's start (the analysis reads
+    # the run's stalls in its window, ``analysis.stopped_waits``)
 
     def done(outcome: str, ok: bool = True, **kw: Any) -> tuple[PacEvaluationObservation, bool]:
-        return _finish(outcome, started, sandbox=method, peak=peak, **kw, **common), ok
+        return _finish(
+            outcome, started, sandbox=method, peak=peak, limit_from=limit_from, **kw, **common
+        ), ok
 
     try:
         child = prestarted if prestarted is not None else _start(method)
@@ -443,6 +450,7 @@ async def _run_child(
                 for note in notes:
                     log.info("PAC evaluator (%s): not confined as planned: %s", method, note)
                 deadline = time.monotonic() + time_limit
+                limit_from = time.time()
                 baseline = _rss_mb(child.pid)
                 continue
             if kind in ("eof", "too_long", "garbled"):
