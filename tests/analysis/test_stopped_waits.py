@@ -59,19 +59,27 @@ def test_the_detail_says_how_long_it_really_listened() -> None:
     assert "listened only 0.50 s" in text and "3.50 s stop" in text
 
 
-def test_work_on_this_computer_is_cut_short_by_any_stop_inside_its_limit() -> None:
-    """A child process's time limit: the work stops with the computer, so a stop anywhere in
-    the window (not only at its end) left it less than its limit."""
+def test_work_whose_limit_ran_out_in_a_stop_is_cut_short_unless_it_ran_through_it() -> None:
+    """A child process's time limit: its deadline in a stop, as for every wait; but a child
+    that used more CPU seconds than this program was awake in the window ran through the
+    stop (this program alone was stopped, or starved by the child's own work)."""
     stops = Stops((STOP,), INTERVAL)
     assert stops.within(started=100.0, ended=103.0) == (STOP,)
     assert stops.within(started=104.5, ended=107.0) == ()  # the stop ended before it began
     assert stops.within(started=96.0, ended=100.4) == ()  # it ended before the stop
-    early = stops.cut_short(target="pac", work="The PAC script", started=99.0, ended=106.0)
-    assert early is not None and early.stopped  # a stop in its middle, ended long before
-    assert "3.50 s of them" in early.detail
-    assert stops.cut_short(target="pac", work="w", started=105.0, ended=108.0) is None
-    assert stops.cut_short(target="pac", work="w", started=None, ended=108.0) is None
-    assert Stops((STOP,), 0.0).cut_short(target="p", work="w", started=99.0, ended=106.0) is None
+    # the limit's deadline (103.0) fell in the stop; awake 0.5 s of the 3 s window
+    idle = stops.cut_short(target="pac", work="The PAC script", started=100.0, ended=103.0,
+                           worked=0.01)  # fmt: skip
+    assert idle is not None and "listened only 0.50 s" in idle.detail
+    unknown = stops.cut_short(target="p", work="w", started=100.0, ended=103.0, worked=None)
+    assert unknown is not None
+    assert stops.cut_short(target="p", work="w", started=100.0, ended=103.0, worked=2.9) is None
+    # a stop that ended before the deadline: the rule of every wait, it concludes
+    assert stops.cut_short(target="p", work="w", started=99.0, ended=106.0, worked=0.0) is None
+    assert stops.cut_short(target="p", work="w", started=None, ended=103.0, worked=0.0) is None
+    assert Stops((STOP,), 0.0).cut_short(
+        target="p", work="w", started=100.0, ended=103.0, worked=0.0
+    ) is None
 
 
 def test_a_request_stamped_inside_a_stop_may_have_left_late_for_it() -> None:

@@ -183,10 +183,10 @@ def test_a_pac_script_timed_out_with_the_program_stopped_makes_the_check_could_n
 
     script = b"function FindProxyForURL(u, h) { return 'DIRECT'; }"
     ev = replace(evaluation("timeout", error="still running after 3 s: stopped"),
-                 started_at=T0 + 1, ended_at=T0 + 4)  # fmt: skip
+                 started_at=T0 + 1, ended_at=T0 + 4, cpu_seconds=0.01)  # fmt: skip
     pac = pac_obs(fetch=exchange("answered", data=http_reply("200 OK", script)), evaluation=ev)
-    # the program stopped for 1 s in the middle of the limit: the child stopped with it
-    stall = Stall(started_at=T0 + 2, ended_at=T0 + 3, monotonic_start=2.0, monotonic_end=3.0)
+    # the program stopped from 1 s into the limit until its deadline: the child with it
+    stall = Stall(started_at=T0 + 2, ended_at=T0 + 4, monotonic_start=2.0, monotonic_end=4.0)
     for stalls in ((), (stall,)):
         engine = EngineObservations(
             targets={},

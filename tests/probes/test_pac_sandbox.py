@@ -57,6 +57,8 @@ def test_a_timed_out_script_keeps_the_window_of_its_whole_limit() -> None:
     assert result.outcome == "timeout"
     assert result.started_at is not None and result.ended_at is not None
     assert result.ended_at - result.started_at >= 1.0  # given up only once the limit ran out
+    # the endless loop computed through its window (it was not stopped)
+    assert result.cpu_seconds is not None and result.cpu_seconds > 0
 
 
 def test_a_script_refused_before_it_ran_has_no_window() -> None:

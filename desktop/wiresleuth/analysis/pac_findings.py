@@ -738,18 +738,18 @@ def analyse_pac(
 def stopped_waits(obs: PacWizardObservations, stops: Stops) -> list[LateRead]:
     """The PAC check's waits that timed out with their deadline in a stop of this program
     (``analysis.stopped_waits``): the lookup of the PAC server's name, the fetch (its connect,
-    or its wait for the answer); and its script's evaluation, timed out with a stop inside
-    its limit. They prove nothing: the check could not run (``TOO_BUSY``)."""
+    or its wait for the answer); and its script's evaluation, its limit run out so. They
+    prove nothing: the check could not run (``TOO_BUSY``)."""
     waits = (stopped_lookup(obs, stops), stopped_fetch(obs, stops), stopped_evaluation(obs, stops))
     return [x for x in waits if x is not None]
 
 
 def stopped_evaluation(obs: PacWizardObservations, stops: Stops) -> LateRead | None:
-    """The PAC script's evaluation, its time limit run out with this program stopped inside
-    the limit's window (``Stops.cut_short``): the child runs on this computer and is stopped
-    with it, so a script that needs less than its limit may have been cut short; no
-    ``pac.evaluation_timeout``. The meter sees this program only: a child starved while this
-    program ran is not seen, and such a timeout stands."""
+    """The PAC script's evaluation, its time limit run out with the deadline in a stop of
+    this program (``Stops.cut_short``): the child may have been stopped with it, and then had
+    less than its limit; no ``pac.evaluation_timeout``, unless the child's CPU seconds show it
+    ran through the stop (a spinning script that starved this program, a stop of this program
+    alone)."""
     ev = obs.evaluation
     if ev is None or ev.outcome != "timeout":
         return None
@@ -758,6 +758,7 @@ def stopped_evaluation(obs: PacWizardObservations, stops: Stops) -> LateRead | N
         work=f"The PAC script's evaluation (limit {ev.time_limit:g} s)",
         started=ev.started_at,
         ended=ev.ended_at,
+        worked=ev.cpu_seconds,
     )
 
 

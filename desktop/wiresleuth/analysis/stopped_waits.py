@@ -12,11 +12,13 @@ to within one interval), concluded nothing; the check could not run (``TOO_BUSY`
 A wait whose deadline fell after the program ran again is sound: what came during the stop
 was read on waking. No threshold is tuned here: the only number is the meter's interval.
 
-A time limit on work done on this computer (the PAC script run in a child process) is
-another matter: the work stops with the computer. A stop the meter saw anywhere in the
-limit's window (a loaded machine, a sleep, stop the child as well as this program) left the
-work less time than its limit, so its running out proves nothing (``Stops.cut_short``). The
-meter watches this program only: a child starved while this program ran is not seen.
+A time limit on work done by a child process (the PAC script) is judged by the same rule,
+with one more look: a stop of the whole computer (a sleep, a loaded machine) stops the child
+too, but a stop of this program alone (or this program starved by the child's own work)
+does not; a child that used more CPU seconds within its window than this program was awake
+there must have run through the stop, so its limit ran out for it and the timeout stands
+(``Stops.cut_short``). The meter watches this program only: a child starved while this
+program ran, or stopped by a stop that ended before its deadline, is not seen.
 """
 
 from __future__ import annotations
@@ -90,23 +92,32 @@ class Stops:
         return stalls_within(self.stalls, self.interval, started=started, ended=ended)
 
     def cut_short(
-        self, *, target: str, work: str, started: float | None, ended: float | None
+        self,
+        *,
+        target: str,
+        work: str,
+        started: float | None,
+        ended: float | None,
+        worked: float | None,
     ) -> LateRead | None:
-        """Work on this computer (``work``, in words, of ``target``) whose time limit ran
-        out with a stop of this program inside its window, as a ``LateRead`` that says so;
-        None when none was (or the window was not kept: a bundle written before it was)."""
-        if started is None or ended is None:
+        """Work by a child process on this computer (``work``, in words, of ``target``)
+        whose time limit (``started``..``ended``) ran out with its deadline in one of these
+        stops (``late``'s rule), as a ``LateRead``; None when it did not, when the window was
+        not kept (a bundle written before), or when the child's CPU seconds in the window
+        (``worked``) exceed the time this program was awake there: it ran through the stop."""
+        if started is None:
             return None
-        stalls = self.within(started=started, ended=ended)
-        if not stalls:
+        late = self.late(target=target, exchange=work, started=started, ended=ended)
+        if late is None or ended is None:
             return None
-        return LateRead(
-            target=target,
-            exchange=work,
-            waited=ended - started,
-            arrived_after=None,
-            stopped=shortened_detail(work, stalls, started=started, ended=ended),
+        stopped = sum(
+            min(s.ended_at, ended) - max(s.started_at, started)
+            for s in self.within(started=started, ended=ended)
         )
+        awake = (ended - started) - max(0.0, stopped)
+        if worked is not None and worked > awake:
+            return None
+        return late
 
 
 NO_STOPS = Stops()
@@ -134,19 +145,6 @@ def stalls_within(
     if interval <= 0:
         return ()
     return tuple(s for s in stalls if s.started_at < ended + interval and s.ended_at > started)
-
-
-def shortened_detail(
-    what: str, stalls: Sequence[Stall], *, started: float, ended: float
-) -> str:
-    """For the engineer: work whose time limit ran out with the program stopped meanwhile."""
-    lost = sum(min(s.ended_at, ended) - max(s.started_at, started) for s in stalls)
-    return (
-        f"{what} was given up after {ended - started:.2f} s, {len(stalls)} stop(s) of this "
-        f"program ({max(0.0, lost):.2f} s of them) inside that time: a stop of the computer "
-        "stops the work too, so it had less than its limit, and its running out proves "
-        "nothing about it."
-    )
 
 
 def withheld_detail(what: str, stall: Stall, *, started: float, ended: float) -> str:

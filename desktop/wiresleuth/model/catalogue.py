@@ -631,8 +631,8 @@ _SPECS: tuple[FindingSpec, ...] = (
         meaning=(
             "FindProxyForURL did not return within the time limit (e.g. an endless loop): "
             "browsers stall on it. It ran in a separate process that was stopped. Not "
-            "concluded when this computer stopped the program during the limit (the script "
-            "stops with the computer, so it had less time)."
+            "concluded when the limit ran out while this computer had stopped the program "
+            "(and the script with it: it had less time)."
         ),
         evidence="The time limit and how long the script ran.",
         action="Give the PAC to whoever maintains it; look for loops and slow DNS calls.",

@@ -53,6 +53,7 @@ def test_a_lab_run_stopped_while_its_pac_script_ran_concludes_no_hostile_script(
     with zipfile.ZipFile(STOPPED_EVALUATION) as bundle:
         evaluated = json.loads(bundle.read("report.json"))["observations"]["pac"]["evaluation"]
     assert evaluated["outcome"] == "timeout"  # what the sample holds: the false timeout
+    assert evaluated["cpu_seconds"] == 0.0  # the evaluator was stopped with the program
     done = reanalyse(STOPPED_EVALUATION)
     assert {f.id for f in done.findings if f.severity is not Severity.INFO} == {
         "probe.failed",
