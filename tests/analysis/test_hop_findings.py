@@ -238,12 +238,12 @@ def test_without_an_error_queue_nor_capture_rights_it_says_what_needs_them() -> 
     assert [r.address for r in reading.rows] == [None, None, "100.64.1.45"]
 
 
-def _stopped_at(start: float, end: float) -> Stops:
+def stopped_at(start: float, end: float) -> Stops:
     stall = Stall(started_at=start, ended_at=end, monotonic_start=start, monotonic_end=end)
     return Stops((stall,), 0.05)
 
 
-def _silence_then_answer() -> HopLocatorObservations:
+def silence_then_answer() -> HopLocatorObservations:
     """The SYN trace: TTL 2 heard nothing until its wave gave up at 1006.0, TTL 3 answered
     (the first TTL answered locates the hop only if TTL 2's silence was the network's)."""
     location = _location()
@@ -265,10 +265,10 @@ def _silence_then_answer() -> HopLocatorObservations:
 def test_a_hop_located_past_a_silence_that_ended_in_a_stop_is_not_located() -> None:
     """TTL 2's answer may have waited unread while the program was stopped: the hop that
     answers is not known, nor the server's distance; that part of the check could not run."""
-    obs = _silence_then_answer()
+    obs = silence_then_answer()
     [addition] = hop_conclusions(obs, (), captured=False).additions
     assert addition.values["answer_hop"] == 3 and addition.values["server_hops"] == 3
-    stop = _stopped_at(1003.0, 1006.0)
+    stop = stopped_at(1003.0, 1006.0)
     concluded = hop_conclusions(obs, (), captured=False, stops=stop)
     [addition] = concluded.additions
     assert addition.values["located"] is False
@@ -284,16 +284,16 @@ def test_a_hop_located_past_a_silence_that_ended_in_a_stop_is_not_located() -> N
 
 
 def test_a_silence_whose_wave_ended_after_the_program_ran_again_still_locates() -> None:
-    obs = _silence_then_answer()
-    early = _stopped_at(1002.5, 1003.0)  # over before the wave gave up: what came was read
+    obs = silence_then_answer()
+    early = stopped_at(1002.5, 1003.0)  # over before the wave gave up: what came was read
     concluded = hop_conclusions(obs, (), captured=False, stops=early)
     [addition] = concluded.additions
     assert addition.values["answer_hop"] == 3 and concluded.stopped == ()
 
 
 def test_a_silence_beyond_the_answer_or_without_its_deadline_spoils_nothing() -> None:
-    obs = _silence_then_answer()
-    stop = _stopped_at(1003.0, 1006.0)
+    obs = silence_then_answer()
+    stop = stopped_at(1003.0, 1006.0)
     location = obs.locations[0]
     assert location.syn is not None and location.reference is not None
     unkept = replace(  # a bundle written before the deadline was kept

@@ -245,10 +245,10 @@ def _withheld(done: object) -> list[str]:
 
 
 def test_a_hop_located_past_a_stopped_silence_makes_the_hop_locator_could_not_run() -> None:
-    from tests.analysis.test_hop_findings import _silence_then_answer
+    from tests.analysis.test_hop_findings import silence_then_answer
     from wiresleuth.diagnosis.diagnose import Diagnosis
 
-    calm, stopped = _diagnosed_with_and_without("hops", _silence_then_answer(), (1003.0, 1006.0))
+    calm, stopped = _diagnosed_with_and_without("hops", silence_then_answer(), (1003.0, 1006.0))
     assert isinstance(calm, Diagnosis) and isinstance(stopped, Diagnosis)
     assert not [f for f in calm.findings if f.id.startswith("probe.")]
     assert next(c for c in calm.checks if c.check == "hops").status is Status.PASSED
