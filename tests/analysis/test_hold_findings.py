@@ -96,6 +96,10 @@ def test_round_numbers() -> None:
     assert is_round(5.0004) and is_round(14.95) and not is_round(2.37) and not is_round(0.05)
 
 
+def replace_requests(obs: HoldWizardObservations, *requests: HeldRequest) -> HoldWizardObservations:
+    return HoldWizardObservations(requests=requests, attempts_seen=obs.attempts_seen)
+
+
 def _stopped_at(start: float, end: float) -> Stops:
     stall = Stall(started_at=start, ended_at=end, monotonic_start=start, monotonic_end=end)
     return Stops((stall,), 0.05)
@@ -122,6 +126,10 @@ def test_a_hold_that_began_before_a_stop_still_counts() -> None:
     stop = _stopped_at(T0 + 1.0, T0 + 5.5)
     assert [f.id for f in analyse_hold(obs, [], stop)[0]] == ["local.request_held"]
     assert stopped_holds(obs, [], stop) == []
+    woke = request(50403, sent=T0 + 5.49, left=T0 + 10.49)  # stamped as it woke, held 5 s
+    assert [f.id for f in analyse_hold(replace_requests(obs, woke), [], stop)[0]] == [
+        "local.request_held"
+    ]
     both = HoldWizardObservations(requests=(held, request(50402, sent=T0 + 1.2, left=T0 + 5.52)))
     [finding] = analyse_hold(both, [], stop)[0]
     assert finding.values["held_requests"] == 1 and finding.values["measured_requests"] == 1

@@ -87,5 +87,7 @@ def test_a_request_stamped_inside_a_stop_may_have_left_late_for_it() -> None:
     spoiled = stops.handed_over(target="t", request="The GET", at=100.6, left=104.01)
     assert spoiled is not None and "stamp fell in a 3.50 s stop" in spoiled.detail
     # stamped before the stop began: the request was handed over before it (no await between)
-    assert stops.handed_over(target="t", request="The GET", at=100.0, left=105.0) is None
+    assert stops.handed_over(target="t", request="The GET", at=100.0, left=104.01) is None
     assert stops.handed_over(target="t", request="The GET", at=104.5, left=109.5) is None
+    # stamped as the program woke, left 5 s later: held after the program ran again
+    assert stops.handed_over(target="t", request="The GET", at=103.99, left=108.99) is None

@@ -7,8 +7,9 @@ Linux's own transmit timestamp of the request (it leaves the host then). Without
 a late answer cannot be told from a slow server, and nothing is concluded.
 
 The hand-over time is this program's clock, read just before it gives the request to the
-socket: a stop of this program (``analysis.stopped_waits``) whose window holds that moment
-may have fallen between the two, and then the request left late because this program did.
+socket: a stop of this program (``analysis.stopped_waits``) whose window holds that moment,
+the request leaving as the program woke, may have fallen between the two, and then the
+request left late because this program did.
 Such a request's hold is not counted (``stopped_holds``); the waits for answers conclude
 nothing here, whatever stopped them.
 """

@@ -66,14 +66,15 @@ class Stops:
         self, *, target: str, request: str, at: float, left: float
     ) -> LateRead | None:
         """A request this program stamped (``at``: its clock read just before handing the
-        request to the socket) inside a stop's window and that left the host at ``left``, as
-        a ``LateRead`` that says so: the stop may have fallen between the stamp and the hand-
-        over, and then the time to ``left`` is this program's stop, not a hold on the way
-        out; None when no stop was there (or the run had no meter)."""
-        stalls = self.within(started=at, ended=at)
-        if not stalls:
+        request to the socket) inside a stop's window and that left the host (``left``)
+        during that stop or as the program woke, as a ``LateRead`` that says so: the stop may
+        have fallen between the stamp and the hand-over, and then the time to ``left`` is
+        this program's stop, not a hold on the way out. None when no stop was there (or the
+        run had no meter), and when the request left well after the program ran again: held
+        then, whatever stopped the program before."""
+        stall = self.during(started=at, ended=left)
+        if stall is None or stall.started_at > at + self.interval:
             return None
-        stall = stalls[0]
         return LateRead(
             target=target,
             exchange=request,

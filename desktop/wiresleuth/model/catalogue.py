@@ -424,8 +424,8 @@ _SPECS: tuple[FindingSpec, ...] = (
             "The program handed its request to the network, but the packet reached the wire "
             "seconds later: software on this computer (an antivirus URL filter, a firewall, a "
             "security agent) held it. A round hold (5.0 s) is a software timeout failing open. "
-            "A request stamped while this computer had stopped the program is not counted: "
-            "the stop, not a hold, may have delayed it."
+            "A request stamped as this computer stopped the program, and sent as it woke, is "
+            "not counted: the stop, not a hold, may have delayed it."
         ),
         evidence=(
             "Per request: when it was handed to the socket and when it appeared on the wire "
