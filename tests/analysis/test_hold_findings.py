@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from tests.analysis.scripted import Wire
 from wiresleuth.analysis.flows import assemble_flows
-from wiresleuth.analysis.hold_findings import analyse_hold, is_round, unanswered_during
+from wiresleuth.analysis.hold_findings import (
+    analyse_hold,
+    is_round,
+    stopped_holds,
+    unanswered_during,
+)
+from wiresleuth.analysis.stopped_waits import Stops
+from wiresleuth.model.engine_observations import Stall
 from wiresleuth.model.hold_observations import (
     ConnectAttemptSeen,
     HeldRequest,
@@ -87,3 +94,43 @@ def test_attempts_outside_the_hold_window_do_not_count() -> None:
 
 def test_round_numbers() -> None:
     assert is_round(5.0004) and is_round(14.95) and not is_round(2.37) and not is_round(0.05)
+
+
+def replace_requests(obs: HoldWizardObservations, *requests: HeldRequest) -> HoldWizardObservations:
+    return HoldWizardObservations(requests=requests, attempts_seen=obs.attempts_seen)
+
+
+def _stopped_at(start: float, end: float) -> Stops:
+    stall = Stall(started_at=start, ended_at=end, monotonic_start=start, monotonic_end=end)
+    return Stops((stall,), 0.05)
+
+
+def test_a_request_stamped_inside_a_stop_of_the_program_is_not_counted_as_held() -> None:
+    """The program read its clock, was stopped before it handed the request over, and the
+    request left as it woke, 3 s "later": the time is this program's stop, not a hold."""
+    obs = HoldWizardObservations(requests=(request(50400, sent=T0 + 0.5, left=T0 + 3.52),))
+    assert [f.id for f in analyse_hold(obs, [])[0]] == ["local.request_held"]
+    stop = _stopped_at(T0 + 0.49, T0 + 3.5)
+    found, labels = analyse_hold(obs, [], stop)
+    assert found == [] and "this program was stopped" in labels[50400]
+    [late] = stopped_holds(obs, [], stop)
+    assert late.target == "news.example:443" and "proves no hold" in late.detail
+
+
+def test_a_hold_that_began_before_a_stop_still_counts() -> None:
+    """Handed over before the stop (no await between the stamp and the hand-over): the
+    request was held whatever stopped the program meanwhile; and a held request beside a
+    spoiled one is still concluded."""
+    held = request(50401, sent=T0, left=T0 + 5.0)
+    obs = HoldWizardObservations(requests=(held,))
+    stop = _stopped_at(T0 + 1.0, T0 + 5.5)
+    assert [f.id for f in analyse_hold(obs, [], stop)[0]] == ["local.request_held"]
+    assert stopped_holds(obs, [], stop) == []
+    woke = request(50403, sent=T0 + 5.49, left=T0 + 10.49)  # stamped as it woke, held 5 s
+    assert [f.id for f in analyse_hold(replace_requests(obs, woke), [], stop)[0]] == [
+        "local.request_held"
+    ]
+    both = HoldWizardObservations(requests=(held, request(50402, sent=T0 + 1.2, left=T0 + 5.52)))
+    [finding] = analyse_hold(both, [], stop)[0]
+    assert finding.values["held_requests"] == 1 and finding.values["measured_requests"] == 1
+    assert len(stopped_holds(both, [], stop)) == 1

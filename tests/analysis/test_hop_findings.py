@@ -8,6 +8,8 @@ import pytest
 
 from tests.analysis.hop_samples import finding, hops_of, recorded
 from wiresleuth.analysis.hop_findings import NEEDS_CAPTURE, hop_conclusions, read_locations
+from wiresleuth.analysis.stopped_waits import Stops
+from wiresleuth.model.engine_observations import Stall
 from wiresleuth.model.hop_observations import (
     HopLocation,
     HopLocatorObservations,
@@ -234,3 +236,80 @@ def test_without_an_error_queue_nor_capture_rights_it_says_what_needs_them() -> 
     assert concluded.findings == ()  # no quote: no rewrite can be seen
     [reading] = read_locations(blind, (), captured=False)
     assert [r.address for r in reading.rows] == [None, None, "100.64.1.45"]
+
+
+def stopped_at(start: float, end: float) -> Stops:
+    stall = Stall(started_at=start, ended_at=end, monotonic_start=start, monotonic_end=end)
+    return Stops((stall,), 0.05)
+
+
+def silence_then_answer() -> HopLocatorObservations:
+    """The SYN trace: TTL 2 heard nothing until its wave gave up at 1006.0, TTL 3 answered
+    (the first TTL answered locates the hop only if TTL 2's silence was the network's)."""
+    location = _location()
+    reference = replace(location.reference, probes=(  # type: ignore[arg-type]
+        _probe(1, "expired", reported_by="198.18.1.1", rtt=0.001),
+        _probe(2, "silent", ended_at=1006.0),
+        _probe(3, "answered", answer="echo-reply", rtt=0.1),
+    ))  # fmt: skip
+    syn = replace(location.syn, probes=(  # type: ignore[arg-type]
+        _probe(1, "expired", reported_by="198.18.1.1"),
+        _probe(2, "silent", ended_at=1006.0),
+        _probe(3, "answered", answer="syn-ack", rtt=0.002),
+    ))  # fmt: skip
+    return HopLocatorObservations(
+        locations=(replace(location, reference=reference, syn=syn),), error_queue=True
+    )
+
+
+def test_a_hop_located_past_a_silence_that_ended_in_a_stop_is_not_located() -> None:
+    """TTL 2's answer may have waited unread while the program was stopped: the hop that
+    answers is not known, nor the server's distance; that part of the check could not run."""
+    obs = silence_then_answer()
+    [addition] = hop_conclusions(obs, (), captured=False).additions
+    assert addition.values["answer_hop"] == 3 and addition.values["server_hops"] == 3
+    stop = stopped_at(1003.0, 1006.0)
+    concluded = hop_conclusions(obs, (), captured=False, stops=stop)
+    [addition] = concluded.additions
+    assert addition.values["located"] is False
+    assert "TTL 2" in str(addition.values["not_located"])
+    assert "stopped the program" in str(addition.values["not_located"])
+    assert sorted(late.exchange for late in concluded.stopped) == [
+        "The hop locator's ICMP echo with TTL 2 to 100.64.1.10",
+        "The hop locator's SYN with TTL 2 to 100.64.1.10",
+    ]
+    [reading] = read_locations(obs, (), captured=False, stops=stop)
+    assert (reading.answer_hop, reading.syn_hop, reading.server_hops) == (None, None, None)
+    assert not any(row.answers or row.destination for row in reading.rows)
+
+
+def test_a_silence_whose_wave_ended_after_the_program_ran_again_still_locates() -> None:
+    obs = silence_then_answer()
+    early = stopped_at(1002.5, 1003.0)  # over before the wave gave up: what came was read
+    concluded = hop_conclusions(obs, (), captured=False, stops=early)
+    [addition] = concluded.additions
+    assert addition.values["answer_hop"] == 3 and concluded.stopped == ()
+
+
+def test_a_silence_beyond_the_answer_or_without_its_deadline_spoils_nothing() -> None:
+    obs = silence_then_answer()
+    stop = stopped_at(1003.0, 1006.0)
+    location = obs.locations[0]
+    assert location.syn is not None and location.reference is not None
+    unkept = replace(  # a bundle written before the deadline was kept
+        location,
+        syn=replace(location.syn, probes=tuple(replace(p, ended_at=None) for p in location.syn.probes)),
+        reference=replace(location.reference, probes=tuple(
+            replace(p, ended_at=None) for p in location.reference.probes)),
+    )  # fmt: skip
+    [addition] = hop_conclusions(replace(obs, locations=(unkept,)), (), captured=False,
+                                 stops=stop).additions  # fmt: skip
+    assert addition.values["answer_hop"] == 3
+    beyond = replace(location, syn=replace(location.syn, probes=(
+        _probe(1, "expired", reported_by="198.18.1.1"),
+        _probe(2, "answered", answer="syn-ack", rtt=0.002),
+        _probe(3, "silent", ended_at=1006.0),
+    )))  # fmt: skip
+    concluded = hop_conclusions(replace(obs, locations=(beyond,)), (), captured=False, stops=stop)
+    [addition] = concluded.additions
+    assert addition.values["answer_hop"] == 2  # TTL 3's silence is not what locates it

@@ -5,6 +5,7 @@ from dataclasses import replace
 import pytest
 
 from tests.analysis.pac_obs import (
+    T0,
     dns,
     evaluation,
     exchange,
@@ -340,3 +341,39 @@ def test_a_pac_name_lookup_that_timed_out_in_a_stop_is_not_unresolved() -> None:
     nxdomain = pac_obs(dns=replace(lookup, rcode="NXDOMAIN"), address=None)
     assert pac_host_not_resolved(nxdomain, stop) is not None
     assert stopped_waits(nxdomain, stop) == []
+
+
+def test_a_script_timed_out_with_the_program_stopped_at_its_deadline_is_not_hostile() -> None:
+    """pac.evaluation_timeout rests on the script having had its limit: not concluded when
+    the limit's deadline fell in a stop of this program (the child may have been stopped
+    with it), unless the child's CPU seconds show it ran through the stop; a stop over long
+    before the deadline leaves it standing, as for every wait."""
+    start = T0 + 1.0
+    ev = replace(
+        evaluation("timeout", error="still running after 3 s: stopped"),
+        started_at=start, ended_at=start + 3.0, cpu_seconds=0.01,
+    )  # fmt: skip
+    obs = pac_obs(fetch=exchange("answered", data=http_reply("200 OK", PAC)), evaluation=ev)
+    assert [f.id for f in analyse_pac(obs, [], [])] == ["pac.evaluation_timeout"]
+    stop = stopped(start + 0.5, start + 3.0)
+    assert analyse_pac(obs, [], [], stop) == []
+    [late] = stopped_waits(obs, stop)
+    assert late.target == "pac.lab.test:80" and "PAC script's evaluation" in late.detail
+    early = stopped(start + 0.5, start + 1.5)
+    assert [f.id for f in analyse_pac(obs, [], [], early)] == ["pac.evaluation_timeout"]
+    assert stopped_waits(obs, early) == []
+    spinning = replace(obs, evaluation=replace(ev, cpu_seconds=2.9))  # it ran through the stop
+    assert [f.id for f in analyse_pac(spinning, [], [], stop)] == ["pac.evaluation_timeout"]
+    unkept = replace(obs, evaluation=replace(ev, started_at=None, ended_at=None))  # older bundle
+    assert [f.id for f in analyse_pac(unkept, [], [], stop)] == ["pac.evaluation_timeout"]
+
+
+def test_a_script_error_in_a_stop_is_still_an_error() -> None:
+    ev = replace(
+        evaluation("invalid", error="SyntaxError: expecting ';'"),
+        started_at=T0, ended_at=T0 + 0.2,
+    )  # fmt: skip
+    obs = pac_obs(fetch=exchange("answered", data=http_reply("200 OK", PAC)), evaluation=ev)
+    stop = stopped(T0, T0 + 0.2)
+    assert [f.id for f in analyse_pac(obs, [], [], stop)] == ["pac.invalid_script"]
+    assert stopped_waits(obs, stop) == []

@@ -494,3 +494,69 @@ def test_an_exchange_through_the_proxy_stopped_with_the_program_leaves_its_targe
         assert conclude(obs, NO_STOPS) == (["path.direct_blocked"], [])
         found, late = conclude(obs, stopped(T0 + 0.5, T0 + 5.0))
         assert found == [] and [x.target for x in late] == ["www.example:443"], via.outcome
+
+
+def test_a_marker_whose_wait_ended_in_a_stop_is_not_called_undelivered() -> None:
+    """C9 with the program stopped: the direct marker's connect, or its wait for the
+    acknowledgement, ran out as the program woke: not pathproof.not_delivered (the path
+    proof could not run that way); what was delivered through the proxy still is."""
+    no_ack = replace(
+        marker("DIRECT", "no_ack"), sent_at=T0 + 0.01, ended_at=T0 + 3.01,
+        error="no acknowledgement within 3 s",
+    )  # fmt: skip
+    lost_connect = replace(
+        marker("DIRECT", "connect_failed"), connect=timed_out("100.64.1.70", 9400, 3.0)
+    )
+    arrived = marker(f"PROXY {PROXY}", "delivered", PROXY_IP)
+    for missing in (no_ack, lost_connect):
+        obs = ProxyWizardObservations(markers=(missing, arrived))
+        assert conclude(obs, NO_STOPS) == (["pathproof.not_delivered", "pathproof.delivered"], [])
+        found, late = conclude(obs, stopped(T0 + 0.5, T0 + 3.0))
+        assert found == ["pathproof.delivered"], missing.outcome
+        [spoiled] = late
+        assert spoiled.target == "app.example:9400" and "path proof" in spoiled.exchange
+        # awake again long before its deadline: the silence is the path's
+        early = conclude(obs, stopped(T0 + 0.5, T0 + 1.0))
+        assert early == (["pathproof.not_delivered", "pathproof.delivered"], [])
+
+
+def test_a_marker_the_listener_closed_on_during_a_stop_is_still_undelivered() -> None:
+    """A close (or a proxy's refusal) is an answer: a stop does not withhold it."""
+    closed = replace(
+        marker("DIRECT", "no_ack"), sent_at=T0 + 0.01, ended_at=T0 + 3.01,
+        error="closed without an acknowledgement",
+    )  # fmt: skip
+    found, late = conclude(ProxyWizardObservations(markers=(closed,)), stopped(T0, T0 + 3.0))
+    assert found == ["pathproof.not_delivered"] and late == []
+
+
+def test_a_marker_whose_connect_through_the_proxy_went_unanswered_in_a_stop() -> None:
+    silent = replace(
+        exchange("app.example:9400", "no_answer", answer(200, "OK")), answer=None,
+        ended_at=T0 + 3.0,
+    )  # fmt: skip
+    sent = replace(
+        marker(f"PROXY {PROXY}", "tunnel_failed"), tunnel=silent, error="proxy answered no_answer"
+    )
+    obs = ProxyWizardObservations(markers=(sent,))
+    assert conclude(obs, NO_STOPS)[0] == ["pathproof.not_delivered"]
+    found, late = conclude(obs, stopped(T0 + 0.5, T0 + 3.0))
+    assert found == [] and "its CONNECT" in late[0].exchange
+    denied = replace(sent, tunnel=exchange("app.example:9400", "denied", answer(403, "Forbidden")))
+    found, late = conclude(ProxyWizardObservations(markers=(denied,)), stopped(T0, T0 + 3.0))
+    assert found == ["pathproof.not_delivered"] and late == []
+
+
+def test_a_tunnel_closed_while_the_program_was_stopped_proves_no_tunnel_lifetime() -> None:
+    """The hold's traffic paused for the stop: a close then (or noticed as the program woke)
+    may answer that quiet. One long after the program ran again still counts."""
+    target = meet_held(
+        hold("DIRECT", "held", 14, ok_connect("100.64.1.60", 443)),
+        hold(f"PROXY {PROXY}", "reset", 5.0, ok_connect(PROXY_IP, 3128)),
+    )
+    obs = ProxyWizardObservations(targets=(target,))
+    assert conclude(obs, NO_STOPS) == (["proxy.tunnel_closed"], [])
+    found, late = conclude(obs, stopped(T0 + 2.0, T0 + 5.0))
+    assert found == [] and [x.target for x in late] == ["meet.example:443"]
+    assert "proves no tunnel lifetime" in late[0].detail
+    assert conclude(obs, stopped(T0 + 2.0, T0 + 3.0)) == (["proxy.tunnel_closed"], [])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wiresleuth.analysis.stopped_waits import (
+    Stops,
     program_stopped,
     stall_during,
     withheld_detail,
@@ -56,3 +57,37 @@ def test_the_finding_says_how_long_and_what_was_withheld() -> None:
 def test_the_detail_says_how_long_it_really_listened() -> None:
     text = withheld_detail("The lookup of a.example", STOP, started=100.0, ended=104.0)
     assert "listened only 0.50 s" in text and "3.50 s stop" in text
+
+
+def test_work_whose_limit_ran_out_in_a_stop_is_cut_short_unless_it_ran_through_it() -> None:
+    """A child process's time limit: its deadline in a stop, as for every wait; but a child
+    that used more CPU seconds than this program was awake in the window ran through the
+    stop (this program alone was stopped, or starved by the child's own work)."""
+    stops = Stops((STOP,), INTERVAL)
+    assert stops.within(started=100.0, ended=103.0) == (STOP,)
+    assert stops.within(started=104.5, ended=107.0) == ()  # the stop ended before it began
+    assert stops.within(started=96.0, ended=100.4) == ()  # it ended before the stop
+    # the limit's deadline (103.0) fell in the stop; awake 0.5 s of the 3 s window
+    idle = stops.cut_short(target="pac", work="The PAC script", started=100.0, ended=103.0,
+                           worked=0.01)  # fmt: skip
+    assert idle is not None and "listened only 0.50 s" in idle.detail
+    unknown = stops.cut_short(target="p", work="w", started=100.0, ended=103.0, worked=None)
+    assert unknown is not None
+    assert stops.cut_short(target="p", work="w", started=100.0, ended=103.0, worked=2.9) is None
+    # a stop that ended before the deadline: the rule of every wait, it concludes
+    assert stops.cut_short(target="p", work="w", started=99.0, ended=106.0, worked=0.0) is None
+    assert stops.cut_short(target="p", work="w", started=None, ended=103.0, worked=0.0) is None
+    assert Stops((STOP,), 0.0).cut_short(
+        target="p", work="w", started=100.0, ended=103.0, worked=0.0
+    ) is None
+
+
+def test_a_request_stamped_inside_a_stop_may_have_left_late_for_it() -> None:
+    stops = Stops((STOP,), INTERVAL)
+    spoiled = stops.handed_over(target="t", request="The GET", at=100.6, left=104.01)
+    assert spoiled is not None and "stamp fell in a 3.50 s stop" in spoiled.detail
+    # stamped before the stop began: the request was handed over before it (no await between)
+    assert stops.handed_over(target="t", request="The GET", at=100.0, left=104.01) is None
+    assert stops.handed_over(target="t", request="The GET", at=104.5, left=109.5) is None
+    # stamped as the program woke, left 5 s later: held after the program ran again
+    assert stops.handed_over(target="t", request="The GET", at=103.99, left=108.99) is None

@@ -144,3 +144,136 @@ def test_a_pac_fetch_stopped_with_the_program_makes_the_pac_check_could_not_run(
         assert stopped.values["withheld"] == [
             "the PAC fetch's connect (http://pac.lab.test/proxy.pac)"
         ]
+
+
+def test_a_pac_script_timed_out_with_the_program_stopped_makes_the_check_could_not_run() -> None:
+    from dataclasses import replace
+
+    from tests.analysis.pac_obs import T0, evaluation, exchange, pac_obs
+    from tests.diagnosis.test_diagnose import run_recording
+    from tests.probes.pac_servers import http_reply
+    from wiresleuth.diagnosis.diagnose import diagnose
+    from wiresleuth.model.engine_observations import (
+        ENGINE,
+        CheckPlan,
+        EngineObservations,
+        Stall,
+    )
+
+    script = b"function FindProxyForURL(u, h) { return 'DIRECT'; }"
+    ev = replace(evaluation("timeout", error="still running after 3 s: stopped"),
+                 started_at=T0 + 1, ended_at=T0 + 4, cpu_seconds=0.01)  # fmt: skip
+    pac = pac_obs(fetch=exchange("answered", data=http_reply("200 OK", script)), evaluation=ev)
+    # the program stopped from 1 s into the limit until its deadline: the child with it
+    stall = Stall(started_at=T0 + 2, ended_at=T0 + 4, monotonic_start=2.0, monotonic_end=4.0)
+    for stalls in ((), (stall,)):
+        engine = EngineObservations(
+            targets={},
+            checks=(CheckPlan(wizard="pac", title="PAC", per_target=False),),
+            stall_interval=0.05,
+            stalls=stalls,
+        )
+        done = diagnose(run_recording(engine, observations={ENGINE: engine, "pac": pac}))
+        found = sorted(f.id for f in done.findings if f.id != "capture.unavailable")
+        row = next(c for c in done.checks if c.check == "pac")
+        if not stalls:
+            assert found == ["pac.evaluation_timeout"] and row.status is Status.PROBLEM
+            continue
+        assert found == ["probe.failed", "probe.program_stopped"]
+        assert (row.status, row.reason) == (Status.COULD_NOT_RUN, TOO_BUSY)
+        [stopped] = [f for f in done.findings if f.id == "probe.program_stopped"]
+        assert stopped.values["withheld"] == ["the PAC script's evaluation (limit 3 s)"]
+
+
+def _diagnosed_with_and_without(
+    wizard: str, observed: object, stall_at: tuple[float, float], *, per_target: bool = False
+) -> tuple[object, object]:
+    """The diagnosis of ``observed`` (``wizard``'s observations) without stalls, then with
+    one stop of the program from ``stall_at[0]`` to ``stall_at[1]``."""
+    from tests.diagnosis.test_diagnose import run_recording
+    from wiresleuth.diagnosis.diagnose import diagnose
+    from wiresleuth.model.engine_observations import (
+        ENGINE,
+        CheckPlan,
+        EngineObservations,
+        Stall,
+    )
+
+    start, end = stall_at
+    stall = Stall(started_at=start, ended_at=end, monotonic_start=start, monotonic_end=end)
+    done = []
+    for stalls in ((), (stall,)):
+        engine = EngineObservations(
+            targets={},
+            checks=(CheckPlan(wizard=wizard, title=wizard, per_target=per_target),),
+            stall_interval=0.05,
+            stalls=stalls,
+        )
+        done.append(
+            diagnose(run_recording(engine, observations={ENGINE: engine, wizard: observed}))
+        )
+    return done[0], done[1]
+
+
+def _withheld(done: object) -> list[str]:
+    from wiresleuth.diagnosis.diagnose import Diagnosis
+
+    assert isinstance(done, Diagnosis)
+    [stopped] = [f for f in done.findings if f.id == "probe.program_stopped"]
+    return [str(w) for w in stopped.values["withheld"]]  # type: ignore[union-attr]
+
+
+def test_a_hop_located_past_a_stopped_silence_makes_the_hop_locator_could_not_run() -> None:
+    from tests.analysis.test_hop_findings import silence_then_answer
+    from wiresleuth.diagnosis.diagnose import Diagnosis
+
+    calm, stopped = _diagnosed_with_and_without("hops", silence_then_answer(), (1003.0, 1006.0))
+    assert isinstance(calm, Diagnosis) and isinstance(stopped, Diagnosis)
+    assert not [f for f in calm.findings if f.id.startswith("probe.")]
+    assert next(c for c in calm.checks if c.check == "hops").status is Status.PASSED
+    row = next(c for c in stopped.checks if c.check == "hops")
+    assert (row.status, row.reason) == (Status.COULD_NOT_RUN, TOO_BUSY)
+    assert _withheld(stopped) == [
+        "the hop locator's ICMP echo with TTL 2 to 100.64.1.10",
+        "the hop locator's SYN with TTL 2 to 100.64.1.10",
+    ]
+
+
+def test_a_request_stamped_in_a_stop_makes_the_hold_check_could_not_run() -> None:
+    from tests.analysis.test_hold_findings import T0, request
+    from wiresleuth.diagnosis.diagnose import Diagnosis
+    from wiresleuth.model.hold_observations import HoldWizardObservations
+
+    obs = HoldWizardObservations(requests=(request(50400, sent=T0 + 0.5, left=T0 + 3.52),))
+    calm, stopped = _diagnosed_with_and_without("hold", obs, (T0 + 0.49, T0 + 3.5))
+    assert isinstance(calm, Diagnosis) and isinstance(stopped, Diagnosis)
+    assert [f.id for f in calm.findings if f.id != "capture.unavailable"] == [
+        "local.request_held"
+    ]
+    found = sorted(f.id for f in stopped.findings if f.id != "capture.unavailable")
+    assert found == ["probe.failed", "probe.program_stopped"]
+    row = next(c for c in stopped.checks if c.check == "hold")
+    assert (row.status, row.reason) == (Status.COULD_NOT_RUN, TOO_BUSY)
+    assert _withheld(stopped) == ["the http request to news.example:443 (round 1)"]
+
+
+def test_a_path_proof_marker_stopped_with_the_program_is_withheld_and_listed() -> None:
+    from dataclasses import replace
+
+    from tests.analysis.test_proxy_path_findings import PROXY, PROXY_IP, T0, marker
+    from wiresleuth.diagnosis.diagnose import Diagnosis
+    from wiresleuth.model.proxy_observations import ProxyWizardObservations
+
+    no_ack = replace(
+        marker("DIRECT", "no_ack"), sent_at=T0 + 0.01, ended_at=T0 + 3.01,
+        error="no acknowledgement within 3 s",
+    )  # fmt: skip
+    obs = ProxyWizardObservations(markers=(no_ack, marker(f"PROXY {PROXY}", "delivered", PROXY_IP)))
+    calm, stopped = _diagnosed_with_and_without("proxy", obs, (T0 + 0.5, T0 + 3.0), per_target=True)
+    assert isinstance(calm, Diagnosis) and isinstance(stopped, Diagnosis)
+    assert "pathproof.not_delivered" in {f.id for f in calm.findings}
+    found = sorted(f.id for f in stopped.findings if f.id != "capture.unavailable")
+    assert found == ["pathproof.delivered", "probe.failed", "probe.program_stopped"]
+    assert _withheld(stopped) == [
+        "the path proof's marker directly to app.example:9400: its wait for the acknowledgement"
+    ]

@@ -59,3 +59,15 @@ def test_measurements_of_another_shape_say_where() -> None:
         hops({"hops": "x"})
     with pytest.raises(ShapeError, match=r"locations\[0\].request: missing"):
         hops({"hops": {"locations": [{}]}})
+
+
+def test_a_list_located_past_a_silence_in_a_stop_says_it_is_not_located() -> None:
+    """The viewer reads the run's stalls as the findings do: no hop marked as answering."""
+    from tests.analysis.test_hop_findings import silence_then_answer, stopped_at
+
+    obs = silence_then_answer()
+    [calm] = hop_lists(obs, (), captured=False).lists
+    assert calm.summary.startswith("The SYN is answered by hop 3")
+    [stopped] = hop_lists(obs, (), captured=False, stops=stopped_at(1003.0, 1006.0)).lists
+    assert stopped.summary.startswith("Not located: the hop locator's SYN with TTL 2")
+    assert not any(row.answers or row.destination for row in stopped.rows)

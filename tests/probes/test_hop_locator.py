@@ -163,4 +163,8 @@ def test_a_hop_that_sends_no_time_exceeded_costs_one_grace_period(lab: Lab) -> N
         lab.iptables("wan", "-D", *rule)
     assert trace.at(1).fate == "expired" and trace.at(2).fate == "silent"
     assert trace.answered_ttl == 3
+    # the silent probe keeps when its wave gave up (its deadline, for the run's stalls)
+    silent = trace.at(2)
+    assert silent.ended_at is not None and silent.ended_at >= silent.sent_at
+    assert trace.at(1).ended_at is None
     assert took < 4.0, f"the wave waited {took:.1f} s"

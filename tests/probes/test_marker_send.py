@@ -24,6 +24,21 @@ def send(port: int, proxy: tuple[str, str] | None = None) -> MarkerObservation:
     )
 
 
+def test_a_marker_keeps_when_its_exchange_ended_and_whether_its_wait_ran_out() -> None:
+    """The analysis reads the run's stalls against these: a wait whose deadline fell while
+    the program was stopped proves no loss."""
+    from wiresleuth.model.proxy_observations import NO_ACK_IN_TIME
+
+    with LoopbackServer(silent) as quiet:
+        no_ack = send(quiet.port)
+    assert no_ack.outcome == "no_ack" and (no_ack.error or "").startswith(NO_ACK_IN_TIME)
+    assert no_ack.sent_at is not None and no_ack.ended_at is not None
+    assert no_ack.ended_at - no_ack.sent_at >= 1.0  # given up once its 1 s had run out
+    with LoopbackServer(marker_echo) as listener:
+        delivered = send(listener.port)
+    assert delivered.outcome == "delivered" and delivered.ended_at == delivered.acked_at
+
+
 def test_the_listener_logs_and_acknowledges_a_marker_and_netcat_text() -> None:
     lines: list[str] = []
 

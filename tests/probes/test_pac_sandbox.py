@@ -42,10 +42,29 @@ def test_a_valid_script_decides_for_every_target() -> None:
       if (isInNet(myIpAddress(), "10.20.0.0", "255.255.0.0")) return "PROXY p.lab.test:8080; DIRECT";
       return "DIRECT";
     }"""
+    before = time.time()
     result = run(script)
     assert result.outcome == "ok", result.error
     assert [d.result for d in result.decisions] == ["PROXY p.lab.test:8080; DIRECT", "DIRECT"]
     assert result.my_ip == "10.20.30.40" and result.sandbox in ("spawn", "fork")
+    # the time limit's window, for the stalls that may have cut it short
+    assert result.started_at is not None and result.ended_at is not None
+    assert before <= result.started_at <= result.ended_at <= time.time()
+
+
+def test_a_timed_out_script_keeps_the_window_of_its_whole_limit() -> None:
+    result = run("function FindProxyForURL(u, h) { while (true) {} }", time_limit=1.0)
+    assert result.outcome == "timeout"
+    assert result.started_at is not None and result.ended_at is not None
+    assert result.ended_at - result.started_at >= 1.0  # given up only once the limit ran out
+    # the endless loop computed through its window (it was not stopped)
+    assert result.cpu_seconds is not None and result.cpu_seconds > 0
+
+
+def test_a_script_refused_before_it_ran_has_no_window() -> None:
+    result = run("x" * (MAX_SCRIPT_BYTES + 1))
+    assert result.outcome == "too_large"
+    assert (result.started_at, result.ended_at) == (None, None)
 
 
 def test_an_endless_loop_is_stopped_within_five_seconds_and_the_loop_stays_responsive() -> None:

@@ -5,6 +5,13 @@ Pure. The hold is the time between the program handing its request to the socket
 request's packet on the wire: the capture's timestamp of the first payload packet, else
 Linux's own transmit timestamp of the request (it leaves the host then). Without either,
 a late answer cannot be told from a slow server, and nothing is concluded.
+
+The hand-over time is this program's clock, read just before it gives the request to the
+socket: a stop of this program (``analysis.stopped_waits``) whose window holds that moment,
+the request leaving as the program woke, may have fallen between the two, and then the
+request left late because this program did.
+Such a request's hold is not counted (``stopped_holds``); the waits for answers conclude
+nothing here, whatever stopped them.
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from wiresleuth.analysis.answer_on_wire import LateRead
 from wiresleuth.analysis.passive_common import ms, plural
+from wiresleuth.analysis.stopped_waits import NO_STOPS, Stops
 from wiresleuth.model.address import normalise
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.packet import PacketRecord
@@ -100,21 +109,50 @@ def is_round(seconds: float) -> bool:
     return seconds >= 1.0 - ROUND_TOLERANCE and abs(seconds - round(seconds)) <= ROUND_TOLERANCE
 
 
+def stopped_hold(t: Timing, stops: Stops) -> LateRead | None:
+    """A request that would count as held, stamped inside a stop of this program
+    (``Stops.handed_over``): its hold proves nothing."""
+    sent = t.request.attempt.sent_at
+    if sent is None or t.wire_at is None or t.hold is None or t.hold < HOLD_MIN:
+        return None
+    r = t.request
+    return stops.handed_over(
+        target=r.target,
+        request=f"The {r.kind} request to {r.target} (round {r.round})",
+        at=sent,
+        left=t.wire_at,
+    )
+
+
+def stopped_holds(
+    obs: HoldWizardObservations, flows: Sequence[TcpFlow], stops: Stops
+) -> list[LateRead]:
+    """The requests whose hold is not counted because a stop of this program may explain
+    it: those parts of the check could not run (``TOO_BUSY``)."""
+    found = [stopped_hold(request_timing(r, flows), stops) for r in obs.requests]
+    return [x for x in found if x is not None]
+
+
 def analyse_hold(
-    obs: HoldWizardObservations, flows: Sequence[TcpFlow]
+    obs: HoldWizardObservations, flows: Sequence[TcpFlow], stops: Stops = NO_STOPS
 ) -> tuple[list[Finding], dict[int, str]]:
-    """The hold finding (if any), the security products finding, timeline labels."""
+    """The hold finding (if any), the security products finding, timeline labels; a
+    request stamped inside one of the run's ``stops`` is not counted (``stopped_hold``)."""
     timings = [request_timing(r, flows) for r in obs.requests]
+    spoiled = {id(t) for t in timings if stopped_hold(t, stops) is not None}
     labels: dict[int, str] = {}
     for t in timings:
         port = t.request.attempt.connect.local_port
         if port is not None:
             how = f"held {t.hold:.2f} s" if t.hold is not None else "hold not measurable"
+            if id(t) in spoiled:
+                how = "hold not measurable: this program was stopped as it sent the request"
             labels[port] = (
                 f"{t.request.kind} request to {t.request.target} (round {t.request.round}): {how}"
             )
     findings: list[Finding] = []
     products = [f"{p.name} ({p.source})" for p in obs.products]
+    timings = [t for t in timings if id(t) not in spoiled]
     held = [t for t in timings if t.hold is not None and t.hold >= HOLD_MIN]
     if held:
         findings.append(_held_finding(obs, timings, held, products))

@@ -7,6 +7,11 @@ left, and the hop list the viewer shows. Without capture the socket's error queu
 names the routers that dropped SYNs and echoes and quotes the TCP header; what it cannot
 give (DSCP in the quoted IP header, the router that dropped a segment of an established
 connection) is said in the texts.
+
+A hop is located by silence too: the first TTL answered is the answering hop only if every
+nearer probe really heard nothing. A nearer probe whose wave gave up while this program was
+stopped (``analysis.stopped_waits``) may have had its answer waiting unread, so such a trace
+locates nothing (nor the server's distance): that part of the check could not run.
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from wiresleuth.analysis.answer_on_wire import LateRead
 from wiresleuth.analysis.hop_capture import HopCapture, ProbePackets
 from wiresleuth.analysis.hop_quotes import HeaderFields, QuotedHop, Rewrite, rewrites, tcp_fields
 from wiresleuth.analysis.hop_requests import SUSPECTS
+from wiresleuth.analysis.stopped_waits import NO_STOPS, Stops
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.finding_addition import FindingAddition
 from wiresleuth.model.hop_observations import (
@@ -117,6 +124,9 @@ class HopReading:
     """Fields hops quote differently from how the probe left."""
     packets: Mapping[tuple[str, int], ProbePackets]
     """(trace kind, TTL) -> that probe's captured packets."""
+    stopped: Mapping[str, LateRead] = field(default_factory=dict)
+    """Trace kind -> the nearer silence that, its deadline in a stop of this program, keeps
+    that trace from locating anything (``stopped_silence``)."""
 
     def row(self, ttl: int | None) -> HopRow | None:
         """The row of hop ``ttl``."""
@@ -135,6 +145,9 @@ class HopConclusions:
     """Per location (the viewer's hop lists)."""
     labels: Mapping[int, str] = field(default_factory=dict)
     """Local port -> timeline lane label of each probe connection."""
+    stopped: tuple[LateRead, ...] = ()
+    """Traces that located nothing because a nearer silence ended in a stop of this
+    program: those parts of the check could not run."""
 
 
 def _ms(seconds: float | None) -> str:
@@ -176,8 +189,10 @@ class _Reader:
         capture: HopCapture | None,
         *,
         error_queue: bool,
+        stops: Stops = NO_STOPS,
     ) -> None:
         self.capture = capture
+        self.stops = stops
         self.error_queue = error_queue
         self.names = {n.address: n.name for n in location.names if n.name}
         self.packets: dict[tuple[str, int], ProbePackets] = {}
@@ -334,8 +349,14 @@ class _Reader:
     def read(self, captured: bool) -> HopReading:
         location = self.location
         request = location.request
-        server_hops = location.reference.answered_ttl if location.reference else None
-        syn_hop = location.syn.answered_ttl if location.syn else None
+        stopped = {
+            trace.kind: late
+            for trace in _traces(location)
+            if (late := stopped_silence(trace, self.stops, request.target)) is not None
+        }
+        reference, syn = location.reference, location.syn
+        server_hops = reference.answered_ttl if reference and reference.kind not in stopped else None
+        syn_hop = syn.answered_ttl if syn and syn.kind not in stopped else None
         suspect = location.data if request.kind != "syn" else location.syn
         answer_hop = suspect.answered_ttl if suspect is not None else None
         limits: list[str] = []
@@ -350,7 +371,7 @@ class _Reader:
                     "from the echo trace at the same distance (the socket does not say who)"
                 )
         blocked = self.blocked(captured)
-        not_located = blocked or why_not_located(suspect)
+        not_located = blocked or why_not_located(suspect, stopped)
         if not_located is not None:
             answer_hop = None
         changed = tuple(rewrites(self.quotes()))
@@ -366,6 +387,7 @@ class _Reader:
             unnamed=_UNNAMED_NO_RIGHTS if blind else _UNNAMED,
             rewrites=changed,
             packets=self.packets,
+            stopped=stopped,
         )
 
     def blocked(self, captured: bool) -> str | None:
@@ -374,10 +396,44 @@ class _Reader:
         return request.skipped or None
 
 
-def why_not_located(trace: HopTrace | None) -> str | None:
-    """Why a trace did not find the hop that answers (None: it did)."""
+def stopped_silence(trace: HopTrace, stops: Stops, target: str) -> LateRead | None:
+    """The silence that keeps ``trace`` from locating anything: a probe nearer than its
+    first answered TTL (any, when none was answered) that heard nothing until its wave gave
+    up with the deadline in one of the run's ``stops``. Its answer may have come and waited
+    unread, so the first TTL answered is not known to be the nearest that answers; None
+    when every silence it rests on is sound (or its deadline was not kept)."""
+    end = trace.answered_ttl
+    named = TRACE_NAMES.get(trace.kind, trace.kind)
+    for probe in trace.probes:
+        if probe.fate != "silent" or probe.ended_at is None:
+            continue
+        if end is not None and probe.ttl >= end:
+            continue
+        late = stops.late(
+            target=target,
+            exchange=f"The hop locator's {named} with TTL {probe.ttl} to {trace.address}",
+            started=probe.sent_at,
+            ended=probe.ended_at,
+        )
+        if late is not None:
+            return late
+    return None
+
+
+def why_not_located(
+    trace: HopTrace | None, stopped: Mapping[str, LateRead] | None = None
+) -> str | None:
+    """Why a trace did not find the hop that answers (None: it did); ``stopped``: the
+    reading's silences that ended in a stop of this program, by trace kind."""
     if trace is None:
         return "the probes were not sent"
+    late = (stopped or {}).get(trace.kind)
+    if late is not None:
+        return (
+            f"{late.exchange[:1].lower()}{late.exchange[1:]} heard nothing until its deadline, "
+            "which fell while this computer had stopped the program: its answer may have "
+            "waited unread, so the hop that answers is not known (run the check again)"
+        )
     if trace.answered_ttl is not None:
         return None
     if not trace.probes:
@@ -392,13 +448,19 @@ def why_not_located(trace: HopTrace | None) -> str | None:
 
 
 def read_locations(
-    obs: HopLocatorObservations, packets: Sequence[PacketRecord], *, captured: bool
+    obs: HopLocatorObservations,
+    packets: Sequence[PacketRecord],
+    *,
+    captured: bool,
+    stops: Stops = NO_STOPS,
 ) -> list[HopReading]:
-    """Each location, read (the viewer's hop lists come from here too)."""
+    """Each location, read (the viewer's hop lists come from here too); ``stops``: the
+    run's stops of this program, which spoil the silences whose deadline fell in them."""
     readings = []
     for location in obs.locations:
         capture = HopCapture(packets, location.request.address) if captured else None
-        readings.append(_Reader(location, capture, error_queue=obs.error_queue).read(captured))
+        reader = _Reader(location, capture, error_queue=obs.error_queue, stops=stops)
+        readings.append(reader.read(captured))
     return readings
 
 
@@ -440,7 +502,7 @@ def _addition(reading: HopReading, suspicion: HopSuspicion) -> FindingAddition:
     request = reading.location.request
     kind = SUSPECTS.get(suspicion.id, request.kind)
     trace = reading.location.syn if kind == "syn" else reading.location.data
-    why_not = reading.blocked or why_not_located(trace)
+    why_not = reading.blocked or why_not_located(trace, reading.stopped)
     hop = trace.answered_ttl if trace is not None and why_not is None else None
     values: dict[str, object] = {"located": hop is not None}
     if reading.limits:
@@ -661,10 +723,15 @@ def _labels(reading: HopReading) -> dict[int, str]:
 
 
 def hop_conclusions(
-    obs: HopLocatorObservations, packets: Sequence[PacketRecord], *, captured: bool
+    obs: HopLocatorObservations,
+    packets: Sequence[PacketRecord],
+    *,
+    captured: bool,
+    stops: Stops = NO_STOPS,
 ) -> HopConclusions:
-    """Additions to the suspecting findings, rewrite findings, hop lists and lane labels."""
-    readings = read_locations(obs, packets, captured=captured)
+    """Additions to the suspecting findings, rewrite findings, hop lists and lane labels;
+    no hop located from a silence whose deadline fell in one of the run's ``stops``."""
+    readings = read_locations(obs, packets, captured=captured, stops=stops)
     additions: list[FindingAddition] = []
     findings: list[Finding] = []
     labels: dict[int, str] = {}
@@ -680,4 +747,5 @@ def hop_conclusions(
         findings=tuple(findings),
         readings=tuple(readings),
         labels=labels,
+        stopped=tuple(late for reading in readings for late in reading.stopped.values()),
     )

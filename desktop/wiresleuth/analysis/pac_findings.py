@@ -671,6 +671,8 @@ class _PacAnalysis:
         if ev is None:
             return []
         decisions = _decisions_text(obs)
+        if ev.outcome == "timeout" and stopped_evaluation(obs, self.stops) is not None:
+            return []  # its time ran out with this program stopped: it proves nothing
         if ev.outcome == "timeout":
             return [
                 self.finding(
@@ -736,9 +738,28 @@ def analyse_pac(
 def stopped_waits(obs: PacWizardObservations, stops: Stops) -> list[LateRead]:
     """The PAC check's waits that timed out with their deadline in a stop of this program
     (``analysis.stopped_waits``): the lookup of the PAC server's name, the fetch (its connect,
-    or its wait for the answer). They prove nothing: the check could not run (``TOO_BUSY``)."""
-    found = [x for x in (stopped_lookup(obs, stops), stopped_fetch(obs, stops)) if x is not None]
-    return found
+    or its wait for the answer); and its script's evaluation, its limit run out so. They
+    prove nothing: the check could not run (``TOO_BUSY``)."""
+    waits = (stopped_lookup(obs, stops), stopped_fetch(obs, stops), stopped_evaluation(obs, stops))
+    return [x for x in waits if x is not None]
+
+
+def stopped_evaluation(obs: PacWizardObservations, stops: Stops) -> LateRead | None:
+    """The PAC script's evaluation, its time limit run out with the deadline in a stop of
+    this program (``Stops.cut_short``): the child may have been stopped with it, and then had
+    less than its limit; no ``pac.evaluation_timeout``, unless the child's CPU seconds show it
+    ran through the stop (a spinning script that starved this program, a stop of this program
+    alone)."""
+    ev = obs.evaluation
+    if ev is None or ev.outcome != "timeout":
+        return None
+    return stops.cut_short(
+        target=pac_target(obs) or obs.pac_url or "the PAC script",
+        work=f"The PAC script's evaluation (limit {ev.time_limit:g} s)",
+        started=ev.started_at,
+        ended=ev.ended_at,
+        worked=ev.cpu_seconds,
+    )
 
 
 def stopped_lookup(obs: PacWizardObservations, stops: Stops) -> LateRead | None:

@@ -13,7 +13,11 @@ A connect or an exchange that timed out with its deadline inside a recorded stop
 program (``analysis.stopped_waits``) proves nothing either: a direct connect that did is no
 ``path.direct_blocked`` (nor ``path.works_only_via_proxy``), a proxy that did is not
 ``proxy.unreachable``, an exchange through a proxy that did leaves its target not concluded;
-those parts of the check could not run (``TOO_BUSY``).
+those parts of the check could not run (``TOO_BUSY``). So for the path proof: a marker
+whose connect, CONNECT through the proxy or wait for the listener's acknowledgement ran out
+that way is not "not delivered"; a tunnel closed during such a stop, or as the program
+woke, may have been closed for the quiet the stop made (the hold's traffic paused): no
+``proxy.tunnel_closed`` from it.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.observations import ConnectObservation
 from wiresleuth.model.packet import FIN, RST, PacketRecord
 from wiresleuth.model.proxy_observations import (
+    NO_ACK_IN_TIME,
     DirectHttpObservation,
     HoldObservation,
     HttpAnswer,
@@ -586,7 +591,33 @@ class _Analysis:
                 and abs(direct.seconds - hold.seconds) < SAME_CLOSE
             ):
                 continue  # both closed together: the server ends such connections
+            late = self.stopped_hold(t, hold)
+            if late is not None:
+                self.late.append(late)
+                continue
             self.tunnel_closed(t, hold, direct)
+
+    def stopped_hold(self, t: ProxyTargetObservation, hold: HoldObservation) -> LateRead | None:
+        """A tunnel closed while this program was stopped, or as it woke: its light traffic
+        had paused for the stop, so the close may answer the quiet this computer made."""
+        packet = self.packets.closer(hold.connect, hold.ended_at)
+        closed = packet.time if packet is not None else hold.ended_at
+        stall = self.stops.during(started=hold.started_at, ended=closed)
+        if stall is None:
+            return None
+        held = f"The tunnel held {_via(hold.route)} to {t.target}"
+        return LateRead(
+            target=t.target,
+            exchange=held,
+            waited=closed - hold.started_at,
+            arrived_after=None,
+            stopped=(
+                f"{held} was closed {closed - hold.started_at:.2f} s after set-up, "
+                f"{closed - stall.started_at:.2f} s into a {stall.length:.2f} s stop of this "
+                "program (or as it woke): its traffic had paused for the stop, so the close "
+                "may answer the quiet this computer made; it proves no tunnel lifetime."
+            ),
+        )
 
     def tunnel_closed(
         self, t: ProxyTargetObservation, hold: HoldObservation, direct: HoldObservation | None
@@ -722,11 +753,46 @@ class _Analysis:
         for m in markers:
             self.label(m.connect, f"path proof {m.route} to {m.target}: {m.outcome}")
         delivered = [m for m in markers if m.outcome == "delivered"]
-        missing = [m for m in markers if m.outcome != "delivered"]
+        missing = []
+        for m in markers:
+            if m.outcome == "delivered":
+                continue
+            late = self.stopped_marker(m)
+            if late is not None:
+                self.late.append(late)  # its silence is this program's: not concluded
+            else:
+                missing.append(m)
         if missing:
             self.not_delivered(missing, delivered)
         if delivered:
             self.delivered(delivered)
+
+    def stopped_marker(self, m: MarkerObservation) -> LateRead | None:
+        """A marker not delivered because a wait ran out with its deadline in a stop of this
+        program: its connect, its CONNECT through the proxy, or its wait for the
+        acknowledgement (a refusal, a close or a denial is an answer, and counts)."""
+        what = f"The path proof's marker {_via(m.route)} to {m.target}"
+        if m.outcome == "connect_failed":
+            return self.stopped(m.target, m.connect, f"{what}: its connect")
+        tunnel = m.tunnel
+        if m.outcome == "tunnel_failed" and tunnel is not None and tunnel.outcome == "no_answer":
+            return self.stops.late(
+                target=m.target,
+                exchange=f"{what}: its CONNECT",
+                started=tunnel.connect.connected_at or tunnel.connect.started_at,
+                ended=tunnel.ended_at,
+            )
+        if m.outcome != "no_ack" or not (m.error or "").startswith(NO_ACK_IN_TIME):
+            return None
+        started = m.sent_at or (m.connect.connected_at if m.connect is not None else None)
+        if started is None:
+            return None
+        return self.stops.late(
+            target=m.target,
+            exchange=f"{what}: its wait for the acknowledgement",
+            started=started,
+            ended=m.ended_at,
+        )
 
     def delivered(self, markers: list[MarkerObservation]) -> None:
         target = markers[0].target

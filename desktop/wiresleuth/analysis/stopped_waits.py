@@ -11,6 +11,14 @@ to within one interval), concluded nothing; the check could not run (``TOO_BUSY`
 
 A wait whose deadline fell after the program ran again is sound: what came during the stop
 was read on waking. No threshold is tuned here: the only number is the meter's interval.
+
+A time limit on work done by a child process (the PAC script) is judged by the same rule,
+with one more look: a stop of the whole computer (a sleep, a loaded machine) stops the child
+too, but a stop of this program alone (or this program starved by the child's own work)
+does not; a child that used more CPU seconds within its window than this program was awake
+there must have run through the stop, so its limit ran out for it and the timeout stands
+(``Stops.cut_short``). The meter watches this program only: a child starved while this
+program ran, or stopped by a stop that ended before its deadline, is not seen.
 """
 
 from __future__ import annotations
@@ -54,6 +62,64 @@ class Stops:
             stopped=withheld_detail(exchange, stall, started=started, ended=ended),
         )
 
+    def handed_over(
+        self, *, target: str, request: str, at: float, left: float
+    ) -> LateRead | None:
+        """A request this program stamped (``at``: its clock read just before handing the
+        request to the socket) inside a stop's window and that left the host (``left``)
+        during that stop or as the program woke, as a ``LateRead`` that says so: the stop may
+        have fallen between the stamp and the hand-over, and then the time to ``left`` is
+        this program's stop, not a hold on the way out. None when no stop was there (or the
+        run had no meter), and when the request left well after the program ran again: held
+        then, whatever stopped the program before."""
+        stall = self.during(started=at, ended=left)
+        if stall is None or stall.started_at > at + self.interval:
+            return None
+        return LateRead(
+            target=target,
+            exchange=request,
+            waited=left - at,
+            arrived_after=None,
+            stopped=(
+                f"{request} left the host {left - at:.2f} s after the program stamped it, and "
+                f"the stamp fell in a {stall.length:.2f} s stop of this program: the stop may "
+                "have come between the stamp and the hand-over to the socket, so that time "
+                "proves no hold."
+            ),
+        )
+
+    def within(self, *, started: float, ended: float) -> tuple[Stall, ...]:
+        """``stalls_within`` of these."""
+        return stalls_within(self.stalls, self.interval, started=started, ended=ended)
+
+    def cut_short(
+        self,
+        *,
+        target: str,
+        work: str,
+        started: float | None,
+        ended: float | None,
+        worked: float | None,
+    ) -> LateRead | None:
+        """Work by a child process on this computer (``work``, in words, of ``target``)
+        whose time limit (``started``..``ended``) ran out with its deadline in one of these
+        stops (``late``'s rule), as a ``LateRead``; None when it did not, when the window was
+        not kept (a bundle written before), or when the child's CPU seconds in the window
+        (``worked``) exceed the time this program was awake there: it ran through the stop."""
+        if started is None:
+            return None
+        late = self.late(target=target, exchange=work, started=started, ended=ended)
+        if late is None or ended is None:
+            return None
+        stopped = sum(
+            min(s.ended_at, ended) - max(s.started_at, started)
+            for s in self.within(started=started, ended=ended)
+        )
+        awake = (ended - started) - max(0.0, stopped)
+        if worked is not None and worked > awake:
+            return None
+        return late
+
 
 NO_STOPS = Stops()
 """A run without a meter (or a foreign capture): no wait is known to have been stopped."""
@@ -70,6 +136,16 @@ def stall_during(
         if started < stall.ended_at and stall.started_at <= ended <= stall.ended_at + interval:
             return stall
     return None
+
+
+def stalls_within(
+    stalls: Sequence[Stall], interval: float, *, started: float, ended: float
+) -> tuple[Stall, ...]:
+    """The stalls that overlap a window (epoch ``started``..``ended``; its end widened by one
+    meter interval, as ``stall_during``'s); none when the run had no meter."""
+    if interval <= 0:
+        return ()
+    return tuple(s for s in stalls if s.started_at < ended + interval and s.ended_at > started)
 
 
 def withheld_detail(what: str, stall: Stall, *, started: float, ended: float) -> str:

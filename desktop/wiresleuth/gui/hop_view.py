@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wiresleuth.analysis.hop_findings import TRACE_NAMES, describe_reading, read_locations
+from wiresleuth.analysis.stopped_waits import NO_STOPS, Stops
 from wiresleuth.model.hop_observations import HopLocatorObservations
 from wiresleuth.model.packet import PacketRecord
 
@@ -72,9 +73,14 @@ def _rtt(seconds: float | None) -> str:
 
 
 def hop_lists(
-    found: HopLocatorObservations | None, packets: Sequence[PacketRecord], *, captured: bool
+    found: HopLocatorObservations | None,
+    packets: Sequence[PacketRecord],
+    *,
+    captured: bool,
+    stops: Stops = NO_STOPS,
 ) -> HopLists:
-    """The hop lists of the hop locator's observations and the document's packets."""
+    """The hop lists of the hop locator's observations and the document's packets
+    (``stops``: the run's stops of this program, read as the findings read them)."""
     if found is None:
         return HopLists(note="The hop locator did not run in this file.")
     if not found.locations:
@@ -84,7 +90,7 @@ def hop_lists(
         locations=found.locations[:MAX_LISTS], error_queue=found.error_queue, note=found.note
     )
     lists = []
-    for reading in read_locations(shown, packets, captured=captured):
+    for reading in read_locations(shown, packets, captured=captured, stops=stops):
         request = reading.location.request
         lists.append(
             HopListView(

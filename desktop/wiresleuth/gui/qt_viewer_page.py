@@ -10,6 +10,7 @@ about the network.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from wiresleuth.analysis.causes import group_causes
 from wiresleuth.analysis.flows import TcpFlow
+from wiresleuth.analysis.stopped_waits import NO_STOPS, Stops
 from wiresleuth.analysis.tcp_follow import follow_stream
 from wiresleuth.analysis.tcp_seq_graph import sequence_graph
 from wiresleuth.gui.connection_flows import ConnectionFlows
@@ -57,6 +59,7 @@ from wiresleuth.gui.qt_waterfall import QtWaterfall
 from wiresleuth.gui.route_view import route_lines
 from wiresleuth.gui.view_problems import ShapeError
 from wiresleuth.gui.waterfall_model import request_waterfalls
+from wiresleuth.model.engine_observations import ENGINE, EngineObservations
 from wiresleuth.model.finding import Evidence, Finding
 from wiresleuth.model.hop_observations import HopLocatorObservations
 from wiresleuth.model.mtu_observations import MtuWizardObservations
@@ -291,7 +294,13 @@ class QtViewerPage(QWidget):
         def hops() -> None:
             captured = document.capture.available
             found = measured.of("hops", HopLocatorObservations)
-            self.hops.set_lists(hop_lists(found, document.packets, captured=captured))
+            stops = NO_STOPS
+            with contextlib.suppress(ShapeError):  # damaged engine measurements: none known
+                engine = measured.of(ENGINE, EngineObservations)
+                stops = Stops(engine.stalls, engine.stall_interval) if engine else NO_STOPS
+            self.hops.set_lists(
+                hop_lists(found, document.packets, captured=captured, stops=stops)
+            )
 
         self._fill("requests", requests)
         self._fill("mtu", mtu)

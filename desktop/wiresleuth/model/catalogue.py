@@ -210,7 +210,8 @@ _SPECS: tuple[FindingSpec, ...] = (
         meaning=(
             "A tunnel through the proxy, kept busy with light traffic, was closed after N "
             "seconds (by FIN or RST) while the direct connection stayed open (case C2: "
-            "meetings drop after ~45 s)."
+            "meetings drop after ~45 s). Not concluded from a close that came while this "
+            "computer had stopped the program (its traffic paused then)."
         ),
         evidence=(
             "Seconds until the close, FIN or RST, the address that sent it (and its TTL when "
@@ -396,7 +397,9 @@ _SPECS: tuple[FindingSpec, ...] = (
         meaning=(
             "A unique marker sent to a `wiresleuth listen` endpoint (directly or through a "
             "proxy) was not acknowledged: that path does not deliver. A problem when no path "
-            "delivered it, a warning when another did (case C9)."
+            "delivered it, a warning when another did (case C9). Not concluded from a wait "
+            "(connect, CONNECT, acknowledgement) whose deadline fell while this computer had "
+            "stopped the program."
         ),
         evidence="The route, what failed (connect, CONNECT, no acknowledgement) and the marker text.",
         action="Compare with the listener's log: the marker is absent there; the path in between drops it.",
@@ -420,7 +423,9 @@ _SPECS: tuple[FindingSpec, ...] = (
         meaning=(
             "The program handed its request to the network, but the packet reached the wire "
             "seconds later: software on this computer (an antivirus URL filter, a firewall, a "
-            "security agent) held it. A round hold (5.0 s) is a software timeout failing open."
+            "security agent) held it. A round hold (5.0 s) is a software timeout failing open. "
+            "A request stamped as this computer stopped the program, and sent as it woke, is "
+            "not counted: the stop, not a hold, may have delayed it."
         ),
         evidence=(
             "Per request: when it was handed to the socket and when it appeared on the wire "
@@ -625,7 +630,9 @@ _SPECS: tuple[FindingSpec, ...] = (
         title="The PAC script never finishes",
         meaning=(
             "FindProxyForURL did not return within the time limit (e.g. an endless loop): "
-            "browsers stall on it. It ran in a separate process that was stopped."
+            "browsers stall on it. It ran in a separate process that was stopped. Not "
+            "concluded when the limit ran out while this computer had stopped the program "
+            "(and the script with it: it had less time)."
         ),
         evidence="The time limit and how long the script ran.",
         action="Give the PAC to whoever maintains it; look for loops and slow DNS calls.",
@@ -721,8 +728,9 @@ _SPECS: tuple[FindingSpec, ...] = (
             "The program was not scheduled for a while (a very busy computer, sleep, a "
             "paused process) while some checks waited for an answer, and their deadline fell "
             "during the stop: an answer that came meanwhile was never read, so their silence "
-            "is the computer's. Those conclusions are withheld (their checks could not run) "
-            "instead of blaming the network."
+            "is the computer's (and work with a time limit, the PAC script, had less time). "
+            "Those conclusions are withheld (their checks could not run) instead of blaming "
+            "the network."
         ),
         evidence=(
             "Each stop the engine's stall meter saw (start, end, length, placed to within its "

@@ -84,6 +84,10 @@ class HopProbe:
     """First bytes of a data answer (256 at most)."""
     error: str | None = None
     """Why it failed, in words."""
+    ended_at: float | None = None
+    """Epoch seconds when its wave stopped waiting for a ``silent`` probe (its deadline: a
+    deadline that fell while this program was stopped proves no silence); None for other
+    fates, and in bundles written before it was kept."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -130,6 +130,15 @@ class PacEvaluationObservation:
     sandbox: str = ""
     """How the child was started: ``spawn`` (a fresh interpreter) or ``fork`` (POSIX fallback
     where the interpreter cannot be executed again)."""
+    started_at: float | None = None
+    """Epoch seconds when the script's time limit began (the child ready, the script given);
+    None when it never began, or in a bundle written before it was kept."""
+    ended_at: float | None = None
+    """Epoch seconds of the result, or of the child's stop; None as ``started_at``."""
+    cpu_seconds: float | None = None
+    """For a ``timeout``: CPU seconds (user and system) the child used within the limit's
+    window, read as it was given up (a child that computed through a stop of this program
+    was not stopped with it); None otherwise, where unreadable, and in older bundles."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -166,7 +166,16 @@ class MarkerObservation:
     tunnel: ProxyExchange | None = None
     """The CONNECT through the proxy, for markers sent that way."""
     error: str | None = None
-    """What went wrong, in words."""
+    """What went wrong, in words (``NO_ACK_IN_TIME`` first when the wait ran out)."""
+    ended_at: float | None = None
+    """Epoch seconds when the exchange with the listener ended (the acknowledgement, or the
+    end of the wait for it); None when it never started, or in bundles written before it
+    was kept."""
+
+
+NO_ACK_IN_TIME = "no acknowledgement within"
+"""How a marker's ``error`` begins when its wait for the acknowledgement ran out (a deadline:
+one that fell while this program was stopped proves no loss)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -101,6 +101,7 @@ async def run_wave(make: ProbeMaker, ttls: Sequence[int], timeout: float) -> lis
         if pending:
             await asyncio.wait(pending)
     end = nearest_end(list(results.values()))
+    gave_up = time.time()  # a silent probe's deadline: the analysis reads the run's stalls
     out: list[HopProbe] = []
     for ttl in ttls:
         if ttl in results:
@@ -108,7 +109,7 @@ async def run_wave(make: ProbeMaker, ttls: Sequence[int], timeout: float) -> lis
         elif end is not None and ttl > end.ttl:
             out.append(HopProbe(ttl=ttl, sent_at=began, fate="not_waited"))
         else:
-            out.append(HopProbe(ttl=ttl, sent_at=began, fate="silent"))
+            out.append(HopProbe(ttl=ttl, sent_at=began, fate="silent", ended_at=gave_up))
     return out
 
 

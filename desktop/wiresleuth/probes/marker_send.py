@@ -6,7 +6,7 @@ import asyncio
 import socket
 import time
 
-from wiresleuth.model.proxy_observations import MarkerObservation
+from wiresleuth.model.proxy_observations import NO_ACK_IN_TIME, MarkerObservation
 from wiresleuth.model.target import Target
 from wiresleuth.probes.errors import describe_os_error
 from wiresleuth.probes.marker_protocol import MAX_LINE, marker_line, new_marker, parse_ack
@@ -29,13 +29,13 @@ async def _exchange(
         while b"\n" not in received and len(received) < MAX_LINE:
             left = deadline - time.monotonic()
             if left <= 0:
-                return sent_at, received, f"no acknowledgement within {timeout:g} s"
+                return sent_at, received, f"{NO_ACK_IN_TIME} {timeout:g} s"
             data = await asyncio.wait_for(loop.sock_recv(sock, 4096), left)
             if not data:
                 return sent_at, received, "closed without an acknowledgement"
             received += data
     except TimeoutError:
-        return sent_at, received, f"no acknowledgement within {timeout:g} s"
+        return sent_at, received, f"{NO_ACK_IN_TIME} {timeout:g} s"
     except OSError as exc:
         return sent_at, received, describe_os_error(exc)
     finally:
@@ -80,16 +80,17 @@ async def send_marker(
     if error is not None:
         return MarkerObservation(
             target=listener.key, route=route, marker=marker, outcome="no_ack", sent_at=sent_at,
-            connect=conn, tunnel=tunnel, error=error,
+            connect=conn, tunnel=tunnel, error=error, ended_at=acked_at,
         )  # fmt: skip
     ack = parse_ack(line)
     if ack is None or ack.marker() != marker:
         return MarkerObservation(
             target=listener.key, route=route, marker=marker, outcome="bad_ack", sent_at=sent_at,
-            connect=conn, tunnel=tunnel,
+            connect=conn, tunnel=tunnel, ended_at=acked_at,
             error=f"not an acknowledgement of this marker: {line[:120]!r}",
         )  # fmt: skip
     return MarkerObservation(
         target=listener.key, route=route, marker=marker, outcome="delivered", sent_at=sent_at,
         acked_at=acked_at, seen_from=ack.source, listener_time=ack.at, connect=conn, tunnel=tunnel,
+        ended_at=acked_at,
     )  # fmt: skip

@@ -301,6 +301,8 @@ def _finish(
     payload: dict[str, Any] | None = None,
     peak: float | None = None,
     sandbox: str = "",
+    limit_from: float | None = None,
+    cpu_seconds: float | None = None,
 ) -> PacEvaluationObservation:
     payload = payload or {}
     return PacEvaluationObservation(
@@ -323,7 +325,21 @@ def _finish(
         ),
         peak_rss_mb=peak,
         sandbox=sandbox,
+        started_at=limit_from,
+        ended_at=time.time() if limit_from is not None else None,
+        cpu_seconds=cpu_seconds,
     )
+
+
+def _cpu_seconds(pid: int | None) -> float | None:
+    """CPU seconds (user and system) the process has used so far; None where unreadable."""
+    if pid is None:
+        return None
+    try:
+        times = psutil.Process(pid).cpu_times()
+    except (psutil.Error, OSError):
+        return None
+    return float(times.user + times.system)
 
 
 def _rss_mb(pid: int | None) -> float | None:
@@ -428,9 +444,14 @@ async def _run_child(
     memory_limit_mb = int(common["memory_limit_mb"])
     peak: float | None = None
     baseline: float | None = None
+    limit_from: float | None = None  # epoch: the time limit's start (the analysis reads
+    # the run's stalls in its window, ``analysis.stopped_waits``)
+    cpu_from: float | None = None  # the child's CPU seconds then: did it run through a stall?
 
     def done(outcome: str, ok: bool = True, **kw: Any) -> tuple[PacEvaluationObservation, bool]:
-        return _finish(outcome, started, sandbox=method, peak=peak, **kw, **common), ok
+        return _finish(
+            outcome, started, sandbox=method, peak=peak, limit_from=limit_from, **kw, **common
+        ), ok
 
     try:
         child = prestarted if prestarted is not None else _start(method)
@@ -459,6 +480,8 @@ async def _run_child(
                 for note in notes:
                     log.info("PAC evaluator (%s): not confined as planned: %s", method, note)
                 deadline = time.monotonic() + time_limit
+                limit_from = time.time()
+                cpu_from = _cpu_seconds(child.pid)
                 baseline = _rss_mb(child.pid)
                 continue
             if kind in ("eof", "too_long", "garbled"):
@@ -483,7 +506,12 @@ async def _run_child(
                         False,
                         error=f"the evaluator did not start within {START_LIMIT:g} s",
                     )
-                return done("timeout", error=f"still running after {time_limit:g} s: stopped")
+                cpu = _cpu_seconds(child.pid)
+                used = cpu - cpu_from if cpu is not None and cpu_from is not None else None
+                return done(
+                    "timeout", error=f"still running after {time_limit:g} s: stopped",
+                    cpu_seconds=used,
+                )  # fmt: skip
             # a message wakes this at once (polling alone made each answer wait up to 20 ms);
             # the memory and the time limit are looked at every _POLL s
             with contextlib.suppress(TimeoutError):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from wiresleuth.analysis.passive_hold import held_requests
+from wiresleuth.diagnosis.check_failures import read_too_late, run_stops
 from wiresleuth.diagnosis.interpretation import (
     Conclusions,
     Interpretation,
@@ -39,8 +40,14 @@ class HoldInterpretation(Interpretation):
         obs = material.recorded(self.name, self.observation_type)
         if obs is None:  # a capture taken elsewhere: requests that leave late
             return Conclusions(findings=tuple(held_requests(material.wire.conversations)))
-        from wiresleuth.analysis.hold_findings import analyse_hold
+        from wiresleuth.analysis.hold_findings import analyse_hold, stopped_holds
 
-        findings, labels = analyse_hold(obs, material.wire.flows)
+        flows, stops = material.wire.flows, run_stops(material)
+        findings, labels = analyse_hold(obs, flows, stops)
         skipped = {} if obs.requests else {"": "no web site with an address to time"}
-        return Conclusions(findings=tuple(findings), labels=labels, not_tested=skipped)
+        return Conclusions(
+            findings=tuple(findings),
+            labels=labels,
+            not_tested=skipped,
+            unfinished=read_too_late(stopped_holds(obs, flows, stops), "the local-hold check"),
+        )
