@@ -159,6 +159,16 @@ def test_a_dead_proxy_gives_way_to_the_next_of_the_route(
     assert receipt.way == "direct" and len(helpdesk.received) == 1
 
 
+def test_a_proxy_that_refuses_is_named_not_the_server(
+    bundle: Path, helpdesk: HelpdeskServer, refused_port: int
+) -> None:
+    dead = Route(kind="PROXY", proxy=f"127.0.0.1:{refused_port}")
+    with pytest.raises(UploadFailed) as failed:
+        upload_bundle(bundle, helpdesk.url, route=_route(dead))
+    assert f"the proxy 127.0.0.1:{refused_port} refused the connection" in str(failed.value)
+    assert helpdesk.received == []
+
+
 def test_a_proxy_login_is_said_plainly(bundle: Path, helpdesk: HelpdeskServer) -> None:
     from tests.probes.loopback_servers import LoopbackServer
     from tests.probes.proxy_servers import connect_proxy
