@@ -102,3 +102,22 @@ def test_an_abandoned_wait_is_never_on_the_path() -> None:
     clock.add(None, "the wizards", origin, time.monotonic(), waits_on="tls")
     whats = [s.what for s in clock.path()]
     assert "default handshake" in whats and "public-trust handshake" not in whats
+
+
+def test_of_two_waits_that_ended_together_the_one_that_took_the_time() -> None:
+    """The proxy wizard awaited the PAC wizard (its path round trip), then the route, which
+    had long been done: the run waited for the PAC wizard, not the route."""
+    clock = RunClock(origin=0.0)
+    clock.wizard_started("pac", after=None, at=0.0)
+    clock.add("pac", "fetching the PAC", 0.0, 0.2)
+    clock.add("pac", "path round trip", 0.0, 0.55)
+    clock.wizard_ended("pac", at=0.55)
+    clock.wizard_started("route", after="pac", at=0.2)
+    clock.wizard_ended("route", at=0.21)
+    clock.wizard_started("proxy", after=None, at=0.0)
+    clock.add("proxy", "waiting for pac", 0.0, 0.55, waits_on="pac")
+    clock.add("proxy", "waiting for route", 0.55, 0.551, waits_on="route")
+    clock.add("proxy", "direct connect", 0.551, 0.65)
+    clock.wizard_ended("proxy", at=0.65)
+    clock.add(None, "the wizards", 0.0, 0.65, waits_on="proxy")
+    assert [what for _, what, _ in chain(clock, 0.65)] == ["path round trip", "direct connect"]

@@ -139,7 +139,12 @@ class RunClock:
             if s.owner == owner and s.end <= cur + SLACK and s.start >= floor - SLACK
             and s.start < cur and id(s) not in taken and not s.note.abandoned
         ]  # fmt: skip
-        return max(found, key=lambda s: (s.end, s.end - s.start)) if found else None
+        if not found:
+            return None
+        # Of the waits that ended together (a wizard that awaited two others one after the
+        # other: the second was already done), the one that took the time.
+        last = max(s.end for s in found)
+        return max((s for s in found if s.end >= last - SLACK), key=lambda s: s.end - s.start)
 
     def _gap(self, steps: list[PathStep], owner: str, start: float, end: float) -> None:
         if end - start > SLACK:

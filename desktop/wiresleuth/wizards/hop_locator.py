@@ -40,7 +40,8 @@ class HopLocatorWizard(Wizard):
 
     id = "hops"
     needs = ("pac",)
-    uses = ("tls",)
+    needs_early = ("pac",)  # what the PAC check published before its path round trip
+    uses = ("pac", "tls")
     per_target = False  # it locates what other checks suspect, not each site
     observation_type = HopLocatorObservations
     title = "Which device in the path answers"
@@ -69,16 +70,19 @@ class HopLocatorWizard(Wizard):
         return 1
 
     async def run(self, given: WizardInput, progress: Progress) -> HopLocatorObservations:
-        pac = given.earlier_observations("pac", PacWizardObservations)
+        early = given.earlier_observations("pac", PacWizardObservations)
         supported = error_queue_supported()
         budgets = given.profile.budgets
         deadline = (
             given.run_deadline if given.run_deadline is not None else time.monotonic() + budgets.run
         ) - RESERVE
-        # The PAC server's suspects are located while the TLS check still runs; the TLS
-        # check's after it (one location at a time: a few probes in flight, never a flood).
-        first = hop_requests(None, pac)
+        # The PAC server's suspects are located as soon as the PAC check has its answer,
+        # while the TLS check still runs; what the rest of both checks adds (the PAC path's
+        # round trip, the TLS check's suspects) after it (one location at a time: a few
+        # probes in flight, never a flood).
+        first = hop_requests(None, early)
         locations = [await self._locate(r, budgets, deadline, progress) for r in first]
+        pac = await given.observations_when_ready("pac", PacWizardObservations) or early
         tls = await given.observations_when_ready("tls", TlsWizardObservations)
         if tls is None and pac is None:
             progress.step("nothing to locate: the TLS and PAC checks did not run")
