@@ -445,6 +445,22 @@ def test_a_wizard_needing_what_another_published_early_starts_then() -> None:
     assert ("publishes", "a path round trip") not in path
 
 
+def test_a_wizard_using_what_another_published_early_gets_it_then() -> None:
+    class UsesEarly(WaitsForever):
+        id = "uses-early"
+        title = "Uses early"
+        uses = ("publishes",)
+        uses_early = ("publishes",)
+
+        async def run(self, given: WizardInput, progress: Progress) -> Any:
+            got = await given.observations_when_ready("publishes", dict)
+            return {"got": got, "at": time.monotonic()}
+
+    result = Engine(profile(), [Publishes(), UsesEarly()], capture=False).run()
+    used, done = result.observations["uses-early"], result.observations["publishes"]
+    assert used["got"] == {"decision": "DIRECT"} and used["at"] < done["ended"]
+
+
 def test_early_needs_of_a_wizard_that_fails_before_publishing_are_absent() -> None:
     class NeedsBreaksEarly(NeedsEarly):
         id = "needs-breaks-early"

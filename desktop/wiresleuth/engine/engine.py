@@ -369,7 +369,7 @@ class Engine:
         self._readiness = readiness = Readiness()
         for wizard in self._wizards:
             later = {
-                name: self._when_ready(wizard.id, by_id[name])
+                name: self._when_ready(wizard, by_id[name])
                 for name in wizard.uses
                 if name in by_id
             }
@@ -458,19 +458,20 @@ class Engine:
         return result
 
     def _when_ready(
-        self, wizard: str, task: asyncio.Task[Any]
+        self, wizard: Wizard, task: asyncio.Task[Any]
     ) -> Callable[[], Awaitable[object | None]]:
-        """What ``wizard`` awaits for the observations of the wizard ``task`` runs."""
+        """What ``wizard`` awaits for the observations of the wizard ``task`` runs (as
+        published early, for one it lists in ``uses_early``)."""
+        name = task.get_name()
+        ready = self._readiness.published(name) if name in wizard.uses_early else task
 
         async def wait() -> object | None:
-            with self._clock.span(
-                wizard, f"waiting for {task.get_name()}", waits_on=task.get_name()
-            ):
+            with self._clock.span(wizard.id, f"waiting for {name}", waits_on=name):
                 # asyncio.wait, not the task: cancelling the waiting wizard must not cancel it.
-                await asyncio.wait({task})
-            if task.cancelled() or task.exception() is not None:
+                await asyncio.wait({ready})
+            if ready.cancelled() or ready.exception() is not None:
                 return None
-            found: object = task.result()
+            found: object = ready.result()
             return found
 
         return wait

@@ -3,7 +3,8 @@
 A wizard's observations are ready when it returns. A wizard may also publish them earlier
 (``Progress.publish``), when what it still does is something its dependents never read (the
 PAC wizard's path round trip to its server, which the route does not depend on): a wizard
-that lists the publisher in ``needs_early`` starts then, instead of a round trip or more later.
+that lists the publisher in ``needs_early`` starts then, and one that lists it in
+``uses_early`` gets them then, instead of a round trip or more later.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ class Readiness:
         unless it published them before."""
         self._published[wizard] = asyncio.get_running_loop().create_future()
         task.add_done_callback(lambda done: self._ended(wizard, done))
+
+    def published(self, wizard: str) -> asyncio.Future[object | None]:
+        """``wizard``'s observations once published (None when it failed first)."""
+        return self._published[wizard]
 
     def publish(self, wizard: str, observations: object) -> None:
         """``wizard``'s observations as its early dependents will see them (first one wins)."""

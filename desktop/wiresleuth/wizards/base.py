@@ -152,6 +152,9 @@ class Wizard(abc.ABC):
     needs_early: ClassVar[tuple[str, ...]] = ()
     """Those of ``needs`` whose observations as published early (``Progress.publish``) are
     enough: the engine starts this wizard once they are published, not when they return."""
+    uses_early: ClassVar[tuple[str, ...]] = ()
+    """Those of ``uses`` whose observations as published early are enough: their waiter in
+    ``WizardInput.later`` returns them once published."""
     uses: ClassVar[tuple[str, ...]] = ()
     """Ids of wizards whose observations only part of this one's work needs: the engine
     starts it at once (with its ``needs``), and that part awaits

@@ -105,6 +105,7 @@ class ProxyPathWizard(Wizard):
     id = "proxy"
     observation_type = ProxyWizardObservations
     uses = ("pac", "route")
+    uses_early = ("pac",)  # the script's answers, not the PAC server's path round trip
     """Every part but the must-refuse checks (which test the endpoint directly, whatever the
     route) waits for the route; those start at once, beside the PAC's fetch and evaluation."""
     title = "Proxy path"
