@@ -970,6 +970,10 @@ def markdown(
         "portal.example.com reset after the ClientHello: 10.0.0.7 and 10.0.0.9\"), cites each",
         "failing address's packets, and its values add `addresses_failing`, `addresses_tested`,",
         "`failing` and `tested`; seen on all of them, it reads as for a name with one address.",
+        "The same holds for `path.direct_blocked` (each address a connection was tried to, the",
+        "proxy-path check's direct connect to a name's first address judged beside the others),",
+        "`path.dscp_marked`, and the MTU/DSCP check's findings (`mtu.path_mtu`, `mtu.blackhole`,",
+        "`path.qos_policing`): it sweeps every IPv4 address of a name.",
         "",
     ]
     for item in _SPECS:

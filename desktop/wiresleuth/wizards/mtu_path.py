@@ -109,6 +109,8 @@ class MtuPathWizard(Wizard):
         addresses = given.addresses(target)
         if hop.via_proxy:
             # the first hop that matters: the proxy; beyond it the proxy's own path applies
+            for _ in range(_STEPS_PER_TARGET * (len(_swept(addresses)) - 1)):
+                progress.step(f"{target.key}: its other addresses: reached through the proxy")
             addresses = (hop.proxy_address,) if hop.proxy_address else ()
         swept = _swept(addresses)
         if not swept or ":" in swept[0]:
@@ -124,7 +126,7 @@ class MtuPathWizard(Wizard):
         return list(
             await asyncio.gather(
                 *(
-                    self._at(target, address, given, progress, tls_keys, handshakes)
+                    self._at(target, address, given, progress, tls_keys, handshakes, hop.proxy)
                     for address in swept
                 )
             )
@@ -138,8 +140,10 @@ class MtuPathWizard(Wizard):
         progress: Progress,
         tls_keys: dict[str, str],
         handshakes: asyncio.Task[Handshakes] | None,
+        proxy: str | None,
     ) -> MtuTargetObservation:
-        """The sweep and the large segments towards one address of the target."""
+        """The sweep and the large segments towards one address of the target (the route's
+        ``proxy``, when it goes through one)."""
         budgets = given.profile.budgets
         where = (
             target.key if len(_swept(given.addresses(target))) < 2 else f"{target.key} at {address}"
@@ -179,7 +183,7 @@ class MtuPathWizard(Wizard):
             tls_default=known[0],
             tls_small_mss=known[1],
             finding_target=tls_keys.get(address, target.key),
-            proxy=hop_for(given, target).proxy,
+            proxy=proxy,
         )
 
     async def _exchange(
