@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from wiresleuth.analysis.answer_on_wire import LateRead, answer_arrived, exchange_flow
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import TcpFlow
+from wiresleuth.analysis.merge import merge_same_findings
 from wiresleuth.analysis.passive_dscp import Marking, dscp_marked
 from wiresleuth.analysis.passive_loss import LARGE
 from wiresleuth.analysis.some_addresses import AddressResult, combined
@@ -271,10 +272,22 @@ def analyse_mtu(
             )
         )
     for key, results in by_key.items():
+        if len(results) == 1:
+            findings += results[0].findings
+            continue
         # a name's addresses, each judged as a server of its own: one finding per ID that
-        # says how many of how many addresses show it and names them
-        findings += combined(key, results) if len(results) > 1 else list(results[0].findings)
+        # says how many of how many addresses show it and names them; what was measured
+        # (the path MTU, info) is no failure: one finding citing each address's sweep
+        faults = [replace(r, findings=tuple(_faults(r.findings))) for r in results]
+        findings += merge_same_findings(
+            [f for r in results for f in r.findings if f.severity is Severity.INFO]
+        )
+        findings += combined(key, faults)
     return findings, labels
+
+
+def _faults(findings: Sequence[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity is not Severity.INFO]
 
 
 def stopped_exchanges(

@@ -972,8 +972,8 @@ def markdown(
         "`failing` and `tested`; seen on all of them, it reads as for a name with one address.",
         "The same holds for `path.direct_blocked` (each address a connection was tried to, the",
         "proxy-path check's direct connect to a name's first address judged beside the others),",
-        "`path.dscp_marked`, and the MTU/DSCP check's findings (`mtu.path_mtu`, `mtu.blackhole`,",
-        "`path.qos_policing`): it sweeps every IPv4 address of a name.",
+        "`path.dscp_marked`, and the MTU/DSCP check's `mtu.blackhole` and `path.qos_policing`: it",
+        "sweeps every IPv4 address of a name (`mtu.path_mtu` cites each address's sweep).",
         "",
     ]
     for item in _SPECS:
