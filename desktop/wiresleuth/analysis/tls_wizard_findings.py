@@ -241,6 +241,22 @@ def direct_blocked_targets(
     return found + left
 
 
+def reached_directly(obs: TlsWizardObservations) -> frozenset[str]:
+    """Targets with several addresses whose name the TLS check connected to directly on at
+    least one of them: the name can be reached, whatever its other addresses do."""
+    return frozenset(
+        target.target
+        for target in obs.targets
+        if target.other_addresses
+        and any(
+            (d := target.on_address(one).attempt("default")) is not None
+            and d.proxy is None
+            and d.outcome != "connect_failed"
+            for one in target.by_address()
+        )
+    )
+
+
 def _every_rule(analysis: _TargetAnalysis) -> list[Finding]:
     """The TLS check's findings on the address, and whether it could be reached at all."""
     return [*analysis.findings(), *_blocked(analysis)]

@@ -50,11 +50,14 @@ class ProxyInterpretation(Interpretation):
         skipped: dict[str, str] = {}
         unfinished: tuple[Unfinished, ...] = ()
         obs = material.recorded(self.name, self.observation_type)
+        tls = material.recorded("tls", TlsInterpretation.observation_type)
         if obs is not None:
             from wiresleuth.analysis.proxy_path_findings import proxy_conclusions
+            from wiresleuth.analysis.tls_wizard_findings import reached_directly
 
+            direct = reached_directly(tls) if tls is not None else frozenset()
             found, labels, late = proxy_conclusions(
-                obs, wire.flows, wire.packets, run_stops(material)
+                obs, wire.flows, wire.packets, run_stops(material), direct
             )
             findings += found
             blocked = [f for f in found if f.id == BLOCKED]
@@ -64,7 +67,6 @@ class ProxyInterpretation(Interpretation):
                 for t in obs.targets
                 if t.direct is None and not t.via_proxy and t.address is None
             }
-        tls = material.recorded("tls", TlsInterpretation.observation_type)
         if tls is not None:
             from wiresleuth.analysis.tls_wizard_findings import direct_blocked_targets
 
