@@ -1,11 +1,15 @@
 """A target whose name has several addresses (issue 16): each address judged on its own, one
-finding that says how many of how many fail and names them, each address's status."""
+finding that says how many of how many fail and names them, each address's status; the
+rules read beside the TLS check (unreachable addresses, DSCP marks) and the proxy-path
+check's direct connect to the first address judged the same way."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from tests.analysis.scripted import Wire
+from tests.analysis.test_proxy_path_findings import answer, exchange, failed_connect, proxied
+from tests.diagnosis.recordings import run_of
 from wiresleuth.analysis.answer_on_wire import TOO_BUSY
 from wiresleuth.analysis.direct_blocked import Blocked, direct_blocked
 from wiresleuth.analysis.flows import assemble_flows
@@ -18,6 +22,7 @@ from wiresleuth.analysis.tls_wizard_findings import (
     late_reads,
     marked_targets,
 )
+from wiresleuth.diagnosis.diagnose import diagnose
 from wiresleuth.model.check_status import Status
 from wiresleuth.model.finding import Finding, Severity
 from wiresleuth.model.observations import (
@@ -29,6 +34,7 @@ from wiresleuth.model.observations import (
     TlsWizardObservations,
 )
 from wiresleuth.model.packet import RST, PacketRecord
+from wiresleuth.model.proxy_observations import ProxyWizardObservations, Route
 
 CLIENT, T0 = "198.18.1.10", 1_700_000_000.0
 TARGET = "portal.lab.test:443"
@@ -310,3 +316,36 @@ def test_the_proxy_checks_blocked_first_address_is_judged_beside_the_others() ->
     assert direct_blocked_targets(TlsWizardObservations(targets=()), [], first=[proxy_says]) == [
         proxy_says
     ]
+
+
+def test_a_first_address_the_proxy_check_could_not_reach_does_not_condemn_the_name() -> None:
+    """The client goes direct; the proxy-path check's direct connect (the name's first
+    address, .41) fails while the proxy works; the TLS check reached .42 directly. Through
+    ``diagnose``: the name does not work only through the proxy, .41 cannot be reached, 1 of
+    2, with what the proxy did. With one address, the same check still says it works only
+    via the proxy."""
+    portal = replace(
+        proxied(
+            TARGET,
+            direct=failed_connect("100.64.1.41", 443, "refused"),
+            via=(exchange(TARGET, "ok", answer(200, "Connection established")),),
+            first=Route(kind="DIRECT"),
+        ),
+        address="100.64.1.41",
+    )
+    refused = TlsAddressObservation(
+        address="100.64.1.41", attempts=(attempt("100.64.1.41", 40001, "connect_failed"),)
+    )
+    tls = TlsWizardObservations(targets=(target(refused, ok("100.64.1.42", 40002)),))
+    proxy = ProxyWizardObservations(targets=(portal,))
+    found = diagnose(run_of({"proxy": proxy, "tls": tls}, captured=False)).findings
+    assert "path.works_only_via_proxy" not in [f.id for f in found]
+    (blocked,) = [f for f in found if f.id == "path.direct_blocked"]
+    assert blocked.title == (
+        "1 of 2 addresses of portal.lab.test cannot be reached (no connection could be made): "
+        "100.64.1.41"
+    )
+    assert "Via proxy: 198.18.2.10:3128: ok" in blocked.engineer_text
+    alone = TlsWizardObservations(targets=(target(refused),))
+    found = diagnose(run_of({"proxy": proxy, "tls": alone}, captured=False)).findings
+    assert "path.works_only_via_proxy" in [f.id for f in found]
