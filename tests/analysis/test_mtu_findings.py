@@ -156,6 +156,68 @@ def test_captured_ef_marked_server_losing_full_size_segments() -> None:
     assert "1 probes" not in sweep_text
 
 
+def two_addresses(second: dict[str, object]) -> MtuWizardObservations:
+    """One name, two addresses: the first healthy, the second as ``second`` says."""
+    healthy = MtuTargetObservation(
+        target="chat.example:443", address="198.19.0.11", scheme="https", sweep=sweep(1500),
+        tls_default="answered",
+    )  # fmt: skip
+    return MtuWizardObservations(
+        targets=(
+            healthy,
+            replace(healthy, **{"address": "198.19.0.12", **second}),  # type: ignore[arg-type]
+        )
+    )
+
+
+def test_a_policy_on_the_second_address_of_a_name_is_named_1_of_2() -> None:
+    found, _ = analyse_mtu(
+        two_addresses({"tls_default": "silent", "tls_small_mss": "answered"}), []
+    )
+    assert ids(found) == ["mtu.path_mtu", "path.qos_policing"]
+    policing = found[1]
+    assert policing.title == (
+        "1 of 2 addresses of chat.example has its large packets dropped by a network "
+        "policy: 198.19.0.12"
+    )
+    assert (policing.values["addresses_failing"], policing.values["tested"]) == (
+        ["198.19.0.12"], 2,
+    )  # fmt: skip
+    assert "198.19.0.11 took packets up to 1500 bytes" in policing.user_text
+    # the path MTU of both (measured, no failure): one finding citing each address's sweep
+    assert "addresses_failing" not in found[0].values
+    assert {e.addresses for e in found[0].evidence} == {("198.19.0.11",), ("198.19.0.12",)}
+
+
+def test_a_black_hole_towards_the_second_address_only_is_named_1_of_2() -> None:
+    found, _ = analyse_mtu(two_addresses({"sweep": sweep(1280)}), [])
+    (hole,) = [f for f in found if f.id == "mtu.blackhole"]
+    assert hole.title.startswith("1 of 2 addresses of chat.example loses packets above")
+    assert hole.values["addresses_failing"] == ["198.19.0.12"]
+    assert hole.values["smallest_lost"] == 1281
+
+
+def test_the_tls_handshakes_of_each_address_are_that_addresses_evidence() -> None:
+    """The TLS check's default handshake with each address, read by the MTU check of that
+    address (not the name's first): its silence proves nothing when the capture saw its
+    answer arrive in time, address by address."""
+    tls = tls_default("timeout", T0 + 5)
+    (target,) = tls.targets
+    found, _ = analyse_mtu(
+        observe(sweep=sweep(1500), tls_default="silent", tls_small_mss="answered"),
+        assemble_flows(handshake_answered_at(0.3)),
+        tls,
+    )
+    assert "path.qos_policing" not in ids(found)  # read late, on its own address
+    elsewhere = replace(target, address="198.19.0.99")
+    found, _ = analyse_mtu(
+        observe(sweep=sweep(1500), tls_default="silent", tls_small_mss="answered"),
+        assemble_flows(handshake_answered_at(0.3)),
+        TlsWizardObservations(targets=(elsewhere,)),
+    )
+    assert "path.qos_policing" in ids(found)  # another address's handshake is not its own
+
+
 def test_healthy_path_only_the_info_and_unmarked_traffic_is_not_a_finding() -> None:
     wire = hello_sent()
     wire.send("server", b"A" * 1448)
@@ -311,7 +373,6 @@ def test_without_capture_an_answer_left_unread_is_no_loss() -> None:
     assert ids(found) == ["mtu.path_mtu"]
 
 
-
 def stopped(start: float, end: float) -> Stops:
     stall = Stall(started_at=start, ended_at=end, monotonic_start=start, monotonic_end=end)
     return Stops((stall,), 0.05)
@@ -344,7 +405,9 @@ def test_the_tls_handshake_read_by_the_mtu_check_stopped_with_the_program_is_no_
 # -- recorded runs ---------------------------------------------------------------------------
 
 SAMPLES = Path(__file__).parent / "samples" / "mtu"
-LAB_C1 = Path(__file__).parents[1] / "capture" / "samples" / "damaged" / "lab-C1-masked-headers.wsbundle"
+LAB_C1 = (
+    Path(__file__).parents[1] / "capture" / "samples" / "damaged" / "lab-C1-masked-headers.wsbundle"
+)
 
 
 def recorded(path: Path) -> tuple[MtuWizardObservations, list[PacketRecord]]:

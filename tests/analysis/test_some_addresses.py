@@ -1,17 +1,30 @@
 """A target whose name has several addresses (issue 16): each address judged on its own, one
-finding that says how many of how many fail and names them, each address's status."""
+finding that says how many of how many fail and names them, each address's status; the
+rules read beside the TLS check (unreachable addresses, DSCP marks) and the proxy-path
+check's direct connect to the first address judged the same way."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from tests.analysis.scripted import Wire
+from tests.analysis.test_proxy_path_findings import answer, exchange, failed_connect, proxied
+from tests.diagnosis.recordings import run_of
 from wiresleuth.analysis.answer_on_wire import TOO_BUSY
+from wiresleuth.analysis.direct_blocked import Blocked, direct_blocked
 from wiresleuth.analysis.flows import assemble_flows
 from wiresleuth.analysis.hop_requests import hop_requests
-from wiresleuth.analysis.some_addresses import and_list
-from wiresleuth.analysis.tls_wizard_findings import address_rows, analyse_tls_wizard, late_reads
+from wiresleuth.analysis.some_addresses import and_list, failing_pairs
+from wiresleuth.analysis.tls_wizard_findings import (
+    address_rows,
+    analyse_tls_wizard,
+    direct_blocked_targets,
+    late_reads,
+    marked_targets,
+)
+from wiresleuth.diagnosis.diagnose import diagnose
 from wiresleuth.model.check_status import Status
+from wiresleuth.model.finding import Finding, Severity
 from wiresleuth.model.observations import (
     ConnectObservation,
     PathRttObservation,
@@ -21,6 +34,7 @@ from wiresleuth.model.observations import (
     TlsWizardObservations,
 )
 from wiresleuth.model.packet import RST, PacketRecord
+from wiresleuth.model.proxy_observations import ProxyWizardObservations, Route
 
 CLIENT, T0 = "198.18.1.10", 1_700_000_000.0
 TARGET = "portal.lab.test:443"
@@ -128,7 +142,9 @@ def test_when_every_address_fails_it_reads_as_with_one_and_cites_each() -> None:
     second, hello_2 = reset_wire("100.64.1.42", 40002, first_number=len(first) + 1)
     packets = first + second
     both = TlsWizardObservations(
-        targets=(target(reset("100.64.1.41", 40001, hello_1), reset("100.64.1.42", 40002, hello_2)),)
+        targets=(
+            target(reset("100.64.1.41", 40001, hello_1), reset("100.64.1.42", 40002, hello_2)),
+        )
     )
     alone = TlsWizardObservations(targets=(target(reset("100.64.1.41", 40001, hello_1)),))
     flows = assemble_flows(packets)
@@ -147,7 +163,9 @@ def test_an_ipv6_address_that_fails_beside_an_ipv4_one_that_works() -> None:
         targets=(target(ok("100.64.1.41", 40001), reset("fd00::42", 40002, hello_at)),)
     )
     [found] = analyse_tls_wizard(obs, assemble_flows(packets), packets)[0]
-    assert found.title == "1 of 2 addresses of portal.lab.test resets after the ClientHello: fd00::42"
+    assert (
+        found.title == "1 of 2 addresses of portal.lab.test resets after the ClientHello: fd00::42"
+    )
     assert found.values["timing"] == "capture"
 
 
@@ -156,15 +174,13 @@ def test_an_address_that_refuses_is_said_so_beside_the_one_that_resets() -> None
         address="100.64.1.43", attempts=(attempt("100.64.1.43", 40003, "connect_failed"),)
     )
     obs = TlsWizardObservations(
-        targets=(
-            target(ok("100.64.1.41", 40001), reset("100.64.1.42", 40002, T0 + 0.1), refused),
-        )
+        targets=(target(ok("100.64.1.41", 40001), reset("100.64.1.42", 40002, T0 + 0.1), refused),)
     )
     [found] = analyse_tls_wizard(obs, [])[0]
     assert "100.64.1.43 could not be reached (refused)" in found.user_text
     assert found.values["timing"] == "socket"
     rows = address_rows(obs, [])[TARGET]
-    assert rows[2].status is Status.COULD_NOT_RUN
+    assert (rows[2].status, rows[2].reason) == (Status.PROBLEM, "cannot be reached")
 
 
 def test_a_name_with_one_address_keeps_its_findings_and_no_address_rows() -> None:
@@ -220,3 +236,116 @@ def test_an_address_whose_answer_was_read_too_late_could_not_run_beside_one_that
     assert [x.exchange.split(" (")[0] for x in late_reads(obs, flows)] == [
         "The TLS handshake with 100.64.1.41:443"
     ]
+
+
+def marked_wire(address: str, port: int, first_number: int, dscp: int) -> list[PacketRecord]:
+    """A handshake that completes, the server's packets carrying ``dscp``."""
+    wire = Wire(client=(CLIENT, port), server=(address, 443), start=T0, first_number=first_number)
+    wire.sides["server"].dscp = dscp
+    wire.handshake(rtt=0.1)
+    wire.send("client", CLIENT_HELLO)
+    wire.send("server", b"\x16\x03\x03\x00\x10\x02" + bytes(15))
+    return wire.packets
+
+
+def test_a_second_address_that_marks_its_packets_is_named_and_the_loss_only_on_it() -> None:
+    """The DSCP rule judges every address, not the first alone: 1 of 2 marks EF, and the
+    large-packet loss found on that address (not the other) makes it a problem."""
+    first = marked_wire("100.64.1.41", 40001, 1, dscp=0)
+    second = marked_wire("100.64.1.42", 40002, len(first) + 1, dscp=46)
+    obs = TlsWizardObservations(
+        targets=(target(ok("100.64.1.41", 40001), ok("100.64.1.42", 40002)),)
+    )
+    flows = assemble_flows(first + second)
+    (marked,) = marked_targets(obs, flows, frozenset({(TARGET, "100.64.1.42")}))
+    assert marked.title == (
+        "1 of 2 addresses of portal.lab.test marks its packets with a priority class (DSCP): "
+        "100.64.1.42"
+    )
+    assert (marked.values["addresses_failing"], marked.values["tested"]) == (["100.64.1.42"], 2)
+    assert marked.values["dscp"] == 46 and marked.severity is Severity.PROBLEM
+    assert set(marked.packets) <= {p.number for p in second}
+    (elsewhere,) = marked_targets(obs, flows, frozenset({(TARGET, "100.64.1.41")}))
+    assert elsewhere.severity is Severity.WARNING  # the loss was on the other address
+    (everywhere,) = marked_targets(obs, flows, failing_pairs([loss(TARGET)]))
+    assert everywhere.severity is Severity.PROBLEM  # a loss on every address of the name
+
+
+def loss(about: str, *failing: str) -> Finding:
+    values: dict[str, object] = {"addresses_failing": list(failing)} if failing else {}
+    return Finding(
+        id="path.large_packet_loss", severity=Severity.PROBLEM, title="t", user_text="u",
+        engineer_text="e", wizard="tls", target=about, values=values,
+    )  # fmt: skip
+
+
+def test_failing_pairs_name_the_addresses_a_finding_names_else_every_address() -> None:
+    assert failing_pairs([loss(TARGET, "100.64.1.42"), loss("other:443")]) == {
+        (TARGET, "100.64.1.42"), ("other:443", ""),
+    }  # fmt: skip
+
+
+def test_the_proxy_checks_blocked_first_address_is_judged_beside_the_others() -> None:
+    """The proxy-path check tries a name's first address only: when the TLS check reached
+    that address's sibling, its finding says 1 of 2 and keeps what the proxies did."""
+    refused = TlsAddressObservation(
+        address="100.64.1.41", attempts=(attempt("100.64.1.41", 40001, "connect_failed"),)
+    )
+    obs = TlsWizardObservations(targets=(target(refused, ok("100.64.1.42", 40002)),))
+    proxy_says = direct_blocked(
+        Blocked(target=TARGET, address="100.64.1.41", port=443, error="refused",
+                via_proxy=("proxy.lab.test:3128: ok",)),
+        wizard="proxy",
+    )  # fmt: skip
+    (blocked,) = direct_blocked_targets(obs, [], first=[proxy_says])
+    assert blocked.title == (
+        "1 of 2 addresses of portal.lab.test cannot be reached (no connection could be made): "
+        "100.64.1.41"
+    )
+    assert "Via proxy: proxy.lab.test:3128: ok" in blocked.engineer_text
+    assert blocked.wizard == "proxy+tls" and blocked.values["addresses_tested"] == [
+        "100.64.1.41", "100.64.1.42",
+    ]  # fmt: skip
+    # the TLS check reached the address the proxy-path check could not: still 1 of 2
+    reached = TlsWizardObservations(
+        targets=(target(ok("100.64.1.41", 40001), ok("100.64.1.42", 40002)),)
+    )
+    (once,) = direct_blocked_targets(reached, [], first=[proxy_says])
+    assert once.values["addresses_failing"] == ["100.64.1.41"] and once.values["tested"] == 2
+    # a name with one address, or a target the TLS check did not test: as the check said
+    assert direct_blocked_targets(TlsWizardObservations(targets=()), [], first=[proxy_says]) == [
+        proxy_says
+    ]
+
+
+def test_a_first_address_the_proxy_check_could_not_reach_does_not_condemn_the_name() -> None:
+    """The client goes direct; the proxy-path check's direct connect (the name's first
+    address, .41) fails while the proxy works; the TLS check reached .42 directly. Through
+    ``diagnose``: the name does not work only through the proxy, .41 cannot be reached, 1 of
+    2, with what the proxy did. With one address, the same check still says it works only
+    via the proxy."""
+    portal = replace(
+        proxied(
+            TARGET,
+            direct=failed_connect("100.64.1.41", 443, "refused"),
+            via=(exchange(TARGET, "ok", answer(200, "Connection established")),),
+            first=Route(kind="DIRECT"),
+        ),
+        address="100.64.1.41",
+    )
+    refused = TlsAddressObservation(
+        address="100.64.1.41", attempts=(attempt("100.64.1.41", 40001, "connect_failed"),)
+    )
+    tls = TlsWizardObservations(targets=(target(refused, ok("100.64.1.42", 40002)),))
+    proxy = ProxyWizardObservations(targets=(portal,))
+    found = diagnose(run_of({"proxy": proxy, "tls": tls}, captured=False)).findings
+    assert "path.works_only_via_proxy" not in [f.id for f in found]
+    (blocked,) = [f for f in found if f.id == "path.direct_blocked"]
+    assert blocked.title == (
+        "1 of 2 addresses of portal.lab.test cannot be reached (no connection could be made): "
+        "100.64.1.41"
+    )
+    assert "Via proxy: 198.18.2.10:3128: ok" in blocked.engineer_text
+    alone = TlsWizardObservations(targets=(target(refused),))
+    found = diagnose(run_of({"proxy": proxy, "tls": alone}, captured=False)).findings
+    assert "path.works_only_via_proxy" in [f.id for f in found]

@@ -116,7 +116,7 @@ def test_c1_large_packets_lost_and_ef_marking_with_packet_evidence() -> None:
     )
     flows = assemble_flows(wire.packets + small.packets)
     findings, labels = analyse_tls_wizard(obs, flows)
-    findings += marked_targets(obs, flows, frozenset({"www.lab.test:443"}))
+    findings += marked_targets(obs, flows, frozenset({("www.lab.test:443", "")}))
     assert ids(findings)[:2] == ["path.large_packet_loss", "path.dscp_marked"]
     assert "tls.no_server_hello" not in ids(findings)  # explained by the cause, not repeated
     loss = next(f for f in findings if f.id == "path.large_packet_loss")

@@ -1,6 +1,8 @@
 """End to end: ``wiresleuth lab run <scenario>`` runs the real ``wiresleuth watch`` in the
 client namespace: flaky-policer (the lab turns C1's policer on and off; the watch catches
 it), lb-one-bad-watch (one address of three resets: the watch says 1 of 3 and names it),
+lb-second-bad-watch (the second and third addresses of a name policed and unreachable: each
+judged, 1 of 3),
 corp-pac-os-watch (a PAC only the OS settings name decides each attempt's route).
 
 Kept short for CI: the longest watch lasts 90 s (attempts every 10 s), each test is bounded
@@ -94,6 +96,37 @@ def test_a_watch_says_how_many_addresses_of_a_name_failed_and_names_them(tmp_pat
         "connection was reset; tls.reset_after_client_hello); 100.64.1.41 and 100.64.1.43 "
         "worked" in bundle.log
     ), bundle.log
+
+
+def test_a_watch_judges_every_address_not_the_first_that_connects(tmp_path: Path) -> None:
+    """.41 works, .42 is policed (EF, large packets), .43 cannot be reached: each bad address
+    is its own group, said 1 of 3, by the light attempt and by the full diagnosis (the
+    MTU/DSCP check swept every address)."""
+    bundle = read_bundle(watched("lb-second-bad-watch", tmp_path))
+    summary = watch_summary(bundle.report)
+    assert summary is not None and summary.attempts
+    for attempt in summary.attempts:
+        results = {r.address: r.ok for r in attempt.results if r.target == "portal.lab.test:443"}
+        assert results == {"100.64.1.41": True, "100.64.1.42": False, "100.64.1.43": False}
+    titles = {(g.signature, g.address): g.title for g in summary.groups}
+    assert titles == {
+        ("tls.no_server_hello", "100.64.1.42"):
+            "1 of 3 addresses of portal.lab.test never answers the ClientHello: 100.64.1.42",
+        ("path.direct_blocked", "100.64.1.43"):
+            "1 of 3 addresses of portal.lab.test cannot be reached (no connection could be "
+            "made): 100.64.1.43",
+    }  # fmt: skip
+    assert (
+        "attempt 1: FAILED: portal.lab.test:443: 2 of 3 addresses failed: 100.64.1.42 (the "
+        "secure greeting (TLS) got no answer in time; tls.no_server_hello) and 100.64.1.43 "
+        "(the connection could not be made; path.direct_blocked); 100.64.1.41 worked"
+        in bundle.log
+    ), bundle.log
+    diagnosed = {f.id: f for f in summary.failures[0].findings if f.wizard != "tls"}
+    policing = diagnosed["path.qos_policing"]
+    assert (policing.values["addresses_failing"], policing.values["dscp"]) == (
+        ["100.64.1.42"], 46,
+    )  # fmt: skip
 
 
 def test_a_pac_from_the_os_settings_decides_each_attempts_route(tmp_path: Path) -> None:

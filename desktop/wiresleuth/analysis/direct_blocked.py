@@ -59,7 +59,7 @@ def direct_blocked(blocked: Blocked, *, wizard: str) -> Finding:
                 addresses=(blocked.address,),
             ),
         ),
-        values={"error": blocked.error},
+        values={"error": blocked.error, "address": blocked.address},
     )
 
 

@@ -26,8 +26,10 @@ from dataclasses import dataclass, field, replace
 from wiresleuth.analysis.answer_on_wire import LateRead, answer_arrived, exchange_flow
 from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import TcpFlow
+from wiresleuth.analysis.merge import merge_same_findings
 from wiresleuth.analysis.passive_dscp import Marking, dscp_marked
 from wiresleuth.analysis.passive_loss import LARGE
+from wiresleuth.analysis.some_addresses import AddressResult, combined
 from wiresleuth.analysis.stopped_waits import NO_STOPS, Stops
 from wiresleuth.model.address import normalise
 from wiresleuth.model.capture_gap import CaptureGap
@@ -261,9 +263,31 @@ def analyse_mtu(
                 labels[attempt.connect.local_port] = (
                     f"MTU test ({attempt.purpose}) to {target.target}: {attempt.outcome}"
                 )
+    by_key: dict[str, list[AddressResult]] = {}
     for target, tcp in _evidence(obs, flows, tls, stops):
-        findings += _Target(target, tcp).findings()
+        judged = _Target(target, tcp)
+        by_key.setdefault(judged.key, []).append(
+            AddressResult(
+                address=judged.address, findings=tuple(judged.findings()), outcome=judged.outcome()
+            )
+        )
+    for key, results in by_key.items():
+        if len(results) == 1:
+            findings += results[0].findings
+            continue
+        # a name's addresses, each judged as a server of its own: one finding per ID that
+        # says how many of how many addresses show it and names them; what was measured
+        # (the path MTU, info) is no failure: one finding citing each address's sweep
+        faults = [replace(r, findings=tuple(_faults(r.findings))) for r in results]
+        findings += merge_same_findings(
+            [f for r in results for f in r.findings if f.severity is Severity.INFO]
+        )
+        findings += combined(key, faults)
     return findings, labels
+
+
+def _faults(findings: Sequence[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity is not Severity.INFO]
 
 
 def stopped_exchanges(
@@ -289,7 +313,11 @@ def _evidence(
     stops: Stops,
 ) -> list[tuple[MtuTargetObservation, TcpEvidence]]:
     """Each server address's TCP evidence, with the first target naming it."""
-    handshakes = {t.target: t.attempt("default") for t in tls.targets} if tls else {}
+    handshakes = {
+        (t.target, one.address): t.on_address(one).attempt("default")
+        for t in (tls.targets if tls else ())
+        for one in t.by_address()
+    }
     found: list[tuple[MtuTargetObservation, TcpEvidence]] = []
     seen: set[str] = set()
     for target in obs.targets:
@@ -301,7 +329,7 @@ def _evidence(
             target.tcp,
             flows,
             tls=(target.tls_default, target.tls_small_mss),
-            tls_default=handshakes.get(target.target),
+            tls_default=handshakes.get((target.target, target.address)),
             stops=stops,
         )
         found.append((target, tcp))
@@ -322,6 +350,15 @@ class _Target:
         return conclude(
             WIZARD, fid, severity, title, user, engineer, evidence, target=self.key, **values
         )
+
+    def outcome(self) -> str:
+        """What the sweep and the large segments found, in words (beside another address
+        of the name that shows a fault)."""
+        sweep = self.obs.sweep
+        if sweep is None or sweep.path_mtu is None:
+            return "was not measured"
+        lost = " while its large segments were lost" if self.tcp.large_lost else ""
+        return f"took packets up to {sweep.path_mtu} bytes{lost}"
 
     def findings(self) -> list[Finding]:
         out: list[Finding] = []

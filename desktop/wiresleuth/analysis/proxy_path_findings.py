@@ -167,9 +167,11 @@ class _Analysis:
         flows: Sequence[TcpFlow],
         packets: Sequence[PacketRecord],
         stops: Stops = NO_STOPS,
+        reached_directly: frozenset[str] = frozenset(),
     ) -> None:
         self.obs = obs
         self.stops = stops
+        self.reached_directly = reached_directly
         self.packets = _Packets(flows)
         self.echo = [p for p in packets if p.icmp_type in (0, 129)]
         self.flows = flows
@@ -297,7 +299,7 @@ class _Analysis:
         self.late += late
         if direct_late is not None:
             pass  # its deadline fell in a stop: neither blocked nor only via the proxy
-        elif direct is not None and not direct_ok and ok:
+        elif direct is not None and not direct_ok and ok and t.target not in self.reached_directly:
             self.only_via_proxy(t, ok)
         elif direct is not None and not direct_ok and not late:  # merged with the TLS check's
             self.direct_blocked(t)
@@ -956,11 +958,16 @@ def proxy_conclusions(
     flows: Sequence[TcpFlow],
     packets: Sequence[PacketRecord] = (),
     stops: Stops = NO_STOPS,
+    reached_directly: frozenset[str] = frozenset(),
 ) -> tuple[list[Finding], dict[int, str], list[LateRead]]:
     """As ``analyse_proxy_wizard``, and the late reads: exchanges through a proxy, of
     targets no exchange reached, that heard nothing although the proxy's answer had arrived,
     and connects or exchanges whose deadline fell in one of the run's ``stops`` (the check
-    could not run on those targets: ``answer_on_wire.TOO_BUSY``)."""
-    analysis = _Analysis(obs, flows, packets, stops)
+    could not run on those targets: ``answer_on_wire.TOO_BUSY``). ``reached_directly``:
+    targets whose name the TLS check reached directly on some address
+    (``tls_wizard_findings.reached_directly``): a failed direct connect (to the name's first
+    address) there is that address's ``path.direct_blocked``, not the name working only
+    through the proxy."""
+    analysis = _Analysis(obs, flows, packets, stops, reached_directly)
     analysis.run()
     return analysis.findings, analysis.labels, analysis.late

@@ -11,7 +11,7 @@ that depends on the address a computer picks comes and goes for its users.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from wiresleuth.model.check_status import AddressStatus, Status
@@ -42,6 +42,22 @@ _VERBS: Mapping[str, tuple[str, str]] = {
         "is answered faster than the path allows (a device in between answers)",
         "are answered faster than the path allows (a device in between answers)",
     ),
+    "path.direct_blocked": (
+        "cannot be reached (no connection could be made)",
+        "cannot be reached (no connection could be made)",
+    ),
+    "path.dscp_marked": (
+        "marks its packets with a priority class (DSCP)",
+        "mark their packets with a priority class (DSCP)",
+    ),
+    "path.qos_policing": (
+        "has its large packets dropped by a network policy",
+        "have their large packets dropped by a network policy",
+    ),
+    "mtu.blackhole": (
+        "loses packets above the path's MTU and no router says so (a black hole)",
+        "lose packets above the path's MTU and no router says so (a black hole)",
+    ),
 }  # fmt: skip
 """Finding ID -> what some addresses do, said of one address and of several."""
 
@@ -54,6 +70,10 @@ _SHORT: Mapping[str, str] = {
     "tls.certificate_invalid": "certificate not trusted",
     "tls.certificate_intercepted": "certificate from an inspecting issuer",
     "path.tcp_intercepted": "answered faster than the path allows",
+    "path.direct_blocked": "cannot be reached",
+    "path.dscp_marked": "packets marked (DSCP)",
+    "path.qos_policing": "large packets dropped by a policy",
+    "mtu.blackhole": "MTU black hole",
 }
 """Finding ID -> a few words for the address's row in the list of checks."""
 
@@ -169,6 +189,19 @@ def _on_some_addresses(
         evidence=tuple(evidence),
         values=_values(lead, failing, [r.address for r in results]),
     )
+
+
+def failing_pairs(findings: Iterable[Finding]) -> frozenset[tuple[str, str]]:
+    """(target, address) each finding is about: the addresses a name's finding names as
+    failing, else ``""`` (every address of its target)."""
+    pairs: set[tuple[str, str]] = set()
+    for finding in findings:
+        if not finding.target:
+            continue
+        failing = finding.values.get("addresses_failing")
+        named = [str(a) for a in failing] if isinstance(failing, list) else [""]
+        pairs.update((finding.target, address) for address in named)
+    return frozenset(pairs)
 
 
 def address_statuses(results: Sequence[AddressResult]) -> tuple[AddressStatus, ...]:

@@ -11,7 +11,9 @@ finding is concluded from it, and the check on that target could not run (``late
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import partial
 
 from wiresleuth.analysis.answer_on_wire import TOO_BUSY, LateRead, exchange_flow, late_read
 from wiresleuth.analysis.direct_blocked import Blocked, direct_blocked
@@ -19,6 +21,7 @@ from wiresleuth.analysis.dscp import dscp_name
 from wiresleuth.analysis.flows import Stream, TcpFlow
 from wiresleuth.analysis.handshake_timing import faster_than_path
 from wiresleuth.analysis.intercepted_handshake import HandshakeSeen, PathReference, intercepted
+from wiresleuth.analysis.merge import merge_same_findings
 from wiresleuth.analysis.passive_dscp import Marking, dscp_marked
 from wiresleuth.analysis.passive_gateway import GatewaySeen, gateway_vendor
 from wiresleuth.analysis.passive_loss import LargeLoss, large_packet_loss
@@ -61,14 +64,20 @@ _SILENT = ("timeout", "eof", "tls_error")
 """Outcomes of a handshake that may have ended without the server's ServerHello."""
 
 
+Judge = Callable[["_TargetAnalysis"], list[Finding]]
+"""What a rule concludes about one address (``_TargetAnalysis`` of that address alone)."""
+
+
 def per_address(
     target: TlsTargetObservation,
     flows: Sequence[TcpFlow],
     packets: Sequence[PacketRecord] = (),
     stops: Stops = NO_STOPS,
+    judge: Judge | None = None,
 ) -> list[AddressResult]:
     """What the rules conclude on each address the target's name was tested on, each judged
-    as if it were the only one (in the order tested)."""
+    as if it were the only one (in the order tested); ``judge``: one rule instead of all of
+    the TLS check's (``direct_blocked_targets``, ``marked_targets``)."""
     results: list[AddressResult] = []
     for tested in target.by_address():
         view = target.on_address(tested)
@@ -87,7 +96,7 @@ def per_address(
         results.append(
             AddressResult(
                 address=tested.address,
-                findings=tuple(analysis.findings()),
+                findings=tuple(analysis.findings() if judge is None else judge(analysis)),
                 outcome=outcome,
                 reached=reached,
             )
@@ -173,9 +182,12 @@ def address_rows(
     packets: Sequence[PacketRecord] = (),
     stops: Stops = NO_STOPS,
 ) -> dict[str, tuple[AddressStatus, ...]]:
-    """Target -> its status on each address of its name (targets with several addresses)."""
+    """Target -> its status on each address of its name (targets with several addresses): an
+    address no connection reached is a problem, as ``direct_blocked_targets`` says."""
     return {
-        target.target: address_statuses(per_address(target, flows, packets, stops))
+        target.target: address_statuses(
+            per_address(target, flows, packets, stops, judge=_every_rule)
+        )
         for target in obs.targets
         if target.other_addresses
     }
@@ -193,40 +205,101 @@ def failing_attempts(target: TlsTargetObservation, finding: Finding) -> list[Tls
 
 
 def direct_blocked_targets(
-    obs: TlsWizardObservations, flows: Sequence[TcpFlow], stops: Stops = NO_STOPS
+    obs: TlsWizardObservations,
+    flows: Sequence[TcpFlow],
+    stops: Stops = NO_STOPS,
+    first: Sequence[Finding] = (),
 ) -> list[Finding]:
     """``path.direct_blocked`` for every target whose handshake could not even connect
-    directly (the proxy-path interpretation concludes it, with its own); not for a connect
-    whose deadline fell in one of the run's ``stops`` (a late read: ``late_reads``)."""
-    found = []
+    directly, judged on every address of its name: one finding per target, which says how
+    many of how many addresses could not be reached and names them (``some_addresses``);
+    not for a connect whose deadline fell in one of the run's ``stops`` (a late read:
+    ``late_reads``). ``first``: the proxy-path check's own (its direct connect tries a name's
+    first address, and says what the proxies did): on a name tested here on several
+    addresses, each is that address's, judged beside the others, so that one address no
+    connection reaches does not condemn a name whose other addresses work; the rest are
+    returned as they are."""
+    found: list[Finding] = []
+    left = list(first)
     for target in obs.targets:
-        analysis = _TargetAnalysis(target, flows, (), stops)
-        d = analysis.default
-        if (
-            d is not None
+        if not target.other_addresses:
+            found += _blocked(_TargetAnalysis(target, flows, (), stops))
+            continue
+        results = per_address(target, flows, (), stops, judge=_blocked)
+        tested = {r.address for r in results}
+        theirs = [
+            f for f in left if f.target == target.target and f.values.get("address") in tested
+        ]
+        left = [f for f in left if not any(f is t for t in theirs)]
+        judged = [
+            replace(
+                r, findings=tuple(merge_same_findings([*_about(theirs, r.address), *r.findings]))
+            )
+            for r in results
+        ]
+        found += combined(target.target, judged)
+    return found + left
+
+
+def reached_directly(obs: TlsWizardObservations) -> frozenset[str]:
+    """Targets with several addresses whose name the TLS check connected to directly on at
+    least one of them: the name can be reached, whatever its other addresses do."""
+    return frozenset(
+        target.target
+        for target in obs.targets
+        if target.other_addresses
+        and any(
+            (d := target.on_address(one).attempt("default")) is not None
             and d.proxy is None
-            and d.outcome == "connect_failed"
-            and analysis.late() is None
-        ):
-            found.append(analysis.direct_blocked(d))
-    return found
+            and d.outcome != "connect_failed"
+            for one in target.by_address()
+        )
+    )
+
+
+def _every_rule(analysis: _TargetAnalysis) -> list[Finding]:
+    """The TLS check's findings on the address, and whether it could be reached at all."""
+    return [*analysis.findings(), *_blocked(analysis)]
+
+
+def _about(findings: Sequence[Finding], address: str) -> list[Finding]:
+    return [f for f in findings if f.values.get("address") == address]
+
+
+def _blocked(analysis: _TargetAnalysis) -> list[Finding]:
+    """``path.direct_blocked`` when the default handshake could not connect directly."""
+    d = analysis.default
+    if d is None or d.proxy is not None or d.outcome != "connect_failed":
+        return []
+    return [analysis.direct_blocked(d)] if analysis.late() is None else []
 
 
 def marked_targets(
-    obs: TlsWizardObservations, flows: Sequence[TcpFlow], lost: frozenset[str]
+    obs: TlsWizardObservations, flows: Sequence[TcpFlow], lost: frozenset[tuple[str, str]]
 ) -> list[Finding]:
     """``path.dscp_marked`` for every target whose packets on the TLS check's connections
-    carry a mark (``lost``: targets whose large packets were lost; the MTU/DSCP
-    interpretation concludes it, with its own)."""
-    found = []
+    carry a mark, judged on every address of its name (one finding per target, which says
+    how many of how many addresses mark and names them); ``lost``: (target, address) whose
+    large packets were lost, address ``""`` for every address of the target
+    (``some_addresses.failing_pairs``; the MTU/DSCP interpretation concludes it, with its
+    own)."""
+    found: list[Finding] = []
     for target in obs.targets:
-        analysis = _TargetAnalysis(target, flows, ())
-        if analysis.default is None:
+        judge = partial(_marked, lost, target.target)
+        if not target.other_addresses:
+            found += judge(_TargetAnalysis(target, flows, ()))
             continue
-        marked = analysis.dscp(target.target in lost)
-        if marked is not None:
-            found.append(marked)
+        found += combined(target.target, per_address(target, flows, judge=judge))
     return found
+
+
+def _marked(lost: frozenset[tuple[str, str]], key: str, analysis: _TargetAnalysis) -> list[Finding]:
+    """``path.dscp_marked`` when the packets of the address's connections carry a mark."""
+    if analysis.default is None:
+        return []
+    address = analysis.obs.address or ""
+    marked = analysis.dscp((key, address) in lost or (key, "") in lost)
+    return [marked] if marked is not None else []
 
 
 def _ms(seconds: float) -> str:
@@ -350,7 +423,11 @@ class _TargetAnalysis:
         path = self.obs.path_rtt
         flow = self.flow_of(self.default)
         captured = flow is not None and flow.handshake_rtt is not None
-        hs = flow.handshake_rtt if flow is not None and captured else self.default.connect.handshake_rtt
+        hs = (
+            flow.handshake_rtt
+            if flow is not None and captured
+            else self.default.connect.handshake_rtt
+        )
         if path is None or path.rtt is None or hs is None:
             return None
         if not faster_than_path(hs, path.rtt):

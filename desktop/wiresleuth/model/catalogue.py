@@ -978,6 +978,11 @@ def markdown(
         "portal.example.com reset after the ClientHello: 10.0.0.7 and 10.0.0.9\"), cites each",
         "failing address's packets, and its values add `addresses_failing`, `addresses_tested`,",
         "`failing` and `tested`; seen on all of them, it reads as for a name with one address.",
+        "The same holds for `path.direct_blocked` (each address a connection was tried to, the",
+        "proxy-path check's direct connect to a name's first address judged beside the others,",
+        "and no `path.works_only_via_proxy` when another address of the name was reached directly),",
+        "`path.dscp_marked`, and the MTU/DSCP check's `mtu.blackhole` and `path.qos_policing`: it",
+        "sweeps every IPv4 address of a name (`mtu.path_mtu` cites each address's sweep).",
         "",
     ]
     for item in _SPECS:

@@ -73,10 +73,10 @@ class MtuInterpretation(Interpretation):
             }
         losses = [f for f in material.so_far if f.id == LOSS]
         if tls is not None:
+            from wiresleuth.analysis.some_addresses import failing_pairs
             from wiresleuth.analysis.tls_wizard_findings import marked_targets
 
-            lost = frozenset(f.target for f in losses if f.target)
-            findings += marked_targets(tls, wire.flows, lost)
+            findings += marked_targets(tls, wire.flows, failing_pairs(losses))
         if foreign_traffic(material.recording):
             lossy = {
                 str(f.evidence[0].addresses[0])

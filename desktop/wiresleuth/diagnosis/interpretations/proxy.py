@@ -11,6 +11,8 @@ from wiresleuth.diagnosis.interpretations.tls import TlsInterpretation
 from wiresleuth.diagnosis.recording import Recording
 from wiresleuth.model.finding import Finding
 
+BLOCKED = "path.direct_blocked"
+
 if TYPE_CHECKING:
     from wiresleuth.model.proxy_observations import ProxyWizardObservations
 
@@ -43,28 +45,35 @@ class ProxyInterpretation(Interpretation):
     def interpret(self, material: Material) -> Conclusions:
         wire = material.wire
         findings: list[Finding] = []
+        blocked: list[Finding] = []
         labels: dict[int, str] = {}
         skipped: dict[str, str] = {}
         unfinished: tuple[Unfinished, ...] = ()
         obs = material.recorded(self.name, self.observation_type)
+        tls = material.recorded("tls", TlsInterpretation.observation_type)
         if obs is not None:
             from wiresleuth.analysis.proxy_path_findings import proxy_conclusions
+            from wiresleuth.analysis.tls_wizard_findings import reached_directly
 
+            direct = reached_directly(tls) if tls is not None else frozenset()
             found, labels, late = proxy_conclusions(
-                obs, wire.flows, wire.packets, run_stops(material)
+                obs, wire.flows, wire.packets, run_stops(material), direct
             )
             findings += found
+            blocked = [f for f in found if f.id == BLOCKED]
             unfinished = read_too_late(late, "the proxy-path check")
             skipped = {
                 t.target: "its name did not resolve and no proxy was tried"
                 for t in obs.targets
                 if t.direct is None and not t.via_proxy and t.address is None
             }
-        tls = material.recorded("tls", TlsInterpretation.observation_type)
         if tls is not None:
             from wiresleuth.analysis.tls_wizard_findings import direct_blocked_targets
 
-            findings += direct_blocked_targets(tls, wire.flows, run_stops(material))
+            # the proxy-path check's direct connect tried each name's first address: judged
+            # beside the TLS check's on every address of the name
+            findings = [f for f in findings if f.id != BLOCKED]
+            findings += direct_blocked_targets(tls, wire.flows, run_stops(material), blocked)
         return Conclusions(
             findings=tuple(findings), labels=labels, not_tested=skipped, unfinished=unfinished
         )
