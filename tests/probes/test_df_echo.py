@@ -61,3 +61,26 @@ def test_a_sweep_never_asks_for_more_than_an_ip_packet_holds() -> None:
     found = asyncio.run(sweep("127.0.0.1", budget=1.0))
     assert found.method == "socket"
     assert max(p.size for p in found.probes) <= 65535
+
+
+def test_sweeps_sharing_one_wave_never_have_more_than_a_wave_in_flight() -> None:
+    """The sweeps of one name's addresses run side by side, one wave at a time between
+    them: a network policy never sees more than a wave's 8 probes in flight."""
+    in_flight, most = 0, 0
+
+    async def wave(sizes: Sequence[int], wait: float) -> list[SweepProbe]:
+        nonlocal in_flight, most
+        in_flight += len(sizes)
+        most = max(most, in_flight)
+        await asyncio.sleep(0.01)
+        in_flight -= len(sizes)
+        return [SweepProbe(size=s, result="reply", at=0.0, rtt=0.01) for s in sizes]
+
+    async def three_addresses() -> None:
+        one_wave = asyncio.Lock()
+        await asyncio.gather(
+            *(run_waves(wave, low=576, high=9000, budget=1.0, one_wave=one_wave) for _ in range(3))
+        )
+
+    asyncio.run(three_addresses())
+    assert most == 8

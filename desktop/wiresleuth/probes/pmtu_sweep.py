@@ -108,14 +108,22 @@ async def ping_probe(address: str, size: int, timeout: float) -> SweepProbe:
 
 
 async def run_waves(
-    prober: Prober, *, low: int, high: int, budget: float
+    prober: Prober,
+    *,
+    low: int,
+    high: int,
+    budget: float,
+    one_wave: asyncio.Lock | None = None,
 ) -> tuple[list[SweepProbe], int | None]:
-    """Drive the wave search with ``prober``; (probes in the order sent, path MTU)."""
+    """Drive the wave search with ``prober``; (probes in the order sent, path MTU). Sweeps
+    that share ``one_wave`` (those of one name's addresses) send one wave at a time
+    between them: never more than a wave's 8 probes in flight for a name."""
     search = WaveSearch(low=low, high=high)
     probes: list[SweepProbe] = []
     rtt: float | None = None
     while (wave := search.next_wave()) and len(probes) + len(wave) <= MAX_PROBES:
-        results = await prober(wave, probe_wait(rtt, budget))
+        async with one_wave or contextlib.nullcontext():
+            results = await prober(wave, probe_wait(rtt, budget))
         probes += results
         replies = [p.rtt for p in results if p.result == "reply" and p.rtt is not None]
         if replies:
@@ -128,7 +136,9 @@ async def run_waves(
     return probes, search.result
 
 
-async def sweep(address: str, *, budget: float) -> PathMtuSweep:
+async def sweep(
+    address: str, *, budget: float, one_wave: asyncio.Lock | None = None
+) -> PathMtuSweep:
     """Sweep ``address`` from 576 bytes to the interface MTU with DF set."""
     # psutil lists every interface with its statistics: 5-30 ms, not on the run's loop
     mtu: int | None = await asyncio.to_thread(interface_mtu, address)
@@ -149,14 +159,18 @@ async def sweep(address: str, *, budget: float) -> PathMtuSweep:
                     sizes, timeout, wait_after=lambda rtt: probe_wait(rtt, budget)
                 )
 
-            probes, found = await run_waves(through_socket, low=low, high=high, budget=budget)
+            probes, found = await run_waves(
+                through_socket, low=low, high=high, budget=budget, one_wave=one_wave
+            )
             method = "socket"
         else:
 
             async def through_ping(sizes: Sequence[int], timeout: float) -> list[SweepProbe]:
                 return list(await asyncio.gather(*(ping_probe(address, s, timeout) for s in sizes)))
 
-            probes, found = await run_waves(through_ping, low=low, high=high, budget=budget)
+            probes, found = await run_waves(
+                through_ping, low=low, high=high, budget=budget, one_wave=one_wave
+            )
             method = "ping"
     finally:
         if echo is not None:

@@ -123,10 +123,14 @@ class MtuPathWizard(Wizard):
                     scheme=target.scheme,
                 )
             ]
+        one_wave = asyncio.Lock()  # the addresses' sweeps side by side, one wave at a time
         return list(
             await asyncio.gather(
                 *(
-                    self._at(target, address, given, progress, tls_keys, handshakes, hop.proxy)
+                    self._at(
+                        target, address, given, progress, tls_keys, handshakes, hop.proxy,
+                        one_wave,
+                    )
                     for address in swept
                 )
             )
@@ -141,6 +145,7 @@ class MtuPathWizard(Wizard):
         tls_keys: dict[str, str],
         handshakes: asyncio.Task[Handshakes] | None,
         proxy: str | None,
+        one_wave: asyncio.Lock,
     ) -> MtuTargetObservation:
         """The sweep and the large segments towards one address of the target (the route's
         ``proxy``, when it goes through one)."""
@@ -151,7 +156,7 @@ class MtuPathWizard(Wizard):
 
         async def swept() -> Any:
             with progress.waiting(f"{where}: DF sweep to {address}", None):
-                result = await sweep(address, budget=budgets.icmp)
+                result = await sweep(address, budget=budgets.icmp, one_wave=one_wave)
             progress.step(f"{where}: path MTU {result.path_mtu or 'unknown'}")
             return result
 
