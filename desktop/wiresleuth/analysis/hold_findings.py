@@ -20,15 +20,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from wiresleuth.analysis.answer_on_wire import LateRead
 from wiresleuth.analysis.passive_common import ms, plural
-from wiresleuth.analysis.stopped_waits import NO_STOPS, Stops
 from wiresleuth.model.address import normalise
 from wiresleuth.model.finding import Evidence, Finding, Severity
 from wiresleuth.model.packet import PacketRecord
 
 if TYPE_CHECKING:  # a capture taken elsewhere (``passive_hold``) has no wizard's observations
+    from wiresleuth.analysis.answer_on_wire import LateRead
     from wiresleuth.analysis.flows import TcpFlow
+    from wiresleuth.analysis.stopped_waits import Stops
     from wiresleuth.model.hold_observations import (
         ConnectAttemptSeen,
         HeldRequest,
@@ -134,12 +134,16 @@ def stopped_holds(
 
 
 def analyse_hold(
-    obs: HoldWizardObservations, flows: Sequence[TcpFlow], stops: Stops = NO_STOPS
+    obs: HoldWizardObservations, flows: Sequence[TcpFlow], stops: Stops | None = None
 ) -> tuple[list[Finding], dict[int, str]]:
     """The hold finding (if any), the security products finding, timeline labels; a
     request stamped inside one of the run's ``stops`` is not counted (``stopped_hold``)."""
     timings = [request_timing(r, flows) for r in obs.requests]
-    spoiled = {id(t) for t in timings if stopped_hold(t, stops) is not None}
+    spoiled = (
+        {id(t) for t in timings if stopped_hold(t, stops) is not None}
+        if stops is not None
+        else set()
+    )
     labels: dict[int, str] = {}
     for t in timings:
         port = t.request.attempt.connect.local_port
