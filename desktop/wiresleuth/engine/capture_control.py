@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,13 +35,23 @@ class CaptureControl:
         self._warming: asyncio.Future[object] | None = None
         self.info = CaptureInfo(available=False, reason="not started")
 
-    def warm(self) -> None:
+    def warm(self, then: Callable[[], object] = lambda: None) -> asyncio.Future[object] | None:
         """Load the decoder (numpy, ~0.3 s of this interpreter's time) in a thread once capture
-        runs: it loads while the probes wait on the network, instead of after them, where it
-        lengthened every run. (Loaded as the run started, it slowed the name lookups that
-        everything waits for, measured: 0.13 -> 0.21 s in the lab's baseline.)"""
+        runs, then ``then`` in the same thread: they load while the probes wait on the network,
+        instead of after them, where they lengthened every run. (Loaded as the run started,
+        the decoder slowed the name lookups that everything waits for, measured: 0.13 -> 0.21
+        s in the lab's baseline; two loading threads at once slowed the probes more than one:
+        baseline, 11 alternating runs each, median 0.535 -> 0.525 s.) The loading, or None
+        without capture."""
         if self._session is not None and self._warming is None:
-            self._warming = asyncio.get_running_loop().run_in_executor(None, _load_decoder)
+
+            def load() -> object:
+                decoder = _load_decoder()
+                then()
+                return decoder
+
+            self._warming = asyncio.get_running_loop().run_in_executor(None, load)
+        return self._warming
 
     def open(self) -> None:
         """Open capture (taking nothing yet) in a thread, beside the name lookups its filter

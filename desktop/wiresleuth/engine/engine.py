@@ -252,8 +252,8 @@ class Engine:
         with clock.span(None, "starting capture"):
             await preparing
             await capture.start(await self._flows(given))
-            capture.warm()
-        analysis_loaded = asyncio.get_running_loop().run_in_executor(None, load_analysis)
+            loading = capture.warm(then=load_analysis)
+        analysis_loaded = loading or asyncio.get_running_loop().run_in_executor(None, load_analysis)
         self._emit(
             "capture",
             "capturing this program's traffic"
