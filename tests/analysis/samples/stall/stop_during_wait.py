@@ -1,6 +1,8 @@
 """Run a lab scenario and stop the program (kill -STOP, every process of the client
 namespace: the program and its PAC evaluator, as a loaded or sleeping machine stops them)
-while one of its waits is on: ``pac``, the PAC script's evaluation, the moment the sandboxed
+while one of its waits is on: ``lookups``, the run's first name lookups, the moment the
+program has a UDP socket of its own to a name server's port 53; ``pac``, the PAC script's
+evaluation, the moment the sandboxed
 evaluator (the child whose command line names ``pac_sandbox_child``, or the frozen app's
 ``--wiresleuth-pac-sandbox-child``, or a fork of the program) has a UDP socket of its own to
 a name server's port 53 (the script's ``dnsResolve``, one round trip over the lab's 50 ms
@@ -10,7 +12,7 @@ goes at once; its acknowledgement is a round trip away). kill -CONT after STOP_F
 (more than the wait's limit). ``WIRESLEUTH`` names the program to run (default
 ``.venv/bin/wiresleuth``: another checkout's, to run its rules). Every wait bounded.
 
-    WIRESLEUTH_LAB_PREFIX=sg- .venv/bin/python stop_during_wait.py pac|marker SCENARIO OUT [--no-capture]
+    WIRESLEUTH_LAB_PREFIX=sg- .venv/bin/python stop_during_wait.py lookups|pac|marker SCENARIO OUT [--no-capture]
 """
 
 from __future__ import annotations
@@ -98,14 +100,16 @@ def marker_sent(pid: int) -> bool:
 
 def main() -> int:
     wait, scenario, out, *extra = sys.argv[1:]
-    if wait not in ("pac", "marker"):
-        raise SystemExit(f"no wait {wait!r}: pac or marker")
+    if wait not in ("lookups", "pac", "marker"):
+        raise SystemExit(f"no wait {wait!r}: lookups, pac or marker")
     run = subprocess.Popen([PROGRAM, "lab", "run", scenario, "--out", out, *extra])
     deadline = time.monotonic() + 120
     stopped: list[int] = []
     while time.monotonic() < deadline and run.poll() is None:
         found = pids()
-        if wait == "pac":
+        if wait == "lookups":
+            seen = bool(found) and asking_dns(found[0])
+        elif wait == "pac":
             seen = any(is_evaluator(pid, found) and asking_dns(pid) for pid in found)
         else:
             seen = any(marker_sent(pid) for pid in found)
