@@ -488,3 +488,47 @@ def test_capture_lingers_one_and_a_half_slowest_round_trip_after_the_probes() ->
     assert abs(_trailing_wait([nested]) - 0.17) < 1e-9
     assert _trailing_wait([{"only": conn(None)}]) == 0.05  # nothing was established
     assert _trailing_wait([[conn(2.0)]]) == 0.3  # a far server: at most 0.3 s
+
+
+class RecordsItsSetUp(WaitsForever):
+    """A wizard whose set-up notes when it ran."""
+
+    id = "records"
+    title = "Records its set-up"
+
+    def __init__(self, order: list[str]) -> None:
+        self.order = order
+
+    def prepare(self, profile: Profile) -> None:
+        self.order.append("set-up")
+
+    async def run(self, given: WizardInput, progress: Progress) -> Any:
+        return {}
+
+
+def test_the_lookups_leave_before_the_wizards_set_up_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The set-up jobs (their own lookups, loading) wait until every target lookup has been
+    handed to the resolver: queued behind them, or waiting for the interpreter they hold, a
+    lookup left late and the whole run with it. Here the lookups leave 20 ms late."""
+    from wiresleuth.engine import engine as engine_module
+    from wiresleuth.model.observations import ResolveObservation
+
+    order: list[str] = []
+
+    async def late(host: str, *, timeout: float, on_way: Any = None) -> ResolveObservation:
+        await asyncio.sleep(0.02)
+        order.append(f"left: {host}")
+        if on_way is not None:
+            on_way()
+        return ResolveObservation(
+            host=host, addresses=("127.0.0.1",), started_at=time.time(), elapsed=0.02
+        )
+
+    monkeypatch.setattr(engine_module, "resolve", late)
+    result = Engine(
+        profile("a.invalid:443", "b.invalid:443"), [RecordsItsSetUp(order)], capture=False
+    ).run()
+    assert result.observations["records"] == {}
+    assert sorted(order[:2]) == ["left: a.invalid", "left: b.invalid"] and order[2] == "set-up"

@@ -62,3 +62,28 @@ def test_a_name_resolves_to_its_ipv4_and_ipv6_addresses() -> None:
         subprocess.run(["ip", "netns", "del", name], check=False, timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
     assert done.stdout.strip() == "['198.18.9.1', '::1']"
+
+
+def test_the_caller_is_told_when_the_lookup_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``on_way`` comes before the system resolver is asked (in the lookup's thread), and at
+    once for an address, which needs no lookup."""
+    import socket
+    import threading
+
+    told: list[str] = []
+    real = socket.getaddrinfo
+
+    def asked(*args: object, **kwargs: object) -> object:
+        told.append("asked")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", asked)
+
+    def on_way() -> None:
+        told.append("main" if threading.current_thread() is threading.main_thread() else "thread")
+
+    found = asyncio.run(resolve("localhost", timeout=2.0, on_way=on_way))
+    assert found.addresses and told == ["thread", "asked"]
+    told.clear()
+    asyncio.run(resolve("127.0.0.1", timeout=2.0, on_way=on_way))
+    assert told == ["main"]

@@ -7,7 +7,9 @@ import asyncio
 import contextlib
 import os
 import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -143,3 +145,23 @@ def test_a_file_pac_that_is_a_named_pipe_is_refused_without_waiting(tmp_path: Pa
     [finding] = [f for f in result.findings if f.wizard == "pac"]
     assert finding.id == "pac.invalid_script" and "named pipe" in finding.values["reason"]
     assert decided is None
+
+
+def test_the_fetch_does_not_wait_for_the_address_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PAC is fetched at once; whose address it is (this computer's?) is found beside it:
+    a slow look at this computer's addresses must not hold the fetch back."""
+    from wiresleuth.probes import local_listeners
+
+    real = local_listeners.local_addresses
+    looked: list[float] = []
+
+    def slow() -> Any:
+        time.sleep(0.4)
+        looked.append(time.time())
+        return real()
+
+    monkeypatch.setattr(local_listeners, "local_addresses", slow)
+    with ScriptedTcp(http_reply("200 OK", PAC)) as server:
+        _result, obs = run(PacWizard(), profile(f"http://127.0.0.1:{server.port}/proxy.pac"))
+    assert obs["evaluation"]["outcome"] == "ok" and obs["address_kind"] == "loopback"
+    assert looked and obs["fetch"]["connect"]["started_at"] < looked[0] - 0.2

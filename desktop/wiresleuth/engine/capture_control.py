@@ -18,6 +18,7 @@ from wiresleuth.errors import CaptureUnavailable, WireSleuthError
 from wiresleuth.model.packet import PacketRecord
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.run import CaptureInfo
+from wiresleuth.wizards.loading import load
 
 if TYPE_CHECKING:
     from wiresleuth.capture.session import CaptureSession
@@ -36,8 +37,9 @@ class CaptureControl:
         self.info = CaptureInfo(available=False, reason="not started")
 
     def warm(self, then: Callable[[], object] = lambda: None) -> asyncio.Future[object] | None:
-        """Load the decoder (numpy, ~0.3 s of this interpreter's time) in a thread once capture
-        runs, then ``then`` in the same thread: they load while the probes wait on the network,
+        """Load the decoder (numpy, ~0.3 s of this interpreter's time) in the loading thread
+        (``wizards.loading``) once capture runs, then ``then``: they load while the probes wait
+        on the network,
         instead of after them, where they lengthened every run. (Loaded as the run started,
         the decoder slowed the name lookups that everything waits for, measured: 0.13 -> 0.21
         s in the lab's baseline; two loading threads at once slowed the probes more than one:
@@ -45,12 +47,12 @@ class CaptureControl:
         without capture."""
         if self._session is not None and self._warming is None:
 
-            def load() -> object:
+            def load_both() -> object:
                 decoder = _load_decoder()
                 then()
                 return decoder
 
-            self._warming = asyncio.get_running_loop().run_in_executor(None, load)
+            self._warming = asyncio.wrap_future(load(load_both))
         return self._warming
 
     def open(self) -> None:
@@ -189,10 +191,8 @@ class CaptureControl:
 
 
 def _load_decoder() -> object:
-    from wiresleuth.engine.warm_up import fine_switching
+    from wiresleuth.capture import fast_records
 
-    with fine_switching():
-        from wiresleuth.capture import fast_records
     return fast_records
 
 

@@ -8,6 +8,7 @@ second with what had finished, marked cancelled.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import dataclasses
 import logging
@@ -46,7 +47,7 @@ from wiresleuth.model.engine_observations import (
 )
 from wiresleuth.model.events import ProgressEvent
 from wiresleuth.model.jsonable import to_jsonable
-from wiresleuth.model.observations import ConnectObservation
+from wiresleuth.model.observations import ConnectObservation, ResolveObservation
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.profile_summary import ProfileSummary
 from wiresleuth.model.run import RunResult
@@ -54,6 +55,7 @@ from wiresleuth.model.target import Target
 from wiresleuth.probes.resolve import resolve
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import Wait, Wizard, WizardInput
+from wiresleuth.wizards.loading import load
 
 log = logging.getLogger(__name__)
 
@@ -222,15 +224,19 @@ class Engine:
         capture = CaptureControl(wanted=self._capture_wanted)
         hosts = list(dict.fromkeys(t.host for t in self._targets))
         with clock.span(None, "resolving the targets' names", deadline=budgets.connect):
-            lookups = asyncio.gather(*(resolve(h, timeout=budgets.connect) for h in hosts))
-            # The lookups reach the thread pool first: queued behind the wizards' set-up (as
-            # many jobs as it has threads), they started 0.03-0.05 s late, and so did the run.
-            await asyncio.sleep(0)
-            capture.open()
-            system_task = asyncio.create_task(collect_system_info())
+            _give_threads(len(hosts) + len(self._wizards))
+            lookups, on_way = _lookups_leaving(hosts, budgets.connect)
+            # The lookups leave first, then the wizards' set-up (its own lookups: the PAC
+            # host, the proxies), capture and the system's facts start: a lookup queued behind
+            # them, or waiting for the interpreter they held, left 0.01-0.05 s late.
+            if on_way:
+                await asyncio.wait(on_way, timeout=_LEAVING)
             preparing = asyncio.gather(
                 *(asyncio.to_thread(w.prepare, self._profile) for w in self._wizards)
             )
+            await asyncio.sleep(0)
+            capture.open()
+            system_task = asyncio.create_task(collect_system_info())
             resolutions = await lookups
         resolved = dict(zip(hosts, resolutions, strict=True))
         given = WizardInput(
@@ -253,7 +259,7 @@ class Engine:
             await preparing
             await capture.start(await self._flows(given))
             loading = capture.warm(then=load_analysis)
-        analysis_loaded = loading or asyncio.get_running_loop().run_in_executor(None, load_analysis)
+        analysis_loaded = loading or asyncio.wrap_future(load(load_analysis))
         self._emit(
             "capture",
             "capturing this program's traffic"
@@ -509,6 +515,50 @@ class Engine:
         if self._work_dir is None:
             self._own_scratch = self._work_dir = scratch.new_folder()
         return self._work_dir
+
+
+_LEAVING = 0.05
+"""Seconds the run's other work waits for its lookups to leave (a thread's start takes a
+fraction of a millisecond: the bound only keeps a stuck thread pool from holding the run)."""
+
+
+def _lookups_leaving(
+    hosts: Sequence[str], timeout: float
+) -> tuple[asyncio.Future[list[ResolveObservation]], list[asyncio.Future[None]]]:
+    """The lookups of ``hosts`` (gathered), and for each a future done once it has left."""
+    loop = asyncio.get_running_loop()
+    on_way: list[asyncio.Future[None]] = [loop.create_future() for _ in hosts]
+
+    def left(future: asyncio.Future[None]) -> Callable[[], object]:
+        def done() -> None:
+            if not future.done():
+                future.set_result(None)
+
+        def tell() -> None:
+            with contextlib.suppress(RuntimeError):  # the run ended (its loop closed) first
+                loop.call_soon_threadsafe(done)
+
+        return tell
+
+    lookups = asyncio.gather(
+        *(resolve(h, timeout=timeout, on_way=left(f)) for h, f in zip(hosts, on_way, strict=True))
+    )
+    return lookups, on_way
+
+
+_SPARE_THREADS = 4
+"""Blocking jobs of a run beside its lookups and its wizards' set-up: opening capture, the
+system's facts, the decoder and analysis loading, one to spare."""
+
+
+def _give_threads(jobs: int) -> None:
+    """A thread pool with a thread for each blocking job the run starts at once (each lookup
+    waits a round trip in a thread): with the default pool (CPU count + 4, six threads here)
+    the seventh lookup of a profile's names waited for the first to end."""
+    loop = asyncio.get_running_loop()
+    loop.set_default_executor(
+        concurrent.futures.ThreadPoolExecutor(max_workers=min(jobs + _SPARE_THREADS, 32))
+    )
 
 
 async def _until_stopped(tasks: Collection[asyncio.Task[Any]]) -> None:

@@ -121,8 +121,8 @@ class _Child:
         self.exit_code = os.waitstatus_to_exitcode(status)
         return False
 
-    def stop(self) -> None:
-        """Kill it if it still runs and reap it (bounded: a killed process ends at once)."""
+    def kill(self) -> None:
+        """Kill it if it still runs (without waiting for it to end)."""
         if self.alive():
             try:
                 if self._popen is not None:
@@ -131,6 +131,10 @@ class _Child:
                     os.kill(self.pid, signal.SIGKILL)
             except OSError:
                 pass
+
+    def stop(self) -> None:
+        """Kill it if it still runs and reap it (bounded: a killed process ends at once)."""
+        self.kill()
         deadline = time.monotonic() + 2.0
         while self.alive() and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -519,8 +523,16 @@ async def _run_child(
                     arrived.wait(), min(_POLL, max(deadline - time.monotonic(), 0))
                 )
     finally:
-        child.stop()
-        pipes.join()
+        # Killed at once, reaped (and its pipes' threads joined) off the event loop: waiting
+        # here for the kill to land, in steps of 10 ms, held the loop, and with it every
+        # wizard that waits for the PAC's answer. The run's end waits for the thread pool.
+        child.kill()
+        loop.run_in_executor(None, _reap, child, pipes)
+
+
+def _reap(child: _Child, pipes: _Pipes) -> None:
+    child.stop()
+    pipes.join()
 
 
 def _died(child: _Child, kind: str, pipes: _Pipes) -> str:

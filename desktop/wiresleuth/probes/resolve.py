@@ -6,6 +6,8 @@ import asyncio
 import ipaddress
 import socket
 import time
+from collections.abc import Callable
+from typing import Any
 
 from wiresleuth.model.observations import ResolveObservation
 
@@ -25,19 +27,27 @@ def invalid_name(host: str, exc: UnicodeError) -> str:
     return f"not a valid host name ({exc})"
 
 
-async def resolve(host: str, *, timeout: float) -> ResolveObservation:
-    """Resolve ``host`` (a literal address resolves to itself) within ``timeout`` seconds."""
+async def resolve(
+    host: str, *, timeout: float, on_way: Callable[[], object] | None = None
+) -> ResolveObservation:
+    """Resolve ``host`` (a literal address resolves to itself) within ``timeout`` seconds.
+
+    ``on_way`` is called, in the lookup's thread, just before the system resolver is asked
+    (at once for a literal address): a caller with other work may wait for it, so that the
+    lookup leaves first instead of waiting its turn for the interpreter."""
     started = time.time()
     try:
         ipaddress.ip_address(host)
     except ValueError:
         pass
     else:
+        if on_way is not None:
+            on_way()
         return ResolveObservation(host=host, addresses=(host,), started_at=started, elapsed=0.0)
     loop = asyncio.get_running_loop()
     try:
         infos = await asyncio.wait_for(
-            loop.getaddrinfo(host, None, type=socket.SOCK_STREAM), timeout
+            loop.run_in_executor(None, _getaddrinfo, host, on_way), timeout
         )
     except TimeoutError:
         return ResolveObservation(
@@ -69,3 +79,11 @@ async def resolve(host: str, *, timeout: float) -> ResolveObservation:
     return ResolveObservation(
         host=host, addresses=tuple(addresses), started_at=started, elapsed=time.time() - started
     )
+
+
+def _getaddrinfo(
+    host: str, on_way: Callable[[], object] | None
+) -> list[tuple[Any, Any, int, str, tuple[Any, ...]]]:
+    if on_way is not None:
+        on_way()
+    return socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)

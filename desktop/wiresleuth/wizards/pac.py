@@ -10,8 +10,10 @@ no PAC is configured anywhere.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import ipaddress
 import logging
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -124,22 +126,29 @@ class PacWizard(Wizard):
         if self._plan is not None:
             return self._plan
         plan = _Plan()
-        plan.configuration, plan.configuration_error = _read_configuration()
-        if profile.pac_url:
-            plan.pac_url, plan.pac_source = profile.pac_url, "profile"
-        elif plan.configuration is not None and plan.configuration.winning is not None:
-            winning = plan.configuration.winning
-            if winning.pac_url:
-                plan.pac_url, plan.pac_source = winning.pac_url, f"system:{winning.name}"
-        if plan.pac_url and urlsplit(plan.pac_url).scheme in ("http", "https"):
-            host, _port, _path = _host_port(plan.pac_url)
-            if host and _is_literal(host):
-                plan.addresses = (host,)
-            elif host:
-                plan.addresses = _quick_lookup(host, plan)
-            from wiresleuth.probes.dns_lookup import system_nameservers
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            # A PAC the profile names is looked up at once, beside the reading of this
+            # computer's settings (0.03-0.06 s, mostly loading the readers): capture, and
+            # with it the fetch, waits for these lookups.
+            named = _lookup_host(profile.pac_url)
+            early = _quick_lookup(pool, named) if named else None
+            plan.configuration, plan.configuration_error = _read_configuration()
+            if profile.pac_url:
+                plan.pac_url, plan.pac_source = profile.pac_url, "profile"
+            elif plan.configuration is not None and plan.configuration.winning is not None:
+                winning = plan.configuration.winning
+                if winning.pac_url:
+                    plan.pac_url, plan.pac_source = winning.pac_url, f"system:{winning.name}"
+            if plan.pac_url and urlsplit(plan.pac_url).scheme in ("http", "https"):
+                host, _port, _path = _host_port(plan.pac_url)
+                if host and _is_literal(host):
+                    plan.addresses = (host,)
+                elif host:
+                    asked = early if early and host == named else _quick_lookup(pool, host)
+                    plan.addresses = _quick_answers(host, plan, *asked)
+                from wiresleuth.probes.dns_lookup import system_nameservers
 
-            plan.nameservers = system_nameservers()
+                plan.nameservers = system_nameservers()
         self._plan = plan
         return plan
 
@@ -216,8 +225,9 @@ class PacWizard(Wizard):
         from wiresleuth.probes.pac_sandbox import Prestarted
 
         # The evaluator starts now and loads its libraries while the PAC is looked up and
-        # fetched: the route, and every wizard that tests it, wait for its answer.
-        evaluator = await asyncio.get_running_loop().run_in_executor(None, Prestarted)
+        # fetched: the route, and every wizard that tests it, wait for its answer. Started in
+        # a thread, not awaited here: the fetch waited 0.01-0.03 s for the child's spawn.
+        evaluator = asyncio.get_running_loop().run_in_executor(None, Prestarted)
         # The path's round trip (three echoes, one after another) starts now too, to the
         # address looked up before capture started: it then ends with the fetch, not a round
         # trip after it (measured again if the wizard's own lookup gives another address).
@@ -229,7 +239,7 @@ class PacWizard(Wizard):
         try:
             return await self._fetch_and_run(base, url, given, progress, evaluator, early)
         finally:
-            evaluator.close()
+            evaluator.add_done_callback(_close_evaluator)
             if early is not None and early[1] is not None:
                 early[1].cancel()
 
@@ -239,7 +249,7 @@ class PacWizard(Wizard):
         url: str,
         given: WizardInput,
         progress: Progress,
-        evaluator: Prestarted,
+        evaluator: asyncio.Future[Prestarted],
         early: tuple[str, asyncio.Task[Any] | None] | None,
     ) -> PacWizardObservations:
         from dataclasses import replace
@@ -313,7 +323,7 @@ class PacWizard(Wizard):
         address: str | None,
         given: WizardInput,
         progress: Progress,
-        evaluator: Prestarted,
+        evaluator: asyncio.Future[Prestarted],
         early: tuple[str, asyncio.Task[Any] | None] | None = None,
     ) -> PacWizardObservations:
         from dataclasses import replace
@@ -328,22 +338,28 @@ class PacWizard(Wizard):
             return obs
         from wiresleuth.probes.local_listeners import find_listeners, local_addresses
 
-        loop = asyncio.get_running_loop()
-        mine = await loop.run_in_executor(None, local_addresses)
-        kind = address_kind(address, mine)
-        obs = replace(obs, address=address, address_kind=kind)
-        listeners: tuple[ListenerObservation, ...] = ()
-        if kind in ("loopback", "this_machine"):
-            listeners = await _listeners_on(port, find_listeners)
-        if early is not None and early[0] == address and kind not in _LOCAL:
-            rtt_task = early[1]
-        else:
-            rtt_task = _path_rtt_task(address, port, kind, given)
-        try:
-            fetch = await waited(
+        # The fetch goes at once; whose address it is (this computer's: then its listeners
+        # are looked at) is found beside it, as a browser does not ask before fetching.
+        fetching = asyncio.create_task(
+            waited(
                 progress, f"fetching {url}", budgets.connect + budgets.tls_handshake,
                 _fetch(url, address, port, host, path, given),
-            )  # fmt: skip
+            )
+        )  # fmt: skip
+        rtt_task: asyncio.Task[Any] | None = None
+        try:
+            loop = asyncio.get_running_loop()
+            mine = await loop.run_in_executor(None, local_addresses)
+            kind = address_kind(address, mine)
+            obs = replace(obs, address=address, address_kind=kind)
+            listeners: tuple[ListenerObservation, ...] = ()
+            if kind in ("loopback", "this_machine"):
+                listeners = await _listeners_on(port, find_listeners)
+            if early is not None and early[0] == address and kind not in _LOCAL:
+                rtt_task = early[1]
+            else:
+                rtt_task = _path_rtt_task(address, port, kind, given)
+            fetch = await fetching
             obs = replace(obs, fetch=fetch, local_listeners=listeners)
             _report(fetch, progress)
             cls = classify_fetch(fetch)
@@ -372,39 +388,62 @@ class PacWizard(Wizard):
                 obs = replace(obs, path_rtt=path_rtt)
             return obs
         finally:
+            fetching.cancel()  # ended already, unless this wizard is cancelled
             if rtt_task is not None:
                 rtt_task.cancel()
+
 
 # -- helpers --------------------------------------------------------------------------------
 
 
-def _quick_lookup(host: str, plan: _Plan) -> tuple[str, ...]:
-    """The PAC host's addresses before capture starts (so capture can include them): asked
-    of the DNS server and of the system resolver at once (each is a round trip)."""
-    import concurrent.futures
-    import socket
+def _lookup_host(url: str | None) -> str | None:
+    """The name an http(s) PAC URL's host needs looked up (None: none, or an address)."""
+    if not url or urlsplit(url).scheme not in ("http", "https"):
+        return None
+    host, _port, _path = _host_port(url)
+    return host if host and not _is_literal(host) else None
 
-    import dns.exception
+
+def _system_lookup(host: str) -> tuple[str, ...]:
+    """IPv4 addresses of ``host`` from the system resolver (hosts file, loopback answers):
+    what browsers use."""
+    try:
+        infos = socket.getaddrinfo(host, None, socket.AF_INET, socket.SOCK_STREAM)
+    except OSError:
+        return ()
+    return tuple(str(i[4][0]) for i in infos)
+
+
+_Lookup = concurrent.futures.Future[tuple[str, ...]]
+
+
+def _quick_lookup(pool: concurrent.futures.Executor, host: str) -> tuple[_Lookup, _Lookup]:
+    """The PAC host asked, before capture starts (so capture can include its addresses), of
+    the system resolver and of the DNS server at once (each is a round trip)."""
+    return pool.submit(_system_lookup, host), pool.submit(_server_lookup, host)
+
+
+def _server_lookup(host: str) -> tuple[str, ...]:
+    """IPv4 addresses of ``host`` from the DNS server (raises what dnspython raises)."""
     import dns.resolver
 
-    def system() -> tuple[str, ...]:
-        # the system resolver (hosts file, loopback answers) is what browsers use
-        try:
-            infos = socket.getaddrinfo(host, None, socket.AF_INET, socket.SOCK_STREAM)
-        except OSError:
-            return ()
-        return tuple(str(i[4][0]) for i in infos)
+    answer = dns.resolver.resolve(host + ".", "A", search=False, lifetime=PLAN_DNS_TIMEOUT)
+    return tuple(str(item.address) for item in answer)
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        by_system = pool.submit(system)
-        try:
-            answer = dns.resolver.resolve(host + ".", "A", search=False, lifetime=PLAN_DNS_TIMEOUT)
-            found = tuple(str(item.address) for item in answer)
-        except (dns.exception.DNSException, OSError) as exc:
-            plan.notes.append(f"pre-capture lookup of {host}: {exc}")
-            found = ()
-        plan.system_addresses = by_system.result()
-        return tuple(dict.fromkeys([*found, *plan.system_addresses]))
+
+def _quick_answers(
+    host: str, plan: _Plan, by_system: _Lookup, by_server: _Lookup
+) -> tuple[str, ...]:
+    """Every address the two lookups gave (the DNS server's first); a failure is a note."""
+    import dns.exception
+
+    try:
+        found = by_server.result()
+    except (dns.exception.DNSException, OSError) as exc:
+        plan.notes.append(f"pre-capture lookup of {host}: {exc}")
+        found = ()
+    plan.system_addresses = by_system.result()
+    return tuple(dict.fromkeys([*found, *plan.system_addresses]))
 
 
 def _must_refuse(given: WizardInput, host: str, port: int) -> bool:
@@ -424,8 +463,17 @@ def _first_address(addresses: tuple[str, ...]) -> str:
     return "127.0.0.1"
 
 
+def _close_evaluator(started: asyncio.Future[Prestarted]) -> None:
+    """Stop the evaluator started ahead if no script ran in it (its spawn may end later)."""
+    if not started.cancelled() and started.exception() is None:
+        started.result().close()
+
+
 async def _evaluate(
-    script: str, given: WizardInput, my_ip: str | None, evaluator: Prestarted | None = None
+    script: str,
+    given: WizardInput,
+    my_ip: str | None,
+    starting: asyncio.Future[Prestarted] | None = None,
 ) -> PacEvaluationObservation:
     from wiresleuth.probes.local_listeners import local_addresses
     from wiresleuth.probes.pac_sandbox import evaluate_pac
@@ -434,6 +482,8 @@ async def _evaluate(
         loop = asyncio.get_running_loop()
         my_ip = _first_address(await loop.run_in_executor(None, local_addresses))
     targets = [(t.url, t.host) for t in given.targets]
+    # shielded: a cancelled evaluation must not cancel the spawn, whose child is then stopped
+    evaluator = await asyncio.shield(starting) if starting is not None else None
     return await evaluate_pac(script, targets, my_ip=my_ip, prestarted=evaluator)
 
 
@@ -567,8 +617,6 @@ async def _discover(given: WizardInput) -> tuple[WpadCandidateObservation, ...]:
 
 def _search_domains() -> list[str]:
     """The DNS search domains, then this computer's own domain."""
-    import socket
-
     from wiresleuth.platform.host import current
     from wiresleuth.platform.unavailable import FactUnavailable
 

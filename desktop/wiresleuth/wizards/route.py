@@ -8,10 +8,12 @@ MTU and hold wizards need it: they test this route first and direct only as a co
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import platform
 import time
 
+from wiresleuth.analysis.proxy_routes import routes_from_pac
 from wiresleuth.analysis.route_decision import pac_summary, route_for
 from wiresleuth.model.pac_observations import PacWizardObservations
 from wiresleuth.model.plan import FlowSpec
@@ -19,6 +21,7 @@ from wiresleuth.model.proxy_config import ProxyConfiguration
 from wiresleuth.model.route import RouteObservations
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import Progress, Wizard, WizardInput
+from wiresleuth.wizards.loading import load
 from wiresleuth.wizards.route_input import known_proxies, lookup_all, split_proxy
 
 log = logging.getLogger(__name__)
@@ -31,6 +34,14 @@ def _configuration() -> tuple[ProxyConfiguration | None, str | None]:
         return read_proxy_configuration(), None
     except Exception as exc:  # the OS boundary: a broken reader must not lose the run
         return None, f"{type(exc).__name__}: {exc}"
+
+
+def _pac_may_decide(profile: Profile, static: ProxyConfiguration | None) -> bool:
+    """Whether a PAC may decide a route: the profile's, or one a proxy setting names or
+    finds (WPAD); settings that could not be read may name one too."""
+    if profile.pac_url or static is None:
+        return True
+    return any(s.pac_url or s.auto_detect for s in static.sources)
 
 
 class RouteWizard(Wizard):
@@ -50,12 +61,19 @@ class RouteWizard(Wizard):
     def __init__(self) -> None:
         self._static: ProxyConfiguration | None = None
         self._proxies: dict[str, str | None] | None = None
+        self._parser: concurrent.futures.Future[object] | None = None
 
     def prepare(self, profile: Profile) -> None:
         self._static, _ = _configuration()
         proxies = known_proxies(profile, self._static)
         found = lookup_all(split_proxy(p)[0] for p in proxies)
         self._proxies = {p: found[split_proxy(p)[0]] for p in proxies}
+        if _pac_may_decide(profile, self._static):
+            # The PAC's answer is read with pypac's parser (with requests, 0.04-0.09 s to
+            # load): loaded in the background now, not on the event loop once the PAC's answer
+            # is in and every check of the route waits for this wizard; nor here, where
+            # capture (which waits for every wizard's set-up) would wait for it.
+            self._parser = load(lambda: routes_from_pac("DIRECT"))
 
     def flows(self, given: WizardInput) -> list[FlowSpec]:
         if self._proxies is None:
@@ -90,6 +108,9 @@ class RouteWizard(Wizard):
                 notes.append("the PAC wizard did not run: a PAC, if any, was not evaluated")
             if error:
                 notes.append(f"this computer's proxy settings could not be read: {error}")
+        if self._parser is not None and not self._parser.done():
+            # waited, not awaited: a failure to load shows where the parser is used
+            await asyncio.wait({asyncio.wrap_future(self._parser)})
         pac = pac_summary(pac_obs)
         routes = tuple(
             route_for(

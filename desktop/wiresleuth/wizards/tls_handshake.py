@@ -49,6 +49,7 @@ from wiresleuth.probes.tls_contexts import inspect_context, os_trust_context, pu
 from wiresleuth.probes.tls_handshake import tls_handshake
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import Progress, Wizard, WizardInput, stopped
+from wiresleuth.wizards.loading import load
 from wiresleuth.wizards.route_input import Hop, hop_for, split_proxy
 
 log = logging.getLogger(__name__)
@@ -92,11 +93,11 @@ class TlsHandshakeWizard(Wizard):
     def prepare(self, profile: Profile) -> None:
         # Loading a CA store takes a tenth of a second or more, holding the interpreter: once
         # per run, in the background from the start, not once per handshake on the event loop.
-        self._loading = _LOADER.submit(_trust_contexts)
+        self._loading = load(_trust_contexts)
 
     async def _contexts_loaded(self) -> None:
         if self._loading is None:
-            self._loading = _LOADER.submit(_trust_contexts)
+            self._loading = load(_trust_contexts)
         if self._loading.done():  # loaded during the lookups: no turn of the loop lost
             self._contexts = self._loading.result()
             return
@@ -373,8 +374,6 @@ class TlsHandshakeWizard(Wizard):
         return obs
 
 
-_LOADER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="tls-trust")
-"""Loads the trust stores off the event loop (one thread, kept: CA stores load one at a time)."""
 _TRUST_VIEW = {
     "default": "os",
     "small-mss": "os",
