@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wiresleuth.model.hold_observations import (
     ConnectAttemptSeen,
@@ -30,6 +30,9 @@ from wiresleuth.probes.first_answer import client_hello, first_answer, http_get
 from wiresleuth.probes.http_wire import connect_request, proxy_get_request
 from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 from wiresleuth.wizards.route_input import hop_for, split_proxy
+
+if TYPE_CHECKING:
+    from wiresleuth.platform.security_products import SecurityProduct
 
 ROUNDS = 2
 SETTLE = 0.02
@@ -100,10 +103,8 @@ class LocalHoldWizard(Wizard):
         return ROUNDS + 1
 
     async def run(self, given: WizardInput, progress: Progress) -> HoldWizardObservations:
-        from wiresleuth.platform.security_products import collect_security_products
-
         loop = asyncio.get_running_loop()
-        inventory = loop.run_in_executor(None, collect_security_products)
+        inventory = loop.run_in_executor(None, _security_products)
         endpoints = self._endpoints(given)
         requests: list[HeldRequest] = []
         seen: list[ConnectAttemptSeen] = []
@@ -190,6 +191,14 @@ class LocalHoldWizard(Wizard):
             )  # fmt: skip
             wait.ran_out = attempt.outcome == "silent"
         return attempt
+
+
+def _security_products() -> tuple[list[SecurityProduct], str | None]:
+    """The security products' inventory, its modules loaded in its thread too: imported on
+    the event loop they held it 0.01 s while every check waited for its first probe."""
+    from wiresleuth.platform.security_products import collect_security_products
+
+    return collect_security_products()
 
 
 def _lane(kind: str, round_no: int) -> str:

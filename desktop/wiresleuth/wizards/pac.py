@@ -222,12 +222,11 @@ class PacWizard(Wizard):
     async def _http_pac(
         self, base: PacWizardObservations, url: str, given: WizardInput, progress: Progress
     ) -> PacWizardObservations:
-        from wiresleuth.probes.pac_sandbox import Prestarted
-
         # The evaluator starts now and loads its libraries while the PAC is looked up and
         # fetched: the route, and every wizard that tests it, wait for its answer. Started in
-        # a thread, not awaited here: the fetch waited 0.01-0.03 s for the child's spawn.
-        evaluator = asyncio.get_running_loop().run_in_executor(None, Prestarted)
+        # a thread (its module loaded there too), not awaited here: the fetch waited 0.01-0.03
+        # s for the child's spawn.
+        evaluator = asyncio.get_running_loop().run_in_executor(None, _prestarted)
         # The path's round trip (three echoes, one after another) starts now too, to the
         # address looked up before capture started: it then ends with the fetch, not a round
         # trip after it (measured again if the wizard's own lookup gives another address).
@@ -461,6 +460,12 @@ def _first_address(addresses: tuple[str, ...]) -> str:
         if "." in address and not address.startswith("127."):
             return address
     return "127.0.0.1"
+
+
+def _prestarted() -> Prestarted:
+    from wiresleuth.probes.pac_sandbox import Prestarted
+
+    return Prestarted()
 
 
 def _close_evaluator(started: asyncio.Future[Prestarted]) -> None:

@@ -48,7 +48,7 @@ from wiresleuth.probes.proxy_auth import ProxyCredentials
 from wiresleuth.probes.tls_contexts import inspect_context, os_trust_context, public_trust_context
 from wiresleuth.probes.tls_handshake import tls_handshake
 from wiresleuth.profile.model import Profile
-from wiresleuth.wizards.base import Progress, Wizard, WizardInput, stopped
+from wiresleuth.wizards.base import Progress, Wizard, WizardInput, side_by_side, stopped
 from wiresleuth.wizards.loading import load
 from wiresleuth.wizards.route_input import Hop, hop_for, split_proxy
 
@@ -130,8 +130,8 @@ class TlsHandshakeWizard(Wizard):
         # engine's name lookups did): read beside the handshakes, again after them if absent.
         early = asyncio.create_task(_gateway())
         try:
-            results = await asyncio.gather(
-                *(self._one(target, given, progress) for target in self._targets(given))
+            results = await side_by_side(
+                [self._one(target, given, progress) for target in self._targets(given)]
             )
             gateway, error = await early
         finally:
@@ -214,8 +214,8 @@ class TlsHandshakeWizard(Wizard):
         tested = addresses[:MAX_ADDRESSES]
         self._slots[target.key] = asyncio.Semaphore(PROBES_AT_ONCE)
         several = len(tested) > 1
-        results = await asyncio.gather(
-            *(self._one_address(target, a, given, progress, several) for a in tested)
+        results = await side_by_side(
+            [self._one_address(target, a, given, progress, several) for a in tested]
         )
         # The address a browser would use: the first that accepts a connection (an address
         # that refuses or has no route gives way to the next), else the last one tried.
