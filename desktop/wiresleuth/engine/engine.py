@@ -236,7 +236,6 @@ class Engine:
             )
             await asyncio.sleep(0)
             capture.open()
-            system_task = asyncio.create_task(collect_system_info())
             resolutions = await lookups
         resolved = dict(zip(hosts, resolutions, strict=True))
         given = WizardInput(
@@ -260,6 +259,9 @@ class Engine:
             await capture.start(await self._flows(given))
             loading = capture.warm(then=load_analysis)
         analysis_loaded = loading or asyncio.wrap_future(load(load_analysis))
+        # The system's facts are read for the bundle only: after what the probes and the end
+        # of the run need (their modules take 0.05 s to load, which delayed capture's start).
+        system_task = asyncio.create_task(collect_system_info())
         self._emit(
             "capture",
             "capturing this program's traffic"

@@ -469,9 +469,10 @@ def _prestarted() -> Prestarted:
 
 
 def _close_evaluator(started: asyncio.Future[Prestarted]) -> None:
-    """Stop the evaluator started ahead if no script ran in it (its spawn may end later)."""
+    """Stop the evaluator started ahead if no script ran in it (its spawn may end later), in
+    a thread: stopping waits for the child to end, in steps of 10 ms."""
     if not started.cancelled() and started.exception() is None:
-        started.result().close()
+        asyncio.get_running_loop().run_in_executor(None, started.result().close)
 
 
 async def _evaluate(

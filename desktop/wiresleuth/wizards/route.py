@@ -108,8 +108,10 @@ class RouteWizard(Wizard):
                 notes.append("the PAC wizard did not run: a PAC, if any, was not evaluated")
             if error:
                 notes.append(f"this computer's proxy settings could not be read: {error}")
-        if self._parser is not None and not self._parser.done():
-            # waited, not awaited: a failure to load shows where the parser is used
+        answered = pac_obs is not None and pac_obs.evaluation is not None
+        if answered and self._parser is not None and not self._parser.done():
+            # only when the script gave answers to read; waited, not awaited: a failure to
+            # load shows where the parser is used
             await asyncio.wait({asyncio.wrap_future(self._parser)})
         pac = pac_summary(pac_obs)
         routes = tuple(
