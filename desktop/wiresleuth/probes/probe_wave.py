@@ -27,8 +27,8 @@ opportunity or A-MPDU, one DOCSIS or LTE upstream grant, whose request cycles ar
 so they would be one sample three times, and a jittered one could make an honest server look
 faster than its path. 20 ms puts each probe into its own grant and its own moment of
 queueing. Not more: it is added twice to a 3-probe measurement on any path slower than
-40 ms, and three small packets 20 ms apart (150 per second) are far below any ICMP or SYN
-flood threshold of a firewall or a router's control-plane policer."""
+20 ms. Three small packets 20 ms apart (50 a second, for 40 ms) stay far below the ICMP and
+SYN flood thresholds firewalls ship with (hundreds a second and more)."""
 
 
 async def send_wave(
