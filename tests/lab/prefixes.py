@@ -24,6 +24,7 @@ PARTS: dict[str, str] = {
     "proxy-faults": "w4t-",  # tests/lab/faults/test_proxy.py
     "typed-input": "w4s-",  # tests/lab/test_typed_input.py
     "hop-locator": "wsh-",  # tests/probes/test_hop_locator.py
+    "path-rtt": "wsq-",  # tests/probes/test_path_rtt.py
     "lab-window": "wsg-",  # tests/gui/test_lab_window.py
     "results-page": "wsr-",  # tests/gui/test_qt_results_page.py
     "bad-arguments": "wsb-",  # tests/cli/test_main.py (refused before a lab is built)

@@ -1,26 +1,23 @@
-"""Echo round trips are the network's, not this program's delay in noticing the reply."""
+"""Echo round trips are the network's, not this program's delay in noticing the reply; one
+measurement's requests go out as one wave and leave nothing behind."""
 
 from __future__ import annotations
 
 import asyncio
-import time
+import contextlib
+import os
 
 import pytest
 
-from wiresleuth.probes.icmp_echo import icmp_echo_rtts, tcp_rtts
+from tests.probes.busy_loop import BLOCKS, while_busy
+from wiresleuth.probes.hop_waves import WAVE
+from wiresleuth.probes.icmp_echo import icmp_echo_rtts
 
-BLOCKS = 0.03
-"""How long the busy coroutine holds the event loop at a time (seconds)."""
-
-
-async def _while_busy() -> None:
-    for _ in range(40):
-        time.sleep(BLOCKS)  # a busy window thread, a slow decode: the loop is late
-        await asyncio.sleep(0)
+NO_SOCKET = "sysctl net.ipv4.ping_group_range='0 2147483647'"
 
 
 async def _measured_while_busy() -> tuple[float, ...]:
-    hog = asyncio.create_task(_while_busy())
+    hog = asyncio.create_task(while_busy())
     try:
         return await icmp_echo_rtts("127.0.0.1", count=3, timeout=3.0)
     finally:
@@ -31,22 +28,56 @@ def test_a_busy_event_loop_does_not_lengthen_the_echo_rtt() -> None:
     try:
         samples = asyncio.run(_measured_while_busy())
     except PermissionError as exc:
-        pytest.skip(f"no ICMP socket here ({exc}): sysctl net.ipv4.ping_group_range='0 2147483647'")
+        pytest.skip(f"no ICMP socket here ({exc}): {NO_SOCKET}")
     assert samples
     # The loop is late by up to BLOCKS for every reply; a kernel-stamped loopback echo is not.
     assert min(samples) < BLOCKS / 3, samples
 
 
-def test_the_tcp_fallback_takes_the_kernels_handshake_time() -> None:
-    async def measure() -> tuple[float, ...]:
-        server = await asyncio.start_server(lambda r, w: w.close(), "127.0.0.1", 0)
-        port = server.sockets[0].getsockname()[1]
-        hog = asyncio.create_task(_while_busy())
-        try:
-            return await tcp_rtts("127.0.0.1", port, count=3, timeout=3.0)
-        finally:
-            await hog
-            server.close()
+@pytest.mark.parametrize("address", ["127.0.0.1", "::1"])
+def test_every_request_of_a_full_wave_is_answered(address: str) -> None:
+    try:
+        samples = asyncio.run(icmp_echo_rtts(address, count=WAVE, timeout=3.0))
+    except PermissionError as exc:
+        pytest.skip(f"no ICMP socket here ({exc}): {NO_SOCKET}")
+    except OSError as exc:
+        pytest.skip(f"no {address} on this computer ({exc})")
+    assert len(samples) == WAVE, samples
 
-    samples = asyncio.run(measure())
-    assert samples and min(samples) < BLOCKS / 3, samples
+
+def test_a_wave_larger_than_the_programs_limit_is_refused() -> None:
+    with pytest.raises(ValueError, match="1 to 8 probes"):
+        asyncio.run(icmp_echo_rtts("127.0.0.1", count=WAVE + 1, timeout=1.0))
+
+
+def test_measurements_side_by_side_each_get_their_own_replies() -> None:
+    async def together() -> list[tuple[float, ...]]:
+        return list(
+            await asyncio.gather(
+                *(icmp_echo_rtts("127.0.0.1", count=3, timeout=3.0) for _ in range(4))
+            )
+        )
+
+    try:
+        results = asyncio.run(together())
+    except PermissionError as exc:
+        pytest.skip(f"no ICMP socket here ({exc}): {NO_SOCKET}")
+    assert [len(r) for r in results] == [3, 3, 3, 3]
+
+
+def test_a_cancelled_measurement_closes_its_socket_and_leaves_no_task() -> None:
+    async def cancel_midway() -> set[asyncio.Task[object]]:
+        before = len(os.listdir("/proc/self/fd"))
+        measuring = asyncio.create_task(icmp_echo_rtts("127.0.0.1", count=3, timeout=3.0))
+        await asyncio.sleep(0)  # the first request is out, the wave waits
+        measuring.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await measuring
+        assert len(os.listdir("/proc/self/fd")) == before
+        return {t for t in asyncio.all_tasks() if t is not asyncio.current_task()}
+
+    try:
+        left = asyncio.run(cancel_midway())
+    except PermissionError as exc:
+        pytest.skip(f"no ICMP socket here ({exc}): {NO_SOCKET}")
+    assert not left

@@ -151,7 +151,8 @@ class PathRttObservation:
     method: str
     """``icmp`` (echo), ``tcp:PORT`` (SYN answered by SYN-ACK or RST) or ``none``."""
     samples: tuple[float, ...] = ()
-    """Round-trip times in seconds."""
+    """Round-trip times in seconds, in the order the probes were sent (one wave: a probe
+    left when the previous was answered or shortly after it, not after its answer)."""
     error: str | None = None
     """Why no method worked, or what the first method's failure was."""
 

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from wiresleuth.model.observations import PathRttObservation
 from wiresleuth.probes.errors import describe_os_error
-from wiresleuth.probes.icmp_echo import icmp_echo_rtts, tcp_rtts
+from wiresleuth.probes.icmp_echo import icmp_echo_rtts
+from wiresleuth.probes.tcp_rtt import tcp_rtts
 
 
 async def measure_path_rtt(
     address: str, *, avoid_port: int, timeout: float, count: int = 3
 ) -> PathRttObservation:
-    """Try ICMP echo, then TCP ports 80 and 9 (never ``avoid_port``, the port under test)."""
+    """Try ICMP echo, then TCP ports 80 and 9 (never ``avoid_port``, the port under test).
+
+    Each method sends its ``count`` probes as one wave (``probe_wave``): about one round trip
+    plus ``(count - 1) * SPACING``, and ``timeout`` once when nothing answers.
+    """
     problems: list[str] = []
     try:
         samples = await icmp_echo_rtts(address, count=count, timeout=timeout)
