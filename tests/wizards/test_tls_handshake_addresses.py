@@ -138,3 +138,34 @@ def test_capture_is_planned_for_every_address_of_either_family() -> None:
     assert {(f.address, f.port) for f in flows if f.proto == "tcp"} >= {
         ("127.0.0.2", 443), ("::1", 443),
     }  # fmt: skip
+
+
+def test_probe_slots_count_every_probe_of_a_wave() -> None:
+    """A path round trip takes a slot per probe of its wave: handshakes and round trips side
+    by side never have more probes in flight than there are slots; a taker cancelled while
+    gathering gives back what it had; more than all slots means all of them."""
+    slots = tls_handshake._Slots(8)
+    in_flight: list[int] = []
+    busy = 0
+
+    async def probe(weight: int) -> None:
+        nonlocal busy
+        held = min(weight, 8)
+        async with slots.taken(weight):
+            busy += held
+            in_flight.append(busy)
+            await asyncio.sleep(0.01)
+            busy -= held
+
+    async def main() -> None:
+        await asyncio.gather(*(probe(3 if n % 2 else 1) for n in range(12)))
+        blocker = asyncio.create_task(probe(8))
+        await asyncio.sleep(0)
+        waiting = asyncio.create_task(probe(3))  # waits while all 8 are held
+        await asyncio.sleep(0.002)
+        waiting.cancel()
+        await asyncio.gather(blocker, waiting, return_exceptions=True)
+        await asyncio.wait_for(probe(9), 1.0)  # all 8 are free again; 9 means all
+
+    asyncio.run(main())
+    assert max(in_flight) <= 8 and 8 in in_flight

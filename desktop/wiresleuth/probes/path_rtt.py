@@ -7,9 +7,12 @@ from wiresleuth.probes.errors import describe_os_error
 from wiresleuth.probes.icmp_echo import icmp_echo_rtts
 from wiresleuth.probes.tcp_rtt import tcp_rtts
 
+SAMPLES = 3
+"""Probes of one measurement (one wave: all may be in flight at once)."""
+
 
 async def measure_path_rtt(
-    address: str, *, avoid_port: int, timeout: float, count: int = 3
+    address: str, *, avoid_port: int, timeout: float, count: int = SAMPLES
 ) -> PathRttObservation:
     """Try ICMP echo, then TCP ports 80 and 9 (never ``avoid_port``, the port under test).
 

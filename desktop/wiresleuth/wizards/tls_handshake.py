@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import ssl
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from typing import TypeVar
 
@@ -43,6 +44,7 @@ from wiresleuth.model.observations import (
 )
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.target import Target
+from wiresleuth.probes.path_rtt import SAMPLES as PATH_SAMPLES
 from wiresleuth.probes.path_rtt import measure_path_rtt
 from wiresleuth.probes.proxy_auth import ProxyCredentials
 from wiresleuth.probes.tls_contexts import inspect_context, os_trust_context, public_trust_context
@@ -88,7 +90,7 @@ class TlsHandshakeWizard(Wizard):
         """Typed by the user in this run for the route's proxy (``--proxy-user``); never stored."""
         self._contexts: dict[str, ssl.SSLContext] = {}
         self._loading: concurrent.futures.Future[dict[str, ssl.SSLContext]] | None = None
-        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._slots: dict[str, _Slots] = {}
 
     def prepare(self, profile: Profile) -> None:
         # Loading a CA store takes a tenth of a second or more, holding the interpreter: once
@@ -212,7 +214,7 @@ class TlsHandshakeWizard(Wizard):
                 progress.step(f"{target.key}: skipped, the name did not resolve")
             return TlsTargetObservation(target=target.key, address=None)
         tested = addresses[:MAX_ADDRESSES]
-        self._slots[target.key] = asyncio.Semaphore(PROBES_AT_ONCE)
+        self._slots[target.key] = _Slots(PROBES_AT_ONCE)
         several = len(tested) > 1
         results = await side_by_side(
             [self._one_address(target, a, given, progress, several) for a in tested]
@@ -246,6 +248,7 @@ class TlsHandshakeWizard(Wizard):
             self._slotted(
                 target,
                 lambda: measure_path_rtt(address, avoid_port=target.port, timeout=budgets.icmp),
+                weight=PATH_SAMPLES,  # its probes go out as one wave: each takes a slot
             )
         )
         try:
@@ -259,13 +262,16 @@ class TlsHandshakeWizard(Wizard):
         progress.step(f"{target.key}: path RTT{where} by {path.method}")
         return TlsAddressObservation(address=address, path_rtt=path, attempts=tuple(attempts))
 
-    async def _slotted(self, target: Target, job: Callable[[], Awaitable[T]]) -> T:
-        """``await job()`` once one of the target's probe slots is free (none: at once); the
-        probe is made only then, so one cancelled while it waits leaves nothing behind."""
+    async def _slotted(
+        self, target: Target, job: Callable[[], Awaitable[T]], *, weight: int = 1
+    ) -> T:
+        """``await job()`` once ``weight`` of the target's probe slots are free (none: at
+        once); the probe is made only then, so one cancelled while it waits leaves nothing
+        behind."""
         slots = self._slots.get(target.key)
         if slots is None:
             return await job()
-        async with slots:
+        async with slots.taken(weight):
             return await job()
 
     async def _handshakes(
@@ -382,6 +388,38 @@ _TRUST_VIEW = {
     "direct-inspect": "none",
 }
 """The trust view each attempt verifies with."""
+
+
+class _Slots:
+    """One target's probe slots: a handshake takes one, a path round trip one per probe of
+    its wave, so that no more than the slots' number of probes are ever in flight."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._free = asyncio.Semaphore(size)
+        self._gathering = asyncio.Lock()
+        """One taker of several slots at a time: two, each holding part of what the other
+        waits for, would wait for ever."""
+
+    @contextlib.asynccontextmanager
+    async def taken(self, weight: int = 1) -> AsyncIterator[None]:
+        """``weight`` slots (at most all of them), given back on leaving (also when
+        cancelled while gathering)."""
+        weight = min(weight, self._size)
+        got = 0
+        try:
+            if weight == 1:
+                await self._free.acquire()
+                got = 1
+            else:
+                async with self._gathering:
+                    while got < weight:
+                        await self._free.acquire()
+                        got += 1
+            yield
+        finally:
+            for _ in range(got):
+                self._free.release()
 
 
 def _trust_contexts() -> dict[str, ssl.SSLContext]:
