@@ -38,7 +38,7 @@ from wiresleuth.engine.lookups import connectivity_if_offline
 from wiresleuth.engine.readiness import Readiness
 from wiresleuth.engine.run_log import RunLog
 from wiresleuth.engine.stall_meter import StallMeter
-from wiresleuth.engine.warm_up import load_analysis
+from wiresleuth.engine.warm_up import load_analysis, load_capture_end
 from wiresleuth.model.engine_observations import (
     ENGINE,
     CheckFailure,
@@ -257,7 +257,7 @@ class Engine:
         with clock.span(None, "starting capture"):
             await preparing
             await capture.start(await self._flows(given))
-            loading = capture.warm(then=load_analysis)
+            loading = capture.warm(then=load_capture_end)
         analysis_loaded = loading or asyncio.wrap_future(load(load_analysis))
         # The system's facts are read for the bundle only: after what the probes and the end
         # of the run need (their modules take 0.05 s to load, which delayed capture's start).

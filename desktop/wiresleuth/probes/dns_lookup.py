@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 
+import dns.asyncbackend
 import dns.asyncresolver
 import dns.exception
 import dns.resolver
@@ -29,6 +30,13 @@ def random_label(length: int = 20) -> str:
     """A random DNS label that no zone holds (lower-case letters and digits, 'ws-' prefix)."""
     alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
     return "ws-" + "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def load_backend() -> None:
+    """Load what dnspython's first query on an event loop loads (its asyncio backend, and
+    sniffio to find out that the loop is asyncio's: 0.01-0.02 s), from a thread before the
+    loop needs it; this program's loops are always asyncio's."""
+    dns.asyncbackend.set_default_backend("asyncio")
 
 
 def _resolver(nameservers: tuple[str, ...] | None, port: int) -> dns.asyncresolver.Resolver:

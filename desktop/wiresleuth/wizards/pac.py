@@ -433,8 +433,13 @@ def _server_lookup(host: str) -> tuple[str, ...]:
 def _quick_answers(
     host: str, plan: _Plan, by_system: _Lookup, by_server: _Lookup
 ) -> tuple[str, ...]:
-    """Every address the two lookups gave (the DNS server's first); a failure is a note."""
+    """Every address the two lookups gave (the DNS server's first); a failure is a note.
+    While they are on their way, what the wizard's own queries will need is loaded."""
     import dns.exception
+
+    from wiresleuth.probes.dns_lookup import load_backend
+
+    load_backend()
 
     try:
         found = by_server.result()
