@@ -5,15 +5,19 @@ Loading holds the interpreter. Each loader in a thread of its own (the TLS check
 stores, the PAC answer's parser, the decoder and the analysis) competed with the others and
 with the event loop at once: the loop's own work ran at a third of its speed, and every
 probe's next step waited for it (the PAC check's first step on the loop, 8 ms of work, took
-23-29 ms beside two loaders). Here they load one after another, in the order they were asked
-for (the order they are needed), and while one loads the loop waits at most 1 ms for the
-interpreter each time a packet wakes it (``fine_switching``).
+23-29 ms beside two loaders). Here they load one after another, by when they are needed
+(``When``: what the first probes need first, then what an answer needs, then what the end of
+the run needs), and while one loads the loop waits at most 1 ms for the interpreter each time
+a packet wakes it (``fine_switching``).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import enum
+import itertools
+import queue
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -21,20 +25,60 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-_LOADER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="loader")
+
+class When(enum.IntEnum):
+    """When a loaded thing is first needed; the loading thread takes the earliest first."""
+
+    PROBES = 0
+    """By the first probes (the TLS check's trust stores)."""
+    ANSWERS = 1
+    """Once an answer is in (the PAC answer's parser)."""
+    END = 2
+    """At the end of the run (the decoder, the analysis, the system's facts)."""
+
+
+_jobs: queue.PriorityQueue[tuple[int, int, Callable[[], None]]] = queue.PriorityQueue()
+_order = itertools.count()
+_started = threading.Lock()
+_thread: threading.Thread | None = None
 _lock = threading.Lock()
 _holders = 0
 _interval = 0.005
 
 
-def load(job: Callable[[], T]) -> concurrent.futures.Future[T]:
-    """Run ``job`` in the loading thread, after what was asked for before it."""
+def load(job: Callable[[], T], when: When = When.END) -> concurrent.futures.Future[T]:
+    """Run ``job`` in the loading thread, after what is needed earlier and, of what is needed
+    as early, after what was asked for before it."""
+    future: concurrent.futures.Future[T] = concurrent.futures.Future()
 
-    def run() -> T:
-        with fine_switching():
-            return job()
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            with fine_switching():
+                result = job()
+        except BaseException as exc:  # handed to whoever waits, as an executor does
+            future.set_exception(exc)
+        else:
+            future.set_result(result)
 
-    return _LOADER.submit(run)
+    _jobs.put((int(when), next(_order), run))
+    _start()
+    return future
+
+
+def _start() -> None:
+    global _thread
+    with _started:
+        if _thread is None:
+            _thread = threading.Thread(target=_work, name="loader", daemon=True)
+            _thread.start()
+
+
+def _work() -> None:
+    while True:
+        _when, _n, run = _jobs.get()
+        run()
 
 
 @contextlib.contextmanager

@@ -21,7 +21,7 @@ from wiresleuth.model.proxy_config import ProxyConfiguration
 from wiresleuth.model.route import RouteObservations
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import Progress, Wizard, WizardInput
-from wiresleuth.wizards.loading import load
+from wiresleuth.wizards.loading import When, load
 from wiresleuth.wizards.route_input import known_proxies, lookup_all, split_proxy
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class RouteWizard(Wizard):
             # load): loaded in the background now, not on the event loop once the PAC's answer
             # is in and every check of the route waits for this wizard; nor here, where
             # capture (which waits for every wizard's set-up) would wait for it.
-            self._parser = load(lambda: routes_from_pac("DIRECT"))
+            self._parser = load(lambda: routes_from_pac("DIRECT"), When.ANSWERS)
 
     def flows(self, given: WizardInput) -> list[FlowSpec]:
         if self._proxies is None:

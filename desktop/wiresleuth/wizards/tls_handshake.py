@@ -51,7 +51,7 @@ from wiresleuth.probes.tls_contexts import inspect_context, os_trust_context, pu
 from wiresleuth.probes.tls_handshake import tls_handshake
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import Progress, Wizard, WizardInput, side_by_side, stopped
-from wiresleuth.wizards.loading import load
+from wiresleuth.wizards.loading import When, load
 from wiresleuth.wizards.route_input import Hop, hop_for, split_proxy
 
 if TYPE_CHECKING:
@@ -98,11 +98,11 @@ class TlsHandshakeWizard(Wizard):
     def prepare(self, profile: Profile) -> None:
         # Loading a CA store takes a tenth of a second or more, holding the interpreter: once
         # per run, in the background from the start, not once per handshake on the event loop.
-        self._loading = load(_trust_contexts)
+        self._loading = load(_trust_contexts, When.PROBES)
 
     async def _contexts_loaded(self) -> None:
         if self._loading is None:
-            self._loading = load(_trust_contexts)
+            self._loading = load(_trust_contexts, When.PROBES)
         if self._loading.done():  # loaded during the lookups: no turn of the loop lost
             self._contexts = self._loading.result()
             return
