@@ -10,7 +10,14 @@ import itertools
 import pytest
 
 from wiresleuth.probes.hop_waves import WAVE
-from wiresleuth.probes.probe_wave import SPACING, answered, first_error, send_wave
+from wiresleuth.probes.probe_wave import (
+    LATE,
+    LATE_MIN,
+    SPACING,
+    answered,
+    first_error,
+    send_wave,
+)
 
 
 class Ticks:
@@ -99,3 +106,40 @@ def test_a_wave_sends_one_to_the_programs_limit(count: int) -> None:
 
     with pytest.raises(ValueError, match=f"not {count}"):
         asyncio.run(wave())
+
+
+def test_a_probe_lost_beside_answered_ones_is_given_up_after_a_few_round_trips() -> None:
+    """A rate limit that lets one echo in three through: the lost ones are given up LATE
+    times the slowest answered round trip after they left, not at the 2 s deadline."""
+    timeout, rtt = 2.0, 0.05
+
+    async def wave() -> tuple[list[asyncio.Future[int]], float, float]:
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+
+        def start(index: int) -> asyncio.Future[int]:
+            future: asyncio.Future[int] = loop.create_future()
+            if index != 1:  # the second is dropped
+                loop.call_later(rtt, future.set_result, index)
+            return future
+
+        futures = await send_wave(start, count=3, timeout=timeout)
+        return futures, began, loop.time()
+
+    futures, began, ended = asyncio.run(wave())
+    assert answered(futures) == [0, 2] and futures[1].cancelled()
+    assert ended - began < 2 * SPACING + LATE * rtt + 0.3 < timeout
+
+
+def test_no_answer_at_all_waits_for_every_deadline() -> None:
+    """Nothing to compare with: a probe is waited for until its own deadline (the grace
+    needs an answered round trip)."""
+    assert LATE_MIN > 0
+
+    async def wave() -> float:
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        await send_wave(lambda _i: loop.create_future(), count=2, timeout=0.4)
+        return loop.time() - began
+
+    assert asyncio.run(wave()) >= 0.4

@@ -31,11 +31,23 @@ queueing. Not more: it is added twice to a 3-probe measurement on any path slowe
 SYN flood thresholds firewalls ship with (hundreds a second and more)."""
 
 
+LATE = 4.0
+"""A probe still unanswered this many times the slowest answered probe's round trip after it
+left is given up (at least ``LATE_MIN`` after it left, at most its own deadline)."""
+LATE_MIN = 0.1
+"""Seconds any probe is waited for, however fast the others came back."""
+
+
 async def send_wave(
     start: Callable[[int], asyncio.Future[T]], *, count: int, timeout: float
 ) -> list[asyncio.Future[T]]:
     """Start probes ``0..count-1`` with ``start`` and wait for each until its own deadline
     (``timeout`` after it was sent); its future then holds the answer or is cancelled.
+
+    Once a probe was answered, another still unanswered is waited for only ``LATE`` times the
+    slowest answered round trip (at least ``LATE_MIN``): a device that lets one echo in three
+    through (a rate limit) costs a few round trips, not the whole timeout, and an answer that
+    much later than its wave's others would not be the path's floor anyway.
 
     ``start`` sends probe ``i`` and returns the future its answer (or error) will resolve;
     the caller owns the sockets and releases them whatever this returns or raises. At most
@@ -45,15 +57,40 @@ async def send_wave(
         raise ValueError(f"a wave sends 1 to {WAVE} probes, not {count}")
     loop = asyncio.get_running_loop()
     futures: list[asyncio.Future[T]] = []
-    deadlines: list[float] = []
+    sent: list[float] = []
+    round_trips: list[float] = []
+
+    def timed(index: int) -> Callable[[asyncio.Future[T]], None]:
+        def done(future: asyncio.Future[T]) -> None:
+            if not future.cancelled() and future.exception() is None:
+                round_trips.append(loop.time() - sent[index])
+
+        return done
+
+    def given_up_at(index: int) -> float:
+        own = sent[index] + timeout
+        if not round_trips:
+            return own
+        return min(own, sent[index] + max(LATE_MIN, LATE * max(round_trips)))
+
     try:
         for index in range(count):
             if index:
                 await _until(futures[-1:], loop.time() + SPACING)
             futures.append(start(index))
-            deadlines.append(loop.time() + timeout)
-        for future, deadline in zip(futures, deadlines, strict=True):
-            await _until([future], deadline)
+            sent.append(loop.time())
+            futures[-1].add_done_callback(timed(index))
+        while True:
+            now = loop.time()
+            waiting = [i for i, f in enumerate(futures) if not f.done() and given_up_at(i) > now]
+            if not waiting:
+                break
+            # woken by each answer: it may shorten the others' wait
+            await asyncio.wait(
+                [futures[i] for i in waiting],
+                timeout=min(given_up_at(i) for i in waiting) - now,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
     finally:
         for future in futures:
             if not future.cancel() and not future.cancelled():
