@@ -264,15 +264,20 @@ class PacWizard(Wizard):
         rewrite: tuple[DnsAnswerObservation, ...] = ()
         address: str | None = host if _is_literal(host) else None
         fetching: asyncio.Task[PacWizardObservations] | None = None
+        sent: asyncio.Task[HttpExchangeObservation] | None = None
         try:
             if address is None:
                 # The system resolver answered for this host a moment ago (before capture
                 # started): the fetch goes to that address at once, as a browser uses the
                 # answer it holds, while the lookup is measured again on the wire beside it.
+                # Its request is the first task made, so it leaves before the DNS queries'.
                 planned = self._plan.system_addresses if self._plan else ()
                 if planned and self._plan is not None and self._plan.pac_url == url:
+                    sent = _fetch_task(url, planned[0], given, progress)
                     fetching = asyncio.create_task(
-                        self._fetch_part(obs, url, planned[0], given, progress, evaluator, early)
+                        self._fetch_part(
+                            obs, url, planned[0], given, progress, evaluator, early, sent
+                        )
                     )
                 parent = host.split(".", 1)[1] if host.count(".") >= 2 else host
                 names = [f"{random_label()}.{parent}" for _ in range(REWRITE_TESTS)]
@@ -312,8 +317,9 @@ class PacWizard(Wizard):
             finally:
                 rewrites.cancel()
         finally:
-            if fetching is not None:
-                fetching.cancel()
+            for task in (fetching, sent):
+                if task is not None:
+                    task.cancel()
 
     async def _fetch_part(
         self,
@@ -324,11 +330,12 @@ class PacWizard(Wizard):
         progress: Progress,
         evaluator: asyncio.Future[Prestarted],
         early: tuple[str, asyncio.Task[Any] | None] | None = None,
+        sent: asyncio.Task[HttpExchangeObservation] | None = None,
     ) -> PacWizardObservations:
+        """The fetch (``sent``: already on its way), what answered it, the script's run."""
         from dataclasses import replace
 
-        budgets = given.profile.budgets
-        host, port, path = _host_port(url)
+        host, port, _path = _host_port(url)
         assert host is not None and port is not None
         progress.step(f"DNS: {host} -> {address or 'no address'}")
         if address is None:
@@ -339,12 +346,7 @@ class PacWizard(Wizard):
 
         # The fetch goes at once; whose address it is (this computer's: then its listeners
         # are looked at) is found beside it, as a browser does not ask before fetching.
-        fetching = asyncio.create_task(
-            waited(
-                progress, f"fetching {url}", budgets.connect + budgets.tls_handshake,
-                _fetch(url, address, port, host, path, given),
-            )
-        )  # fmt: skip
+        fetching = sent or _fetch_task(url, address, given, progress)
         rtt_task: asyncio.Task[Any] | None = None
         try:
             loop = asyncio.get_running_loop()
@@ -552,6 +554,21 @@ def _path_rtt_task(
     return asyncio.create_task(
         measure_path_rtt(address, avoid_port=port, timeout=given.profile.budgets.icmp)
     )
+
+
+def _fetch_task(
+    url: str, address: str, given: WizardInput, progress: Progress
+) -> asyncio.Task[HttpExchangeObservation]:
+    """The PAC's fetch from ``address``, started (a wait of the wizard)."""
+    budgets = given.profile.budgets
+    host, port, path = _host_port(url)
+    assert host is not None and port is not None
+    return asyncio.create_task(
+        waited(
+            progress, f"fetching {url}", budgets.connect + budgets.tls_handshake,
+            _fetch(url, address, port, host, path, given),
+        )
+    )  # fmt: skip
 
 
 async def _fetch(
