@@ -57,3 +57,17 @@ def test_fine_switching_is_restored_once_when_the_last_holder_ends() -> None:
             assert sys.getswitchinterval() <= 0.001
         assert sys.getswitchinterval() <= 0.001
     assert sys.getswitchinterval() == before
+
+
+def test_what_the_end_needs_waits_while_held_and_the_rest_does_not() -> None:
+    from wiresleuth.wizards.loading import end_held
+
+    with end_held() as release:
+        end = load(lambda: "decoder", When.END)
+        assert load(lambda: "trust", When.PROBES).result(timeout=5) == "trust"
+        assert not end.done()
+        release()
+        assert end.result(timeout=5) == "decoder"
+    with end_held():
+        held = load(lambda: "analysis", When.END)
+    assert held.result(timeout=5) == "analysis"  # the block's end lets it go too

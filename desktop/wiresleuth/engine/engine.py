@@ -35,6 +35,7 @@ from wiresleuth.engine.capture_control import CaptureControl
 from wiresleuth.engine.critical_path import RunClock, path_text
 from wiresleuth.engine.housekeeping import collect_system_info
 from wiresleuth.engine.lookups import connectivity_if_offline
+from wiresleuth.engine.quiet_loop import once_quiet
 from wiresleuth.engine.readiness import Readiness
 from wiresleuth.engine.run_log import RunLog
 from wiresleuth.engine.stall_meter import StallMeter
@@ -55,7 +56,7 @@ from wiresleuth.model.target import Target
 from wiresleuth.probes.resolve import resolve
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import Wait, Wizard, WizardInput
-from wiresleuth.wizards.loading import load
+from wiresleuth.wizards.loading import end_held, load
 
 log = logging.getLogger(__name__)
 
@@ -151,8 +152,8 @@ class Engine:
         trouble, only for programming errors (and then leaves no scratch folder behind)."""
         scratch.sweep_once()
         try:
-            with RunLog() as run_log:
-                result = asyncio.run(self._main(run_log))
+            with RunLog() as run_log, end_held() as release:
+                result = asyncio.run(self._main(run_log, release))
         except BaseException:
             if self._own_scratch is not None:
                 scratch.discard(self._own_scratch)
@@ -200,7 +201,7 @@ class Engine:
 
     # -- the run ------------------------------------------------------------------------
 
-    async def _main(self, run_log: RunLog) -> RunResult:
+    async def _main(self, run_log: RunLog, release_end: Callable[[], None]) -> RunResult:
         started = time.time()
         self._clock = clock = RunClock()
         meter = StallMeter()  # first: a stop during the lookups spoils them too
@@ -271,7 +272,14 @@ class Engine:
         self._step(None, "capture started" if capture.info.available else "capture unavailable")
 
         phase_start = time.monotonic()
-        observations, failures, cancelled = await self._run_wizards(given, run_deadline)
+        # What only the end needs loads once the checks have set up and wait on the network
+        # (beside their set-up it halved its speed, and the first handshakes' with it).
+        quiet = asyncio.create_task(once_quiet())
+        quiet.add_done_callback(lambda _done: release_end())
+        try:
+            observations, failures, cancelled = await self._run_wizards(given, run_deadline)
+        finally:
+            quiet.cancel()
         clock.add(
             None, "the wizards", phase_start, time.monotonic(), deadline=budgets.run,
             waits_on=clock.last_wizard([w.id for w in self._wizards]),
