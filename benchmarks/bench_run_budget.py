@@ -52,6 +52,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -395,6 +396,20 @@ def load_average() -> str:
         return "unknown"
 
 
+def machine_speed() -> float:
+    """Seconds this machine takes to import the program's run path (median of three fresh
+    interpreters): the same work every run does before its clock starts, printed beside the
+    table so that figures from a slower moment of a shared machine can be told apart (this
+    varied by a quarter within one evening on the lab's 2-core VM)."""
+    code = "import wiresleuth.cli.main, wiresleuth.engine, wiresleuth.wizards.registry"
+    times = []
+    for _ in range(3):
+        began = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("scenarios", nargs="*", help="scenario names (default: every shipped one)")
@@ -418,6 +433,7 @@ def main() -> int:
     modes = [True] if args.capture_only else [False] if args.no_capture_only else [True, False]
     print(f"load average before: {load_average()}  (2 cores shared; ratios compare one run's "
           "time with a wait derived from its scenario)")  # fmt: skip
+    print(f"machine speed before: the program's imports take {machine_speed():.2f} s")
     print(
         "| scenario | capture | run (median) | program | longest wait | ratio | critical path (longest steps) |"
     )
@@ -448,6 +464,7 @@ def main() -> int:
                              "why": wait.why, "ratio": ratio, "ok": [s.ok for s in samples],
                              "critical_path": middle.path})  # fmt: skip
     print(f"load average after: {load_average()}")
+    print(f"machine speed after: the program's imports take {machine_speed():.2f} s")
     print(f"worst ratio {worst:.2f} (goal: at most {GOAL})")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -191,6 +192,11 @@ class CaptureControl:
 
 
 def _load_decoder() -> object:
+    # numpy loads OpenBLAS, which starts a thread per core and sizes their buffers as it
+    # loads (0.03-0.15 s more, in pieces that hold the interpreter up to 0.04 s, as long
+    # as a probe's answer waits): the decoder never multiplies a matrix. A value the user
+    # set is kept.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from wiresleuth.capture import fast_records
 
     return fast_records
