@@ -367,6 +367,8 @@ class Sample:
 def one_run(name: str, capture: bool, folder: Path) -> Sample:
     out = folder / f"{name}-{'cap' if capture else 'nocap'}-{time.monotonic_ns()}.wsbundle"
     outcome = run_scenario(name, out, capture=capture)
+    for failure in outcome.failures:  # what did not hold, beside the table's flag
+        print(f"  {name} ({'with' if capture else 'without'} capture): {failure}", flush=True)
     report: dict[str, Any] = {}
     if outcome.bundle is not None:
         with zipfile.ZipFile(outcome.bundle) as bundle:

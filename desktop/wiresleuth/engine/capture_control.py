@@ -107,14 +107,16 @@ class CaptureControl:
         session = self._session
         if session is None:
             return
+        deadline = time.monotonic() + within
+        if self._warming is not None:
+            # first: imported here while the loading thread still loads them, they held the
+            # event loop (0.12 s: a stall, for the stall guard)
+            await asyncio.gather(self._warming, return_exceptions=True)
         from wiresleuth.capture.fast_decode import AddressBook, decode_batch
         from wiresleuth.capture.fast_records import batch_records
         from wiresleuth.capture.frame_batch import frame_batch
         from wiresleuth.engine.close_answers import CloseAnswers
 
-        if self._warming is not None:
-            await asyncio.gather(self._warming, return_exceptions=True)
-        deadline = time.monotonic() + within
         closes, seen, book = CloseAnswers(), 0, AddressBook()
         loop, arrived = asyncio.get_running_loop(), asyncio.Event()
 

@@ -228,8 +228,8 @@ class Engine:
             _give_threads(len(hosts) + len(self._wizards))
             lookups, on_way = _lookups_leaving(hosts, budgets.connect)
             # The lookups leave first, then the wizards' set-up (its own lookups: the PAC
-            # host, the proxies), capture and the system's facts start: a lookup queued behind
-            # them, or waiting for the interpreter they held, left 0.01-0.05 s late.
+            # host, the proxies) and capture start: a lookup queued behind them, or waiting
+            # for the interpreter they held, left 0.01-0.05 s late.
             if on_way:
                 await asyncio.wait(on_way, timeout=_LEAVING)
             preparing = asyncio.gather(
@@ -559,8 +559,8 @@ def _lookups_leaving(
 
 
 _SPARE_THREADS = 4
-"""Blocking jobs of a run beside its lookups and its wizards' set-up: opening capture, the
-system's facts, the decoder and analysis loading, one to spare."""
+"""Threads beyond one per lookup and per wizard's set-up: opening capture, and the jobs the
+checks start in threads (the gateway, the security products, the system's facts)."""
 
 
 def _give_threads(jobs: int) -> None:

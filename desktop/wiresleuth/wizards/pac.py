@@ -227,7 +227,7 @@ class PacWizard(Wizard):
         # a thread (its module loaded there too), not awaited here: the fetch waited 0.01-0.03
         # s for the child's spawn.
         evaluator = asyncio.get_running_loop().run_in_executor(None, _prestarted)
-        # The path's round trip (three echoes, one after another) starts now too, to the
+        # The path's round trip (a wave of three echoes) starts now too, to the
         # address looked up before capture started: it then ends with the fetch, not a round
         # trip after it (measured again if the wizard's own lookup gives another address).
         _host, port, _path = _host_port(url)
