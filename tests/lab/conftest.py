@@ -5,6 +5,7 @@ Each lab is named by tests/lab/prefixes.py (the run's WIRESLEUTH_LAB_PREFIX, the
 test's own part), so an engineer's lab and another run of the tests are never touched.
 """
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +36,21 @@ def fresh_names(lab: str) -> LabNames:
     if lab_exists(names):
         teardown_lab(names)
     return names
+
+
+@contextlib.contextmanager
+def scenario_lab(lab: str, scenario: Path) -> Iterator[Lab]:
+    """The test lab ``lab`` built from ``scenario`` (skipped, with the reason, where no lab
+    can be built), torn down afterwards; a teardown that leaves anything behind fails."""
+    try:
+        check_host()
+    except LabError as exc:
+        pytest.skip(f"lab test needs a Linux host with root and the lab tools: {exc}")
+    built = build_lab(load_scenario(scenario), fresh_names(lab))
+    try:
+        yield built
+    finally:
+        assert built.teardown() == []
 
 
 @pytest.fixture(scope="session")

@@ -14,13 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.lab.prefixes import lab_names
+from tests.lab.conftest import scenario_lab
 from wiresleuth.analysis.hop_quotes import tcp_fields
-from wiresleuth.errors import LabError
 from wiresleuth.lab.commands import run_in
-from wiresleuth.lab.lab import Lab, build_lab, check_host, lab_exists, teardown_lab
+from wiresleuth.lab.lab import Lab
 from wiresleuth.lab.netns_socket import netns_socket
-from wiresleuth.lab.scenario import load_scenario
 from wiresleuth.model.hop_observations import HopRequest, HopSuspicion
 from wiresleuth.probes.hop_locator import locate, reference_trace, run_trace
 from wiresleuth.probes.ttl_probes import SocketFactory, syn_probe
@@ -33,22 +31,12 @@ ROUTER1, ROUTER2 = "198.18.1.1", "100.64.2.2"
 
 @pytest.fixture(scope="module")
 def lab() -> Iterator[Lab]:
-    try:
-        check_host()
-    except LabError as exc:
-        pytest.skip(f"lab test needs a Linux host with root and the lab tools: {exc}")
-    names = lab_names("hop-locator")
-    if lab_exists(names):
-        teardown_lab(names)
-    built = build_lab(load_scenario(SCENARIO), names)
-    # Routers limit their ICMP to each destination (Linux: a burst of 6, then one a second);
-    # the tests below send many more "time exceeded" than one run does, within seconds.
-    for role in ("router", "wan"):
-        run_in(names.ns(role), ["sysctl", "-q", "-w", "net.ipv4.icmp_ratelimit=0"])
-    try:
+    with scenario_lab("hop-locator", SCENARIO) as built:
+        # Routers limit their ICMP to each destination (Linux: a burst of 6, then one a
+        # second); the tests below send many more "time exceeded" than one run does.
+        for role in ("router", "wan"):
+            run_in(built.names.ns(role), ["sysctl", "-q", "-w", "net.ipv4.icmp_ratelimit=0"])
         yield built
-    finally:
-        assert built.teardown() == []
 
 
 def _sockets(lab: Lab) -> SocketFactory:

@@ -18,12 +18,10 @@ from typing import Any
 
 import pytest
 
-from tests.lab.prefixes import lab_names
-from wiresleuth.errors import LabError
+from tests.lab.conftest import scenario_lab
 from wiresleuth.lab.commands import run_in
-from wiresleuth.lab.lab import Lab, build_lab, check_host, lab_exists, teardown_lab
+from wiresleuth.lab.lab import Lab
 from wiresleuth.lab.netns_socket import netns_socket
-from wiresleuth.lab.scenario import load_scenario
 
 pytestmark = pytest.mark.lab
 
@@ -60,18 +58,8 @@ print(json.dumps(result))
 
 @pytest.fixture(scope="module")
 def lab() -> Iterator[Lab]:
-    try:
-        check_host()
-    except LabError as exc:
-        pytest.skip(f"lab test needs a Linux host with root and the lab tools: {exc}")
-    names = lab_names("path-rtt")
-    if lab_exists(names):
-        teardown_lab(names)
-    built = build_lab(load_scenario(SCENARIO), names)
-    try:
+    with scenario_lab("path-rtt", SCENARIO) as built:
         yield built
-    finally:
-        assert built.teardown() == []
 
 
 def _measure(lab: Lab, how: str, address: str, port: int = 0, timeout: float = 2.0) -> Any:
