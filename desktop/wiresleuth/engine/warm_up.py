@@ -10,20 +10,17 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from wiresleuth.wizards.loading import fine_switching
-
 _PACKAGES = ("wiresleuth.diagnosis.interpretations", "wiresleuth.analysis")
 
 
 def load_analysis() -> None:
     """Import the diagnosis and every interpretation and rule module (no numpy, no scapy);
-    run in the loading thread (``wizards.loading.load``), or switching finely by itself."""
-    with fine_switching():
-        importlib.import_module("wiresleuth.diagnosis.diagnose")
-        for name in _PACKAGES:
-            package = importlib.import_module(name)
-            for found in pkgutil.iter_modules(package.__path__):
-                importlib.import_module(f"{name}.{found.name}")
+    run in the loading thread (``wizards.loading.load``, which switches finely)."""
+    importlib.import_module("wiresleuth.diagnosis.diagnose")
+    for name in _PACKAGES:
+        package = importlib.import_module(name)
+        for found in pkgutil.iter_modules(package.__path__):
+            importlib.import_module(f"{name}.{found.name}")
 
 
 _CAPTURE_END = (
@@ -37,8 +34,8 @@ the capture (0.02 s of the end of every run, on the event loop)."""
 
 
 def load_capture_end() -> None:
-    """Import what stopping and writing a capture needs, then the analysis."""
-    with fine_switching():
-        for name in _CAPTURE_END:
-            importlib.import_module(name)
+    """Import what stopping and writing a capture needs, then the analysis (in the loading
+    thread)."""
+    for name in _CAPTURE_END:
+        importlib.import_module(name)
     load_analysis()
