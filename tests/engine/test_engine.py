@@ -2,6 +2,7 @@ import asyncio
 import contextlib
 import os
 import stat
+import sys
 import tempfile
 import threading
 import time
@@ -532,3 +533,20 @@ def test_the_lookups_leave_before_the_wizards_set_up_starts(
     ).run()
     assert result.observations["records"] == {}
     assert sorted(order[:2]) == ["left: a.invalid", "left: b.invalid"] and order[2] == "set-up"
+
+
+class ReadsTheSwitchInterval(WaitsForever):
+    id = "switching"
+    title = "Reads the switch interval"
+
+    async def run(self, given: WizardInput, progress: Progress) -> Any:
+        return {"interval": sys.getswitchinterval()}
+
+
+def test_a_run_switches_finely_and_gives_the_interval_back() -> None:
+    """A thread that loads or reads holds the interpreter a switch interval each time the
+    event loop wants it back: during a run that is at most 1 ms, not the default 5."""
+    before = sys.getswitchinterval()
+    result = Engine(profile(), [ReadsTheSwitchInterval()], capture=False).run()
+    assert result.observations["switching"]["interval"] <= 0.001 < before
+    assert sys.getswitchinterval() == before

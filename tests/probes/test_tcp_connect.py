@@ -1,4 +1,5 @@
 import asyncio
+import socket
 import sys
 
 import pytest
@@ -44,3 +45,34 @@ def test_a_connect_keeps_when_it_ended() -> None:
     assert refused.error and refused.ended_at is not None
     assert refused.started_at <= refused.ended_at < refused.started_at + 1.5
     assert ok.ended_at == ok.connected_at
+
+
+def test_the_syn_leaves_in_the_callers_own_step() -> None:
+    """The connect is made before the first await yields, not a turn of the loop later: a
+    listener already holds the connection when the caller's task first gives way."""
+
+    async def go() -> bool:
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.setblocking(False)
+        try:
+            task = asyncio.create_task(
+                tcp_connect("127.0.0.1", listener.getsockname()[1], timeout=2.0)
+            )
+            await asyncio.sleep(0)  # the task runs its first step, up to its first wait
+            try:
+                accepted, _ = listener.accept()
+            except BlockingIOError:
+                arrived = False
+            else:
+                accepted.close()
+                arrived = True
+            sock, _conn = await task
+            assert sock is not None
+            sock.close()
+            return arrived
+        finally:
+            listener.close()
+
+    assert asyncio.run(go())

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import socket
 import time
 from collections.abc import Iterator
 
 from tests.probes.busy_loop import BLOCKS, while_busy
 from tests.probes.loopback_servers import refusing_port
+from tests.probes.open_sockets import open_sockets
 from wiresleuth.probes.tcp_rtt import tcp_rtts
 
 SYN_SENT = "02"
@@ -91,7 +91,7 @@ def test_unanswered_connects_wait_out_one_timeout_together() -> None:
 def test_a_cancelled_measurement_closes_its_sockets_and_leaves_no_task() -> None:
     async def cancel_midway() -> tuple[int, int, set[asyncio.Task[object]]]:
         with _full_listener() as port:
-            before = len(os.listdir("/proc/self/fd"))
+            before = open_sockets()
             measuring = asyncio.create_task(tcp_rtts("127.0.0.1", port, count=3, timeout=5.0))
             for _ in range(200):  # until all three wait (1 s at most)
                 if _syn_sent(port) == 3:
@@ -102,7 +102,7 @@ def test_a_cancelled_measurement_closes_its_sockets_and_leaves_no_task() -> None
             with contextlib.suppress(asyncio.CancelledError):
                 await measuring
             left = {t for t in asyncio.all_tasks() if t is not asyncio.current_task()}
-            assert len(os.listdir("/proc/self/fd")) == before
+            assert open_sockets() - before == set()  # each one it opened is closed
             return during, _syn_sent(port), left
 
     during, after, left = asyncio.run(cancel_midway())

@@ -4,6 +4,7 @@ reach the bundle, and the PAC seam."""
 from __future__ import annotations
 
 import base64
+import time
 import zipfile
 from pathlib import Path
 
@@ -169,3 +170,36 @@ def test_a_pac_proxy_with_a_label_over_63_characters_is_an_unusable_route() -> N
     obs = result.observations["proxy"]
     assert [r["kind"] for r in obs["targets"][0]["plan"]["routes"]] == ["PROXY", "DIRECT"]
     assert obs["targets"][0]["direct"]["connected_at"] is not None  # the next route was tested
+
+
+def test_the_profiles_names_are_asked_before_the_environment_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Capture's start waits for these answers: reading the environment's proxy settings
+    first put every lookup that much later."""
+    from wiresleuth.wizards import route_input
+
+    events: list[str] = []
+
+    def lookup(host: str) -> str | None:
+        events.append(f"asked {host}")
+        return "100.64.0.7"
+
+    class SlowEnvironment(ProxyPathWizard):
+        def environment(self) -> dict[str, str]:  # type: ignore[override]
+            time.sleep(0.05)  # bounded: the reading of a slow settings store
+            events.append("environment read")
+            return {"https": "http://envproxy.test:3128"}
+
+    monkeypatch.setattr(route_input, "lookup_now", lookup)
+    profile = Profile(
+        targets=(Target.parse("https://a.test/"),),
+        must_refuse=(Target.parse("refuser.test:80"),),
+        proxy="profproxy.test:8080",
+    )
+    wizard = SlowEnvironment()
+    wizard.prepare(profile)
+    assert events.index("asked refuser.test") < events.index("environment read")
+    assert events.index("asked profproxy.test") < events.index("environment read")
+    assert events.index("asked envproxy.test") > events.index("environment read")
+    assert wizard._address_of("envproxy.test") == "100.64.0.7"

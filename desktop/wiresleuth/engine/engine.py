@@ -56,7 +56,7 @@ from wiresleuth.model.target import Target
 from wiresleuth.probes.resolve import resolve
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import Wait, Wizard, WizardInput
-from wiresleuth.wizards.loading import end_held, load
+from wiresleuth.wizards.loading import end_held, fine_switching, load
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,10 @@ class Engine:
         trouble, only for programming errors (and then leaves no scratch folder behind)."""
         scratch.sweep_once()
         try:
-            with RunLog() as run_log, end_held() as release:
+            # The whole run switches finely: a thread that loads or reads (the system's facts,
+            # the gateway, a child's spawn) held the interpreter 5 ms each time the event loop
+            # wanted it back, and every probe's next step waited that long.
+            with RunLog() as run_log, end_held() as release, fine_switching():
                 result = asyncio.run(self._main(run_log, release))
         except BaseException:
             if self._own_scratch is not None:

@@ -112,9 +112,9 @@ def _work() -> None:
 
 @contextlib.contextmanager
 def fine_switching() -> Iterator[None]:
-    """While a loader holds it, the event loop's thread waits at most 1 ms (not 5) for the
-    interpreter each time a packet wakes it: the probes' timing is not put off by imports.
-    Several holders at once restore the interval once, when the last one ends."""
+    """While a loader (or a run) holds it, the event loop's thread waits at most 1 ms (not 5)
+    for the interpreter each time a packet wakes it: the probes' timing is not put off by
+    imports. Several holders at once restore the interval once, when the last one ends."""
     global _holders, _interval
     with _lock:
         if _holders == 0:

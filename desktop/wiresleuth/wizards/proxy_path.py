@@ -54,7 +54,7 @@ from wiresleuth.probes.tcp_connect import tcp_connect
 from wiresleuth.probes.tunnel_hold import hold_connection
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import Progress, Wizard, WizardInput, waited
-from wiresleuth.wizards.route_input import hop_for, lookup_all, routes_of
+from wiresleuth.wizards.route_input import Lookups, hop_for, routes_of
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,13 @@ def _is_literal(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _names(proxies: list[str | None], profile: Profile) -> list[str]:
+    """The names to look up for ``proxies`` and the profile's endpoints (not addresses)."""
+    hosts = [_split(p)[0] for p in proxies_of([], *proxies)]
+    hosts += [e.host for e in (*profile.path_proof, *profile.must_refuse)]
+    return [h for h in hosts if not _is_literal(h)]
 
 
 def _lookup_now(host: str) -> str | None:
@@ -150,17 +157,16 @@ class ProxyPathWizard(Wizard):
         return proxies_of([], *extra)
 
     def prepare(self, profile: Profile) -> None:
-        env = self.environment()
-        proxies = [profile.proxy]
-        for scheme in ("https", "http"):
-            proxies.append(
-                environment_proxy(Target(host="wiresleuth.invalid", port=443, scheme=scheme), env)[
-                    0
-                ]
-            )
-        hosts = [_split(p)[0] for p in proxies_of([], *proxies)]
-        hosts += [e.host for e in (*profile.path_proof, *profile.must_refuse)]
-        self._looked_up = lookup_all(h for h in hosts if not _is_literal(h))
+        with Lookups() as lookups:
+            # the profile's names leave before the environment is read (0.02 s)
+            lookups.ask(_names([profile.proxy], profile))
+            env = self.environment()
+            proxies = [
+                environment_proxy(Target(host="wiresleuth.invalid", port=443, scheme=s), env)[0]
+                for s in ("https", "http")
+            ]
+            lookups.ask(_names(proxies, profile))
+            self._looked_up = lookups.answers()
 
     def _address_of(self, host: str) -> str | None:
         if host in self._looked_up:

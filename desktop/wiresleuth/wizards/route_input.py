@@ -20,6 +20,7 @@ from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import WizardInput
 
 _LOOKUP_TIMEOUT = 2.0
+_LOOKUPS_AT_ONCE = 8
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,13 +48,30 @@ def split_proxy(proxy: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-def lookup_all(hosts: Iterable[str]) -> dict[str, str | None]:
-    """``lookup_now`` of every host at once (each lookup is a round trip to the resolver)."""
-    wanted = list(dict.fromkeys(hosts))
-    if not wanted:
-        return {}
-    with concurrent.futures.ThreadPoolExecutor(max_workers=min(8, len(wanted))) as pool:
-        return dict(zip(wanted, pool.map(lookup_now, wanted), strict=True))
+class Lookups:
+    """``lookup_now`` of names as soon as each is known, answered together: a set-up that
+    asks for the names it knows first, then works out the others (reading settings takes
+    0.02-0.06 s), makes capture's start, which waits for every answer, that much sooner."""
+
+    def __init__(self) -> None:
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=_LOOKUPS_AT_ONCE)
+        self._asked: dict[str, concurrent.futures.Future[str | None]] = {}
+
+    def __enter__(self) -> Lookups:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=False)
+
+    def ask(self, hosts: Iterable[str]) -> None:
+        """Send the lookups of ``hosts`` not asked yet (an address answers itself)."""
+        for host in hosts:
+            if host not in self._asked:
+                self._asked[host] = self._pool.submit(lookup_now, host)
+
+    def answers(self) -> dict[str, str | None]:
+        """Every asked name's first address (None: no answer), each bounded by its timeout."""
+        return {host: future.result() for host, future in self._asked.items()}
 
 
 def lookup_now(host: str) -> str | None:

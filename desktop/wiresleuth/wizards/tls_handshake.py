@@ -99,6 +99,9 @@ class TlsHandshakeWizard(Wizard):
         # Loading a CA store takes a tenth of a second or more, holding the interpreter: once
         # per run, in the background from the start, not once per handshake on the event loop.
         self._loading = load(_trust_contexts, When.PROBES)
+        # and the gateway's reader (with the MAC vendors' table, 0.03-0.06 s): imported in
+        # its thread as the handshakes started, it held their first steps
+        load(_load_gateway_reader, When.PROBES)
 
     async def _contexts_loaded(self) -> None:
         if self._loading is None:
@@ -478,9 +481,13 @@ async def _gateway() -> tuple[GatewayObservation | None, str | None]:
     ), None
 
 
+def _load_gateway_reader() -> None:
+    import wiresleuth.platform.gateway  # noqa: F401
+
+
 def _default_gateway() -> Gateway | None:
-    """The gateway, its modules loaded in the reading thread (0.03-0.06 s, with the MAC
-    vendors' table): imported on the event loop they held every handshake's start."""
+    """The gateway, read in a thread; its modules were loaded during the lookups (``prepare``;
+    imported here if not yet): imported on the event loop they held every handshake's start."""
     from wiresleuth.platform.gateway import default_gateway
 
     return default_gateway()
