@@ -112,3 +112,51 @@ def test_an_answer_waiting_unread_when_the_deadline_passed_is_counted() -> None:
     thread.join(5)
     assert got.outcome == "silent" and got.bytes_received == 0
     assert got.unread_bytes == len(reply)
+
+
+def _answers_the_rest_after_the_close(seen_close: list[bool]) -> int:
+    """A server that sends one byte, then the rest only once the client's FIN arrived (at
+    most 3 s later), then closes."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def run() -> None:
+        conn, _ = listener.accept()
+        with conn, listener:
+            conn.settimeout(3)
+            conn.recv(4096)
+            conn.sendall(b"x")
+            try:
+                closed = conn.recv(4096) == b""
+            except TimeoutError:
+                closed = False
+            seen_close.append(closed)
+            if closed:
+                conn.sendall(b"rest")
+
+    threading.Thread(target=run, daemon=True).start()
+    return int(listener.getsockname()[1])
+
+
+def test_done_at_the_first_byte_closes_its_side_then_and_reads_the_rest() -> None:
+    """The FIN leaves with the first byte (the peer answers the close a round trip later,
+    not after the settle), and what the peer sends after it is still read."""
+    seen_close: list[bool] = []
+    port = _answers_the_rest_after_the_close(seen_close)
+    probe = first_answer(
+        "127.0.0.1", port, http_get("h"), trigger="http-get", purpose="t",
+        connect_timeout=2, answer_timeout=4, settle=2.0, done_at_first_byte=True,
+    )  # fmt: skip
+    got = asyncio.run(probe)
+    assert seen_close == [True]
+    assert got.outcome == "answered" and got.bytes_received == len(b"xrest")
+
+
+def test_without_it_the_close_waits_for_the_settle() -> None:
+    seen_close: list[bool] = []
+    port = _answers_the_rest_after_the_close(seen_close)
+    probe = first_answer(
+        "127.0.0.1", port, http_get("h"), trigger="http-get", purpose="t",
+        connect_timeout=2, answer_timeout=4, settle=0.5,
+    )  # fmt: skip
+    got = asyncio.run(probe)
+    assert got.outcome == "answered" and got.bytes_received == 1  # the rest came after close

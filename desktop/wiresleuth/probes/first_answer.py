@@ -123,12 +123,18 @@ async def first_answer(
     answer_timeout: float,
     mss: int | None = None,
     settle: float = 0.3,
+    done_at_first_byte: bool = False,
     moments: Moment | None = None,
 ) -> SegmentAttempt:
     """Connect, send ``request``, read until ``settle`` s of quiet after the first byte
-    (0: what came with it), EOF, or ``answer_timeout``; never raises for network trouble. On Linux the kernel also
-    says when the request left this host. ``moments`` hears ``established``,
-    ``sent-by-app`` and ``first-byte`` as they happen."""
+    (0: what came with it), EOF, or ``answer_timeout``; never raises for network trouble.
+    On Linux the kernel also says when the request left this host. ``moments`` hears
+    ``established``, ``sent-by-app`` and ``first-byte`` as they happen.
+
+    ``done_at_first_byte``: only the first byte's time matters, so this side's FIN leaves with
+    it (what follows is still read): the peer answers the close a round trip after the first
+    byte, not after the settle, and the run, which waits for every close's answer, ends
+    that much sooner."""
     told = moments or _nobody
     sock, conn = await tcp_connect(address, port, timeout=connect_timeout, mss=mss)
     if sock is None:
@@ -175,6 +181,9 @@ async def first_answer(
                 first_at = time.time()
                 outcome = "answered"
                 told("first-byte", first_at)
+                if done_at_first_byte:
+                    with contextlib.suppress(OSError):  # the peer may have gone already
+                        sock.shutdown(socket.SHUT_WR)
             received += len(data)
         if first_at is not None:
             received += _ready_bytes(sock, _READ_LIMIT - received)

@@ -194,7 +194,8 @@ class LocalHoldWizard(Wizard):
         ) as wait:
             attempt = await first_answer(
                 e.address, e.port, request, trigger=trigger, purpose=f"hold-{e.kind}",
-                connect_timeout=connect, answer_timeout=answer, settle=SETTLE, moments=moment,
+                connect_timeout=connect, answer_timeout=answer, settle=SETTLE,
+                done_at_first_byte=True, moments=moment,
             )  # fmt: skip
             wait.ran_out = attempt.outcome == "silent"
         return attempt
