@@ -550,3 +550,43 @@ def test_a_run_switches_finely_and_gives_the_interval_back() -> None:
     result = Engine(profile(), [ReadsTheSwitchInterval()], capture=False).run()
     assert result.observations["switching"]["interval"] <= 0.001 < before
     assert sys.getswitchinterval() == before
+
+
+class LooksUpInItsSetUp(RecordsItsSetUp):
+    """Looks the profile's endpoint up in its set-up, as the proxy-path wizard does."""
+
+    def prepare(self, profile: Profile) -> None:
+        from wiresleuth.wizards.route_input import lookup_now
+
+        self.order.append("set-up")
+        self.order.append(f"set-up got {lookup_now(profile.must_refuse[0].host)}")
+
+
+def test_the_set_ups_names_leave_with_the_targets_and_are_asked_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A name the profile gives (an endpoint that must refuse) is asked as the run starts,
+    before any set-up thread (each started a few ms after the last); the set-up that looks it
+    up takes that answer; once the run ended the answer is forgotten."""
+    import socket
+
+    from wiresleuth.probes import lookups_ahead
+
+    order: list[str] = []
+    real = socket.getaddrinfo
+
+    def recorded(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "localhost":
+            order.append("asked localhost")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", recorded)
+    prof = Profile(
+        targets=(Target.parse("127.0.0.1:443"),),
+        must_refuse=(Target.parse("localhost:9"),),
+        budgets=Budgets(run=20.0, connect=1.0, tls_handshake=2.0, icmp=0.3),
+    )
+    answer = real("localhost", None, type=socket.SOCK_STREAM)[0][4][0]
+    Engine(prof, [LooksUpInItsSetUp(order)], capture=False).run()
+    assert order == ["asked localhost", "set-up", f"set-up got {answer}"]
+    assert lookups_ahead.answer("localhost", 1.0) is None

@@ -36,6 +36,7 @@ from wiresleuth.model.pac_observations import (
 )
 from wiresleuth.model.plan import FlowSpec
 from wiresleuth.model.proxy_config import ProxyConfiguration
+from wiresleuth.probes import lookups_ahead
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import Progress, Wizard, WizardInput, waited
 
@@ -407,10 +408,13 @@ def _lookup_host(url: str | None) -> str | None:
 
 def _system_lookup(host: str) -> tuple[str, ...]:
     """IPv4 addresses of ``host`` from the system resolver (hosts file, loopback answers):
-    what browsers use."""
+    what browsers use. The run may have asked it as it started (``probes.lookups_ahead``)."""
     try:
+        ahead = lookups_ahead.answer(host, PLAN_DNS_TIMEOUT)
+        if ahead is not None:
+            return tuple(str(i[4][0]) for i in ahead if i[0] == socket.AF_INET)
         infos = socket.getaddrinfo(host, None, socket.AF_INET, socket.SOCK_STREAM)
-    except OSError:
+    except (OSError, UnicodeError, TimeoutError):
         return ()
     return tuple(str(i[4][0]) for i in infos)
 

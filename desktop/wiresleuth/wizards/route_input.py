@@ -16,6 +16,7 @@ from wiresleuth.analysis.proxy_routes import host_port
 from wiresleuth.model.proxy_config import ProxyConfiguration
 from wiresleuth.model.route import RouteObservations, TargetRoute
 from wiresleuth.model.target import Target
+from wiresleuth.probes import lookups_ahead
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import WizardInput
 
@@ -82,6 +83,12 @@ def lookup_now(host: str) -> str | None:
         pass
     else:
         return host
+    try:
+        ahead = lookups_ahead.answer(host, _LOOKUP_TIMEOUT)
+    except (OSError, UnicodeError, TimeoutError):
+        return None
+    if ahead is not None:  # the run asked it as it started
+        return str(ahead[0][4][0]) if ahead else None
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     try:
         future = pool.submit(socket.getaddrinfo, host, None, type=socket.SOCK_STREAM)
