@@ -26,6 +26,8 @@ from wiresleuth.model.observations import (
     ConnectObservation,
     GatewayObservation,
     PathRttObservation,
+    StoppedAttempt,
+    TlsAddressObservation,
     TlsObservation,
     TlsTargetObservation,
     TlsWizardObservations,
@@ -521,3 +523,41 @@ def test_a_connect_whose_deadline_fell_while_the_program_was_stopped_is_not_dire
     refused = replace(timed_out, connect=replace(timed_out.connect, error="refused"))
     assert ids(direct_blocked_targets(observations(refused), [], stop)) == ["path.direct_blocked"]
     assert late_reads(observations(refused), [], stop) == []
+
+
+def test_follow_ups_not_needed_are_named_on_each_address() -> None:
+    """A follow-up stopped, and one that had ended before it could be (its result unused):
+    each connection named by its purpose and address, with what became of it."""
+    first, second = "100.64.1.10", "100.64.1.11"
+    stopped_one = StoppedAttempt(
+        purpose="public-trust",
+        connect=attempt("public-trust", 40003, "ok").connect,
+        stopped_at=T0 + 1,
+    )
+    unused = StoppedAttempt(
+        purpose="small-mss",
+        connect=replace(attempt("small-mss", 40012, "ok").connect, address=second),
+    )
+    target = TlsTargetObservation(
+        target="www.lab.test:443",
+        address=first,
+        attempts=(attempt("default", 40001, "reset"),),
+        stopped_attempts=(stopped_one,),
+        other_addresses=(
+            TlsAddressObservation(
+                address=second,
+                attempts=(attempt("default", 40011, "ok"), attempt("public-trust", 40013, "ok")),
+                stopped_attempts=(unused,),
+            ),
+        ),
+    )
+    labels = analyse_tls_wizard(TlsWizardObservations(targets=(target,)), [])[1]
+    assert labels == {
+        40001: "TLS default to www.lab.test:443 (100.64.1.10): reset",
+        40003: "TLS public-trust to www.lab.test:443 (100.64.1.10): "
+        "started in case, not needed, stopped",
+        40011: "TLS default to www.lab.test:443 (100.64.1.11): ok",
+        40012: "TLS small-mss to www.lab.test:443 (100.64.1.11): "
+        "started in case, not needed, not used",
+        40013: "TLS public-trust to www.lab.test:443 (100.64.1.11): ok",
+    }

@@ -54,6 +54,8 @@ def test_lab_run(scenario: str, capture: bool, tmp_path: Path) -> None:
     check_capture(out, capture, tmp_path)
     if scenario == "lb-one-bad":
         check_every_address(out)
+    if capture and scenario in ("baseline", "C8"):
+        check_https_connections_named(out)
 
 
 def check_every_address(bundle_path: Path) -> None:
@@ -74,6 +76,17 @@ def check_every_address(bundle_path: Path) -> None:
     others = {p.number for p in bundle_packets(bundle) if p.src in good or p.dst in good}
     assert others and not set(reset.packets) & others
     assert any(e.packets for e in reset.evidence if e.text.startswith("100.64.1.42: RST"))
+
+
+def check_https_connections_named(bundle_path: Path) -> None:
+    """Every connection to the site's HTTPS port says what it was for, also the speculative
+    TLS handshakes the outcome did not call for (small MSS after a success, both follow-ups
+    after a reset): none is shown by its addresses alone."""
+    bundle = read_bundle(bundle_path)
+    https = [c for c in bundle.connections if c.server_port == 443]
+    assert [c.id for c in https if not c.label] == []
+    spare = [c.label for c in https if "started in case, not needed" in c.label]
+    assert spare and all(label.startswith("TLS ") for label in spare)
 
 
 def check_reanalysis(bundle_path: Path) -> None:

@@ -14,10 +14,11 @@ from tests.probes.loopback_servers import (
     tls_ok,
     trust_env,
 )
-from wiresleuth.model.observations import TlsObservation
+from wiresleuth.model.observations import ConnectObservation, TlsObservation
 from wiresleuth.model.target import Target
 from wiresleuth.probes.tls_contexts import os_trust_context, public_trust_context
 from wiresleuth.probes.tls_handshake import tls_handshake
+from wiresleuth.wizards.base import stopped
 
 INJECTED = (
     b"HTTP/1.0 200 OK\r\nX-Bypass-Cache: Application and Content Networking System "
@@ -195,3 +196,37 @@ def test_nothing_unread_after_a_silent_server(trusted: trustme.CA) -> None:
     with LoopbackServer(silent) as server:
         obs = handshake(server.port, timeout=0.3)
     assert obs.outcome == "timeout" and obs.unread_bytes == 0
+
+
+def test_an_attempt_cancelled_mid_handshake_has_told_its_connect(trusted: trustme.CA) -> None:
+    """A speculative attempt stopped before it returns leaves no observation: ``connected``
+    has told its connect (its local port, which names its flow in the capture) already."""
+    heard: list[ConnectObservation] = []
+
+    async def stop_once_connected(port: int) -> None:
+        told = asyncio.Event()
+
+        def connected(conn: ConnectObservation) -> None:
+            heard.append(conn)
+            told.set()
+
+        attempt = asyncio.create_task(
+            tls_handshake(
+                Target(host="localhost", port=port),
+                "127.0.0.1",
+                context=os_trust_context(),
+                purpose="small-mss",
+                connect_timeout=1.0,
+                handshake_timeout=5.0,
+                mss=536,
+                connected=connected,
+            )
+        )
+        await asyncio.wait_for(told.wait(), 2.0)
+        await stopped([attempt])  # as the wizard stops it (again if a cancel was lost)
+        assert attempt.cancelled()
+
+    with LoopbackServer(silent) as server:
+        asyncio.run(stop_once_connected(server.port))
+    (conn,) = heard
+    assert conn.local_port and conn.connected_at is not None and conn.mss == 536

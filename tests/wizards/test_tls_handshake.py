@@ -65,6 +65,11 @@ def test_a_success_keeps_the_public_trust_handshake_made_beside_it(ca: trustme.C
     assert any(what.endswith("small-mss handshake") for what, _ in progress.waits)
     assert progress.lanes["small-mss"][-1] == "closed"
     assert all(deadline == 2.5 for _, deadline in progress.waits)
+    # ...and its connect kept, so that its connection in the capture has a name
+    (spare,) = target.stopped_attempts
+    assert (spare.purpose, spare.connect.mss) == ("small-mss", 536)
+    kept = {default.connect.local_port, public.connect.local_port}
+    assert spare.connect.local_port is not None and spare.connect.local_port not in kept
 
 
 def test_a_reset_after_the_client_hello_gets_no_small_mss_retry() -> None:
@@ -72,6 +77,11 @@ def test_a_reset_after_the_client_hello_gets_no_small_mss_retry() -> None:
         target = run_wizard(server.port)
     assert [a.purpose for a in target.attempts] == ["default"]
     assert target.attempts[0].outcome == "reset"
+    # neither follow-up was needed: both connected beside it, and are named by their connects
+    spared = {s.purpose: s.connect.local_port for s in target.stopped_attempts}
+    assert set(spared) == {"small-mss", "public-trust"}
+    assert None not in spared.values() and len(set(spared.values())) == 2
+    assert target.attempts[0].connect.local_port not in spared.values()
 
 
 def test_a_stall_keeps_the_small_mss_handshake_that_waited_beside_it() -> None:
@@ -80,3 +90,4 @@ def test_a_stall_keeps_the_small_mss_handshake_that_waited_beside_it() -> None:
     default, small = target.attempts
     assert (default.outcome, small.purpose, small.outcome) == ("timeout", "small-mss", "timeout")
     assert small.connect.started_at < default.ended_at  # it waited beside, not after, it
+    assert [s.purpose for s in target.stopped_attempts] == ["public-trust"]

@@ -99,6 +99,15 @@ def test_every_address_is_tested_and_the_one_that_resets_is_seen(ca: trustme.CA)
     reset = next(a for a in target.other_addresses if a.address == "127.0.0.3")
     assert [a.purpose for a in reset.attempts] == ["default"]  # a reset gets no follow-up
     assert all(a.path_rtt is not None for a in target.by_address())
+    # follow-ups not needed keep their connects, each with a port of its own (one still
+    # waiting for a probe slot when stopped had none: nothing of it on the wire)
+    assert target.stopped_attempts == target.by_address()[0].stopped_attempts
+    kept = {a.connect.local_port for t in target.by_address() for a in t.attempts}
+    spared = [s.connect.local_port for t in target.by_address() for s in t.stopped_attempts]
+    assert None not in spared and len(set(spared)) == len(spared)
+    assert not kept & set(spared)
+    refused = next(a for a in target.other_addresses if a.address == "127.0.0.4")
+    assert refused.stopped_attempts == ()  # refused: no connection to name
     # each address's attempts have a lane of their own in the live view
     assert {lane for lane, _ in progress.moments} >= {"default 127.0.0.3", "default ::1"}
     assert len(progress.steps) == wizard.steps(given(port, *addresses)) == 12

@@ -64,6 +64,13 @@ _SILENT = ("timeout", "eof", "tls_error")
 """Outcomes of a handshake that may have ended without the server's ServerHello."""
 
 
+NOT_NEEDED = "started in case, not needed, stopped"
+"""How a speculative follow-up that was stopped (``stopped_attempts``) ended, in its
+connection's name."""
+NOT_USED = "started in case, not needed, not used"
+"""The same for one that had ended on its own before it could be stopped."""
+
+
 Judge = Callable[["_TargetAnalysis"], list[Finding]]
 """What a rule concludes about one address (``_TargetAnalysis`` of that address alone)."""
 
@@ -132,11 +139,17 @@ def analyse_tls_wizard(
         findings += target_findings(target, flows, packets, stops)[0]
         several = bool(target.other_addresses)
         for tested in target.by_address():
+            where = f" ({tested.address})" if several else ""
             for attempt in tested.attempts:
                 if attempt.connect.local_port is not None:
-                    where = f" ({tested.address})" if several else ""
                     labels[attempt.connect.local_port] = (
                         f"TLS {attempt.purpose} to {attempt.target}{where}: {attempt.outcome}"
+                    )
+            for spare in tested.stopped_attempts:
+                if spare.connect.local_port is not None:
+                    labels[spare.connect.local_port] = (
+                        f"TLS {spare.purpose} to {target.target}{where}: "
+                        f"{NOT_USED if spare.stopped_at is None else NOT_NEEDED}"
                     )
     gw = obs.gateway
     if gw is not None and gw.vendor and gw.mac:

@@ -143,6 +143,21 @@ class TlsObservation:
 
 
 @dataclass(frozen=True, kw_only=True)
+class StoppedAttempt:
+    """A follow-up handshake started beside the default one in case its outcome called for
+    it (speculatively), then stopped because it did not: kept only so that its connection in
+    the capture has a name, never concluded from."""
+
+    purpose: str
+    """``small-mss`` or ``public-trust``."""
+    connect: ConnectObservation
+    """Its TCP connect (to the proxy, through a proxy): ``local_port`` links it to its flow."""
+    stopped_at: float | None = None
+    """Epoch seconds when it was stopped; None: it had ended on its own before (its result
+    was not used)."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class PathRttObservation:
     """Round-trip time to an address measured apart from the TCP handshake under test."""
 
@@ -186,6 +201,8 @@ class TlsAddressObservation:
     """Path RTT to this address, measured apart from the handshake."""
     attempts: tuple[TlsObservation, ...] = ()
     """The default attempt first, then any follow-up, as for the target's first address."""
+    stopped_attempts: tuple[StoppedAttempt, ...] = ()
+    """The speculative follow-ups not needed (as the target's ``stopped_attempts``)."""
 
     def attempt(self, purpose: str) -> TlsObservation | None:
         """The attempt made for ``purpose``, if any."""
@@ -220,6 +237,10 @@ class TlsTargetObservation:
     in bundles written before this field."""
     untested_addresses: tuple[str, ...] = ()
     """Addresses of the name beyond the most the wizard tests for one name, not tested."""
+    stopped_attempts: tuple[StoppedAttempt, ...] = ()
+    """The follow-ups started beside the default handshake on ``address`` that its outcome
+    did not call for, once connected (one stopped before its connect returned has no local
+    port, nothing to name); empty in bundles written before this field."""
 
     def attempt(self, purpose: str) -> TlsObservation | None:
         """The attempt made for ``purpose``, if any."""
@@ -231,7 +252,10 @@ class TlsTargetObservation:
         if self.address is None or not self.attempts:
             return self.other_addresses
         first = TlsAddressObservation(
-            address=self.address, path_rtt=self.path_rtt, attempts=self.attempts
+            address=self.address,
+            path_rtt=self.path_rtt,
+            attempts=self.attempts,
+            stopped_attempts=self.stopped_attempts,
         )
         return (first, *self.other_addresses)
 
@@ -243,6 +267,7 @@ class TlsTargetObservation:
             address=tested.address,
             path_rtt=tested.path_rtt,
             attempts=tested.attempts,
+            stopped_attempts=tested.stopped_attempts,
             other_addresses=(),
             untested_addresses=(),
         )

@@ -10,10 +10,11 @@ import asyncio
 import socket
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from wiresleuth.model.events import Moment
-from wiresleuth.model.observations import Chunk, TlsObservation
+from wiresleuth.model.observations import Chunk, ConnectObservation, TlsObservation
 from wiresleuth.model.target import Target
 from wiresleuth.probes.errors import describe_os_error
 from wiresleuth.probes.proxy_auth import ProxyCredentials
@@ -86,13 +87,16 @@ async def tls_handshake(
     proxy: tuple[str, str] | None = None,
     credentials: ProxyCredentials | None = None,
     moments: Moment | None = None,
+    connected: Callable[[ConnectObservation], None] | None = None,
 ) -> TlsObservation:
     """Connect to ``address``, handshake with SNI ``target.host``, then ``GET`` the target's path.
 
     With ``proxy`` (``host:port``, its address) the handshake runs inside a ``CONNECT``
     tunnel through that proxy, as applications whose route is that proxy do; ``address`` is
     then unused and ``connect`` describes the connection to the proxy. ``moments`` hears
-    ``established``, ``client-hello`` and ``first-byte`` as they happen (the live timeline).
+    ``established``, ``client-hello`` and ``first-byte`` as they happen (the live timeline);
+    ``connected`` the connect (its local port) as soon as there is one, for a caller that
+    may cancel the attempt before it returns (a speculative attempt, to name its flow).
     """
     tunnel: dict[str, object] = {}
     if proxy is not None:
@@ -137,6 +141,8 @@ async def tls_handshake(
         )
     incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
     tls = context.wrap_bio(incoming, outgoing, server_hostname=target.host)
+    if connected is not None:
+        connected(conn)
     if moments is not None:
         moments("established", conn.connected_at or time.time())
     attempt = _Attempt(

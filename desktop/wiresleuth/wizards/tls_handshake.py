@@ -13,7 +13,8 @@ fatal alert gets no follow-up: segment size cannot explain them.
 The small-MSS and public-trust handshakes start beside the default one (speculatively: one
 connection each, to the same address or through the same proxy), so a stalled or held
 default costs its own wait once, not twice; the one the outcome does not call for is
-cancelled and not reported.
+cancelled and not reported: only its connect is kept (``stopped_attempts``), so that its
+connection in the capture has a name.
 
 Directly, all of this is done on every address the name resolves to (IPv4 and IPv6, at most
 ``MAX_ADDRESSES``), side by side (issue 16): one member of a load balancer's pool may be the
@@ -32,11 +33,14 @@ import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from wiresleuth.analysis.tls_records import parse_tls
 from wiresleuth.model.observations import (
+    ConnectObservation,
     GatewayObservation,
+    StoppedAttempt,
     TlsAddressObservation,
     TlsObservation,
     TlsTargetObservation,
@@ -182,7 +186,7 @@ class TlsHandshakeWizard(Wizard):
             measure_path_rtt(hop.proxy_address, avoid_port=port, timeout=budgets.icmp)
         )
         try:
-            attempts = await self._handshakes(target, "", given, progress, via)
+            attempts, spared = await self._handshakes(target, "", given, progress, via)
             first = attempts[0]
             progress.step(f"{target.key}: handshake through {hop.proxy}: {first.outcome}")
             follow_up = attempts[1].purpose if len(attempts) > 1 else None
@@ -209,6 +213,7 @@ class TlsHandshakeWizard(Wizard):
             attempts=tuple(attempts),
             proxy=hop.proxy,
             route=shown,
+            stopped_attempts=spared,
         )
 
     async def _one_direct(
@@ -241,6 +246,7 @@ class TlsHandshakeWizard(Wizard):
             skipped_addresses=skipped,
             other_addresses=tuple(r for n, r in enumerate(results) if n != first),
             untested_addresses=addresses[MAX_ADDRESSES:],
+            stopped_attempts=chosen.stopped_attempts,
         )
 
     async def _one_address(
@@ -258,7 +264,7 @@ class TlsHandshakeWizard(Wizard):
             )
         )
         try:
-            attempts = await self._handshakes(target, address, given, progress, lane=lane)
+            attempts, spared = await self._handshakes(target, address, given, progress, lane=lane)
             progress.step(f"{target.key}: handshake{where} {attempts[0].outcome}")
             follow_up = attempts[1].purpose if len(attempts) > 1 else None
             progress.step(f"{target.key}: follow-up{where} {follow_up or 'not needed'}")
@@ -266,7 +272,9 @@ class TlsHandshakeWizard(Wizard):
         finally:
             rtt.cancel()
         progress.step(f"{target.key}: path RTT{where} by {path.method}")
-        return TlsAddressObservation(address=address, path_rtt=path, attempts=tuple(attempts))
+        return TlsAddressObservation(
+            address=address, path_rtt=path, attempts=tuple(attempts), stopped_attempts=spared
+        )
 
     async def _slotted(
         self, target: Target, job: Callable[[], Awaitable[T]], *, weight: int = 1
@@ -289,11 +297,22 @@ class TlsHandshakeWizard(Wizard):
         proxy: tuple[str, str] | None = None,
         *,
         lane: str = "",
-    ) -> list[TlsObservation]:
-        """The default handshake and the follow-up its outcome calls for (started beside it)."""
+    ) -> tuple[list[TlsObservation], tuple[StoppedAttempt, ...]]:
+        """The default handshake and the follow-up its outcome calls for (started beside it),
+        and the connects of the speculative ones it did not call for."""
+        connects: dict[str, ConnectObservation] = {}
         spares = {
             purpose: asyncio.create_task(
-                self._attempt(target, address, purpose, given, progress, proxy, lane=lane)
+                self._attempt(
+                    target,
+                    address,
+                    purpose,
+                    given,
+                    progress,
+                    proxy,
+                    lane=lane,
+                    connected=partial(connects.__setitem__, purpose),
+                )
             )
             for purpose in SPECULATIVE
         }
@@ -313,8 +332,10 @@ class TlsHandshakeWizard(Wizard):
                 )
         finally:
             # their sockets close as they end: wait, so none outlives the wizard
+            now = time.time()
+            running = {purpose: now for purpose, task in spares.items() if not task.done()}
             await stopped(list(spares.values()))
-        return attempts
+        return attempts, _not_needed(spares, connects, running)
 
     async def _attempt(
         self,
@@ -326,11 +347,16 @@ class TlsHandshakeWizard(Wizard):
         proxy: tuple[str, str] | None = None,
         *,
         lane: str = "",
+        connected: Callable[[ConnectObservation], None] | None = None,
     ) -> TlsObservation:
         """One handshake for ``purpose``, once the target has a probe slot free; ``lane``
-        tells the live view which address it is (`` 10.0.0.7`` when the name has several)."""
+        tells the live view which address it is (`` 10.0.0.7`` when the name has several);
+        ``connected`` hears its connect as soon as there is one."""
         return await self._slotted(
-            target, lambda: self._handshake(target, address, purpose, given, progress, proxy, lane)
+            target,
+            lambda: self._handshake(
+                target, address, purpose, given, progress, proxy, lane, connected
+            ),
         )
 
     async def _handshake(
@@ -342,6 +368,7 @@ class TlsHandshakeWizard(Wizard):
         progress: Progress,
         proxy: tuple[str, str] | None,
         lane: str,
+        connected: Callable[[ConnectObservation], None] | None = None,
     ) -> TlsObservation:
         context = self._context(purpose)
         budgets = given.profile.budgets
@@ -367,6 +394,7 @@ class TlsHandshakeWizard(Wizard):
                     proxy=proxy,
                     credentials=self.credentials if proxy is not None else None,
                     moments=moment,
+                    connected=connected,
                 )
             except asyncio.CancelledError:
                 # a speculative attempt the outcome did not call for: its lane ends here
@@ -440,6 +468,26 @@ def _follow_up(first: TlsObservation) -> str | None:
     if first.outcome == "cert_error":
         return "inspect"
     return None
+
+
+def _not_needed(
+    spares: dict[str, asyncio.Task[TlsObservation]],
+    connects: dict[str, ConnectObservation],
+    stopped_at: dict[str, float],
+) -> tuple[StoppedAttempt, ...]:
+    """The speculative attempts left in ``spares`` (not called for), each by the connect it
+    made: its result's when it ended, else the one it told as it connected (none: stopped
+    before its connect returned, no local port to name); ``stopped_at``: when those still
+    running were stopped."""
+    found: list[StoppedAttempt] = []
+    for purpose, task in spares.items():
+        ended = task.done() and not task.cancelled() and task.exception() is None
+        connect = task.result().connect if ended else connects.get(purpose)
+        if connect is not None and connect.local_port is not None:
+            found.append(
+                StoppedAttempt(purpose=purpose, connect=connect, stopped_at=stopped_at.get(purpose))
+            )
+    return tuple(found)
 
 
 def _fatal_alert(obs: TlsObservation) -> bool:
