@@ -39,6 +39,8 @@ from wiresleuth.model.proxy_config import ProxyConfiguration
 from wiresleuth.probes import lookups_ahead
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import Progress, Wizard, WizardInput, waited
+from wiresleuth.wizards.loading import When, load
+from wiresleuth.wizards.proxy_settings_read import proxy_configuration
 
 if TYPE_CHECKING:
     from wiresleuth.probes.pac_sandbox import Prestarted
@@ -90,15 +92,6 @@ def _is_literal(host: str) -> bool:
     return True
 
 
-def _read_configuration() -> tuple[ProxyConfiguration | None, str | None]:
-    from wiresleuth.platform.proxy_settings import read_proxy_configuration
-
-    try:
-        return read_proxy_configuration(), None
-    except Exception as exc:  # the OS boundary: a broken reader must not lose the run
-        return None, f"{type(exc).__name__}: {exc}"
-
-
 class PacWizard(Wizard):
     """Does the PAC load fast, from the right server, and decide sensibly for each site?"""
 
@@ -118,6 +111,10 @@ class PacWizard(Wizard):
     # -- planning (before capture) --------------------------------------------------------
 
     def prepare(self, profile: Profile) -> None:
+        # The evaluator's module loads in the loading thread: imported as the check started,
+        # it held the interpreter 8-10 ms beside the fetch; here, where capture waits for
+        # this set-up, 10 ms more when the names answer at once.
+        load(_load_evaluator_module, When.PROBES)
         self._planned_for(profile)
 
     def _planned(self, given: WizardInput) -> _Plan:
@@ -133,7 +130,7 @@ class PacWizard(Wizard):
             # with it the fetch, waits for these lookups.
             named = _lookup_host(profile.pac_url)
             early = _quick_lookup(pool, named) if named else None
-            plan.configuration, plan.configuration_error = _read_configuration()
+            plan.configuration, plan.configuration_error = proxy_configuration()
             if profile.pac_url:
                 plan.pac_url, plan.pac_source = profile.pac_url, "profile"
             elif plan.configuration is not None and plan.configuration.winning is not None:
@@ -440,12 +437,9 @@ def _quick_answers(
     host: str, plan: _Plan, by_system: _Lookup, by_server: _Lookup
 ) -> tuple[str, ...]:
     """Every address the two lookups gave (the DNS server's first); a failure is a note.
-    While they are on their way, what the wizard's own queries and the evaluator's start
-    will need is loaded (the evaluator's module, imported as the check started, held the
-    interpreter 8-10 ms beside the fetch)."""
+    While they are on their way, what the wizard's own queries will need is loaded."""
     import dns.exception
 
-    import wiresleuth.probes.pac_sandbox  # noqa: F401
     from wiresleuth.probes.dns_lookup import load_backend
 
     load_backend()
@@ -474,6 +468,10 @@ def _first_address(addresses: tuple[str, ...]) -> str:
         if "." in address and not address.startswith("127."):
             return address
     return "127.0.0.1"
+
+
+def _load_evaluator_module() -> None:
+    import wiresleuth.probes.pac_sandbox  # noqa: F401
 
 
 def _prestarted() -> Prestarted:

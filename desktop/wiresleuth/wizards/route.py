@@ -22,18 +22,10 @@ from wiresleuth.model.route import RouteObservations
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import Progress, Wizard, WizardInput
 from wiresleuth.wizards.loading import When, load
+from wiresleuth.wizards.proxy_settings_read import proxy_configuration
 from wiresleuth.wizards.route_input import Lookups, known_proxies, split_proxy
 
 log = logging.getLogger(__name__)
-
-
-def _configuration() -> tuple[ProxyConfiguration | None, str | None]:
-    from wiresleuth.platform.proxy_settings import read_proxy_configuration
-
-    try:
-        return read_proxy_configuration(), None
-    except Exception as exc:  # the OS boundary: a broken reader must not lose the run
-        return None, f"{type(exc).__name__}: {exc}"
 
 
 def _pac_may_decide(profile: Profile, static: ProxyConfiguration | None) -> bool:
@@ -67,7 +59,7 @@ class RouteWizard(Wizard):
         with Lookups() as lookups:
             # the profile's proxy leaves before this computer's settings are read (0.03 s)
             lookups.ask(split_proxy(p)[0] for p in known_proxies(profile, None))
-            self._static, _ = _configuration()
+            self._static, _ = proxy_configuration()
             proxies = known_proxies(profile, self._static)
             lookups.ask(split_proxy(p)[0] for p in proxies)
             found = lookups.answers()
@@ -108,7 +100,7 @@ class RouteWizard(Wizard):
             error = pac_obs.configuration_error if pac_obs is not None else None
             if pac_obs is None:
                 loop = asyncio.get_running_loop()
-                configuration, error = await loop.run_in_executor(None, _configuration)
+                configuration, error = await loop.run_in_executor(None, proxy_configuration)
                 notes.append("the PAC wizard did not run: a PAC, if any, was not evaluated")
             if error:
                 notes.append(f"this computer's proxy settings could not be read: {error}")
