@@ -48,6 +48,19 @@ def refusing_port(kind: socket.SocketKind = socket.SOCK_STREAM) -> Iterator[int]
         yield int(holder.getsockname()[1])
 
 
+@contextlib.contextmanager
+def full_listener() -> Iterator[int]:
+    """A listener whose accept queue is full (backlog 0, one connection never accepted): the
+    kernel drops every further SYN, so a connect to it waits until its own timeout."""
+    with socket.socket() as listener, socket.socket() as filler:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = int(listener.getsockname()[1])
+        filler.settimeout(3.0)
+        filler.connect(("127.0.0.1", port))
+        yield port
+
+
 def _bound_on_every_address() -> socket.socket:
     """A TCP socket bound (not listening) to a free port on every IPv6 and IPv4 address."""
     if not socket.has_dualstack_ipv6():

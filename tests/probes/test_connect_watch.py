@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.probes.loopback_servers import full_listener
 from wiresleuth.model.packet import ACK, RST, SYN, TCP, PacketRecord
-from wiresleuth.probes.connect_watch import syn_attempts
+from wiresleuth.probes.connect_watch import _others_connecting, syn_attempts
 
 
 def tcp(n: int, t: float, src: str, dst: str, sport: int, dport: int, flags: int) -> PacketRecord:
@@ -28,3 +36,31 @@ def test_retransmitted_unanswered_syns_and_an_answered_one() -> None:
     agent = seen[("100.64.1.74", 5274)]
     assert (agent.syns, agent.at, agent.last_at, agent.answered) == (3, 1.0, 4.0, False)
     assert seen[("100.64.1.9", 443)].answered and seen[("100.64.1.8", 25)].answered
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/net/tcp")
+def test_another_process_connecting_is_seen_and_our_own_connect_is_not() -> None:
+    """The cheap look that spares the socket table's costly reading: only a socket of
+    another process in SYN_SENT counts."""
+    with full_listener() as port:
+        assert _others_connecting() is False
+        own = socket.socket()
+        own.setblocking(False)
+        try:
+            own.connect_ex(("127.0.0.1", port))  # stays SYN_SENT: the queue is full
+            assert _others_connecting() is False
+        finally:
+            own.close()
+        code = f"import socket; socket.create_connection(('127.0.0.1', {port}), timeout=3)"
+        other = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL)
+        try:
+            seen = False
+            for _ in range(200):  # 2 s at most, until the child's connect has left
+                seen = bool(_others_connecting())
+                if seen:
+                    break
+                time.sleep(0.01)
+        finally:
+            other.kill()
+            other.wait(5)
+        assert seen

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import time
-from collections.abc import Iterator
 
 from tests.probes.busy_loop import BLOCKS, while_busy
-from tests.probes.loopback_servers import refusing_port
+from tests.probes.loopback_servers import full_listener, refusing_port
 from tests.probes.open_sockets import open_sockets
 from wiresleuth.probes.tcp_rtt import tcp_rtts
 
@@ -39,19 +37,6 @@ def test_a_refused_connect_is_a_sample() -> None:
     assert len(samples) == 3, samples
 
 
-@contextlib.contextmanager
-def _full_listener() -> Iterator[int]:
-    """A listener whose accept queue is full (backlog 0, one connection never accepted): the
-    kernel drops every further SYN, so a connect to it waits until its own timeout."""
-    with socket.socket() as listener, socket.socket() as filler:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(0)
-        port = int(listener.getsockname()[1])
-        filler.settimeout(3.0)
-        filler.connect(("127.0.0.1", port))
-        yield port
-
-
 def _syn_sent(port: int) -> int:
     """Sockets of this host waiting for a SYN-ACK from 127.0.0.1:port (/proc/net/tcp)."""
     remote = f"0100007F:{port:04X}"
@@ -75,7 +60,7 @@ def test_unanswered_connects_wait_out_one_timeout_together() -> None:
     timeout = 0.6
 
     async def measure() -> tuple[tuple[float, ...], int, float]:
-        with _full_listener() as port:
+        with full_listener() as port:
             started = time.monotonic()
             measuring = asyncio.create_task(tcp_rtts("127.0.0.1", port, count=3, timeout=timeout))
             most = await _most_in_flight(port, measuring)
@@ -90,7 +75,7 @@ def test_unanswered_connects_wait_out_one_timeout_together() -> None:
 
 def test_a_cancelled_measurement_closes_its_sockets_and_leaves_no_task() -> None:
     async def cancel_midway() -> tuple[int, int, set[asyncio.Task[object]]]:
-        with _full_listener() as port:
+        with full_listener() as port:
             before = open_sockets()
             measuring = asyncio.create_task(tcp_rtts("127.0.0.1", port, count=3, timeout=5.0))
             for _ in range(200):  # until all three wait (1 s at most)
