@@ -589,4 +589,4 @@ def test_the_set_ups_names_leave_with_the_targets_and_are_asked_once(
     answer = real("localhost", None, type=socket.SOCK_STREAM)[0][4][0]
     Engine(prof, [LooksUpInItsSetUp(order)], capture=False).run()
     assert order == ["asked localhost", "set-up", f"set-up got {answer}"]
-    assert lookups_ahead.answer("localhost", 1.0) is None
+    assert lookups_ahead.answer("localhost", socket.AF_UNSPEC, 1.0) is None

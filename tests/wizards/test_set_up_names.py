@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import socket
+
 from wiresleuth.model.target import Target
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.set_up_names import set_up_names
@@ -13,7 +15,12 @@ def test_the_profiles_names_once_without_addresses() -> None:
         must_refuse=(Target.parse("pac.corp.test:80"), Target.parse("198.18.0.9:80")),
         path_proof=(Target.parse("listener.corp.test:9400"),),
     )
-    assert set_up_names(profile) == ["pac.corp.test", "proxy.corp.test", "listener.corp.test"]
+    assert set_up_names(profile) == [
+        ("pac.corp.test", socket.AF_INET),  # as the PAC check asks it: IPv4
+        ("proxy.corp.test", socket.AF_UNSPEC),
+        ("listener.corp.test", socket.AF_UNSPEC),
+        ("pac.corp.test", socket.AF_UNSPEC),  # as the proxy-path check asks it
+    ]
 
 
 def test_a_file_pac_and_an_address_proxy_name_nothing() -> None:

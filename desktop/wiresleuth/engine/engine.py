@@ -135,7 +135,7 @@ class Engine:
         self._on_event = on_event
         self._work_dir = work_dir
         self._own_scratch: Path | None = None
-        self._asked_ahead: list[str] = []
+        self._asked_ahead: list[lookups_ahead.Name] = []
         """Names this run asked ahead for its checks' set-up (``probes.lookups_ahead``)."""
         self._done = 0
         self._total = 0
@@ -234,7 +234,7 @@ class Engine:
         )
         capture = CaptureControl(wanted=self._capture_wanted)
         hosts = list(dict.fromkeys(t.host for t in self._targets))
-        ahead = [n for n in set_up_names(self._profile) if n not in hosts]
+        ahead = set_up_names(self._profile)
         with clock.span(None, "resolving the targets' names", deadline=budgets.connect):
             pool = _give_threads(len(hosts) + len(ahead) + len(self._wizards))
             lookups, on_way = _lookups_leaving(hosts, budgets.connect)
@@ -388,7 +388,7 @@ class Engine:
         return result
 
     def _ask_ahead(
-        self, names: Sequence[str], pool: concurrent.futures.Executor
+        self, names: Sequence[lookups_ahead.Name], pool: concurrent.futures.Executor
     ) -> list[asyncio.Future[None]]:
         """Ask the set-up's names now (``probes.lookups_ahead``; forgotten when the run
         ends); for each a future done once its lookup has left."""

@@ -407,10 +407,9 @@ def _system_lookup(host: str) -> tuple[str, ...]:
     """IPv4 addresses of ``host`` from the system resolver (hosts file, loopback answers):
     what browsers use. The run may have asked it as it started (``probes.lookups_ahead``)."""
     try:
-        ahead = lookups_ahead.answer(host, PLAN_DNS_TIMEOUT)
-        if ahead is not None:
-            return tuple(str(i[4][0]) for i in ahead if i[0] == socket.AF_INET)
-        infos = socket.getaddrinfo(host, None, socket.AF_INET, socket.SOCK_STREAM)
+        infos = lookups_ahead.answer(host, socket.AF_INET, PLAN_DNS_TIMEOUT)
+        if infos is None:
+            infos = socket.getaddrinfo(host, None, socket.AF_INET, socket.SOCK_STREAM)
     except (OSError, UnicodeError, TimeoutError):
         return ()
     return tuple(str(i[4][0]) for i in infos)

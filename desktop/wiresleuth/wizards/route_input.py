@@ -84,7 +84,7 @@ def lookup_now(host: str) -> str | None:
     else:
         return host
     try:
-        ahead = lookups_ahead.answer(host, _LOOKUP_TIMEOUT)
+        ahead = lookups_ahead.answer(host, socket.AF_UNSPEC, _LOOKUP_TIMEOUT)
     except (OSError, UnicodeError, TimeoutError):
         return None
     if ahead is not None:  # the run asked it as it started

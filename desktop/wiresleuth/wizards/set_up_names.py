@@ -4,24 +4,27 @@ them as the run starts (``probes.lookups_ahead``), beside the targets'."""
 from __future__ import annotations
 
 import ipaddress
+import socket
 from urllib.parse import urlsplit
 
 from wiresleuth.analysis.proxy_routes import host_port
+from wiresleuth.probes.lookups_ahead import Name
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.route_input import split_proxy
 
 
-def set_up_names(profile: Profile) -> list[str]:
-    """The PAC's host, the proxy's, the endpoints' of the path proof and of those that must
-    refuse: each name once, addresses left out."""
-    names: list[str] = []
+def set_up_names(profile: Profile) -> list[Name]:
+    """The PAC's host (asked for IPv4 addresses, as the PAC check does), the proxy's, the
+    endpoints' of the path proof and of those that must refuse (any family, as the route and
+    proxy-path checks do): each once, addresses left out."""
+    names: list[Name] = []
     if profile.pac_url and urlsplit(profile.pac_url).scheme in ("http", "https"):
-        names.append(urlsplit(profile.pac_url).hostname or "")
+        names.append((urlsplit(profile.pac_url).hostname or "", socket.AF_INET))
     proxy = host_port(profile.proxy) if profile.proxy else None
-    if proxy:
-        names.append(split_proxy(proxy)[0])
-    names += [e.host for e in (*profile.path_proof, *profile.must_refuse)]
-    return [n for n in dict.fromkeys(names) if n and not _is_address(n)]
+    hosts = [split_proxy(proxy)[0]] if proxy else []
+    hosts += [e.host for e in (*profile.path_proof, *profile.must_refuse)]
+    names += [(h, socket.AF_UNSPEC) for h in hosts]
+    return [n for n in dict.fromkeys(names) if n[0] and not _is_address(n[0])]
 
 
 def _is_address(host: str) -> bool:
