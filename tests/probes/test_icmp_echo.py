@@ -9,7 +9,7 @@ import contextlib
 import pytest
 
 from tests.probes.busy_loop import BLOCKS, while_busy
-from tests.probes.open_sockets import open_sockets
+from wiresleuth.platform.own_sockets import own_socket_inodes
 from wiresleuth.probes.hop_waves import WAVE
 from wiresleuth.probes.icmp_echo import icmp_echo_rtts
 
@@ -67,13 +67,13 @@ def test_measurements_side_by_side_each_get_their_own_replies() -> None:
 
 def test_a_cancelled_measurement_closes_its_socket_and_leaves_no_task() -> None:
     async def cancel_midway() -> set[asyncio.Task[object]]:
-        before = open_sockets()
+        before = own_socket_inodes()
         measuring = asyncio.create_task(icmp_echo_rtts("127.0.0.1", count=3, timeout=3.0))
         await asyncio.sleep(0)  # the first request is out, the wave waits
         measuring.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await measuring
-        assert open_sockets() - before == set()  # each one it opened is closed
+        assert own_socket_inodes() - before == set()  # each one it opened is closed
         return {t for t in asyncio.all_tasks() if t is not asyncio.current_task()}
 
     try:

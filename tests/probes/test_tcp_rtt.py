@@ -9,7 +9,7 @@ import time
 
 from tests.probes.busy_loop import BLOCKS, while_busy
 from tests.probes.loopback_servers import full_listener, refusing_port
-from tests.probes.open_sockets import open_sockets
+from wiresleuth.platform.own_sockets import own_socket_inodes
 from wiresleuth.probes.tcp_rtt import tcp_rtts
 
 SYN_SENT = "02"
@@ -76,7 +76,7 @@ def test_unanswered_connects_wait_out_one_timeout_together() -> None:
 def test_a_cancelled_measurement_closes_its_sockets_and_leaves_no_task() -> None:
     async def cancel_midway() -> tuple[int, int, set[asyncio.Task[object]]]:
         with full_listener() as port:
-            before = open_sockets()
+            before = own_socket_inodes()
             measuring = asyncio.create_task(tcp_rtts("127.0.0.1", port, count=3, timeout=5.0))
             for _ in range(200):  # until all three wait (1 s at most)
                 if _syn_sent(port) == 3:
@@ -87,7 +87,7 @@ def test_a_cancelled_measurement_closes_its_sockets_and_leaves_no_task() -> None
             with contextlib.suppress(asyncio.CancelledError):
                 await measuring
             left = {t for t in asyncio.all_tasks() if t is not asyncio.current_task()}
-            assert open_sockets() - before == set()  # each one it opened is closed
+            assert own_socket_inodes() - before == set()  # each one it opened is closed
             return during, _syn_sent(port), left
 
     during, after, left = asyncio.run(cancel_midway())

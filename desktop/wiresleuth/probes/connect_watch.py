@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ import psutil
 from wiresleuth.errors import WireSleuthError
 from wiresleuth.model.hold_observations import ConnectAttemptSeen
 from wiresleuth.model.packet import ACK, RST, SYN
+from wiresleuth.platform.own_sockets import own_socket_inodes
 
 if TYPE_CHECKING:
     from wiresleuth.capture.session import CaptureSession
@@ -177,7 +177,7 @@ def _others_connecting() -> bool | None:
     states alone read in a fraction of a millisecond, and owners are needed only when some
     other process is connecting."""
     try:
-        ours = _own_socket_inodes()
+        ours = own_socket_inodes()
     except OSError:
         return None
     found = False
@@ -195,17 +195,6 @@ def _others_connecting() -> bool | None:
         except OSError:
             return None
     return False if found else None
-
-
-def _own_socket_inodes() -> set[str]:
-    """Inodes of this process's sockets (``socket:[inode]`` links in ``/proc/self/fd``)."""
-    inodes: set[str] = set()
-    for fd in os.listdir("/proc/self/fd"):
-        with contextlib.suppress(OSError):  # closed since the listing
-            target = os.readlink(f"/proc/self/fd/{fd}")
-            if target.startswith("socket:["):
-                inodes.add(target[8:-1])
-    return inodes
 
 
 def _name(pid: int | None, cache: dict[int, str | None]) -> str | None:

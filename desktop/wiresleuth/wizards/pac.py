@@ -41,6 +41,7 @@ from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import Progress, Wizard, WizardInput, waited
 from wiresleuth.wizards.loading import When, load
 from wiresleuth.wizards.proxy_settings_read import proxy_configuration
+from wiresleuth.wizards.route_input import is_address
 
 if TYPE_CHECKING:
     from wiresleuth.probes.pac_sandbox import Prestarted
@@ -80,16 +81,6 @@ def _host_port(url: str) -> tuple[str | None, int | None, str]:
     if parts.query:
         path += "?" + parts.query
     return parts.hostname, port, path
-
-
-def _is_literal(host: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 class PacWizard(Wizard):
@@ -139,7 +130,7 @@ class PacWizard(Wizard):
                     plan.pac_url, plan.pac_source = winning.pac_url, f"system:{winning.name}"
             if plan.pac_url and urlsplit(plan.pac_url).scheme in ("http", "https"):
                 host, _port, _path = _host_port(plan.pac_url)
-                if host and _is_literal(host):
+                if host and is_address(host):
                     plan.addresses = (host,)
                 elif host:
                     asked = early if early and host == named else _quick_lookup(pool, host)
@@ -260,7 +251,7 @@ class PacWizard(Wizard):
         obs = replace(base, host=host, port=port, must_refuse=_must_refuse(given, host, port))
         dns: DnsAnswerObservation | None = None
         rewrite: tuple[DnsAnswerObservation, ...] = ()
-        address: str | None = host if _is_literal(host) else None
+        address: str | None = host if is_address(host) else None
         fetching: asyncio.Task[PacWizardObservations] | None = None
         sent: asyncio.Task[HttpExchangeObservation] | None = None
         try:
@@ -400,7 +391,7 @@ def _lookup_host(url: str | None) -> str | None:
     if not url or urlsplit(url).scheme not in ("http", "https"):
         return None
     host, _port, _path = _host_port(url)
-    return host if host and not _is_literal(host) else None
+    return host if host and not is_address(host) else None
 
 
 def _system_lookup(host: str) -> tuple[str, ...]:

@@ -17,11 +17,8 @@ uses the profile's proxy, then the environment's ``*_proxy`` variables.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import ipaddress
 import logging
 import secrets
-import socket
 import time
 from collections.abc import Mapping
 from dataclasses import replace
@@ -54,13 +51,12 @@ from wiresleuth.probes.tcp_connect import tcp_connect
 from wiresleuth.probes.tunnel_hold import hold_connection
 from wiresleuth.profile.model import Profile
 from wiresleuth.wizards.base import Progress, Wizard, WizardInput, waited
-from wiresleuth.wizards.route_input import Lookups, hop_for, routes_of
+from wiresleuth.wizards.route_input import Lookups, hop_for, is_address, lookup_now, routes_of
 
 log = logging.getLogger(__name__)
 
 MIN_HOLD = 2.0
 """Below this many seconds a hold proves nothing; the wizard skips it and says so."""
-_FLOW_LOOKUP_TIMEOUT = 2.0
 
 
 class PacDecider(Protocol):
@@ -76,34 +72,11 @@ def _split(proxy: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-def _is_literal(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
 def _names(proxies: list[str | None], profile: Profile) -> list[str]:
     """The names to look up for ``proxies`` and the profile's endpoints (not addresses)."""
     hosts = [_split(p)[0] for p in proxies_of([], *proxies)]
     hosts += [e.host for e in (*profile.path_proof, *profile.must_refuse)]
-    return [h for h in hosts if not _is_literal(h)]
-
-
-def _lookup_now(host: str) -> str | None:
-    """Blocking lookup for ``flows()`` (sync in the engine contract), bounded by a thread."""
-    if _is_literal(host):
-        return host
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-    try:
-        future = pool.submit(socket.getaddrinfo, host, None, type=socket.SOCK_STREAM)
-        infos = future.result(timeout=_FLOW_LOOKUP_TIMEOUT)
-    except (OSError, UnicodeError, concurrent.futures.TimeoutError):  # UnicodeError: label > 63
-        return None
-    finally:
-        pool.shutdown(wait=False)
-    return str(infos[0][4][0]) if infos else None
+    return [h for h in hosts if not is_address(h)]
 
 
 class ProxyPathWizard(Wizard):
@@ -171,7 +144,7 @@ class ProxyPathWizard(Wizard):
     def _address_of(self, host: str) -> str | None:
         if host in self._looked_up:
             return self._looked_up[host]
-        return _lookup_now(host)
+        return lookup_now(host)
 
     def _targets(self, given: WizardInput) -> list[Target]:
         """Secure sites only matter here when a proxy exists; plain sites always do."""

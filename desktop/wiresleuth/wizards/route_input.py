@@ -75,13 +75,18 @@ class Lookups:
         return {host: future.result() for host, future in self._asked.items()}
 
 
-def lookup_now(host: str) -> str | None:
-    """Blocking lookup for ``flows()`` (sync in the engine contract), bounded by a thread."""
+def is_address(host: str) -> bool:
+    """Whether ``host`` is an IP address (nothing to look up), not a name."""
     try:
         ipaddress.ip_address(host)
     except ValueError:
-        pass
-    else:
+        return False
+    return True
+
+
+def lookup_now(host: str) -> str | None:
+    """Blocking lookup for ``flows()`` (sync in the engine contract), bounded by a thread."""
+    if is_address(host):
         return host
     try:
         ahead = lookups_ahead.answer(host, socket.AF_UNSPEC, _LOOKUP_TIMEOUT)

@@ -3,14 +3,13 @@ them as the run starts (``probes.lookups_ahead``), beside the targets'."""
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from urllib.parse import urlsplit
 
 from wiresleuth.analysis.proxy_routes import host_port
 from wiresleuth.probes.lookups_ahead import Name
 from wiresleuth.profile.model import Profile
-from wiresleuth.wizards.route_input import split_proxy
+from wiresleuth.wizards.route_input import is_address, split_proxy
 
 
 def set_up_names(profile: Profile) -> list[Name]:
@@ -24,12 +23,4 @@ def set_up_names(profile: Profile) -> list[Name]:
     hosts = [split_proxy(proxy)[0]] if proxy else []
     hosts += [e.host for e in (*profile.path_proof, *profile.must_refuse)]
     names += [(h, socket.AF_UNSPEC) for h in hosts]
-    return [n for n in dict.fromkeys(names) if n[0] and not _is_address(n[0])]
-
-
-def _is_address(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
+    return [n for n in dict.fromkeys(names) if n[0] and not is_address(n[0])]
