@@ -28,15 +28,16 @@ def test_jobs_load_one_at_a_time_what_is_needed_earliest_first() -> None:
         return name
 
     asked = [
-        ("first", When.END), ("decoder", When.END), ("analysis", When.END),
-        ("parser", When.ANSWERS), ("trust", When.PROBES),
+        ("first", When.END), ("decoder", When.END), ("gateway", When.BESIDE),
+        ("analysis", When.END), ("parser", When.ANSWERS), ("trust", When.PROBES),
     ]  # fmt: skip
     futures = [load(lambda: job("first"), When.END)]
     assert busy.wait(5)  # the thread is busy: what follows queues up
     futures += [load(lambda n=n: job(n), when) for n, when in asked[1:]]
     hold.set()
     assert [f.result(timeout=5) for f in futures] == [n for n, _ in asked]
-    assert [name for name, _, _ in seen] == ["first", "trust", "parser", "decoder", "analysis"]
+    order = ["first", "trust", "parser", "gateway", "decoder", "analysis"]
+    assert [name for name, _, _ in seen] == order
     assert len({thread for _, thread, _ in seen}) == 1
     assert all(interval <= 0.001 for _, _, interval in seen)
 

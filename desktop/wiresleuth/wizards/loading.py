@@ -6,8 +6,8 @@ stores, the PAC answer's parser, the decoder and the analysis) competed with the
 with the event loop at once: the loop's own work ran at a third of its speed, and every
 probe's next step waited for it (the PAC check's first step on the loop, 8 ms of work, took
 23-29 ms beside two loaders). Here they load one after another, by when they are needed
-(``When``: what the first probes need first, then what an answer needs, then what the end of
-the run needs), and while one loads the loop waits at most 1 ms for the interpreter each time
+(``When``: what the first probes need first, then what an answer needs, then what the checks
+read beside their probes, then what the end of the run needs), and while one loads the loop waits at most 1 ms for the interpreter each time
 a packet wakes it (``fine_switching``).
 """
 
@@ -33,7 +33,11 @@ class When(enum.IntEnum):
     """By the first probes (the TLS check's trust stores)."""
     ANSWERS = 1
     """Once an answer is in (the PAC answer's parser)."""
-    END = 2
+    BESIDE = 2
+    """By what the checks read in threads beside their probes (the gateway's reader, the
+    security products'): no probe waits for it, but imported in those threads it held the
+    probes' first steps."""
+    END = 3
     """At the end of the run (the decoder, the analysis, the system's facts)."""
 
 

@@ -107,7 +107,7 @@ class LocalHoldWizard(Wizard):
     def prepare(self, profile: Profile) -> None:
         # the inventory's readers load while the names are looked up: imported in its thread
         # as the requests left, they held the requests' first steps (0.005-0.015 s)
-        load(_load_inventory_readers, When.PROBES)
+        load(_load_inventory_readers, When.BESIDE)
 
     async def run(self, given: WizardInput, progress: Progress) -> HoldWizardObservations:
         loop = asyncio.get_running_loop()

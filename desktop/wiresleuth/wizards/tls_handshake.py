@@ -105,7 +105,7 @@ class TlsHandshakeWizard(Wizard):
         self._loading = load(_trust_contexts, When.PROBES)
         # and the gateway's reader (with the MAC vendors' table, 0.03-0.06 s): imported in
         # its thread as the handshakes started, it held their first steps
-        load(_load_gateway_reader, When.PROBES)
+        load(_load_gateway_reader, When.BESIDE)
 
     async def _contexts_loaded(self) -> None:
         if self._loading is None:
