@@ -65,7 +65,11 @@ if TYPE_CHECKING:  # the pages are imported when first built (pyqtgraph comes wi
 
 OPENABLE = (".wsbundle", ".pcap", ".pcapng", ".cap", ".gz", ".toml")
 """File name endings the window opens (bundles, captures, profiles)."""
-_WARM_UP = ("pyqtgraph", "wiresleuth.engine", "wiresleuth.bundle.writer", "wiresleuth.gui.document")
+_WARM_UP = ("wiresleuth.engine", "wiresleuth.bundle.writer", "wiresleuth.gui.document")
+"""Not pyqtgraph: importing it copies every attribute of PySide6's modules, which makes
+PySide6's lazily created types in the importing thread while the window's thread uses Qt;
+in this worker that crashed the program (SIGSEGV, 1 in 30 'open --screenshot' of a bad
+file). The pages built after the warm-up import it in the window's thread."""
 _CANCEL_WAIT_MS = 3000
 DEFAULT_SIZE = (1180, 700)
 """Window size on a large screen: fits 1366x768 with a title bar and a taskbar."""
@@ -73,8 +77,9 @@ DEFAULT_SIZE = (1180, 700)
 
 def _warm_up(_emit: Emit) -> None:
     """Load now, in a worker while the window is idle, what the first run would otherwise
-    load in the middle of it: the pages' modules, the engine, and the capture's scapy layers
-    (importing those holds the interpreter long enough to stall the window's event loop)."""
+    load in the middle of it: the engine, the bundle writer, the viewer's document, and the
+    capture's scapy layers (importing those holds the interpreter long enough to stall the
+    window's event loop)."""
     for name in _WARM_UP:
         importlib.import_module(name)
     from wiresleuth.capture.decode import link_layer
